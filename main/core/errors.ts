@@ -1,0 +1,60 @@
+/**
+ * The project's one error family (STYLE.md §7). Every error the shell raises or reports is a
+ * ShellError with a stable `code` that code and tests switch on, a whole-sentence `message`
+ * that a clinician or an IT admin can act on, and an optional `cause` kept for diagnosis.
+ *
+ * Messages never contain tokens, codes, verifiers or keys: put the detail a developer needs in
+ * `cause` (which the logger redacts) and keep the message about what to do next.
+ */
+
+/** Stable codes. Add new ones here; never rename or reuse one (logs and tests depend on them). */
+export type ShellErrorCode =
+  // sign-in
+  | 'SIGNIN_CANCELLED'
+  | 'SIGNIN_TIMEOUT'
+  | 'SIGNIN_ACCESS_DENIED'
+  | 'SIGNIN_LOGIN_REQUIRED'
+  | 'SIGNIN_PROVIDER_ERROR'
+  | 'SIGNIN_DISCOVERY_FAILED'
+  | 'SIGNIN_BROWSER_FAILED'
+  | 'SIGNIN_TOKEN_REJECTED'
+  | 'SIGNIN_AUTH_TIME_STALE'
+  | 'SIGNIN_AUTH_TIME_MISSING'
+  | 'SIGNIN_USERINFO_MISMATCH'
+  | 'SIGNIN_NETWORK'
+  | 'SIGNIN_CLIENT_KEY_MISSING'
+  // tokens
+  | 'TOKEN_REFRESH_FAILED'
+  | 'TOKEN_SIGNED_OUT'
+  // configuration and storage
+  | 'CONFIG_INVALID'
+  | 'KEYRING_UNAVAILABLE'
+  | 'STORAGE_FAILED'
+  | 'IPC_INVALID'
+  | 'INTERNAL';
+
+export class ShellError extends Error {
+  override readonly name = 'ShellError';
+  readonly code: ShellErrorCode;
+
+  constructor(code: ShellErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+  }
+
+  /** A plain, serialisable view (for IPC and logs): no cause, which may carry secrets. */
+  toJSON(): { code: ShellErrorCode; message: string } {
+    return { code: this.code, message: this.message };
+  }
+}
+
+export function isShellError(value: unknown): value is ShellError {
+  return value instanceof ShellError;
+}
+
+/** Invariants fail loudly (STYLE.md §8): use for states that cannot happen. */
+export function invariant(condition: unknown, what: string): asserts condition {
+  if (!condition) {
+    throw new ShellError('INTERNAL', `The shell reached a state it should never reach (${what}); please report this to IT.`);
+  }
+}
