@@ -229,6 +229,18 @@ function callBackend(backend: ShellBackend, channel: InvokeChannel, payload: unk
   return backend[method]();
 }
 
+/**
+ * Sent instead of a view that failed its schema, so the renderer fails closed: it leaves any
+ * screen with clinical content rather than keep showing the last good view.
+ */
+export const unsafeViewFallback: SessionView = {
+  kind: 'signed-out',
+  notice: {
+    code: 'view-unavailable',
+    message: 'The shell could not show your session safely. Sign in again, and if this keeps happening tell IT.',
+  },
+};
+
 /** Checks a view before it is pushed on `session:view`; null means "do not send it". */
 export function viewForRenderer(view: unknown): SessionView | null {
   const parsed = SessionViewSchema.safeParse(view);

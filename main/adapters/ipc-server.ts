@@ -1,0 +1,92 @@
+/**
+ * The main side of the IPC contract. Every inbound message is checked for who sent it (our
+ * window's main frame, on our origin) and what it holds (the contract's schemas, via the
+ * shared `dispatch`). Refusals are `{ ok: false, code }`, logged with channel and code only,
+ * never the content.
+ */
+import type { BrowserWindow, IpcMain, IpcMainEvent, IpcMainInvokeEvent, WebFrameMain } from 'electron';
+import { activityChannel, dispatch, invokeChannelNames, transportErrorCodes, unsafeViewFallback, viewChannel, viewForRenderer } from '../../preload/contract';
+import type { Result, ShellBackend } from '../../preload/contract';
+
+export interface IpcLogger {
+  warn(fields: Record<string, unknown>, message: string): void;
+}
+
+export interface IpcServerDeps {
+  ipcMain: Pick<IpcMain, 'handle' | 'removeHandler' | 'on' | 'removeListener'>;
+  getWindow: () => BrowserWindow | null;
+  backend: ShellBackend;
+  logger: IpcLogger;
+  /** e.g. 'app://shell'; a frame on any other origin is refused. */
+  origin: string;
+}
+
+/** `scheme://host` of a URL; Node reports 'null' as the origin of custom schemes, so build it. */
+export function originOf(url: string): string | null {
+  try {
+    const parsed = new URL(url);
+    return parsed.host === '' ? null : `${parsed.protocol}//${parsed.host}`;
+  } catch {
+    return null;
+  }
+}
+
+/** Pure: the sender must be the window's own main frame (not a sub-frame), on our origin. */
+export function isTrustedSender(
+  senderFrame: Pick<WebFrameMain, 'url'> | null,
+  windowMainFrame: Pick<WebFrameMain, 'url'> | null,
+  expectedOrigin: string,
+): boolean {
+  if (senderFrame === null || windowMainFrame === null) return false;
+  if (senderFrame !== windowMainFrame) return false;
+  return originOf(senderFrame.url) === expectedOrigin;
+}
+
+export function registerIpc(deps: IpcServerDeps): () => void {
+  const { ipcMain, backend, logger } = deps;
+
+  const trusted = (event: IpcMainInvokeEvent | IpcMainEvent): boolean => {
+    const win = deps.getWindow();
+    if (win === null || win.isDestroyed()) return false;
+    return event.sender === win.webContents && isTrustedSender(event.senderFrame, win.webContents.mainFrame, deps.origin);
+  };
+
+  for (const channel of invokeChannelNames) {
+    ipcMain.handle(channel, async (event: IpcMainInvokeEvent, payload: unknown): Promise<Result<unknown>> => {
+      if (!trusted(event)) {
+        logger.warn({ channel, code: transportErrorCodes.wrongSender }, 'Refused an IPC request from a frame that is not the shell window.');
+        return { ok: false, code: transportErrorCodes.wrongSender };
+      }
+      const result = await dispatch(backend, channel, payload);
+      if (!result.ok && (result.code === transportErrorCodes.badRequest || result.code === transportErrorCodes.badResponse || result.code === transportErrorCodes.internal)) {
+        logger.warn({ channel, code: result.code }, 'An IPC request was refused.');
+      }
+      return result;
+    });
+  }
+
+  const onActivity = (event: IpcMainEvent): void => {
+    if (!trusted(event)) {
+      logger.warn({ channel: activityChannel, code: transportErrorCodes.wrongSender }, 'Ignored activity from a frame that is not the shell window.');
+      return;
+    }
+    backend.reportActivity();
+  };
+  ipcMain.on(activityChannel, onActivity);
+
+  const unsubscribe = backend.subscribe((view) => {
+    let safe = viewForRenderer(view);
+    if (safe === null) {
+      logger.warn({ channel: viewChannel, code: transportErrorCodes.badResponse }, 'A session view did not match the contract; the fallback view was sent instead.');
+      safe = unsafeViewFallback;
+    }
+    const win = deps.getWindow();
+    if (win !== null && !win.isDestroyed()) win.webContents.send(viewChannel, safe);
+  });
+
+  return () => {
+    unsubscribe();
+    ipcMain.removeListener(activityChannel, onActivity);
+    for (const channel of invokeChannelNames) ipcMain.removeHandler(channel);
+  };
+}

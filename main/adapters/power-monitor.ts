@@ -1,0 +1,93 @@
+/**
+ * Maps Electron's powerMonitor to the OsEvents port, and samples the OS idle clock once a
+ * second. Thin on purpose: the decisions live in main/core/os-signals.ts.
+ */
+import type { PowerMonitor } from 'electron';
+import { nextZeroRun, osCapabilitiesFor, stuckIdleSamples } from '../core/os-signals';
+import type { OsCapabilities, OsEvents, OsPlatform } from '../core/os-signals';
+
+export interface PowerMonitorDeps {
+  powerMonitor: Pick<PowerMonitor, 'on' | 'removeListener' | 'getSystemIdleTime' | 'getSystemIdleState'>;
+  platform: OsPlatform;
+  env: { XDG_SESSION_TYPE?: string; WAYLAND_DISPLAY?: string };
+  /** Quits the app once shutdown work is done (app.quit). */
+  quit: () => void;
+  /** Reports failures without content; the composition root passes its logger. */
+  onError?: (code: string) => void;
+  sampleEveryMs?: number;
+}
+
+export interface OsSignalsHandle {
+  readonly capabilities: () => OsCapabilities;
+  dispose(): void;
+}
+
+interface PreventableEvent {
+  preventDefault(): void;
+}
+
+export function watchOsSignals(deps: PowerMonitorDeps, events: OsEvents): OsSignalsHandle {
+  const { powerMonitor: pm } = deps;
+  let capabilities = osCapabilitiesFor(deps.platform, deps.env);
+  let zeroRun = 0;
+  let osReportsLocked = false;
+  let shuttingDown = false;
+
+  const onShutdown = (event?: PreventableEvent): void => {
+    if (shuttingDown) return;
+    shuttingDown = true;
+    // Electron documents preventDefault (delay shutdown) on Linux and macOS only.
+    if (deps.platform === 'linux' || deps.platform === 'darwin') event?.preventDefault();
+    Promise.resolve()
+      .then(() => events.shutdown())
+      .catch(() => deps.onError?.('shutdown-seal-failed'))
+      .finally(() => deps.quit());
+  };
+
+  const listeners: Array<[string, (...args: never[]) => void]> = [
+    ['lock-screen', () => events.osLocked()],
+    ['unlock-screen', () => events.osUnlocked()],
+    ['suspend', () => events.suspend()],
+    ['resume', () => events.resume()],
+    ['shutdown', onShutdown],
+    ['user-did-resign-active', () => events.userSwitchedAway()],
+    ['user-did-become-active', () => events.userSwitchedBack()],
+  ];
+  const emitter = pm as unknown as { on(e: string, l: (...a: never[]) => void): unknown; removeListener(e: string, l: (...a: never[]) => void): unknown };
+  for (const [name, listener] of listeners) emitter.on(name, listener);
+
+  const sample = (): void => {
+    let seconds: number;
+    let state: string;
+    try {
+      seconds = pm.getSystemIdleTime();
+      state = pm.getSystemIdleState(1);
+    } catch {
+      deps.onError?.('os-idle-read-failed');
+      return;
+    }
+    // Where the OS has no lock event (Linux), a 'locked' idle state is the next best signal.
+    if (!capabilities.lockSignal) {
+      if (state === 'locked' && !osReportsLocked) events.osLocked();
+      if (state !== 'locked' && osReportsLocked) events.osUnlocked();
+    }
+    osReportsLocked = state === 'locked';
+    if (capabilities.osIdle === 'unreliable') return;
+    zeroRun = nextZeroRun(zeroRun, seconds);
+    if (deps.platform === 'linux' && zeroRun >= stuckIdleSamples) {
+      capabilities = { ...capabilities, osIdle: 'unreliable' };
+      events.capabilitiesChanged?.(capabilities);
+      return;
+    }
+    if (Number.isFinite(seconds) && seconds >= 0) events.idleSample(Math.floor(seconds));
+  };
+  const timer = setInterval(sample, deps.sampleEveryMs ?? 1000);
+
+  return {
+    capabilities: () => capabilities,
+    dispose: () => {
+      clearInterval(timer);
+      for (const [name, listener] of listeners) emitter.removeListener(name, listener);
+    },
+  };
+}
