@@ -1,0 +1,102 @@
+/**
+ * The clinician's identity and role context from CIS2 National RBAC claims.
+ *
+ * CIS2 puts the roles in `nhsid_nrbac_roles` (scope `nationalrbacaccess`) and the role the clinician
+ * picked at sign-in in `selected_roleid` (scope `selectedrole`); organisation names come from
+ * `nhsid_user_orgs`. They may arrive in the ID token or in userinfo, so callers merge both first.
+ * Pure: no I/O. Anything malformed is dropped rather than guessed at, and access is deny-by-default.
+ */
+
+export interface RbacRole {
+  readonly roleId: string; // person_roleid
+  readonly roleName: string;
+  readonly roleCode: string | null;
+  readonly orgCode: string;
+  readonly orgName: string | null;
+  readonly activityCodes: readonly string[];
+}
+
+export interface SelectedRole {
+  readonly roleId: string;
+  readonly roleName: string;
+  readonly orgCode: string;
+  readonly orgName: string | null;
+}
+
+export interface ClinicianIdentity {
+  readonly name: string;
+  readonly uid: string | null; // nhsid_useruid
+  readonly selectedRole: SelectedRole | null;
+  readonly roles: readonly RbacRole[];
+}
+
+function str(value: unknown): string | null {
+  return typeof value === 'string' && value.length > 0 ? value : null;
+}
+
+function record(value: unknown): Record<string, unknown> | null {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
+}
+
+function orgNames(claims: Record<string, unknown>): Map<string, string> {
+  const names = new Map<string, string>();
+  const orgs = claims['nhsid_user_orgs'];
+  if (!Array.isArray(orgs)) return names;
+  for (const entry of orgs) {
+    const o = record(entry);
+    const code = str(o?.['org_code']);
+    const name = str(o?.['org_name']);
+    if (code !== null && name !== null) names.set(code, name);
+  }
+  return names;
+}
+
+function parseRole(entry: unknown, names: Map<string, string>): RbacRole | null {
+  const r = record(entry);
+  if (r === null) return null;
+  const roleId = str(r['person_roleid']);
+  const orgCode = str(r['org_code']);
+  const roleName = str(r['role_name']);
+  if (roleId === null || orgCode === null || roleName === null) return null;
+  const codes = Array.isArray(r['activity_codes']) ? r['activity_codes'].filter((c): c is string => typeof c === 'string') : [];
+  return {
+    roleId,
+    roleName,
+    roleCode: str(r['role_code']),
+    orgCode,
+    orgName: str(r['org_name']) ?? names.get(orgCode) ?? null,
+    activityCodes: codes,
+  };
+}
+
+/** Build the identity from the merged ID token and userinfo claims. */
+export function identityFromClaims(claims: Record<string, unknown>): ClinicianIdentity {
+  const names = orgNames(claims);
+  const rawRoles = claims['nhsid_nrbac_roles'];
+  const roles = Array.isArray(rawRoles) ? rawRoles.map((e) => parseRole(e, names)).filter((r): r is RbacRole => r !== null) : [];
+  const selectedId = str(claims['selected_roleid']);
+  const selected = selectedId === null ? undefined : roles.find((r) => r.roleId === selectedId);
+  const given = str(claims['given_name']);
+  const family = str(claims['family_name']);
+  const name = str(claims['name']) ?? ([given, family].filter((p) => p !== null).join(' ') || 'Unknown clinician');
+  return {
+    name,
+    uid: str(claims['nhsid_useruid']),
+    selectedRole:
+      selected === undefined
+        ? null
+        : { roleId: selected.roleId, roleName: selected.roleName, orgCode: selected.orgCode, orgName: selected.orgName },
+    roles,
+  };
+}
+
+/**
+ * Whether the clinician's *selected* role carries the National RBAC activity code the action needs
+ * (e.g. 'B0264'). Deny by default: no selected role, an unknown role, or an empty code all say no.
+ */
+export function canPerform(identity: ClinicianIdentity, activityCode: string): boolean {
+  if (identity.selectedRole === null || activityCode.length === 0) return false;
+  const roleId = identity.selectedRole.roleId;
+  const role = identity.roles.find((r) => r.roleId === roleId);
+  return role !== undefined && role.activityCodes.includes(activityCode);
+}

@@ -1,0 +1,74 @@
+import { pino } from 'pino';
+import type { DestinationStream, Logger as PinoLogger } from 'pino';
+
+/**
+ * The shell's logger: pino, with secrets removed before anything is written.
+ *
+ * Two layers, because one is not enough: pino's `redact` for the well-known paths, and a scrub of
+ * every logged value that (a) blanks any field whose *name* says it holds a secret, however deep,
+ * (b) blanks any string shaped like a JWT/JWE, and (c) strips query strings and fragments from URLs,
+ * which is where codes and states travel. Errors are reduced to name, code and message; their
+ * `cause` (which may hold a provider response with tokens in it) is never logged.
+ */
+export type Logger = PinoLogger;
+
+const REDACTED = '[Redacted]';
+const SECRET_KEY = /token|code|verifier|nonce|secret|password|passphrase|authorization|cookie|assertion|private|^key$|jwk|credential/i;
+const JWT_SHAPE = /\beyJ[\w-]*\.[\w-]*\.[\w-]*(?:\.[\w-]*\.[\w-]*)?/g;
+const URL_QUERY = /(https?:\/\/[^\s?#"']*)[?#][^\s"']*/g;
+const MAX_DEPTH = 8;
+
+function scrubString(value: string): string {
+  return value.replace(JWT_SHAPE, REDACTED).replace(URL_QUERY, '$1?[Redacted]');
+}
+
+function safeError(err: Error): Record<string, unknown> {
+  const code = (err as { code?: unknown }).code;
+  return { type: err.name, ...(typeof code === 'string' ? { code } : {}), message: scrubString(err.message) };
+}
+
+export function scrub(value: unknown, depth = 0): unknown {
+  if (typeof value === 'string') return scrubString(value);
+  if (value === null || typeof value !== 'object') return value;
+  if (depth >= MAX_DEPTH) return '[Truncated]';
+  if (value instanceof Error) return safeError(value);
+  if (value instanceof URL) return scrubString(value.href);
+  if (Array.isArray(value)) return value.map((v) => scrub(v, depth + 1));
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) {
+    out[k] = SECRET_KEY.test(k) && k !== 'code' ? REDACTED : scrub(v, depth + 1);
+    // `code` is also the stable error code field (ShellError, openid-client): keep it only when it
+    // looks like one (UPPER_SNAKE), never when it could be an authorization code.
+    if (k === 'code') out[k] = typeof v === 'string' && /^[A-Z][A-Z0-9_]*$/.test(v) ? v : REDACTED;
+  }
+  return out;
+}
+
+export interface LoggerOptions {
+  readonly level?: string;
+  /** Where lines go; stdout when omitted. Tests pass a stream they read back. */
+  readonly destination?: DestinationStream;
+}
+
+export function createLogger(options: LoggerOptions = {}): Logger {
+  return pino(
+    {
+      level: options.level ?? 'info',
+      base: { app: 'clinical-workstation-shell' },
+      redact: {
+        paths: ['*.access_token', '*.refresh_token', '*.id_token', 'req.headers.authorization', 'req.headers.cookie'],
+        censor: REDACTED,
+      },
+      serializers: { err: (e: unknown) => (e instanceof Error ? safeError(e) : scrub(e)) },
+      formatters: { log: (obj) => scrub(obj) as Record<string, unknown> },
+      hooks: {
+        // The message string is not covered by formatters.log: scrub it too.
+        logMethod(args, method) {
+          const scrubbed = args.map((a) => (typeof a === 'string' ? scrubString(a) : a)) as typeof args;
+          method.apply(this, scrubbed);
+        },
+      },
+    },
+    options.destination ?? pino.destination(1),
+  );
+}

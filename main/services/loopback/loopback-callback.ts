@@ -1,0 +1,128 @@
+import { createServer } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { donePageHtml } from './callback-page';
+import type { DonePage } from './callback-page';
+
+/**
+ * The loopback redirect endpoint for one sign-in attempt (RFC 8252 §7.3): bound to 127.0.0.1 only,
+ * on a port the OS picks, alive until the first callback carrying the attempt's `state`, a cancel,
+ * or the timeout. Requests with another path or another state get 404 and leave the attempt open,
+ * so a stray or forged request cannot end (or complete) someone's sign-in.
+ */
+export type CallbackResult =
+  | { readonly kind: 'callback'; readonly url: URL }
+  | { readonly kind: 'provider-error'; readonly error: string; readonly description: string | null }
+  | { readonly kind: 'cancelled' }
+  | { readonly kind: 'timeout' };
+
+export interface LoopbackAttempt {
+  readonly redirectUri: string;
+  readonly port: number;
+  readonly result: Promise<CallbackResult>;
+  /** Resolves once the port is released. */
+  readonly closed: Promise<void>;
+  cancel(): void;
+}
+
+export interface LoopbackOptions {
+  readonly path: string;
+  readonly expectedState: string;
+  readonly timeoutMs: number;
+  /** How long to keep serving the /done page after the callback before releasing the port. */
+  readonly doneGraceMs?: number;
+}
+
+const HOST = '127.0.0.1';
+const DONE_PATH = '/done';
+
+export async function openLoopbackCallback(options: LoopbackOptions): Promise<LoopbackAttempt> {
+  let settle: (r: CallbackResult) => void = () => undefined;
+  const result = new Promise<CallbackResult>((resolve) => (settle = resolve));
+  let finished = false;
+  let donePage: DonePage | null = null;
+  let timer: NodeJS.Timeout | undefined;
+  let graceTimer: NodeJS.Timeout | undefined;
+
+  const server = createServer((req, res) => handle(req, res));
+  server.keepAliveTimeout = 1000;
+
+  let closing: Promise<void> | null = null;
+  const close = (): Promise<void> => {
+    if (closing) return closing;
+    clearTimeout(timer);
+    clearTimeout(graceTimer);
+    closing = new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    });
+    return closing;
+  };
+
+  const finish = (r: CallbackResult, page: DonePage | null): void => {
+    if (finished) return;
+    finished = true;
+    clearTimeout(timer);
+    settle(r);
+    donePage = page;
+    if (page === null) {
+      void close();
+    } else {
+      graceTimer = setTimeout(() => void close(), options.doneGraceMs ?? 3000);
+      graceTimer.unref();
+    }
+  };
+
+  function notFound(res: ServerResponse): void {
+    res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' });
+    res.end('Not found.');
+  }
+
+  function handle(req: IncomingMessage, res: ServerResponse): void {
+    const url = new URL(req.url ?? '/', `http://${HOST}:${port}`);
+    if (req.method !== 'GET') return notFound(res);
+    if (url.pathname === DONE_PATH && donePage !== null) {
+      res.writeHead(200, {
+        'content-type': 'text/html; charset=utf-8',
+        'cache-control': 'no-store',
+        'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'",
+        'referrer-policy': 'no-referrer',
+      });
+      res.end(donePageHtml(donePage));
+      clearTimeout(graceTimer);
+      void close();
+      return;
+    }
+    if (finished || url.pathname !== options.path || url.searchParams.get('state') !== options.expectedState) {
+      return notFound(res);
+    }
+    const error = url.searchParams.get('error');
+    const page: DonePage = error === null && url.searchParams.has('code') ? 'signed-in' : 'failed';
+    // 303 to a clean URL so the code never stays in the browser's address bar or history.
+    res.writeHead(303, { location: `${DONE_PATH}`, 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' });
+    res.end();
+    if (error !== null) {
+      finish({ kind: 'provider-error', error, description: url.searchParams.get('error_description') }, page);
+    } else {
+      finish({ kind: 'callback', url }, page);
+    }
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, HOST, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  timer = setTimeout(() => finish({ kind: 'timeout' }, null), options.timeoutMs);
+  timer.unref();
+
+  return {
+    redirectUri: `http://${HOST}:${port}${options.path}`,
+    port,
+    result,
+    get closed() {
+      return result.then(() => close());
+    },
+    cancel: () => finish({ kind: 'cancelled' }, null),
+  };
+}

@@ -1,0 +1,152 @@
+import * as client from 'openid-client';
+import { ShellError } from '../../core/errors';
+import type { Logger } from '../logger';
+import { openLoopbackCallback } from '../loopback/loopback-callback';
+import type { LoopbackAttempt } from '../loopback/loopback-callback';
+import { createTokenHolder } from '../tokens/token-holder';
+import type { RefreshedTokens } from '../tokens/token-holder';
+import { createDiscoveryCache } from './discovery';
+import type { ClientKeySource } from './discovery';
+import { providerErrorToShellError, toShellError } from './error-mapping';
+import type { OidcSettings } from './settings';
+import type { SignInOptions, SignInOutcome, SignInService, SystemBrowser } from './types';
+import { buildSession, checkAuthTime } from './verify-session';
+
+export interface SignInServiceDeps {
+  readonly settings: OidcSettings;
+  readonly browser: SystemBrowser;
+  readonly logger: Logger;
+  /** Wall clock in epoch ms; Date.now when omitted. */
+  readonly now?: () => number;
+  /** Required when settings.clientAuth.method is 'private_key_jwt'. */
+  readonly keySource?: ClientKeySource;
+  /** HTTP for every request to the issuer (tests count requests with it). */
+  readonly fetch?: client.CustomFetch;
+}
+
+export function createSignInService(deps: SignInServiceDeps): SignInService {
+  const { settings, logger } = deps;
+  const now = deps.now ?? Date.now;
+  const discovery = createDiscoveryCache({ settings, now, keySource: deps.keySource, fetch: deps.fetch });
+  let pending: LoopbackAttempt | null = null;
+
+  async function refresh(refreshToken: string): Promise<RefreshedTokens> {
+    const config = await discovery.get();
+    const response = await client.refreshTokenGrant(config, refreshToken);
+    const claims = response.claims();
+    return {
+      accessToken: response.access_token,
+      refreshToken: response.refresh_token ?? null,
+      idToken: response.id_token ?? null,
+      expiresAt: now() + (response.expiresIn() ?? 300) * 1000,
+      issuer: claims?.iss ?? null,
+      subject: claims?.sub ?? null,
+    };
+  }
+
+  const tokens = createTokenHolder({ now, refreshMarginMs: settings.refreshMarginMs, refresh });
+  tokens.onRefreshFailed((error) => logger.warn({ err: error, event: 'token.refresh-failed' }, 'Token refresh failed.'));
+
+  async function attempt(options: SignInOptions): Promise<SignInOutcome> {
+    const config = await discovery.get();
+    const secrets = { codeVerifier: client.randomPKCECodeVerifier(), state: client.randomState(), nonce: client.randomNonce() };
+    const loopback = await openLoopbackCallback({ path: settings.redirectPath, expectedState: secrets.state, timeoutMs: settings.callbackTimeoutMs });
+    pending = loopback;
+    tokens.beginAttempt(secrets);
+    try {
+      const parameters: Record<string, string> = {
+        redirect_uri: loopback.redirectUri,
+        scope: settings.scopes.join(' '),
+        code_challenge: await client.calculatePKCECodeChallenge(secrets.codeVerifier),
+        code_challenge_method: 'S256',
+        state: secrets.state,
+        nonce: secrets.nonce,
+        // CIS2: prompt=login for every new session and every re-authentication.
+        prompt: 'login',
+        acr_values: settings.acrValues,
+      };
+      if (settings.maxAge !== null) parameters['max_age'] = String(settings.maxAge);
+      const authUrl = client.buildAuthorizationUrl(config, parameters);
+      const endpoint = config.serverMetadata().authorization_endpoint;
+      // Only the discovered authorization endpoint may ever reach the system browser.
+      if (endpoint === undefined || `${authUrl.origin}${authUrl.pathname}` !== endpoint.replace(/\?.*$/, '')) {
+        throw new ShellError('SIGNIN_BROWSER_FAILED', 'The sign-in address did not match CIS2, so it was not opened. Tell IT: the CIS2 setting may be wrong.');
+      }
+      try {
+        await deps.browser.open(authUrl);
+      } catch (cause) {
+        throw new ShellError('SIGNIN_BROWSER_FAILED', 'The shell could not open the web browser for sign-in. Try again; if it keeps happening, tell IT.', { cause });
+      }
+      logger.info({ event: 'signin.browser-opened', reauth: options.reauthenticateSubject !== undefined }, 'Waiting for the browser sign-in.');
+
+      const result = await loopback.result;
+      if (result.kind === 'cancelled') return { kind: 'cancelled' };
+      if (result.kind === 'timeout') {
+        return { kind: 'failed', error: new ShellError('SIGNIN_TIMEOUT', 'Sign-in took too long in the browser and was stopped. Select Sign in to try again.') };
+      }
+      if (result.kind === 'provider-error') return { kind: 'failed', error: providerErrorToShellError(result.error) };
+
+      const started = tokens.attempt();
+      if (started === null || started.state !== secrets.state) return { kind: 'cancelled' };
+      const response = await client.authorizationCodeGrant(config, result.url, {
+        pkceCodeVerifier: started.codeVerifier,
+        expectedState: started.state,
+        expectedNonce: started.nonce,
+        maxAge: settings.maxAge ?? undefined,
+        idTokenExpected: true,
+      });
+      const idClaims = response.claims();
+      if (idClaims === undefined) throw new ShellError('SIGNIN_TOKEN_REJECTED', 'CIS2 did not return an ID token, so you have not been signed in. Try again; if it keeps happening, tell IT.');
+      const authTime = checkAuthTime(idClaims.auth_time, { nowMs: now(), skewSeconds: settings.authTimeSkewSeconds });
+      const userinfo = await client.fetchUserInfo(config, response.access_token, idClaims.sub);
+      const session = buildSession({ ...idClaims }, { ...userinfo }, authTime);
+
+      tokens.store({
+        accessToken: response.access_token,
+        refreshToken: response.refresh_token ?? null,
+        idToken: response.id_token ?? null,
+        expiresAt: now() + (response.expiresIn() ?? 300) * 1000,
+        issuer: idClaims.iss,
+        subject: idClaims.sub,
+      });
+      const differentUser = options.reauthenticateSubject !== undefined && options.reauthenticateSubject !== session.subject;
+      logger.info({ event: 'signin.complete', aal: session.aal, differentUser }, 'Sign-in complete.');
+      return differentUser ? { kind: 'different-user', session } : { kind: 'signed-in', session };
+    } finally {
+      tokens.endAttempt(secrets.state);
+      loopback.cancel();
+      if (pending === loopback) pending = null;
+    }
+  }
+
+  return {
+    tokens,
+    async signIn(options = {}) {
+      // A new sign-in replaces one still waiting for the browser: close its port first.
+      pending?.cancel();
+      try {
+        return await attempt(options);
+      } catch (cause) {
+        const error = toShellError(cause);
+        if (error.code !== 'SIGNIN_AUTH_TIME_STALE' && error.code !== 'SIGNIN_USERINFO_MISMATCH') discovery.invalidate();
+        logger.warn({ err: error, event: 'signin.failed' }, 'Sign-in failed.');
+        return { kind: 'failed', error };
+      }
+    },
+    cancel() {
+      pending?.cancel();
+    },
+    signOut() {
+      const held = tokens.peekForRevocation();
+      tokens.wipe();
+      pending?.cancel();
+      if (held === null) return;
+      void (async () => {
+        const config = await discovery.get();
+        if (config.serverMetadata().revocation_endpoint === undefined) return;
+        if (held.refreshToken !== null) await client.tokenRevocation(config, held.refreshToken);
+        await client.tokenRevocation(config, held.accessToken);
+      })().catch((cause: unknown) => logger.info({ err: cause, event: 'signout.revocation-failed' }, 'Revocation at CIS2 did not complete; the local session has already ended.'));
+    },
+  };
+}

@@ -1,0 +1,42 @@
+import type { Aal } from '../../core/assurance-level';
+import type { ShellError } from '../../core/errors';
+import type { ClinicianIdentity } from '../../core/rbac';
+import type { TokenHolder } from '../tokens/token-holder';
+
+/** What the session engine consumes from a completed sign-in. No secrets in here. */
+export interface SignInSession {
+  readonly subject: string;
+  /** CIS2 `sid`, used to match back-channel logout tokens; null when the provider sent none. */
+  readonly sessionId: string | null;
+  /** auth_time in epoch ms. */
+  readonly authTime: number;
+  readonly aal: Aal;
+  readonly identity: ClinicianIdentity;
+}
+
+export type SignInOutcome =
+  | { readonly kind: 'signed-in'; readonly session: SignInSession }
+  /** Re-authentication proved a different `sub`: end the old session, never resume it. */
+  | { readonly kind: 'different-user'; readonly session: SignInSession }
+  | { readonly kind: 'cancelled' }
+  | { readonly kind: 'failed'; readonly error: ShellError };
+
+/** Port: opens a URL in the system browser (Electron: shell.openExternal). */
+export interface SystemBrowser {
+  open(url: URL): Promise<void>;
+}
+
+export interface SignInOptions {
+  /** Set when the session is locked and only this subject may unlock it. */
+  readonly reauthenticateSubject?: string;
+}
+
+export interface SignInService {
+  /** Opens the system browser and waits for the loopback callback. Never throws. */
+  signIn(options?: SignInOptions): Promise<SignInOutcome>;
+  /** Ends a sign-in that is waiting for the browser; its signIn() resolves to 'cancelled'. */
+  cancel(): void;
+  readonly tokens: TokenHolder;
+  /** Wipes the tokens at once; revocation at CIS2 is attempted afterwards, best effort. */
+  signOut(): void;
+}

@@ -1,0 +1,49 @@
+import { aalFromClaims } from '../../core/aal-mapping';
+import { ShellError } from '../../core/errors';
+import { identityFromClaims } from '../../core/rbac';
+import type { SignInSession } from './types';
+
+/**
+ * Our checks on top of openid-client's (which already verified signature, iss, aud, exp, nonce,
+ * state, iss response parameter and PKCE): the CIS2 auth_time rule and building the session.
+ */
+export interface AuthTimeCheck {
+  readonly nowMs: number;
+  readonly skewSeconds: number;
+}
+
+/** CIS2 "Authentication time claim": after prompt=login / max_age=0, auth_time is within skew of now. */
+export function checkAuthTime(authTime: unknown, check: AuthTimeCheck): number {
+  if (typeof authTime !== 'number' || !Number.isFinite(authTime)) {
+    throw new ShellError('SIGNIN_AUTH_TIME_MISSING', 'CIS2 did not say when you signed in, so the sign-in was refused. Try again; if it keeps happening, tell IT.');
+  }
+  const authMs = authTime * 1000;
+  const skewMs = check.skewSeconds * 1000;
+  if (authMs > check.nowMs + skewMs) {
+    throw new ShellError('SIGNIN_AUTH_TIME_STALE', 'CIS2 reported a sign-in time in the future, so the sign-in was refused. Check the workstation clock is right, then try again or tell IT.');
+  }
+  if (check.nowMs - authMs > skewMs) {
+    throw new ShellError('SIGNIN_AUTH_TIME_STALE', 'CIS2 did not ask you to sign in again as requested, so the sign-in was refused. Try again; if it keeps happening, tell IT.');
+  }
+  return authMs;
+}
+
+export function buildSession(idClaims: Record<string, unknown>, userinfo: Record<string, unknown>, authTimeMs: number): SignInSession {
+  const sub = idClaims['sub'];
+  if (typeof sub !== 'string' || sub.length === 0) {
+    throw new ShellError('SIGNIN_TOKEN_REJECTED', 'The sign-in response from CIS2 did not identify you, so you have not been signed in. Try again; if it keeps happening, tell IT.');
+  }
+  if (userinfo['sub'] !== sub) {
+    throw new ShellError('SIGNIN_USERINFO_MISMATCH', 'CIS2 returned details for a different person than the one who signed in, so the sign-in was refused. Try again and tell IT.');
+  }
+  // The ID token's claims win over userinfo for anything both carry; roles may be in either.
+  const merged = { ...userinfo, ...idClaims };
+  const sid = idClaims['sid'];
+  return {
+    subject: sub,
+    sessionId: typeof sid === 'string' ? sid : null,
+    authTime: authTimeMs,
+    aal: aalFromClaims({ acr: idClaims['acr'], amr: idClaims['amr'] }),
+    identity: identityFromClaims(merged),
+  };
+}
