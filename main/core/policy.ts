@@ -1,0 +1,153 @@
+/**
+ * Session policy: the limits the engine enforces, and how IT may tighten them.
+ *
+ * The rules set maxima (CIS2 idle table: AAL2 30 min, AAL3 15 min; CIS2/NIST: 12 h from
+ * the last full authentication). IT policy may shorten any limit and may choose the
+ * stricter reaction ('end-session') to an OS lock, sleep or user switch; it can never
+ * lengthen a limit: a value above the maximum is clamped and the clamp is reported.
+ * Values that are not positive finite numbers are refused with an error naming the field.
+ */
+import type { Aal } from './assurance-level';
+import { ShellError, invariant } from './errors';
+
+/** What happens to a session when the OS locks, the machine sleeps, or the OS user switches. */
+export type OsEventAction = 'lock' | 'end-session';
+
+export type SessionPolicy = {
+  /** Inactivity after which the session locks, per assurance level of the sign-in. */
+  readonly idleLimitMs: { readonly AAL2: number; readonly AAL3: number };
+  /** Time from the last full authentication after which the session stops, whatever the activity. */
+  readonly absoluteLimitMs: number;
+  /** How long before an idle lock the warning is shown (0: no warning). Always below both idle limits. */
+  readonly warningLeadMs: number;
+  readonly onOsLock: OsEventAction;
+  readonly onSleep: OsEventAction;
+  readonly onUserSwitch: OsEventAction;
+};
+
+/** What an IT policy file may say, in seconds. Missing fields take the default. */
+export type PolicyInput = {
+  readonly idleLimitSeconds?: { readonly AAL2?: number; readonly AAL3?: number };
+  readonly absoluteLimitSeconds?: number;
+  readonly warningLeadSeconds?: number;
+  readonly onOsLock?: OsEventAction;
+  readonly onSleep?: OsEventAction;
+  readonly onUserSwitch?: OsEventAction;
+};
+
+export type PolicyClampField =
+  | 'idleLimitSeconds.AAL2'
+  | 'idleLimitSeconds.AAL3'
+  | 'absoluteLimitSeconds'
+  | 'warningLeadSeconds';
+
+/** One value IT asked for that the shell did not apply as asked (both in seconds). */
+export type PolicyClamp = {
+  readonly field: PolicyClampField;
+  readonly requested: number;
+  readonly applied: number;
+  readonly reason: 'above-rule-maximum' | 'not-below-idle-limit';
+};
+
+const MINUTE = 60_000;
+
+/** The rules' maxima. Nothing the engine runs with is ever above these. */
+export const RULE_MAXIMA = {
+  idleLimitMs: { AAL2: 30 * MINUTE, AAL3: 15 * MINUTE },
+  absoluteLimitMs: 12 * 60 * MINUTE,
+} as const;
+
+export const DEFAULT_WARNING_LEAD_MS = 60_000;
+
+export const defaultPolicy: SessionPolicy = Object.freeze({
+  idleLimitMs: Object.freeze({ ...RULE_MAXIMA.idleLimitMs }),
+  absoluteLimitMs: RULE_MAXIMA.absoluteLimitMs,
+  warningLeadMs: DEFAULT_WARNING_LEAD_MS,
+  onOsLock: 'lock',
+  onSleep: 'lock',
+  onUserSwitch: 'lock',
+});
+
+export function idleLimitFor(policy: SessionPolicy, aal: Aal): number {
+  return policy.idleLimitMs[aal];
+}
+
+export function resolvePolicy(input: PolicyInput): { policy: SessionPolicy; clamps: PolicyClamp[] } {
+  const clamps: PolicyClamp[] = [];
+  const limit = (field: PolicyClampField, requested: number | undefined, maxMs: number): number => {
+    if (requested === undefined) return maxMs;
+    const ms = positiveMs(field, requested, false);
+    if (ms <= maxMs) return ms;
+    clamps.push({ field, requested, applied: maxMs / 1000, reason: 'above-rule-maximum' });
+    return maxMs;
+  };
+
+  const AAL2 = limit('idleLimitSeconds.AAL2', input.idleLimitSeconds?.AAL2, RULE_MAXIMA.idleLimitMs.AAL2);
+  const AAL3 = limit('idleLimitSeconds.AAL3', input.idleLimitSeconds?.AAL3, RULE_MAXIMA.idleLimitMs.AAL3);
+  const absoluteLimitMs = limit('absoluteLimitSeconds', input.absoluteLimitSeconds, RULE_MAXIMA.absoluteLimitMs);
+
+  // The warning must come before the lock it warns about; a lead as long as the idle limit
+  // would show the warning at the moment of activity. Halving the shorter limit keeps a warning.
+  const requestedLead = input.warningLeadSeconds;
+  let warningLeadMs = requestedLead === undefined ? DEFAULT_WARNING_LEAD_MS : positiveMs('warningLeadSeconds', requestedLead, true);
+  const shortestIdle = Math.min(AAL2, AAL3);
+  if (warningLeadMs >= shortestIdle) {
+    const applied = Math.floor(shortestIdle / 2);
+    clamps.push({ field: 'warningLeadSeconds', requested: requestedLead ?? DEFAULT_WARNING_LEAD_MS / 1000, applied: applied / 1000, reason: 'not-below-idle-limit' });
+    warningLeadMs = applied;
+  }
+
+  const policy: SessionPolicy = Object.freeze({
+    idleLimitMs: Object.freeze({ AAL2, AAL3 }),
+    absoluteLimitMs,
+    warningLeadMs,
+    onOsLock: action('onOsLock', input.onOsLock),
+    onSleep: action('onSleep', input.onSleep),
+    onUserSwitch: action('onUserSwitch', input.onUserSwitch),
+  });
+  return { policy, clamps };
+}
+
+/**
+ * Checks a policy the engine is about to run with. resolvePolicy() output always passes;
+ * a hand-built policy that lengthens a limit is a programming error and throws.
+ */
+export function assertResolvedPolicy(policy: SessionPolicy): void {
+  const ok =
+    inRange(policy.idleLimitMs.AAL2, 1, RULE_MAXIMA.idleLimitMs.AAL2) &&
+    inRange(policy.idleLimitMs.AAL3, 1, RULE_MAXIMA.idleLimitMs.AAL3) &&
+    inRange(policy.absoluteLimitMs, 1, RULE_MAXIMA.absoluteLimitMs) &&
+    inRange(policy.warningLeadMs, 0, Math.min(policy.idleLimitMs.AAL2, policy.idleLimitMs.AAL3) - 1);
+  invariant(ok, 'a session policy with a limit above the rules or a warning not before the lock; build it with resolvePolicy()');
+}
+
+function inRange(value: number, min: number, max: number): boolean {
+  return Number.isFinite(value) && value >= min && value <= max;
+}
+
+function positiveMs(field: PolicyClampField, seconds: unknown, zeroAllowed: boolean): number {
+  const ms = typeof seconds === 'number' && Number.isFinite(seconds) ? Math.floor(seconds * 1000) : Number.NaN;
+  if (!(ms > 0 || (zeroAllowed && ms === 0))) {
+    const wanted = zeroAllowed ? 'zero or a positive number of seconds' : 'a positive number of seconds';
+    throw new ShellError(
+      'CONFIG_INVALID',
+      `The session policy setting "${field}" must be ${wanted}; it is ${describe(seconds)}. Correct it in the IT policy file, or remove it to use the default.`,
+    );
+  }
+  return ms;
+}
+
+function action(field: 'onOsLock' | 'onSleep' | 'onUserSwitch', value: unknown): OsEventAction {
+  if (value === undefined) return 'lock';
+  if (value === 'lock' || value === 'end-session') return value;
+  throw new ShellError(
+    'CONFIG_INVALID',
+    `The session policy setting "${field}" must be "lock" or "end-session"; it is ${describe(value)}. Correct it in the IT policy file, or remove it to use "lock".`,
+  );
+}
+
+function describe(value: unknown): string {
+  if (typeof value === 'string') return `"${value.slice(0, 40)}"`;
+  if (typeof value === 'number') return String(value);
+  return `a value of type ${value === null ? 'null' : typeof value}`;
+}

@@ -1,0 +1,56 @@
+/**
+ * When things fall due. Every deadline is an anchor moment shifted by a limit on both
+ * clocks, and it has come as soon as either clock reaches it (see clock.ts for why).
+ */
+import { earliest, shift } from '../clock';
+import type { Instant } from '../clock';
+import { idleLimitFor } from '../policy';
+import type { SessionPolicy } from '../policy';
+import type { Session, SessionState, StateWithSession } from './types';
+
+/** The idle lock: the idle limit for the session's assurance level after the last accepted activity. */
+export function idleDeadline(session: Session, policy: SessionPolicy): Instant {
+  return shift(session.lastActivity, idleLimitFor(policy, session.aal));
+}
+
+/** When the "about to lock" warning appears: the warning lead before the idle lock. */
+export function warningStart(session: Session, policy: SessionPolicy): Instant {
+  return shift(session.lastActivity, idleLimitFor(policy, session.aal) - policy.warningLeadMs);
+}
+
+/** The absolute limit: counted from the last full authentication, whatever the activity. */
+export function absoluteDeadline(session: Session, policy: SessionPolicy): Instant {
+  return shift(session.authAt, policy.absoluteLimitMs);
+}
+
+/**
+ * When a locked session (or one being re-authenticated) ends for good.
+ * A session locked for any reason but the absolute limit ends when the absolute limit comes.
+ * A session locked BY the absolute limit gives its clinician one idle period to
+ * re-authenticate (keeping their drafts in hand); nobody doing so means nobody is there.
+ */
+export function endDeadline(state: Extract<StateWithSession, { lockedAt: Instant }>, policy: SessionPolicy): Instant {
+  if (state.reason === 'absolute-limit') return shift(state.lockedAt, idleLimitFor(policy, state.session.aal));
+  return absoluteDeadline(state.session, policy);
+}
+
+/**
+ * The one moment the service must wake up next and send `tick`, or null when nothing is
+ * pending. Arm a single timer for `msUntil(deadline, now)` (clock.ts), re-arm after every
+ * transition, and also send `tick` on resume: timers do not run while the machine sleeps.
+ */
+export function nextDeadline(state: SessionState, policy: SessionPolicy): Instant | null {
+  switch (state.status) {
+    case 'active':
+      return earliest(warningStart(state.session, policy), absoluteDeadline(state.session, policy));
+    case 'warning':
+      return earliest(idleDeadline(state.session, policy), absoluteDeadline(state.session, policy));
+    case 'locked':
+    case 'reauthenticating':
+      return endDeadline(state, policy);
+    case 'signed-out':
+    case 'signing-in':
+    case 'ended':
+      return null;
+  }
+}

@@ -1,0 +1,17 @@
+/** The session engine: a pure state machine for one workstation's clinician session. */
+export { initialSessionState, transition } from './transition';
+export { absoluteDeadline, endDeadline, idleDeadline, nextDeadline, warningStart } from './deadlines';
+export type {
+  Effect,
+  EffectType,
+  EndReason,
+  LockReason,
+  Session,
+  SessionEvent,
+  SessionEventType,
+  SessionState,
+  SessionStatus,
+  StateWithSession,
+  Transition,
+} from './types';
+export type { Instant } from '../clock';

@@ -1,0 +1,112 @@
+/**
+ * The session engine's vocabulary: states, events and effects, all plain data.
+ * The engine decides; the service layer carries effects out and feeds the world back as events.
+ */
+import type { Aal } from '../assurance-level';
+import type { Instant } from '../clock';
+
+/** Why a session is locked. Each lock needs the same clinician to authenticate again. */
+export type LockReason = 'idle' | 'os-lock' | 'sleep' | 'user-switch' | 'absolute-limit' | 'refresh-failed' | 'manual';
+
+/** Why a session ended. An ended session can never be resumed; its drafts are sealed. */
+export type EndReason =
+  | 'sign-out'
+  /** The 12-hour limit was reached while the session was already locked. */
+  | 'absolute-limit'
+  /** A different clinician authenticated at the lock screen. */
+  | 'different-user'
+  | 'backchannel-logout'
+  | 'shutdown'
+  /** IT policy says an OS lock / sleep / user switch ends the session rather than locking it. */
+  | 'os-lock'
+  | 'sleep'
+  | 'user-switch';
+
+/** The clinician a session belongs to, and the clocks that bound it. No token ever lives here. */
+export type Session = {
+  readonly subject: string;
+  /** CIS2 `sid`, used to match back-channel logout. */
+  readonly sessionId: string;
+  readonly aal: Aal;
+  /** Wall ms of the last full authentication (`auth_time * 1000`), as CIS2 reported it. */
+  readonly authTime: number;
+  /**
+   * The moment the absolute limit counts from: authTime placed on both clocks when the
+   * sign-in was accepted (never later than that moment, so an auth_time from a clock
+   * running ahead cannot extend the session).
+   */
+  readonly authAt: Instant;
+  /** The latest evidence of someone at the workstation that the engine accepted. */
+  readonly lastActivity: Instant;
+};
+
+export type SessionState =
+  | { readonly status: 'signed-out' }
+  | { readonly status: 'signing-in' }
+  | { readonly status: 'active'; readonly session: Session }
+  | { readonly status: 'warning'; readonly session: Session }
+  | { readonly status: 'locked'; readonly session: Session; readonly reason: LockReason; readonly lockedAt: Instant }
+  | { readonly status: 'reauthenticating'; readonly session: Session; readonly reason: LockReason; readonly lockedAt: Instant }
+  | { readonly status: 'ended'; readonly reason: EndReason };
+
+export type SessionStatus = SessionState['status'];
+
+/** States in which a clinician's session exists (working, or locked awaiting them). */
+export type StateWithSession = Extract<SessionState, { session: Session }>;
+
+type At = { readonly at: Instant };
+type Authenticated = At & { readonly subject: string; readonly sessionId: string; readonly authTime: number; readonly aal: Aal };
+
+export type SessionEvent =
+  | (At & { readonly type: 'signInStarted' })
+  | (Authenticated & { readonly type: 'signInSucceeded' })
+  | (At & { readonly type: 'signInFailed' })
+  | (At & { readonly type: 'signInCancelled' })
+  /** User input inside the shell's own windows. */
+  | (At & { readonly type: 'activity' })
+  /** The OS says no input anywhere on the machine for `seconds`. */
+  | (At & { readonly type: 'osIdleSample'; readonly seconds: number })
+  | (At & { readonly type: 'osLocked' })
+  | (At & { readonly type: 'osUnlocked' })
+  | (At & { readonly type: 'suspend' })
+  | (At & { readonly type: 'resume' })
+  | (At & { readonly type: 'userSwitchedAway' })
+  | (At & { readonly type: 'userSwitchedBack' })
+  | (At & { readonly type: 'shutdown' })
+  | (At & { readonly type: 'signOut' })
+  /** The clinician pressed "Lock" (e.g. stepping away from the bedside). */
+  | (At & { readonly type: 'lockRequested' })
+  /** A validated logout token; acts only when it names the current session. */
+  | (At & { readonly type: 'backchannelLogout'; readonly subject?: string; readonly sessionId?: string })
+  | (At & { readonly type: 'refreshFailed' })
+  /** The clinician asked to unlock from the lock screen. */
+  | (At & { readonly type: 'reauthStarted' })
+  | (Authenticated & { readonly type: 'reauthSucceeded' })
+  | (At & { readonly type: 'reauthFailed' })
+  | (At & { readonly type: 'reauthCancelled' })
+  /** A deadline from nextDeadline() came, or the machine resumed. */
+  | (At & { readonly type: 'tick' });
+
+export type SessionEventType = SessionEvent['type'];
+
+export type Effect =
+  /** Open the system browser for a new sign-in (prompt=login). */
+  | { readonly type: 'startSignIn' }
+  | { readonly type: 'sessionStarted'; readonly subject: string; readonly sessionId: string; readonly aal: Aal }
+  | { readonly type: 'sessionResumed'; readonly subject: string; readonly sessionId: string; readonly aal: Aal }
+  /** `deadline` is when the idle lock falls due; `secondsLeft` is counted from the event's time. */
+  | { readonly type: 'showWarning'; readonly deadline: Instant; readonly secondsLeft: number }
+  | { readonly type: 'hideWarning' }
+  /** Drop all clinical content from the screen and show the lock screen. Drafts stay in main. */
+  | { readonly type: 'lock'; readonly reason: LockReason }
+  /** Forget this clinician's tokens (memory only, so forgetting is enough). */
+  | { readonly type: 'clearTokens'; readonly subject: string }
+  /** Open the system browser for re-authentication (prompt=login) expecting this subject. */
+  | { readonly type: 'startReauthentication'; readonly subject: string; readonly aal: Aal }
+  | { readonly type: 'endSession'; readonly reason: EndReason; readonly subject: string }
+  | { readonly type: 'sealDraftsOf'; readonly subject: string }
+  | { readonly type: 'restoreDraftsOf'; readonly subject: string };
+
+export type EffectType = Effect['type'];
+
+export type Transition = { readonly state: SessionState; readonly effects: Effect[] };
