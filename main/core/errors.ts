@@ -30,6 +30,9 @@ export type ShellErrorCode =
   | 'CONFIG_INVALID'
   | 'KEYRING_UNAVAILABLE'
   | 'STORAGE_FAILED'
+  // drafts at rest: a sealed draft file set aside unopened
+  | 'DRAFTS_FILE_TORN'
+  | 'DRAFTS_FILE_TAMPERED'
   | 'IPC_INVALID'
   | 'INTERNAL';
 

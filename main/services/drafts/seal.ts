@@ -1,0 +1,73 @@
+/**
+ * Sealing drafts: JWE compact serialisation, `dir` + `A256GCM`, one 256-bit key per clinician.
+ * The protected header carries only non-identifying data (alg, enc, kid = subject hash,
+ * sealedAt) and AES-GCM authenticates it, so a changed or swapped header fails to open.
+ */
+import { CompactEncrypt, compactDecrypt, decodeProtectedHeader, errors } from 'jose';
+import { z } from 'zod';
+import type { Draft, SubjectHash } from '../../core/drafts';
+
+const payloadVersion = 1;
+
+const DraftOnDisk = z.strictObject({
+  id: z.string().min(1),
+  patient: z.string(),
+  text: z.string(),
+  updatedAt: z.number(),
+});
+const Payload = z.strictObject({ v: z.literal(payloadVersion), drafts: z.array(DraftOnDisk) });
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder('utf-8', { fatal: true });
+
+export async function sealDrafts(drafts: readonly Draft[], key: Uint8Array, kid: SubjectHash, sealedAt: number): Promise<string> {
+  const payload = encoder.encode(JSON.stringify({ v: payloadVersion, drafts }));
+  return new CompactEncrypt(payload).setProtectedHeader({ alg: 'dir', enc: 'A256GCM', kid, sealedAt }).encrypt(key);
+}
+
+export type SealHeader = { ok: true; kid: string; sealedAt: number } | { ok: false; code: 'DRAFTS_FILE_TORN' | 'DRAFTS_FILE_TAMPERED' };
+
+/** What can be read without the key. A file that is not a whole JWE is torn. */
+export function readSealHeader(jwe: string): SealHeader {
+  if (jwe.split('.').length !== 5) return { ok: false, code: 'DRAFTS_FILE_TORN' };
+  let header: Record<string, unknown>;
+  try {
+    header = decodeProtectedHeader(jwe);
+  } catch {
+    return { ok: false, code: 'DRAFTS_FILE_TORN' };
+  }
+  const { alg, enc, kid, sealedAt } = header;
+  if (alg !== 'dir' || enc !== 'A256GCM' || typeof kid !== 'string' || typeof sealedAt !== 'number' || !Number.isFinite(sealedAt)) {
+    return { ok: false, code: 'DRAFTS_FILE_TAMPERED' };
+  }
+  return { ok: true, kid, sealedAt };
+}
+
+export type Opened =
+  | { ok: true; drafts: Draft[]; sealedAt: number }
+  | { ok: false; code: 'DRAFTS_FILE_TORN' | 'DRAFTS_FILE_TAMPERED' };
+
+/** Opens a seal for `kid` with its key. Anything short of an intact, authentic seal is refused. */
+export async function openSeal(jwe: string, key: Uint8Array, kid: SubjectHash): Promise<Opened> {
+  const header = readSealHeader(jwe);
+  if (!header.ok) return header;
+  if (header.kid !== kid) return { ok: false, code: 'DRAFTS_FILE_TAMPERED' };
+  let plaintext: Uint8Array;
+  try {
+    const opened = await compactDecrypt(jwe, key, {
+      keyManagementAlgorithms: ['dir'],
+      contentEncryptionAlgorithms: ['A256GCM'],
+    });
+    plaintext = opened.plaintext;
+  } catch (error) {
+    // A failed tag check means the bytes were changed; anything else means they are incomplete.
+    return { ok: false, code: error instanceof errors.JWEDecryptionFailed ? 'DRAFTS_FILE_TAMPERED' : 'DRAFTS_FILE_TORN' };
+  }
+  try {
+    const parsed = Payload.safeParse(JSON.parse(decoder.decode(plaintext)));
+    if (!parsed.success) return { ok: false, code: 'DRAFTS_FILE_TAMPERED' };
+    return { ok: true, drafts: parsed.data.drafts, sealedAt: header.sealedAt };
+  } catch {
+    return { ok: false, code: 'DRAFTS_FILE_TAMPERED' };
+  }
+}
