@@ -31,6 +31,13 @@ export default tseslint.config(
       '@typescript-eslint/no-restricted-imports': ['error', { paths: [noElectron], patterns: [{ group: ['electron/*'], message: noElectron.message }] }],
     },
   },
+  // Adapter tests type their hand-written fake Electron against Electron's own types: types only.
+  {
+    files: ['test/adapters/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': ['error', { paths: [{ ...noElectron, allowTypeImports: true }], patterns: [{ group: ['electron/*'], message: noElectron.message }] }],
+    },
+  },
   // main/core: pure. No I/O, no clock, no timers, nothing from the layers above it.
   {
     files: ['main/core/**/*.ts'],

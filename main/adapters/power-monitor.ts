@@ -38,10 +38,14 @@ export function watchOsSignals(deps: PowerMonitorDeps, events: OsEvents): OsSign
     shuttingDown = true;
     // Electron documents preventDefault (delay shutdown) on Linux and macOS only.
     if (deps.platform === 'linux' || deps.platform === 'darwin') event?.preventDefault();
-    Promise.resolve()
-      .then(() => events.shutdown())
-      .catch(() => deps.onError?.('shutdown-seal-failed'))
-      .finally(() => deps.quit());
+    // Start sealing synchronously: the OS may not wait long.
+    let sealing: Promise<void>;
+    try {
+      sealing = Promise.resolve(events.shutdown());
+    } catch (error) {
+      sealing = Promise.reject(error);
+    }
+    sealing.catch(() => deps.onError?.('shutdown-seal-failed')).finally(() => deps.quit());
   };
 
   const listeners: Array<[string, (...args: never[]) => void]> = [

@@ -1,0 +1,127 @@
+import { describe, expect, it, vi } from 'vitest';
+import { isTrustedSender, originOf, registerIpc } from '../../main/adapters/ipc-server';
+import type { IpcServerDeps } from '../../main/adapters/ipc-server';
+import { invokeChannelNames } from '../../preload/contract';
+import type { Draft, SessionView, ShellBackend } from '../../preload/contract';
+import { FakeBrowserWindow, FakeFrame, FakeIpcMain, FakeWebContents } from './fake-electron';
+
+const clinician = { name: 'Dr Asha Patel', roleName: null, orgName: null, orgCode: null };
+const view: SessionView = { kind: 'active', clinician, sessionSecondsLeft: 10, draftStorage: 'protected' };
+const draft: Draft = { id: 'd1', patient: 'Jane Doe', text: 'Note', updatedAt: 1 };
+
+function setup() {
+  const ipcMain = new FakeIpcMain();
+  const win = new FakeBrowserWindow({});
+  let listener: ((v: SessionView) => void) | null = null;
+  const backend = {
+    getView: vi.fn(() => ({ ok: true as const, value: view })),
+    signIn: vi.fn(() => ({ ok: true as const, value: null })),
+    cancelSignIn: vi.fn(() => ({ ok: true as const, value: null })),
+    stillHere: vi.fn(() => ({ ok: true as const, value: null })),
+    unlock: vi.fn(() => ({ ok: true as const, value: null })),
+    signInAsSomeoneElse: vi.fn(() => ({ ok: true as const, value: null })),
+    signOut: vi.fn(() => ({ ok: true as const, value: null })),
+    loadDrafts: vi.fn(() => ({ ok: true as const, value: { drafts: [] } })),
+    saveDraft: vi.fn(() => ({ ok: true as const, value: { savedAt: 2 } })),
+    reportActivity: vi.fn(),
+    subscribe: vi.fn((l: (v: SessionView) => void) => {
+      listener = l;
+      return () => {
+        listener = null;
+      };
+    }),
+  } satisfies ShellBackend;
+  const logger = { warn: vi.fn() };
+  const deps = { ipcMain, getWindow: () => win, backend, logger, origin: 'app://shell' } as unknown as IpcServerDeps;
+  const dispose = registerIpc(deps);
+  const own = { sender: win.webContents, senderFrame: win.webContents.mainFrame };
+  return { ipcMain, win, backend, logger, dispose, own, push: (v: unknown) => listener?.(v as SessionView), hasListener: () => listener !== null };
+}
+
+describe('origin and sender checks', () => {
+  it('builds the origin of a custom scheme that Node calls null', () => {
+    expect(originOf('app://shell/index.html')).toBe('app://shell');
+    expect(originOf('app://evil/index.html')).toBe('app://evil');
+    expect(originOf('not a url')).toBeNull();
+  });
+
+  it('trusts only the main frame itself on the expected origin', () => {
+    const main = new FakeFrame('app://shell/index.html');
+    expect(isTrustedSender(main, main, 'app://shell')).toBe(true);
+    expect(isTrustedSender(new FakeFrame('app://shell/index.html'), main, 'app://shell')).toBe(false);
+    expect(isTrustedSender(null, main, 'app://shell')).toBe(false);
+    const foreign = new FakeFrame('https://example.org/');
+    expect(isTrustedSender(foreign, foreign, 'app://shell')).toBe(false);
+  });
+});
+
+describe('registerIpc', () => {
+  it('handles every contract channel', () => {
+    const { ipcMain } = setup();
+    expect([...ipcMain.handlers.keys()].sort()).toEqual([...invokeChannelNames].sort());
+  });
+
+  it('passes a good request from the window to the backend', async () => {
+    const { ipcMain, own, backend } = setup();
+    expect(await ipcMain.invoke('drafts:save', own, draft)).toEqual({ ok: true, value: { savedAt: 2 } });
+    expect(backend.saveDraft).toHaveBeenCalledWith(draft);
+    expect(await ipcMain.invoke('session:get-view', own)).toEqual({ ok: true, value: view });
+  });
+
+  it('refuses a sub-frame of the window', async () => {
+    const { ipcMain, win, backend, logger } = setup();
+    const sub = { sender: win.webContents, senderFrame: new FakeFrame('app://shell/index.html') };
+    expect(await ipcMain.invoke('session:sign-out', sub)).toEqual({ ok: false, code: 'wrong-sender' });
+    expect(backend.signOut).not.toHaveBeenCalled();
+    expect(logger.warn).toHaveBeenCalledWith({ channel: 'session:sign-out', code: 'wrong-sender' }, expect.any(String));
+  });
+
+  it('refuses another webContents and a main frame that navigated to a foreign origin', async () => {
+    const { ipcMain, win, backend } = setup();
+    const other = new FakeWebContents();
+    expect(await ipcMain.invoke('session:unlock', { sender: other, senderFrame: other.mainFrame })).toEqual({ ok: false, code: 'wrong-sender' });
+    win.webContents.mainFrame.url = 'https://attacker.example/';
+    expect(await ipcMain.invoke('session:unlock', { sender: win.webContents, senderFrame: win.webContents.mainFrame })).toEqual({ ok: false, code: 'wrong-sender' });
+    expect(backend.unlock).not.toHaveBeenCalled();
+  });
+
+  it('refuses everything once the window is destroyed', async () => {
+    const { ipcMain, win, own } = setup();
+    win.destroyed = true;
+    expect(await ipcMain.invoke('session:get-view', own)).toEqual({ ok: false, code: 'wrong-sender' });
+  });
+
+  it('refuses a bad payload and logs only channel and code', async () => {
+    const { ipcMain, own, backend, logger } = setup();
+    const result = await ipcMain.invoke('drafts:save', own, { ...draft, text: 7, token: 'SECRET-VALUE' });
+    expect(result).toEqual({ ok: false, code: 'bad-request' });
+    expect(backend.saveDraft).not.toHaveBeenCalled();
+    expect(logger.warn).toHaveBeenCalledWith({ channel: 'drafts:save', code: 'bad-request' }, expect.any(String));
+    expect(JSON.stringify(logger.warn.mock.calls)).not.toContain('SECRET-VALUE');
+  });
+
+  it('forwards activity only from the window', () => {
+    const { ipcMain, win, backend, own } = setup();
+    ipcMain.emit('session:activity', own);
+    ipcMain.emit('session:activity', { sender: win.webContents, senderFrame: new FakeFrame('app://shell/') });
+    expect(backend.reportActivity).toHaveBeenCalledTimes(1);
+  });
+
+  it('pushes each view to the window, and a fail-closed view instead of one that breaks the contract', () => {
+    const { win, push } = setup();
+    push(view);
+    push({ ...view, accessToken: 'eyJ-SECRET' });
+    expect(win.webContents.sent.map((s) => s.channel)).toEqual(['session:view', 'session:view']);
+    expect(win.webContents.sent[0]?.args).toEqual([view]);
+    expect(win.webContents.sent[1]?.args[0]).toMatchObject({ kind: 'signed-out' });
+    expect(JSON.stringify(win.webContents.sent)).not.toContain('eyJ-SECRET');
+  });
+
+  it('removes every handler, the activity listener and the subscription on dispose', () => {
+    const { ipcMain, dispose, hasListener } = setup();
+    dispose();
+    expect(ipcMain.handlers.size).toBe(0);
+    expect(ipcMain.count('session:activity')).toBe(0);
+    expect(hasListener()).toBe(false);
+  });
+});
