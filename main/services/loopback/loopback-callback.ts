@@ -41,7 +41,7 @@ export async function openLoopbackCallback(options: LoopbackOptions): Promise<Lo
   const result = new Promise<CallbackResult>((resolve) => (settle = resolve));
   let finished = false;
   let donePage: DonePage | null = null;
-  let timer: NodeJS.Timeout | undefined;
+  let timer: NodeJS.Timeout | undefined = undefined;
   let graceTimer: NodeJS.Timeout | undefined;
 
   const server = createServer((req, res) => handle(req, res));

@@ -1,0 +1,87 @@
+import { SignJWT, decodeJwt, decodeProtectedHeader, generateKeyPair } from 'jose';
+import type { CryptoKey } from 'jose';
+
+/**
+ * Ways the sandbox can misbehave, so negative tests exercise the real client against a real
+ * provider: the ID token the provider issued is altered and re-signed (with the sandbox's own key,
+ * so only the altered claim is wrong — or with a foreign key / alg none for the signature cases).
+ */
+export type Misbehaviour =
+  | 'id-token-bad-signature'
+  | 'id-token-wrong-iss'
+  | 'id-token-wrong-aud'
+  | 'id-token-expired'
+  | 'id-token-missing-sub'
+  | 'id-token-wrong-nonce'
+  | 'id-token-alg-none'
+  | 'auth-time-stale'
+  | 'auth-time-future'
+  | 'userinfo-sub-mismatch'
+  | 'refresh-different-sub';
+
+export const ID_TOKEN_MISBEHAVIOURS: readonly Misbehaviour[] = [
+  'id-token-bad-signature',
+  'id-token-wrong-iss',
+  'id-token-wrong-aud',
+  'id-token-expired',
+  'id-token-missing-sub',
+  'id-token-wrong-nonce',
+  'id-token-alg-none',
+  'auth-time-stale',
+  'auth-time-future',
+];
+
+export interface SigningKey {
+  readonly key: CryptoKey;
+  readonly kid: string;
+}
+
+let foreignKey: Promise<CryptoKey> | null = null;
+
+function b64url(value: object): string {
+  return Buffer.from(JSON.stringify(value)).toString('base64url');
+}
+
+/** Apply one misbehaviour to an ID token. Returns the token unchanged when the kind is not about it. */
+export async function tamperIdToken(idToken: string, kind: Misbehaviour, signing: SigningKey): Promise<string> {
+  const claims: Record<string, unknown> = { ...decodeJwt(idToken) };
+  const header = decodeProtectedHeader(idToken);
+  const now = Math.floor(Date.now() / 1000);
+  let key = signing.key;
+  switch (kind) {
+    case 'id-token-bad-signature':
+      foreignKey ??= generateKeyPair('RS256').then((k) => k.privateKey);
+      key = await foreignKey;
+      break;
+    case 'id-token-wrong-iss':
+      claims['iss'] = 'https://impostor.invalid/openam/oauth2/realms/root/realms/NHSIdentity/realms/Healthcare';
+      break;
+    case 'id-token-wrong-aud':
+      claims['aud'] = 'some-other-client';
+      break;
+    case 'id-token-expired':
+      claims['iat'] = now - 7200;
+      claims['exp'] = now - 3600;
+      break;
+    case 'id-token-missing-sub':
+      delete claims['sub'];
+      break;
+    case 'id-token-wrong-nonce':
+      claims['nonce'] = 'not-the-nonce-the-client-sent';
+      break;
+    case 'id-token-alg-none':
+      return `${b64url({ alg: 'none', typ: 'JWT' })}.${b64url(claims)}.`;
+    case 'auth-time-stale':
+      claims['auth_time'] = now - 600;
+      break;
+    case 'auth-time-future':
+      claims['auth_time'] = now + 600;
+      break;
+    case 'refresh-different-sub':
+      claims['sub'] = '555000009999';
+      break;
+    case 'userinfo-sub-mismatch':
+      return idToken;
+  }
+  return new SignJWT(claims).setProtectedHeader({ alg: header.alg ?? 'RS256', kid: signing.kid, typ: header.typ }).sign(key);
+}

@@ -1,0 +1,57 @@
+import { pino } from 'pino';
+import { createSignInService } from '../../../main/services/oidc';
+import type { SignInService, SystemBrowser } from '../../../main/services/oidc';
+import { resolveOidcSettings } from '../../../main/services/oidc/settings';
+import type { OidcSettings } from '../../../main/services/oidc/settings';
+import type { Sandbox } from '../../../sandbox/provider';
+
+/** A system browser that, instead of showing a page, lets the test decide what the clinician does. */
+export class ScriptedBrowser implements SystemBrowser {
+  readonly opened: URL[] = [];
+  #waiters: ((url: URL) => void)[] = [];
+  constructor(private readonly onOpen?: (url: URL) => Promise<void>) {}
+  async open(url: URL): Promise<void> {
+    this.opened.push(url);
+    for (const w of this.#waiters.splice(0)) w(url);
+    if (this.onOpen) void this.onOpen(url).catch(() => undefined);
+  }
+  nextOpen(): Promise<URL> {
+    return new Promise((resolve) => this.#waiters.push(resolve));
+  }
+}
+
+export interface CountingFetch {
+  (url: string, options: RequestInit & { body?: unknown }): Promise<Response>;
+  requests: { url: string; body: string }[];
+}
+
+/** Wraps fetch so tests can count requests to the issuer (e.g. refresh grants). */
+export function countingFetch(): CountingFetch {
+  const requests: { url: string; body: string }[] = [];
+  const f = (async (url: string, options: RequestInit) => {
+    requests.push({ url, body: typeof options.body === 'string' ? options.body : options.body instanceof URLSearchParams ? options.body.toString() : '' });
+    return fetch(url, options);
+  }) as CountingFetch;
+  f.requests = requests;
+  return f;
+}
+
+export function sandboxSettings(sandbox: Sandbox, overrides: Partial<OidcSettings> = {}): OidcSettings {
+  return resolveOidcSettings({ issuer: sandbox.issuer, clientId: sandbox.clientId, allowInsecureLoopbackIssuer: true, ...overrides });
+}
+
+export function serviceFor(
+  sandbox: Sandbox,
+  clinicianId: string | null,
+  extra: { settings?: Partial<OidcSettings>; fetch?: CountingFetch; now?: () => number } = {},
+): { service: SignInService; browser: ScriptedBrowser } {
+  const browser = new ScriptedBrowser(clinicianId === null ? undefined : (url) => sandbox.loginAs(url, clinicianId));
+  const service = createSignInService({
+    settings: sandboxSettings(sandbox, extra.settings),
+    browser,
+    logger: pino({ level: 'silent' }),
+    ...(extra.fetch ? { fetch: extra.fetch } : {}),
+    ...(extra.now ? { now: extra.now } : {}),
+  });
+  return { service, browser };
+}
