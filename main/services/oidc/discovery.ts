@@ -45,6 +45,9 @@ export function createDiscoveryCache(deps: DiscoveryDeps): DiscoveryCache {
     if (deps.fetch !== undefined) options[client.customFetch] = deps.fetch;
     try {
       const config = await client.discovery(new URL(deps.settings.issuer), deps.settings.clientId, undefined, clientAuth, options);
+      // Verify the ID token's signature even though it came straight from the token endpoint over
+      // TLS (openid-client skips that by default, OIDC Core §3.1.3.7): a tampered token must fail.
+      client.enableNonRepudiationChecks(config);
       cached = { config, at: deps.now() };
       return config;
     } catch (cause) {

@@ -10,7 +10,7 @@ import type { ClientKeySource } from './discovery';
 import { providerErrorToShellError, toShellError } from './error-mapping';
 import type { OidcSettings } from './settings';
 import type { SignInOptions, SignInOutcome, SignInService, SystemBrowser } from './types';
-import { buildSession, checkAuthTime } from './verify-session';
+import { buildSession, checkAuthTime, userinfoMismatch } from './verify-session';
 
 export interface SignInServiceDeps {
   readonly settings: OidcSettings;
@@ -98,7 +98,9 @@ export function createSignInService(deps: SignInServiceDeps): SignInService {
       const idClaims = response.claims();
       if (idClaims === undefined) throw new ShellError('SIGNIN_TOKEN_REJECTED', 'CIS2 did not return an ID token, so you have not been signed in. Try again; if it keeps happening, tell IT.');
       const authTime = checkAuthTime(idClaims.auth_time, { nowMs: now(), skewSeconds: settings.authTimeSkewSeconds });
-      const userinfo = await client.fetchUserInfo(config, response.access_token, idClaims.sub);
+      const userinfo = await client.fetchUserInfo(config, response.access_token, idClaims.sub).catch((cause: unknown) => {
+        throw (cause as { code?: unknown }).code === 'OAUTH_JSON_ATTRIBUTE_COMPARISON_FAILED' ? userinfoMismatch(cause) : cause;
+      });
       const session = buildSession({ ...idClaims }, { ...userinfo }, authTime);
 
       tokens.store({

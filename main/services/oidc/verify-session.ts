@@ -33,9 +33,7 @@ export function buildSession(idClaims: Record<string, unknown>, userinfo: Record
   if (typeof sub !== 'string' || sub.length === 0) {
     throw new ShellError('SIGNIN_TOKEN_REJECTED', 'The sign-in response from CIS2 did not identify you, so you have not been signed in. Try again; if it keeps happening, tell IT.');
   }
-  if (userinfo['sub'] !== sub) {
-    throw new ShellError('SIGNIN_USERINFO_MISMATCH', 'CIS2 returned details for a different person than the one who signed in, so the sign-in was refused. Try again and tell IT.');
-  }
+  if (userinfo['sub'] !== sub) throw userinfoMismatch(undefined);
   // The ID token's claims win over userinfo for anything both carry; roles may be in either.
   const merged = { ...userinfo, ...idClaims };
   const sid = idClaims['sid'];
@@ -46,4 +44,8 @@ export function buildSession(idClaims: Record<string, unknown>, userinfo: Record
     aal: aalFromClaims({ acr: idClaims['acr'], amr: idClaims['amr'] }),
     identity: identityFromClaims(merged),
   };
+}
+
+export function userinfoMismatch(cause: unknown): ShellError {
+  return new ShellError('SIGNIN_USERINFO_MISMATCH', 'CIS2 returned details for a different person than the one who signed in, so the sign-in was refused. Try again and tell IT.', { cause });
 }
