@@ -1,0 +1,33 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { classifyDraftFile, isSubjectHash, quarantineFileName, sealFileName, tempFileName } from '../../../main/core/drafts';
+
+const hash = 'Qx9_-'.padEnd(43, 'z');
+
+describe('draft file names', () => {
+  it('round-trips every kind of name through classifyDraftFile', () => {
+    expect(classifyDraftFile(sealFileName(hash))).toEqual({ kind: 'seal', subjectHash: hash });
+    expect(classifyDraftFile(tempFileName(hash, 'n0nce_-'))).toEqual({ kind: 'temp', subjectHash: hash });
+    expect(classifyDraftFile(quarantineFileName(sealFileName(hash), 1234.9))).toEqual({ kind: 'quarantined', subjectHash: hash, quarantinedAt: 1234 });
+  });
+
+  it.each(['', 'notes.txt', `${hash}.drafts.json`, `${hash}x.drafts.jwe`, `${hash}.drafts.jwe.bak`, `${hash.slice(1)}.drafts.jwe`, `../${hash}.drafts.jwe`])(
+    'treats %j as not ours',
+    (name) => {
+      expect(classifyDraftFile(name)).toEqual({ kind: 'other' });
+    },
+  );
+
+  it('refuses to name a file after anything but a subject hash (a raw CIS2 subject, say)', () => {
+    expect(() => sealFileName('555012345678')).toThrow(RangeError);
+    expect(() => sealFileName('../'.repeat(15))).toThrow(RangeError);
+  });
+
+  it('property: only 43-character base64url strings are subject hashes', () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 60 }), (value) => {
+        expect(isSubjectHash(value)).toBe(/^[A-Za-z0-9_-]{43}$/.test(value));
+      }),
+    );
+  });
+});
