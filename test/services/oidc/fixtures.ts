@@ -23,18 +23,29 @@ export class ScriptedBrowser implements SystemBrowser {
 export interface CountingFetch {
   (url: string, options: RequestInit & { body?: unknown }): Promise<Response>;
   requests: { url: string; body: string }[];
+  /** JSON bodies of token endpoint responses (a test's stand-in for a thief reading the wire). */
+  tokenResponses: Record<string, unknown>[];
+  /** When true, every request fails as if the network were down. */
+  offline: boolean;
 }
 
-/** Wraps fetch so tests can count requests to the issuer (e.g. refresh grants). */
+/** Wraps fetch so tests can count requests to the issuer (e.g. refresh grants) and cut the network. */
 export function countingFetch(): CountingFetch {
-  const requests: { url: string; body: string }[] = [];
   const f = (async (url: string, options: RequestInit) => {
-    requests.push({ url, body: typeof options.body === 'string' ? options.body : options.body instanceof URLSearchParams ? options.body.toString() : '' });
-    return fetch(url, options);
+    const body = typeof options.body === 'string' ? options.body : options.body instanceof URLSearchParams ? options.body.toString() : '';
+    f.requests.push({ url, body });
+    if (f.offline) throw new TypeError('fetch failed');
+    const response = await fetch(url, options);
+    if (url.endsWith('/token') && response.ok) f.tokenResponses.push((await response.clone().json()) as Record<string, unknown>);
+    return response;
   }) as CountingFetch;
-  f.requests = requests;
+  f.requests = [];
+  f.tokenResponses = [];
+  f.offline = false;
   return f;
 }
+
+export const refreshRequests = (f: CountingFetch): number => f.requests.filter((r) => r.body.includes('grant_type=refresh_token')).length;
 
 export function sandboxSettings(sandbox: Sandbox, overrides: Partial<OidcSettings> = {}): OidcSettings {
   return resolveOidcSettings({ issuer: sandbox.issuer, clientId: sandbox.clientId, allowInsecureLoopbackIssuer: true, ...overrides });
