@@ -1,0 +1,71 @@
+import { useEffect } from 'react';
+import { ScreenHeading } from './common';
+import { useShell } from './context';
+import { EndedScreen } from './screens/Ended';
+import { LockedScreen } from './screens/Locked';
+import { SignInScreen } from './screens/SignIn';
+import { SigningInScreen } from './screens/SigningIn';
+import { Workspace } from './screens/Workspace';
+
+const activityEvents = ['keydown', 'pointerdown', 'input', 'wheel'] as const;
+
+/** Reports user input to main (throttled in the store) so the idle clock restarts. */
+function useActivityReporting(): void {
+  const reportActivity = useShell((s) => s.reportActivity);
+  useEffect(() => {
+    const onActivity = (): void => reportActivity();
+    for (const name of activityEvents) window.addEventListener(name, onActivity, { capture: true, passive: true });
+    return () => {
+      for (const name of activityEvents) window.removeEventListener(name, onActivity, { capture: true });
+    };
+  }, [reportActivity]);
+}
+
+function Screen() {
+  const view = useShell((s) => s.view);
+  const connection = useShell((s) => s.connection);
+  if (view === null) {
+    return (
+      <main className="nhsuk-main-wrapper" id="main" data-testid="screen-connecting">
+        <ScreenHeading>{connection === 'failed' ? 'The shell is not responding' : 'Starting…'}</ScreenHeading>
+        {connection === 'failed' ? <p className="nhsuk-body">Close and reopen the app. If this keeps happening, tell IT.</p> : null}
+      </main>
+    );
+  }
+  switch (view.kind) {
+    case 'signed-out':
+      return <SignInScreen key="signed-out" notice={view.notice} />;
+    case 'signing-in':
+      return <SigningInScreen key="signing-in" purpose={view.purpose} notice={view.notice} />;
+    case 'active':
+    case 'warning':
+      // One key for both, so the workspace (and the note being typed) stays mounted when the warning comes and goes.
+      return (
+        <Workspace
+          key="workspace"
+          clinician={view.clinician}
+          sessionSecondsLeft={view.sessionSecondsLeft}
+          draftStorage={view.draftStorage}
+          warningSecondsLeft={view.kind === 'warning' ? view.secondsLeft : null}
+        />
+      );
+    case 'locked':
+      return <LockedScreen key="locked" view={view} />;
+    case 'ended':
+      return <EndedScreen key="ended" reason={view.reason} />;
+  }
+}
+
+export function App() {
+  useActivityReporting();
+  return (
+    <>
+      <a className="nhsuk-skip-link" href="#main">
+        Skip to main content
+      </a>
+      <div className="nhsuk-width-container shell-page">
+        <Screen />
+      </div>
+    </>
+  );
+}

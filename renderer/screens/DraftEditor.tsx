@@ -1,0 +1,74 @@
+import { useShell } from '../context';
+import { saveFailureText } from '../words';
+
+const patientLimit = 200;
+const textLimit = 100_000;
+
+function SaveStatusLine() {
+  const save = useShell((s) => s.save);
+  const saveNow = useShell((s) => s.saveNow);
+  const text = save.kind === 'saving' ? 'Saving…' : save.kind === 'saved' ? 'Saved' : save.kind === 'failed' ? saveFailureText(save.code) : '';
+  return (
+    <div className="shell-save-status">
+      <p className={save.kind === 'failed' ? 'nhsuk-error-message' : 'nhsuk-body-s'} role="status" aria-live="polite" data-testid="save-status" data-status={save.kind}>
+        {text}
+      </p>
+      {save.kind === 'failed' && save.code !== 'bad-request' ? (
+        <button type="button" className="nhsuk-button nhsuk-button--secondary nhsuk-button--small" onClick={saveNow} data-testid="save-retry">
+          Try saving again
+        </button>
+      ) : null}
+    </div>
+  );
+}
+
+export function DraftEditor() {
+  const draft = useShell((s) => s.draft);
+  const draftLoad = useShell((s) => s.draftLoad);
+  const editDraft = useShell((s) => s.editDraft);
+  if (draft === null) {
+    return (
+      <p className="nhsuk-body" role="status" data-testid="draft-loading">
+        {draftLoad === 'failed' ? 'Your note could not be loaded. Sign out and in again, and tell IT if it keeps happening.' : 'Loading your note…'}
+      </p>
+    );
+  }
+  return (
+    <form className="shell-draft" data-testid="draft-editor" onSubmit={(e) => e.preventDefault()} autoComplete="off">
+      <div className="nhsuk-form-group">
+        <label className="nhsuk-label" htmlFor="draft-patient">
+          Patient (name or NHS number)
+        </label>
+        <input
+          className="nhsuk-input"
+          id="draft-patient"
+          name="patient"
+          type="text"
+          maxLength={patientLimit}
+          spellCheck={false}
+          autoComplete="off"
+          value={draft.patient}
+          onChange={(e) => editDraft({ patient: e.target.value })}
+          data-testid="draft-patient"
+        />
+      </div>
+      <div className="nhsuk-form-group">
+        <label className="nhsuk-label" htmlFor="draft-text">
+          Clinical note
+        </label>
+        <textarea
+          className="nhsuk-textarea"
+          id="draft-text"
+          name="note"
+          rows={12}
+          maxLength={textLimit}
+          spellCheck={false}
+          value={draft.text}
+          onChange={(e) => editDraft({ text: e.target.value })}
+          data-testid="draft-text"
+        />
+      </div>
+      <SaveStatusLine />
+    </form>
+  );
+}

@@ -1,0 +1,50 @@
+import type { SessionView } from '../../preload/contract';
+import { ActionError, Button, NoticeBox, ScreenHeading } from '../common';
+import { useShell } from '../context';
+import { lockReasonText } from '../words';
+import { ContinueInBrowser } from './SigningIn';
+
+function needsFullSignIn(reason: string): boolean {
+  return reason === 'absolute-limit' || reason === 'refresh-failed' || reason === 'backchannel-logout';
+}
+
+/** Who is signed in and why it locked. Never any clinical content: the workspace is unmounted. */
+export function LockedScreen({ view }: { view: Extract<SessionView, { kind: 'locked' }> }) {
+  const act = useShell((s) => s.act);
+  const busy = useShell((s) => s.busy);
+  const { clinician } = view;
+  return (
+    <main className="nhsuk-main-wrapper" id="main" data-testid="screen-locked">
+      <ScreenHeading>This workstation is locked</ScreenHeading>
+      <p className="nhsuk-body-l" data-testid="lock-reason" data-reason={view.reason}>
+        {lockReasonText(view.reason)}
+      </p>
+      <dl className="nhsuk-summary-list" data-testid="locked-identity">
+        <div className="nhsuk-summary-list__row">
+          <dt className="nhsuk-summary-list__key">Signed in</dt>
+          <dd className="nhsuk-summary-list__value" data-testid="locked-name">
+            {clinician.name}
+          </dd>
+        </div>
+        <div className="nhsuk-summary-list__row">
+          <dt className="nhsuk-summary-list__key">Role</dt>
+          <dd className="nhsuk-summary-list__value">{clinician.roleName ?? 'No role selected'}</dd>
+        </div>
+      </dl>
+      <NoticeBox notice={view.notice} />
+      <ActionError />
+      {view.unlocking ? (
+        <ContinueInBrowser purpose="unlock" />
+      ) : (
+        <div className="shell-button-row">
+          <Button testId="unlock" onClick={() => act('unlock')} disabled={busy !== null}>
+            {needsFullSignIn(view.reason) ? 'Sign in again' : 'Unlock'}
+          </Button>
+          <Button testId="sign-in-as-someone-else" secondary onClick={() => act('signInAsSomeoneElse')} disabled={busy !== null}>
+            Sign in as someone else
+          </Button>
+        </div>
+      )}
+    </main>
+  );
+}

@@ -1,0 +1,35 @@
+import type { Notice } from '../../preload/contract';
+import { ActionError, Button, NoticeBox, ScreenHeading } from '../common';
+import { useShell } from '../context';
+
+/** Shared by sign-in and by unlock: the browser has the next step. */
+export function ContinueInBrowser({ purpose }: { purpose: 'sign-in' | 'unlock' }) {
+  const act = useShell((s) => s.act);
+  const busy = useShell((s) => s.busy);
+  return (
+    <div data-testid="continue-in-browser">
+      <p className="nhsuk-body" aria-live="polite">
+        The NHS Care Identity sign-in page is open in your web browser. Sign in there, then come back to this window.
+      </p>
+      <div className="shell-button-row">
+        <Button testId="try-again" onClick={() => act(purpose === 'unlock' ? 'unlock' : 'signIn')} disabled={busy !== null}>
+          Try again
+        </Button>
+        <Button testId="cancel-sign-in" secondary onClick={() => act('cancelSignIn')} disabled={busy !== null}>
+          Cancel
+        </Button>
+      </div>
+    </div>
+  );
+}
+
+export function SigningInScreen({ purpose, notice }: { purpose: 'sign-in' | 'unlock'; notice: Notice | null }) {
+  return (
+    <main className="nhsuk-main-wrapper" id="main" data-testid="screen-signing-in">
+      <ScreenHeading>Continue in your browser</ScreenHeading>
+      <NoticeBox notice={notice} />
+      <ActionError />
+      <ContinueInBrowser purpose={purpose} />
+    </main>
+  );
+}

@@ -1,0 +1,71 @@
+import type { ClinicianView, DraftStorage } from '../../preload/contract';
+import { ActionError, Button } from '../common';
+import { useFocusOnMount, useShell } from '../context';
+import { formatSessionLeft, memoryOnlyNotice, noRoleNote } from '../words';
+import { DraftEditor } from './DraftEditor';
+import { IdleWarning } from './IdleWarning';
+
+function IdentityBanner({ clinician, sessionSecondsLeft }: { clinician: ClinicianView; sessionSecondsLeft: number }) {
+  const act = useShell((s) => s.act);
+  const busy = useShell((s) => s.busy);
+  const org = clinician.orgName === null ? null : clinician.orgCode === null ? clinician.orgName : `${clinician.orgName} (${clinician.orgCode})`;
+  return (
+    <header className="nhsuk-header shell-banner" role="banner" data-testid="identity-banner">
+      <div className="nhsuk-width-container shell-banner__inner">
+        <div>
+          <p className="shell-banner__name" data-testid="clinician-name">
+            {clinician.name}
+          </p>
+          <p className="shell-banner__detail" data-testid="clinician-role">
+            {clinician.roleName ?? 'No role selected'}
+            {org === null ? null : <span data-testid="clinician-org"> · {org}</span>}
+          </p>
+          <p className="shell-banner__detail" data-testid="session-left">
+            Sign-in needed again in {formatSessionLeft(sessionSecondsLeft)}
+          </p>
+        </div>
+        <Button testId="sign-out" secondary onClick={() => act('signOut')} disabled={busy !== null}>
+          Sign out
+        </Button>
+      </div>
+    </header>
+  );
+}
+
+export function Workspace({
+  clinician,
+  sessionSecondsLeft,
+  draftStorage,
+  warningSecondsLeft,
+}: {
+  clinician: ClinicianView;
+  sessionSecondsLeft: number;
+  draftStorage: DraftStorage;
+  warningSecondsLeft: number | null;
+}) {
+  const heading = useFocusOnMount<HTMLHeadingElement>();
+  return (
+    <>
+      <IdentityBanner clinician={clinician} sessionSecondsLeft={sessionSecondsLeft} />
+      {warningSecondsLeft === null ? null : <IdleWarning secondsLeft={warningSecondsLeft} />}
+      <main className="nhsuk-width-container nhsuk-main-wrapper" id="main" data-testid="screen-workspace">
+        <h1 className="nhsuk-heading-l shell-heading" tabIndex={-1} ref={heading}>
+          Clinical workspace
+        </h1>
+        {clinician.roleName === null ? (
+          <div className="nhsuk-inset-text" data-testid="no-role-note">
+            <p>{noRoleNote}</p>
+          </div>
+        ) : null}
+        {draftStorage === 'memory-only' ? (
+          <div className="nhsuk-warning-callout" data-testid="memory-only-notice">
+            <h2 className="nhsuk-warning-callout__label">Important</h2>
+            <p>{memoryOnlyNotice}</p>
+          </div>
+        ) : null}
+        <ActionError />
+        <DraftEditor />
+      </main>
+    </>
+  );
+}
