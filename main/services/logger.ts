@@ -18,8 +18,24 @@ const JWT_SHAPE = /\beyJ[\w-]*\.[\w-]*\.[\w-]*(?:\.[\w-]*\.[\w-]*)?/g;
 const URL_QUERY = /(https?:\/\/[^\s?#"']*)[?#][^\s"']*/g;
 const MAX_DEPTH = 8;
 
+const FORM_PARAM = /\b(code|code_verifier|state|nonce|token|access_token|refresh_token|id_token|client_assertion|logout_token|password)=[^&\s"']+/gi;
+
+// The exact secret strings in use now (opaque tokens, verifiers): redacted wherever they appear,
+// whatever their shape. A bounded list of recent ones, so a stale copy logged late is caught too.
+const MAX_LIVE_SECRETS = 64;
+const liveSecrets: string[] = [];
+
+/** The token holder registers every secret it takes custody of (at least 8 characters). */
+export function registerSecret(secret: string): void {
+  if (secret.length < 8 || liveSecrets.includes(secret)) return;
+  liveSecrets.push(secret);
+  if (liveSecrets.length > MAX_LIVE_SECRETS) liveSecrets.shift();
+}
+
 function scrubString(value: string): string {
-  return value.replace(JWT_SHAPE, REDACTED).replace(URL_QUERY, '$1?[Redacted]');
+  let out = value.replace(JWT_SHAPE, REDACTED).replace(URL_QUERY, '$1?[Redacted]').replace(FORM_PARAM, '$1=[Redacted]');
+  for (const secret of liveSecrets) if (out.includes(secret)) out = out.split(secret).join(REDACTED);
+  return out;
 }
 
 function safeError(err: Error): Record<string, unknown> {
@@ -64,7 +80,10 @@ export function createLogger(options: LoggerOptions = {}): Logger {
       hooks: {
         // The message string is not covered by formatters.log: scrub it too.
         logMethod(args, method) {
-          const scrubbed = args.map((a) => (typeof a === 'string' ? scrubString(a) : a)) as typeof args;
+          const [first, ...rest] = args;
+          // logger.error(err) would copy err.message into msg unscrubbed: pass it as { err } instead.
+          const lead = first instanceof Error ? [{ err: first }, scrubString(first.message)] : [first];
+          const scrubbed = [...lead, ...rest].map((a) => (typeof a === 'string' ? scrubString(a) : a)) as typeof args;
           method.apply(this, scrubbed);
         },
       },

@@ -1,4 +1,5 @@
 import { ShellError } from '../../core/errors';
+import { registerSecret } from '../logger';
 
 /**
  * The one place the session's secrets live: access, refresh and ID tokens, plus the PKCE verifier,
@@ -102,6 +103,7 @@ export function createTokenHolder(deps: TokenHolderDeps): TokenCustody {
     if ((next.issuer !== null && next.issuer !== held.issuer) || (next.subject !== null && next.subject !== held.subject)) {
       return fail(undefined, 'CIS2 renewed the sign-in for a different identity, so it was refused; sign in again to carry on.');
     }
+    for (const secret of [next.accessToken, next.refreshToken, next.idToken]) if (secret !== null) registerSecret(secret);
     state = {
       kind: 'held',
       tokens: {
@@ -144,6 +146,7 @@ export function createTokenHolder(deps: TokenHolderDeps): TokenCustody {
       return () => listeners.delete(listener);
     },
     store(tokens) {
+      for (const secret of [tokens.accessToken, tokens.refreshToken, tokens.idToken]) if (secret !== null) registerSecret(secret);
       generation += 1;
       inFlight = null;
       state = { kind: 'held', tokens };
@@ -154,6 +157,7 @@ export function createTokenHolder(deps: TokenHolderDeps): TokenCustody {
       return { refreshToken, accessToken, idToken };
     },
     beginAttempt(secrets) {
+      for (const secret of [secrets.codeVerifier, secrets.state, secrets.nonce]) registerSecret(secret);
       attempt = secrets;
     },
     attempt: () => attempt,

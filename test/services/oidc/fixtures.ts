@@ -1,3 +1,4 @@
+import type { CustomFetchOptions } from 'openid-client';
 import { pino } from 'pino';
 import { createSignInService } from '../../../main/services/oidc';
 import type { SignInService, SystemBrowser } from '../../../main/services/oidc';
@@ -21,7 +22,7 @@ export class ScriptedBrowser implements SystemBrowser {
 }
 
 export interface CountingFetch {
-  (url: string, options: RequestInit & { body?: unknown }): Promise<Response>;
+  (url: string, options: CustomFetchOptions): Promise<Response>;
   requests: { url: string; body: string }[];
   /** JSON bodies of token endpoint responses (a test's stand-in for a thief reading the wire). */
   tokenResponses: Record<string, unknown>[];
@@ -31,11 +32,11 @@ export interface CountingFetch {
 
 /** Wraps fetch so tests can count requests to the issuer (e.g. refresh grants) and cut the network. */
 export function countingFetch(): CountingFetch {
-  const f = (async (url: string, options: RequestInit) => {
+  const f = (async (url: string, options: CustomFetchOptions) => {
     const body = typeof options.body === 'string' ? options.body : options.body instanceof URLSearchParams ? options.body.toString() : '';
     f.requests.push({ url, body });
     if (f.offline) throw new TypeError('fetch failed');
-    const response = await fetch(url, options);
+    const response = await fetch(url, options as unknown as RequestInit);
     if (url.endsWith('/token') && response.ok) f.tokenResponses.push((await response.clone().json()) as Record<string, unknown>);
     return response;
   }) as CountingFetch;
