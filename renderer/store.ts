@@ -125,8 +125,10 @@ export function createShellStore(deps: StoreDeps) {
         const unsubscribe = api.onView((view) => get().applyView(view));
         void api.getView().then(
           (result) => {
+            // A view pushed while this answer was on its way is newer: never go back to this one.
+            if (get().view !== null) return;
             if (result.ok) get().applyView(result.value);
-            else if (get().view === null) set({ connection: 'failed' });
+            else set({ connection: 'failed' });
           },
           () => {
             if (get().view === null) set({ connection: 'failed' });
