@@ -83,7 +83,7 @@ function react(state: SessionState, event: SessionEvent, policy: SessionPolicy, 
       effects.push({ type: 'startSignIn' });
       return { status: 'signing-in' };
     case 'signing-in':
-      return reactSigningIn(state, event, effects);
+      return reactSigningIn(state, event, policy, effects);
     case 'active':
     case 'warning':
       return reactWorking(state, event, policy, effects);
@@ -93,10 +93,11 @@ function react(state: SessionState, event: SessionEvent, policy: SessionPolicy, 
   }
 }
 
-function reactSigningIn(state: SessionState, event: SessionEvent, effects: Effects): SessionState {
+function reactSigningIn(state: SessionState, event: SessionEvent, policy: SessionPolicy, effects: Effects): SessionState {
   switch (event.type) {
     case 'signInSucceeded': {
       const session = newSession(event);
+      if (isReached(absoluteDeadline(session, policy), event.at)) return refuse(session, { status: 'signed-out' }, effects);
       effects.push({ type: 'sessionStarted', subject: session.subject, sessionId: session.sessionId, aal: session.aal });
       effects.push({ type: 'restoreDraftsOf', subject: session.subject });
       return { status: 'active', session };
@@ -157,6 +158,8 @@ function reactLocked(state: Extract<SessionState, { status: 'locked' | 'reauthen
     case 'reauthSucceeded': {
       if (state.status !== 'reauthenticating') return state;
       const fresh = newSession(event);
+      // An authentication already past the absolute limit proves nothing about now; the lock stays.
+      if (isReached(absoluteDeadline(fresh, policy), event.at)) return refuse(fresh, { ...state, status: 'locked' }, effects);
       if (fresh.subject === session.subject) {
         effects.push({ type: 'sessionResumed', subject: fresh.subject, sessionId: fresh.sessionId, aal: fresh.aal });
         effects.push({ type: 'restoreDraftsOf', subject: fresh.subject });
@@ -202,6 +205,15 @@ function newSession(event: Extract<SessionEvent, { type: 'signInSucceeded' | 're
     authAt: shift(event.at, -age),
     lastActivity: event.at,
   };
+}
+
+/**
+ * An authentication that is already past the absolute limit (a stale auth_time the service
+ * should have refused) starts nothing; its tokens are dropped and the state stays as it was.
+ */
+function refuse(rejected: Session, unchanged: SessionState, effects: Effects): SessionState {
+  effects.push({ type: 'clearTokens', subject: rejected.subject });
+  return unchanged;
 }
 
 function onOsEvent(state: StateWithSession, action: OsEventAction, reason: LockReason & EndReason, at: Instant, effects: Effects): SessionState {
