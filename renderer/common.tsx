@@ -40,6 +40,7 @@ export function Button({
   children,
   onClick,
   secondary,
+  reverse,
   testId,
   disabled,
   buttonRef,
@@ -47,6 +48,8 @@ export function Button({
   children: ReactNode;
   onClick: () => void;
   secondary?: boolean;
+  /** White button for the blue banner. */
+  reverse?: boolean;
   testId: string;
   disabled?: boolean;
   buttonRef?: React.Ref<HTMLButtonElement>;
@@ -55,7 +58,7 @@ export function Button({
     <button
       type="button"
       ref={buttonRef}
-      className={secondary ? 'nhsuk-button nhsuk-button--secondary' : 'nhsuk-button'}
+      className={reverse ? 'nhsuk-button nhsuk-button--reverse' : secondary ? 'nhsuk-button nhsuk-button--secondary' : 'nhsuk-button'}
       data-module="nhsuk-button"
       onClick={onClick}
       disabled={disabled}

@@ -10,6 +10,7 @@ const here = path.dirname(fileURLToPath(import.meta.url));
  * nhsuk-frontend's compiled CSS loads Frutiger from assets.nhs.uk and points icons at
  * /assets/images/*.svg, which it does not ship. The shell loads nothing remote (CSP font-src
  * 'self'), so drop those @font-face rules (Arial is the NHS fallback) and the missing icons.
+ * Its Internet Explorer media hacks (@media screen\0) go too: no IE here, and the CSS minifier rejects them.
  */
 function localNhsStyles(): Plugin {
   return {
@@ -17,7 +18,10 @@ function localNhsStyles(): Plugin {
     enforce: 'pre',
     transform(code, id) {
       if (!id.includes('nhsuk-frontend') || !id.split('?')[0]!.endsWith('.css')) return null;
-      return code.replace(/@font-face\{[^}]*https?:[^}]*\}/g, '').replace(/url\(\/assets\/images\/[^)]*\)/g, 'none');
+      return code
+        .replace(/@font-face\{[^}]*https?:[^}]*\}/g, '')
+        .replace(/url\(\/assets\/images\/[^)]*\)/g, 'none')
+        .replace(/@media screen\\0[^{]*\{(?:[^{}]*\{[^{}]*\})*[^{}]*\}/g, '');
     },
   };
 }
@@ -33,8 +37,6 @@ export default defineConfig({
     modulePreload: { polyfill: false },
     assetsInlineLimit: 0,
     sourcemap: false,
-    // lightningcss rejects nhsuk-frontend's old IE media hacks (@media screen\0); esbuild keeps them.
-    cssMinify: 'esbuild',
     target: 'chrome130',
   },
   server: { host: '127.0.0.1', strictPort: false },

@@ -10,8 +10,8 @@ function IdentityBanner({ clinician, sessionSecondsLeft }: { clinician: Clinicia
   const busy = useShell((s) => s.busy);
   const org = clinician.orgName === null ? null : clinician.orgCode === null ? clinician.orgName : `${clinician.orgName} (${clinician.orgCode})`;
   return (
-    <header className="nhsuk-header shell-banner" role="banner" data-testid="identity-banner">
-      <div className="nhsuk-width-container shell-banner__inner">
+    <header className="shell-banner" data-testid="identity-banner">
+      <div className="shell-banner__inner">
         <div>
           <p className="shell-banner__name" data-testid="clinician-name">
             {clinician.name}
@@ -24,7 +24,7 @@ function IdentityBanner({ clinician, sessionSecondsLeft }: { clinician: Clinicia
             Sign-in needed again in {formatSessionLeft(sessionSecondsLeft)}
           </p>
         </div>
-        <Button testId="sign-out" secondary onClick={() => act('signOut')} disabled={busy !== null}>
+        <Button testId="sign-out" reverse onClick={() => act('signOut')} disabled={busy !== null}>
           Sign out
         </Button>
       </div>
