@@ -4,7 +4,7 @@ import type { OidcSettings } from './settings';
 
 /** Loads the client's private key for private_key_jwt (from the OS credential store in production). */
 export interface ClientKeySource {
-  loadClientKey(service: string, account: string): Promise<CryptoKey>;
+  loadClientKey(service: string, account: string): Promise<{ key: CryptoKey; kid?: string }>;
 }
 
 export interface DiscoveryDeps {
@@ -30,8 +30,7 @@ async function clientAuthFor(deps: DiscoveryDeps): Promise<client.ClientAuth> {
   if (deps.keySource === undefined) {
     throw new ShellError('SIGNIN_CLIENT_KEY_MISSING', 'This workstation is set up to sign in with a client key but none is available; ask IT to provision it.');
   }
-  const key = await deps.keySource.loadClientKey(auth.keyringService, auth.keyringAccount);
-  return client.PrivateKeyJwt(key);
+  return client.PrivateKeyJwt(await deps.keySource.loadClientKey(auth.keyringService, auth.keyringAccount));
 }
 
 export function createDiscoveryCache(deps: DiscoveryDeps): DiscoveryCache {
