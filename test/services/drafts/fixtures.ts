@@ -99,3 +99,16 @@ export function filesIn(dir: string): string[] {
 }
 
 export type { SecretStore };
+
+/**
+ * gnome-keyring-daemon --daemonize can return before its collection is unlocked, so the tests
+ * give the Secret Service a few seconds to come up before deciding it is not there.
+ */
+export async function secretServiceReady(store: SecretStore, withinMs = 5_000): Promise<boolean> {
+  const until = Date.now() + withinMs;
+  for (;;) {
+    if (await store.probe()) return true;
+    if (!process.env.DBUS_SESSION_BUS_ADDRESS || Date.now() >= until) return false;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
