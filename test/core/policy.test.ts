@@ -1,0 +1,44 @@
+// Examples for resolvePolicy: the defaults are the rules, IT may tighten, and a request to
+// loosen is clamped and reported in words an IT admin can act on.
+import { describe, expect, it } from 'vitest';
+import { ShellError } from '../../main/core/errors';
+import { defaultPolicy, resolvePolicy } from '../../main/core/policy';
+
+describe('resolvePolicy', () => {
+  it('gives the rules themselves when IT says nothing', () => {
+    expect(resolvePolicy({})).toEqual({ policy: defaultPolicy, clamps: [] });
+    expect(defaultPolicy).toMatchObject({ idleLimitMs: { AAL2: 1_800_000, AAL3: 900_000 }, absoluteLimitMs: 43_200_000, warningLeadMs: 60_000, onOsLock: 'lock' });
+  });
+
+  it('applies shorter limits as asked', () => {
+    const { policy, clamps } = resolvePolicy({ idleLimitSeconds: { AAL2: 600 }, absoluteLimitSeconds: 8 * 3600, warningLeadSeconds: 30, onSleep: 'end-session' });
+    expect(policy).toMatchObject({ idleLimitMs: { AAL2: 600_000, AAL3: 900_000 }, absoluteLimitMs: 28_800_000, warningLeadMs: 30_000, onSleep: 'end-session' });
+    expect(clamps).toEqual([]);
+  });
+
+  it('clamps a longer limit to the rule and reports it', () => {
+    const { policy, clamps } = resolvePolicy({ idleLimitSeconds: { AAL3: 3600 }, absoluteLimitSeconds: 86_400 });
+    expect(policy.idleLimitMs.AAL3).toBe(900_000);
+    expect(policy.absoluteLimitMs).toBe(43_200_000);
+    expect(clamps).toEqual([
+      { field: 'idleLimitSeconds.AAL3', requested: 3600, applied: 900, reason: 'above-rule-maximum' },
+      { field: 'absoluteLimitSeconds', requested: 86_400, applied: 43_200, reason: 'above-rule-maximum' },
+    ]);
+  });
+
+  it('moves a warning that would not come before the lock, and reports it', () => {
+    const { policy, clamps } = resolvePolicy({ idleLimitSeconds: { AAL3: 120 }, warningLeadSeconds: 120 });
+    expect(policy.warningLeadMs).toBe(60_000);
+    expect(clamps).toEqual([{ field: 'warningLeadSeconds', requested: 120, applied: 60, reason: 'not-below-idle-limit' }]);
+  });
+
+  it.each([
+    [{ idleLimitSeconds: { AAL2: -5 } }, /"idleLimitSeconds.AAL2" must be a positive number of seconds; it is -5/],
+    [{ absoluteLimitSeconds: Number.NaN }, /"absoluteLimitSeconds" must be a positive number of seconds; it is NaN/],
+    [{ warningLeadSeconds: -1 }, /"warningLeadSeconds" must be zero or a positive number/],
+    [{ onOsLock: 'ignore' as 'lock' }, /"onOsLock" must be "lock" or "end-session"; it is "ignore"/],
+  ])('refuses nonsense with CONFIG_INVALID and says what to fix (%o)', (input, message) => {
+    expect(() => resolvePolicy(input)).toThrow(message);
+    expect(() => resolvePolicy(input)).toThrow(ShellError);
+  });
+});

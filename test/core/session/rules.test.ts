@@ -1,0 +1,245 @@
+// One row per rule the engine enforces, each named with the line of the reference text it
+// comes from (/work/shared/reference: 000 clinical workflow, 001/003 NHS login on NIST,
+// 002 CIS2 session management, 004 CIS2 on NIST 800-63B), or DESIGN.md where the rule is ours.
+import { describe, expect, it } from 'vitest';
+import { resolvePolicy } from '../../../main/core/policy';
+import type { SessionPolicy } from '../../../main/core/policy';
+import { nextDeadline } from '../../../main/core/session';
+import { Driver, HOUR, MINUTE, SECOND, T0, after, types } from './fixtures';
+
+type Rule = { source: string; run: () => void };
+
+const strict = (input: Parameters<typeof resolvePolicy>[0]): SessionPolicy => resolvePolicy(input).policy;
+
+const rules: Rule[] = [
+  {
+    source: '002: "AAL2 30 minutes" (idle timeout table) — locks at exactly 30 min without activity, not a millisecond before',
+    run: () => {
+      const d = new Driver();
+      d.signIn('alice', T0, 'AAL2');
+      d.send({ type: 'tick', at: after(30 * MINUTE - 1) });
+      expect(d.status).toBe('warning');
+      expect(d.send({ type: 'tick', at: after(30 * MINUTE) })).toEqual([{ type: 'lock', reason: 'idle' }]);
+      expect(d.status).toBe('locked');
+    },
+  },
+  {
+    source: '002: "AAL3 15 minutes" (idle timeout table); 004: "following any period of inactivity lasting 15 minutes or longer"',
+    run: () => {
+      const d = new Driver();
+      d.signIn('alice', T0, 'AAL3');
+      d.send({ type: 'activity', at: after(10 * MINUTE) });
+      d.send({ type: 'tick', at: after(25 * MINUTE - 1) });
+      expect(d.status).toBe('warning');
+      expect(d.send({ type: 'tick', at: after(25 * MINUTE) })).toEqual([{ type: 'lock', reason: 'idle' }]);
+    },
+  },
+  {
+    source: '004: "Authentication of the subscriber SHALL be repeated at least once per 12 hours during an extended usage session, regardless of user activity"',
+    run: () => {
+      const d = new Driver();
+      d.signIn('alice', T0, 'AAL2');
+      for (let t = MINUTE; t < 12 * HOUR; t += 10 * MINUTE) d.send({ type: 'activity', at: after(t) });
+      expect(d.status).toBe('active');
+      expect(d.send({ type: 'activity', at: after(12 * HOUR) })).toEqual([
+        { type: 'lock', reason: 'absolute-limit' },
+        { type: 'clearTokens', subject: 'alice' },
+      ]);
+      expect(d.status).toBe('locked');
+    },
+  },
+  {
+    source: '002: "This happens 12 hours after authentication or the most recent re-authentication." — counted from auth_time, not from sign-in',
+    run: () => {
+      const d = new Driver();
+      d.signIn('alice', T0, 'AAL3', 'sid-1', T0.wall - 10 * SECOND);
+      d.send({ type: 'lockRequested', at: after(11 * HOUR) });
+      d.reauth('alice', after(11 * HOUR + MINUTE));
+      expect(d.status).toBe('active');
+      for (let t = 11 * HOUR + 2 * MINUTE; t < 23 * HOUR + MINUTE; t += 5 * MINUTE) d.send({ type: 'activity', at: after(t) });
+      expect(d.status).toBe('active');
+      d.send({ type: 'activity', at: after(23 * HOUR + MINUTE) });
+      expect(d.state).toMatchObject({ status: 'locked', reason: 'absolute-limit' });
+    },
+  },
+  {
+    source: '000: "Inactivity timeout for the application session with a clear warning banner before lock." — warning 60 s ahead, activity keeps the session',
+    run: () => {
+      const d = new Driver();
+      d.signIn('alice', T0, 'AAL3');
+      expect(d.send({ type: 'tick', at: after(14 * MINUTE) })).toEqual([{ type: 'showWarning', deadline: after(15 * MINUTE), secondsLeft: 60 }]);
+      expect(d.send({ type: 'activity', at: after(14 * MINUTE + 30 * SECOND) })).toEqual([{ type: 'hideWarning' }]);
+      expect(d.status).toBe('active');
+      expect(nextDeadline(d.state, d.policy)).toEqual(after(28 * MINUTE + 30 * SECOND));
+    },
+  },
+  {
+    source: '004: "The verifier MAY prompt the user to cause activity just before the inactivity timeout." — the OS seeing input elsewhere on the machine counts too',
+    run: () => {
+      const d = new Driver();
+      d.signIn('alice', T0, 'AAL3');
+      d.send({ type: 'tick', at: after(14 * MINUTE) });
+      expect(d.send({ type: 'osIdleSample', seconds: 5, at: after(14 * MINUTE + 10 * SECOND) })).toEqual([{ type: 'hideWarning' }]);
+      expect(nextDeadline(d.state, d.policy)).toEqual(after(28 * MINUTE + 5 * SECOND));
+    },
+  },
+  {
+    source: 'DESIGN.md: "idle limit always enforced against the evidence you accept" — an OS idle sample never makes the session look less recently used, and a whole idle period of OS idleness locks',
+    run: () => {
+      const d = new Driver();
+      d.signIn('alice', T0, 'AAL3');
+      d.send({ type: 'activity', at: after(5 * MINUTE) });
+      expect(d.send({ type: 'osIdleSample', seconds: 600, at: after(6 * MINUTE) })).toEqual([]);
+      expect(nextDeadline(d.state, d.policy)).toEqual(after(19 * MINUTE));
+      expect(d.send({ type: 'osIdleSample', seconds: 15 * 60, at: after(7 * MINUTE) })).toEqual([{ type: 'lock', reason: 'idle' }]);
+    },
+  },
+  {
+    source: '002: "When they do this you should terminate their session with your application." (explicit sign-out)',
+    run: () => {
+      const d = new Driver();
+      d.signIn('alice', T0);
+      expect(d.send({ type: 'signOut', at: after(MINUTE) })).toEqual([
+        { type: 'endSession', reason: 'sign-out', subject: 'alice' },
+        { type: 'clearTokens', subject: 'alice' },
+        { type: 'sealDraftsOf', subject: 'alice' },
+      ]);
+      expect(d.state).toEqual({ status: 'ended', reason: 'sign-out' });
+    },
+  },
+  {
+    source: '002: "If the logout token contains both a sub and sid claim, you should find any application sessions where both the captured sub and sid values match"',
+    run: () => {
+      const d = new Driver();
+      d.signIn('alice', T0, 'AAL3', 'sid-1');
+      expect(d.send({ type: 'backchannelLogout', subject: 'alice', sessionId: 'sid-other', at: after(MINUTE) })).toEqual([]);
+      expect(d.send({ type: 'backchannelLogout', subject: 'bob', sessionId: 'sid-1', at: after(MINUTE) })).toEqual([]);
+      expect(types(d.send({ type: 'backchannelLogout', subject: 'alice', sessionId: 'sid-1', at: after(MINUTE) }))).toEqual(['endSession', 'clearTokens', 'sealDraftsOf']);
+      expect(d.state).toEqual({ status: 'ended', reason: 'backchannel-logout' });
+    },
+  },
+  {
+    source: '002: "If there is no sid claim present in the logout token, you should invalidate all sessions for the user identified by the sub claim." — even while locked',
+    run: () => {
+      const d = new Driver();
+      d.signIn('alice', T0, 'AAL3', 'sid-1');
+      d.send({ type: 'osLocked', at: after(MINUTE) });
+      d.send({ type: 'backchannelLogout', subject: 'alice', at: after(2 * MINUTE) });
+      expect(d.state).toEqual({ status: 'ended', reason: 'backchannel-logout' });
+    },
+  },
+  {
+    source: '002: "validate that the identity is the same as that used to create the application session" — same subject resumes with a new idle window',
+    run: () => {
+      const d = new Driver();
+      d.signIn('alice', T0, 'AAL3');
+      d.send({ type: 'tick', at: after(15 * MINUTE) });
+      expect(d.send({ type: 'reauthStarted', at: after(20 * MINUTE) })).toEqual([{ type: 'startReauthentication', subject: 'alice', aal: 'AAL3' }]);
+      expect(d.send({ type: 'reauthSucceeded', subject: 'alice', sessionId: 'sid-2', authTime: after(21 * MINUTE).wall, aal: 'AAL3', at: after(21 * MINUTE) })).toEqual([
+        { type: 'sessionResumed', subject: 'alice', sessionId: 'sid-2', aal: 'AAL3' },
+        { type: 'restoreDraftsOf', subject: 'alice' },
+      ]);
+      expect(nextDeadline(d.state, d.policy)).toEqual(after(35 * MINUTE));
+    },
+  },
+  {
+    source: 'DESIGN.md: "Re-authentication must prove the same subject (sub) as the session" — a different clinician ends the previous session and never resumes it',
+    run: () => {
+      const d = new Driver();
+      d.signIn('alice', T0, 'AAL3');
+      d.send({ type: 'osLocked', at: after(MINUTE) });
+      expect(d.reauth('bob', after(2 * MINUTE), 'AAL2')).toEqual([
+        { type: 'endSession', reason: 'different-user', subject: 'alice' },
+        { type: 'clearTokens', subject: 'alice' },
+        { type: 'sealDraftsOf', subject: 'alice' },
+        { type: 'sessionStarted', subject: 'bob', sessionId: 'sid-bob-2', aal: 'AAL2' },
+        { type: 'restoreDraftsOf', subject: 'bob' },
+      ]);
+      expect(d.state).toMatchObject({ status: 'active', session: { subject: 'bob', aal: 'AAL2' } });
+    },
+  },
+  {
+    source: '004: "Devices use a mechanism to lock a user\'s session after a period of inactivity e.g. a Windows Lock Screen." — OS lock locks; unlocking Windows does not unlock the shell',
+    run: () => {
+      const d = new Driver();
+      d.signIn('alice', T0);
+      expect(d.send({ type: 'osLocked', at: after(MINUTE) })).toEqual([{ type: 'lock', reason: 'os-lock' }]);
+      expect(d.send({ type: 'osUnlocked', at: after(2 * MINUTE) })).toEqual([]);
+      expect(d.send({ type: 'activity', at: after(2 * MINUTE) })).toEqual([]);
+      expect(d.status).toBe('locked');
+    },
+  },
+  {
+    source: 'DESIGN.md: "IT policy may shorten any limit" — and may choose to end the session on OS lock, sleep or user switch',
+    run: () => {
+      const d = new Driver(strict({ onOsLock: 'end-session', onSleep: 'end-session', onUserSwitch: 'end-session', idleLimitSeconds: { AAL3: 300 } }));
+      d.signIn('alice', T0);
+      expect(types(d.send({ type: 'userSwitchedAway', at: after(MINUTE) }))).toEqual(['endSession', 'clearTokens', 'sealDraftsOf']);
+      expect(d.state).toEqual({ status: 'ended', reason: 'user-switch' });
+      const e = new Driver(strict({ idleLimitSeconds: { AAL3: 300 } }));
+      e.signIn('alice', T0);
+      e.send({ type: 'tick', at: after(5 * MINUTE) });
+      expect(e.state).toMatchObject({ status: 'locked', reason: 'idle' });
+    },
+  },
+  {
+    source: 'DESIGN.md: "Sleep counts as inactivity: on resume, elapsed wall time decides" — sleep locks, and a resume without a suspend event still locks if the idle limit passed',
+    run: () => {
+      const d = new Driver();
+      d.signIn('alice', T0);
+      expect(d.send({ type: 'suspend', at: after(MINUTE) })).toEqual([{ type: 'lock', reason: 'sleep' }]);
+      const missed = new Driver();
+      missed.signIn('alice', T0);
+      // Monotonic time stood still for two hours of sleep; the wall clock moved.
+      expect(missed.send({ type: 'resume', at: { wall: T0.wall + 2 * HOUR, mono: T0.mono + SECOND } })).toEqual([{ type: 'lock', reason: 'idle' }]);
+    },
+  },
+  {
+    source: 'Clock rule (docs/session-engine.md): a wall clock set backwards never extends a session; one set forwards only shortens it',
+    run: () => {
+      const back = new Driver();
+      back.signIn('alice', T0);
+      expect(back.send({ type: 'tick', at: { wall: T0.wall - HOUR, mono: T0.mono + 15 * MINUTE } })).toEqual([{ type: 'lock', reason: 'idle' }]);
+      const forward = new Driver();
+      forward.signIn('alice', T0);
+      // By the wall clock the idle limit came first, then 12 h passed while locked: ended.
+      expect(forward.send({ type: 'tick', at: { wall: T0.wall + 13 * HOUR, mono: T0.mono + SECOND } })).toEqual([
+        { type: 'lock', reason: 'idle' },
+        { type: 'endSession', reason: 'absolute-limit', subject: 'alice' },
+        { type: 'clearTokens', subject: 'alice' },
+        { type: 'sealDraftsOf', subject: 'alice' },
+      ]);
+    },
+  },
+  {
+    source: '002: "Terminate the user\'s session at least every 12 hours." — a session locked when the 12 hours come is ended, not kept',
+    run: () => {
+      const d = new Driver();
+      d.signIn('alice', T0);
+      d.send({ type: 'lockRequested', at: after(HOUR) });
+      expect(nextDeadline(d.state, d.policy)).toEqual(after(12 * HOUR));
+      expect(types(d.send({ type: 'tick', at: after(12 * HOUR) }))).toEqual(['endSession', 'clearTokens', 'sealDraftsOf']);
+      expect(d.state).toEqual({ status: 'ended', reason: 'absolute-limit' });
+    },
+  },
+  {
+    source: '000: "if token refresh fails due to an upstream session ending, you move into a safe locked state"',
+    run: () => {
+      const d = new Driver();
+      d.signIn('alice', T0);
+      expect(d.send({ type: 'refreshFailed', at: after(MINUTE) })).toEqual([{ type: 'lock', reason: 'refresh-failed' }]);
+    },
+  },
+  {
+    source: '002: "you must check the auth_time claim ... within 15 seconds of the current time" — the engine, as a backstop, refuses an authentication already past 12 h',
+    run: () => {
+      const d = new Driver();
+      expect(d.signIn('alice', T0, 'AAL3', 'sid-1', T0.wall - 13 * HOUR)).toEqual([{ type: 'clearTokens', subject: 'alice' }]);
+      expect(d.status).toBe('signed-out');
+    },
+  },
+];
+
+describe('session engine rules (one row per rule, with its source)', () => {
+  it.each(rules.map((r) => [r.source, r] as const))('%s', (_source, rule) => rule.run());
+});
