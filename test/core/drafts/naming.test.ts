@@ -2,6 +2,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { classifyDraftFile, isSubjectHash, quarantineFileName, sealFileName, tempFileName } from '../../../main/core/drafts';
 
+/** CI raises this (FC_NUM_RUNS) to run the safety properties over many more cases. */
+const numRuns = Number(process.env.FC_NUM_RUNS ?? 1000);
+
 const hash = 'Qx9_-'.padEnd(43, 'z');
 
 describe('draft file names', () => {
@@ -28,6 +31,7 @@ describe('draft file names', () => {
       fc.property(fc.string({ maxLength: 60 }), (value) => {
         expect(isSubjectHash(value)).toBe(/^[A-Za-z0-9_-]{43}$/.test(value));
       }),
+      { numRuns },
     );
   });
 });

@@ -3,6 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { mayRelease } from '../../../main/core/drafts';
 import type { CustodySession } from '../../../main/core/drafts';
 
+/** CI raises this (FC_NUM_RUNS) to run the safety properties over many more cases. */
+const numRuns = Number(process.env.FC_NUM_RUNS ?? 1000);
+
 const hour = 60 * 60 * 1000;
 const retentionMs = 12 * hour;
 const now = 1_800_000_000_000;
@@ -42,6 +45,7 @@ describe('mayRelease', () => {
           expect('subject' in s && s.subject).toBe(owner);
         }
       }),
+      { numRuns },
     );
   });
 
@@ -51,6 +55,7 @@ describe('mayRelease', () => {
         const decision = mayRelease({ owner, requester: owner, session: s, seal: { sealedAt: now - age }, now, retentionMs });
         expect(decision.release).toBe(false);
       }),
+      { numRuns },
     );
   });
 });

@@ -3,6 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { expiredSeals, futureSealToleranceMs, isSealExpired, maxRetentionMs, resolveRetention } from '../../../main/core/drafts';
 import { ShellError } from '../../../main/core/errors';
 
+/** CI raises this (FC_NUM_RUNS) to run the safety properties over many more cases. */
+const numRuns = Number(process.env.FC_NUM_RUNS ?? 1000);
+
 const hour = 60 * 60 * 1000;
 const hashA = 'a'.repeat(43);
 const hashB = 'b'.repeat(43);
@@ -42,6 +45,7 @@ describe('resolveRetention', () => {
         expect(retentionMs).toBeLessThanOrEqual(maxRetentionMs);
         expect(retentionMs).toBeLessThanOrEqual(requested);
       }),
+      { numRuns },
     );
   });
 });
@@ -91,6 +95,7 @@ describe('expiredSeals', () => {
           expect(kept).toBe(offset < retention && offset >= -futureSealToleranceMs);
         },
       ),
+      { numRuns },
     );
   });
 });
