@@ -36,7 +36,17 @@ export const LockReasonSchema = z.enum([
 ]);
 export type LockReason = z.infer<typeof LockReasonSchema>;
 
-export const EndReasonSchema = z.enum(['sign-out', 'absolute-limit', 'different-user', 'backchannel-logout', 'shutdown']);
+/** os-lock, sleep, user-switch: IT policy chose to end (not lock) the session on that OS event. */
+export const EndReasonSchema = z.enum([
+  'sign-out',
+  'absolute-limit',
+  'different-user',
+  'backchannel-logout',
+  'shutdown',
+  'os-lock',
+  'sleep',
+  'user-switch',
+]);
 export type EndReason = z.infer<typeof EndReasonSchema>;
 
 const CodeSchema = z.string().min(1).max(limits.codeChars).regex(/^[a-z0-9][a-z0-9-]*$/);

@@ -53,6 +53,12 @@ export function endReasonText(reason: EndReason): string {
       return 'You were signed out elsewhere.';
     case 'shutdown':
       return 'The session ended because the computer shut down.';
+    case 'os-lock':
+      return 'The session ended because the screen was locked. Your notes are kept safe for you.';
+    case 'sleep':
+      return 'The session ended because the computer went to sleep. Your notes are kept safe for you.';
+    case 'user-switch':
+      return 'The session ended because the computer switched user. Your notes are kept safe for you.';
   }
 }
 
