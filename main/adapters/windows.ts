@@ -13,6 +13,11 @@ export interface ShellWindowOptions {
   startUrl: string;
   /** Runs before a crashed renderer is reloaded: lock the session (main guarantees the view). */
   beforeRendererReload: (details: RenderProcessGoneDetails) => void | Promise<void>;
+  /**
+   * Windows only: the OS session is ending (shutdown, restart, log-off) and cannot be delayed.
+   * powerMonitor has no 'shutdown' on Windows, so wire this to OsEvents.shutdown to seal drafts.
+   */
+  onOsSessionEnd?: () => void;
   /** Reports a failure by code only. */
   onError?: (code: string) => void;
 }
@@ -106,6 +111,10 @@ export function createShellWindow(deps: WindowDeps, options: ShellWindowOptions)
       );
   });
 
+  if (options.onOsSessionEnd !== undefined) {
+    const onOsSessionEnd = options.onOsSessionEnd;
+    win.on('session-end', () => onOsSessionEnd());
+  }
   win.once('ready-to-show', () => win.show());
   contents.loadURL(options.startUrl).catch(() => options.onError?.('renderer-load-failed'));
   return win;

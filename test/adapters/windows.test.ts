@@ -98,6 +98,13 @@ describe('createShellWindow', () => {
     expect(contents.devToolsClosed).toBe(1);
   });
 
+  it('passes the Windows session-end (shutdown or log-off) to the shutdown hook', () => {
+    const onOsSessionEnd = vi.fn();
+    const { win } = open({ onOsSessionEnd });
+    win.emit('session-end', { reasons: ['shutdown'] });
+    expect(onOsSessionEnd).toHaveBeenCalledTimes(1);
+  });
+
   it('shows the window only when ready', () => {
     const { win } = open();
     expect(win.shown).toBe(false);
