@@ -3,8 +3,8 @@ import type { Notice } from '../preload/contract';
 import { useFocusOnMount, useShell } from './context';
 import { actionFailureText } from './words';
 
-export function ScreenHeading({ children, testId }: { children: ReactNode; testId?: string }) {
-  const ref = useFocusOnMount<HTMLHeadingElement>();
+export function ScreenHeading({ children, testId, stage }: { children: ReactNode; testId?: string; stage?: string }) {
+  const ref = useFocusOnMount<HTMLHeadingElement>(stage);
   return (
     <h1 className="nhsuk-heading-l shell-heading" tabIndex={-1} ref={ref} data-testid={testId}>
       {children}

@@ -11,11 +11,15 @@ export function useShell<T>(selector: (state: ShellState & ShellActions) => T): 
   return useStore(store, selector);
 }
 
-/** Moves focus to the screen's heading when the screen appears, so keyboard and screen-reader users start there. */
-export function useFocusOnMount<T extends HTMLElement>(): RefObject<T | null> {
+/**
+ * Moves focus to the screen's heading when the screen appears (and when `stage` changes within
+ * it, e.g. unlock hands over to the browser), so keyboard and screen-reader users start there
+ * rather than on a button that has just disappeared.
+ */
+export function useFocusOnMount<T extends HTMLElement>(stage: string = ''): RefObject<T | null> {
   const ref = useRef<T>(null);
   useEffect(() => {
     ref.current?.focus();
-  }, []);
+  }, [stage]);
   return ref;
 }

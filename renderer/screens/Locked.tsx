@@ -15,7 +15,7 @@ export function LockedScreen({ view }: { view: Extract<SessionView, { kind: 'loc
   const { clinician } = view;
   return (
     <main className="nhsuk-main-wrapper" id="main" data-testid="screen-locked">
-      <ScreenHeading>This workstation is locked</ScreenHeading>
+      <ScreenHeading stage={view.unlocking ? 'unlocking' : 'locked'}>This workstation is locked</ScreenHeading>
       <p className="nhsuk-body-l" data-testid="lock-reason" data-reason={view.reason}>
         {lockReasonText(view.reason)}
       </p>
