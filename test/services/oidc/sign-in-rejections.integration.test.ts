@@ -56,6 +56,16 @@ describe('sign-in refuses a provider that misbehaves', () => {
     expect(outcome.kind).toBe('signed-in');
   });
 
+  it('refuses a callback whose iss response parameter names another issuer (RFC 9207)', async () => {
+    const { service, browser } = serviceFor(sandbox, null);
+    const pending = service.signIn();
+    const callback = await sandbox.completeLogin(await browser.nextOpen(), 'dr-okafor');
+    callback.searchParams.set('iss', 'https://impostor.invalid/');
+    await fetch(callback);
+    const outcome = await pending;
+    expect(outcome.kind === 'failed' && outcome.error.code).toBe('SIGNIN_TOKEN_REJECTED');
+  });
+
   it('cancel ends a waiting sign-in as cancelled, and a second sign-in replaces the first', async () => {
     const { service, browser } = serviceFor(sandbox, null);
     const first = service.signIn();

@@ -1,0 +1,60 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSandbox } from '../../../sandbox/provider';
+import type { Sandbox } from '../../../sandbox/provider';
+import { countingFetch, serviceFor } from './fixtures';
+
+let sandbox: Sandbox;
+beforeAll(async () => {
+  sandbox = await startSandbox();
+});
+afterAll(() => sandbox.close());
+
+const discoveries = (f: ReturnType<typeof countingFetch>): number => f.requests.filter((r) => r.url.endsWith('/.well-known/openid-configuration')).length;
+
+describe('discovery cache', () => {
+  it('reuses metadata within its lifetime, fetches again after it, and after a failed sign-in', async () => {
+    const fetch = countingFetch();
+    // A short lifetime stands in for CIS2's hour (moving the clock would also age auth_time).
+    const { service } = serviceFor(sandbox, 'dr-okafor', { fetch, settings: { discoveryTtlMs: 1000 } });
+    expect((await service.signIn()).kind).toBe('signed-in');
+    expect((await service.signIn()).kind).toBe('signed-in');
+    expect(discoveries(fetch)).toBe(1);
+    await new Promise((r) => setTimeout(r, 1100));
+    expect((await service.signIn()).kind).toBe('signed-in');
+    expect(discoveries(fetch)).toBe(2);
+    sandbox.misbehave('id-token-bad-signature');
+    try {
+      expect((await service.signIn()).kind).toBe('failed');
+    } finally {
+      sandbox.misbehave(null);
+    }
+    expect((await service.signIn()).kind).toBe('signed-in');
+    expect(discoveries(fetch)).toBe(3);
+  });
+
+  it('reports an unreachable issuer as a clear failure, not an exception', async () => {
+    const fetch = countingFetch();
+    fetch.offline = true;
+    const { service } = serviceFor(sandbox, 'dr-okafor', { fetch });
+    const outcome = await service.signIn();
+    expect(outcome.kind === 'failed' && outcome.error.code).toBe('SIGNIN_DISCOVERY_FAILED');
+  });
+});
+
+describe('sign-out', () => {
+  it('wipes synchronously, then revokes the refresh token at the provider in the background', async () => {
+    const fetch = countingFetch();
+    const { service } = serviceFor(sandbox, 'dr-okafor', { fetch });
+    expect((await service.signIn()).kind).toBe('signed-in');
+    const refreshToken = String(fetch.tokenResponses[0]?.['refresh_token']);
+    service.signOut();
+    expect(service.tokens.hasSession()).toBe(false);
+    await expect.poll(() => fetch.requests.filter((r) => r.url.endsWith('/token/revocation')).length).toBeGreaterThanOrEqual(1);
+    const reuse = await globalThis.fetch(`${sandbox.issuer}/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken, client_id: sandbox.clientId }),
+    });
+    expect(reuse.status).toBe(400);
+  });
+});

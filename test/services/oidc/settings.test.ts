@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { CIS2_ISSUERS, DEFAULT_OIDC_SETTINGS, resolveOidcSettings } from '../../../main/services/oidc/settings';
+
+const base = { issuer: CIS2_ISSUERS.int, clientId: 'cws' };
+
+describe('resolveOidcSettings', () => {
+  it('fills the CIS2 defaults', () => {
+    const s = resolveOidcSettings(base);
+    expect(s.scopes).toEqual(['openid', 'profile', 'nationalrbacaccess', 'selectedrole']);
+    expect(s.acrValues).toBe('AAL2_OR_AAL3_ANY');
+    expect(s.authTimeSkewSeconds).toBe(15);
+    expect(s.callbackTimeoutMs).toBe(300_000);
+    expect(s.clientAuth).toEqual({ method: 'none' });
+    expect(s.redirectPath).toBe(DEFAULT_OIDC_SETTINGS.redirectPath);
+  });
+
+  it('clamps the auth_time skew to 60 s and never below 0', () => {
+    expect(resolveOidcSettings({ ...base, authTimeSkewSeconds: 600 }).authTimeSkewSeconds).toBe(60);
+    expect(resolveOidcSettings({ ...base, authTimeSkewSeconds: -5 }).authTimeSkewSeconds).toBe(0);
+    expect(resolveOidcSettings({ ...base, authTimeSkewSeconds: Number.NaN }).authTimeSkewSeconds).toBe(15);
+  });
+
+  it('refuses http issuers unless it is the loopback sandbox and that is explicitly allowed', () => {
+    expect(() => resolveOidcSettings({ ...base, issuer: 'http://cis2.example/openam' })).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID' }));
+    expect(() => resolveOidcSettings({ ...base, issuer: 'http://127.0.0.1:9/x' })).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID' }));
+    expect(() => resolveOidcSettings({ ...base, issuer: 'http://cis2.example/x', allowInsecureLoopbackIssuer: true })).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID' }));
+    expect(resolveOidcSettings({ ...base, issuer: 'http://127.0.0.1:9/x', allowInsecureLoopbackIssuer: true }).issuer).toBe('http://127.0.0.1:9/x');
+  });
+
+  it('refuses scopes without openid and a malformed issuer', () => {
+    expect(() => resolveOidcSettings({ ...base, scopes: ['profile'] })).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID' }));
+    expect(() => resolveOidcSettings({ ...base, issuer: 'not a url' })).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID' }));
+  });
+});

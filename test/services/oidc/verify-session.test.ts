@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { providerErrorToShellError, toShellError } from '../../../main/services/oidc/error-mapping';
+import { buildSession, checkAuthTime } from '../../../main/services/oidc/verify-session';
+
+const now = 1_800_000_000_000;
+
+describe('checkAuthTime (CIS2: within 15 s of now after prompt=login)', () => {
+  it('accepts auth_time within the skew either side and returns it in ms', () => {
+    expect(checkAuthTime(now / 1000 - 15, { nowMs: now, skewSeconds: 15 })).toBe(now - 15_000);
+    expect(checkAuthTime(now / 1000 + 15, { nowMs: now, skewSeconds: 15 })).toBe(now + 15_000);
+  });
+
+  it('refuses stale, future and missing auth_time', () => {
+    expect(() => checkAuthTime(now / 1000 - 16, { nowMs: now, skewSeconds: 15 })).toThrow(expect.objectContaining({ code: 'SIGNIN_AUTH_TIME_STALE' }));
+    expect(() => checkAuthTime(now / 1000 + 16, { nowMs: now, skewSeconds: 15 })).toThrow(expect.objectContaining({ code: 'SIGNIN_AUTH_TIME_STALE', message: expect.stringContaining('future') }));
+    expect(() => checkAuthTime(undefined, { nowMs: now, skewSeconds: 15 })).toThrow(expect.objectContaining({ code: 'SIGNIN_AUTH_TIME_MISSING' }));
+    expect(() => checkAuthTime('1800000000', { nowMs: now, skewSeconds: 15 })).toThrow(expect.objectContaining({ code: 'SIGNIN_AUTH_TIME_MISSING' }));
+  });
+});
+
+describe('buildSession', () => {
+  it('refuses a userinfo response for another subject', () => {
+    expect(() => buildSession({ sub: 'a' }, { sub: 'b' }, now)).toThrow(expect.objectContaining({ code: 'SIGNIN_USERINFO_MISMATCH' }));
+  });
+
+  it('takes roles from userinfo, sid and acr from the ID token', () => {
+    const s = buildSession(
+      { sub: 'a', sid: 'sid-1', acr: 'AAL2_ANY', name: 'From ID token' },
+      { sub: 'a', name: 'From userinfo', nhsid_nrbac_roles: [{ person_roleid: 'r', org_code: 'O', role_name: 'Nurse' }], selected_roleid: 'r' },
+      now,
+    );
+    expect(s).toMatchObject({ subject: 'a', sessionId: 'sid-1', aal: 'AAL2', authTime: now, identity: { name: 'From ID token', selectedRole: { roleId: 'r', orgCode: 'O' } } });
+  });
+});
+
+describe('error mapping', () => {
+  it.each([
+    ['access_denied', 'SIGNIN_ACCESS_DENIED'],
+    ['login_required', 'SIGNIN_LOGIN_REQUIRED'],
+    ['interaction_required', 'SIGNIN_LOGIN_REQUIRED'],
+    ['temporarily_unavailable', 'SIGNIN_PROVIDER_ERROR'],
+  ])('%s → %s with a whole sentence', (error, code) => {
+    const e = providerErrorToShellError(error);
+    expect(e.code).toBe(code);
+    expect(e.message).toMatch(/^[A-Z][^<>]*\.$/);
+  });
+
+  it('does not echo markup from a hostile error parameter', () => {
+    expect(providerErrorToShellError('<script>alert(1)</script>').message).not.toMatch(/[<>]/);
+  });
+
+  it('maps network failures and provider error bodies', () => {
+    expect(toShellError(new TypeError('fetch failed')).code).toBe('SIGNIN_NETWORK');
+    expect(toShellError(Object.assign(new Error('x'), { name: 'ResponseBodyError', error: 'invalid_grant' })).code).toBe('SIGNIN_PROVIDER_ERROR');
+    expect(toShellError(new Error('unexpected JWT claim value')).code).toBe('SIGNIN_TOKEN_REJECTED');
+  });
+});
