@@ -4,7 +4,7 @@
  * shared `dispatch`). Refusals are `{ ok: false, code }`, logged with channel and code only,
  * never the content.
  */
-import type { BrowserWindow, IpcMain, IpcMainEvent, IpcMainInvokeEvent, WebFrameMain } from 'electron';
+import type { BrowserWindow, IpcMain, IpcMainEvent, IpcMainInvokeEvent } from 'electron';
 import { activityChannel, dispatch, invokeChannelNames, transportErrorCodes, unsafeViewFallback, viewChannel, viewForRenderer } from '../../preload/contract';
 import type { Result, ShellBackend } from '../../preload/contract';
 
@@ -31,15 +31,26 @@ export function originOf(url: string): string | null {
   }
 }
 
-/** Pure: the sender must be the window's own main frame (not a sub-frame), on our origin. */
-export function isTrustedSender(
-  senderFrame: Pick<WebFrameMain, 'url'> | null,
-  windowMainFrame: Pick<WebFrameMain, 'url'> | null,
-  expectedOrigin: string,
-): boolean {
+/** The parts of a WebFrameMain the check reads (registerIpc passes real frames, so the compiler checks the fit). */
+export interface FrameFacts {
+  readonly url: string;
+  readonly frameToken: string;
+  readonly processId: number;
+  readonly detached: boolean;
+  readonly parent: object | null;
+}
+
+/**
+ * Pure: the sender must be the window's own main frame (not a sub-frame, not a detached or
+ * replaced frame), on our origin. Frames are compared by identity or, should Electron hand out
+ * a fresh wrapper for the same frame, by frame token and process.
+ */
+export function isTrustedSender(senderFrame: FrameFacts | null, windowMainFrame: FrameFacts | null, expectedOrigin: string): boolean {
   if (senderFrame === null || windowMainFrame === null) return false;
-  if (senderFrame !== windowMainFrame) return false;
-  return originOf(senderFrame.url) === expectedOrigin;
+  if (senderFrame.detached || senderFrame.parent !== null) return false;
+  const sameFrame =
+    senderFrame === windowMainFrame || (senderFrame.frameToken === windowMainFrame.frameToken && senderFrame.processId === windowMainFrame.processId);
+  return sameFrame && originOf(senderFrame.url) === expectedOrigin;
 }
 
 export function registerIpc(deps: IpcServerDeps): () => void {

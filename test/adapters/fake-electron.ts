@@ -43,8 +43,20 @@ export function fakeEvent(): { preventDefault: () => void; defaultPrevented: boo
   return event;
 }
 
+let nextFrameToken = 1;
+
 export class FakeFrame {
+  readonly frameToken = `frame-${nextFrameToken++}`;
+  processId = 7;
+  detached = false;
+  parent: FakeFrame | null = null;
   constructor(public url: string) {}
+  /** A sub-frame of this frame (an iframe). */
+  child(url: string): FakeFrame {
+    const frame = new FakeFrame(url);
+    frame.parent = this;
+    return frame;
+  }
 }
 
 export class FakeSession extends FakeEmitter {

@@ -49,9 +49,21 @@ describe('origin and sender checks', () => {
     const main = new FakeFrame('app://shell/index.html');
     expect(isTrustedSender(main, main, 'app://shell')).toBe(true);
     expect(isTrustedSender(new FakeFrame('app://shell/index.html'), main, 'app://shell')).toBe(false);
+    expect(isTrustedSender(main.child('app://shell/index.html'), main, 'app://shell')).toBe(false);
     expect(isTrustedSender(null, main, 'app://shell')).toBe(false);
     const foreign = new FakeFrame('https://example.org/');
     expect(isTrustedSender(foreign, foreign, 'app://shell')).toBe(false);
+  });
+
+  it('accepts a fresh wrapper of the same main frame, but not one that is detached', () => {
+    const main = new FakeFrame('app://shell/index.html');
+    const sameFrameNewWrapper = Object.assign(Object.create(FakeFrame.prototype) as FakeFrame, main);
+    expect(sameFrameNewWrapper).not.toBe(main);
+    expect(isTrustedSender(sameFrameNewWrapper, main, 'app://shell')).toBe(true);
+    sameFrameNewWrapper.detached = true;
+    expect(isTrustedSender(sameFrameNewWrapper, main, 'app://shell')).toBe(false);
+    const otherProcess = Object.assign(Object.create(FakeFrame.prototype) as FakeFrame, main, { processId: 99 });
+    expect(isTrustedSender(otherProcess, main, 'app://shell')).toBe(false);
   });
 });
 
@@ -70,7 +82,7 @@ describe('registerIpc', () => {
 
   it('refuses a sub-frame of the window', async () => {
     const { ipcMain, win, backend, logger } = setup();
-    const sub = { sender: win.webContents, senderFrame: new FakeFrame('app://shell/index.html') };
+    const sub = { sender: win.webContents, senderFrame: win.webContents.mainFrame.child('app://shell/index.html') };
     expect(await ipcMain.invoke('session:sign-out', sub)).toEqual({ ok: false, code: 'wrong-sender' });
     expect(backend.signOut).not.toHaveBeenCalled();
     expect(logger.warn).toHaveBeenCalledWith({ channel: 'session:sign-out', code: 'wrong-sender' }, expect.any(String));
