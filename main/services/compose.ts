@@ -1,0 +1,76 @@
+/**
+ * Builds the main-process services from their settings and ports. The Electron composition
+ * root (main/index.ts) and the browser harness both call this, so the harness runs exactly
+ * the services a ward PC runs; only the ports (browser, clock, OS signals) differ.
+ */
+import type { OsCapabilities } from '../core/os-signals';
+import type { SessionPolicy } from '../core/policy';
+import { createDraftVault } from './drafts';
+import type { DraftVault } from './drafts';
+import type { Logger } from './logger';
+import { createSignInService } from './oidc';
+import type { OidcSettings, SignInService, SystemBrowser } from './oidc';
+import type { SecretStore } from './secret-store';
+import { createShellService } from './shell/shell-service';
+import type { ShellService } from './shell/shell-service';
+import type { TimeSource } from './time';
+
+export interface ShellServicesOptions {
+  readonly oidc: OidcSettings;
+  readonly policy: SessionPolicy;
+  readonly browser: SystemBrowser;
+  readonly time: TimeSource;
+  readonly logger: Logger;
+  readonly secretStore: SecretStore;
+  /** The app's folder for sealed drafts. */
+  readonly draftsDir: string;
+  readonly draftRetentionMs?: number;
+  /** Keyring service for draft keys (tests use one per run). */
+  readonly draftsKeyringService?: string;
+  /** The wall clock for OIDC checks; the session clock's when omitted. */
+  readonly signInClock?: () => number;
+  readonly capabilities?: OsCapabilities;
+}
+
+export interface ShellServices {
+  readonly shell: ShellService;
+  readonly signIn: SignInService;
+  readonly vault: DraftVault;
+  /** Seals what must be sealed and stops every timer. */
+  close(): Promise<void>;
+}
+
+export async function createShellServices(options: ShellServicesOptions): Promise<ShellServices> {
+  const wall = options.signInClock ?? (() => options.time.now().wall);
+  const vault = await createDraftVault({
+    dataDir: options.draftsDir,
+    secretStore: options.secretStore,
+    now: () => options.time.now().wall,
+    retentionMs: options.draftRetentionMs,
+    logger: options.logger,
+    ...(options.draftsKeyringService ? { service: options.draftsKeyringService } : {}),
+  });
+  const signIn = createSignInService({ settings: options.oidc, browser: options.browser, logger: options.logger, now: wall });
+  const shell = createShellService({
+    time: options.time,
+    policy: options.policy,
+    signIn,
+    vault,
+    logger: options.logger,
+    signInClock: wall,
+    ...(options.capabilities ? { capabilities: options.capabilities } : {}),
+  });
+  // Shred what outlived its retention from earlier runs before anyone signs in.
+  void vault.sweepExpired().catch((error: unknown) => options.logger.warn({ err: error, event: 'drafts.sweep-failed' }, 'Draft retention sweep failed.'));
+  return {
+    shell,
+    signIn,
+    vault,
+    async close() {
+      signIn.cancel();
+      await shell.settled();
+      await vault.flush();
+      shell.dispose();
+    },
+  };
+}

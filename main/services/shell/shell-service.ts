@@ -1,0 +1,338 @@
+/**
+ * The shell's main-process service: it runs the session engine against real time, carries
+ * out the engine's effects (browser sign-in, token wipe, draft custody), and offers the
+ * renderer the ShellBackend of preload/contract.ts.
+ *
+ * One deadline timer, re-armed from nextDeadline() after every transition; one heartbeat a
+ * second while a session exists, to re-send the countdown and keep tokens fresh. Everything
+ * the outside world says (OS events, sign-in outcomes, renderer requests) becomes an engine
+ * event here, so the engine alone decides what the clinician may see.
+ */
+import { msUntil } from '../../core/clock';
+import type { Instant } from '../../core/clock';
+import type { ShellError } from '../../core/errors';
+import type { OsCapabilities, OsEvents } from '../../core/os-signals';
+import type { SessionPolicy } from '../../core/policy';
+import type { ClinicianIdentity } from '../../core/rbac';
+import { initialSessionState, nextDeadline, transition } from '../../core/session';
+import type { Effect, SessionEvent, SessionState } from '../../core/session';
+import { transportErrorCodes } from '../../../preload/contract';
+import type { Draft, Notice, Result, SessionView, ShellBackend } from '../../../preload/contract';
+import type { DraftVault } from '../drafts';
+import type { Logger } from '../logger';
+import type { SignInOutcome, SignInService } from '../oidc';
+import type { Cancel, TimeSource } from '../time';
+import { sessionView } from './view';
+
+export interface ShellServiceDeps {
+  readonly time: TimeSource;
+  readonly policy: SessionPolicy;
+  readonly signIn: SignInService;
+  readonly vault: DraftVault;
+  readonly logger: Logger;
+  /**
+   * The wall clock the sign-in service checked auth_time against (default: `time`'s).
+   * The engine is given the authentication's age by that clock, so a harness whose session
+   * clock is virtual still counts the 12 hours from the real authentication.
+   */
+  readonly signInClock?: () => number;
+  readonly capabilities?: OsCapabilities;
+  /** How often a live session asks for a fresh access token (refreshing it near expiry). */
+  readonly keepAliveMs?: number;
+}
+
+export interface ShellService {
+  readonly backend: ShellBackend;
+  readonly os: OsEvents;
+  state(): SessionState;
+  view(): SessionView;
+  /** The renderer crashed or is reloading: lock first, so it comes back to the lock screen. */
+  lockBeforeReload(): void;
+  /** A validated back-channel logout token named this sub and/or sid. */
+  backchannelLogout(claims: { subject?: string; sessionId?: string }): void;
+  /** Resolves when every draft seal/restore started so far has finished. */
+  settled(): Promise<void>;
+  dispose(): void;
+}
+
+type Purpose = 'sign-in' | 'unlock';
+type EventBody = SessionEvent extends infer E ? (E extends SessionEvent ? Omit<E, 'at'> : never) : never;
+
+const ok = <T>(value: T): Result<T> => ({ ok: true, value });
+const refused = (code: string): Result<never> => ({ ok: false, code });
+
+export function noticeFor(error: ShellError): Notice {
+  return { code: error.code.toLowerCase().replace(/_/g, '-').slice(0, 64), message: error.message.slice(0, 500) };
+}
+
+export function createShellService(deps: ShellServiceDeps): ShellService {
+  const { time, policy, signIn, vault, logger } = deps;
+  const signInClock = deps.signInClock ?? (() => time.now().wall);
+  const keepAliveTicks = Math.max(1, Math.round((deps.keepAliveMs ?? 60_000) / 1000));
+  let capabilities: OsCapabilities = deps.capabilities ?? { osIdle: 'reliable', lockSignal: true };
+
+  let state: SessionState = initialSessionState();
+  let identity: { subject: string; identity: ClinicianIdentity } | null = null;
+  let arriving: { subject: string; identity: ClinicianIdentity } | null = null;
+  /** Whose tokens the holder has now (after a hand-over at the lock screen, the newcomer's). */
+  let tokenOwner: string | null = null;
+  let notice: Notice | null = null;
+  let attempt = 0;
+  let deadline: Cancel | null = null;
+  let heartbeat: Cancel | null = null;
+  let beats = 0;
+  let restoring: Promise<unknown> = Promise.resolve();
+  const inflight = new Set<Promise<unknown>>();
+  const listeners = new Set<(view: SessionView) => void>();
+  let lastSent = '';
+
+  const session = (): { subject: string } | null =>
+    state.status === 'active' || state.status === 'warning' || state.status === 'locked' || state.status === 'reauthenticating' ? state.session : null;
+  const working = (): string | null => (state.status === 'active' || state.status === 'warning' ? state.session.subject : null);
+
+  function track(task: Promise<unknown>, what: string): void {
+    const guarded = task.catch((error: unknown) => logger.error({ err: error, event: 'shell.effect-failed', what }, 'A session step failed.'));
+    inflight.add(guarded);
+    void guarded.finally(() => inflight.delete(guarded));
+  }
+
+  function apply(body: EventBody, at: Instant = time.now()): void {
+    const result = transition(state, { ...body, at } as SessionEvent, policy);
+    const before = state.status;
+    state = result.state;
+    for (const effect of result.effects) carryOut(effect);
+    if (before !== state.status) logger.info({ event: 'session.state', from: before, to: state.status, cause: body.type }, 'Session state changed.');
+    rearm();
+    publish();
+  }
+
+  function carryOut(effect: Effect): void {
+    switch (effect.type) {
+      case 'startSignIn':
+        return runSignIn('sign-in');
+      case 'startReauthentication':
+        return runSignIn('unlock', effect.subject);
+      case 'sessionStarted':
+      case 'sessionResumed':
+        if (arriving?.subject === effect.subject) identity = arriving;
+        notice = null;
+        logger.info({ event: `session.${effect.type === 'sessionStarted' ? 'started' : 'resumed'}`, aal: effect.aal }, 'Clinician session opened.');
+        return;
+      case 'showWarning':
+      case 'hideWarning':
+        return;
+      case 'lock':
+        logger.info({ event: 'session.locked', reason: effect.reason }, 'Session locked.');
+        return;
+      case 'clearTokens':
+        // After a hand-over at the lock screen the holder already has the new clinician's
+        // tokens; only the named clinician's are wiped.
+        if (tokenOwner === null || tokenOwner === effect.subject) wipeTokens();
+        return;
+      case 'endSession':
+        logger.info({ event: 'session.ended', reason: effect.reason }, 'Session ended.');
+        if (identity?.subject === effect.subject) identity = null;
+        return;
+      case 'sealDraftsOf':
+        return track(vault.seal(effect.subject), 'seal drafts');
+      case 'restoreDraftsOf': {
+        const restored = vault.restore(effect.subject);
+        restoring = restored.catch(() => undefined);
+        return track(restored, 'restore drafts');
+      }
+    }
+  }
+
+  function runSignIn(purpose: Purpose, subject?: string): void {
+    const id = ++attempt;
+    notice = null;
+    const outcome = signIn.signIn(subject === undefined ? {} : { reauthenticateSubject: subject });
+    track(
+      outcome.then((o) => {
+        if (id === attempt) settleSignIn(purpose, o);
+      }),
+      'sign-in',
+    );
+  }
+
+  function settleSignIn(purpose: Purpose, outcome: SignInOutcome): void {
+    if (outcome.kind === 'cancelled') return apply({ type: purpose === 'unlock' ? 'reauthCancelled' : 'signInCancelled' });
+    if (outcome.kind === 'failed') {
+      notice = noticeFor(outcome.error);
+      return apply({ type: purpose === 'unlock' ? 'reauthFailed' : 'signInFailed' });
+    }
+    const s = outcome.session;
+    const at = time.now();
+    // The authentication's age by the clock that validated it, placed on the session clock.
+    const age = Math.max(0, signInClock() - s.authTime);
+    arriving = { subject: s.subject, identity: s.identity };
+    tokenOwner = s.subject;
+    apply(
+      { type: purpose === 'unlock' ? 'reauthSucceeded' : 'signInSucceeded', subject: s.subject, sessionId: s.sessionId ?? '', authTime: at.wall - age, aal: s.aal },
+      at,
+    );
+    arriving = null;
+    // The engine refused it (too old, or the clinician moved on meanwhile): drop its tokens.
+    if (working() !== s.subject) wipeTokens();
+  }
+
+  function wipeTokens(): void {
+    tokenOwner = null;
+    signIn.signOut();
+  }
+
+  function rearm(): void {
+    deadline?.();
+    deadline = null;
+    const due = nextDeadline(state, policy);
+    if (due) deadline = time.after(msUntil(due, time.now()), () => apply({ type: 'tick' }));
+    if (session() && !heartbeat) {
+      beats = 0;
+      heartbeat = time.every(1000, beat);
+    } else if (!session() && heartbeat) {
+      heartbeat();
+      heartbeat = null;
+    }
+  }
+
+  function beat(): void {
+    publish();
+    beats += 1;
+    if (beats % keepAliveTicks === 0 && working()) void signIn.tokens.getAccessToken();
+  }
+
+  function view(): SessionView {
+    return sessionView({ state, policy, now: time.now(), identity: identity?.identity ?? null, notice, draftStorage: vault.storage });
+  }
+
+  function publish(): void {
+    const next = view();
+    const text = JSON.stringify(next);
+    if (text === lastSent) return;
+    lastSent = text;
+    for (const listener of listeners) listener(next);
+  }
+
+  const stopRefreshWatch = signIn.tokens.onRefreshFailed(() => {
+    if (working()) apply({ type: 'refreshFailed' });
+  });
+  const stopProblemWatch = vault.onProblem(() => publish());
+
+  function cancelAttempt(): void {
+    attempt += 1;
+    signIn.cancel();
+  }
+
+  const backend: ShellBackend = {
+    getView: () => ok(view()),
+    signIn() {
+      if (state.status === 'signing-in') return runSignIn('sign-in'), ok(null);
+      if (state.status !== 'signed-out' && state.status !== 'ended') return refused('wrong-state');
+      apply({ type: 'signInStarted' });
+      return ok(null);
+    },
+    cancelSignIn() {
+      if (state.status === 'signing-in') {
+        cancelAttempt();
+        wipeTokens();
+        apply({ type: 'signInCancelled' });
+      } else if (state.status === 'reauthenticating') {
+        cancelAttempt();
+        apply({ type: 'reauthCancelled' });
+      }
+      return ok(null);
+    },
+    stillHere() {
+      if (!working()) return refused(transportErrorCodes.notActive);
+      apply({ type: 'activity' });
+      return ok(null);
+    },
+    reportActivity() {
+      if (working()) apply({ type: 'activity' });
+    },
+    unlock() {
+      if (state.status === 'reauthenticating') return runSignIn('unlock', state.session.subject), ok(null);
+      if (state.status !== 'locked') return refused('wrong-state');
+      apply({ type: 'reauthStarted' });
+      return ok(null);
+    },
+    signInAsSomeoneElse() {
+      if (state.status === 'reauthenticating') cancelAttempt();
+      if (session()) apply({ type: 'signOut' });
+      if (state.status === 'signed-out' || state.status === 'ended') apply({ type: 'signInStarted' });
+      return ok(null);
+    },
+    signOut() {
+      if (state.status === 'signing-in' || state.status === 'reauthenticating') cancelAttempt();
+      // Tokens go at once, before anything that could wait on the network.
+      wipeTokens();
+      apply({ type: 'signOut' });
+      return ok(null);
+    },
+    async loadDrafts() {
+      const owner = working();
+      if (!owner) return refused(transportErrorCodes.notActive);
+      await restoring;
+      if (working() !== owner) return refused(transportErrorCodes.notActive);
+      return ok({ drafts: await vault.load(owner) });
+    },
+    async saveDraft(draft: Draft) {
+      const owner = working();
+      if (!owner) return refused(transportErrorCodes.notActive);
+      const saved = await vault.save(owner, draft);
+      return saved.ok ? ok({ savedAt: saved.savedAt }) : refused('storage-failed');
+    },
+    subscribe(listener) {
+      const wrapped = (v: SessionView): void => listener(v);
+      listeners.add(wrapped);
+      return () => listeners.delete(wrapped);
+    },
+  };
+
+  const os: OsEvents = {
+    osLocked: () => apply({ type: 'osLocked' }),
+    osUnlocked: () => apply({ type: 'osUnlocked' }),
+    suspend: () => apply({ type: 'suspend' }),
+    // Settling inside the transition applies any lock that fell due while asleep, before
+    // the view is re-sent, so the workspace is never shown after a long sleep.
+    resume: () => apply({ type: 'resume' }),
+    userSwitchedAway: () => apply({ type: 'userSwitchedAway' }),
+    userSwitchedBack: () => apply({ type: 'userSwitchedBack' }),
+    async shutdown() {
+      apply({ type: 'shutdown' });
+      await settle();
+      await vault.flush();
+    },
+    idleSample(seconds) {
+      // Where the OS idle clock cannot be trusted, in-app activity alone counts (fails closed).
+      if (capabilities.osIdle === 'reliable' && working()) apply({ type: 'osIdleSample', seconds });
+    },
+    capabilitiesChanged(next) {
+      capabilities = next;
+      logger.info({ event: 'os.capabilities', osIdle: next.osIdle, lockSignal: next.lockSignal }, 'OS signal capabilities changed.');
+    },
+  };
+
+  async function settle(): Promise<void> {
+    while (inflight.size > 0) await Promise.all([...inflight]);
+  }
+
+  return {
+    backend,
+    os,
+    state: () => state,
+    view,
+    lockBeforeReload: () => {
+      if (working()) apply({ type: 'lockRequested' });
+    },
+    backchannelLogout: (claims) => apply({ type: 'backchannelLogout', ...claims }),
+    settled: settle,
+    dispose() {
+      deadline?.();
+      heartbeat?.();
+      stopRefreshWatch();
+      stopProblemWatch();
+      listeners.clear();
+    },
+  };
+}

@@ -1,0 +1,73 @@
+/**
+ * What the renderer may see of the session: the engine's state turned into the contract's
+ * SessionView. Display identity only; no subject, no session id, nothing secret.
+ */
+import { msUntil } from '../../core/clock';
+import type { Instant } from '../../core/clock';
+import type { SessionPolicy } from '../../core/policy';
+import type { ClinicianIdentity } from '../../core/rbac';
+import { absoluteDeadline, idleDeadline } from '../../core/session';
+import type { SessionState } from '../../core/session';
+import type { ClinicianView, DraftStorage, Notice, SessionView } from '../../../preload/contract';
+
+export interface ViewInputs {
+  readonly state: SessionState;
+  readonly policy: SessionPolicy;
+  readonly now: Instant;
+  readonly identity: ClinicianIdentity | null;
+  readonly notice: Notice | null;
+  readonly draftStorage: DraftStorage;
+}
+
+const unknownClinician: ClinicianView = { name: 'Signed-in clinician', roleName: null, orgName: null, orgCode: null };
+
+export function clinicianView(identity: ClinicianIdentity | null): ClinicianView {
+  if (!identity) return unknownClinician;
+  const role = identity.selectedRole;
+  return {
+    name: identity.name.slice(0, 200) || unknownClinician.name,
+    roleName: role ? role.roleName.slice(0, 200) : null,
+    orgName: role?.orgName ? role.orgName.slice(0, 200) : null,
+    orgCode: role ? role.orgCode.slice(0, 32) : null,
+  };
+}
+
+const seconds = (ms: number): number => Math.max(0, Math.ceil(ms / 1000));
+
+export function sessionView(input: ViewInputs): SessionView {
+  const { state, policy, now, notice } = input;
+  switch (state.status) {
+    case 'signed-out':
+      return { kind: 'signed-out', notice };
+    case 'signing-in':
+      return { kind: 'signing-in', purpose: 'sign-in', notice: null };
+    case 'active':
+      return {
+        kind: 'active',
+        clinician: clinicianView(input.identity),
+        // Whole minutes while working: the banner shows hours and minutes, and the view is
+        // re-sent only when it changes.
+        sessionSecondsLeft: Math.floor(seconds(msUntil(absoluteDeadline(state.session, policy), now)) / 60) * 60,
+        draftStorage: input.draftStorage,
+      };
+    case 'warning':
+      return {
+        kind: 'warning',
+        clinician: clinicianView(input.identity),
+        secondsLeft: seconds(msUntil(idleDeadline(state.session, policy), now)),
+        sessionSecondsLeft: seconds(msUntil(absoluteDeadline(state.session, policy), now)),
+        draftStorage: input.draftStorage,
+      };
+    case 'locked':
+    case 'reauthenticating':
+      return {
+        kind: 'locked',
+        reason: state.reason,
+        clinician: clinicianView(input.identity),
+        unlocking: state.status === 'reauthenticating',
+        notice,
+      };
+    case 'ended':
+      return { kind: 'ended', reason: state.reason };
+  }
+}

@@ -1,0 +1,153 @@
+/**
+ * The harness control API (loopback HTTP, Bearer per-run secret): move the manual clock,
+ * raise OS events, complete a pending browser sign-in as a sandbox clinician, read the
+ * session. Every endpoint is documented with an example in docs/harness.md.
+ */
+import { timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ShellServices } from '../../main/services/compose';
+import type { ManualTime } from '../../main/services/time';
+import type { Sandbox } from '../../sandbox/provider';
+import type { PendingBrowser } from './harness';
+
+export interface ControlContext {
+  readonly req: IncomingMessage;
+  readonly res: ServerResponse;
+  readonly url: URL;
+  readonly secret: string;
+  readonly services: ShellServices;
+  readonly sandbox: Sandbox;
+  readonly browser: PendingBrowser;
+  readonly time: ManualTime;
+}
+
+class ControlError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const osEvents = {
+  'lock-screen': 'osLocked',
+  'unlock-screen': 'osUnlocked',
+  suspend: 'suspend',
+  resume: 'resume',
+  'user-switch-away': 'userSwitchedAway',
+  'user-switch-back': 'userSwitchedBack',
+  shutdown: 'shutdown',
+} as const;
+
+function authorised(req: IncomingMessage, secret: string): boolean {
+  const given = Buffer.from(req.headers.authorization ?? '');
+  const wanted = Buffer.from(`Bearer ${secret}`);
+  return given.length === wanted.length && timingSafeEqual(given, wanted);
+}
+
+async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
+  let text = '';
+  for await (const chunk of req) {
+    text += String(chunk);
+    if (text.length > 64 * 1024) throw new ControlError(413, 'body too large');
+  }
+  if (text.trim() === '') return {};
+  const value: unknown = JSON.parse(text);
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ControlError(400, 'body must be a JSON object');
+  return value as Record<string, unknown>;
+}
+
+function nonNegative(body: Record<string, unknown>, field: string): number {
+  const value = body[field];
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) throw new ControlError(400, `"${field}" must be a non-negative number`);
+  return value;
+}
+
+export function snapshot(ctx: Pick<ControlContext, 'services' | 'browser' | 'time'>): Record<string, unknown> {
+  const state = ctx.services.shell.state();
+  return {
+    view: ctx.services.shell.view(),
+    status: state.status,
+    reason: 'reason' in state ? state.reason : null,
+    pendingSignIn: ctx.browser.waiting,
+    draftStorage: ctx.services.vault.storage,
+    now: ctx.time.now(),
+  };
+}
+
+async function until(condition: () => boolean, timeoutMs: number): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > end) throw new ControlError(504, 'the sign-in did not finish in time');
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+async function route(ctx: ControlContext): Promise<unknown> {
+  const { req, url, services, sandbox, browser, time } = ctx;
+  const path = url.pathname.replace(/^\/control/, '');
+  const post = req.method === 'POST';
+  const body = post ? await readJson(req) : {};
+  const shell = services.shell;
+  const waitForSignIn = (): Promise<void> => until(() => !['signing-in', 'reauthenticating'].includes(shell.state().status), 10_000);
+
+  if (!post && path === '/session') return snapshot(ctx);
+  if (!post && path === '/clinicians') {
+    return { clinicians: sandbox.clinicians.map((c) => ({ id: c.id, name: c.name, description: c.description, roles: c.roles.map((r) => r.role_name) })) };
+  }
+  if (post && path === '/clock/advance') {
+    const ms = nonNegative(body, 'ms');
+    if (body.asleep === true) time.sleep(ms);
+    else time.advance(ms);
+    await shell.settled();
+    return snapshot(ctx);
+  }
+  if (post && path === '/os/idle') {
+    shell.os.idleSample(nonNegative(body, 'seconds'));
+    return snapshot(ctx);
+  }
+  const osEvent = path.startsWith('/os/') ? osEvents[path.slice(4) as keyof typeof osEvents] : undefined;
+  if (post && osEvent) {
+    await shell.os[osEvent]();
+    await shell.settled();
+    return snapshot(ctx);
+  }
+  if (post && path === '/sign-in/complete') {
+    const clinician = body.clinician;
+    if (typeof clinician !== 'string' || !sandbox.clinicians.some((c) => c.id === clinician)) {
+      throw new ControlError(400, `"clinician" must be one of: ${sandbox.clinicians.map((c) => c.id).join(', ')}`);
+    }
+    const authorizationUrl = await browser.take(10_000).catch(() => {
+      throw new ControlError(409, 'no sign-in is waiting in the browser; press "Sign in" or "Unlock" first');
+    });
+    await sandbox.loginAs(authorizationUrl, clinician);
+    await waitForSignIn();
+    await shell.settled();
+    return snapshot(ctx);
+  }
+  if (post && path === '/sign-in/deny') {
+    const authorizationUrl = await browser.take(10_000).catch(() => {
+      throw new ControlError(409, 'no sign-in is waiting in the browser');
+    });
+    await sandbox.denyLogin(authorizationUrl);
+    await waitForSignIn();
+    return snapshot(ctx);
+  }
+  throw new ControlError(404, `no control endpoint ${req.method ?? ''} ${path}`);
+}
+
+export async function handleControl(ctx: ControlContext): Promise<void> {
+  const { req, res } = ctx;
+  const reply = (status: number, value: unknown): void => {
+    res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(JSON.stringify(value));
+  };
+  // Browsers cannot send this header cross-origin without a preflight we never answer.
+  if (!authorised(req, ctx.secret)) return reply(401, { error: 'unauthorised' });
+  try {
+    reply(200, await route(ctx));
+  } catch (error) {
+    if (error instanceof ControlError) return reply(error.status, { error: error.message });
+    reply(500, { error: error instanceof Error ? error.message : 'internal error' });
+  }
+}

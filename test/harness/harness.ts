@@ -1,0 +1,188 @@
+/**
+ * The harness: the real main-process services in Node, the CIS2 sandbox, and the real
+ * renderer bundle served to a browser, with `window.shell` over a loopback WebSocket.
+ * Everything Electron would do is replaced by a port: a manual clock for time, the control
+ * API for OS events, and a recording "system browser" that the control API completes as a
+ * sandbox clinician. See docs/harness.md for the control API.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { build } from 'esbuild';
+import { resolvePolicy } from '../../main/core/policy';
+import type { PolicyInput } from '../../main/core/policy';
+import { createShellServices } from '../../main/services/compose';
+import type { ShellServices } from '../../main/services/compose';
+import { createLogger } from '../../main/services/logger';
+import { resolveOidcSettings } from '../../main/services/oidc';
+import { createKeyringSecretStore, createMemorySecretStore } from '../../main/services/secret-store';
+import type { SecretStore } from '../../main/services/secret-store';
+import { ManualTime } from '../../main/services/time';
+import { startSandbox } from '../../sandbox/provider';
+import type { Sandbox } from '../../sandbox/provider';
+import { handleControl } from './control';
+import { harnessScriptPath, serveRenderer } from './static-files';
+import { attachShellSocket } from './ws-transport';
+
+export interface HarnessOptions {
+  /** 0 (default): any free port. */
+  readonly port?: number;
+  readonly rendererDir?: string;
+  readonly policy?: PolicyInput;
+  /** 'keyring': the OS credential store (falls back to memory when it is unusable). */
+  readonly secretStore?: 'keyring' | 'memory' | 'unavailable';
+  readonly draftsDir?: string;
+  readonly logLevel?: string;
+}
+
+export interface Harness {
+  /** The page to open: carries the per-run secret in its fragment. */
+  readonly pageUrl: string;
+  readonly origin: string;
+  readonly secret: string;
+  readonly time: ManualTime;
+  readonly services: ShellServices;
+  readonly sandbox: Sandbox;
+  readonly secretStoreKind: 'keyring' | 'memory' | 'unavailable';
+  /** POST/GET a control endpoint (see docs/harness.md) with the secret. */
+  control(method: 'GET' | 'POST', path: string, body?: unknown): Promise<unknown>;
+  close(): Promise<void>;
+}
+
+export class PendingBrowser {
+  private url: URL | null = null;
+  private waiters: Array<(url: URL) => void> = [];
+  open = async (url: URL): Promise<void> => {
+    this.url = url;
+    for (const w of this.waiters.splice(0)) w(url);
+  };
+  take(timeoutMs: number): Promise<URL> {
+    const url = this.url;
+    if (url) {
+      this.url = null;
+      return Promise.resolve(url);
+    }
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('no sign-in is waiting in the browser')), timeoutMs);
+      this.waiters.push((u) => {
+        clearTimeout(timer);
+        this.url = null;
+        resolve(u);
+      });
+    });
+  }
+  get waiting(): boolean {
+    return this.url !== null;
+  }
+}
+
+async function bundleClient(): Promise<string> {
+  const out = await build({
+    entryPoints: [resolve(import.meta.dirname, 'client/shell-over-ws.ts')],
+    bundle: true,
+    write: false,
+    format: 'iife',
+    platform: 'browser',
+    target: 'chrome120',
+    minify: true,
+  });
+  const file = out.outputFiles[0];
+  if (!file) throw new Error('the harness client did not bundle');
+  return file.text;
+}
+
+async function chooseStore(kind: HarnessOptions['secretStore']): Promise<{ store: SecretStore; kind: Harness['secretStoreKind'] }> {
+  if (kind === 'memory') return { store: createMemorySecretStore(), kind: 'memory' };
+  if (kind === 'unavailable') return { store: createMemorySecretStore({ available: false }), kind: 'unavailable' };
+  const keyring = createKeyringSecretStore();
+  if (await keyring.probe()) return { store: keyring, kind: 'keyring' };
+  return { store: createMemorySecretStore(), kind: 'memory' };
+}
+
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
+  const rendererDir = options.rendererDir ?? resolve(import.meta.dirname, '../../dist/renderer');
+  const secret = randomBytes(24).toString('base64url');
+  const runId = randomBytes(6).toString('hex');
+  const clientScript = await bundleClient();
+  const sandbox = await startSandbox();
+  const browser = new PendingBrowser();
+  // The sandbox provider runs on real time, so the session clock starts at real time too.
+  const time = new ManualTime({ wall: Date.now(), mono: 0 });
+  const ownDraftsDir = options.draftsDir === undefined;
+  const draftsDir = options.draftsDir ?? (await mkdtemp(join(tmpdir(), 'cws-harness-drafts-')));
+  const { store, kind } = await chooseStore(options.secretStore ?? 'keyring');
+  const keyringService = `clinical-workstation-shell/harness-${runId}`;
+  const logger = createLogger({ level: options.logLevel ?? 'warn' });
+  const services = await createShellServices({
+    oidc: resolveOidcSettings({ issuer: sandbox.issuer, clientId: sandbox.clientId, allowInsecureLoopbackIssuer: true }),
+    policy: resolvePolicy(options.policy ?? {}).policy,
+    browser,
+    time,
+    logger,
+    secretStore: store,
+    draftsDir,
+    draftsKeyringService: keyringService,
+    // OIDC checks (auth_time, token expiry) run on real time, as the sandbox does.
+    signInClock: Date.now,
+  });
+
+  let origin = '';
+  const server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', origin || 'http://127.0.0.1');
+    if (url.pathname.startsWith('/control/')) {
+      void handleControl({ req, res, url, secret, services, sandbox, browser, time });
+      return;
+    }
+    if (req.method !== 'GET') {
+      res.writeHead(405).end();
+      return;
+    }
+    if (url.pathname === harnessScriptPath) {
+      res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-store' }).end(clientScript);
+      return;
+    }
+    void serveRenderer(rendererDir, url.pathname, res);
+  });
+  await new Promise<void>((ok, fail) => {
+    server.once('error', fail);
+    server.listen(options.port ?? 0, '127.0.0.1', () => ok());
+  });
+  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const detachSocket = attachShellSocket(server, services.shell.backend, secret, () => origin);
+
+  async function control(method: 'GET' | 'POST', path: string, body?: unknown): Promise<unknown> {
+    const res = await fetch(`${origin}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${secret}`, 'content-type': 'application/json' },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const json: unknown = await res.json();
+    if (!res.ok) throw new Error(`control ${method} ${path} failed (${res.status}): ${JSON.stringify(json)}`);
+    return json;
+  }
+
+  return {
+    pageUrl: `${origin}/#secret=${secret}`,
+    origin,
+    secret,
+    time,
+    services,
+    sandbox,
+    secretStoreKind: kind,
+    control,
+    async close() {
+      await detachSocket();
+      server.closeAllConnections();
+      await new Promise<void>((ok) => server.close(() => ok()));
+      await services.close();
+      await sandbox.close();
+      if (kind === 'keyring') {
+        for (const account of await store.accounts(keyringService).catch(() => [])) await store.delete(keyringService, account).catch(() => false);
+      }
+      if (ownDraftsDir) await rm(draftsDir, { recursive: true, force: true });
+    },
+  };
+}
