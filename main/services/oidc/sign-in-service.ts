@@ -29,6 +29,8 @@ export function createSignInService(deps: SignInServiceDeps): SignInService {
   const now = deps.now ?? Date.now;
   const discovery = createDiscoveryCache({ settings, now, keySource: deps.keySource, fetch: deps.fetch });
   let pending: LoopbackAttempt | null = null;
+  // Bumped by every signIn() and cancel(): an attempt that finds it changed has been replaced.
+  let currentAttempt = 0;
 
   async function refresh(refreshToken: string): Promise<RefreshedTokens> {
     const config = await discovery.get();
@@ -47,10 +49,15 @@ export function createSignInService(deps: SignInServiceDeps): SignInService {
   const tokens = createTokenHolder({ now, refreshMarginMs: settings.refreshMarginMs, refresh });
   tokens.onRefreshFailed((error) => logger.warn({ err: error, event: 'token.refresh-failed' }, 'Token refresh failed.'));
 
-  async function attempt(options: SignInOptions): Promise<SignInOutcome> {
+  async function attempt(options: SignInOptions, id: number): Promise<SignInOutcome> {
     const config = await discovery.get();
     const secrets = { codeVerifier: client.randomPKCECodeVerifier(), state: client.randomState(), nonce: client.randomNonce() };
     const loopback = await openLoopbackCallback({ path: settings.redirectPath, expectedState: secrets.state, timeoutMs: settings.callbackTimeoutMs });
+    if (id !== currentAttempt) {
+      // Cancelled or replaced while discovery or the listener was starting: never open the browser.
+      loopback.cancel();
+      return { kind: 'cancelled' };
+    }
     pending = loopback;
     tokens.beginAttempt(secrets);
     try {
@@ -125,9 +132,10 @@ export function createSignInService(deps: SignInServiceDeps): SignInService {
     tokens,
     async signIn(options = {}) {
       // A new sign-in replaces one still waiting for the browser: close its port first.
+      const id = ++currentAttempt;
       pending?.cancel();
       try {
-        return await attempt(options);
+        return await attempt(options, id);
       } catch (cause) {
         const error = toShellError(cause);
         if (error.code !== 'SIGNIN_AUTH_TIME_STALE' && error.code !== 'SIGNIN_USERINFO_MISMATCH') discovery.invalidate();
@@ -136,11 +144,13 @@ export function createSignInService(deps: SignInServiceDeps): SignInService {
       }
     },
     cancel() {
+      currentAttempt += 1;
       pending?.cancel();
     },
     signOut() {
       const held = tokens.peekForRevocation();
       tokens.wipe();
+      currentAttempt += 1;
       pending?.cancel();
       if (held === null) return;
       void (async () => {

@@ -80,6 +80,22 @@ describe('sign-in refuses a provider that misbehaves', () => {
     await expect(fetch(callback)).rejects.toThrow();
   });
 
+  it('a second sign-in started before the first reached the browser replaces it, and only one browser opens', async () => {
+    const { service, browser } = serviceFor(sandbox, 'nurse-hughes');
+    const [first, second] = await Promise.all([service.signIn(), service.signIn()]);
+    expect(first).toEqual({ kind: 'cancelled' });
+    expect(second.kind).toBe('signed-in');
+    expect(browser.opened).toHaveLength(1);
+  });
+
+  it('cancel before the browser opens means it never opens', async () => {
+    const { service, browser } = serviceFor(sandbox, 'nurse-hughes');
+    const pending = service.signIn();
+    service.cancel();
+    expect(await pending).toEqual({ kind: 'cancelled' });
+    expect(browser.opened).toHaveLength(0);
+  });
+
   it('reports a timeout when the browser never comes back', async () => {
     const { service } = serviceFor(sandbox, null, { settings: { callbackTimeoutMs: 200 } });
     const outcome = await service.signIn();
