@@ -26,10 +26,19 @@ export function clinicianView(identity: ClinicianIdentity | null): ClinicianView
   const role = identity.selectedRole;
   return {
     name: identity.name.slice(0, 200) || unknownClinician.name,
-    roleName: role ? role.roleName.slice(0, 200) : null,
+    roleName: role ? displayRoleName(role.roleName).slice(0, 200) : null,
     orgName: role?.orgName ? role.orgName.slice(0, 200) : null,
     orgCode: role ? role.orgCode.slice(0, 32) : null,
   };
+}
+
+/**
+ * CIS2 role names are a path of quoted parts ('"Clinical":"Clinical Provision":"Nurse Access
+ * Role"'); a clinician knows their role by the last part.
+ */
+export function displayRoleName(roleName: string): string {
+  const parts = [...roleName.matchAll(/"([^"]+)"/g)].map((m) => m[1] ?? '');
+  return (parts.at(-1) ?? roleName).trim() || roleName;
 }
 
 const seconds = (ms: number): number => Math.max(0, Math.ceil(ms / 1000));
