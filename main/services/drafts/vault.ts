@@ -9,9 +9,8 @@
  * - If the credential store fails, the vault switches to memory-only for the rest of the run,
  *   says so through `storage` and `onProblem`, and never writes anything to disk again.
  */
-import { resolveRetention } from '../../core/drafts';
+import { isSealExpired, resolveRetention } from '../../core/drafts';
 import type { Draft, DraftProblem, DraftStorage, SubjectHash } from '../../core/drafts';
-import { isSealExpired } from '../../core/drafts';
 import { invariant } from '../../core/errors';
 import type { SecretStore } from '../secret-store';
 import { prepareFolder } from './files';
@@ -36,6 +35,8 @@ export interface DraftVaultOptions {
   logger?: DraftVaultLogger;
   /** Keyring service name; tests use a unique one per run. */
   service?: string;
+  /** Wired before the vault opens, so problems found while opening are reported too. */
+  onProblem?: (problem: DraftProblem) => void;
 }
 
 export type SaveResult =
@@ -76,6 +77,7 @@ export async function createDraftVault(options: DraftVaultOptions): Promise<Draf
   const { retentionMs, clamped } = resolveRetention(options.retentionMs);
   const service = options.service ?? draftsKeyringService;
   const listeners = new Set<(p: DraftProblem) => void>();
+  if (options.onProblem) listeners.add(options.onProblem);
   const held = new Map<string, Held>();
   const exclusive = exclusiveBySubject();
   let storage: DraftStorage = 'memory-only';
@@ -108,18 +110,19 @@ export async function createDraftVault(options: DraftVaultOptions): Promise<Draf
   }
 
   if (clamped) logger?.info({ retentionMs }, 'The draft retention asked for was longer than 12 hours, so 12 hours is used.');
-  try {
-    await prepareFolder(dataDir);
-    if (await secretStore.probe()) {
-      hasher = await loadSubjectHasher(secretStore, service);
-      storage = 'protected';
-      await folder.removeLeftovers();
+  // Protected only if both the folder and the credential store work; otherwise memory-only.
+  if (await attempt(() => prepareFolder(dataDir))) {
+    try {
+      if (await secretStore.probe()) {
+        hasher = await loadSubjectHasher(secretStore, service);
+        storage = 'protected';
+      }
+    } catch {
+      hasher = null;
     }
-  } catch {
-    hasher = null;
-    storage = 'memory-only';
+    if (storage === 'protected') await attempt(() => folder.removeLeftovers());
+    else report(problem('KEYRING_UNAVAILABLE'));
   }
-  if (storage === 'memory-only') logger?.warn({ code: 'KEYRING_UNAVAILABLE' }, problem('KEYRING_UNAVAILABLE').message);
 
   function checkSubject(subject: string): void {
     invariant(typeof subject === 'string' && subject.length > 0, 'draft custody was asked about an empty subject');

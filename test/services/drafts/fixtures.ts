@@ -84,9 +84,8 @@ export interface Opened {
 }
 
 export async function openVault(options: DraftVaultOptions): Promise<Opened> {
-  const vault = await createDraftVault(options);
   const problems: DraftProblem[] = [];
-  vault.onProblem((p) => problems.push(p));
+  const vault = await createDraftVault({ ...options, onProblem: (p) => problems.push(p) });
   return { vault, problems };
 }
 

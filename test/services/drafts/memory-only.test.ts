@@ -29,8 +29,9 @@ const open = () => openVault({ dataDir, secretStore: store, now: clock.now, serv
 describe('draft vault without a usable credential store', () => {
   it('says memory-only from the start, keeps custody in memory, and writes no file at all', async () => {
     store.setAvailable(false);
-    const { vault } = await open();
+    const { vault, problems } = await open();
     expect(vault.storage).toBe('memory-only');
+    expect(problems.map((p) => p.code)).toEqual(['KEYRING_UNAVAILABLE']);
     const d = sensitive.track(draft('d1', 'Memory Patient', 'held in memory only'));
     expect(await vault.save(alice, d)).toEqual({ ok: true, savedAt: clock.t, storage: 'memory-only' });
     expect(await vault.load(bob)).toEqual([]);
@@ -98,6 +99,16 @@ describe('draft vault without a usable credential store', () => {
 });
 
 describe('draft vault when the disk refuses writes', () => {
+  it('opens memory-only and reports STORAGE_FAILED when its folder cannot be made', async () => {
+    writeFileSync(dataDir, 'a file where the folder should be');
+    const { vault, problems } = await open();
+    expect(vault.storage).toBe('memory-only');
+    expect(problems.map((p) => p.code)).toEqual(['STORAGE_FAILED']);
+    expect(await vault.save(alice, sensitive.track(draft('d1', 'No Folder Patient', 'memory only')))).toMatchObject({ ok: true, storage: 'memory-only' });
+    expect(store.size()).toBe(0);
+    rmSync(dataDir);
+  });
+
   it('reports STORAGE_FAILED, keeps the draft in memory, and says the save was not durable', async () => {
     const { vault, problems } = await open();
     // The folder is replaced by a file: every write now fails (ENOTDIR), even for root.
