@@ -164,7 +164,8 @@ export function createShellStore(deps: StoreDeps) {
       saveNow: save,
 
       act(action) {
-        if (get().busy !== null) return;
+        // Ignore a double press of the same button; never block a different one (Cancel must always work).
+        if (get().busy === action) return;
         set({ busy: action, actionError: null });
         api[action]().then(
           (result) => set({ busy: null, actionError: result.ok ? null : result.code }),

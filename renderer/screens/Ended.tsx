@@ -13,7 +13,7 @@ export function EndedScreen({ reason }: { reason: EndReason }) {
         {endReasonText(reason)}
       </p>
       <ActionError />
-      <Button testId="sign-in" onClick={() => act('signIn')} disabled={busy !== null}>
+      <Button testId="sign-in" onClick={() => act('signIn')} disabled={busy === 'signIn'}>
         Sign in
       </Button>
     </main>

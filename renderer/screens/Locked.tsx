@@ -37,10 +37,10 @@ export function LockedScreen({ view }: { view: Extract<SessionView, { kind: 'loc
         <ContinueInBrowser purpose="unlock" />
       ) : (
         <div className="shell-button-row">
-          <Button testId="unlock" onClick={() => act('unlock')} disabled={busy !== null}>
+          <Button testId="unlock" onClick={() => act('unlock')} disabled={busy === 'unlock'}>
             {needsFullSignIn(view.reason) ? 'Sign in again' : 'Unlock'}
           </Button>
-          <Button testId="sign-in-as-someone-else" secondary onClick={() => act('signInAsSomeoneElse')} disabled={busy !== null}>
+          <Button testId="sign-in-as-someone-else" secondary onClick={() => act('signInAsSomeoneElse')} disabled={busy === 'signInAsSomeoneElse'}>
             Sign in as someone else
           </Button>
         </div>

@@ -13,7 +13,7 @@ export function SignInScreen({ notice }: { notice: Notice | null }) {
         Use your NHS smartcard or security key. The sign-in page opens in your web browser; come back to this window when you have signed in.
       </p>
       <ActionError />
-      <Button testId="sign-in" onClick={() => act('signIn')} disabled={busy !== null}>
+      <Button testId="sign-in" onClick={() => act('signIn')} disabled={busy === 'signIn'}>
         Sign in with CIS2
       </Button>
     </main>

@@ -12,10 +12,10 @@ export function ContinueInBrowser({ purpose }: { purpose: 'sign-in' | 'unlock' }
         The NHS Care Identity sign-in page is open in your web browser. Sign in there, then come back to this window.
       </p>
       <div className="shell-button-row">
-        <Button testId="try-again" onClick={() => act(purpose === 'unlock' ? 'unlock' : 'signIn')} disabled={busy !== null}>
+        <Button testId="try-again" onClick={() => act(purpose === 'unlock' ? 'unlock' : 'signIn')} disabled={busy === 'unlock' || busy === 'signIn'}>
           Try again
         </Button>
-        <Button testId="cancel-sign-in" secondary onClick={() => act('cancelSignIn')} disabled={busy !== null}>
+        <Button testId="cancel-sign-in" secondary onClick={() => act('cancelSignIn')} disabled={busy === 'cancelSignIn'}>
           Cancel
         </Button>
       </div>

@@ -24,7 +24,7 @@ function IdentityBanner({ clinician, sessionSecondsLeft }: { clinician: Clinicia
             Sign-in needed again in {formatSessionLeft(sessionSecondsLeft)}
           </p>
         </div>
-        <Button testId="sign-out" reverse onClick={() => act('signOut')} disabled={busy !== null}>
+        <Button testId="sign-out" reverse onClick={() => act('signOut')} disabled={busy === 'signOut'}>
           Sign out
         </Button>
       </div>

@@ -215,6 +215,16 @@ describe('activity and actions', () => {
     expect(api.reportActivity).toHaveBeenCalledTimes(2);
   });
 
+  it('ignores a double press but lets Cancel through while sign-in is still being answered', () => {
+    const { store, api } = setup();
+    api.signIn.mockImplementation(() => new Promise(() => undefined));
+    store.getState().act('signIn');
+    store.getState().act('signIn');
+    store.getState().act('cancelSignIn');
+    expect(api.signIn).toHaveBeenCalledTimes(1);
+    expect(api.cancelSignIn).toHaveBeenCalledTimes(1);
+  });
+
   it('records a failed action code and clears it on the next screen', async () => {
     const { store, push } = setup();
     push(active);
