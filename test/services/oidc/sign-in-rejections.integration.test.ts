@@ -1,9 +1,18 @@
+import { createServer } from 'node:http';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox } from '../../../sandbox/provider';
 import type { Misbehaviour, Sandbox } from '../../../sandbox/provider';
 import { serviceFor } from './fixtures';
 
 let sandbox: Sandbox;
+
+async function portIsFree(port: number): Promise<boolean> {
+  const probe = createServer();
+  return new Promise((resolve) => {
+    probe.once('error', () => resolve(false));
+    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(true)));
+  });
+}
 beforeAll(async () => {
   sandbox = await startSandbox();
 });
@@ -69,9 +78,11 @@ describe('sign-in refuses a provider that misbehaves', () => {
   it('cancel ends a waiting sign-in as cancelled, and a second sign-in replaces the first', async () => {
     const { service, browser } = serviceFor(sandbox, null);
     const first = service.signIn();
-    await browser.nextOpen();
+    const firstUrl = await browser.nextOpen();
     const second = service.signIn();
     expect(await first).toEqual({ kind: 'cancelled' });
+    const firstPort = Number(new URL(firstUrl.searchParams.get('redirect_uri') ?? '').port);
+    await expect.poll(() => portIsFree(firstPort)).toBe(true);
     const secondUrl = await browser.nextOpen();
     service.cancel();
     expect(await second).toEqual({ kind: 'cancelled' });

@@ -53,6 +53,13 @@ describe('sign-in against the CIS2 sandbox', () => {
     expect(other.kind === 'different-user' && other.session.subject).toBe('555000000002');
   });
 
+  it('sends max_age when configured and still gets a fresh auth_time back', async () => {
+    const { service, browser } = serviceFor(sandbox, 'dr-okafor', { settings: { maxAge: 0 } });
+    const outcome = await service.signIn();
+    expect(outcome.kind).toBe('signed-in');
+    expect(browser.opened[0]?.searchParams.get('max_age')).toBe('0');
+  });
+
   it('reports access_denied from the provider as a clear failure', async () => {
     const { service, browser } = serviceFor(sandbox, null);
     const pending = service.signIn();
