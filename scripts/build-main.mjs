@@ -7,6 +7,8 @@
 //   `require('electron')` (and a few polyfilled built-ins), so everything else must be inside it.
 //   It imports only channel names, never zod, and the build fails if anything else sneaks in.
 import { build } from 'esbuild';
+import console from 'node:console';
+import process from 'node:process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
