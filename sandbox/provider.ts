@@ -14,6 +14,7 @@ import type { Misbehaviour, SigningKey } from './misbehaviour';
 
 export type { SandboxClinician } from './clinicians';
 export type { Misbehaviour } from './misbehaviour';
+export { completeLogin, followToCallback } from './drive';
 
 export const SANDBOX_REALM_PATH = '/openam/oauth2/realms/root/realms/NHSIdentity/realms/Healthcare';
 export const SANDBOX_CLIENT_ID = 'clinical-workstation-shell';

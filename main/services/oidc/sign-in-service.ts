@@ -109,6 +109,8 @@ export function createSignInService(deps: SignInServiceDeps): SignInService {
         throw (cause as { code?: unknown }).code === 'OAUTH_JSON_ATTRIBUTE_COMPARISON_FAILED' ? userinfoMismatch(cause) : cause;
       });
       const session = buildSession({ ...idClaims }, { ...userinfo }, authTime);
+      // Signed out or cancelled while the exchange was in flight: keep nothing.
+      if (id !== currentAttempt) return { kind: 'cancelled' };
 
       tokens.store({
         accessToken: response.access_token,

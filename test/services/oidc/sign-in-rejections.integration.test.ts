@@ -2,7 +2,7 @@ import { createServer } from 'node:http';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox } from '../../../sandbox/provider';
 import type { Misbehaviour, Sandbox } from '../../../sandbox/provider';
-import { serviceFor } from './fixtures';
+import { countingFetch, serviceFor } from './fixtures';
 
 let sandbox: Sandbox;
 
@@ -105,6 +105,18 @@ describe('sign-in refuses a provider that misbehaves', () => {
     service.cancel();
     expect(await pending).toEqual({ kind: 'cancelled' });
     expect(browser.opened).toHaveLength(0);
+  });
+
+  it('sign-out while the code is being exchanged keeps no tokens', async () => {
+    let service: ReturnType<typeof serviceFor>['service'] | undefined;
+    const fetch = countingFetch();
+    const slowFetch = Object.assign(async (url: string, options: Parameters<typeof fetch>[1]) => {
+      if (url.endsWith('/token')) service?.signOut();
+      return fetch(url, options);
+    }, fetch);
+    service = serviceFor(sandbox, 'dr-okafor', { fetch: slowFetch }).service;
+    expect(await service.signIn()).toEqual({ kind: 'cancelled' });
+    expect(service.tokens.hasSession()).toBe(false);
   });
 
   it('reports a timeout when the browser never comes back', async () => {
