@@ -33,6 +33,7 @@ export type ShellErrorCode =
   // drafts at rest: a sealed draft file set aside unopened
   | 'DRAFTS_FILE_TORN'
   | 'DRAFTS_FILE_TAMPERED'
+  | 'DRAFTS_LIMIT_REACHED'
   | 'IPC_INVALID'
   | 'INTERNAL';
 

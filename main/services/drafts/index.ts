@@ -1,3 +1,3 @@
-export { createDraftVault, draftsKeyringService } from './vault';
+export { createDraftVault, draftsKeyringService, maxDraftsPerClinician } from './vault';
 export type { DraftVault, DraftVaultOptions, SaveResult } from './vault';
 export type { DraftVaultLogger } from './problems';

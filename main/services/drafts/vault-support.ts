@@ -1,13 +1,8 @@
 /** Small pieces the vault leans on: the draft shape it accepts and a per-subject lock. */
-import { z } from 'zod';
+import { DraftSchema } from '../../../preload/contract';
 
-/** The contract's Draft (preload/contract.ts), checked again here: the vault owns the invariant. */
-export const DraftInput = z.strictObject({
-  id: z.string().min(1).max(64).regex(/^[A-Za-z0-9][A-Za-z0-9-]*$/),
-  patient: z.string().max(200),
-  text: z.string().max(100_000),
-  updatedAt: z.int().min(0),
-});
+/** The contract's Draft, checked again here: the vault owns the invariant, not just the IPC. */
+export const DraftInput = DraftSchema;
 
 /** Runs tasks for the same subject one after another; different subjects run side by side. */
 export function exclusiveBySubject(): <T>(subject: string, task: () => Promise<T>) => Promise<T> {

@@ -41,7 +41,10 @@ export interface DraftVaultOptions {
 
 export type SaveResult =
   | { ok: true; savedAt: number; storage: DraftStorage }
-  | { ok: false; code: 'STORAGE_FAILED' | 'IPC_INVALID'; message: string };
+  | { ok: false; code: 'STORAGE_FAILED' | 'IPC_INVALID' | 'DRAFTS_LIMIT_REACHED'; message: string };
+
+/** The contract's draft list holds at most this many; more could never be shown again. */
+export const maxDraftsPerClinician = 100;
 
 export interface DraftVault {
   readonly storage: DraftStorage;
@@ -190,7 +193,17 @@ export async function createDraftVault(options: DraftVaultOptions): Promise<Draf
         return { ok: false, code: 'IPC_INVALID', message: 'The draft was not in the expected form, so it was not saved; please report this to IT.' };
       }
       const d = copyOf(parsed.data);
-      return change(subject, (h) => h.drafts.set(d.id, d));
+      let full = false;
+      const result = await change(subject, (h) => {
+        full = !h.drafts.has(d.id) && h.drafts.size >= maxDraftsPerClinician;
+        if (!full) h.drafts.set(d.id, d);
+      });
+      if (!full) return result;
+      return {
+        ok: false,
+        code: 'DRAFTS_LIMIT_REACHED',
+        message: `You already have ${maxDraftsPerClinician} unfinished notes, so this one was not saved; finish or discard one, then save again.`,
+      };
     },
 
     async discard(subject, draftId) {

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { sealFileName } from '../../../main/core/drafts';
+import { maxDraftsPerClinician } from '../../../main/services/drafts';
 import { createMemorySecretStore } from '../../../main/services/secret-store';
 import type { MemorySecretStore } from '../../../main/services/secret-store';
 import { Clock, Sensitive, alice, bob, draft, filesIn, hour, openVault } from './fixtures';
@@ -129,6 +130,38 @@ describe('draft vault: custody for one clinician', () => {
     expect(await vault.save(alice, bad)).toMatchObject({ ok: false, code: 'IPC_INVALID' });
     expect(await vault.load(alice)).toEqual([]);
     await expect(vault.save('', draft('d1', 'p', 't'))).rejects.toThrow(/should never reach/);
+  });
+});
+
+describe('draft vault: the contract’s limit of 100 drafts per list', () => {
+  it('refuses a 101st new draft (it could never be shown) but still accepts edits', async () => {
+    const { vault } = await open();
+    for (let i = 0; i < maxDraftsPerClinician; i += 1) await vault.save(alice, draft(`n-${i}`, 'Many', 'many notes'));
+    expect(await vault.save(alice, draft('one-more', 'Many', 'too many'))).toMatchObject({ ok: false, code: 'DRAFTS_LIMIT_REACHED', message: expect.stringMatching(/^You already have 100 unfinished notes/) });
+    expect(await vault.save(alice, draft('n-0', 'Many', 'edited'))).toMatchObject({ ok: true });
+    expect(await vault.load(alice)).toHaveLength(maxDraftsPerClinician);
+    expect(await vault.load(bob)).toEqual([]);
+  });
+});
+
+describe('draft vault: saves that race', () => {
+  it('fifty autosaves fired at once all reach the seal, and a restart finds every one', async () => {
+    const first = await open();
+    const drafts = Array.from({ length: 50 }, (_, i) => sensitive.track(draft(`race-${i}`, `Race Patient ${i}`, `race note ${i} ✓`, i)));
+    const results = await Promise.all(drafts.map((d) => first.vault.save(alice, d)));
+    expect(results.every((r) => r.ok)).toBe(true);
+    const second = await open();
+    expect(await second.vault.restore(alice)).toEqual(drafts);
+  });
+
+  it('a save racing a seal is neither lost nor released to the next clinician', async () => {
+    const { vault } = await open();
+    await vault.save(alice, sensitive.track(draft('d1', 'Before Seal', 'saved before')));
+    const late = sensitive.track(draft('d2', 'During Seal', 'saved while sealing'));
+    await Promise.all([vault.save(alice, late), vault.seal(alice), vault.restore(bob)]);
+    expect(await vault.restore(bob)).toEqual([]);
+    const again = await open();
+    expect((await again.vault.restore(alice)).map((d) => d.id)).toEqual(['d1', 'd2']);
   });
 });
 
