@@ -4,7 +4,7 @@
  * downloads, no devtools in production or kiosk. A crashed renderer is reloaded only after
  * the composition root has locked the session, so the reload can never show clinical content.
  */
-import type { BrowserWindow, BrowserWindowConstructorOptions, Menu, RenderProcessGoneDetails, WebPreferences } from 'electron';
+import type { App, BrowserWindow, BrowserWindowConstructorOptions, Menu, RenderProcessGoneDetails, WebContents, WebPreferences } from 'electron';
 
 export interface ShellWindowOptions {
   kiosk: boolean;
@@ -118,4 +118,16 @@ export function createShellWindow(deps: WindowDeps, options: ShellWindowOptions)
   win.once('ready-to-show', () => win.show());
   contents.loadURL(options.startUrl).catch(() => options.onError?.('renderer-load-failed'));
   return win;
+}
+
+/**
+ * Belt and braces for any web contents the factory did not make (devtools, anything a future
+ * change adds): no navigation, no new windows, no webviews. Call once, before 'ready'.
+ */
+export function hardenEveryWebContents(app: Pick<App, 'on'>): void {
+  app.on('web-contents-created', (_event, contents: WebContents) => {
+    contents.on('will-navigate', (event) => event.preventDefault());
+    contents.on('will-attach-webview', (event) => event.preventDefault());
+    contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+  });
 }

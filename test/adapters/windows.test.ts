@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { createShellWindow, crashDecision, maxReloadsPerWindow, shellWebPreferences } from '../../main/adapters/windows';
+import { createShellWindow, crashDecision, hardenEveryWebContents, maxReloadsPerWindow, shellWebPreferences } from '../../main/adapters/windows';
 import type { ShellWindowOptions, WindowDeps } from '../../main/adapters/windows';
-import { FakeBrowserWindow, FakeMenu, fakeEvent } from './fake-electron';
+import { FakeBrowserWindow, FakeEmitter, FakeMenu, FakeWebContents, fakeEvent } from './fake-electron';
 
 function open(overrides: Partial<ShellWindowOptions> = {}) {
   const menu = new FakeMenu();
@@ -156,3 +156,18 @@ describe('render-process-gone', () => {
   });
 });
 
+
+describe('hardenEveryWebContents', () => {
+  it('stops navigation, webviews and new windows in web contents made elsewhere', () => {
+    const app = new FakeEmitter();
+    hardenEveryWebContents(app as never);
+    const contents = new FakeWebContents();
+    app.emit('web-contents-created', fakeEvent(), contents);
+    for (const name of ['will-navigate', 'will-attach-webview']) {
+      const event = fakeEvent();
+      contents.emit(name, event, {});
+      expect(event.defaultPrevented, name).toBe(true);
+    }
+    expect(contents.windowOpenHandler?.({ url: 'https://example.org' } as never)).toEqual({ action: 'deny' });
+  });
+});
