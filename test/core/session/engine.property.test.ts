@@ -1,17 +1,31 @@
 // Safety properties of the session engine over random workstation days: bursts of activity,
 // hours of sleep, wall clocks set backwards and forwards, ticks on and around deadlines, and
 // every event type in any order. Each property is checked after every single step.
+// Checks are plain `must()` calls rather than expect(): they run millions of times at CI's
+// FC_NUM_RUNS, and fast-check reports the shrunk counterexample with the message.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import type { SessionPolicy } from '../../../main/core/policy';
 import type { Effect } from '../../../main/core/session';
 import { NUM_RUNS, absoluteOver, elapsed, idleOver, nextOracle, policyArb, runDay, stepsArb } from './model';
 import type { Observed } from './model';
-import type { SessionPolicy } from '../../../main/core/policy';
+
+/** Generous per-test timeout: about 1 ms per run on a busy 2-core box, never under 30 s. */
+const TIMEOUT = Math.max(30_000, NUM_RUNS * 2);
 
 const working = (s: { status: string }): boolean => s.status === 'active' || s.status === 'warning';
 const hasSession = (s: object): boolean => 'session' in s;
 const find = <T extends Effect['type']>(effects: Effect[], type: T): Extract<Effect, { type: T }>[] =>
   effects.filter((e): e is Extract<Effect, { type: T }> => e.type === type);
+const has = (effects: Effect[], type: Effect['type'], subject: string): boolean =>
+  effects.some((e) => e.type === type && 'subject' in e && e.subject === subject);
+
+function must(condition: boolean, message: string, o?: Observed): asserts condition {
+  if (!condition) {
+    const where = o ? ` [${o.before.status} --${o.event.type}--> ${o.after.status}; effects ${JSON.stringify(o.effects)}]` : '';
+    throw new Error(message + where);
+  }
+}
 
 function day(check: (o: Observed, policy: SessionPolicy) => void): void {
   fc.assert(
@@ -39,113 +53,115 @@ describe('session engine safety (property)', () => {
   });
 
   it('never leaves a session working once its idle limit has passed without accepted activity', () => {
-    day(({ event, effects, after, oracle }, policy) => {
+    day((obs, policy) => {
+      const { event, effects, after, oracle } = obs;
       if (!working(after)) return;
       const o = nextOracle(oracle, event, effects, after);
-      expect(o).not.toBeNull();
-      if (o === null) return;
-      expect(idleOver(o, event.at, policy)).toBe(false);
+      must(o !== null, 'a working state with no session in the event log', obs);
+      must(!idleOver(o, event.at, policy), 'working after the idle limit', obs);
       // The warning is up exactly in the last `warningLead` before the idle lock.
       const warned = elapsed(o.evidence, event.at) >= policy.idleLimitMs[o.aal] - policy.warningLeadMs;
-      expect(after.status).toBe(warned ? 'warning' : 'active');
+      must(after.status === (warned ? 'warning' : 'active'), `expected ${warned ? 'warning' : 'active'}`, obs);
     });
-  });
+  }, TIMEOUT);
 
   it('never leaves a session working past the absolute limit from its last full authentication', () => {
-    day(({ event, effects, after, oracle }, policy) => {
-      if (!working(after) || !hasSession(after)) return;
+    day((obs, policy) => {
+      const { event, effects, after, oracle } = obs;
+      if (!working(after)) return;
       const o = nextOracle(oracle, event, effects, after);
-      expect(o).not.toBeNull();
-      if (o === null) return;
-      expect(absoluteOver(o, event.at, policy)).toBe(false);
+      must(o !== null, 'a working state with no session in the event log', obs);
+      must(!absoluteOver(o, event.at, policy), 'working past the absolute limit (both clocks)', obs);
       const authTime = o.startedAt.wall - o.authAgeMs;
-      expect(event.at.wall - authTime).toBeLessThan(policy.absoluteLimitMs);
+      must(event.at.wall - authTime < policy.absoluteLimitMs, 'working past the absolute limit by the wall clock', obs);
     });
-  });
+  }, TIMEOUT);
 
   it('emits the lock at the first event or tick at or after a deadline, before any other effect', () => {
-    day(({ before, event, effects, oracle }, policy) => {
-      expect(hasSession(before)).toBe(oracle !== null);
+    day((obs, policy) => {
+      const { before, event, effects, oracle } = obs;
+      must(hasSession(before) === (oracle !== null), 'engine and event log disagree on whether a session exists', obs);
       if (!working(before) || oracle === null) return;
       const idleDue = idleOver(oracle, event.at, policy);
       const absoluteDue = absoluteOver(oracle, event.at, policy);
       if (!idleDue && !absoluteDue) return;
       const first = effects[0];
-      expect(first?.type).toBe('lock');
-      if (first?.type !== 'lock') return;
-      if (!absoluteDue) expect(first.reason).toBe('idle');
-      if (!idleDue) expect(first.reason).toBe('absolute-limit');
+      must(first?.type === 'lock', 'a deadline had come but the first effect is not a lock', obs);
+      if (!absoluteDue) must(first.reason === 'idle', 'only the idle limit was due', obs);
+      if (!idleDue) must(first.reason === 'absolute-limit', 'only the absolute limit was due', obs);
     });
-  });
+  }, TIMEOUT);
 
   it('ends a session that is locked when the absolute limit comes', () => {
-    day(({ before, event, after, effects, oracle }, policy) => {
+    day((obs, policy) => {
+      const { before, event, after, effects, oracle } = obs;
       if ((before.status !== 'locked' && before.status !== 'reauthenticating') || before.reason === 'absolute-limit') return;
       if (oracle === null || !absoluteOver(oracle, event.at, policy)) return;
       // Ended at once; only a sign-in that the same event starts may follow the end.
-      expect(after.status).toBe(event.type === 'signInStarted' ? 'signing-in' : 'ended');
-      expect(effects[0]).toEqual({ type: 'endSession', reason: 'absolute-limit', subject: oracle.subject });
+      must(after.status === (event.type === 'signInStarted' ? 'signing-in' : 'ended'), 'a locked session outlived the absolute limit', obs);
+      const first = effects[0];
+      must(first?.type === 'endSession' && first.reason === 'absolute-limit' && first.subject === oracle.subject, 'first effect is not endSession(absolute-limit)', obs);
     });
-  });
+  }, TIMEOUT);
 
   it('wakes the service exactly at the deadline: a tick there changes state, a tick just before does nothing', () => {
-    day(({ move, before, event, after, effects }) => {
-      if (move.kind !== 'toDeadline' || event.type !== 'tick') return;
-      if (!hasSession(before)) return;
-      if (move.offsetMs >= 0) expect(after.status).not.toBe(before.status);
-      else expect(effects).toEqual([]);
+    day((obs) => {
+      const { move, before, event, after, effects } = obs;
+      if (move.kind !== 'toDeadline' || event.type !== 'tick' || !hasSession(before)) return;
+      if (move.offsetMs >= 0) must(after.status !== before.status, 'a tick at nextDeadline() changed nothing', obs);
+      else must(effects.length === 0, 'a tick before nextDeadline() did something', obs);
     });
-  });
+  }, TIMEOUT);
 
-  it('never hands one clinician\'s session or drafts to another', () => {
-    day(({ event, after, effects, oracle }) => {
-      for (const resumed of find(effects, 'sessionResumed')) expect(resumed.subject).toBe(oracle?.subject);
+  it("never hands one clinician's session or drafts to another", () => {
+    day((obs) => {
+      const { event, after, effects, oracle } = obs;
+      for (const resumed of find(effects, 'sessionResumed')) must(resumed.subject === oracle?.subject, 'resumed for someone else', obs);
       for (const restored of find(effects, 'restoreDraftsOf')) {
-        expect(hasSession(after) && 'session' in after && after.session.subject).toBe(restored.subject);
-        expect(event.type === 'signInSucceeded' || event.type === 'reauthSucceeded').toBe(true);
+        must('session' in after && after.session.subject === restored.subject, 'drafts restored to someone not holding the session', obs);
+        must(event.type === 'signInSucceeded' || event.type === 'reauthSucceeded', 'drafts restored without an authentication', obs);
       }
       if (!('session' in after) || oracle === null || after.session.subject === oracle.subject) return;
       // A different clinician holds the workstation now: the previous one was ended, not resumed.
-      expect(effects).toContainEqual({ type: 'endSession', reason: 'different-user', subject: oracle.subject });
-      expect(effects).toContainEqual({ type: 'sealDraftsOf', subject: oracle.subject });
-      expect(effects).toContainEqual({ type: 'clearTokens', subject: oracle.subject });
-      expect(find(effects, 'sessionStarted').map((e) => e.subject)).toEqual([after.session.subject]);
-      expect(find(effects, 'sessionResumed')).toEqual([]);
+      must(effects.some((e) => e.type === 'endSession' && e.reason === 'different-user' && e.subject === oracle.subject), 'previous clinician not ended', obs);
+      must(has(effects, 'sealDraftsOf', oracle.subject) && has(effects, 'clearTokens', oracle.subject), "previous clinician's drafts or tokens left open", obs);
+      const started = find(effects, 'sessionStarted');
+      must(started.length === 1 && started[0]?.subject === after.session.subject, 'new clinician not started afresh', obs);
+      must(find(effects, 'sessionResumed').length === 0, 'a session was resumed for a different clinician', obs);
     });
-  });
+  }, TIMEOUT);
 
   it('leaves nothing working after sign-out or an end, and keeps no session in ended or signed-out', () => {
-    day(({ before, event, after, effects }) => {
-      if (event.type === 'signOut') expect(hasSession(after)).toBe(false);
-      if (after.status === 'ended' || after.status === 'signed-out') {
-        expect(Object.keys(after).sort()).toEqual(after.status === 'ended' ? ['reason', 'status'] : ['status']);
-      }
+    day((obs) => {
+      const { before, event, after, effects } = obs;
+      if (event.type === 'signOut') must(!hasSession(after), 'a session survived sign-out', obs);
+      if (after.status === 'ended') must(Object.keys(after).length === 2 && 'reason' in after, 'ended carries more than its reason', obs);
+      if (after.status === 'signed-out') must(Object.keys(after).length === 1, 'signed-out carries state', obs);
       const ends = find(effects, 'endSession');
-      if (ends.length > 0) expect(!hasSession(after) || (working(after) && ends.every((e) => e.reason === 'different-user'))).toBe(true);
-      if (hasSession(before) && !hasSession(after)) expect(ends).toHaveLength(1);
+      if (ends.length > 0) must(!hasSession(after) || (working(after) && ends.every((e) => e.reason === 'different-user')), 'something survived an end', obs);
+      if (hasSession(before) && !hasSession(after)) must(ends.length === 1, 'a session vanished without endSession', obs);
     });
-  });
+  }, TIMEOUT);
 
   it('never emits contradictory effects, and every end clears tokens and seals drafts', () => {
-    day(({ after, effects }, policy) => {
-      const count = (t: Effect['type']): number => effects.filter((e) => e.type === t).length;
-      for (const t of ['lock', 'endSession', 'showWarning', 'hideWarning', 'sessionStarted', 'sessionResumed'] as const) expect(count(t)).toBeLessThanOrEqual(1);
+    day((obs, policy) => {
+      const { after, effects } = obs;
+      const count = (t: Effect['type']): number => effects.reduce((n, e) => (e.type === t ? n + 1 : n), 0);
+      for (const t of ['lock', 'endSession', 'showWarning', 'hideWarning'] as const) must(count(t) <= 1, `more than one ${t}`, obs);
+      must(count('sessionStarted') + count('sessionResumed') <= 1, 'two session starts in one step', obs);
       if (count('showWarning') > 0) {
-        expect(count('hideWarning') + count('lock') + count('endSession')).toBe(0);
-        expect(after.status).toBe('warning');
+        must(count('hideWarning') + count('lock') + count('endSession') === 0, 'a warning shown together with its opposite', obs);
+        must(after.status === 'warning', 'a warning shown outside the warning state', obs);
       }
-      if (count('lock') > 0) expect(working(after)).toBe(false);
-      expect(count('sessionStarted') + count('sessionResumed')).toBeLessThanOrEqual(1);
+      if (count('lock') > 0) must(!working(after), 'locked and still working', obs);
       for (const end of find(effects, 'endSession')) {
-        expect(effects).toContainEqual({ type: 'clearTokens', subject: end.subject });
-        expect(effects).toContainEqual({ type: 'sealDraftsOf', subject: end.subject });
+        must(has(effects, 'clearTokens', end.subject), 'an end without clearTokens', obs);
+        must(has(effects, 'sealDraftsOf', end.subject), 'an end without sealDraftsOf', obs);
       }
-      const sealed = new Set(find(effects, 'sealDraftsOf').map((e) => e.subject));
-      for (const restored of find(effects, 'restoreDraftsOf')) expect(sealed.has(restored.subject)).toBe(false);
+      for (const restored of find(effects, 'restoreDraftsOf')) must(!has(effects, 'sealDraftsOf', restored.subject), 'drafts sealed and restored at once', obs);
       for (const warn of find(effects, 'showWarning')) {
-        expect(warn.secondsLeft).toBeGreaterThan(0);
-        expect(warn.secondsLeft).toBeLessThanOrEqual(Math.ceil(policy.warningLeadMs / 1000));
+        must(warn.secondsLeft > 0 && warn.secondsLeft <= Math.ceil(policy.warningLeadMs / 1000), `secondsLeft ${warn.secondsLeft} outside the lead`, obs);
       }
     });
-  });
+  }, TIMEOUT);
 });
