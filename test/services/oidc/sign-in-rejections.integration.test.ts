@@ -108,13 +108,14 @@ describe('sign-in refuses a provider that misbehaves', () => {
   });
 
   it('sign-out while the code is being exchanged keeps no tokens', async () => {
-    let service: ReturnType<typeof serviceFor>['service'] | undefined;
+    const ref: { service?: ReturnType<typeof serviceFor>['service'] } = {};
     const fetch = countingFetch();
-    const slowFetch = Object.assign(async (url: string, options: Parameters<typeof fetch>[1]) => {
-      if (url.endsWith('/token')) service?.signOut();
+    const signOutDuringExchange = Object.assign(async (url: string, options: Parameters<typeof fetch>[1]) => {
+      if (url.endsWith('/token')) ref.service?.signOut();
       return fetch(url, options);
     }, fetch);
-    service = serviceFor(sandbox, 'dr-okafor', { fetch: slowFetch }).service;
+    const service = serviceFor(sandbox, 'dr-okafor', { fetch: signOutDuringExchange }).service;
+    ref.service = service;
     expect(await service.signIn()).toEqual({ kind: 'cancelled' });
     expect(service.tokens.hasSession()).toBe(false);
   });
