@@ -62,6 +62,7 @@ export class Shell {
 }
 
 export const test = base.extend<{ harness: Harness; shell: Shell }>({
+  // eslint-disable-next-line no-empty-pattern -- Playwright reads the fixtures a fixture needs from this pattern.
   harness: async ({}, use) => {
     const harness = await startHarness();
     await use(harness);

@@ -9,6 +9,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Server } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import type { WebSocket } from 'ws';
 import { dispatch, viewForRenderer } from '../../preload/contract';
@@ -45,7 +46,7 @@ function sameSecret(a: string, b: string): boolean {
 export function attachShellSocket(server: Server, backend: ShellBackend, secret: string, origin: () => string): () => Promise<void> {
   const wss = new WebSocketServer({ noServer: true, maxPayload: 512 * 1024 });
 
-  const onUpgrade = (req: IncomingMessage, socket: import('node:stream').Duplex, head: Buffer): void => {
+  const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     // Same-origin pages only (what Electron's sender check does for IPC).
     if (url.pathname !== shellSocketPath || req.headers.origin !== origin()) {

@@ -1,0 +1,194 @@
+/**
+ * The shell service against the real engine and the real draft vault (memory key store,
+ * temp folder), with our own SignInService port faked so each outcome arrives when the
+ * test says. Time is a ManualTime.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { resolvePolicy } from '../../../main/core/policy';
+import { createDraftVault } from '../../../main/services/drafts';
+import type { DraftVault } from '../../../main/services/drafts';
+import { createLogger } from '../../../main/services/logger';
+import { createMemorySecretStore } from '../../../main/services/secret-store';
+import { createShellService } from '../../../main/services/shell/shell-service';
+import type { ShellService, ShellServiceDeps } from '../../../main/services/shell/shell-service';
+import { ManualTime } from '../../../main/services/time';
+import { FakeSignIn, clinician } from './fake-sign-in';
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+
+const draft = (text: string) => ({ id: 'd1', patient: 'Jane Doe', text, updatedAt: 1 });
+
+let dir: string;
+let time: ManualTime;
+let fake: FakeSignIn;
+let vault: DraftVault;
+let shell: ShellService;
+
+async function build(extra: Partial<ShellServiceDeps> = {}): Promise<void> {
+  vault = await createDraftVault({ dataDir: dir, secretStore: createMemorySecretStore(), now: () => time.now().wall });
+  shell = createShellService({ time, policy: resolvePolicy({}).policy, signIn: fake, vault, logger: createLogger({ level: 'silent' }), ...extra });
+}
+
+async function signIn(subject: string, overrides = {}): Promise<void> {
+  await shell.backend.signIn();
+  fake.complete(clinician(subject, time.now().wall, overrides));
+  await flush();
+}
+
+/** Lets the sign-in outcome and every draft step it started finish. */
+async function flush(): Promise<void> {
+  await new Promise((r) => setTimeout(r, 0));
+  await shell.settled();
+}
+
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'cws-shell-'));
+  time = new ManualTime({ wall: Date.UTC(2026, 10, 24, 7, 0), mono: 0 });
+  fake = new FakeSignIn();
+  await build();
+});
+afterEach(async () => {
+  shell.dispose();
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('shell service', () => {
+  it('signs in, shows the clinician, and keeps their draft', async () => {
+    await signIn('doctor');
+    const view = shell.view();
+    expect(view.kind).toBe('active');
+    expect(view.kind === 'active' && view.clinician.name).toBe('Clinician doctor');
+    expect(await shell.backend.saveDraft(draft('note'))).toMatchObject({ ok: true });
+    expect(await shell.backend.loadDrafts()).toEqual({ ok: true, value: { drafts: [draft('note')] } });
+  });
+
+  it('refuses drafts to a locked session and gives them back on unlock by the same clinician', async () => {
+    await signIn('doctor');
+    await shell.backend.saveDraft(draft('kept'));
+    shell.os.osLocked();
+    expect(await shell.backend.loadDrafts()).toEqual({ ok: false, code: 'not-active' });
+    expect(await shell.backend.saveDraft(draft('sneaky'))).toEqual({ ok: false, code: 'not-active' });
+    await shell.backend.unlock();
+    expect(fake.attempts.at(-1)?.options).toEqual({ reauthenticateSubject: 'doctor' });
+    fake.complete(clinician('doctor', time.now().wall));
+    await flush();
+    expect(await shell.backend.loadDrafts()).toEqual({ ok: true, value: { drafts: [draft('kept')] } });
+  });
+
+  it('a hand-over at the lock screen seals the first clinician drafts and keeps the newcomer tokens', async () => {
+    await signIn('doctor');
+    await shell.backend.saveDraft(draft('doctor only'));
+    shell.os.osLocked();
+    await shell.backend.unlock();
+    const wipesBefore = fake.wipes;
+    fake.complete(clinician('nurse', time.now().wall), 'different-user');
+    await flush();
+    await shell.settled();
+    expect(shell.state()).toMatchObject({ status: 'active', session: { subject: 'nurse' } });
+    expect(fake.wipes).toBe(wipesBefore);
+    expect(fake.held).toBe(true);
+    expect(await shell.backend.loadDrafts()).toEqual({ ok: true, value: { drafts: [] } });
+    expect(await vault.load('doctor')).toEqual([draft('doctor only')]);
+  });
+
+  it('ignores the late outcome of a sign-in the clinician cancelled, and drops its tokens', async () => {
+    await shell.backend.signIn();
+    await shell.backend.cancelSignIn();
+    expect(shell.state().status).toBe('signed-out');
+    fake.complete(clinician('doctor', time.now().wall), 'signed-in', 0);
+    await flush();
+    expect(shell.state().status).toBe('signed-out');
+    expect(shell.view().kind).toBe('signed-out');
+  });
+
+  it('"Try again" while waiting replaces the attempt; only the newest outcome counts', async () => {
+    await shell.backend.signIn();
+    await shell.backend.signIn();
+    expect(fake.attempts).toHaveLength(2);
+    fake.complete(clinician('old', time.now().wall), 'signed-in', 0);
+    await flush();
+    expect(shell.state().status).toBe('signing-in');
+    fake.complete(clinician('new', time.now().wall), 'signed-in', 1);
+    await flush();
+    expect(shell.state()).toMatchObject({ status: 'active', session: { subject: 'new' } });
+  });
+
+  it('tells the clinician why a sign-in failed, in the view', async () => {
+    await shell.backend.signIn();
+    fake.fail('SIGNIN_ACCESS_DENIED', 'You cancelled sign-in in the browser. Select Sign in to try again.');
+    await flush();
+    expect(shell.view()).toEqual({
+      kind: 'signed-out',
+      notice: { code: 'signin-access-denied', message: 'You cancelled sign-in in the browser. Select Sign in to try again.' },
+    });
+  });
+
+  it('a failed token refresh locks for re-authentication and keeps the draft', async () => {
+    await signIn('doctor');
+    await shell.backend.saveDraft(draft('not lost'));
+    fake.failRefresh();
+    expect(shell.state()).toMatchObject({ status: 'locked', reason: 'refresh-failed' });
+    expect(await vault.load('doctor')).toEqual([draft('not lost')]);
+  });
+
+  it('locks on an OS idle sample past the limit, but ignores OS idle where it cannot be trusted', async () => {
+    await signIn('doctor');
+    shell.os.idleSample(15 * 60);
+    expect(shell.state()).toMatchObject({ status: 'locked', reason: 'idle' });
+
+    shell.dispose();
+    fake = new FakeSignIn();
+    await build({ capabilities: { osIdle: 'unreliable', lockSignal: false } });
+    await signIn('doctor');
+    shell.os.idleSample(15 * 60);
+    expect(shell.state().status).toBe('active');
+    // ...and in-app inactivity alone still locks on time.
+    time.advance(15 * MINUTE);
+    expect(shell.state()).toMatchObject({ status: 'locked', reason: 'idle' });
+  });
+
+  it('counts the 12 hours from the authentication by the clock that checked it', async () => {
+    // The sign-in clock runs an hour ahead of the session clock (as real time does of a
+    // harness's virtual clock); the authentication was 5 minutes old by that clock.
+    const signInNow = time.now().wall + HOUR;
+    shell.dispose();
+    await build({ signInClock: () => signInNow });
+    await shell.backend.signIn();
+    fake.complete(clinician('doctor', signInNow - 5 * MINUTE));
+    await flush();
+    for (let t = 0; t < 12 * HOUR - 6 * MINUTE; t += 10 * MINUTE) {
+      shell.backend.reportActivity();
+      time.advance(Math.min(10 * MINUTE, 12 * HOUR - 6 * MINUTE - t));
+    }
+    expect(shell.state().status).toBe('active');
+    shell.backend.reportActivity();
+    time.advance(2 * MINUTE);
+    expect(shell.state()).toMatchObject({ status: 'locked', reason: 'absolute-limit' });
+  });
+
+  it('re-sends the countdown every second during the warning', async () => {
+    await signIn('doctor');
+    const seen: number[] = [];
+    shell.backend.subscribe((v) => {
+      if (v.kind === 'warning') seen.push(v.secondsLeft);
+    });
+    time.advance(14 * MINUTE + 55_000);
+    // One view a second, counting down without gaps from the warning's start.
+    expect(seen).toEqual(Array.from({ length: 56 }, (_, i) => 60 - i));
+    time.advance(5_000);
+    expect(shell.view()).toMatchObject({ kind: 'locked', reason: 'idle' });
+  });
+
+  it('shutdown ends the session and its drafts are sealed for the owner', async () => {
+    await signIn('doctor');
+    await shell.backend.saveDraft(draft('before shutdown'));
+    await shell.os.shutdown();
+    expect(shell.state()).toEqual({ status: 'ended', reason: 'shutdown' });
+    expect(fake.held).toBe(false);
+    expect(await vault.load('doctor')).toEqual([draft('before shutdown')]);
+  });
+});
