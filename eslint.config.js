@@ -23,6 +23,11 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': 'error',
     },
   },
+  // Plain JavaScript build and test scripts run on Node.
+  {
+    files: ['scripts/**/*.mjs', 'scripts/**/*.js', '*.js'],
+    languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } },
+  },
   // Everywhere except the Electron layer: no 'electron'.
   {
     files: ['**/*.ts', '**/*.tsx'],

@@ -60,13 +60,17 @@ export async function createShellServices(options: ShellServicesOptions): Promis
     signInClock: wall,
     ...(options.capabilities ? { capabilities: options.capabilities } : {}),
   });
-  // Shred what outlived its retention from earlier runs before anyone signs in.
-  void vault.sweepExpired().catch((error: unknown) => options.logger.warn({ err: error, event: 'drafts.sweep-failed' }, 'Draft retention sweep failed.'));
+  // Shred what outlived its retention: from earlier runs at once, then every few minutes.
+  const sweep = (): void =>
+    void vault.sweepExpired().catch((error: unknown) => options.logger.warn({ err: error, event: 'drafts.sweep-failed' }, 'Draft retention sweep failed.'));
+  sweep();
+  const stopSweeping = options.time.every(5 * 60_000, sweep);
   return {
     shell,
     signIn,
     vault,
     async close() {
+      stopSweeping();
       signIn.cancel();
       await shell.settled();
       await vault.flush();

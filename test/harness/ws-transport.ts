@@ -12,7 +12,7 @@ import type { Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import type { WebSocket } from 'ws';
-import { dispatch, viewForRenderer } from '../../preload/contract';
+import { dispatch, unsafeViewFallback, viewForRenderer } from '../../preload/contract';
 import type { ShellBackend } from '../../preload/contract';
 
 export const shellSocketPath = '/shell';
@@ -73,8 +73,8 @@ export function attachShellSocket(server: Server, backend: ShellBackend, secret:
         }
         trusted = true;
         unsubscribe = backend.subscribe((view) => {
-          const safe = viewForRenderer(view);
-          if (safe) send({ type: 'view', view: safe });
+          // A view that fails its schema is replaced by the signed-out view: fail closed.
+          send({ type: 'view', view: viewForRenderer(view) ?? unsafeViewFallback });
         });
         send({ type: 'ready' });
         return;

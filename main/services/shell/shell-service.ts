@@ -146,13 +146,13 @@ export function createShellService(deps: ShellServiceDeps): ShellService {
   function runSignIn(purpose: Purpose, subject?: string): void {
     const id = ++attempt;
     notice = null;
-    const outcome = signIn.signIn(subject === undefined ? {} : { reauthenticateSubject: subject });
-    track(
-      outcome.then((o) => {
-        if (id === attempt) settleSignIn(purpose, o);
-      }),
-      'sign-in',
-    );
+    // Not tracked by settled(): a sign-in waits on a person in the browser, for minutes.
+    void signIn
+      .signIn(subject === undefined ? {} : { reauthenticateSubject: subject })
+      .then((outcome) => {
+        if (id === attempt) settleSignIn(purpose, outcome);
+      })
+      .catch((error: unknown) => logger.error({ err: error, event: 'shell.sign-in-failed' }, 'A sign-in step failed.'));
   }
 
   function settleSignIn(purpose: Purpose, outcome: SignInOutcome): void {
@@ -277,10 +277,12 @@ export function createShellService(deps: ShellServiceDeps): ShellService {
       return ok({ drafts: await vault.load(owner) });
     },
     async saveDraft(draft: Draft) {
-      const owner = working();
+      // A locked session still takes its owner's last keystrokes (the renderer sends them as
+      // it drops the editor): writing into the owner's custody shows nothing to anyone.
+      const owner = session()?.subject;
       if (!owner) return refused(transportErrorCodes.notActive);
       const saved = await vault.save(owner, draft);
-      return saved.ok ? ok({ savedAt: saved.savedAt }) : refused('storage-failed');
+      return saved.ok ? ok({ savedAt: saved.savedAt }) : refused(saved.code.toLowerCase().replace(/_/g, '-'));
     },
     subscribe(listener) {
       const wrapped = (v: SessionView): void => listener(v);
