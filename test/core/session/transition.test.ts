@@ -88,6 +88,14 @@ describe('transition', () => {
     expect(d.state).toMatchObject({ status: 'locked', reason: 'os-lock' });
   });
 
+  it('regression: a sign-in with auth_time past 12 h started a session, restored and sealed its drafts in one step', () => {
+    const d = new Driver();
+    const effects = d.signIn('alice', T0, 'AAL3', 'sid', T0.wall - 13 * HOUR);
+    expect(effects.map((e) => e.type)).not.toContain('restoreDraftsOf');
+    expect(effects.map((e) => e.type)).not.toContain('sessionStarted');
+    expect(d.state).toEqual({ status: 'signed-out' });
+  });
+
   it('counts an auth_time ahead of the local clock as now, never later', () => {
     const d = new Driver();
     d.signIn('alice', T0, 'AAL3', 'sid', T0.wall + 30 * SECOND);
