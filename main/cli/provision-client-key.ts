@@ -4,14 +4,13 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { isShellError } from '../core/errors';
-import { DEFAULT_CLIENT_KEY_SERVICE, createClientKeyStore } from '../services/client-key/client-key-store';
+import { DEFAULT_CLIENT_KEY_ACCOUNT, DEFAULT_CLIENT_KEY_SERVICE, createClientKeyStore } from '../services/client-key/client-key-store';
 
-const DEFAULT_ACCOUNT = 'clinical-workstation-shell';
 
 async function main(): Promise<number> {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
-    options: { service: { type: 'string', default: DEFAULT_CLIENT_KEY_SERVICE }, account: { type: 'string', default: DEFAULT_ACCOUNT } },
+    options: { service: { type: 'string', default: DEFAULT_CLIENT_KEY_SERVICE }, account: { type: 'string', default: DEFAULT_CLIENT_KEY_ACCOUNT } },
   });
   const [file] = positionals;
   if (file === undefined || positionals.length !== 1) {

@@ -5,6 +5,7 @@
  */
 import type { OsCapabilities } from '../core/os-signals';
 import type { SessionPolicy } from '../core/policy';
+import { createClientKeyStore } from './client-key/client-key-store';
 import { createDraftVault } from './drafts';
 import type { DraftVault } from './drafts';
 import type { Logger } from './logger';
@@ -50,7 +51,14 @@ export async function createShellServices(options: ShellServicesOptions): Promis
     logger: options.logger,
     ...(options.draftsKeyringService ? { service: options.draftsKeyringService } : {}),
   });
-  const signIn = createSignInService({ settings: options.oidc, browser: options.browser, logger: options.logger, now: wall });
+  const signIn = createSignInService({
+    settings: options.oidc,
+    browser: options.browser,
+    logger: options.logger,
+    now: wall,
+    // private_key_jwt: the key IT provisioned into the OS credential store.
+    ...(options.oidc.clientAuth.method === 'private_key_jwt' ? { keySource: createClientKeyStore() } : {}),
+  });
   const shell = createShellService({
     time: options.time,
     policy: options.policy,

@@ -11,6 +11,8 @@ import type { ClientKeySource } from '../oidc/discovery';
  * provisions it once from a file; the shell loads it into memory when it needs to sign.
  */
 export const DEFAULT_CLIENT_KEY_SERVICE = 'uk.nhs.clinical-workstation-shell.cis2-client-key';
+/** The account provision-client-key stores under unless told otherwise. */
+export const DEFAULT_CLIENT_KEY_ACCOUNT = 'clinical-workstation-shell';
 
 /** The credential store, as a port so the failure paths can be tested without one. */
 export interface SecretBackend {

@@ -13,6 +13,7 @@ import { z } from 'zod';
 import { ShellError } from '../../core/errors';
 import { resolvePolicy } from '../../core/policy';
 import type { PolicyClamp, SessionPolicy } from '../../core/policy';
+import { DEFAULT_CLIENT_KEY_ACCOUNT, DEFAULT_CLIENT_KEY_SERVICE } from '../client-key/client-key-store';
 import { CIS2_ISSUERS, resolveOidcSettings } from '../oidc';
 import type { OidcSettings } from '../oidc';
 
@@ -78,7 +79,7 @@ function cis2Settings(cis2: NonNullable<MachinePolicyFile['cis2']>): OidcSetting
     issuer,
     clientId: cis2.clientId,
     clientAuth: privateKey
-      ? { method: 'private_key_jwt', keyringService: cis2.keyringService ?? 'clinical-workstation-shell/client-key', keyringAccount: cis2.keyringAccount ?? cis2.clientId }
+      ? { method: 'private_key_jwt', keyringService: cis2.keyringService ?? DEFAULT_CLIENT_KEY_SERVICE, keyringAccount: cis2.keyringAccount ?? DEFAULT_CLIENT_KEY_ACCOUNT }
       : { method: 'none' },
     ...(cis2.acrValues ? { acrValues: cis2.acrValues } : {}),
     ...(cis2.scopes ? { scopes: cis2.scopes } : {}),

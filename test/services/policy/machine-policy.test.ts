@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ShellError } from '../../../main/core/errors';
 import { defaultPolicy } from '../../../main/core/policy';
+import { DEFAULT_CLIENT_KEY_ACCOUNT, DEFAULT_CLIENT_KEY_SERVICE } from '../../../main/services/client-key/client-key-store';
 import { CIS2_ISSUERS } from '../../../main/services/oidc';
 import { loadMachinePolicy, machinePolicyPath, parseMachinePolicy } from '../../../main/services/policy/machine-policy';
 
@@ -46,6 +47,11 @@ describe('machine policy', () => {
     expect(policy.draftRetentionMs).toBe(4 * 3_600_000);
     expect(policy.kiosk).toBe(true);
     expect(policy.oidc).toMatchObject({ issuer: CIS2_ISSUERS.int, clientId: 'ward-shell-int', clientAuth: { method: 'none' }, acrValues: 'AAL2_OR_AAL3_ANY' });
+  });
+
+  it('private_key_jwt looks for the key where provision-client-key puts it by default', () => {
+    const policy = parseMachinePolicy(JSON.stringify({ cis2: { environment: 'live', clientId: 'c', clientAuth: 'private_key_jwt' } }), 'p');
+    expect(policy.oidc?.clientAuth).toEqual({ method: 'private_key_jwt', keyringService: DEFAULT_CLIENT_KEY_SERVICE, keyringAccount: DEFAULT_CLIENT_KEY_ACCOUNT });
   });
 
   it('a limit longer than the rules is clamped and reported, never applied', () => {
