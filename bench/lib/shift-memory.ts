@@ -1,0 +1,116 @@
+/**
+ * Memory after a simulated 12-hour shift, in processes of their own: the CIS2 sandbox runs
+ * in one (`sandbox/cli.ts`), the main-process services in another (shift-memory-child.ts,
+ * with --expose-gc), so the figures hold the services and nothing of the sandbox or the
+ * benchmark runner. The services' process runs a bundle built the way `npm run build:main`
+ * builds the app (esbuild, ESM, native and runtime-only modules external), not TypeScript
+ * through tsx: tsx's loader thread alone adds tens of MB that the packaged app never loads.
+ */
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { build } from 'esbuild';
+import { repoRoot } from './renderer-bundle';
+import { SHIFT_RESULT_PREFIX } from './shift-memory-types';
+import type { ShiftChildResult } from './shift-memory-types';
+
+export type { MemorySample, ShiftChildResult } from './shift-memory-types';
+
+function nodeWithTsx(args: readonly string[]): ChildProcess {
+  return spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+/** Collects a child's stderr, so a crash is reported with what the child said. */
+function stderrOf(child: ChildProcess): () => string {
+  let text = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    text = (text + chunk.toString()).slice(-4000);
+  });
+  return () => text.trim();
+}
+
+interface SandboxProcess {
+  readonly issuer: string;
+  readonly clientId: string;
+  stop(): Promise<void>;
+}
+
+async function startSandboxProcess(): Promise<SandboxProcess> {
+  const child = nodeWithTsx([join(repoRoot, 'sandbox/cli.ts')]);
+  const stderr = stderrOf(child);
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const stop = async (): Promise<void> => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    await exited;
+  };
+  try {
+    const found: { issuer?: string; clientId?: string } = {};
+    const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
+    const ready = new Promise<void>((resolve, reject) => {
+      lines.on('line', (line) => {
+        if (line.startsWith('issuer: ')) found.issuer = line.slice(8).trim();
+        if (line.startsWith('client_id: ')) found.clientId = line.slice(11).trim();
+        if (found.issuer && found.clientId) resolve();
+      });
+      child.once('exit', (code) => reject(new Error(`The sandbox process exited (code ${code}) before it printed its issuer: ${stderr()}`)));
+    });
+    const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error('The sandbox process did not print its issuer within 30 s.')), 30_000).unref());
+    await Promise.race([ready, timeout]);
+    lines.close();
+    child.stdout?.resume();
+    return { issuer: found.issuer as string, clientId: found.clientId as string, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+/** dist/ is not committed; node_modules beside it resolves the external packages. */
+const childBundle = join(repoRoot, 'dist/bench/shift-memory-child.mjs');
+
+/** Bundles the child as scripts/build-main.mjs bundles main/index.ts (same externals and require shim). */
+async function bundleChild(): Promise<void> {
+  await build({
+    entryPoints: [join(repoRoot, 'bench/lib/shift-memory-child.ts')],
+    outfile: childBundle,
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node22',
+    external: ['electron', '@napi-rs/keyring', '@napi-rs/keyring-*', 'oidc-provider'],
+    banner: { js: "import { createRequire as __shellCreateRequire } from 'node:module'; const require = __shellCreateRequire(import.meta.url);" },
+    legalComments: 'none',
+    logLevel: 'warning',
+  });
+}
+
+async function runShiftChild(issuer: string, clientId: string): Promise<ShiftChildResult> {
+  await bundleChild();
+  const child = spawn(process.execPath, ['--expose-gc', childBundle, issuer, clientId], {
+    cwd: repoRoot,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const stderr = stderrOf(child);
+  let result: ShiftChildResult | null = null;
+  const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
+  lines.on('line', (line) => {
+    if (line.startsWith(SHIFT_RESULT_PREFIX)) result = JSON.parse(line.slice(SHIFT_RESULT_PREFIX.length)) as ShiftChildResult;
+  });
+  const code = await new Promise<number | null>((resolve) => child.once('close', (c) => resolve(c)));
+  if (code !== 0 || result === null) throw new Error(`The 12-hour shift process failed (exit code ${code}): ${stderr() || 'it printed no result'}`);
+  return result;
+}
+
+export async function measureShiftMemory(): Promise<ShiftChildResult> {
+  const sandbox = await startSandboxProcess();
+  try {
+    const result = await runShiftChild(sandbox.issuer, sandbox.clientId);
+    if (result.endStatus !== 'locked' || result.endReason !== 'absolute-limit') {
+      throw new Error(`The simulated shift ended "${result.endStatus}" (${result.endReason ?? 'no reason'}), not locked at the 12-hour limit; the memory figure would not describe a full shift.`);
+    }
+    return result;
+  } finally {
+    await sandbox.stop();
+  }
+}

@@ -1,0 +1,60 @@
+// `npm run bench`: runs every benchmark (or those named with --only), prints each one's table,
+// then a summary of the headline figures against their targets. Benchmarks report; they do not
+// gate: a MISS still exits 0. A benchmark that crashes makes the run exit 1 (after the others
+// have run), and a benchmark file that does not exist yet is skipped with a message.
+import { cpus } from 'node:os';
+import { parseBenchArgs, usage } from './lib/cli';
+import { formatSummary } from './lib/summary';
+import type { Measure } from './lib/summary';
+import { MissingBench, otherSuites } from './lib/suites';
+import type { Suite } from './lib/suites';
+
+const shellSuite: Suite = {
+  name: 'shell',
+  file: 'shell.bench.ts',
+  async run() {
+    const { runShellBench, formatShellBench, shellMeasures } = await import('./shell.bench');
+    const result = await runShellBench({ progress: (line) => process.stderr.write(`${line}\n`) });
+    return { report: formatShellBench(result), measures: shellMeasures(result) };
+  },
+};
+
+const args = parseBenchArgs(process.argv.slice(2));
+if (args.kind === 'help') {
+  process.stdout.write(`${usage}\n`);
+  process.exit(0);
+}
+if (args.kind === 'error') {
+  process.stderr.write(`${args.message}\n${usage}\n`);
+  process.exit(2);
+}
+
+const suites = [...otherSuites, shellSuite].filter((s) => args.only.includes(s.name));
+const cpu = cpus();
+process.stdout.write(`Benchmarks: ${suites.map((s) => s.name).join(', ')}\nNode ${process.version}, ${cpu.length} cores (${cpu[0]?.model ?? 'unknown CPU'})\n`);
+
+const measures: Measure[] = [];
+const notes: string[] = [];
+let crashed = false;
+for (const suite of suites) {
+  process.stdout.write(`\n== ${suite.name} (bench/${suite.file}) ==\n`);
+  const started = performance.now();
+  try {
+    const outcome = await suite.run();
+    process.stdout.write(`${outcome.report}\n`);
+    measures.push(...outcome.measures);
+    notes.push(`${suite.name}: ran in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  } catch (error) {
+    if (error instanceof MissingBench) {
+      process.stdout.write(`${error.message}\n`);
+      notes.push(`${suite.name}: skipped (bench/${suite.file} is missing)`);
+      continue;
+    }
+    crashed = true;
+    process.stdout.write(`The ${suite.name} benchmark crashed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    notes.push(`${suite.name}: CRASHED`);
+  }
+}
+
+process.stdout.write(`\n== summary ==\n${measures.length > 0 ? formatSummary(measures) : 'No figures.'}\n${notes.join('\n')}\n`);
+process.exit(crashed ? 1 : 0);
