@@ -12,8 +12,12 @@ const needsBus = process.platform === 'linux' && !process.env.DBUS_SESSION_BUS_A
 const have = (cmd) => spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
 
 if (needsBus && have('dbus-run-session') && have('gnome-keyring-daemon')) {
+  // A private keyring folder: an existing login keyring (with an unknown password) would make
+  // gnome-keyring ask for it through a prompt nobody can answer.
   const inner =
-    'echo -n ci-keyring | gnome-keyring-daemon --unlock --components=secrets --daemonize >/dev/null && exec node scripts/test.mjs';
+    'keyrings="$(mktemp -d)" && trap \'rm -rf "$keyrings"\' EXIT && ' +
+    'echo -n test-keyring | XDG_DATA_HOME="$keyrings" gnome-keyring-daemon --unlock --components=secrets --daemonize >/dev/null && ' +
+    'node scripts/test.mjs';
   const r = spawnSync('dbus-run-session', ['--', 'sh', '-c', inner], {
     stdio: 'inherit',
     env: { ...process.env, CWS_TEST_IN_BUS: '1' },
