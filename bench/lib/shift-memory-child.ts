@@ -4,7 +4,8 @@
  * process, through a simulated 12-hour shift on a manual clock. Prints one line,
  * `SHIFT_RESULT <json>`, for the parent to read.
  *
- * Usage (bundled by shift-memory.ts): node --expose-gc dist/bench/shift-memory-child.mjs <issuer> <client_id>
+ * Usage (bundled by shift-memory.ts): node --expose-gc dist/bench/shift-memory-child.mjs <issuer> <client_id> [drafts|no-drafts]
+ * (no-drafts: the same shift without the minute-by-minute saves, to show what the drafts cost).
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -43,7 +44,7 @@ async function until(condition: () => boolean, what: string): Promise<void> {
   }
 }
 
-async function main(issuer: string, clientId: string): Promise<ShiftChildResult> {
+async function main(issuer: string, clientId: string, saveDrafts: boolean): Promise<ShiftChildResult> {
   const started = performance.now();
   const afterImports = sample();
   const time = new ManualTime({ wall: Date.now(), mono: 0 });
@@ -92,7 +93,7 @@ async function main(issuer: string, clientId: string): Promise<ShiftChildResult>
       activityEvents += 1;
       time.advance(1000);
       seconds += 1;
-      if (seconds % 60 === 0 && working()) {
+      if (saveDrafts && seconds % 60 === 0 && working()) {
         text += lineOfNote;
         const saved = await shell.backend.saveDraft({ id: 'bench-note', patient: 'Bench Patient 999 000 0001', text, updatedAt: time.now().wall });
         if (!saved.ok) throw new Error(`Draft save ${draftSaves + 1} was refused (${saved.code}).`);
@@ -127,7 +128,7 @@ async function main(issuer: string, clientId: string): Promise<ShiftChildResult>
   }
 }
 
-const [issuer, clientId] = process.argv.slice(2);
-if (!issuer || !clientId) throw new Error('Usage: shift-memory-child.ts <issuer> <client_id>');
-const result = await main(issuer, clientId);
+const [issuer, clientId, drafts = 'drafts'] = process.argv.slice(2);
+if (!issuer || !clientId || !['drafts', 'no-drafts'].includes(drafts)) throw new Error('Usage: shift-memory-child.mjs <issuer> <client_id> [drafts|no-drafts]');
+const result = await main(issuer, clientId, drafts === 'drafts');
 process.stdout.write(`${SHIFT_RESULT_PREFIX}${JSON.stringify(result)}\n`);

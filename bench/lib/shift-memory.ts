@@ -85,9 +85,8 @@ async function bundleChild(): Promise<void> {
   });
 }
 
-async function runShiftChild(issuer: string, clientId: string): Promise<ShiftChildResult> {
-  await bundleChild();
-  const child = spawn(process.execPath, ['--expose-gc', childBundle, issuer, clientId], {
+async function runShiftChild(issuer: string, clientId: string, saveDrafts: boolean): Promise<ShiftChildResult> {
+  const child = spawn(process.execPath, ['--expose-gc', childBundle, issuer, clientId, saveDrafts ? 'drafts' : 'no-drafts'], {
     cwd: repoRoot,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -102,14 +101,42 @@ async function runShiftChild(issuer: string, clientId: string): Promise<ShiftChi
   return result;
 }
 
-export async function measureShiftMemory(): Promise<ShiftChildResult> {
+export interface ShiftMemoryResult {
+  /** The shift as specified: activity every second and a draft save every minute. */
+  readonly withDrafts: ShiftChildResult;
+  /** The same shift, each in a fresh process, without draft saves: what the drafts add. */
+  readonly withoutDrafts: ShiftChildResult;
+  /** RSS of a Node process that loads nothing, measured the same way: what Node itself costs. */
+  readonly bareNodeRssBytes: number;
+}
+
+async function bareNodeRss(): Promise<number> {
+  const child = spawn(process.execPath, ['--expose-gc', '-e', 'gc(); gc(); process.stdout.write(String(process.memoryUsage().rss))'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    out += chunk.toString();
+  });
+  const code = await new Promise<number | null>((resolve) => child.once('close', (c) => resolve(c)));
+  const rss = Number(out);
+  if (code !== 0 || !Number.isFinite(rss) || rss <= 0) throw new Error(`A bare Node process could not report its memory (exit code ${code}).`);
+  return rss;
+}
+
+function fullShift(result: ShiftChildResult): ShiftChildResult {
+  if (result.endStatus !== 'locked' || result.endReason !== 'absolute-limit') {
+    throw new Error(`The simulated shift ended "${result.endStatus}" (${result.endReason ?? 'no reason'}), not locked at the 12-hour limit; the memory figure would not describe a full shift.`);
+  }
+  return result;
+}
+
+export async function measureShiftMemory(): Promise<ShiftMemoryResult> {
+  await bundleChild();
   const sandbox = await startSandboxProcess();
   try {
-    const result = await runShiftChild(sandbox.issuer, sandbox.clientId);
-    if (result.endStatus !== 'locked' || result.endReason !== 'absolute-limit') {
-      throw new Error(`The simulated shift ended "${result.endStatus}" (${result.endReason ?? 'no reason'}), not locked at the 12-hour limit; the memory figure would not describe a full shift.`);
-    }
-    return result;
+    const withDrafts = fullShift(await runShiftChild(sandbox.issuer, sandbox.clientId, true));
+    const withoutDrafts = fullShift(await runShiftChild(sandbox.issuer, sandbox.clientId, false));
+    if (withDrafts.draftSaves < 700 || withoutDrafts.draftSaves !== 0) throw new Error('The shift processes did not save the drafts they were asked to (or saved some they were not).');
+    return { withDrafts, withoutDrafts, bareNodeRssBytes: await bareNodeRss() };
   } finally {
     await sandbox.stop();
   }
