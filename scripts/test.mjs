@@ -6,7 +6,9 @@
 // start one (dbus-run-session + an unlocked gnome-keyring) around the whole run, so the one
 // command works the same on a developer's machine and in CI.
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 const needsBus = process.platform === 'linux' && !process.env.DBUS_SESSION_BUS_ADDRESS && !process.env.CWS_TEST_IN_BUS;
 const have = (cmd) => spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
@@ -28,20 +30,39 @@ if (needsBus) {
   console.warn('note: no dbus-run-session/gnome-keyring here; credential-store tests will report that no Secret Service is available.');
 }
 
+// Each runner prints its own summary; their JSON reports add up to one closing line.
+const reports = mkdtempSync(join(tmpdir(), 'cws-test-'));
+const vitestJson = join(reports, 'vitest.json');
+const playwrightJson = join(reports, 'playwright.json');
+
 const steps = [
   ['typecheck', 'npm', ['run', '--silent', 'typecheck']],
   ['lint', 'npm', ['run', '--silent', 'lint']],
   ['renderer build', 'npm', ['run', '--silent', 'build:renderer']],
-  ['unit and integration tests', 'npx', ['vitest', 'run']],
-  ['browser tests', 'npx', ['playwright', 'test', '-c', 'test/e2e/playwright.config.ts']],
+  ['unit and integration tests', 'npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestJson}`]],
+  ['browser tests', 'npx', ['playwright', 'test', '-c', 'test/e2e/playwright.config.ts', '--reporter=list,json'], { PLAYWRIGHT_JSON_OUTPUT_NAME: playwrightJson }],
 ];
 
 const failed = [];
-for (const [name, cmd, args] of steps) {
-  if (name === 'browser tests' && !existsSync('test/e2e/playwright.config.ts')) continue;
+for (const [name, cmd, args, env] of steps) {
   console.log(`\n::: ${name}`);
-  const r = spawnSync(cmd, args, { stdio: 'inherit' });
+  const r = spawnSync(cmd, args, { stdio: 'inherit', env: { ...process.env, ...env } });
   if (r.status !== 0) failed.push(name);
 }
+
+function read(file) {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'));
+  } catch {
+    return null;
+  }
+}
+const unit = read(vitestJson);
+const browser = read(playwrightJson)?.stats;
+rmSync(reports, { recursive: true, force: true });
+const passed = (unit?.numPassedTests ?? 0) + (browser?.expected ?? 0) + (browser?.flaky ?? 0);
+const failures = (unit?.numFailedTests ?? 0) + (browser?.unexpected ?? 0);
+const skipped = (unit?.numPendingTests ?? 0) + (unit?.numTodoTests ?? 0) + (browser?.skipped ?? 0);
 console.log(failed.length ? `\nnpm test: FAILED — ${failed.join(', ')}` : '\nnpm test: all steps passed');
+console.log(`${passed} passed, ${failures} failed, ${skipped} skipped`);
 process.exit(failed.length ? 1 : 0);
