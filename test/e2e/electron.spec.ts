@@ -1,16 +1,18 @@
 // The packaged-app path, in real Electron. Runs only where the Electron binary is installed
 // (any developer laptop with internet); the build machines cannot download it, so there it
-// skips and says why in its title. Build first: `npm run build`.
+// skips and says why in its title. It builds the app when dist/ is missing, and runs it
+// against a sandbox started here, as `npm start` does.
 //
 // Never `require('electron')` to find out: on a machine without the binary that call tries to
 // download it. Read the path file the electron package writes instead.
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { _electron as electron, expect, test } from '@playwright/test';
 import type { ElectronApplication, Page } from '@playwright/test';
-import { completeLogin, followToCallback } from '../../sandbox/drive';
-import { SANDBOX_CLINICIANS } from '../../sandbox/clinicians';
+import { startSandbox } from '../../sandbox/provider';
+import type { Sandbox } from '../../sandbox/provider';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -31,12 +33,27 @@ test.describe(title, () => {
 
   let app: ElectronApplication;
   let page: Page;
+  let sandbox: Sandbox;
 
   test.beforeAll(async () => {
+    test.setTimeout(180_000);
     if (!existsSync(path.join(repo, 'dist/main/index.js')) || !existsSync(path.join(repo, 'dist/renderer/index.html'))) {
-      throw new Error('Run `npm run build` before the Electron test: dist/main and dist/renderer are missing.');
+      const built = spawnSync('npm', ['run', 'build'], { cwd: repo, stdio: 'inherit' });
+      if (built.status !== 0) throw new Error('`npm run build` failed, so the Electron app cannot be tested.');
     }
-    app = await electron.launch({ executablePath: executablePath ?? undefined, args: [repo], cwd: repo, env: { ...process.env, NODE_ENV: 'production' } });
+    sandbox = await startSandbox();
+    app = await electron.launch({
+      executablePath: executablePath ?? undefined,
+      args: [repo],
+      cwd: repo,
+      env: {
+        ...process.env,
+        CWS_SANDBOX_ISSUER: sandbox.issuer,
+        CWS_SANDBOX_CLIENT_ID: sandbox.clientId,
+        // No machine policy from this developer's machine: the rules' defaults apply.
+        CWS_POLICY_FILE: path.join(repo, 'test-results', 'no-such-policy.json'),
+      },
+    });
     page = await app.firstWindow();
     // Catch the system-browser hand-off instead of opening a real browser.
     await app.evaluate(({ shell }) => {
@@ -50,6 +67,7 @@ test.describe(title, () => {
 
   test.afterAll(async () => {
     await app?.close();
+    await sandbox?.close();
   });
 
   // Electron 45 exposes no getter for webPreferences, so check what they must cause.
@@ -81,10 +99,8 @@ test.describe(title, () => {
       .poll(() => app.evaluate(() => (globalThis as unknown as { __authUrls: string[] }).__authUrls.at(-1) ?? null), { timeout: 15_000 })
       .not.toBeNull()
       .then(() => app.evaluate(() => (globalThis as unknown as { __authUrls: string[] }).__authUrls.at(-1) as string));
-    const url = new URL(authUrl);
-    const clinician = SANDBOX_CLINICIANS[0];
-    if (clinician === undefined) throw new Error('The sandbox has no clinicians.');
-    await followToCallback(await completeLogin(url, clinician.id, { issuer: url.origin }));
+    await sandbox.loginAs(new URL(authUrl), 'dr-okafor');
+    await expect(page.getByTestId('screen-workspace')).toBeVisible();
 
     await page.getByTestId('draft-text').fill('Electron lock test note');
     await expect(page.getByTestId('save-status')).toHaveText('Saved');
