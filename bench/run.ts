@@ -7,8 +7,8 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { parseBenchArgs, usage } from './lib/cli';
 import { formatSummary } from './lib/summary';
-import type { Measure } from './lib/summary';
-import { MissingBench, otherSuites } from './lib/suites';
+import { runSuites } from './lib/runner';
+import { otherSuites } from './lib/suites';
 import type { Suite } from './lib/suites';
 
 const shellSuite: Suite = {
@@ -42,28 +42,7 @@ const suites = [...otherSuites, shellSuite].filter((s) => args.only.includes(s.n
 const cpu = cpus();
 process.stdout.write(`Benchmarks: ${suites.map((s) => s.name).join(', ')}\nNode ${process.version}, ${cpu.length} cores (${cpu[0]?.model ?? 'unknown CPU'})\n`);
 
-const measures: Measure[] = [];
-const notes: string[] = [];
-let crashed = false;
-for (const suite of suites) {
-  process.stdout.write(`\n== ${suite.name} (bench/${suite.file}) ==\n`);
-  const started = performance.now();
-  try {
-    const outcome = await suite.run();
-    process.stdout.write(`${outcome.report}\n`);
-    measures.push(...outcome.measures);
-    notes.push(`${suite.name}: ran in ${((performance.now() - started) / 1000).toFixed(1)} s`);
-  } catch (error) {
-    if (error instanceof MissingBench) {
-      process.stdout.write(`${error.message}\n`);
-      notes.push(`${suite.name}: skipped (bench/${suite.file} is missing)`);
-      continue;
-    }
-    crashed = true;
-    process.stdout.write(`The ${suite.name} benchmark crashed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    notes.push(`${suite.name}: CRASHED`);
-  }
-}
+const { measures, notes, crashed } = await runSuites(suites, (text) => process.stdout.write(text));
 
 process.stdout.write(`\n== summary ==\n${measures.length > 0 ? formatSummary(measures) : 'No figures.'}\n${notes.join('\n')}\n`);
 process.exit(crashed ? 1 : 0);

@@ -59,7 +59,8 @@ export class MissingBench extends Error {
   readonly code = 'BENCH_MISSING';
 }
 
-async function loadOrSkip(file: string): Promise<Fields> {
+/** Imports bench/<file>; throws MissingBench when the file is not in the checkout. */
+export async function loadBench(file: string): Promise<Fields> {
   const mod = await load(file);
   if (!mod) throw new MissingBench(`bench/${file} does not exist in this checkout, so that benchmark was skipped.`);
   return mod;
@@ -112,7 +113,7 @@ export const otherSuites: readonly Suite[] = [
     name: 'engine',
     file: 'engine.bench.ts',
     async run() {
-      const mod = await loadOrSkip(this.file);
+      const mod = await loadBench(this.file);
       const format = typeof mod['formatEngineBench'] === 'function' ? (mod['formatEngineBench'] as (r: unknown) => unknown) : undefined;
       return reportEngine(await exported(mod, 'runEngineBench', this.file)(), format);
     },
@@ -121,7 +122,7 @@ export const otherSuites: readonly Suite[] = [
     name: 'signin',
     file: 'signin.bench.ts',
     async run() {
-      const mod = await loadOrSkip(this.file);
+      const mod = await loadBench(this.file);
       return reportSignIn(await exported(mod, 'runSignInBench', this.file)());
     },
   },
@@ -129,7 +130,7 @@ export const otherSuites: readonly Suite[] = [
     name: 'drafts',
     file: 'drafts.bench.ts',
     async run() {
-      const mod = await loadOrSkip(this.file);
+      const mod = await loadBench(this.file);
       return reportDrafts(await exported(mod, 'runDraftsBench', this.file)());
     },
   },
