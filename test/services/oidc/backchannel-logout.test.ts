@@ -6,10 +6,8 @@
 import { SignJWT, UnsecuredJWT, createLocalJWKSet, exportJWK, generateKeyPair } from 'jose';
 import type { JWTPayload, JWTVerifyGetKey } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BACKCHANNEL_LOGOUT_EVENT, createLogoutTokenValidator, createLogoutTokenValidatorFor } from '../../../main/services/oidc/backchannel-logout';
-import type { LogoutTokenResult, LogoutTokenServerMetadata, LogoutTokenValidator } from '../../../main/services/oidc/backchannel-logout';
-import { resolveOidcSettings } from '../../../main/services/oidc/settings';
-import type { OidcSettings } from '../../../main/services/oidc/settings';
+import { BACKCHANNEL_LOGOUT_EVENT, createLogoutTokenValidator, createLogoutTokenValidatorFor, resolveOidcSettings } from '../../../main/services/oidc';
+import type { LogoutTokenResult, LogoutTokenServerMetadata, LogoutTokenValidator, OidcSettings } from '../../../main/services/oidc';
 import { startSandbox } from '../../../sandbox/provider';
 import type { Sandbox } from '../../../sandbox/provider';
 import { Driver, T0, after, SECOND } from '../../core/session/fixtures';
