@@ -9,8 +9,8 @@ import { createClientKeyStore } from './client-key/client-key-store';
 import { createDraftVault } from './drafts';
 import type { DraftVault } from './drafts';
 import type { Logger } from './logger';
-import { createSignInService } from './oidc';
-import type { OidcSettings, SignInService, SystemBrowser } from './oidc';
+import { createLogoutTokenValidatorFor, createSignInService } from './oidc';
+import type { LogoutTokenResult, LogoutTokenValidator, OidcSettings, SignInService, SystemBrowser } from './oidc';
 import type { SecretStore } from './secret-store';
 import { createShellService } from './shell/shell-service';
 import type { ShellService } from './shell/shell-service';
@@ -37,6 +37,11 @@ export interface ShellServices {
   readonly shell: ShellService;
   readonly signIn: SignInService;
   readonly vault: DraftVault;
+  /**
+   * A CIS2 back-channel logout token, from whatever relays it to this workstation: checked
+   * (OIDC BCL §2.6), then the session it names ends and its drafts are sealed.
+   */
+  receiveLogoutToken(token: string): Promise<LogoutTokenResult>;
   /** Seals what must be sealed and stops every timer. */
   close(): Promise<void>;
 }
@@ -73,10 +78,25 @@ export async function createShellServices(options: ShellServicesOptions): Promis
     void vault.sweepExpired().catch((error: unknown) => options.logger.warn({ err: error, event: 'drafts.sweep-failed' }, 'Draft retention sweep failed.'));
   sweep();
   const stopSweeping = options.time.every(5 * 60_000, sweep);
+  let validator: Promise<LogoutTokenValidator> | null = null;
+  async function receiveLogoutToken(token: string): Promise<LogoutTokenResult> {
+    validator ??= signIn.providerMetadata().then((metadata) => createLogoutTokenValidatorFor(options.oidc, metadata, { now: wall }));
+    // A failed discovery is tried again with the next token.
+    const validate = await validator.catch((error: unknown) => {
+      validator = null;
+      throw error;
+    });
+    const result = await validate(token);
+    if (result.ok) shell.backchannelLogout({ subject: result.subject, sessionId: result.sessionId });
+    else options.logger.warn({ event: 'backchannel-logout.refused', code: result.error.code }, 'A back-channel logout token was refused.');
+    return result;
+  }
+
   return {
     shell,
     signIn,
     vault,
+    receiveLogoutToken,
     async close() {
       stopSweeping();
       signIn.cancel();

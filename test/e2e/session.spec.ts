@@ -115,3 +115,19 @@ test('signing out with the network down ends the session at once', async ({ shel
   await expect(page.getByTestId('ended-reason')).toHaveAttribute('data-reason', 'sign-out');
   expect(harness.services.signIn.tokens.hasSession()).toBe(false);
 });
+
+test('signed out elsewhere: a valid CIS2 logout token ends the session and keeps the note for its owner', async ({ shell, page, harness }) => {
+  await shell.signInAs(nurse);
+  await shell.writeNote('John Smith', 'Written before the logout.');
+  // A logout for someone else changes nothing.
+  const other = (await harness.control('POST', '/control/backchannel-logout', { clinician: doctor })) as { accepted: boolean; status: string };
+  expect(other).toMatchObject({ accepted: true, status: 'active' });
+  const mine = (await harness.control('POST', '/control/backchannel-logout', { clinician: nurse })) as { accepted: boolean; status: string };
+  expect(mine).toMatchObject({ accepted: true, status: 'ended' });
+  await expect(page.getByTestId('screen-ended')).toBeVisible();
+  await expect(page.getByTestId('ended-reason')).toHaveAttribute('data-reason', 'backchannel-logout');
+  expect(await shell.dom()).not.toContain('Written before the logout');
+  await page.getByTestId('sign-in').click();
+  await shell.completeSignIn(nurse);
+  await expect(page.getByTestId('draft-text')).toHaveValue('Written before the logout.');
+});

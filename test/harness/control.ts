@@ -126,6 +126,16 @@ async function route(ctx: ControlContext): Promise<unknown> {
     await shell.settled();
     return snapshot(ctx);
   }
+  if (post && path === '/backchannel-logout') {
+    // CIS2 signs the clinician out elsewhere: the sandbox signs a real logout token, and the
+    // shell checks it as it would one relayed from CIS2.
+    const clinician = sandbox.clinicians.find((c) => c.id === body.clinician);
+    if (!clinician) throw new ControlError(400, `"clinician" must be one of: ${sandbox.clinicians.map((c) => c.id).join(', ')}`);
+    const token = await sandbox.logoutToken({ sub: clinician.sub });
+    const result = await services.receiveLogoutToken(token);
+    await shell.settled();
+    return { ...snapshot(ctx), accepted: result.ok, ...(result.ok ? {} : { code: result.error.code }) };
+  }
   if (post && path === '/sign-in/deny') {
     const authorizationUrl = await browser.take(10_000).catch(() => {
       throw new ControlError(409, 'no sign-in is waiting in the browser');

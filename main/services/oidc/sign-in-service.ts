@@ -132,6 +132,9 @@ export function createSignInService(deps: SignInServiceDeps): SignInService {
 
   return {
     tokens,
+    async providerMetadata() {
+      return (await discovery.get()).serverMetadata();
+    },
     async signIn(options = {}) {
       // A new sign-in replaces one still waiting for the browser: close its port first.
       const id = ++currentAttempt;

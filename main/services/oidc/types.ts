@@ -2,6 +2,7 @@ import type { Aal } from '../../core/assurance-level';
 import type { ShellError } from '../../core/errors';
 import type { ClinicianIdentity } from '../../core/rbac';
 import type { TokenHolder } from '../tokens/token-holder';
+import type { LogoutTokenServerMetadata } from './backchannel-logout';
 
 /** What the session engine consumes from a completed sign-in. No secrets in here. */
 export interface SignInSession {
@@ -37,6 +38,8 @@ export interface SignInService {
   /** Ends a sign-in that is waiting for the browser; its signIn() resolves to 'cancelled'. */
   cancel(): void;
   readonly tokens: TokenHolder;
+  /** The provider's discovered metadata (cached like every sign-in's), e.g. for logout-token keys. */
+  providerMetadata(): Promise<LogoutTokenServerMetadata>;
   /** Wipes the tokens at once; revocation at CIS2 is attempted afterwards, best effort. */
   signOut(): void;
 }

@@ -26,6 +26,9 @@ export class FakeSignIn implements SignInService {
     },
   };
 
+  async providerMetadata(): Promise<{ issuer: string }> {
+    return { issuer: 'https://fake-cis2.invalid/' };
+  }
   signIn(options: SignInOptions = {}): Promise<SignInOutcome> {
     return new Promise((resolve) => this.attempts.push({ options, settle: resolve }));
   }
