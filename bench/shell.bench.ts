@@ -139,6 +139,8 @@ export function shellMeasures(r: ShellBenchResult): Measure[] {
   measures.push(atMost('shell', 'services RSS after a 12-hour shift', shift.atEnd.rssBytes, shellTargets.shiftRssBytes, mb));
   measures.push(info('shell', 'services heap used after a 12-hour shift', mb(shift.atEnd.heapUsedBytes)));
   measures.push(info('shell', 'services RSS, same shift without draft saves', mb(r.shift.withoutDrafts.atEnd.rssBytes)));
+  // What the services add to the runtime they run in (Electron's main process has its own base).
+  measures.push(info('shell', 'services RSS above a bare Node process, after the shift', mb(shift.atEnd.rssBytes - r.shift.bareNodeRssBytes)));
   return measures;
 }
 
