@@ -8,7 +8,7 @@
  * travelling silently. Both transports (Electron IPC and the harness WebSocket) go through
  * `dispatch`, so they accept and refuse exactly the same things.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { isInvokeChannel, methodChannels } from './channels';
 import type { InvokeChannel, InvokeMethod } from './channels';
 

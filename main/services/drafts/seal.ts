@@ -4,7 +4,7 @@
  * sealedAt) and AES-GCM authenticates it, so a changed or swapped header fails to open.
  */
 import { CompactEncrypt, compactDecrypt, decodeProtectedHeader, errors } from 'jose';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Draft, SubjectHash } from '../../core/drafts';
 
 const payloadVersion = 1;

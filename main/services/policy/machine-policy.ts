@@ -9,7 +9,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ShellError } from '../../core/errors';
 import { resolvePolicy } from '../../core/policy';
 import type { PolicyClamp, SessionPolicy } from '../../core/policy';
