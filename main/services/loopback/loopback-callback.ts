@@ -1,4 +1,3 @@
-import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { donePageHtml } from './callback-page';
@@ -44,6 +43,10 @@ export async function openLoopbackCallback(options: LoopbackOptions): Promise<Lo
   let timer: NodeJS.Timeout | undefined = undefined;
   let graceTimer: NodeJS.Timeout | undefined;
 
+  // Loaded at the first sign-in, not at start: an ESM import of node:http also loads Node's
+  // bundled fetch/WebSocket client (about 7 MB), which a workstation nobody has signed in to yet
+  // does not need. Sign-in loads it anyway for its HTTPS requests.
+  const { createServer } = await import('node:http');
   const server = createServer((req, res) => handle(req, res));
   server.keepAliveTimeout = 1000;
 
