@@ -1,0 +1,75 @@
+/**
+ * What the main-process bundle loads at start, bundled as scripts/build-main.mjs bundles it
+ * (esbuild, ESM, the same externals). Two things keep the services' resident memory down and
+ * are easy to undo by accident: zod imported as a namespace (`import * as z from 'zod'`), so
+ * the bundle leaves out zod's 40 locales and JSON Schema code (about 0.55 MB of source), and
+ * node:http loaded only when a sign-in opens its loopback port (an ESM import of it at start
+ * also loads Node's bundled fetch/WebSocket client). See docs/benchmarks.md, "Shell (harness)".
+ */
+import { build } from 'esbuild';
+import type { BuildOptions, Metafile } from 'esbuild';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const repoRoot = join(import.meta.dirname, '..', '..');
+
+const asMainBuild: BuildOptions = {
+  bundle: true,
+  write: false,
+  metafile: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node22',
+  external: ['electron', '@napi-rs/keyring', '@napi-rs/keyring-*', 'oidc-provider'],
+  absWorkingDir: repoRoot,
+  logLevel: 'silent',
+};
+
+interface Bundled {
+  readonly inputs: readonly string[];
+  readonly code: string;
+}
+
+function bundled(metafile: Metafile | undefined, code: string | undefined): Bundled {
+  if (!metafile || code === undefined) throw new Error('esbuild returned no metafile or no output.');
+  const output = Object.values(metafile.outputs)[0];
+  return { inputs: Object.keys(output?.inputs ?? {}), code };
+}
+
+async function bundleEntry(entry: string): Promise<Bundled> {
+  const result = await build({ ...asMainBuild, entryPoints: [join(repoRoot, entry)], outfile: join(repoRoot, 'dist/test-main-bundle/out.mjs') });
+  return bundled(result.metafile, result.outputFiles?.[0]?.text);
+}
+
+async function bundleSource(source: string): Promise<Bundled> {
+  const result = await build({ ...asMainBuild, stdin: { contents: source, resolveDir: repoRoot, loader: 'ts' }, outfile: join(repoRoot, 'dist/test-main-bundle/stdin.mjs') });
+  return bundled(result.metafile, result.outputFiles?.[0]?.text);
+}
+
+const foreignZodLocales = (b: Bundled): string[] => b.inputs.filter((i) => i.includes('zod/v4/locales/') && !i.endsWith('/en.js'));
+const importsHttpAtStart = (b: Bundled): boolean => /^import\s[^;]*\sfrom\s*"node:http";/m.test(b.code);
+
+describe('the main-process bundle', () => {
+  it('leaves out the zod locales it never uses, keeping English messages', async () => {
+    const services = await bundleEntry('main/services/compose.ts');
+    expect(services.inputs.some((i) => i.includes('node_modules/zod/'))).toBe(true);
+    expect(foreignZodLocales(services)).toEqual([]);
+    expect(services.inputs.some((i) => i.endsWith('zod/v4/locales/en.js'))).toBe(true);
+  });
+
+  it('would notice zod imported by name: that form pulls in every locale', async () => {
+    const named = await bundleSource("import { z } from 'zod';\nexport const schema = z.string();\n");
+    expect(foreignZodLocales(named).length).toBeGreaterThan(10);
+  });
+
+  it('loads node:http when a sign-in needs it, not when the services load', async () => {
+    const services = await bundleEntry('main/services/compose.ts');
+    expect(importsHttpAtStart(services)).toBe(false);
+    expect(services.code).toMatch(/import\("node:http"\)/);
+  });
+
+  it('would notice a static node:http import', async () => {
+    const eager = await bundleSource("import { createServer } from 'node:http';\nexport const make = () => createServer();\n");
+    expect(importsHttpAtStart(eager)).toBe(true);
+  });
+});
