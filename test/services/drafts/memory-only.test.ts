@@ -1,30 +1,10 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createMemorySecretStore } from '../../../main/services/secret-store';
-import type { MemorySecretStore } from '../../../main/services/secret-store';
-import { Clock, Sensitive, alice, bob, draft, filesIn, hour, openVault } from './fixtures';
+import { describe, expect, it } from 'vitest';
+import { alice, bob, draft, filesIn, hour } from './fixtures';
+import { clock, dataDir, open, sensitive, store, useVaultTestbed } from './testbed';
 
-const service = 'cws-test/drafts';
-let sensitive: Sensitive;
-let clock: Clock;
-let store: MemorySecretStore;
-let dataDir: string;
-
-beforeEach(() => {
-  sensitive = new Sensitive();
-  sensitive.note(alice, bob);
-  clock = new Clock();
-  store = createMemorySecretStore();
-  dataDir = sensitive.folder();
-});
-
-afterEach(() => {
-  sensitive.assertNothingInPlaintext();
-  sensitive.cleanUp();
-});
-
-const open = () => openVault({ dataDir, secretStore: store, now: clock.now, service });
+useVaultTestbed();
 
 describe('draft vault without a usable credential store', () => {
   it('says memory-only from the start, keeps custody in memory, and writes no file at all', async () => {

@@ -1,31 +1,11 @@
 import { mkdirSync, readFileSync, renameSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { DraftProblem } from '../../../main/core/drafts';
-import { createMemorySecretStore } from '../../../main/services/secret-store';
-import type { MemorySecretStore } from '../../../main/services/secret-store';
-import { Clock, Sensitive, alice, bob, draft, filesIn, hour, openVault } from './fixtures';
+import { Sensitive, alice, bob, draft, filesIn, hour } from './fixtures';
+import { clock, dataDir, open, sensitive, service, store, useVaultTestbed } from './testbed';
 
-const service = 'cws-test/drafts';
-let sensitive: Sensitive;
-let clock: Clock;
-let store: MemorySecretStore;
-let dataDir: string;
-
-beforeEach(() => {
-  sensitive = new Sensitive();
-  sensitive.note(alice, bob);
-  clock = new Clock();
-  store = createMemorySecretStore();
-  dataDir = sensitive.folder();
-});
-
-afterEach(() => {
-  sensitive.assertNothingInPlaintext();
-  sensitive.cleanUp();
-});
-
-const open = () => openVault({ dataDir, secretStore: store, now: clock.now, service });
+useVaultTestbed();
 
 /** Seals one draft for each subject and returns the seal file of each. */
 async function sealedFiles(...subjects: string[]): Promise<Map<string, string>> {

@@ -1,33 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { sealFileName } from '../../../main/core/drafts';
 import { maxDraftsPerClinician } from '../../../main/services/drafts';
-import { createMemorySecretStore } from '../../../main/services/secret-store';
-import type { MemorySecretStore } from '../../../main/services/secret-store';
-import { Clock, Sensitive, alice, bob, draft, filesIn, hour, openVault } from './fixtures';
+import { alice, bob, draft, filesIn, hour, openVault } from './fixtures';
+import { clock, dataDir, open, sensitive, service, store, useVaultTestbed } from './testbed';
 
-const service = 'cws-test/drafts';
-let sensitive: Sensitive;
-let clock: Clock;
-let store: MemorySecretStore;
-let dataDir: string;
-
-beforeEach(() => {
-  sensitive = new Sensitive();
-  sensitive.note(alice, bob);
-  clock = new Clock();
-  store = createMemorySecretStore();
-  dataDir = sensitive.folder();
-});
-
-afterEach(() => {
-  // Every test ends with the same question: did anything readable reach the disk?
-  sensitive.assertNothingInPlaintext();
-  sensitive.cleanUp();
-});
-
-const open = () => openVault({ dataDir, secretStore: store, now: clock.now, service });
+useVaultTestbed();
 
 const awkward = [
   draft('d-unicode', 'Zoë Ångström-Łukasiewicz', 'Pt reports “sharp” pain — 7/10; ½ dose given ✓'),
