@@ -6,31 +6,51 @@ import console from 'node:console';
 import process from 'node:process';
 import { createInterface } from 'node:readline';
 
-const sandbox = spawn(process.execPath, ['--import', 'tsx', 'sandbox/cli.ts'], { stdio: ['ignore', 'pipe', 'inherit'] });
-const issuer = await new Promise((resolve, reject) => {
-  const lines = createInterface({ input: sandbox.stdout });
-  lines.on('line', (line) => {
-    console.log(`[sandbox] ${line}`);
-    const match = /^issuer: (\S+)$/.exec(line);
-    if (match) resolve(match[1]);
-  });
-  sandbox.once('exit', (code) => reject(new Error(`the sandbox stopped before it was ready (exit ${code})`)));
-});
+// Find Electron first: without its binary there is nothing to start the sandbox for.
+let electronPath;
+try {
+  electronPath = (await import('electron')).default;
+} catch {
+  electronPath = null;
+}
+if (typeof electronPath !== 'string') {
+  console.error(
+    'The Electron binary is not installed, so the shell cannot start. `npm install` downloads it; ' +
+      'where that download is blocked, try the shell in a browser with `npm run harness`.',
+  );
+  process.exit(1);
+}
 
-const electronPath = (await import('electron')).default;
-if (typeof electronPath !== 'string') throw new Error('Electron is not installed: run npm install (it downloads the Electron binary).');
+const sandbox = spawn(process.execPath, ['--import', 'tsx', 'sandbox/cli.ts'], { stdio: ['ignore', 'pipe', 'inherit'] });
+const stopSandbox = () => {
+  if (sandbox.exitCode === null) sandbox.kill('SIGTERM');
+};
+process.on('exit', stopSandbox);
+
+let issuer;
+try {
+  issuer = await new Promise((resolve, reject) => {
+    const lines = createInterface({ input: sandbox.stdout });
+    lines.on('line', (line) => {
+      console.log(`[sandbox] ${line}`);
+      const match = /^issuer: (\S+)$/.exec(line);
+      if (match) resolve(match[1]);
+    });
+    sandbox.once('exit', (code) => reject(new Error(`the sandbox stopped before it was ready (exit ${code})`)));
+  });
+} catch (error) {
+  console.error(`The CIS2 sandbox could not start: ${error.message}`);
+  process.exit(1);
+}
+
 const shell = spawn(electronPath, ['.'], {
   stdio: 'inherit',
   env: { ...process.env, CWS_SANDBOX_ISSUER: issuer, CWS_SANDBOX_CLIENT_ID: 'clinical-workstation-shell' },
 });
-const stop = () => sandbox.kill('SIGTERM');
-shell.once('exit', (code) => {
-  stop();
-  process.exit(code ?? 0);
-});
+shell.once('exit', (code) => process.exit(code ?? 0));
 shell.once('error', (error) => {
   console.error(`The shell could not start: ${error.message}`);
-  stop();
   process.exit(1);
 });
 process.on('SIGINT', () => shell.kill('SIGINT'));
+process.on('SIGTERM', () => shell.kill('SIGTERM'));
