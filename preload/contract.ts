@@ -135,6 +135,7 @@ export const invokeChannels = {
   'session:still-here': { request: NoPayload, response: Ack },
   'session:unlock': { request: NoPayload, response: Ack },
   'session:sign-in-as-someone-else': { request: NoPayload, response: Ack },
+  'session:lock': { request: NoPayload, response: Ack },
   'session:sign-out': { request: NoPayload, response: Ack },
   'drafts:load': { request: NoPayload, response: DraftListSchema },
   'drafts:save': { request: DraftSchema, response: SavedSchema },
@@ -173,6 +174,8 @@ export interface ShellApi {
   reportActivity(): void;
   unlock(): Promise<Result<null>>;
   signInAsSomeoneElse(): Promise<Result<null>>;
+  /** The clinician steps away: lock now (the same clinician unlocks). */
+  lock(): Promise<Result<null>>;
   signOut(): Promise<Result<null>>;
   loadDrafts(): Promise<Result<DraftList>>;
   saveDraft(draft: Draft): Promise<Result<Saved>>;
@@ -188,6 +191,7 @@ export interface ShellBackend {
   stillHere(): Awaitable<Result<null>>;
   unlock(): Awaitable<Result<null>>;
   signInAsSomeoneElse(): Awaitable<Result<null>>;
+  lock(): Awaitable<Result<null>>;
   signOut(): Awaitable<Result<null>>;
   loadDrafts(): Awaitable<Result<DraftList>>;
   saveDraft(draft: Draft): Awaitable<Result<Saved>>;

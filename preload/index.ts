@@ -22,6 +22,7 @@ const api: ShellApi = {
   reportActivity: () => ipcRenderer.send(activityChannel),
   unlock: () => ipcRenderer.invoke(ch.unlock),
   signInAsSomeoneElse: () => ipcRenderer.invoke(ch.signInAsSomeoneElse),
+  lock: () => ipcRenderer.invoke(ch.lock),
   signOut: () => ipcRenderer.invoke(ch.signOut),
   loadDrafts: () => ipcRenderer.invoke(ch.loadDrafts),
   saveDraft: (draft) => ipcRenderer.invoke(ch.saveDraft, draft),

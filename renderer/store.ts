@@ -9,7 +9,7 @@ import type { Draft, SessionView, ShellApi } from '../preload/contract';
 import { showsClinicalContent } from './words';
 
 export type SaveStatus = { kind: 'idle' } | { kind: 'saving' } | { kind: 'saved' } | { kind: 'failed'; code: string };
-export type SessionAction = 'signIn' | 'cancelSignIn' | 'stillHere' | 'unlock' | 'signInAsSomeoneElse' | 'signOut';
+export type SessionAction = 'signIn' | 'cancelSignIn' | 'stillHere' | 'unlock' | 'signInAsSomeoneElse' | 'signOut' | 'lock';
 
 export interface ShellState {
   view: SessionView | null;

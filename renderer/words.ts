@@ -37,7 +37,7 @@ export function lockReasonText(reason: LockReason): string {
     case 'backchannel-logout':
       return 'You were signed out elsewhere.';
     case 'manual':
-      return 'This workstation was locked.';
+      return 'You locked this workstation. Your work is kept for you.';
   }
 }
 

@@ -24,9 +24,14 @@ function IdentityBanner({ clinician, sessionSecondsLeft }: { clinician: Clinicia
             Sign-in needed again in {formatSessionLeft(sessionSecondsLeft)}
           </p>
         </div>
-        <Button testId="sign-out" reverse onClick={() => act('signOut')} disabled={busy === 'signOut'}>
-          Sign out
-        </Button>
+        <div className="shell-banner__actions">
+          <Button testId="lock" reverse onClick={() => act('lock')} disabled={busy === 'lock'}>
+            Lock
+          </Button>
+          <Button testId="sign-out" reverse onClick={() => act('signOut')} disabled={busy === 'signOut'}>
+            Sign out
+          </Button>
+        </div>
       </div>
     </header>
   );

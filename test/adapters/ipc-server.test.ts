@@ -20,6 +20,7 @@ function setup() {
     stillHere: vi.fn(() => ({ ok: true as const, value: null })),
     unlock: vi.fn(() => ({ ok: true as const, value: null })),
     signInAsSomeoneElse: vi.fn(() => ({ ok: true as const, value: null })),
+    lock: vi.fn(() => ({ ok: true as const, value: null })),
     signOut: vi.fn(() => ({ ok: true as const, value: null })),
     loadDrafts: vi.fn(() => ({ ok: true as const, value: { drafts: [] } })),
     saveDraft: vi.fn(() => ({ ok: true as const, value: { savedAt: 2 } })),

@@ -24,6 +24,7 @@ function fakeBackend(overrides: Partial<ShellBackend> = {}): ShellBackend {
     stillHere: ack,
     unlock: ack,
     signInAsSomeoneElse: ack,
+    lock: ack,
     signOut: ack,
     loadDrafts: () => ({ ok: true, value: { drafts: [draft] } }),
     saveDraft: () => ({ ok: true, value: { savedAt: 5 } }),

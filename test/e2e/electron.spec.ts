@@ -81,7 +81,7 @@ test.describe(title, () => {
     expect(seen).toEqual({
       require: 'undefined',
       process: 'undefined',
-      shell: ['cancelSignIn', 'getView', 'loadDrafts', 'onView', 'reportActivity', 'saveDraft', 'signIn', 'signInAsSomeoneElse', 'signOut', 'stillHere', 'unlock'],
+      shell: ['cancelSignIn', 'getView', 'loadDrafts', 'lock', 'onView', 'reportActivity', 'saveDraft', 'signIn', 'signInAsSomeoneElse', 'signOut', 'stillHere', 'unlock'],
     });
     const devtools = await app.evaluate(async ({ BrowserWindow }) => {
       const win = BrowserWindow.getAllWindows()[0];

@@ -62,6 +62,17 @@ test('activity during the warning keeps the session', async ({ shell, page }) =>
   expect((await shell.session()).status).toBe('active');
 });
 
+test('the clinician can lock when stepping away, and unlock to the same note', async ({ shell, page }) => {
+  await shell.signInAs(nurse);
+  await shell.writeNote('John Smith', 'Obs due at 16:00.');
+  await page.getByTestId('lock').click();
+  await expect(page.getByTestId('screen-locked')).toBeVisible();
+  await expect(page.getByTestId('lock-reason')).toHaveAttribute('data-reason', 'manual');
+  expect(await shell.dom()).not.toContain('Obs due at');
+  await shell.unlockAs(nurse);
+  await expect(page.getByTestId('draft-text')).toHaveValue('Obs due at 16:00.');
+});
+
 test('a screen-lock event locks at once', async ({ shell, page }) => {
   await shell.signInAs(nurse);
   await shell.writeNote('John Smith', 'Wound dressing changed.');

@@ -27,6 +27,7 @@ function fakeApi() {
     reportActivity: vi.fn(),
     unlock: vi.fn(ack),
     signInAsSomeoneElse: vi.fn(ack),
+    lock: vi.fn(ack),
     signOut: vi.fn(() => Promise.resolve<Result<null>>({ ok: false, code: 'internal-error' })),
     loadDrafts: vi.fn(() => new Promise<Result<{ drafts: Draft[] }>>((resolve) => loads.push(resolve))),
     saveDraft: vi.fn((draft: Draft) => new Promise<Result<{ savedAt: number }>>((resolve) => saves.push({ draft, resolve }))),

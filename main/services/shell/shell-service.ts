@@ -256,6 +256,11 @@ export function createShellService(deps: ShellServiceDeps): ShellService {
       apply({ type: 'reauthStarted' });
       return ok(null);
     },
+    lock() {
+      if (!working()) return refused(transportErrorCodes.notActive);
+      apply({ type: 'lockRequested' });
+      return ok(null);
+    },
     signInAsSomeoneElse() {
       if (state.status === 'reauthenticating') cancelAttempt();
       if (session()) apply({ type: 'signOut' });

@@ -69,6 +69,7 @@ const shell: ShellApi = {
   reportActivity: () => void ready.then(() => socket.send(JSON.stringify({ type: 'activity' })), () => undefined),
   unlock: () => invoke('unlock') as ReturnType<ShellApi['unlock']>,
   signInAsSomeoneElse: () => invoke('signInAsSomeoneElse') as ReturnType<ShellApi['signInAsSomeoneElse']>,
+  lock: () => invoke('lock') as ReturnType<ShellApi['lock']>,
   signOut: () => invoke('signOut') as ReturnType<ShellApi['signOut']>,
   loadDrafts: () => invoke('loadDrafts') as ReturnType<ShellApi['loadDrafts']>,
   saveDraft: (draft) => invoke('saveDraft', draft) as ReturnType<ShellApi['saveDraft']>,

@@ -136,6 +136,14 @@ describe('shell service', () => {
     });
   });
 
+  it('locks on request only while working, and the same clinician unlocks', async () => {
+    expect(await shell.backend.lock()).toEqual({ ok: false, code: 'not-active' });
+    await signIn('doctor');
+    expect(await shell.backend.lock()).toEqual({ ok: true, value: null });
+    expect(shell.state()).toMatchObject({ status: 'locked', reason: 'manual' });
+    expect(await shell.backend.lock()).toEqual({ ok: false, code: 'not-active' });
+  });
+
   it('a failed token refresh locks for re-authentication and keeps the draft', async () => {
     await signIn('doctor');
     await shell.backend.saveDraft(draft('not lost'));
