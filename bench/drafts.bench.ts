@@ -2,16 +2,19 @@
 // Baseline: the same draft set written the same atomic way (temp, fsync, rename, fsync folder)
 // as plain JSON, which the vault must never do; the difference is the price of sealing.
 // Run alone: npx tsx bench/drafts.bench.ts
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { open, rename } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import type { Draft } from '../main/core/drafts';
 import { createDraftVault } from '../main/services/drafts';
+import { writeAtomically } from '../main/services/drafts/files';
 import { createMemorySecretStore } from '../main/services/secret-store';
+import { summarise } from './lib/stats';
+
+/** The vault's own atomic write names its temp file after a subject hash; any valid one will do here. */
+const baselineHash = 'A'.repeat(43);
 
 export interface Stats {
   readonly medianMs: number;
@@ -26,28 +29,10 @@ export interface DraftsBenchCase {
 }
 
 function stats(samples: number[]): Stats {
-  const s = [...samples].sort((a, b) => a - b);
-  const at = (q: number): number => s[Math.min(s.length - 1, Math.floor(q * s.length))] ?? Number.NaN;
-  return { medianMs: at(0.5), p95Ms: at(0.95) };
+  const { median, p95 } = summarise(samples);
+  return { medianMs: median, p95Ms: p95 };
 }
 
-async function plainAtomicWrite(dir: string, content: string): Promise<void> {
-  const temp = join(dir, `plain.json.tmp-${randomBytes(6).toString('base64url')}`);
-  const handle = await open(temp, 'wx', 0o600);
-  try {
-    await handle.writeFile(content, 'utf8');
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  await rename(temp, join(dir, 'plain.json'));
-  const folder = await open(dir, 'r');
-  try {
-    await folder.sync();
-  } finally {
-    await folder.close();
-  }
-}
 
 async function runCase(name: string, draftCount: number, textChars: number, runs: number): Promise<DraftsBenchCase> {
   const root = mkdtempSync(join(tmpdir(), 'cws-drafts-bench-'));
@@ -67,7 +52,7 @@ async function runCase(name: string, draftCount: number, textChars: number, runs
       // One edited draft per autosave, as the renderer sends it; the whole set is sealed again.
       const edited = { ...set[0], id: 'd0', patient: 'Patient 0', text: `${text.slice(0, -4)}${String(i).padStart(4, '0')}`, updatedAt: i };
       const t0 = performance.now();
-      await plainAtomicWrite(plainDir, JSON.stringify({ v: 1, drafts: [edited, ...set.slice(1)] }));
+      await writeAtomically(plainDir, 'plain.json', baselineHash, JSON.stringify({ v: 1, drafts: [edited, ...set.slice(1)] }));
       const t1 = performance.now();
       await vault.save('555000000001', edited);
       const t2 = performance.now();

@@ -11,6 +11,7 @@ import { createSignInService } from '../main/services/oidc';
 import { resolveOidcSettings } from '../main/services/oidc/settings';
 import { startSandbox } from '../sandbox/provider';
 import type { Sandbox } from '../sandbox/provider';
+import { summarise } from './lib/stats';
 
 export interface Stats {
   readonly medianMs: number;
@@ -25,9 +26,8 @@ export interface SignInBenchResult {
 }
 
 function stats(samples: number[]): Stats {
-  const s = [...samples].sort((a, b) => a - b);
-  const at = (q: number): number => s[Math.min(s.length - 1, Math.floor(q * s.length))] ?? Number.NaN;
-  return { medianMs: at(0.5), p95Ms: at(0.95) };
+  const { median, p95 } = summarise(samples);
+  return { medianMs: median, p95Ms: p95 };
 }
 
 /**
