@@ -23,9 +23,13 @@ import type { OidcSettings } from './services/oidc';
 import { loadMachinePolicy, machinePolicyPath } from './services/policy/machine-policy';
 import type { MachinePolicy } from './services/policy/machine-policy';
 import { createKeyringSecretStore } from './services/secret-store';
+import { keepYoungGenerationSmall } from './services/runtime/memory';
 import { systemTime } from './services/time';
 
 const appRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+// A shift-long process: stop V8 keeping young-generation memory it grew for one burst.
+keepYoungGenerationSmall();
 
 // Before 'ready': the privileged app:// scheme, and hardening for any web contents at all.
 registerAppScheme(protocol);

@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { resolvePolicy } from '../../main/core/policy';
 import { createShellServices } from '../../main/services/compose';
 import { createLogger } from '../../main/services/logger';
+import { keepYoungGenerationSmall } from '../../main/services/runtime/memory';
 import { resolveOidcSettings } from '../../main/services/oidc';
 import type { SystemBrowser } from '../../main/services/oidc';
 import { createKeyringSecretStore, createMemorySecretStore } from '../../main/services/secret-store';
@@ -45,6 +46,8 @@ async function until(condition: () => boolean, what: string): Promise<void> {
 }
 
 async function main(issuer: string, clientId: string, saveDrafts: boolean): Promise<ShiftChildResult> {
+  // As main/index.ts does first thing: the figure is the app's, with the app's V8 settings.
+  keepYoungGenerationSmall();
   const started = performance.now();
   const afterImports = sample();
   const time = new ManualTime({ wall: Date.now(), mono: 0 });
