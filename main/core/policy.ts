@@ -5,7 +5,8 @@
  * the last full authentication). IT policy may shorten any limit and may choose the
  * stricter reaction ('end-session') to an OS lock, sleep or user switch; it can never
  * lengthen a limit: a value above the maximum is clamped and the clamp is reported.
- * Values that are not positive finite numbers are refused with an error naming the field.
+ * Values that are not positive finite numbers are refused with an error naming the field
+ * (the machine policy reader reports and drops such values before they get here).
  */
 import type { Aal } from './assurance-level';
 import { ShellError, invariant } from './errors';

@@ -2,7 +2,7 @@
 // loosen is clamped and reported in words an IT admin can act on.
 import { describe, expect, it } from 'vitest';
 import { ShellError } from '../../main/core/errors';
-import { defaultPolicy, resolvePolicy } from '../../main/core/policy';
+import { capAtRule, defaultPolicy, resolvePolicy } from '../../main/core/policy';
 
 describe('resolvePolicy', () => {
   it('gives the rules themselves when IT says nothing', () => {
@@ -40,5 +40,12 @@ describe('resolvePolicy', () => {
   ])('refuses nonsense with CONFIG_INVALID and says what to fix (%o)', (input, message) => {
     expect(() => resolvePolicy(input)).toThrow(message);
     expect(() => resolvePolicy(input)).toThrow(ShellError);
+  });
+
+  it('caps draft retention at 12 h and the auth_time skew at 60 s, reporting each clamp', () => {
+    expect(capAtRule('DraftRetentionHours', 8)).toEqual({ applied: 8, clamp: null });
+    expect(capAtRule('DraftRetentionHours', 12)).toEqual({ applied: 12, clamp: null });
+    expect(capAtRule('DraftRetentionHours', 48)).toEqual({ applied: 12, clamp: { field: 'DraftRetentionHours', requested: 48, applied: 12, reason: 'above-rule-maximum' } });
+    expect(capAtRule('AuthTimeSkewSeconds', 61).applied).toBe(60);
   });
 });

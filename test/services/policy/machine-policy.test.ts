@@ -4,9 +4,9 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { defaultPolicy } from '../../../main/core/policy';
+import { defaultPolicy, RULE_CAPS } from '../../../main/core/policy';
 import { DEFAULT_CLIENT_KEY_ACCOUNT, DEFAULT_CLIENT_KEY_SERVICE } from '../../../main/services/client-key/client-key-store';
-import { CIS2_ISSUERS } from '../../../main/services/oidc';
+import { CIS2_ISSUERS, MAX_AUTH_TIME_SKEW_SECONDS } from '../../../main/services/oidc';
 import { readMachinePolicy, resolveMachinePolicy } from '../../../main/services/policy/machine-policy';
 import type { ExecFile } from '../../../main/services/policy/registry-source';
 import type { SourceRead } from '../../../main/services/policy/source';
@@ -115,6 +115,8 @@ describe('resolveMachinePolicy', () => {
   });
 
   it('clamps the auth_time skew to 60 s and reports it', () => {
+    // The sign-in client clamps too; the two limits must stay the same rule.
+    expect(RULE_CAPS.AuthTimeSkewSeconds).toBe(MAX_AUTH_TIME_SKEW_SECONDS);
     const policy = resolveMachinePolicy([layer('A', { Issuer: 'live', ClientId: 'c', AuthTimeSkewSeconds: 600 })], installed);
     expect(policy.oidc?.authTimeSkewSeconds).toBe(60);
     expect(policy.clamps).toEqual([{ field: 'AuthTimeSkewSeconds', requested: 600, applied: 60, reason: 'above-rule-maximum' }]);
