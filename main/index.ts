@@ -18,9 +18,8 @@ import { osCapabilitiesFor } from './core/os-signals';
 import { createShellServices } from './services/compose';
 import type { ShellServices } from './services/compose';
 import { createLogger } from './services/logger';
-import { resolveOidcSettings } from './services/oidc';
 import type { OidcSettings } from './services/oidc';
-import { loadMachinePolicy, machinePolicyPath } from './services/policy/machine-policy';
+import { readMachinePolicy } from './services/policy/machine-policy';
 import type { MachinePolicy } from './services/policy/machine-policy';
 import { createKeyringSecretStore } from './services/secret-store';
 import { keepYoungGenerationSmall } from './services/runtime/memory';
@@ -39,20 +38,16 @@ if (!app.requestSingleInstanceLock()) app.exit(0);
 
 function oidcSettingsFor(policy: MachinePolicy): OidcSettings {
   if (policy.oidc) return policy.oidc;
-  const sandboxIssuer = process.env['CWS_SANDBOX_ISSUER'];
-  // The sandbox is development infrastructure: a packaged app never signs in against it.
-  if (!app.isPackaged && sandboxIssuer) {
-    return resolveOidcSettings({ issuer: sandboxIssuer, clientId: process.env['CWS_SANDBOX_CLIENT_ID'] ?? 'clinical-workstation-shell', allowInsecureLoopbackIssuer: true });
-  }
-  throw new Error('No CIS2 environment is configured. IT sets it in the machine policy file (cis2.environment and cis2.clientId); see docs/policy.md.');
+  throw new Error('No CIS2 environment is configured. IT sets Issuer and ClientId in the machine policy; see docs/policy.md.');
 }
 
 async function start(): Promise<void> {
   await app.whenReady();
-  const policyPath = (!app.isPackaged && process.env['CWS_POLICY_FILE']) || machinePolicyPath(process.platform, process.env);
-  const policy = await loadMachinePolicy(policyPath);
+  // The sandbox (CWS_SANDBOX_ISSUER) and CWS_POLICY_FILE count only when not packaged.
+  const policy = await readMachinePolicy({ platform: process.platform, env: process.env, packaged: app.isPackaged });
   const logger = createLogger({ level: policy.logLevel });
   for (const clamp of policy.clamps) logger.warn({ event: 'policy.clamped', ...clamp }, 'A machine policy limit was longer than the rules allow, so the rule applies.');
+  for (const problem of policy.problems) logger.warn({ event: 'policy.problem', ...problem }, 'A machine policy setting was ignored; the default applies.');
   const production = app.isPackaged;
   const onError = (code: string): void => logger.error({ event: 'adapter.error', code }, 'An Electron adapter reported a failure.');
 
@@ -107,7 +102,7 @@ async function start(): Promise<void> {
       .finally(() => app.exit(0));
   });
   app.on('window-all-closed', () => app.quit());
-  logger.info({ event: 'shell.started', kiosk: policy.kiosk, production, policy: policy.source !== null }, 'Clinical Workstation Shell started.');
+  logger.info({ event: 'shell.started', kiosk: policy.kiosk, production, policy: policy.sources.some((s) => s.status === 'read') }, 'Clinical Workstation Shell started.');
 }
 
 // A fault in main must not leave a ward PC on clinical content: restart clean, which starts

@@ -5,7 +5,8 @@
  * the last full authentication). IT policy may shorten any limit and may choose the
  * stricter reaction ('end-session') to an OS lock, sleep or user switch; it can never
  * lengthen a limit: a value above the maximum is clamped and the clamp is reported.
- * Values that are not positive finite numbers are refused with an error naming the field.
+ * Values that are not positive finite numbers are refused with an error naming the field
+ * (the machine policy reader reports and drops such values before they get here).
  */
 import type { Aal } from './assurance-level';
 import { ShellError, invariant } from './errors';
@@ -35,13 +36,16 @@ export type PolicyInput = {
   readonly onUserSwitch?: OsEventAction;
 };
 
+/** Named as the admin names them in the machine policy (docs/policy.md), so a logged clamp reads as the setting to fix. */
 export type PolicyClampField =
-  | 'idleLimitSeconds.AAL2'
-  | 'idleLimitSeconds.AAL3'
-  | 'absoluteLimitSeconds'
-  | 'warningLeadSeconds';
+  | 'IdleLimitAAL2Seconds'
+  | 'IdleLimitAAL3Seconds'
+  | 'AbsoluteLimitSeconds'
+  | 'WarningLeadSeconds'
+  | 'DraftRetentionHours'
+  | 'AuthTimeSkewSeconds';
 
-/** One value IT asked for that the shell did not apply as asked (both in seconds). */
+/** One value IT asked for that the shell did not apply as asked (both in the setting's own unit). */
 export type PolicyClamp = {
   readonly field: PolicyClampField;
   readonly requested: number;
@@ -56,6 +60,19 @@ export const RULE_MAXIMA = {
   idleLimitMs: { AAL2: 30 * MINUTE, AAL3: 15 * MINUTE },
   absoluteLimitMs: 12 * 60 * MINUTE,
 } as const;
+
+/**
+ * Caps on settings outside the session engine. Sealed drafts wait at most as long as a
+ * session may last (12 h); CIS2's auth_time check tolerates at most 60 s of clock skew.
+ */
+export const RULE_CAPS = { DraftRetentionHours: 12, AuthTimeSkewSeconds: 60 } as const;
+
+/** Applies one of RULE_CAPS: a request above the cap gives the cap and a clamp to report. */
+export function capAtRule(field: keyof typeof RULE_CAPS, requested: number): { applied: number; clamp: PolicyClamp | null } {
+  const cap = RULE_CAPS[field];
+  if (requested <= cap) return { applied: requested, clamp: null };
+  return { applied: cap, clamp: { field, requested, applied: cap, reason: 'above-rule-maximum' } };
+}
 
 export const DEFAULT_WARNING_LEAD_MS = 60_000;
 
@@ -82,18 +99,18 @@ export function resolvePolicy(input: PolicyInput): { policy: SessionPolicy; clam
     return maxMs;
   };
 
-  const AAL2 = limit('idleLimitSeconds.AAL2', input.idleLimitSeconds?.AAL2, RULE_MAXIMA.idleLimitMs.AAL2);
-  const AAL3 = limit('idleLimitSeconds.AAL3', input.idleLimitSeconds?.AAL3, RULE_MAXIMA.idleLimitMs.AAL3);
-  const absoluteLimitMs = limit('absoluteLimitSeconds', input.absoluteLimitSeconds, RULE_MAXIMA.absoluteLimitMs);
+  const AAL2 = limit('IdleLimitAAL2Seconds', input.idleLimitSeconds?.AAL2, RULE_MAXIMA.idleLimitMs.AAL2);
+  const AAL3 = limit('IdleLimitAAL3Seconds', input.idleLimitSeconds?.AAL3, RULE_MAXIMA.idleLimitMs.AAL3);
+  const absoluteLimitMs = limit('AbsoluteLimitSeconds', input.absoluteLimitSeconds, RULE_MAXIMA.absoluteLimitMs);
 
   // The warning must come before the lock it warns about; a lead as long as the idle limit
   // would show the warning at the moment of activity. Halving the shorter limit keeps a warning.
   const requestedLead = input.warningLeadSeconds;
-  let warningLeadMs = requestedLead === undefined ? DEFAULT_WARNING_LEAD_MS : positiveMs('warningLeadSeconds', requestedLead, true);
+  let warningLeadMs = requestedLead === undefined ? DEFAULT_WARNING_LEAD_MS : positiveMs('WarningLeadSeconds', requestedLead, true);
   const shortestIdle = Math.min(AAL2, AAL3);
   if (warningLeadMs >= shortestIdle) {
     const applied = Math.floor(shortestIdle / 2);
-    clamps.push({ field: 'warningLeadSeconds', requested: requestedLead ?? DEFAULT_WARNING_LEAD_MS / 1000, applied: applied / 1000, reason: 'not-below-idle-limit' });
+    clamps.push({ field: 'WarningLeadSeconds', requested: requestedLead ?? DEFAULT_WARNING_LEAD_MS / 1000, applied: applied / 1000, reason: 'not-below-idle-limit' });
     warningLeadMs = applied;
   }
 
@@ -101,9 +118,9 @@ export function resolvePolicy(input: PolicyInput): { policy: SessionPolicy; clam
     idleLimitMs: Object.freeze({ AAL2, AAL3 }),
     absoluteLimitMs,
     warningLeadMs,
-    onOsLock: action('onOsLock', input.onOsLock),
-    onSleep: action('onSleep', input.onSleep),
-    onUserSwitch: action('onUserSwitch', input.onUserSwitch),
+    onOsLock: action('OnOsLock', input.onOsLock),
+    onSleep: action('OnSleep', input.onSleep),
+    onUserSwitch: action('OnUserSwitch', input.onUserSwitch),
   });
   return { policy, clamps };
 }
@@ -137,7 +154,7 @@ function positiveMs(field: PolicyClampField, seconds: unknown, zeroAllowed: bool
   return ms;
 }
 
-function action(field: 'onOsLock' | 'onSleep' | 'onUserSwitch', value: unknown): OsEventAction {
+function action(field: 'OnOsLock' | 'OnSleep' | 'OnUserSwitch', value: unknown): OsEventAction {
   if (value === undefined) return 'lock';
   if (value === 'lock' || value === 'end-session') return value;
   throw new ShellError(

@@ -2,7 +2,7 @@
 // loosen is clamped and reported in words an IT admin can act on.
 import { describe, expect, it } from 'vitest';
 import { ShellError } from '../../main/core/errors';
-import { defaultPolicy, resolvePolicy } from '../../main/core/policy';
+import { capAtRule, defaultPolicy, resolvePolicy } from '../../main/core/policy';
 
 describe('resolvePolicy', () => {
   it('gives the rules themselves when IT says nothing', () => {
@@ -21,24 +21,31 @@ describe('resolvePolicy', () => {
     expect(policy.idleLimitMs.AAL3).toBe(900_000);
     expect(policy.absoluteLimitMs).toBe(43_200_000);
     expect(clamps).toEqual([
-      { field: 'idleLimitSeconds.AAL3', requested: 3600, applied: 900, reason: 'above-rule-maximum' },
-      { field: 'absoluteLimitSeconds', requested: 86_400, applied: 43_200, reason: 'above-rule-maximum' },
+      { field: 'IdleLimitAAL3Seconds', requested: 3600, applied: 900, reason: 'above-rule-maximum' },
+      { field: 'AbsoluteLimitSeconds', requested: 86_400, applied: 43_200, reason: 'above-rule-maximum' },
     ]);
   });
 
   it('moves a warning that would not come before the lock, and reports it', () => {
     const { policy, clamps } = resolvePolicy({ idleLimitSeconds: { AAL3: 120 }, warningLeadSeconds: 120 });
     expect(policy.warningLeadMs).toBe(60_000);
-    expect(clamps).toEqual([{ field: 'warningLeadSeconds', requested: 120, applied: 60, reason: 'not-below-idle-limit' }]);
+    expect(clamps).toEqual([{ field: 'WarningLeadSeconds', requested: 120, applied: 60, reason: 'not-below-idle-limit' }]);
   });
 
   it.each([
-    [{ idleLimitSeconds: { AAL2: -5 } }, /"idleLimitSeconds.AAL2" must be a positive number of seconds; it is -5/],
-    [{ absoluteLimitSeconds: Number.NaN }, /"absoluteLimitSeconds" must be a positive number of seconds; it is NaN/],
-    [{ warningLeadSeconds: -1 }, /"warningLeadSeconds" must be zero or a positive number/],
-    [{ onOsLock: 'ignore' as 'lock' }, /"onOsLock" must be "lock" or "end-session"; it is "ignore"/],
+    [{ idleLimitSeconds: { AAL2: -5 } }, /"IdleLimitAAL2Seconds" must be a positive number of seconds; it is -5/],
+    [{ absoluteLimitSeconds: Number.NaN }, /"AbsoluteLimitSeconds" must be a positive number of seconds; it is NaN/],
+    [{ warningLeadSeconds: -1 }, /"WarningLeadSeconds" must be zero or a positive number/],
+    [{ onOsLock: 'ignore' as 'lock' }, /"OnOsLock" must be "lock" or "end-session"; it is "ignore"/],
   ])('refuses nonsense with CONFIG_INVALID and says what to fix (%o)', (input, message) => {
     expect(() => resolvePolicy(input)).toThrow(message);
     expect(() => resolvePolicy(input)).toThrow(ShellError);
+  });
+
+  it('caps draft retention at 12 h and the auth_time skew at 60 s, reporting each clamp', () => {
+    expect(capAtRule('DraftRetentionHours', 8)).toEqual({ applied: 8, clamp: null });
+    expect(capAtRule('DraftRetentionHours', 12)).toEqual({ applied: 12, clamp: null });
+    expect(capAtRule('DraftRetentionHours', 48)).toEqual({ applied: 12, clamp: { field: 'DraftRetentionHours', requested: 48, applied: 12, reason: 'above-rule-maximum' } });
+    expect(capAtRule('AuthTimeSkewSeconds', 61).applied).toBe(60);
   });
 });

@@ -1,132 +1,180 @@
 /**
- * The machine policy IT deploys with the MSI: one JSON file per workstation, writable only
- * by administrators (see docs/policy.md). It can shorten session limits, choose the stricter
- * reaction to OS events, turn on kiosk mode, and point the shell at a CIS2 environment.
+ * The machine policy IT sets for a ward PC (docs/policy.md): read from the Windows registry,
+ * a JSON file on Linux or managed preferences on macOS, checked against the catalogue, and
+ * turned into the limits and settings the shell runs with.
  *
- * Parsing is strict: an unknown field or a wrong type is an error that names the field, so a
- * typo never silently leaves a ward PC on a longer limit than IT meant. Limits above the rules
- * are not errors: they are clamped by main/core/policy and each clamp is reported.
+ * Nothing in a policy stops the shell. An unknown name or a bad value is reported by name and
+ * ignored, so that setting keeps its safe default; a limit past the rules is clamped by
+ * main/core/policy and reported. Cheap enough to call again at every unlock.
  */
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import * as z from 'zod';
-import { ShellError } from '../../core/errors';
-import { resolvePolicy } from '../../core/policy';
+import { capAtRule, resolvePolicy } from '../../core/policy';
 import type { PolicyClamp, SessionPolicy } from '../../core/policy';
-import { DEFAULT_CLIENT_KEY_ACCOUNT, DEFAULT_CLIENT_KEY_SERVICE } from '../client-key/client-key-store';
-import { CIS2_ISSUERS, resolveOidcSettings } from '../oidc';
+import { isShellError } from '../../core/errors';
+import { CIS2_ISSUERS, DEFAULT_OIDC_SETTINGS, resolveOidcSettings } from '../oidc';
 import type { OidcSettings } from '../oidc';
+import { CATALOGUE, isSettingName, SETTING_NAMES } from './catalogue';
+import type { PolicySettings, SettingName } from './catalogue';
+import { LINUX_POLICY_FILE, MACOS_POLICY_FILE, readFileBytes, readJsonSource, readPlistSource } from './file-source';
+import type { ReadFile } from './file-source';
+import { readRegistrySource, runFile } from './registry-source';
+import type { ExecFile } from './registry-source';
+import { describeValue, shortName } from './source';
+import type { PolicyProblem, SourceRead, SourceStatus } from './source';
 
-const OsAction = z.enum(['lock', 'end-session']);
-const Seconds = z.number().finite();
-
-export const MachinePolicySchema = z.strictObject({
-  session: z
-    .strictObject({
-      idleLimitSeconds: z.strictObject({ AAL2: Seconds.optional(), AAL3: Seconds.optional() }).optional(),
-      absoluteLimitSeconds: Seconds.optional(),
-      warningLeadSeconds: Seconds.optional(),
-      onOsLock: OsAction.optional(),
-      onSleep: OsAction.optional(),
-      onUserSwitch: OsAction.optional(),
-    })
-    .optional(),
-  drafts: z.strictObject({ retentionHours: z.number().finite().positive().optional() }).optional(),
-  kiosk: z.boolean().optional(),
-  cis2: z
-    .strictObject({
-      environment: z.enum(['int', 'dep', 'live', 'custom']),
-      issuer: z.url().optional(),
-      clientId: z.string().min(1).max(200),
-      clientAuth: z.enum(['none', 'private_key_jwt']).optional(),
-      keyringService: z.string().min(1).max(200).optional(),
-      keyringAccount: z.string().min(1).max(200).optional(),
-      acrValues: z.string().min(1).max(200).optional(),
-      scopes: z.array(z.string().min(1).max(100)).min(1).max(20).optional(),
-      maxAgeSeconds: z.int().min(0).optional(),
-      authTimeSkewSeconds: z.number().finite().min(0).optional(),
-    })
-    .optional(),
-  logLevel: z.enum(['error', 'warn', 'info', 'debug']).optional(),
-});
-export type MachinePolicyFile = z.infer<typeof MachinePolicySchema>;
+export type { PolicyClamp } from '../../core/policy';
+export type { PolicyProblem } from './source';
+export type LogLevel = 'error' | 'warn' | 'info' | 'debug';
 
 export interface MachinePolicy {
-  readonly source: string | null;
+  /** Every place looked at, in precedence order, and whether it held a policy. */
+  readonly sources: readonly { readonly source: string; readonly status: SourceStatus }[];
+  /** Where each applied setting came from. */
+  readonly applied: Readonly<Partial<Record<SettingName, string>>>;
   readonly session: SessionPolicy;
   readonly clamps: readonly PolicyClamp[];
-  readonly draftRetentionMs: number | undefined;
+  readonly problems: readonly PolicyProblem[];
+  readonly draftRetentionMs: number;
   readonly kiosk: boolean;
-  /** null: no CIS2 environment is set (development uses the sandbox). */
+  /** null: no usable sign-in environment; a shell cannot sign anyone in (it says so at start). */
   readonly oidc: OidcSettings | null;
-  readonly logLevel: string;
+  readonly logLevel: LogLevel;
+  /** undefined: the audit log goes to the app's own folder. */
+  readonly logFolder: string | undefined;
 }
 
-/** Where IT puts the file on each platform (only administrators can write these folders). */
-export function machinePolicyPath(platform: string, env: Record<string, string | undefined>): string {
-  if (platform === 'win32') return join(env['ProgramData'] ?? 'C:\\ProgramData', 'Clinical Workstation Shell', 'policy.json');
-  if (platform === 'darwin') return '/Library/Application Support/Clinical Workstation Shell/policy.json';
-  return '/etc/clinical-workstation-shell/policy.json';
+export interface ReadPolicyOptions {
+  readonly platform: string;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** An installed (packaged) shell ignores the development sandbox and CWS_POLICY_FILE. */
+  readonly packaged: boolean;
+  readonly exec?: ExecFile;
+  readonly readFile?: ReadFile;
 }
 
-function cis2Settings(cis2: NonNullable<MachinePolicyFile['cis2']>): OidcSettings {
-  const issuer = cis2.environment === 'custom' ? cis2.issuer : CIS2_ISSUERS[cis2.environment];
-  if (!issuer) {
-    throw new ShellError('CONFIG_INVALID', 'The machine policy sets cis2.environment to "custom" but gives no cis2.issuer; add the issuer address or choose int, dep or live.');
+export async function readMachinePolicy(options: ReadPolicyOptions): Promise<MachinePolicy> {
+  return resolveMachinePolicy(await readSources(options), options);
+}
+
+/** Where policy lives on this platform, highest precedence first. */
+async function readSources(options: ReadPolicyOptions): Promise<SourceRead[]> {
+  const readFile = options.readFile ?? readFileBytes;
+  // Development and tests only: an installed shell reads nothing an ordinary user can point at.
+  const override = options.packaged ? undefined : options.env['CWS_POLICY_FILE'];
+  if (override) return [override.endsWith('.plist') ? await readPlistSource(override, readFile) : await readJsonSource(override, readFile)];
+  if (options.platform === 'win32') {
+    const exec = options.exec ?? runFile;
+    return Promise.all([readRegistrySource('HKLM', exec, options.env), readRegistrySource('HKCU', exec, options.env)]);
   }
-  const privateKey = cis2.clientAuth === 'private_key_jwt';
-  return resolveOidcSettings({
-    issuer,
-    clientId: cis2.clientId,
-    clientAuth: privateKey
-      ? { method: 'private_key_jwt', keyringService: cis2.keyringService ?? DEFAULT_CLIENT_KEY_SERVICE, keyringAccount: cis2.keyringAccount ?? DEFAULT_CLIENT_KEY_ACCOUNT }
-      : { method: 'none' },
-    ...(cis2.acrValues ? { acrValues: cis2.acrValues } : {}),
-    ...(cis2.scopes ? { scopes: cis2.scopes } : {}),
-    ...(cis2.maxAgeSeconds !== undefined ? { maxAge: cis2.maxAgeSeconds } : {}),
-    ...(cis2.authTimeSkewSeconds !== undefined ? { authTimeSkewSeconds: cis2.authTimeSkewSeconds } : {}),
-  });
+  if (options.platform === 'darwin') return [await readPlistSource(MACOS_POLICY_FILE, readFile)];
+  return [await readJsonSource(LINUX_POLICY_FILE, readFile)];
 }
 
-/** Turns the file's text into a policy, or a ShellError that names what to fix. */
-export function parseMachinePolicy(text: string | null, source: string | null): MachinePolicy {
-  let raw: unknown = {};
-  if (text !== null) {
-    try {
-      raw = JSON.parse(text);
-    } catch {
-      throw new ShellError('CONFIG_INVALID', `The machine policy file ${source ?? ''} is not valid JSON; ask IT to correct it.`);
+/** Checks each source against the catalogue and merges them: per setting, the first valid value wins. */
+export function resolveMachinePolicy(reads: readonly SourceRead[], context: Pick<ReadPolicyOptions, 'platform' | 'env' | 'packaged'>): MachinePolicy {
+  const problems: PolicyProblem[] = reads.flatMap((read) => read.problems);
+  const settings: PolicySettings = {};
+  const applied: Partial<Record<SettingName, string>> = {};
+  for (const read of reads) {
+    for (const [name, value] of checkSource(read, context.platform, problems)) {
+      if (applied[name] !== undefined) continue;
+      (settings as Record<string, unknown>)[name] = value;
+      applied[name] = read.source;
     }
   }
-  const parsed = MachinePolicySchema.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const where = issue?.path.join('.') || '(top level)';
-    throw new ShellError('CONFIG_INVALID', `The machine policy file ${source ?? ''} has a problem at "${where}": ${issue?.message ?? 'invalid'}. Ask IT to correct it.`);
-  }
-  const file = parsed.data;
-  const { policy, clamps } = resolvePolicy(file.session ?? {});
+
+  const { policy: session, clamps } = resolvePolicy({
+    idleLimitSeconds: { AAL2: settings.IdleLimitAAL2Seconds, AAL3: settings.IdleLimitAAL3Seconds },
+    absoluteLimitSeconds: settings.AbsoluteLimitSeconds,
+    warningLeadSeconds: settings.WarningLeadSeconds,
+    onOsLock: settings.OnOsLock,
+    onSleep: settings.OnSleep,
+    onUserSwitch: settings.OnUserSwitch,
+  });
+  const retention = capAtRule('DraftRetentionHours', settings.DraftRetentionHours ?? 12);
+  const skew = capAtRule('AuthTimeSkewSeconds', settings.AuthTimeSkewSeconds ?? DEFAULT_OIDC_SETTINGS.authTimeSkewSeconds);
+  for (const c of [retention.clamp, skew.clamp]) if (c) clamps.push(c);
+
   return {
-    source,
-    session: policy,
+    sources: reads.map(({ source, status }) => ({ source, status })),
+    applied,
+    session,
     clamps,
-    draftRetentionMs: file.drafts?.retentionHours === undefined ? undefined : file.drafts.retentionHours * 3_600_000,
-    kiosk: file.kiosk ?? false,
-    oidc: file.cis2 ? cis2Settings(file.cis2) : null,
-    logLevel: file.logLevel ?? 'info',
+    problems,
+    draftRetentionMs: retention.applied * 3_600_000,
+    kiosk: settings.Kiosk ?? false,
+    oidc: signInSettings(settings, applied, skew.applied, context, problems),
+    logLevel: settings.LogLevel ?? 'info',
+    logFolder: settings.LogFolder,
   };
 }
 
-/** Reads the policy file; a missing file means "no machine policy" (the rules' defaults). */
-export async function loadMachinePolicy(path: string): Promise<MachinePolicy> {
-  let text: string | null;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
-      throw new ShellError('CONFIG_INVALID', `The machine policy file ${path} could not be read; ask IT to check its permissions.`, { cause: error });
+/** The valid settings of one source; everything else becomes a problem naming it. */
+function checkSource(read: SourceRead, platform: string, problems: PolicyProblem[]): [SettingName, unknown][] {
+  const valid: [SettingName, unknown][] = [];
+  const byLowerCase = new Map(SETTING_NAMES.map((n) => [n.toLowerCase(), n]));
+  for (const [written, raw] of Object.entries(read.values)) {
+    const near = byLowerCase.get(written.toLowerCase());
+    const name = isSettingName(written) ? written : read.caseInsensitive ? near : undefined;
+    const report = (reason: string): void => void problems.push({ setting: shortName(written), source: read.source, reason });
+    if (!name) {
+      const hint = near ? ` Names are case-sensitive here: did you mean ${near}?` : ' Check the spelling against docs/policy.md.';
+      report(`This is not a setting this version of the shell knows, so it is ignored.${hint}`);
+      continue;
     }
-    text = null;
+    const spec = CATALOGUE[name];
+    // Group Policy stores on/off as a REG_DWORD 1/0.
+    const value = spec.admx.element === 'boolean' && (raw === 0 || raw === 1) ? raw === 1 : raw;
+    const parsed = spec.schema.safeParse(value);
+    const folderOk = name !== 'LogFolder' || !parsed.success || absoluteOn(platform, String(parsed.data));
+    if (!parsed.success || !folderOk) {
+      const expected = read.caseInsensitive ? `${spec.range}, as a ${spec.registry}` : spec.range;
+      report(`The value ${describeValue(raw)} is not accepted (expected ${expected}), so it is ignored and the default applies unless another source sets it; correct or remove it.`);
+      continue;
+    }
+    valid.push([name, parsed.data]);
   }
-  return parseMachinePolicy(text, text === null ? null : path);
+  return valid;
+}
+
+function absoluteOn(platform: string, folder: string): boolean {
+  return platform === 'win32' ? /^([A-Za-z]:\\|\\\\)/.test(folder) : folder.startsWith('/');
+}
+
+function signInSettings(
+  s: PolicySettings,
+  applied: Partial<Record<SettingName, string>>,
+  authTimeSkewSeconds: number,
+  context: Pick<ReadPolicyOptions, 'env' | 'packaged'>,
+  problems: PolicyProblem[],
+): OidcSettings | null {
+  const sandboxIssuer = context.env['CWS_SANDBOX_ISSUER'];
+  // `npm start` runs the local CIS2 sandbox; with no Issuer set, a development build uses it.
+  const issuer = s.Issuer ?? (!context.packaged && sandboxIssuer ? 'sandbox' : undefined);
+  if (issuer === undefined) return null;
+  const source = applied.Issuer ?? 'CWS_SANDBOX_ISSUER';
+  const fail = (setting: string, reason: string): null => (problems.push({ setting, source, reason }), null);
+  try {
+    if (issuer === 'sandbox') {
+      if (context.packaged) return fail('Issuer', 'The sandbox issuer is for development only and an installed shell ignores it; set int, dep, live or your https issuer address.');
+      if (!sandboxIssuer) return fail('Issuer', 'The sandbox issuer needs the local sandbox that npm start runs; start the shell with npm start or set another issuer.');
+      const clientId = context.env['CWS_SANDBOX_CLIENT_ID'] ?? s.ClientId ?? 'clinical-workstation-shell';
+      return resolveOidcSettings({ issuer: sandboxIssuer, clientId, authTimeSkewSeconds, allowInsecureLoopbackIssuer: true });
+    }
+    if (!s.ClientId) return fail('ClientId', 'Issuer is set but ClientId is not, so nobody can sign in; add the client id of your CIS2 registration.');
+    const privateKey = s.ClientAuthMethod === 'private_key_jwt';
+    return resolveOidcSettings({
+      issuer: issuer === 'int' || issuer === 'dep' || issuer === 'live' ? CIS2_ISSUERS[issuer] : issuer,
+      clientId: s.ClientId,
+      clientAuth: privateKey
+        ? { method: 'private_key_jwt', keyringService: s.ClientKeyService ?? CATALOGUE.ClientKeyService.default, keyringAccount: s.ClientKeyAccount ?? CATALOGUE.ClientKeyAccount.default }
+        : { method: 'none' },
+      ...(s.AcrValues ? { acrValues: s.AcrValues } : {}),
+      ...(s.Scopes ? { scopes: s.Scopes } : {}),
+      ...(s.MaxAgeSeconds !== undefined ? { maxAge: s.MaxAgeSeconds } : {}),
+      authTimeSkewSeconds,
+    });
+  } catch (error) {
+    if (!isShellError(error)) throw error;
+    return fail('Issuer', error.message);
+  }
 }

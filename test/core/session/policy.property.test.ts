@@ -69,15 +69,15 @@ describe('resolvePolicy (property)', () => {
           return;
         }
         const { policy, clamps } = resolvePolicy(input);
-        expectLimit(input.idleLimitSeconds?.AAL2, policy.idleLimitMs.AAL2, RULE_MAXIMA.idleLimitMs.AAL2, 'idleLimitSeconds.AAL2', clamps);
-        expectLimit(input.idleLimitSeconds?.AAL3, policy.idleLimitMs.AAL3, RULE_MAXIMA.idleLimitMs.AAL3, 'idleLimitSeconds.AAL3', clamps);
-        expectLimit(input.absoluteLimitSeconds, policy.absoluteLimitMs, RULE_MAXIMA.absoluteLimitMs, 'absoluteLimitSeconds', clamps);
+        expectLimit(input.idleLimitSeconds?.AAL2, policy.idleLimitMs.AAL2, RULE_MAXIMA.idleLimitMs.AAL2, 'IdleLimitAAL2Seconds', clamps);
+        expectLimit(input.idleLimitSeconds?.AAL3, policy.idleLimitMs.AAL3, RULE_MAXIMA.idleLimitMs.AAL3, 'IdleLimitAAL3Seconds', clamps);
+        expectLimit(input.absoluteLimitSeconds, policy.absoluteLimitMs, RULE_MAXIMA.absoluteLimitMs, 'AbsoluteLimitSeconds', clamps);
         // The warning always comes before the lock it announces, and is never moved without a report.
         const shortestIdle = Math.min(policy.idleLimitMs.AAL2, policy.idleLimitMs.AAL3);
         expect(policy.warningLeadMs).toBeGreaterThanOrEqual(0);
         expect(policy.warningLeadMs).toBeLessThan(shortestIdle);
         const requestedLeadMs = input.warningLeadSeconds === undefined ? 60_000 : Math.floor(input.warningLeadSeconds * 1000);
-        const leadClamp = clamps.find((c) => c.field === 'warningLeadSeconds');
+        const leadClamp = clamps.find((c) => c.field === 'WarningLeadSeconds');
         if (requestedLeadMs < shortestIdle) {
           expect(policy.warningLeadMs).toBe(requestedLeadMs);
           expect(leadClamp).toBeUndefined();

@@ -1,80 +1,159 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+// readMachinePolicy end to end on each platform, and what it does with the settings: HKLM wins
+// over HKCU per setting, bad values and unknown names are reported and ignored (never fatal),
+// limits past the rules are clamped, and the sandbox counts only in an unpackaged shell.
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ShellError } from '../../../main/core/errors';
-import { defaultPolicy } from '../../../main/core/policy';
+import { describe, expect, it } from 'vitest';
+import { defaultPolicy, RULE_CAPS } from '../../../main/core/policy';
 import { DEFAULT_CLIENT_KEY_ACCOUNT, DEFAULT_CLIENT_KEY_SERVICE } from '../../../main/services/client-key/client-key-store';
-import { CIS2_ISSUERS } from '../../../main/services/oidc';
-import { loadMachinePolicy, machinePolicyPath, parseMachinePolicy } from '../../../main/services/policy/machine-policy';
+import { CIS2_ISSUERS, MAX_AUTH_TIME_SKEW_SECONDS } from '../../../main/services/oidc';
+import { readMachinePolicy, resolveMachinePolicy } from '../../../main/services/policy/machine-policy';
+import type { ExecFile } from '../../../main/services/policy/registry-source';
+import type { SourceRead } from '../../../main/services/policy/source';
 
-let dir: string;
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'cws-policy-'));
-});
-afterAll(async () => rm(dir, { recursive: true, force: true }));
+const fixture = (name: string): string => join(import.meta.dirname, 'fixtures', name);
+const HKLM = 'HKLM\\SOFTWARE\\Policies\\NHS\\Clinical Workstation Shell';
+const HKCU = 'HKCU\\SOFTWARE\\Policies\\NHS\\Clinical Workstation Shell';
 
-function problem(text: string): string {
-  try {
-    parseMachinePolicy(text, 'policy.json');
-  } catch (error) {
-    expect(error).toBeInstanceOf(ShellError);
-    return (error as ShellError).message;
-  }
-  throw new Error('expected the policy to be refused');
-}
+const regFrom = (files: { HKLM?: string; HKCU?: string }): ExecFile => async (_file, args) => {
+  const name = files[String(args[1]).slice(0, 4) as 'HKLM' | 'HKCU'];
+  if (!name) return { code: 1, stdout: '', stderr: await readFile(fixture('reg-query-missing-key.stderr.txt'), 'utf8') };
+  return { code: 0, stdout: await readFile(fixture(name), 'utf8'), stderr: '' };
+};
+const layer = (source: string, values: Record<string, unknown>): SourceRead => ({ source, status: 'read', values, problems: [] });
+const dev = { platform: 'linux', env: {}, packaged: false };
+const installed = { platform: 'linux', env: {}, packaged: true };
 
-describe('machine policy', () => {
-  it('no file means the rules themselves: 15/30 min idle, 12 h, lock on OS events, not kiosk', async () => {
-    const policy = await loadMachinePolicy(join(dir, 'absent.json'));
-    expect(policy.session).toEqual(defaultPolicy);
-    expect(policy).toMatchObject({ source: null, kiosk: false, oidc: null, clamps: [] });
-  });
-
-  it('IT can shorten limits, choose to end on OS events, turn on kiosk and pick CIS2 INT', async () => {
-    const path = join(dir, 'ward.json');
-    await writeFile(
-      path,
-      JSON.stringify({
-        session: { idleLimitSeconds: { AAL2: 600, AAL3: 300 }, absoluteLimitSeconds: 8 * 3600, onUserSwitch: 'end-session' },
-        drafts: { retentionHours: 4 },
-        kiosk: true,
-        cis2: { environment: 'int', clientId: 'ward-shell-int' },
-      }),
-    );
-    const policy = await loadMachinePolicy(path);
-    expect(policy.session).toMatchObject({ idleLimitMs: { AAL2: 600_000, AAL3: 300_000 }, absoluteLimitMs: 8 * 3_600_000, onUserSwitch: 'end-session', onOsLock: 'lock' });
-    expect(policy.draftRetentionMs).toBe(4 * 3_600_000);
+describe('readMachinePolicy on Windows', () => {
+  it('merges HKLM over HKCU setting by setting, from real reg query output', async () => {
+    const policy = await readMachinePolicy({ platform: 'win32', env: { SystemRoot: 'C:\\Windows' }, packaged: true, exec: regFrom({ HKLM: 'reg-query-hklm-ward.txt', HKCU: 'reg-query-hkcu-user.txt' }) });
+    expect(policy.sources).toEqual([{ source: HKLM, status: 'read' }, { source: HKCU, status: 'read' }]);
+    // Both set the AAL3 idle limit: the machine's 600 s wins over the user's 300 s.
+    expect(policy.session.idleLimitMs.AAL3).toBe(600_000);
+    expect(policy.applied.IdleLimitAAL3Seconds).toBe(HKLM);
+    // Only HKCU sets these, so HKCU's values apply (registry names are case-insensitive).
+    expect(policy.logLevel).toBe('debug');
+    expect(policy.session.onSleep).toBe('end-session');
+    expect(policy.applied.OnSleep).toBe(HKCU);
+    // HKLM's Scopes list subkey wins over HKCU's REG_MULTI_SZ.
+    expect(policy.oidc).toMatchObject({ issuer: CIS2_ISSUERS.live, clientId: 'ward-shell-live', scopes: ['openid', 'profile', 'nationalrbacaccess', 'selectedrole'] });
     expect(policy.kiosk).toBe(true);
-    expect(policy.oidc).toMatchObject({ issuer: CIS2_ISSUERS.int, clientId: 'ward-shell-int', clientAuth: { method: 'none' }, acrValues: 'AAL2_OR_AAL3_ANY' });
+    expect(policy.session.onUserSwitch).toBe('end-session');
+    expect(policy.logFolder).toBe('D:\\Ward Logs\\Clinical Workstation Shell');
+    expect(policy.clamps).toEqual([
+      { field: 'IdleLimitAAL2Seconds', requested: 7200, applied: 1800, reason: 'above-rule-maximum' },
+      { field: 'DraftRetentionHours', requested: 24, applied: 12, reason: 'above-rule-maximum' },
+    ]);
+    expect(policy.draftRetentionMs).toBe(12 * 3_600_000);
+    expect(policy.problems.map((p) => [p.setting, p.source])).toEqual([
+      ['AcrValues', HKLM],
+      ['SessionTimeout', HKCU],
+      ['OnOsLock', HKCU],
+    ]);
   });
 
-  it('private_key_jwt looks for the key where provision-client-key puts it by default', () => {
-    const policy = parseMachinePolicy(JSON.stringify({ cis2: { environment: 'live', clientId: 'c', clientAuth: 'private_key_jwt' } }), 'p');
-    expect(policy.oidc?.clientAuth).toEqual({ method: 'private_key_jwt', keyringService: DEFAULT_CLIENT_KEY_SERVICE, keyringAccount: DEFAULT_CLIENT_KEY_ACCOUNT });
+  it('no key in either hive gives the rules themselves', async () => {
+    const policy = await readMachinePolicy({ platform: 'win32', env: {}, packaged: true, exec: regFrom({}) });
+    expect(policy).toMatchObject({ session: defaultPolicy, clamps: [], problems: [], kiosk: false, oidc: null, logLevel: 'info', logFolder: undefined });
+    expect(policy.sources.map((s) => s.status)).toEqual(['absent', 'absent']);
+  });
+});
+
+describe('readMachinePolicy on macOS and Linux', () => {
+  it('macOS: reads the binary managed preferences, reports the unknown name and bad value', async () => {
+    const readFileAt = async (path: string): Promise<Buffer> => {
+      expect(path).toBe('/Library/Managed Preferences/uk.nhs.clinical-workstation-shell.plist');
+      return readFile(fixture('managed-preferences-binary.plist'));
+    };
+    const policy = await readMachinePolicy({ platform: 'darwin', env: {}, packaged: true, readFile: readFileAt });
+    expect(policy.oidc).toMatchObject({ issuer: CIS2_ISSUERS.dep, clientAuth: { method: 'private_key_jwt', keyringService: DEFAULT_CLIENT_KEY_SERVICE, keyringAccount: DEFAULT_CLIENT_KEY_ACCOUNT } });
+    expect(policy.session).toMatchObject({ idleLimitMs: { AAL3: 300_000 }, absoluteLimitMs: 12 * 3_600_000, onSleep: 'end-session', onOsLock: 'lock' });
+    expect(policy.clamps.map((c) => c.field)).toEqual(['AbsoluteLimitSeconds']);
+    expect(policy.problems.map((p) => p.setting).sort()).toEqual(['IdleLimitSeconds', 'OnOsLock']);
+    expect(policy.logLevel).toBe('warn');
   });
 
-  it('a limit longer than the rules is clamped and reported, never applied', () => {
-    const policy = parseMachinePolicy(JSON.stringify({ session: { idleLimitSeconds: { AAL3: 3600 }, absoluteLimitSeconds: 24 * 3600 } }), 'p');
-    expect(policy.session.idleLimitMs.AAL3).toBe(15 * 60_000);
-    expect(policy.session.absoluteLimitMs).toBe(12 * 3_600_000);
-    expect(policy.clamps.map((c) => c.field).sort()).toEqual(['absoluteLimitSeconds', 'idleLimitSeconds.AAL3']);
+  it('Linux: reads /etc/clinical-workstation-shell/policy.json; a missing file is no policy', async () => {
+    const seen: string[] = [];
+    const absent = async (path: string): Promise<Buffer> => {
+      seen.push(path);
+      throw Object.assign(new Error('missing'), { code: 'ENOENT' });
+    };
+    const policy = await readMachinePolicy({ platform: 'linux', env: {}, packaged: true, readFile: absent });
+    expect(seen).toEqual(['/etc/clinical-workstation-shell/policy.json']);
+    expect(policy).toMatchObject({ session: defaultPolicy, problems: [], oidc: null });
+  });
+
+  it('CWS_POLICY_FILE counts only in an unpackaged shell', async () => {
+    const env = { CWS_POLICY_FILE: fixture('managed-preferences-xml.plist') };
+    const unpackaged = await readMachinePolicy({ platform: 'linux', env, packaged: false });
+    expect(unpackaged.oidc?.issuer).toBe(CIS2_ISSUERS.int);
+    const reads: string[] = [];
+    const packaged = await readMachinePolicy({ platform: 'linux', env, packaged: true, readFile: async (p) => (reads.push(p), Buffer.from('{}')) });
+    expect(reads).toEqual(['/etc/clinical-workstation-shell/policy.json']);
+    expect(packaged.oidc).toBeNull();
+  });
+});
+
+describe('resolveMachinePolicy', () => {
+  it('a misspelt or old nested name is reported by name, with the right spelling when only the case differs', () => {
+    const policy = resolveMachinePolicy([layer('/etc/p.json', { kiosk: true, session: { idleLimitSeconds: { AAL3: 60 } } })], dev);
+    expect(policy.kiosk).toBe(false);
+    expect(policy.session).toEqual(defaultPolicy);
+    expect(policy.problems.map((p) => p.setting)).toEqual(['kiosk', 'session']);
+    expect(policy.problems[0]?.reason).toContain('did you mean Kiosk?');
+  });
+
+  it('a bad value is ignored, the next source supplies the setting, and the report cuts the value short', () => {
+    const long = 'x'.repeat(500);
+    const policy = resolveMachinePolicy([layer('A', { OnOsLock: long, IdleLimitAAL3Seconds: -5 }), layer('B', { OnOsLock: 'end-session', IdleLimitAAL3Seconds: 120 })], dev);
+    expect(policy.session.onOsLock).toBe('end-session');
+    expect(policy.session.idleLimitMs.AAL3).toBe(120_000);
+    expect(policy.problems.map((p) => [p.setting, p.source])).toEqual([['OnOsLock', 'A'], ['IdleLimitAAL3Seconds', 'A']]);
+    expect(policy.problems[0]?.reason).not.toContain(long);
+    expect(policy.problems[0]?.reason.length).toBeLessThan(300);
+  });
+
+  it('clamps the auth_time skew to 60 s and reports it', () => {
+    // The sign-in client clamps too; the two limits must stay the same rule.
+    expect(RULE_CAPS.AuthTimeSkewSeconds).toBe(MAX_AUTH_TIME_SKEW_SECONDS);
+    const policy = resolveMachinePolicy([layer('A', { Issuer: 'live', ClientId: 'c', AuthTimeSkewSeconds: 600 })], installed);
+    expect(policy.oidc?.authTimeSkewSeconds).toBe(60);
+    expect(policy.clamps).toEqual([{ field: 'AuthTimeSkewSeconds', requested: 600, applied: 60, reason: 'above-rule-maximum' }]);
   });
 
   it.each([
-    ['not JSON', '{ kiosk: true', 'not valid JSON'],
-    ['a misspelt field', JSON.stringify({ sesion: {} }), '"(top level)"'],
-    ['a wrong type', JSON.stringify({ kiosk: 'yes' }), '"kiosk"'],
-    ['an unknown OS action', JSON.stringify({ session: { onSleep: 'ignore' } }), '"session.onSleep"'],
-    ['a custom CIS2 without an issuer', JSON.stringify({ cis2: { environment: 'custom', clientId: 'x' } }), 'cis2.issuer'],
-    ['a plain-http issuer', JSON.stringify({ cis2: { environment: 'custom', issuer: 'http://idp.example/', clientId: 'x' } }), 'https'],
-    ['a negative idle limit', JSON.stringify({ session: { idleLimitSeconds: { AAL2: -5 } } }), 'idleLimitSeconds.AAL2'],
-  ])('refuses %s with a message that says what to fix', (_name, text, mentions) => {
-    expect(problem(text)).toContain(mentions);
+    ['an http issuer', { Issuer: 'http://idp.example/', ClientId: 'c' }, 'Issuer'],
+    ['scopes without openid', { Issuer: 'live', ClientId: 'c', Scopes: ['profile'] }, 'Scopes'],
+    ['an issuer without a client id', { Issuer: 'live' }, 'ClientId'],
+    ['a relative log folder', { LogFolder: 'logs' }, 'LogFolder'],
+    ['a Windows log folder on Linux', { LogFolder: 'C:\\logs' }, 'LogFolder'],
+  ])('reports %s by name', (_name, values, setting) => {
+    const policy = resolveMachinePolicy([layer('A', values)], installed);
+    expect(policy.problems.map((p) => p.setting)).toContain(setting);
   });
 
-  it('lives where only administrators can write, per platform', () => {
-    expect(machinePolicyPath('win32', { ProgramData: 'C:\\ProgramData' })).toBe(join('C:\\ProgramData', 'Clinical Workstation Shell', 'policy.json'));
-    expect(machinePolicyPath('linux', {})).toBe('/etc/clinical-workstation-shell/policy.json');
+  it('a custom https issuer and Group Policy on/off values are accepted', () => {
+    const policy = resolveMachinePolicy([layer('A', { Issuer: 'https://idp.trust.example/realm', ClientId: 'c', Kiosk: 1, MaxAgeSeconds: 0 })], installed);
+    expect(policy.oidc).toMatchObject({ issuer: 'https://idp.trust.example/realm', maxAge: 0 });
+    expect(policy.kiosk).toBe(true);
+    expect(policy.problems).toEqual([]);
+  });
+
+  it('sandbox: used by an unpackaged shell that npm start gave a sandbox, refused and reported when packaged', () => {
+    const env = { CWS_SANDBOX_ISSUER: 'http://127.0.0.1:4100', CWS_SANDBOX_CLIENT_ID: 'sandbox-client' };
+    expect(resolveMachinePolicy([], { ...dev, env }).oidc).toMatchObject({ issuer: 'http://127.0.0.1:4100', clientId: 'sandbox-client', allowInsecureLoopbackIssuer: true });
+    expect(resolveMachinePolicy([layer('A', { Issuer: 'sandbox' })], { ...dev, env }).oidc?.issuer).toBe('http://127.0.0.1:4100');
+    expect(resolveMachinePolicy([], { ...installed, env }).oidc).toBeNull();
+    const packaged = resolveMachinePolicy([layer('A', { Issuer: 'sandbox' })], { ...installed, env });
+    expect(packaged.oidc).toBeNull();
+    expect(packaged.problems).toEqual([expect.objectContaining({ setting: 'Issuer', source: 'A' })]);
+  });
+
+  it('keeps the problems of an unreadable source and applies the others', () => {
+    const broken: SourceRead = { source: 'HKLM', status: 'unreadable', values: {}, problems: [{ setting: '*', source: 'HKLM', reason: 'unreadable' }] };
+    const policy = resolveMachinePolicy([broken, layer('HKCU', { Kiosk: true })], installed);
+    expect(policy.kiosk).toBe(true);
+    expect(policy.problems).toEqual(broken.problems);
   });
 });
