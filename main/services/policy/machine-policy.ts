@@ -63,7 +63,7 @@ async function readSources(options: ReadPolicyOptions): Promise<SourceRead[]> {
   if (override) return [override.endsWith('.plist') ? await readPlistSource(override, readFile) : await readJsonSource(override, readFile)];
   if (options.platform === 'win32') {
     const exec = options.exec ?? runFile;
-    return Promise.all([readRegistrySource('HKLM', exec, options.env), readRegistrySource('HKCU', exec, options.env)]);
+    return Promise.all([readRegistrySource('HKLM', exec), readRegistrySource('HKCU', exec)]);
   }
   if (options.platform === 'darwin') return [await readPlistSource(MACOS_POLICY_FILE, readFile)];
   return [await readJsonSource(LINUX_POLICY_FILE, readFile)];

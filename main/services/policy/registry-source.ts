@@ -10,7 +10,6 @@
  * `list` element stores Scopes: values 1, 2, 3… under the Scopes subkey (see templates/admx.ts).
  */
 import { execFile } from 'node:child_process';
-import { win32 } from 'node:path';
 import { shortName, unreadable } from './source';
 import type { PolicyProblem, SourceRead } from './source';
 
@@ -57,10 +56,13 @@ function convert(type: string, raw: string): string | number | string[] {
   return raw;
 }
 
-/** The full path of reg.exe: never looked up on PATH, where a user could put another one first. */
-export function regExePath(env: Readonly<Record<string, string | undefined>>): string {
-  return win32.join(env['SystemRoot'] ?? env['windir'] ?? 'C:\\Windows', 'System32', 'reg.exe');
-}
+/**
+ * The full path of reg.exe, fixed. Not looked up on PATH, and not built from %SystemRoot%
+ * either: a standard user can set their own SystemRoot in HKCU\\Environment, and a reg.exe of
+ * theirs could then hand the shell any Issuer it liked (a look-alike sign-in page) or turn kiosk
+ * off. Ward PCs have Windows in C:\\Windows; a fleet that does not must say so (docs/policy.md).
+ */
+export const REG_EXE = 'C:\\Windows\\System32\\reg.exe';
 
 export const runFile: ExecFile = (file, args) =>
   new Promise((resolve, reject) => {
@@ -71,11 +73,11 @@ export const runFile: ExecFile = (file, args) =>
   });
 
 /** Reads one hive's policy key and its list subkeys into a raw layer. */
-export async function readRegistrySource(hive: Hive, exec: ExecFile, env: Readonly<Record<string, string | undefined>>): Promise<SourceRead> {
+export async function readRegistrySource(hive: Hive, exec: ExecFile): Promise<SourceRead> {
   const source = `${hive}\\${POLICY_KEY}`;
   let result: ExecResult;
   try {
-    result = await exec(regExePath(env), ['query', source, '/s', '/reg:64']);
+    result = await exec(REG_EXE, ['query', source, '/s', '/reg:64']);
   } catch {
     return unreadable(source, 'The registry could not be read (reg.exe did not run), so no settings from this key apply; check that reg.exe is present and not blocked.');
   }

@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readJsonSource, readPlistSource } from '../../../main/services/policy/file-source';
-import { parseRegQuery, readRegistrySource, regExePath } from '../../../main/services/policy/registry-source';
+import { readMachinePolicy } from '../../../main/services/policy/machine-policy';
+import { parseRegQuery, readRegistrySource } from '../../../main/services/policy/registry-source';
 import type { ExecFile } from '../../../main/services/policy/registry-source';
 
 const fixture = (name: string): string => join(import.meta.dirname, 'fixtures', name);
@@ -45,20 +46,19 @@ describe('reg query parsing', () => {
 });
 
 describe('Windows registry source', () => {
-  it('runs reg.exe by its full System32 path with /s and /reg:64, for the policy key of each hive', async () => {
+  it('runs reg.exe by its fixed System32 path with /s and /reg:64, for each hive, whatever SystemRoot a user sets', async () => {
     const { exec, calls } = await fakeReg({ HKLM: 'reg-query-hklm-ward.txt' });
-    await readRegistrySource('HKLM', exec, { SystemRoot: 'C:\\Windows' });
-    await readRegistrySource('HKCU', exec, { SystemRoot: 'C:\\Windows' });
+    // A standard user can set SystemRoot in HKCU\\Environment; a reg.exe of theirs must never run.
+    await readMachinePolicy({ platform: 'win32', env: { SystemRoot: 'D:\\Elsewhere', windir: 'D:\\Elsewhere' }, packaged: true, exec });
     expect(calls).toEqual([
       { file: 'C:\\Windows\\System32\\reg.exe', args: ['query', 'HKLM\\SOFTWARE\\Policies\\NHS\\Clinical Workstation Shell', '/s', '/reg:64'] },
       { file: 'C:\\Windows\\System32\\reg.exe', args: ['query', 'HKCU\\SOFTWARE\\Policies\\NHS\\Clinical Workstation Shell', '/s', '/reg:64'] },
     ]);
-    expect(regExePath({ SystemRoot: 'D:\\WINNT' })).toBe('D:\\WINNT\\System32\\reg.exe');
   });
 
   it('turns the Group Policy list subkey into Scopes in number order (1, 2, 3, 10)', async () => {
     const { exec } = await fakeReg({ HKLM: 'reg-query-hklm-ward.txt' });
-    const read = await readRegistrySource('HKLM', exec, {});
+    const read = await readRegistrySource('HKLM', exec);
     expect(read.status).toBe('read');
     expect(read.values).toMatchObject({ Issuer: 'live', Kiosk: 1, IdleLimitAAL2Seconds: 7200, Scopes: ['openid', 'profile', 'nationalrbacaccess', 'selectedrole'] });
     expect(read.problems).toEqual([]);
@@ -66,21 +66,21 @@ describe('Windows registry source', () => {
 
   it('skips the (Default) value and keeps a REG_MULTI_SZ as a list', async () => {
     const { exec } = await fakeReg({ HKCU: 'reg-query-hkcu-user.txt' });
-    const read = await readRegistrySource('HKCU', exec, {});
+    const read = await readRegistrySource('HKCU', exec);
     expect(Object.keys(read.values)).not.toContain('(Default)');
     expect(read.values).toMatchObject({ Scopes: ['openid', 'profile'], onsleep: 'end-session', SessionTimeout: 60 });
   });
 
   it('a missing key (reg.exe exit 1, "unable to find") is no policy, not a problem', async () => {
     const { exec } = await fakeReg({});
-    expect(await readRegistrySource('HKLM', exec, {})).toMatchObject({ status: 'absent', values: {}, problems: [] });
+    expect(await readRegistrySource('HKLM', exec)).toMatchObject({ status: 'absent', values: {}, problems: [] });
   });
 
   it('reg.exe failing otherwise is reported and gives no settings', async () => {
     const denied: ExecFile = async () => ({ code: 1, stdout: '', stderr: 'ERROR: Access is denied.\r\n' });
     const broken: ExecFile = async () => Promise.reject(Object.assign(new Error('spawn'), { code: 'ENOENT' }));
     for (const exec of [denied, broken]) {
-      const read = await readRegistrySource('HKLM', exec, {});
+      const read = await readRegistrySource('HKLM', exec);
       expect(read.status).toBe('unreadable');
       expect(read.problems[0]).toMatchObject({ setting: '*', source: 'HKLM\\SOFTWARE\\Policies\\NHS\\Clinical Workstation Shell' });
     }

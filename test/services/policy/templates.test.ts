@@ -107,7 +107,7 @@ describe('generated policy templates', () => {
       }
     }
     const stdout = ['', ...[...keys].flatMap(([key, lines]) => [`HKEY_LOCAL_MACHINE\\${key}`, ...lines, ''])].join('\r\n') + '\r\n';
-    const read = await readRegistrySource('HKLM', async () => ({ code: 0, stdout, stderr: '' }), {});
+    const read = await readRegistrySource('HKLM', async () => ({ code: 0, stdout, stderr: '' }));
     const policy = resolveMachinePolicy([read], { platform: 'win32', env: {}, packaged: true });
     expect(policy.problems).toEqual([]);
     expect(Object.keys(policy.applied).sort()).toEqual([...SETTING_NAMES].sort());
