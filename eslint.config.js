@@ -11,7 +11,7 @@ const noElectron = {
 
 export default tseslint.config(
   {
-    ignores: ['node_modules/**', 'dist/**', 'release/**', 'test-results/**', 'playwright-report/**', 'test/lint/fixtures/**'],
+    ignores: ['node_modules/**', 'dist/**', 'release/**', 'test-results/**', 'playwright-report/**', 'test/lint/fixtures/**', 'test/hardening/fixtures/**'],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,

@@ -1,31 +1,47 @@
 /**
  * Opens the CIS2 sign-in page in the system browser (RFC 8252: never an embedded view).
- * Refuses anything that is not http(s), so a crafted URL can never launch a local program
- * through a custom scheme handler. The OIDC service separately checks it is the
- * authorization endpoint it expects.
+ * shell.openExternal hands a URL to the OS, which would also launch a local program for a
+ * custom scheme or file:// — so this is the last gate, and it opens one thing only: the
+ * authorization endpoint the OIDC service discovered, over https (plain http only on the
+ * loopback address, where the development sandbox IdP runs), with no credentials in the URL.
  */
 import type { Shell } from 'electron';
 import { ShellError } from '../core/errors';
 
 export interface SystemBrowser {
-  open(url: URL): Promise<void>;
+  open(url: URL, authorizationEndpoint: URL): Promise<void>;
 }
 
-export function isOpenableInBrowser(url: URL): boolean {
-  return (url.protocol === 'https:' || url.protocol === 'http:') && url.username === '' && url.password === '';
+const loopbackHosts = new Set(['127.0.0.1', '[::1]', 'localhost']);
+
+function isWebAddress(url: URL): boolean {
+  const secure = url.protocol === 'https:' || (url.protocol === 'http:' && loopbackHosts.has(url.hostname));
+  return secure && url.username === '' && url.password === '';
+}
+
+/** Pure: `url` is a request to exactly this authorization endpoint (same origin and path; any query). */
+export function isAuthorizationRequest(url: URL, authorizationEndpoint: URL): boolean {
+  return (
+    isWebAddress(url) &&
+    isWebAddress(authorizationEndpoint) &&
+    url.origin === authorizationEndpoint.origin &&
+    url.pathname === authorizationEndpoint.pathname &&
+    url.hash === ''
+  );
 }
 
 export function createSystemBrowser(shell: Pick<Shell, 'openExternal'>): SystemBrowser {
   return {
-    async open(url) {
-      if (!isOpenableInBrowser(url)) {
+    async open(url, authorizationEndpoint) {
+      if (!isAuthorizationRequest(url, authorizationEndpoint)) {
         throw new ShellError(
           'SIGNIN_BROWSER_FAILED',
-          'The sign-in page address is not a web address, so the shell will not open it. Ask IT to check the CIS2 issuer setting.',
+          'The sign-in page address is not the CIS2 sign-in page, so the shell will not open it. Ask IT to check the CIS2 issuer setting.',
         );
       }
       try {
-        await shell.openExternal(url.href, { activate: true });
+        // Checked just above: only the discovered authorization endpoint, over https, reaches the OS.
+        await shell.openExternal(url.href, { activate: true }); // eng-disable OPEN_EXTERNAL_JS_CHECK
       } catch (cause) {
         throw new ShellError(
           'SIGNIN_BROWSER_FAILED',

@@ -1,43 +1,13 @@
-import { describe, expect, it, vi } from 'vitest';
-import { isTrustedSender, originOf, registerIpc } from '../../main/adapters/ipc-server';
-import type { IpcServerDeps } from '../../main/adapters/ipc-server';
+import { describe, expect, it } from 'vitest';
+import { isTrustedSender, originOf } from '../../main/adapters/ipc-server';
 import { invokeChannelNames } from '../../preload/contract';
-import type { Draft, SessionView, ShellBackend } from '../../preload/contract';
-import { FakeBrowserWindow, FakeFrame, FakeIpcMain, FakeWebContents } from './fake-electron';
+import type { Draft } from '../../preload/contract';
+import { FakeFrame, FakeWebContents } from './fake-electron';
+import { activeView, serveIpc } from './shell-fixtures';
 
-const clinician = { name: 'Dr Asha Patel', roleName: null, orgName: null, orgCode: null };
-const view: SessionView = { kind: 'active', clinician, sessionSecondsLeft: 10, draftStorage: 'protected' };
+const view = activeView;
 const draft: Draft = { id: 'd1', patient: 'Jane Doe', text: 'Note', updatedAt: 1 };
-
-function setup() {
-  const ipcMain = new FakeIpcMain();
-  const win = new FakeBrowserWindow({});
-  let listener: ((v: SessionView) => void) | null = null;
-  const backend = {
-    getView: vi.fn(() => ({ ok: true as const, value: view })),
-    signIn: vi.fn(() => ({ ok: true as const, value: null })),
-    cancelSignIn: vi.fn(() => ({ ok: true as const, value: null })),
-    stillHere: vi.fn(() => ({ ok: true as const, value: null })),
-    unlock: vi.fn(() => ({ ok: true as const, value: null })),
-    signInAsSomeoneElse: vi.fn(() => ({ ok: true as const, value: null })),
-    lock: vi.fn(() => ({ ok: true as const, value: null })),
-    signOut: vi.fn(() => ({ ok: true as const, value: null })),
-    loadDrafts: vi.fn(() => ({ ok: true as const, value: { drafts: [] } })),
-    saveDraft: vi.fn(() => ({ ok: true as const, value: { savedAt: 2 } })),
-    reportActivity: vi.fn(),
-    subscribe: vi.fn((l: (v: SessionView) => void) => {
-      listener = l;
-      return () => {
-        listener = null;
-      };
-    }),
-  } satisfies ShellBackend;
-  const logger = { warn: vi.fn() };
-  const deps = { ipcMain, getWindow: () => win, backend, logger, origin: 'app://shell' } as unknown as IpcServerDeps;
-  const dispose = registerIpc(deps);
-  const own = { sender: win.webContents, senderFrame: win.webContents.mainFrame };
-  return { ipcMain, win, backend, logger, dispose, own, push: (v: unknown) => listener?.(v as SessionView), hasListener: () => listener !== null };
-}
+const setup = serveIpc;
 
 describe('origin and sender checks', () => {
   it('builds the origin of a custom scheme that Node calls null', () => {

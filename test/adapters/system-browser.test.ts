@@ -1,26 +1,39 @@
 import { describe, expect, it } from 'vitest';
-import { createSystemBrowser } from '../../main/adapters/system-browser';
+import { createSystemBrowser, isAuthorizationRequest } from '../../main/adapters/system-browser';
 import { FakeShell } from './fake-electron';
+import { endpoint, refusedAddresses, signInPage } from './open-external-cases';
+
 
 describe('createSystemBrowser', () => {
-  it('opens an https address in the system browser', async () => {
+  it('opens the authorization endpoint, with its query, in the system browser', async () => {
     const shell = new FakeShell();
-    await createSystemBrowser(shell).open(new URL('https://am.nhsidentity.spineservices.nhs.uk/authorize?x=1'));
-    expect(shell.opened).toEqual(['https://am.nhsidentity.spineservices.nhs.uk/authorize?x=1']);
+    await createSystemBrowser(shell).open(signInPage, endpoint);
+    expect(shell.opened).toEqual([signInPage.href]);
   });
 
-  it('refuses anything that is not a web address, without opening it', async () => {
+  it('opens the development sandbox IdP on the loopback address over plain http', async () => {
     const shell = new FakeShell();
-    const browser = createSystemBrowser(shell);
-    for (const url of ['file:///C:/Windows/System32/calc.exe', 'javascript:alert(1)', 'ms-settings:privacy', 'https://user:pass@example.org/']) {
-      await expect(browser.open(new URL(url))).rejects.toMatchObject({ code: 'SIGNIN_BROWSER_FAILED' });
-    }
+    const sandbox = new URL('http://127.0.0.1:5123/auth');
+    await createSystemBrowser(shell).open(new URL('http://127.0.0.1:5123/auth?state=s1'), sandbox);
+    expect(shell.opened).toEqual(['http://127.0.0.1:5123/auth?state=s1']);
+  });
+
+  it.each(refusedAddresses)('refuses %s, without opening anything', async (_name, address) => {
+    const shell = new FakeShell();
+    await expect(createSystemBrowser(shell).open(new URL(address), endpoint)).rejects.toMatchObject({ code: 'SIGNIN_BROWSER_FAILED' });
     expect(shell.opened).toEqual([]);
+  });
+
+  it('refuses even a matching address when the endpoint it was given is not a secure web address', () => {
+    const insecure = new URL('http://cis2.example/authorize');
+    expect(isAuthorizationRequest(new URL('http://cis2.example/authorize?state=s1'), insecure)).toBe(false);
+    const local = new URL('file:///C:/authorize');
+    expect(isAuthorizationRequest(local, local)).toBe(false);
   });
 
   it('reports a browser that cannot be opened in words an IT admin can act on', async () => {
     const shell = new FakeShell();
     shell.fail = true;
-    await expect(createSystemBrowser(shell).open(new URL('https://example.org/'))).rejects.toThrow(/default browser/);
+    await expect(createSystemBrowser(shell).open(signInPage, endpoint)).rejects.toThrow(/default browser/);
   });
 });

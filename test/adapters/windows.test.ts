@@ -1,25 +1,9 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { createShellWindow, crashDecision, hardenEveryWebContents, maxReloadsPerWindow, shellWebPreferences } from '../../main/adapters/windows';
-import type { ShellWindowOptions, WindowDeps } from '../../main/adapters/windows';
-import { FakeBrowserWindow, FakeEmitter, FakeMenu, FakeWebContents, fakeEvent } from './fake-electron';
+import { crashDecision, hardenEveryWebContents, maxReloadsPerWindow, shellWebPreferences } from '../../main/adapters/windows';
+import { FakeBrowserWindow, FakeEmitter, FakeWebContents, fakeEvent } from './fake-electron';
+import { openShellWindow } from './shell-fixtures';
 
-function open(overrides: Partial<ShellWindowOptions> = {}) {
-  const menu = new FakeMenu();
-  const deps = { BrowserWindow: FakeBrowserWindow, Menu: menu } as unknown as WindowDeps;
-  const beforeRendererReload = vi.fn<ShellWindowOptions['beforeRendererReload']>(() => Promise.resolve());
-  const onError = vi.fn();
-  const options: ShellWindowOptions = {
-    kiosk: false,
-    production: true,
-    preloadPath: '/app/dist/preload/index.cjs',
-    startUrl: 'app://shell/index.html',
-    beforeRendererReload,
-    onError,
-    ...overrides,
-  };
-  const win = createShellWindow(deps, options) as unknown as FakeBrowserWindow;
-  return { win, contents: win.webContents, menu, beforeRendererReload, onError };
-}
+const open = openShellWindow;
 
 beforeEach(() => {
   FakeBrowserWindow.created = [];

@@ -80,7 +80,7 @@ export function createSignInService(deps: SignInServiceDeps): SignInService {
         throw new ShellError('SIGNIN_BROWSER_FAILED', 'The sign-in address did not match CIS2, so it was not opened. Tell IT: the CIS2 setting may be wrong.');
       }
       try {
-        await deps.browser.open(authUrl);
+        await deps.browser.open(authUrl, new URL(endpoint));
       } catch (cause) {
         throw new ShellError('SIGNIN_BROWSER_FAILED', 'The shell could not open the web browser for sign-in. Try again; if it keeps happening, tell IT.', { cause });
       }

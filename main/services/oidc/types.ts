@@ -22,9 +22,12 @@ export type SignInOutcome =
   | { readonly kind: 'cancelled' }
   | { readonly kind: 'failed'; readonly error: ShellError };
 
-/** Port: opens a URL in the system browser (Electron: shell.openExternal). */
+/**
+ * Port: opens the sign-in page in the system browser (Electron: shell.openExternal). The
+ * discovered authorization endpoint travels with it so the adapter can refuse anything else.
+ */
 export interface SystemBrowser {
-  open(url: URL): Promise<void>;
+  open(url: URL, authorizationEndpoint: URL): Promise<void>;
 }
 
 export interface SignInOptions {

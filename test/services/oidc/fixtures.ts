@@ -9,10 +9,13 @@ import type { Sandbox } from '../../../sandbox/provider';
 /** A system browser that, instead of showing a page, lets the test decide what the clinician does. */
 export class ScriptedBrowser implements SystemBrowser {
   readonly opened: URL[] = [];
+  /** The authorization endpoint the service named with each page, which the real adapter enforces. */
+  readonly endpoints: URL[] = [];
   #waiters: ((url: URL) => void)[] = [];
   constructor(private readonly onOpen?: (url: URL) => Promise<void>) {}
-  async open(url: URL): Promise<void> {
+  async open(url: URL, authorizationEndpoint: URL): Promise<void> {
     this.opened.push(url);
+    this.endpoints.push(authorizationEndpoint);
     for (const w of this.#waiters.splice(0)) w(url);
     if (this.onOpen) void this.onOpen(url).catch(() => undefined);
   }

@@ -131,5 +131,7 @@ describe('sign-in refuses a provider that misbehaves', () => {
     await service.signIn();
     const opened = browser.opened[0];
     expect(opened && `${opened.origin}${opened.pathname}`).toBe(`${sandbox.issuer}/auth`);
+    // The adapter's last check (main/adapters/system-browser.ts) is only as good as this argument.
+    expect(browser.endpoints.map((e) => e.href)).toEqual([`${sandbox.issuer}/auth`]);
   });
 });
