@@ -44,10 +44,21 @@ function oidcSettingsFor(policy: MachinePolicy): OidcSettings {
 async function start(): Promise<void> {
   await app.whenReady();
   // The sandbox (CWS_SANDBOX_ISSUER) and CWS_POLICY_FILE count only when not packaged.
-  const policy = await readMachinePolicy({ platform: process.platform, env: process.env, packaged: app.isPackaged });
+  const readPolicy = (): Promise<MachinePolicy> => readMachinePolicy({ platform: process.platform, env: process.env, packaged: app.isPackaged });
+  const policy = await readPolicy();
   const logger = createLogger({ level: policy.logLevel });
-  for (const clamp of policy.clamps) logger.warn({ event: 'policy.clamped', ...clamp }, 'A machine policy limit was longer than the rules allow, so the rule applies.');
-  for (const problem of policy.problems) logger.warn({ event: 'policy.problem', ...problem }, 'A machine policy setting was ignored; the default applies.');
+  const reportPolicy = (read: MachinePolicy): void => {
+    for (const clamp of read.clamps) logger.warn({ event: 'policy.clamped', ...clamp }, 'A machine policy limit was longer than the rules allow, so the rule applies.');
+    for (const problem of read.problems) logger.warn({ event: 'policy.problem', ...problem }, 'A machine policy setting was ignored; the default applies.');
+  };
+  reportPolicy(policy);
+  // Session limits follow IT's changes at the next sign-in or unlock; the rest (issuer, kiosk,
+  // log folder, retention) at the next start.
+  const rereadPolicy = async (): Promise<MachinePolicy['session']> => {
+    const read = await readPolicy();
+    reportPolicy(read);
+    return read.session;
+  };
   const production = app.isPackaged;
   const onError = (code: string): void => logger.error({ event: 'adapter.error', code }, 'An Electron adapter reported a failure.');
 
@@ -61,6 +72,7 @@ async function start(): Promise<void> {
     draftsDir: join(app.getPath('userData'), 'drafts'),
     draftRetentionMs: policy.draftRetentionMs,
     capabilities: osCapabilitiesFor(process.platform, process.env),
+    rereadPolicy,
   });
   const { shell } = services;
 

@@ -31,6 +31,8 @@ export interface ShellServicesOptions {
   /** The wall clock for OIDC checks; the session clock's when omitted. */
   readonly signInClock?: () => number;
   readonly capabilities?: OsCapabilities;
+  /** Reads the machine policy's session limits again at each sign-in and unlock. */
+  readonly rereadPolicy?: () => Promise<SessionPolicy>;
 }
 
 export interface ShellServices {
@@ -72,6 +74,7 @@ export async function createShellServices(options: ShellServicesOptions): Promis
     logger: options.logger,
     signInClock: wall,
     ...(options.capabilities ? { capabilities: options.capabilities } : {}),
+    ...(options.rereadPolicy ? { rereadPolicy: options.rereadPolicy } : {}),
   });
   // Shred what outlived its retention: from earlier runs at once, then every few minutes.
   const sweep = (): void =>

@@ -39,6 +39,12 @@ export interface ShellServiceDeps {
   readonly capabilities?: OsCapabilities;
   /** How often a live session asks for a fresh access token (refreshing it near expiry). */
   readonly keepAliveMs?: number;
+  /**
+   * Reads the machine policy again. Called as each sign-in or unlock begins; what it returns
+   * applies from the moment that sign-in succeeds, so IT's change reaches a running workstation
+   * at the next unlock. A read that fails leaves the policy as it was.
+   */
+  readonly rereadPolicy?: () => Promise<SessionPolicy>;
 }
 
 export interface ShellService {
@@ -66,7 +72,8 @@ export function noticeFor(error: ShellError): Notice {
 }
 
 export function createShellService(deps: ShellServiceDeps): ShellService {
-  const { time, policy, signIn, vault, logger } = deps;
+  const { time, signIn, vault, logger } = deps;
+  let policy = deps.policy;
   const signInClock = deps.signInClock ?? (() => time.now().wall);
   const keepAliveTicks = Math.max(1, Math.round((deps.keepAliveMs ?? 60_000) / 1000));
   let capabilities: OsCapabilities = deps.capabilities ?? { osIdle: 'reliable', lockSignal: true };
@@ -146,11 +153,19 @@ export function createShellService(deps: ShellServiceDeps): ShellService {
   function runSignIn(purpose: Purpose, subject?: string): void {
     const id = ++attempt;
     notice = null;
+    // Read while the clinician is in the browser; it is long done when they come back.
+    const reread = deps.rereadPolicy?.().catch((error: unknown) => {
+      logger.warn({ err: error, event: 'policy.reread-failed' }, 'The machine policy could not be read again; the policy in force stays.');
+      return null;
+    });
     // Not tracked by settled(): a sign-in waits on a person in the browser, for minutes.
     void signIn
       .signIn(subject === undefined ? {} : { reauthenticateSubject: subject })
-      .then((outcome) => {
-        if (id === attempt) settleSignIn(purpose, outcome);
+      .then(async (outcome) => {
+        const next = await reread;
+        if (id !== attempt) return;
+        if (next && 'session' in outcome) policy = next;
+        settleSignIn(purpose, outcome);
       })
       .catch((error: unknown) => logger.error({ err: error, event: 'shell.sign-in-failed' }, 'A sign-in step failed.'));
   }
