@@ -17,7 +17,8 @@ import { isShellError } from './core/errors';
 import { osCapabilitiesFor } from './core/os-signals';
 import { createShellServices } from './services/compose';
 import type { ShellServices } from './services/compose';
-import { createLogger } from './services/logger';
+import { createAudit } from './services/audit';
+import { createFolderLogger } from './services/logger';
 import { resolveOidcSettings } from './services/oidc';
 import type { OidcSettings } from './services/oidc';
 import { loadMachinePolicy, machinePolicyPath } from './services/policy/machine-policy';
@@ -47,8 +48,10 @@ async function start(): Promise<void> {
   await app.whenReady();
   const policyPath = (!app.isPackaged && process.env['CWS_POLICY_FILE']) || machinePolicyPath(process.platform, process.env);
   const policy = await loadMachinePolicy(policyPath);
-  const logger = createLogger({ level: policy.logLevel });
-  for (const clamp of policy.clamps) logger.warn({ event: 'policy.clamped', ...clamp }, 'A machine policy limit was longer than the rules allow, so the rule applies.');
+  // The policy's log folder when IT sets one (MachinePolicy.logFolder, issue 5 §2), else the app's own.
+  const logFolder = (policy as { readonly logFolder?: string }).logFolder ?? join(app.getPath('userData'), 'logs');
+  const { logger } = await createFolderLogger({ folder: logFolder, level: policy.logLevel });
+  createAudit(logger).policyLoaded({ sources: policy.source === null ? [] : [policy.source], clamps: policy.clamps, problems: [] });
   const production = app.isPackaged;
   const onError = (code: string): void => logger.error({ event: 'adapter.error', code }, 'An Electron adapter reported a failure.');
 
