@@ -89,6 +89,7 @@ export const auditEvents = {
   unlocked: 'session.unlocked',
   signedOut: 'signout',
   ended: 'session.ended',
+  refreshed: 'token.refreshed',
   refreshFailed: 'token.refresh-failed',
   revocationFailed: 'token.revocation-failed',
   logoutAccepted: 'backchannel-logout.accepted',
@@ -122,6 +123,7 @@ export interface Audit {
   unlocked(subject: string): void;
   signedOut(subject: string): void;
   ended(reason: EndReason, subject: string): void;
+  tokenRefreshed(subject: string): void;
   refreshFailed(error: ShellError, subject: string | null): void;
   revocationFailed(cause: unknown): void;
   logoutAccepted(e: { subject?: string; sessionId?: string }): void;
@@ -179,6 +181,7 @@ export function createAudit(logger: Logger): Audit {
     unlocked: (subject) => ok(auditEvents.unlocked, { subject }, 'The session was unlocked by its clinician.'),
     signedOut: (subject) => ok(auditEvents.signedOut, { subject }, 'The clinician signed out.'),
     ended: (reason, subject) => ok(auditEvents.ended, { reason, subject }, 'The session ended.'),
+    tokenRefreshed: (subject) => ok(auditEvents.refreshed, { subject }, 'The session renewed its tokens with CIS2.'),
     refreshFailed: (error, subject) => failed(auditEvents.refreshFailed, error, subject === null ? {} : { subject }),
     revocationFailed: (cause) =>
       log.warn(

@@ -102,7 +102,7 @@ export interface LogFolderOptions {
   readonly level?: string;
   /** Start a new file at this size (default 10 MB). Files also start afresh each day. */
   readonly maxFileBytes?: number;
-  /** Rotated files kept besides the current one, across restarts (default 13: about two weeks). */
+  /** Files kept in the folder, the current one included, across restarts (default 14: two weeks or more). */
   readonly keepFiles?: number;
   /** Where lines go if the folder cannot be opened (default standard error). */
   readonly fallback?: DestinationStream;
@@ -137,7 +137,7 @@ export async function createFolderLogger(options: LogFolderOptions): Promise<Fol
       frequency: 'daily',
       dateFormat: 'yyyy-MM-dd',
       // removeOtherLogFiles: a ward PC restarts often; the bound must hold across runs, not per run.
-      limit: { count: options.keepFiles ?? 13, removeOtherLogFiles: true },
+      limit: { count: options.keepFiles ?? 14, removeOtherLogFiles: true },
       sync: true,
     });
     // A write that fails later (disk full, folder removed) must not crash the shell: say so once.

@@ -49,7 +49,7 @@ export function createSignInService(deps: SignInServiceDeps): SignInService {
   }
 
   // Refresh failures are recorded by the shell service, which knows whose session it was.
-  const tokens = createTokenHolder({ now, refreshMarginMs: settings.refreshMarginMs, refresh });
+  const tokens = createTokenHolder({ now, refreshMarginMs: settings.refreshMarginMs, refresh, onRefreshed: (subject) => audit.tokenRefreshed(subject) });
 
   async function attempt(options: SignInOptions, id: number): Promise<SignInOutcome> {
     const config = await discovery.get();
