@@ -60,7 +60,8 @@ export const auditCategoryOf: Readonly<Record<ShellErrorCode, AuditCategory>> = 
   LOGOUT_TOKEN_MALFORMED: 'logout',
   LOGOUT_TOKEN_ALG_REFUSED: 'logout',
   LOGOUT_TOKEN_SIGNATURE_INVALID: 'logout',
-  LOGOUT_TOKEN_KEYS_UNAVAILABLE: 'logout',
+  // The token may be fine; CIS2's keys could not be fetched to check it.
+  LOGOUT_TOKEN_KEYS_UNAVAILABLE: 'downstream',
   LOGOUT_TOKEN_ISSUER_MISMATCH: 'logout',
   LOGOUT_TOKEN_AUDIENCE_MISMATCH: 'logout',
   LOGOUT_TOKEN_IAT_MISSING: 'logout',

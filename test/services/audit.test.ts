@@ -2,7 +2,7 @@
  * The audit catalogue: stable names, a category for every failure code, and the events the shell
  * service records at each step a clinician takes (real engine, real vault, faked sign-in port).
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -40,6 +40,15 @@ describe('the audit catalogue', () => {
     for (const name of names) expect(name).toMatch(/^[a-z]+(?:-[a-z]+)*(?:\.[a-z]+(?:-[a-z]+)*)?$/);
   });
 
+  it('is described in full in docs/audit-log.md, which IT monitors from', async () => {
+    const doc = await readFile(join(import.meta.dirname, '..', '..', 'docs', 'audit-log.md'), 'utf8');
+    for (const event of Object.values(auditEvents)) expect(doc, event).toContain(`| \`${event}\` |`);
+    for (const [code, category] of Object.entries(auditCategoryOf)) {
+      const row = doc.split('\n').find((line) => line.startsWith(`| \`${category}\` |`)) ?? '';
+      expect(row.includes(`\`${code}\``) || (category === 'logout' && code.startsWith('LOGOUT_TOKEN_')), code).toBe(true);
+    }
+  });
+
   it('tells login, refresh and downstream failures apart by code', () => {
     expect(auditCategoryOf.SIGNIN_ACCESS_DENIED).toBe('login');
     expect(auditCategoryOf.SIGNIN_AUTH_TIME_STALE).toBe('login');
@@ -49,6 +58,7 @@ describe('the audit catalogue', () => {
       expect(auditCategoryOf[code]).toBe('downstream');
     }
     expect(auditCategoryOf.LOGOUT_TOKEN_SIGNATURE_INVALID).toBe('logout');
+    expect(auditCategoryOf.LOGOUT_TOKEN_KEYS_UNAVAILABLE).toBe('downstream');
   });
 
   it('writes a failure with its code, category and what failed underneath, never the detail', () => {
