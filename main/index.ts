@@ -17,7 +17,8 @@ import { isShellError } from './core/errors';
 import { osCapabilitiesFor } from './core/os-signals';
 import { createShellServices } from './services/compose';
 import type { ShellServices } from './services/compose';
-import { createLogger } from './services/logger';
+import { createAudit } from './services/audit';
+import { createFolderLogger } from './services/logger';
 import type { OidcSettings } from './services/oidc';
 import { readMachinePolicy } from './services/policy/machine-policy';
 import type { MachinePolicy } from './services/policy/machine-policy';
@@ -46,11 +47,11 @@ async function start(): Promise<void> {
   // The sandbox (CWS_SANDBOX_ISSUER) and CWS_POLICY_FILE count only when not packaged.
   const readPolicy = (): Promise<MachinePolicy> => readMachinePolicy({ platform: process.platform, env: process.env, packaged: app.isPackaged });
   const policy = await readPolicy();
-  const logger = createLogger({ level: policy.logLevel });
-  const reportPolicy = (read: MachinePolicy): void => {
-    for (const clamp of read.clamps) logger.warn({ event: 'policy.clamped', ...clamp }, 'A machine policy limit was longer than the rules allow, so the rule applies.');
-    for (const problem of read.problems) logger.warn({ event: 'policy.problem', ...problem }, 'A machine policy setting was ignored; the default applies.');
-  };
+  const { logger } = await createFolderLogger({ folder: policy.logFolder ?? join(app.getPath('userData'), 'logs'), level: policy.logLevel });
+  const audit = createAudit(logger);
+  // Where settings came from, each clamp, and each ignored setting by name (never its value).
+  const reportPolicy = (read: MachinePolicy): void =>
+    audit.policyLoaded({ sources: read.sources.filter((s) => s.status === 'read').map((s) => s.source), clamps: read.clamps, problems: read.problems });
   reportPolicy(policy);
   // Session limits follow IT's changes at the next sign-in or unlock; the rest (issuer, kiosk,
   // log folder, retention) at the next start.

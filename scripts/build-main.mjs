@@ -12,6 +12,7 @@ import process from 'node:process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { dateFnsSubset } from './date-fns-subset.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const at = (p) => path.join(root, p);
@@ -54,6 +55,7 @@ async function buildMain() {
     platform: 'node',
     target: 'node22',
     external: mainExternals,
+    plugins: [dateFnsSubset],
     // Bundled CommonJS dependencies call require() for Node built-ins; ESM has none of its own.
     banner: { js: "import { createRequire as __shellCreateRequire } from 'node:module'; const require = __shellCreateRequire(import.meta.url);" },
     legalComments: 'none',

@@ -26,10 +26,14 @@ export type ShellErrorCode =
   // tokens
   | 'TOKEN_REFRESH_FAILED'
   | 'TOKEN_SIGNED_OUT'
+  /** Sign-out could not tell CIS2 to revoke the tokens (the local session had already ended). */
+  | 'TOKEN_REVOCATION_FAILED'
   // configuration and storage
   | 'CONFIG_INVALID'
   | 'KEYRING_UNAVAILABLE'
   | 'STORAGE_FAILED'
+  /** The audit log folder could not be opened, so the log went to standard error instead. */
+  | 'LOG_FOLDER_UNAVAILABLE'
   // drafts at rest: a sealed draft file set aside unopened
   | 'DRAFTS_FILE_TORN'
   | 'DRAFTS_FILE_TAMPERED'

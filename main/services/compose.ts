@@ -3,13 +3,15 @@
  * root (main/index.ts) and the browser harness both call this, so the harness runs exactly
  * the services a ward PC runs; only the ports (browser, clock, OS signals) differ.
  */
+import type { CustomFetch } from 'openid-client';
 import type { OsCapabilities } from '../core/os-signals';
 import type { SessionPolicy } from '../core/policy';
+import { createAudit } from './audit';
 import { createClientKeyStore } from './client-key/client-key-store';
 import { createDraftVault } from './drafts';
 import type { DraftVault } from './drafts';
 import type { Logger } from './logger';
-import { createLogoutTokenValidatorFor, createSignInService } from './oidc';
+import { createLogoutTokenValidatorFor, createSignInService, toShellError } from './oidc';
 import type { LogoutTokenResult, LogoutTokenValidator, OidcSettings, SignInService, SystemBrowser } from './oidc';
 import type { SecretStore } from './secret-store';
 import { createShellService } from './shell/shell-service';
@@ -33,6 +35,8 @@ export interface ShellServicesOptions {
   readonly capabilities?: OsCapabilities;
   /** Reads the machine policy's session limits again at each sign-in and unlock. */
   readonly rereadPolicy?: () => Promise<SessionPolicy>;
+  /** HTTP for every request to the issuer; the global fetch when omitted (tests watch the exchange with it). */
+  readonly fetch?: CustomFetch;
 }
 
 export interface ShellServices {
@@ -50,12 +54,14 @@ export interface ShellServices {
 
 export async function createShellServices(options: ShellServicesOptions): Promise<ShellServices> {
   const wall = options.signInClock ?? (() => options.time.now().wall);
+  const audit = createAudit(options.logger);
   const vault = await createDraftVault({
     dataDir: options.draftsDir,
     secretStore: options.secretStore,
     now: () => options.time.now().wall,
     retentionMs: options.draftRetentionMs,
     logger: options.logger,
+    onProblem: (problem) => audit.draftsStorageProblem(problem),
     ...(options.draftsKeyringService ? { service: options.draftsKeyringService } : {}),
   });
   const signIn = createSignInService({
@@ -63,6 +69,7 @@ export async function createShellServices(options: ShellServicesOptions): Promis
     browser: options.browser,
     logger: options.logger,
     now: wall,
+    ...(options.fetch ? { fetch: options.fetch } : {}),
     // private_key_jwt: the key IT provisioned into the OS credential store.
     ...(options.oidc.clientAuth.method === 'private_key_jwt' ? { keySource: createClientKeyStore() } : {}),
   });
@@ -78,7 +85,10 @@ export async function createShellServices(options: ShellServicesOptions): Promis
   });
   // Shred what outlived its retention: from earlier runs at once, then every few minutes.
   const sweep = (): void =>
-    void vault.sweepExpired().catch((error: unknown) => options.logger.warn({ err: error, event: 'drafts.sweep-failed' }, 'Draft retention sweep failed.'));
+    void vault
+      .sweepExpired()
+      .then((clinicians) => clinicians > 0 && audit.draftsShredded(clinicians))
+      .catch((error: unknown) => audit.stepFailed('sweep expired drafts', error));
   sweep();
   const stopSweeping = options.time.every(5 * 60_000, sweep);
   let validator: Promise<LogoutTokenValidator> | null = null;
@@ -87,11 +97,15 @@ export async function createShellServices(options: ShellServicesOptions): Promis
     // A failed discovery is tried again with the next token.
     const validate = await validator.catch((error: unknown) => {
       validator = null;
+      // The token could not be checked (CIS2 unreachable): refused, and counted as downstream.
+      audit.logoutRefused(toShellError(error));
       throw error;
     });
     const result = await validate(token);
-    if (result.ok) shell.backchannelLogout({ subject: result.subject, sessionId: result.sessionId });
-    else options.logger.warn({ event: 'backchannel-logout.refused', code: result.error.code }, 'A back-channel logout token was refused.');
+    if (result.ok) {
+      audit.logoutAccepted({ subject: result.subject, sessionId: result.sessionId });
+      shell.backchannelLogout({ subject: result.subject, sessionId: result.sessionId });
+    } else audit.logoutRefused(result.error);
     return result;
   }
 

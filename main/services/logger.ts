@@ -1,5 +1,9 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import { pino } from 'pino';
 import type { DestinationStream, Logger as PinoLogger } from 'pino';
+import pinoRoll from 'pino-roll';
+import { createAudit } from './audit';
 
 /**
  * The shell's logger: pino, with secrets removed before anything is written.
@@ -90,4 +94,71 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     },
     options.destination ?? pino.destination(1),
   );
+}
+
+export interface LogFolderOptions {
+  /** The machine policy's log folder, or the app's own `<userData>/logs`. Created if missing. */
+  readonly folder: string;
+  readonly level?: string;
+  /** Start a new file at this size (default 10 MB). Files also start afresh each day. */
+  readonly maxFileBytes?: number;
+  /** Files kept in the folder, the current one included, across restarts (default 14: two weeks or more). */
+  readonly keepFiles?: number;
+  /** Where lines go if the folder cannot be opened (default standard error). */
+  readonly fallback?: DestinationStream;
+}
+
+export interface FolderLogger {
+  readonly logger: Logger;
+  /** The folder written to, or null when it could not be opened and the fallback is used. */
+  readonly folder: string | null;
+  /** Writes out anything buffered and closes the file. */
+  close(): Promise<void>;
+}
+
+/**
+ * A logger writing JSON lines to rotated files in `folder`: `audit.<yyyy-MM-dd>.<n>.log`.
+ *
+ * pino-roll runs in this process, not as a pino transport: a transport is a worker thread, which
+ * costs about 10 MB resident on a machine with a memory target. Writes are synchronous so the last
+ * lines before a crash (which restarts the shell at once) are on disk; the shell logs a few lines
+ * a minute, so this costs nothing that matters. If the folder cannot be opened the shell still
+ * starts: the log goes to standard error, and its first line says why.
+ */
+export async function createFolderLogger(options: LogFolderOptions): Promise<FolderLogger> {
+  const { folder } = options;
+  try {
+    // 0700 where it is created here: the log names who used the workstation and when.
+    await mkdir(folder, { recursive: true, mode: 0o700 });
+    const stream = await pinoRoll({
+      file: join(folder, 'audit'),
+      extension: '.log',
+      size: `${options.maxFileBytes ?? 10 * 1024 * 1024}b`,
+      frequency: 'daily',
+      dateFormat: 'yyyy-MM-dd',
+      // removeOtherLogFiles: a ward PC restarts often; the bound must hold across runs, not per run.
+      limit: { count: options.keepFiles ?? 14, removeOtherLogFiles: true },
+      sync: true,
+    });
+    // A write that fails later (disk full, folder removed) must not crash the shell: say so once.
+    let reported = false;
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (reported) return;
+      reported = true;
+      process.stderr.write(`Clinical Workstation Shell could not write its log in ${folder} (${error.code ?? error.name}); ask IT to check free disk space and the folder's permissions.\n`);
+    });
+    const logger = createLogger({ level: options.level, destination: stream });
+    const closed = new Promise<void>((resolve) => stream.once('close', () => resolve()));
+    let ending = false;
+    const close = (): Promise<void> => {
+      if (!ending) stream.end();
+      ending = true;
+      return closed;
+    };
+    return { logger, folder, close };
+  } catch (cause) {
+    const logger = createLogger({ level: options.level, destination: options.fallback ?? pino.destination(2) });
+    createAudit(logger).logFolderUnavailable(folder, cause);
+    return { logger, folder: null, close: async () => undefined };
+  }
 }

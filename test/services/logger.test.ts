@@ -1,6 +1,10 @@
+import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '../../main/services/logger';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createAudit } from '../../main/services/audit';
+import { createFolderLogger, createLogger } from '../../main/services/logger';
 import { ShellError } from '../../main/core/errors';
 import { startSandbox } from '../../sandbox/provider';
 import type { Sandbox } from '../../sandbox/provider';
@@ -55,5 +59,68 @@ describe('logger redaction', () => {
     logger.info({ event: 'session.locked', state: 'locked', aal: 'AAL3' }, 'Session locked.');
     const entry = JSON.parse(lines[0] ?? '{}') as Record<string, unknown>;
     expect(entry).toMatchObject({ event: 'session.locked', state: 'locked', aal: 'AAL3', msg: 'Session locked.' });
+  });
+});
+
+describe('the log folder', () => {
+  let root: string;
+  beforeEach(async () => {
+    root = await mkdtemp(join(tmpdir(), 'cws-logs-'));
+  });
+  afterEach(() => rm(root, { recursive: true, force: true }));
+
+  const logFiles = async (folder: string): Promise<string[]> => (await readdir(folder)).filter((f) => /^audit\.\d{4}-\d{2}-\d{2}\.\d+\.log$/.test(f)).sort();
+  const until = async (check: () => Promise<boolean>): Promise<void> => {
+    for (let i = 0; i < 100 && !(await check()); i += 1) await new Promise((r) => setTimeout(r, 20));
+  };
+
+  it('creates the folder and writes one JSON object a line', async () => {
+    const folder = join(root, 'nested', 'logs');
+    const { logger, folder: used, close } = await createFolderLogger({ folder });
+    createAudit(logger).locked('idle', 'subject-1');
+    await close();
+    expect(used).toBe(folder);
+    const [file] = await logFiles(folder);
+    const lines = (await readFile(join(folder, file ?? ''), 'utf8')).trim().split('\n');
+    expect(lines.map((l) => JSON.parse(l) as Record<string, unknown>)).toEqual([
+      expect.objectContaining({ event: 'session.locked', reason: 'idle', subject: 'subject-1', audit: true, level: 30 }),
+    ]);
+  });
+
+  it('starts a new file at the size limit and keeps a bounded number, counting earlier runs', async () => {
+    const folder = join(root, 'logs');
+    await mkdir(folder);
+    // Files an earlier run left: older dates, so they are the first to go.
+    for (let n = 1; n <= 6; n += 1) await writeFile(join(folder, `audit.2020-01-0${n}.1.log`), '{}\n');
+    const { logger, close } = await createFolderLogger({ folder, maxFileBytes: 2048, keepFiles: 4 });
+    const audit = createAudit(logger);
+    for (let i = 0; i < 80; i += 1) {
+      audit.draftsSealed(`subject-${i}`, i);
+      await new Promise((r) => setImmediate(r));
+    }
+    await until(async () => (await logFiles(folder)).length === 4 && !(await logFiles(folder)).some((f) => f.startsWith('audit.2020')));
+    await close();
+    const files = await logFiles(folder);
+    expect(files).toHaveLength(4);
+    expect(files.some((f) => f.startsWith('audit.2020'))).toBe(false);
+    for (const f of files) expect((await readFile(join(folder, f))).length).toBeLessThan(2048 + 400);
+  });
+
+  it('falls back to the fallback stream, and says so, when the folder cannot be opened', async () => {
+    const notAFolder = join(root, 'file');
+    await writeFile(notAFolder, 'x');
+    const lines: string[] = [];
+    const fallback = new Writable({
+      write(chunk: Buffer, _enc, done) {
+        lines.push(chunk.toString());
+        done();
+      },
+    });
+    const { logger, folder } = await createFolderLogger({ folder: join(notAFolder, 'logs'), fallback });
+    logger.info({ event: 'still.logging' }, 'The shell carries on.');
+    expect(folder).toBeNull();
+    const entries = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(entries[0]).toMatchObject({ event: 'log.folder-unavailable', code: 'LOG_FOLDER_UNAVAILABLE', category: 'downstream', cause: 'ENOTDIR' });
+    expect(entries[1]).toMatchObject({ event: 'still.logging' });
   });
 });

@@ -53,7 +53,8 @@ export interface DraftVault {
   discard(subject: string, draftId: string): Promise<SaveResult>;
   /** The subject's drafts, from memory or from its seal, without taking them into custody. */
   load(subject: string): Promise<Draft[]>;
-  seal(subject: string): Promise<void>;
+  /** Seals the subject's drafts; returns how many were sealed (0 when none were held). */
+  seal(subject: string): Promise<number>;
   /** The subject's drafts, taken back into custody (held in memory, saved on every change). */
   restore(subject: string): Promise<Draft[]>;
   /** Shreds what is past retention; returns how many clinicians' drafts went. */
@@ -88,8 +89,9 @@ export async function createDraftVault(options: DraftVaultOptions): Promise<Draf
   // Read through this after an await: another task may have fallen back to memory meanwhile.
   const currentStorage = (): DraftStorage => storage;
 
+  // Not logged here: the owner of the vault records problems through onProblem (compose.ts
+  // writes them to the audit log), so each is written once.
   function report(p: DraftProblem): void {
-    logger?.warn({ code: p.code, file: p.file }, p.message);
     for (const listener of listeners) listener(p);
   }
   const folder: SealedFolder = sealedFolder({ dir: dataDir, store: secretStore, service, now, retentionMs, report });
@@ -231,9 +233,9 @@ export async function createDraftVault(options: DraftVaultOptions): Promise<Draf
 
     async seal(subject) {
       checkSubject(subject);
-      await exclusive(subject, async () => {
+      return exclusive(subject, async () => {
         const h = held.get(subject);
-        if (!h || h.sealedAt !== null) return;
+        if (!h || h.sealedAt !== null) return 0;
         if (storage === 'protected') {
           // Re-stamp even if nothing changed: retention runs from the moment of sealing.
           h.generation += 1;
@@ -241,10 +243,11 @@ export async function createDraftVault(options: DraftVaultOptions): Promise<Draf
           while (ok && h.written < h.generation && currentStorage() === 'protected') ok = await persist(subject, h);
           if (ok && currentStorage() === 'protected') {
             held.delete(subject);
-            return;
+            return h.drafts.size;
           }
         }
         h.sealedAt = now();
+        return h.drafts.size;
       });
     },
 

@@ -1,5 +1,6 @@
 import * as client from 'openid-client';
 import { ShellError } from '../../core/errors';
+import { createAudit } from '../audit';
 import type { Logger } from '../logger';
 import { openLoopbackCallback } from '../loopback/loopback-callback';
 import type { LoopbackAttempt } from '../loopback/loopback-callback';
@@ -26,6 +27,7 @@ export interface SignInServiceDeps {
 
 export function createSignInService(deps: SignInServiceDeps): SignInService {
   const { settings, logger } = deps;
+  const audit = createAudit(logger);
   const now = deps.now ?? Date.now;
   const discovery = createDiscoveryCache({ settings, now, keySource: deps.keySource, fetch: deps.fetch });
   let pending: LoopbackAttempt | null = null;
@@ -46,8 +48,8 @@ export function createSignInService(deps: SignInServiceDeps): SignInService {
     };
   }
 
-  const tokens = createTokenHolder({ now, refreshMarginMs: settings.refreshMarginMs, refresh });
-  tokens.onRefreshFailed((error) => logger.warn({ err: error, event: 'token.refresh-failed' }, 'Token refresh failed.'));
+  // Refresh failures are recorded by the shell service, which knows whose session it was.
+  const tokens = createTokenHolder({ now, refreshMarginMs: settings.refreshMarginMs, refresh, onRefreshed: (subject) => audit.tokenRefreshed(subject) });
 
   async function attempt(options: SignInOptions, id: number): Promise<SignInOutcome> {
     const config = await discovery.get();
@@ -84,7 +86,7 @@ export function createSignInService(deps: SignInServiceDeps): SignInService {
       } catch (cause) {
         throw new ShellError('SIGNIN_BROWSER_FAILED', 'The shell could not open the web browser for sign-in. Try again; if it keeps happening, tell IT.', { cause });
       }
-      logger.info({ event: 'signin.browser-opened', reauth: options.reauthenticateSubject !== undefined }, 'Waiting for the browser sign-in.');
+      audit.signInStarted({ reauth: options.reauthenticateSubject !== undefined });
 
       const result = await loopback.result;
       if (result.kind === 'cancelled') return { kind: 'cancelled' };
@@ -121,7 +123,8 @@ export function createSignInService(deps: SignInServiceDeps): SignInService {
         subject: idClaims.sub,
       });
       const differentUser = options.reauthenticateSubject !== undefined && options.reauthenticateSubject !== session.subject;
-      logger.info({ event: 'signin.complete', aal: session.aal, differentUser }, 'Sign-in complete.');
+      // The audit line (signin.succeeded / reauth.succeeded) follows once the session engine accepts it.
+      logger.debug({ event: 'signin.tokens-accepted', aal: session.aal, differentUser }, 'CIS2 sign-in response accepted.');
       return differentUser ? { kind: 'different-user', session } : { kind: 'signed-in', session };
     } finally {
       tokens.endAttempt(secrets.state);
@@ -144,7 +147,8 @@ export function createSignInService(deps: SignInServiceDeps): SignInService {
       } catch (cause) {
         const error = toShellError(cause);
         if (error.code !== 'SIGNIN_AUTH_TIME_STALE' && error.code !== 'SIGNIN_USERINFO_MISMATCH') discovery.invalidate();
-        logger.warn({ err: error, event: 'signin.failed' }, 'Sign-in failed.');
+        // The shell service records the audit line for the attempt it is still waiting for.
+        logger.debug({ err: error, event: 'signin.attempt-failed' }, 'A sign-in attempt failed.');
         return { kind: 'failed', error };
       }
     },
@@ -163,7 +167,7 @@ export function createSignInService(deps: SignInServiceDeps): SignInService {
         if (config.serverMetadata().revocation_endpoint === undefined) return;
         if (held.refreshToken !== null) await client.tokenRevocation(config, held.refreshToken);
         await client.tokenRevocation(config, held.accessToken);
-      })().catch((cause: unknown) => logger.info({ err: cause, event: 'signout.revocation-failed' }, 'Revocation at CIS2 did not complete; the local session has already ended.'));
+      })().catch((cause: unknown) => audit.revocationFailed(cause));
     },
   };
 }

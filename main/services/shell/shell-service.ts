@@ -10,7 +10,7 @@
  */
 import { msUntil } from '../../core/clock';
 import type { Instant } from '../../core/clock';
-import type { ShellError } from '../../core/errors';
+import { ShellError } from '../../core/errors';
 import type { OsCapabilities, OsEvents } from '../../core/os-signals';
 import type { SessionPolicy } from '../../core/policy';
 import type { ClinicianIdentity } from '../../core/rbac';
@@ -18,6 +18,7 @@ import { initialSessionState, nextDeadline, transition } from '../../core/sessio
 import type { Effect, SessionEvent, SessionState } from '../../core/session';
 import { transportErrorCodes } from '../../../preload/contract';
 import type { Draft, Notice, Result, SessionView, ShellBackend } from '../../../preload/contract';
+import { createAudit } from '../audit';
 import type { DraftVault } from '../drafts';
 import type { Logger } from '../logger';
 import type { SignInOutcome, SignInService } from '../oidc';
@@ -67,6 +68,9 @@ type EventBody = SessionEvent extends infer E ? (E extends SessionEvent ? Omit<E
 const ok = <T>(value: T): Result<T> => ({ ok: true, value });
 const refused = (code: string): Result<never> => ({ ok: false, code });
 
+/** The clinician stopped the sign-in (the shell's Cancel, or the attempt was closed unfinished). */
+const cancelled = (): ShellError => new ShellError('SIGNIN_CANCELLED', 'Sign-in was cancelled before it finished. Select Sign in to try again.');
+
 export function noticeFor(error: ShellError): Notice {
   return { code: error.code.toLowerCase().replace(/_/g, '-').slice(0, 64), message: error.message.slice(0, 500) };
 }
@@ -74,6 +78,7 @@ export function noticeFor(error: ShellError): Notice {
 export function createShellService(deps: ShellServiceDeps): ShellService {
   const { time, signIn, vault, logger } = deps;
   let policy = deps.policy;
+  const audit = createAudit(logger);
   const signInClock = deps.signInClock ?? (() => time.now().wall);
   const keepAliveTicks = Math.max(1, Math.round((deps.keepAliveMs ?? 60_000) / 1000));
   let capabilities: OsCapabilities = deps.capabilities ?? { osIdle: 'reliable', lockSignal: true };
@@ -98,7 +103,7 @@ export function createShellService(deps: ShellServiceDeps): ShellService {
   const working = (): string | null => (state.status === 'active' || state.status === 'warning' ? state.session.subject : null);
 
   function track(task: Promise<unknown>, what: string): void {
-    const guarded = task.catch((error: unknown) => logger.error({ err: error, event: 'shell.effect-failed', what }, 'A session step failed.'));
+    const guarded = task.catch((error: unknown) => audit.stepFailed(what, error));
     inflight.add(guarded);
     void guarded.finally(() => inflight.delete(guarded));
   }
@@ -106,14 +111,16 @@ export function createShellService(deps: ShellServiceDeps): ShellService {
   function apply(body: EventBody, at: Instant = time.now()): void {
     const result = transition(state, { ...body, at } as SessionEvent, policy);
     const before = state.status;
+    // Whose session a lock or warning is about: the one that existed when the event arrived.
+    const owner = session()?.subject ?? null;
     state = result.state;
-    for (const effect of result.effects) carryOut(effect);
-    if (before !== state.status) logger.info({ event: 'session.state', from: before, to: state.status, cause: body.type }, 'Session state changed.');
+    for (const effect of result.effects) carryOut(effect, owner);
+    if (before !== state.status) logger.debug({ event: 'session.state', from: before, to: state.status, cause: body.type }, 'Session state changed.');
     rearm();
     publish();
   }
 
-  function carryOut(effect: Effect): void {
+  function carryOut(effect: Effect, owner: string | null): void {
     switch (effect.type) {
       case 'startSignIn':
         return runSignIn('sign-in');
@@ -123,13 +130,16 @@ export function createShellService(deps: ShellServiceDeps): ShellService {
       case 'sessionResumed':
         if (arriving?.subject === effect.subject) identity = arriving;
         notice = null;
-        logger.info({ event: `session.${effect.type === 'sessionStarted' ? 'started' : 'resumed'}`, aal: effect.aal }, 'Clinician session opened.');
-        return;
+        if (effect.type === 'sessionStarted') return audit.signInSucceeded({ subject: effect.subject, aal: effect.aal });
+        audit.reauthSucceeded({ subject: effect.subject, aal: effect.aal });
+        return audit.unlocked(effect.subject);
       case 'showWarning':
+        if (owner !== null) audit.warningShown({ subject: owner, secondsLeft: effect.secondsLeft });
+        return;
       case 'hideWarning':
         return;
       case 'lock':
-        logger.info({ event: 'session.locked', reason: effect.reason }, 'Session locked.');
+        if (owner !== null) audit.locked(effect.reason, owner);
         return;
       case 'clearTokens':
         // After a hand-over at the lock screen the holder already has the new clinician's
@@ -137,15 +147,19 @@ export function createShellService(deps: ShellServiceDeps): ShellService {
         if (tokenOwner === null || tokenOwner === effect.subject) wipeTokens();
         return;
       case 'endSession':
-        logger.info({ event: 'session.ended', reason: effect.reason }, 'Session ended.');
+        if (effect.reason === 'sign-out') audit.signedOut(effect.subject);
+        audit.ended(effect.reason, effect.subject);
         if (identity?.subject === effect.subject) identity = null;
         return;
-      case 'sealDraftsOf':
-        return track(vault.seal(effect.subject), 'seal drafts');
+      case 'sealDraftsOf': {
+        const { subject } = effect;
+        return track(vault.seal(subject).then((count) => audit.draftsSealed(subject, count)), 'seal drafts');
+      }
       case 'restoreDraftsOf': {
-        const restored = vault.restore(effect.subject);
+        const { subject } = effect;
+        const restored = vault.restore(subject);
         restoring = restored.catch(() => undefined);
-        return track(restored, 'restore drafts');
+        return track(restored.then((drafts) => audit.draftsRestored(subject, drafts.length)), 'restore drafts');
       }
     }
   }
@@ -154,8 +168,9 @@ export function createShellService(deps: ShellServiceDeps): ShellService {
     const id = ++attempt;
     notice = null;
     // Read while the clinician is in the browser; it is long done when they come back.
+    // A read that fails keeps the policy in force.
     const reread = deps.rereadPolicy?.().catch((error: unknown) => {
-      logger.warn({ err: error, event: 'policy.reread-failed' }, 'The machine policy could not be read again; the policy in force stays.');
+      audit.stepFailed('read the machine policy again', error);
       return null;
     });
     // Not tracked by settled(): a sign-in waits on a person in the browser, for minutes.
@@ -167,12 +182,22 @@ export function createShellService(deps: ShellServiceDeps): ShellService {
         if (next && 'session' in outcome) policy = next;
         settleSignIn(purpose, outcome);
       })
-      .catch((error: unknown) => logger.error({ err: error, event: 'shell.sign-in-failed' }, 'A sign-in step failed.'));
+      .catch((error: unknown) => audit.stepFailed('sign in', error));
+  }
+
+  /** The sign-in or unlock attempt ended without a session; recorded before the engine moves on. */
+  function attemptFailed(purpose: Purpose, error: ShellError): void {
+    const subject = purpose === 'unlock' ? session()?.subject : undefined;
+    audit.signInFailed(error, subject === undefined ? { reauth: purpose === 'unlock' } : { reauth: true, subject });
   }
 
   function settleSignIn(purpose: Purpose, outcome: SignInOutcome): void {
-    if (outcome.kind === 'cancelled') return apply({ type: purpose === 'unlock' ? 'reauthCancelled' : 'signInCancelled' });
+    if (outcome.kind === 'cancelled') {
+      attemptFailed(purpose, cancelled());
+      return apply({ type: purpose === 'unlock' ? 'reauthCancelled' : 'signInCancelled' });
+    }
     if (outcome.kind === 'failed') {
+      attemptFailed(purpose, outcome.error);
       notice = noticeFor(outcome.error);
       return apply({ type: purpose === 'unlock' ? 'reauthFailed' : 'signInFailed' });
     }
@@ -228,7 +253,8 @@ export function createShellService(deps: ShellServiceDeps): ShellService {
     for (const listener of listeners) listener(next);
   }
 
-  const stopRefreshWatch = signIn.tokens.onRefreshFailed(() => {
+  const stopRefreshWatch = signIn.tokens.onRefreshFailed((error) => {
+    audit.refreshFailed(error, tokenOwner);
     if (working()) apply({ type: 'refreshFailed' });
   });
   const stopProblemWatch = vault.onProblem(() => publish());
@@ -250,9 +276,11 @@ export function createShellService(deps: ShellServiceDeps): ShellService {
       if (state.status === 'signing-in') {
         cancelAttempt();
         wipeTokens();
+        attemptFailed('sign-in', cancelled());
         apply({ type: 'signInCancelled' });
       } else if (state.status === 'reauthenticating') {
         cancelAttempt();
+        attemptFailed('unlock', cancelled());
         apply({ type: 'reauthCancelled' });
       }
       return ok(null);

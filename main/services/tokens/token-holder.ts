@@ -60,6 +60,8 @@ export interface TokenHolderDeps {
   readonly now: () => number;
   readonly refreshMarginMs: number;
   readonly refresh: (refreshToken: string) => Promise<RefreshedTokens>;
+  /** Told (with the subject, never a token) after each refresh the holder accepted. */
+  readonly onRefreshed?: (subject: string) => void;
 }
 
 type State =
@@ -115,6 +117,7 @@ export function createTokenHolder(deps: TokenHolderDeps): TokenCustody {
         expiresAt: next.expiresAt,
       },
     };
+    deps.onRefreshed?.(held.subject);
     return { ok: true, token: next.accessToken };
   }
 

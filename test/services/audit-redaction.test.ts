@@ -1,0 +1,157 @@
+/**
+ * The audit log leaks nothing: a full sign-in, a token refresh, an idle warning and lock, an
+ * unlock and a sign-out run through the real services against the CIS2 sandbox, with the real
+ * logger writing to a real rotated log folder. Every secret that run used is captured where it
+ * travelled (the authorization URLs, the callbacks, the token endpoint exchange) and every log
+ * file is searched for each one, and for the draft's text.
+ */
+import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { resolvePolicy } from '../../main/core/policy';
+import { createShellServices } from '../../main/services/compose';
+import type { ShellServices } from '../../main/services/compose';
+import { createFolderLogger } from '../../main/services/logger';
+import { createMemorySecretStore } from '../../main/services/secret-store';
+import { ManualTime } from '../../main/services/time';
+import { followToCallback, startSandbox } from '../../sandbox/provider';
+import type { Sandbox } from '../../sandbox/provider';
+import { ScriptedBrowser, countingFetch, refreshRequests, sandboxSettings } from './oidc/fixtures';
+
+const MINUTE = 60_000;
+const DRAFT_TEXT = 'Patient reports distinctive purple-giraffe headache since Tuesday';
+const PATIENT = 'Mrs Audit-Leakcheck';
+
+let sandbox: Sandbox;
+let root: string;
+beforeAll(async () => {
+  sandbox = await startSandbox({ accessTokenTtlSeconds: 300 });
+  root = await mkdtemp(join(tmpdir(), 'cws-audit-'));
+});
+afterAll(async () => {
+  await sandbox.close();
+  await rm(root, { recursive: true, force: true });
+});
+
+async function until(what: string, check: () => boolean): Promise<void> {
+  for (let i = 0; i < 200; i += 1) {
+    if (check()) return;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error(`Timed out waiting for ${what}.`);
+}
+
+/** Every log file's text, and which of `secrets` appear in it (raw, or as JSON would escape them). */
+async function leaksIn(folder: string, secrets: readonly string[]): Promise<{ text: string; found: string[] }> {
+  const files = await readdir(folder);
+  const text = (await Promise.all(files.map((f) => readFile(join(folder, f), 'utf8')))).join('\n');
+  return { text, found: secrets.filter((s) => text.includes(s) || text.includes(JSON.stringify(s).slice(1, -1))) };
+}
+
+/** A JWT, and its signature on its own: a log that kept only part of a token still leaked it. */
+const withParts = (token: string): string[] => (token.split('.').length >= 3 ? [token, token.split('.').at(-1) ?? token] : [token]);
+
+describe('the audit log', () => {
+  const secrets: string[] = [];
+  let refreshToken = '';
+  const callbacks: URL[] = [];
+  let logs: string;
+  let services: ShellServices;
+
+  it('records a whole shift of events and not one secret used in it', async () => {
+    logs = join(root, 'logs');
+    const folderLogger = await createFolderLogger({ folder: logs, level: 'debug' });
+    const fetch = countingFetch();
+    const browser = new ScriptedBrowser(async (url) => {
+      const callback = await sandbox.completeLogin(url, 'dr-okafor');
+      callbacks.push(callback);
+      await followToCallback(callback);
+    });
+    const time = new ManualTime({ wall: Date.now(), mono: 0 });
+    // OIDC checks run on real time, as the sandbox does; a refresh is brought on by moving this clock.
+    let oidcAhead = 0;
+    services = await createShellServices({
+      oidc: sandboxSettings(sandbox),
+      policy: resolvePolicy({}).policy,
+      browser,
+      time,
+      logger: folderLogger.logger,
+      secretStore: createMemorySecretStore(),
+      draftsDir: join(root, 'drafts'),
+      signInClock: () => Date.now() + oidcAhead,
+      fetch,
+    });
+    const { shell } = services;
+
+    // Sign in, and write a note.
+    shell.backend.signIn();
+    await until('the sign-in', () => shell.view().kind === 'active');
+    expect(await shell.backend.saveDraft({ id: 'd1', patient: PATIENT, text: DRAFT_TEXT, updatedAt: 1 })).toMatchObject({ ok: true });
+
+    // The access token nears expiry: the token holder refreshes it (the keep-alive's path).
+    oidcAhead = 290_000;
+    expect((await services.signIn.tokens.getAccessToken()).ok).toBe(true);
+    expect(refreshRequests(fetch)).toBe(1);
+    oidcAhead = 0;
+
+    // Nobody touches the workstation: the warning, then the idle lock.
+    time.advance(31 * MINUTE);
+    expect(shell.view().kind).toBe('locked');
+
+    // The same clinician unlocks, finds the note, and signs out.
+    shell.backend.unlock();
+    await until('the unlock', () => shell.view().kind === 'active');
+    const loaded = await shell.backend.loadDrafts();
+    expect(loaded.ok && loaded.value.drafts.map((d) => d.text)).toEqual([DRAFT_TEXT]);
+    shell.backend.signOut();
+    await services.close();
+    await folderLogger.close();
+
+    // What the run used, from where it travelled.
+    for (const url of browser.opened) for (const p of ['state', 'nonce', 'code_challenge']) secrets.push(String(url.searchParams.get(p)));
+    for (const url of callbacks) secrets.push(String(url.searchParams.get('code')));
+    for (const { body } of fetch.requests) {
+      const form = new URLSearchParams(body);
+      for (const p of ['code_verifier', 'refresh_token', 'client_assertion']) if (form.has(p)) secrets.push(String(form.get(p)));
+    }
+    refreshToken = String(fetch.tokenResponses[0]?.['refresh_token']);
+    for (const response of fetch.tokenResponses) {
+      for (const p of ['access_token', 'refresh_token', 'id_token']) if (typeof response[p] === 'string') secrets.push(...withParts(response[p]));
+    }
+    secrets.push(DRAFT_TEXT, PATIENT);
+    // Two sign-ins (state, nonce, challenge, code, verifier each) and three token responses at least.
+    expect(browser.opened).toHaveLength(2);
+    expect(fetch.tokenResponses).toHaveLength(3);
+    expect(secrets.length).toBeGreaterThanOrEqual(2 * 5 + 3 * 3 + 2);
+    for (const s of secrets) expect(s.length, 'a captured secret').toBeGreaterThanOrEqual(16);
+
+    const { text, found } = await leaksIn(logs, secrets);
+    expect(found).toEqual([]);
+
+    // ...and the log is not empty: the events IT needs are there, in order, with who and why.
+    const entries = text
+      .split('\n')
+      .filter((l) => l.trim() !== '')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    const audit = entries.filter((e) => e['audit'] === true).map((e) => e['event']);
+    const expected = ['signin.succeeded', 'drafts.restored', 'token.refreshed', 'idle.warning-shown', 'session.locked', 'reauth.succeeded', 'session.unlocked', 'drafts.restored', 'signout', 'session.ended', 'drafts.sealed'];
+    expect(audit.filter((e) => expected.includes(String(e)))).toEqual(expected);
+    expect(entries.find((e) => e['event'] === 'drafts.restored' && e['count'] === 1)).toBeDefined();
+    const subject = entries.find((e) => e['event'] === 'signin.succeeded')?.['subject'];
+    expect(typeof subject).toBe('string');
+    expect(entries.find((e) => e['event'] === 'session.locked')).toMatchObject({ reason: 'idle', subject });
+    expect(entries.find((e) => e['event'] === 'drafts.sealed')).toMatchObject({ subject, count: 1 });
+  });
+
+  it('would have found a secret written without the scrub, so the search above can fail', async () => {
+    expect(secrets.length).toBeGreaterThan(0);
+    const rawFolder = join(root, 'raw');
+    const raw = pino(pino.destination({ dest: join(rawFolder, 'audit.log'), mkdir: true, sync: true }));
+    raw.info({ tokenResponse: { refresh_token: refreshToken }, note: DRAFT_TEXT }, `state was ${secrets[0] ?? ''}`);
+    raw.flush();
+    const { found } = await leaksIn(rawFolder, secrets);
+    expect(found).toEqual(expect.arrayContaining([secrets[0], refreshToken, DRAFT_TEXT]));
+  });
+});

@@ -1,0 +1,153 @@
+/**
+ * The audit catalogue: stable names, a category for every failure code, and the events the shell
+ * service records at each step a clinician takes (real engine, real vault, faked sign-in port).
+ */
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ShellError } from '../../main/core/errors';
+import { resolvePolicy } from '../../main/core/policy';
+import { auditCategoryOf, auditEvents, createAudit } from '../../main/services/audit';
+import { createDraftVault } from '../../main/services/drafts';
+import { createLogger } from '../../main/services/logger';
+import { toShellError } from '../../main/services/oidc';
+import { createMemorySecretStore } from '../../main/services/secret-store';
+import { createShellService } from '../../main/services/shell/shell-service';
+import type { ShellService } from '../../main/services/shell/shell-service';
+import { ManualTime } from '../../main/services/time';
+import { FakeSignIn, clinician } from './shell/fake-sign-in';
+
+type Entry = Record<string, unknown>;
+
+function capture() {
+  const entries: Entry[] = [];
+  const destination = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      entries.push(JSON.parse(chunk.toString()) as Entry);
+      done();
+    },
+  });
+  const logger = createLogger({ destination, level: 'info' });
+  return { entries, logger, audit: createAudit(logger), events: () => entries.map((e) => e['event']) };
+}
+
+describe('the audit catalogue', () => {
+  it('names every event once, in a form monitoring rules can match', () => {
+    const names = Object.values(auditEvents);
+    expect(new Set(names).size).toBe(names.length);
+    for (const name of names) expect(name).toMatch(/^[a-z]+(?:-[a-z]+)*(?:\.[a-z]+(?:-[a-z]+)*)?$/);
+  });
+
+  it('is described in full in docs/audit-log.md, which IT monitors from', async () => {
+    const doc = await readFile(join(import.meta.dirname, '..', '..', 'docs', 'audit-log.md'), 'utf8');
+    for (const event of Object.values(auditEvents)) expect(doc, event).toContain(`| \`${event}\` |`);
+    for (const [code, category] of Object.entries(auditCategoryOf)) {
+      const row = doc.split('\n').find((line) => line.startsWith(`| \`${category}\` |`)) ?? '';
+      expect(row.includes(`\`${code}\``) || (category === 'logout' && code.startsWith('LOGOUT_TOKEN_')), code).toBe(true);
+    }
+  });
+
+  it('tells login, refresh and downstream failures apart by code', () => {
+    expect(auditCategoryOf.SIGNIN_ACCESS_DENIED).toBe('login');
+    expect(auditCategoryOf.SIGNIN_AUTH_TIME_STALE).toBe('login');
+    expect(auditCategoryOf.SIGNIN_CANCELLED).toBe('login');
+    expect(auditCategoryOf.TOKEN_REFRESH_FAILED).toBe('refresh');
+    for (const code of ['SIGNIN_NETWORK', 'SIGNIN_DISCOVERY_FAILED', 'TOKEN_REVOCATION_FAILED', 'KEYRING_UNAVAILABLE', 'STORAGE_FAILED'] as const) {
+      expect(auditCategoryOf[code]).toBe('downstream');
+    }
+    expect(auditCategoryOf.LOGOUT_TOKEN_SIGNATURE_INVALID).toBe('logout');
+    expect(auditCategoryOf.LOGOUT_TOKEN_KEYS_UNAVAILABLE).toBe('downstream');
+  });
+
+  it('writes a failure with its code, category and what failed underneath, never the detail', () => {
+    const { entries, audit } = capture();
+    const refused = Object.assign(new Error('invalid_grant'), { code: 'OAUTH_RESPONSE_BODY_ERROR', error: 'invalid_grant', cause: { refresh_token: 'rt-should-never-appear-0123456789' } });
+    audit.refreshFailed(new ShellError('TOKEN_REFRESH_FAILED', 'Your sign-in could not be renewed with CIS2; sign in again to carry on.', { cause: refused }), 'subject-1');
+    const offline = new TypeError('fetch failed', { cause: Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }) });
+    audit.signInFailed(toShellError(offline), { reauth: false });
+    expect(entries[0]).toMatchObject({ event: 'token.refresh-failed', outcome: 'failure', code: 'TOKEN_REFRESH_FAILED', category: 'refresh', cause: 'OAUTH_RESPONSE_BODY_ERROR', oauthError: 'invalid_grant', subject: 'subject-1', level: 40 });
+    expect(entries[1]).toMatchObject({ event: 'signin.failed', code: 'SIGNIN_NETWORK', category: 'downstream', cause: 'ECONNREFUSED', audit: true });
+    expect(JSON.stringify(entries)).not.toContain('rt-should-never-appear');
+  });
+
+  it('records policy.loaded with sources, clamps and the names of ignored settings only', () => {
+    const { entries, audit } = capture();
+    audit.policyLoaded({
+      sources: ['/etc/clinical-workstation-shell/policy.json'],
+      clamps: [{ field: 'idleLimitSeconds.AAL3', requested: 3600, applied: 900, reason: 'above-rule-maximum' }],
+      problems: [{ setting: 'kiosk', source: '/etc/clinical-workstation-shell/policy.json', reason: 'not a boolean', value: 'secret-ish' } as never],
+    });
+    expect(entries[0]).toMatchObject({ event: 'policy.loaded', clampCount: 1, problemCount: 1, clamps: [{ field: 'idleLimitSeconds.AAL3', applied: 900 }], problems: [{ setting: 'kiosk' }] });
+    expect(JSON.stringify(entries)).not.toContain('secret-ish');
+  });
+});
+
+describe('what the shell service records', () => {
+  let dir: string;
+  let time: ManualTime;
+  let fake: FakeSignIn;
+  let shell: ShellService;
+  let log: ReturnType<typeof capture>;
+
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'cws-audit-shell-'));
+    time = new ManualTime({ wall: Date.UTC(2026, 10, 24, 7, 0), mono: 0 });
+    fake = new FakeSignIn();
+    log = capture();
+    const vault = await createDraftVault({ dataDir: dir, secretStore: createMemorySecretStore(), now: () => time.now().wall });
+    shell = createShellService({ time, policy: resolvePolicy({}).policy, signIn: fake, vault, logger: log.logger });
+  });
+  afterEach(async () => {
+    shell.dispose();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  const settle = async (): Promise<void> => {
+    await new Promise((r) => setTimeout(r, 0));
+    await shell.settled();
+  };
+  const signIn = async (subject: string): Promise<void> => {
+    shell.backend.signIn();
+    fake.complete(clinician(subject, time.now().wall));
+    await settle();
+  };
+  const find = (event: string): Entry | undefined => log.entries.find((e) => e['event'] === event);
+
+  it('records a cancelled sign-in as a login failure', async () => {
+    shell.backend.signIn();
+    shell.backend.cancelSignIn();
+    expect(find('signin.failed')).toMatchObject({ code: 'SIGNIN_CANCELLED', category: 'login', outcome: 'failure' });
+  });
+
+  it('records a refused unlock against the locked clinician, and a refresh failure with whose session it was', async () => {
+    await signIn('doctor');
+    fake.failRefresh();
+    expect(find('token.refresh-failed')).toMatchObject({ code: 'TOKEN_REFRESH_FAILED', category: 'refresh', subject: 'doctor' });
+    expect(find('session.locked')).toMatchObject({ reason: 'refresh-failed', subject: 'doctor' });
+    shell.backend.unlock();
+    fake.fail('SIGNIN_ACCESS_DENIED', 'CIS2 did not allow this sign-in.');
+    await settle();
+    expect(find('reauth.failed')).toMatchObject({ code: 'SIGNIN_ACCESS_DENIED', category: 'login', subject: 'doctor', msg: 'CIS2 did not allow this sign-in.' });
+    expect(find('session.unlocked')).toBeUndefined();
+  });
+
+  it('records a hand-over at the lock screen as the end of one session and the start of another', async () => {
+    await signIn('doctor');
+    await shell.backend.saveDraft({ id: 'd1', patient: 'P', text: 'not for the log', updatedAt: 1 });
+    shell.os.osLocked();
+    shell.backend.unlock();
+    fake.complete(clinician('nurse', time.now().wall), 'different-user');
+    await settle();
+    expect(log.events()).toEqual(
+      expect.arrayContaining(['session.locked', 'session.ended', 'drafts.sealed', 'signin.succeeded']),
+    );
+    expect(find('session.locked')).toMatchObject({ reason: 'os-lock', subject: 'doctor' });
+    expect(find('session.ended')).toMatchObject({ reason: 'different-user', subject: 'doctor' });
+    expect(find('drafts.sealed')).toMatchObject({ subject: 'doctor', count: 1 });
+    expect(log.entries.filter((e) => e['event'] === 'signin.succeeded').map((e) => e['subject'])).toEqual(['doctor', 'nurse']);
+    expect(find('session.unlocked')).toBeUndefined();
+    expect(JSON.stringify(log.entries)).not.toContain('not for the log');
+  });
+});
