@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resolvePolicy } from '../../main/core/policy';
 import { createShellServices } from '../../main/services/compose';
-import { createLogger } from '../../main/services/logger';
+import { createFolderLogger } from '../../main/services/logger';
 import { keepYoungGenerationSmall } from '../../main/services/runtime/memory';
 import { resolveOidcSettings } from '../../main/services/oidc';
 import type { SystemBrowser } from '../../main/services/oidc';
@@ -63,12 +63,14 @@ async function main(issuer: string, clientId: string, saveDrafts: boolean): Prom
   const secretStore = useKeyring ? keyring : createMemorySecretStore();
   const keyringService = `clinical-workstation-shell/bench-${randomBytes(6).toString('hex')}`;
   const draftsDir = await mkdtemp(join(tmpdir(), 'cws-bench-shift-'));
+  // The app's own logging: rotated files in a folder, at the default level.
+  const { logger, close: closeLog } = await createFolderLogger({ folder: join(draftsDir, 'logs'), level: 'info' });
   const services = await createShellServices({
     oidc: resolveOidcSettings({ issuer, clientId, allowInsecureLoopbackIssuer: true }),
     policy: resolvePolicy({}).policy,
     browser,
     time,
-    logger: createLogger({ level: 'warn' }),
+    logger,
     secretStore,
     draftsDir,
     draftsKeyringService: keyringService,
@@ -124,6 +126,7 @@ async function main(issuer: string, clientId: string, saveDrafts: boolean): Prom
     };
   } finally {
     await services.close();
+    await closeLog();
     if (useKeyring) {
       for (const account of await secretStore.accounts(keyringService).catch(() => [])) await secretStore.delete(keyringService, account).catch(() => false);
     }

@@ -11,6 +11,7 @@ import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { build } from 'esbuild';
+import { dateFnsSubset } from '../../scripts/date-fns-subset.mjs';
 import { repoRoot } from './renderer-bundle';
 import { SHIFT_RESULT_PREFIX } from './shift-memory-types';
 import type { ShiftChildResult } from './shift-memory-types';
@@ -79,6 +80,7 @@ async function bundleChild(): Promise<void> {
     platform: 'node',
     target: 'node22',
     external: ['electron', '@napi-rs/keyring', '@napi-rs/keyring-*', 'oidc-provider'],
+    plugins: [dateFnsSubset],
     banner: { js: "import { createRequire as __shellCreateRequire } from 'node:module'; const require = __shellCreateRequire(import.meta.url);" },
     legalComments: 'none',
     logLevel: 'warning',
