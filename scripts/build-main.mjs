@@ -12,13 +12,10 @@ import process from 'node:process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { dateFnsSubset } from './date-fns-subset.mjs';
+import { mainBundleOptions } from './main-bundle.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const at = (p) => path.join(root, p);
-
-// Native or runtime-only modules that must be loaded from node_modules, not bundled.
-const mainExternals = ['electron', '@napi-rs/keyring', '@napi-rs/keyring-*', 'oidc-provider'];
 
 async function buildPreload() {
   const result = await build({
@@ -48,17 +45,9 @@ async function buildMain() {
     throw new Error('main/index.ts (the composition root) does not exist yet, so the main process cannot be built.');
   }
   await build({
+    ...mainBundleOptions,
     entryPoints: [at('main/index.ts')],
     outfile: at('dist/main/index.js'),
-    bundle: true,
-    format: 'esm',
-    platform: 'node',
-    target: 'node22',
-    external: mainExternals,
-    plugins: [dateFnsSubset],
-    // Bundled CommonJS dependencies call require() for Node built-ins; ESM has none of its own.
-    banner: { js: "import { createRequire as __shellCreateRequire } from 'node:module'; const require = __shellCreateRequire(import.meta.url);" },
-    legalComments: 'none',
     logLevel: 'warning',
   });
   console.log('main → dist/main/index.js');

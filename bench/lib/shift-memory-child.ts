@@ -11,11 +11,11 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { resolvePolicy } from '../../main/core/policy';
 import { createShellServices } from '../../main/services/compose';
 import { createFolderLogger } from '../../main/services/logger';
 import { keepYoungGenerationSmall } from '../../main/services/runtime/memory';
 import { resolveOidcSettings } from '../../main/services/oidc';
+import { readMachinePolicy } from '../../main/services/policy/machine-policy';
 import type { SystemBrowser } from '../../main/services/oidc';
 import { createKeyringSecretStore, createMemorySecretStore } from '../../main/services/secret-store';
 import { ManualTime } from '../../main/services/time';
@@ -62,12 +62,14 @@ async function main(issuer: string, clientId: string, saveDrafts: boolean): Prom
   const useKeyring = await keyring.probe();
   const secretStore = useKeyring ? keyring : createMemorySecretStore();
   const keyringService = `clinical-workstation-shell/bench-${randomBytes(6).toString('hex')}`;
+  // As the app starts: the machine policy is read (on this machine there is none: the rules' limits).
+  const machinePolicy = await readMachinePolicy({ platform: process.platform, env: {}, packaged: true });
   const draftsDir = await mkdtemp(join(tmpdir(), 'cws-bench-shift-'));
   // The app's own logging: rotated files in a folder, at the default level.
   const { logger, close: closeLog } = await createFolderLogger({ folder: join(draftsDir, 'logs'), level: 'info' });
   const services = await createShellServices({
     oidc: resolveOidcSettings({ issuer, clientId, allowInsecureLoopbackIssuer: true }),
-    policy: resolvePolicy({}).policy,
+    policy: machinePolicy.session,
     browser,
     time,
     logger,

@@ -11,7 +11,7 @@ import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { build } from 'esbuild';
-import { dateFnsSubset } from '../../scripts/date-fns-subset.mjs';
+import { mainBundleOptions } from '../../scripts/main-bundle.mjs';
 import { repoRoot } from './renderer-bundle';
 import { SHIFT_RESULT_PREFIX } from './shift-memory-types';
 import type { ShiftChildResult } from './shift-memory-types';
@@ -70,19 +70,12 @@ async function startSandboxProcess(): Promise<SandboxProcess> {
 /** dist/ is not committed; node_modules beside it resolves the external packages. */
 const childBundle = join(repoRoot, 'dist/bench/shift-memory-child.mjs');
 
-/** Bundles the child as scripts/build-main.mjs bundles main/index.ts (same externals and require shim). */
+/** Bundles the child as scripts/build-main.mjs bundles main/index.ts (the same options). */
 async function bundleChild(): Promise<void> {
   await build({
+    ...mainBundleOptions,
     entryPoints: [join(repoRoot, 'bench/lib/shift-memory-child.ts')],
     outfile: childBundle,
-    bundle: true,
-    format: 'esm',
-    platform: 'node',
-    target: 'node22',
-    external: ['electron', '@napi-rs/keyring', '@napi-rs/keyring-*', 'oidc-provider'],
-    plugins: [dateFnsSubset],
-    banner: { js: "import { createRequire as __shellCreateRequire } from 'node:module'; const require = __shellCreateRequire(import.meta.url);" },
-    legalComments: 'none',
     logLevel: 'warning',
   });
 }

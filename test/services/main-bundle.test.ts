@@ -10,17 +10,14 @@ import { build } from 'esbuild';
 import type { BuildOptions, Metafile } from 'esbuild';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { mainBundleOptions } from '../../scripts/main-bundle.mjs';
 
 const repoRoot = join(import.meta.dirname, '..', '..');
 
 const asMainBuild: BuildOptions = {
-  bundle: true,
+  ...mainBundleOptions,
   write: false,
   metafile: true,
-  format: 'esm',
-  platform: 'node',
-  target: 'node22',
-  external: ['electron', '@napi-rs/keyring', '@napi-rs/keyring-*', 'oidc-provider'],
   absWorkingDir: repoRoot,
   logLevel: 'silent',
 };
@@ -71,5 +68,16 @@ describe('the main-process bundle', () => {
   it('would notice a static node:http import', async () => {
     const eager = await bundleSource("import { createServer } from 'node:http';\nexport const make = () => createServer();\n");
     expect(importsHttpAtStart(eager)).toBe(true);
+  });
+
+  it('leaves the macOS plist parsers out of the bundle, loading them from node_modules on a Mac only', async () => {
+    const policy = await bundleEntry('main/services/policy/machine-policy.ts');
+    expect(policy.inputs.filter((i) => /node_modules\/(plist|bplist-parser|@xmldom|xmlbuilder)\//.test(i))).toEqual([]);
+    expect(policy.code).toMatch(/import\("plist"\)/);
+  });
+
+  it('would notice the plist parser bundled in: it brings xmldom with it', async () => {
+    const result = await build({ ...asMainBuild, external: [], stdin: { contents: "export const load = () => import('plist');\n", resolveDir: repoRoot, loader: 'ts' }, outfile: join(repoRoot, 'dist/test-main-bundle/plist.mjs') });
+    expect(bundled(result.metafile, result.outputFiles?.[0]?.text).inputs.some((i) => i.includes('node_modules/@xmldom/'))).toBe(true);
   });
 });

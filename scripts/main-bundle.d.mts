@@ -1,0 +1,4 @@
+import type { BuildOptions } from 'esbuild';
+
+export declare const mainExternals: string[];
+export declare const mainBundleOptions: BuildOptions;

@@ -1,0 +1,23 @@
+// How the Electron main process is bundled: one place for scripts/build-main.mjs, the memory
+// benchmark (bench/lib/shift-memory.ts) and test/services/main-bundle.test.ts, so what they
+// measure and check is what ships.
+import { dateFnsSubset } from './date-fns-subset.mjs';
+
+// Loaded from node_modules at run time, not bundled: Electron itself; native modules; the
+// development-only sandbox IdP; and the macOS plist parsers, which only a Mac ever loads and
+// which would otherwise put about 0.4 MB of XML code (xmldom, xmlbuilder) into every ward PC's
+// main bundle. electron-builder packages `dependencies` from node_modules beside the app.
+export const mainExternals = ['electron', '@napi-rs/keyring', '@napi-rs/keyring-*', 'oidc-provider', 'plist', 'bplist-parser'];
+
+/** esbuild options for the main bundle; callers add entry points and output. */
+export const mainBundleOptions = {
+  bundle: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node22',
+  external: mainExternals,
+  plugins: [dateFnsSubset],
+  // Bundled CommonJS dependencies call require() for Node built-ins; ESM has none of its own.
+  banner: { js: "import { createRequire as __shellCreateRequire } from 'node:module'; const require = __shellCreateRequire(import.meta.url);" },
+  legalComments: 'none',
+};
