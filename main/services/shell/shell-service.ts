@@ -12,55 +12,18 @@ import { msUntil } from '../../core/clock';
 import type { Instant } from '../../core/clock';
 import { ShellError } from '../../core/errors';
 import type { OsCapabilities, OsEvents } from '../../core/os-signals';
-import type { SessionPolicy } from '../../core/policy';
 import type { ClinicianIdentity } from '../../core/rbac';
 import { initialSessionState, nextDeadline, transition } from '../../core/session';
 import type { Effect, SessionEvent, SessionState } from '../../core/session';
 import { transportErrorCodes } from '../../../preload/contract';
 import type { Draft, Notice, Result, SessionView, ShellBackend } from '../../../preload/contract';
 import { createAudit } from '../audit';
-import type { DraftVault } from '../drafts';
-import type { Logger } from '../logger';
-import type { SignInOutcome, SignInService } from '../oidc';
-import type { Cancel, TimeSource } from '../time';
+import type { SignInOutcome } from '../oidc';
+import type { Cancel } from '../time';
+import type { ShellService, ShellServiceDeps } from './types';
 import { sessionView } from './view';
 
-export interface ShellServiceDeps {
-  readonly time: TimeSource;
-  readonly policy: SessionPolicy;
-  readonly signIn: SignInService;
-  readonly vault: DraftVault;
-  readonly logger: Logger;
-  /**
-   * The wall clock the sign-in service checked auth_time against (default: `time`'s).
-   * The engine is given the authentication's age by that clock, so a harness whose session
-   * clock is virtual still counts the 12 hours from the real authentication.
-   */
-  readonly signInClock?: () => number;
-  readonly capabilities?: OsCapabilities;
-  /** How often a live session asks for a fresh access token (refreshing it near expiry). */
-  readonly keepAliveMs?: number;
-  /**
-   * Reads the machine policy again. Called as each sign-in or unlock begins; what it returns
-   * applies from the moment that sign-in succeeds, so IT's change reaches a running workstation
-   * at the next unlock. A read that fails leaves the policy as it was.
-   */
-  readonly rereadPolicy?: () => Promise<SessionPolicy>;
-}
-
-export interface ShellService {
-  readonly backend: ShellBackend;
-  readonly os: OsEvents;
-  state(): SessionState;
-  view(): SessionView;
-  /** The renderer crashed or is reloading: lock first, so it comes back to the lock screen. */
-  lockBeforeReload(): void;
-  /** A validated back-channel logout token named this sub and/or sid. */
-  backchannelLogout(claims: { subject?: string; sessionId?: string }): void;
-  /** Resolves when every draft seal/restore started so far has finished. */
-  settled(): Promise<void>;
-  dispose(): void;
-}
+export type { ShellService, ShellServiceDeps } from './types';
 
 type Purpose = 'sign-in' | 'unlock';
 type EventBody = SessionEvent extends infer E ? (E extends SessionEvent ? Omit<E, 'at'> : never) : never;

@@ -1,0 +1,49 @@
+/**
+ * What the shell service needs and what it offers: the composition root (main/index.ts), the
+ * harness and the tests build it from these, and see it only through them.
+ */
+import type { OsCapabilities, OsEvents } from '../../core/os-signals';
+import type { SessionPolicy } from '../../core/policy';
+import type { SessionState } from '../../core/session';
+import type { SessionView, ShellBackend } from '../../../preload/contract';
+import type { DraftVault } from '../drafts';
+import type { Logger } from '../logger';
+import type { SignInService } from '../oidc';
+import type { TimeSource } from '../time';
+
+export interface ShellServiceDeps {
+  readonly time: TimeSource;
+  readonly policy: SessionPolicy;
+  readonly signIn: SignInService;
+  readonly vault: DraftVault;
+  readonly logger: Logger;
+  /**
+   * The wall clock the sign-in service checked auth_time against (default: `time`'s).
+   * The engine is given the authentication's age by that clock, so a harness whose session
+   * clock is virtual still counts the 12 hours from the real authentication.
+   */
+  readonly signInClock?: () => number;
+  readonly capabilities?: OsCapabilities;
+  /** How often a live session asks for a fresh access token (refreshing it near expiry). */
+  readonly keepAliveMs?: number;
+  /**
+   * Reads the machine policy again. Called as each sign-in or unlock begins; what it returns
+   * applies from the moment that sign-in succeeds, so IT's change reaches a running workstation
+   * at the next unlock. A read that fails leaves the policy as it was.
+   */
+  readonly rereadPolicy?: () => Promise<SessionPolicy>;
+}
+
+export interface ShellService {
+  readonly backend: ShellBackend;
+  readonly os: OsEvents;
+  state(): SessionState;
+  view(): SessionView;
+  /** The renderer crashed or is reloading: lock first, so it comes back to the lock screen. */
+  lockBeforeReload(): void;
+  /** A validated back-channel logout token named this sub and/or sid. */
+  backchannelLogout(claims: { subject?: string; sessionId?: string }): void;
+  /** Resolves when every draft seal/restore started so far has finished. */
+  settled(): Promise<void>;
+  dispose(): void;
+}
