@@ -20,7 +20,7 @@ import type { ShellServices } from './services/compose';
 import { createAudit } from './services/audit';
 import { createFolderLogger } from './services/logger';
 import type { OidcSettings } from './services/oidc';
-import { readMachinePolicy } from './services/policy/machine-policy';
+import { readMachinePolicy, rereadMachinePolicy } from './services/policy/machine-policy';
 import type { MachinePolicy } from './services/policy/machine-policy';
 import { createKeyringSecretStore } from './services/secret-store';
 import { keepYoungGenerationSmall } from './services/runtime/memory';
@@ -45,8 +45,8 @@ function oidcSettingsFor(policy: MachinePolicy): OidcSettings {
 async function start(): Promise<void> {
   await app.whenReady();
   // The sandbox (CWS_SANDBOX_ISSUER) and CWS_POLICY_FILE count only when not packaged.
-  const readPolicy = (): Promise<MachinePolicy> => readMachinePolicy({ platform: process.platform, env: process.env, packaged: app.isPackaged });
-  const policy = await readPolicy();
+  const policyOptions = { platform: process.platform, env: process.env, packaged: app.isPackaged };
+  const policy = await readMachinePolicy(policyOptions);
   const { logger } = await createFolderLogger({ folder: policy.logFolder ?? join(app.getPath('userData'), 'logs'), level: policy.logLevel });
   const audit = createAudit(logger);
   // Where settings came from, each clamp, and each ignored setting by name (never its value).
@@ -55,10 +55,10 @@ async function start(): Promise<void> {
   reportPolicy(policy);
   // Session limits follow IT's changes at the next sign-in or unlock; the rest (issuer, kiosk,
   // log folder, retention) at the next start.
-  const rereadPolicy = async (): Promise<MachinePolicy['session']> => {
-    const read = await readPolicy();
+  const rereadPolicy = async (): Promise<MachinePolicy['session'] | null> => {
+    const { policy: read, session } = await rereadMachinePolicy(policyOptions);
     reportPolicy(read);
-    return read.session;
+    return session;
   };
   const production = app.isPackaged;
   const onError = (code: string): void => logger.error({ event: 'adapter.error', code }, 'An Electron adapter reported a failure.');

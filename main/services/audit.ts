@@ -192,19 +192,21 @@ export function createAudit(logger: Logger): Audit {
     logoutAccepted: ({ subject, sessionId }) =>
       ok(auditEvents.logoutAccepted, { ...(subject === undefined ? {} : { subject }), withSessionId: sessionId !== undefined }, 'CIS2 signed a clinician out (back-channel logout).'),
     logoutRefused: (error) => failed(auditEvents.logoutRefused, error),
-    policyLoaded: ({ sources, clamps, problems }) =>
-      ok(
-        auditEvents.policyLoaded,
-        {
-          sources: [...sources],
-          clamps: clamps.map(({ field, requested, applied, reason }) => ({ field, requested, applied, reason })),
-          // Names only: a value that failed its check could be anything an admin typed.
-          problems: problems.map(({ setting, source, reason }) => ({ setting, source, reason })),
-          clampCount: clamps.length,
-          problemCount: problems.length,
-        },
-        'The machine policy was loaded.',
-      ),
+    policyLoaded: ({ sources, clamps, problems }) => {
+      const fields = {
+        event: auditEvents.policyLoaded,
+        outcome: 'success',
+        sources: [...sources],
+        clamps: clamps.map(({ field, requested, applied, reason }) => ({ field, requested, applied, reason })),
+        // Names only: a value that failed its check could be anything an admin typed.
+        problems: problems.map(({ setting, source, reason }) => ({ setting, source, reason })),
+        clampCount: clamps.length,
+        problemCount: problems.length,
+      };
+      // A clamp or an ignored setting is something IT must see even with LogLevel at warn.
+      if (clamps.length > 0 || problems.length > 0) log.warn(fields, 'The machine policy was loaded; some settings were clamped or ignored.');
+      else log.info(fields, 'The machine policy was loaded.');
+    },
     draftsSealed: (subject, count) => ok(auditEvents.draftsSealed, { subject, count }, "The clinician's drafts were sealed."),
     draftsRestored: (subject, count) => ok(auditEvents.draftsRestored, { subject, count }, "The clinician's drafts were given back to them."),
     draftsShredded: (clinicians) => ok(auditEvents.draftsShredded, { clinicians }, 'Drafts past their retention were crypto-shredded.'),

@@ -34,7 +34,7 @@ export interface ShellServicesOptions {
   readonly signInClock?: () => number;
   readonly capabilities?: OsCapabilities;
   /** Reads the machine policy's session limits again at each sign-in and unlock. */
-  readonly rereadPolicy?: () => Promise<SessionPolicy>;
+  readonly rereadPolicy?: () => Promise<SessionPolicy | null>;
   /** HTTP for every request to the issuer; the global fetch when omitted (tests watch the exchange with it). */
   readonly fetch?: CustomFetch;
 }

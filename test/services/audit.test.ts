@@ -13,6 +13,7 @@ import { auditCategoryOf, auditEvents, createAudit } from '../../main/services/a
 import { createDraftVault } from '../../main/services/drafts';
 import { createLogger } from '../../main/services/logger';
 import { toShellError } from '../../main/services/oidc';
+import { resolveMachinePolicy } from '../../main/services/policy/machine-policy';
 import { createMemorySecretStore } from '../../main/services/secret-store';
 import { createShellService } from '../../main/services/shell/shell-service';
 import type { ShellService } from '../../main/services/shell/shell-service';
@@ -72,15 +73,29 @@ describe('the audit catalogue', () => {
     expect(JSON.stringify(entries)).not.toContain('rt-should-never-appear');
   });
 
-  it('records policy.loaded with sources, clamps and the names of ignored settings only', () => {
+  it('records policy.loaded from a real policy read: sources, clamps, names of ignored settings, never their values', () => {
     const { entries, audit } = capture();
-    audit.policyLoaded({
-      sources: ['/etc/clinical-workstation-shell/policy.json'],
-      clamps: [{ field: 'idleLimitSeconds.AAL3', requested: 3600, applied: 900, reason: 'above-rule-maximum' }],
-      problems: [{ setting: 'kiosk', source: '/etc/clinical-workstation-shell/policy.json', reason: 'not a boolean', value: 'secret-ish' } as never],
+    const source = '/etc/clinical-workstation-shell/policy.json';
+    const policy = resolveMachinePolicy(
+      [{ source, status: 'read', problems: [], values: { IdleLimitAAL3Seconds: 3600, Kiosk: 'Password123-typed-into-kiosk', Kisok: true } }],
+      { platform: 'linux', env: {}, packaged: true },
+    );
+    audit.policyLoaded({ sources: [source], clamps: policy.clamps, problems: policy.problems });
+    expect(entries[0]).toMatchObject({
+      event: 'policy.loaded',
+      level: 40,
+      clampCount: 1,
+      problemCount: 2,
+      clamps: [{ field: 'IdleLimitAAL3Seconds', requested: 3600, applied: 900 }],
+      problems: [{ setting: 'Kiosk', source }, { setting: 'Kisok', source }],
     });
-    expect(entries[0]).toMatchObject({ event: 'policy.loaded', clampCount: 1, problemCount: 1, clamps: [{ field: 'idleLimitSeconds.AAL3', applied: 900 }], problems: [{ setting: 'kiosk' }] });
-    expect(JSON.stringify(entries)).not.toContain('secret-ish');
+    expect(JSON.stringify(entries)).not.toContain('Password123');
+  });
+
+  it('records a clean policy.loaded at info, so LogLevel warn shows only policies that need attention', () => {
+    const { entries, audit } = capture();
+    audit.policyLoaded({ sources: [], clamps: [], problems: [] });
+    expect(entries[0]).toMatchObject({ event: 'policy.loaded', level: 30, clampCount: 0, problemCount: 0 });
   });
 });
 

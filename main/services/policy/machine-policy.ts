@@ -18,7 +18,7 @@ import { LINUX_POLICY_FILE, MACOS_POLICY_FILE, readFileBytes, readJsonSource, re
 import type { ReadFile } from './file-source';
 import { readRegistrySource, runFile } from './registry-source';
 import type { ExecFile } from './registry-source';
-import { describeValue, shortName } from './source';
+import { kindOf, shortName } from './source';
 import type { PolicyProblem, SourceRead, SourceStatus } from './source';
 
 export type { PolicyClamp } from '../../core/policy';
@@ -55,6 +55,18 @@ export async function readMachinePolicy(options: ReadPolicyOptions): Promise<Mac
   return resolveMachinePolicy(await readSources(options), options);
 }
 
+/**
+ * The policy read again while the shell runs (at each sign-in and unlock), with what it means for
+ * the session: null keeps the limits in force. At start a source that cannot be read counts as
+ * empty (the rules' defaults are safe); mid-shift the same failure (reg.exe timing out, a file
+ * half-written) would silently replace IT's stricter limits with those defaults, so it keeps them.
+ */
+export async function rereadMachinePolicy(options: ReadPolicyOptions): Promise<{ policy: MachinePolicy; session: SessionPolicy | null }> {
+  const policy = await readMachinePolicy(options);
+  const complete = policy.sources.every((s) => s.status !== 'unreadable');
+  return { policy, session: complete ? policy.session : null };
+}
+
 /** Where policy lives on this platform, highest precedence first. */
 async function readSources(options: ReadPolicyOptions): Promise<SourceRead[]> {
   const readFile = options.readFile ?? readFileBytes;
@@ -69,17 +81,24 @@ async function readSources(options: ReadPolicyOptions): Promise<SourceRead[]> {
   return [await readJsonSource(LINUX_POLICY_FILE, readFile)];
 }
 
-/** Checks each source against the catalogue and merges them: per setting, the first valid value wins. */
+/**
+ * Checks each source against the catalogue and merges them: per setting, the highest source that
+ * names it decides. A bad value there means the default, not a lower source's value: HKCU never
+ * supplies a setting the machine policy meant to set.
+ */
 export function resolveMachinePolicy(reads: readonly SourceRead[], context: Pick<ReadPolicyOptions, 'platform' | 'env' | 'packaged'>): MachinePolicy {
   const problems: PolicyProblem[] = reads.flatMap((read) => read.problems);
   const settings: PolicySettings = {};
   const applied: Partial<Record<SettingName, string>> = {};
+  const decided = new Set<SettingName>();
   for (const read of reads) {
-    for (const [name, value] of checkSource(read, context.platform, problems)) {
-      if (applied[name] !== undefined) continue;
+    const { valid, named } = checkSource(read, context.platform, problems);
+    for (const [name, value] of valid) {
+      if (decided.has(name) || applied[name] !== undefined) continue;
       (settings as Record<string, unknown>)[name] = value;
       applied[name] = read.source;
     }
+    for (const name of named) decided.add(name);
   }
 
   const { policy: session, clamps } = resolvePolicy({
@@ -108,9 +127,10 @@ export function resolveMachinePolicy(reads: readonly SourceRead[], context: Pick
   };
 }
 
-/** The valid settings of one source; everything else becomes a problem naming it. */
-function checkSource(read: SourceRead, platform: string, problems: PolicyProblem[]): [SettingName, unknown][] {
+/** The valid settings of one source, and every setting it names; everything else becomes a problem naming it. */
+function checkSource(read: SourceRead, platform: string, problems: PolicyProblem[]): { valid: [SettingName, unknown][]; named: SettingName[] } {
   const valid: [SettingName, unknown][] = [];
+  const named: SettingName[] = [];
   const byLowerCase = new Map(SETTING_NAMES.map((n) => [n.toLowerCase(), n]));
   for (const [written, raw] of Object.entries(read.values)) {
     const near = byLowerCase.get(written.toLowerCase());
@@ -121,6 +141,7 @@ function checkSource(read: SourceRead, platform: string, problems: PolicyProblem
       report(`This is not a setting this version of the shell knows, so it is ignored.${hint}`);
       continue;
     }
+    named.push(name);
     const spec = CATALOGUE[name];
     // Group Policy stores on/off as a REG_DWORD 1/0.
     const value = spec.admx.element === 'boolean' && (raw === 0 || raw === 1) ? raw === 1 : raw;
@@ -128,12 +149,13 @@ function checkSource(read: SourceRead, platform: string, problems: PolicyProblem
     const folderOk = name !== 'LogFolder' || !parsed.success || absoluteOn(platform, String(parsed.data));
     if (!parsed.success || !folderOk) {
       const expected = read.caseInsensitive ? `${spec.range}, as a ${spec.registry}` : spec.range;
-      report(`The value ${describeValue(raw)} is not accepted (expected ${expected}), so it is ignored and the default applies unless another source sets it; correct or remove it.`);
+      // The value itself is never repeated: the log keeps names only (a secret typed into the wrong field stays out).
+      report(`Its value (${kindOf(raw)}) is not accepted (expected ${expected}), so it is ignored and the default applies; correct or remove it.`);
       continue;
     }
     valid.push([name, parsed.data]);
   }
-  return valid;
+  return { valid, named };
 }
 
 function absoluteOn(platform: string, folder: string): boolean {

@@ -27,10 +27,11 @@ export function unreadable(source: string, reason: string): SourceRead {
   return { source, status: 'unreadable', values: {}, problems: [{ setting: WHOLE_SOURCE, source, reason }] };
 }
 
-/** Describes a value for a report without echoing much of it: strings are cut short. */
-export function describeValue(value: unknown): string {
-  if (typeof value === 'string') return value.length > 40 ? `"${value.slice(0, 40)}…"` : `"${value}"`;
-  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
+/** What kind of value a source held, for a report that must never repeat the value itself. */
+export function kindOf(value: unknown): string {
+  if (typeof value === 'string') return value === '' ? 'empty text' : 'text';
+  if (typeof value === 'number') return Number.isFinite(value) ? 'a number' : 'a non-finite number';
+  if (typeof value === 'boolean') return 'true or false';
   if (Array.isArray(value)) return `a list of ${value.length}`;
   if (value === null) return 'null';
   if (value instanceof Date) return 'a date';

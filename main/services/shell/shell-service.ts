@@ -12,6 +12,7 @@ import { msUntil } from '../../core/clock';
 import type { Instant } from '../../core/clock';
 import { ShellError } from '../../core/errors';
 import type { OsCapabilities, OsEvents } from '../../core/os-signals';
+import type { SessionPolicy } from '../../core/policy';
 import type { ClinicianIdentity } from '../../core/rbac';
 import { initialSessionState, nextDeadline, transition } from '../../core/session';
 import type { Effect, SessionEvent, SessionState } from '../../core/session';
@@ -130,8 +131,8 @@ export function createShellService(deps: ShellServiceDeps): ShellService {
   function runSignIn(purpose: Purpose, subject?: string): void {
     const id = ++attempt;
     notice = null;
-    // Read while the clinician is in the browser; it is long done when they come back.
-    // A read that fails keeps the policy in force.
+    // Read while the clinician is in the browser. Never waited on: a slow or hung read must not
+    // hold an unlock (or the tokens it brought) in the air; it applies when it arrives.
     const reread = deps.rereadPolicy?.().catch((error: unknown) => {
       audit.stepFailed('read the machine policy again', error);
       return null;
@@ -139,13 +140,18 @@ export function createShellService(deps: ShellServiceDeps): ShellService {
     // Not tracked by settled(): a sign-in waits on a person in the browser, for minutes.
     void signIn
       .signIn(subject === undefined ? {} : { reauthenticateSubject: subject })
-      .then(async (outcome) => {
-        const next = await reread;
+      .then((outcome) => {
         if (id !== attempt) return;
-        if (next && 'session' in outcome) policy = next;
         settleSignIn(purpose, outcome);
+        if ('session' in outcome) void reread?.then((next) => next && id === attempt && adoptPolicy(next));
       })
       .catch((error: unknown) => audit.stepFailed('sign in', error));
+  }
+
+  /** IT's re-read limits, from now on: a deadline they have already passed falls due at once. */
+  function adoptPolicy(next: SessionPolicy): void {
+    policy = next;
+    apply({ type: 'tick' });
   }
 
   /** The sign-in or unlock attempt ended without a session; recorded before the engine moves on. */

@@ -27,11 +27,11 @@ export interface ShellServiceDeps {
   /** How often a live session asks for a fresh access token (refreshing it near expiry). */
   readonly keepAliveMs?: number;
   /**
-   * Reads the machine policy again. Called as each sign-in or unlock begins; what it returns
-   * applies from the moment that sign-in succeeds, so IT's change reaches a running workstation
-   * at the next unlock. A read that fails leaves the policy as it was.
+   * Reads the machine policy again, as each sign-in or unlock begins. What it returns applies once
+   * that sign-in has succeeded (at once if the read is done by then, as it nearly always is); null,
+   * a failed read or a failed sign-in keeps the policy in force.
    */
-  readonly rereadPolicy?: () => Promise<SessionPolicy>;
+  readonly rereadPolicy?: () => Promise<SessionPolicy | null>;
 }
 
 export interface ShellService {

@@ -1,6 +1,7 @@
 // For any raw layers at all (random names, random values of random types, one or two sources):
 // resolving never throws, never gives a session looser than the rules, and never drops a
-// setting silently: each name is applied, shadowed by a higher source, or reported.
+// setting silently: each name is applied or reported, and a lower source never supplies a setting
+// a higher one names.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { RULE_CAPS, RULE_MAXIMA } from '../../../main/core/policy';
@@ -71,7 +72,9 @@ describe('resolveMachinePolicy (property)', () => {
           if (ctx.packaged) expect(policy.oidc.issuer.startsWith('https://') && !policy.oidc.allowInsecureLoopbackIssuer).toBe(true);
         }
 
+        const namedAbove = new Set<SettingName>();
         for (const read of reads) {
+          const namedHere: SettingName[] = [];
           for (const [written, raw] of Object.entries(read.values)) {
             const reported = policy.problems.some((p) => p.source === read.source && p.setting === written.slice(0, 60) + (written.length > 60 ? '…' : ''));
             const setting = canonical(written, read.caseInsensitive);
@@ -81,9 +84,12 @@ describe('resolveMachinePolicy (property)', () => {
             }
             if (!hasJsType(setting, raw)) expect(reported, `${setting} holding a ${typeof raw} not reported`).toBe(true);
             const appliedHere = policy.applied[setting] === read.source;
-            const shadowed = policy.applied[setting] !== undefined && !appliedHere;
-            expect(appliedHere || shadowed || reported, `${setting} from ${read.source} silently dropped`).toBe(true);
+            // Machine over user: a setting a higher source names is never taken from a lower one.
+            if (namedAbove.has(setting)) expect(appliedHere, `${setting} from ${read.source} overrode a higher source`).toBe(false);
+            else expect(appliedHere || reported, `${setting} from ${read.source} silently dropped`).toBe(true);
+            namedHere.push(setting);
           }
+          for (const n of namedHere) namedAbove.add(n);
         }
         // Every clamp names a setting and never applies more than was asked.
         for (const clamp of policy.clamps) expect(clamp.applied).toBeLessThan(clamp.requested);

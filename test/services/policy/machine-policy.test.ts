@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { defaultPolicy, RULE_CAPS } from '../../../main/core/policy';
 import { DEFAULT_CLIENT_KEY_ACCOUNT, DEFAULT_CLIENT_KEY_SERVICE } from '../../../main/services/client-key/client-key-store';
 import { CIS2_ISSUERS, MAX_AUTH_TIME_SKEW_SECONDS } from '../../../main/services/oidc';
-import { readMachinePolicy, resolveMachinePolicy } from '../../../main/services/policy/machine-policy';
+import { readMachinePolicy, rereadMachinePolicy, resolveMachinePolicy } from '../../../main/services/policy/machine-policy';
 import type { ExecFile } from '../../../main/services/policy/registry-source';
 import type { SourceRead } from '../../../main/services/policy/source';
 
@@ -104,14 +104,18 @@ describe('resolveMachinePolicy', () => {
     expect(policy.problems[0]?.reason).toContain('did you mean Kiosk?');
   });
 
-  it('a bad value is ignored, the next source supplies the setting, and the report cuts the value short', () => {
-    const long = 'x'.repeat(500);
-    const policy = resolveMachinePolicy([layer('A', { OnOsLock: long, IdleLimitAAL3Seconds: -5 }), layer('B', { OnOsLock: 'end-session', IdleLimitAAL3Seconds: 120 })], dev);
-    expect(policy.session.onOsLock).toBe('end-session');
-    expect(policy.session.idleLimitMs.AAL3).toBe(120_000);
+  it('a bad value in the higher source means the default, never the lower source\'s value, and the report never repeats it', () => {
+    const secretish = 'Password123-typed-into-the-wrong-field';
+    const policy = resolveMachinePolicy([layer('A', { OnOsLock: secretish, IdleLimitAAL3Seconds: -5 }), layer('B', { OnOsLock: 'end-session', IdleLimitAAL3Seconds: 120, OnSleep: 'end-session' })], dev);
+    expect(policy.session.onOsLock).toBe('lock');
+    expect(policy.session.idleLimitMs.AAL3).toBe(15 * 60_000);
+    // What A does not name at all, B still sets.
+    expect(policy.session.onSleep).toBe('end-session');
+    expect(policy.applied).toEqual({ OnSleep: 'B' });
     expect(policy.problems.map((p) => [p.setting, p.source])).toEqual([['OnOsLock', 'A'], ['IdleLimitAAL3Seconds', 'A']]);
-    expect(policy.problems[0]?.reason).not.toContain(long);
-    expect(policy.problems[0]?.reason.length).toBeLessThan(300);
+    for (const problem of policy.problems) expect(problem.reason).not.toContain('Password123');
+    expect(policy.problems[0]?.reason).toContain('(text)');
+    expect(policy.problems[1]?.reason).toContain('(a number)');
   });
 
   it('clamps the auth_time skew to 60 s and reports it', () => {
@@ -155,5 +159,30 @@ describe('resolveMachinePolicy', () => {
     const policy = resolveMachinePolicy([broken, layer('HKCU', { Kiosk: true })], installed);
     expect(policy.kiosk).toBe(true);
     expect(policy.problems).toEqual(broken.problems);
+  });
+});
+
+describe('rereadMachinePolicy (while the shell runs)', () => {
+  const timingOut = (files: { HKLM?: string; HKCU?: string }, failing: 'HKLM' | 'HKCU'): ExecFile => async (file, args) => {
+    if (String(args[1]).startsWith(failing)) throw Object.assign(new Error('spawnSync reg.exe ETIMEDOUT'), { killed: true, signal: 'SIGTERM' });
+    return regFrom(files)(file, args);
+  };
+
+  it('gives the new session limits when every source was read', async () => {
+    const { session } = await rereadMachinePolicy({ platform: 'win32', env: {}, packaged: true, exec: regFrom({ HKLM: 'reg-query-hklm-ward.txt' }) });
+    expect(session?.idleLimitMs.AAL3).toBe(600_000);
+  });
+
+  it.each(['HKLM', 'HKCU'] as const)('keeps the limits in force (null) when %s could not be read, rather than falling back to the defaults', async (failing) => {
+    const { policy, session } = await rereadMachinePolicy({ platform: 'win32', env: {}, packaged: true, exec: timingOut({ HKLM: 'reg-query-hklm-ward.txt', HKCU: 'reg-query-hkcu-user.txt' }, failing) });
+    expect(session).toBeNull();
+    // The read itself still says what happened, for the audit line.
+    expect(policy.sources.find((s) => s.source.startsWith(failing))?.status).toBe('unreadable');
+    expect(policy.problems.some((p) => p.setting === '*' && p.source.startsWith(failing))).toBe(true);
+  });
+
+  it('keeps the limits in force when the Linux policy file is half-written', async () => {
+    const { session } = await rereadMachinePolicy({ platform: 'linux', env: {}, packaged: true, readFile: async () => Buffer.from('{"IdleLimitAAL3Seconds": 6') });
+    expect(session).toBeNull();
   });
 });

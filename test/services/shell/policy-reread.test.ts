@@ -24,7 +24,7 @@ let time: ManualTime;
 let fake: FakeSignIn;
 let shell: ShellService;
 let reads: number;
-let nextRead: () => Promise<SessionPolicy>;
+let nextRead: () => Promise<SessionPolicy | null>;
 
 const flush = async (): Promise<void> => {
   await new Promise((r) => setTimeout(r, 0));
@@ -36,16 +36,11 @@ async function complete(subject: string): Promise<void> {
   await flush();
 }
 
-beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'cws-policy-reread-'));
-  time = new ManualTime({ wall: Date.UTC(2026, 10, 24, 9, 0), mono: 0 });
-  fake = new FakeSignIn();
-  reads = 0;
-  nextRead = async () => resolvePolicy({}).policy;
+async function build(policy: SessionPolicy): Promise<void> {
   const vault = await createDraftVault({ dataDir: dir, secretStore: createMemorySecretStore(), now: () => time.now().wall });
   shell = createShellService({
     time,
-    policy: resolvePolicy({}).policy,
+    policy,
     signIn: fake,
     vault,
     logger: createLogger({ level: 'silent' }),
@@ -54,6 +49,18 @@ beforeEach(async () => {
       return nextRead();
     },
   });
+}
+
+/** IT's stricter limits: AAL3 idle 5 minutes. */
+const strict = (): SessionPolicy => resolvePolicy({ idleLimitSeconds: { AAL3: 5 * 60 }, warningLeadSeconds: 30 }).policy;
+
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'cws-policy-reread-'));
+  time = new ManualTime({ wall: Date.UTC(2026, 10, 24, 9, 0), mono: 0 });
+  fake = new FakeSignIn();
+  reads = 0;
+  nextRead = async () => resolvePolicy({}).policy;
+  await build(resolvePolicy({}).policy);
 });
 afterEach(async () => {
   shell.dispose();
@@ -75,7 +82,10 @@ describe('machine policy read again at unlock', () => {
     expect(shell.state()).toMatchObject({ status: 'locked', reason: 'idle' });
   });
 
-  it('a policy that cannot be read leaves the one in force, and the clinician still gets back in', async () => {
+  it('a policy that cannot be read leaves the stricter one in force, and the clinician still gets back in', async () => {
+    shell.dispose();
+    await build(strict());
+    nextRead = async () => strict();
     await shell.backend.signIn();
     await complete('doctor');
     nextRead = async () => {
@@ -85,9 +95,48 @@ describe('machine policy read again at unlock', () => {
     await shell.backend.unlock();
     await complete('doctor');
     expect(shell.state().status).toBe('active');
-    time.advance(14 * MINUTE);
-    expect(shell.state().status).not.toBe('locked');
-    time.advance(MINUTE + 1000);
+    time.advance(5 * MINUTE + 1000);
+    expect(shell.state()).toMatchObject({ status: 'locked', reason: 'idle' });
+  });
+
+  it('a re-read that says "keep" (null: a source could not be read) leaves the stricter policy', async () => {
+    shell.dispose();
+    await build(strict());
+    nextRead = async () => strict();
+    await shell.backend.signIn();
+    await complete('doctor');
+    nextRead = async () => null;
+    shell.os.osLocked();
+    await shell.backend.unlock();
+    await complete('doctor');
+    time.advance(5 * MINUTE + 1000);
+    expect(shell.state()).toMatchObject({ status: 'locked', reason: 'idle' });
+  });
+
+  it('a read that never finishes does not hold the unlock in the air', async () => {
+    await shell.backend.signIn();
+    await complete('doctor');
+    nextRead = () => new Promise<never>(() => undefined);
+    shell.os.osLocked();
+    await shell.backend.unlock();
+    await complete('doctor');
+    expect(shell.state()).toMatchObject({ status: 'active', session: { subject: 'doctor' } });
+    expect(await shell.backend.loadDrafts()).toMatchObject({ ok: true });
+  });
+
+  it('a slow read still applies once it arrives after the unlock', async () => {
+    await shell.backend.signIn();
+    await complete('doctor');
+    let arrive: (policy: SessionPolicy) => void = () => undefined;
+    nextRead = () => new Promise<SessionPolicy>((resolve) => (arrive = resolve));
+    shell.os.osLocked();
+    await shell.backend.unlock();
+    await complete('doctor');
+    time.advance(6 * MINUTE);
+    expect(shell.state().status).toBe('active');
+    arrive(strict());
+    await flush();
+    // Six minutes idle is past the new five-minute limit: it locks at once.
     expect(shell.state()).toMatchObject({ status: 'locked', reason: 'idle' });
   });
 
