@@ -6,6 +6,7 @@
  * in CWS_SANDBOX_ISSUER. A packaged app ignores that variable and uses the machine policy.
  */
 import { app, BrowserWindow, dialog, ipcMain, Menu, powerMonitor, protocol, shell as electronShell } from 'electron';
+import { userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { appOrigin, appStartUrl, registerAppScheme, serveRenderer } from './adapters/app-protocol';
@@ -18,7 +19,7 @@ import { osCapabilitiesFor } from './core/os-signals';
 import { createShellServices } from './services/compose';
 import type { ShellServices } from './services/compose';
 import { createAudit } from './services/audit';
-import { createFolderLogger } from './services/logger';
+import { createFolderLogger, perUserLogFolder } from './services/logger';
 import type { OidcSettings } from './services/oidc';
 import { readMachinePolicy, rereadMachinePolicy } from './services/policy/machine-policy';
 import type { MachinePolicy } from './services/policy/machine-policy';
@@ -42,12 +43,28 @@ function oidcSettingsFor(policy: MachinePolicy): OidcSettings {
   throw new Error('No CIS2 environment is configured. IT sets Issuer and ClientId in the machine policy; see docs/policy.md.');
 }
 
+/** The OS account running the shell; userInfo() can throw where the account has no profile entry. */
+function accountName(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return process.env['USERNAME'] ?? process.env['USER'] ?? 'user';
+  }
+}
+
 async function start(): Promise<void> {
   await app.whenReady();
   // The sandbox (CWS_SANDBOX_ISSUER) and CWS_POLICY_FILE count only when not packaged.
   const policyOptions = { platform: process.platform, env: process.env, packaged: app.isPackaged };
   const policy = await readMachinePolicy(policyOptions);
-  const { logger } = await createFolderLogger({ folder: policy.logFolder ?? join(app.getPath('userData'), 'logs'), level: policy.logLevel });
+  // IT's folder gets a subfolder per Windows account (one account cannot rotate another's files);
+  // the app's own folder is the fallback when IT's cannot be written.
+  const ownLogs = join(app.getPath('userData'), 'logs');
+  const { logger } = await createFolderLogger({
+    folder: policy.logFolder === undefined ? ownLogs : perUserLogFolder(policy.logFolder, accountName()),
+    fallbackFolder: ownLogs,
+    level: policy.logLevel,
+  });
   const audit = createAudit(logger);
   // Where settings came from, each clamp, and each ignored setting by name (never its value).
   const reportPolicy = (read: MachinePolicy): void =>

@@ -1,4 +1,4 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readdir, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import type { DestinationStream, Logger as PinoLogger } from 'pino';
@@ -97,23 +97,85 @@ export function createLogger(options: LoggerOptions = {}): Logger {
 }
 
 export interface LogFolderOptions {
-  /** The machine policy's log folder, or the app's own `<userData>/logs`. Created if missing. */
+  /** The machine policy's log folder (see perUserLogFolder), or the app's own `<userData>/logs`. Created if missing. */
   readonly folder: string;
+  /** Tried when `folder` cannot be opened: the app's own `<userData>/logs`, which this user can always write. */
+  readonly fallbackFolder?: string;
   readonly level?: string;
   /** Start a new file at this size (default 10 MB). Files also start afresh each day. */
   readonly maxFileBytes?: number;
   /** Files kept in the folder, the current one included, across restarts (default 14: two weeks or more). */
   readonly keepFiles?: number;
-  /** Where lines go if the folder cannot be opened (default standard error). */
+  /** Where lines go if no folder can be opened (default standard error). */
   readonly fallback?: DestinationStream;
 }
 
 export interface FolderLogger {
   readonly logger: Logger;
-  /** The folder written to, or null when it could not be opened and the fallback is used. */
+  /** The folder written to, or null when none could be opened and the fallback stream is used. */
   readonly folder: string | null;
   /** Writes out anything buffered and closes the file. */
   close(): Promise<void>;
+}
+
+/**
+ * Where one OS account's shell logs inside a folder IT names: a subfolder per account. On a ward
+ * PC several Windows accounts may run the shell (fast user switching runs two at once), and one
+ * account cannot append to, rotate or prune another's files; each writes its own.
+ */
+export function perUserLogFolder(base: string, username: string): string {
+  const safe = username.replace(/[^A-Za-z0-9._-]/g, '_').replace(/^\.+/, '_').slice(0, 64);
+  return join(base, safe === '' ? 'user' : safe);
+}
+
+const LOG_FILE = /^audit\.(\d{4}-\d{2}-\d{2})\.(\d+)\.log$/;
+
+/**
+ * Deletes all but the `keep` newest log files. pino-roll prunes only when it rotates, and a ward
+ * PC that restarts every few hours, never reaching midnight or the size limit in one run, would
+ * otherwise keep every file it ever wrote.
+ */
+async function pruneOldFiles(folder: string, keep: number): Promise<void> {
+  const files = (await readdir(folder))
+    .map((name) => ({ name, match: LOG_FILE.exec(name) }))
+    .filter((f): f is { name: string; match: RegExpExecArray } => f.match !== null)
+    .sort((a, b) => (a.match[1] ?? '').localeCompare(b.match[1] ?? '') || Number(a.match[2]) - Number(b.match[2]));
+  await Promise.allSettled(files.slice(0, Math.max(0, files.length - keep)).map((f) => unlink(join(folder, f.name))));
+}
+
+async function openFolder(folder: string, options: LogFolderOptions): Promise<FolderLogger> {
+  const keep = options.keepFiles ?? 14;
+  // 0700 where it is created here, 0600 for the files: the log names who used the workstation and when.
+  await mkdir(folder, { recursive: true, mode: 0o700 });
+  // Room for the file this run opens (or appends to).
+  await pruneOldFiles(folder, keep - 1);
+  const stream = await pinoRoll({
+    file: join(folder, 'audit'),
+    extension: '.log',
+    size: `${options.maxFileBytes ?? 10 * 1024 * 1024}b`,
+    frequency: 'daily',
+    dateFormat: 'yyyy-MM-dd',
+    // removeOtherLogFiles: a ward PC restarts often; the bound must hold across runs, not per run.
+    limit: { count: keep, removeOtherLogFiles: true },
+    sync: true,
+    mode: 0o600,
+  });
+  // A write that fails later (disk full, folder removed) must not crash the shell: say so once.
+  let reported = false;
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (reported) return;
+    reported = true;
+    process.stderr.write(`Clinical Workstation Shell could not write its log in ${folder} (${error.code ?? error.name}); ask IT to check free disk space and the folder's permissions.\n`);
+  });
+  const logger = createLogger({ level: options.level, destination: stream });
+  const closed = new Promise<void>((resolve) => stream.once('close', () => resolve()));
+  let ending = false;
+  const close = (): Promise<void> => {
+    if (!ending) stream.end();
+    ending = true;
+    return closed;
+  };
+  return { logger, folder, close };
 }
 
 /**
@@ -123,42 +185,26 @@ export interface FolderLogger {
  * costs about 10 MB resident on a machine with a memory target. Writes are synchronous so the last
  * lines before a crash (which restarts the shell at once) are on disk; the shell logs a few lines
  * a minute, so this costs nothing that matters. If the folder cannot be opened the shell still
- * starts: the log goes to standard error, and its first line says why.
+ * starts: it logs to `fallbackFolder`, else to standard error, and the first line says why.
  */
 export async function createFolderLogger(options: LogFolderOptions): Promise<FolderLogger> {
-  const { folder } = options;
+  const { folder, fallbackFolder } = options;
+  let cause: unknown;
   try {
-    // 0700 where it is created here: the log names who used the workstation and when.
-    await mkdir(folder, { recursive: true, mode: 0o700 });
-    const stream = await pinoRoll({
-      file: join(folder, 'audit'),
-      extension: '.log',
-      size: `${options.maxFileBytes ?? 10 * 1024 * 1024}b`,
-      frequency: 'daily',
-      dateFormat: 'yyyy-MM-dd',
-      // removeOtherLogFiles: a ward PC restarts often; the bound must hold across runs, not per run.
-      limit: { count: options.keepFiles ?? 14, removeOtherLogFiles: true },
-      sync: true,
-    });
-    // A write that fails later (disk full, folder removed) must not crash the shell: say so once.
-    let reported = false;
-    stream.on('error', (error: NodeJS.ErrnoException) => {
-      if (reported) return;
-      reported = true;
-      process.stderr.write(`Clinical Workstation Shell could not write its log in ${folder} (${error.code ?? error.name}); ask IT to check free disk space and the folder's permissions.\n`);
-    });
-    const logger = createLogger({ level: options.level, destination: stream });
-    const closed = new Promise<void>((resolve) => stream.once('close', () => resolve()));
-    let ending = false;
-    const close = (): Promise<void> => {
-      if (!ending) stream.end();
-      ending = true;
-      return closed;
-    };
-    return { logger, folder, close };
-  } catch (cause) {
-    const logger = createLogger({ level: options.level, destination: options.fallback ?? pino.destination(2) });
-    createAudit(logger).logFolderUnavailable(folder, cause);
-    return { logger, folder: null, close: async () => undefined };
+    return await openFolder(folder, options);
+  } catch (error) {
+    cause = error;
   }
+  if (fallbackFolder !== undefined && fallbackFolder !== folder) {
+    try {
+      const opened = await openFolder(fallbackFolder, options);
+      createAudit(opened.logger).logFolderUnavailable(folder, cause);
+      return opened;
+    } catch {
+      // Neither folder: standard error below, naming the one IT asked for.
+    }
+  }
+  const logger = createLogger({ level: options.level, destination: options.fallback ?? pino.destination(2) });
+  createAudit(logger).logFolderUnavailable(folder, cause);
+  return { logger, folder: null, close: async () => undefined };
 }

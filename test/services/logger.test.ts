@@ -1,10 +1,10 @@
-import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createAudit } from '../../main/services/audit';
-import { createFolderLogger, createLogger } from '../../main/services/logger';
+import { createFolderLogger, createLogger, perUserLogFolder } from '../../main/services/logger';
 import { ShellError } from '../../main/core/errors';
 import { startSandbox } from '../../sandbox/provider';
 import type { Sandbox } from '../../sandbox/provider';
@@ -122,5 +122,49 @@ describe('the log folder', () => {
     const entries = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(entries[0]).toMatchObject({ event: 'log.folder-unavailable', code: 'LOG_FOLDER_UNAVAILABLE', category: 'downstream', cause: 'ENOTDIR' });
     expect(entries[1]).toMatchObject({ event: 'still.logging' });
+  });
+
+  it('falls back to the app\'s own folder when IT\'s cannot be opened, and says so there', async () => {
+    const notAFolder = join(root, 'file');
+    await writeFile(notAFolder, 'x');
+    const own = join(root, 'own-logs');
+    const { logger, folder, close } = await createFolderLogger({ folder: join(notAFolder, 'logs'), fallbackFolder: own });
+    logger.info({ event: 'still.logging' }, 'The shell carries on.');
+    await close();
+    expect(folder).toBe(own);
+    const [file] = await logFiles(own);
+    const entries = (await readFile(join(own, file ?? ''), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(entries[0]).toMatchObject({ event: 'log.folder-unavailable', code: 'LOG_FOLDER_UNAVAILABLE', cause: 'ENOTDIR' });
+    expect(entries[1]).toMatchObject({ event: 'still.logging' });
+  });
+
+  it('prunes files from earlier runs at start, not only when it rotates', async () => {
+    const folder = join(root, 'logs');
+    await mkdir(folder);
+    for (let n = 1; n <= 9; n += 1) await writeFile(join(folder, `audit.2020-01-0${n}.1.log`), '{}\n');
+    await writeFile(join(folder, 'not-a-log.txt'), 'kept');
+    const { logger, close } = await createFolderLogger({ folder, keepFiles: 3 });
+    logger.info({ event: 'one.line' }, 'One line, far from any rotation.');
+    await close();
+    const files = await logFiles(folder);
+    expect(files).toHaveLength(3);
+    expect(files.filter((f) => f.startsWith('audit.2020'))).toEqual(['audit.2020-01-08.1.log', 'audit.2020-01-09.1.log']);
+    expect(await readFile(join(folder, 'not-a-log.txt'), 'utf8')).toBe('kept');
+  });
+
+  it.runIf(process.platform !== 'win32')('creates its files readable by their owner only (0600)', async () => {
+    const folder = join(root, 'logs');
+    const { logger, close } = await createFolderLogger({ folder });
+    logger.info({ event: 'one.line' }, 'One line.');
+    await close();
+    const [file] = await logFiles(folder);
+    expect((await stat(join(folder, file ?? ''))).mode & 0o777).toBe(0o600);
+  });
+
+  it('gives each OS account its own subfolder of IT\'s folder, with a name safe on every platform', () => {
+    expect(perUserLogFolder('/var/log/cws', 'nurse.hughes')).toBe(join('/var/log/cws', 'nurse.hughes'));
+    expect(perUserLogFolder('/var/log/cws', 'TRUST\\j smith')).toBe(join('/var/log/cws', 'TRUST_j_smith'));
+    expect(perUserLogFolder('/var/log/cws', '..')).toBe(join('/var/log/cws', '_'));
+    expect(perUserLogFolder('/var/log/cws', '')).toBe(join('/var/log/cws', 'user'));
   });
 });

@@ -245,7 +245,7 @@ export const CATALOGUE = {
     admx: { element: 'text', maxLength: 260 },
     default: "the app's own log folder",
     range: 'an absolute folder path',
-    description: 'Folder for the audit log; only administrators and the shell should be able to write it.',
+    description: 'Folder for the audit log; each Windows account writes its own subfolder, so let accounts create folders there but not change each other\'s.',
     rule: 'Audit log kept where IT collects it; it never holds tokens, codes or note text.',
     example: 'C:\\ProgramData\\Clinical Workstation Shell\\logs',
   },
