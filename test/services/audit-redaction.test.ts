@@ -19,6 +19,7 @@ import { ManualTime } from '../../main/services/time';
 import { followToCallback, startSandbox } from '../../sandbox/provider';
 import type { Sandbox } from '../../sandbox/provider';
 import { ScriptedBrowser, countingFetch, refreshRequests, sandboxSettings } from './oidc/fixtures';
+import type { CountingFetch } from './oidc/fixtures';
 
 const MINUTE = 60_000;
 const DRAFT_TEXT = 'Patient reports distinctive purple-giraffe headache since Tuesday';
@@ -153,5 +154,69 @@ describe('the audit log', () => {
     raw.flush();
     const { found } = await leaksIn(rawFolder, secrets);
     expect(found).toEqual(expect.arrayContaining([secrets[0], refreshToken, DRAFT_TEXT]));
+  });
+
+  it('records a failed sign-in and a failed refresh by code, and none of the secrets their error responses echoed', async () => {
+    const folder = join(root, 'failure-logs');
+    const folderLogger = await createFolderLogger({ folder, level: 'debug' });
+    const wire = countingFetch();
+    // CIS2 refuses the next grant of this type, with an error description that repeats what it was
+    // sent: the worst case for a log that copies a provider's error.
+    let refuseNext: 'authorization_code' | 'refresh_token' | null = 'authorization_code';
+    const echoed: string[] = [];
+    const fetch = (async (url: string, options: Parameters<CountingFetch>[1]) => {
+      const form = new URLSearchParams(typeof options.body === 'string' ? options.body : options.body instanceof URLSearchParams ? options.body.toString() : '');
+      const grant = form.get('grant_type');
+      if (url.endsWith('/token') && grant !== null && grant === refuseNext) {
+        refuseNext = null;
+        const sent = [form.get('code'), form.get('code_verifier'), form.get('refresh_token')].filter((v): v is string => v !== null);
+        echoed.push(...sent);
+        const body = { error: 'invalid_grant', error_description: `The grant ${sent.join(' / ')} is not valid.` };
+        return new Response(JSON.stringify(body), { status: 400, headers: { 'content-type': 'application/json' } });
+      }
+      return wire(url, options);
+    }) as CountingFetch;
+    const browser = new ScriptedBrowser(async (url) => {
+      await followToCallback(await sandbox.completeLogin(url, 'dr-okafor'));
+    });
+    let oidcAhead = 0;
+    const failing = await createShellServices({
+      oidc: sandboxSettings(sandbox),
+      policy: resolvePolicy({}).policy,
+      browser,
+      time: new ManualTime({ wall: Date.now(), mono: 0 }),
+      logger: folderLogger.logger,
+      secretStore: createMemorySecretStore(),
+      draftsDir: join(root, 'failure-drafts'),
+      signInClock: () => Date.now() + oidcAhead,
+      fetch,
+    });
+    const { shell } = failing;
+
+    shell.backend.signIn();
+    await until('the refused sign-in', () => shell.view().kind === 'signed-out' || shell.view().kind === 'ended');
+    refuseNext = 'refresh_token';
+    shell.backend.signIn();
+    await until('the second sign-in', () => shell.view().kind === 'active');
+    oidcAhead = 290_000;
+    expect((await failing.signIn.tokens.getAccessToken()).ok).toBe(false);
+    oidcAhead = 0;
+    await until('the lock after the refused refresh', () => shell.view().kind === 'locked');
+    await failing.close();
+    await folderLogger.close();
+
+    for (const url of browser.opened) for (const p of ['state', 'nonce', 'code_challenge']) echoed.push(String(url.searchParams.get(p)));
+    expect(echoed.length).toBeGreaterThanOrEqual(3 + 2 * 3);
+    for (const secret of echoed) expect(secret.length, 'a captured secret').toBeGreaterThanOrEqual(16);
+    const { text, found } = await leaksIn(folder, echoed);
+    expect(found).toEqual([]);
+
+    const entries = text
+      .split('\n')
+      .filter((l) => l.trim() !== '')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(entries.find((e) => e['event'] === 'signin.failed')).toMatchObject({ outcome: 'failure', category: 'login', code: expect.stringMatching(/^SIGNIN_/) });
+    expect(entries.find((e) => e['event'] === 'token.refresh-failed')).toMatchObject({ outcome: 'failure', category: 'refresh', oauthError: 'invalid_grant' });
+    expect(entries.find((e) => e['event'] === 'session.locked')).toMatchObject({ reason: 'refresh-failed' });
   });
 });
