@@ -137,6 +137,14 @@ describe('resolveMachinePolicy', () => {
     expect(policy.problems.map((p) => p.setting)).toContain(setting);
   });
 
+  it('takes a Windows log folder literally: one built from an environment variable a user can redefine is refused', () => {
+    const windows = { ...installed, platform: 'win32' };
+    const expanded = resolveMachinePolicy([layer('HKLM', { LogFolder: '%ProgramData%\\Clinical Workstation Shell\\logs' })], windows);
+    expect(expanded.logFolder).toBeUndefined();
+    expect(expanded.problems.map((p) => p.setting)).toEqual(['LogFolder']);
+    expect(resolveMachinePolicy([layer('HKLM', { LogFolder: 'D:\\Ward Logs' })], windows).logFolder).toBe('D:\\Ward Logs');
+  });
+
   it('a custom https issuer and Group Policy on/off values are accepted', () => {
     const policy = resolveMachinePolicy([layer('A', { Issuer: 'https://idp.trust.example/realm', ClientId: 'c', Kiosk: 1, MaxAgeSeconds: 0 })], installed);
     expect(policy.oidc).toMatchObject({ issuer: 'https://idp.trust.example/realm', maxAge: 0 });
