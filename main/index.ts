@@ -16,8 +16,8 @@ import { createSystemBrowser } from './adapters/system-browser';
 import { createShellWindow, hardenEveryWebContents } from './adapters/windows';
 import { isShellError } from './core/errors';
 import { osCapabilitiesFor } from './core/os-signals';
-import { createShellServices } from './services/compose';
-import type { ShellServices } from './services/compose';
+import { createAppServices } from './services/compose';
+import type { AppServices } from './services/compose';
 import { createAudit } from './services/audit';
 import { createFolderLogger, perUserLogFolder } from './services/logger';
 import type { OidcSettings } from './services/oidc';
@@ -80,7 +80,7 @@ async function start(): Promise<void> {
   const production = app.isPackaged;
   const onError = (code: string): void => logger.error({ event: 'adapter.error', code }, 'An Electron adapter reported a failure.');
 
-  const services: ShellServices = await createShellServices({
+  const services: AppServices = await createAppServices({
     oidc: oidcSettingsFor(policy),
     policy: policy.session,
     browser: createSystemBrowser(electronShell),
@@ -92,7 +92,7 @@ async function start(): Promise<void> {
     capabilities: osCapabilitiesFor(process.platform, process.env),
     rereadPolicy,
   });
-  const { shell } = services;
+  const { session } = services;
 
   serveRenderer(protocol, join(appRoot, 'dist', 'renderer'));
   let win: BrowserWindow | null = createShellWindow(
@@ -103,9 +103,9 @@ async function start(): Promise<void> {
       preloadPath: join(appRoot, 'dist', 'preload', 'index.cjs'),
       startUrl: appStartUrl,
       // A crashed renderer comes back to the lock screen, never to clinical content.
-      beforeRendererReload: () => shell.lockBeforeReload(),
+      beforeRendererReload: () => session.lockBeforeReload(),
       // Windows ends the OS session without a powerMonitor 'shutdown': seal drafts here.
-      onOsSessionEnd: () => void shell.os.shutdown(),
+      onOsSessionEnd: () => void session.os.shutdown(),
       onError,
     },
   );
@@ -115,8 +115,8 @@ async function start(): Promise<void> {
     win?.focus();
   });
 
-  const stopIpc = registerIpc({ ipcMain, getWindow: () => win, backend: shell.backend, logger, origin: appOrigin });
-  const os = watchOsSignals({ powerMonitor, platform: process.platform, env: process.env, quit: () => app.quit(), onError }, shell.os);
+  const stopIpc = registerIpc({ ipcMain, getWindow: () => win, backend: session.backend, logger, origin: appOrigin });
+  const os = watchOsSignals({ powerMonitor, platform: process.platform, env: process.env, quit: () => app.quit(), onError }, session.os);
 
   // Quitting seals the clinician's drafts first (the OS credential store keeps the key).
   let closing = false;
@@ -126,7 +126,7 @@ async function start(): Promise<void> {
     event.preventDefault();
     os.dispose();
     stopIpc();
-    void Promise.resolve(shell.os.shutdown())
+    void Promise.resolve(session.os.shutdown())
       .then(() => services.close())
       .catch((error: unknown) => logger.error({ err: error, event: 'shell.quit-failed' }, 'Sealing drafts at quit failed.'))
       .finally(() => app.exit(0));

@@ -11,7 +11,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createShellServices } from '../../main/services/compose';
+import { createAppServices } from '../../main/services/compose';
 import { createFolderLogger } from '../../main/services/logger';
 import { keepYoungGenerationSmall } from '../../main/services/runtime/memory';
 import { resolveOidcSettings } from '../../main/services/oidc';
@@ -67,7 +67,7 @@ async function main(issuer: string, clientId: string, saveDrafts: boolean): Prom
   const draftsDir = await mkdtemp(join(tmpdir(), 'cws-bench-shift-'));
   // The app's own logging: rotated files in a folder, at the default level.
   const { logger, close: closeLog } = await createFolderLogger({ folder: join(draftsDir, 'logs'), level: 'info' });
-  const services = await createShellServices({
+  const services = await createAppServices({
     oidc: resolveOidcSettings({ issuer, clientId, allowInsecureLoopbackIssuer: true }),
     policy: machinePolicy.session,
     browser,
@@ -78,7 +78,7 @@ async function main(issuer: string, clientId: string, saveDrafts: boolean): Prom
     draftsKeyringService: keyringService,
     signInClock: Date.now,
   });
-  const { shell } = services;
+  const { session: shell } = services;
   try {
     const begun = await shell.backend.signIn();
     if (!begun.ok) throw new Error(`The shell refused to start a sign-in (${begun.code}).`);

@@ -14,11 +14,11 @@ import type { Logger } from './logger';
 import { createLogoutTokenValidatorFor, createSignInService, toShellError } from './oidc';
 import type { LogoutTokenResult, LogoutTokenValidator, OidcSettings, SignInService, SystemBrowser } from './oidc';
 import type { SecretStore } from './secret-store';
-import { createShellService } from './shell/shell-service';
-import type { ShellService } from './shell/shell-service';
+import { createSessionService } from './session/session-service';
+import type { SessionService } from './session/session-service';
 import type { TimeSource } from './time';
 
-export interface ShellServicesOptions {
+export interface AppServicesOptions {
   readonly oidc: OidcSettings;
   readonly policy: SessionPolicy;
   readonly browser: SystemBrowser;
@@ -39,8 +39,8 @@ export interface ShellServicesOptions {
   readonly fetch?: CustomFetch;
 }
 
-export interface ShellServices {
-  readonly shell: ShellService;
+export interface AppServices {
+  readonly session: SessionService;
   readonly signIn: SignInService;
   readonly vault: DraftVault;
   /**
@@ -52,7 +52,7 @@ export interface ShellServices {
   close(): Promise<void>;
 }
 
-export async function createShellServices(options: ShellServicesOptions): Promise<ShellServices> {
+export async function createAppServices(options: AppServicesOptions): Promise<AppServices> {
   const wall = options.signInClock ?? (() => options.time.now().wall);
   const audit = createAudit(options.logger);
   const vault = await createDraftVault({
@@ -73,7 +73,7 @@ export async function createShellServices(options: ShellServicesOptions): Promis
     // private_key_jwt: the key IT provisioned into the OS credential store.
     ...(options.oidc.clientAuth.method === 'private_key_jwt' ? { keySource: createClientKeyStore() } : {}),
   });
-  const shell = createShellService({
+  const session = createSessionService({
     time: options.time,
     policy: options.policy,
     signIn,
@@ -104,22 +104,22 @@ export async function createShellServices(options: ShellServicesOptions): Promis
     const result = await validate(token);
     if (result.ok) {
       audit.logoutAccepted({ subject: result.subject, sessionId: result.sessionId });
-      shell.backchannelLogout({ subject: result.subject, sessionId: result.sessionId });
+      session.backchannelLogout({ subject: result.subject, sessionId: result.sessionId });
     } else audit.logoutRefused(result.error);
     return result;
   }
 
   return {
-    shell,
+    session,
     signIn,
     vault,
     receiveLogoutToken,
     async close() {
       stopSweeping();
       signIn.cancel();
-      await shell.settled();
+      await session.settled();
       await vault.flush();
-      shell.dispose();
+      session.dispose();
     },
   };
 }

@@ -5,7 +5,7 @@
  */
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { ShellServices } from '../../main/services/compose';
+import type { AppServices } from '../../main/services/compose';
 import type { ManualTime } from '../../main/services/time';
 import type { Sandbox } from '../../sandbox/provider';
 import type { PendingBrowser } from './harness';
@@ -15,7 +15,7 @@ export interface ControlContext {
   readonly res: ServerResponse;
   readonly url: URL;
   readonly secret: string;
-  readonly services: ShellServices;
+  readonly services: AppServices;
   readonly sandbox: Sandbox;
   readonly browser: PendingBrowser;
   readonly time: ManualTime;
@@ -65,9 +65,9 @@ function nonNegative(body: Record<string, unknown>, field: string): number {
 }
 
 export function snapshot(ctx: Pick<ControlContext, 'services' | 'browser' | 'time'>): Record<string, unknown> {
-  const state = ctx.services.shell.state();
+  const state = ctx.services.session.state();
   return {
-    view: ctx.services.shell.view(),
+    view: ctx.services.session.view(),
     status: state.status,
     reason: 'reason' in state ? state.reason : null,
     pendingSignIn: ctx.browser.waiting,
@@ -89,7 +89,7 @@ async function route(ctx: ControlContext): Promise<unknown> {
   const path = url.pathname.replace(/^\/control/, '');
   const post = req.method === 'POST';
   const body = post ? await readJson(req) : {};
-  const shell = services.shell;
+  const shell = services.session;
   const waitForSignIn = (): Promise<void> => until(() => !['signing-in', 'reauthenticating'].includes(shell.state().status), 10_000);
 
   if (!post && path === '/session') return snapshot(ctx);

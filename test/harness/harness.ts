@@ -14,8 +14,8 @@ import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
 import { resolvePolicy } from '../../main/core/policy';
 import type { PolicyInput } from '../../main/core/policy';
-import { createShellServices } from '../../main/services/compose';
-import type { ShellServices } from '../../main/services/compose';
+import { createAppServices } from '../../main/services/compose';
+import type { AppServices } from '../../main/services/compose';
 import { createLogger } from '../../main/services/logger';
 import { resolveOidcSettings } from '../../main/services/oidc';
 import { createKeyringSecretStore, createMemorySecretStore } from '../../main/services/secret-store';
@@ -44,7 +44,7 @@ export interface Harness {
   readonly origin: string;
   readonly secret: string;
   readonly time: ManualTime;
-  readonly services: ShellServices;
+  readonly services: AppServices;
   readonly sandbox: Sandbox;
   readonly secretStoreKind: 'keyring' | 'memory' | 'unavailable';
   /** POST/GET a control endpoint (see docs/harness.md) with the secret. */
@@ -116,7 +116,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const { store, kind } = await chooseStore(options.secretStore ?? 'keyring');
   const keyringService = `clinical-workstation-shell/harness-${runId}`;
   const logger = createLogger({ level: options.logLevel ?? 'warn' });
-  const services = await createShellServices({
+  const services = await createAppServices({
     oidc: resolveOidcSettings({ issuer: sandbox.issuer, clientId: sandbox.clientId, allowInsecureLoopbackIssuer: true }),
     policy: resolvePolicy(options.policy ?? {}).policy,
     browser,
@@ -151,7 +151,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     server.listen(options.port ?? 0, '127.0.0.1', () => ok());
   });
   origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const detachSocket = attachShellSocket(server, services.shell.backend, secret, () => origin);
+  const detachSocket = attachShellSocket(server, services.session.backend, secret, () => origin);
 
   async function control(method: 'GET' | 'POST', path: string, body?: unknown): Promise<unknown> {
     const res = await fetch(`${origin}${path}`, {

@@ -11,8 +11,8 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolvePolicy } from '../../main/core/policy';
-import { createShellServices } from '../../main/services/compose';
-import type { ShellServices } from '../../main/services/compose';
+import { createAppServices } from '../../main/services/compose';
+import type { AppServices } from '../../main/services/compose';
 import { createFolderLogger } from '../../main/services/logger';
 import { createMemorySecretStore } from '../../main/services/secret-store';
 import { ManualTime } from '../../main/services/time';
@@ -59,7 +59,7 @@ describe('the audit log', () => {
   let refreshToken = '';
   const callbacks: URL[] = [];
   let logs: string;
-  let services: ShellServices;
+  let services: AppServices;
 
   it('records a whole shift of events and not one secret used in it', async () => {
     logs = join(root, 'logs');
@@ -73,7 +73,7 @@ describe('the audit log', () => {
     const time = new ManualTime({ wall: Date.now(), mono: 0 });
     // OIDC checks run on real time, as the sandbox does; a refresh is brought on by moving this clock.
     let oidcAhead = 0;
-    services = await createShellServices({
+    services = await createAppServices({
       oidc: sandboxSettings(sandbox),
       policy: resolvePolicy({}).policy,
       browser,
@@ -84,7 +84,7 @@ describe('the audit log', () => {
       signInClock: () => Date.now() + oidcAhead,
       fetch,
     });
-    const { shell } = services;
+    const { session: shell } = services;
 
     // Sign in, and write a note.
     shell.backend.signIn();
@@ -180,7 +180,7 @@ describe('the audit log', () => {
       await followToCallback(await sandbox.completeLogin(url, 'dr-okafor'));
     });
     let oidcAhead = 0;
-    const failing = await createShellServices({
+    const failing = await createAppServices({
       oidc: sandboxSettings(sandbox),
       policy: resolvePolicy({}).policy,
       browser,
@@ -191,7 +191,7 @@ describe('the audit log', () => {
       signInClock: () => Date.now() + oidcAhead,
       fetch,
     });
-    const { shell } = failing;
+    const { session: shell } = failing;
 
     shell.backend.signIn();
     await until('the refused sign-in', () => shell.view().kind === 'signed-out' || shell.view().kind === 'ended');

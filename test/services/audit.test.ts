@@ -15,10 +15,10 @@ import { createLogger } from '../../main/services/logger';
 import { toShellError } from '../../main/services/oidc';
 import { resolveMachinePolicy } from '../../main/services/policy/machine-policy';
 import { createMemorySecretStore } from '../../main/services/secret-store';
-import { createShellService } from '../../main/services/shell/shell-service';
-import type { ShellService } from '../../main/services/shell/shell-service';
+import { createSessionService } from '../../main/services/session/session-service';
+import type { SessionService } from '../../main/services/session/session-service';
 import { ManualTime } from '../../main/services/time';
-import { FakeSignIn, clinician } from './shell/fake-sign-in';
+import { FakeSignIn, clinician } from './session/fake-sign-in';
 
 type Entry = Record<string, unknown>;
 
@@ -103,7 +103,7 @@ describe('what the shell service records', () => {
   let dir: string;
   let time: ManualTime;
   let fake: FakeSignIn;
-  let shell: ShellService;
+  let shell: SessionService;
   let log: ReturnType<typeof capture>;
 
   beforeEach(async () => {
@@ -112,7 +112,7 @@ describe('what the shell service records', () => {
     fake = new FakeSignIn();
     log = capture();
     const vault = await createDraftVault({ dataDir: dir, secretStore: createMemorySecretStore(), now: () => time.now().wall });
-    shell = createShellService({ time, policy: resolvePolicy({}).policy, signIn: fake, vault, logger: log.logger });
+    shell = createSessionService({ time, policy: resolvePolicy({}).policy, signIn: fake, vault, logger: log.logger });
   });
   afterEach(async () => {
     shell.dispose();

@@ -8,7 +8,7 @@
  * containing our client id, an `events` claim naming the back-channel logout event, no `nonce`,
  * and `iat`/`exp` checked "in the same way they are validated in ID Tokens".
  *
- * A token that passes yields `{ subject, sessionId }`, the shape `ShellService.backchannelLogout`
+ * A token that passes yields `{ subject, sessionId }`, the shape `SessionService.backchannelLogout`
  * and the engine's `backchannelLogout` event take; the engine ends the session only when every
  * claim the token carries names it (CIS2 "Actions": sub and sid, or sub alone).
  *

@@ -11,7 +11,7 @@ import type { Logger } from '../logger';
 import type { SignInService } from '../oidc';
 import type { TimeSource } from '../time';
 
-export interface ShellServiceDeps {
+export interface SessionServiceDeps {
   readonly time: TimeSource;
   readonly policy: SessionPolicy;
   readonly signIn: SignInService;
@@ -34,7 +34,7 @@ export interface ShellServiceDeps {
   readonly rereadPolicy?: () => Promise<SessionPolicy | null>;
 }
 
-export interface ShellService {
+export interface SessionService {
   readonly backend: ShellBackend;
   readonly os: OsEvents;
   state(): SessionState;

@@ -12,8 +12,8 @@ import { createDraftVault } from '../../../main/services/drafts';
 import type { DraftVault } from '../../../main/services/drafts';
 import { createLogger } from '../../../main/services/logger';
 import { createMemorySecretStore } from '../../../main/services/secret-store';
-import { createShellService } from '../../../main/services/shell/shell-service';
-import type { ShellService, ShellServiceDeps } from '../../../main/services/shell/shell-service';
+import { createSessionService } from '../../../main/services/session/session-service';
+import type { SessionService, SessionServiceDeps } from '../../../main/services/session/session-service';
 import { ManualTime } from '../../../main/services/time';
 import { FakeSignIn, clinician } from './fake-sign-in';
 
@@ -26,11 +26,11 @@ let dir: string;
 let time: ManualTime;
 let fake: FakeSignIn;
 let vault: DraftVault;
-let shell: ShellService;
+let shell: SessionService;
 
-async function build(extra: Partial<ShellServiceDeps> = {}): Promise<void> {
+async function build(extra: Partial<SessionServiceDeps> = {}): Promise<void> {
   vault = await createDraftVault({ dataDir: dir, secretStore: createMemorySecretStore(), now: () => time.now().wall });
-  shell = createShellService({ time, policy: resolvePolicy({}).policy, signIn: fake, vault, logger: createLogger({ level: 'silent' }), ...extra });
+  shell = createSessionService({ time, policy: resolvePolicy({}).policy, signIn: fake, vault, logger: createLogger({ level: 'silent' }), ...extra });
 }
 
 async function signIn(subject: string, overrides = {}): Promise<void> {

@@ -21,10 +21,10 @@ import type { Draft, Notice, Result, SessionView, ShellBackend } from '../../../
 import { createAudit } from '../audit';
 import type { SignInOutcome } from '../oidc';
 import type { Cancel } from '../time';
-import type { ShellService, ShellServiceDeps } from './types';
+import type { SessionService, SessionServiceDeps } from './types';
 import { sessionView } from './view';
 
-export type { ShellService, ShellServiceDeps } from './types';
+export type { SessionService, SessionServiceDeps } from './types';
 
 type Purpose = 'sign-in' | 'unlock';
 type EventBody = SessionEvent extends infer E ? (E extends SessionEvent ? Omit<E, 'at'> : never) : never;
@@ -39,7 +39,7 @@ export function noticeFor(error: ShellError): Notice {
   return { code: error.code.toLowerCase().replace(/_/g, '-').slice(0, 64), message: error.message.slice(0, 500) };
 }
 
-export function createShellService(deps: ShellServiceDeps): ShellService {
+export function createSessionService(deps: SessionServiceDeps): SessionService {
   const { time, signIn, vault, logger } = deps;
   let policy = deps.policy;
   const audit = createAudit(logger);

@@ -12,8 +12,8 @@ import type { SessionPolicy } from '../../../main/core/policy';
 import { createDraftVault } from '../../../main/services/drafts';
 import { createLogger } from '../../../main/services/logger';
 import { createMemorySecretStore } from '../../../main/services/secret-store';
-import { createShellService } from '../../../main/services/shell/shell-service';
-import type { ShellService } from '../../../main/services/shell/shell-service';
+import { createSessionService } from '../../../main/services/session/session-service';
+import type { SessionService } from '../../../main/services/session/session-service';
 import { ManualTime } from '../../../main/services/time';
 import { FakeSignIn, clinician } from './fake-sign-in';
 
@@ -22,7 +22,7 @@ const MINUTE = 60_000;
 let dir: string;
 let time: ManualTime;
 let fake: FakeSignIn;
-let shell: ShellService;
+let shell: SessionService;
 let reads: number;
 let nextRead: () => Promise<SessionPolicy | null>;
 
@@ -38,7 +38,7 @@ async function complete(subject: string): Promise<void> {
 
 async function build(policy: SessionPolicy): Promise<void> {
   const vault = await createDraftVault({ dataDir: dir, secretStore: createMemorySecretStore(), now: () => time.now().wall });
-  shell = createShellService({
+  shell = createSessionService({
     time,
     policy,
     signIn: fake,

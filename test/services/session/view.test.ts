@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clinicianView, displayRoleName } from '../../../main/services/shell/view';
+import { clinicianView, displayRoleName } from '../../../main/services/session/view';
 
 describe('clinician display identity', () => {
   it.each([
