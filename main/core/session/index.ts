@@ -1,5 +1,6 @@
 /** The session engine: a pure state machine for one workstation's clinician session. */
 export { initialSessionState, transition } from './transition';
+export { endReasons, lockReasons } from './reasons';
 export { absoluteDeadline, endDeadline, idleDeadline, nextDeadline, warningStart } from './deadlines';
 export type {
   Effect,

@@ -5,22 +5,9 @@
 import type { Aal } from '../assurance-level';
 import type { Instant } from '../clock';
 
-/** Why a session is locked. Each lock needs the same clinician to authenticate again. */
-export type LockReason = 'idle' | 'os-lock' | 'sleep' | 'user-switch' | 'absolute-limit' | 'refresh-failed' | 'manual';
+import type { EndReason, LockReason } from './reasons';
 
-/** Why a session ended. An ended session can never be resumed; its drafts are sealed. */
-export type EndReason =
-  | 'sign-out'
-  /** The 12-hour limit was reached while the session was already locked. */
-  | 'absolute-limit'
-  /** A different clinician authenticated at the lock screen. */
-  | 'different-user'
-  | 'backchannel-logout'
-  | 'shutdown'
-  /** IT policy says an OS lock / sleep / user switch ends the session rather than locking it. */
-  | 'os-lock'
-  | 'sleep'
-  | 'user-switch';
+export type { EndReason, LockReason } from './reasons';
 
 /** The clinician a session belongs to, and the clocks that bound it. No token ever lives here. */
 export type Session = {
