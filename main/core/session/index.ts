@@ -1,11 +1,14 @@
 /** The session engine: a pure state machine for one workstation's clinician session. */
 export { initialSessionState, transition } from './transition';
 export { endReasons, lockReasons } from './reasons';
+export { isSessionEventType, sessionEvents, sessionEventTypes } from './events';
 export { absoluteDeadline, endDeadline, idleDeadline, nextDeadline, warningStart } from './deadlines';
 export type {
   Effect,
   EffectType,
   EndReason,
+  EventTypeOf,
+  PayloadKind,
   LockReason,
   Session,
   SessionEvent,

@@ -4,7 +4,6 @@
  */
 import type { Aal } from '../assurance-level';
 import type { Instant } from '../clock';
-
 import type { EndReason, LockReason } from './reasons';
 
 export type { EndReason, LockReason } from './reasons';
@@ -41,44 +40,17 @@ export type SessionStatus = SessionState['status'];
 /** States in which a clinician's session exists (working, or locked awaiting them). */
 export type StateWithSession = Extract<SessionState, { session: Session }>;
 
-type At = { readonly at: Instant };
-type Authenticated = At & { readonly subject: string; readonly sessionId: string; readonly authTime: number; readonly aal: Aal };
-
-export type SessionEvent =
-  | (At & { readonly type: 'signInStarted' })
-  | (Authenticated & { readonly type: 'signInSucceeded' })
-  | (At & { readonly type: 'signInFailed' })
-  | (At & { readonly type: 'signInCancelled' })
-  /** User input inside the shell's own windows. */
-  | (At & { readonly type: 'activity' })
-  /** The OS says no input anywhere on the machine for `seconds`. */
-  | (At & { readonly type: 'osIdleSample'; readonly seconds: number })
-  | (At & { readonly type: 'osLocked' })
-  | (At & { readonly type: 'osUnlocked' })
-  | (At & { readonly type: 'suspend' })
-  | (At & { readonly type: 'resume' })
-  | (At & { readonly type: 'userSwitchedAway' })
-  | (At & { readonly type: 'userSwitchedBack' })
-  | (At & { readonly type: 'shutdown' })
-  | (At & { readonly type: 'signOut' })
-  /** The clinician pressed "Lock" (e.g. stepping away from the bedside). */
-  | (At & { readonly type: 'lockRequested' })
-  /** A validated logout token; acts only when it names the current session. */
-  | (At & { readonly type: 'backchannelLogout'; readonly subject?: string; readonly sessionId?: string })
-  | (At & { readonly type: 'refreshFailed' })
-  /** The clinician asked to unlock from the lock screen. */
-  | (At & { readonly type: 'reauthStarted' })
-  | (Authenticated & { readonly type: 'reauthSucceeded' })
-  | (At & { readonly type: 'reauthFailed' })
-  | (At & { readonly type: 'reauthCancelled' })
-  /** A deadline from nextDeadline() came, or the machine resumed. */
-  | (At & { readonly type: 'tick' });
-
-export type SessionEventType = SessionEvent['type'];
+export type { EventTypeOf, PayloadKind, SessionEvent, SessionEventType } from './events';
 
 export type Effect =
   /** Open the system browser for a new sign-in (prompt=login). */
   | { readonly type: 'startSignIn' }
+  /**
+   * Abandon the sign-in or unlock in flight: the state that started it is gone, so its result
+   * must never apply. Always the first effect of its transition, so it can never cancel an
+   * attempt the same transition starts. `byClinician`: they pressed Cancel (recorded as such).
+   */
+  | { readonly type: 'cancelAttempt'; readonly purpose: 'sign-in' | 'unlock'; readonly byClinician: boolean }
   | { readonly type: 'sessionStarted'; readonly subject: string; readonly sessionId: string; readonly aal: Aal }
   | { readonly type: 'sessionResumed'; readonly subject: string; readonly sessionId: string; readonly aal: Aal }
   /** `deadline` is when the idle lock falls due; `secondsLeft` is counted from the event's time. */

@@ -6,7 +6,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { SessionPolicy } from '../../../main/core/policy';
+import { endReasons, lockReasons } from '../../../main/core/session';
 import type { Effect } from '../../../main/core/session';
+
+/** Every effect the engine can ask for; the record makes a new one fail to compile here until it is listed. */
+const effectTypes = Object.keys({
+  startSignIn: 1, cancelAttempt: 1, sessionStarted: 1, sessionResumed: 1, showWarning: 1, hideWarning: 1, lock: 1,
+  clearTokens: 1, startReauthentication: 1, endSession: 1, sealDraftsOf: 1, restoreDraftsOf: 1,
+} satisfies Record<Effect['type'], 1>);
 import { NUM_RUNS, absoluteOver, elapsed, idleOver, nextOracle, policyArb, runDay, stepsArb } from './model';
 import type { Observed } from './model';
 
@@ -41,13 +48,14 @@ describe('session engine safety (property)', () => {
       runDay(policy, steps, ({ after, effects }) => {
         seen.add(after.status);
         for (const e of effects) if (e.type === 'lock' || e.type === 'endSession') seen.add(`${e.type}:${e.reason}`);
-        for (const e of effects) if (e.type === 'sessionResumed' || e.type === 'showWarning' || e.type === 'hideWarning') seen.add(e.type);
+        for (const e of effects) seen.add(e.type);
       });
     }
     const wanted = [
-      'signed-out', 'signing-in', 'active', 'warning', 'locked', 'reauthenticating', 'ended', 'sessionResumed', 'showWarning', 'hideWarning',
-      ...(['idle', 'os-lock', 'sleep', 'user-switch', 'absolute-limit', 'refresh-failed', 'manual'] as const).map((r) => `lock:${r}`),
-      ...(['sign-out', 'absolute-limit', 'different-user', 'backchannel-logout', 'shutdown', 'os-lock', 'sleep', 'user-switch'] as const).map((r) => `endSession:${r}`),
+      'signed-out', 'signing-in', 'active', 'warning', 'locked', 'reauthenticating', 'ended',
+      ...effectTypes,
+      ...lockReasons.map((r) => `lock:${r}`),
+      ...endReasons.map((r) => `endSession:${r}`),
     ];
     expect(wanted.filter((w) => !seen.has(w))).toEqual([]);
   });
@@ -98,8 +106,9 @@ describe('session engine safety (property)', () => {
       if ((before.status !== 'locked' && before.status !== 'reauthenticating') || before.reason === 'absolute-limit') return;
       if (oracle === null || !absoluteOver(oracle, event.at, policy)) return;
       // Ended at once; only a sign-in that the same event starts may follow the end.
-      must(after.status === (event.type === 'signInStarted' ? 'signing-in' : 'ended'), 'a locked session outlived the absolute limit', obs);
-      const first = effects[0];
+      must(after.status === (event.type === 'signInStarted' || event.type === 'switchClinicianRequested' ? 'signing-in' : 'ended'), 'a locked session outlived the absolute limit', obs);
+      // Only the cancellation of an unlock left open in the browser may come before the end.
+      const first = effects.find((e) => e.type !== 'cancelAttempt');
       must(first?.type === 'endSession' && first.reason === 'absolute-limit' && first.subject === oracle.subject, 'first effect is not endSession(absolute-limit)', obs);
     });
   }, TIMEOUT);
@@ -162,6 +171,36 @@ describe('session engine safety (property)', () => {
       for (const warn of find(effects, 'showWarning')) {
         must(warn.secondsLeft > 0 && warn.secondsLeft <= Math.ceil(policy.warningLeadMs / 1000), `secondsLeft ${warn.secondsLeft} outside the lead`, obs);
       }
+    });
+  }, TIMEOUT);
+
+  it('never lets a sign-in or unlock in the browser outlive the state that started it', () => {
+    const outcomes = new Set(['signInSucceeded', 'signInFailed', 'signInCancelled', 'reauthSucceeded', 'reauthFailed', 'reauthCancelled']);
+    day((obs) => {
+      const { before, event, after, effects } = obs;
+      const cancels = find(effects, 'cancelAttempt');
+      const inBrowser = before.status === 'signing-in' || before.status === 'reauthenticating';
+      const leftBehind = inBrowser && after.status !== before.status && !outcomes.has(event.type);
+      must(cancels.length === (leftBehind ? 1 : 0), leftBehind ? 'an attempt was left running' : 'an attempt was cancelled that was not left behind', obs);
+      const [cancel] = cancels;
+      if (cancel === undefined) return;
+      must(effects[0] === cancel, 'cancelAttempt is not the first effect (it could cancel the attempt this step starts)', obs);
+      must(cancel.purpose === (before.status === 'signing-in' ? 'sign-in' : 'unlock'), 'cancelAttempt names the wrong purpose', obs);
+      must(cancel.byClinician === (event.type === 'cancelRequested'), 'cancelAttempt misreports who cancelled', obs);
+    });
+  }, TIMEOUT);
+
+  it('"sign in as someone else" always ends up signing in, and never keeps the previous session', () => {
+    day((obs) => {
+      const { before, event, after, effects } = obs;
+      if (event.type !== 'switchClinicianRequested') return;
+      must(after.status === 'signing-in', 'sign in as someone else did not start a sign-in', obs);
+      const starts = effects.findIndex((e) => e.type === 'startSignIn');
+      if (before.status === 'signing-in') return must(starts === -1, 'a second browser sign-in was opened', obs);
+      must(starts >= 0, 'no browser sign-in was opened', obs);
+      if (!hasSession(before)) return;
+      const endIndex = effects.findIndex((e) => e.type === 'endSession');
+      must(endIndex >= 0 && endIndex < starts, "the previous clinician's session did not end before the sign-in began", obs);
     });
   }, TIMEOUT);
 });

@@ -5,8 +5,8 @@ import type { Aal } from '../../../main/core/assurance-level';
 import type { Instant } from '../../../main/core/clock';
 import { resolvePolicy } from '../../../main/core/policy';
 import type { OsEventAction, PolicyInput, SessionPolicy } from '../../../main/core/policy';
-import { initialSessionState, nextDeadline, transition } from '../../../main/core/session';
-import type { Effect, SessionEvent, SessionState } from '../../../main/core/session';
+import { initialSessionState, nextDeadline, sessionEvents, sessionEventTypes, transition } from '../../../main/core/session';
+import type { Effect, EventTypeOf, PayloadKind, SessionEvent, SessionEventType, SessionState } from '../../../main/core/session';
 import { HOUR, MINUTE, SECOND, T0 } from './fixtures';
 
 export const NUM_RUNS = Number(process.env.FC_NUM_RUNS ?? 2000);
@@ -53,39 +53,23 @@ const authAgeArb = fc.oneof(
 );
 const authArb = fc.record({ subject: fc.constantFrom(...SUBJECTS), sessionId: fc.constantFrom(...SIDS), aal: aalArb });
 
-function simple<T extends EventSpec['type']>(type: T): fc.Arbitrary<EventSpec> {
-  return fc.constant({ type } as EventSpec);
-}
+/** Payloads by kind, so every event in the engine's table is generated, including new ones. */
+const payloadArbs: { [K in PayloadKind]: fc.Arbitrary<Omit<Extract<SessionEvent, { type: EventTypeOf<K> }>, 'at' | 'type'>> } = {
+  none: fc.constant({}),
+  // authTime is filled in when the step is stamped (from `authAgeMs`).
+  authenticated: authArb.map((a) => ({ ...a, authTime: Number.NaN })),
+  idleSeconds: fc.integer({ min: 0, max: 45 * 60 }).map((seconds) => ({ seconds })),
+  logoutClaims: fc.record({ subject: fc.constantFrom(...SUBJECTS), sessionId: fc.constantFrom(...SIDS) }, { requiredKeys: [] }),
+};
+
+/** How often each event comes, relative to the others (1 unless said here). */
+const weights: Partial<Record<SessionEventType, number>> = { activity: 12, tick: 5, osIdleSample: 4, signInStarted: 2, reauthStarted: 2 };
 
 const eventArb: fc.Arbitrary<EventSpec> = fc.oneof(
-  { weight: 12, arbitrary: simple('activity') },
-  { weight: 5, arbitrary: simple('tick') },
-  { weight: 4, arbitrary: fc.integer({ min: 0, max: 45 * 60 }).map((seconds): EventSpec => ({ type: 'osIdleSample', seconds })) },
-  { weight: 2, arbitrary: simple('signInStarted') },
-  { weight: 1, arbitrary: authArb.map((a): EventSpec => ({ type: 'signInSucceeded', ...a, authTime: Number.NaN })) },
-  { weight: 1, arbitrary: simple('signInFailed') },
-  { weight: 1, arbitrary: simple('signInCancelled') },
-  { weight: 1, arbitrary: simple('osLocked') },
-  { weight: 1, arbitrary: simple('osUnlocked') },
-  { weight: 1, arbitrary: simple('suspend') },
-  { weight: 1, arbitrary: simple('resume') },
-  { weight: 1, arbitrary: simple('userSwitchedAway') },
-  { weight: 1, arbitrary: simple('userSwitchedBack') },
-  { weight: 1, arbitrary: simple('shutdown') },
-  { weight: 1, arbitrary: simple('signOut') },
-  { weight: 1, arbitrary: simple('lockRequested') },
-  {
-    weight: 1,
-    arbitrary: fc.record(
-      { subject: fc.constantFrom(...SUBJECTS), sessionId: fc.constantFrom(...SIDS) },
-      { requiredKeys: [] },
-    ).map((claims): EventSpec => ({ type: 'backchannelLogout', ...claims })),
-  },
-  { weight: 1, arbitrary: simple('refreshFailed') },
-  { weight: 2, arbitrary: simple('reauthStarted') },
-  { weight: 1, arbitrary: authArb.map((a): EventSpec => ({ type: 'reauthSucceeded', ...a, authTime: Number.NaN })) },
-  { weight: 1, arbitrary: simple('reauthFailed') },
-  { weight: 1, arbitrary: simple('reauthCancelled') },
+  ...sessionEventTypes.map((type) => ({
+    weight: weights[type] ?? 1,
+    arbitrary: (payloadArbs[sessionEvents[type]] as fc.Arbitrary<object>).map((payload) => ({ type, ...payload }) as EventSpec),
+  })),
 );
 
 /** A clinician completing a sign-in, or an unlock at the lock screen (maybe as someone else). */

@@ -1,0 +1,73 @@
+/**
+ * The engine's building blocks: the effects collector and the steps every state shares
+ * (start a sign-in, lock, end, accept or refuse an authentication). Pure.
+ */
+import { shift } from '../clock';
+import type { Instant } from '../clock';
+import type { OsEventAction } from '../policy';
+import type { Effect, EndReason, LockReason, Session, SessionEvent, SessionState, StateWithSession } from './types';
+
+/** Collects effects; one clearTokens per subject per transition is enough. */
+export class Effects {
+  readonly list: Effect[] = [];
+  push(effect: Effect): void {
+    if (effect.type === 'clearTokens' && this.list.some((e) => e.type === 'clearTokens' && e.subject === effect.subject)) return;
+    this.list.push(effect);
+  }
+  first(effect: Effect): void {
+    this.list.unshift(effect);
+  }
+}
+
+/** A new sign-in begins; the browser opens (prompt=login). */
+export function startSignIn(effects: Effects): SessionState {
+  effects.push({ type: 'startSignIn' });
+  return { status: 'signing-in' };
+}
+
+export function newSession(event: Extract<SessionEvent, { type: 'signInSucceeded' | 'reauthSucceeded' }>): Session {
+  // An auth_time ahead of our wall clock (skew) is counted as now, never later.
+  const age = Math.max(0, event.at.wall - event.authTime);
+  return {
+    subject: event.subject,
+    sessionId: event.sessionId,
+    aal: event.aal,
+    authTime: event.authTime,
+    authAt: shift(event.at, -age),
+    lastActivity: event.at,
+  };
+}
+
+/**
+ * An authentication that is already past the absolute limit (a stale auth_time the service
+ * should have refused) starts nothing; its tokens are dropped and the state stays as it was.
+ */
+export function refuse(rejected: Session, unchanged: SessionState, effects: Effects): SessionState {
+  effects.push({ type: 'clearTokens', subject: rejected.subject });
+  return unchanged;
+}
+
+export function onOsEvent(state: StateWithSession, action: OsEventAction, reason: LockReason & EndReason, at: Instant, effects: Effects): SessionState {
+  return action === 'end-session' ? end(state, reason, effects) : lock(state, reason, at, effects);
+}
+
+export function lock(state: StateWithSession, reason: LockReason, lockedAt: Instant, effects: Effects): SessionState {
+  effects.push({ type: 'lock', reason });
+  // Past the absolute limit the tokens are past it too: none may be used or refreshed.
+  if (reason === 'absolute-limit') effects.push({ type: 'clearTokens', subject: state.session.subject });
+  return { status: 'locked', session: state.session, reason, lockedAt };
+}
+
+export function end(state: StateWithSession, reason: EndReason, effects: Effects): SessionState {
+  const { subject } = state.session;
+  effects.push({ type: 'endSession', reason, subject });
+  effects.push({ type: 'clearTokens', subject });
+  effects.push({ type: 'sealDraftsOf', subject });
+  return { status: 'ended', reason };
+}
+
+/** A logout token names this session when every claim it carries matches (CIS2: sub and sid, or sub alone). */
+export function namesSession(event: Extract<SessionEvent, { type: 'backchannelLogout' }>, session: Session): boolean {
+  if (event.subject === undefined && event.sessionId === undefined) return false;
+  return (event.subject === undefined || event.subject === session.subject) && (event.sessionId === undefined || event.sessionId === session.sessionId);
+}
