@@ -140,7 +140,7 @@ export async function measureLockLatency(options: LockLatencyOptions): Promise<L
         painted = resolve;
       });
       const t0 = performance.now();
-      const sent = injection === 'in-process' ? Promise.resolve(harness.services.session.os.osLocked()) : harness.control('POST', '/control/os/lock-screen');
+      const sent = injection === 'in-process' ? Promise.resolve(harness.services.session.os.signal('lock-screen')) : harness.control('POST', '/control/os/lock-screen');
       const [t1] = await Promise.all([
         withTimeout(reported, 5_000, `Lock ${i + 1}: the lock screen was not painted without the note within 5 s of the OS lock event.`),
         sent,

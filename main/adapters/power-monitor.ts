@@ -4,7 +4,20 @@
  */
 import type { PowerMonitor } from 'electron';
 import { nextZeroRun, osCapabilitiesFor, stuckIdleSamples } from '../core/os-signals';
-import type { OsCapabilities, OsEvents, OsPlatform } from '../core/os-signals';
+import type { OsCapabilities, OsEvents, OsPlatform, OsSignal } from '../core/os-signals';
+
+/**
+ * Electron's powerMonitor events (named as in Electron's docs) and the OS signal each is.
+ * 'user-did-resign-active' / 'user-did-become-active' are macOS fast user switching.
+ */
+export const powerMonitorSignals = {
+  'lock-screen': 'lock-screen',
+  'unlock-screen': 'unlock-screen',
+  suspend: 'suspend',
+  resume: 'resume',
+  'user-did-resign-active': 'user-switch-away',
+  'user-did-become-active': 'user-switch-back',
+} as const satisfies Record<string, OsSignal>;
 
 export interface PowerMonitorDeps {
   powerMonitor: Pick<PowerMonitor, 'on' | 'removeListener' | 'getSystemIdleTime' | 'getSystemIdleState'>;
@@ -49,13 +62,8 @@ export function watchOsSignals(deps: PowerMonitorDeps, events: OsEvents): OsSign
   };
 
   const listeners: Array<[string, (...args: never[]) => void]> = [
-    ['lock-screen', () => events.osLocked()],
-    ['unlock-screen', () => events.osUnlocked()],
-    ['suspend', () => events.suspend()],
-    ['resume', () => events.resume()],
+    ...Object.entries(powerMonitorSignals).map(([name, signal]): [string, () => void] => [name, () => events.signal(signal)]),
     ['shutdown', onShutdown],
-    ['user-did-resign-active', () => events.userSwitchedAway()],
-    ['user-did-become-active', () => events.userSwitchedBack()],
   ];
   const emitter = pm as unknown as { on(e: string, l: (...a: never[]) => void): unknown; removeListener(e: string, l: (...a: never[]) => void): unknown };
   for (const [name, listener] of listeners) emitter.on(name, listener);
@@ -72,8 +80,8 @@ export function watchOsSignals(deps: PowerMonitorDeps, events: OsEvents): OsSign
     }
     // Where the OS has no lock event (Linux), a 'locked' idle state is the next best signal.
     if (!capabilities.lockSignal) {
-      if (state === 'locked' && !osReportsLocked) events.osLocked();
-      if (state !== 'locked' && osReportsLocked) events.osUnlocked();
+      if (state === 'locked' && !osReportsLocked) events.signal('lock-screen');
+      if (state !== 'locked' && osReportsLocked) events.signal('unlock-screen');
     }
     osReportsLocked = state === 'locked';
     if (capabilities.osIdle === 'unreliable') return;

@@ -1,5 +1,5 @@
 /**
- * The project's one error family (STYLE.md §7). Every error the shell raises or reports is a
+ * The project's one error family. Every error the shell raises or reports is a
  * ShellError with a stable `code` that code and tests switch on, a whole-sentence `message`
  * that a clinician or an IT admin can act on, and an optional `cause` kept for diagnosis.
  *
@@ -56,6 +56,9 @@ export type ShellErrorCode =
   | 'LOGOUT_TOKEN_JTI_MISSING'
   | 'LOGOUT_TOKEN_REPLAYED'
   | 'IPC_INVALID'
+  // a clinician's request that the session's state does not allow (core/session/requests.ts)
+  | 'SESSION_NOT_ACTIVE'
+  | 'SESSION_WRONG_STATE'
   | 'INTERNAL';
 
 export class ShellError extends Error {
@@ -77,7 +80,7 @@ export function isShellError(value: unknown): value is ShellError {
   return value instanceof ShellError;
 }
 
-/** Invariants fail loudly (STYLE.md §8): use for states that cannot happen. */
+/** Invariants fail loudly: use for states that cannot happen (guessing past them hides faults). */
 export function invariant(condition: unknown, what: string): asserts condition {
   if (!condition) {
     throw new ShellError('INTERNAL', `The shell reached a state it should never reach (${what}); please report this to IT.`);

@@ -4,7 +4,7 @@
  * CIS2 puts the roles in `nhsid_nrbac_roles` (scope `nationalrbacaccess`) and the role the clinician
  * picked at sign-in in `selected_roleid` (scope `selectedrole`); organisation names come from
  * `nhsid_user_orgs`. They may arrive in the ID token or in userinfo, so callers merge both first.
- * Pure: no I/O. Anything malformed is dropped rather than guessed at, and access is deny-by-default.
+ * Pure: no I/O. Anything malformed is dropped rather than guessed at, and a role that cannot be read is left out.
  */
 
 export interface RbacRole {
@@ -88,15 +88,4 @@ export function identityFromClaims(claims: Record<string, unknown>): ClinicianId
         : { roleId: selected.roleId, roleName: selected.roleName, orgCode: selected.orgCode, orgName: selected.orgName },
     roles,
   };
-}
-
-/**
- * Whether the clinician's *selected* role carries the National RBAC activity code the action needs
- * (e.g. 'B0264'). Deny by default: no selected role, an unknown role, or an empty code all say no.
- */
-export function canPerform(identity: ClinicianIdentity, activityCode: string): boolean {
-  if (identity.selectedRole === null || activityCode.length === 0) return false;
-  const roleId = identity.selectedRole.roleId;
-  const role = identity.roles.find((r) => r.roleId === roleId);
-  return role !== undefined && role.activityCodes.includes(activityCode);
 }

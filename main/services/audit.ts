@@ -75,6 +75,9 @@ export const auditCategoryOf: Readonly<Record<ShellErrorCode, AuditCategory>> = 
   LOGOUT_TOKEN_JTI_MISSING: 'logout',
   LOGOUT_TOKEN_REPLAYED: 'logout',
   IPC_INVALID: 'internal',
+  // A clinician's request the session's state does not allow: refused, never a failure.
+  SESSION_NOT_ACTIVE: 'internal',
+  SESSION_WRONG_STATE: 'internal',
   INTERNAL: 'internal',
 };
 

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { watchOsSignals } from '../../main/adapters/power-monitor';
 import type { PowerMonitorDeps } from '../../main/adapters/power-monitor';
-import { osCapabilitiesFor, stuckIdleSamples } from '../../main/core/os-signals';
+import { osCapabilitiesFor, osSignalEvents, stuckIdleSamples } from '../../main/core/os-signals';
 import type { OsEvents } from '../../main/core/os-signals';
 import { FakePowerMonitor, fakeEvent } from './fake-electron';
 
@@ -11,18 +11,13 @@ function setup(platform: string, env: PowerMonitorDeps['env'] = {}) {
   const samples: number[] = [];
   let finishShutdown: () => void = () => undefined;
   const events: OsEvents = {
-    osLocked: () => calls.push('osLocked'),
-    osUnlocked: () => calls.push('osUnlocked'),
-    suspend: () => calls.push('suspend'),
-    resume: () => calls.push('resume'),
+    signal: (name) => calls.push(osSignalEvents[name]),
     shutdown: () => {
       calls.push('shutdown');
       return new Promise<void>((resolve) => {
         finishShutdown = resolve;
       });
     },
-    userSwitchedAway: () => calls.push('userSwitchedAway'),
-    userSwitchedBack: () => calls.push('userSwitchedBack'),
     idleSample: (s) => samples.push(s),
     capabilitiesChanged: (c) => calls.push(`capabilities:${c.osIdle}`),
   };

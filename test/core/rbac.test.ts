@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { canPerform, identityFromClaims } from '../../main/core/rbac';
+import { identityFromClaims } from '../../main/core/rbac';
 
 const role = (id: string, org: string, codes: string[]) => ({
   person_roleid: id,
@@ -33,19 +33,5 @@ describe('identityFromClaims', () => {
   it('builds a name from given and family names, and says so when there is none', () => {
     expect(identityFromClaims({ given_name: 'Ben', family_name: 'Hughes' }).name).toBe('Ben Hughes');
     expect(identityFromClaims({}).name).toBe('Unknown clinician');
-  });
-});
-
-describe('canPerform', () => {
-  const identity = identityFromClaims({ nhsid_nrbac_roles: [role('r1', 'RX1', ['B0264']), role('r2', 'RY2', ['B0001'])], selected_roleid: 'r1' });
-
-  it('allows only activities of the selected role', () => {
-    expect(canPerform(identity, 'B0264')).toBe(true);
-    expect(canPerform(identity, 'B0001')).toBe(false); // held through r2, which is not selected
-  });
-
-  it('denies by default', () => {
-    expect(canPerform(identity, '')).toBe(false);
-    expect(canPerform(identityFromClaims({}), 'B0264')).toBe(false);
   });
 });

@@ -5,6 +5,7 @@
  */
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { isOsSignal } from '../../main/core/os-signals';
 import type { AppServices } from '../../main/services/compose';
 import type { ManualTime } from '../../main/services/time';
 import type { Sandbox } from '../../sandbox/provider';
@@ -30,15 +31,6 @@ class ControlError extends Error {
   }
 }
 
-const osEvents = {
-  'lock-screen': 'osLocked',
-  'unlock-screen': 'osUnlocked',
-  suspend: 'suspend',
-  resume: 'resume',
-  'user-switch-away': 'userSwitchedAway',
-  'user-switch-back': 'userSwitchedBack',
-  shutdown: 'shutdown',
-} as const;
 
 function authorised(req: IncomingMessage, secret: string): boolean {
   const given = Buffer.from(req.headers.authorization ?? '');
@@ -107,9 +99,10 @@ async function route(ctx: ControlContext): Promise<unknown> {
     shell.os.idleSample(nonNegative(body, 'seconds'));
     return snapshot(ctx);
   }
-  const osEvent = path.startsWith('/os/') ? osEvents[path.slice(4) as keyof typeof osEvents] : undefined;
-  if (post && osEvent) {
-    await shell.os[osEvent]();
+  // Every OS signal the session knows (core/os-signals.ts), by the same name, and shutdown.
+  const signal = path.startsWith('/os/') ? path.slice(4) : '';
+  if (post && (isOsSignal(signal) || signal === 'shutdown')) {
+    await (signal === 'shutdown' ? shell.os.shutdown() : shell.os.signal(signal));
     await shell.settled();
     return snapshot(ctx);
   }

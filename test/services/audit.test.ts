@@ -151,7 +151,7 @@ describe('what the shell service records', () => {
   it('records a hand-over at the lock screen as the end of one session and the start of another', async () => {
     await signIn('doctor');
     await shell.backend.saveDraft({ id: 'd1', patient: 'P', text: 'not for the log', updatedAt: 1 });
-    shell.os.osLocked();
+    shell.os.signal('lock-screen');
     shell.backend.unlock();
     fake.complete(clinician('nurse', time.now().wall), 'different-user');
     await settle();

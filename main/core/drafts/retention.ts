@@ -1,9 +1,8 @@
 /**
- * How long sealed drafts wait for their owner. DESIGN.md: default 12 h; IT policy may shorten
- * it, never lengthen it. Past the limit the key is deleted (crypto-shredding) and the file goes.
+ * How long sealed drafts wait for their owner: 12 hours by default (a clinician's shift, the
+ * CIS2 session's own limit); IT policy may shorten it, never lengthen it. Past the limit the key is deleted (crypto-shredding) and the file goes.
  */
 import { ShellError } from '../errors';
-import type { SealRecord } from './types';
 
 export const maxRetentionMs = 12 * 60 * 60 * 1000;
 
@@ -41,9 +40,4 @@ export function isSealExpired(sealedAt: number, now: number, retentionMs: number
   if (!Number.isFinite(sealedAt)) return true;
   if (sealedAt - now > futureSealToleranceMs) return true;
   return now - sealedAt >= Math.min(retentionMs, maxRetentionMs);
-}
-
-/** The seals whose keys must be deleted now, in the order given. */
-export function expiredSeals(index: readonly SealRecord[], now: number, retentionMs: number): SealRecord[] {
-  return index.filter((seal) => isSealExpired(seal.sealedAt, now, retentionMs));
 }

@@ -22,13 +22,6 @@ export type DraftStorage = 'protected' | 'memory-only';
  */
 export type SubjectHash = string;
 
-/** What the sweep can know about a sealed file without its key: whose, and when it was sealed. */
-export interface SealRecord {
-  subjectHash: SubjectHash;
-  /** Wall-clock milliseconds when the drafts were last sealed to disk. */
-  sealedAt: number;
-}
-
 /** Problems the vault reports: a stable code, a file name (a hash, never a subject), no content. */
 export type DraftProblemCode = Extract<ShellErrorCode, 'DRAFTS_FILE_TORN' | 'DRAFTS_FILE_TAMPERED' | 'KEYRING_UNAVAILABLE' | 'STORAGE_FAILED'>;
 

@@ -73,7 +73,7 @@ describe('machine policy read again at unlock', () => {
     await complete('doctor');
     // Default AAL3 limit: 15 minutes. IT now sets 5.
     nextRead = async () => resolvePolicy({ idleLimitSeconds: { AAL3: 5 * 60 }, warningLeadSeconds: 30 }).policy;
-    shell.os.osLocked();
+    shell.os.signal('lock-screen');
     await shell.backend.unlock();
     expect(reads).toBe(2);
     await complete('doctor');
@@ -92,7 +92,7 @@ describe('machine policy read again at unlock', () => {
     await shell.backend.signIn();
     await complete('doctor');
     nextRead = read;
-    shell.os.osLocked();
+    shell.os.signal('lock-screen');
     await shell.backend.unlock();
     await complete('doctor');
     expect(shell.state().status).toBe('active');
@@ -104,7 +104,7 @@ describe('machine policy read again at unlock', () => {
     await shell.backend.signIn();
     await complete('doctor');
     nextRead = () => new Promise<never>(() => undefined);
-    shell.os.osLocked();
+    shell.os.signal('lock-screen');
     await shell.backend.unlock();
     await complete('doctor');
     expect(shell.state()).toMatchObject({ status: 'active', session: { subject: 'doctor' } });
@@ -116,7 +116,7 @@ describe('machine policy read again at unlock', () => {
     await complete('doctor');
     let arrive: (policy: SessionPolicy) => void = () => undefined;
     nextRead = () => new Promise<SessionPolicy>((resolve) => (arrive = resolve));
-    shell.os.osLocked();
+    shell.os.signal('lock-screen');
     await shell.backend.unlock();
     await complete('doctor');
     time.advance(6 * MINUTE);
@@ -131,7 +131,7 @@ describe('machine policy read again at unlock', () => {
     await shell.backend.signIn();
     await complete('doctor');
     nextRead = async () => resolvePolicy({ idleLimitSeconds: { AAL3: 60 }, warningLeadSeconds: 0 }).policy;
-    shell.os.osLocked();
+    shell.os.signal('lock-screen');
     await shell.backend.unlock();
     fake.attempts.at(-1)?.settle({ kind: 'cancelled' });
     await flush();

@@ -77,7 +77,7 @@ describe('shell service', () => {
   it('refuses drafts to a locked session and gives them back on unlock by the same clinician', async () => {
     await signIn('doctor');
     await shell.backend.saveDraft(draft('kept'));
-    shell.os.osLocked();
+    shell.os.signal('lock-screen');
     expect(await shell.backend.loadDrafts()).toEqual({ ok: false, code: 'not-active' });
     // The last keystrokes sent as the editor closes still reach the owner's custody.
     expect(await shell.backend.saveDraft(draft('kept'))).toMatchObject({ ok: true });
@@ -91,7 +91,7 @@ describe('shell service', () => {
   it('a hand-over at the lock screen seals the first clinician drafts and keeps the newcomer tokens', async () => {
     await signIn('doctor');
     await shell.backend.saveDraft(draft('doctor only'));
-    shell.os.osLocked();
+    shell.os.signal('lock-screen');
     await shell.backend.unlock();
     const wipesBefore = fake.wipes;
     fake.complete(clinician('nurse', time.now().wall), 'different-user');

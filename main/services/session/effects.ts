@@ -1,0 +1,61 @@
+/**
+ * How each effect the engine asks for is carried out: one handler per effect type, and the
+ * record is exhaustive, so a new effect does not compile until it has a handler here.
+ */
+import type { Effect } from '../../core/session';
+import type { SessionContext } from './context';
+import { wipeTokens } from './context';
+import type { SignInAttempts } from './sign-in-attempts';
+
+type Handlers = { readonly [T in Effect['type']]: (effect: Extract<Effect, { type: T }>, owner: string | null) => void };
+
+export function effectHandlers(ctx: SessionContext, attempts: SignInAttempts): (effect: Effect, owner: string | null) => void {
+  const { audit, vault } = ctx;
+
+  const started = (subject: string): void => {
+    if (ctx.arriving?.subject === subject) ctx.identity = ctx.arriving;
+    ctx.notice = null;
+  };
+
+  const handlers: Handlers = {
+    startSignIn: () => attempts.start('sign-in'),
+    startReauthentication: (effect) => attempts.start('unlock', effect.subject),
+    cancelAttempt: (effect, owner) => attempts.cancel(effect.purpose, effect.byClinician, owner),
+    sessionStarted(effect) {
+      started(effect.subject);
+      audit.signInSucceeded({ subject: effect.subject, aal: effect.aal });
+    },
+    sessionResumed(effect) {
+      started(effect.subject);
+      audit.reauthSucceeded({ subject: effect.subject, aal: effect.aal });
+      audit.unlocked(effect.subject);
+    },
+    showWarning(effect, owner) {
+      if (owner !== null) audit.warningShown({ subject: owner, secondsLeft: effect.secondsLeft });
+    },
+    hideWarning: () => undefined,
+    lock(effect, owner) {
+      if (owner !== null) audit.locked(effect.reason, owner);
+    },
+    clearTokens(effect) {
+      // After a hand-over at the lock screen the holder already has the new clinician's
+      // tokens; only the named clinician's are wiped.
+      if (ctx.tokenOwner === null || ctx.tokenOwner === effect.subject) wipeTokens(ctx);
+    },
+    endSession(effect) {
+      if (effect.reason === 'sign-out') audit.signedOut(effect.subject);
+      audit.ended(effect.reason, effect.subject);
+      if (ctx.identity?.subject === effect.subject) ctx.identity = null;
+    },
+    sealDraftsOf({ subject }) {
+      ctx.track(vault.seal(subject).then((count) => audit.draftsSealed(subject, count)), 'seal drafts');
+    },
+    restoreDraftsOf({ subject }) {
+      const restored = vault.restore(subject);
+      ctx.restoring = restored.catch(() => undefined);
+      ctx.track(restored.then((drafts) => audit.draftsRestored(subject, drafts.length)), 'restore drafts');
+    },
+  };
+
+  return (effect, owner) => (handlers[effect.type] as (e: Effect, o: string | null) => void)(effect, owner);
+}

@@ -1,0 +1,102 @@
+/**
+ * The sign-in and unlock attempts: each opens the system browser through the sign-in service
+ * and feeds its outcome back to the engine as one event. Only the latest attempt counts; the
+ * engine decides when one starts, is retried or is abandoned (core/session/react.ts).
+ */
+import { ShellError } from '../../core/errors';
+import type { SessionPolicy } from '../../core/policy';
+import type { Notice } from '../../../preload/contract';
+import type { SignInOutcome } from '../oidc';
+import type { TimeSource } from '../time';
+import type { SessionContext } from './context';
+import { wipeTokens } from './context';
+
+export type Purpose = 'sign-in' | 'unlock';
+
+export interface SignInAttempts {
+  start(purpose: Purpose, subject?: string): void;
+  /** The engine left the state that started the attempt: its result must never apply. */
+  cancel(purpose: Purpose, byClinician: boolean, subject: string | null): void;
+}
+
+export interface AttemptDeps {
+  readonly time: TimeSource;
+  /** The wall clock the sign-in service checked auth_time against. */
+  readonly signInClock: () => number;
+  readonly rereadPolicy?: () => Promise<SessionPolicy | null>;
+}
+
+/** The clinician stopped the sign-in (the shell's Cancel, or the attempt was closed unfinished). */
+const cancelled = (): ShellError => new ShellError('SIGNIN_CANCELLED', 'Sign-in was cancelled before it finished. Select Sign in to try again.');
+
+/** What the clinician is told about a failed attempt: its code and its whole sentence. */
+export function noticeFor(error: ShellError): Notice {
+  return { code: error.code.toLowerCase().replace(/_/g, '-').slice(0, 64), message: error.message.slice(0, 500) };
+}
+
+export function signInAttempts(ctx: SessionContext, deps: AttemptDeps): SignInAttempts {
+  const { loop, signIn, audit } = ctx;
+  let attempt = 0;
+
+  function start(purpose: Purpose, subject?: string): void {
+    const id = ++attempt;
+    ctx.notice = null;
+    // Read while the clinician is in the browser. Never waited on: a slow or hung read must not
+    // hold an unlock (or the tokens it brought) in the air; it applies when it arrives.
+    const reread = deps.rereadPolicy?.().catch((error: unknown) => {
+      audit.stepFailed('read the machine policy again', error);
+      return null;
+    });
+    // Not tracked by settled(): a sign-in waits on a person in the browser, for minutes.
+    void signIn
+      .signIn(subject === undefined ? {} : { reauthenticateSubject: subject })
+      .then((outcome) => {
+        if (id !== attempt) return;
+        settle(purpose, outcome);
+        if ('session' in outcome) void reread?.then((next) => next && id === attempt && loop.adoptPolicy(next));
+      })
+      .catch((error: unknown) => audit.stepFailed('sign in', error));
+  }
+
+  /** The attempt ended without a session; recorded before the engine moves on. */
+  function failed(purpose: Purpose, error: ShellError, subject: string | null = loop.owner()): void {
+    audit.signInFailed(error, purpose === 'unlock' && subject !== null ? { reauth: true, subject } : { reauth: purpose === 'unlock' });
+  }
+
+  function settle(purpose: Purpose, outcome: SignInOutcome): void {
+    if (outcome.kind === 'cancelled') {
+      failed(purpose, cancelled());
+      return loop.apply({ type: purpose === 'unlock' ? 'reauthCancelled' : 'signInCancelled' });
+    }
+    if (outcome.kind === 'failed') {
+      failed(purpose, outcome.error);
+      ctx.notice = noticeFor(outcome.error);
+      return loop.apply({ type: purpose === 'unlock' ? 'reauthFailed' : 'signInFailed' });
+    }
+    const s = outcome.session;
+    const at = deps.time.now();
+    // The authentication's age by the clock that validated it, placed on the session clock.
+    const age = Math.max(0, deps.signInClock() - s.authTime);
+    ctx.arriving = { subject: s.subject, identity: s.identity };
+    ctx.tokenOwner = s.subject;
+    loop.apply(
+      { type: purpose === 'unlock' ? 'reauthSucceeded' : 'signInSucceeded', subject: s.subject, sessionId: s.sessionId ?? '', authTime: at.wall - age, aal: s.aal },
+      at,
+    );
+    ctx.arriving = null;
+    // The engine refused it (too old, or the clinician moved on meanwhile): drop its tokens.
+    if (loop.working() !== s.subject) wipeTokens(ctx);
+  }
+
+  return {
+    start,
+    cancel(purpose, byClinician, subject) {
+      attempt += 1;
+      signIn.cancel();
+      if (!byClinician) return;
+      // Tokens a cancelled sign-in may have brought go with it; an unlock's clinician keeps theirs.
+      if (purpose === 'sign-in') wipeTokens(ctx);
+      failed(purpose, cancelled(), subject);
+    },
+  };
+}
