@@ -1,6 +1,8 @@
 /**
- * THE contract between main and renderer: every channel, the zod schema of what travels on
- * it, the ShellApi the renderer sees as `window.shell`, and the ShellBackend main implements.
+ * THE contract between main and renderer: the zod schemas of what travels on each channel
+ * (one table keyed by the method names of channels.ts), the ShellApi the renderer sees as
+ * `window.shell` and the ShellBackend main implements (both derived from that table), and the
+ * one vocabulary of refusal codes.
  *
  * The renderer sees only the session view, display identity, drafts and outcomes: never a
  * token, code, verifier or session secret. Every object schema is strict, so an unexpected
@@ -9,10 +11,11 @@
  * `dispatch`, so they accept and refuse exactly the same things.
  */
 import * as z from 'zod';
+import { endReasons, lockReasons } from '../main/core/session/reasons';
 import { isInvokeChannel, methodChannels } from './channels';
 import type { InvokeChannel, InvokeMethod } from './channels';
 
-export { activityChannel, invokeChannelNames, isInvokeChannel, methodChannels, viewChannel } from './channels';
+export { activityChannel, bindMethods, invokeChannelNames, invokeMethods, isInvokeChannel, methodChannels, viewChannel } from './channels';
 export type { InvokeChannel, InvokeMethod } from './channels';
 
 export const limits = {
@@ -24,29 +27,12 @@ export const limits = {
   codeChars: 64,
 } as const;
 
-export const LockReasonSchema = z.enum([
-  'idle',
-  'os-lock',
-  'sleep',
-  'user-switch',
-  'absolute-limit',
-  'refresh-failed',
-  'backchannel-logout',
-  'manual',
-]);
+/** The engine's own list (main/core/session/reasons.ts), so the two cannot drift apart. */
+export const LockReasonSchema = z.enum(lockReasons);
 export type LockReason = z.infer<typeof LockReasonSchema>;
 
 /** os-lock, sleep, user-switch: IT policy chose to end (not lock) the session on that OS event. */
-export const EndReasonSchema = z.enum([
-  'sign-out',
-  'absolute-limit',
-  'different-user',
-  'backchannel-logout',
-  'shutdown',
-  'os-lock',
-  'sleep',
-  'user-switch',
-]);
+export const EndReasonSchema = z.enum(endReasons);
 export type EndReason = z.infer<typeof EndReasonSchema>;
 
 const CodeSchema = z.string().min(1).max(limits.codeChars).regex(/^[a-z0-9][a-z0-9-]*$/);
@@ -125,31 +111,82 @@ export type Saved = z.infer<typeof SavedSchema>;
 
 /** Requests without a payload: `invoke(channel)` sends undefined, JSON transports may send null. */
 const NoPayload = z.null().optional();
+type NoPayload = typeof NoPayload;
 /** Acknowledgement with nothing to return (null survives JSON; undefined would not). */
 const Ack = z.null();
 
-export const invokeChannels = {
-  'session:get-view': { request: NoPayload, response: SessionViewSchema },
-  'session:sign-in': { request: NoPayload, response: Ack },
-  'session:cancel-sign-in': { request: NoPayload, response: Ack },
-  'session:still-here': { request: NoPayload, response: Ack },
-  'session:unlock': { request: NoPayload, response: Ack },
-  'session:sign-in-as-someone-else': { request: NoPayload, response: Ack },
-  'session:lock': { request: NoPayload, response: Ack },
-  'session:sign-out': { request: NoPayload, response: Ack },
-  'drafts:load': { request: NoPayload, response: DraftListSchema },
-  'drafts:save': { request: DraftSchema, response: SavedSchema },
-} as const satisfies Record<InvokeChannel, { request: z.ZodType; response: z.ZodType }>;
+/**
+ * What travels for each operation, keyed by the method names of `methodChannels` (which
+ * ties each method to its channel). ShellApi, ShellBackend, the dispatcher, the preload and
+ * the harness client all derive from these two tables; nothing else lists the methods.
+ * A method whose request is `NoPayload` takes no argument; any other takes its payload as
+ * its one argument.
+ */
+export const methodSchemas = {
+  getView: { request: NoPayload, response: SessionViewSchema },
+  signIn: { request: NoPayload, response: Ack },
+  cancelSignIn: { request: NoPayload, response: Ack },
+  stillHere: { request: NoPayload, response: Ack },
+  unlock: { request: NoPayload, response: Ack },
+  signInAsSomeoneElse: { request: NoPayload, response: Ack },
+  /** The clinician steps away: lock now (the same clinician unlocks). */
+  lock: { request: NoPayload, response: Ack },
+  signOut: { request: NoPayload, response: Ack },
+  loadDrafts: { request: NoPayload, response: DraftListSchema },
+  saveDraft: { request: DraftSchema, response: SavedSchema },
+} as const satisfies Record<InvokeMethod, { request: z.ZodType; response: z.ZodType }>;
+type MethodSchemas = typeof methodSchemas;
 
-export type RequestOf<C extends InvokeChannel> = z.infer<(typeof invokeChannels)[C]['request']>;
-export type ResponseOf<C extends InvokeChannel> = z.infer<(typeof invokeChannels)[C]['response']>;
-
-/** Across IPC we return outcomes, never throw: Electron passes only an error's message through. */
-export type Result<T> = { ok: true; value: T } | { ok: false; code: string };
+/** The payload as the backend receives it (parsed). */
+export type RequestOf<M extends InvokeMethod> = z.output<MethodSchemas[M]['request']>;
+export type ResponseOf<M extends InvokeMethod> = z.output<MethodSchemas[M]['response']>;
+type ArgsOf<M extends InvokeMethod, Payload> = MethodSchemas[M]['request'] extends NoPayload ? [] : [payload: Payload];
 
 /**
- * Codes the transports themselves produce. Backends add their own (e.g. 'not-active' from
- * drafts:load when no session is active for the draft owner).
+ * Every reason the IPC edge may give for not doing something: the one refusal vocabulary.
+ * The renderer has a sentence for each (renderer/words.ts), and `dispatch` turns any other
+ * code a backend returns into 'internal-error', so nothing unlisted reaches the renderer.
+ */
+export const refusalCodes = [
+  // The transports (Electron IPC and the harness WebSocket).
+  /** The payload did not match the method's schema (e.g. a note over the size limit). */
+  'bad-request',
+  /** No such channel. */
+  'unknown-channel',
+  /** The message came from a frame that is not the shell window's own main frame. */
+  'wrong-sender',
+  /** The backend threw, or refused with a code that is not in this list. */
+  'internal-error',
+  /** The backend's answer did not match the method's schema, so it was not sent. */
+  'bad-response',
+  /** The harness client lost its WebSocket (never produced by Electron IPC). */
+  'disconnected',
+  // The session.
+  /** The operation needs an active session (or, for saves, one that still exists). */
+  'not-active',
+  /** The session is not in a state where this operation means anything (e.g. unlock when not locked). */
+  'wrong-state',
+  // Saving a draft.
+  /** The vault refused the draft's form. */
+  'draft-invalid',
+  /** The clinician already has the most unfinished notes the vault keeps (100). */
+  'drafts-limit-reached',
+  /** The draft could not be written to this workstation's storage. */
+  'storage-failed',
+] as const;
+export type RefusalCode = (typeof refusalCodes)[number];
+export const RefusalCodeSchema = z.enum(refusalCodes);
+
+export function isRefusalCode(code: unknown): code is RefusalCode {
+  return RefusalCodeSchema.safeParse(code).success;
+}
+
+/** Across IPC we return outcomes, never throw: Electron passes only an error's message through. */
+export type Result<T> = { ok: true; value: T } | { ok: false; code: RefusalCode };
+
+/**
+ * Named refusal codes, kept for callers written before `RefusalCode` existed. New code writes
+ * the code itself (a `RefusalCode` literal such as 'not-active'), which the compiler checks.
  */
 export const transportErrorCodes = {
   badRequest: 'bad-request',
@@ -157,90 +194,75 @@ export const transportErrorCodes = {
   wrongSender: 'wrong-sender',
   internal: 'internal-error',
   badResponse: 'bad-response',
+  disconnected: 'disconnected',
   notActive: 'not-active',
-} as const;
-
-export const ResultCodeSchema = CodeSchema;
-
-/** What `window.shell` offers the renderer. */
-export interface ShellApi {
-  getView(): Promise<Result<SessionView>>;
-  /** Calls `listener` with every view main pushes; returns the function that stops it. */
-  onView(listener: (view: SessionView) => void): () => void;
-  signIn(): Promise<Result<null>>;
-  cancelSignIn(): Promise<Result<null>>;
-  stillHere(): Promise<Result<null>>;
-  /** Fire-and-forget; the renderer throttles it to at most once a second. */
-  reportActivity(): void;
-  unlock(): Promise<Result<null>>;
-  signInAsSomeoneElse(): Promise<Result<null>>;
-  /** The clinician steps away: lock now (the same clinician unlocks). */
-  lock(): Promise<Result<null>>;
-  signOut(): Promise<Result<null>>;
-  loadDrafts(): Promise<Result<DraftList>>;
-  saveDraft(draft: Draft): Promise<Result<Saved>>;
-}
+} as const satisfies Record<string, RefusalCode>;
 
 type Awaitable<T> = T | Promise<T>;
 
+/** The invoke methods of `window.shell`, one per entry of the schema table. */
+export type ShellInvokeApi = {
+  [M in keyof MethodSchemas]: (...args: ArgsOf<M, z.input<MethodSchemas[M]['request']>>) => Promise<Result<ResponseOf<M>>>;
+};
+
+/** What `window.shell` offers the renderer. */
+export interface ShellApi extends ShellInvokeApi {
+  /** Calls `listener` with every view main pushes; returns the function that stops it. */
+  onView(listener: (view: SessionView) => void): () => void;
+  /** Fire-and-forget; the renderer throttles it to at most once a second. */
+  reportActivity(): void;
+}
+
 /** Main-side: the same operations, given already-parsed payloads. */
-export interface ShellBackend {
-  getView(): Awaitable<Result<SessionView>>;
-  signIn(): Awaitable<Result<null>>;
-  cancelSignIn(): Awaitable<Result<null>>;
-  stillHere(): Awaitable<Result<null>>;
-  unlock(): Awaitable<Result<null>>;
-  signInAsSomeoneElse(): Awaitable<Result<null>>;
-  lock(): Awaitable<Result<null>>;
-  signOut(): Awaitable<Result<null>>;
-  loadDrafts(): Awaitable<Result<DraftList>>;
-  saveDraft(draft: Draft): Awaitable<Result<Saved>>;
+export type ShellBackendMethods = {
+  [M in keyof MethodSchemas]: (...args: ArgsOf<M, RequestOf<M>>) => Awaitable<Result<ResponseOf<M>>>;
+};
+
+export interface ShellBackend extends ShellBackendMethods {
   reportActivity(): void;
   /** Calls `listener` whenever the view changes (and each second during `warning`). */
   subscribe(listener: (view: SessionView) => void): () => void;
 }
 
-const channelMethods = Object.fromEntries(
-  Object.entries(methodChannels).map(([method, channel]) => [channel, method]),
-) as Record<InvokeChannel, InvokeMethod>;
+const channelMethods = new Map<InvokeChannel, InvokeMethod>(Object.entries(methodChannels).map(([method, channel]) => [channel, method as InvokeMethod]));
 
-export type ParsedRequest = { ok: true; channel: InvokeChannel; payload: unknown } | { ok: false; code: string };
+export type ParsedRequest = { ok: true; method: InvokeMethod; channel: InvokeChannel; payload: unknown } | { ok: false; code: RefusalCode };
 
 /** Checks the channel name and payload shape. Never echoes the content in what it returns. */
 export function parseRequest(channel: unknown, payload: unknown): ParsedRequest {
-  if (!isInvokeChannel(channel)) return { ok: false, code: transportErrorCodes.unknownChannel };
-  const parsed = invokeChannels[channel].request.safeParse(payload);
-  if (!parsed.success) return { ok: false, code: transportErrorCodes.badRequest };
-  return { ok: true, channel, payload: parsed.data };
+  const method = isInvokeChannel(channel) ? channelMethods.get(channel) : undefined;
+  if (!isInvokeChannel(channel) || method === undefined) return { ok: false, code: 'unknown-channel' };
+  const parsed = methodSchemas[method].request.safeParse(payload);
+  if (!parsed.success) return { ok: false, code: 'bad-request' };
+  return { ok: true, method, channel, payload: parsed.data };
 }
 
 /**
  * The one dispatcher both transports use: parse the request from unknown, call the backend,
- * and check the response against the channel's schema on the way out, so a secret that
- * slipped into a view or draft list is refused here rather than sent to the renderer.
+ * and check the response against the method's schema on the way out, so a secret that
+ * slipped into a view or draft list is refused here rather than sent to the renderer. A
+ * refusal code outside `refusalCodes` becomes 'internal-error'.
  */
 export async function dispatch(backend: ShellBackend, channel: unknown, payload: unknown): Promise<Result<unknown>> {
   const request = parseRequest(channel, payload);
   if (!request.ok) return request;
   let result: Result<unknown>;
   try {
-    result = await callBackend(backend, request.channel, request.payload);
+    result = await callBackend(backend, request.method, request.payload);
   } catch {
-    return { ok: false, code: transportErrorCodes.internal };
+    return { ok: false, code: 'internal-error' };
   }
-  if (!result.ok) {
-    const code = ResultCodeSchema.safeParse(result.code);
-    return { ok: false, code: code.success ? code.data : transportErrorCodes.internal };
-  }
-  const response = invokeChannels[request.channel].response.safeParse(result.value);
-  if (!response.success) return { ok: false, code: transportErrorCodes.badResponse };
+  if (!result.ok) return { ok: false, code: isRefusalCode(result.code) ? result.code : 'internal-error' };
+  const response = methodSchemas[request.method].response.safeParse(result.value);
+  if (!response.success) return { ok: false, code: 'bad-response' };
   return { ok: true, value: response.data };
 }
 
-function callBackend(backend: ShellBackend, channel: InvokeChannel, payload: unknown): Awaitable<Result<unknown>> {
-  const method = channelMethods[channel];
-  if (method === 'saveDraft') return backend.saveDraft(DraftSchema.parse(payload));
-  return backend[method]();
+/** Calls the method with its parsed payload, or with nothing if the method takes none. */
+function callBackend(backend: ShellBackend, method: InvokeMethod, payload: unknown): Awaitable<Result<unknown>> {
+  const call = backend[method] as (...args: unknown[]) => Awaitable<Result<unknown>>;
+  const request: z.ZodType = methodSchemas[method].request;
+  return request === NoPayload ? call.call(backend) : call.call(backend, payload);
 }
 
 /**

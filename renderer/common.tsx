@@ -1,7 +1,7 @@
 import type { ReactNode } from 'react';
 import type { Notice } from '../preload/contract';
 import { useFocusOnMount, useShell } from './context';
-import { actionFailureText } from './words';
+import { actionRefusalText } from './words';
 
 export function ScreenHeading({ children, testId, stage }: { children: ReactNode; testId?: string; stage?: string }) {
   const ref = useFocusOnMount<HTMLHeadingElement>(stage);
@@ -31,7 +31,7 @@ export function ActionError() {
   if (code === null) return null;
   return (
     <div className="nhsuk-error-message shell-action-error" role="alert" data-testid="action-error" data-code={code}>
-      {actionFailureText(code)}
+      {actionRefusalText[code]}
     </div>
   );
 }

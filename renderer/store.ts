@@ -5,10 +5,10 @@
  * Drafts never touch localStorage, sessionStorage or IndexedDB.
  */
 import { createStore } from 'zustand/vanilla';
-import type { Draft, SessionView, ShellApi } from '../preload/contract';
+import type { Draft, RefusalCode, SessionView, ShellApi } from '../preload/contract';
 import { showsClinicalContent } from './words';
 
-export type SaveStatus = { kind: 'idle' } | { kind: 'saving' } | { kind: 'saved' } | { kind: 'failed'; code: string };
+export type SaveStatus = { kind: 'idle' } | { kind: 'saving' } | { kind: 'saved' } | { kind: 'failed'; code: RefusalCode };
 export type SessionAction = 'signIn' | 'cancelSignIn' | 'stillHere' | 'unlock' | 'signInAsSomeoneElse' | 'signOut' | 'lock';
 
 export interface ShellState {
@@ -18,7 +18,7 @@ export interface ShellState {
   draftLoad: 'idle' | 'loading' | 'failed';
   save: SaveStatus;
   /** Code of the last session action that failed, shown as a sentence; cleared on the next view. */
-  actionError: string | null;
+  actionError: RefusalCode | null;
   busy: SessionAction | null;
 }
 

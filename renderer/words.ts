@@ -1,8 +1,10 @@
 /**
  * Everything the shell says to a clinician, in one place, in plain and calm words.
- * Pure functions: unit-tested in Node without a DOM.
+ * Pure functions and tables: unit-tested in Node without a DOM. Every table is a Record over
+ * the contract's own list (lock and end reasons, refusal codes), so a new entry there does
+ * not compile until it has its words here (test/renderer/words-exhaustive.test.ts).
  */
-import type { EndReason, LockReason, SessionView } from '../preload/contract';
+import type { EndReason, LockReason, RefusalCode, SessionView } from '../preload/contract';
 
 /** 42 → "0:42", 605 → "10:05". For the idle countdown. */
 export function formatCountdown(seconds: number): string {
@@ -20,47 +22,41 @@ export function formatSessionLeft(seconds: number): string {
 }
 
 /** Why the lock screen is showing, as a sentence. */
-export function lockReasonText(reason: LockReason): string {
-  switch (reason) {
-    case 'idle':
-      return 'This workstation locked because it was not used for a while.';
-    case 'os-lock':
-      return 'This workstation locked because the screen was locked.';
-    case 'sleep':
-      return 'This workstation locked because the computer went to sleep.';
-    case 'user-switch':
-      return 'This workstation locked because the computer switched user.';
-    case 'absolute-limit':
-      return 'You have been signed in for 12 hours. Sign in again to continue.';
-    case 'refresh-failed':
-      return 'Your sign-in has expired. Sign in again to continue.';
-    case 'backchannel-logout':
-      return 'You were signed out elsewhere.';
-    case 'manual':
-      return 'You locked this workstation. Your work is kept for you.';
-  }
-}
+export const lockReasonText: Record<LockReason, string> = {
+  idle: 'This workstation locked because it was not used for a while.',
+  'os-lock': 'This workstation locked because the screen was locked.',
+  sleep: 'This workstation locked because the computer went to sleep.',
+  'user-switch': 'This workstation locked because the computer switched user.',
+  'absolute-limit': 'You have been signed in for 12 hours. Sign in again to continue.',
+  'refresh-failed': 'Your sign-in has expired. Sign in again to continue.',
+  manual: 'You locked this workstation. Your work is kept for you.',
+};
 
-export function endReasonText(reason: EndReason): string {
-  switch (reason) {
-    case 'sign-out':
-      return 'You have signed out.';
-    case 'absolute-limit':
-      return 'You have been signed in for 12 hours. Sign in again to continue.';
-    case 'different-user':
-      return 'The previous session ended because a different person signed in. Any unsent notes are kept safe for the person who wrote them.';
-    case 'backchannel-logout':
-      return 'You were signed out elsewhere.';
-    case 'shutdown':
-      return 'The session ended because the computer shut down.';
-    case 'os-lock':
-      return 'The session ended because the screen was locked. Your notes are kept safe for you.';
-    case 'sleep':
-      return 'The session ended because the computer went to sleep. Your notes are kept safe for you.';
-    case 'user-switch':
-      return 'The session ended because the computer switched user. Your notes are kept safe for you.';
-  }
-}
+/**
+ * Whether the lock screen's button is "Sign in again" (the sign-in itself ran out, so the
+ * clinician should expect a full CIS2 sign-in) rather than "Unlock".
+ */
+export const lockNeedsFullSignIn: Record<LockReason, boolean> = {
+  idle: false,
+  'os-lock': false,
+  sleep: false,
+  'user-switch': false,
+  'absolute-limit': true,
+  'refresh-failed': true,
+  manual: false,
+};
+
+/** Why the session ended, as a sentence. */
+export const endReasonText: Record<EndReason, string> = {
+  'sign-out': 'You have signed out.',
+  'absolute-limit': 'You have been signed in for 12 hours. Sign in again to continue.',
+  'different-user': 'The previous session ended because a different person signed in. Any unsent notes are kept safe for the person who wrote them.',
+  'backchannel-logout': 'You were signed out elsewhere.',
+  shutdown: 'The session ended because the computer shut down.',
+  'os-lock': 'The session ended because the screen was locked. Your notes are kept safe for you.',
+  sleep: 'The session ended because the computer went to sleep. Your notes are kept safe for you.',
+  'user-switch': 'The session ended because the computer switched user. Your notes are kept safe for you.',
+};
 
 export function idleWarningText(secondsLeft: number): string {
   return `You will be locked out in ${formatCountdown(secondsLeft)} because this workstation has been idle`;
@@ -76,26 +72,40 @@ export function idleAnnouncement(secondsLeft: number): string | null {
   return null;
 }
 
-export function saveFailureText(code: string): string {
-  switch (code) {
-    case 'not-active':
-      return 'Not saved — your session is not active. Your note will be saved when you are back in.';
-    case 'bad-request':
-      return 'Not saved — the note is too long. Shorten it to save it.';
-    default:
-      return 'Not saved — the shell could not save your note. Keep this window open and try again.';
-  }
-}
+/** Why a note was not saved, for every refusal the IPC edge can give. */
+export const saveRefusalText: Record<RefusalCode, string> = {
+  'bad-request': 'Not saved — the note is too long. Shorten it to save it.',
+  'unknown-channel': 'Not saved — the shell refused the request to save. Keep this window open and tell IT.',
+  'wrong-sender': 'Not saved — the shell refused the request to save. Keep this window open and tell IT.',
+  'internal-error': 'Not saved — the shell could not save your note. Keep this window open and try again.',
+  'bad-response': 'Not saved — the shell could not confirm that your note was saved. Keep this window open and try again.',
+  disconnected: 'Not saved — the shell lost its connection. Keep this window open and try again.',
+  'not-active': 'Not saved — your session is not active. Your note will be saved when you are back in.',
+  'wrong-state': 'Not saved — your session is not ready for notes. Your note will be saved when you are back in.',
+  'draft-invalid': 'Not saved — the note was not in the form the shell expects. Keep this window open and tell IT.',
+  'drafts-limit-reached': 'Not saved — you already have 100 unfinished notes. Finish or discard one, then save again.',
+  'storage-failed': 'Not saved — the note could not be saved to this workstation. Keep this window open and try again.',
+};
 
 export const memoryOnlyNotice =
   'This workstation cannot protect drafts on disk right now; your note is kept only while this app is open.';
 
 export const noRoleNote = 'No role selected. Role-based actions are unavailable until you sign in with a role.';
 
-export function actionFailureText(code: string): string {
-  if (code === 'wrong-sender' || code === 'unknown-channel') return 'The shell refused that request. Close and reopen the app, and tell IT if it happens again.';
-  return 'That did not work. Try again, and if it keeps happening tell IT.';
-}
+/** Why a button press (sign in, unlock, lock, sign out…) did not work, for every refusal. */
+export const actionRefusalText: Record<RefusalCode, string> = {
+  'bad-request': 'That did not work. Try again, and if it keeps happening tell IT.',
+  'unknown-channel': 'The shell refused that request. Close and reopen the app, and tell IT if it happens again.',
+  'wrong-sender': 'The shell refused that request. Close and reopen the app, and tell IT if it happens again.',
+  'internal-error': 'That did not work. Try again, and if it keeps happening tell IT.',
+  'bad-response': 'That did not work. Try again, and if it keeps happening tell IT.',
+  disconnected: 'That did not work because the shell lost its connection. Close and reopen the app, and tell IT if it happens again.',
+  'not-active': 'That did not work because your session is no longer active. Sign in or unlock to carry on.',
+  'wrong-state': 'That did not work because the session changed just before. Try again from this screen.',
+  'draft-invalid': 'That did not work because a note was not in the form the shell expects. Tell IT.',
+  'drafts-limit-reached': 'That did not work because you already have 100 unfinished notes. Finish or discard one, then try again.',
+  'storage-failed': 'That did not work because this workstation could not save your notes. Keep this window open and try again.',
+};
 
 /** Screens that may hold clinical content: anything else drops drafts and unmounts the workspace. */
 export function showsClinicalContent(view: SessionView | null): view is Extract<SessionView, { kind: 'active' | 'warning' }> {

@@ -5,8 +5,8 @@
  * never the content.
  */
 import type { BrowserWindow, IpcMain, IpcMainEvent, IpcMainInvokeEvent } from 'electron';
-import { activityChannel, dispatch, invokeChannelNames, transportErrorCodes, unsafeViewFallback, viewChannel, viewForRenderer } from '../../preload/contract';
-import type { Result, ShellBackend } from '../../preload/contract';
+import { activityChannel, dispatch, invokeChannelNames, unsafeViewFallback, viewChannel, viewForRenderer } from '../../preload/contract';
+import type { RefusalCode, Result, ShellBackend } from '../../preload/contract';
 
 export interface IpcLogger {
   warn(fields: Record<string, unknown>, message: string): void;
@@ -53,6 +53,9 @@ export function isTrustedSender(senderFrame: FrameFacts | null, windowMainFrame:
   return sameFrame && originOf(senderFrame.url) === expectedOrigin;
 }
 
+/** Refusals that point at a fault (in the renderer or the backend) rather than an ordinary outcome: logged. */
+const faultCodes: ReadonlySet<RefusalCode> = new Set<RefusalCode>(['bad-request', 'bad-response', 'internal-error']);
+
 export function registerIpc(deps: IpcServerDeps): () => void {
   const { ipcMain, backend, logger } = deps;
 
@@ -65,11 +68,11 @@ export function registerIpc(deps: IpcServerDeps): () => void {
   for (const channel of invokeChannelNames) {
     ipcMain.handle(channel, async (event: IpcMainInvokeEvent, payload: unknown): Promise<Result<unknown>> => {
       if (!trusted(event)) {
-        logger.warn({ channel, code: transportErrorCodes.wrongSender }, 'Refused an IPC request from a frame that is not the shell window.');
-        return { ok: false, code: transportErrorCodes.wrongSender };
+        logger.warn({ channel, code: 'wrong-sender' satisfies RefusalCode }, 'Refused an IPC request from a frame that is not the shell window.');
+        return { ok: false, code: 'wrong-sender' };
       }
       const result = await dispatch(backend, channel, payload);
-      if (!result.ok && (result.code === transportErrorCodes.badRequest || result.code === transportErrorCodes.badResponse || result.code === transportErrorCodes.internal)) {
+      if (!result.ok && faultCodes.has(result.code)) {
         logger.warn({ channel, code: result.code }, 'An IPC request was refused.');
       }
       return result;
@@ -78,7 +81,7 @@ export function registerIpc(deps: IpcServerDeps): () => void {
 
   const onActivity = (event: IpcMainEvent): void => {
     if (!trusted(event)) {
-      logger.warn({ channel: activityChannel, code: transportErrorCodes.wrongSender }, 'Ignored activity from a frame that is not the shell window.');
+      logger.warn({ channel: activityChannel, code: 'wrong-sender' satisfies RefusalCode }, 'Ignored activity from a frame that is not the shell window.');
       return;
     }
     backend.reportActivity();
@@ -88,7 +91,7 @@ export function registerIpc(deps: IpcServerDeps): () => void {
   const unsubscribe = backend.subscribe((view) => {
     let safe = viewForRenderer(view);
     if (safe === null) {
-      logger.warn({ channel: viewChannel, code: transportErrorCodes.badResponse }, 'A session view did not match the contract; the fallback view was sent instead.');
+      logger.warn({ channel: viewChannel, code: 'bad-response' satisfies RefusalCode }, 'A session view did not match the contract; the fallback view was sent instead.');
       safe = unsafeViewFallback;
     }
     const win = deps.getWindow();

@@ -1,5 +1,5 @@
 import { useShell } from '../context';
-import { saveFailureText } from '../words';
+import { saveRefusalText } from '../words';
 
 const patientLimit = 200;
 const textLimit = 100_000;
@@ -7,7 +7,7 @@ const textLimit = 100_000;
 function SaveStatusLine() {
   const save = useShell((s) => s.save);
   const saveNow = useShell((s) => s.saveNow);
-  const text = save.kind === 'saving' ? 'Saving…' : save.kind === 'saved' ? 'Saved' : save.kind === 'failed' ? saveFailureText(save.code) : '';
+  const text = save.kind === 'saving' ? 'Saving…' : save.kind === 'saved' ? 'Saved' : save.kind === 'failed' ? saveRefusalText[save.code] : '';
   return (
     <div className="shell-save-status">
       <p className={save.kind === 'failed' ? 'nhsuk-error-message' : 'nhsuk-body-s'} role="status" aria-live="polite" data-testid="save-status" data-status={save.kind}>

@@ -10,7 +10,7 @@ export function EndedScreen({ reason }: { reason: EndReason }) {
     <main className="nhsuk-main-wrapper" id="main" data-testid="screen-ended">
       <ScreenHeading>Session ended</ScreenHeading>
       <p className="nhsuk-body-l" data-testid="ended-reason" data-reason={reason}>
-        {endReasonText(reason)}
+        {endReasonText[reason]}
       </p>
       <ActionError />
       <Button testId="sign-in" onClick={() => act('signIn')} disabled={busy === 'signIn'}>

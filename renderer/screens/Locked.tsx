@@ -1,12 +1,8 @@
 import type { SessionView } from '../../preload/contract';
 import { ActionError, Button, NoticeBox, ScreenHeading } from '../common';
 import { useShell } from '../context';
-import { lockReasonText } from '../words';
+import { lockNeedsFullSignIn, lockReasonText } from '../words';
 import { ContinueInBrowser } from './SigningIn';
-
-function needsFullSignIn(reason: string): boolean {
-  return reason === 'absolute-limit' || reason === 'refresh-failed' || reason === 'backchannel-logout';
-}
 
 /** Who is signed in and why it locked. Never any clinical content: the workspace is unmounted. */
 export function LockedScreen({ view }: { view: Extract<SessionView, { kind: 'locked' }> }) {
@@ -17,7 +13,7 @@ export function LockedScreen({ view }: { view: Extract<SessionView, { kind: 'loc
     <main className="nhsuk-main-wrapper" id="main" data-testid="screen-locked">
       <ScreenHeading stage={view.unlocking ? 'unlocking' : 'locked'}>This workstation is locked</ScreenHeading>
       <p className="nhsuk-body-l" data-testid="lock-reason" data-reason={view.reason}>
-        {lockReasonText(view.reason)}
+        {lockReasonText[view.reason]}
       </p>
       <dl className="nhsuk-summary-list" data-testid="locked-identity">
         <div className="nhsuk-summary-list__row">
@@ -38,7 +34,7 @@ export function LockedScreen({ view }: { view: Extract<SessionView, { kind: 'loc
       ) : (
         <div className="shell-button-row">
           <Button testId="unlock" onClick={() => act('unlock')} disabled={busy === 'unlock'}>
-            {needsFullSignIn(view.reason) ? 'Sign in again' : 'Unlock'}
+            {lockNeedsFullSignIn[view.reason] ? 'Sign in again' : 'Unlock'}
           </Button>
           <Button testId="sign-in-as-someone-else" secondary onClick={() => act('signInAsSomeoneElse')} disabled={busy === 'signInAsSomeoneElse'}>
             Sign in as someone else

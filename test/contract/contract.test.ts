@@ -1,11 +1,16 @@
 import { describe, expect, it, vi } from 'vitest';
+import { endReasons, lockReasons } from '../../main/core/session/reasons';
 import {
   DraftSchema,
+  EndReasonSchema,
+  LockReasonSchema,
   SessionViewSchema,
   dispatch,
   invokeChannelNames,
   limits,
   methodChannels,
+  refusalCodes,
+  transportErrorCodes,
   parseRequest,
   viewForRenderer,
 } from '../../preload/contract';
@@ -62,6 +67,14 @@ describe('schemas', () => {
     expect(SessionViewSchema.safeParse({ ...activeView, sessionSecondsLeft: 1.5 }).success).toBe(false);
   });
 
+  it('takes lock and end reasons from the engine, so the two lists cannot drift', () => {
+    expect(LockReasonSchema.options).toEqual([...lockReasons]);
+    expect(EndReasonSchema.options).toEqual([...endReasons]);
+    // The engine never locks for a back-channel logout: it ends the session.
+    expect(LockReasonSchema.safeParse('backchannel-logout').success).toBe(false);
+    expect(EndReasonSchema.safeParse('backchannel-logout').success).toBe(true);
+  });
+
   it('holds drafts to their size limits', () => {
     expect(DraftSchema.safeParse(draft).success).toBe(true);
     expect(DraftSchema.safeParse({ ...draft, text: 'x'.repeat(limits.textChars) }).success).toBe(true);
@@ -74,9 +87,21 @@ describe('schemas', () => {
   });
 });
 
+describe('refusal codes', () => {
+  it('are one list of plain kebab-case codes, which the compatibility names all come from', () => {
+    expect(new Set(refusalCodes).size).toBe(refusalCodes.length);
+    for (const code of refusalCodes) expect(code).toMatch(/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/);
+    for (const code of Object.values(transportErrorCodes)) expect(refusalCodes).toContain(code);
+    expect([...refusalCodes].sort()).toEqual(
+      ['bad-request', 'bad-response', 'disconnected', 'draft-invalid', 'drafts-limit-reached', 'internal-error', 'not-active', 'storage-failed', 'unknown-channel', 'wrong-sender', 'wrong-state'].sort(),
+    );
+  });
+});
+
 describe('parseRequest', () => {
   it('knows every channel and ties each ShellApi method to one of them', () => {
     expect(new Set(Object.values(methodChannels))).toEqual(new Set(invokeChannelNames));
+    expect(new Set(invokeChannelNames).size).toBe(Object.keys(methodChannels).length);
   });
 
   it('accepts no payload as undefined or null, and refuses one where none belongs', () => {
@@ -132,7 +157,28 @@ describe('dispatch', () => {
   });
 
   it('does not forward a backend error code that is not a plain code', async () => {
-    const odd = fakeBackend({ signOut: () => ({ ok: false, code: 'Bearer eyJhbGciOi...' }) });
+    // A backend that ignores its types: the code is checked at run time too.
+    const odd = fakeBackend({ signOut: () => ({ ok: false, code: 'Bearer eyJhbGciOi...' }) as unknown as Result<null> });
     expect(await dispatch(odd, 'session:sign-out', undefined)).toEqual({ ok: false, code: 'internal-error' });
+  });
+
+  it('forwards only codes of the one refusal vocabulary, and turns any other into internal-error', async () => {
+    for (const code of refusalCodes) {
+      expect(await dispatch(fakeBackend({ unlock: () => ({ ok: false, code }) }), 'session:unlock', undefined), code).toEqual({ ok: false, code });
+    }
+    for (const code of ['STORAGE_FAILED', 'storage_failed', 'signin-cancelled', 'wrong-widget', '']) {
+      const backend = fakeBackend({ saveDraft: () => ({ ok: false, code }) as unknown as Result<{ savedAt: number }> });
+      expect(await dispatch(backend, 'drafts:save', draft), code).toEqual({ ok: false, code: 'internal-error' });
+    }
+  });
+
+  it('calls a method without a payload with no argument, and one with a payload with exactly the parsed payload', async () => {
+    const signIn = vi.fn((): Result<null> => ({ ok: true, value: null }));
+    const saveDraft = vi.fn(() => ({ ok: true as const, value: { savedAt: 1 } }));
+    const backend = fakeBackend({ signIn, saveDraft });
+    await dispatch(backend, 'session:sign-in', null);
+    await dispatch(backend, 'drafts:save', draft);
+    expect(signIn.mock.calls).toEqual([[]]);
+    expect(saveDraft.mock.calls).toEqual([[draft]]);
   });
 });

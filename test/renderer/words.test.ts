@@ -1,6 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { endReasonText, formatCountdown, formatSessionLeft, idleAnnouncement, idleWarningText, lockReasonText, showsClinicalContent } from '../../renderer/words';
-import { EndReasonSchema, LockReasonSchema } from '../../preload/contract';
+import {
+  actionRefusalText,
+  endReasonText,
+  formatCountdown,
+  formatSessionLeft,
+  idleAnnouncement,
+  idleWarningText,
+  lockNeedsFullSignIn,
+  lockReasonText,
+  saveRefusalText,
+  showsClinicalContent,
+} from '../../renderer/words';
+import { EndReasonSchema, LockReasonSchema, refusalCodes } from '../../preload/contract';
 
 describe('words', () => {
   it('formats the idle countdown as m:ss', () => {
@@ -16,11 +27,39 @@ describe('words', () => {
     expect(formatSessionLeft(59)).toBe('less than 1 min');
   });
 
-  it('has a whole sentence for every lock and end reason', () => {
-    for (const reason of LockReasonSchema.options) expect(lockReasonText(reason)).toMatch(/^[A-Z].*\.$/);
-    for (const reason of EndReasonSchema.options) expect(endReasonText(reason)).toMatch(/^[A-Z].*\.$/);
-    expect(lockReasonText('sleep')).toContain('locked because the computer went to sleep');
-    expect(lockReasonText('absolute-limit')).toBe('You have been signed in for 12 hours. Sign in again to continue.');
+  it('has a whole sentence for every lock and end reason, and no words for reasons that do not exist', () => {
+    for (const reason of LockReasonSchema.options) expect(lockReasonText[reason]).toMatch(/^[A-Z].*\.$/);
+    for (const reason of EndReasonSchema.options) expect(endReasonText[reason]).toMatch(/^[A-Z].*\.$/);
+    expect(Object.keys(lockReasonText).sort()).toEqual([...LockReasonSchema.options].sort());
+    expect(Object.keys(endReasonText).sort()).toEqual([...EndReasonSchema.options].sort());
+    expect(lockReasonText.sleep).toContain('locked because the computer went to sleep');
+    expect(lockReasonText['absolute-limit']).toBe('You have been signed in for 12 hours. Sign in again to continue.');
+    expect(endReasonText['backchannel-logout']).toBe('You were signed out elsewhere.');
+  });
+
+  it('asks for a full sign-in only when the sign-in itself ran out', () => {
+    const full = LockReasonSchema.options.filter((reason) => lockNeedsFullSignIn[reason]);
+    expect(full.sort()).toEqual(['absolute-limit', 'refresh-failed']);
+  });
+
+  it('has a whole sentence for every refusal, for a save and for a button press', () => {
+    for (const code of refusalCodes) {
+      expect(saveRefusalText[code], code).toMatch(/^Not saved — [a-z].*\.$/);
+      expect(actionRefusalText[code], code).toMatch(/^[A-Z].*\.$/);
+    }
+    expect(Object.keys(saveRefusalText).sort()).toEqual([...refusalCodes].sort());
+    expect(Object.keys(actionRefusalText).sort()).toEqual([...refusalCodes].sort());
+  });
+
+  it('tells the clinician what to do about each way a save can fail', () => {
+    expect(saveRefusalText['drafts-limit-reached']).toBe('Not saved — you already have 100 unfinished notes. Finish or discard one, then save again.');
+    expect(saveRefusalText['storage-failed']).toBe('Not saved — the note could not be saved to this workstation. Keep this window open and try again.');
+    expect(saveRefusalText['draft-invalid']).toBe('Not saved — the note was not in the form the shell expects. Keep this window open and tell IT.');
+    expect(saveRefusalText['not-active']).toBe('Not saved — your session is not active. Your note will be saved when you are back in.');
+    expect(saveRefusalText['bad-request']).toBe('Not saved — the note is too long. Shorten it to save it.');
+    expect(saveRefusalText['internal-error']).toBe('Not saved — the shell could not save your note. Keep this window open and try again.');
+    expect(actionRefusalText['wrong-sender']).toBe('The shell refused that request. Close and reopen the app, and tell IT if it happens again.');
+    expect(actionRefusalText['internal-error']).toBe('That did not work. Try again, and if it keeps happening tell IT.');
   });
 
   it('announces the countdown only now and then', () => {

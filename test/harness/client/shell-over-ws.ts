@@ -3,9 +3,9 @@
  * harness WebSocket. The per-run secret comes from the URL fragment, which the browser
  * never sends to a server and which the harness removes from the address bar at once.
  */
-import { methodChannels } from '../../../preload/channels';
-import type { InvokeMethod } from '../../../preload/channels';
-import type { Result, SessionView, ShellApi } from '../../../preload/contract';
+import { bindMethods } from '../../../preload/channels';
+import type { InvokeChannel } from '../../../preload/channels';
+import type { Result, SessionView, ShellApi, ShellInvokeApi } from '../../../preload/contract';
 
 const secret = new URLSearchParams(location.hash.slice(1)).get('secret') ?? '';
 history.replaceState(null, '', location.pathname + location.search);
@@ -43,7 +43,7 @@ socket.addEventListener('close', () => {
   waiting.clear();
 });
 
-async function invoke(method: InvokeMethod, payload: unknown = null): Promise<Result<unknown>> {
+async function invoke(channel: InvokeChannel, payload: unknown): Promise<Result<unknown>> {
   try {
     await ready;
   } catch {
@@ -52,27 +52,22 @@ async function invoke(method: InvokeMethod, payload: unknown = null): Promise<Re
   const id = nextId++;
   return new Promise((resolve) => {
     waiting.set(id, resolve);
-    socket.send(JSON.stringify({ type: 'invoke', id, channel: methodChannels[method], payload }));
+    socket.send(JSON.stringify({ type: 'invoke', id, channel, payload }));
   });
 }
 
+// One function per method, each bound to its own channel (as the preload builds them); the
+// transport checks every answer against the contract, so the cast only restores its type.
+const invokers = bindMethods((channel) => (payload: unknown = null) => invoke(channel, payload)) as ShellInvokeApi;
+
 const shell: ShellApi = {
-  getView: () => invoke('getView') as ReturnType<ShellApi['getView']>,
+  ...invokers,
   onView(listener) {
     const wrapped = (view: SessionView): void => listener(view);
     viewListeners.add(wrapped);
     return () => viewListeners.delete(wrapped);
   },
-  signIn: () => invoke('signIn') as ReturnType<ShellApi['signIn']>,
-  cancelSignIn: () => invoke('cancelSignIn') as ReturnType<ShellApi['cancelSignIn']>,
-  stillHere: () => invoke('stillHere') as ReturnType<ShellApi['stillHere']>,
   reportActivity: () => void ready.then(() => socket.send(JSON.stringify({ type: 'activity' })), () => undefined),
-  unlock: () => invoke('unlock') as ReturnType<ShellApi['unlock']>,
-  signInAsSomeoneElse: () => invoke('signInAsSomeoneElse') as ReturnType<ShellApi['signInAsSomeoneElse']>,
-  lock: () => invoke('lock') as ReturnType<ShellApi['lock']>,
-  signOut: () => invoke('signOut') as ReturnType<ShellApi['signOut']>,
-  loadDrafts: () => invoke('loadDrafts') as ReturnType<ShellApi['loadDrafts']>,
-  saveDraft: (draft) => invoke('saveDraft', draft) as ReturnType<ShellApi['saveDraft']>,
 };
 
 Object.defineProperty(window, 'shell', { value: Object.freeze(shell), writable: false, configurable: false });
