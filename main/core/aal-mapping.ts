@@ -9,7 +9,7 @@ import type { Aal } from './assurance-level';
  *   ("high confidence") and AAL3 ("very high confidence") authenticators; applications request
  *   `acr_values=AAL3_ANY` or `acr_values=AAL2_OR_AAL3_ANY`; smartcards, Windows Hello, security keys
  *   and the iPad app are AAL3; passkeys, NHS.net Connect and Microsoft Authenticator are AAL2.
- * - /work/shared/reference/004_* (CIS2 "Session management", section 9): "an AAL3 authentication is
+ * - NHS England's CIS2 guidance, section 9 "Session management" (after NIST SP 800-63B): "an AAL3 authentication is
  *   required" for national clinical systems; the mechanism is read from `amr`.
  * - RFC 8176 for the generic `amr` names (sc, hwk, swk, pwd, otp, pin, fpt, face, mfa).
  * Values marked TBC in docs/cis2.md are our reading and must be confirmed against the live INT issuer.

@@ -5,7 +5,7 @@
  *   atomic), so a crash or restart loses nothing that was saved.
  * - `seal` re-stamps the seal (retention runs from here) and drops the drafts from memory;
  *   `restore` gives them back to the same subject only. The caller passes the subject of the
- *   session it has authenticated (see core/drafts `mayRelease`), never one from the renderer.
+ *   session it has authenticated (core/session `draftCustodian`), never one from the renderer.
  * - If the credential store fails, the vault switches to memory-only for the rest of the run,
  *   says so through `storage` and `onProblem`, and never writes anything to disk again.
  */

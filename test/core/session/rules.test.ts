@@ -1,6 +1,8 @@
-// One row per rule the engine enforces, each named with the line of the reference text it
-// comes from (/work/shared/reference: 000 clinical workflow, 001/003 NHS login on NIST,
-// 002 CIS2 session management, 004 CIS2 on NIST 800-63B), or DESIGN.md where the rule is ours.
+// One row per rule the engine enforces, each named with the public text it comes from:
+//   CIS2: NHS England, CIS2 Authentication guidance for developers, "Session management";
+//   CIS2/NIST: NHS England's CIS2 guidance, section 9 "Session management" (after NIST SP 800-63B);
+//   workflow: "NHS CIS2 Integration: Secure Session Management for Clinical Web Applications";
+// or "ours" with the document in docs/ that explains a rule of this project's own.
 import { describe, expect, it } from 'vitest';
 import { resolvePolicy } from '../../../main/core/policy';
 import type { SessionPolicy } from '../../../main/core/policy';
@@ -13,7 +15,7 @@ const strict = (input: Parameters<typeof resolvePolicy>[0]): SessionPolicy => re
 
 const rules: Rule[] = [
   {
-    source: '002: "AAL2 30 minutes" (idle timeout table) — locks at exactly 30 min without activity, not a millisecond before',
+    source: 'CIS2: "AAL2 30 minutes" (idle timeout table) — locks at exactly 30 min without activity, not a millisecond before',
     run: () => {
       const d = new Driver();
       d.signIn('alice', T0, 'AAL2');
@@ -24,7 +26,7 @@ const rules: Rule[] = [
     },
   },
   {
-    source: '002: "AAL3 15 minutes" (idle timeout table); 004: "following any period of inactivity lasting 15 minutes or longer"',
+    source: 'CIS2: "AAL3 15 minutes" (idle timeout table); CIS2/NIST: "following any period of inactivity lasting 15 minutes or longer"',
     run: () => {
       const d = new Driver();
       d.signIn('alice', T0, 'AAL3');
@@ -35,7 +37,7 @@ const rules: Rule[] = [
     },
   },
   {
-    source: '004: "Authentication of the subscriber SHALL be repeated at least once per 12 hours during an extended usage session, regardless of user activity"',
+    source: 'CIS2/NIST: "Authentication of the subscriber SHALL be repeated at least once per 12 hours during an extended usage session, regardless of user activity"',
     run: () => {
       const d = new Driver();
       d.signIn('alice', T0, 'AAL2');
@@ -49,7 +51,7 @@ const rules: Rule[] = [
     },
   },
   {
-    source: '002: "This happens 12 hours after authentication or the most recent re-authentication." — counted from auth_time, not from sign-in',
+    source: 'CIS2: "This happens 12 hours after authentication or the most recent re-authentication." — counted from auth_time, not from sign-in',
     run: () => {
       const d = new Driver();
       d.signIn('alice', T0, 'AAL3', 'sid-1', T0.wall - 10 * SECOND);
@@ -63,7 +65,7 @@ const rules: Rule[] = [
     },
   },
   {
-    source: '000: "Inactivity timeout for the application session with a clear warning banner before lock." — warning 60 s ahead, activity keeps the session',
+    source: 'workflow: "Inactivity timeout for the application session with a clear warning banner before lock." — warning 60 s ahead, activity keeps the session',
     run: () => {
       const d = new Driver();
       d.signIn('alice', T0, 'AAL3');
@@ -74,7 +76,7 @@ const rules: Rule[] = [
     },
   },
   {
-    source: '004: "The verifier MAY prompt the user to cause activity just before the inactivity timeout." — the OS seeing input elsewhere on the machine counts too',
+    source: 'CIS2/NIST: "The verifier MAY prompt the user to cause activity just before the inactivity timeout." — the OS seeing input elsewhere on the machine counts too',
     run: () => {
       const d = new Driver();
       d.signIn('alice', T0, 'AAL3');
@@ -84,7 +86,7 @@ const rules: Rule[] = [
     },
   },
   {
-    source: 'DESIGN.md: "idle limit always enforced against the evidence you accept" — an OS idle sample never makes the session look less recently used, and a whole idle period of OS idleness locks',
+    source: 'ours (docs/session-engine.md): "idle limit always enforced against the evidence you accept" — an OS idle sample never makes the session look less recently used, and a whole idle period of OS idleness locks',
     run: () => {
       const d = new Driver();
       d.signIn('alice', T0, 'AAL3');
@@ -95,7 +97,7 @@ const rules: Rule[] = [
     },
   },
   {
-    source: '002: "When they do this you should terminate their session with your application." (explicit sign-out)',
+    source: 'CIS2: "When they do this you should terminate their session with your application." (explicit sign-out)',
     run: () => {
       const d = new Driver();
       d.signIn('alice', T0);
@@ -108,7 +110,7 @@ const rules: Rule[] = [
     },
   },
   {
-    source: '002: "If the logout token contains both a sub and sid claim, you should find any application sessions where both the captured sub and sid values match"',
+    source: 'CIS2: "If the logout token contains both a sub and sid claim, you should find any application sessions where both the captured sub and sid values match"',
     run: () => {
       const d = new Driver();
       d.signIn('alice', T0, 'AAL3', 'sid-1');
@@ -119,7 +121,7 @@ const rules: Rule[] = [
     },
   },
   {
-    source: '002: "If there is no sid claim present in the logout token, you should invalidate all sessions for the user identified by the sub claim." — even while locked',
+    source: 'CIS2: "If there is no sid claim present in the logout token, you should invalidate all sessions for the user identified by the sub claim." — even while locked',
     run: () => {
       const d = new Driver();
       d.signIn('alice', T0, 'AAL3', 'sid-1');
@@ -129,7 +131,7 @@ const rules: Rule[] = [
     },
   },
   {
-    source: '002: "validate that the identity is the same as that used to create the application session" — same subject resumes with a new idle window',
+    source: 'CIS2: "validate that the identity is the same as that used to create the application session" — same subject resumes with a new idle window',
     run: () => {
       const d = new Driver();
       d.signIn('alice', T0, 'AAL3');
@@ -143,7 +145,7 @@ const rules: Rule[] = [
     },
   },
   {
-    source: 'DESIGN.md: "Re-authentication must prove the same subject (sub) as the session" — a different clinician ends the previous session and never resumes it',
+    source: 'ours (docs/session-engine.md): "Re-authentication must prove the same subject (sub) as the session" — a different clinician ends the previous session and never resumes it',
     run: () => {
       const d = new Driver();
       d.signIn('alice', T0, 'AAL3');
@@ -159,7 +161,7 @@ const rules: Rule[] = [
     },
   },
   {
-    source: '004: "Devices use a mechanism to lock a user\'s session after a period of inactivity e.g. a Windows Lock Screen." — OS lock locks; unlocking Windows does not unlock the shell',
+    source: 'CIS2/NIST: "Devices use a mechanism to lock a user\'s session after a period of inactivity e.g. a Windows Lock Screen." — OS lock locks; unlocking Windows does not unlock the shell',
     run: () => {
       const d = new Driver();
       d.signIn('alice', T0);
@@ -170,7 +172,7 @@ const rules: Rule[] = [
     },
   },
   {
-    source: 'DESIGN.md: "IT policy may shorten any limit" — and may choose to end the session on OS lock, sleep or user switch',
+    source: 'ours (docs/session-engine.md): "IT policy may shorten any limit" — and may choose to end the session on OS lock, sleep or user switch',
     run: () => {
       const d = new Driver(strict({ onOsLock: 'end-session', onSleep: 'end-session', onUserSwitch: 'end-session', idleLimitSeconds: { AAL3: 300 } }));
       d.signIn('alice', T0);
@@ -183,7 +185,7 @@ const rules: Rule[] = [
     },
   },
   {
-    source: 'DESIGN.md: "Sleep counts as inactivity: on resume, elapsed wall time decides" — sleep locks, and a resume without a suspend event still locks if the idle limit passed',
+    source: 'ours (docs/session-engine.md): "Sleep counts as inactivity: on resume, elapsed wall time decides" — sleep locks, and a resume without a suspend event still locks if the idle limit passed',
     run: () => {
       const d = new Driver();
       d.signIn('alice', T0);
@@ -212,7 +214,7 @@ const rules: Rule[] = [
     },
   },
   {
-    source: '002: "Terminate the user\'s session at least every 12 hours." — a session locked when the 12 hours come is ended, not kept',
+    source: 'CIS2: "Terminate the user\'s session at least every 12 hours." — a session locked when the 12 hours come is ended, not kept',
     run: () => {
       const d = new Driver();
       d.signIn('alice', T0);
@@ -223,7 +225,7 @@ const rules: Rule[] = [
     },
   },
   {
-    source: '000: "if token refresh fails due to an upstream session ending, you move into a safe locked state"',
+    source: 'workflow: "if token refresh fails due to an upstream session ending, you move into a safe locked state"',
     run: () => {
       const d = new Driver();
       d.signIn('alice', T0);
@@ -231,7 +233,7 @@ const rules: Rule[] = [
     },
   },
   {
-    source: '002: "you must check the auth_time claim ... within 15 seconds of the current time" — the engine, as a backstop, refuses an authentication already past 12 h',
+    source: 'CIS2: "you must check the auth_time claim ... within 15 seconds of the current time" — the engine, as a backstop, refuses an authentication already past 12 h',
     run: () => {
       const d = new Driver();
       expect(d.signIn('alice', T0, 'AAL3', 'sid-1', T0.wall - 13 * HOUR)).toEqual([{ type: 'clearTokens', subject: 'alice' }]);
