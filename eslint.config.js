@@ -1,6 +1,74 @@
-// Lint enforces the layers DESIGN.md draws (STYLE.md §1): a violation fails `npm run lint`.
+// Lint holds the app's layers: each layer imports only what its allowlist below names, and a
+// violation fails `npm run lint`. test/lint/ proves every rule here bites and lets through what
+// it should.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import layers from './eslint/layers.js';
+
+/** What main/services uses beyond Node: the OIDC client, tokens, schemas, logging, the OS keyring, macOS policy files. */
+const serviceLibraries = ['openid-client', 'jose', 'zod', 'pino', 'pino-roll', '@napi-rs/keyring', 'plist', 'bplist-parser'];
+
+/**
+ * The layers, innermost first. A file belongs to the first layer whose `files` match it and
+ * may import its own layer's files plus what `allow` names; `allowTypes` adds targets it may
+ * import with `import type` only. Files in no layer (test/, bench/, scripts/, root config) are
+ * not checked here, apart from the 'electron' rule further down.
+ */
+const layerList = [
+  // core is pure: time and I/O are parameters, so it imports nothing but itself, types included.
+  { name: 'main/core', files: ['main/core/**'], allow: {} },
+  // services do the I/O, through Node and their libraries. They meet the renderer only through
+  // the contract's types, and know nothing of Electron or the adapters that host them.
+  {
+    name: 'main/services',
+    files: ['main/services/**'],
+    allow: { paths: ['main/core/**'], node: true, packages: serviceLibraries },
+    // sonic-boom: the stream type pino-roll's declaration (main/services/pino-roll.d.ts) returns.
+    allowTypes: { paths: ['preload/contract'], packages: ['sonic-boom'] },
+  },
+  // adapters put Electron behind the services' ports: they see the ports' types, never a service.
+  {
+    name: 'main/adapters',
+    files: ['main/adapters/**'],
+    allow: { paths: ['main/core/**', 'preload/contract', 'preload/channels'], node: true, packages: ['electron'] },
+    allowTypes: { paths: ['main/services/**'] },
+  },
+  // The composition root wires every main layer together; it alone in main starts Electron.
+  {
+    name: 'main/index.ts (the composition root)',
+    files: ['main/index.ts'],
+    allow: { paths: ['main/**', 'preload/contract'], node: true, packages: ['electron', ...serviceLibraries] },
+  },
+  // Command-line tools: the services without Electron.
+  {
+    name: 'main/cli',
+    files: ['main/cli/**'],
+    allow: { paths: ['main/**', 'preload/contract'], node: true, packages: serviceLibraries },
+  },
+  // The bridge runs in the renderer's preload: channel names and Electron's ipcRenderer, no more.
+  {
+    name: 'preload/index.ts (the bridge)',
+    files: ['preload/index.ts'],
+    allow: { paths: ['preload/channels'], packages: ['electron'] },
+    allowTypes: { paths: ['preload/contract'] },
+  },
+  // The contract is loaded by main, the bridge and (as types) the renderer: zod and pure core only.
+  {
+    name: 'preload/contract',
+    files: ['preload/contract.ts', 'preload/channels.ts'],
+    allow: { paths: ['main/core/**'], packages: ['zod'] },
+  },
+  // The renderer is sandboxed web content: React, its store, NHS styles, and the contract's types.
+  {
+    name: 'renderer',
+    files: ['renderer/**'],
+    ignores: ['renderer/vite.config.ts'],
+    allow: { packages: ['react', 'react-dom', 'zustand', 'nhsuk-frontend'] },
+    allowTypes: { paths: ['preload/contract'] },
+  },
+  // The sandbox is a stand-in identity provider for development and tests, independent of the app.
+  { name: 'sandbox', files: ['sandbox/**'], allow: { node: true, packages: ['jose', 'oidc-provider'] } },
+];
 
 const electronOnlyHere = ['main/adapters/**', 'main/index.ts', 'preload/index.ts'];
 
@@ -8,6 +76,32 @@ const noElectron = {
   name: 'electron',
   message: "Only main/adapters/, main/index.ts and preload/index.ts may import 'electron'.",
 };
+
+/** core is pure: no clock, no timers, no I/O, no host objects. Each is a parameter instead. */
+const coreGlobals = [
+  ['Date', 'core is pure: time is a parameter (pass an Instant).'],
+  ['performance', 'core is pure: time is a parameter.'],
+  ['setTimeout', 'core is pure: it has no timers; return a deadline instead.'],
+  ['setInterval', 'core is pure: it has no timers; return a deadline instead.'],
+  ['setImmediate', 'core is pure: it has no timers; return a deadline instead.'],
+  ['queueMicrotask', 'core is pure: it schedules nothing; return what should happen instead.'],
+  ['process', 'core is pure: environment and process state are parameters.'],
+  ['require', 'core is pure: it loads no modules at run time.'],
+  ['Buffer', 'core is pure: no Node objects; work on strings and Uint8Array.'],
+  ['fetch', 'core is pure: I/O is a parameter (the services do it).'],
+  ['XMLHttpRequest', 'core is pure: I/O is a parameter (the services do it).'],
+  ['WebSocket', 'core is pure: I/O is a parameter (the services do it).'],
+  ['crypto', 'core is pure: randomness and keys are parameters (the services hold them).'],
+  ['console', 'core is pure: it logs nothing; return what happened and let the caller log it.'],
+  ['document', 'core is pure: no DOM; it runs in main and in tests alike.'],
+  ['window', 'core is pure: no DOM; it runs in main and in tests alike.'],
+  ['navigator', 'core is pure: no host objects; the platform is a parameter.'],
+  ['localStorage', 'core is pure: storage is I/O (the services do it).'],
+  ['sessionStorage', 'core is pure: storage is I/O (the services do it).'],
+  ['structuredClone', 'core is pure: copy plain data explicitly (structuredClone is a host function).'],
+  ['global', 'core is pure: no host globals.'],
+  ['self', 'core is pure: no host globals.'],
+];
 
 export default tseslint.config(
   {
@@ -23,15 +117,28 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': 'error',
     },
   },
-  // Plain JavaScript build and test scripts run on Node.
+  // Plain JavaScript build and test scripts, and this config's own plugin, run on Node.
   {
-    files: ['scripts/**/*.mjs', 'scripts/**/*.js', '*.js'],
+    files: ['scripts/**/*.mjs', 'scripts/**/*.js', 'eslint/**/*.js', '*.js'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } },
   },
-  // Everywhere except the Electron layer: no 'electron'.
+  // Each layer imports only what its allowlist names.
+  {
+    files: ['**/*.ts', '**/*.tsx', '**/*.mts', '**/*.cts', '**/*.js', '**/*.mjs', '**/*.cjs'],
+    plugins: { layers },
+    rules: { 'layers/allowed-imports': ['error', { root: import.meta.dirname, layers: layerList }] },
+  },
+  // Outside the layers above (tests, benchmarks, scripts, root config) 'electron' is still
+  // kept to the Electron layer: the layer allowlists already hold it everywhere else.
   {
     files: ['**/*.ts', '**/*.tsx'],
-    ignores: electronOnlyHere,
+    ignores: [...electronOnlyHere, ...layerList.flatMap((l) => l.files)],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': ['error', { paths: [noElectron], patterns: [{ group: ['electron/*'], message: noElectron.message }] }],
+    },
+  },
+  {
+    files: ['renderer/vite.config.ts'],
     rules: {
       '@typescript-eslint/no-restricted-imports': ['error', { paths: [noElectron], patterns: [{ group: ['electron/*'], message: noElectron.message }] }],
     },
@@ -43,58 +150,21 @@ export default tseslint.config(
       '@typescript-eslint/no-restricted-imports': ['error', { paths: [{ ...noElectron, allowTypeImports: true }], patterns: [{ group: ['electron/*'], message: noElectron.message }] }],
     },
   },
-  // main/core: pure. No I/O, no clock, no timers, nothing from the layers above it.
+  // core is pure: time and I/O are parameters, so no clock, timer or host object is in reach.
   {
     files: ['main/core/**/*.ts'],
     rules: {
-      '@typescript-eslint/no-restricted-imports': [
-        'error',
-        {
-          paths: [noElectron],
-          patterns: [
-            { group: ['node:*'], message: 'main/core is pure: no Node built-ins (time and I/O are parameters).' },
-            { group: ['electron/*'], message: noElectron.message },
-            { group: ['**/services/**', '**/services', '**/adapters/**', '**/adapters'], message: 'main/core may not import services or adapters.' },
-            {
-              group: ['fs', 'path', 'os', 'http', 'https', 'net', 'crypto', 'child_process', 'timers', 'events', 'url', 'util'],
-              message: 'main/core is pure: no Node built-ins.',
-            },
-          ],
-        },
-      ],
-      'no-restricted-globals': [
-        'error',
-        { name: 'Date', message: 'main/core takes time as a parameter (STYLE.md §5).' },
-        { name: 'setTimeout', message: 'main/core has no timers: return a deadline instead.' },
-        { name: 'setInterval', message: 'main/core has no timers: return a deadline instead.' },
-        { name: 'setImmediate', message: 'main/core has no timers.' },
-        { name: 'performance', message: 'main/core takes time as a parameter.' },
-        { name: 'process', message: 'main/core has no process access.' },
-      ],
+      'no-restricted-globals': ['error', ...coreGlobals.map(([name, message]) => ({ name, message }))],
       'no-restricted-properties': [
         'error',
-        { object: 'globalThis', property: 'Date', message: 'main/core takes time as a parameter.' },
-        { object: 'globalThis', property: 'setTimeout', message: 'main/core has no timers.' },
-        { object: 'globalThis', property: 'setInterval', message: 'main/core has no timers.' },
+        ...coreGlobals.map(([property, message]) => ({ object: 'globalThis', property, message })),
+        { object: 'Math', property: 'random', message: 'core is pure: randomness is a parameter.' },
       ],
-    },
-  },
-  // renderer: sandboxed. Types from preload/contract only; no electron, no Node, no main.
-  {
-    files: ['renderer/**/*.ts', 'renderer/**/*.tsx'],
-    ignores: ['renderer/vite.config.ts'],
-    rules: {
-      '@typescript-eslint/no-restricted-imports': [
+      'no-restricted-syntax': [
         'error',
         {
-          paths: [noElectron],
-          patterns: [
-            { group: ['node:*'], message: 'The renderer is sandboxed: no Node built-ins.' },
-            { group: ['electron/*'], message: noElectron.message },
-            { group: ['**/main/**', '**/main'], message: 'The renderer may not import main-process code.' },
-            { group: ['**/preload/*', '!**/preload/contract', '!**/preload/contract.ts'], message: 'The renderer imports only types from preload/contract.' },
-            { group: ['**/preload/contract', '**/preload/contract.ts'], allowTypeImports: true, message: 'The renderer imports only *types* from preload/contract (use `import type`).' },
-          ],
+          selector: "MemberExpression[computed=true][object.type='Identifier'][object.name='globalThis']",
+          message: 'core is pure: no reaching host globals by a computed name.',
         },
       ],
     },
