@@ -11,7 +11,7 @@
  * `dispatch`, so they accept and refuse exactly the same things.
  */
 import * as z from 'zod';
-import { endReasons, lockReasons } from '../main/core/session/reasons';
+import { endReasons, lockReasons } from '../main/core/session/vocabulary';
 import { isInvokeChannel, methodChannels } from './channels';
 import type { InvokeChannel, InvokeMethod } from './channels';
 
@@ -27,7 +27,7 @@ export const limits = {
   codeChars: 64,
 } as const;
 
-/** The engine's own list (main/core/session/reasons.ts), so the two cannot drift apart. */
+/** The engine's own list (main/core/session/vocabulary.ts), so the two cannot drift apart. */
 export const LockReasonSchema = z.enum(lockReasons);
 export type LockReason = z.infer<typeof LockReasonSchema>;
 

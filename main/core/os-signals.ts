@@ -3,7 +3,10 @@
  * A port: main/adapters/power-monitor.ts produces these calls from Electron's powerMonitor,
  * the session service consumes them, and tests drive it directly. Pure: types and decisions only.
  */
-import type { EventTypeOf } from './session/events';
+import type { OsSignal } from './session/vocabulary';
+
+export { isOsSignal, osSignalEvents, osSignals } from './session/vocabulary';
+export type { OsSignal } from './session/vocabulary';
 
 /** How far the shell can trust each OS signal on this machine. */
 export interface OsCapabilities {
@@ -15,28 +18,6 @@ export interface OsCapabilities {
   osIdle: 'reliable' | 'unreliable';
   /** Whether the OS reports its own screen lock (Windows and macOS do; Linux does not). */
   lockSignal: boolean;
-}
-
-/**
- * The OS signals about the person at the workstation, by the name the adapters, the harness
- * and the docs use, and the session event each becomes. Adding a signal is one entry here (and
- * the event in session/events.ts, whose rules the compiler then asks for in session/react.ts).
- */
-export const osSignalEvents = {
-  'lock-screen': 'osLocked',
-  'unlock-screen': 'osUnlocked',
-  suspend: 'suspend',
-  /** The engine settles what fell due while asleep before anything is shown again. */
-  resume: 'resume',
-  'user-switch-away': 'userSwitchedAway',
-  'user-switch-back': 'userSwitchedBack',
-} as const satisfies Record<string, EventTypeOf<'none'>>;
-
-export type OsSignal = keyof typeof osSignalEvents;
-export const osSignals = Object.keys(osSignalEvents) as readonly OsSignal[];
-
-export function isOsSignal(value: unknown): value is OsSignal {
-  return typeof value === 'string' && Object.hasOwn(osSignalEvents, value);
 }
 
 export interface OsEvents {

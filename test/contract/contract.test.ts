@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { endReasons, lockReasons } from '../../main/core/session/reasons';
+import { endReasons, lockReasons } from '../../main/core/session/vocabulary';
 import {
   DraftSchema,
   EndReasonSchema,

@@ -1,7 +1,7 @@
 // The renderer's words are exhaustive records over the contract's lists, so a new lock reason
 // (added to the engine's list, which the contract derives from) or a new refusal code does not
 // compile until it has its words. This proves it with the compiler itself: renderer/words.ts is
-// type-checked against an in-memory copy of main/core/session/reasons.ts or preload/contract.ts
+// type-checked against an in-memory copy of main/core/session/vocabulary.ts or preload/contract.ts
 // with one entry added, and everything else from disk.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 const root = path.resolve(import.meta.dirname, '../..');
 const at = (file: string): string => path.resolve(root, file);
 const wordsFile = at('renderer/words.ts');
-const reasonsFile = at('main/core/session/reasons.ts');
+const reasonsFile = at('main/core/session/vocabulary.ts');
 const contractFile = at('preload/contract.ts');
 
 const config = ts.readConfigFile(at('tsconfig.json'), (file) => ts.sys.readFile(file));

@@ -1,9 +1,9 @@
 /** The session engine: a pure state machine for one workstation's clinician session. */
 export { initialSessionState, transition } from './transition';
-export { endReasons, lockReasons } from './reasons';
 export { clinicianRequests, decideRequest, draftCustodian } from './requests';
 export type { ClinicianRequest, RequestDecision } from './requests';
-export { isSessionEventType, sessionEvents, sessionEventTypes } from './events';
+export { endReasons, isOsSignal, isSessionEventType, lockReasons, osSignalEvents, osSignals, sessionEvents, sessionEventTypes } from './vocabulary';
+export type { OsSignal } from './vocabulary';
 export { absoluteDeadline, endDeadline, idleDeadline, nextDeadline, warningStart } from './deadlines';
 export type {
   Effect,

@@ -6,7 +6,7 @@
  * clinician, never a subject the renderer supplies. This is the draft-custody gate.
  */
 import type { ShellErrorCode } from '../errors';
-import type { EventTypeOf } from './events';
+import type { EventTypeOf } from './vocabulary';
 import type { SessionState, SessionStatus } from './types';
 
 const anyState = ['signed-out', 'signing-in', 'active', 'warning', 'locked', 'reauthenticating', 'ended'] as const satisfies readonly SessionStatus[];

@@ -4,9 +4,9 @@
  */
 import type { Aal } from '../assurance-level';
 import type { Instant } from '../clock';
-import type { EndReason, LockReason } from './reasons';
+import type { EndReason, LockReason } from './vocabulary';
 
-export type { EndReason, LockReason } from './reasons';
+export type { EndReason, LockReason } from './vocabulary';
 
 /** The clinician a session belongs to, and the clocks that bound it. No token ever lives here. */
 export type Session = {
@@ -40,7 +40,7 @@ export type SessionStatus = SessionState['status'];
 /** States in which a clinician's session exists (working, or locked awaiting them). */
 export type StateWithSession = Extract<SessionState, { session: Session }>;
 
-export type { EventTypeOf, PayloadKind, SessionEvent, SessionEventType } from './events';
+export type { EventTypeOf, PayloadKind, SessionEvent, SessionEventType } from './vocabulary';
 
 export type Effect =
   /** Open the system browser for a new sign-in (prompt=login). */

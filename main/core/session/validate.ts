@@ -5,8 +5,8 @@
  */
 import { isValidInstant } from '../clock';
 import { ShellError } from '../errors';
-import { isSessionEventType, sessionEvents } from './events';
-import type { EventPayloads, PayloadKind, SessionEvent } from './events';
+import { isSessionEventType, sessionEvents } from './vocabulary';
+import type { EventPayloads, PayloadKind, SessionEvent } from './vocabulary';
 import type { SessionState, SessionStatus } from './types';
 
 const statuses = {

@@ -1,8 +1,10 @@
 /**
- * Every event the session engine accepts, defined once. The table below names each event and
- * the kind of payload it carries; the `SessionEvent` union, the engine's input checks
- * (validate.ts) and the tests' random generators all derive from it, and the engine's
- * switches are exhaustive, so a new event does not compile until the engine handles it.
+ * The session's vocabulary, each list defined once: the events the engine accepts (and the
+ * payload each carries), the OS signals and the event each becomes, and why a session locks
+ * or ends. Everything else derives from these: the `SessionEvent` union, the engine's input
+ * checks, the IPC contract's enums, the harness's control endpoints, the tests' generators.
+ * Where a rule must be written by hand the compiler asks for it: the engine's switches
+ * (react.ts) list every event, and the renderer's words are exhaustive records of the reasons.
  */
 import type { Aal } from '../assurance-level';
 import type { Instant } from '../clock';
@@ -20,6 +22,7 @@ export interface EventPayloads {
 }
 export type PayloadKind = keyof EventPayloads;
 
+/** Every event the engine accepts and the kind of payload it carries. */
 export const sessionEvents = {
   /** The clinician asked to sign in (a retry while signing in opens the browser again). */
   signInStarted: 'none',
@@ -70,3 +73,56 @@ export type EventTypeOf<K extends PayloadKind> = { [T in SessionEventType]: (typ
 export function isSessionEventType(value: unknown): value is SessionEventType {
   return typeof value === 'string' && Object.hasOwn(sessionEvents, value);
 }
+
+/**
+ * The OS signals about the person at the workstation, by the name the adapters, the harness
+ * and the docs use, and the session event each becomes.
+ */
+export const osSignalEvents = {
+  'lock-screen': 'osLocked',
+  'unlock-screen': 'osUnlocked',
+  suspend: 'suspend',
+  /** The engine settles what fell due while asleep before anything is shown again. */
+  resume: 'resume',
+  'user-switch-away': 'userSwitchedAway',
+  'user-switch-back': 'userSwitchedBack',
+} as const satisfies Record<string, EventTypeOf<'none'>>;
+
+export type OsSignal = keyof typeof osSignalEvents;
+export const osSignals = Object.keys(osSignalEvents) as readonly OsSignal[];
+
+export function isOsSignal(value: unknown): value is OsSignal {
+  return typeof value === 'string' && Object.hasOwn(osSignalEvents, value);
+}
+
+/** Why a session is locked. Each lock needs the same clinician to authenticate again. */
+export const lockReasons = [
+  'idle',
+  'os-lock',
+  'sleep',
+  'user-switch',
+  /** The 12-hour limit came while the clinician was working. */
+  'absolute-limit',
+  /** CIS2 would not refresh the access token. */
+  'refresh-failed',
+  /** The clinician pressed "Lock" (e.g. stepping away from the bedside). */
+  'manual',
+] as const;
+export type LockReason = (typeof lockReasons)[number];
+
+/** Why a session ended. An ended session can never be resumed; its drafts are sealed. */
+export const endReasons = [
+  'sign-out',
+  /** The 12-hour limit was reached while the session was already locked. */
+  'absolute-limit',
+  /** A different clinician authenticated at the lock screen. */
+  'different-user',
+  /** CIS2 said the session ended (a validated back-channel logout token named it). */
+  'backchannel-logout',
+  'shutdown',
+  /** IT policy says an OS lock / sleep / user switch ends the session rather than locking it. */
+  'os-lock',
+  'sleep',
+  'user-switch',
+] as const;
+export type EndReason = (typeof endReasons)[number];
