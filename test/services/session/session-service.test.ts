@@ -114,6 +114,52 @@ describe('shell service', () => {
     expect(shell.view().kind).toBe('signed-out');
   });
 
+  it.each([
+    ['the machine shuts down', (s: SessionService) => s.os.shutdown()],
+    ['the clinician signs out', (s: SessionService) => s.backend.signOut()],
+  ])('abandons a sign-in in the browser when %s, and its late outcome signs nobody in', async (_when, act) => {
+    await shell.backend.signIn();
+    const cancels = fake.cancels;
+    await act(shell);
+    expect(fake.cancels).toBe(cancels + 1);
+    fake.complete(clinician('doctor', time.now().wall), 'signed-in', 0);
+    await flush();
+    expect(shell.state().status).toBe('signed-out');
+    expect(shell.view().kind).toBe('signed-out');
+  });
+
+  it('"Sign in as someone else" during an unlock abandons it, ends the session and opens a new sign-in', async () => {
+    await signIn('doctor');
+    await shell.backend.saveDraft(draft('doctor only'));
+    await shell.backend.lock();
+    await shell.backend.unlock();
+    expect(fake.attempts.at(-1)?.options).toEqual({ reauthenticateSubject: 'doctor' });
+    const unlockAttempt = fake.attempts.length - 1;
+    await shell.backend.signInAsSomeoneElse();
+    expect(shell.state().status).toBe('signing-in');
+    expect(fake.attempts).toHaveLength(unlockAttempt + 2);
+    expect(fake.attempts.at(-1)?.options).toEqual({});
+    // The abandoned unlock completing late changes nothing.
+    fake.complete(clinician('doctor', time.now().wall), 'signed-in', unlockAttempt);
+    await flush();
+    expect(shell.state().status).toBe('signing-in');
+    fake.complete(clinician('nurse', time.now().wall));
+    await flush();
+    expect(shell.state()).toMatchObject({ status: 'active', session: { subject: 'nurse' } });
+    expect(await shell.backend.loadDrafts()).toEqual({ ok: true, value: { drafts: [] } });
+    expect(await vault.load('doctor')).toEqual([draft('doctor only')]);
+  });
+
+  it('refuses each request in the states core says, with the contract\'s codes', async () => {
+    expect(await shell.backend.unlock()).toEqual({ ok: false, code: 'wrong-state' });
+    expect(await shell.backend.lock()).toEqual({ ok: false, code: 'not-active' });
+    expect(await shell.backend.stillHere()).toEqual({ ok: false, code: 'not-active' });
+    await signIn('doctor');
+    expect(await shell.backend.signIn()).toEqual({ ok: false, code: 'wrong-state' });
+    expect(await shell.backend.unlock()).toEqual({ ok: false, code: 'wrong-state' });
+    expect(await shell.backend.stillHere()).toEqual({ ok: true, value: null });
+  });
+
   it('"Try again" while waiting replaces the attempt; only the newest outcome counts', async () => {
     await shell.backend.signIn();
     await shell.backend.signIn();
