@@ -39,6 +39,8 @@ export interface SessionLoop {
   view(): SessionView;
   publish(): void;
   subscribe(listener: (view: SessionView) => void): () => void;
+  /** Called after every transition that changed the state's status or its clinician. */
+  onChange(listener: (state: SessionState, previous: SessionState) => void): () => void;
   dispose(): void;
 }
 
@@ -50,6 +52,7 @@ export function createSessionLoop(deps: SessionLoopDeps): SessionLoop {
   let heartbeat: Cancel | null = null;
   let beats = 0;
   const listeners = new Set<(view: SessionView) => void>();
+  const changeListeners = new Set<(state: SessionState, previous: SessionState) => void>();
   let lastSent = '';
 
   const owner = (): string | null => ('session' in state ? state.session.subject : null);
@@ -61,11 +64,13 @@ export function createSessionLoop(deps: SessionLoopDeps): SessionLoop {
     const before = state.status;
     // Whose session a lock or warning is about: the one that existed when the event arrived.
     const subject = owner();
+    const previous = state;
     state = result.state;
     for (const effect of result.effects) deps.carryOut(effect, subject);
     if (before !== state.status) logger.debug({ event: 'session.state', from: before, to: state.status, cause: body.type }, 'Session state changed.');
     rearm();
     publish();
+    if (previous.status !== state.status || subject !== owner()) for (const listener of changeListeners) listener(state, previous);
   }
 
   function rearm(): void {
@@ -113,10 +118,15 @@ export function createSessionLoop(deps: SessionLoopDeps): SessionLoop {
       listeners.add(wrapped);
       return () => listeners.delete(wrapped);
     },
+    onChange(listener) {
+      changeListeners.add(listener);
+      return () => changeListeners.delete(listener);
+    },
     dispose() {
       deadline?.();
       heartbeat?.();
       listeners.clear();
+      changeListeners.clear();
     },
   };
 }

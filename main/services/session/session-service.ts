@@ -94,6 +94,7 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
     backend: sessionBackend(ctx),
     os,
     state: () => loop.state(),
+    onStateChange: (listener) => loop.onChange(listener),
     view: () => loop.view(),
     lockBeforeReload: () => {
       if (loop.working()) loop.apply({ type: 'lockRequested' });

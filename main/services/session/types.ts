@@ -38,6 +38,12 @@ export interface SessionService {
   readonly backend: ShellBackend;
   readonly os: OsEvents;
   state(): SessionState;
+  /**
+   * Called after every transition that changed the status or the clinician (a lock, an
+   * unlock, an end, a hand-over), with the state before it: the window adapter hides content,
+   * reloads the renderer and clears the clipboard from here.
+   */
+  onStateChange(listener: (state: SessionState, previous: SessionState) => void): () => void;
   view(): SessionView;
   /** The renderer crashed or is reloading: lock first, so it comes back to the lock screen. */
   lockBeforeReload(): void;
