@@ -30,6 +30,7 @@ export const lockReasonText: Record<LockReason, string> = {
   'absolute-limit': 'You have been signed in for 12 hours. Sign in again to continue.',
   'refresh-failed': 'Your sign-in has expired. Sign in again to continue.',
   manual: 'You locked this workstation. Your work is kept for you.',
+  fault: 'This workstation locked to keep your work safe after an unexpected problem. Unlock to carry on; tell IT if it happens again.',
 };
 
 /**
@@ -44,6 +45,7 @@ export const lockNeedsFullSignIn: Record<LockReason, boolean> = {
   'absolute-limit': true,
   'refresh-failed': true,
   manual: false,
+  fault: false,
 };
 
 /** Why the session ended, as a sentence. */

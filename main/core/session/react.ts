@@ -59,6 +59,8 @@ function reactSignedOut(state: Extract<SessionState, { status: 'signed-out' | 'e
     case 'reauthFailed':
     case 'reauthCancelled':
     case 'tick':
+    case 'policyChanged':
+    case 'faultDetected':
       return state;
     default:
       return unhandled(event);
@@ -82,16 +84,22 @@ function reactSigningIn(state: Extract<SessionState, { status: 'signing-in' }>, 
     case 'cancelRequested':
     case 'signOut':
     case 'shutdown':
+    case 'faultDetected':
+      return { status: 'signed-out' };
+    case 'osLocked':
+    case 'suspend':
+    case 'userSwitchedAway':
+      // A lock cause always wins: whoever was signing in has left the machine (a smartcard
+      // pulled with Windows set to lock on removal). The attempt in the browser is abandoned,
+      // so an authentication from before the lock can never show the workspace.
       return { status: 'signed-out' };
     case 'switchClinicianRequested':
     case 'activity':
     case 'osIdleSample':
-    case 'osLocked':
     case 'osUnlocked':
-    case 'suspend':
     case 'resume':
-    case 'userSwitchedAway':
     case 'userSwitchedBack':
+    case 'policyChanged':
     case 'lockRequested':
     case 'backchannelLogout':
     case 'refreshFailed':
@@ -127,6 +135,8 @@ function reactWorking(state: Extract<SessionState, { status: 'active' | 'warning
       return onOsEvent(state, policy.onUserSwitch, 'user-switch', event.at, effects);
     case 'lockRequested':
       return lock(state, 'manual', event.at, effects);
+    case 'faultDetected':
+      return lock(state, 'fault', event.at, effects);
     case 'refreshFailed':
       return lock(state, 'refresh-failed', event.at, effects);
     case 'signOut':
@@ -142,7 +152,8 @@ function reactWorking(state: Extract<SessionState, { status: 'active' | 'warning
     case 'resume':
     case 'userSwitchedBack':
     case 'tick':
-      // Settling already did their work.
+    case 'policyChanged':
+      // Settling already did their work (and the warning is re-announced for a new policy).
       return state;
     case 'signInStarted':
     case 'signInSucceeded':
@@ -188,12 +199,17 @@ function reactLocked(state: Extract<SessionState, { status: 'locked' | 'reauthen
     case 'reauthCancelled':
     case 'cancelRequested':
       return state.status === 'reauthenticating' ? { ...state, status: 'locked' } : state;
+    // A lock cause while locked: ends the session where IT says so; otherwise an unlock in
+    // the browser is abandoned (its authentication may predate the cause) and the clinician
+    // starts a new one once back.
     case 'osLocked':
-      return policy.onOsLock === 'end-session' ? end(state, 'os-lock', effects) : state;
+      return policy.onOsLock === 'end-session' ? end(state, 'os-lock', effects) : relock(state);
     case 'suspend':
-      return policy.onSleep === 'end-session' ? end(state, 'sleep', effects) : state;
+      return policy.onSleep === 'end-session' ? end(state, 'sleep', effects) : relock(state);
     case 'userSwitchedAway':
-      return policy.onUserSwitch === 'end-session' ? end(state, 'user-switch', effects) : state;
+      return policy.onUserSwitch === 'end-session' ? end(state, 'user-switch', effects) : relock(state);
+    case 'faultDetected':
+      return relock(state);
     case 'signOut':
       return end(state, 'sign-out', effects);
     case 'switchClinicianRequested':
@@ -211,6 +227,7 @@ function reactLocked(state: Extract<SessionState, { status: 'locked' | 'reauthen
     case 'lockRequested':
     case 'refreshFailed':
     case 'tick':
+    case 'policyChanged':
       // Activity and idle samples cannot unlock; an OS unlock or resume proves nothing
       // about which clinician is at the machine.
       return state;
@@ -222,6 +239,11 @@ function reactLocked(state: Extract<SessionState, { status: 'locked' | 'reauthen
     default:
       return unhandled(event);
   }
+}
+
+/** Back to the lock screen: an unlock open in the browser is abandoned (transition.ts cancels it). */
+function relock(state: Extract<SessionState, { status: 'locked' | 'reauthenticating' }>): SessionState {
+  return state.status === 'reauthenticating' ? { ...state, status: 'locked' } : state;
 }
 
 /** Compile-time exhaustiveness; at run time validate.ts has already refused unknown events. */

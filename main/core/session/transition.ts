@@ -32,6 +32,7 @@ export function transition(state: SessionState, event: SessionEvent, policy: Ses
   next = react(next, event, policy, effects);
   next = settle(next, event.at, policy, effects);
   next = syncWarning(next, event.at, policy, effects);
+  if (event.type === 'policyChanged') reannounceWarning(state, next, event.at, policy, effects);
   abandonAttemptLeftBehind(state, next, event, effects);
   return { state: next, effects: effects.list };
 }
@@ -68,6 +69,16 @@ function settle(state: SessionState, at: Instant, policy: SessionPolicy, effects
     current = end(current, 'absolute-limit', effects);
   }
   return current;
+}
+
+/**
+ * A policy that changed during the warning moves the lock: say the new time (the view counts
+ * down from the new deadline; the effect tells the audit log and anything announcing it).
+ */
+function reannounceWarning(before: SessionState, after: SessionState, at: Instant, policy: SessionPolicy, effects: Effects): void {
+  if (before.status !== 'warning' || after.status !== 'warning' || effects.list.some((e) => e.type === 'showWarning')) return;
+  const deadline = idleDeadline(after.session, policy);
+  effects.push({ type: 'showWarning', deadline, secondsLeft: Math.ceil(msUntil(deadline, at) / 1000) });
 }
 
 function syncWarning(state: SessionState, at: Instant, policy: SessionPolicy, effects: Effects): SessionState {

@@ -56,8 +56,19 @@ export const sessionEvents = {
   reauthSucceeded: 'authenticated',
   reauthFailed: 'none',
   reauthCancelled: 'none',
-  /** A deadline from nextDeadline() came, or the machine resumed. */
+  /**
+   * A deadline from nextDeadline() came, the heartbeat beat (once a second while a session
+   * exists, so a sleep the OS never reported still locks within a second of waking), or the
+   * machine resumed.
+   */
   tick: 'none',
+  /** The policy in force changed mid-session (IT tightened a limit): deadlines are re-read. */
+  policyChanged: 'none',
+  /**
+   * The service could not apply an event (bad input, a policy the engine refuses, a fault):
+   * the session locks rather than freezing unlocked.
+   */
+  faultDetected: 'none',
 } as const satisfies Record<string, PayloadKind>;
 
 export type SessionEventType = keyof typeof sessionEvents;
@@ -107,6 +118,8 @@ export const lockReasons = [
   'refresh-failed',
   /** The clinician pressed "Lock" (e.g. stepping away from the bedside). */
   'manual',
+  /** Something the shell could not apply safely; it locked rather than carry on unlocked. */
+  'fault',
 ] as const;
 export type LockReason = (typeof lockReasons)[number];
 

@@ -203,4 +203,34 @@ describe('session engine safety (property)', () => {
       must(endIndex >= 0 && endIndex < starts, "the previous clinician's session did not end before the sign-in began", obs);
     });
   }, TIMEOUT);
+
+  it('never lets an authentication that began before a lock cause show the workspace', () => {
+    fc.assert(
+      fc.property(policyArb, stepsArb, (policy, steps) => {
+        let step = 0;
+        let attemptStarted = -1;
+        let lockCause = -1;
+        runDay(policy, steps, (obs) => {
+          step += 1;
+          const { event, effects } = obs;
+          if (effects.some((e) => e.type === 'sessionStarted' || e.type === 'sessionResumed')) {
+            must(lockCause < attemptStarted, 'an authentication from an attempt begun before the last OS lock, sleep or user switch unlocked', obs);
+          }
+          if (effects.some((e) => e.type === 'startSignIn' || e.type === 'startReauthentication')) attemptStarted = step;
+          if (event.type === 'osLocked' || event.type === 'suspend' || event.type === 'userSwitchedAway') lockCause = step;
+        });
+      }),
+      { numRuns: NUM_RUNS },
+    );
+  }, TIMEOUT);
+
+  it('a fault locks a working session and abandons any attempt; it never leaves the workspace showing', () => {
+    day((obs) => {
+      const { before, event, after } = obs;
+      if (event.type !== 'faultDetected') return;
+      must(!working(after), 'a fault left the workspace showing', obs);
+      // Locked for the fault, or for a limit that had already come (settling names it first), or ended by one.
+      if (working(before)) must(after.status === 'ended' || after.status === 'locked', 'a fault did not lock', obs);
+    });
+  }, TIMEOUT);
 });
