@@ -138,6 +138,37 @@ export function assertResolvedPolicy(policy: SessionPolicy): void {
   invariant(ok, 'a session policy with a limit above the rules or a warning not before the lock; build it with resolvePolicy()');
 }
 
+/** Whether the engine would run with this policy (assertResolvedPolicy without the throw). */
+export function isResolvedPolicy(policy: SessionPolicy): boolean {
+  try {
+    assertResolvedPolicy(policy);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The stricter of two policies, setting by setting: the shorter limit, 'end-session' over
+ * 'lock'. Mid-session, IT's re-read policy applies through this: tightening at once,
+ * loosening only from the next sign-in. The warning lead is the new one, kept below the
+ * shorter idle limit.
+ */
+export function stricterPolicy(current: SessionPolicy, next: SessionPolicy): SessionPolicy {
+  const stricter = (a: OsEventAction, b: OsEventAction): OsEventAction => (a === 'end-session' || b === 'end-session' ? 'end-session' : 'lock');
+  const AAL2 = Math.min(current.idleLimitMs.AAL2, next.idleLimitMs.AAL2);
+  const AAL3 = Math.min(current.idleLimitMs.AAL3, next.idleLimitMs.AAL3);
+  const shortestIdle = Math.min(AAL2, AAL3);
+  return Object.freeze({
+    idleLimitMs: Object.freeze({ AAL2, AAL3 }),
+    absoluteLimitMs: Math.min(current.absoluteLimitMs, next.absoluteLimitMs),
+    warningLeadMs: next.warningLeadMs < shortestIdle ? next.warningLeadMs : Math.floor(shortestIdle / 2),
+    onOsLock: stricter(current.onOsLock, next.onOsLock),
+    onSleep: stricter(current.onSleep, next.onSleep),
+    onUserSwitch: stricter(current.onUserSwitch, next.onUserSwitch),
+  });
+}
+
 function inRange(value: number, min: number, max: number): boolean {
   return Number.isFinite(value) && value >= min && value <= max;
 }

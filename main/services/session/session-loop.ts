@@ -5,6 +5,7 @@
  */
 import { msUntil } from '../../core/clock';
 import type { Instant } from '../../core/clock';
+import { isResolvedPolicy, stricterPolicy } from '../../core/policy';
 import type { SessionPolicy } from '../../core/policy';
 import { initialSessionState, nextDeadline, transition } from '../../core/session';
 import type { Effect, SessionEvent, SessionState } from '../../core/session';
@@ -33,9 +34,18 @@ export interface SessionLoop {
   owner(): string | null;
   /** The subject of the working (active or warning) session, if any. */
   working(): string | null;
+  /**
+   * Applies one event. An event the engine refuses (bad input, a fault) locks instead: the
+   * session never stays unlocked because something could not be applied.
+   */
   apply(body: EventBody, at?: Instant): void;
-  /** IT's re-read limits, from now on: a deadline they have already passed falls due at once. */
-  adoptPolicy(next: SessionPolicy): void;
+  /**
+   * IT's re-read limits. `'new-session'`: they are the session's from now on. `'same-session'`
+   * (an unlock): only what they tighten applies now, so a re-read can never loosen a limit in
+   * force; loosening applies from the next sign-in. A deadline already passed falls due at
+   * once; a policy the engine would refuse is not adopted and the session locks.
+   */
+  adoptPolicy(next: SessionPolicy, scope: 'new-session' | 'same-session'): void;
   view(): SessionView;
   publish(): void;
   subscribe(listener: (view: SessionView) => void): () => void;
@@ -60,7 +70,15 @@ export function createSessionLoop(deps: SessionLoopDeps): SessionLoop {
   const view = (): SessionView => deps.view(state, policy, time.now());
 
   function apply(body: EventBody, at: Instant = time.now()): void {
-    const result = transition(state, { ...body, at } as SessionEvent, policy);
+    let result: ReturnType<typeof transition>;
+    try {
+      result = transition(state, { ...body, at } as SessionEvent, policy);
+    } catch (error) {
+      if (body.type === 'faultDetected') throw error;
+      // No detail: the event may carry a subject, and the fault's message says what was wrong.
+      logger.error({ event: 'session.fault', cause: body.type, err: error }, 'The session could not apply an event, so it was locked.');
+      return apply({ type: 'faultDetected' }, time.now());
+    }
     const before = state.status;
     // Whose session a lock or warning is about: the one that existed when the event arrived.
     const subject = owner();
@@ -88,8 +106,14 @@ export function createSessionLoop(deps: SessionLoopDeps): SessionLoop {
     }
   }
 
+  /**
+   * Once a second while a session exists: drive the engine, not just the view. A tick applies
+   * the clock rule, so a deadline that passed while the machine slept (with the monotonic clock
+   * and the deadline timer stopped, and no suspend or resume reported) locks within a second
+   * of waking, whatever the OS said.
+   */
   function beat(): void {
-    publish();
+    apply({ type: 'tick' });
     beats += 1;
     deps.onBeat(beats);
   }
@@ -107,9 +131,13 @@ export function createSessionLoop(deps: SessionLoopDeps): SessionLoop {
     owner,
     working,
     apply,
-    adoptPolicy(next) {
-      policy = next;
-      apply({ type: 'tick' });
+    adoptPolicy(next, scope) {
+      if (!isResolvedPolicy(next)) {
+        logger.error({ event: 'policy.refused' }, 'A re-read machine policy was not one the session could run with; the limits in force stay, and the session locked.');
+        return apply({ type: 'faultDetected' });
+      }
+      policy = scope === 'new-session' ? next : stricterPolicy(policy, next);
+      apply({ type: 'policyChanged' });
     },
     view,
     publish,

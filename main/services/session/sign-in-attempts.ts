@@ -53,7 +53,11 @@ export function signInAttempts(ctx: SessionContext, deps: AttemptDeps): SignInAt
       .then((outcome) => {
         if (id !== attempt) return;
         settle(purpose, outcome);
-        if ('session' in outcome) void reread?.then((next) => next && id === attempt && loop.adoptPolicy(next));
+        if ('session' in outcome) {
+          // A new sign-in takes IT's policy as read; an unlock by the same clinician only its tightening.
+          const scope = purpose === 'sign-in' || outcome.kind === 'different-user' ? 'new-session' : 'same-session';
+          void reread?.then((next) => next && id === attempt && loop.adoptPolicy(next, scope));
+        }
       })
       .catch((error: unknown) => audit.stepFailed('sign in', error));
   }

@@ -142,4 +142,43 @@ describe('machine policy read again at unlock', () => {
     time.advance(2 * MINUTE);
     expect(shell.state().status).toBe('active');
   });
+
+  it('a looser policy read at an unlock waits for the next sign-in; a tighter one applies at once', async () => {
+    shell.dispose();
+    await build(strict());
+    nextRead = async () => strict();
+    await shell.backend.signIn();
+    await complete('doctor');
+    // IT (or a bad value read as the default) now allows the full 15 minutes.
+    nextRead = async () => resolvePolicy({}).policy;
+    shell.os.signal('lock-screen');
+    await shell.backend.unlock();
+    await complete('doctor');
+    time.advance(5 * MINUTE + 1000);
+    expect(shell.state()).toMatchObject({ status: 'locked', reason: 'idle' });
+    // A new sign-in takes the policy as read.
+    await shell.backend.signOut();
+    await shell.backend.signIn();
+    await complete('nurse');
+    time.advance(10 * MINUTE);
+    expect(shell.state().status).toBe('active');
+  });
+
+  it('a policy the engine would refuse is not adopted: the limits stay and the session locks', async () => {
+    await shell.backend.signIn();
+    await complete('doctor');
+    const refused = { ...resolvePolicy({}).policy, idleLimitMs: { AAL2: 60 * MINUTE, AAL3: 60 * MINUTE } };
+    nextRead = async () => refused;
+    shell.os.signal('lock-screen');
+    await shell.backend.unlock();
+    await complete('doctor');
+    expect(shell.state()).toMatchObject({ status: 'locked', reason: 'fault' });
+    // The session still works with the limits in force once the clinician unlocks.
+    nextRead = async () => null;
+    await shell.backend.unlock();
+    await complete('doctor');
+    expect(shell.state().status).toBe('active');
+    time.advance(15 * MINUTE + 1000);
+    expect(shell.state()).toMatchObject({ status: 'locked', reason: 'idle' });
+  });
 });

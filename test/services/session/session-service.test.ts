@@ -254,4 +254,26 @@ describe('shell service', () => {
     expect(fake.held).toBe(false);
     expect(await vault.load('doctor')).toEqual([draft('before shutdown')]);
   });
+
+  it('a sleep the OS never reports still locks within a second of waking', async () => {
+    await signIn('doctor');
+    // Two hours asleep: the wall clock moves, the monotonic clock and every timer stand still,
+    // and no suspend or resume arrives.
+    time.sleep(2 * HOUR);
+    expect(shell.state().status).toBe('active');
+    time.advance(1000);
+    expect(shell.state()).toMatchObject({ status: 'locked', reason: 'idle' });
+    expect(shell.view().kind).toBe('locked');
+  });
+
+  it.each([Number.NaN, -1, Number.POSITIVE_INFINITY])('an OS idle sample of %s locks the session rather than freezing it', async (seconds) => {
+    await signIn('doctor');
+    shell.os.idleSample(seconds);
+    expect(shell.state()).toMatchObject({ status: 'locked', reason: 'fault' });
+    // And the session goes on: the clinician unlocks and works.
+    await shell.backend.unlock();
+    fake.complete(clinician('doctor', time.now().wall));
+    await flush();
+    expect(shell.state().status).toBe('active');
+  });
 });
