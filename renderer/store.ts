@@ -41,6 +41,11 @@ export interface StoreDeps {
 
 export const activityThrottleMs = 1000;
 
+/** The actions that take the note off the screen: the note is saved before each is sent. */
+const leavesTheNote: ReadonlySet<SessionAction> = new Set(['signOut', 'signInAsSomeoneElse', 'lock']);
+/** The longest a sign-out waits for the last save's answer. */
+export const flushWaitMs = 2000;
+
 export function createShellStore(deps: StoreDeps) {
   const { api } = deps;
   const saveDelayMs = deps.saveDelayMs ?? 500;
@@ -98,6 +103,24 @@ export function createShellStore(deps: StoreDeps) {
         (result) => settle(result.ok ? { kind: 'saved' } : { kind: 'failed', code: result.code }),
         () => settle({ kind: 'failed', code: 'internal-error' }),
       );
+    };
+
+    /**
+     * Sends the note as typed now, if anything is unsaved, and waits for main's answer (at most
+     * `flushWaitMs`, so a hung save never holds a sign-out).
+     */
+    const flushDraft = (): Promise<void> | null => {
+      const { draft } = get();
+      if (draft === null || revision === savedRevision) return null;
+      clearSaveTimer();
+      const sending = revision;
+      const answered = api.saveDraft(draft).then(
+        (result) => {
+          if (result.ok) savedRevision = Math.max(savedRevision, sending);
+        },
+        () => undefined,
+      );
+      return Promise.race([answered, new Promise<void>((resolve) => setTimeout(resolve, flushWaitMs))]);
     };
 
     const dropClinicalContent = (): void => {
@@ -167,10 +190,16 @@ export function createShellStore(deps: StoreDeps) {
         // Ignore a double press of the same button; never block a different one (Cancel must always work).
         if (get().busy === action) return;
         set({ busy: action, actionError: null });
-        api[action]().then(
-          (result) => set({ busy: null, actionError: result.ok ? null : result.code }),
-          () => set({ busy: null, actionError: 'internal-error' }),
-        );
+        // Leaving the note (sign out, someone else, lock): hand main the last keystrokes first,
+        // so the session ends only after they are in the clinician's custody.
+        const send = (): void =>
+          void api[action]().then(
+            (result) => set({ busy: null, actionError: result.ok ? null : result.code }),
+            () => set({ busy: null, actionError: 'internal-error' }),
+          );
+        const flushing = leavesTheNote.has(action) ? flushDraft() : null;
+        if (flushing === null) send();
+        else void flushing.then(send);
       },
 
       reportActivity() {

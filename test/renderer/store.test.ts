@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { activityThrottleMs, createShellStore } from '../../renderer/store';
+import { activityThrottleMs, createShellStore, flushWaitMs } from '../../renderer/store';
 import type { Draft, Result, SessionView, ShellApi } from '../../preload/contract';
 
 const clinician = { name: 'Dr Asha Patel', roleName: 'Nurse', orgName: 'Ward 7', orgCode: 'RX1' };
@@ -234,5 +234,35 @@ describe('activity and actions', () => {
     expect(store.getState().actionError).toBe('internal-error');
     push({ kind: 'ended', reason: 'sign-out' });
     expect(store.getState().actionError).toBeNull();
+  });
+
+  it.each(['signOut', 'signInAsSomeoneElse', 'lock'] as const)('%s sends the last keystrokes first and waits for them to be kept', async (action) => {
+    const { store, push, loads, saves, api } = setup();
+    push(active);
+    loads[0]?.({ ok: true, value: { drafts: [saved] } });
+    await vi.advanceTimersByTimeAsync(0);
+    store.getState().editDraft({ text: 'Obs stable, review at 14:00' });
+    // Within the autosave pause: nothing sent yet.
+    expect(saves).toHaveLength(0);
+    store.getState().act(action);
+    expect(saves.map((s) => s.draft.text)).toEqual(['Obs stable, review at 14:00']);
+    expect(api[action]).not.toHaveBeenCalled();
+    saves[0]?.resolve({ ok: true, value: { savedAt: 2 } });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(api[action]).toHaveBeenCalledTimes(1);
+  });
+
+  it('a last save that never answers holds a sign-out for at most a moment', async () => {
+    const { store, push, loads, saves, api } = setup();
+    push(active);
+    loads[0]?.({ ok: true, value: { drafts: [saved] } });
+    await vi.advanceTimersByTimeAsync(0);
+    store.getState().editDraft({ text: 'unsent' });
+    store.getState().act('signOut');
+    expect(saves).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(flushWaitMs - 1);
+    expect(api.signOut).not.toHaveBeenCalled();
+    await vi.advanceTimersByTimeAsync(1);
+    expect(api.signOut).toHaveBeenCalledTimes(1);
   });
 });

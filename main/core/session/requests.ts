@@ -5,6 +5,8 @@
  * event, and a draft request names whose drafts it may touch: always the session's own
  * clinician, never a subject the renderer supplies. This is the draft-custody gate.
  */
+import { elapsedMs } from '../clock';
+import type { Instant } from '../clock';
 import type { ShellErrorCode } from '../errors';
 import type { EventTypeOf } from './vocabulary';
 import type { SessionState, SessionStatus } from './types';
@@ -54,8 +56,26 @@ export function decideRequest(state: SessionState, request: ClinicianRequest): R
   return { ok: true, event: rule.event, owner };
 }
 
-/** Whose drafts may be read (shown) or written now: the custody gate, from the state alone. */
-export function draftCustodian(state: SessionState, use: 'read' | 'write'): string | null {
+/** A session that ended moments ago, as the service remembers it (the state itself keeps nobody). */
+export type RecentEnd = { readonly subject: string; readonly endedAt: Instant };
+
+/**
+ * How long after an end its clinician's last keystrokes are still taken into their custody:
+ * the renderer sends them as it drops the editor, which may be just after main ended the
+ * session (a logout token, shutdown, sign-out a moment after typing).
+ */
+export const lastKeystrokesGraceMs = 5_000;
+
+/**
+ * Whose drafts may be read (shown) or written now: the custody gate. Reads: the working
+ * clinician only. Writes: the clinician whose session exists, working or locked; or, while no
+ * session exists, the one whose session ended within the grace period (writing into their own
+ * sealed custody shows nothing to anyone). Never a subject the renderer names.
+ */
+export function draftCustodian(state: SessionState, use: 'read' | 'write', recentEnd: RecentEnd | null = null, now?: Instant): string | null {
   const decision = decideRequest(state, use === 'read' ? 'loadDrafts' : 'saveDraft');
-  return decision.ok ? decision.owner : null;
+  if (decision.ok) return decision.owner;
+  if (use !== 'write' || recentEnd === null || now === undefined || 'session' in state) return null;
+  const since = elapsedMs(recentEnd.endedAt, now);
+  return since >= 0 && since <= lastKeystrokesGraceMs ? recentEnd.subject : null;
 }

@@ -47,9 +47,12 @@ export function sessionBackend(ctx: SessionContext): ShellBackend {
       return ok({ drafts: await vault.load(owner) });
     },
     async saveDraft(draft: Draft) {
-      const owner = draftCustodian(loop.state(), 'write');
+      const state = loop.state();
+      const owner = draftCustodian(state, 'write', ctx.recentEnd, ctx.time.now());
       if (owner === null) return notActive;
       const saved = await vault.save(owner, draft);
+      // The last keystrokes of a session that has just ended: sealed again at once, like the rest.
+      if (!('session' in state)) ctx.track(vault.seal(owner), 'seal the last keystrokes');
       return saved.ok ? ok({ savedAt: saved.savedAt }) : { ok: false, code: refusalFor[saved.code] };
     },
     subscribe: (listener) => loop.subscribe(listener),

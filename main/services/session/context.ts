@@ -4,10 +4,12 @@
  * the notice to show). Everything else is decided in core.
  */
 import type { ClinicianIdentity } from '../../core/rbac';
+import type { RecentEnd } from '../../core/session';
 import type { Notice } from '../../../preload/contract';
 import type { Audit } from '../audit';
 import type { DraftVault } from '../drafts';
 import type { SignInService } from '../oidc';
+import type { TimeSource } from '../time';
 import type { SessionLoop } from './session-loop';
 
 export type Clinician = { readonly subject: string; readonly identity: ClinicianIdentity };
@@ -17,6 +19,7 @@ export interface SessionContext {
   readonly signIn: SignInService;
   readonly vault: DraftVault;
   readonly audit: Audit;
+  readonly time: TimeSource;
   /** Whose name and role the screen shows. */
   identity: Clinician | null;
   /** The clinician a sign-in just proved, until the engine accepts (or refuses) them. */
@@ -25,6 +28,8 @@ export interface SessionContext {
   tokenOwner: string | null;
   /** Why the last sign-in or unlock did not work, for the clinician. */
   notice: Notice | null;
+  /** The session that ended last, while its clinician's last keystrokes may still arrive. */
+  recentEnd: RecentEnd | null;
   /** The latest draft restore; draft loads wait for it. */
   restoring: Promise<unknown>;
   /** Runs a draft step in the background; settled() waits for every one. */

@@ -43,6 +43,7 @@ export function effectHandlers(ctx: SessionContext, attempts: SignInAttempts): (
       if (ctx.tokenOwner === null || ctx.tokenOwner === effect.subject) wipeTokens(ctx);
     },
     endSession(effect) {
+      ctx.recentEnd = { subject: effect.subject, endedAt: ctx.time.now() };
       if (effect.reason === 'sign-out') audit.signedOut(effect.subject);
       audit.ended(effect.reason, effect.subject);
       if (ctx.identity?.subject === effect.subject) ctx.identity = null;

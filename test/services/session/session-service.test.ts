@@ -57,12 +57,37 @@ afterEach(async () => {
 });
 
 describe('shell service', () => {
-  it('refuses drafts when nobody is signed in, and after the session ended', async () => {
+  it('refuses drafts when nobody is signed in, and once the last keystrokes of an ended session are past', async () => {
     expect(await shell.backend.saveDraft(draft('nobody'))).toEqual({ ok: false, code: 'not-active' });
     await signIn('doctor');
     await shell.backend.signOut();
+    time.advance(5_001);
     expect(await shell.backend.saveDraft(draft('too late'))).toEqual({ ok: false, code: 'not-active' });
     expect(await shell.backend.loadDrafts()).toEqual({ ok: false, code: 'not-active' });
+    await flush();
+    expect(await vault.load('doctor')).toEqual([]);
+  });
+
+  it.each([
+    ['signs out', async () => void (await shell.backend.signOut())],
+    ['is signed out by CIS2 (a logout token)', async () => shell.backchannelLogout({ subject: 'doctor' })],
+    ['is ended by shutdown', async () => shell.os.shutdown()],
+    ['signs in as someone else', async () => void (await shell.backend.signInAsSomeoneElse())],
+  ])('keeps the last keystrokes that arrive just after the clinician %s, sealed for them alone', async (_what, end) => {
+    await signIn('doctor');
+    await shell.backend.saveDraft(draft('Obs stable, BP 120/80'));
+    await end();
+    time.advance(300);
+    // The renderer's final save, sent as it drops the editor.
+    expect(await shell.backend.saveDraft(draft('Obs stable, BP 120/80, review at 14:00'))).toMatchObject({ ok: true });
+    await flush();
+    expect(await vault.load('doctor')).toEqual([draft('Obs stable, BP 120/80, review at 14:00')]);
+    expect(shell.view()).not.toHaveProperty('clinician');
+    // The next clinician never sees it.
+    if (shell.state().status !== 'signing-in') await shell.backend.signIn();
+    fake.complete(clinician('nurse', time.now().wall));
+    await flush();
+    expect(await shell.backend.loadDrafts()).toEqual({ ok: true, value: { drafts: [] } });
   });
 
   it('signs in, shows the clinician, and keeps their draft', async () => {
