@@ -3,7 +3,7 @@
  * second. Thin on purpose: the decisions live in main/core/os-signals.ts.
  */
 import type { PowerMonitor } from 'electron';
-import { nextZeroRun, osCapabilitiesFor, stuckIdleSamples } from '../core/os-signals';
+import { idleClockCanStick, idleEvidence, nextZeroRun, osCapabilitiesFor, stuckIdleSamples } from '../core/os-signals';
 import type { OsCapabilities, OsEvents, OsPlatform, OsSignal } from '../core/os-signals';
 
 /**
@@ -86,12 +86,16 @@ export function watchOsSignals(deps: PowerMonitorDeps, events: OsEvents): OsSign
     osReportsLocked = state === 'locked';
     if (capabilities.osIdle === 'unreliable') return;
     zeroRun = nextZeroRun(zeroRun, seconds);
-    if (deps.platform === 'linux' && zeroRun >= stuckIdleSamples) {
+    if (idleClockCanStick(deps.platform) && zeroRun >= stuckIdleSamples) {
       capabilities = { ...capabilities, osIdle: 'unreliable' };
       events.capabilitiesChanged?.(capabilities);
       return;
     }
-    if (Number.isFinite(seconds) && seconds >= 0) events.idleSample(Math.floor(seconds));
+    // Where the clock can stick (Linux), a zero is not forwarded: it may be a stuck clock, not
+    // input, and each sample forwarded postpones the idle lock. A clinician typing non-stop in
+    // another application may then be locked early; that fails closed (see idleEvidence).
+    const evidence = idleEvidence(deps.platform, seconds);
+    if (evidence !== null) events.idleSample(evidence);
   };
   const timer = setInterval(sample, deps.sampleEveryMs ?? 1000);
 

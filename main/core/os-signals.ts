@@ -51,3 +51,33 @@ export const stuckIdleSamples = 300;
 export function nextZeroRun(run: number, sampleSeconds: number): number {
   return sampleSeconds === 0 ? run + 1 : 0;
 }
+
+/**
+ * Whether the OS idle clock on this platform can stick at 0 (Linux, e.g. some X11 sessions; any
+ * platform other than Windows and macOS, whose idle clocks are reliable).
+ */
+export function idleClockCanStick(platform: OsPlatform): boolean {
+  return platform !== 'win32' && platform !== 'darwin';
+}
+
+/**
+ * What one reading of the OS idle clock may tell the session: whole seconds since the last input
+ * anywhere on the machine, or null when the reading is no evidence of input.
+ *
+ * Rule: a signal's unreliability never extends a limit. Each forwarded sample can move the
+ * session's last input later, to (now − seconds), postponing the idle lock; so where the clock can stick at 0, a
+ * zero reading is not forwarded: a stuck clock reads 0 with nobody there, and forwarding those
+ * zeros (including the stuckIdleSamples taken to detect it) would push the lock back by up to
+ * that long. A non-zero reading is forwarded as on every platform: it proves the clock is alive
+ * and dates the last input.
+ *
+ * The cost, accepted because it fails closed: on Linux a clinician typing without a pause in
+ * ANOTHER application (the clock reads 0 at every sample) earns no credit from those samples,
+ * only from the next non-zero reading and from in-app activity, so the shell may lock early. It
+ * can only lock sooner, never later.
+ */
+export function idleEvidence(platform: OsPlatform, sampleSeconds: number): number | null {
+  if (!Number.isFinite(sampleSeconds) || sampleSeconds < 0) return null;
+  if (sampleSeconds === 0 && idleClockCanStick(platform)) return null;
+  return Math.floor(sampleSeconds);
+}

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import fc from 'fast-check';
 import { watchOsSignals } from '../../main/adapters/power-monitor';
 import type { PowerMonitorDeps } from '../../main/adapters/power-monitor';
 import { osCapabilitiesFor, osSignalEvents, stuckIdleSamples } from '../../main/core/os-signals';
@@ -85,10 +86,88 @@ describe('watchOsSignals', () => {
 
   it('stops trusting a Linux idle clock stuck at zero, failing closed', () => {
     const { samples, calls, handle } = setup('linux', { XDG_SESSION_TYPE: 'x11' });
-    vi.advanceTimersByTime(stuckIdleSamples * 1000 + 5000);
-    expect(samples).toHaveLength(stuckIdleSamples - 1);
+    vi.advanceTimersByTime((stuckIdleSamples - 1) * 1000);
+    expect(calls).toEqual([]);
+    vi.advanceTimersByTime(1000);
+    expect(calls).toEqual(['capabilities:unreliable']);
+    vi.advanceTimersByTime(5000);
+    expect(samples).toEqual([]); // not one of the zeros taken to detect it
     expect(calls).toEqual(['capabilities:unreliable']);
     expect(handle.capabilities().osIdle).toBe('unreliable');
+  });
+
+  it('on Linux, an idle clock stuck at 0 with nobody there does not postpone the 15-minute lock', () => {
+    // A local stand-in for the session's use of the port: each sample s at time t says the last
+    // input was at t − s, and the idle lock falls due a whole limit after the latest such input.
+    const pm = new FakePowerMonitor();
+    const start = Date.now(); // the clinician's last input; nobody touches the machine after it
+    let lastInput = start;
+    const forwarded: Array<{ at: number; seconds: number }> = [];
+    const capabilities: string[] = [];
+    const events: OsEvents = {
+      signal: () => undefined,
+      shutdown: () => undefined,
+      idleSample: (seconds) => {
+        forwarded.push({ at: Date.now(), seconds });
+        lastInput = Math.max(lastInput, Date.now() - seconds * 1000);
+      },
+      capabilitiesChanged: (c) => capabilities.push(c.osIdle),
+    };
+    watchOsSignals({ powerMonitor: pm as unknown as PowerMonitorDeps['powerMonitor'], platform: 'linux', env: { XDG_SESSION_TYPE: 'x11' }, quit: () => undefined }, events);
+    pm.idleSeconds = 0; // stuck
+    const limitMs = 15 * 60 * 1000;
+    vi.advanceTimersByTime(limitMs);
+    expect(forwarded).toEqual([]); // not one zero, each of which would have said "input now"
+    expect(lastInput).toBe(start);
+    expect(Date.now() - lastInput).toBeGreaterThanOrEqual(limitMs); // due at 15:00, not 19:59
+    expect(capabilities).toEqual(['unreliable']);
+  });
+
+  it('on Linux, forwards non-zero readings (the clock is alive) and drops the zeros between them', () => {
+    const { pm, samples, calls } = setup('linux', { XDG_SESSION_TYPE: 'x11' });
+    for (const reading of [0, 0, 3, 0, 7.9, 0, 1]) {
+      pm.idleSeconds = reading;
+      vi.advanceTimersByTime(1000);
+    }
+    expect(samples).toEqual([3, 7, 1]);
+    expect(calls).toEqual([]);
+  });
+
+  it('on Linux, forwards exactly the non-zero readings, whatever their order', () => {
+    const reading = fc.oneof(
+      { weight: 4, arbitrary: fc.constant(0) },
+      { weight: 4, arbitrary: fc.integer({ min: 1, max: 3600 }) },
+      { weight: 1, arbitrary: fc.constantFrom(0.5, 2.5, -1, Number.NaN, Number.POSITIVE_INFINITY) },
+    );
+    fc.assert(
+      fc.property(fc.array(reading, { maxLength: 30 }), (readings) => {
+        const { pm, samples, handle } = setup('linux', { XDG_SESSION_TYPE: 'x11' });
+        for (const r of readings) {
+          pm.idleSeconds = r;
+          vi.advanceTimersByTime(1000);
+        }
+        handle.dispose();
+        const expected = readings.filter((r) => Number.isFinite(r) && r > 0).map((r) => Math.floor(r));
+        expect(samples).toEqual(expected);
+      }),
+      { numRuns: Math.min(200, Number(process.env.FC_NUM_RUNS ?? 200)) },
+    );
+  });
+
+  it('treats any platform but Windows and macOS like Linux: a zero is not evidence of input', () => {
+    const { samples } = setup('freebsd');
+    vi.advanceTimersByTime(10_000);
+    expect(samples).toEqual([]);
+  });
+
+  it.each(['win32', 'darwin'])('on %s, whose idle clock does not stick, still forwards zero and never gives up on it', (platform) => {
+    const { pm, samples, calls, handle } = setup(platform);
+    pm.idleSeconds = 0;
+    vi.advanceTimersByTime((stuckIdleSamples + 100) * 1000);
+    expect(samples).toHaveLength(stuckIdleSamples + 100);
+    expect(new Set(samples)).toEqual(new Set([0]));
+    expect(calls).toEqual([]);
+    expect(handle.capabilities().osIdle).toBe('reliable');
   });
 
   it('reports a Linux screen lock seen through the idle state, once per lock', () => {
