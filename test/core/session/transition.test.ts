@@ -2,7 +2,7 @@
 // make no sense in a state are ignored, malformed input fails loudly, and each state's deadline.
 import { describe, expect, it } from 'vitest';
 import { ShellError } from '../../../main/core/errors';
-import { defaultPolicy } from '../../../main/core/policy';
+import { defaultPolicy, resolvePolicy } from '../../../main/core/policy';
 import type { SessionPolicy } from '../../../main/core/policy';
 import { initialSessionState, nextDeadline, transition } from '../../../main/core/session';
 import type { SessionEvent, SessionState } from '../../../main/core/session';
@@ -56,6 +56,16 @@ describe('transition', () => {
   it('refuses a hand-built policy that lengthens a limit (regression guard for bypassing resolvePolicy)', () => {
     const lax: SessionPolicy = { ...defaultPolicy, idleLimitMs: { AAL2: 31 * MINUTE, AAL3: 15 * MINUTE } };
     expect(() => transition(signedIn, { type: 'tick', at }, lax)).toThrow(ShellError);
+  });
+
+  it('re-announces the warning with the new time when a tighter policy arrives during it', () => {
+    const d = new Driver();
+    d.signIn('alice', T0);
+    d.send({ type: 'tick', at: after(14 * MINUTE + 30 * SECOND) });
+    expect(d.status).toBe('warning');
+    const tighter = resolvePolicy({ idleLimitSeconds: { AAL3: 14 * 60 + 45 } }).policy;
+    const { effects } = transition(d.state, { type: 'policyChanged', at: after(14 * MINUTE + 30 * SECOND) }, tighter);
+    expect(effects).toEqual([{ type: 'showWarning', deadline: after(14 * MINUTE + 45 * SECOND), secondsLeft: 15 }]);
   });
 
   it('gives each state its one next deadline', () => {

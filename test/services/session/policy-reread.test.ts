@@ -181,4 +181,25 @@ describe('machine policy read again at unlock', () => {
     time.advance(15 * MINUTE + 1000);
     expect(shell.state()).toMatchObject({ status: 'locked', reason: 'idle' });
   });
+
+  it('a tighter policy that arrives during the warning counts down to the new lock', async () => {
+    await shell.backend.signIn();
+    await complete('doctor');
+    let arrive: (policy: SessionPolicy) => void = () => undefined;
+    nextRead = () => new Promise<SessionPolicy>((resolve) => (arrive = resolve));
+    shell.os.signal('lock-screen');
+    await shell.backend.unlock();
+    await complete('doctor');
+    // 14 min 30 s idle: the default warning shows 30 s left.
+    time.advance(14 * MINUTE + 30_000);
+    expect(shell.view()).toMatchObject({ kind: 'warning', secondsLeft: 30 });
+    // IT's limit is now 14 min 45 s: the lock is 15 s away, and the view says so.
+    arrive(resolvePolicy({ idleLimitSeconds: { AAL3: 14 * 60 + 45 }, warningLeadSeconds: 60 }).policy);
+    await flush();
+    expect(shell.view()).toMatchObject({ kind: 'warning', secondsLeft: 15 });
+    time.advance(14_999);
+    expect(shell.state().status).toBe('warning');
+    time.advance(1);
+    expect(shell.state()).toMatchObject({ status: 'locked', reason: 'idle' });
+  });
 });

@@ -1,0 +1,90 @@
+/**
+ * Nothing outlives a lock: the races and missing signals that must still end on the lock
+ * screen, and the last keystrokes that must still reach their owner. The real renderer in
+ * Chromium, the real services, the CIS2 sandbox; time moved by the harness clock.
+ */
+import { HOUR, expect, test } from './fixtures';
+import type { Shell } from './fixtures';
+
+const doctor = 'dr-okafor'; // AAL3 smartcard: 15-minute idle limit
+const nurse = 'nurse-hughes'; // AAL2
+
+async function waitForBrowser(shell: Shell): Promise<void> {
+  await expect.poll(async () => ((await shell.session()) as unknown as { pendingSignIn: boolean }).pendingSignIn).toBe(true);
+}
+
+test('an OS lock during a sign-in abandons it: completing it in the browser afterwards shows nobody the workspace', async ({ shell, page }) => {
+  await page.getByTestId('sign-in').click();
+  await expect(page.getByTestId('screen-signing-in')).toBeVisible();
+  await waitForBrowser(shell);
+  // The smartcard is pulled and Windows locks, before the browser sign-in is finished.
+  const locked = await shell.os('lock-screen');
+  expect(locked.status).toBe('signed-out');
+  await expect(page.getByTestId('screen-signed-out')).toBeVisible();
+  // Whoever finishes the sign-in in the browser now reaches a closed door.
+  await shell.completeSignIn(doctor).catch(() => undefined);
+  await shell.os('unlock-screen');
+  expect((await shell.session()).status).toBe('signed-out');
+  await expect(page.getByTestId('screen-workspace')).toHaveCount(0);
+});
+
+test('an OS lock during an unlock keeps the lock: the unlock in the browser is abandoned', async ({ shell, page }) => {
+  await shell.signInAs(doctor);
+  await shell.writeNote('Jane Doe', 'Before the lock.');
+  await shell.os('lock-screen');
+  await page.getByTestId('unlock').click();
+  await waitForBrowser(shell);
+  await shell.os('lock-screen');
+  await shell.completeSignIn(doctor).catch(() => undefined);
+  await shell.os('unlock-screen');
+  expect((await shell.session()).status).toBe('locked');
+  await expect(page.getByTestId('screen-locked')).toBeVisible();
+  expect(await shell.dom()).not.toContain('Before the lock');
+  // A new unlock, after the lock, lets the same clinician back in to the same note.
+  await shell.unlockAs(doctor);
+  await expect(page.getByTestId('draft-text')).toHaveValue('Before the lock.');
+});
+
+test('a sleep the OS never reported locks within a second of waking', async ({ shell, page }) => {
+  await shell.signInAs(nurse);
+  await shell.writeNote('John Smith', 'Unreported sleep note.');
+  // Two hours asleep: the wall clock moves, the monotonic clock stops, no suspend or resume.
+  const woke = await shell.advance(2 * HOUR, true);
+  expect(woke.status).toBe('active');
+  const second = await shell.advance(1_000);
+  expect(second).toMatchObject({ status: 'locked', reason: 'idle' });
+  await expect(page.getByTestId('screen-locked')).toBeVisible();
+  expect(await shell.dom()).not.toContain('Unreported sleep note');
+});
+
+test('signing out within 100 ms of typing keeps every character for the clinician', async ({ shell, page }) => {
+  await shell.signInAs(doctor);
+  await shell.writeNote('Jane Doe', 'Obs stable.');
+  await page.getByTestId('draft-text').press('End');
+  await page.keyboard.type(' Review at 14:00, K+ 5.9', { delay: 5 });
+  await page.getByTestId('sign-out').click({ delay: 0 });
+  await expect(page.getByTestId('screen-ended')).toBeVisible();
+  await page.getByTestId('sign-in').click();
+  await shell.completeSignIn(doctor);
+  await expect(page.getByTestId('draft-text')).toHaveValue('Obs stable. Review at 14:00, K+ 5.9');
+});
+
+test('a logout from CIS2 just after typing keeps the last keystrokes for their owner alone', async ({ shell, page, harness }) => {
+  await shell.signInAs(nurse);
+  await shell.writeNote('John Smith', 'Dressing changed.');
+  await page.getByTestId('draft-text').press('End');
+  await page.keyboard.type(' Next change Friday.', { delay: 5 });
+  const ended = (await harness.control('POST', '/control/backchannel-logout', { clinician: nurse })) as { status: string };
+  expect(ended.status).toBe('ended');
+  await expect(page.getByTestId('screen-ended')).toBeVisible();
+  // Someone else signs in: nothing of the note.
+  await page.getByTestId('sign-in').click();
+  await shell.completeSignIn(doctor);
+  await expect(page.getByTestId('draft-text')).toHaveValue('');
+  await page.getByTestId('sign-out').click();
+  await expect(page.getByTestId('screen-ended')).toBeVisible();
+  // The nurse gets every character back.
+  await page.getByTestId('sign-in').click();
+  await shell.completeSignIn(nurse);
+  await expect(page.getByTestId('draft-text')).toHaveValue('Dressing changed. Next change Friday.');
+});
