@@ -26,7 +26,8 @@ import type { Aal } from './assurance-level';
  *   not understand).
  * - AAL2_OR_AAL3_ANY → `amr` decides. AAL2 only if `amr` is an array of strings, every one in
  *   AMR_METHODS, none of them AAL3, and together they describe a multi-factor authentication:
- *   one method that is multi-factor by itself, or at least two different single-factor kinds.
+ *   one method that is multi-factor by itself, or two different single-factor kinds of which one
+ *   is possession (a biometric counts only with a physical authenticator).
  *   Otherwise (a single factor, an AAL3 method, an unknown or non-string element, no `amr`) → AAL3.
  */
 export const ACR_TO_AAL: Readonly<Record<string, Aal | 'ambiguous'>> = {
@@ -89,11 +90,15 @@ function amrKinds(amr: unknown): AmrMethodKind[] | null {
   return kinds;
 }
 
-/** AAL2 (NIST SP 800-63B): no AAL3 method, and one multi-factor method or two distinct factor kinds. */
+/**
+ * AAL2 (NIST SP 800-63B): no AAL3 method, and one multi-factor method or two distinct factor
+ * kinds, one of them possession: 800-63B accepts a biometric only together with a physical
+ * authenticator, so a password with a fingerprint alone is not AAL2.
+ */
 function describesAal2(kinds: readonly AmrMethodKind[]): boolean {
   if (kinds.includes('aal3')) return false;
   if (kinds.includes('multi-factor')) return true;
-  return new Set(kinds).size >= 2; // only single-factor kinds remain
+  return kinds.includes('possession') && new Set(kinds).size >= 2; // only single-factor kinds remain
 }
 
 /** table[key] for the table's own keys only (never 'toString', '__proto__' and the like). */

@@ -24,7 +24,9 @@ function ruleSaysAal2(claims: { acr?: unknown; amr?: unknown }): boolean {
   }
   if (methods.some((m) => aal3Methods.includes(m))) return false;
   if (methods.some((m) => multiFactorMethods.includes(m))) return true;
-  return new Set(methods.map((m) => singleFactorKind[m])).size >= 2;
+  // Two distinct kinds, one of them possession: NIST SP 800-63B takes a biometric only with a physical authenticator.
+  const kinds = new Set(methods.map((m) => singleFactorKind[m]));
+  return kinds.has('possession') && kinds.size >= 2;
 }
 
 // Strings that look like table keys but are not, and inherited property names a lookup could hit.
@@ -86,6 +88,8 @@ describe('aalFromClaims', () => {
     [{ acr: 'AAL2_OR_AAL3_ANY', amr: ['otp'] }, 'AAL3'],
     [{ acr: 'AAL2_OR_AAL3_ANY', amr: ['pwd', 'pin'] }, 'AAL3'], // two methods, one factor kind
     [{ acr: 'AAL2_OR_AAL3_ANY', amr: ['fpt', 'face'] }, 'AAL3'],
+    [{ acr: 'AAL2_OR_AAL3_ANY', amr: ['pwd', 'fpt'] }, 'AAL3'], // a biometric counts only with a physical authenticator
+    [{ acr: 'AAL2_OR_AAL3_ANY', amr: ['pin', 'face'] }, 'AAL3'],
     [{ acr: 'AAL2_OR_AAL3_ANY', amr: ['pwd', 'pwd'] }, 'AAL3'],
     // A missing acr is not the ambiguous acr: amr is not consulted.
     [{ amr: ['pwd', 'otp'] }, 'AAL3'],
