@@ -48,6 +48,11 @@ export interface SessionLoop {
   adoptPolicy(next: SessionPolicy, scope: 'new-session' | 'same-session'): void;
   view(): SessionView;
   publish(): void;
+  /**
+   * Runs `steps` (several events) and publishes the view once, after the last: nobody sees the
+   * state between them (a sign-in and the policy it brings, applied together).
+   */
+  batch(steps: () => void): void;
   subscribe(listener: (view: SessionView) => void): () => void;
   /** Called after every transition that changed the state's status or its clinician. */
   onChange(listener: (state: SessionState, previous: SessionState) => void): () => void;
@@ -64,6 +69,7 @@ export function createSessionLoop(deps: SessionLoopDeps): SessionLoop {
   const listeners = new Set<(view: SessionView) => void>();
   const changeListeners = new Set<(state: SessionState, previous: SessionState) => void>();
   let lastSent = '';
+  let held = 0;
 
   const owner = (): string | null => ('session' in state ? state.session.subject : null);
   const working = (): string | null => (state.status === 'active' || state.status === 'warning' ? state.session.subject : null);
@@ -119,6 +125,7 @@ export function createSessionLoop(deps: SessionLoopDeps): SessionLoop {
   }
 
   function publish(): void {
+    if (held > 0) return;
     const next = view();
     const text = JSON.stringify(next);
     if (text === lastSent) return;
@@ -141,6 +148,15 @@ export function createSessionLoop(deps: SessionLoopDeps): SessionLoop {
     },
     view,
     publish,
+    batch(steps) {
+      held += 1;
+      try {
+        steps();
+      } finally {
+        held -= 1;
+        publish();
+      }
+    },
     subscribe(listener) {
       const wrapped = (v: SessionView): void => listener(v);
       listeners.add(wrapped);

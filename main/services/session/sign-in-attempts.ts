@@ -43,21 +43,34 @@ export function signInAttempts(ctx: SessionContext, deps: AttemptDeps): SignInAt
     ctx.notice = null;
     // Read while the clinician is in the browser. Never waited on: a slow or hung read must not
     // hold an unlock (or the tokens it brought) in the air; it applies when it arrives.
-    const reread = deps.rereadPolicy?.().catch((error: unknown) => {
+    const read: { done: boolean; policy: SessionPolicy | null } = { done: false, policy: null };
+    const arrived = (policy: SessionPolicy | null): SessionPolicy | null => {
+      read.done = true;
+      read.policy = policy;
+      return policy;
+    };
+    const reread = deps.rereadPolicy?.().then(arrived, (error: unknown) => {
       audit.stepFailed('read the machine policy again', error);
-      return null;
+      return arrived(null);
     });
     // Not tracked by settled(): a sign-in waits on a person in the browser, for minutes.
     void signIn
       .signIn(subject === undefined ? {} : { reauthenticateSubject: subject })
       .then((outcome) => {
         if (id !== attempt) return;
-        settle(purpose, outcome);
-        if ('session' in outcome) {
-          // A new sign-in takes IT's policy as read; an unlock by the same clinician only its tightening.
-          const scope = purpose === 'sign-in' || outcome.kind === 'different-user' ? 'new-session' : 'same-session';
-          void reread?.then((next) => next && id === attempt && loop.adoptPolicy(next, scope));
-        }
+        const before = loop.owner();
+        // Only an authentication the engine accepted brings IT's re-read policy: a new session
+        // takes it as read; an unlock by the same clinician only what it tightens.
+        const adopt = (next: SessionPolicy | null): void => {
+          if (next === null || id !== attempt || !('session' in outcome) || loop.working() !== outcome.session.subject) return;
+          loop.adoptPolicy(next, purpose === 'unlock' && before === outcome.session.subject ? 'same-session' : 'new-session');
+        };
+        // The read has nearly always arrived by now: the session and its policy show together.
+        loop.batch(() => {
+          settle(purpose, outcome);
+          if (read.done) adopt(read.policy);
+        });
+        if (!read.done) void reread?.then(adopt);
       })
       .catch((error: unknown) => audit.stepFailed('sign in', error));
   }
