@@ -64,7 +64,14 @@ export async function readMachinePolicy(options: ReadPolicyOptions): Promise<Mac
 export async function rereadMachinePolicy(options: ReadPolicyOptions): Promise<{ policy: MachinePolicy; session: SessionPolicy | null }> {
   const policy = await readMachinePolicy(options);
   const complete = policy.sources.every((s) => s.status !== 'unreadable');
-  return { policy, session: complete ? policy.session : null };
+  // A bad value for a session setting reads as its default, which may be looser than the
+  // value in force: keep the limits in force rather than loosen them by a typo.
+  const sessionSettingRefused = policy.problems.some((p) => isSessionSetting(p.setting));
+  return { policy, session: complete && !sessionSettingRefused ? policy.session : null };
+}
+
+function isSessionSetting(name: string): boolean {
+  return isSettingName(name) && CATALOGUE[name].group === 'Session';
 }
 
 /** Where policy lives on this platform, highest precedence first. */

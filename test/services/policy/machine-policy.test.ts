@@ -189,6 +189,21 @@ describe('rereadMachinePolicy (while the shell runs)', () => {
     expect(policy.problems.some((p) => p.setting === '*' && p.source.startsWith(failing))).toBe(true);
   });
 
+  it.each([
+    ['an idle limit', '{"IdleLimitAAL3Seconds": "ten minutes"}'],
+    ['a warning lead', '{"IdleLimitAAL3Seconds": 300, "WarningLeadSeconds": -5}'],
+    ['an OS-event action', '{"OnOsLock": "ignore"}'],
+  ])('keeps the limits in force when %s is a bad value (its default could be looser than the value in force)', async (_what, file) => {
+    const { policy, session } = await rereadMachinePolicy({ platform: 'linux', env: {}, packaged: true, readFile: async () => Buffer.from(file) });
+    expect(session).toBeNull();
+    expect(policy.problems.length).toBeGreaterThan(0);
+  });
+
+  it('a bad value outside the session settings does not hold back new limits', async () => {
+    const { session } = await rereadMachinePolicy({ platform: 'linux', env: {}, packaged: true, readFile: async () => Buffer.from('{"IdleLimitAAL3Seconds": 300, "LogFolder": "relative/folder"}') });
+    expect(session?.idleLimitMs.AAL3).toBe(300_000);
+  });
+
   it('keeps the limits in force when the Linux policy file is half-written', async () => {
     const { session } = await rereadMachinePolicy({ platform: 'linux', env: {}, packaged: true, readFile: async () => Buffer.from('{"IdleLimitAAL3Seconds": 6') });
     expect(session).toBeNull();
