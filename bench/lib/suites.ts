@@ -108,6 +108,19 @@ export function reportDrafts(results: unknown): BenchOutcome {
   return { report, measures };
 }
 
+/** "Sleep without signals → locked": p99 lateness after waking, target within 1 s. */
+export function reportWake(result: unknown): BenchOutcome {
+  const r = record(result, 'wake result');
+  const lateness = record(r['latenessMs'], 'wake.latenessMs');
+  const n = num(r, 'samples', 'wake');
+  const p99 = num(lateness, 'p99', 'wake.latenessMs');
+  const report = table(
+    [`sleep without signals → locked (n = ${n})`, 'median', 'p95', 'p99', 'max'],
+    [['lateness after waking', ...(['median', 'p95', 'p99', 'max'] as const).map((k) => ms(num(lateness, k, 'wake.latenessMs'), 0))]],
+  );
+  return { report, measures: [atMost('wake', 'sleep without signals → locked, lateness p99', p99, 1000, (v) => ms(v, 0)), info('wake', 'lateness median', ms(num(lateness, 'median', 'wake.latenessMs'), 0))] };
+}
+
 export const otherSuites: readonly Suite[] = [
   {
     name: 'engine',
@@ -132,6 +145,14 @@ export const otherSuites: readonly Suite[] = [
     async run() {
       const mod = await loadBench(this.file);
       return reportDrafts(await exported(mod, 'runDraftsBench', this.file)());
+    },
+  },
+  {
+    name: 'wake',
+    file: 'wake.bench.ts',
+    async run() {
+      const mod = await loadBench(this.file);
+      return reportWake(await exported(mod, 'runWakeBench', this.file)());
     },
   },
 ];
