@@ -15,7 +15,7 @@ export interface SandboxClinician {
   readonly name: string;
   readonly givenName: string;
   readonly familyName: string;
-  readonly acr: 'AAL3_ANY' | 'AAL2_ANY';
+  readonly acr: 'AAL3_ANY' | 'AAL2_ANY' | 'AAL2_OR_AAL3_ANY';
   readonly amr: readonly string[];
   readonly roles: readonly SandboxRole[];
   readonly selectedRoleId: string | null;
@@ -70,6 +70,20 @@ export const SANDBOX_CLINICIANS: readonly SandboxClinician[] = [
     selectedRoleId: null,
     orgs: [],
     description: 'AAL3 smartcard, no role assigned',
+  },
+  {
+    id: 'locum-reid',
+    sub: '555000000004',
+    name: 'Sam Reid',
+    givenName: 'Sam',
+    familyName: 'Reid',
+    // Either level allowed, and only a password: one factor is not AAL2, so the shell gives 15 minutes.
+    acr: 'AAL2_OR_AAL3_ANY',
+    amr: ['pwd'],
+    roles: [{ person_roleid: '555000000104', person_orgid: '555000000204', org_code: 'RX1', role_name: '"Clinical":"Clinical Provision":"Nurse Access Role"', role_code: 'S8000:G8000:R8001', ...WARD_ACTIVITIES }],
+    selectedRoleId: '555000000104',
+    orgs: [{ org_code: 'RX1', org_name: 'Riverside Hospitals NHS Trust' }],
+    description: 'password only, either level asked: counts as AAL3 (15 minutes)',
   },
 ];
 

@@ -3,7 +3,7 @@
  * screen, and the last keystrokes that must still reach their owner. The real renderer in
  * Chromium, the real services, the CIS2 sandbox; time moved by the harness clock.
  */
-import { HOUR, expect, test } from './fixtures';
+import { HOUR, MINUTE, expect, test } from './fixtures';
 import type { Shell } from './fixtures';
 
 const doctor = 'dr-okafor'; // AAL3 smartcard: 15-minute idle limit
@@ -87,4 +87,13 @@ test('a logout from CIS2 just after typing keeps the last keystrokes for their o
   await page.getByTestId('sign-in').click();
   await shell.completeSignIn(nurse);
   await expect(page.getByTestId('draft-text')).toHaveValue('Dressing changed. Next change Friday.');
+});
+
+test('a sign-in that proves one factor only gets the strict 15-minute limit, through the real provider', async ({ shell, page }) => {
+  await shell.signInAs('locum-reid');
+  await shell.advance(14 * MINUTE + 59_000);
+  await expect(page.getByTestId('idle-warning')).toBeVisible();
+  const after = await shell.advance(1_000);
+  expect(after).toMatchObject({ status: 'locked', reason: 'idle' });
+  await expect(page.getByTestId('screen-locked')).toBeVisible();
 });
