@@ -5,12 +5,14 @@
  * Development (`npm start`): scripts/start.mjs starts the CIS2 sandbox and passes its issuer
  * in CWS_SANDBOX_ISSUER. A packaged app ignores that variable and uses the machine policy.
  */
-import { app, BrowserWindow, dialog, ipcMain, Menu, powerMonitor, protocol, shell as electronShell } from 'electron';
+import { app, BrowserWindow, clipboard, dialog, ipcMain, Menu, powerMonitor, protocol, shell as electronShell, WebContentsView } from 'electron';
 import { userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { appOrigin, appStartUrl, registerAppScheme, serveRenderer } from './adapters/app-protocol';
+import { createClipboardGuard } from './adapters/clipboard-guard';
 import { registerIpc } from './adapters/ipc-server';
+import { createLockGuard, gateViews } from './adapters/lock-guard';
 import { watchOsSignals } from './adapters/power-monitor';
 import { createSystemBrowser } from './adapters/system-browser';
 import { createShellWindow, hardenEveryWebContents } from './adapters/windows';
@@ -94,31 +96,52 @@ async function start(): Promise<void> {
   });
   const { session } = services;
 
-  serveRenderer(protocol, join(appRoot, 'dist', 'renderer'));
-  let win: BrowserWindow | null = createShellWindow(
-    { BrowserWindow, Menu },
-    {
-      kiosk: policy.kiosk,
-      production,
-      preloadPath: join(appRoot, 'dist', 'preload', 'index.cjs'),
-      startUrl: appStartUrl,
-      // A crashed renderer comes back to the lock screen, never to clinical content.
-      beforeRendererReload: () => session.lockBeforeReload(),
-      // Windows ends the OS session without a powerMonitor 'shutdown': seal drafts here.
-      onOsSessionEnd: () => void session.os.shutdown(),
-      onError,
-    },
-  );
-  win.on('closed', () => (win = null));
+  // Each shell window lives on its own in-memory partition (a new one for each clinician), and
+  // app:// is served per session, so every window serves it on its own session before loading.
+  const rendererRoot = join(appRoot, 'dist', 'renderer');
+  const clipboardGuard = createClipboardGuard({ clipboard, platform: process.platform, onError });
+  const guard = createLockGuard({
+    session,
+    clipboard: clipboardGuard,
+    onError,
+    openWindow: (partition) =>
+      createShellWindow(
+        { BrowserWindow, WebContentsView, Menu },
+        {
+          kiosk: policy.kiosk,
+          production,
+          preloadPath: join(appRoot, 'dist', 'preload', 'index.cjs'),
+          startUrl: appStartUrl,
+          partition,
+          serve: (windowSession) => serveRenderer(windowSession.protocol, rendererRoot),
+          // A crashed or hung renderer comes back to the lock screen, never to clinical content.
+          beforeRendererReload: () => session.lockBeforeReload(),
+          // Windows ends the OS session without a powerMonitor 'shutdown': seal drafts here.
+          onOsSessionEnd: () => void session.os.shutdown(),
+          onError,
+        },
+      ),
+  });
   app.on('second-instance', () => {
+    const win = guard.window();
     if (win?.isMinimized()) win.restore();
     win?.focus();
   });
 
-  const stopIpc = registerIpc({ ipcMain, getWindow: () => win, backend: session.backend, logger, origin: appOrigin });
+  // The IPC server trusts only the guard's current window, and every view passes the guard
+  // first, so main's lock surface is up before the renderer hears of a lock.
+  const stopIpc = registerIpc({
+    ipcMain,
+    getWindow: () => guard.window(),
+    backend: gateViews(session.backend, () => guard.sync()),
+    logger,
+    origin: appOrigin,
+  });
   const os = watchOsSignals({ powerMonitor, platform: process.platform, env: process.env, quit: () => app.quit(), onError }, session.os);
 
-  // Quitting seals the clinician's drafts first (the OS credential store keeps the key).
+  // Quitting seals the clinician's drafts first (the OS credential store keeps the key). The
+  // guard stops first, so the session's end at shutdown opens no new window; the clipboard is
+  // swept here instead, as at any end.
   let closing = false;
   app.on('before-quit', (event) => {
     if (closing) return;
@@ -126,7 +149,10 @@ async function start(): Promise<void> {
     event.preventDefault();
     os.dispose();
     stopIpc();
-    void Promise.resolve(session.os.shutdown())
+    guard.dispose();
+    const sweep = clipboardGuard.sweep({ forget: true }).catch(() => onError('clipboard-sweep-failed'));
+    void Promise.all([session.os.shutdown(), sweep])
+      .then(() => clipboardGuard.dispose())
       .then(() => services.close())
       .catch((error: unknown) => logger.error({ err: error, event: 'shell.quit-failed' }, 'Sealing drafts at quit failed.'))
       .finally(() => app.exit(0));

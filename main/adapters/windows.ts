@@ -1,18 +1,38 @@
 /**
  * The one window factory. Every ward PC runs this, so the window is locked down here once:
  * sandboxed, isolated, no Node, no navigation away, no new windows, no permissions, no
- * downloads, no devtools in production or kiosk. A crashed renderer is reloaded only after
- * the composition root has locked the session, so the reload can never show clinical content.
+ * downloads, no devtools in production or kiosk. Each window has its own in-memory partition
+ * and main's lock surface over its page (lock-surface.ts). A crashed or hung renderer is
+ * covered at once and reloaded only after the composition root has locked the session, so the
+ * reload can never show clinical content; the window never uncovers a page whose current
+ * document has not finished loading since it last started, crashed or hung.
  */
-import type { App, BrowserWindow, BrowserWindowConstructorOptions, Menu, RenderProcessGoneDetails, WebContents, WebPreferences } from 'electron';
+import type { App, BrowserWindow, BrowserWindowConstructorOptions, Menu, Session, WebContents, WebPreferences } from 'electron';
+import { createLockSurface } from './lock-surface';
+import type { LockSurfaceDeps } from './lock-surface';
+import { lockDownContents, lockDownSession } from './lockdown';
 
 export interface ShellWindowOptions {
   kiosk: boolean;
   production: boolean;
   preloadPath: string;
   startUrl: string;
-  /** Runs before a crashed renderer is reloaded: lock the session (main guarantees the view). */
-  beforeRendererReload: (details: RenderProcessGoneDetails) => void | Promise<void>;
+  /**
+   * The page's session. Without a `persist:` prefix it lives in memory only; the lock guard
+   * gives each clinician a new one (lock-guard.ts).
+   */
+  partition: string;
+  /**
+   * Serves the renderer on this window's session before the page loads; returns the function
+   * that stops. Protocol handlers belong to a session, so a new partition needs its own
+   * (Electron's protocol docs, "Using protocol with a custom partition or session").
+   */
+  serve?: (session: Session) => () => void;
+  /**
+   * Runs before a crashed or hung renderer is killed or reloaded: lock the session (main
+   * guarantees the view). If it fails, the page is not reloaded.
+   */
+  beforeRendererReload: () => void | Promise<void>;
   /**
    * Windows only: the OS session is ending (shutdown, restart, log-off) and cannot be delayed.
    * powerMonitor has no 'shutdown' on Windows, so wire this to OsEvents.shutdown to seal drafts.
@@ -22,15 +42,46 @@ export interface ShellWindowOptions {
   onError?: (code: string) => void;
 }
 
-export interface WindowDeps {
+export interface WindowDeps extends LockSurfaceDeps {
   BrowserWindow: new (options: BrowserWindowConstructorOptions) => BrowserWindow;
   Menu: Pick<typeof Menu, 'setApplicationMenu'>;
 }
 
+/** A shell window: the BrowserWindow, its page's lifecycle, and main's lock surface over it. */
+export interface ShellWindow {
+  readonly window: BrowserWindow;
+  readonly partition: string;
+  /**
+   * Main's lock surface over the page (true) or not. Synchronous and renderer-independent.
+   * Taking it down is refused while the page's current document has not finished loading.
+   */
+  setCovered(covered: boolean): void;
+  isCovered(): boolean;
+  /** The current document finished loading and has not crashed or hung since. */
+  pageReady(): boolean;
+  /**
+   * Throw the page away: kill its renderer and load the shell again in a new process (Electron:
+   * "Calling reload() immediately after calling this method will force the reload to occur in a
+   * new process"). Deliberate, so not counted as a crash.
+   */
+  restartPage(): void;
+  /** A new document begins (first load, restart, reload after a crash): it has shown nothing yet. */
+  onPageStart(listener: () => void): void;
+  /** The current document finished loading (did-finish-load). */
+  onPageReady(listener: () => void): void;
+  /**
+   * Destroys the window without giving the page a say (no beforeunload), closes the lock
+   * surface, stops serving the renderer on the session and clears the session's storage and
+   * cache.
+   */
+  destroy(): Promise<void>;
+}
+
 /** Pure: the security-relevant preferences, asserted one by one in tests. */
-export function shellWebPreferences(options: Pick<ShellWindowOptions, 'kiosk' | 'production' | 'preloadPath'>): WebPreferences {
+export function shellWebPreferences(options: Pick<ShellWindowOptions, 'kiosk' | 'production' | 'preloadPath' | 'partition'>): WebPreferences {
   return {
     preload: options.preloadPath,
+    partition: options.partition,
     sandbox: true,
     contextIsolation: true,
     nodeIntegration: false,
@@ -49,7 +100,7 @@ export function shellWebPreferences(options: Pick<ShellWindowOptions, 'kiosk' | 
   };
 }
 
-export function shellWindowOptions(options: Pick<ShellWindowOptions, 'kiosk' | 'production' | 'preloadPath'>): BrowserWindowConstructorOptions {
+export function shellWindowOptions(options: Pick<ShellWindowOptions, 'kiosk' | 'production' | 'preloadPath' | 'partition'>): BrowserWindowConstructorOptions {
   return {
     title: 'Clinical Workstation Shell',
     show: false,
@@ -75,25 +126,76 @@ export function crashDecision(previous: readonly number[], now: number): { reloa
   return { reload: crashes.length <= maxReloadsPerWindow, crashes };
 }
 
-export function createShellWindow(deps: WindowDeps, options: ShellWindowOptions): BrowserWindow {
+export function createShellWindow(deps: WindowDeps, options: ShellWindowOptions): ShellWindow {
   if (options.production || options.kiosk) deps.Menu.setApplicationMenu(null);
   const win = new deps.BrowserWindow(shellWindowOptions(options));
   const contents = win.webContents;
+  // Kept now: the session is needed to clear it after the window (and its page) are gone.
+  const session = contents.session;
 
-  contents.on('will-navigate', (event) => event.preventDefault());
-  contents.on('will-frame-navigate', (event) => event.preventDefault());
-  contents.on('will-redirect', (event) => event.preventDefault());
-  contents.on('will-attach-webview', (event) => event.preventDefault());
-  contents.setWindowOpenHandler(() => ({ action: 'deny' }));
-
-  contents.session.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
-  contents.session.setPermissionCheckHandler(() => false);
-  contents.session.on('will-download', (event) => event.preventDefault());
-
+  lockDownContents(contents);
+  lockDownSession(session);
   if (options.production || options.kiosk) contents.on('devtools-opened', () => contents.closeDevTools());
 
+  const surface = createLockSurface(deps, win, options.onError);
+  let covered = true;
+  let ready = false;
+  /** Kills restartPage() made whose 'render-process-gone' has not arrived yet. */
+  let deliberateRestarts = 0;
   let crashes: number[] = [];
-  contents.on('render-process-gone', (_event, details) => {
+  const startListeners: Array<() => void> = [];
+  const readyListeners: Array<() => void> = [];
+
+  const cover = (): void => {
+    covered = true;
+    if (!win.isDestroyed()) surface.show();
+  };
+  const setCovered = (next: boolean): void => {
+    if (next) return cover();
+    if (!ready || !covered) return;
+    if (win.isDestroyed()) return;
+    covered = false;
+    surface.hide();
+    // Only a focused window: focusing the page must not pull the window in front of the
+    // system browser during a sign-in.
+    if (win.isFocused()) contents.focus();
+  };
+  // A covered page gets no keystrokes (and so cannot type into a note behind the surface).
+  // Registered first, so later listeners (the clipboard guard) see it prevented.
+  contents.on('before-input-event', (event) => {
+    if (covered) event.preventDefault();
+  });
+
+  /** A new document begins; until it has loaded, the surface stays over it. */
+  const pageStarts = (): void => {
+    ready = false;
+    cover();
+    for (const listener of startListeners) listener();
+  };
+  /** The page can no longer be trusted to show what main last said (crashed or hung). */
+  const pageLost = (): void => {
+    ready = false;
+    cover();
+  };
+
+  contents.on('did-finish-load', () => {
+    ready = true;
+    // Any process-gone for a deliberate restart arrived before the new document loaded.
+    deliberateRestarts = 0;
+    for (const listener of readyListeners) listener();
+  });
+  contents.on('did-fail-load', (_event, errorCode, _description, _url, isMainFrame) => {
+    // -3 (ERR_ABORTED): a load replaced by a newer one (a restart while loading), not a failure.
+    if (isMainFrame && errorCode !== -3) options.onError?.('renderer-load-failed');
+  });
+
+  contents.on('render-process-gone', () => {
+    pageLost();
+    if (deliberateRestarts > 0) {
+      // restartPage() killed it and has already reloaded it.
+      deliberateRestarts -= 1;
+      return;
+    }
     const decision = crashDecision(crashes, Date.now());
     crashes = decision.crashes;
     if (!decision.reload) {
@@ -101,23 +203,76 @@ export function createShellWindow(deps: WindowDeps, options: ShellWindowOptions)
       return;
     }
     Promise.resolve()
-      .then(() => options.beforeRendererReload(details))
+      .then(() => options.beforeRendererReload())
       .then(
         () => {
-          if (!win.isDestroyed()) contents.reload();
+          if (win.isDestroyed()) return;
+          pageStarts();
+          contents.reload();
         },
-        // Locking failed: do not reload into an unknown state; the view stays gone.
+        // Locking failed: do not reload into an unknown state; the page stays covered.
         () => options.onError?.('renderer-reload-lock-failed'),
       );
+  });
+
+  // Chromium's hang monitor: the page has not answered input for its hang timeout. Cover it
+  // now, lock the session, then kill it; the process-gone path above reloads it (locked).
+  // BrowserWindow re-emits this as its own 'unresponsive' 50 ms later; this one is earlier.
+  contents.on('unresponsive', () => {
+    pageLost();
+    options.onError?.('renderer-unresponsive');
+    const kill = (): void => {
+      if (!contents.isDestroyed()) contents.forcefullyCrashRenderer();
+    };
+    Promise.resolve()
+      .then(() => options.beforeRendererReload())
+      .then(kill, () => {
+        // A hung page stays covered either way; killing it cannot show anything, and the
+        // process-gone path will not reload it unless the session locks.
+        options.onError?.('renderer-unresponsive-lock-failed');
+        kill();
+      });
   });
 
   if (options.onOsSessionEnd !== undefined) {
     const onOsSessionEnd = options.onOsSessionEnd;
     win.on('session-end', () => onOsSessionEnd());
   }
+  win.on('closed', () => surface.dispose());
   win.once('ready-to-show', () => win.show());
-  contents.loadURL(options.startUrl).catch(() => options.onError?.('renderer-load-failed'));
-  return win;
+
+  const stopServing = options.serve?.(session);
+  pageStarts();
+  contents.loadURL(options.startUrl).catch(() => undefined); // failures: 'did-fail-load' above
+
+  return {
+    window: win,
+    partition: options.partition,
+    setCovered,
+    isCovered: () => covered,
+    pageReady: () => ready,
+    restartPage() {
+      if (win.isDestroyed()) return;
+      pageStarts();
+      // A page with no renderer process (crashed, or never started) has nothing to kill
+      // (WebContents::ForcefullyCrashRenderer returns early), so no process-gone will come.
+      if (!contents.isCrashed()) {
+        deliberateRestarts += 1;
+        contents.forcefullyCrashRenderer();
+      }
+      contents.reload();
+    },
+    onPageStart: (listener) => void startListeners.push(listener),
+    onPageReady: (listener) => void readyListeners.push(listener),
+    async destroy() {
+      cover();
+      if (!win.isDestroyed()) win.destroy();
+      surface.dispose();
+      stopServing?.();
+      await session.clearStorageData();
+      await session.clearCache();
+    },
+  };
 }
 
 /**

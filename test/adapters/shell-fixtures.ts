@@ -3,29 +3,48 @@
  * them. Shared by the adapter tests and the security checklist, so both check the same wiring.
  */
 import { vi } from 'vitest';
+import { serveRenderer } from '../../main/adapters/app-protocol';
 import { registerIpc } from '../../main/adapters/ipc-server';
 import type { IpcServerDeps } from '../../main/adapters/ipc-server';
 import { createShellWindow } from '../../main/adapters/windows';
 import type { ShellWindowOptions, WindowDeps } from '../../main/adapters/windows';
 import type { SessionView, ShellBackend } from '../../preload/contract';
-import { FakeBrowserWindow, FakeIpcMain, FakeMenu } from './fake-electron';
+import { FakeBrowserWindow, FakeIpcMain, FakeMenu, FakeWebContentsView } from './fake-electron';
 
-export function openShellWindow(overrides: Partial<ShellWindowOptions> = {}) {
-  const menu = new FakeMenu();
-  const deps = { BrowserWindow: FakeBrowserWindow, Menu: menu } as unknown as WindowDeps;
+let partitions = 0;
+
+/** The window factory's dependencies, on the fake Electron. */
+export function windowDeps(menu = new FakeMenu()): WindowDeps {
+  return { BrowserWindow: FakeBrowserWindow, WebContentsView: FakeWebContentsView, Menu: menu } as unknown as WindowDeps;
+}
+
+/** The options the composition root passes, with spies for its hooks. */
+export function shellWindowOptions(overrides: Partial<ShellWindowOptions> = {}) {
   const beforeRendererReload = vi.fn<ShellWindowOptions['beforeRendererReload']>(() => Promise.resolve());
-  const onError = vi.fn();
+  const onError = vi.fn<(code: string) => void>();
   const options: ShellWindowOptions = {
     kiosk: false,
     production: true,
     preloadPath: '/app/dist/preload/index.cjs',
     startUrl: 'app://shell/index.html',
+    partition: `shell-test-${(partitions += 1)}`,
+    // As the composition root does: app:// on the window's own session.
+    serve: (session) => serveRenderer(session.protocol, '/app/dist/renderer'),
     beforeRendererReload,
     onError,
     ...overrides,
   };
-  const win = createShellWindow(deps, options) as unknown as FakeBrowserWindow;
-  return { win, contents: win.webContents, menu, beforeRendererReload, onError };
+  return { options, beforeRendererReload, onError };
+}
+
+export function openShellWindow(overrides: Partial<ShellWindowOptions> = {}) {
+  const menu = new FakeMenu();
+  const { options, beforeRendererReload, onError } = shellWindowOptions(overrides);
+  const shell = createShellWindow(windowDeps(menu), options);
+  const win = shell.window as unknown as FakeBrowserWindow;
+  /** Main's lock surface: the view the factory laid over the page. */
+  const surface = win.contentView.children[0] as FakeWebContentsView;
+  return { shell, win, contents: win.webContents, surface, menu, beforeRendererReload, onError };
 }
 
 const clinician = { name: 'Dr Asha Patel', roleName: null, orgName: null, orgCode: null };

@@ -1,19 +1,28 @@
-import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { lockSurfaceColor, lockSurfaceContentSecurityPolicy, lockSurfaceHtml, lockSurfacePartition, lockSurfaceUrl } from '../../main/adapters/lock-surface';
 import { crashDecision, hardenEveryWebContents, maxReloadsPerWindow, shellWebPreferences } from '../../main/adapters/windows';
-import { FakeBrowserWindow, FakeEmitter, FakeWebContents, fakeEvent } from './fake-electron';
+import { FakeBrowserWindow, FakeEmitter, FakeSession, FakeWebContents, FakeWebContentsView, fakeEvent } from './fake-electron';
 import { openShellWindow } from './shell-fixtures';
 
 const open = openShellWindow;
 
 beforeEach(() => {
   FakeBrowserWindow.created = [];
+  FakeWebContentsView.created = [];
+  FakeSession.reset();
+});
+
+afterEach(() => {
+  vi.useRealTimers();
 });
 
 describe('createShellWindow', () => {
   it('sets every security-relevant web preference', () => {
-    const { win } = open();
+    const { win, shell } = open();
+    expect(shell.partition).toMatch(/^shell-/);
     expect(win.options.webPreferences).toEqual({
       preload: '/app/dist/preload/index.cjs',
+      partition: shell.partition,
       sandbox: true,
       contextIsolation: true,
       nodeIntegration: false,
@@ -33,9 +42,9 @@ describe('createShellWindow', () => {
   });
 
   it('allows devtools only in a development, non-kiosk window', () => {
-    expect(shellWebPreferences({ kiosk: false, production: false, preloadPath: 'p' }).devTools).toBe(true);
-    expect(shellWebPreferences({ kiosk: true, production: false, preloadPath: 'p' }).devTools).toBe(false);
-    expect(shellWebPreferences({ kiosk: false, production: true, preloadPath: 'p' }).devTools).toBe(false);
+    expect(shellWebPreferences({ kiosk: false, production: false, preloadPath: 'p', partition: 's' }).devTools).toBe(true);
+    expect(shellWebPreferences({ kiosk: true, production: false, preloadPath: 'p', partition: 's' }).devTools).toBe(false);
+    expect(shellWebPreferences({ kiosk: false, production: true, preloadPath: 'p', partition: 's' }).devTools).toBe(false);
   });
 
   it('makes a full-screen kiosk window with no menu in kiosk mode', () => {
@@ -153,5 +162,196 @@ describe('hardenEveryWebContents', () => {
       expect(event.defaultPrevented, name).toBe(true);
     }
     expect(contents.windowOpenHandler?.({ url: 'https://example.org' } as never)).toEqual({ action: 'deny' });
+  });
+});
+
+describe("main's lock surface", () => {
+  it('is a static page over the shell page: no preload, no script, its own in-memory partition, locked down', () => {
+    const { win, surface } = open();
+    expect(win.contentView.children).toEqual([surface]);
+    expect(surface.options.webPreferences).toMatchObject({ sandbox: true, contextIsolation: true, nodeIntegration: false, javascript: false, devTools: false, partition: lockSurfacePartition });
+    expect(surface.options.webPreferences).not.toHaveProperty('preload');
+    expect(lockSurfacePartition).not.toMatch(/^persist:/);
+    expect(surface.webContents.loadedUrls).toEqual([lockSurfaceUrl]);
+    expect(decodeURIComponent(lockSurfaceUrl.slice(lockSurfaceUrl.indexOf(',') + 1))).toBe(lockSurfaceHtml);
+    expect(lockSurfaceContentSecurityPolicy).toMatch(/^default-src 'none'; style-src 'sha256-[A-Za-z0-9+/=]+'/);
+    // Opaque, so nothing of the page shows through before or instead of the surface's own paint.
+    expect(surface.backgroundColor).toBe(lockSurfaceColor);
+    expect(lockSurfaceColor).toMatch(/^#[0-9a-f]{6}$/);
+    const { webContents: cover } = surface;
+    for (const name of ['will-navigate', 'will-redirect', 'will-frame-navigate', 'will-attach-webview']) {
+      const event = fakeEvent();
+      cover.emit(name, event, {});
+      expect(event.defaultPrevented, name).toBe(true);
+    }
+    expect(cover.windowOpenHandler?.({ url: 'https://example.org' } as never)).toEqual({ action: 'deny' });
+    expect(cover.session.permissionCheckHandler?.(cover, 'media', 'null', {})).toBe(false);
+  });
+
+  it('covers the page from the start, and comes down only once the page has finished loading', () => {
+    const { shell, win, contents, surface } = open();
+    expect(win.onScreen()).toBe(surface);
+    shell.setCovered(false);
+    expect(win.onScreen()).toBe(surface);
+    contents.finishLoad();
+    expect(shell.pageReady()).toBe(true);
+    shell.setCovered(false);
+    expect(win.onScreen()).toBe('page');
+    shell.setCovered(true);
+    expect(win.onScreen()).toBe(surface);
+  });
+
+  it('goes back on top of any view added since', () => {
+    const { shell, win, contents, surface } = open();
+    contents.finishLoad();
+    shell.setCovered(false);
+    const other = new FakeWebContentsView();
+    other.webContents.loadURL('app://shell/other').catch(() => undefined);
+    win.contentView.addChildView(other);
+    const [width = 0, height = 0] = win.getContentSize();
+    other.setBounds({ x: 0, y: 0, width, height });
+    expect(win.onScreen()).toBe(other);
+    shell.setCovered(true);
+    expect(win.onScreen()).toBe(surface);
+  });
+
+  it('keeps filling the window when it is resized while up (kiosk and full screen included)', () => {
+    const { win, surface } = open({ kiosk: true });
+    expect(win.onScreen()).toBe(surface);
+    // 'resize': "Emitted after the window has been resized" (electron.d.ts, BaseWindow).
+    Object.assign(win.options, { width: 1920, height: 1080 });
+    win.emit('resize');
+    expect(win.onScreen()).toBe(surface);
+    expect(surface.getBounds()).toEqual({ x: 0, y: 0, width: 1920, height: 1080 });
+  });
+
+  it('keeps every key from a covered page', () => {
+    const { shell, contents } = open();
+    expect(contents.press({ key: 'a' })).toBe(false);
+    contents.finishLoad();
+    shell.setCovered(false);
+    expect(contents.press({ key: 'a' })).toBe(true);
+  });
+
+  it('stays up over a page that failed to load, and reports it (not a load replaced by a restart)', () => {
+    const { shell, win, contents, surface, onError } = open();
+    contents.failLoad(-3);
+    expect(onError).not.toHaveBeenCalled();
+    contents.failLoad(-6);
+    expect(onError).toHaveBeenCalledWith('renderer-load-failed');
+    shell.setCovered(false);
+    expect(win.onScreen()).toBe(surface);
+  });
+
+  it('is closed with its window (a view outlives its window otherwise)', () => {
+    const { win, surface } = open();
+    win.destroy();
+    expect(surface.webContents.isDestroyed()).toBe(true);
+  });
+});
+
+describe('the page on its own partition', () => {
+  it("serves app:// on the window's own session before the page loads", () => {
+    const seen: number[] = [];
+    const { contents, shell } = open({
+      serve: (session) => {
+        seen.push(FakeBrowserWindow.created.at(-1)!.webContents.loadedUrls.length);
+        (session as unknown as FakeSession).protocol.handle('app', () => new Response(null));
+        return () => (session as unknown as FakeSession).protocol.unhandle('app');
+      },
+    });
+    expect(seen).toEqual([0]);
+    expect(contents.session.partition).toBe(shell.partition);
+    expect(contents.session.protocol.handlers.has('app')).toBe(true);
+  });
+
+  it('destroy(): the window goes without a say for the page, then the session is emptied and stops serving', async () => {
+    const { shell, win, contents, surface } = open();
+    const session = contents.session;
+    await shell.destroy();
+    expect(win.isDestroyed()).toBe(true);
+    expect(surface.webContents.isDestroyed()).toBe(true);
+    expect(session.protocol.handlers.has('app')).toBe(false);
+    expect([session.storageCleared, session.cacheCleared]).toEqual([1, 1]);
+  });
+});
+
+describe('unresponsive', () => {
+  it('covers at once, locks the session, then kills the renderer; the crash path reloads it locked', async () => {
+    vi.useFakeTimers();
+    const { shell, win, contents, surface, beforeRendererReload } = open();
+    contents.finishLoad();
+    shell.setCovered(false);
+    const order: string[] = [];
+    beforeRendererReload.mockImplementation(() => void order.push(`lock (renderer ${contents.process})`));
+    const kill = contents.forcefullyCrashRenderer.bind(contents);
+    contents.forcefullyCrashRenderer = () => {
+      order.push('kill');
+      kill();
+    };
+    const starts: number[] = [];
+    shell.onPageStart(() => starts.push(contents.reloads));
+
+    contents.hang();
+    expect(win.onScreen()).toBe(surface);
+    expect(shell.pageReady()).toBe(false);
+    expect(order).toEqual([]);
+    await vi.advanceTimersByTimeAsync(10);
+
+    expect(order).toEqual(['lock (renderer alive)', 'kill', 'lock (renderer gone)']);
+    expect(contents.reloads).toBe(1);
+    expect(starts).toEqual([0]);
+    // Still covered until the reloaded page has finished loading.
+    shell.setCovered(false);
+    expect(win.onScreen()).toBe(surface);
+    contents.finishLoad();
+    shell.setCovered(false);
+    expect(win.onScreen()).toBe('page');
+  });
+
+  it('kills a hung page even if locking fails, and then does not reload it', async () => {
+    vi.useFakeTimers();
+    const { contents, win, surface, beforeRendererReload, onError } = open();
+    contents.finishLoad();
+    beforeRendererReload.mockRejectedValue(new Error('engine unavailable'));
+    contents.hang();
+    await vi.advanceTimersByTimeAsync(10);
+    expect(contents.crashRequests).toBe(1);
+    expect(contents.reloads).toBe(0);
+    expect(onError).toHaveBeenCalledWith('renderer-unresponsive-lock-failed');
+    expect(onError).toHaveBeenCalledWith('renderer-reload-lock-failed');
+    expect(win.onScreen()).toBe(surface);
+  });
+});
+
+describe('restartPage', () => {
+  it('kills the renderer and reloads at once in a new process; not a crash, so it never hits the crash cap', async () => {
+    vi.useFakeTimers();
+    const { shell, win, contents, surface, beforeRendererReload, onError } = open();
+    for (let i = 1; i <= maxReloadsPerWindow + 2; i += 1) {
+      contents.finishLoad();
+      shell.setCovered(false);
+      shell.restartPage();
+      expect(win.onScreen()).toBe(surface);
+      expect([contents.crashRequests, contents.reloads]).toEqual([i, i]);
+      await vi.advanceTimersByTimeAsync(10);
+      expect(contents.reloads).toBe(i);
+    }
+    expect(beforeRendererReload).not.toHaveBeenCalled();
+    expect(onError).not.toHaveBeenCalled();
+  });
+
+  it('reloads a page whose renderer is already gone without waiting for an event that will not come', async () => {
+    vi.useFakeTimers();
+    const { shell, contents } = open();
+    contents.process = 'gone';
+    shell.restartPage();
+    expect(contents.reloads).toBe(1);
+    await vi.advanceTimersByTimeAsync(10);
+    // A later genuine crash is handled as one (locked, then reloaded).
+    contents.finishLoad();
+    contents.crash();
+    await vi.advanceTimersByTimeAsync(10);
+    expect(contents.reloads).toBe(2);
   });
 });

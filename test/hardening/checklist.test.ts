@@ -60,6 +60,8 @@ async function headerPolicy(): Promise<string> {
 }
 
 const preferences = () => openShellWindow().win.options.webPreferences ?? {};
+/** Main's lock surface over every shell page (main/adapters/lock-surface.ts): a web page too. */
+const surfacePreferences = () => openShellWindow().surface.options.webPreferences ?? {};
 
 describe('Electron security checklist', () => {
   it('1. Only load secure content: the start page is on the app:// scheme, registered as secure', () => {
@@ -70,16 +72,16 @@ describe('Electron security checklist', () => {
     expect(protocol.privileged).toEqual([expect.objectContaining({ scheme: appScheme, privileges: expect.objectContaining({ secure: true, standard: true }) })]);
   });
 
-  it('2. Do not enable Node.js integration: not in the page, its workers or its sub-frames', () => {
-    expect(preferences()).toMatchObject({ nodeIntegration: false, nodeIntegrationInWorker: false, nodeIntegrationInSubFrames: false });
+  it('2. Do not enable Node.js integration: not in the page, its workers or its sub-frames, nor in the lock surface', () => {
+    for (const prefs of [preferences(), surfacePreferences()]) expect(prefs).toMatchObject({ nodeIntegration: false, nodeIntegrationInWorker: false, nodeIntegrationInSubFrames: false });
   });
 
-  it('3. Enable context isolation', () => {
-    expect(preferences().contextIsolation).toBe(true);
+  it('3. Enable context isolation (the page and the lock surface)', () => {
+    for (const prefs of [preferences(), surfacePreferences()]) expect(prefs.contextIsolation).toBe(true);
   });
 
-  it('4. Enable process sandboxing', () => {
-    expect(preferences().sandbox).toBe(true);
+  it('4. Enable process sandboxing (the page and the lock surface)', () => {
+    for (const prefs of [preferences(), surfacePreferences()]) expect(prefs.sandbox).toBe(true);
   });
 
   it('5. Handle session permission requests: every request and check is denied', () => {

@@ -1,0 +1,33 @@
+/**
+ * The lock-down every web contents the shell creates gets, whatever it shows: no navigation
+ * away, no new windows, no webviews, no permissions, no downloads. Shared by the shell page
+ * (windows.ts) and main's own lock surface (lock-surface.ts), so a new window or surface
+ * cannot forget an item.
+ */
+import type { Session, WebContents } from 'electron';
+
+export type LockableContents = Pick<WebContents, 'on' | 'setWindowOpenHandler'>;
+
+export function lockDownContents(contents: LockableContents): void {
+  contents.on('will-navigate', (event) => event.preventDefault());
+  contents.on('will-frame-navigate', (event) => event.preventDefault());
+  contents.on('will-redirect', (event) => event.preventDefault());
+  contents.on('will-attach-webview', (event) => event.preventDefault());
+  contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+}
+
+type LockableSession = Pick<Session, 'setPermissionRequestHandler' | 'setPermissionCheckHandler' | 'on'>;
+const lockedSessions = new WeakSet<LockableSession>();
+
+/**
+ * Permission handlers and downloads belong to the session (the partition), not the page, so
+ * each new partition needs them again. A session shared by several web contents (the lock
+ * surface's) is locked down once.
+ */
+export function lockDownSession(session: LockableSession): void {
+  if (lockedSessions.has(session)) return;
+  lockedSessions.add(session);
+  session.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+  session.setPermissionCheckHandler(() => false);
+  session.on('will-download', (event) => event.preventDefault());
+}
