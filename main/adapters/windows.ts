@@ -60,9 +60,12 @@ export interface ShellWindow {
   /** The current document finished loading and has not crashed or hung since. */
   pageReady(): boolean;
   /**
-   * Throw the page away: kill its renderer and load the shell again in a new process (Electron:
-   * "Calling reload() immediately after calling this method will force the reload to occur in a
-   * new process"). Deliberate, so not counted as a crash.
+   * Throw the page's document away: reload the shell, so nothing the old document held (its
+   * script's memory, an injected script) survives into the lock screen. Not a kill: on Windows
+   * and macOS Electron's forcefullyCrashRenderer asks for a crash dump of the renderer first
+   * (CrashDumpHungChildProcess in WebContents::ForcefullyCrashRenderer), and a dump of a page
+   * that showed a note would put clinical text on disk at every lock. A hung page is killed by
+   * the 'unresponsive' path instead.
    */
   restartPage(): void;
   /** A new document begins (first load, restart, reload after a crash): it has shown nothing yet. */
@@ -140,8 +143,6 @@ export function createShellWindow(deps: WindowDeps, options: ShellWindowOptions)
   const surface = createLockSurface(deps, win, options.onError);
   let covered = true;
   let ready = false;
-  /** Kills restartPage() made whose 'render-process-gone' has not arrived yet. */
-  let deliberateRestarts = 0;
   let crashes: number[] = [];
   const startListeners: Array<() => void> = [];
   const readyListeners: Array<() => void> = [];
@@ -180,8 +181,6 @@ export function createShellWindow(deps: WindowDeps, options: ShellWindowOptions)
 
   contents.on('did-finish-load', () => {
     ready = true;
-    // Any process-gone for a deliberate restart arrived before the new document loaded.
-    deliberateRestarts = 0;
     for (const listener of readyListeners) listener();
   });
   contents.on('did-fail-load', (_event, errorCode, _description, _url, isMainFrame) => {
@@ -191,11 +190,6 @@ export function createShellWindow(deps: WindowDeps, options: ShellWindowOptions)
 
   contents.on('render-process-gone', () => {
     pageLost();
-    if (deliberateRestarts > 0) {
-      // restartPage() killed it and has already reloaded it.
-      deliberateRestarts -= 1;
-      return;
-    }
     const decision = crashDecision(crashes, Date.now());
     crashes = decision.crashes;
     if (!decision.reload) {
@@ -254,12 +248,6 @@ export function createShellWindow(deps: WindowDeps, options: ShellWindowOptions)
     restartPage() {
       if (win.isDestroyed()) return;
       pageStarts();
-      // A page with no renderer process (crashed, or never started) has nothing to kill
-      // (WebContents::ForcefullyCrashRenderer returns early), so no process-gone will come.
-      if (!contents.isCrashed()) {
-        deliberateRestarts += 1;
-        contents.forcefullyCrashRenderer();
-      }
       contents.reload();
     },
     onPageStart: (listener) => void startListeners.push(listener),
