@@ -97,3 +97,32 @@ test('a sign-in that proves one factor only gets the strict 15-minute limit, thr
   expect(after).toMatchObject({ status: 'locked', reason: 'idle' });
   await expect(page.getByTestId('screen-locked')).toBeVisible();
 });
+
+test('a faulty OS idle reading locks the workstation rather than freezing it, and the clinician unlocks to the same note', async ({ shell, page }) => {
+  await shell.signInAs(doctor);
+  await shell.writeNote('Jane Doe', 'Before the fault.');
+  const after = await shell.os('idle', { seconds: 'NaN' });
+  expect(after).toMatchObject({ status: 'locked', reason: 'fault' });
+  await expect(page.getByTestId('lock-reason')).toHaveAttribute('data-reason', 'fault');
+  expect(await shell.dom()).not.toContain('Before the fault');
+  await shell.unlockAs(doctor);
+  await expect(page.getByTestId('draft-text')).toHaveValue('Before the fault.');
+});
+
+test('IT tightens the idle limit mid-shift: it applies from the next unlock; loosening waits for the next sign-in', async ({ shell, page, harness }) => {
+  await shell.signInAs(doctor); // AAL3: 15 minutes
+  await harness.control('POST', '/control/policy', { idleLimitSeconds: { AAL3: 5 * 60 }, warningLeadSeconds: 30 });
+  await shell.os('lock-screen');
+  await shell.unlockAs(doctor);
+  await expect(page.getByTestId('screen-workspace')).toBeVisible();
+  expect(await shell.advance(5 * MINUTE)).toMatchObject({ status: 'locked', reason: 'idle' });
+  // IT lets it go back to 15 minutes: the running session keeps 5 until the next sign-in.
+  await harness.control('POST', '/control/policy', {});
+  await shell.unlockAs(doctor);
+  await expect(page.getByTestId('screen-workspace')).toBeVisible();
+  expect(await shell.advance(5 * MINUTE)).toMatchObject({ status: 'locked', reason: 'idle' });
+  await page.getByTestId('sign-in-as-someone-else').click();
+  await shell.completeSignIn(doctor);
+  await expect(page.getByTestId('screen-workspace')).toBeVisible();
+  expect((await shell.advance(10 * MINUTE)).status).toBe('active');
+});

@@ -7,6 +7,9 @@ import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isOsSignal } from '../../main/core/os-signals';
 import type { AppServices } from '../../main/services/compose';
+import { resolvePolicy } from '../../main/core/policy';
+import type { PolicyInput, SessionPolicy } from '../../main/core/policy';
+import { isShellError } from '../../main/core/errors';
 import type { ManualTime } from '../../main/services/time';
 import type { Sandbox } from '../../sandbox/provider';
 import type { PendingBrowser } from './harness';
@@ -20,6 +23,8 @@ export interface ControlContext {
   readonly sandbox: Sandbox;
   readonly browser: PendingBrowser;
   readonly time: ManualTime;
+  /** The machine policy the next sign-in or unlock reads. */
+  readonly machine: { policy: SessionPolicy };
 }
 
 class ControlError extends Error {
@@ -48,6 +53,17 @@ async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> 
   const value: unknown = JSON.parse(text);
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ControlError(400, 'body must be a JSON object');
   return value as Record<string, unknown>;
+}
+
+/**
+ * An OS idle reading: seconds, as powerMonitor.getSystemIdleTime() gives; also what a faulty
+ * reading would be (a negative number, or "NaN" / "Infinity", which JSON cannot carry as numbers).
+ */
+function idleReading(body: Record<string, unknown>): number {
+  const value = body['seconds'];
+  if (typeof value === 'number') return value;
+  if (value === 'NaN' || value === 'Infinity' || value === '-Infinity') return Number(value);
+  throw new ControlError(400, '"seconds" must be a number, or "NaN", "Infinity" or "-Infinity" for a faulty reading');
 }
 
 function nonNegative(body: Record<string, unknown>, field: string): number {
@@ -96,7 +112,17 @@ async function route(ctx: ControlContext): Promise<unknown> {
     return snapshot(ctx);
   }
   if (post && path === '/os/idle') {
-    shell.os.idleSample(nonNegative(body, 'seconds'));
+    shell.os.idleSample(idleReading(body));
+    return snapshot(ctx);
+  }
+  if (post && path === '/policy') {
+    // What IT sets in the machine policy (core's PolicyInput, in seconds); the session reads it
+    // at the next sign-in or unlock.
+    try {
+      ctx.machine.policy = resolvePolicy(body as PolicyInput).policy;
+    } catch (error) {
+      throw new ControlError(400, isShellError(error) ? error.message : 'not a session policy');
+    }
     return snapshot(ctx);
   }
   // Every OS signal the session knows (core/os-signals.ts), by the same name, and shutdown.

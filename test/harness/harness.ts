@@ -116,9 +116,13 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const { store, kind } = await chooseStore(options.secretStore ?? 'keyring');
   const keyringService = `clinical-workstation-shell/harness-${runId}`;
   const logger = createLogger({ level: options.logLevel ?? 'warn' });
+  // The machine policy as IT has it now: read again at each sign-in and unlock, as on a ward PC.
+  // POST /control/policy changes it.
+  const machine = { policy: resolvePolicy(options.policy ?? {}).policy };
   const services = await createAppServices({
     oidc: resolveOidcSettings({ issuer: sandbox.issuer, clientId: sandbox.clientId, allowInsecureLoopbackIssuer: true }),
-    policy: resolvePolicy(options.policy ?? {}).policy,
+    policy: machine.policy,
+    rereadPolicy: async () => machine.policy,
     browser,
     time,
     logger,
@@ -133,7 +137,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', origin || 'http://127.0.0.1');
     if (url.pathname.startsWith('/control/')) {
-      void handleControl({ req, res, url, secret, services, sandbox, browser, time });
+      void handleControl({ req, res, url, secret, services, sandbox, browser, time, machine });
       return;
     }
     if (req.method !== 'GET') {
