@@ -266,7 +266,9 @@ async function runTrace(vault: DraftVault, initial: PolicyInput, actions: readon
           readable = action.input === 'refused' ? refusedPolicy() : resolvePolicy(action.input).policy;
           break;
         case 'logout':
-          if (oracle.auth?.subject === action.subject) oracle.lastLockCause = ++order;
+          // It ends the session it names, if one exists; a sign-in begun after that session ended
+          // is a new CIS2 session, which the token does not name.
+          if (oracle.auth?.subject === action.subject && ['active', 'warning', 'locked'].includes(service.view().kind)) oracle.lastLockCause = ++order;
           service.backchannelLogout({ subject: action.subject });
           break;
       }
