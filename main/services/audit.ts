@@ -17,6 +17,7 @@ import type { DraftProblem } from '../core/drafts';
 import { isShellError } from '../core/errors';
 import type { ShellError, ShellErrorCode } from '../core/errors';
 import type { EndReason, LockReason } from '../core/session';
+import type { RelayEvent } from './relay-client/client';
 import type { Logger } from './logger';
 
 /** What failed, as monitoring groups it. */
@@ -105,6 +106,11 @@ export const auditEvents = {
   draftsStorageProblem: 'drafts.storage-problem',
   logFolderUnavailable: 'log.folder-unavailable',
   stepFailed: 'shell.step-failed',
+  relayConnected: 'relay.connected',
+  relayDisconnected: 'relay.disconnected',
+  relayRegistered: 'relay.registered',
+  relayRefused: 'relay.refused',
+  relayProtocolError: 'relay.protocol-error',
 } as const;
 
 export type AuditEvent = (typeof auditEvents)[keyof typeof auditEvents];
@@ -117,6 +123,8 @@ export interface PolicyLoadSummary {
 }
 
 export interface Audit {
+  /** The workstation channel to the back-channel logout relay changed state (no token, no subject). */
+  relay(event: RelayEvent): void;
   signInStarted(e: { reauth: boolean }): void;
   signInSucceeded(e: { subject: string; aal: Aal }): void;
   /** `subject` is the locked session's owner when this was an unlock attempt. */
@@ -175,6 +183,23 @@ export function createAudit(logger: Logger): Audit {
     log.warn({ event, ...failure(error.code, error.cause), ...fields }, error.message);
 
   return {
+    relay(event) {
+      switch (event.kind) {
+        case 'connected':
+          return ok(auditEvents.relayConnected, {}, 'The workstation is connected to the logout relay.');
+        case 'disconnected':
+          return log.warn({ event: auditEvents.relayDisconnected, outcome: 'failure', retryInMs: event.retryInMs }, 'The workstation lost the logout relay and will connect again.');
+        case 'registered':
+          return ok(auditEvents.relayRegistered, {}, 'The logout relay will tell this workstation when CIS2 ends the session.');
+        case 'refused':
+          return log.warn({ event: auditEvents.relayRefused, outcome: 'failure', reason: event.reason }, 'The logout relay refused to follow this session; CIS2 logouts will reach it only at the idle lock.');
+        case 'protocol-error':
+          return log.warn({ event: auditEvents.relayProtocolError, outcome: 'failure' }, 'The logout relay sent something the shell does not understand; it will connect again.');
+        case 'logout-heard':
+          // The logout's own line (backchannel-logout.accepted or .refused) follows once it is checked.
+          return;
+      }
+    },
     signInStarted: ({ reauth }) => ok(auditEvents.signInStarted, { reauth }, 'The browser was opened for sign-in.'),
     signInSucceeded: ({ subject, aal }) => ok(auditEvents.signInSucceeded, { subject, aal }, 'A clinician signed in.'),
     signInFailed: (error, { reauth, subject }) =>

@@ -13,6 +13,8 @@ import type { DraftVault } from './drafts';
 import type { Logger } from './logger';
 import { createLogoutTokenValidatorFor, createSignInService, toShellError } from './oidc';
 import type { LogoutTokenResult, LogoutTokenValidator, OidcSettings, SignInService, SystemBrowser } from './oidc';
+import { createRelayClient } from './relay-client/client';
+import type { OpenRelaySocket } from './relay-client/client';
 import type { SecretStore } from './secret-store';
 import { createSessionService } from './session/session-service';
 import type { SessionService } from './session/session-service';
@@ -37,6 +39,12 @@ export interface AppServicesOptions {
   readonly rereadPolicy?: () => Promise<SessionPolicy | null>;
   /** HTTP for every request to the issuer; the global fetch when omitted (tests watch the exchange with it). */
   readonly fetch?: CustomFetch;
+  /**
+   * The trust's back-channel logout relay (docs/relay.md): while a session exists the shell keeps
+   * one connection to it, registered with the session's ID token, and checks every logout token
+   * it relays before acting. Absent: logouts arrive only through receiveLogoutToken.
+   */
+  readonly relay?: { readonly url: string; readonly openSocket?: OpenRelaySocket };
 }
 
 export interface AppServices {
@@ -47,7 +55,7 @@ export interface AppServices {
    * A CIS2 back-channel logout token, from whatever relays it to this workstation: checked
    * (OIDC BCL §2.6), then the session it names ends and its drafts are sealed.
    */
-  receiveLogoutToken(token: string): Promise<LogoutTokenResult>;
+  receiveLogoutToken(token: string, options?: { catchUp?: boolean }): Promise<LogoutTokenResult>;
   /** Seals what must be sealed and stops every timer. */
   close(): Promise<void>;
 }
@@ -91,12 +99,21 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
       .catch((error: unknown) => audit.stepFailed('sweep expired drafts', error));
   sweep();
   const stopSweeping = options.time.every(5 * 60_000, sweep);
-  let validator: Promise<LogoutTokenValidator> | null = null;
-  async function receiveLogoutToken(token: string): Promise<LogoutTokenResult> {
-    validator ??= signIn.providerMetadata().then((metadata) => createLogoutTokenValidatorFor(options.oidc, metadata, { now: wall }));
+  // Two validators: one for logouts as CIS2 sends them (iat within minutes), one for the relay's
+  // catch-up, whose tokens waited on its revocation list while this workstation was offline (iat
+  // within the 12-hour session limit). Each remembers the jti values it has accepted.
+  const validators = new Map<'live' | 'catch-up', Promise<LogoutTokenValidator>>();
+  async function receiveLogoutToken(token: string, receive: { catchUp?: boolean } = {}): Promise<LogoutTokenResult> {
+    const kind = receive.catchUp === true ? 'catch-up' : 'live';
+    let validator = validators.get(kind);
+    if (validator === undefined) {
+      const maxAge = kind === 'catch-up' ? { maxAgeSeconds: options.policy.absoluteLimitMs / 1000 + 60 } : {};
+      validator = signIn.providerMetadata().then((metadata) => createLogoutTokenValidatorFor(options.oidc, metadata, { now: wall, ...maxAge }));
+      validators.set(kind, validator);
+    }
     // A failed discovery is tried again with the next token.
     const validate = await validator.catch((error: unknown) => {
-      validator = null;
+      validators.delete(kind);
       // The token could not be checked (CIS2 unreachable): refused, and counted as downstream.
       audit.logoutRefused(toShellError(error));
       throw error;
@@ -104,10 +121,24 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     const result = await validate(token);
     if (result.ok) {
       audit.logoutAccepted({ subject: result.subject, sessionId: result.sessionId });
-      session.backchannelLogout({ subject: result.subject, sessionId: result.sessionId });
+      session.backchannelLogout({ subject: result.subject, sessionId: result.sessionId, issuedAt: result.issuedAt });
     } else audit.logoutRefused(result.error);
     return result;
   }
+
+  const relay =
+    options.relay === undefined
+      ? null
+      : createRelayClient({
+          url: options.relay.url,
+          time: options.time,
+          ...(options.relay.openSocket ? { openSocket: options.relay.openSocket } : {}),
+          // Registered while the session exists (working or locked): a logout must reach a locked session too.
+          currentIdToken: () => ('session' in session.state() ? signIn.tokens.currentIdToken() : null),
+          deliver: async (token, catchUp) => void (await receiveLogoutToken(token, { catchUp }).catch(() => undefined)),
+          onEvent: (event) => audit.relay(event),
+        });
+  const stopFollowing = relay === null ? () => undefined : session.onStateChange(() => relay.sessionChanged());
 
   return {
     session,
@@ -115,6 +146,8 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     vault,
     receiveLogoutToken,
     async close() {
+      stopFollowing();
+      relay?.close();
       stopSweeping();
       signIn.cancel();
       await session.settled();

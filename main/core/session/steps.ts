@@ -66,8 +66,14 @@ export function end(state: StateWithSession, reason: EndReason, effects: Effects
   return { status: 'ended', reason };
 }
 
-/** A logout token names this session when every claim it carries matches (CIS2: sub and sid, or sub alone). */
+/**
+ * A logout token names this session when every claim it carries matches (CIS2: sub and sid, or
+ * sub alone), and it was not issued before the session's own authentication: a logout issued
+ * earlier was about an earlier CIS2 session of the same clinician (it may reach the workstation
+ * late, from the relay's revocation list), never about this one.
+ */
 export function namesSession(event: Extract<SessionEvent, { type: 'backchannelLogout' }>, session: Session): boolean {
   if (event.subject === undefined && event.sessionId === undefined) return false;
+  if (event.issuedAt !== undefined && event.issuedAt < session.authTime) return false;
   return (event.subject === undefined || event.subject === session.subject) && (event.sessionId === undefined || event.sessionId === session.sessionId);
 }

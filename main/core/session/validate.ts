@@ -34,6 +34,7 @@ const payloadChecks: { [K in PayloadKind]: (event: SessionEvent & EventPayloads[
   logoutClaims(event) {
     check(event.subject === undefined || typeof event.subject === 'string', 'The back-channel logout event names a subject that is not a string.');
     check(event.sessionId === undefined || typeof event.sessionId === 'string', 'The back-channel logout event names a session id that is not a string.');
+    check(event.issuedAt === undefined || Number.isFinite(event.issuedAt), 'The back-channel logout event has an issue time that is not a number of milliseconds.');
   },
 };
 

@@ -17,8 +17,11 @@ export interface EventPayloads {
   authenticated: { readonly subject: string; readonly sessionId: string; readonly authTime: number; readonly aal: Aal };
   /** The OS idle clock's reading. */
   idleSeconds: { readonly seconds: number };
-  /** The claims of a validated back-channel logout token (CIS2: sub and sid, or sub alone). */
-  logoutClaims: { readonly subject?: string; readonly sessionId?: string };
+  /**
+   * The claims of a validated back-channel logout token (CIS2: sub and sid, or sub alone), and
+   * when it was issued (`iat`, epoch ms by the provider's clock: the clock of `auth_time`).
+   */
+  logoutClaims: { readonly subject?: string; readonly sessionId?: string; readonly issuedAt?: number };
 }
 export type PayloadKind = keyof EventPayloads;
 

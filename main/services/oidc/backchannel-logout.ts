@@ -44,11 +44,22 @@ export interface LogoutTokenValidatorOptions {
   readonly clockSkewSeconds?: number;
   /** How many recent `jti` values are remembered to refuse replays. Default 1000. */
   readonly seen?: number;
+  /**
+   * Replaces the in-memory replay memory (then `seen` is unused), e.g. with a store shared by
+   * several relay replicas. Called last, once every other check has passed, with the token's
+   * `jti` and the epoch milliseconds after which the token could no longer pass the time checks
+   * (so remembering it longer is pointless). Must record the `jti` and answer true when this is
+   * the first time it was seen, false when it was seen before, atomically (e.g. Redis SET NX), so
+   * two copies checked at once cannot both pass. A rejection is not a refusal: it is passed on to
+   * the caller, whose store is unavailable and who must not treat the token as bad.
+   */
+  readonly seenJti?: (jti: string, expiresAt: number) => Promise<boolean>;
   /** Narrows LOGOUT_TOKEN_ALGORITHMS (e.g. to what the provider advertises); never widens it. */
   readonly algorithms?: readonly string[];
 }
 
-export type LogoutTokenResult = { ok: true; subject?: string; sessionId?: string } | { ok: false; error: ShellError };
+/** `issuedAt`: the token's `iat` in epoch ms, by the provider's clock (the clock of `auth_time`). */
+export type LogoutTokenResult = { ok: true; subject?: string; sessionId?: string; issuedAt: number } | { ok: false; error: ShellError };
 export type LogoutTokenValidator = (token: string) => Promise<LogoutTokenResult>;
 
 type LogoutCode = Extract<ShellErrorCode, `LOGOUT_TOKEN_${string}`>;
@@ -173,7 +184,7 @@ export function createLogoutTokenValidator(options: LogoutTokenValidatorOptions)
   }
   const replays = replayMemory(memorySize);
 
-  function checkClaims(claims: Record<string, unknown>): { subject?: string; sessionId?: string } {
+  function checkClaims(claims: Record<string, unknown>): { subject?: string; sessionId?: string; issuedAt: number } {
     // Step 2: iss exactly; aud contains our client id (a string or an array, RFC 7519 §4.1.3).
     if (claims['iss'] !== options.issuer) refuse('LOGOUT_TOKEN_ISSUER_MISMATCH');
     const aud = claims['aud'];
@@ -209,7 +220,7 @@ export function createLogoutTokenValidator(options: LogoutTokenValidatorOptions)
     if (replays.has(jti)) refuse('LOGOUT_TOKEN_REPLAYED');
     replays.remember(jti);
 
-    return { ...(subject === undefined ? {} : { subject }), ...(sessionId === undefined ? {} : { sessionId }) };
+    return { ...(subject === undefined ? {} : { subject }), ...(sessionId === undefined ? {} : { sessionId }), issuedAt: iat * 1000 };
   }
 
   return async (token) => {
@@ -240,7 +251,7 @@ export interface LogoutTokenServerMetadata {
 export function createLogoutTokenValidatorFor(
   settings: OidcSettings,
   serverMetadata: LogoutTokenServerMetadata,
-  options: Pick<LogoutTokenValidatorOptions, 'now' | 'maxAgeSeconds' | 'clockSkewSeconds' | 'seen'> = {},
+  options: Pick<LogoutTokenValidatorOptions, 'now' | 'maxAgeSeconds' | 'clockSkewSeconds' | 'seen' | 'seenJti'> = {},
 ): LogoutTokenValidator {
   if (serverMetadata.issuer !== settings.issuer) {
     throw new ShellError('CONFIG_INVALID', "CIS2's configuration document names a different issuer from the one this workstation is set up for, so back-channel logout cannot be checked; ask IT to check the CIS2 setting.");

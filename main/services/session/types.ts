@@ -47,8 +47,8 @@ export interface SessionService {
   view(): SessionView;
   /** The renderer crashed or is reloading: lock first, so it comes back to the lock screen. */
   lockBeforeReload(): void;
-  /** A validated back-channel logout token named this sub and/or sid. */
-  backchannelLogout(claims: { subject?: string; sessionId?: string }): void;
+  /** A validated back-channel logout token named this sub and/or sid, issued at `issuedAt` (epoch ms, provider's clock). */
+  backchannelLogout(claims: { subject?: string; sessionId?: string; issuedAt?: number }): void;
   /** Resolves when every draft seal/restore started so far has finished. */
   settled(): Promise<void>;
   dispose(): void;

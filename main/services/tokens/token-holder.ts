@@ -39,6 +39,11 @@ export interface AttemptSecrets {
 export interface TokenHolder {
   getAccessToken(): Promise<AccessTokenResult>;
   hasSession(): boolean;
+  /**
+   * The held session's ID token, for the logout relay's registration only (main process; it
+   * goes nowhere else). null when nothing is held or CIS2 sent none.
+   */
+  currentIdToken(): string | null;
   /** Forget every secret at once. Synchronous: no I/O, cannot fail. */
   wipe(): void;
   /** Called once per failed refresh; returns the unsubscribe function. */
@@ -138,6 +143,7 @@ export function createTokenHolder(deps: TokenHolderDeps): TokenCustody {
       return inFlight;
     },
     hasSession: () => state.kind === 'held',
+    currentIdToken: () => (state.kind === 'held' ? state.tokens.idToken : null),
     wipe() {
       generation += 1;
       state = { kind: 'empty' };

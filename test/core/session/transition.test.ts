@@ -68,6 +68,16 @@ describe('transition', () => {
     expect(effects).toEqual([{ type: 'showWarning', deadline: after(14 * MINUTE + 45 * SECOND), secondsLeft: 15 }]);
   });
 
+  it('ignores a logout token issued before the session was authenticated (an earlier CIS2 session of the same clinician)', () => {
+    const d = new Driver();
+    d.signIn('alice', after(HOUR), 'AAL3', 'sid-new');
+    const authTime = after(HOUR).wall;
+    d.send({ type: 'backchannelLogout', at: after(HOUR + MINUTE), subject: 'alice', issuedAt: authTime - 1 });
+    expect(d.status).toBe('active');
+    d.send({ type: 'backchannelLogout', at: after(HOUR + MINUTE), subject: 'alice', issuedAt: authTime });
+    expect(d.state).toEqual({ status: 'ended', reason: 'backchannel-logout' });
+  });
+
   it('gives each state its one next deadline', () => {
     expect(nextDeadline(initialSessionState(), defaultPolicy)).toBeNull();
     expect(nextDeadline({ status: 'ended', reason: 'sign-out' }, defaultPolicy)).toBeNull();

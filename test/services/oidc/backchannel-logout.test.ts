@@ -40,11 +40,11 @@ describe('logout tokens from the sandbox CIS2 provider', () => {
 
   it('accepts a token the provider signed, verified with the keys at its discovered jwks_uri, and returns sub and sid', async () => {
     expect(metadata.jwks_uri).toMatch(/^http:\/\/127\.0\.0\.1:\d+\//);
-    expect(await validate(await sandbox.logoutToken({ sub: SUB, sid: SID }))).toEqual({ ok: true, subject: SUB, sessionId: SID });
+    expect(await validate(await sandbox.logoutToken({ sub: SUB, sid: SID }))).toEqual({ ok: true, subject: SUB, sessionId: SID, issuedAt: expect.any(Number) });
   });
 
   it('accepts a token naming only the session (the sandbox sends an empty sub) and returns no subject', async () => {
-    expect(await validate(await sandbox.logoutToken({ sid: SID }))).toEqual({ ok: true, sessionId: SID });
+    expect(await validate(await sandbox.logoutToken({ sid: SID }))).toEqual({ ok: true, sessionId: SID, issuedAt: expect.any(Number) });
   });
 
   it('refuses a token the provider signed for another client (CIS2: aud must contain our client id)', async () => {
@@ -131,7 +131,7 @@ describe('logout token checks, one broken rule at a time', () => {
   }
 
   it('accepts the documented example shape, with sub and sid', async () => {
-    expect(await validator()(await signed(claims()))).toEqual({ ok: true, subject: SUB, sessionId: SID });
+    expect(await validator()(await signed(claims()))).toEqual({ ok: true, subject: SUB, sessionId: SID, issuedAt: (NOW_S - 5) * 1000 });
   });
 
   it.each([

@@ -11,11 +11,14 @@ export class FakeSignIn implements SignInService {
   cancels = 0;
   wipes = 0;
   held = false;
+  /** The ID token the held session has (tests of the relay registration set it). */
+  idToken: string | null = 'fake.id.token';
   private refreshListeners = new Set<(error: ShellError) => void>();
 
   readonly tokens: TokenHolder = {
     getAccessToken: async (): Promise<AccessTokenResult> => (this.held ? { ok: true, token: 'fake-access' } : { ok: false, reason: 'signed-out' }),
     hasSession: () => this.held,
+    currentIdToken: () => (this.held ? this.idToken : null),
     wipe: () => {
       this.wipes += 1;
       this.held = false;
