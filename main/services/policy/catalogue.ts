@@ -12,6 +12,16 @@ import * as z from 'zod';
 import { DEFAULT_WARNING_LEAD_MS, RULE_CAPS, RULE_MAXIMA } from '../../core/policy';
 import { DEFAULT_CLIENT_KEY_ACCOUNT, DEFAULT_CLIENT_KEY_SERVICE } from '../client-key/client-key-store';
 import { DEFAULT_OIDC_SETTINGS } from '../oidc';
+import { workstationUrl } from '../relay-client/client';
+
+function isRelayAddress(value: string): boolean {
+  try {
+    workstationUrl(value);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 export type RegistryType = 'REG_SZ' | 'REG_DWORD' | 'REG_MULTI_SZ';
 
@@ -91,6 +101,17 @@ export const CATALOGUE = {
     description: 'The client id of your CIS2 registration.',
     rule: 'Your CIS2 client registration.',
     example: 'your-cis2-client-id',
+  },
+  RelayUrl: {
+    group: 'SignIn',
+    registry: 'REG_SZ',
+    schema: z.string().max(500).refine(isRelayAddress, 'must be an https:// (or wss://) address; plain http only on 127.0.0.1'),
+    admx: { element: 'text', maxLength: 500 },
+    default: 'none (CIS2 logouts reach the workstation only at its idle lock)',
+    range: 'an https address (wss also accepted)',
+    description: "The trust's back-channel logout relay (docs/relay.md): while a clinician is signed in the shell listens there for CIS2 ending their session, and locks out at once.",
+    rule: 'OpenID Connect Back-Channel Logout 1.0; CIS2 back-channel logout guidance.',
+    example: 'https://cis2-logout-relay.trust.nhs.uk',
   },
   ClientAuthMethod: {
     group: 'SignIn',

@@ -40,6 +40,8 @@ export interface MachinePolicy {
   readonly logLevel: LogLevel;
   /** undefined: the audit log goes to the app's own folder. */
   readonly logFolder: string | undefined;
+  /** The back-channel logout relay's address; undefined: none (logouts reach the shell only at the idle lock). */
+  readonly relayUrl: string | undefined;
 }
 
 export interface ReadPolicyOptions {
@@ -131,6 +133,7 @@ export function resolveMachinePolicy(reads: readonly SourceRead[], context: Pick
     oidc: signInSettings(settings, applied, skew.applied, context, problems),
     logLevel: settings.LogLevel ?? 'info',
     logFolder: settings.LogFolder,
+    relayUrl: settings.RelayUrl,
   };
 }
 

@@ -132,6 +132,8 @@ describe('resolveMachinePolicy', () => {
     ['an issuer without a client id', { Issuer: 'live' }, 'ClientId'],
     ['a relative log folder', { LogFolder: 'logs' }, 'LogFolder'],
     ['a Windows log folder on Linux', { LogFolder: 'C:\\logs' }, 'LogFolder'],
+    ['a relay over plain http off loopback', { RelayUrl: 'http://relay.trust.example' }, 'RelayUrl'],
+    ['a relay address that is not a URL', { RelayUrl: 'relay' }, 'RelayUrl'],
   ])('reports %s by name', (_name, values, setting) => {
     const policy = resolveMachinePolicy([layer('A', values)], installed);
     expect(policy.problems.map((p) => p.setting)).toContain(setting);
@@ -143,6 +145,12 @@ describe('resolveMachinePolicy', () => {
     expect(expanded.logFolder).toBeUndefined();
     expect(expanded.problems.map((p) => p.setting)).toEqual(['LogFolder']);
     expect(resolveMachinePolicy([layer('HKLM', { LogFolder: 'D:\\Ward Logs' })], windows).logFolder).toBe('D:\\Ward Logs');
+  });
+
+  it('takes the logout relay address IT sets (https, or http on loopback only)', () => {
+    expect(resolveMachinePolicy([layer('HKLM', { RelayUrl: 'https://cis2-logout-relay.trust.nhs.uk' })], installed).relayUrl).toBe('https://cis2-logout-relay.trust.nhs.uk');
+    expect(resolveMachinePolicy([layer('HKLM', { RelayUrl: 'http://127.0.0.1:4100' })], installed).relayUrl).toBe('http://127.0.0.1:4100');
+    expect(resolveMachinePolicy([layer('HKLM', {})], installed).relayUrl).toBeUndefined();
   });
 
   it('a custom https issuer and Group Policy on/off values are accepted', () => {
