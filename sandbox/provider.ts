@@ -28,6 +28,11 @@ export interface SandboxOptions {
   readonly confidentialClientJwks?: { keys: JWK[] };
   /** Where the sandbox posts back-channel logout tokens for the shell's client. */
   readonly backchannelLogoutUri?: string;
+  /**
+   * Like CIS2, end each sign-in's session this long after it (and post its logout token when a
+   * backchannelLogoutUri is set). Default 12 hours; the timers never keep the process alive.
+   */
+  readonly sessionLifetimeMs?: number;
 }
 
 export interface Sandbox {
@@ -46,6 +51,12 @@ export interface Sandbox {
   logoutToken(claims: { sub?: string; sid?: string; clientId?: string }): Promise<string>;
   /** POST a logout token to the configured backchannelLogoutUri; returns the HTTP status. */
   backchannelLogout(claims: { sub?: string; sid?: string }): Promise<number>;
+  /**
+   * CIS2 ends a clinician's session (their smartcard left the reader with Identity Agent set to
+   * end it, or an administrator ended it): posts a logout token naming them, as CIS2 does.
+   * Returns the HTTP status of the post.
+   */
+  endSessionOf(clinicianId: string): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -175,6 +186,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         { login: { accountId: clinician.sub, acr: clinician.acr, amr: [...clinician.amr], remember: false }, consent: { grantId } },
         { mergeWithLastSubmission: false },
       );
+      // CIS2 ends every session after 12 hours and tells the client.
+      if (options.backchannelLogoutUri !== undefined) {
+        const end = setTimeout(() => void postLogout({ sub: clinician.sub }).catch(() => undefined), options.sessionLifetimeMs ?? 12 * 3600_000);
+        end.unref();
+        sessionEnds.add(end);
+      }
       return;
     }
     res.writeHead(404).end();
@@ -198,6 +215,18 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     req.url = url.slice(SANDBOX_REALM_PATH.length) || '/';
     providerCallback(req, res);
   });
+
+  const sessionEnds = new Set<ReturnType<typeof setTimeout>>();
+  async function postLogout(claims: { sub?: string; sid?: string }): Promise<number> {
+    if (!options.backchannelLogoutUri) throw new Error('The sandbox was started without a backchannelLogoutUri.');
+    const response = await fetch(options.backchannelLogoutUri, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ logout_token: await logoutToken(claims) }),
+    });
+    await response.arrayBuffer();
+    return response.status;
+  }
 
   const logoutToken: Sandbox['logoutToken'] = async (claims) => {
     const now = Math.floor(Date.now() / 1000);
@@ -227,18 +256,15 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       misbehaviour = kind;
     },
     logoutToken,
-    async backchannelLogout(claims) {
-      if (!options.backchannelLogoutUri) throw new Error('The sandbox was started without a backchannelLogoutUri.');
-      const response = await fetch(options.backchannelLogoutUri, {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({ logout_token: await logoutToken(claims) }),
-      });
-      await response.arrayBuffer();
-      return response.status;
+    backchannelLogout: postLogout,
+    async endSessionOf(clinicianId) {
+      const clinician = clinicianById(clinicianId);
+      if (!clinician) throw new Error(`There is no sandbox clinician "${clinicianId}".`);
+      return postLogout({ sub: clinician.sub });
     },
     close: () =>
       new Promise<void>((resolve) => {
+        for (const end of sessionEnds) clearTimeout(end);
         server.close(() => resolve());
         server.closeAllConnections();
       }),

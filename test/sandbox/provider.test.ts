@@ -30,10 +30,10 @@ async function metadata(): Promise<Record<string, unknown>> {
   return (await (await fetch(`${sandbox.issuer}/.well-known/openid-configuration`)).json()) as Record<string, unknown>;
 }
 
-function authUrl(extra: Record<string, string> = {}): URL {
-  const url = new URL(`${sandbox.issuer}/auth`);
+function authUrl(extra: Record<string, string> = {}, of: Sandbox = sandbox): URL {
+  const url = new URL(`${of.issuer}/auth`);
   const params = {
-    client_id: sandbox.clientId,
+    client_id: of.clientId,
     response_type: 'code',
     scope: 'openid',
     redirect_uri: 'http://127.0.0.1:45678/callback',
@@ -90,6 +90,30 @@ describe('CIS2 sandbox', () => {
     expect(protectedHeader.typ).toBe('logout+jwt');
     expect(payload).toMatchObject({ sub: '555000000001', sid: 'sid-1', events: { 'http://schemas.openid.net/event/backchannel-logout': {} } });
     expect(payload['nonce']).toBeUndefined();
+  });
+
+  it('ends a named clinician\'s CIS2 session as CIS2 does: a logout token naming them, posted to the client', async () => {
+    expect(await sandbox.endSessionOf('dr-okafor')).toBe(200);
+    const token = new URLSearchParams(received.at(-1)).get('logout_token') ?? '';
+    const jwks = createRemoteJWKSet(new URL(String((await metadata())['jwks_uri'])));
+    const { payload } = await jwtVerify(token, jwks, { issuer: sandbox.issuer, audience: sandbox.clientId });
+    expect(payload).toMatchObject({ sub: '555000000001', events: { 'http://schemas.openid.net/event/backchannel-logout': {} } });
+    await expect(sandbox.endSessionOf('nobody')).rejects.toThrow(/no sandbox clinician/);
+  });
+
+  it('ends every session when its lifetime is over (12 hours, as CIS2) and posts the logout', async () => {
+    const before = received.length;
+    const short = await startSandbox({ backchannelLogoutUri: `http://127.0.0.1:${(bcl.address() as AddressInfo).port}/backchannel-logout`, sessionLifetimeMs: 200 });
+    try {
+      await short.completeLogin(authUrl({}, short), 'nurse-hughes');
+      expect(received.length).toBe(before);
+      await new Promise((r) => setTimeout(r, 600));
+      const token = new URLSearchParams(received.at(-1)).get('logout_token') ?? '';
+      expect(received.length).toBe(before + 1);
+      expect(JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString())).toMatchObject({ sub: '555000000002', iss: short.issuer });
+    } finally {
+      await short.close();
+    }
   });
 
   it('`npm run sandbox` prints its issuer', async () => {
