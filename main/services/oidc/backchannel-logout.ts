@@ -184,7 +184,7 @@ export function createLogoutTokenValidator(options: LogoutTokenValidatorOptions)
   }
   const replays = replayMemory(memorySize);
 
-  function checkClaims(claims: Record<string, unknown>): { subject?: string; sessionId?: string; issuedAt: number } {
+  function checkClaims(claims: Record<string, unknown>): { subject?: string; sessionId?: string; issuedAt: number; jti: string; expiresAt: number } {
     // Step 2: iss exactly; aud contains our client id (a string or an array, RFC 7519 §4.1.3).
     if (claims['iss'] !== options.issuer) refuse('LOGOUT_TOKEN_ISSUER_MISMATCH');
     const aud = claims['aud'];
@@ -213,20 +213,27 @@ export function createLogoutTokenValidator(options: LogoutTokenValidatorOptions)
     const sessionId = optionalString(claims, 'sid');
     if (subject === undefined && sessionId === undefined) refuse('LOGOUT_TOKEN_SUBJECT_MISSING');
 
-    // Step 7: jti present and not seen before. Checked and recorded in the same synchronous step,
-    // so two copies verified concurrently cannot both pass.
+    // Step 7: jti present and not seen before. In memory it is checked and recorded in the same
+    // synchronous step, so two copies verified concurrently cannot both pass; a shared store
+    // (`seenJti`, called once every other check has passed) does the same atomically on its side.
     const jti = optionalString(claims, 'jti');
     if (jti === undefined) refuse('LOGOUT_TOKEN_JTI_MISSING');
-    if (replays.has(jti)) refuse('LOGOUT_TOKEN_REPLAYED');
-    replays.remember(jti);
+    if (options.seenJti === undefined) {
+      if (replays.has(jti)) refuse('LOGOUT_TOKEN_REPLAYED');
+      replays.remember(jti);
+    }
+    // Past this instant the iat (or exp) check refuses the token anyway.
+    const passesUntil = Math.min(iat + maxAge + skew, exp === undefined ? Number.POSITIVE_INFINITY : exp + skew);
 
-    return { ...(subject === undefined ? {} : { subject }), ...(sessionId === undefined ? {} : { sessionId }), issuedAt: iat * 1000 };
+    return { ...(subject === undefined ? {} : { subject }), ...(sessionId === undefined ? {} : { sessionId }), issuedAt: iat * 1000, jti, expiresAt: Math.ceil(passesUntil * 1000) };
   }
 
   return async (token) => {
     try {
       const claims = await verifiedPayload(token, options.jwks, algorithms);
-      return { ok: true, ...checkClaims(claims) };
+      const { jti, expiresAt, ...result } = checkClaims(claims);
+      if (options.seenJti !== undefined && !(await options.seenJti(jti, expiresAt))) refuse('LOGOUT_TOKEN_REPLAYED');
+      return { ok: true, ...result };
     } catch (thrown) {
       if (thrown instanceof Refusal) {
         return { ok: false, error: new ShellError(thrown.code, MESSAGES[thrown.code], thrown.cause === undefined ? undefined : { cause: thrown.cause }) };

@@ -243,3 +243,69 @@ describe('logout token checks, one broken rule at a time', () => {
     expect(() => createLogoutTokenValidator({ issuer: ISSUER, clientId: CLIENT_ID, jwks, maxAgeSeconds: Number.NaN })).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID' }));
   });
 });
+
+describe('a pluggable replay store (seenJti), as relay replicas share one', () => {
+  let providerKey: CryptoKey;
+  let jwks: JWTVerifyGetKey;
+
+  beforeAll(async () => {
+    const pair = await generateKeyPair('RS256');
+    providerKey = pair.privateKey;
+    jwks = createLocalJWKSet({ keys: [{ ...(await exportJWK(pair.publicKey)), kid: 'provider-1', alg: 'RS256', use: 'sig' }] });
+  });
+
+  function token(changes: Record<string, unknown> = {}): Promise<string> {
+    const claims: Record<string, unknown> = { iss: ISSUER, aud: CLIENT_ID, iat: NOW_S - 5, exp: NOW_S + 295, jti: 'jti-shared', sub: SUB, sid: SID, events: { [BACKCHANNEL_LOGOUT_EVENT]: {} }, ...changes };
+    return new SignJWT(claims as JWTPayload).setProtectedHeader({ alg: 'RS256', kid: 'provider-1' }).sign(providerKey);
+  }
+
+  /** A store shared by two validators (two replicas), answering as Redis SET NX does. */
+  function sharedStore(): { seenJti: (jti: string, expiresAt: number) => Promise<boolean>; calls: [string, number][] } {
+    const seen = new Set<string>();
+    const calls: [string, number][] = [];
+    return {
+      calls,
+      async seenJti(jti, expiresAt) {
+        calls.push([jti, expiresAt]);
+        if (seen.has(jti)) return false;
+        seen.add(jti);
+        return true;
+      },
+    };
+  }
+
+  it('refuses on one validator a jti first accepted by another that shares the store', async () => {
+    const store = sharedStore();
+    const a = createLogoutTokenValidator({ issuer: ISSUER, clientId: CLIENT_ID, jwks, now: () => NOW, seenJti: store.seenJti });
+    const b = createLogoutTokenValidator({ issuer: ISSUER, clientId: CLIENT_ID, jwks, now: () => NOW, seenJti: store.seenJti });
+    const t = await token();
+    expect(await a(t)).toEqual({ ok: true, subject: SUB, sessionId: SID, issuedAt: (NOW_S - 5) * 1000 });
+    expect(errorCode(await b(t))).toBe('LOGOUT_TOKEN_REPLAYED');
+    expect(errorCode(await a(t))).toBe('LOGOUT_TOKEN_REPLAYED');
+  });
+
+  it('is asked only once every other check has passed, with the instant after which the token would fail its time checks', async () => {
+    const store = sharedStore();
+    const validate = createLogoutTokenValidator({ issuer: ISSUER, clientId: CLIENT_ID, jwks, now: () => NOW, seenJti: store.seenJti });
+    expect(errorCode(await validate(await token({ nonce: 'n' })))).toBe('LOGOUT_TOKEN_NONCE_PRESENT');
+    expect(errorCode(await validate(await token({ aud: 'another-app' })))).toBe('LOGOUT_TOKEN_AUDIENCE_MISMATCH');
+    expect(store.calls).toEqual([]);
+    expect(errorCode(await validate(await token()))).toBe('accepted');
+    // iat + 120 s window + 30 s skew comes before exp + skew.
+    expect(store.calls).toEqual([['jti-shared', (NOW_S - 5 + 150) * 1000]]);
+    expect(errorCode(await validate(await token({ jti: 'soon-expiring', exp: NOW_S + 10 })))).toBe('accepted');
+    expect(store.calls[1]).toEqual(['soon-expiring', (NOW_S + 40) * 1000]);
+  });
+
+  it('passes a store failure on to the caller instead of calling the token bad', async () => {
+    const validate = createLogoutTokenValidator({ issuer: ISSUER, clientId: CLIENT_ID, jwks, now: () => NOW, seenJti: () => Promise.reject(new Error('store unavailable')) });
+    await expect(validate(await token())).rejects.toThrow('store unavailable');
+  });
+
+  it('leaves the in-memory replay memory in charge when no store is given', async () => {
+    const validate = createLogoutTokenValidator({ issuer: ISSUER, clientId: CLIENT_ID, jwks, now: () => NOW });
+    const t = await token({ jti: 'memory-only' });
+    expect(errorCode(await validate(t))).toBe('accepted');
+    expect(errorCode(await validate(t))).toBe('LOGOUT_TOKEN_REPLAYED');
+  });
+});
