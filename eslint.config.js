@@ -68,6 +68,13 @@ const layerList = [
   },
   // The sandbox is a stand-in identity provider for development and tests, independent of the app.
   { name: 'sandbox', files: ['sandbox/**'], allow: { node: true, packages: ['jose', 'oidc-provider'] } },
+  // The back-channel logout relay runs on the trust's servers, not in the app. From main it shares
+  // exactly two modules: the logout-token validator and the workstation channel's protocol.
+  {
+    name: 'relay',
+    files: ['relay/**'],
+    allow: { paths: ['main/services/oidc/backchannel-logout', 'main/services/relay-client/protocol'], node: true, packages: ['jose', 'zod', 'pino', 'ws', 'ioredis'] },
+  },
 ];
 
 const electronOnlyHere = ['main/adapters/**', 'main/index.ts', 'preload/index.ts'];

@@ -90,6 +90,12 @@ const violations: Array<[string, string, string, string]> = [
   ['test/adapters may import only types from electron', 'test/adapters/bad.test.ts', "import { app } from 'electron';\nexport const x = app;\n", electron],
   ['renderer/vite.config.ts may not import electron', 'renderer/vite.config.ts', "import { app } from 'electron';\nexport const x = app;\n", electron],
   ['bench may not import electron', 'bench/bad.ts', "import { app } from 'electron';\nexport const x = app;\n", electron],
+  ['relay may not import electron', 'relay/bad.ts', "import { app } from 'electron';\nexport const x = app;\n", layers],
+  ['relay may not import the session service', 'relay/bad.ts', "import { createSessionService } from '../main/services/session/session-service';\nexport const x = createSessionService;\n", layers],
+  ['relay may not import the shell’s relay client beyond its protocol', 'relay/bad.ts', "import { x } from '../main/services/relay-client/client';\nexport const y = x;\n", layers],
+  ['relay may not import the sandbox', 'relay/bad.ts', "import { startSandbox } from '../sandbox/provider';\nexport const s = startSandbox;\n", layers],
+  ['relay may not use an unlisted package', 'relay/bad.ts', "import express from 'express';\nexport const x = express;\n", layers],
+  ['main/services may not import the relay', 'main/services/bad.ts', "import { startRelay } from '../../relay/relay';\nexport const x = startRelay;\n", layers],
 ];
 
 /** [what, file, code] */
@@ -126,6 +132,11 @@ const allowed: Array<[string, string, string]> = [
   ],
   ['renderer/vite.config.ts is build tooling, not the renderer', 'renderer/vite.config.ts', "import { fileURLToPath } from 'node:url';\nimport { defineConfig } from 'vite';\nexport const x = [fileURLToPath, defineConfig];\n"],
   ['sandbox may use Node, jose and oidc-provider', 'sandbox/ok.ts', "import { createServer } from 'node:http';\nimport { SignJWT } from 'jose';\nimport Provider from 'oidc-provider';\nimport { clinicianById } from './clinicians';\nexport const x = [createServer, SignJWT, Provider, clinicianById];\n"],
+  [
+    'relay may use Node, its libraries, the shared logout-token validator and the workstation protocol',
+    'relay/ok.ts',
+    "import { createServer } from 'node:http';\nimport { WebSocketServer } from 'ws';\nimport { Redis } from 'ioredis';\nimport { pino } from 'pino';\nimport * as z from 'zod';\nimport { compactVerify } from 'jose';\nimport { createLogoutTokenValidator } from '../main/services/oidc/backchannel-logout';\nimport { parseWorkstationMessage } from '../main/services/relay-client/protocol';\nimport { startRelay } from './relay';\nexport const x = [createServer, WebSocketServer, Redis, pino, z, compactVerify, createLogoutTokenValidator, parseWorkstationMessage, startRelay];\n",
+  ],
   ['tests may import anything but electron', 'test/ok.test.ts', "import { startSandbox } from '../sandbox/provider';\nimport { createAudit } from '../main/services/audit';\nimport { registerIpc } from '../main/adapters/ipc-server';\nexport const x = [startSandbox, createAudit, registerIpc];\n"],
   ['test/adapters may import electron’s types', 'test/adapters/ok.test.ts', "import type { BrowserWindow } from 'electron';\nexport type W = BrowserWindow;\n"],
 ];

@@ -1,0 +1,23 @@
+/**
+ * The relay's log: pino JSON lines on standard output. Never a token; never a subject or session
+ * id in clear. Where a line has to say whose logout it was, it carries a keyed hash (HMAC-SHA-256,
+ * 12 bytes): the same person gives the same hash on every replica that shares the key, and a
+ * 12-digit CIS2 UUID cannot be found from it by trying them all, as it could from a plain hash.
+ */
+import { createHmac, randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import { pino } from 'pino';
+import type { DestinationStream, Logger } from 'pino';
+
+export type { Logger } from 'pino';
+
+export function createRelayLogger(options: { level: string; replica?: string; destination?: DestinationStream }): Logger {
+  const base = { service: 'cws-relay', replica: options.replica ?? `${hostname()}:${process.pid}` };
+  return options.destination === undefined ? pino({ level: options.level, base }) : pino({ level: options.level, base }, options.destination);
+}
+
+/** A keyed hash standing for an identifier in the log. */
+export function logHasher(key?: string): (value: string | undefined) => string | undefined {
+  const secret = key ?? randomBytes(32).toString('hex');
+  return (value) => (value === undefined ? undefined : createHmac('sha256', secret).update(value).digest('base64url').slice(0, 16));
+}

@@ -1,0 +1,68 @@
+/**
+ * Per-source token buckets: `perMinute` requests a minute on average, bursts up to the same
+ * number. Memory is bounded: full buckets are forgotten (they carry no information), and past
+ * `maxKeys` sources the oldest are dropped.
+ */
+export interface RateLimiter {
+  /** Takes one token for `key`; false when its bucket is empty. */
+  take(key: string): boolean;
+  /** Seconds until `key` has a token again (for Retry-After). */
+  retryAfterSeconds(key: string): number;
+  readonly size: number;
+}
+
+interface Bucket {
+  tokens: number;
+  at: number;
+}
+
+export function rateLimiter(perMinute: number, now: () => number = Date.now, maxKeys = 100_000): RateLimiter {
+  const capacity = perMinute;
+  const perMs = perMinute / 60_000;
+  const buckets = new Map<string, Bucket>();
+  let lastSweep = now();
+
+  function refill(bucket: Bucket, t: number): void {
+    bucket.tokens = Math.min(capacity, bucket.tokens + (t - bucket.at) * perMs);
+    bucket.at = t;
+  }
+
+  function sweep(t: number): void {
+    if (t - lastSweep < 60_000 && buckets.size < maxKeys) return;
+    lastSweep = t;
+    for (const [key, bucket] of buckets) {
+      refill(bucket, t);
+      if (bucket.tokens >= capacity) buckets.delete(key);
+    }
+    while (buckets.size >= maxKeys) {
+      const oldest = buckets.keys().next();
+      if (oldest.done === true) break;
+      buckets.delete(oldest.value);
+    }
+  }
+
+  return {
+    take(key) {
+      const t = now();
+      sweep(t);
+      let bucket = buckets.get(key);
+      if (bucket === undefined) {
+        bucket = { tokens: capacity, at: t };
+        buckets.set(key, bucket);
+      }
+      refill(bucket, t);
+      if (bucket.tokens < 1) return false;
+      bucket.tokens -= 1;
+      return true;
+    },
+    retryAfterSeconds(key) {
+      const bucket = buckets.get(key);
+      if (bucket === undefined) return 0;
+      refill(bucket, now());
+      return bucket.tokens >= 1 ? 0 : Math.ceil((1 - bucket.tokens) / perMs / 1000);
+    },
+    get size() {
+      return buckets.size;
+    },
+  };
+}

@@ -1,0 +1,194 @@
+// Two relay replicas sharing a real Redis (redis-server on a free loopback port, persistence
+// off), with the real sandbox provider: ID tokens from complete sandbox sign-ins, logout tokens
+// signed by the sandbox's key. Workstations are `ws` clients speaking the protocol.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSandbox } from '../../sandbox/provider';
+import type { Sandbox } from '../../sandbox/provider';
+import { redisServerAvailable, startRedis } from './fixtures/redis';
+import type { RedisServer } from './fixtures/redis';
+import { postLogout, startTestRelay, until } from './fixtures/relays';
+import type { TestRelay } from './fixtures/relays';
+import { sandboxSignIn } from './fixtures/sandbox-sign-in';
+import type { SandboxSession } from './fixtures/sandbox-sign-in';
+import { TestWorkstation, quietFor } from './fixtures/workstation';
+
+const suite = redisServerAvailable ? describe : describe.skip;
+const title = redisServerAvailable ? 'relay replicas sharing Redis' : 'relay replicas sharing Redis (SKIPPED: redis-server is not installed; .ci/run installs it)';
+
+suite(title, () => {
+  let sandbox: Sandbox;
+  let redis: RedisServer;
+  let a: TestRelay;
+  let b: TestRelay;
+  const open: TestWorkstation[] = [];
+  const tokensSeen: string[] = [];
+  const namesSeen: string[] = [];
+
+  async function replica(name: string, port = 0): Promise<TestRelay> {
+    return startTestRelay({ issuer: sandbox.issuer, clientId: sandbox.clientId, redisUrl: redis.url, replicaName: name, port, heartbeatMs: 1_000 });
+  }
+
+  async function workstation(relay: TestRelay, session?: SandboxSession): Promise<TestWorkstation> {
+    const ws = await TestWorkstation.connect(relay.url);
+    open.push(ws);
+    if (session) {
+      tokensSeen.push(session.idToken);
+      namesSeen.push(session.sub, session.sid);
+      expect(await ws.register(session.idToken)).toMatchObject({ type: 'registered' });
+    }
+    return ws;
+  }
+
+  async function logoutToken(claims: { sub?: string; sid?: string }): Promise<string> {
+    const token = await sandbox.logoutToken(claims);
+    tokensSeen.push(token);
+    return token;
+  }
+
+  beforeAll(async () => {
+    [sandbox, redis] = await Promise.all([startSandbox(), startRedis()]);
+    [a, b] = await Promise.all([replica('a'), replica('b')]);
+    await until(() => a.store.available() && b.store.available(), 5_000, 'both replicas connected to Redis');
+  });
+
+  afterAll(async () => {
+    for (const ws of open) ws.close();
+    await Promise.allSettled([a?.close(), b?.close()]);
+    await Promise.allSettled([sandbox?.close(), redis?.stop()]);
+  });
+
+  it('a logout POSTed to replica A reaches the workstation on replica B within 2 s, as CIS2 sent it', async () => {
+    const session = await sandboxSignIn(sandbox);
+    const ws = await workstation(b, session);
+    const token = await logoutToken({ sub: session.sub, sid: session.sid });
+    const t0 = performance.now();
+    const response = await postLogout(a.url, token);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('cache-control')).toBe('no-store');
+    const received = await ws.logout(token, 2_000);
+    expect(received.at - t0).toBeLessThan(2_000);
+    expect(received.catchUp).toBe(false);
+    expect(ws.protocolErrors).toEqual([]);
+  });
+
+  it('sends each logout only to the registrations it names: sub and sid both, sub alone to every session of that sub, sid alone to that session', async () => {
+    const [s1, s2, other] = await Promise.all([sandboxSignIn(sandbox, 'locum-reid'), sandboxSignIn(sandbox, 'locum-reid'), sandboxSignIn(sandbox, 'dr-okafor')]);
+    expect(s1.sub).toBe(s2.sub);
+    expect(s1.sid).not.toBe(s2.sid);
+    const [w1, w2, w3] = [await workstation(a, s1), await workstation(b, s2), await workstation(b, other)];
+
+    const both = await logoutToken({ sub: s1.sub, sid: s1.sid });
+    expect((await postLogout(b.url, both)).status).toBe(200);
+    await w1.logout(both);
+    const sidOnly = await logoutToken({ sid: s2.sid });
+    expect((await postLogout(a.url, sidOnly)).status).toBe(200);
+    await w2.logout(sidOnly);
+    const subOnly = await logoutToken({ sub: s1.sub });
+    expect((await postLogout(a.url, subOnly)).status).toBe(200);
+    await Promise.all([w1.logout(subOnly), w2.logout(subOnly)]);
+    await quietFor(200);
+    expect(w1.logouts.map((l) => l.logoutToken)).toEqual([both, subOnly]);
+    expect(w2.logouts.map((l) => l.logoutToken)).toEqual([sidOnly, subOnly]);
+    expect(w3.logouts).toEqual([]);
+  });
+
+  it('answers 200 when no workstation holds the session', async () => {
+    expect((await postLogout(a.url, await logoutToken({ sub: '555000000777', sid: 'nobody-holds-this' }))).status).toBe(200);
+  });
+
+  it('refuses a jti replayed to the other replica (400), and forwards the logout once', async () => {
+    const session = await sandboxSignIn(sandbox);
+    const ws = await workstation(a, session);
+    const token = await logoutToken({ sub: session.sub, sid: session.sid });
+    expect((await postLogout(a.url, token)).status).toBe(200);
+    const replay = await postLogout(b.url, token);
+    expect(replay.status).toBe(400);
+    expect(replay.body).toEqual({ error: 'invalid_request', error_description: 'LOGOUT_TOKEN_REPLAYED' });
+    expect(replay.headers.get('cache-control')).toBe('no-store');
+    await ws.logout(token);
+    await quietFor(200);
+    expect(ws.logouts).toHaveLength(1);
+  });
+
+  it('a logout sent while a workstation was offline reaches it by catch-up when it reconnects', async () => {
+    const session = await sandboxSignIn(sandbox);
+    const first = await workstation(a, session);
+    first.close();
+    await first.closed;
+    const token = await logoutToken({ sub: session.sub, sid: session.sid });
+    expect((await postLogout(b.url, token)).status).toBe(200);
+    const again = await workstation(a, session);
+    const caught = await again.catchUp();
+    expect(caught.map((l) => [l.logoutToken, l.catchUp])).toEqual([[token, true]]);
+    // Asking again sends nothing new on this connection.
+    expect(await again.catchUp()).toEqual([]);
+  });
+
+  it('a replica killed mid-shift: its workstation reconnects to the other and catches up on what it missed', async () => {
+    const session = await sandboxSignIn(sandbox);
+    const c = await replica('c');
+    await until(() => c.store.available(), 5_000, 'replica c connected');
+    const ws = await workstation(c, session);
+    await c.kill();
+    expect((await ws.closed).code).toBe(1006);
+    const token = await logoutToken({ sub: session.sub, sid: session.sid });
+    expect((await postLogout(a.url, token)).status).toBe(200);
+    const back = await workstation(b, session);
+    expect((await back.catchUp()).map((l) => l.logoutToken)).toEqual([token]);
+  });
+
+  it('Redis restarted: ingress answers 503 meanwhile, the workstation channel stays up, and both replicas recover', async () => {
+    const [held, heldElsewhere, later] = await Promise.all([sandboxSignIn(sandbox), sandboxSignIn(sandbox), sandboxSignIn(sandbox)]);
+    const onA = await workstation(a, held);
+    const onB = await workstation(b, heldElsewhere);
+    await redis.kill();
+    await until(() => !a.store.available() && !b.store.available(), 5_000, 'both replicas noticed Redis is gone');
+    expect(a.health()).toMatchObject({ redis: 'unavailable', ingress: 'unavailable' });
+
+    // Ingress: 503, so the sender may retry; the token is still passed to A's own workstation.
+    const during = await logoutToken({ sub: held.sub, sid: held.sid });
+    const refused = await postLogout(a.url, during);
+    expect(refused.status).toBe(503);
+    expect(refused.headers.get('retry-after')).toBe('5');
+    expect(refused.headers.get('cache-control')).toBe('no-store');
+    await onA.logout(during);
+    // A bad token is still a 400, not a 503.
+    expect((await postLogout(a.url, `${during}x`)).status).toBe(400);
+
+    // The channel: a new workstation connects, registers and catches up (from what B has).
+    const newcomer = await workstation(b, later);
+    expect(await newcomer.catchUp()).toEqual([]);
+    await quietFor(1_200);
+    expect(onB.ws.readyState).toBe(onB.ws.OPEN);
+
+    await redis.restart();
+    await until(() => a.store.available() && b.store.available(), 10_000, 'both replicas reconnected to Redis');
+    expect(b.health()).toMatchObject({ redis: 'connected', ingress: 'accepting' });
+    // A published what it accepted during the outage.
+    await until(() => a.health().pendingPublish === 0, 5_000, 'the outage logout published');
+    const after = await logoutToken({ sub: heldElsewhere.sub, sid: heldElsewhere.sid });
+    expect((await postLogout(a.url, after)).status).toBe(200);
+    await onB.logout(after, 2_000);
+    // What A accepted locally during the outage is now in the (new) Redis list for catch-up elsewhere.
+    const elsewhere = await workstation(b, held);
+    expect((await elsewhere.catchUp()).map((l) => l.logoutToken)).toEqual([during]);
+  });
+
+  it('reports Redis, the connections and the counts on /healthz', async () => {
+    const response = await fetch(`${b.url}/healthz`);
+    expect(response.status).toBe(200);
+    const health = (await response.json()) as Record<string, unknown>;
+    expect(health).toMatchObject({ status: 'ok', store: 'redis', redis: 'connected', ingress: 'accepting', keys: 'loaded' });
+    expect(health['counts']).toMatchObject({ connections: expect.any(Number), registered: expect.any(Number), accepted: expect.any(Number) });
+  });
+
+  it('logged every event without a token, a subject or a session id in clear', () => {
+    const lines = [...a.logs, ...b.logs];
+    const events = new Set(lines.map((l) => (JSON.parse(l) as { event?: string }).event));
+    for (const event of ['logout accepted', 'logout refused', 'logout delivered', 'registration accepted', 'redis connected', 'redis lost', 'logout accepted locally only']) expect(events).toContain(event);
+    for (const secret of [...tokensSeen, ...namesSeen]) {
+      for (const line of lines) expect(line).not.toContain(secret);
+    }
+    for (const token of tokensSeen) for (const part of token.split('.')) for (const line of lines) expect(line).not.toContain(part);
+  });
+});
