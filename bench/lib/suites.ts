@@ -121,6 +121,52 @@ export function reportWake(result: unknown): BenchOutcome {
   return { report, measures: [atMost('wake', 'sleep without signals → locked, lateness p99', p99, 1000, (v) => ms(v, 0)), info('wake', 'lateness median', ms(num(lateness, 'median', 'wake.latenessMs'), 0))] };
 }
 
+/** The logout relay at ward scale: delivery latency at 50 logouts/s, memory, the reconnect storm. */
+export function reportRelay(result: unknown): BenchOutcome {
+  const r = record(result, 'relay result');
+  const delivery = record(r['delivery'], 'relay.delivery');
+  const latency = record(delivery['latencyMs'], 'relay.delivery.latencyMs');
+  const post = record(delivery['postMs'], 'relay.delivery.postMs');
+  const storm = record(r['storm'], 'relay.storm');
+  const stormLatency = record(storm['latencyMs'], 'relay.storm.latencyMs');
+  const memory = list(r['memory'], 'relay.memory');
+  const n = num(r, 'workstations', 'relay');
+  const rate = num(delivery, 'rate', 'relay.delivery');
+  const p99 = num(latency, 'p99', 'relay.delivery.latencyMs');
+  const perThousand = memory.map((m, i) => num(m, 'perThousandBytes', `relay.memory[${i}]`));
+  const allRegisteredMs = num(storm, 'allRegisteredMs', 'relay.storm');
+  const lost = num(storm, 'lost', 'relay.storm');
+  const quartet = (s: Fields, what: string): string => (['median', 'p95', 'p99', 'max'] as const).map((k) => ms(num(s, k, what), 1)).join(' / ');
+  const report = [
+    `Logout relay: ${n} workstations over ${num(r, 'replicas', 'relay')} replicas + Redis (registered in ${ms(num(r, 'connectMs', 'relay'), 0)})`,
+    '',
+    table(
+      ['figure', 'value'],
+      [
+        [`POST → workstation, ${rate}/s, n = ${num(delivery, 'received', 'relay.delivery')} of ${num(delivery, 'sent', 'relay.delivery')}: median / p95 / p99 / max`, quartet(latency, 'relay.delivery.latencyMs')],
+        ['POST answered: median / p95 / p99 / max', quartet(post, 'relay.delivery.postMs')],
+        ...memory.map((m, i): string[] => [
+          `replica ${str(m, 'replica')}: RSS ${(num(m, 'rssBeforeBytes', 'relay.memory') / 1e6).toFixed(1)} → ${(num(m, 'rssAfterBytes', 'relay.memory') / 1e6).toFixed(1)} MB with ${num(m, 'connections', 'relay.memory')} connections`,
+          `${((perThousand[i] as number) / 1e6).toFixed(1)} MB per 1,000`,
+        ]),
+        [`reconnect storm: ${num(storm, 'reconnecting', 'relay.storm')} workstations of the killed replica, all registered again after`, ms(allRegisteredMs, 0)],
+        [`logouts during the storm: received / sent (by catch-up)`, `${num(storm, 'received', 'relay.storm')} / ${num(storm, 'sent', 'relay.storm')} (${num(storm, 'viaCatchUp', 'relay.storm')})`],
+        ['storm POST → workstation: median / p95 / p99 / max', quartet(stormLatency, 'relay.storm.latencyMs')],
+      ],
+    ),
+  ].join('\n');
+  return {
+    report,
+    measures: [
+      atMost('relay', `logout POST → workstation p99 at ${rate}/s, ${n} workstations`, p99, 1000, (v) => ms(v, 1)),
+      info('relay', 'logout POST → workstation median', ms(num(latency, 'median', 'relay.delivery.latencyMs'), 1)),
+      info('relay', 'replica memory per 1,000 connections', perThousand.map((b) => `${(b / 1e6).toFixed(1)} MB`).join(', ')),
+      atMost('relay', 'reconnect storm: all registered again', allRegisteredMs, 30_000, (v) => ms(v, 0)),
+      atMost('relay', 'logouts lost in the storm', lost, 0, (v) => String(v)),
+    ],
+  };
+}
+
 export const otherSuites: readonly Suite[] = [
   {
     name: 'engine',
@@ -153,6 +199,14 @@ export const otherSuites: readonly Suite[] = [
     async run() {
       const mod = await loadBench(this.file);
       return reportWake(await exported(mod, 'runWakeBench', this.file)());
+    },
+  },
+  {
+    name: 'relay',
+    file: 'relay.bench.ts',
+    async run() {
+      const mod = await loadBench(this.file);
+      return reportRelay(await exported(mod, 'runRelayBench', this.file)({ progress: (line: string) => process.stderr.write(`${line}\n`) }));
     },
   },
 ];

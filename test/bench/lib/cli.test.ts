@@ -15,7 +15,7 @@ describe('parseBenchArgs', () => {
   it('names an unknown benchmark and lists the real ones', () => {
     const parsed = parseBenchArgs(['--only', 'shel']);
     expect(parsed.kind).toBe('error');
-    if (parsed.kind === 'error') expect(parsed.message).toMatch(/"shel".*engine, signin, drafts, wake, shell/);
+    if (parsed.kind === 'error') expect(parsed.message).toMatch(/"shel".*engine, signin, drafts, wake, relay, shell/);
   });
 
   it('refuses --only without a name, and options it does not know', () => {
