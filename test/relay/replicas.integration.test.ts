@@ -1,10 +1,11 @@
 // Two relay replicas sharing a real Redis (redis-server on a free loopback port, persistence
 // off), with the real sandbox provider: ID tokens from complete sandbox sign-ins, logout tokens
 // signed by the sandbox's key. Workstations are `ws` clients speaking the protocol.
+import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox } from '../../sandbox/provider';
 import type { Sandbox } from '../../sandbox/provider';
-import { redisServerAvailable, startRedis } from './fixtures/redis';
+import { freePort, redisServerAvailable, startRedis } from './fixtures/redis';
 import type { RedisServer } from './fixtures/redis';
 import { postLogout, startTestRelay, until } from './fixtures/relays';
 import type { TestRelay } from './fixtures/relays';
@@ -69,6 +70,29 @@ suite(title, () => {
     expect(received.at - t0).toBeLessThan(2_000);
     expect(received.catchUp).toBe(false);
     expect(ws.protocolErrors).toEqual([]);
+  });
+
+  it('CIS2 itself (the sandbox) posts the logout when it ends a clinician’s session: the workstation on the other replica has it within 2 s', async () => {
+    const port = await freePort();
+    const provider = await startSandbox({ backchannelLogoutUri: `http://127.0.0.1:${port}/backchannel-logout` });
+    const relays = [
+      await startTestRelay({ issuer: provider.issuer, clientId: provider.clientId, redisUrl: redis.url, redisPrefix: 'e2e:', replicaName: 'e2e-a', port }),
+      await startTestRelay({ issuer: provider.issuer, clientId: provider.clientId, redisUrl: redis.url, redisPrefix: 'e2e:', replicaName: 'e2e-b' }),
+    ];
+    try {
+      await until(() => relays.every((r) => r.store.available()), 5_000, 'both replicas connected');
+      const session = await sandboxSignIn(provider, 'no-role-patel');
+      const ws = await workstation(relays[1] as TestRelay, session);
+      const t0 = performance.now();
+      expect(await provider.endSessionOf('no-role-patel')).toBe(200);
+      await ws.next((m) => m.type === 'logout', 2_000);
+      expect(performance.now() - t0).toBeLessThan(2_000);
+      const [logout] = ws.logouts;
+      expect(decodeJwt(logout?.logoutToken ?? '')).toMatchObject({ iss: provider.issuer, sub: session.sub });
+    } finally {
+      await Promise.allSettled(relays.map((r) => r.close()));
+      await provider.close();
+    }
   });
 
   it('sends each logout only to the registrations it names: sub and sid both, sub alone to every session of that sub, sid alone to that session', async () => {
