@@ -11,6 +11,7 @@ import { resolvePolicy } from '../../main/core/policy';
 import type { PolicyInput, SessionPolicy } from '../../main/core/policy';
 import { isShellError } from '../../main/core/errors';
 import type { ManualTime } from '../../main/services/time';
+import type { Relay } from '../../relay/relay';
 import type { Sandbox } from '../../sandbox/provider';
 import type { PendingBrowser } from './harness';
 
@@ -25,6 +26,7 @@ export interface ControlContext {
   readonly time: ManualTime;
   /** The machine policy the next sign-in or unlock reads. */
   readonly machine: { policy: SessionPolicy };
+  readonly relay: Relay;
 }
 
 class ControlError extends Error {
@@ -154,6 +156,21 @@ async function route(ctx: ControlContext): Promise<unknown> {
     const result = await services.receiveLogoutToken(token);
     await shell.settled();
     return { ...snapshot(ctx), accepted: result.ok, ...(result.ok ? {} : { code: result.error.code }) };
+  }
+  if (post && path === '/cis2/end-session') {
+    // CIS2 ends the clinician's session (their smartcard pulled, with Identity Agent set to end
+    // it): the sandbox posts its logout token to the relay, which passes it to the shell. Answers
+    // once the shell's session ended, or after 5 s with the session as it is.
+    const clinician = sandbox.clinicians.find((c) => c.id === body.clinician);
+    if (!clinician) throw new ControlError(400, `"clinician" must be one of: ${sandbox.clinicians.map((c) => c.id).join(', ')}`);
+    const posted = await sandbox.endSessionOf(clinician.id);
+    const ended = until(() => shell.state().status === 'ended', 5_000).then(
+      () => true,
+      () => false,
+    );
+    const reached = await ended;
+    await shell.settled();
+    return { ...snapshot(ctx), relayStatus: posted, ended: reached };
   }
   if (post && path === '/sign-in/deny') {
     const authorizationUrl = await browser.take(10_000).catch(() => {

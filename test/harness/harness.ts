@@ -20,7 +20,11 @@ import { createLogger } from '../../main/services/logger';
 import { resolveOidcSettings } from '../../main/services/oidc';
 import { createKeyringSecretStore, createMemorySecretStore } from '../../main/services/secret-store';
 import type { SecretStore } from '../../main/services/secret-store';
-import { ManualTime } from '../../main/services/time';
+import { ManualTime, systemTime } from '../../main/services/time';
+import { parseRelayConfig } from '../../relay/config';
+import { INGRESS_PATH } from '../../relay/ingress';
+import { startRelay } from '../../relay/relay';
+import type { Relay } from '../../relay/relay';
 import { startSandbox } from '../../sandbox/provider';
 import type { Sandbox } from '../../sandbox/provider';
 import { handleControl } from './control';
@@ -46,10 +50,21 @@ export interface Harness {
   readonly time: ManualTime;
   readonly services: AppServices;
   readonly sandbox: Sandbox;
+  /** The trust's back-channel logout relay the sandbox posts to and the shell listens on. */
+  readonly relay: Relay;
   readonly secretStoreKind: 'keyring' | 'memory' | 'unavailable';
   /** POST/GET a control endpoint (see docs/harness.md) with the secret. */
   control(method: 'GET' | 'POST', path: string, body?: unknown): Promise<unknown>;
   close(): Promise<void>;
+}
+
+/** A free loopback port (asked of the OS, then released for the relay to take). */
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((ok) => probe.listen(0, '127.0.0.1', () => ok()));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise<void>((ok) => probe.close(() => ok()));
+  return port;
 }
 
 export class PendingBrowser {
@@ -107,7 +122,14 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const secret = randomBytes(24).toString('base64url');
   const runId = randomBytes(6).toString('hex');
   const clientScript = await bundleClient();
-  const sandbox = await startSandbox();
+  // The trust's logout relay, as on a ward: the sandbox posts CIS2's logout tokens to it, and the
+  // shell listens there while a clinician is signed in. Its port is chosen first, so the sandbox
+  // knows where to post.
+  const relayPort = await freePort();
+  const sandbox = await startSandbox({ backchannelLogoutUri: `http://127.0.0.1:${relayPort}${INGRESS_PATH}` });
+  const relay = await startRelay(
+    parseRelayConfig({ issuer: sandbox.issuer, clientId: sandbox.clientId, allowInsecureLoopbackIssuer: true, host: '127.0.0.1', port: relayPort, logLevel: options.logLevel ?? 'warn' }),
+  );
   const browser = new PendingBrowser();
   // The sandbox provider runs on real time, so the session clock starts at real time too.
   const time = new ManualTime({ wall: Date.now(), mono: 0 });
@@ -123,6 +145,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     oidc: resolveOidcSettings({ issuer: sandbox.issuer, clientId: sandbox.clientId, allowInsecureLoopbackIssuer: true }),
     policy: machine.policy,
     rereadPolicy: async () => machine.policy,
+    relay: { url: relay.url, time: systemTime() },
     browser,
     time,
     logger,
@@ -137,7 +160,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', origin || 'http://127.0.0.1');
     if (url.pathname.startsWith('/control/')) {
-      void handleControl({ req, res, url, secret, services, sandbox, browser, time, machine });
+      void handleControl({ req, res, url, secret, services, sandbox, browser, time, machine, relay });
       return;
     }
     if (req.method !== 'GET') {
@@ -175,6 +198,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     time,
     services,
     sandbox,
+    relay,
     secretStoreKind: kind,
     control,
     async close() {
@@ -182,6 +206,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       server.closeAllConnections();
       await new Promise<void>((ok) => server.close(() => ok()));
       await services.close();
+      await relay.close();
       await sandbox.close();
       if (kind === 'keyring') {
         for (const account of await store.accounts(keyringService).catch(() => [])) await store.delete(keyringService, account).catch(() => false);

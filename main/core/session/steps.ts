@@ -27,7 +27,7 @@ export function startSignIn(effects: Effects): SessionState {
 
 export function newSession(event: Extract<SessionEvent, { type: 'signInSucceeded' | 'reauthSucceeded' }>): Session {
   // An auth_time ahead of our wall clock (skew) is counted as now, never later.
-  const age = Math.max(0, event.at.wall - event.authTime);
+  const age = Math.max(0, event.authAgeMs ?? event.at.wall - event.authTime);
   return {
     subject: event.subject,
     sessionId: event.sessionId,

@@ -26,6 +26,7 @@ const payloadChecks: { [K in PayloadKind]: (event: SessionEvent & EventPayloads[
     check(typeof event.subject === 'string' && event.subject.length > 0, `The "${event.type}" event has no subject; the ID token's sub claim must be passed on.`);
     check(typeof event.sessionId === 'string', `The "${event.type}" event has no session id; pass the ID token's sid claim (an empty string if it had none).`);
     check(Number.isFinite(event.authTime), `The "${event.type}" event has no valid authentication time; pass the ID token's auth_time times 1000.`);
+    check(event.authAgeMs === undefined || Number.isFinite(event.authAgeMs), `The "${event.type}" event has an authentication age that is not a number of milliseconds.`);
     check(event.aal === 'AAL2' || event.aal === 'AAL3', `The "${event.type}" event has an assurance level other than AAL2 or AAL3; map unknown assurance to AAL3 before calling the engine.`);
   },
   idleSeconds(event) {

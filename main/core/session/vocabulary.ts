@@ -14,7 +14,18 @@ export interface EventPayloads {
   /** Nothing but the moment it happened. */
   none: Record<never, never>;
   /** A completed authentication (sign-in or unlock), from a validated ID token. */
-  authenticated: { readonly subject: string; readonly sessionId: string; readonly authTime: number; readonly aal: Aal };
+  authenticated: {
+    readonly subject: string;
+    readonly sessionId: string;
+    /** `auth_time` × 1000, as the provider reported it (its clock: the clock of logout tokens' `iat`). */
+    readonly authTime: number;
+    /**
+     * How old the authentication was when it arrived, by the clock that checked `auth_time`.
+     * Omitted: `at.wall − authTime` (the same where the provider's and the session's clocks agree).
+     */
+    readonly authAgeMs?: number;
+    readonly aal: Aal;
+  };
   /** The OS idle clock's reading. */
   idleSeconds: { readonly seconds: number };
   /**

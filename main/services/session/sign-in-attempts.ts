@@ -92,12 +92,14 @@ export function signInAttempts(ctx: SessionContext, deps: AttemptDeps): SignInAt
     }
     const s = outcome.session;
     const at = deps.time.now();
-    // The authentication's age by the clock that validated it, placed on the session clock.
+    // The authentication's age by the clock that validated it: the engine places it on the
+    // session clock (so a harness whose session clock is virtual still counts real hours), and
+    // keeps auth_time itself to compare with logout tokens' iat, on the provider's clock.
     const age = Math.max(0, deps.signInClock() - s.authTime);
     ctx.arriving = { subject: s.subject, identity: s.identity };
     ctx.tokenOwner = s.subject;
     loop.apply(
-      { type: purpose === 'unlock' ? 'reauthSucceeded' : 'signInSucceeded', subject: s.subject, sessionId: s.sessionId ?? '', authTime: at.wall - age, aal: s.aal },
+      { type: purpose === 'unlock' ? 'reauthSucceeded' : 'signInSucceeded', subject: s.subject, sessionId: s.sessionId ?? '', authTime: s.authTime, authAgeMs: age, aal: s.aal },
       at,
     );
     ctx.arriving = null;
