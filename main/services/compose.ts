@@ -44,7 +44,12 @@ export interface AppServicesOptions {
    * one connection to it, registered with the session's ID token, and checks every logout token
    * it relays before acting. Absent: logouts arrive only through receiveLogoutToken.
    */
-  readonly relay?: { readonly url: string; readonly openSocket?: OpenRelaySocket };
+  readonly relay?: {
+    readonly url: string;
+    readonly openSocket?: OpenRelaySocket;
+    /** Real time for its heartbeats and backoff (the harness's session clock is virtual); the session's when omitted. */
+    readonly time?: TimeSource;
+  };
 }
 
 export interface AppServices {
@@ -131,7 +136,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
       ? null
       : createRelayClient({
           url: options.relay.url,
-          time: options.time,
+          time: options.relay.time ?? options.time,
           ...(options.relay.openSocket ? { openSocket: options.relay.openSocket } : {}),
           // Registered while the session exists (working or locked): a logout must reach a locked session too.
           currentIdToken: () => ('session' in session.state() ? signIn.tokens.currentIdToken() : null),
