@@ -104,8 +104,18 @@ describe('the packaged app', () => {
     });
   });
 
-  it('is packed into an asar archive', () => {
-    expect(raw.asar).toBe(true);
+  it('is packed into an asar archive, unpacking only what asarUnpack names', () => {
+    // An object turns asar on; smartUnpack off stops electron-builder unpacking whole package
+    // folders on its own guess (test/packaging/native-modules.test.ts shows what it would unpack).
+    expect(raw.asar).toEqual({ smartUnpack: false });
+  });
+
+  it('unpacks native .node files only, never JavaScript', () => {
+    expect(raw.asarUnpack).toEqual(['**/*.node']);
+  });
+
+  it('checks the native credential-store package is installed before packing any platform', () => {
+    expect(raw.beforePack).toBe('./scripts/check-native.mjs');
   });
 
   it('lists only the built app in files, and excludes source maps', () => {

@@ -5,6 +5,8 @@
  * the bundle leaves out zod's 40 locales and JSON Schema code (about 0.55 MB of source), and
  * node:http loaded only when a sign-in opens its loopback port (an ESM import of it at start
  * also loads Node's bundled fetch/WebSocket client). See docs/benchmarks.md, "Shell (harness)".
+ * And the credential store's native binding is loaded on first use, never while the bundle
+ * loads: a build without its platform package must still start (docs/deploy.md, "The installer").
  */
 import { build } from 'esbuild';
 import type { BuildOptions, Metafile } from 'esbuild';
@@ -45,6 +47,8 @@ async function bundleSource(source: string): Promise<Bundled> {
 
 const foreignZodLocales = (b: Bundled): string[] => b.inputs.filter((i) => i.includes('zod/v4/locales/') && !i.endsWith('/en.js'));
 const importsHttpAtStart = (b: Bundled): boolean => /^import\s[^;]*\sfrom\s*"node:http";/m.test(b.code);
+/** A static import of the keyring binding (or any of its platform packages), which runs as the bundle loads. */
+const importsKeyringAtStart = (b: Bundled): boolean => /^import\s[^;]*\sfrom\s*"@napi-rs\/keyring[^"]*";|^import\s*"@napi-rs\/keyring[^"]*";/m.test(b.code);
 
 describe('the main-process bundle', () => {
   it('leaves out the zod locales it never uses, keeping English messages', async () => {
@@ -79,5 +83,19 @@ describe('the main-process bundle', () => {
   it('would notice the plist parser bundled in: it brings xmldom with it', async () => {
     const result = await build({ ...asMainBuild, external: [], stdin: { contents: "export const load = () => import('plist');\n", resolveDir: repoRoot, loader: 'ts' }, outfile: join(repoRoot, 'dist/test-main-bundle/plist.mjs') });
     expect(bundled(result.metafile, result.outputFiles?.[0]?.text).inputs.some((i) => i.includes('node_modules/@xmldom/'))).toBe(true);
+  });
+
+  it('loads the native keyring binding at its first use, not when the main process starts', async () => {
+    const main = await bundleEntry('main/index.ts');
+    expect(main.inputs.some((i) => i.includes('node_modules/@napi-rs/'))).toBe(false);
+    expect(importsKeyringAtStart(main)).toBe(false);
+    expect(main.code).toMatch(/import\("@napi-rs\/keyring"\)/);
+  });
+
+  it('would notice a static import of the keyring binding', async () => {
+    const eager = await bundleSource("import { AsyncEntry } from '@napi-rs/keyring';\nexport const make = () => new AsyncEntry('s', 'a');\n");
+    expect(importsKeyringAtStart(eager)).toBe(true);
+    const typeOnly = await bundleSource("import type { AsyncEntry } from '@napi-rs/keyring';\nexport const make = (e: AsyncEntry) => e;\n");
+    expect(importsKeyringAtStart(typeOnly)).toBe(false);
   });
 });

@@ -1,9 +1,10 @@
 import { createPrivateKey } from 'node:crypto';
-import { AsyncEntry } from '@napi-rs/keyring';
 import { calculateJwkThumbprint, importJWK } from 'jose';
 import type { JWK } from 'jose';
 import { ShellError } from '../../core/errors';
 import type { ClientKeySource } from '../oidc/discovery';
+import { loadKeyring, once } from '../secret-store/load-keyring';
+import type { KeyringLoader } from '../secret-store/load-keyring';
 
 /**
  * The shell's private_key_jwt client key, held in the OS credential store (Windows Credential
@@ -21,11 +22,21 @@ export interface SecretBackend {
   delete(service: string, account: string): Promise<boolean>;
 }
 
-export const osKeyring: SecretBackend = {
-  get: (service, account) => new AsyncEntry(service, account).getPassword(),
-  set: (service, account, secret) => new AsyncEntry(service, account).setPassword(secret),
-  delete: (service, account) => new AsyncEntry(service, account).deletePassword(),
-};
+/**
+ * The OS credential store through @napi-rs/keyring, loaded at the first call: a build whose
+ * native package is missing still starts, and a private_key_jwt sign-in then fails with
+ * KEYRING_UNAVAILABLE (see `unavailable` below) instead of the shell failing to start.
+ */
+export function keyringBackend(loader: KeyringLoader = loadKeyring): SecretBackend {
+  const load = once(loader);
+  return {
+    get: async (service, account) => new (await load()).AsyncEntry(service, account).getPassword(),
+    set: async (service, account, secret) => new (await load()).AsyncEntry(service, account).setPassword(secret),
+    delete: async (service, account) => new (await load()).AsyncEntry(service, account).deletePassword(),
+  };
+}
+
+export const osKeyring: SecretBackend = keyringBackend();
 
 export interface ProvisionedKey {
   readonly service: string;

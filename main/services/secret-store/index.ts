@@ -10,5 +10,6 @@ export type { SecretStore } from './port';
 export { storeUnavailableMessage } from './port';
 export { createKeyringSecretStore } from './keyring';
 export type { KeyringSecretStoreOptions } from './keyring';
+export type { KeyringLoader, KeyringModule } from './load-keyring';
 export { createMemorySecretStore } from './memory';
 export type { MemorySecretStore } from './memory';

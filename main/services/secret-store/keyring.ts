@@ -3,11 +3,14 @@
  * the library would otherwise fall back to the kernel keyring, whose keys die with the login
  * session, so the shell would call drafts "protected" and then lose them at the next reboot.
  * Calls are bounded by a timeout because a locked collection can wait on a prompt for ever.
+ * The binding is loaded at the first call (load-keyring.ts), so a build without its native
+ * package starts, probes false, and keeps drafts in memory instead of failing to start.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { AsyncEntry, findCredentialsAsync } from '@napi-rs/keyring';
-import type { EntryOptions } from '@napi-rs/keyring';
+import type { AsyncEntry, EntryOptions } from '@napi-rs/keyring';
 import { ShellError } from '../../core/errors';
+import { loadKeyring, once } from './load-keyring';
+import type { KeyringLoader } from './load-keyring';
 import { storeUnavailableMessage } from './port';
 import type { SecretStore } from './port';
 
@@ -18,6 +21,8 @@ export interface KeyringSecretStoreOptions {
   timeoutMs?: number;
   /** Service name the probe writes (and deletes) a throwaway entry under. */
   probeService?: string;
+  /** How the binding is loaded; `import('@napi-rs/keyring')` unless a test plays a missing one. */
+  load?: KeyringLoader;
 }
 
 export function createKeyringSecretStore(options: KeyringSecretStoreOptions = {}): SecretStore {
@@ -25,6 +30,7 @@ export function createKeyringSecretStore(options: KeyringSecretStoreOptions = {}
   const linuxStore = options.linuxStore ?? 'secret-service';
   const entryOptions: EntryOptions | undefined = linuxStore === 'auto' ? undefined : { linux: { store: linuxStore } };
   const probeService = options.probeService ?? 'clinical-workstation-shell/probe';
+  const load = once(options.load ?? loadKeyring);
 
   async function call<T>(what: (signal: AbortSignal) => Promise<T>): Promise<T> {
     const controller = new AbortController();
@@ -36,7 +42,8 @@ export function createKeyringSecretStore(options: KeyringSecretStoreOptions = {}
       }, timeoutMs);
     });
     try {
-      // The entry is built inside the call: its constructor throws when no store is reachable.
+      // The entry is built inside the call: its constructor throws when no store is reachable,
+      // and the binding is loaded inside it too, so a missing native package is one more failure.
       return await Promise.race([Promise.resolve().then(() => what(controller.signal)), timedOut]);
     } catch (cause) {
       throw new ShellError('KEYRING_UNAVAILABLE', storeUnavailableMessage, { cause });
@@ -45,18 +52,18 @@ export function createKeyringSecretStore(options: KeyringSecretStoreOptions = {}
     }
   }
 
-  const entry = (service: string, account: string): AsyncEntry => new AsyncEntry(service, account, entryOptions);
+  const entry = async (service: string, account: string): Promise<AsyncEntry> => new (await load()).AsyncEntry(service, account, entryOptions);
 
   const store: SecretStore = {
-    get: (service, account) => call((signal) => entry(service, account).getPassword(signal)),
-    set: (service, account, value) => call((signal) => entry(service, account).setPassword(value, signal)),
-    delete: (service, account) => call((signal) => entry(service, account).deleteCredential(signal)),
+    get: (service, account) => call(async (signal) => (await entry(service, account)).getPassword(signal)),
+    set: (service, account, value) => call(async (signal) => (await entry(service, account)).setPassword(value, signal)),
+    delete: (service, account) => call(async (signal) => (await entry(service, account)).deleteCredential(signal)),
     accounts: (service) =>
       call(async (signal) => {
         // Building an entry first makes an unreachable pinned store fail here too, instead of
         // the listing quietly consulting a fallback store.
-        entry(service, 'list-check');
-        const found = await findCredentialsAsync(service, null, signal);
+        await entry(service, 'list-check');
+        const found = await (await load()).findCredentialsAsync(service, null, signal);
         return found.map((credential) => credential.account);
       }),
     async probe() {
