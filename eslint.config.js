@@ -67,7 +67,9 @@ const layerList = [
     allowTypes: { paths: ['preload/contract'] },
   },
   // The sandbox is a stand-in identity provider for development and tests, independent of the app.
-  { name: 'sandbox', files: ['sandbox/**'], allow: { node: true, packages: ['jose', 'oidc-provider'] } },
+  { name: 'sandbox', files: ['sandbox/**'], ignores: ['sandbox/cli.ts'], allow: { node: true, packages: ['jose', 'oidc-provider'] } },
+  // `npm run sandbox` runs the stand-in CIS2 and the trust's relay together, as on a ward.
+  { name: 'sandbox/cli.ts', files: ['sandbox/cli.ts'], allow: { paths: ['sandbox/**', 'relay/**'], node: true } },
   // The back-channel logout relay runs on the trust's servers, not in the app. From main it shares
   // exactly two modules: the logout-token validator and the workstation channel's protocol.
   {

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// `npm start`: the CIS2 sandbox on loopback, then the shell (Electron) pointed at it.
-// The sandbox stops when the shell does.
+// `npm start`: the CIS2 sandbox and the trust's logout relay on loopback (sandbox/cli.ts), then
+// the shell (Electron) pointed at both. They stop when the shell does. The sandbox prints the
+// address of its "card reader" page: pull a clinician's card there and watch the ward PC lock.
 import { spawn } from 'node:child_process';
 import console from 'node:console';
 import process from 'node:process';
@@ -28,13 +29,19 @@ const stopSandbox = () => {
 process.on('exit', stopSandbox);
 
 let issuer;
+let relay;
+let found;
 try {
   issuer = await new Promise((resolve, reject) => {
     const lines = createInterface({ input: sandbox.stdout });
     lines.on('line', (line) => {
       console.log(`[sandbox] ${line}`);
       const match = /^issuer: (\S+)$/.exec(line);
-      if (match) resolve(match[1]);
+      if (match) found = match[1];
+      const relayLine = /^relay: (\S+)$/.exec(line);
+      if (relayLine) relay = relayLine[1];
+      // The relay is announced right after the issuer; both are needed before the shell starts.
+      if (found && relay) resolve(found);
     });
     sandbox.once('exit', (code) => reject(new Error(`the sandbox stopped before it was ready (exit ${code})`)));
   });
@@ -45,7 +52,7 @@ try {
 
 const shell = spawn(electronPath, ['.'], {
   stdio: 'inherit',
-  env: { ...process.env, CWS_SANDBOX_ISSUER: issuer, CWS_SANDBOX_CLIENT_ID: 'clinical-workstation-shell' },
+  env: { ...process.env, CWS_SANDBOX_ISSUER: issuer, CWS_SANDBOX_CLIENT_ID: 'clinical-workstation-shell', ...(relay ? { CWS_SANDBOX_RELAY: relay } : {}) },
 });
 shell.once('exit', (code) => process.exit(code ?? 0));
 shell.once('error', (error) => {

@@ -72,6 +72,12 @@ export async function rereadMachinePolicy(options: ReadPolicyOptions): Promise<{
   return { policy, session: complete && !sessionSettingRefused ? policy.session : null };
 }
 
+/** The development relay `npm start` runs (loopback only); ignored by an installed shell. */
+function sandboxRelay(env: Readonly<Record<string, string | undefined>>): string | undefined {
+  const url = env['CWS_SANDBOX_RELAY'];
+  return url !== undefined && /^http:\/\/127\.0\.0\.1:\d+$/.test(url) ? url : undefined;
+}
+
 function isSessionSetting(name: string): boolean {
   return isSettingName(name) && CATALOGUE[name].group === 'Session';
 }
@@ -133,7 +139,8 @@ export function resolveMachinePolicy(reads: readonly SourceRead[], context: Pick
     oidc: signInSettings(settings, applied, skew.applied, context, problems),
     logLevel: settings.LogLevel ?? 'info',
     logFolder: settings.LogFolder,
-    relayUrl: settings.RelayUrl,
+    // `npm start` runs the sandbox's relay beside it; an installed shell uses only IT's setting.
+    relayUrl: settings.RelayUrl ?? (context.packaged ? undefined : sandboxRelay(context.env)),
   };
 }
 

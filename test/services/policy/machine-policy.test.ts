@@ -153,6 +153,14 @@ describe('resolveMachinePolicy', () => {
     expect(resolveMachinePolicy([layer('HKLM', {})], installed).relayUrl).toBeUndefined();
   });
 
+  it("uses npm start's loopback relay only in a development build, and never over IT's setting", () => {
+    const dev = { ...installed, packaged: false, env: { CWS_SANDBOX_RELAY: 'http://127.0.0.1:4100' } };
+    expect(resolveMachinePolicy([layer('A', {})], dev).relayUrl).toBe('http://127.0.0.1:4100');
+    expect(resolveMachinePolicy([layer('A', { RelayUrl: 'https://relay.trust.example' })], dev).relayUrl).toBe('https://relay.trust.example');
+    expect(resolveMachinePolicy([layer('A', {})], { ...dev, packaged: true }).relayUrl).toBeUndefined();
+    expect(resolveMachinePolicy([layer('A', {})], { ...dev, env: { CWS_SANDBOX_RELAY: 'http://relay.elsewhere:4100' } }).relayUrl).toBeUndefined();
+  });
+
   it('a custom https issuer and Group Policy on/off values are accepted', () => {
     const policy = resolveMachinePolicy([layer('A', { Issuer: 'https://idp.trust.example/realm', ClientId: 'c', Kiosk: 1, MaxAgeSeconds: 0 })], installed);
     expect(policy.oidc).toMatchObject({ issuer: 'https://idp.trust.example/realm', maxAge: 0 });
