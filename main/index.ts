@@ -6,6 +6,7 @@
  * in CWS_SANDBOX_ISSUER. A packaged app ignores that variable and uses the machine policy.
  */
 import { app, BrowserWindow, clipboard, dialog, ipcMain, Menu, powerMonitor, protocol, shell as electronShell, WebContentsView } from 'electron';
+import { session as electronSessions } from 'electron';
 import { userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,6 +14,7 @@ import { appOrigin, appStartUrl, registerAppScheme, serveRenderer } from './adap
 import { createClipboardGuard } from './adapters/clipboard-guard';
 import { registerIpc } from './adapters/ipc-server';
 import { createLockGuard, gateViews } from './adapters/lock-guard';
+import { issuerFetch } from './adapters/network';
 import { watchOsSignals } from './adapters/power-monitor';
 import { createSystemBrowser } from './adapters/system-browser';
 import { createShellWindow, hardenEveryWebContents } from './adapters/windows';
@@ -93,6 +95,9 @@ async function start(): Promise<void> {
     draftRetentionMs: policy.draftRetentionMs,
     capabilities: osCapabilitiesFor(process.platform, process.env),
     rereadPolicy,
+    // Every request to CIS2 on Chromium's network stack: the system proxy, PAC/WPAD, proxy
+    // authentication and the Windows certificate store, as the PC's browser has them.
+    fetch: issuerFetch(electronSessions),
   });
   const { session } = services;
 

@@ -33,10 +33,19 @@ export interface SandboxOptions {
    * backchannelLogoutUri is set). Default 12 hours; the timers never keep the process alive.
    */
   readonly sessionLifetimeMs?: number;
+  /**
+   * The origin the sandbox names in its issuer when clients must reach it through something else,
+   * e.g. a test's HTTP proxy that alone can reach it (test/services/issuer-proxy.integration.test.ts).
+   * Default: where it listens. The login drivers play the clinician's browser, which reaches the
+   * sandbox where it listens.
+   */
+  readonly issuerOrigin?: string;
 }
 
 export interface Sandbox {
   readonly issuer: string;
+  /** Where the sandbox listens (http://127.0.0.1:<port>): the issuer's origin unless issuerOrigin named another. */
+  readonly address: string;
   readonly clientId: string;
   readonly clinicians: readonly SandboxClinician[];
   /** Complete a pending browser sign-in as a sandbox clinician, up to and including the app's callback. */
@@ -67,7 +76,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
-  const issuer = `http://127.0.0.1:${port}${SANDBOX_REALM_PATH}`;
+  const address = `http://127.0.0.1:${port}`;
+  const issuer = `${options.issuerOrigin ?? address}${SANDBOX_REALM_PATH}`;
+  // The clinician's browser reaches the sandbox where it listens, whatever origin the issuer names.
+  const direct = { issuer: `${address}${SANDBOX_REALM_PATH}` };
+  const inBrowser = (url: URL): URL => (url.origin === new URL(issuer).origin ? new URL(`${url.pathname}${url.search}`, address) : url);
 
   const { privateKey } = await generateKeyPair('RS256', { extractable: true });
   const kid = `sandbox-${randomBytes(6).toString('hex')}`;
@@ -243,14 +256,15 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
   return {
     issuer,
+    address,
     clientId: SANDBOX_CLIENT_ID,
     clinicians: SANDBOX_CLINICIANS,
-    completeLogin: (authUrl, clinicianId) => completeLogin(authUrl, clinicianId, { issuer }),
+    completeLogin: (authUrl, clinicianId) => completeLogin(inBrowser(authUrl), clinicianId, direct),
     async loginAs(authUrl, clinicianId) {
-      await followToCallback(await completeLogin(authUrl, clinicianId, { issuer }));
+      await followToCallback(await completeLogin(inBrowser(authUrl), clinicianId, direct));
     },
     async denyLogin(authUrl) {
-      await followToCallback(await completeLogin(authUrl, '', { issuer, action: 'abort' }));
+      await followToCallback(await completeLogin(inBrowser(authUrl), '', { ...direct, action: 'abort' }));
     },
     misbehave(kind) {
       misbehaviour = kind;

@@ -37,7 +37,12 @@ export interface AppServicesOptions {
   readonly capabilities?: OsCapabilities;
   /** Reads the machine policy's session limits again at each sign-in and unlock. */
   readonly rereadPolicy?: () => Promise<SessionPolicy | null>;
-  /** HTTP for every request to the issuer; the global fetch when omitted (tests watch the exchange with it). */
+  /**
+   * HTTP for every request to the issuer, the logout-token check's key fetch included (the
+   * IssuerFetch port). Node's fetch when omitted (tests watch the exchange with it; the harness);
+   * main/index.ts passes Chromium's network stack (main/adapters/network.ts), which follows the
+   * hospital's proxy.
+   */
   readonly fetch?: CustomFetch;
   /**
    * The trust's back-channel logout relay (docs/relay.md): while a session exists the shell keeps
@@ -113,7 +118,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     let validator = validators.get(kind);
     if (validator === undefined) {
       const maxAge = kind === 'catch-up' ? { maxAgeSeconds: options.policy.absoluteLimitMs / 1000 + 60 } : {};
-      validator = signIn.providerMetadata().then((metadata) => createLogoutTokenValidatorFor(options.oidc, metadata, { now: wall, ...maxAge }));
+      validator = signIn.providerMetadata().then((metadata) => createLogoutTokenValidatorFor(options.oidc, metadata, { now: wall, ...maxAge, ...(options.fetch ? { fetch: options.fetch } : {}) }));
       validators.set(kind, validator);
     }
     // A failed discovery is tried again with the next token.

@@ -14,11 +14,12 @@
  *
  * Nothing here logs, and no refusal message carries any part of the token.
  */
-import { compactVerify, createRemoteJWKSet, decodeProtectedHeader } from 'jose';
-import type { JWTVerifyGetKey } from 'jose';
+import { compactVerify, createRemoteJWKSet, customFetch, decodeProtectedHeader } from 'jose';
+import type { FetchImplementation, JWTVerifyGetKey } from 'jose';
 import { ShellError } from '../../core/errors';
 import type { ShellErrorCode } from '../../core/errors';
 import type { OidcSettings } from './settings';
+import type { IssuerFetch } from './types';
 
 /** The `events` member that declares a JWT to be a logout token (BCL §2.4). */
 export const BACKCHANNEL_LOGOUT_EVENT = 'http://schemas.openid.net/event/backchannel-logout';
@@ -258,7 +259,10 @@ export interface LogoutTokenServerMetadata {
 export function createLogoutTokenValidatorFor(
   settings: OidcSettings,
   serverMetadata: LogoutTokenServerMetadata,
-  options: Pick<LogoutTokenValidatorOptions, 'now' | 'maxAgeSeconds' | 'clockSkewSeconds' | 'seen' | 'seenJti'> = {},
+  options: Pick<LogoutTokenValidatorOptions, 'now' | 'maxAgeSeconds' | 'clockSkewSeconds' | 'seen' | 'seenJti'> & {
+    /** The issuer fetch port, so CIS2's keys come over the same network path as sign-in (a proxy). */
+    readonly fetch?: IssuerFetch;
+  } = {},
 ): LogoutTokenValidator {
   if (serverMetadata.issuer !== settings.issuer) {
     throw new ShellError('CONFIG_INVALID', "CIS2's configuration document names a different issuer from the one this workstation is set up for, so back-channel logout cannot be checked; ask IT to check the CIS2 setting.");
@@ -276,11 +280,17 @@ export function createLogoutTokenValidatorFor(
   if (jwksUri.protocol !== 'https:' && !loopbackHttp) {
     throw new ShellError('LOGOUT_TOKEN_KEYS_UNAVAILABLE', "CIS2's signing key address does not use https, so back-channel logout cannot be checked; tell IT.");
   }
+  const { fetch, ...validatorOptions } = options;
   return createLogoutTokenValidator({
-    ...options,
+    ...validatorOptions,
     issuer: serverMetadata.issuer,
     clientId: settings.clientId,
-    jwks: createRemoteJWKSet(jwksUri),
+    jwks: createRemoteJWKSet(jwksUri, fetch === undefined ? {} : { [customFetch]: jwksFetch(fetch) }),
     ...(serverMetadata.id_token_signing_alg_values_supported === undefined ? {} : { algorithms: serverMetadata.id_token_signing_alg_values_supported }),
   });
+}
+
+/** jose's JWKS request through the issuer fetch port (jose passes a Headers object, the port takes a record). */
+function jwksFetch(fetch: IssuerFetch): FetchImplementation {
+  return (url, init) => fetch(url, { method: init.method, headers: Object.fromEntries(init.headers.entries()), body: undefined, redirect: init.redirect, signal: init.signal });
 }

@@ -1,4 +1,4 @@
-export type { SignInSession, SignInOutcome, SignInOptions, SignInService, SystemBrowser } from './types';
+export type { IssuerFetch, SignInSession, SignInOutcome, SignInOptions, SignInService, SystemBrowser } from './types';
 export type { OidcSettings, ClientAuthSettings } from './settings';
 export { DEFAULT_OIDC_SETTINGS, CIS2_ISSUERS, MAX_AUTH_TIME_SKEW_SECONDS, resolveOidcSettings } from './settings';
 export type { ClientKeySource } from './discovery';

@@ -1,3 +1,4 @@
+import type { CustomFetch } from 'openid-client';
 import type { Aal } from '../../core/assurance-level';
 import type { ShellError } from '../../core/errors';
 import type { ClinicianIdentity } from '../../core/rbac';
@@ -21,6 +22,15 @@ export type SignInOutcome =
   | { readonly kind: 'different-user'; readonly session: SignInSession }
   | { readonly kind: 'cancelled' }
   | { readonly kind: 'failed'; readonly error: ShellError };
+
+/**
+ * Port: HTTP for every request to the issuer (discovery, token, userinfo, JWKS, revocation, and
+ * the logout-token check's JWKS), in openid-client's CustomFetch shape. Node's fetch when absent
+ * (tests, the harness); on a ward PC Chromium's network stack (main/adapters/network.ts), which
+ * follows the system proxy, PAC/WPAD, proxy authentication and the Windows certificate store.
+ * It must never follow a redirect: every caller asks for `redirect: 'manual'`.
+ */
+export type IssuerFetch = CustomFetch;
 
 /**
  * Port: opens the sign-in page in the system browser (Electron: shell.openExternal). The
