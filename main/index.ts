@@ -10,6 +10,8 @@ import { session as electronSessions } from 'electron';
 import { userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createLifecycle, handleFatalError, watchSecondInstance } from './adapters/app-lifecycle';
+import type { Lifecycle } from './adapters/app-lifecycle';
 import { appOrigin, appStartUrl, registerAppScheme, serveRenderer } from './adapters/app-protocol';
 import { createClipboardGuard } from './adapters/clipboard-guard';
 import { registerIpc } from './adapters/ipc-server';
@@ -17,6 +19,8 @@ import { createLockGuard, gateViews } from './adapters/lock-guard';
 import { issuerFetch } from './adapters/network';
 import { watchOsSignals } from './adapters/power-monitor';
 import { createSystemBrowser } from './adapters/system-browser';
+import { bringToFront, createSignInFocus } from './adapters/window-focus';
+import type { SignInFocus } from './adapters/window-focus';
 import { createShellWindow, hardenEveryWebContents } from './adapters/windows';
 import { isShellError } from './core/errors';
 import { osCapabilitiesFor } from './core/os-signals';
@@ -39,8 +43,13 @@ keepYoungGenerationSmall();
 // Before 'ready': the privileged app:// scheme, and hardening for any web contents at all.
 registerAppScheme(protocol);
 hardenEveryWebContents(app);
-// One shell per workstation session: a second launch focuses the first.
+// One shell per workstation session: a second launch focuses the first. Listened for now,
+// before the slow start-up work: Electron emits 'second-instance' whether or not anyone listens.
 if (!app.requestSingleInstanceLock()) app.exit(0);
+const secondInstance = watchSecondInstance(app);
+// Set once the shell is up: how it ends (app-lifecycle.ts), and the kiosk sign-in's step aside.
+let lifecycle: Lifecycle | null = null;
+let signInFocus: SignInFocus | null = null;
 
 function oidcSettingsFor(policy: MachinePolicy): OidcSettings {
   if (policy.oidc) return policy.oidc;
@@ -87,7 +96,7 @@ async function start(): Promise<void> {
   const services: AppServices = await createAppServices({
     oidc: oidcSettingsFor(policy),
     policy: policy.session,
-    browser: createSystemBrowser(electronShell),
+    browser: createSystemBrowser(electronShell, { beforeOpen: () => signInFocus?.stepAside() }),
     time: systemTime(),
     logger,
     secretStore: createKeyringSecretStore(),
@@ -105,6 +114,7 @@ async function start(): Promise<void> {
   // app:// is served per session, so every window serves it on its own session before loading.
   const rendererRoot = join(appRoot, 'dist', 'renderer');
   const clipboardGuard = createClipboardGuard({ clipboard, platform: process.platform, onError });
+  const quitting = (): boolean => lifecycle?.quitting() ?? false;
   const guard = createLockGuard({
     session,
     clipboard: clipboardGuard,
@@ -115,22 +125,34 @@ async function start(): Promise<void> {
         {
           kiosk: policy.kiosk,
           production,
+          platform: process.platform,
           preloadPath: join(appRoot, 'dist', 'preload', 'index.cjs'),
           startUrl: appStartUrl,
           partition,
           serve: (windowSession) => serveRenderer(windowSession.protocol, rendererRoot),
           // A crashed or hung renderer comes back to the lock screen, never to clinical content.
           beforeRendererReload: () => session.lockBeforeReload(),
-          // Windows ends the OS session without a powerMonitor 'shutdown': seal drafts here.
-          onOsSessionEnd: () => void session.os.shutdown(),
+          // Windows has no powerMonitor 'shutdown': it asks each window first (seal, then exit),
+          // and may end the session without waiting (only the synchronous part counts there).
+          onOsQueryEndSession: (event) => lifecycle?.onQueryEndSession(event),
+          onOsSessionEnd: (event) => lifecycle?.onEndSession(event),
+          quitting,
+          // Kiosk: Alt+F4 is refused, and the session locks.
+          onCloseRefused: () => {
+            logger.info({ event: 'shell.kiosk-close-refused' }, 'A request to close the kiosk window was refused; the session was locked.');
+            session.lockBeforeReload();
+          },
           onError,
         },
       ),
   });
-  app.on('second-instance', () => {
+  const front = { kiosk: policy.kiosk, platform: process.platform };
+  // The sign-in opens in the system browser: in kiosk the shell steps aside first, and comes
+  // back to the front when the attempt ends (window-focus.ts).
+  signInFocus = createSignInFocus({ ...front, getWindow: () => guard.window(), session });
+  secondInstance.attach(() => {
     const win = guard.window();
-    if (win?.isMinimized()) win.restore();
-    win?.focus();
+    if (win !== null) bringToFront(win, front);
   });
 
   // The IPC server trusts only the guard's current window, and every view passes the guard
@@ -142,36 +164,56 @@ async function start(): Promise<void> {
     logger,
     origin: appOrigin,
   });
-  const os = watchOsSignals({ powerMonitor, platform: process.platform, env: process.env, quit: () => app.quit(), onError }, session.os);
+  // The OS shutting down (powerMonitor 'shutdown', Linux and macOS) is the same shutdown as a quit.
+  const os = watchOsSignals(
+    { powerMonitor, platform: process.platform, env: process.env, quit: () => app.quit(), onError },
+    { ...session.os, shutdown: () => lifecycle?.shutDown() },
+  );
 
-  // Quitting seals the clinician's drafts first (the OS credential store keeps the key). The
-  // guard stops first, so the session's end at shutdown opens no new window; the clipboard is
-  // swept here instead, as at any end.
-  let closing = false;
-  app.on('before-quit', (event) => {
-    if (closing) return;
-    closing = true;
-    event.preventDefault();
-    os.dispose();
-    stopIpc();
-    guard.dispose();
-    const sweep = clipboardGuard.sweep({ forget: true }).catch(() => onError('clipboard-sweep-failed'));
-    void Promise.all([session.os.shutdown(), sweep])
-      .then(() => clipboardGuard.dispose())
-      .then(() => services.close())
-      .catch((error: unknown) => logger.error({ err: error, event: 'shell.quit-failed' }, 'Sealing drafts at quit failed.'))
-      .finally(() => app.exit(0));
+  // Every way out seals the clinician's drafts first (the OS credential store keeps the key):
+  // the page is covered and the guard stops (the session's end opens no new window), the seal
+  // starts, the renderer may still hand over its last keystrokes, then IPC and the services
+  // close, and the OS watchers go last (on Linux they hold logind's shutdown delay lock).
+  lifecycle = createLifecycle({
+    app,
+    onError,
+    onSessionEnding: (stage, reasons) =>
+      logger.info({ event: 'shell.os-session-ending', stage, reasons }, stage === 'query' ? 'Windows is ending the session; sealing drafts first.' : 'Windows ended the session.'),
+    steps: {
+      stop: () => {
+        guard.current()?.setCovered(true);
+        guard.dispose();
+      },
+      seal: () => session.os.shutdown(),
+      // The clipboard is swept here, as at any end (the guard has stopped).
+      alongside: () => clipboardGuard.sweep({ forget: true }),
+      close: async () => {
+        stopIpc();
+        clipboardGuard.dispose();
+        await services.close();
+      },
+      release: () => os.dispose(),
+    },
   });
   app.on('window-all-closed', () => app.quit());
   logger.info({ event: 'shell.started', kiosk: policy.kiosk, production, policy: policy.sources.some((s) => s.status === 'read') }, 'Clinical Workstation Shell started.');
 }
 
 // A fault in main must not leave a ward PC on clinical content: restart clean, which starts
-// signed out (secrets were in memory only); saved drafts wait sealed for their owner.
+// signed out (secrets were in memory only); saved drafts wait sealed for their owner. Not in a
+// loop, and not while the shell is closing (app-lifecycle.ts).
 process.on('uncaughtException', (error) => {
-  console.error('Clinical Workstation Shell stopped after an unexpected error and will restart.', isShellError(error) ? error.code : error.name);
-  app.relaunch();
-  app.exit(1);
+  handleFatalError(
+    {
+      app,
+      argv: process.argv,
+      now: Date.now,
+      quitting: () => lifecycle?.quitting() ?? false,
+      report: (message) => console.error(message),
+      tellUser: (title, message) => dialog.showErrorBox(title, message),
+    },
+    isShellError(error) ? error.code : error.name,
+  );
 });
 
 start().catch((error: unknown) => {

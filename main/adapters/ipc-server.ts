@@ -44,13 +44,22 @@ export interface FrameFacts {
  * Pure: the sender must be the window's own main frame (not a sub-frame, not a detached or
  * replaced frame), on our origin. Frames are compared by identity or, should Electron hand out
  * a fresh wrapper for the same frame, by frame token and process.
+ *
+ * A WebFrameMain whose render frame is gone (the page navigated, crashed or closed) throws
+ * "Render frame was disposed before WebFrameMain could be accessed" from its getters (Electron's
+ * shell/browser/api/electron_api_web_frame_main.cc, CheckRenderFrame): such a frame is not
+ * trusted, and the check never throws.
  */
 export function isTrustedSender(senderFrame: FrameFacts | null, windowMainFrame: FrameFacts | null, expectedOrigin: string): boolean {
-  if (senderFrame === null || windowMainFrame === null) return false;
-  if (senderFrame.detached || senderFrame.parent !== null) return false;
-  const sameFrame =
-    senderFrame === windowMainFrame || (senderFrame.frameToken === windowMainFrame.frameToken && senderFrame.processId === windowMainFrame.processId);
-  return sameFrame && originOf(senderFrame.url) === expectedOrigin;
+  try {
+    if (senderFrame === null || windowMainFrame === null) return false;
+    if (senderFrame.detached || senderFrame.parent !== null) return false;
+    const sameFrame =
+      senderFrame === windowMainFrame || (senderFrame.frameToken === windowMainFrame.frameToken && senderFrame.processId === windowMainFrame.processId);
+    return sameFrame && originOf(senderFrame.url) === expectedOrigin;
+  } catch {
+    return false;
+  }
 }
 
 /** Refusals that point at a fault (in the renderer or the backend) rather than an ordinary outcome: logged. */
@@ -59,10 +68,18 @@ const faultCodes: ReadonlySet<RefusalCode> = new Set<RefusalCode>(['bad-request'
 export function registerIpc(deps: IpcServerDeps): () => void {
   const { ipcMain, backend, logger } = deps;
 
+  // Never throws: a destroyed window or web contents, or a disposed frame, is "not trusted"
+  // (a destroyed WebContents' getters throw "Object has been destroyed").
   const trusted = (event: IpcMainInvokeEvent | IpcMainEvent): boolean => {
-    const win = deps.getWindow();
-    if (win === null || win.isDestroyed()) return false;
-    return event.sender === win.webContents && isTrustedSender(event.senderFrame, win.webContents.mainFrame, deps.origin);
+    try {
+      const win = deps.getWindow();
+      if (win === null || win.isDestroyed()) return false;
+      const contents = win.webContents;
+      if (contents.isDestroyed() || event.sender !== contents) return false;
+      return isTrustedSender(event.senderFrame, contents.mainFrame, deps.origin);
+    } catch {
+      return false;
+    }
   };
 
   for (const channel of invokeChannelNames) {
@@ -95,7 +112,7 @@ export function registerIpc(deps: IpcServerDeps): () => void {
       safe = unsafeViewFallback;
     }
     const win = deps.getWindow();
-    if (win !== null && !win.isDestroyed()) win.webContents.send(viewChannel, safe);
+    if (win !== null && !win.isDestroyed() && !win.webContents.isDestroyed()) win.webContents.send(viewChannel, safe);
   });
 
   return () => {

@@ -54,6 +54,20 @@ export const lockSurfaceHtml =
 
 export const lockSurfaceUrl = `data:text/html;charset=utf-8,${encodeURIComponent(lockSurfaceHtml)}`;
 
+/**
+ * Shown instead when the shell's own page could not be loaded (a missing or damaged
+ * installation): a visible message rather than a blank window, with the same policy and style.
+ */
+export const lockSurfaceFailedHtml =
+  '<!doctype html><html lang="en"><head><meta charset="utf-8">' +
+  `<meta http-equiv="Content-Security-Policy" content="${lockSurfaceContentSecurityPolicy}">` +
+  `<title>Clinical Workstation Shell</title><style>${style}</style></head>` +
+  '<body><main><h1>The shell could not start</h1>' +
+  '<p>Clinical Workstation Shell could not load its screens on this workstation. Saved notes are kept.</p>' +
+  '<p>Tell IT: the installation may be damaged.</p></main></body></html>';
+
+export const lockSurfaceFailedUrl = `data:text/html;charset=utf-8,${encodeURIComponent(lockSurfaceFailedHtml)}`;
+
 /** Pure: the surface's preferences, asserted in tests. Nothing but a static page. */
 export function lockSurfaceWebPreferences(): WebPreferences {
   return {
@@ -84,6 +98,10 @@ export interface LockSurfaceDeps {
 export interface LockSurface {
   /** Over the page, topmost, filling the window. Synchronous. */
   show(): void;
+  /** Over the page, saying the shell could not start (tell IT) instead of "please wait". */
+  showFailure(): void;
+  /** Back to "please wait" for the next time it goes up (a new document is loading). */
+  showWaiting(): void;
   hide(): void;
   isShown(): boolean;
   /** Closes the surface's web contents: a view's web contents outlive their window otherwise. */
@@ -112,17 +130,34 @@ export function createLockSurface(
   win.contentView.on('bounds-changed', fill);
 
   let shown = true;
+  let page = lockSurfaceUrl;
+  const load = (url: string): void => {
+    page = url;
+    contents.loadURL(url).catch((error: unknown) => {
+      // -3 (ERR_ABORTED): replaced by the other page before it finished, not a failure.
+      if ((error as { errno?: unknown } | null)?.errno !== -3) onError?.('lock-surface-load-failed');
+    });
+  };
   win.contentView.addChildView(view);
   view.setVisible(true);
-  contents.loadURL(lockSurfaceUrl).catch(() => onError?.('lock-surface-load-failed'));
+  load(lockSurfaceUrl);
+
+  const show = (): void => {
+    // Adding a view its parent already holds makes it the topmost (View.addChildView).
+    win.contentView.addChildView(view);
+    fill();
+    view.setVisible(true);
+    shown = true;
+  };
 
   return {
-    show() {
-      // Adding a view its parent already holds makes it the topmost (View.addChildView).
-      win.contentView.addChildView(view);
-      fill();
-      view.setVisible(true);
-      shown = true;
+    show,
+    showFailure() {
+      if (page !== lockSurfaceFailedUrl && !contents.isDestroyed()) load(lockSurfaceFailedUrl);
+      show();
+    },
+    showWaiting() {
+      if (page !== lockSurfaceUrl && !contents.isDestroyed()) load(lockSurfaceUrl);
     },
     hide() {
       view.setVisible(false);

@@ -30,7 +30,15 @@ export function isAuthorizationRequest(url: URL, authorizationEndpoint: URL): bo
   );
 }
 
-export function createSystemBrowser(shell: Pick<Shell, 'openExternal'>): SystemBrowser {
+export interface SystemBrowserOptions {
+  /**
+   * Runs just before the browser opens, for an address that passed the checks: in kiosk the
+   * shell steps out of the way (window-focus.ts), since the browser can open behind it.
+   */
+  beforeOpen?: () => void;
+}
+
+export function createSystemBrowser(shell: Pick<Shell, 'openExternal'>, options: SystemBrowserOptions = {}): SystemBrowser {
   return {
     async open(url, authorizationEndpoint) {
       if (!isAuthorizationRequest(url, authorizationEndpoint)) {
@@ -38,6 +46,11 @@ export function createSystemBrowser(shell: Pick<Shell, 'openExternal'>): SystemB
           'SIGNIN_BROWSER_FAILED',
           'The sign-in page address is not the CIS2 sign-in page, so the shell will not open it. Ask IT to check the CIS2 issuer setting.',
         );
+      }
+      try {
+        options.beforeOpen?.();
+      } catch {
+        // Stepping aside helps the clinician find the page; the sign-in goes on without it.
       }
       try {
         // Checked just above: only the discovered authorization endpoint, over https, reaches the OS.

@@ -7,7 +7,7 @@
  * reload can never show clinical content; the window never uncovers a page whose current
  * document has not finished loading since it last started, crashed or hung.
  */
-import type { App, BrowserWindow, BrowserWindowConstructorOptions, Menu, Session, WebContents, WebPreferences } from 'electron';
+import type { App, BrowserWindow, BrowserWindowConstructorOptions, Menu, MenuItemConstructorOptions, Session, WebContents, WebPreferences, WindowSessionEndEvent } from 'electron';
 import { createLockSurface } from './lock-surface';
 import type { LockSurfaceDeps } from './lock-surface';
 import { lockDownContents, lockDownSession } from './lockdown';
@@ -34,18 +34,41 @@ export interface ShellWindowOptions {
    */
   beforeRendererReload: () => void | Promise<void>;
   /**
-   * Windows only: the OS session is ending (shutdown, restart, log-off) and cannot be delayed.
-   * powerMonitor has no 'shutdown' on Windows, so wire this to OsEvents.shutdown to seal drafts.
+   * Windows only: the OS session is about to end (shutdown, restart, sign-out, or Restart
+   * Manager closing the shell for an MSI upgrade). `event.preventDefault()` asks Windows to wait.
+   * powerMonitor has no 'shutdown' on Windows; wire this to the shutdown (app-lifecycle.ts).
    */
-  onOsSessionEnd?: () => void;
+  onOsQueryEndSession?: (event: WindowSessionEndEvent) => void;
+  /**
+   * Windows only: the OS session is ending now and cannot be delayed; Electron ends the process
+   * as soon as the handlers return. Only synchronous work counts here.
+   */
+  onOsSessionEnd?: (event: WindowSessionEndEvent) => void;
+  /** The shell is quitting: a kiosk window may close. */
+  quitting?: () => boolean;
+  /**
+   * Kiosk only: the window was asked to close (Alt+F4, which kiosk mode does not block) and
+   * refused; lock the session here.
+   */
+  onCloseRefused?: () => void;
+  /** Which application menu a production or kiosk window keeps (macOS keeps a minimal one). */
+  platform?: NodeJS.Platform;
   /** Reports a failure by code only. */
   onError?: (code: string) => void;
 }
 
 export interface WindowDeps extends LockSurfaceDeps {
   BrowserWindow: new (options: BrowserWindowConstructorOptions) => BrowserWindow;
-  Menu: Pick<typeof Menu, 'setApplicationMenu'>;
+  Menu: Pick<typeof Menu, 'setApplicationMenu' | 'buildFromTemplate'>;
 }
+
+/**
+ * macOS has no copy, paste, undo or quit without an application menu: its Edit menu's items
+ * are what Cmd+C, Cmd+V and Cmd+Z reach. So a production or kiosk window keeps a menu of just
+ * the app menu (About, Hide, Quit) and the Edit menu there: no View menu, so no reload or
+ * devtools accelerators. Elsewhere the menu is removed; Chromium handles the editing keys.
+ */
+export const macApplicationMenu: readonly MenuItemConstructorOptions[] = [{ role: 'appMenu' }, { role: 'editMenu' }];
 
 /** A shell window: the BrowserWindow, its page's lifecycle, and main's lock surface over it. */
 export interface ShellWindow {
@@ -112,8 +135,10 @@ export function shellWindowOptions(options: Pick<ShellWindowOptions, 'kiosk' | '
     minWidth: 800,
     minHeight: 600,
     backgroundColor: '#f0f4f5',
-    kiosk: options.kiosk,
-    fullscreen: options.kiosk,
+    // Only when true: an explicit `fullscreen: false` makes a macOS window un-fullscreenable
+    // (Electron's shell/browser/native_window.cc, "Disable fullscreen button if 'fullscreen' is
+    // specified to false").
+    ...(options.kiosk ? { kiosk: true, fullscreen: true } : {}),
     autoHideMenuBar: true,
     webPreferences: shellWebPreferences(options),
   };
@@ -129,8 +154,17 @@ export function crashDecision(previous: readonly number[], now: number): { reloa
   return { reload: crashes.length <= maxReloadsPerWindow, crashes };
 }
 
+/** Pure: the loadURL rejection's net error code (lib/browser/api/web-contents.ts sets `errno`), or null. */
+export function loadErrorCode(error: unknown): number | null {
+  const errno = (error as { errno?: unknown } | null)?.errno;
+  return typeof errno === 'number' ? errno : null;
+}
+
 export function createShellWindow(deps: WindowDeps, options: ShellWindowOptions): ShellWindow {
-  if (options.production || options.kiosk) deps.Menu.setApplicationMenu(null);
+  if (options.production || options.kiosk) {
+    const platform = options.platform ?? process.platform;
+    deps.Menu.setApplicationMenu(platform === 'darwin' ? deps.Menu.buildFromTemplate([...macApplicationMenu]) : null);
+  }
   const win = new deps.BrowserWindow(shellWindowOptions(options));
   const contents = win.webContents;
   // Kept now: the session is needed to clear it after the window (and its page) are gone.
@@ -143,6 +177,7 @@ export function createShellWindow(deps: WindowDeps, options: ShellWindowOptions)
   const surface = createLockSurface(deps, win, options.onError);
   let covered = true;
   let ready = false;
+  let failed = false;
   let crashes: number[] = [];
   const startListeners: Array<() => void> = [];
   const readyListeners: Array<() => void> = [];
@@ -170,6 +205,10 @@ export function createShellWindow(deps: WindowDeps, options: ShellWindowOptions)
   /** A new document begins; until it has loaded, the surface stays over it. */
   const pageStarts = (): void => {
     ready = false;
+    if (failed) {
+      failed = false;
+      surface.showWaiting();
+    }
     cover();
     for (const listener of startListeners) listener();
   };
@@ -183,9 +222,22 @@ export function createShellWindow(deps: WindowDeps, options: ShellWindowOptions)
     ready = true;
     for (const listener of readyListeners) listener();
   });
+  /**
+   * The shell's page could not be loaded: the surface says so (tell IT) instead of leaving a
+   * blank window or "please wait" forever, and the window is shown even if it never painted.
+   */
+  const loadFailed = (): void => {
+    if (failed || win.isDestroyed()) return;
+    failed = true;
+    ready = false;
+    options.onError?.('renderer-load-failed');
+    covered = true;
+    surface.showFailure();
+    if (!win.isVisible() && !win.isMinimized()) win.show();
+  };
   contents.on('did-fail-load', (_event, errorCode, _description, _url, isMainFrame) => {
     // -3 (ERR_ABORTED): a load replaced by a newer one (a restart while loading), not a failure.
-    if (isMainFrame && errorCode !== -3) options.onError?.('renderer-load-failed');
+    if (isMainFrame && errorCode !== -3) loadFailed();
   });
 
   contents.on('render-process-gone', () => {
@@ -228,16 +280,27 @@ export function createShellWindow(deps: WindowDeps, options: ShellWindowOptions)
       });
   });
 
-  if (options.onOsSessionEnd !== undefined) {
-    const onOsSessionEnd = options.onOsSessionEnd;
-    win.on('session-end', () => onOsSessionEnd());
+  const { onOsQueryEndSession, onOsSessionEnd, onCloseRefused } = options;
+  if (onOsQueryEndSession !== undefined) win.on('query-session-end', (event) => onOsQueryEndSession(event));
+  if (onOsSessionEnd !== undefined) win.on('session-end', (event) => onOsSessionEnd(event));
+  // Kiosk mode does not block Alt+F4, which closes the window and so quits the shell: refuse
+  // the close and lock instead. A real quit exits without asking windows (app.exit).
+  if (options.kiosk) {
+    win.on('close', (event) => {
+      if (options.quitting?.()) return;
+      event.preventDefault();
+      onCloseRefused?.();
+    });
   }
   win.on('closed', () => surface.dispose());
   win.once('ready-to-show', () => win.show());
 
   const stopServing = options.serve?.(session);
   pageStarts();
-  contents.loadURL(options.startUrl).catch(() => undefined); // failures: 'did-fail-load' above
+  contents.loadURL(options.startUrl).catch((error: unknown) => {
+    // -3: replaced by a newer load (a restart while loading); anything else did not load.
+    if (loadErrorCode(error) !== -3) loadFailed();
+  });
 
   return {
     window: win,

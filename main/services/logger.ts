@@ -1,5 +1,7 @@
+import fs from 'node:fs';
 import { mkdir, readdir, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import type { DestinationStream, Logger as PinoLogger } from 'pino';
 import pinoRoll from 'pino-roll';
@@ -64,6 +66,43 @@ export function scrub(value: unknown, depth = 0): unknown {
   return out;
 }
 
+/**
+ * Whether `fd` is an open file descriptor. A GUI program on Windows has no standard output or
+ * error: fd 1 and 2 are not open (Node's own process.stderr is then a stream that discards),
+ * and a write to them fails. sonic-boom (pino.destination) re-emits that failure as an 'error'
+ * event pino does not handle unless it is EPIPE, which would crash the shell.
+ */
+export function isOpenFd(fd: number): boolean {
+  try {
+    // Through the module object, so the check and sonic-boom see the same fs.
+    fs.fstatSync(fd);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A destination that drops every line: where there is nowhere to write. */
+export function discardDestination(): DestinationStream {
+  return new Writable({
+    write(_chunk, _encoding, done) {
+      done();
+    },
+  });
+}
+
+/**
+ * Standard output (1) or error (2) as a pino destination, or, when it is not open, a
+ * destination that drops lines. A write that fails later (the console went away) drops lines
+ * too, instead of throwing an unhandled 'error'.
+ */
+export function stdioDestination(fd: 1 | 2): DestinationStream {
+  if (!isOpenFd(fd)) return discardDestination();
+  const stream = pino.destination(fd);
+  stream.on('error', () => undefined);
+  return stream;
+}
+
 export interface LoggerOptions {
   readonly level?: string;
   /** Where lines go; stdout when omitted. Tests pass a stream they read back. */
@@ -92,7 +131,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
         },
       },
     },
-    options.destination ?? pino.destination(1),
+    options.destination ?? stdioDestination(1),
   );
 }
 
@@ -106,7 +145,10 @@ export interface LogFolderOptions {
   readonly maxFileBytes?: number;
   /** Files kept in the folder, the current one included, across restarts (default 14: two weeks or more). */
   readonly keepFiles?: number;
-  /** Where lines go if no folder can be opened (default standard error). */
+  /**
+   * Where lines go if no folder can be opened (default standard error, or nowhere when there is
+   * none: a GUI program on Windows).
+   */
   readonly fallback?: DestinationStream;
 }
 
@@ -161,6 +203,7 @@ async function openFolder(folder: string, options: LogFolderOptions): Promise<Fo
     mode: 0o600,
   });
   // A write that fails later (disk full, folder removed) must not crash the shell: say so once.
+  // process.stderr, not fd 2: Node makes it a stream that discards where there is no console.
   let reported = false;
   stream.on('error', (error: NodeJS.ErrnoException) => {
     if (reported) return;
@@ -185,7 +228,9 @@ async function openFolder(folder: string, options: LogFolderOptions): Promise<Fo
  * costs about 10 MB resident on a machine with a memory target. Writes are synchronous so the last
  * lines before a crash (which restarts the shell at once) are on disk; the shell logs a few lines
  * a minute, so this costs nothing that matters. If the folder cannot be opened the shell still
- * starts: it logs to `fallbackFolder`, else to standard error, and the first line says why.
+ * starts: it logs to `fallbackFolder`, else to standard error, and the first line says why. Where
+ * there is no standard error either (a GUI program on Windows has none), lines are dropped
+ * rather than written to a descriptor that is not open.
  */
 export async function createFolderLogger(options: LogFolderOptions): Promise<FolderLogger> {
   const { folder, fallbackFolder } = options;
@@ -204,7 +249,7 @@ export async function createFolderLogger(options: LogFolderOptions): Promise<Fol
       // Neither folder: standard error below, naming the one IT asked for.
     }
   }
-  const logger = createLogger({ level: options.level, destination: options.fallback ?? pino.destination(2) });
+  const logger = createLogger({ level: options.level, destination: options.fallback ?? stdioDestination(2) });
   createAudit(logger).logFolderUnavailable(folder, cause);
   return { logger, folder: null, close: async () => undefined };
 }

@@ -5,11 +5,28 @@
  *
  * The fake must behave as Electron 45 does, never kinder: a page finishes loading only when a
  * test says so, a killed renderer's 'render-process-gone' arrives later, a window's child views
- * cover its page only when they fill it. Each such behaviour cites where Electron documents it
- * (node_modules/electron/electron.d.ts, Electron's docs/api) or, where the docs are silent, the
- * Electron source it follows (electron/electron, tag v45.0.0-nightly.20260821).
+ * cover its page only when they fill it, a window cannot be made before 'ready', Windows ends
+ * the process as soon as the 'session-end' handlers return. Each such behaviour cites where
+ * Electron documents it (node_modules/electron/electron.d.ts, Electron's docs/api) or, where the
+ * docs are silent, the Electron source it follows (electron/electron, tag
+ * v45.0.0-nightly.20260821, the newest v45 tag in the mirror; paths below are in that repository).
+ *
+ * Without a FakeApp (FakeApp.current === null) the window, view and session fakes behave as
+ * after 'ready': those tests model code that only runs after it. A test that makes a FakeApp
+ * gets the whole life cycle: nothing window-like before `becomeReady()`, quitting, exiting and
+ * the process ending.
  */
-import type { BrowserWindowConstructorOptions, CustomScheme, HandlerDetails, Input, Rectangle, WebContentsViewConstructorOptions, WindowOpenHandlerResponse } from 'electron';
+import type {
+  BrowserWindowConstructorOptions,
+  CustomScheme,
+  HandlerDetails,
+  Input,
+  MenuItemConstructorOptions,
+  Rectangle,
+  RelaunchOptions,
+  WebContentsViewConstructorOptions,
+  WindowOpenHandlerResponse,
+} from 'electron';
 
 type Listener = (...args: never[]) => unknown;
 
@@ -36,6 +53,9 @@ export class FakeEmitter {
   count(event: string): number {
     return this.listeners.get(event)?.length ?? 0;
   }
+  listenerCount(event: string): number {
+    return this.count(event);
+  }
 }
 
 /** An Electron-style event whose default can be prevented. */
@@ -49,14 +69,335 @@ export function fakeEvent(): { preventDefault: () => void; defaultPrevented: boo
   return event;
 }
 
+/** 'query-session-end' / 'session-end' (electron.d.ts, WindowSessionEndEvent: an Event with `reasons`). */
+export function sessionEndEvent(reasons: string[]): ReturnType<typeof fakeEvent> & { reasons: string[] } {
+  return Object.assign(fakeEvent(), { reasons });
+}
+
+/**
+ * The app and its process. Models Electron's Browser (shell/browser/browser.cc) and WindowList
+ * (shell/browser/window_list.cc) as far as the shell uses them:
+ *
+ * - 'ready' comes only when the test says so (`becomeReady()`); windows, views and sessions made
+ *   before it throw, with Electron's messages (see FakeBrowserWindow and FakeSession).
+ * - `quit()` is Browser::Quit: 'before-quit'; if prevented, nothing is quitting
+ *   (`is_quitting_ = HandleBeforeQuit()`); otherwise every window is asked to close
+ *   (WindowList::CloseAllWindows) and a window whose 'close' is prevented cancels the quit
+ *   (Browser::OnWindowCloseCancelled); once all are closed, 'will-quit' then 'quit'.
+ * - `exit(code)` is Browser::ExitWithCode: windows are destroyed without 'close', no
+ *   'before-quit' or 'will-quit' (docs/api/app.md, app.exit), then the process ends.
+ * - Windows ending the session: `queryEndSession` is WM_QUERYENDSESSION, `endSession` is
+ *   WM_ENDSESSION (shell/browser/native_window_views_win.cc).
+ * - Once the process has ended (`running()` false) nothing it does has any effect: a test's
+ *   fake disk or store records a write only through `whileRunning`, so an async continuation
+ *   that Electron would never have run is observably lost.
+ */
+export class FakeApp extends FakeEmitter {
+  static current: FakeApp | null = null;
+  /** Forget the app and the desktop (call in afterEach of any test that makes a FakeApp). */
+  static reset(): void {
+    FakeApp.current = null;
+    FakeDesktop.reset();
+  }
+  /** True before 'ready' in a test that made a FakeApp. */
+  static beforeReady(): boolean {
+    return FakeApp.current !== null && !FakeApp.current.ready;
+  }
+
+  ready = false;
+  /** Browser::is_quitting_. */
+  quitting = false;
+  private exiting = false;
+  /** Set when the process ended by app.exit or a completed quit. */
+  exitCode: number | null = null;
+  /** Set when the OS (or Electron on its behalf) ended the process: no cleanup ran. */
+  terminated = false;
+  /** Effects asked for after the process had ended (they never happened). */
+  lostAfterEnd = 0;
+  relaunches: Array<RelaunchOptions | undefined> = [];
+  /** Whether requestSingleInstanceLock() gets the lock (false: another instance holds it). */
+  singleInstanceLock = true;
+  isPackaged = true;
+  private sessionEnded = false;
+  private readyWaiters: Array<() => void> = [];
+
+  constructor(readonly platform: NodeJS.Platform = 'win32') {
+    super();
+    FakeApp.current = this;
+  }
+
+  running(): boolean {
+    return !this.terminated && this.exitCode === null;
+  }
+
+  /** Runs `effect` only while the process is alive; afterwards it is counted as lost. */
+  whileRunning(effect: () => void): boolean {
+    if (!this.running()) {
+      this.lostAfterEnd += 1;
+      return false;
+    }
+    effect();
+    return true;
+  }
+
+  isReady(): boolean {
+    return this.ready;
+  }
+  whenReady(): Promise<void> {
+    if (this.ready) return Promise.resolve();
+    return new Promise((resolve) => this.readyWaiters.push(resolve));
+  }
+  /** Electron's 'ready' (test helper). */
+  becomeReady(): void {
+    if (this.ready) return;
+    this.ready = true;
+    this.emit('ready', fakeEvent(), {});
+    for (const resolve of this.readyWaiters.splice(0)) resolve();
+  }
+
+  /** The live windows (WindowList). */
+  windows(): FakeBrowserWindow[] {
+    return FakeBrowserWindow.created.filter((w) => !w.destroyed);
+  }
+
+  quit(): void {
+    if (!this.running() || this.quitting) return;
+    const event = fakeEvent();
+    this.emit('before-quit', event);
+    this.quitting = !event.defaultPrevented;
+    if (!this.quitting) return;
+    const open = this.windows();
+    if (open.length === 0) return this.notifyAndShutdown();
+    // WindowList::CloseAllWindows: each window as if its close button were clicked.
+    for (const win of open) if (!win.destroyed) win.close();
+  }
+
+  exit(code = 0): void {
+    if (!this.running()) return;
+    this.quitting = true;
+    this.exiting = true;
+    // WindowList::DestroyAllWindows: no 'close' event, straight to 'closed'.
+    for (const win of this.windows()) win.destroy();
+    if (this.exitCode === null) this.shutdown(code);
+  }
+
+  /** "Relaunches the app when the current instance exits" (docs/api/app.md, app.relaunch). */
+  relaunch(options?: RelaunchOptions): void {
+    this.relaunches.push(options);
+  }
+
+  requestSingleInstanceLock(): boolean {
+    return this.singleInstanceLock;
+  }
+
+  getPath(name: string): string {
+    return `/fake/${name}`;
+  }
+
+  /** A second launch of the shell: 'second-instance' (docs/api/app.md), emitted with or without listeners. */
+  secondInstance(argv: string[] = ['shell.exe']): void {
+    this.emit('second-instance', fakeEvent(), argv, 'C:\\', {});
+  }
+
+  /**
+   * WM_QUERYENDSESSION, as each top-level window gets it: every window emits
+   * 'query-session-end'; a prevented event answers FALSE, asking Windows to wait
+   * (native_window_views_win.cc: `*result = !prevent_default`). Electron does not call
+   * ShutdownBlockReasonCreate (nothing in shell/ does), so Windows shows the app with its own
+   * generic text. Returns whether any window asked Windows to wait.
+   */
+  queryEndSession(reasons: string[] = ['shutdown']): boolean {
+    if (!this.running()) return false;
+    let wait = false;
+    for (const win of this.windows()) {
+      const event = sessionEndEvent(reasons);
+      win.emit('query-session-end', event);
+      wait ||= event.defaultPrevented;
+    }
+    return wait;
+  }
+
+  /**
+   * WM_ENDSESSION(TRUE): every window hears 'session-end', then, unless the app is already
+   * quitting, Electron ends the process at once: "The OS kills us and our child processes right
+   * after this returns ... leave immediately ... unless the app already began its own quit"
+   * (native_window_views_win.cc, `if (!Browser::Get()->is_quitting())
+   * base::Process::TerminateCurrentProcessImmediately(0)`, PR #52604, backported to 42-x-y,
+   * 43-x-y and 44-x-y). A quitting app still dies with the session; this fake ends it at once
+   * either way, since Windows gives no time after WM_ENDSESSION returns.
+   */
+  endSession(reasons: string[] = ['shutdown']): void {
+    if (!this.running() || this.sessionEnded) return;
+    this.sessionEnded = true;
+    for (const win of this.windows()) win.emit('session-end', sessionEndEvent(reasons));
+    this.terminate();
+  }
+
+  /**
+   * What Windows does when the session ends (shutdown, restart, sign-out, or Restart Manager
+   * closing apps for an MSI upgrade with reasons ['close-app']): it asks, and if nobody asked it
+   * to wait it ends the session at once. When an app asked to wait, Windows shows it as
+   * preventing shutdown until it exits; `force()` is the user's "Shut down anyway".
+   */
+  windowsEndsSession(reasons: string[] = ['shutdown']): { waiting: boolean; force: () => void } {
+    const waiting = this.queryEndSession(reasons);
+    if (!waiting) this.endSession(reasons);
+    return { waiting, force: () => this.endSession(reasons) };
+  }
+
+  /** The process ends with no cleanup (TerminateCurrentProcessImmediately, or the OS at shutdown). */
+  terminate(): void {
+    if (!this.running()) return;
+    this.terminated = true;
+  }
+
+  /** Browser::OnWindowCloseCancelled: a window refused to close, so the quit is off. */
+  windowCloseCancelled(): void {
+    if (this.quitting && !this.exiting) this.quitting = false;
+  }
+
+  /** WindowList::RemoveWindow → Browser::OnWindowAllClosed. */
+  windowClosed(): void {
+    if (this.windows().length > 0 || !this.running()) return;
+    if (this.exiting) return; // exit() finishes the shutdown itself
+    if (this.quitting) return this.notifyAndShutdown();
+    // "If you do not subscribe to this event and all windows are closed, the default behavior
+    // is to quit the app" (docs/api/app.md, 'window-all-closed').
+    if (this.count('window-all-closed') === 0) return this.quit();
+    this.emit('window-all-closed', fakeEvent());
+  }
+
+  private notifyAndShutdown(): void {
+    const event = fakeEvent();
+    this.emit('will-quit', event);
+    if (event.defaultPrevented) {
+      this.quitting = false;
+      return;
+    }
+    this.shutdown(0);
+  }
+
+  private shutdown(code: number): void {
+    this.exitCode = code;
+    this.emit('quit', fakeEvent(), code);
+  }
+}
+
+/**
+ * The Windows desktop, as little of it as the kiosk sign-in needs: which window has the
+ * foreground, and whether the system browser is open and above the shell.
+ *
+ * - A shell window can take the foreground only while the shell's process has it (or nobody
+ *   yet: the user just launched it). `focus()` is NativeWindowViews::Focus → widget()->Activate()
+ *   (shell/browser/native_window_views.cc), i.e. SetForegroundWindow, which Windows refuses to a
+ *   background process and answers by flashing its taskbar button (Microsoft's
+ *   SetForegroundWindow documentation). `restore()` of a minimised window activates it
+ *   (ShowWindow SW_RESTORE: "Activates and displays the window"), which is why the
+ *   minimise-then-restore pattern works where focus() alone does not.
+ * - shell.openExternal hands the address to ShellExecuteEx on a worker thread with SW_SHOWNORMAL
+ *   and nothing to bring the browser forward (shell/common/platform_util_win.cc
+ *   OpenExternalOnWorkerThread; `activate` is macOS-only, docs/api/shell.md). A kiosk window is
+ *   full screen, not always-on-top (native_window_views.cc: SetKiosk(kiosk) is
+ *   SetFullScreen(kiosk)), and the browser has been seen to open behind it: the fake always
+ *   opens it behind a visible full-screen shell window, and in front of anything else.
+ */
+export class FakeDesktop {
+  /** The foreground window: one of the shell's, the system browser, the rest of the desktop, or nobody yet. */
+  static foreground: FakeBrowserWindow | 'browser' | 'desktop' | null = null;
+  static browserOpen = false;
+  /** The system browser is above the shell's windows in z-order. */
+  static browserAboveShell = false;
+  static reset(): void {
+    FakeDesktop.foreground = null;
+    FakeDesktop.browserOpen = false;
+    FakeDesktop.browserAboveShell = false;
+  }
+  /** Whether the shell's process holds the foreground (or nobody does yet). */
+  static shellMayActivate(): boolean {
+    return FakeDesktop.foreground === null || FakeDesktop.foreground instanceof FakeBrowserWindow;
+  }
+  static openBrowser(): void {
+    FakeDesktop.browserOpen = true;
+    const covering = FakeBrowserWindow.created.some((w) => !w.destroyed && w.isVisible() && w.isFullScreen());
+    if (covering) return; // behind the full-screen shell; the shell keeps the foreground
+    FakeDesktop.browserAboveShell = true;
+    FakeDesktop.foreground = 'browser';
+  }
+  /** What the person at the workstation sees of the browser: open, and not hidden behind a shell window. */
+  static browserSeen(): boolean {
+    if (!FakeDesktop.browserOpen) return false;
+    return FakeDesktop.browserAboveShell || !FakeBrowserWindow.created.some((w) => !w.destroyed && w.isVisible());
+  }
+}
+
 let nextFrameToken = 1;
 
+const frameDisposed = 'Render frame was disposed before WebFrameMain could be accessed';
+
+/**
+ * A WebFrameMain. Once its render frame is disposed (a navigation to another process, a crash,
+ * the page closing), its getters throw "Render frame was disposed before WebFrameMain could be
+ * accessed" (shell/browser/api/electron_api_web_frame_main.cc, CheckRenderFrame, used by
+ * `url`, `origin`, `frameToken`, `processId`, `parent`, `top`, `frames`...); `detached` does not
+ * check and keeps answering.
+ */
 export class FakeFrame {
-  readonly frameToken = `frame-${nextFrameToken++}`;
-  processId = 7;
+  private _url: string;
+  private _frameToken = `frame-${nextFrameToken++}`;
+  private _processId = 7;
+  private _parent: FakeFrame | null = null;
+  private _disposed = false;
   detached = false;
-  parent: FakeFrame | null = null;
-  constructor(public url: string) {}
+  constructor(url: string) {
+    this._url = url;
+  }
+  private check(): void {
+    if (this._disposed) throw new Error(frameDisposed);
+  }
+  get url(): string {
+    this.check();
+    return this._url;
+  }
+  set url(url: string) {
+    this._url = url;
+  }
+  get origin(): string {
+    this.check();
+    try {
+      const parsed = new URL(this._url);
+      return parsed.host === '' ? 'null' : `${parsed.protocol}//${parsed.host}`;
+    } catch {
+      return 'null';
+    }
+  }
+  get frameToken(): string {
+    this.check();
+    return this._frameToken;
+  }
+  set frameToken(token: string) {
+    this._frameToken = token;
+  }
+  get processId(): number {
+    this.check();
+    return this._processId;
+  }
+  set processId(id: number) {
+    this._processId = id;
+  }
+  get parent(): FakeFrame | null {
+    this.check();
+    return this._parent;
+  }
+  set parent(parent: FakeFrame | null) {
+    this._parent = parent;
+  }
+  /** The render frame went away (test helper). */
+  dispose(): void {
+    this._disposed = true;
+  }
+  isDestroyed(): boolean {
+    return this._disposed;
+  }
   /** A sub-frame of this frame (an iframe). */
   child(url: string): FakeFrame {
     const frame = new FakeFrame(url);
@@ -70,9 +411,12 @@ export class FakeSession extends FakeEmitter {
    * session.fromPartition: "If there is already a Session with the same partition, it will be
    * returned"; an empty partition is the default session (electron.d.ts, Session.fromPartition).
    * A page's `webPreferences.partition` picks its session the same way (WebPreferences.partition).
+   * Before 'ready' there is no session: "Session can only be received when app is ready"
+   * (shell/browser/api/electron_api_session.cc, FromPartition), a TypeError.
    */
   static sessions = new Map<string, FakeSession>();
   static fromPartition(partition = ''): FakeSession {
+    if (FakeApp.beforeReady()) throw new TypeError('Session can only be received when app is ready');
     let session = FakeSession.sessions.get(partition);
     if (session === undefined) {
       session = new FakeSession(partition);
@@ -116,9 +460,25 @@ export function keyInput(fields: Partial<Input> & Pick<Input, 'key'>): Input {
   return { type: 'keyDown', code: '', isAutoRepeat: false, isComposing: false, shift: false, control: false, alt: false, meta: false, location: 0, modifiers: [], ...fields };
 }
 
+const netErrors: Readonly<Record<number, string>> = {
+  [-2]: 'ERR_FAILED',
+  [-3]: 'ERR_ABORTED',
+  [-6]: 'ERR_FILE_NOT_FOUND',
+  [-379]: 'ERR_HTTP_RESPONSE_CODE_FAILURE',
+};
+
+/**
+ * The error loadURL rejects with: "<description> (<code>) loading '<url>'", with `errno` and
+ * `code` (lib/browser/api/web-contents.ts, _awaitNextLoad's rejectAndCleanup).
+ */
+export function loadError(errorCode: number, url: string): Error {
+  const description = netErrors[errorCode] ?? 'ERR_FAILED';
+  return Object.assign(new Error(`${description} (${errorCode}) loading '${url}'`), { errno: errorCode, code: description, url });
+}
+
 export class FakeWebContents extends FakeEmitter {
   readonly session: FakeSession;
-  mainFrame = new FakeFrame('app://shell/index.html');
+  private _mainFrame = new FakeFrame('app://shell/index.html');
   windowOpenHandler: ((details: HandlerDetails) => WindowOpenHandlerResponse) | null = null;
   loadedUrls: string[] = [];
   reloads = 0;
@@ -132,11 +492,26 @@ export class FakeWebContents extends FakeEmitter {
    * crashes or is killed until the next load starts one.
    */
   process: 'none' | 'alive' | 'gone' = 'none';
-  private pending: { resolve: () => void; reject: (error: Error) => void } | null = null;
+  private pending: { url: string; resolve: () => void; reject: (error: Error) => void } | null = null;
 
   constructor(session: FakeSession = FakeSession.fromPartition('')) {
     super();
     this.session = session;
+  }
+  /**
+   * A destroyed WebContents' properties and methods throw "Object has been destroyed"
+   * (shell/common/gin_helper/function_template.h); `send` goes through `mainFrame`
+   * (lib/browser/api/web-contents.ts).
+   */
+  private alive(): void {
+    if (this.destroyed) throw new TypeError('Object has been destroyed');
+  }
+  get mainFrame(): FakeFrame {
+    this.alive();
+    return this._mainFrame;
+  }
+  set mainFrame(frame: FakeFrame) {
+    this._mainFrame = frame;
   }
   setWindowOpenHandler(handler: (details: HandlerDetails) => WindowOpenHandlerResponse): void {
     this.windowOpenHandler = handler;
@@ -144,32 +519,48 @@ export class FakeWebContents extends FakeEmitter {
   /**
    * "the promise will resolve when the page has finished loading (see did-finish-load), and
    * rejects if the page fails to load (see did-fail-load)" (electron.d.ts, loadURL). Nothing
-   * finishes until the test calls finishLoad() or failLoad().
+   * finishes until the test calls finishLoad() or failLoad(). A newer navigation rejects it
+   * with ERR_ABORTED (-3), and the contents going away with ERR_FAILED (-2)
+   * (lib/browser/api/web-contents.ts, _awaitNextLoad).
    */
   loadURL(url: string): Promise<void> {
+    this.alive();
+    this.abortPending();
     this.loadedUrls.push(url);
     this.process = 'alive';
     return new Promise((resolve, reject) => {
-      this.pending = { resolve, reject };
+      this.pending = { url, resolve, reject };
     });
+  }
+  /** A load still in progress is replaced: 'did-fail-load' with ERR_ABORTED, and its promise rejects. */
+  private abortPending(): void {
+    const pending = this.pending;
+    if (pending === null) return;
+    this.pending = null;
+    this.emit('did-fail-load', fakeEvent(), -3, 'ERR_ABORTED', pending.url, true);
+    pending.reject(loadError(-3, pending.url));
   }
   /** A reload starts a new document; after a kill, in a new process (forcefullyCrashRenderer's docs). */
   reload(): void {
+    this.abortPending();
     this.reloads += 1;
     this.process = 'alive';
   }
   /** The page's load event fired: 'did-finish-load'. A page without a live renderer cannot get there. */
   finishLoad(): void {
     if (this.process !== 'alive') throw new Error('A page whose renderer is not running cannot finish loading.');
+    const pending = this.pending;
+    this.pending = null;
     this.emit('did-finish-load', fakeEvent());
-    this.pending?.resolve();
-    this.pending = null;
+    pending?.resolve();
   }
-  /** 'did-fail-load' for the main frame (electron.d.ts: event, errorCode, errorDescription, validatedURL, isMainFrame). */
+  /** 'did-fail-load' for the main frame (electron.d.ts: event, errorCode, errorDescription, validatedURL, isMainFrame); loadURL rejects. */
   failLoad(errorCode = -6): void {
-    this.emit('did-fail-load', fakeEvent(), errorCode, 'ERR_FILE_NOT_FOUND', this.loadedUrls.at(-1) ?? '', true);
-    this.pending?.reject(new Error(`ERR ${errorCode}`));
+    const pending = this.pending;
     this.pending = null;
+    const url = pending?.url ?? this.loadedUrls.at(-1) ?? '';
+    this.emit('did-fail-load', fakeEvent(), errorCode, netErrors[errorCode] ?? 'ERR_FAILED', url, true);
+    pending?.reject(loadError(errorCode, url));
   }
   /**
    * "Forcefully terminates the renderer process ... This will cause the render-process-gone event
@@ -213,6 +604,7 @@ export class FakeWebContents extends FakeEmitter {
     this.focusCalls += 1;
   }
   send(channel: string, ...args: unknown[]): void {
+    this.alive();
     this.sent.push({ channel, args });
   }
   isDestroyed(): boolean {
@@ -223,7 +615,10 @@ export class FakeWebContents extends FakeEmitter {
     if (this.destroyed) return;
     this.destroyed = true;
     this.process = 'none';
+    const pending = this.pending;
+    this.pending = null;
     this.emit('destroyed');
+    pending?.reject(loadError(-2, pending.url));
   }
 }
 
@@ -286,25 +681,122 @@ export class FakeBrowserWindow extends FakeEmitter {
   readonly contentView = new FakeView();
   destroyed = false;
   shown = false;
-  focused = false;
+  minimized = false;
+  fullScreen: boolean;
+  /** Focus requests Windows refused (the taskbar button flashed instead). */
+  flashes = 0;
+  /**
+   * `fullscreen: false` given explicitly makes a macOS window un-fullscreenable: "Disable
+   * fullscreen button if 'fullscreen' is specified to false" (shell/browser/native_window.cc;
+   * docs/api/structures/base-window-options.md, `fullscreen`).
+   */
+  readonly fullScreenable: boolean;
   constructor(readonly options: BrowserWindowConstructorOptions) {
     super();
+    // BrowserWindow::New: "Cannot create BrowserWindow before app is ready"
+    // (shell/browser/api/electron_api_browser_window.cc).
+    if (FakeApp.beforeReady()) throw new Error('Cannot create BrowserWindow before app is ready');
+    const platform = FakeApp.current?.platform ?? 'win32';
+    this.fullScreenable = options.fullscreenable ?? !(options.fullscreen === false && platform === 'darwin');
+    this.fullScreen = options.kiosk === true || options.fullscreen === true;
     this.webContents = new FakeWebContents(FakeSession.fromPartition(options.webPreferences?.partition ?? ''));
     FakeBrowserWindow.created.push(this);
   }
-  /** "Emitted when the window is shown" ('show', electron.d.ts). */
+  /**
+   * NativeWindowViews::Show shows the window and "explicitly focus[es] the window"
+   * (widget()->Activate(), shell/browser/native_window_views.cc), which Windows grants only
+   * while the shell's process has the foreground; then 'show'.
+   */
   show(): void {
+    if (this.destroyed) return;
     this.shown = true;
+    this.minimized = false;
+    this.activate();
     this.emit('show');
+  }
+  /** Windows: WS_VISIBLE and not minimised (NativeWindowViews::IsVisible). */
+  isVisible(): boolean {
+    return !this.destroyed && this.shown && !this.minimized;
   }
   isDestroyed(): boolean {
     return this.destroyed;
   }
+  /** NativeWindowViews::IsFocused: the active window. */
   isFocused(): boolean {
-    return this.focused;
+    return FakeDesktop.foreground === this && this.isVisible();
+  }
+  get focused(): boolean {
+    return this.isFocused();
+  }
+  /** NativeWindowViews::Focus: "For hidden window focus() should do nothing", else Activate (see FakeDesktop). */
+  focus(): void {
+    if (!this.isVisible()) return;
+    this.activate();
+  }
+  private activate(): void {
+    if (FakeDesktop.shellMayActivate()) {
+      FakeDesktop.foreground = this;
+      FakeDesktop.browserAboveShell = false;
+      this.emit('focus');
+    } else {
+      this.flashes += 1;
+    }
+  }
+  /** NativeWindowViews::Minimize: a hidden window is shown minimised. The next window in z-order gets the foreground. */
+  minimize(): void {
+    if (this.destroyed) return;
+    this.shown = true;
+    this.minimized = true;
+    if (FakeDesktop.foreground === this) FakeDesktop.foreground = FakeDesktop.browserOpen ? 'browser' : 'desktop';
+    this.emit('minimize');
+  }
+  /** Restoring a minimised window activates it (ShowWindow SW_RESTORE), and puts it above the browser. */
+  restore(): void {
+    if (this.destroyed || !this.minimized) return;
+    this.minimized = false;
+    FakeDesktop.foreground = this;
+    FakeDesktop.browserAboveShell = false;
+    this.emit('restore');
+  }
+  isMinimized(): boolean {
+    return this.minimized;
+  }
+  /** Windows: SetKiosk(kiosk) is SetFullScreen(kiosk) (native_window_views.cc); no always-on-top. */
+  setKiosk(kiosk: boolean): void {
+    this.setFullScreen(kiosk);
+  }
+  isKiosk(): boolean {
+    return this.fullScreen;
+  }
+  /** NativeWindowViews::SetFullScreen does nothing for a window that is not fullscreenable. */
+  setFullScreen(fullScreen: boolean): void {
+    if (!this.fullScreenable) return;
+    this.fullScreen = fullScreen;
+  }
+  isFullScreen(): boolean {
+    return this.fullScreen;
+  }
+  isFullScreenable(): boolean {
+    return this.fullScreenable;
   }
   getContentSize(): number[] {
     return [this.options.width ?? 800, this.options.height ?? 600];
+  }
+  /**
+   * Alt+F4, the close button or win.close(): NativeWindow::NotifyWindowCloseButtonClicked emits
+   * 'close'; if prevented, the close (and any quit in progress) is cancelled
+   * (WindowList::WindowCloseCancelled); otherwise the page is closed and then the window.
+   * The shell's page has no beforeunload handler, so it closes at once.
+   */
+  close(): void {
+    if (this.destroyed) return;
+    const event = fakeEvent();
+    this.emit('close', event);
+    if (event.defaultPrevented) {
+      FakeApp.current?.windowCloseCancelled();
+      return;
+    }
+    this.destroy();
   }
   /**
    * "Force closing the window, the unload and beforeunload event won't be emitted for the web
@@ -316,8 +808,10 @@ export class FakeBrowserWindow extends FakeEmitter {
   destroy(): void {
     if (this.destroyed) return;
     this.destroyed = true;
+    if (FakeDesktop.foreground === this) FakeDesktop.foreground = FakeDesktop.browserOpen ? 'browser' : 'desktop';
     this.webContents.close();
     this.emit('closed');
+    FakeApp.current?.windowClosed();
   }
   /**
    * What the window shows now: the topmost visible child view that fills the content area, or
@@ -337,9 +831,17 @@ export class FakeBrowserWindow extends FakeEmitter {
   }
 }
 
+/** A menu as Menu.buildFromTemplate returns it: the template's items (electron.d.ts, Menu). */
+export interface FakeMenuValue {
+  items: MenuItemConstructorOptions[];
+}
+
 export class FakeMenu {
-  applicationMenuCalls: unknown[] = [];
-  setApplicationMenu(menu: unknown): void {
+  applicationMenuCalls: Array<FakeMenuValue | null> = [];
+  buildFromTemplate(template: MenuItemConstructorOptions[]): FakeMenuValue {
+    return { items: template };
+  }
+  setApplicationMenu(menu: FakeMenuValue | null): void {
     this.applicationMenuCalls.push(menu);
   }
 }
@@ -363,27 +865,103 @@ export class FakeIpcMain extends FakeEmitter {
   }
 }
 
+/** logind's default InhibitDelayMaxSec: how long a delay lock may hold a shutdown back (logind.conf). */
+export const logindMaxDelayMs = 5_000;
+
+/**
+ * powerMonitor. Usable before 'ready' since Electron 25 ("remove on(ready) requirement from
+ * powerMonitor", PR #37937; lib/browser/api/power-monitor.ts creates the native monitor at the
+ * first listener, with no readiness check), so the fake does not throw there.
+ *
+ * 'shutdown' is "_Linux_ _macOS_" only (docs/api/power-monitor.md): on Windows
+ * `systemShutdown()` emits nothing (the window's 'query-session-end'/'session-end' are the
+ * signals there). On Linux, while anything listens for 'shutdown' the app holds logind's
+ * shutdown delay lock (lib/browser/api/power-monitor.ts setListeningForShutdown on
+ * 'newListener'/'removeListener'; shell/browser/lib/power_observer_linux.cc
+ * SetShutdownHandler → BlockShutdown/UnblockShutdown). At PrepareForShutdown an unprevented
+ * event releases the lock and the shutdown goes on; a prevented one holds it until the last
+ * 'shutdown' listener is removed (or logind's delay runs out), and then the system ends the
+ * process. On macOS an unprevented 'shutdown' lets the system's terminate go to Browser::Quit;
+ * a prevented one leaves it to the app ("User will call Quit later",
+ * shell/browser/mac/electron_application.mm).
+ */
 export class FakePowerMonitor extends FakeEmitter {
   idleSeconds = 0;
   idleState: 'active' | 'idle' | 'locked' | 'unknown' = 'active';
+  /** Linux: logind's shutdown delay lock is held. */
+  shutdownLockHeld = false;
+  private shutdownWaiting = false;
+  private delayTimer: ReturnType<typeof setTimeout> | null = null;
+  constructor(readonly platform: NodeJS.Platform = 'linux') {
+    super();
+  }
+  override on(event: string, listener: Listener): this {
+    super.on(event, listener);
+    this.syncShutdownLock();
+    return this;
+  }
+  override removeListener(event: string, listener: Listener): this {
+    super.removeListener(event, listener);
+    this.syncShutdownLock();
+    return this;
+  }
+  private syncShutdownLock(): void {
+    if (this.platform !== 'linux') return;
+    const held = this.count('shutdown') > 0;
+    const released = this.shutdownLockHeld && !held;
+    this.shutdownLockHeld = held;
+    if (released && this.shutdownWaiting) this.systemProceeds();
+  }
+  private systemProceeds(): void {
+    this.shutdownWaiting = false;
+    if (this.delayTimer !== null) clearTimeout(this.delayTimer);
+    this.delayTimer = null;
+    FakeApp.current?.terminate();
+  }
   getSystemIdleTime(): number {
     return this.idleSeconds;
   }
   getSystemIdleState(_threshold: number): 'active' | 'idle' | 'locked' | 'unknown' {
     return this.idleState;
   }
+  /** The OS is shutting down (test helper). Returns whether 'shutdown' was emitted and whether it was prevented. */
+  systemShutdown(): { emitted: boolean; prevented: boolean } {
+    if (this.platform === 'win32') return { emitted: false, prevented: false };
+    const event = fakeEvent();
+    this.emit('shutdown', event);
+    if (this.platform === 'linux') {
+      if (!event.defaultPrevented || !this.shutdownLockHeld) this.systemProceeds();
+      else {
+        this.shutdownWaiting = true;
+        this.delayTimer = setTimeout(() => this.systemProceeds(), logindMaxDelayMs);
+      }
+    } else if (!event.defaultPrevented) FakeApp.current?.quit();
+    return { emitted: true, prevented: event.defaultPrevented };
+  }
 }
 
+/**
+ * A protocol. Each session has its own (FakeSession.protocol). The `protocol` module's is
+ * `{ global: true }`: its handle/unhandle are the default session's
+ * (`handle: (...args) => session.defaultSession.protocol.handle(...args)`,
+ * lib/browser/api/protocol.ts), so before 'ready' they throw the session's TypeError; and
+ * registerSchemesAsPrivileged after 'ready' throws "protocol.registerSchemesAsPrivileged should
+ * be called before app is ready" (shell/browser/api/electron_api_protocol.cc).
+ */
 export class FakeProtocol {
   privileged: CustomScheme[] = [];
   handlers = new Map<string, (request: Request) => Response | Promise<Response>>();
+  constructor(readonly options: { global?: boolean } = {}) {}
   registerSchemesAsPrivileged(schemes: CustomScheme[]): void {
+    if (this.options.global && FakeApp.current?.ready) throw new Error('protocol.registerSchemesAsPrivileged should be called before app is ready');
     this.privileged.push(...schemes);
   }
   handle(scheme: string, handler: (request: Request) => Response | Promise<Response>): void {
+    if (this.options.global) FakeSession.fromPartition('');
     this.handlers.set(scheme, handler);
   }
   unhandle(scheme: string): void {
+    if (this.options.global) FakeSession.fromPartition('');
     this.handlers.delete(scheme);
   }
 }
@@ -412,12 +990,22 @@ export class FakeClipboard {
   }
 }
 
+/** shell.openExternal: the system browser opens where FakeDesktop says (behind a visible full-screen shell window). */
 export class FakeShell {
   opened: string[] = [];
   fail = false;
   openExternal(url: string): Promise<void> {
     if (this.fail) return Promise.reject(new Error('no browser'));
     this.opened.push(url);
+    FakeDesktop.openBrowser();
     return Promise.resolve();
   }
+}
+
+/** Every fake's global state back to a fresh process (test helper for beforeEach). */
+export function resetFakeElectron(): void {
+  FakeApp.reset();
+  FakeBrowserWindow.created = [];
+  FakeWebContentsView.created = [];
+  FakeSession.reset();
 }

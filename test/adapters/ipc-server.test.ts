@@ -68,6 +68,34 @@ describe('registerIpc', () => {
     expect(backend.unlock).not.toHaveBeenCalled();
   });
 
+  it("refuses, never throws, when the sender's frame was disposed (its getters throw in Electron)", async () => {
+    const { ipcMain, win, backend, logger } = setup();
+    const frame = win.webContents.mainFrame;
+    frame.dispose();
+    expect(() => frame.url).toThrow('Render frame was disposed before WebFrameMain could be accessed');
+    expect(await ipcMain.invoke('session:sign-out', { sender: win.webContents, senderFrame: frame })).toEqual({ ok: false, code: 'wrong-sender' });
+    expect(() => ipcMain.emit('session:activity', { sender: win.webContents, senderFrame: frame })).not.toThrow();
+    expect(backend.signOut).not.toHaveBeenCalled();
+    expect(backend.reportActivity).not.toHaveBeenCalled();
+    expect(logger.warn).toHaveBeenCalledWith({ channel: 'session:sign-out', code: 'wrong-sender' }, expect.any(String));
+  });
+
+  it("refuses when the window's own main frame was disposed (a crash), even for a sender that still looks right", async () => {
+    const { ipcMain, win, backend } = setup();
+    const stale = Object.assign(Object.create(FakeFrame.prototype) as FakeFrame, win.webContents.mainFrame);
+    win.webContents.mainFrame.dispose();
+    expect(await ipcMain.invoke('session:unlock', { sender: win.webContents, senderFrame: stale })).toEqual({ ok: false, code: 'wrong-sender' });
+    expect(backend.unlock).not.toHaveBeenCalled();
+  });
+
+  it('refuses, never throws, once the web contents are destroyed, and sends them no view', async () => {
+    const { ipcMain, win, own, push } = setup();
+    win.webContents.close();
+    expect(await ipcMain.invoke('session:get-view', own)).toEqual({ ok: false, code: 'wrong-sender' });
+    expect(() => ipcMain.emit('session:activity', own)).not.toThrow();
+    expect(() => push(view)).not.toThrow();
+  });
+
   it('refuses everything once the window is destroyed', async () => {
     const { ipcMain, win, own } = setup();
     win.destroyed = true;

@@ -67,11 +67,30 @@ describe('watchOsSignals', () => {
     expect(quit).toHaveBeenCalledTimes(1);
   });
 
-  it('does not call preventDefault on shutdown on Windows, where Electron does not support it', () => {
+  it('does not call preventDefault on a shutdown event on Windows, where Electron does not support it', () => {
     const { pm } = setup('win32');
     const event = fakeEvent();
     pm.emit('shutdown', event);
     expect(event.defaultPrevented).toBe(false);
+  });
+
+  it('on Windows powerMonitor never says shutdown at all (the window\'s query-session-end does): nothing waits for it', () => {
+    const pm = new FakePowerMonitor('win32');
+    const events: OsEvents = { signal: vi.fn(), shutdown: vi.fn(), idleSample: vi.fn() };
+    watchOsSignals({ powerMonitor: pm as unknown as PowerMonitorDeps['powerMonitor'], platform: 'win32', env: {}, quit: vi.fn() }, events);
+    expect(pm.systemShutdown()).toEqual({ emitted: false, prevented: false });
+    expect(events.shutdown).not.toHaveBeenCalled();
+  });
+
+  it("on Linux holds logind's delay lock while it listens, and releases it only on dispose", () => {
+    const pm = new FakePowerMonitor('linux');
+    const events: OsEvents = { signal: vi.fn(), shutdown: () => new Promise<void>(() => undefined), idleSample: vi.fn() };
+    const handle = watchOsSignals({ powerMonitor: pm as unknown as PowerMonitorDeps['powerMonitor'], platform: 'linux', env: {}, quit: vi.fn() }, events);
+    expect(pm.shutdownLockHeld).toBe(true);
+    expect(pm.systemShutdown()).toEqual({ emitted: true, prevented: true });
+    expect(pm.shutdownLockHeld).toBe(true);
+    handle.dispose();
+    expect(pm.shutdownLockHeld).toBe(false);
   });
 
   it('treats Wayland idle time as unreliable and sends no OS idle samples', () => {

@@ -31,6 +31,29 @@ describe('createSystemBrowser', () => {
     expect(isAuthorizationRequest(local, local)).toBe(false);
   });
 
+  it('steps the shell aside just before opening an accepted address, and never for a refused one', async () => {
+    const shell = new FakeShell();
+    const order: string[] = [];
+    const open = shell.openExternal.bind(shell);
+    shell.openExternal = (url: string) => (order.push('open'), open(url));
+    const browser = createSystemBrowser(shell, { beforeOpen: () => order.push('aside') });
+    for (const [, address] of refusedAddresses) await expect(browser.open(new URL(address), endpoint)).rejects.toMatchObject({ code: 'SIGNIN_BROWSER_FAILED' });
+    expect(order).toEqual([]);
+    await browser.open(signInPage, endpoint);
+    expect(order).toEqual(['aside', 'open']);
+  });
+
+  it('opens the page even if stepping aside fails', async () => {
+    const shell = new FakeShell();
+    const browser = createSystemBrowser(shell, {
+      beforeOpen: () => {
+        throw new Error('window gone');
+      },
+    });
+    await browser.open(signInPage, endpoint);
+    expect(shell.opened).toEqual([signInPage.href]);
+  });
+
   it('reports a browser that cannot be opened in words an IT admin can act on', async () => {
     const shell = new FakeShell();
     shell.fail = true;

@@ -1,19 +1,27 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { lockSurfaceColor, lockSurfaceContentSecurityPolicy, lockSurfaceHtml, lockSurfacePartition, lockSurfaceUrl } from '../../main/adapters/lock-surface';
-import { crashDecision, hardenEveryWebContents, maxReloadsPerWindow, shellWebPreferences } from '../../main/adapters/windows';
-import { FakeBrowserWindow, FakeEmitter, FakeSession, FakeWebContents, FakeWebContentsView, fakeEvent } from './fake-electron';
+import {
+  lockSurfaceColor,
+  lockSurfaceContentSecurityPolicy,
+  lockSurfaceFailedHtml,
+  lockSurfaceFailedUrl,
+  lockSurfaceHtml,
+  lockSurfacePartition,
+  lockSurfaceUrl,
+} from '../../main/adapters/lock-surface';
+import { crashDecision, hardenEveryWebContents, maxReloadsPerWindow, shellWebPreferences, shellWindowOptions } from '../../main/adapters/windows';
+import { FakeApp, FakeBrowserWindow, FakeEmitter, FakeWebContents, FakeWebContentsView, fakeEvent, resetFakeElectron } from './fake-electron';
+import type { FakeSession } from './fake-electron';
 import { openShellWindow } from './shell-fixtures';
 
 const open = openShellWindow;
 
 beforeEach(() => {
-  FakeBrowserWindow.created = [];
-  FakeWebContentsView.created = [];
-  FakeSession.reset();
+  resetFakeElectron();
 });
 
 afterEach(() => {
   vi.useRealTimers();
+  resetFakeElectron();
 });
 
 describe('createShellWindow', () => {
@@ -54,8 +62,47 @@ describe('createShellWindow', () => {
   });
 
   it('removes the menu in production and keeps it in development', () => {
-    expect(open({ production: true }).menu.applicationMenuCalls).toEqual([null]);
+    expect(open({ production: true, platform: 'win32' }).menu.applicationMenuCalls).toEqual([null]);
+    expect(open({ production: true, platform: 'linux' }).menu.applicationMenuCalls).toEqual([null]);
     expect(open({ production: false }).menu.applicationMenuCalls).toEqual([]);
+  });
+
+  it.each([
+    ['production', { production: true, kiosk: false }],
+    ['kiosk', { production: false, kiosk: true }],
+  ])('on macOS in %s keeps only the app and Edit menus: copy, paste, undo and quit work, reload and devtools do not exist', (_name, mode) => {
+    const { menu } = open({ ...mode, platform: 'darwin' });
+    expect(menu.applicationMenuCalls).toEqual([{ items: [{ role: 'appMenu' }, { role: 'editMenu' }] }]);
+  });
+
+  it('passes fullscreen only when it is true: an explicit false makes a macOS window un-fullscreenable', () => {
+    const options = shellWindowOptions({ kiosk: false, production: true, preloadPath: 'p', partition: 's' });
+    expect(options).not.toHaveProperty('fullscreen');
+    expect(options).not.toHaveProperty('kiosk');
+    new FakeApp('darwin').becomeReady();
+    expect(open({ kiosk: false, platform: 'darwin' }).win.isFullScreenable()).toBe(true);
+    expect(open({ kiosk: true, platform: 'darwin' }).win.isFullScreen()).toBe(true);
+  });
+
+  it('kiosk: refuses a close (Alt+F4) and reports it, so the session can lock; lets it close once the shell is quitting', () => {
+    const onCloseRefused = vi.fn();
+    let quitting = false;
+    const { win } = open({ kiosk: true, onCloseRefused, quitting: () => quitting });
+    win.close();
+    expect(win.isDestroyed()).toBe(false);
+    expect(onCloseRefused).toHaveBeenCalledTimes(1);
+    quitting = true;
+    win.close();
+    expect(win.isDestroyed()).toBe(true);
+    expect(onCloseRefused).toHaveBeenCalledTimes(1);
+  });
+
+  it('outside kiosk a close is not refused', () => {
+    const onCloseRefused = vi.fn();
+    const { win } = open({ kiosk: false, onCloseRefused });
+    win.close();
+    expect(win.isDestroyed()).toBe(true);
+    expect(onCloseRefused).not.toHaveBeenCalled();
   });
 
   it('prevents navigation, redirects, frame navigation and webviews', () => {
@@ -91,11 +138,23 @@ describe('createShellWindow', () => {
     expect(contents.devToolsClosed).toBe(1);
   });
 
-  it('passes the Windows session-end (shutdown or log-off) to the shutdown hook', () => {
+  it("passes Windows' query-session-end and session-end (shutdown, restart, sign-out, MSI upgrade) to the shutdown hooks", () => {
+    const onOsQueryEndSession = vi.fn((event: { preventDefault(): void }) => event.preventDefault());
     const onOsSessionEnd = vi.fn();
-    const { win } = open({ onOsSessionEnd });
-    win.emit('session-end', { reasons: ['shutdown'] });
-    expect(onOsSessionEnd).toHaveBeenCalledTimes(1);
+    const app = new FakeApp('win32');
+    app.becomeReady();
+    open({ onOsQueryEndSession, onOsSessionEnd });
+    expect(app.windowsEndsSession(['close-app']).waiting).toBe(true);
+    expect(onOsQueryEndSession).toHaveBeenCalledWith(expect.objectContaining({ reasons: ['close-app'] }));
+    expect(onOsSessionEnd).not.toHaveBeenCalled();
+    app.endSession(['close-app']);
+    expect(onOsSessionEnd).toHaveBeenCalledWith(expect.objectContaining({ reasons: ['close-app'] }));
+    expect(app.terminated).toBe(true);
+  });
+
+  it('is made only after ready: before it, Electron throws, and so does the fake', () => {
+    new FakeApp('win32');
+    expect(() => open()).toThrow('Cannot create BrowserWindow before app is ready');
   });
 
   it('shows the window only when ready', () => {
@@ -241,6 +300,34 @@ describe("main's lock surface", () => {
     expect(onError).toHaveBeenCalledWith('renderer-load-failed');
     shell.setCovered(false);
     expect(win.onScreen()).toBe(surface);
+  });
+
+  it('when the page cannot load, the window shows a visible "could not start, tell IT", not a blank window', async () => {
+    const { win, contents, surface, onError } = open();
+    expect(win.shown).toBe(false);
+    contents.failLoad(-6); // e.g. dist/renderer missing from a damaged installation
+    await Promise.resolve();
+    expect(win.isVisible()).toBe(true);
+    expect(win.onScreen()).toBe(surface);
+    expect(surface.webContents.loadedUrls.at(-1)).toBe(lockSurfaceFailedUrl);
+    expect(decodeURIComponent(lockSurfaceFailedUrl.slice(lockSurfaceFailedUrl.indexOf(',') + 1))).toBe(lockSurfaceFailedHtml);
+    expect(lockSurfaceFailedHtml).toContain('Tell IT');
+    expect(onError.mock.calls).toEqual([['renderer-load-failed']]); // once, though Electron reports it twice (event and promise)
+  });
+
+  it('a load that rejects without a did-fail-load (the contents went away) is not taken for a damaged installation', async () => {
+    const { win, contents, surface } = open();
+    win.destroy();
+    await Promise.resolve();
+    expect(contents.isDestroyed()).toBe(true);
+    expect(surface.webContents.loadedUrls).toEqual([lockSurfaceUrl]);
+  });
+
+  it('after a failure, the next document the page starts puts "please wait" back for the next lock', () => {
+    const { shell, contents, surface } = open();
+    contents.failLoad(-6);
+    shell.restartPage();
+    expect(surface.webContents.loadedUrls.at(-1)).toBe(lockSurfaceUrl);
   });
 
   it('is closed with its window (a view outlives its window otherwise)', () => {

@@ -1,8 +1,9 @@
+import fs from 'node:fs';
 import { mkdir, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createAudit } from '../../main/services/audit';
 import { createFolderLogger, createLogger, perUserLogFolder } from '../../main/services/logger';
 import { ShellError } from '../../main/core/errors';
@@ -122,6 +123,49 @@ describe('the log folder', () => {
     const entries = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(entries[0]).toMatchObject({ event: 'log.folder-unavailable', code: 'LOG_FOLDER_UNAVAILABLE', category: 'downstream', cause: 'ENOTDIR' });
     expect(entries[1]).toMatchObject({ event: 'still.logging' });
+  });
+
+  it('with neither folder and no standard error (a GUI program on Windows), drops lines instead of writing to fd 2', async () => {
+    // Windows gives a GUI program no standard error: fd 2 is not open, fstat fails and a write to
+    // it fails with EBADF, which sonic-boom re-emits as an 'error' pino does not handle.
+    const ebadf = (): NodeJS.ErrnoException => Object.assign(new Error('EBADF: bad file descriptor'), { code: 'EBADF', errno: -9 });
+    const realFstat = fs.fstatSync;
+    const realWrite = fs.write;
+    const realWriteSync = fs.writeSync;
+    const toFd2: number[] = [];
+    const fstat = vi.spyOn(fs, 'fstatSync').mockImplementation(((fd: number, ...rest: unknown[]) => {
+      if (fd === 2) throw ebadf();
+      return (realFstat as (...a: unknown[]) => unknown)(fd, ...rest);
+    }) as typeof fs.fstatSync);
+    const write = vi.spyOn(fs, 'write').mockImplementation(((fd: number, ...rest: unknown[]) => {
+      if (fd !== 2) return (realWrite as (...a: unknown[]) => unknown)(fd, ...rest);
+      toFd2.push(fd);
+      const callback = rest.at(-1) as (error: Error) => void;
+      process.nextTick(() => callback(ebadf()));
+    }) as typeof fs.write);
+    const writeSync = vi.spyOn(fs, 'writeSync').mockImplementation(((fd: number, ...rest: unknown[]) => {
+      if (fd !== 2) return (realWriteSync as (...a: unknown[]) => unknown)(fd, ...rest);
+      toFd2.push(fd);
+      throw ebadf();
+    }) as typeof fs.writeSync);
+    const escaped: unknown[] = [];
+    const catchUncaught = (error: unknown): void => void escaped.push(error);
+    process.prependListener('uncaughtException', catchUncaught);
+    try {
+      const notAFolder = join(root, 'file');
+      await writeFile(notAFolder, 'x');
+      const { logger, folder } = await createFolderLogger({ folder: join(notAFolder, 'logs'), fallbackFolder: join(notAFolder, 'own') });
+      expect(folder).toBeNull();
+      logger.info({ event: 'still.logging' }, 'The shell carries on.');
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(toFd2).toEqual([]);
+      expect(escaped).toEqual([]);
+    } finally {
+      process.removeListener('uncaughtException', catchUncaught);
+      fstat.mockRestore();
+      write.mockRestore();
+      writeSync.mockRestore();
+    }
   });
 
   it('falls back to the app\'s own folder when IT\'s cannot be opened, and says so there', async () => {

@@ -1,0 +1,239 @@
+/**
+ * How the shell ends. Every way out (a quit, the OS shutting down, Windows ending the session,
+ * an unexpected error) goes through here, so the clinician's drafts are sealed before the
+ * process leaves as far as each platform gives time for it:
+ *
+ * - A quit (the window closed, Cmd+Q, a powerMonitor 'shutdown' on Linux and macOS):
+ *   'before-quit' is always prevented and the shutdown runs to the end, then `app.exit(0)`.
+ * - Windows asks before it ends the session (shutdown, restart, sign-out, and Restart Manager
+ *   closing the shell for an MSI upgrade): 'query-session-end' is prevented, which answers
+ *   WM_QUERYENDSESSION with FALSE so Windows waits (Electron's
+ *   shell/browser/native_window_views_win.cc: `*result = !prevent_default`; Electron does not
+ *   call ShutdownBlockReasonCreate, so Windows lists the shell with its own generic text). The
+ *   shutdown runs to the end and the shell exits; Windows then goes on.
+ * - Windows ends the session without waiting ('session-end': a forced or critical end, or the
+ *   user chose "Shut down anyway"): Electron notifies every window and then terminates the
+ *   process at once unless it is already quitting (native_window_views_win.cc, PR #52604;
+ *   backported to 42-x-y, 43-x-y and 44-x-y), and Windows gives no time after it anyway. So
+ *   this path relies on nothing after the handler returns: the synchronous part of the
+ *   shutdown (stop, then the engine's shutdown event: the session ends, tokens are wiped, the
+ *   seal starts) runs inside it, and what is already on disk was sealed when it was saved.
+ *
+ * The order: stop (cover the page, open no window) and start the seal synchronously; let the
+ * renderer hand over its last keystrokes (it gets the ended view and sends them at once); close
+ * the services (every timer, the last flush); only then release the OS watchers, because on
+ * Linux powerMonitor's 'shutdown' listener is what holds logind's delay lock
+ * (lib/browser/api/power-monitor.ts setListeningForShutdown, shell/browser/lib/power_observer_linux.cc).
+ */
+import type { App, WindowSessionEndEvent } from 'electron';
+
+export interface ShutdownSteps {
+  /** Synchronous: cover the page and stop opening windows (the lock guard). */
+  stop(): void;
+  /**
+   * The session service's `os.shutdown()`: its synchronous part (the engine's shutdown event:
+   * the session ends, tokens are wiped, the seal starts) runs before it returns; the promise
+   * settles once every seal has finished and the vault has flushed.
+   */
+  seal(): void | Promise<void>;
+  /** Started with the seal; a failure is reported, never fatal (the clipboard sweep). */
+  alongside?(): Promise<unknown>;
+  /** After the seal and the hand-over: stop IPC, close the services (the last flush). */
+  close(): Promise<void>;
+  /** Last: the OS watchers (on Linux, logind's shutdown delay lock goes with them). */
+  release(): void;
+}
+
+export interface LifecycleDeps {
+  app: Pick<App, 'on' | 'exit'>;
+  steps: ShutdownSteps;
+  /** Failures, by code only. */
+  onError: (code: string) => void;
+  /** Windows ending the session, with Electron's reasons ('shutdown', 'logoff', 'close-app', 'critical'). */
+  onSessionEnding?: (stage: 'query' | 'end', reasons: readonly string[]) => void;
+  /** How long the renderer has, after the ended view, to hand over its last keystrokes. */
+  handOverMs?: number;
+  /** The whole shutdown's limit: a credential store that never answers must not keep the shell up. */
+  deadlineMs?: number;
+}
+
+export interface Lifecycle {
+  /** Idempotent. The synchronous part runs before it returns; resolves once the shell has exited. Never rejects. */
+  shutDown(): Promise<void>;
+  /** The shutdown has begun. */
+  quitting(): boolean;
+  /** Each shell window's 'query-session-end' (Windows). */
+  onQueryEndSession(event: Pick<WindowSessionEndEvent, 'preventDefault' | 'reasons'>): void;
+  /** Each shell window's 'session-end' (Windows): the last resort. */
+  onEndSession(event?: Pick<WindowSessionEndEvent, 'reasons'>): void;
+}
+
+/**
+ * The renderer's last save after the ended view: one IPC hop and one sealed write. The
+ * renderer's own budget for a save's answer is 2 s (renderer/store.ts `flushWaitMs`); a
+ * renderer that has not sent by now is hung, and a hung one never will.
+ */
+export const quitHandOverMs = 1_000;
+/** Exit anyway after this long. Windows and logind (5 s by default) may cut it shorter. */
+export const shutdownDeadlineMs = 15_000;
+
+export function createLifecycle(deps: LifecycleDeps): Lifecycle {
+  const handOverMs = deps.handOverMs ?? quitHandOverMs;
+  const deadlineMs = deps.deadlineMs ?? shutdownDeadlineMs;
+  let running: Promise<void> | null = null;
+
+  const attempt = (code: string, step: () => void): void => {
+    try {
+      step();
+    } catch {
+      deps.onError(code);
+    }
+  };
+  const started = (code: string, step: () => unknown): Promise<void> => {
+    try {
+      return Promise.resolve(step()).then(
+        () => undefined,
+        () => deps.onError(code),
+      );
+    } catch {
+      deps.onError(code);
+      return Promise.resolve();
+    }
+  };
+
+  function shutDown(): Promise<void> {
+    if (running !== null) return running;
+    // Synchronous, in this order, before anything waits: on Windows' session-end nothing after
+    // this handler returns will run.
+    attempt('shutdown-stop-failed', () => deps.steps.stop());
+    const sealing = started('shutdown-seal-failed', () => deps.steps.seal());
+    const alongside = deps.steps.alongside ? started('shutdown-alongside-failed', () => deps.steps.alongside?.()) : Promise.resolve();
+    let exited = false;
+    const exit = (): void => {
+      if (exited) return;
+      exited = true;
+      deps.app.exit(0);
+    };
+    const deadline = setTimeout(() => {
+      deps.onError('shutdown-deadline');
+      exit();
+    }, deadlineMs);
+    running = (async () => {
+      await Promise.all([sealing, alongside]);
+      await new Promise<void>((resolve) => setTimeout(resolve, handOverMs));
+      await started('shutdown-close-failed', () => deps.steps.close());
+      attempt('shutdown-release-failed', () => deps.steps.release());
+    })()
+      .catch(() => deps.onError('shutdown-failed'))
+      .finally(() => {
+        clearTimeout(deadline);
+        exit();
+      });
+    return running;
+  }
+
+  // A quit from anywhere becomes the shutdown; the shell leaves by app.exit, which emits no
+  // 'before-quit', so preventing it every time cannot keep the shell up.
+  deps.app.on('before-quit', (event) => {
+    event.preventDefault();
+    void shutDown();
+  });
+
+  return {
+    shutDown,
+    quitting: () => running !== null,
+    onQueryEndSession(event) {
+      deps.onSessionEnding?.('query', event.reasons);
+      // Ask Windows to wait while the drafts are sealed; the shell exits when they are.
+      event.preventDefault();
+      void shutDown();
+    },
+    onEndSession(event) {
+      deps.onSessionEnding?.('end', event?.reasons ?? []);
+      void shutDown();
+    },
+  };
+}
+
+/**
+ * A second launch of the shell brings the first forward. Registered at once, before any slow
+ * start-up work: Electron emits 'second-instance' whether or not anyone listens, so a launch
+ * during start-up would otherwise be lost. One that comes before the window exists is kept
+ * until `attach`.
+ */
+export function watchSecondInstance(app: Pick<App, 'on'>): { attach(bringForward: () => void): void } {
+  let bringForward: (() => void) | null = null;
+  let pending = false;
+  app.on('second-instance', () => {
+    if (bringForward === null) pending = true;
+    else bringForward();
+  });
+  return {
+    attach(next) {
+      bringForward = next;
+      if (pending) {
+        pending = false;
+        next();
+      }
+    },
+  };
+}
+
+/** The command-line argument that carries recent crash relaunches to the relaunched shell. */
+export const crashRelaunchArg = '--cws-crash-relaunches=';
+/** At most this many relaunches after a crash within `crashRelaunchWindowMs`. */
+export const maxCrashRelaunches = 3;
+export const crashRelaunchWindowMs = 10 * 60_000;
+
+/**
+ * Pure: whether to relaunch after a crash at `now`, and the arguments for the new process (this
+ * one's, with the recent relaunch times). `argv` is process.argv: argv[0] is the executable.
+ */
+export function crashRelaunchDecision(argv: readonly string[], now: number): { relaunch: boolean; args: string[] } {
+  const previous = argv
+    .filter((arg) => arg.startsWith(crashRelaunchArg))
+    .flatMap((arg) => arg.slice(crashRelaunchArg.length).split(','))
+    .map(Number)
+    .filter((t) => Number.isFinite(t) && t <= now && now - t < crashRelaunchWindowMs);
+  const args = [...argv.slice(1).filter((arg) => !arg.startsWith(crashRelaunchArg)), `${crashRelaunchArg}${[...previous, now].join(',')}`];
+  return { relaunch: previous.length < maxCrashRelaunches, args };
+}
+
+export interface FatalErrorDeps {
+  app: Pick<App, 'relaunch' | 'exit'>;
+  argv: readonly string[];
+  now: () => number;
+  /** The shutdown has begun: it ends the process itself, and nothing is relaunched. */
+  quitting: () => boolean;
+  /** Says what happened, without content (standard error or the log). */
+  report: (message: string) => void;
+  /** Tells the person at the workstation (a blocking error box) when the shell will not come back. */
+  tellUser: (title: string, message: string) => void;
+}
+
+/**
+ * A fault in main must not leave a ward PC on clinical content: restart clean, which starts
+ * signed out (secrets were in memory only); saved drafts wait sealed for their owner. But not
+ * in a loop: after `maxCrashRelaunches` within `crashRelaunchWindowMs` the shell stops and says
+ * so. And not during the shutdown, which exits by itself (an error there must not relaunch a
+ * shell the OS or the user is closing).
+ */
+export function handleFatalError(deps: FatalErrorDeps, name: string): void {
+  if (deps.quitting()) {
+    deps.report(`Clinical Workstation Shell hit an unexpected error while closing (${name}); it is closing anyway.`);
+    return;
+  }
+  const decision = crashRelaunchDecision(deps.argv, deps.now());
+  if (decision.relaunch) {
+    deps.report(`Clinical Workstation Shell stopped after an unexpected error and will restart (${name}).`);
+    deps.app.relaunch({ args: decision.args });
+    deps.app.exit(1);
+    return;
+  }
+  deps.report(`Clinical Workstation Shell stopped after an unexpected error (${name}) and has restarted too often to try again.`);
+  deps.tellUser(
+    'Clinical Workstation Shell has stopped',
+    `The shell stopped after an unexpected error ${maxCrashRelaunches + 1} times within ${crashRelaunchWindowMs / 60_000} minutes, so it will not restart on its own. Saved notes are kept. Tell IT.`,
+  );
+  deps.app.exit(1);
+}
