@@ -131,6 +131,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     const result = await validate(token);
     if (result.ok) {
       audit.logoutAccepted({ subject: result.subject, sessionId: result.sessionId });
+      // iat as the provider stamped it: the engine compares it with the session's auth_time, on the same clock.
       session.backchannelLogout({ subject: result.subject, sessionId: result.sessionId, issuedAt: result.issuedAt });
     } else audit.logoutRefused(result.error);
     return result;
