@@ -107,6 +107,9 @@ async function start(): Promise<void> {
     // Every request to CIS2 on Chromium's network stack: the system proxy, PAC/WPAD, proxy
     // authentication and the Windows certificate store, as the PC's browser has them.
     fetch: issuerFetch(electronSessions),
+    // The trust's back-channel logout relay (RelayUrl): CIS2 ending a clinician's session reaches
+    // this PC in seconds. Node's WebSocket: the relay is on the trust's own network (docs/relay.md).
+    ...(policy.relayUrl === undefined ? {} : { relay: { url: policy.relayUrl } }),
   });
   const { session } = services;
 

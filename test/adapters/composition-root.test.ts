@@ -154,7 +154,7 @@ afterEach(() => {
  * Starts main/index.ts afresh on a fake Electron for `platform`. Nothing is ready yet: the test
  * says when 'ready' comes and when the slow start-up (the services) is done.
  */
-async function boot(options: { platform: NodeJS.Platform; kiosk?: boolean; initial?: SessionState; argv?: string[] }) {
+async function boot(options: { platform: NodeJS.Platform; kiosk?: boolean; initial?: SessionState; argv?: string[]; relayUrl?: string }) {
   process.argv = options.argv ?? ['C:\\Program Files\\Clinical Workstation Shell\\Clinical Workstation Shell.exe'];
   const app = new FakeApp(options.platform);
   const powerMonitor = new FakePowerMonitor(options.platform);
@@ -179,7 +179,7 @@ async function boot(options: { platform: NodeJS.Platform; kiosk?: boolean; initi
       fromPartition: (partition: string) => FakeSession.fromPartition(partition),
     },
   };
-  hooks.policy = policy(options.kiosk ?? false);
+  hooks.policy = { ...policy(options.kiosk ?? false), relayUrl: options.relayUrl };
   const made = fakeServices(app, options.initial ?? states.signedOut());
   const servicesReady = deferred<void>();
   const servicesOptions = deferred<AppServicesOptions>();
@@ -214,6 +214,18 @@ async function boot(options: { platform: NodeJS.Platform; kiosk?: boolean; initi
   };
   return { app, powerMonitor, shell, dialog, servicesReady, servicesOptions: servicesOptions.promise, start, win, ...made };
 }
+
+describe('issue 11: the logout relay', () => {
+  it("gives the services IT's relay address, and none when IT set none", async () => {
+    const withRelay = await boot({ platform: 'win32', relayUrl: 'https://cis2-logout-relay.trust.nhs.uk' });
+    withRelay.app.becomeReady();
+    expect((await withRelay.servicesOptions).relay).toEqual({ url: 'https://cis2-logout-relay.trust.nhs.uk' });
+    resetFakeElectron();
+    const without = await boot({ platform: 'win32' });
+    without.app.becomeReady();
+    expect((await without.servicesOptions).relay).toBeUndefined();
+  });
+});
 
 describe('issue 15: Windows ending the session', () => {
   it.each([['shutdown'], ['logoff'], ['close-app']])('asks Windows to wait (%s), seals and flushes, closes the services, and only then leaves', async (reason) => {
