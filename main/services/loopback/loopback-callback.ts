@@ -7,7 +7,10 @@ import type { DonePage } from './callback-page';
  * The loopback redirect endpoint for one sign-in attempt (RFC 8252 §7.3): bound to 127.0.0.1 only,
  * on a port the OS picks, alive until the first callback carrying the attempt's `state`, a cancel,
  * or the timeout. Requests with another path or another state get 404 and leave the attempt open,
- * so a stray or forged request cannot end (or complete) someone's sign-in.
+ * so a stray or forged request cannot end (or complete) someone's sign-in. Every request must carry
+ * exactly `Host: 127.0.0.1:<port>` (what the browser sends for the redirect URI we registered);
+ * anything else gets 400 and touches nothing, so a page on another name that DNS-rebinds to
+ * 127.0.0.1 cannot drive the endpoint (defence in depth: it would also need the attempt's state).
  */
 export type CallbackResult =
   | { readonly kind: 'callback'; readonly url: URL }
@@ -81,7 +84,16 @@ export async function openLoopbackCallback(options: LoopbackOptions): Promise<Lo
     res.end('Not found.');
   }
 
+  function badRequest(res: ServerResponse): void {
+    res.writeHead(400, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' });
+    res.end('Bad request.');
+  }
+
   function handle(req: IncomingMessage, res: ServerResponse): void {
+    // Exactly one Host header, exactly our address and port (req.headers keeps only the first of
+    // duplicate Host headers; headersDistinct keeps them all).
+    const hosts = req.headersDistinct.host ?? [];
+    if (hosts.length !== 1 || hosts[0] !== `${HOST}:${port}`) return badRequest(res);
     const url = new URL(req.url ?? '/', `http://${HOST}:${port}`);
     if (req.method !== 'GET') return notFound(res);
     if (url.pathname === DONE_PATH && donePage !== null) {

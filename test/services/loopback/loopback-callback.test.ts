@@ -69,3 +69,37 @@ describe('loopback callback server', () => {
     expect(await portIsFree(a.port)).toBe(true);
   });
 });
+
+/** One raw HTTP/1.1 request with the Host header we choose (fetch would not let us). */
+async function rawGet(port: number, path: string, hostHeaders: readonly string[]): Promise<number> {
+  const { connect } = await import('node:net');
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1', () => {
+      socket.write(`GET ${path} HTTP/1.1\r\n${hostHeaders.map((h) => `Host: ${h}\r\n`).join('')}Connection: close\r\n\r\n`);
+    });
+    let data = '';
+    socket.on('data', (chunk: Buffer) => (data += chunk.toString('latin1')));
+    socket.on('end', () => resolve(Number(/^HTTP\/1\.1 (\d{3})/.exec(data)?.[1] ?? 0)));
+    socket.on('error', reject);
+  });
+}
+
+describe('loopback callback server: the Host header (DNS rebinding)', () => {
+  it('answers 400 to any Host but 127.0.0.1:<port>, and the sign-in does not complete', async () => {
+    const a = await open();
+    const path = '/callback?state=expected-state&code=rebound-code';
+    for (const host of [`attacker.example:${a.port}`, 'attacker.example', `localhost:${a.port}`, '127.0.0.1', `127.0.0.1:${a.port + 1}`, `[::1]:${a.port}`]) {
+      expect(await rawGet(a.port, path, [host]), host).toBe(400);
+    }
+    expect(await rawGet(a.port, path, [`127.0.0.1:${a.port}`, `attacker.example:${a.port}`])).toBe(400);
+    let settled = false;
+    void a.result.then(() => (settled = true));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(settled).toBe(false);
+    // The genuine redirect still works afterwards.
+    expect(await rawGet(a.port, path, [`127.0.0.1:${a.port}`])).toBe(303);
+    const result = await a.result;
+    expect(result.kind === 'callback' && result.url.searchParams.get('code')).toBe('rebound-code');
+    await a.closed;
+  });
+});
