@@ -1,3 +1,4 @@
+import { createHmac, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import { mkdir, readdir, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -26,21 +27,50 @@ const MAX_DEPTH = 8;
 
 const FORM_PARAM = /\b(code|code_verifier|state|nonce|token|access_token|refresh_token|id_token|client_assertion|logout_token|password)=[^&\s"']+/gi;
 
-// The exact secret strings in use now (opaque tokens, verifiers): redacted wherever they appear,
-// whatever their shape. A bounded list of recent ones, so a stale copy logged late is caught too.
-const MAX_LIVE_SECRETS = 64;
-const liveSecrets: string[] = [];
+// The exact secret strings held now (tokens, verifiers, the authorization code): redacted wherever
+// they appear, whatever their shape. When the holder lets a secret go (wipe, rotation, end of an
+// attempt) the string itself is dropped from here and only a keyed hash of it is kept (HMAC-SHA-256
+// under a random per-process key), so a stale copy logged late is still caught when it appears as a
+// whole word, while no earlier clinician's token stays in this process's memory through the log's
+// redaction list. The hashes are bounded (the most recent MAX_RETIRED); the live list is not: it
+// holds exactly what the holder holds.
+const MIN_SECRET_LENGTH = 8;
+const MAX_RETIRED = 256;
+const liveSecrets = new Set<string>();
+const retiredDigests = new Set<string>();
+const digestKey = randomBytes(32);
+// Words a secret can be made of (base64url, base64, opaque token alphabets); a retired secret is
+// found as one whole such word.
+const SECRET_WORD = /[A-Za-z0-9._~+/=-]{8,}/g;
 
-/** The token holder registers every secret it takes custody of (at least 8 characters). */
+function digest(secret: string): string {
+  return createHmac('sha256', digestKey).update(secret).digest('hex');
+}
+
+/** The token holder and the sign-in register every secret they take custody of (at least 8 characters). */
 export function registerSecret(secret: string): void {
-  if (secret.length < 8 || liveSecrets.includes(secret)) return;
-  liveSecrets.push(secret);
-  if (liveSecrets.length > MAX_LIVE_SECRETS) liveSecrets.shift();
+  if (secret.length < MIN_SECRET_LENGTH) return;
+  liveSecrets.add(secret);
+}
+
+/** The holder no longer holds `secret`: drop the string, keep only its keyed hash. */
+export function forgetSecret(secret: string): void {
+  if (!liveSecrets.delete(secret)) return;
+  const d = digest(secret);
+  retiredDigests.delete(d);
+  retiredDigests.add(d);
+  if (retiredDigests.size > MAX_RETIRED) retiredDigests.delete(retiredDigests.values().next().value as string);
+}
+
+/** For tests: what the redaction list holds now (the live secrets themselves, and hex digests). */
+export function redactionListForTests(): { readonly live: readonly string[]; readonly retired: readonly string[] } {
+  return { live: [...liveSecrets.keys()], retired: [...retiredDigests] };
 }
 
 function scrubString(value: string): string {
   let out = value.replace(JWT_SHAPE, REDACTED).replace(URL_QUERY, '$1?[Redacted]').replace(FORM_PARAM, '$1=[Redacted]');
-  for (const secret of liveSecrets) if (out.includes(secret)) out = out.split(secret).join(REDACTED);
+  for (const secret of liveSecrets.keys()) if (out.includes(secret)) out = out.split(secret).join(REDACTED);
+  if (retiredDigests.size > 0) out = out.replace(SECRET_WORD, (word) => (retiredDigests.has(digest(word)) ? REDACTED : word));
   return out;
 }
 

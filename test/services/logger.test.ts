@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createAudit } from '../../main/services/audit';
-import { createFolderLogger, createLogger, perUserLogFolder } from '../../main/services/logger';
+import { createFolderLogger, createLogger, perUserLogFolder, redactionListForTests } from '../../main/services/logger';
 import { ShellError } from '../../main/core/errors';
 import { startSandbox } from '../../sandbox/provider';
 import type { Sandbox } from '../../sandbox/provider';
@@ -53,6 +53,53 @@ describe('logger redaction', () => {
     for (const s of secrets) expect(out).not.toContain(s);
     expect(out).toContain('SIGNIN_TOKEN_REJECTED');
     expect(out).toContain('[Redacted]');
+  });
+
+  it('keeps no copy of a secret once the holder wipes it, and redacts the authorization code under any key', async () => {
+    const fetch = countingFetch();
+    const { service } = serviceFor(sandbox, 'dr-okafor', { fetch });
+    expect((await service.signIn()).kind).toBe('signed-in');
+    const tokens = fetch.tokenResponses.at(-1) ?? {};
+    const codeRequest = fetch.requests.filter((r) => r.body.includes('grant_type=authorization_code')).at(-1)?.body ?? '';
+    const params = new URLSearchParams(codeRequest);
+    const code = String(params.get('code'));
+    const held = ['access_token', 'refresh_token'].map((k) => String(tokens[k]));
+    const verifier = String(params.get('code_verifier'));
+    expect([code, verifier, ...held].every((s) => s.length >= 20 && s !== 'undefined' && s !== 'null')).toBe(true);
+    // While held, the live list has the tokens; the code and the attempt's secrets are already let go.
+    const before = redactionListForTests();
+    for (const s of held) expect(before.live).toContain(s);
+    expect(before.live).not.toContain(code);
+    expect(before.live).not.toContain(verifier);
+
+    service.tokens.wipe();
+    const after = redactionListForTests();
+    const everything = JSON.stringify(after);
+    for (const s of [code, verifier, ...held]) {
+      expect(after.live).not.toContain(s);
+      expect(everything).not.toContain(s);
+    }
+    expect(after.retired.every((d) => /^[0-9a-f]{64}$/.test(d))).toBe(true);
+
+    // A bare code (and a stale refresh token) logged late under keys that say nothing are still redacted.
+    const { lines, logger } = capture();
+    logger.info({ detail: code, extra: [`late ${held[1]} copy`] }, `saw ${code}`);
+    const out = lines.join('\n');
+    expect(out).not.toContain(code);
+    expect(out).not.toContain(held[1]);
+    expect(out).toContain('[Redacted]');
+  });
+
+  it('redacts an authorization code under an unrelated key from the moment the loopback receives it', async () => {
+    const { openLoopbackCallback } = await import('../../main/services/loopback/loopback-callback');
+    const a = await openLoopbackCallback({ path: '/callback', expectedState: 'state-for-code-test', timeoutMs: 10_000 });
+    const code = 'bare-authorization-code-0123456789abcdef';
+    await fetch(`${a.redirectUri}?state=state-for-code-test&code=${code}`, { redirect: 'manual' });
+    expect((await a.result).kind).toBe('callback');
+    const { lines, logger } = capture();
+    logger.info({ note: code }, 'unrelated');
+    expect(lines.join('\n')).not.toContain(code);
+    await a.closed;
   });
 
   it('keeps ordinary fields readable', () => {

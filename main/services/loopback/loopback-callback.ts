@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { registerSecret } from '../logger';
 import { donePageHtml } from './callback-page';
 import type { DonePage } from './callback-page';
 
@@ -112,6 +113,10 @@ export async function openLoopbackCallback(options: LoopbackOptions): Promise<Lo
       return notFound(res);
     }
     const error = url.searchParams.get('error');
+    // The authorization code is a secret from the moment it arrives: the log redacts it wherever
+    // it appears, under any key, until the sign-in lets it go (forgetSecret after the exchange).
+    const code = url.searchParams.get('code');
+    if (code !== null) registerSecret(code);
     const page: DonePage = error === null && url.searchParams.has('code') ? 'signed-in' : 'failed';
     // 303 to a clean URL so the code never stays in the browser's address bar or history.
     res.writeHead(303, { location: `${DONE_PATH}`, 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' });

@@ -1,6 +1,7 @@
 import * as client from 'openid-client';
 import { ShellError } from '../../core/errors';
 import { createAudit } from '../audit';
+import { forgetSecret } from '../logger';
 import type { Logger } from '../logger';
 import { openLoopbackCallback } from '../loopback/loopback-callback';
 import type { LoopbackAttempt } from '../loopback/loopback-callback';
@@ -62,6 +63,8 @@ export function createSignInService(deps: SignInServiceDeps): SignInService {
     }
     pending = loopback;
     tokens.beginAttempt(secrets);
+    // Registered with the log's redaction list by the loopback on arrival; let go after the exchange.
+    let code: string | null = null;
     try {
       const parameters: Record<string, string> = {
         redirect_uri: loopback.redirectUri,
@@ -94,6 +97,7 @@ export function createSignInService(deps: SignInServiceDeps): SignInService {
         return { kind: 'failed', error: new ShellError('SIGNIN_TIMEOUT', 'Sign-in took too long in the browser and was stopped. Select Sign in to try again.') };
       }
       if (result.kind === 'provider-error') return { kind: 'failed', error: providerErrorToShellError(result.error) };
+      code = result.url.searchParams.get('code');
 
       const started = tokens.attempt();
       if (started === null || started.state !== secrets.state) return { kind: 'cancelled' };
@@ -127,6 +131,7 @@ export function createSignInService(deps: SignInServiceDeps): SignInService {
       logger.debug({ event: 'signin.tokens-accepted', aal: session.aal, differentUser }, 'CIS2 sign-in response accepted.');
       return differentUser ? { kind: 'different-user', session } : { kind: 'signed-in', session };
     } finally {
+      if (code !== null) forgetSecret(code);
       tokens.endAttempt(secrets.state);
       loopback.cancel();
       if (pending === loopback) pending = null;

@@ -1,10 +1,13 @@
 import { ShellError } from '../../core/errors';
-import { registerSecret } from '../logger';
+import { forgetSecret, registerSecret } from '../logger';
 
 /**
  * The one place the session's secrets live: access, refresh and ID tokens, plus the PKCE verifier,
  * state and nonce of the attempt in progress. Main-process memory only; nothing here is ever written
  * to disk, put in a URL, or logged. wipe() is synchronous so sign-out works with the network down.
+ * The logger's redaction list follows the holder exactly (`custody` below): a secret is registered
+ * when the holder takes it and forgotten (only a keyed hash stays) when the holder lets it go, so
+ * no earlier clinician's token outlives their session in this process through the log.
  */
 export type AccessTokenResult =
   | { readonly ok: true; readonly token: string }
@@ -81,9 +84,20 @@ export function createTokenHolder(deps: TokenHolderDeps): TokenCustody {
   let generation = 0;
   let inFlight: Promise<AccessTokenResult> | null = null;
   const listeners = new Set<(error: ShellError) => void>();
+  // The secrets registered with the logger: exactly those held in `state` and `attempt`.
+  let registered = new Set<string>();
+  const custody = (): void => {
+    const held = new Set<string>();
+    if (state.kind === 'held') for (const s of [state.tokens.accessToken, state.tokens.refreshToken, state.tokens.idToken]) if (s !== null) held.add(s);
+    if (attempt !== null) for (const s of [attempt.codeVerifier, attempt.state, attempt.nonce]) held.add(s);
+    for (const s of held) if (!registered.has(s)) registerSecret(s);
+    for (const s of registered) if (!held.has(s)) forgetSecret(s);
+    registered = held;
+  };
 
   const fail = (cause: unknown, message: string): AccessTokenResult => {
     state = { kind: 'failed' };
+    custody();
     const error = new ShellError('TOKEN_REFRESH_FAILED', message, { cause });
     for (const l of [...listeners]) {
       try {
@@ -110,7 +124,6 @@ export function createTokenHolder(deps: TokenHolderDeps): TokenCustody {
     if ((next.issuer !== null && next.issuer !== held.issuer) || (next.subject !== null && next.subject !== held.subject)) {
       return fail(undefined, 'CIS2 renewed the sign-in for a different identity, so it was refused; sign in again to carry on.');
     }
-    for (const secret of [next.accessToken, next.refreshToken, next.idToken]) if (secret !== null) registerSecret(secret);
     state = {
       kind: 'held',
       tokens: {
@@ -122,6 +135,7 @@ export function createTokenHolder(deps: TokenHolderDeps): TokenCustody {
         expiresAt: next.expiresAt,
       },
     };
+    custody();
     deps.onRefreshed?.(held.subject);
     return { ok: true, token: next.accessToken };
   }
@@ -149,16 +163,17 @@ export function createTokenHolder(deps: TokenHolderDeps): TokenCustody {
       state = { kind: 'empty' };
       attempt = null;
       inFlight = null;
+      custody();
     },
     onRefreshFailed(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
     store(tokens) {
-      for (const secret of [tokens.accessToken, tokens.refreshToken, tokens.idToken]) if (secret !== null) registerSecret(secret);
       generation += 1;
       inFlight = null;
       state = { kind: 'held', tokens };
+      custody();
     },
     peekForRevocation() {
       if (state.kind !== 'held') return null;
@@ -166,12 +181,13 @@ export function createTokenHolder(deps: TokenHolderDeps): TokenCustody {
       return { refreshToken, accessToken, idToken };
     },
     beginAttempt(secrets) {
-      for (const secret of [secrets.codeVerifier, secrets.state, secrets.nonce]) registerSecret(secret);
       attempt = secrets;
+      custody();
     },
     attempt: () => attempt,
     endAttempt(state) {
       if (attempt?.state === state) attempt = null;
+      custody();
     },
   };
 }
