@@ -1,7 +1,8 @@
 /**
- * Sealing drafts: JWE compact serialisation, `dir` + `A256GCM`, one 256-bit key per clinician.
- * The protected header carries only non-identifying data (alg, enc, kid = subject hash,
- * sealedAt) and AES-GCM authenticates it, so a changed or swapped header fails to open.
+ * Sealing drafts: JWE compact serialisation, `dir` + `A256GCM`, a fresh 256-bit key for every
+ * write (key-record.ts). The protected header carries only non-identifying data (alg, enc,
+ * kid = subject hash, gen, sealedAt) and AES-GCM authenticates it, so a changed or swapped
+ * header fails to open. Nothing read from a header is trusted before the seal has opened.
  */
 import { CompactEncrypt, compactDecrypt, decodeProtectedHeader, errors } from 'jose';
 import * as z from 'zod';
@@ -20,14 +21,17 @@ const Payload = z.strictObject({ v: z.literal(payloadVersion), drafts: z.array(D
 const encoder = new TextEncoder();
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
-export async function sealDrafts(drafts: readonly Draft[], key: Uint8Array, kid: SubjectHash, sealedAt: number): Promise<string> {
+export async function sealDrafts(drafts: readonly Draft[], key: Uint8Array, kid: SubjectHash, gen: number, sealedAt: number): Promise<string> {
   const payload = encoder.encode(JSON.stringify({ v: payloadVersion, drafts }));
-  return new CompactEncrypt(payload).setProtectedHeader({ alg: 'dir', enc: 'A256GCM', kid, sealedAt }).encrypt(key);
+  return new CompactEncrypt(payload).setProtectedHeader({ alg: 'dir', enc: 'A256GCM', kid, gen, sealedAt }).encrypt(key);
 }
 
 export type SealHeader = { ok: true; kid: string; sealedAt: number } | { ok: false; code: 'DRAFTS_FILE_TORN' | 'DRAFTS_FILE_TAMPERED' };
 
-/** What can be read without the key. A file that is not a whole JWE is torn. */
+/**
+ * What can be read without the key: only enough to tell a torn file from a whole one and to
+ * check the name. Not authenticated: never decide anything else (retention above all) on it.
+ */
 export function readSealHeader(jwe: string): SealHeader {
   if (jwe.split('.').length !== 5) return { ok: false, code: 'DRAFTS_FILE_TORN' };
   let header: Record<string, unknown>;
@@ -44,7 +48,8 @@ export function readSealHeader(jwe: string): SealHeader {
 }
 
 export type Opened =
-  | { ok: true; drafts: Draft[]; sealedAt: number }
+  /** `gen` and `sealedAt` from the authenticated protected header (gen 0: sealed before generations). */
+  | { ok: true; drafts: Draft[]; gen: number; sealedAt: number }
   | { ok: false; code: 'DRAFTS_FILE_TORN' | 'DRAFTS_FILE_TAMPERED' };
 
 /** Opens a seal for `kid` with its key. Anything short of an intact, authentic seal is refused. */
@@ -53,12 +58,14 @@ export async function openSeal(jwe: string, key: Uint8Array, kid: SubjectHash): 
   if (!header.ok) return header;
   if (header.kid !== kid) return { ok: false, code: 'DRAFTS_FILE_TAMPERED' };
   let plaintext: Uint8Array;
+  let authenticated: Record<string, unknown>;
   try {
     const opened = await compactDecrypt(jwe, key, {
       keyManagementAlgorithms: ['dir'],
       contentEncryptionAlgorithms: ['A256GCM'],
     });
     plaintext = opened.plaintext;
+    authenticated = opened.protectedHeader as Record<string, unknown>;
   } catch (error) {
     // A failed tag check means the bytes were changed; anything else means they are incomplete.
     return { ok: false, code: error instanceof errors.JWEDecryptionFailed ? 'DRAFTS_FILE_TAMPERED' : 'DRAFTS_FILE_TORN' };
@@ -66,7 +73,11 @@ export async function openSeal(jwe: string, key: Uint8Array, kid: SubjectHash): 
   try {
     const parsed = Payload.safeParse(JSON.parse(decoder.decode(plaintext)));
     if (!parsed.success) return { ok: false, code: 'DRAFTS_FILE_TAMPERED' };
-    return { ok: true, drafts: parsed.data.drafts, sealedAt: header.sealedAt };
+    const { kid: sealedFor, gen = 0, sealedAt } = authenticated;
+    if (sealedFor !== kid || typeof sealedAt !== 'number' || !Number.isFinite(sealedAt) || typeof gen !== 'number' || !Number.isSafeInteger(gen) || gen < 0) {
+      return { ok: false, code: 'DRAFTS_FILE_TAMPERED' };
+    }
+    return { ok: true, drafts: parsed.data.drafts, gen, sealedAt };
   } catch {
     return { ok: false, code: 'DRAFTS_FILE_TAMPERED' };
   }

@@ -9,6 +9,8 @@ import type { Draft, DraftProblem, SubjectHash } from '../../core/drafts';
 import type { SecretStore } from '../secret-store';
 import { listFolder, moveAside, readIfPresent, removeIfPresent, writeAtomically } from './files';
 import { problem } from './problems';
+import { parseKeyRecord, serialiseKeyRecord } from './key-record';
+import type { KeyRecord } from './key-record';
 import { openSeal, readSealHeader, sealDrafts } from './seal';
 
 /** The credential store failed: the vault must stop writing and fall back to memory only. */
@@ -40,14 +42,10 @@ export function sealedFolder(deps: SealedFolderDeps) {
     }
   }
 
-  async function keyFor(hash: SubjectHash, create: boolean): Promise<Uint8Array | null> {
-    const encoded = await viaStore(() => store.get(service, hash));
-    const key = encoded === null ? null : Buffer.from(encoded, 'base64url');
-    if (key !== null && key.length === 32) return new Uint8Array(key);
-    if (!create) return null;
-    const fresh = randomBytes(32);
-    await viaStore(() => store.set(service, hash, fresh.toString('base64url')));
-    return new Uint8Array(fresh);
+  /** The clinician's key record, or null when the store has none (or none it can read). */
+  async function recordFor(hash: SubjectHash): Promise<{ stored: string | null; record: KeyRecord | null }> {
+    const stored = await viaStore(() => store.get(service, hash));
+    return { stored, record: stored === null ? null : parseKeyRecord(stored) };
   }
 
   async function quarantine(name: string, code: 'DRAFTS_FILE_TORN' | 'DRAFTS_FILE_TAMPERED'): Promise<void> {
@@ -67,49 +65,87 @@ export function sealedFolder(deps: SealedFolderDeps) {
     await removeIfPresent(dir, sealFileName(hash));
   }
 
+  type Verdict = { kind: 'open'; drafts: Draft[] } | { kind: 'expired' } | { kind: 'no-key' } | { kind: 'set-aside' };
+
+  /**
+   * What the seal `name` holding `jwe` is, decided only on what authenticated. A seal that no
+   * kept key opens while a key is kept (an older copy put back, an edited header, a back-dated
+   * sealedAt), or whose authenticated generation or sealedAt disagree with the key's record, is
+   * tampering: set aside and reported, never taken for retention. Retention runs from the
+   * authenticated sealedAt.
+   */
+  async function inspect(hash: SubjectHash, name: string, jwe: string): Promise<Verdict> {
+    const header = readSealHeader(jwe);
+    if (!header.ok || header.kid !== hash) {
+      await quarantine(name, header.ok ? 'DRAFTS_FILE_TAMPERED' : header.code);
+      return { kind: 'set-aside' };
+    }
+    const { record } = await recordFor(hash);
+    // No key at all: it was shredded (retention, a discard, or a crash between the key's
+    // deletion and the file's); nobody can ever open this file.
+    if (record === null) return { kind: 'no-key' };
+    for (const entry of record.prev === null ? [record.cur] : [record.cur, record.prev]) {
+      const opened = await openSeal(jwe, entry.key, hash);
+      if (!opened.ok && opened.code === 'DRAFTS_FILE_TORN') {
+        await quarantine(name, 'DRAFTS_FILE_TORN');
+        return { kind: 'set-aside' };
+      }
+      if (!opened.ok) continue;
+      if (opened.gen !== entry.gen || (entry.sealedAt !== null && opened.sealedAt !== entry.sealedAt)) break;
+      // A write was cut off between storing its new key and its rename (this is the old file,
+      // under `prev`), or after the rename (under `cur`): keep only the key of the file on disk.
+      if (record.prev !== null) await viaStore(() => store.set(service, hash, serialiseKeyRecord({ cur: entry, prev: null })));
+      if (isSealExpired(opened.sealedAt, now(), retentionMs)) return { kind: 'expired' };
+      return { kind: 'open', drafts: opened.drafts };
+    }
+    await quarantine(name, 'DRAFTS_FILE_TAMPERED');
+    return { kind: 'set-aside' };
+  }
+
   /** The drafts sealed for `hash`, or null when there are none this subject may have back. */
   async function read(hash: SubjectHash): Promise<Draft[] | null> {
     const name = sealFileName(hash);
     const jwe = await readIfPresent(dir, name);
     if (jwe === null) return null;
-    const header = readSealHeader(jwe);
-    if (!header.ok) {
-      await quarantine(name, header.code);
-      return null;
+    const verdict = await inspect(hash, name, jwe);
+    switch (verdict.kind) {
+      case 'open':
+        return verdict.drafts;
+      case 'expired':
+        await shred(hash);
+        return null;
+      case 'no-key':
+        await removeIfPresent(dir, name);
+        return null;
+      case 'set-aside':
+        return null;
     }
-    if (header.kid !== hash) {
-      await quarantine(name, 'DRAFTS_FILE_TAMPERED');
-      return null;
-    }
-    if (isSealExpired(header.sealedAt, now(), retentionMs)) {
-      await shred(hash);
-      return null;
-    }
-    const key = await keyFor(hash, false);
-    if (key === null) {
-      // Its key was shredded (or the store was reset): nobody can ever open it.
-      await removeIfPresent(dir, name);
-      return null;
-    }
-    const opened = await openSeal(jwe, key, hash);
-    if (!opened.ok) {
-      await quarantine(name, opened.code);
-      return null;
-    }
-    return opened.drafts;
   }
 
-  /** Seals `drafts` for `hash` now; an empty list removes the seal and its key instead. */
+  /**
+   * Seals `drafts` for `hash` now, under a fresh key; an empty list removes the seal and its key
+   * instead. The new key is stored (beside the old one) before the rename, and the old key is
+   * dropped after it, so a crash anywhere leaves a file that a kept key opens.
+   */
   async function write(hash: SubjectHash, drafts: readonly Draft[]): Promise<void> {
     if (drafts.length === 0) {
       await shred(hash);
       return;
     }
-    const key = await keyFor(hash, true);
-    if (key === null) throw new StoreFailure(new Error('A created key could not be read back.'));
-    const jwe = await sealDrafts(drafts, key, hash, now());
-    key.fill(0);
-    await writeAtomically(dir, sealFileName(hash), hash, jwe);
+    const { stored, record } = await recordFor(hash);
+    const sealedAt = now();
+    const fresh = { key: new Uint8Array(randomBytes(32)), gen: (record?.cur.gen ?? 0) + 1, sealedAt };
+    await viaStore(() => store.set(service, hash, serialiseKeyRecord({ cur: fresh, prev: record?.cur ?? null })));
+    const jwe = await sealDrafts(drafts, fresh.key, hash, fresh.gen, sealedAt);
+    try {
+      await writeAtomically(dir, sealFileName(hash), hash, jwe);
+    } catch (error) {
+      // No rename happened: the file on disk is still the old one, and so is its key.
+      await viaStore(() => (stored === null ? store.delete(service, hash).then(() => undefined) : store.set(service, hash, stored)));
+      throw error;
+    }
+    await viaStore(() => store.set(service, hash, serialiseKeyRecord({ cur: fresh, prev: null })));
+    fresh.key.fill(0);
   }
 
   /**
@@ -131,16 +167,14 @@ export function sealedFolder(deps: SealedFolderDeps) {
       if (file.kind !== 'seal' || live.has(file.subjectHash)) continue;
       const jwe = await readIfPresent(dir, name);
       if (jwe === null) continue;
-      const header = readSealHeader(jwe);
-      if (!header.ok || header.kid !== file.subjectHash) {
-        await quarantine(name, header.ok ? 'DRAFTS_FILE_TAMPERED' : header.code);
-      } else if (!keyed.has(file.subjectHash)) {
+      const verdict = await inspect(file.subjectHash, name, jwe);
+      if (verdict.kind === 'no-key') {
         await removeIfPresent(dir, name);
         shredded += 1;
-      } else if (isSealExpired(header.sealedAt, t, retentionMs)) {
+      } else if (verdict.kind === 'expired') {
         await shred(file.subjectHash);
         shredded += 1;
-      } else {
+      } else if (verdict.kind === 'open') {
         kept.add(file.subjectHash);
       }
     }

@@ -50,17 +50,20 @@ describe('draft vault on the real Secret Service', () => {
     expect(second.problems).toEqual([]);
   });
 
-  it.skipIf(skip)(`keeps one 256-bit key per clinician under a hashed account, never the subject${why}`, async () => {
+  it.skipIf(skip)(`keeps one record per clinician (the 256-bit key of the seal on disk) under a hashed account, never the subject${why}`, async () => {
     const { vault } = await open();
     await vault.save(alice, sensitive.track(draft('d1', 'Account Patient', 'who owns this key?')));
     const accounts = await store.accounts(service);
     expect(accounts.join()).not.toContain(alice);
     const subjectAccounts = accounts.filter((a) => /^[A-Za-z0-9_-]{43}$/.test(a));
     expect(subjectAccounts).toEqual([filesIn(dataDir)[0]?.slice(0, 43)]);
-    const key = await store.get(service, subjectAccounts[0] ?? '');
-    expect(Buffer.from(key ?? '', 'base64url')).toHaveLength(32);
+    const stored = await store.get(service, subjectAccounts[0] ?? '');
+    const record = JSON.parse(stored ?? '{}') as { v: number; cur: { k: string; g: number; t: number }; prev?: unknown };
+    expect(record).toEqual({ v: 2, cur: { k: expect.any(String), g: expect.any(Number), t: clock.t } });
+    const key = record.cur.k;
+    expect(Buffer.from(key, 'base64url')).toHaveLength(32);
     // The key opens nothing by itself being on disk: it is in the store, not in the folder.
-    for (const name of filesIn(dataDir)) expect(readFileSync(join(dataDir, name), 'utf8')).not.toContain(key ?? '');
+    for (const name of filesIn(dataDir)) expect(readFileSync(join(dataDir, name), 'utf8')).not.toContain(key);
   });
 
   it.skipIf(skip)(`crypto-shreds after retention: the key is deleted, and a copy of the file opens for nobody${why}`, async () => {

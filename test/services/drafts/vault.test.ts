@@ -90,7 +90,7 @@ describe('draft vault: custody for one clinician', () => {
     const content = readFileSync(join(dataDir, files[0] ?? ''), 'utf8');
     expect(content.split('.')).toHaveLength(5);
     const header = JSON.parse(Buffer.from(content.split('.')[0] ?? '', 'base64url').toString()) as Record<string, unknown>;
-    expect(Object.keys(header).sort()).toEqual(['alg', 'enc', 'kid', 'sealedAt']);
+    expect(Object.keys(header).sort()).toEqual(['alg', 'enc', 'gen', 'kid', 'sealedAt']);
     expect(header).toMatchObject({ alg: 'dir', enc: 'A256GCM', kid: files[0]?.slice(0, 43), sealedAt: clock.t });
   });
 
