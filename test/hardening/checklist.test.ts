@@ -114,6 +114,9 @@ describe('Electron security checklist', () => {
       expect([...csp].filter(([, sources]) => sources.includes('data:')).map(([name]) => name), where).toEqual(['img-src']);
     }
     expect(directives(header).get('frame-ancestors')).toEqual(["'none'"]);
+    // Production allows only what production uses: no WebSocket (the harness adds its own).
+    expect(directives(metaPolicy()).get('connect-src')).toEqual(["'self'"]);
+    expect(header).not.toMatch(/\bwss?:/);
   });
 
   it('8. Do not enable allowRunningInsecureContent', () => {
