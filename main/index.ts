@@ -14,6 +14,7 @@ import { createLifecycle, handleFatalError, watchSecondInstance } from './adapte
 import type { Lifecycle } from './adapters/app-lifecycle';
 import { appOrigin, appStartUrl, registerAppScheme, serveRenderer } from './adapters/app-protocol';
 import { createClipboardGuard } from './adapters/clipboard-guard';
+import { useLocalDataFolder } from './adapters/data-folder';
 import { registerIpc } from './adapters/ipc-server';
 import { createLockGuard, gateViews } from './adapters/lock-guard';
 import { issuerFetch } from './adapters/network';
@@ -35,6 +36,8 @@ import { createKeyringSecretStore } from './services/secret-store';
 import { keepYoungGenerationSmall } from './services/runtime/memory';
 import { systemTime } from './services/time';
 
+/** A development build (`npm start`): see main/build-flags.d.ts. false is inlined in the production bundle. */
+const developmentBuild = typeof __CWS_DEV__ === 'undefined' || __CWS_DEV__;
 const appRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 // A shift-long process: stop V8 keeping young-generation memory it grew for one burst.
@@ -43,6 +46,9 @@ keepYoungGenerationSmall();
 // Before 'ready': the privileged app:// scheme, and hardening for any web contents at all.
 registerAppScheme(protocol);
 hardenEveryWebContents(app);
+// Drafts, logs and Chromium's own files on this PC only, never in a roaming Windows profile
+// (adapters/data-folder.ts): before the single-instance lock and 'ready', which both use it.
+useLocalDataFolder(app, process.platform, process.env);
 // One shell per workstation session: a second launch focuses the first. Listened for now,
 // before the slow start-up work: Electron emits 'second-instance' whether or not anyone listens.
 if (!app.requestSingleInstanceLock()) app.exit(0);
@@ -67,8 +73,11 @@ function accountName(): string {
 
 async function start(): Promise<void> {
   await app.whenReady();
-  // The sandbox (CWS_SANDBOX_ISSUER) and CWS_POLICY_FILE count only when not packaged.
-  const policyOptions = { platform: process.platform, env: process.env, packaged: app.isPackaged };
+  // The sandbox (CWS_SANDBOX_ISSUER, CWS_SANDBOX_RELAY) and CWS_POLICY_FILE count only in a
+  // development build: decided when the bundle is built (`__CWS_DEV__`, main/build-flags.d.ts),
+  // never from app.isPackaged, which only compares the executable's file name (a copied install
+  // with the exe renamed electron.exe would count as unpackaged).
+  const policyOptions = { platform: process.platform, env: process.env, packaged: !developmentBuild };
   const policy = await readMachinePolicy(policyOptions);
   // IT's folder gets a subfolder per Windows account (one account cannot rotate another's files);
   // the app's own folder is the fallback when IT's cannot be written.
@@ -90,7 +99,7 @@ async function start(): Promise<void> {
     reportPolicy(read);
     return session;
   };
-  const production = app.isPackaged;
+  const production = !developmentBuild;
   const onError = (code: string): void => logger.error({ event: 'adapter.error', code }, 'An Electron adapter reported a failure.');
 
   const services: AppServices = await createAppServices({

@@ -6,13 +6,18 @@
 // - preload/index.ts → dist/preload/index.cjs  one CommonJS file: a sandboxed preload may only
 //   `require('electron')` (and a few polyfilled built-ins), so everything else must be inside it.
 //   It imports only channel names, never zod, and the build fails if anything else sneaks in.
+//
+// The main bundle is a production build (`__CWS_DEV__` false: no CWS_* development overrides, no
+// DevTools) unless `--development` is passed, which only `npm start` does.
 import { build } from 'esbuild';
 import console from 'node:console';
 import process from 'node:process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { mainBundleOptions } from './main-bundle.mjs';
+import { mainBundleOptionsFor } from './main-bundle.mjs';
+
+const development = process.argv.includes('--development');
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const at = (p) => path.join(root, p);
@@ -45,12 +50,12 @@ async function buildMain() {
     throw new Error('main/index.ts (the composition root) does not exist yet, so the main process cannot be built.');
   }
   await build({
-    ...mainBundleOptions,
+    ...mainBundleOptionsFor({ development }),
     entryPoints: [at('main/index.ts')],
     outfile: at('dist/main/index.js'),
     logLevel: 'warning',
   });
-  console.log('main → dist/main/index.js');
+  console.log(`main → dist/main/index.js (${development ? 'DEVELOPMENT build: CWS_* overrides and DevTools enabled; never ship it' : 'production build'})`);
 }
 
 try {

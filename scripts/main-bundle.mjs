@@ -9,8 +9,18 @@ import { dateFnsSubset } from './date-fns-subset.mjs';
 // main bundle. electron-builder packages `dependencies` from node_modules beside the app.
 export const mainExternals = ['electron', '@napi-rs/keyring', '@napi-rs/keyring-*', 'oidc-provider', 'plist', 'bplist-parser'];
 
-/** esbuild options for the main bundle; callers add entry points and output. */
-export const mainBundleOptions = {
+/**
+ * esbuild options for the main bundle; callers add entry points and output. `development` is
+ * the build constant `__CWS_DEV__` (main/build-flags.d.ts): false for what `npm run build` and
+ * `npm run package:*` ship, true only for `npm start` (`build-main.mjs --development`).
+ * `minifySyntax` folds `if (false)` branches away, so the production bundle does not contain the
+ * development code paths (the CWS_* overrides, DevTools) at all; identifiers and whitespace stay.
+ */
+export function mainBundleOptionsFor({ development }) {
+  return { ...baseOptions, define: { __CWS_DEV__: development ? 'true' : 'false' } };
+}
+
+const baseOptions = {
   bundle: true,
   format: 'esm',
   platform: 'node',
@@ -20,4 +30,8 @@ export const mainBundleOptions = {
   // Bundled CommonJS dependencies call require() for Node built-ins; ESM has none of its own.
   banner: { js: "import { createRequire as __shellCreateRequire } from 'node:module'; const require = __shellCreateRequire(import.meta.url);" },
   legalComments: 'none',
+  minifySyntax: true,
 };
+
+/** The production bundle's options: what ships, and what the benchmark and tests measure. */
+export const mainBundleOptions = mainBundleOptionsFor({ development: false });

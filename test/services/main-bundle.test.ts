@@ -12,7 +12,7 @@ import { build } from 'esbuild';
 import type { BuildOptions, Metafile } from 'esbuild';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { mainBundleOptions } from '../../scripts/main-bundle.mjs';
+import { mainBundleOptions, mainBundleOptionsFor } from '../../scripts/main-bundle.mjs';
 
 const repoRoot = join(import.meta.dirname, '..', '..');
 
@@ -97,5 +97,35 @@ describe('the main-process bundle', () => {
     expect(importsKeyringAtStart(eager)).toBe(true);
     const typeOnly = await bundleSource("import type { AsyncEntry } from '@napi-rs/keyring';\nexport const make = (e: AsyncEntry) => e;\n");
     expect(importsKeyringAtStart(typeOnly)).toBe(false);
+  });
+});
+
+describe('development overrides exist only in the development bundle (issue 13, item 4)', () => {
+  const devOnly = ['CWS_POLICY_FILE', 'CWS_SANDBOX_ISSUER', 'CWS_SANDBOX_RELAY', 'CWS_SANDBOX_CLIENT_ID'];
+  const buildMain = async (development: boolean): Promise<string> => {
+    const result = await build({
+      ...mainBundleOptionsFor({ development }),
+      write: false,
+      absWorkingDir: repoRoot,
+      logLevel: 'silent',
+      entryPoints: [join(repoRoot, 'main/index.ts')],
+      outfile: join(repoRoot, `dist/test-main-bundle/index-${development ? 'dev' : 'prod'}.mjs`),
+    });
+    const code = result.outputFiles?.[0]?.text;
+    if (code === undefined) throw new Error('esbuild returned no output.');
+    return code;
+  };
+
+  it('the production bundle (what npm run build and package:* ship) contains none of the CWS_* overrides', async () => {
+    const production = await buildMain(false);
+    for (const name of devOnly) expect(production, name).not.toContain(name);
+    expect(production).not.toContain('__CWS_DEV__');
+    // What the tests measure is what ships.
+    expect(mainBundleOptions.define).toEqual({ __CWS_DEV__: 'false' });
+  });
+
+  it('the development bundle (npm start) has them, so the test above can fail', async () => {
+    const development = await buildMain(true);
+    for (const name of ['CWS_POLICY_FILE', 'CWS_SANDBOX_ISSUER', 'CWS_SANDBOX_RELAY']) expect(development, name).toContain(name);
   });
 });

@@ -47,7 +47,11 @@ export interface MachinePolicy {
 export interface ReadPolicyOptions {
   readonly platform: string;
   readonly env: Readonly<Record<string, string | undefined>>;
-  /** An installed (packaged) shell ignores the development sandbox and CWS_POLICY_FILE. */
+  /**
+   * An installed (packaged) shell ignores the development sandbox and CWS_POLICY_FILE. The
+   * composition root passes the build constant (`__CWS_DEV__`, main/build-flags.d.ts), not
+   * Electron's app.isPackaged; and a production bundle has none of those code paths anyway.
+   */
   readonly packaged: boolean;
   readonly exec?: ExecFile;
   readonly readFile?: ReadFile;
@@ -74,7 +78,7 @@ export async function rereadMachinePolicy(options: ReadPolicyOptions): Promise<{
 
 /** The development relay `npm start` runs (loopback only); ignored by an installed shell. */
 function sandboxRelay(env: Readonly<Record<string, string | undefined>>): string | undefined {
-  const url = env['CWS_SANDBOX_RELAY'];
+  const url = (typeof __CWS_DEV__ === 'undefined' || __CWS_DEV__) ? env['CWS_SANDBOX_RELAY'] : undefined;
   return url !== undefined && /^http:\/\/127\.0\.0\.1:\d+$/.test(url) ? url : undefined;
 }
 
@@ -86,7 +90,7 @@ function isSessionSetting(name: string): boolean {
 async function readSources(options: ReadPolicyOptions): Promise<SourceRead[]> {
   const readFile = options.readFile ?? readFileBytes;
   // Development and tests only: an installed shell reads nothing an ordinary user can point at.
-  const override = options.packaged ? undefined : options.env['CWS_POLICY_FILE'];
+  const override = (typeof __CWS_DEV__ === 'undefined' || __CWS_DEV__) && !options.packaged ? options.env['CWS_POLICY_FILE'] : undefined;
   if (override) return [override.endsWith('.plist') ? await readPlistSource(override, readFile) : await readJsonSource(override, readFile)];
   if (options.platform === 'win32') {
     const exec = options.exec ?? runFile;
@@ -140,7 +144,7 @@ export function resolveMachinePolicy(reads: readonly SourceRead[], context: Pick
     logLevel: settings.LogLevel ?? 'info',
     logFolder: settings.LogFolder,
     // `npm start` runs the sandbox's relay beside it; an installed shell uses only IT's setting.
-    relayUrl: settings.RelayUrl ?? (context.packaged ? undefined : sandboxRelay(context.env)),
+    relayUrl: settings.RelayUrl ?? ((typeof __CWS_DEV__ === 'undefined' || __CWS_DEV__) && !context.packaged ? sandboxRelay(context.env) : undefined),
   };
 }
 
@@ -186,15 +190,15 @@ function signInSettings(
   context: Pick<ReadPolicyOptions, 'env' | 'packaged'>,
   problems: PolicyProblem[],
 ): OidcSettings | null {
-  const sandboxIssuer = context.env['CWS_SANDBOX_ISSUER'];
+  const sandboxIssuer = (typeof __CWS_DEV__ === 'undefined' || __CWS_DEV__) ? context.env['CWS_SANDBOX_ISSUER'] : undefined;
   // `npm start` runs the local CIS2 sandbox; with no Issuer set, a development build uses it.
   const issuer = s.Issuer ?? (!context.packaged && sandboxIssuer ? 'sandbox' : undefined);
   if (issuer === undefined) return null;
-  const source = applied.Issuer ?? 'CWS_SANDBOX_ISSUER';
+  const source = applied.Issuer ?? ((typeof __CWS_DEV__ === 'undefined' || __CWS_DEV__) ? 'CWS_SANDBOX_ISSUER' : 'Issuer');
   const fail = (setting: string, reason: string): null => (problems.push({ setting, source, reason }), null);
   try {
     if (issuer === 'sandbox') {
-      if (context.packaged) return fail('Issuer', 'The sandbox issuer is for development only and an installed shell ignores it; set int, dep, live or your https issuer address.');
+      if (!(typeof __CWS_DEV__ === 'undefined' || __CWS_DEV__) || context.packaged) return fail('Issuer', 'The sandbox issuer is for development only and an installed shell ignores it; set int, dep, live or your https issuer address.');
       if (!sandboxIssuer) return fail('Issuer', 'The sandbox issuer needs the local sandbox that npm start runs; start the shell with npm start or set another issuer.');
       const clientId = context.env['CWS_SANDBOX_CLIENT_ID'] ?? s.ClientId ?? 'clinical-workstation-shell';
       return resolveOidcSettings({ issuer: sandboxIssuer, clientId, authTimeSkewSeconds, allowInsecureLoopbackIssuer: true });
