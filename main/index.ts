@@ -14,6 +14,7 @@ import { createLifecycle, handleFatalError, watchSecondInstance } from './adapte
 import type { Lifecycle } from './adapters/app-lifecycle';
 import { appOrigin, appStartUrl, registerAppScheme, serveRenderer } from './adapters/app-protocol';
 import { createClipboardGuard } from './adapters/clipboard-guard';
+import { useLocalDataFolder } from './adapters/data-folder';
 import { registerIpc } from './adapters/ipc-server';
 import { createLockGuard, gateViews } from './adapters/lock-guard';
 import { issuerFetch } from './adapters/network';
@@ -45,6 +46,9 @@ keepYoungGenerationSmall();
 // Before 'ready': the privileged app:// scheme, and hardening for any web contents at all.
 registerAppScheme(protocol);
 hardenEveryWebContents(app);
+// Drafts, logs and Chromium's own files on this PC only, never in a roaming Windows profile
+// (adapters/data-folder.ts): before the single-instance lock and 'ready', which both use it.
+useLocalDataFolder(app, process.platform, process.env);
 // One shell per workstation session: a second launch focuses the first. Listened for now,
 // before the slow start-up work: Electron emits 'second-instance' whether or not anyone listens.
 if (!app.requestSingleInstanceLock()) app.exit(0);

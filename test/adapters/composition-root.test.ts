@@ -4,11 +4,13 @@
 // shutdown event synchronously, then settle and flush) and whose disk writes count only while
 // the fake process is alive (FakeApp.whileRunning). Issue 15: how the shell ends, the kiosk
 // sign-in, second launches, crash relaunches.
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { AppServices, AppServicesOptions } from '../../main/services/compose';
 import type { SessionState } from '../../main/core/session';
 import type { MachinePolicy } from '../../main/services/policy/machine-policy';
 import type * as LoggerModule from '../../main/services/logger';
+import type * as DataFolderModule from '../../main/adapters/data-folder';
 import { crashRelaunchArg } from '../../main/adapters/app-lifecycle';
 import {
   FakeApp,
@@ -42,6 +44,9 @@ vi.mock('electron', () => {
 const hooks = vi.hoisted(() => ({
   createAppServices: null as null | ((options: unknown) => Promise<unknown>),
   policy: null as unknown,
+  dataFolderPlatform: null as NodeJS.Platform | null,
+  machinePlatform: process.platform,
+  madeFolders: [] as string[],
 }));
 vi.mock('../../main/services/compose', () => ({ createAppServices: (options: unknown) => hooks.createAppServices!(options) }));
 vi.mock('../../main/services/policy/machine-policy', async (importOriginal) => ({
@@ -54,6 +59,17 @@ vi.mock('../../main/services/logger', async (importOriginal) => {
   const { Writable } = await import('node:stream');
   const sink = new Writable({ write: (_c, _e, done) => done() });
   return { ...original, createFolderLogger: () => Promise.resolve({ logger: original.createLogger({ destination: sink }), folder: null, close: () => Promise.resolve() }) };
+});
+// The data folder is chosen at import, before boot() can set process.platform (a second boot in
+// one test imports with the first one's): run the real choice for the platform a test names, the
+// machine's own otherwise, and record the folder instead of making it.
+vi.mock('../../main/adapters/data-folder', async (importOriginal) => {
+  const real = await importOriginal<typeof DataFolderModule>();
+  return {
+    ...real,
+    useLocalDataFolder: (app: DataFolderModule.DataFolderApp, _platform: NodeJS.Platform, env: NodeJS.ProcessEnv) =>
+      real.useLocalDataFolder(app, hooks.dataFolderPlatform ?? hooks.machinePlatform, env, (folder) => hooks.madeFolders.push(folder)),
+  };
 });
 vi.mock('../../main/services/runtime/memory', () => ({ keepYoungGenerationSmall: () => undefined, YOUNG_GENERATION_FLAG: '' }));
 
@@ -214,6 +230,36 @@ async function boot(options: { platform: NodeJS.Platform; kiosk?: boolean; initi
   };
   return { app, powerMonitor, shell, dialog, servicesReady, servicesOptions: servicesOptions.promise, start, win, ...made };
 }
+
+describe('issue 13: the data folder does not roam', () => {
+  const realLocal = process.env['LOCALAPPDATA'];
+  afterEach(() => {
+    hooks.dataFolderPlatform = null;
+    hooks.madeFolders.length = 0;
+    if (realLocal === undefined) delete process.env['LOCALAPPDATA'];
+    else process.env['LOCALAPPDATA'] = realLocal;
+  });
+
+  it('on Windows, userData moves to %LOCALAPPDATA% before the single-instance lock and ready; drafts and logs go there', async () => {
+    hooks.dataFolderPlatform = 'win32';
+    process.env['LOCALAPPDATA'] = 'C:\\Users\\nurse\\AppData\\Local';
+    const shell = await boot({ platform: 'win32' });
+    expect(shell.app.setPathCalls).toEqual([{ name: 'userData', path: 'C:\\Users\\nurse\\AppData\\Local\\userData', beforeReady: true }]);
+    expect(hooks.madeFolders).toEqual(['C:\\Users\\nurse\\AppData\\Local\\userData']);
+    expect(shell.app.singleInstanceFolder).toBe('C:\\Users\\nurse\\AppData\\Local\\userData');
+    shell.app.becomeReady();
+    const given = await shell.servicesOptions;
+    expect(given.draftsDir.startsWith('C:\\Users\\nurse\\AppData\\Local\\userData')).toBe(true);
+  });
+
+  it('on Linux and macOS, Electron\'s default folder is kept', async () => {
+    hooks.dataFolderPlatform = 'linux';
+    const shell = await boot({ platform: 'linux' });
+    expect(shell.app.setPathCalls).toEqual([]);
+    shell.app.becomeReady();
+    expect((await shell.servicesOptions).draftsDir).toBe(join('/fake/userData', 'drafts'));
+  });
+});
 
 describe('issue 11: the logout relay', () => {
   it("gives the services IT's relay address, and none when IT set none", async () => {

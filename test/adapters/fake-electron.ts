@@ -186,12 +186,31 @@ export class FakeApp extends FakeEmitter {
     this.relaunches.push(options);
   }
 
+  /** The userData folder when the lock was asked for: Chromium's ProcessSingleton is keyed on it. */
+  singleInstanceFolder: string | null = null;
   requestSingleInstanceLock(): boolean {
+    this.singleInstanceFolder = this.getPath('userData');
     return this.singleInstanceLock;
   }
 
+  /** Paths overridden with setPath; the rest are `/fake/<name>`. */
+  readonly paths = new Map<string, string>();
+
   getPath(name: string): string {
-    return `/fake/${name}`;
+    return this.paths.get(name) ?? `/fake/${name}`;
+  }
+
+  /**
+   * `App::SetPath` (shell/browser/api/electron_api_app.cc): a relative path throws "Path must be
+   * absolute"; otherwise PathService::OverrideAndCreateIfNeeded with create = false (the folder
+   * is not made; docs/api/app.md says to create it first). Records when it happened, since
+   * userData must be set before 'ready' to move sessionData with it.
+   */
+  readonly setPathCalls: { name: string; path: string; beforeReady: boolean }[] = [];
+  setPath(name: string, path: string): void {
+    if (!/^([A-Za-z]:\\|\/)/.test(path)) throw new Error('Path must be absolute');
+    this.setPathCalls.push({ name, path, beforeReady: !this.isReady() });
+    this.paths.set(name, path);
   }
 
   /** A second launch of the shell: 'second-instance' (docs/api/app.md), emitted with or without listeners. */
