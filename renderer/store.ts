@@ -171,8 +171,12 @@ export function createShellStore(deps: StoreDeps) {
         if (!isClinical && get().draft !== null) dropClinicalContent();
         set({ view, connection: 'ready', actionError: previous?.kind === view.kind ? get().actionError : null });
         if (isClinical && !wasClinical) loadDrafts();
-        // The idle warning means nobody is typing: make sure the note is saved now.
-        if (view.kind === 'warning' && previous?.kind !== 'warning') save();
+        // The idle warning means nobody is typing: make sure the note is saved now, and let the
+        // next key or click report at once (it is the answer to the warning), whatever the throttle.
+        if (view.kind === 'warning' && previous?.kind !== 'warning') {
+          lastActivity = Number.NEGATIVE_INFINITY;
+          save();
+        }
       },
 
       editDraft(change) {

@@ -61,7 +61,7 @@ export const endReasonText: Record<EndReason, string> = {
 };
 
 export function idleWarningText(secondsLeft: number): string {
-  return `You will be locked out in ${formatCountdown(secondsLeft)} because this workstation has been idle`;
+  return `This workstation will lock in ${formatCountdown(secondsLeft)} because it has not been used. Carry on typing, or select "I'm still here". Your work is kept either way.`;
 }
 
 /**

@@ -52,7 +52,6 @@ export function Workspace({
   return (
     <>
       <IdentityBanner clinician={clinician} sessionSecondsLeft={sessionSecondsLeft} />
-      {warningSecondsLeft === null ? null : <IdleWarning secondsLeft={warningSecondsLeft} />}
       <main className="nhsuk-width-container nhsuk-main-wrapper" id="main" data-testid="screen-workspace">
         <h1 className="nhsuk-heading-l shell-heading" tabIndex={-1} ref={heading}>
           Clinical workspace
@@ -71,6 +70,8 @@ export function Workspace({
         <ActionError />
         <DraftEditor />
       </main>
+      {/* After the note in the page's order, so Tab from the note reaches "I'm still here". */}
+      {warningSecondsLeft === null ? null : <IdleWarning secondsLeft={warningSecondsLeft} />}
     </>
   );
 }

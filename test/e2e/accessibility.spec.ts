@@ -53,8 +53,10 @@ test('keyboard only: sign in, write, answer the warning, lock and unlock', async
   await expect(page.getByTestId('save-status')).toHaveAttribute('data-status', 'saved');
 
   await shell.advance(29 * MINUTE + 10_000); // AAL2: 30-minute idle limit
-  await expect(page.getByTestId('still-here')).toBeFocused();
-  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('idle-warning')).toBeVisible();
+  // The warning takes no focus: the note keeps it, and any key answers the warning.
+  await expect(page.getByTestId('draft-text')).toBeFocused();
+  await page.keyboard.press('Tab');
   await expect(page.getByTestId('idle-warning')).toBeHidden();
 
   await shell.os('lock-screen');

@@ -265,4 +265,18 @@ describe('activity and actions', () => {
     await vi.advanceTimersByTimeAsync(1);
     expect(api.signOut).toHaveBeenCalledTimes(1);
   });
+
+  it('reports the first input after the idle warning appears at once, whatever the throttle: it is the answer', () => {
+    const { store, push, api } = setup();
+    push(active);
+    store.getState().reportActivity();
+    expect(api.reportActivity).toHaveBeenCalledTimes(1);
+    clock += 200;
+    push(warning);
+    store.getState().reportActivity();
+    expect(api.reportActivity).toHaveBeenCalledTimes(2);
+    clock += 200;
+    store.getState().reportActivity();
+    expect(api.reportActivity).toHaveBeenCalledTimes(2);
+  });
 });

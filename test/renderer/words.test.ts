@@ -18,7 +18,7 @@ describe('words', () => {
     expect(formatCountdown(42)).toBe('0:42');
     expect(formatCountdown(605)).toBe('10:05');
     expect(formatCountdown(-3)).toBe('0:00');
-    expect(idleWarningText(42)).toBe('You will be locked out in 0:42 because this workstation has been idle');
+    expect(idleWarningText(42)).toBe('This workstation will lock in 0:42 because it has not been used. Carry on typing, or select "I\'m still here". Your work is kept either way.');
   });
 
   it('formats the time until the 12-hour re-authentication', () => {
