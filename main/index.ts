@@ -33,12 +33,34 @@ import type { OidcSettings } from './services/oidc';
 import { readMachinePolicy, rereadMachinePolicy } from './services/policy/machine-policy';
 import type { MachinePolicy } from './services/policy/machine-policy';
 import { createKeyringSecretStore } from './services/secret-store';
+import { dangerousSwitches, refusedSwitches } from './core/launch-switches';
 import { keepYoungGenerationSmall } from './services/runtime/memory';
 import { systemTime } from './services/time';
 
 /** A development build (`npm start`): see main/build-flags.d.ts. false is inlined in the production bundle. */
 const developmentBuild = typeof __CWS_DEV__ === 'undefined' || __CWS_DEV__;
 const appRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+// First of all, before 'ready': a shortcut or Run key edited to add a debugging port, --inspect,
+// --js-flags, --no-sandbox, --user-data-dir or --disable-web-security (core/launch-switches.ts)
+// would hand the shell to whoever edited it. The fuses do not cover these: refuse to start, in
+// every build. Both what Chromium parsed (app.commandLine) and the raw argv are checked.
+const launchRefused = [...new Set([...dangerousSwitches(process.argv, process.platform), ...refusedSwitches.filter((name) => app.commandLine.hasSwitch(name))])];
+if (launchRefused.length > 0) refuseToStart(launchRefused);
+
+/** No logger exists yet: standard error (when there is one), the error box, and exit. */
+function refuseToStart(found: readonly string[]): void {
+  try {
+    process.stderr.write(`${JSON.stringify({ event: 'shell.refused-switches', switches: found })}\n`);
+  } catch {
+    // A GUI program on Windows may have no standard error: the error box still says it.
+  }
+  dialog.showErrorBox(
+    'Clinical Workstation Shell cannot start',
+    `The shell was started with ${found.map((name) => `--${name}`).join(', ')}, which would let another program control it, so it has not started. Tell IT: the shortcut or start-up entry that opens the shell has been changed.`,
+  );
+  app.exit(1);
+}
 
 // A shift-long process: stop V8 keeping young-generation memory it grew for one burst.
 keepYoungGenerationSmall();
@@ -72,6 +94,8 @@ function accountName(): string {
 }
 
 async function start(): Promise<void> {
+  // Refused above: app.exit is on its way; never build a window meanwhile.
+  if (launchRefused.length > 0) return;
   await app.whenReady();
   // The sandbox (CWS_SANDBOX_ISSUER, CWS_SANDBOX_RELAY) and CWS_POLICY_FILE count only in a
   // development build: decided when the bundle is built (`__CWS_DEV__`, main/build-flags.d.ts),

@@ -469,3 +469,18 @@ describe('issue 15: nothing Electron forbids before ready', () => {
     expect((electron.current['protocol'] as FakeProtocol).privileged.map((s) => s.scheme)).toEqual(['app']);
   });
 });
+
+describe('issue 13: dangerous launch switches', () => {
+  for (const argv of [['shell.exe', '--remote-debugging-port=9222'], ['shell.exe', '--inspect-brk'], ['shell.exe', '--no-sandbox'], ['shell.exe', '--js-flags=--expose-gc']]) {
+    it(`refuses to start with ${argv[1]}: error box, exit 1, no window`, async () => {
+      const shell = await boot({ platform: 'win32', argv });
+      expect(shell.app.exitCode).toBe(1);
+      expect(shell.dialog.showErrorBox).toHaveBeenCalledTimes(1);
+      expect(String(shell.dialog.showErrorBox.mock.calls[0]?.[1])).toContain(`--${(argv[1] ?? '').replace(/^--/, '').split('=')[0]}`);
+      shell.app.becomeReady();
+      shell.servicesReady.resolve();
+      await vi.advanceTimersByTimeAsync(100);
+      expect(shell.app.windows()).toEqual([]);
+    });
+  }
+});

@@ -118,6 +118,21 @@ export class FakeApp extends FakeEmitter {
   /** Whether requestSingleInstanceLock() gets the lock (false: another instance holds it). */
   singleInstanceLock = true;
   isPackaged = true;
+  /**
+   * app.commandLine: Electron's CommandLine.hasSwitch is base::CommandLine::ForCurrentProcess()->
+   * HasSwitch (electron: shell/common/api/electron_api_command_line.cc; docs/api/command-line.md),
+   * over the process's own arguments. Chromium (base/command_line.cc) reads `--name`, `-name`
+   * (and `/name` on Windows) up to an optional `=value`, lowercasing the name on Windows only.
+   * Read from process.argv at each call, as the composition-root tests set it before a boot.
+   */
+  readonly commandLine = {
+    hasSwitch: (name: string): boolean =>
+      process.argv.slice(1).some((arg) => {
+        const match = (this.platform === 'win32' ? /^(?:--|-|\/)([^=]+)/ : /^(?:--|-)([^=]+)/).exec(arg);
+        const found = match?.[1];
+        return found !== undefined && (this.platform === 'win32' ? found.toLowerCase() : found) === name;
+      }),
+  };
   private sessionEnded = false;
   private readyWaiters: Array<() => void> = [];
 

@@ -1,0 +1,72 @@
+/**
+ * Command-line switches the shell refuses to start with (issue 13): each opens the process to
+ * whoever edited a shortcut or a Run key. A debugging port or pipe gives any local user (or a
+ * web page, with `--remote-allow-origins`) full control of the shell's pages and main process;
+ * `--inspect*` and `--js-flags` do the same for Node and V8; the sandbox switches let a
+ * compromised renderer out; `--disable-web-security` and the certificate switches undo the
+ * origin and TLS checks sign-in relies on; `--user-data-dir` moves drafts and Chromium's state
+ * somewhere the attacker chose. The fuses do not cover these.
+ *
+ * Not refused: `--proxy-server`, `--proxy-pac-url` and the like. Which proxy the PC uses is IT's
+ * decision (the system settings), and a proxy sees only CONNECT tunnels (docs/security.md, "What a
+ * proxy sees"); the shell does not second-guess it.
+ *
+ * How Chromium reads a switch (base/command_line.cc): an argument starting with `--` or `-`
+ * (and `/` on Windows) up to an optional `=value`; on Windows the name is lowercased, elsewhere
+ * it is case-sensitive. Here every platform compares case-insensitively and every argument is
+ * read (even after a bare `--`, where Chromium stops): refusing a harmless spelling costs nothing.
+ * A value given after a space (`--remote-debugging-port 9222`) is not one Chromium accepts, but the
+ * switch's name is still there and is refused.
+ */
+export const refusedSwitches = [
+  'remote-debugging-port',
+  'remote-debugging-pipe',
+  'remote-debugging-address',
+  'remote-debugging-io-pipes',
+  'remote-allow-origins',
+  'inspect',
+  'inspect-brk',
+  'inspect-port',
+  'inspect-brk-node',
+  'inspect-publish-uid',
+  'inspect-wait',
+  'js-flags',
+  'no-sandbox',
+  'disable-gpu-sandbox',
+  'disable-setuid-sandbox',
+  'disable-seccomp-filter-sandbox',
+  'no-zygote-sandbox',
+  'disable-web-security',
+  'disable-site-isolation-trials',
+  'ignore-certificate-errors',
+  'ignore-certificate-errors-spki-list',
+  'user-data-dir',
+] as const;
+
+export type RefusedSwitch = (typeof refusedSwitches)[number];
+
+/** Any switch whose name starts with one of these is refused too (Node adds inspect options now and then). */
+const refusedPrefixes = ['inspect', 'remote-debugging'] as const;
+
+/** The switch name an argument carries, lowercased; null when it is not a switch. */
+export function switchName(arg: string, platform: string): string | null {
+  const prefix = arg.startsWith('--') ? 2 : arg.startsWith('-') || (platform === 'win32' && arg.startsWith('/')) ? 1 : 0;
+  if (prefix === 0) return null;
+  const name = arg.slice(prefix).split('=', 1)[0]?.trim().toLowerCase() ?? '';
+  return name === '' ? null : name;
+}
+
+/**
+ * The refused switches present in `argv` (process.argv: the executable first, which is skipped),
+ * each named once, in the order found. Empty: nothing refused.
+ */
+export function dangerousSwitches(argv: readonly string[], platform: string): string[] {
+  const found: string[] = [];
+  for (const arg of argv.slice(1)) {
+    const name = switchName(arg, platform);
+    if (name === null) continue;
+    const refused = (refusedSwitches as readonly string[]).includes(name) || refusedPrefixes.some((p) => name.startsWith(p));
+    if (refused && !found.includes(name)) found.push(name);
+  }
+  return found;
+}

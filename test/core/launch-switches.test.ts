@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { dangerousSwitches, refusedSwitches, switchName } from '../../main/core/launch-switches';
+
+const exe = 'C:\\Program Files\\Clinical Workstation Shell\\Clinical Workstation Shell.exe';
+const on = (platform: string, ...args: string[]) => dangerousSwitches([exe, ...args], platform);
+
+describe('dangerous launch switches (issue 13, item 5)', () => {
+  it.each([
+    [['--remote-debugging-port=9222'], ['remote-debugging-port']],
+    [['--remote-debugging-port', '9222'], ['remote-debugging-port']],
+    [['--remote-debugging-pipe'], ['remote-debugging-pipe']],
+    [['--remote-allow-origins=*'], ['remote-allow-origins']],
+    [['--inspect'], ['inspect']],
+    [['--inspect-brk'], ['inspect-brk']],
+    [['--inspect=0'], ['inspect']],
+    [['--inspect-port=0'], ['inspect-port']],
+    [['--inspect-brk-node=9229'], ['inspect-brk-node']],
+    [['--inspect-something-new'], ['inspect-something-new']],
+    [['--js-flags=--expose-gc'], ['js-flags']],
+    [['--no-sandbox'], ['no-sandbox']],
+    [['--disable-gpu-sandbox'], ['disable-gpu-sandbox']],
+    [['--user-data-dir=D:\\elsewhere'], ['user-data-dir']],
+    [['--disable-web-security'], ['disable-web-security']],
+    [['--ignore-certificate-errors'], ['ignore-certificate-errors']],
+    [['-remote-debugging-port=9222'], ['remote-debugging-port']],
+    [['--', '--inspect'], ['inspect']],
+    [['--no-sandbox', '--no-sandbox', '--inspect'], ['no-sandbox', 'inspect']],
+  ])('refuses %j', (args, expected) => {
+    for (const platform of ['win32', 'darwin', 'linux']) expect(on(platform, ...args), platform).toEqual(expected);
+  });
+
+  it('refuses upper-case spellings everywhere (Chromium lowercases switch names on Windows)', () => {
+    for (const platform of ['win32', 'darwin', 'linux']) {
+      expect(on(platform, '--REMOTE-DEBUGGING-PORT=9222'), platform).toEqual(['remote-debugging-port']);
+      expect(on(platform, '--Inspect-Brk'), platform).toEqual(['inspect-brk']);
+    }
+  });
+
+  it('reads /switch as a switch on Windows only, as Chromium does', () => {
+    expect(on('win32', '/remote-debugging-port=9222')).toEqual(['remote-debugging-port']);
+    expect(on('linux', '/remote-debugging-port=9222')).toEqual([]);
+  });
+
+  it('allows what the shell and IT use: no switch, its own crash-relaunch switch, proxy settings, plain arguments', () => {
+    for (const platform of ['win32', 'darwin', 'linux']) {
+      expect(on(platform), platform).toEqual([]);
+      expect(on(platform, '--cws-crash-times=1,2,3', '--proxy-server=http://proxy.nhs.example:8080', '--proxy-pac-url=http://wpad/wpad.dat', 'inspect', 'no-sandbox', '--lang=en-GB'), platform).toEqual([]);
+    }
+  });
+
+  it('never reads the executable as a switch', () => {
+    expect(dangerousSwitches(['--inspect'], 'win32')).toEqual([]);
+  });
+
+  it('names every listed switch as refused', () => {
+    for (const name of refusedSwitches) expect(on('linux', `--${name}`), name).toEqual([name]);
+    expect(switchName('--', 'linux')).toBeNull();
+    expect(switchName('-', 'linux')).toBeNull();
+  });
+});
