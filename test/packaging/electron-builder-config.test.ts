@@ -5,6 +5,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Configuration } from 'app-builder-lib';
 import { loadEffectiveConfig, readRawConfig, repoRoot, validateLikeElectronBuilder } from './builder-config';
+import { signingStatus } from '../../scripts/check-signing.mjs';
 
 // Fixed forever: Windows Installer finds the previous version by this code for the in-place
 // major upgrade. A new code would install a second copy next to the old one on every ward PC.
@@ -40,6 +41,7 @@ describe('electron-builder.yml against electron-builder’s own schema', () => {
     ['a misspelt top-level key', (c) => (c['electronFuse'] = { runAsNode: false }), "unknown property 'electronFuse'"],
     ['an unknown fuse', (c) => (sub(c, 'electronFuses')['runAsNodeJs'] = false), 'configuration.electronFuses '],
     ['a fuse that is not a boolean', (c) => (sub(c, 'electronFuses')['runAsNode'] = 'off'), 'configuration.electronFuses.runAsNode should be a boolean'],
+    ['a misspelt signtool option', (c) => (sub(sub(c, 'win'), 'signtoolOptions')['signingHashAlgorithm'] = ['sha256']), 'configuration.win.signtoolOptions '],
   ])('rejects %s, as electron-builder would', async (_name, edit, where) => {
     const failure = validateLikeElectronBuilder(await editedConfig(edit));
     await expect(failure).rejects.toThrow(/^Invalid configuration object/);
@@ -127,5 +129,27 @@ describe('developer builds', () => {
   it('builds a deb and an AppImage on Linux and a dmg on macOS', () => {
     expect(section(raw, 'linux')['target']).toEqual(['deb', 'AppImage']);
     expect(section(raw, 'mac')['target']).toEqual(['dmg']);
+  });
+});
+
+describe('code signing (issue 13, item 8)', () => {
+  it('signs the exe after editing it, its native modules and the MSI with SHA-256, the certificate coming from the environment only', () => {
+    const win = section(raw, 'win');
+    expect(win['signAndEditExecutable']).toBe(true);
+    expect(win['signExts']).toEqual(['.node']);
+    expect(win['signtoolOptions']).toEqual({ signingHashAlgorithms: ['sha256'] });
+    // No certificate, password or subject in the repository: CSC_LINK / CSC_KEY_PASSWORD on the build machine.
+    const text = readFileSync(path.join(repoRoot, 'electron-builder.yml'), 'utf8');
+    expect(text).not.toMatch(/certificate(File|Password|Sha1|SubjectName)\s*:/);
+  });
+
+  it('package:win checks signing first, and the check says unsigned (or fails on request) without a certificate', () => {
+    const scripts = (JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
+    expect(scripts['package:win']?.startsWith('node scripts/check-signing.mjs && ')).toBe(true);
+    expect(signingStatus({})).toMatchObject({ signed: false, required: false });
+    expect(signingStatus({ CWS_REQUIRE_SIGNING: '1' })).toMatchObject({ signed: false, required: true });
+    expect(signingStatus({ CSC_LINK: 'C:\\certs\\trust.pfx' }).signed).toBe(false);
+    expect(signingStatus({ CSC_LINK: 'C:\\certs\\trust.pfx', CSC_KEY_PASSWORD: 'x' }).signed).toBe(true);
+    expect(signingStatus({ WIN_CSC_LINK: 'https://vault.example/cert.pfx', WIN_CSC_KEY_PASSWORD: 'x' }).signed).toBe(true);
   });
 });

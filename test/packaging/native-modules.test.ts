@@ -163,7 +163,7 @@ describe('scripts/check-native.mjs, before the MSI is built', () => {
   });
 
   it('fails the command (exit 1, the sentence on stderr) that package:win runs first', () => {
-    expect(pkg.scripts?.['package:win']).toMatch(/^node scripts\/check-native\.mjs --platform win32 --arch x64 && .*electron-builder --win msi/);
+    expect(pkg.scripts?.['package:win']).toMatch(/^node scripts\/check-signing\.mjs && node scripts\/check-native\.mjs --platform win32 --arch x64 && .*electron-builder --win msi/);
     const run = (root: string): { status: number; stderr: string } => {
       try {
         execFileSync(process.execPath, ['scripts/check-native.mjs', '--platform', 'win32', '--arch', 'x64', '--root', root], { cwd: repoRoot, encoding: 'utf8', stdio: 'pipe' });
