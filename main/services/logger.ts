@@ -1,6 +1,6 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import { mkdir, readdir, unlink } from 'node:fs/promises';
+import { lstat, mkdir, readdir, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
@@ -215,10 +215,34 @@ async function pruneOldFiles(folder: string, keep: number): Promise<void> {
   await Promise.allSettled(files.slice(0, Math.max(0, files.length - keep)).map((f) => unlink(join(folder, f.name))));
 }
 
+/** The error a log folder that is not this account's own raises: the audit line names the code. */
+export class LogFolderNotOursError extends Error {
+  readonly code = 'LOG_FOLDER_NOT_OURS';
+}
+
+/**
+ * The folder must be a real folder, not a symbolic link or (on Windows) a junction, which lstat
+ * reports as a link too, and, on POSIX, owned by this process's user. Otherwise another account
+ * pre-created it (IT's LogFolder lets every user create folders): it could read our lines, or
+ * swap our files. Windows ownership and ACLs need an ACL read that Node cannot do; there the
+ * folder's permissions are IT's (docs/audit-log.md, "Permissions IT sets on LogFolder").
+ */
+export async function checkOwnFolder(folder: string, getuid: (() => number) | undefined = process.getuid?.bind(process)): Promise<void> {
+  const info = await lstat(folder);
+  if (info.isSymbolicLink() || !info.isDirectory()) {
+    throw new LogFolderNotOursError(`The log folder ${folder} is a link or not a folder, so it is not used.`);
+  }
+  if (getuid !== undefined && info.uid !== getuid()) {
+    throw new LogFolderNotOursError(`The log folder ${folder} belongs to another account (uid ${info.uid}), so it is not used.`);
+  }
+}
+
 async function openFolder(folder: string, options: LogFolderOptions): Promise<FolderLogger> {
   const keep = options.keepFiles ?? 14;
   // 0700 where it is created here, 0600 for the files: the log names who used the workstation and when.
   await mkdir(folder, { recursive: true, mode: 0o700 });
+  // An existing folder may have been made by someone else: never write into one that is not ours.
+  await checkOwnFolder(folder);
   // Room for the file this run opens (or appends to).
   await pruneOldFiles(folder, keep - 1);
   const stream = await pinoRoll({

@@ -215,6 +215,44 @@ describe('the log folder', () => {
     }
   });
 
+  it('does not write into a per-account folder another account made (or a link), and says so in the app\'s own folder', async () => {
+    const base = join(root, 'it-logs');
+    const own = join(root, 'own-logs-2');
+    const theirs = perUserLogFolder(base, 'ward-user');
+    await mkdir(theirs, { recursive: true });
+    const getuid = process.getuid?.bind(process);
+    // As root, really give it away; otherwise pretend this process is someone else.
+    const spy = getuid?.() === 0 ? (await fs.promises.chown(theirs, 4242, 4242), null) : vi.spyOn(process, 'getuid').mockReturnValue((getuid?.() ?? 0) + 1);
+    try {
+      const { logger, folder, close } = await createFolderLogger({ folder: theirs, fallbackFolder: own });
+      logger.info({ event: 'still.logging' }, 'The shell carries on.');
+      await close();
+      if (process.platform !== 'win32') expect(folder).toBe(spy === null ? own : null);
+      expect(await readdir(theirs)).toEqual([]);
+      if (spy === null) {
+        const file = (await readdir(own)).find((f) => f.endsWith('.log'));
+        const entries = (await readFile(join(own, file ?? ''), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+        expect(entries[0]).toMatchObject({ event: 'log.folder-unavailable', code: 'LOG_FOLDER_UNAVAILABLE', cause: 'LOG_FOLDER_NOT_OURS', folder: theirs });
+      }
+    } finally {
+      spy?.mockRestore();
+    }
+  });
+
+  it('does not follow a per-account folder that is a symbolic link (or a junction, on Windows)', async () => {
+    const elsewhere = join(root, 'elsewhere');
+    await mkdir(elsewhere);
+    const base = join(root, 'it-logs-link');
+    await mkdir(base);
+    const link = perUserLogFolder(base, 'ward-user');
+    await fs.promises.symlink(elsewhere, link, 'junction');
+    const own = join(root, 'own-logs-3');
+    const { folder, close } = await createFolderLogger({ folder: link, fallbackFolder: own });
+    await close();
+    expect(folder).toBe(own);
+    expect(await readdir(elsewhere)).toEqual([]);
+  });
+
   it('falls back to the app\'s own folder when IT\'s cannot be opened, and says so there', async () => {
     const notAFolder = join(root, 'file');
     await writeFile(notAFolder, 'x');
