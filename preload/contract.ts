@@ -87,6 +87,8 @@ export const SessionViewSchema = z.discriminatedUnion('kind', [
     clinician: ClinicianViewSchema,
     /** True while an unlock sign-in is waiting in the system browser. */
     unlocking: z.boolean(),
+    /** When it locked: epoch milliseconds by the workstation's clock (shown as "Locked at 14:32"). */
+    lockedAt: z.int().min(0),
     notice: NoticeSchema.nullable(),
   }),
   z.strictObject({ kind: z.literal('ended'), reason: EndReasonSchema }),

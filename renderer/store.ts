@@ -8,6 +8,7 @@ import { createStore } from 'zustand/vanilla';
 import type { Draft, RefusalCode, SessionView, ShellApi } from '../preload/contract';
 import { showsClinicalContent } from './words';
 
+export type Caret = { readonly field: 'patient' | 'text'; readonly position: number };
 export type SaveStatus = { kind: 'idle' } | { kind: 'saving' } | { kind: 'saved' } | { kind: 'failed'; code: RefusalCode };
 export type SessionAction = 'signIn' | 'cancelSignIn' | 'stillHere' | 'unlock' | 'signInAsSomeoneElse' | 'signOut' | 'lock';
 
@@ -17,6 +18,11 @@ export interface ShellState {
   draft: Draft | null;
   draftLoad: 'idle' | 'loading' | 'failed';
   save: SaveStatus;
+  /**
+   * Where the clinician's caret was in the note (a position, no content), kept across a lock so an
+   * unlock puts them back where they were; forgotten when the session ends.
+   */
+  caret: Caret | null;
   /** Code of the last session action that failed, shown as a sentence; cleared on the next view. */
   actionError: RefusalCode | null;
   busy: SessionAction | null;
@@ -30,6 +36,7 @@ export interface ShellActions {
   saveNow(): void;
   act(action: SessionAction): void;
   reportActivity(): void;
+  rememberCaret(caret: Caret): void;
 }
 
 export interface StoreDeps {
@@ -143,6 +150,7 @@ export function createShellStore(deps: StoreDeps) {
       save: { kind: 'idle' },
       actionError: null,
       busy: null,
+      caret: null,
 
       start() {
         const unsubscribe = api.onView((view) => get().applyView(view));
@@ -170,6 +178,8 @@ export function createShellStore(deps: StoreDeps) {
         if (wasClinical && !isClinical) dropClinicalContent();
         if (!isClinical && get().draft !== null) dropClinicalContent();
         set({ view, connection: 'ready', actionError: previous?.kind === view.kind ? get().actionError : null });
+        // A lock keeps the caret for the same clinician's unlock; anything else may bring someone else.
+        if (view.kind !== 'locked' && !isClinical) set({ caret: null });
         if (isClinical && !wasClinical) loadDrafts();
         // The idle warning means nobody is typing: make sure the note is saved now, and let the
         // next key or click report at once (it is the answer to the warning), whatever the throttle.
@@ -204,6 +214,10 @@ export function createShellStore(deps: StoreDeps) {
         const flushing = leavesTheNote.has(action) ? flushDraft() : null;
         if (flushing === null) send();
         else void flushing.then(send);
+      },
+
+      rememberCaret(caret) {
+        if (showsClinicalContent(get().view)) set({ caret });
       },
 
       reportActivity() {

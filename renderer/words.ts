@@ -29,9 +29,17 @@ export const lockReasonText: Record<LockReason, string> = {
   'user-switch': 'This workstation locked because the computer switched user.',
   'absolute-limit': 'You have been signed in for 12 hours. Sign in again to continue.',
   'refresh-failed': 'Your sign-in has expired. Sign in again to continue.',
-  manual: 'You locked this workstation. Your work is kept for you.',
+  manual: 'You locked this workstation.',
   fault: 'This workstation locked to keep your work safe after an unexpected problem. Unlock to carry on; tell IT if it happens again.',
 };
+
+/** On every lock screen: every lock keeps the note in the clinician's own custody. */
+export const workKeptText = 'Your work is kept for you. Only you can open it again.';
+
+/** "14:32" on the lock screen, by the workstation's own clock and time zone (24-hour, as wards write it). */
+export function lockedAtText(epochMs: number): string {
+  return new Date(epochMs).toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit', hour12: false });
+}
 
 /**
  * Whether the lock screen's button is "Sign in again" (the sign-in itself ran out, so the

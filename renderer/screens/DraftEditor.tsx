@@ -1,3 +1,4 @@
+import { useEffect, useRef } from 'react';
 import { useShell } from '../context';
 import { saveRefusalText } from '../words';
 
@@ -26,6 +27,21 @@ export function DraftEditor() {
   const draft = useShell((s) => s.draft);
   const draftLoad = useShell((s) => s.draftLoad);
   const editDraft = useShell((s) => s.editDraft);
+  const rememberCaret = useShell((s) => s.rememberCaret);
+  const caret = useShell((s) => s.caret);
+  const patient = useRef<HTMLInputElement>(null);
+  const note = useRef<HTMLTextAreaElement>(null);
+  const loaded = draft !== null;
+  // Back from a lock: focus where the clinician was, at the caret (not the page heading).
+  useEffect(() => {
+    if (!loaded || caret === null) return;
+    const field = caret.field === 'text' ? note.current : patient.current;
+    if (field === null) return;
+    field.focus();
+    const at = Math.min(caret.position, field.value.length);
+    field.setSelectionRange(at, at);
+    // Only when the note arrives: later caret moves are the clinician's own.
+  }, [loaded]);
   if (draft === null) {
     return (
       <p className="nhsuk-body" role="status" data-testid="draft-loading">
@@ -48,6 +64,8 @@ export function DraftEditor() {
           spellCheck={false}
           autoComplete="off"
           value={draft.patient}
+          ref={patient}
+          onSelect={(e) => rememberCaret({ field: 'patient', position: e.currentTarget.selectionStart ?? 0 })}
           onChange={(e) => editDraft({ patient: e.target.value })}
           data-testid="draft-patient"
         />
@@ -64,6 +82,8 @@ export function DraftEditor() {
           maxLength={textLimit}
           spellCheck={false}
           value={draft.text}
+          ref={note}
+          onSelect={(e) => rememberCaret({ field: 'text', position: e.currentTarget.selectionStart })}
           onChange={(e) => editDraft({ text: e.target.value })}
           data-testid="draft-text"
         />

@@ -1,7 +1,7 @@
 import type { SessionView } from '../../preload/contract';
 import { ActionError, Button, NoticeBox, ScreenHeading } from '../common';
 import { useShell } from '../context';
-import { lockNeedsFullSignIn, lockReasonText } from '../words';
+import { lockedAtText, lockNeedsFullSignIn, lockReasonText, workKeptText } from '../words';
 import { ContinueInBrowser } from './SigningIn';
 
 /** Who is signed in and why it locked. Never any clinical content: the workspace is unmounted. */
@@ -12,14 +12,26 @@ export function LockedScreen({ view }: { view: Extract<SessionView, { kind: 'loc
   return (
     <main className="nhsuk-main-wrapper" id="main" data-testid="screen-locked">
       <ScreenHeading stage={view.unlocking ? 'unlocking' : 'locked'}>This workstation is locked</ScreenHeading>
-      <p className="nhsuk-body-l" data-testid="lock-reason" data-reason={view.reason}>
-        {lockReasonText[view.reason]}
-      </p>
+      {/* Announced when the lock screen appears: why, and that nothing was lost. */}
+      <div role="status" aria-live="polite">
+        <p className="nhsuk-body-l" data-testid="lock-reason" data-reason={view.reason}>
+          {lockReasonText[view.reason]}
+        </p>
+        <p className="nhsuk-body" data-testid="work-kept">
+          {workKeptText}
+        </p>
+      </div>
       <dl className="nhsuk-summary-list" data-testid="locked-identity">
         <div className="nhsuk-summary-list__row">
-          <dt className="nhsuk-summary-list__key">Signed in</dt>
+          <dt className="nhsuk-summary-list__key">Locked by</dt>
           <dd className="nhsuk-summary-list__value" data-testid="locked-name">
             {clinician.name}
+          </dd>
+        </div>
+        <div className="nhsuk-summary-list__row">
+          <dt className="nhsuk-summary-list__key">Locked at</dt>
+          <dd className="nhsuk-summary-list__value" data-testid="locked-at">
+            {lockedAtText(view.lockedAt)}
           </dd>
         </div>
         <div className="nhsuk-summary-list__row">

@@ -44,7 +44,7 @@ export function viewOf(state: SessionState): SessionView {
       return { kind: 'warning', clinician: clinician(state.session.subject), secondsLeft: 30, sessionSecondsLeft: 3600, draftStorage: 'protected' };
     case 'locked':
     case 'reauthenticating':
-      return { kind: 'locked', reason: state.reason, clinician: clinician(state.session.subject), unlocking: state.status === 'reauthenticating', notice: null };
+      return { kind: 'locked', reason: state.reason, clinician: clinician(state.session.subject), unlocking: state.status === 'reauthenticating', lockedAt: Math.floor(state.lockedAt.wall), notice: null };
     case 'ended':
       return { kind: 'ended', reason: state.reason };
     case 'signed-out':

@@ -47,7 +47,7 @@ describe('schemas', () => {
       { kind: 'signing-in', purpose: 'unlock', notice: null },
       activeView,
       { kind: 'warning', clinician, secondsLeft: 42, sessionSecondsLeft: 100, draftStorage: 'memory-only' },
-      { kind: 'locked', reason: 'os-lock', clinician: { ...clinician, roleName: null }, unlocking: false, notice: null },
+      { kind: 'locked', reason: 'os-lock', clinician: { ...clinician, roleName: null }, unlocking: false, lockedAt: 1_800_000_000_000, notice: null },
       { kind: 'ended', reason: 'different-user' },
     ];
     for (const view of views) expect(SessionViewSchema.parse(view)).toEqual(view);

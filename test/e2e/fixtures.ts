@@ -13,6 +13,8 @@ export interface SessionSnapshot {
   reason: string | null;
   pendingSignIn: boolean;
   draftStorage: string;
+  /** The harness's session clock. */
+  now: { wall: number; mono: number };
 }
 
 export class Shell {

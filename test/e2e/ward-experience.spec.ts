@@ -41,3 +41,30 @@ for (const size of [
     await expect(warning).toBeHidden();
   });
 }
+
+test('the lock screen says who locked it, when, why, and that the work is kept; unlocking puts the clinician back at the caret', async ({ shell, page }) => {
+  await shell.signInAs(doctor);
+  await shell.writeNote('Jane Doe', 'Obs stable. Review at 14:00.');
+  const note = page.getByTestId('draft-text');
+  await note.focus();
+  // The caret after "Obs stable." (character 11).
+  await note.evaluate((el) => (el as HTMLTextAreaElement).setSelectionRange(11, 11));
+  await note.press('ArrowRight');
+  await note.press('ArrowLeft');
+
+  await shell.advance(15 * MINUTE);
+  await expect(page.getByTestId('screen-locked')).toBeVisible();
+  await expect(page.getByTestId('lock-reason')).toHaveText('This workstation locked because it was not used for a while.');
+  await expect(page.getByTestId('work-kept')).toHaveText('Your work is kept for you. Only you can open it again.');
+  await expect(page.getByRole('status').filter({ has: page.getByTestId('lock-reason') })).toBeVisible();
+  await expect(page.getByText('Locked by')).toBeVisible();
+  await expect(page.getByTestId('locked-name')).toHaveText('Dr Amira Okafor');
+  const lockedAt = await page.getByTestId('locked-at').textContent();
+  const expected = await page.evaluate((ms) => new Date(ms).toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit', hour12: false }), (await shell.session()).now.wall);
+  expect(lockedAt).toBe(expected);
+
+  await shell.unlockAs(doctor);
+  await expect(note).toHaveValue('Obs stable. Review at 14:00.');
+  await expect(note).toBeFocused();
+  expect(await note.evaluate((el) => (el as HTMLTextAreaElement).selectionStart)).toBe(11);
+});

@@ -5,7 +5,7 @@ import type { Draft, Result, SessionView, ShellApi } from '../../preload/contrac
 const clinician = { name: 'Dr Asha Patel', roleName: 'Nurse', orgName: 'Ward 7', orgCode: 'RX1' };
 const active: SessionView = { kind: 'active', clinician, sessionSecondsLeft: 40_000, draftStorage: 'protected' };
 const warning: SessionView = { kind: 'warning', clinician, secondsLeft: 60, sessionSecondsLeft: 39_000, draftStorage: 'protected' };
-const locked: SessionView = { kind: 'locked', reason: 'idle', clinician, unlocking: false, notice: null };
+const locked: SessionView = { kind: 'locked', reason: 'idle', clinician, unlocking: false, lockedAt: 1_800_000_000_000, notice: null };
 const saved: Draft = { id: 'draft-1', patient: 'Jane Doe', text: 'Obs stable', updatedAt: 1 };
 
 function fakeApi() {
@@ -278,5 +278,20 @@ describe('activity and actions', () => {
     clock += 200;
     store.getState().reportActivity();
     expect(api.reportActivity).toHaveBeenCalledTimes(2);
+  });
+
+  it('keeps where the caret was across a lock for the same clinician, and forgets it at an end', () => {
+    const { store, push } = setup();
+    push(active);
+    store.getState().rememberCaret({ field: 'text', position: 11 });
+    push(locked);
+    expect(store.getState().caret).toEqual({ field: 'text', position: 11 });
+    push(active);
+    expect(store.getState().caret).toEqual({ field: 'text', position: 11 });
+    push({ kind: 'ended', reason: 'sign-out' });
+    expect(store.getState().caret).toBeNull();
+    // Only while the note is on screen.
+    store.getState().rememberCaret({ field: 'patient', position: 3 });
+    expect(store.getState().caret).toBeNull();
   });
 });

@@ -6,6 +6,8 @@ import {
   formatSessionLeft,
   idleAnnouncement,
   idleWarningText,
+  lockedAtText,
+  workKeptText,
   lockNeedsFullSignIn,
   lockReasonText,
   saveRefusalText,
@@ -71,5 +73,12 @@ describe('words', () => {
     expect(showsClinicalContent(null)).toBe(false);
     expect(showsClinicalContent({ kind: 'ended', reason: 'sign-out' })).toBe(false);
     expect(showsClinicalContent({ kind: 'active', clinician: { name: 'A', roleName: null, orgName: null, orgCode: null }, sessionSecondsLeft: 1, draftStorage: 'protected' })).toBe(true);
+  });
+
+  it('says on every lock that the work is kept, and when it locked, in 24-hour time', () => {
+    expect(workKeptText).toMatch(/work is kept/);
+    const at = new Date(2026, 11, 1, 14, 32, 59).getTime();
+    expect(lockedAtText(at)).toBe('14:32');
+    expect(lockedAtText(new Date(2026, 11, 1, 9, 5).getTime())).toBe('09:05');
   });
 });

@@ -74,6 +74,7 @@ export function sessionView(input: ViewInputs): SessionView {
         reason: state.reason,
         clinician: clinicianView(input.identity),
         unlocking: state.status === 'reauthenticating',
+        lockedAt: Math.max(0, Math.floor(state.lockedAt.wall)),
         notice,
       };
     case 'ended':
