@@ -12,13 +12,14 @@ export function formatCountdown(seconds: number): string {
   return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
 }
 
-/** 42_120 → "11 h 42 min"; under an hour "42 min"; under a minute "less than 1 min". */
+/** 42_120 → "11 hours 42 minutes", 43_200 → "12 hours", 3_660 → "1 hour 1 minute"; under a minute "less than a minute". */
 export function formatSessionLeft(seconds: number): string {
   const s = Math.max(0, Math.floor(seconds));
-  if (s < 60) return 'less than 1 min';
+  if (s < 60) return 'less than a minute';
   const hours = Math.floor(s / 3600);
   const minutes = Math.floor((s % 3600) / 60);
-  return hours > 0 ? `${hours} h ${minutes} min` : `${minutes} min`;
+  const unit = (n: number, one: string): string => `${n} ${one}${n === 1 ? '' : 's'}`;
+  return [hours > 0 ? unit(hours, 'hour') : null, minutes > 0 ? unit(minutes, 'minute') : null].filter((p) => p !== null).join(' ');
 }
 
 /** Why the lock screen is showing, as a sentence. */

@@ -24,9 +24,11 @@ describe('words', () => {
   });
 
   it('formats the time until the 12-hour re-authentication', () => {
-    expect(formatSessionLeft(11 * 3600 + 42 * 60 + 59)).toBe('11 h 42 min');
-    expect(formatSessionLeft(42 * 60)).toBe('42 min');
-    expect(formatSessionLeft(59)).toBe('less than 1 min');
+    expect(formatSessionLeft(11 * 3600 + 42 * 60 + 59)).toBe('11 hours 42 minutes');
+    expect(formatSessionLeft(12 * 3600)).toBe('12 hours');
+    expect(formatSessionLeft(3600 + 60)).toBe('1 hour 1 minute');
+    expect(formatSessionLeft(42 * 60)).toBe('42 minutes');
+    expect(formatSessionLeft(59)).toBe('less than a minute');
   });
 
   it('has a whole sentence for every lock and end reason, and no words for reasons that do not exist', () => {

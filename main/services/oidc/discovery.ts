@@ -50,7 +50,7 @@ export function createDiscoveryCache(deps: DiscoveryDeps): DiscoveryCache {
       cached = { config, at: deps.now() };
       return config;
     } catch (cause) {
-      throw new ShellError('SIGNIN_DISCOVERY_FAILED', 'The shell could not reach CIS2 to start sign-in. Check the network connection and try again; if it keeps happening, tell IT.', { cause });
+      throw new ShellError('SIGNIN_DISCOVERY_FAILED', 'The shell could not reach NHS Care Identity to start sign-in. Check the network connection and try again. If it keeps happening, tell IT.', { cause });
     }
   }
 

@@ -109,7 +109,7 @@ export function createSignInService(deps: SignInServiceDeps): SignInService {
         idTokenExpected: true,
       });
       const idClaims = response.claims();
-      if (idClaims === undefined) throw new ShellError('SIGNIN_TOKEN_REJECTED', 'CIS2 did not return an ID token, so you have not been signed in. Try again; if it keeps happening, tell IT.');
+      if (idClaims === undefined) throw new ShellError('SIGNIN_TOKEN_REJECTED', 'NHS Care Identity did not confirm who you are, so you have not been signed in. Try again. If it keeps happening, tell IT.');
       const authTime = checkAuthTime(idClaims.auth_time, { nowMs: now(), skewSeconds: settings.authTimeSkewSeconds });
       const userinfo = await client.fetchUserInfo(config, response.access_token, idClaims.sub).catch((cause: unknown) => {
         throw (cause as { code?: unknown }).code === 'OAUTH_JSON_ATTRIBUTE_COMPARISON_FAILED' ? userinfoMismatch(cause) : cause;

@@ -15,7 +15,7 @@ export interface AuthTimeCheck {
 /** CIS2 "Authentication time claim": after prompt=login / max_age=0, auth_time is within skew of now. */
 export function checkAuthTime(authTime: unknown, check: AuthTimeCheck): number {
   if (typeof authTime !== 'number' || !Number.isFinite(authTime)) {
-    throw new ShellError('SIGNIN_AUTH_TIME_MISSING', 'CIS2 did not say when you signed in, so the sign-in was refused. Try again; if it keeps happening, tell IT.');
+    throw new ShellError('SIGNIN_AUTH_TIME_MISSING', 'NHS Care Identity did not say when you signed in, so the sign-in was refused. Try again. If it keeps happening, tell IT.');
   }
   const authMs = authTime * 1000;
   const skewMs = check.skewSeconds * 1000;
@@ -23,7 +23,7 @@ export function checkAuthTime(authTime: unknown, check: AuthTimeCheck): number {
     throw new ShellError('SIGNIN_AUTH_TIME_STALE', 'CIS2 reported a sign-in time in the future, so the sign-in was refused. Check the workstation clock is right, then try again or tell IT.');
   }
   if (check.nowMs - authMs > skewMs) {
-    throw new ShellError('SIGNIN_AUTH_TIME_STALE', 'CIS2 did not ask you to sign in again as requested, so the sign-in was refused. Try again; if it keeps happening, tell IT.');
+    throw new ShellError('SIGNIN_AUTH_TIME_STALE', 'You were not asked to sign in again, so for your safety the sign-in was refused. Try again. If it keeps happening, tell IT.');
   }
   return authMs;
 }
@@ -31,7 +31,7 @@ export function checkAuthTime(authTime: unknown, check: AuthTimeCheck): number {
 export function buildSession(idClaims: Record<string, unknown>, userinfo: Record<string, unknown>, authTimeMs: number): SignInSession {
   const sub = idClaims['sub'];
   if (typeof sub !== 'string' || sub.length === 0) {
-    throw new ShellError('SIGNIN_TOKEN_REJECTED', 'The sign-in response from CIS2 did not identify you, so you have not been signed in. Try again; if it keeps happening, tell IT.');
+    throw new ShellError('SIGNIN_TOKEN_REJECTED', 'The sign-in response from NHS Care Identity did not identify you, so you have not been signed in. Try again. If it keeps happening, tell IT.');
   }
   if (userinfo['sub'] !== sub) throw userinfoMismatch(undefined);
   // The ID token's claims win over userinfo for anything both carry; roles may be in either.
