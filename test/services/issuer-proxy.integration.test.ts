@@ -209,7 +209,9 @@ describe('sign-in through the hospital’s HTTP proxy', () => {
       await until('the sign-in', () => app.session.view().kind === 'active');
       const signedIn = proxy.carried.length;
       app.signIn.signOut();
-      await until('the revocation', () => carriedPaths(signedIn).includes('/token/revocation'));
+      // Both revocations (the refresh token, then the access token): the second would otherwise
+      // land during the next test and be counted there.
+      await until('both revocations', () => carriedPaths(signedIn).filter((p) => p === '/token/revocation').length === 2);
     } finally {
       await app.close();
     }
