@@ -7,15 +7,8 @@ import type { AddressInfo } from 'node:net';
 import { parseRelayConfig } from '../relay/config';
 import { INGRESS_PATH } from '../relay/ingress';
 import { startRelay } from '../relay/relay';
+import { freePort } from './ports';
 import { startSandbox } from './provider';
-
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((ok) => probe.listen(0, '127.0.0.1', () => ok()));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise<void>((ok) => probe.close(() => ok()));
-  return port;
-}
 
 const escape = (text: string): string => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 

@@ -25,6 +25,7 @@ import { parseRelayConfig } from '../../relay/config';
 import { INGRESS_PATH } from '../../relay/ingress';
 import { startRelay } from '../../relay/relay';
 import type { Relay } from '../../relay/relay';
+import { freePort } from '../../sandbox/ports';
 import { startSandbox } from '../../sandbox/provider';
 import type { Sandbox } from '../../sandbox/provider';
 import { handleControl } from './control';
@@ -56,15 +57,6 @@ export interface Harness {
   /** POST/GET a control endpoint (see docs/harness.md) with the secret. */
   control(method: 'GET' | 'POST', path: string, body?: unknown): Promise<unknown>;
   close(): Promise<void>;
-}
-
-/** A free loopback port (asked of the OS, then released for the relay to take). */
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((ok) => probe.listen(0, '127.0.0.1', () => ok()));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise<void>((ok) => probe.close(() => ok()));
-  return port;
 }
 
 export class PendingBrowser {
