@@ -7,7 +7,7 @@
  */
 import { app, BrowserWindow, clipboard, dialog, ipcMain, Menu, powerMonitor, protocol, shell as electronShell, WebContentsView } from 'electron';
 import { session as electronSessions } from 'electron';
-import { userInfo } from 'node:os';
+import { hostname, userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createLifecycle, handleFatalError, watchSecondInstance } from './adapters/app-lifecycle';
@@ -110,6 +110,8 @@ async function start(): Promise<void> {
     folder: policy.logFolder === undefined ? ownLogs : perUserLogFolder(policy.logFolder, accountName()),
     fallbackFolder: ownLogs,
     level: policy.logLevel,
+    // Every line names this PC and OS account: a ward's PCs may share IT's log folder.
+    workstation: { host: hostname(), account: accountName() },
   });
   const audit = createAudit(logger);
   // Where settings came from, each clamp, and each ignored setting by name (never its value).

@@ -137,13 +137,18 @@ export interface LoggerOptions {
   readonly level?: string;
   /** Where lines go; stdout when omitted. Tests pass a stream they read back. */
   readonly destination?: DestinationStream;
+  /**
+   * Which PC and OS account wrote each line, so a log folder shared by a ward's PCs stays
+   * attributable. The account is the Windows (or OS) account, often a shared kiosk account.
+   */
+  readonly workstation?: { readonly host: string; readonly account: string };
 }
 
 export function createLogger(options: LoggerOptions = {}): Logger {
   return pino(
     {
       level: options.level ?? 'info',
-      base: { app: 'clinical-workstation-shell' },
+      base: { app: 'clinical-workstation-shell', ...(options.workstation === undefined ? {} : { host: options.workstation.host, account: options.workstation.account }) },
       redact: {
         paths: ['*.access_token', '*.refresh_token', '*.id_token', 'req.headers.authorization', 'req.headers.cookie'],
         censor: REDACTED,
@@ -171,6 +176,7 @@ export interface LogFolderOptions {
   /** Tried when `folder` cannot be opened: the app's own `<userData>/logs`, which this user can always write. */
   readonly fallbackFolder?: string;
   readonly level?: string;
+  readonly workstation?: LoggerOptions['workstation'];
   /** Start a new file at this size (default 10 MB). Files also start afresh each day. */
   readonly maxFileBytes?: number;
   /** Files kept in the folder, the current one included, across restarts (default 14: two weeks or more). */
@@ -264,7 +270,7 @@ async function openFolder(folder: string, options: LogFolderOptions): Promise<Fo
     reported = true;
     process.stderr.write(`Clinical Workstation Shell could not write its log in ${folder} (${error.code ?? error.name}); ask IT to check free disk space and the folder's permissions.\n`);
   });
-  const logger = createLogger({ level: options.level, destination: stream });
+  const logger = createLogger({ level: options.level, destination: stream, ...(options.workstation === undefined ? {} : { workstation: options.workstation }) });
   const closed = new Promise<void>((resolve) => stream.once('close', () => resolve()));
   let ending = false;
   const close = (): Promise<void> => {
@@ -303,7 +309,7 @@ export async function createFolderLogger(options: LogFolderOptions): Promise<Fol
       // Neither folder: standard error below, naming the one IT asked for.
     }
   }
-  const logger = createLogger({ level: options.level, destination: options.fallback ?? stdioDestination(2) });
+  const logger = createLogger({ level: options.level, destination: options.fallback ?? stdioDestination(2), ...(options.workstation === undefined ? {} : { workstation: options.workstation }) });
   createAudit(logger).logFolderUnavailable(folder, cause);
   return { logger, folder: null, close: async () => undefined };
 }

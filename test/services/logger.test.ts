@@ -135,6 +135,18 @@ describe('the log folder', () => {
     ]);
   });
 
+  it('names the workstation and OS account on every line, so a shared log folder stays attributable', async () => {
+    const folder = join(root, 'ward-7');
+    const { logger, close } = await createFolderLogger({ folder, workstation: { host: 'WARD7-PC03', account: 'ward7-kiosk' } });
+    createAudit(logger).locked('idle', 'subject-1');
+    createAudit(logger).unlocked('subject-1');
+    await close();
+    const [file] = await logFiles(folder);
+    const lines = (await readFile(join(folder, file ?? ''), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines).toHaveLength(2);
+    for (const line of lines) expect(line).toMatchObject({ host: 'WARD7-PC03', account: 'ward7-kiosk' });
+  });
+
   it('starts a new file at the size limit and keeps a bounded number, counting earlier runs', async () => {
     const folder = join(root, 'logs');
     await mkdir(folder);
