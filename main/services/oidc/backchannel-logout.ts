@@ -2,7 +2,7 @@
  * Checks a CIS2 back-channel logout token before the session engine acts on it.
  *
  * The checks, in order, are OIDC Back-Channel Logout 1.0 §2.6 as CIS2 restates them in its
- * session management guide (reference 004, "Back Channel Logout" > "Logout Token"): "Relying
+ * session management guide (NHS England's CIS2 guidance, section 9, "Back Channel Logout" > "Logout Token"): "Relying
  * Parties MUST validate the Logout Token ... as per section 2.6", with the signature checked
  * against CIS2's published keys, `iss` matching the configuration document exactly, `aud`
  * containing our client id, an `events` claim naming the back-channel logout event, no `nonce`,
@@ -26,7 +26,7 @@ export const BACKCHANNEL_LOGOUT_EVENT = 'http://schemas.openid.net/event/backcha
 
 /**
  * Asymmetric JWS algorithms only: CIS2 signs logout tokens "by the same keypair" as ID tokens
- * (reference 004). `none` and HS* are refused outright: an HS* token could be minted by anyone
+ * (NHS England's CIS2 guidance (section 9)). `none` and HS* are refused outright: an HS* token could be minted by anyone
  * who knows or guesses the shared secret, and `none` is no signature at all (BCL §2.6 step 2).
  */
 export const LOGOUT_TOKEN_ALGORITHMS: readonly string[] = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA', 'Ed25519'];
@@ -254,7 +254,7 @@ export interface LogoutTokenServerMetadata {
 /**
  * The production validator: CIS2's keys from the discovered `jwks_uri` (jose caches them and
  * refetches on an unknown `kid`, which covers key rotation), restricted to the algorithms CIS2
- * advertises for ID tokens, since logout tokens are signed by the same keypair (reference 004).
+ * advertises for ID tokens, since logout tokens are signed by the same keypair (NHS England's CIS2 guidance (section 9)).
  */
 export function createLogoutTokenValidatorFor(
   settings: OidcSettings,

@@ -29,7 +29,7 @@ export interface OidcSettings {
 export const MAX_AUTH_TIME_SKEW_SECONDS = 60;
 
 /**
- * CIS2 issuers. INT appears in reference 002 (ID token example); DEP and Live follow the same
+ * CIS2 issuers. INT appears in NHS England's CIS2 "Session management" guidance (ID token example); DEP and Live follow the same
  * pattern and are marked to be confirmed in docs/cis2.md before use.
  */
 export const CIS2_ISSUERS = {

@@ -1,4 +1,4 @@
-// Back-channel logout tokens: checked per OIDC BCL 1.0 §2.6 and CIS2's list (reference 004,
+// Back-channel logout tokens: checked per OIDC BCL 1.0 §2.6 and CIS2's list (NHS England's CIS2 guidance (section 9),
 // "Back Channel Logout" > "Logout Token": signature with CIS2's keys, exact iss, aud contains
 // our client id, events names the logout event, no nonce, iat/exp as for ID tokens).
 // Good tokens come from the real sandbox provider and its published keys; claim-level negatives
@@ -112,7 +112,7 @@ describe('logout token checks, one broken rule at a time', () => {
     return createLogoutTokenValidator({ issuer: ISSUER, clientId: CLIENT_ID, jwks, now: () => NOW, ...extra });
   }
 
-  /** A good logout token as CIS2 documents it (reference 004 example), with `changes` applied; undefined deletes a claim. */
+  /** A good logout token as CIS2 documents it (NHS England's CIS2 guidance (section 9) example), with `changes` applied; undefined deletes a claim. */
   function claims(changes: Record<string, unknown> = {}): JWTPayload {
     serial += 1;
     const base: Record<string, unknown> = {
