@@ -28,7 +28,7 @@ import { osCapabilitiesFor } from './core/os-signals';
 import { createAppServices } from './services/compose';
 import type { AppServices } from './services/compose';
 import { createAudit } from './services/audit';
-import { createFolderLogger, perUserLogFolder } from './services/logger';
+import { createFolderLogger, perUserLogFolder } from './services/log-folder';
 import type { OidcSettings } from './services/oidc';
 import { readMachinePolicy, rereadMachinePolicy } from './services/policy/machine-policy';
 import type { MachinePolicy } from './services/policy/machine-policy';

@@ -12,7 +12,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createAppServices } from '../../main/services/compose';
-import { createFolderLogger } from '../../main/services/logger';
+import { createFolderLogger } from '../../main/services/log-folder';
 import { keepYoungGenerationSmall } from '../../main/services/runtime/memory';
 import { resolveOidcSettings } from '../../main/services/oidc';
 import { readMachinePolicy } from '../../main/services/policy/machine-policy';

@@ -9,7 +9,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { AppServices, AppServicesOptions } from '../../main/services/compose';
 import type { SessionState } from '../../main/core/session';
 import type { MachinePolicy } from '../../main/services/policy/machine-policy';
-import type * as LoggerModule from '../../main/services/logger';
+import type * as LogFolderModule from '../../main/services/log-folder';
 import type * as DataFolderModule from '../../main/adapters/data-folder';
 import { crashRelaunchArg } from '../../main/adapters/app-lifecycle';
 import {
@@ -54,11 +54,12 @@ vi.mock('../../main/services/policy/machine-policy', async (importOriginal) => (
   readMachinePolicy: () => Promise.resolve(hooks.policy),
   rereadMachinePolicy: () => Promise.resolve({ policy: hooks.policy, session: null }),
 }));
-vi.mock('../../main/services/logger', async (importOriginal) => {
-  const original = await importOriginal<typeof LoggerModule>();
+vi.mock('../../main/services/log-folder', async (importOriginal) => {
+  const original = await importOriginal<typeof LogFolderModule>();
+  const { createLogger } = await import('../../main/services/logger');
   const { Writable } = await import('node:stream');
   const sink = new Writable({ write: (_c, _e, done) => done() });
-  return { ...original, createFolderLogger: () => Promise.resolve({ logger: original.createLogger({ destination: sink }), folder: null, close: () => Promise.resolve() }) };
+  return { ...original, createFolderLogger: () => Promise.resolve({ logger: createLogger({ destination: sink }), folder: null, close: () => Promise.resolve() }) };
 });
 // The data folder is chosen at import, before boot() can set process.platform (a second boot in
 // one test imports with the first one's): run the real choice for the platform a test names, the

@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolvePolicy } from '../../main/core/policy';
 import { createAppServices } from '../../main/services/compose';
 import type { AppServices } from '../../main/services/compose';
-import { createFolderLogger } from '../../main/services/logger';
+import { createFolderLogger } from '../../main/services/log-folder';
 import { createMemorySecretStore } from '../../main/services/secret-store';
 import { ManualTime } from '../../main/services/time';
 import { followToCallback, startSandbox } from '../../sandbox/provider';

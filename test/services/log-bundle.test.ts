@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { dateFnsFunctions, dateFnsSubset } from '../../scripts/date-fns-subset.mjs';
-import type { LogFolderOptions, FolderLogger } from '../../main/services/logger';
+import type { LogFolderOptions, FolderLogger } from '../../main/services/log-folder';
 
 const repoRoot = join(import.meta.dirname, '..', '..');
 const outfile = join(repoRoot, 'dist', 'test-log-bundle', 'logger.mjs');
@@ -32,7 +32,7 @@ describe('the log folder in the main bundle', () => {
 
   it('bundles a small part of date-fns, and the bundled logger still writes its rotated file', async () => {
     const result = await build({
-      entryPoints: [join(repoRoot, 'main/services/logger.ts')],
+      entryPoints: [join(repoRoot, 'main/services/log-folder.ts')],
       outfile,
       bundle: true,
       format: 'esm',
