@@ -24,7 +24,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { BrowserWindow, WebContentsView, WebContentsViewConstructorOptions, WebPreferences } from 'electron';
-import { lockDownContents, lockDownSession } from './lockdown';
+import { lockDownContents, lockDownSession, secureWebPreferences } from './lockdown';
 
 /** No `persist:` prefix: an in-memory session (Electron's `partition` rule), shared by every surface. */
 export const lockSurfacePartition = 'lock-surface';
@@ -72,21 +72,9 @@ export const lockSurfaceFailedUrl = `data:text/html;charset=utf-8,${encodeURICom
 export function lockSurfaceWebPreferences(): WebPreferences {
   return {
     partition: lockSurfacePartition,
-    sandbox: true,
-    contextIsolation: true,
-    nodeIntegration: false,
-    nodeIntegrationInWorker: false,
-    nodeIntegrationInSubFrames: false,
+    ...secureWebPreferences,
     javascript: false,
     images: false,
-    webSecurity: true,
-    allowRunningInsecureContent: false,
-    experimentalFeatures: false,
-    webviewTag: false,
-    navigateOnDragDrop: false,
-    spellcheck: false,
-    safeDialogs: true,
-    enableWebSQL: false,
     devTools: false,
   };
 }

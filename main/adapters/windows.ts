@@ -7,10 +7,11 @@
  * reload can never show clinical content; the window never uncovers a page whose current
  * document has not finished loading since it last started, crashed or hung.
  */
-import type { App, BrowserWindow, BrowserWindowConstructorOptions, Menu, MenuItemConstructorOptions, Session, WebContents, WebPreferences, WindowSessionEndEvent } from 'electron';
+import type { BrowserWindow, BrowserWindowConstructorOptions, Menu, MenuItemConstructorOptions, Session, WebPreferences, WindowSessionEndEvent } from 'electron';
 import { createLockSurface } from './lock-surface';
 import type { LockSurfaceDeps } from './lock-surface';
-import { lockDownContents, lockDownSession } from './lockdown';
+import { lockDownContents, lockDownSession, secureWebPreferences } from './lockdown';
+import { crashDecision, loadErrorCode } from './renderer-recovery';
 
 export interface ShellWindowOptions {
   kiosk: boolean;
@@ -108,20 +109,7 @@ export function shellWebPreferences(options: Pick<ShellWindowOptions, 'kiosk' | 
   return {
     preload: options.preloadPath,
     partition: options.partition,
-    sandbox: true,
-    contextIsolation: true,
-    nodeIntegration: false,
-    nodeIntegrationInWorker: false,
-    nodeIntegrationInSubFrames: false,
-    webSecurity: true,
-    allowRunningInsecureContent: false,
-    experimentalFeatures: false,
-    webviewTag: false,
-    navigateOnDragDrop: false,
-    // Chromium's Linux spellchecker downloads dictionaries from Google; notes stay on the ward.
-    spellcheck: false,
-    safeDialogs: true,
-    enableWebSQL: false,
+    ...secureWebPreferences,
     devTools: !options.production && !options.kiosk,
   };
 }
@@ -142,22 +130,6 @@ export function shellWindowOptions(options: Pick<ShellWindowOptions, 'kiosk' | '
     autoHideMenuBar: true,
     webPreferences: shellWebPreferences(options),
   };
-}
-
-/** Renderer crashes within this window stop the reload loop (a renderer that dies on load). */
-export const reloadWindowMs = 60_000;
-export const maxReloadsPerWindow = 3;
-
-/** Pure: keep the recent crash times; reload only while under the cap. */
-export function crashDecision(previous: readonly number[], now: number): { reload: boolean; crashes: number[] } {
-  const crashes = [...previous.filter((t) => now - t < reloadWindowMs), now];
-  return { reload: crashes.length <= maxReloadsPerWindow, crashes };
-}
-
-/** Pure: the loadURL rejection's net error code (lib/browser/api/web-contents.ts sets `errno`), or null. */
-export function loadErrorCode(error: unknown): number | null {
-  const errno = (error as { errno?: unknown } | null)?.errno;
-  return typeof errno === 'number' ? errno : null;
 }
 
 export function createShellWindow(deps: WindowDeps, options: ShellWindowOptions): ShellWindow {
@@ -324,16 +296,4 @@ export function createShellWindow(deps: WindowDeps, options: ShellWindowOptions)
       await session.clearCache();
     },
   };
-}
-
-/**
- * Belt and braces for any web contents the factory did not make (devtools, anything a future
- * change adds): no navigation, no new windows, no webviews. Call once, before 'ready'.
- */
-export function hardenEveryWebContents(app: Pick<App, 'on'>): void {
-  app.on('web-contents-created', (_event, contents: WebContents) => {
-    contents.on('will-navigate', (event) => event.preventDefault());
-    contents.on('will-attach-webview', (event) => event.preventDefault());
-    contents.setWindowOpenHandler(() => ({ action: 'deny' }));
-  });
 }

@@ -8,7 +8,9 @@ import {
   lockSurfacePartition,
   lockSurfaceUrl,
 } from '../../main/adapters/lock-surface';
-import { crashDecision, hardenEveryWebContents, maxReloadsPerWindow, shellWebPreferences, shellWindowOptions } from '../../main/adapters/windows';
+import { hardenEveryWebContents } from '../../main/adapters/lockdown';
+import { crashDecision, maxReloadsPerWindow } from '../../main/adapters/renderer-recovery';
+import { shellWebPreferences, shellWindowOptions } from '../../main/adapters/windows';
 import { FakeApp, FakeBrowserWindow, FakeEmitter, FakeWebContents, FakeWebContentsView, fakeEvent, resetFakeElectron } from './fake-electron';
 import type { FakeSession } from './fake-electron';
 import { openShellWindow } from './shell-fixtures';

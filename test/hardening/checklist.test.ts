@@ -9,7 +9,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { appContentSecurityPolicy, appScheme, appStartUrl, createRendererHandler, registerAppScheme } from '../../main/adapters/app-protocol';
 import { createSystemBrowser } from '../../main/adapters/system-browser';
-import { hardenEveryWebContents } from '../../main/adapters/windows';
+import { hardenEveryWebContents } from '../../main/adapters/lockdown';
 import { activityChannel, invokeChannelNames, methodChannels, viewChannel } from '../../preload/contract';
 import { FakeEmitter, FakeFrame, FakeProtocol, FakeShell, FakeWebContents, fakeEvent } from '../adapters/fake-electron';
 import { endpoint, refusedAddresses, signInPage } from '../adapters/open-external-cases';
