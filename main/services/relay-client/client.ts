@@ -178,18 +178,18 @@ export function createRelayClient(deps: RelayClientDeps): RelayClient {
     retry = deps.time.after(wait, connect);
   }
 
-  /** Registers what the workstation holds now, or says it holds nothing. */
-  function sync(): void {
+  /** Registers what the workstation holds now, or says it holds nothing; true when it registered anew. */
+  function sync(): boolean {
     const token = wanted();
-    if (!connected) return;
-    if (token === registered) return;
+    if (!connected || token === registered) return false;
     if (token === null) {
       send({ type: 'unregister', id: nextId() });
       registered = null;
-      return;
+      return false;
     }
     send({ type: 'register', id: nextId(), idToken: token });
     registered = token;
+    return true;
   }
 
   return {
@@ -207,9 +207,9 @@ export function createRelayClient(deps: RelayClientDeps): RelayClient {
         if (retry === null) connect();
         return;
       }
-      sync();
-      // A new session (or a new ID token after an unlock): ask at once whether it is revoked.
-      if (connected) send({ type: 'catch-up', id: nextId() });
+      // A new session (or a new ID token after an unlock): ask at once whether it is revoked. A
+      // change that kept the token (the idle warning coming and going) asks nothing.
+      if (sync()) send({ type: 'catch-up', id: nextId() });
     },
     close() {
       closed = true;
