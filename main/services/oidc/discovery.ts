@@ -21,8 +21,20 @@ export interface DiscoveryDeps {
  */
 export interface DiscoveryCache {
   get(): Promise<client.Configuration>;
+  /**
+   * The configuration for a sign-in that is about to open the browser, with proof that the
+   * issuer answers now: a cached configuration says nothing about today's network, and without
+   * this the clinician would be told the sign-in page is open while the browser shows an error.
+   */
+  reachable(): Promise<client.Configuration>;
   invalidate(): void;
 }
+
+/** How long the reachability check waits before saying NHS Care Identity cannot be reached. */
+export const REACHABILITY_TIMEOUT_MS = 10_000;
+
+const unreachable = (cause: unknown): ShellError =>
+  new ShellError('SIGNIN_DISCOVERY_FAILED', 'The shell could not reach NHS Care Identity to start sign-in. Check the network connection and try again. If it keeps happening, tell IT.', { cause });
 
 async function clientAuthFor(deps: DiscoveryDeps): Promise<client.ClientAuth> {
   const auth = deps.settings.clientAuth;
@@ -50,17 +62,43 @@ export function createDiscoveryCache(deps: DiscoveryDeps): DiscoveryCache {
       cached = { config, at: deps.now() };
       return config;
     } catch (cause) {
-      throw new ShellError('SIGNIN_DISCOVERY_FAILED', 'The shell could not reach NHS Care Identity to start sign-in. Check the network connection and try again. If it keeps happening, tell IT.', { cause });
+      throw unreachable(cause);
+    }
+  }
+
+  async function get(): Promise<client.Configuration> {
+    if (cached !== null && deps.now() - cached.at < deps.settings.discoveryTtlMs) return cached.config;
+    loading ??= load().finally(() => {
+      loading = null;
+    });
+    return loading;
+  }
+
+  /**
+   * A HEAD request to the authorization endpoint, the very address the browser is about to open:
+   * any HTTP answer (CIS2 answers a bare request with an error page) proves it can be reached;
+   * only a network failure or no answer in time does not. Not a discovery request, so the cache
+   * keeps its lifetime (CIS2 allows metadata to be kept for up to an hour).
+   */
+  async function probe(config: client.Configuration): Promise<void> {
+    const endpoint = config.serverMetadata().authorization_endpoint;
+    if (endpoint === undefined) return; // the sign-in refuses it itself, with its own words
+    const send: client.CustomFetch = deps.fetch ?? ((url, options) => fetch(url, options as RequestInit));
+    try {
+      await send(endpoint, { method: 'HEAD', headers: {}, body: undefined, redirect: 'manual', signal: AbortSignal.timeout(REACHABILITY_TIMEOUT_MS) });
+    } catch (cause) {
+      throw unreachable(cause);
     }
   }
 
   return {
-    async get() {
-      if (cached !== null && deps.now() - cached.at < deps.settings.discoveryTtlMs) return cached.config;
-      loading ??= load().finally(() => {
-        loading = null;
-      });
-      return loading;
+    get,
+    async reachable() {
+      const fresh = cached === null || deps.now() - cached.at >= deps.settings.discoveryTtlMs;
+      const config = await get();
+      // A discovery made just now has proved the issuer answers; a cached one has not.
+      if (!fresh) await probe(config);
+      return config;
     },
     invalidate() {
       cached = null;

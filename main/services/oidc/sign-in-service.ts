@@ -53,7 +53,7 @@ export function createSignInService(deps: SignInServiceDeps): SignInService {
   const tokens = createTokenHolder({ now, refreshMarginMs: settings.refreshMarginMs, refresh, onRefreshed: (subject) => audit.tokenRefreshed(subject) });
 
   async function attempt(options: SignInOptions, id: number): Promise<SignInOutcome> {
-    const config = await discovery.get();
+    const config = await discovery.reachable();
     const secrets = { codeVerifier: client.randomPKCECodeVerifier(), state: client.randomState(), nonce: client.randomNonce() };
     const loopback = await openLoopbackCallback({ path: settings.redirectPath, expectedState: secrets.state, timeoutMs: settings.callbackTimeoutMs });
     if (id !== currentAttempt) {
@@ -82,7 +82,7 @@ export function createSignInService(deps: SignInServiceDeps): SignInService {
       const endpoint = config.serverMetadata().authorization_endpoint;
       // Only the discovered authorization endpoint may ever reach the system browser.
       if (endpoint === undefined || `${authUrl.origin}${authUrl.pathname}` !== endpoint.replace(/\?.*$/, '')) {
-        throw new ShellError('SIGNIN_BROWSER_FAILED', 'The sign-in address did not match CIS2, so it was not opened. Tell IT: the CIS2 setting may be wrong.');
+        throw new ShellError('SIGNIN_BROWSER_FAILED', 'The sign-in address did not match NHS Care Identity, so it was not opened. Tell IT: the sign-in settings may be wrong.');
       }
       try {
         await deps.browser.open(authUrl, new URL(endpoint));

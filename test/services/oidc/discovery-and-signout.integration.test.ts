@@ -39,6 +39,22 @@ describe('discovery cache', () => {
     const outcome = await service.signIn();
     expect(outcome.kind === 'failed' && outcome.error.code).toBe('SIGNIN_DISCOVERY_FAILED');
   });
+
+  it('does not open the browser on cached metadata when the issuer has since become unreachable', async () => {
+    const fetch = countingFetch();
+    const { service, browser } = serviceFor(sandbox, 'dr-okafor', { fetch });
+    expect((await service.signIn()).kind).toBe('signed-in');
+    expect(browser.opened).toHaveLength(1);
+    fetch.offline = true; // the network went after the metadata was cached
+    const outcome = await service.signIn();
+    expect(outcome.kind === 'failed' && outcome.error.code).toBe('SIGNIN_DISCOVERY_FAILED');
+    expect(browser.opened).toHaveLength(1);
+    // The check is one request to the authorization endpoint, not a discovery: the cache keeps its lifetime.
+    expect(fetch.requests.at(-1)?.url).toMatch(/\/auth$/);
+    expect(discoveries(fetch)).toBe(1);
+    fetch.offline = false;
+    expect((await service.signIn()).kind).toBe('signed-in');
+  });
 });
 
 describe('sign-out', () => {
