@@ -5,8 +5,8 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import layers from './eslint/layers.js';
 
-/** What main/services uses beyond Node: the OIDC client, tokens, schemas, logging, the OS keyring, macOS policy files. */
-const serviceLibraries = ['openid-client', 'jose', 'zod', 'pino', 'pino-roll', '@napi-rs/keyring', 'plist', 'bplist-parser'];
+/** What main/services uses beyond Node: the OIDC client, tokens, schemas, logging, the OS keyring, macOS policy files, D-Bus (Linux presence). */
+const serviceLibraries = ['openid-client', 'jose', 'zod', 'pino', 'pino-roll', '@napi-rs/keyring', 'plist', 'bplist-parser', '@particle/dbus-next', 'koffi'];
 
 /**
  * The layers, innermost first. A file belongs to the first layer whose `files` match it and

@@ -7,7 +7,21 @@ import { dateFnsSubset } from './date-fns-subset.mjs';
 // development-only sandbox IdP; and the macOS plist parsers, which only a Mac ever loads and
 // which would otherwise put about 0.4 MB of XML code (xmldom, xmlbuilder) into every ward PC's
 // main bundle. electron-builder packages `dependencies` from node_modules beside the app.
-export const mainExternals = ['electron', '@napi-rs/keyring', '@napi-rs/keyring-*', 'oidc-provider', 'plist', 'bplist-parser'];
+export const mainExternals = ['electron', '@napi-rs/keyring', '@napi-rs/keyring-*', 'koffi', 'oidc-provider', 'plist', 'bplist-parser'];
+
+/**
+ * @particle/dbus-next can read a session bus address from an X11 window property through the
+ * optional 'x11' package, which it requires only on that path; the shell always gives it an
+ * address (main/services/presence/dbus.ts), so the bundle gets null there, which the library
+ * reports as "installed without x11 support" instead of the build failing to resolve it.
+ */
+const noX11 = {
+  name: 'no-x11',
+  setup(build) {
+    build.onResolve({ filter: /^x11$/ }, () => ({ path: 'x11', namespace: 'no-x11' }));
+    build.onLoad({ filter: /.*/, namespace: 'no-x11' }, () => ({ loader: 'js', contents: 'module.exports = null;' }));
+  },
+};
 
 /**
  * esbuild options for the main bundle; callers add entry points and output. `development` is
@@ -26,7 +40,7 @@ const baseOptions = {
   platform: 'node',
   target: 'node22',
   external: mainExternals,
-  plugins: [dateFnsSubset],
+  plugins: [dateFnsSubset, noX11],
   // Bundled CommonJS dependencies call require() for Node built-ins; ESM has none of its own.
   banner: { js: "import { createRequire as __shellCreateRequire } from 'node:module'; const require = __shellCreateRequire(import.meta.url);" },
   legalComments: 'none',

@@ -1,0 +1,135 @@
+/**
+ * Linux: systemd-logind on the system bus, where Electron's powerMonitor has no lock-screen at
+ * all (only suspend/resume). logind's D-Bus API (org.freedesktop.login1, "systemd-logind" in
+ * the systemd documentation) tells the shell, for the session it runs in:
+ *   - LockedHint (a property the desktop's screen locker sets): true → lock-screen, false → unlock-screen;
+ *   - Active (false when another user's session takes the seat): false → user-switch-away, true → user-switch-back;
+ *   - the session object's Lock / Unlock signals (loginctl lock-session, or logind asking the
+ *     locker to lock): lock-screen / unlock-screen;
+ *   - the Manager's PrepareForSleep(b): true → suspend, false → resume.
+ * Our session is found with GetSessionByPID(our pid), or from XDG_SESSION_ID with GetSession.
+ * Each connection re-reads LockedHint and Active, so a lock while the bus was away still locks.
+ * Signals count only from the current owner of org.freedesktop.login1; when logind restarts the
+ * link is dropped and set up again against the new owner.
+ */
+import type { PresenceSource } from '../../core/presence';
+import type { OsEvents } from '../../core/os-signals';
+import { matchRule, openDbus, systemBusAddress, variantValue } from './dbus';
+import type { DbusLink, DbusSignal, OpenDbus } from './dbus';
+import { PresenceUnavailable, startDbusSource } from './dbus-source';
+import type { Backoff, WatchControl } from './dbus-source';
+
+const login1 = 'org.freedesktop.login1';
+const managerPath = '/org/freedesktop/login1';
+const managerInterface = 'org.freedesktop.login1.Manager';
+const sessionInterface = 'org.freedesktop.login1.Session';
+const propertiesInterface = 'org.freedesktop.DBus.Properties';
+
+export interface LogindSourceOptions {
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** This process's id (the shell's main process runs in the clinician's login session). */
+  readonly pid: number;
+  /** The system bus's address; from the environment (DBUS_SYSTEM_BUS_ADDRESS) when omitted. */
+  readonly address?: string;
+  readonly open?: OpenDbus;
+  readonly backoff?: Backoff;
+  readonly onError?: (code: string) => void;
+}
+
+export function startLogindSource(options: LogindSourceOptions, events: Pick<OsEvents, 'signal'>): PresenceSource {
+  return startDbusSource({
+    name: 'logind',
+    sees: ['lock-screen', 'unlock-screen', 'user-switch-away', 'user-switch-back', 'suspend', 'resume'],
+    address: options.address ?? systemBusAddress(options.env),
+    open: options.open ?? openDbus,
+    raise: (signal) => events.signal(signal),
+    ...(options.backoff ? { backoff: options.backoff } : {}),
+    ...(options.onError ? { onError: options.onError } : {}),
+    watch: (link, control) => watchLogind(link, control, options),
+  });
+}
+
+async function findSession(link: DbusLink, options: LogindSourceOptions): Promise<string> {
+  const manager = { destination: login1, path: managerPath, interface: managerInterface } as const;
+  try {
+    const [path] = await link.call({ ...manager, member: 'GetSessionByPID', signature: 'u', body: [options.pid] });
+    if (typeof path === 'string') return path;
+  } catch {
+    // Not in a logind session by cgroup (e.g. started from a service), or an older logind: try the
+    // session id the login put in our environment.
+  }
+  const id = options.env['XDG_SESSION_ID'];
+  if (id) {
+    try {
+      const [path] = await link.call({ ...manager, member: 'GetSession', signature: 's', body: [id] });
+      if (typeof path === 'string') return path;
+    } catch {
+      // fall through
+    }
+  }
+  throw new PresenceUnavailable('no-logind-session');
+}
+
+async function watchLogind(link: DbusLink, control: WatchControl, options: LogindSourceOptions): Promise<void> {
+  const owner = await link.nameOwner(login1);
+  if (owner === null) throw new PresenceUnavailable('logind-absent');
+  const session = await findSession(link, options);
+  const last: { locked?: boolean; active?: boolean } = {};
+  const lockedHint = (locked: boolean): void => {
+    if (last.locked === locked) return;
+    last.locked = locked;
+    control.raise(locked ? 'lock-screen' : 'unlock-screen');
+  };
+  const active = (isActive: boolean): void => {
+    if (last.active === isActive) return;
+    last.active = isActive;
+    control.raise(isActive ? 'user-switch-back' : 'user-switch-away');
+  };
+  const read = async (name: 'LockedHint' | 'Active'): Promise<boolean | null> => {
+    const [value] = await link.call({ destination: login1, path: session, interface: propertiesInterface, member: 'Get', signature: 'ss', body: [sessionInterface, name] });
+    const unwrapped = variantValue(value);
+    return typeof unwrapped === 'boolean' ? unwrapped : null;
+  };
+
+  const onSignal = (signal: DbusSignal): void => {
+    if (signal.interface === 'org.freedesktop.DBus' && signal.member === 'NameOwnerChanged') {
+      // logind restarted (or left): set everything up again against whoever owns the name now.
+      if (signal.sender === 'org.freedesktop.DBus' && signal.body[0] === login1) control.restart('logind-restarted');
+      return;
+    }
+    if (signal.sender !== owner) return;
+    if (signal.path === managerPath && signal.interface === managerInterface && signal.member === 'PrepareForSleep') {
+      if (typeof signal.body[0] === 'boolean') control.raise(signal.body[0] ? 'suspend' : 'resume');
+      return;
+    }
+    if (signal.path !== session) return;
+    if (signal.interface === sessionInterface && signal.member === 'Lock') return control.raise('lock-screen');
+    if (signal.interface === sessionInterface && signal.member === 'Unlock') return control.raise('unlock-screen');
+    if (signal.interface === propertiesInterface && signal.member === 'PropertiesChanged' && signal.body[0] === sessionInterface) {
+      const changed = (signal.body[1] ?? {}) as Record<string, unknown>;
+      const invalidated = Array.isArray(signal.body[2]) ? (signal.body[2] as unknown[]) : [];
+      for (const [name, apply] of [['LockedHint', lockedHint], ['Active', active]] as const) {
+        const value = variantValue(changed[name]);
+        if (typeof value === 'boolean') apply(value);
+        // A property logind invalidates without a value: read it.
+        else if (invalidated.includes(name)) void read(name).then((v) => v !== null && apply(v), () => undefined);
+      }
+    }
+  };
+  link.onSignal(onSignal);
+  // Explicit match rules: the bus routes these broadcasts to us whatever logind's introspection says.
+  await Promise.all([
+    link.addMatch(matchRule({ type: 'signal', sender: login1, path: session, interface: propertiesInterface, member: 'PropertiesChanged' })),
+    link.addMatch(matchRule({ type: 'signal', sender: login1, path: session, interface: sessionInterface })),
+    link.addMatch(matchRule({ type: 'signal', sender: login1, path: managerPath, interface: managerInterface, member: 'PrepareForSleep' })),
+    link.addMatch(matchRule({ type: 'signal', sender: 'org.freedesktop.DBus', interface: 'org.freedesktop.DBus', member: 'NameOwnerChanged', arg0: login1 })),
+  ]);
+  // Read after subscribing, so a change between the two is not lost.
+  const [locked, isActive] = await Promise.all([read('LockedHint'), read('Active')]);
+  control.report('live');
+  // Only what means someone left is raised on connecting; an unlocked, active session is the normal state.
+  if (locked === true) lockedHint(true);
+  else if (locked === false) last.locked = false;
+  if (isActive === false) active(false);
+  else if (isActive === true) last.active = true;
+}
