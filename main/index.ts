@@ -5,7 +5,7 @@
  * Development (`npm start`): scripts/start.mjs starts the CIS2 sandbox and passes its issuer
  * in CWS_SANDBOX_ISSUER. A packaged app ignores that variable and uses the machine policy.
  */
-import { app, BrowserWindow, clipboard, dialog, ipcMain, Menu, powerMonitor, protocol, shell as electronShell, WebContentsView } from 'electron';
+import { app, BrowserWindow, clipboard, dialog, ipcMain, Menu, powerMonitor, protocol, safeStorage, shell as electronShell, WebContentsView } from 'electron';
 import { session as electronSessions } from 'electron';
 import { hostname, userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -16,6 +16,7 @@ import { appOrigin, appStartUrl, registerAppScheme, serveRenderer } from './adap
 import { createClipboardGuard } from './adapters/clipboard-guard';
 import { useLocalDataFolder } from './adapters/data-folder';
 import { registerIpc } from './adapters/ipc-server';
+import { safeStoragePort } from './adapters/safe-storage';
 import { createLockGuard, gateViews } from './adapters/lock-guard';
 import { issuerFetch } from './adapters/network';
 import { watchOsSignals } from './adapters/power-monitor';
@@ -33,7 +34,7 @@ import { createFolderLogger, perUserLogFolder } from './services/log-folder';
 import type { OidcSettings } from './services/oidc';
 import { readMachinePolicy, rereadMachinePolicy } from './services/policy/machine-policy';
 import type { MachinePolicy } from './services/policy/machine-policy';
-import { createKeyringSecretStore } from './services/secret-store';
+import { secretStoreForPlatform } from './services/secret-store';
 import { dangerousSwitches, refusedSwitches } from './core/launch-switches';
 import { keepYoungGenerationSmall } from './services/runtime/memory';
 import { systemTime } from './services/time';
@@ -135,7 +136,13 @@ async function start(): Promise<void> {
     browser: createSystemBrowser(electronShell, { beforeOpen: () => signInFocus?.stepAside() }),
     time: systemTime(),
     logger,
-    secretStore: createKeyringSecretStore(),
+    // Draft keys and the naming key on this PC only: on Windows sealed in the local data folder
+    // under a safeStorage-protected key (the keyring roams there); the keyring elsewhere.
+    secretStore: secretStoreForPlatform({
+      platform: process.platform,
+      dir: join(app.getPath('userData'), 'secrets'),
+      safeStorage: safeStoragePort(() => safeStorage, process.platform),
+    }).store,
     draftsDir: join(app.getPath('userData'), 'drafts'),
     draftRetentionMs: policy.draftRetentionMs,
     capabilities: osCapabilitiesFor(process.platform, process.env),

@@ -16,6 +16,7 @@
  * gets the whole life cycle: nothing window-like before `becomeReady()`, quitting, exiting and
  * the process ending.
  */
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import type {
   BrowserWindowConstructorOptions,
   CustomScheme,
@@ -1033,6 +1034,81 @@ export class FakeShell {
     this.opened.push(url);
     FakeDesktop.openBrowser();
     return Promise.resolve();
+  }
+}
+
+/**
+ * Electron 45's safeStorage, asynchronous API (electron/electron
+ * shell/browser/api/electron_api_safe_storage.cc, docs/api/safe-storage.md), never kinder:
+ *
+ * - before 'ready' (a FakeApp that is not ready), isAsyncEncryptionAvailable() resolves false and
+ *   encryptStringAsync/decryptStringAsync reject "safeStorage cannot be used before app is ready";
+ * - after 'ready' isAsyncEncryptionAvailable() resolves true even where the OS protects nothing:
+ *   the real one only waits for os_crypt_async's encryptor, which Chromium always hands over
+ *   (on Linux with no secret service, a fallback provider), so true says nothing about Linux's
+ *   'basic_text'; getSelectedStorageBackend() (Linux only) is what says it, 'unknown' before ready;
+ * - decryptStringAsync rejects a non-Buffer, answers '' for an empty buffer, and rejects a
+ *   ciphertext its key did not make ("Error while decrypting the ciphertext provided to
+ *   safeStorage.decryptStringAsync."); a ciphertext under a key since rotated opens with
+ *   shouldReEncrypt true;
+ * - `failing` plays an OS that refuses (DPAPI or Keychain errors): encryption rejects with
+ *   Electron's message.
+ *
+ * The key stands for the profile's (Chromium keeps it DPAPI-protected in the user data folder's
+ * Local State on Windows): two fakes share what they can decrypt only if they share `key`.
+ */
+export class FakeSafeStorage {
+  failing = false;
+  private keys: Buffer[];
+  readonly getSelectedStorageBackend?: () => string;
+
+  constructor(
+    readonly platform: NodeJS.Platform = 'win32',
+    options: { key?: Buffer; linuxBackend?: string } = {},
+  ) {
+    this.keys = [options.key ?? randomBytes(32)];
+    if (platform === 'linux') this.getSelectedStorageBackend = () => (this.ready() ? (options.linuxBackend ?? 'gnome_libsecret') : 'unknown');
+  }
+
+  private ready(): boolean {
+    return FakeApp.current === null || FakeApp.current.ready;
+  }
+
+  /** The OS rotated its key: older ciphertexts still open, with shouldReEncrypt. */
+  rotate(): void {
+    this.keys = [randomBytes(32), ...this.keys];
+  }
+
+  isAsyncEncryptionAvailable(): Promise<boolean> {
+    return Promise.resolve(this.ready());
+  }
+
+  encryptStringAsync(plainText: string): Promise<Buffer> {
+    if (!this.ready()) return Promise.reject(new Error('safeStorage cannot be used before app is ready'));
+    if (this.failing) return Promise.reject(new Error('Error while encrypting the text provided to safeStorage.encryptStringAsync.'));
+    const iv = randomBytes(12);
+    const cipher = createCipheriv('aes-256-gcm', this.keys[0] as Buffer, iv);
+    const body = Buffer.concat([cipher.update(plainText, 'utf8'), cipher.final()]);
+    return Promise.resolve(Buffer.concat([Buffer.from('v10'), iv, body, cipher.getAuthTag()]));
+  }
+
+  decryptStringAsync(encrypted: Buffer): Promise<{ shouldReEncrypt: boolean; result: string }> {
+    if (!this.ready()) return Promise.reject(new Error('safeStorage cannot be used before app is ready'));
+    if (!Buffer.isBuffer(encrypted)) return Promise.reject(new Error('Expected the first argument of decryptStringAsync() to be a buffer'));
+    if (encrypted.length === 0) return Promise.resolve({ shouldReEncrypt: false, result: '' });
+    const failed = new Error('Error while decrypting the ciphertext provided to safeStorage.decryptStringAsync.');
+    if (this.failing || encrypted.length < 3 + 12 + 16 || encrypted.subarray(0, 3).toString() !== 'v10') return Promise.reject(failed);
+    for (const [index, key] of this.keys.entries()) {
+      try {
+        const decipher = createDecipheriv('aes-256-gcm', key, encrypted.subarray(3, 15));
+        decipher.setAuthTag(encrypted.subarray(encrypted.length - 16));
+        const result = Buffer.concat([decipher.update(encrypted.subarray(15, encrypted.length - 16)), decipher.final()]).toString('utf8');
+        return Promise.resolve({ shouldReEncrypt: index > 0, result });
+      } catch {
+        // Not this key: try the older ones.
+      }
+    }
+    return Promise.reject(failed);
   }
 }
 
