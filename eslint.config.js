@@ -30,7 +30,8 @@ const layerList = [
   {
     name: 'main/adapters',
     files: ['main/adapters/**'],
-    allow: { paths: ['main/core/**', 'preload/contract', 'preload/channels'], node: true, packages: ['electron'] },
+    // koffi: the Win32 session-notification calls (adapters/wts-session.ts), loaded on Windows only.
+    allow: { paths: ['main/core/**', 'preload/contract', 'preload/channels'], node: true, packages: ['electron', 'koffi'] },
     allowTypes: { paths: ['main/services/**'] },
   },
   // The composition root wires every main layer together; it alone in main starts Electron.

@@ -849,6 +849,52 @@ export class FakeBrowserWindow extends FakeEmitter {
     FakeApp.current?.windowClosed();
   }
   /**
+   * Windows only. BaseWindow::HookWindowMessage keeps one callback per message number
+   * (messages_callback_map_[message] = callback: a second hook replaces the first), and
+   * BaseWindow::OnWindowMessage runs it with two Buffers copied from the WPARAM and LPARAM, each
+   * sizeof(WPARAM) / sizeof(LPARAM) bytes: 8 on x64, little-endian
+   * (shell/browser/api/electron_api_base_window.cc, ToBuffer). A destroyed window throws, as every
+   * method of a destroyed BaseWindow does ("Object has been destroyed").
+   */
+  private readonly windowMessageHooks = new Map<number, (wParam: Buffer, lParam: Buffer) => void>();
+  /** The HWND, unique per window (getNativeWindowHandle: a Buffer holding the handle, sizeof(HWND) bytes). */
+  private readonly hwnd = BigInt(0x10000 + FakeBrowserWindow.created.length * 0x10);
+  private alive(): void {
+    if (this.destroyed) throw new TypeError('Object has been destroyed');
+  }
+  hookWindowMessage(message: number, callback: (wParam: Buffer, lParam: Buffer) => void): void {
+    this.alive();
+    this.windowMessageHooks.set(message, callback);
+  }
+  unhookWindowMessage(message: number): void {
+    this.alive();
+    this.windowMessageHooks.delete(message);
+  }
+  isWindowMessageHooked(message: number): boolean {
+    this.alive();
+    return this.windowMessageHooks.has(message);
+  }
+  unhookAllWindowMessages(): void {
+    this.alive();
+    this.windowMessageHooks.clear();
+  }
+  getNativeWindowHandle(): Buffer {
+    this.alive();
+    const handle = Buffer.alloc(8);
+    handle.writeBigUInt64LE(this.hwnd);
+    return handle;
+  }
+  /** Test control: Windows sends this window a message (as the window procedure would pass it on). */
+  deliverWindowMessage(message: number, wParam: number, lParam: number): void {
+    if (this.destroyed) return;
+    const param = (value: number): Buffer => {
+      const buffer = Buffer.alloc(8);
+      buffer.writeBigUInt64LE(BigInt(value));
+      return buffer;
+    };
+    this.windowMessageHooks.get(message)?.(param(wParam), param(lParam));
+  }
+  /**
    * What the window shows now: the topmost visible child view that fills the content area, or
    * its own page. Conservative where Electron documents nothing: a view that covers only part
    * of the window does not hide the page, and a WebContentsView that has never loaded anything
