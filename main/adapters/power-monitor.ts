@@ -5,6 +5,7 @@
 import type { PowerMonitor } from 'electron';
 import { idleClockCanStick, idleEvidence, nextZeroRun, osCapabilitiesFor, stuckIdleSamples } from '../core/os-signals';
 import type { OsCapabilities, OsEvents, OsPlatform, OsSignal } from '../core/os-signals';
+import type { PresenceSource, PresenceSourceName, PresenceStatus } from '../core/presence';
 
 /**
  * Electron's powerMonitor events (named as in Electron's docs) and the OS signal each is.
@@ -32,7 +33,37 @@ export interface PowerMonitorDeps {
 
 export interface OsSignalsHandle {
   readonly capabilities: () => OsCapabilities;
+  /** powerMonitor and the idle poll as presence sources (for the audit at sign-in); both live while watching. */
+  readonly presence: readonly PresenceSource[];
   dispose(): void;
+}
+
+/** What powerMonitor raises on each platform (Electron's docs: lock-screen/unlock-screen are macOS and Windows only). */
+function powerMonitorSees(platform: OsPlatform): OsSignal[] {
+  if (platform === 'win32') return ['lock-screen', 'unlock-screen', 'suspend', 'resume'];
+  if (platform === 'darwin') return ['lock-screen', 'unlock-screen', 'suspend', 'resume', 'user-switch-away', 'user-switch-back'];
+  return ['suspend', 'resume'];
+}
+
+/** A source whose status is computed from the watcher's state; `changed()` tells listeners. */
+function viewSource(name: PresenceSourceName, read: () => PresenceStatus): PresenceSource & { changed(): void } {
+  const listeners = new Set<(status: PresenceStatus) => void>();
+  let stopped = false;
+  return {
+    name,
+    status: () => (stopped ? { ...read(), state: 'unavailable', reason: 'stopped' } : read()),
+    onStatusChange(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    changed() {
+      for (const listener of [...listeners]) listener(read());
+    },
+    dispose() {
+      stopped = true;
+      listeners.clear();
+    },
+  };
 }
 
 interface PreventableEvent {
@@ -89,6 +120,7 @@ export function watchOsSignals(deps: PowerMonitorDeps, events: OsEvents): OsSign
     if (idleClockCanStick(deps.platform) && zeroRun >= stuckIdleSamples) {
       capabilities = { ...capabilities, osIdle: 'unreliable' };
       events.capabilitiesChanged?.(capabilities);
+      idleSource.changed();
       return;
     }
     // Where the clock can stick (Linux), a zero is not forwarded: it may be a stuck clock, not
@@ -99,8 +131,19 @@ export function watchOsSignals(deps: PowerMonitorDeps, events: OsEvents): OsSign
   };
   const timer = setInterval(sample, deps.sampleEveryMs ?? 1000);
 
+  const powerSource = viewSource('power-monitor', () => ({ source: 'power-monitor', state: 'live', sees: powerMonitorSees(deps.platform) }));
+  // The poll stays live where the idle clock cannot be trusted (it still sees a 'locked' state on
+  // Linux); the reason says its idle time is not counted, so in-app activity is the authority.
+  const idleSource = viewSource('idle-poll', () => ({
+    source: 'idle-poll',
+    state: 'live',
+    sees: capabilities.lockSignal ? [] : ['lock-screen', 'unlock-screen'],
+    ...(capabilities.osIdle === 'unreliable' ? { reason: 'os-idle-unreliable' } : {}),
+  }));
+
   return {
     capabilities: () => capabilities,
+    presence: [powerSource, idleSource],
     dispose: () => {
       clearInterval(timer);
       for (const [name, listener] of listeners) emitter.removeListener(name, listener);

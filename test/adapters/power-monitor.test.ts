@@ -206,3 +206,28 @@ describe('watchOsSignals', () => {
     for (const name of ['lock-screen', 'unlock-screen', 'suspend', 'resume', 'shutdown']) expect(pm.count(name)).toBe(0);
   });
 });
+
+describe('watchOsSignals as presence sources', () => {
+  it('reports powerMonitor and the idle poll live, with what each sees on this platform', () => {
+    const win = setup('win32').handle.presence.map((s) => s.status());
+    expect(win).toEqual([
+      { source: 'power-monitor', state: 'live', sees: ['lock-screen', 'unlock-screen', 'suspend', 'resume'] },
+      { source: 'idle-poll', state: 'live', sees: [] },
+    ]);
+    const linux = setup('linux', { XDG_SESSION_TYPE: 'x11' }).handle.presence.map((s) => s.status());
+    // Electron has no lock-screen on Linux: only the idle state's 'locked' (the poll) and logind.
+    expect(linux[0]).toEqual({ source: 'power-monitor', state: 'live', sees: ['suspend', 'resume'] });
+    expect(linux[1]).toEqual({ source: 'idle-poll', state: 'live', sees: ['lock-screen', 'unlock-screen'] });
+  });
+
+  it('says when the OS idle clock is not counted (Wayland at once; a clock stuck at 0 when found)', () => {
+    const wayland = setup('linux', { XDG_SESSION_TYPE: 'wayland' }).handle.presence[1]?.status();
+    expect(wayland).toMatchObject({ state: 'live', reason: 'os-idle-unreliable' });
+    const { handle } = setup('linux', { XDG_SESSION_TYPE: 'x11' });
+    const idle = handle.presence[1];
+    const seen: unknown[] = [];
+    idle?.onStatusChange((s) => seen.push(s));
+    vi.advanceTimersByTime(stuckIdleSamples * 1000);
+    expect(seen).toEqual([{ source: 'idle-poll', state: 'live', sees: ['lock-screen', 'unlock-screen'], reason: 'os-idle-unreliable' }]);
+  });
+});
