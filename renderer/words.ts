@@ -32,6 +32,8 @@ export const lockReasonText: Record<LockReason, string> = {
   'refresh-failed': 'Your sign-in has expired. Sign in again to continue.',
   manual: 'You locked this workstation.',
   fault: 'This workstation locked to keep your work safe after an unexpected problem. Unlock to carry on; tell IT if it happens again.',
+  'smartcard-removed': 'This workstation locked because your smartcard was removed from the reader.',
+  'smartcard-unavailable': 'This workstation locked because it could no longer see your smartcard reader. Check the reader is plugged in, then unlock.',
 };
 
 /** On every lock screen: every lock keeps the note in the clinician's own custody. */
@@ -55,6 +57,8 @@ export const lockNeedsFullSignIn: Record<LockReason, boolean> = {
   'refresh-failed': true,
   manual: false,
   fault: false,
+  'smartcard-removed': false,
+  'smartcard-unavailable': false,
 };
 
 /** Why the session ended, as a sentence. */

@@ -60,13 +60,13 @@ describe('the renderer has words for every reason and refusal (checked by the co
   });
 
   it('does not compile with a lock reason that has no words', () => {
-    const messages = wordsDiagnostics(withEntry(reasonsFile, 'export const lockReasons = [', 'smartcard-removed'));
-    expect(messages.some((m) => m.includes('smartcard-removed')), messages.join('\n')).toBe(true);
+    const messages = wordsDiagnostics(withEntry(reasonsFile, 'export const lockReasons = [', 'badge-tapped-out'));
+    expect(messages.some((m) => m.includes('badge-tapped-out')), messages.join('\n')).toBe(true);
   });
 
   it('does not compile with an end reason that has no words', () => {
-    const messages = wordsDiagnostics(withEntry(reasonsFile, 'export const endReasons = [', 'smartcard-removed'));
-    expect(messages.some((m) => m.includes('smartcard-removed')), messages.join('\n')).toBe(true);
+    const messages = wordsDiagnostics(withEntry(reasonsFile, 'export const endReasons = [', 'badge-tapped-out'));
+    expect(messages.some((m) => m.includes('badge-tapped-out')), messages.join('\n')).toBe(true);
   });
 
   it('does not compile with a refusal code that has no words', () => {

@@ -49,6 +49,8 @@ function reactSignedOut(state: Extract<SessionState, { status: 'signed-out' | 'e
     case 'resume':
     case 'userSwitchedAway':
     case 'userSwitchedBack':
+    case 'smartcardRemoved':
+    case 'smartcardUnavailable':
     case 'shutdown':
     case 'signOut':
     case 'lockRequested':
@@ -89,6 +91,8 @@ function reactSigningIn(state: Extract<SessionState, { status: 'signing-in' }>, 
     case 'osLocked':
     case 'suspend':
     case 'userSwitchedAway':
+    case 'smartcardRemoved':
+    case 'smartcardUnavailable':
       // A lock cause always wins: whoever was signing in has left the machine (a smartcard
       // pulled with Windows set to lock on removal). The attempt in the browser is abandoned,
       // so an authentication from before the lock can never show the workspace.
@@ -135,6 +139,11 @@ function reactWorking(state: Extract<SessionState, { status: 'active' | 'warning
       return onOsEvent(state, policy.onUserSwitch, 'user-switch', event.at, effects);
     case 'lockRequested':
       return lock(state, 'manual', event.at, effects);
+    case 'smartcardRemoved':
+      return lock(state, 'smartcard-removed', event.at, effects);
+    case 'smartcardUnavailable':
+      // Fail closed: the shell can no longer see the card that was the clinician's presence.
+      return lock(state, 'smartcard-unavailable', event.at, effects);
     case 'faultDetected':
       return lock(state, 'fault', event.at, effects);
     case 'refreshFailed':
@@ -208,7 +217,11 @@ function reactLocked(state: Extract<SessionState, { status: 'locked' | 'reauthen
       return policy.onSleep === 'end-session' ? end(state, 'sleep', effects) : relock(state);
     case 'userSwitchedAway':
       return policy.onUserSwitch === 'end-session' ? end(state, 'user-switch', effects) : relock(state);
+    // A card pulled (or lost from sight) while unlocking abandons the unlock, as a fault does. A
+    // card inserted is never an event at all: it only prompts the clinician to unlock.
     case 'faultDetected':
+    case 'smartcardRemoved':
+    case 'smartcardUnavailable':
       return relock(state);
     case 'signOut':
       return end(state, 'sign-out', effects);

@@ -58,6 +58,13 @@ export const sessionEvents = {
   resume: 'none',
   userSwitchedAway: 'none',
   userSwitchedBack: 'none',
+  /** The smartcard left its reader (PC/SC): the clinician took it and walked away. */
+  smartcardRemoved: 'none',
+  /**
+   * The reader holding the session's smartcard went away, or the smartcard service stopped: the
+   * shell can no longer see the card, so it fails closed as if the card had been taken.
+   */
+  smartcardUnavailable: 'none',
   shutdown: 'none',
   signOut: 'none',
   /** The clinician pressed "Lock" (e.g. stepping away from the bedside). */
@@ -111,6 +118,10 @@ export const osSignalEvents = {
   resume: 'resume',
   'user-switch-away': 'userSwitchedAway',
   'user-switch-back': 'userSwitchedBack',
+  /** PC/SC (main/services/presence/smartcard.ts): the card left the reader. */
+  'smartcard-removed': 'smartcardRemoved',
+  /** PC/SC: the card's reader was unplugged, or pcscd / the Smart Card service stopped. */
+  'smartcard-unavailable': 'smartcardUnavailable',
 } as const satisfies Record<string, EventTypeOf<'none'>>;
 
 export type OsSignal = keyof typeof osSignalEvents;
@@ -134,6 +145,10 @@ export const lockReasons = [
   'manual',
   /** Something the shell could not apply safely; it locked rather than carry on unlocked. */
   'fault',
+  /** The clinician's smartcard left the reader (LockOnCardRemoval). */
+  'smartcard-removed',
+  /** The shell lost sight of the smartcard (reader unplugged, smartcard service stopped): it locked rather than guess. */
+  'smartcard-unavailable',
 ] as const;
 export type LockReason = (typeof lockReasons)[number];
 

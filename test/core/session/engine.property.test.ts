@@ -217,7 +217,30 @@ describe('session engine safety (property)', () => {
             must(lockCause < attemptStarted, 'an authentication from an attempt begun before the last OS lock, sleep or user switch unlocked', obs);
           }
           if (effects.some((e) => e.type === 'startSignIn' || e.type === 'startReauthentication')) attemptStarted = step;
-          if (event.type === 'osLocked' || event.type === 'suspend' || event.type === 'userSwitchedAway') lockCause = step;
+          if (event.type === 'osLocked' || event.type === 'suspend' || event.type === 'userSwitchedAway' || event.type === 'smartcardRemoved' || event.type === 'smartcardUnavailable') lockCause = step;
+        });
+      }),
+      { numRuns: NUM_RUNS },
+    );
+  }, TIMEOUT);
+
+  it('a smartcard removed from a working session locks it, and nothing but a new authentication shows the workspace again', () => {
+    fc.assert(
+      fc.property(policyArb, stepsArb, (policy, steps) => {
+        let cardGone = false;
+        runDay(policy, steps, (obs) => {
+          const { before, event, after, effects } = obs;
+          if (effects.some((e) => e.type === 'sessionStarted' || e.type === 'sessionResumed')) cardGone = false;
+          if ((event.type === 'smartcardRemoved' || event.type === 'smartcardUnavailable') && working(before)) {
+            // Locked for the card, or for a limit that had already come (settling names it first), or ended by one.
+            must(after.status === 'locked' || after.status === 'ended', 'a smartcard leaving did not lock a working session', obs);
+            const lock = find(effects, 'lock')[0];
+            if (lock !== undefined && event.type === 'smartcardRemoved') {
+              must(['smartcard-removed', 'idle', 'absolute-limit'].includes(lock.reason), `a removed card locked for "${lock.reason}"`, obs);
+            }
+            cardGone = true;
+          }
+          if (cardGone) must(!working(after), 'the workspace showed again after the card left, without a new authentication', obs);
         });
       }),
       { numRuns: NUM_RUNS },

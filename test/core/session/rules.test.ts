@@ -172,6 +172,28 @@ const rules: Rule[] = [
     },
   },
   {
+    source: 'CIS2 (smartcard removal, as Identity Agent locks the desktop on it): the card leaving the reader locks at once; a card coming back does not unlock',
+    run: () => {
+      const d = new Driver();
+      d.signIn('alice', T0, 'AAL3');
+      expect(d.send({ type: 'smartcardRemoved', at: after(MINUTE) })).toEqual([{ type: 'lock', reason: 'smartcard-removed' }]);
+      // There is no "card inserted" event: the lock screen only prompts.
+      expect(d.send({ type: 'activity', at: after(2 * MINUTE) })).toEqual([]);
+      expect(d.status).toBe('locked');
+    },
+  },
+  {
+    source: 'ours (docs/decisions.md, smartcard presence): the reader or the smartcard service going away fails closed — it locks, and abandons an unlock in the browser',
+    run: () => {
+      const d = new Driver();
+      d.signIn('alice', T0, 'AAL3');
+      expect(d.send({ type: 'smartcardUnavailable', at: after(MINUTE) })).toEqual([{ type: 'lock', reason: 'smartcard-unavailable' }]);
+      d.send({ type: 'reauthStarted', at: after(2 * MINUTE) });
+      d.send({ type: 'smartcardRemoved', at: after(3 * MINUTE) });
+      expect(d.status).toBe('locked');
+    },
+  },
+  {
     source: 'ours (docs/session-engine.md): "IT policy may shorten any limit" — and may choose to end the session on OS lock, sleep or user switch',
     run: () => {
       const d = new Driver(strict({ onOsLock: 'end-session', onSleep: 'end-session', onUserSwitch: 'end-session', idleLimitSeconds: { AAL3: 300 } }));
