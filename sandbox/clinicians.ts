@@ -1,4 +1,7 @@
-/** The sandbox's test clinicians: enough variety to exercise AAL2/AAL3, two roles, and no role. */
+/**
+ * The sandbox's test clinicians: enough variety to exercise AAL2/AAL3, several roles (chosen on
+ * the sign-in page, as CIS2 asks a clinician with more than one), and no role.
+ */
 export interface SandboxRole {
   readonly person_roleid: string;
   readonly person_orgid: string;
@@ -85,6 +88,23 @@ export const SANDBOX_CLINICIANS: readonly SandboxClinician[] = [
     orgs: [{ org_code: 'RX1', org_name: 'Riverside Hospitals NHS Trust' }],
     description: 'password only, either level asked: counts as AAL3 (15 minutes)',
   },
+  {
+    id: 'nurse-adeyemi',
+    sub: '555000000005',
+    name: 'Grace Adeyemi',
+    givenName: 'Grace',
+    familyName: 'Adeyemi',
+    acr: 'AAL3_ANY',
+    amr: ['sc'],
+    // A staff nurse who is also the ward's manager: she changes role mid-shift to do the rota.
+    roles: [
+      { person_roleid: '555000000105', person_orgid: '555000000205', org_code: 'RX1', role_name: '"Clinical":"Clinical Provision":"Nurse Access Role"', role_code: 'S8000:G8000:R8001', ...WARD_ACTIVITIES },
+      { person_roleid: '555000000106', person_orgid: '555000000205', org_code: 'RX1', role_name: '"Clinical":"Clinical Management":"Ward Manager Access Role"', role_code: 'S8000:G8001:R8010', activities: ['Manage Ward Staff Rota', 'View Patient Medication'], activity_codes: ['B0410', 'B0264'] },
+    ],
+    selectedRoleId: '555000000105',
+    orgs: [{ org_code: 'RX1', org_name: 'Riverside Hospitals NHS Trust' }],
+    description: 'AAL3 smartcard, nurse who is also a ward manager (two roles at one trust)',
+  },
 ];
 
 export function clinicianById(id: string): SandboxClinician | undefined {
@@ -95,8 +115,20 @@ export function clinicianBySub(sub: string): SandboxClinician | undefined {
   return SANDBOX_CLINICIANS.find((c) => c.sub === sub);
 }
 
-/** The claims the sandbox releases for a clinician, keyed the way CIS2 names them. */
-export function clinicianClaims(c: SandboxClinician): Record<string, unknown> {
+/**
+ * The role a sign-in selects: the one the clinician chose on the sign-in page, if it is theirs;
+ * otherwise their usual one. undefined: the choice is not one of their roles (refused).
+ */
+export function selectRole(c: SandboxClinician, chosen: string | null): string | null | undefined {
+  if (chosen === null || chosen === '') return c.selectedRoleId;
+  return c.roles.some((r) => r.person_roleid === chosen) ? chosen : undefined;
+}
+
+/**
+ * The claims the sandbox releases for a clinician, keyed the way CIS2 names them, with the role
+ * selected at that sign-in (`selected_roleid`; none when they have no role).
+ */
+export function clinicianClaims(c: SandboxClinician, selectedRoleId: string | null = c.selectedRoleId): Record<string, unknown> {
   return {
     sub: c.sub,
     name: c.name,
@@ -105,6 +137,6 @@ export function clinicianClaims(c: SandboxClinician): Record<string, unknown> {
     nhsid_useruid: c.sub,
     nhsid_nrbac_roles: c.roles,
     nhsid_user_orgs: c.orgs,
-    ...(c.selectedRoleId === null ? {} : { selected_roleid: c.selectedRoleId }),
+    ...(selectedRoleId === null ? {} : { selected_roleid: selectedRoleId }),
   };
 }

@@ -38,6 +38,8 @@ export interface DriveOptions {
   readonly issuer: string;
   /** 'login' posts the clinician; 'abort' presses cancel (the app receives error=access_denied). */
   readonly action?: 'login' | 'abort';
+  /** The role to choose on the sign-in page (`person_roleid`); default: the clinician's usual one. */
+  readonly role?: string;
 }
 
 export async function completeLogin(authorizationUrl: URL, clinicianId: string, options: DriveOptions): Promise<URL> {
@@ -55,7 +57,7 @@ export async function completeLogin(authorizationUrl: URL, clinicianId: string, 
     if (response.status === 200 && url.pathname.includes('/interaction/')) {
       await response.arrayBuffer();
       const action = options.action ?? 'login';
-      const body = new URLSearchParams(action === 'login' ? { clinician: clinicianId } : {});
+      const body = new URLSearchParams(action === 'login' ? { clinician: clinicianId, ...(options.role === undefined ? {} : { role: options.role }) } : {});
       const target = new URL(`${url.pathname}/${action}`, url);
       response = await step(jar, target, { method: 'POST', body, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
       continue;

@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { SignJWT, exportJWK, generateKeyPair } from 'jose';
 import type { JWK } from 'jose';
 import Provider from 'oidc-provider';
-import { SANDBOX_CLINICIANS, clinicianById, clinicianBySub, clinicianClaims } from './clinicians';
+import { SANDBOX_CLINICIANS, clinicianById, clinicianBySub, clinicianClaims, selectRole } from './clinicians';
 import type { SandboxClinician } from './clinicians';
 import { completeLogin, followToCallback } from './drive';
 import { loginPageHtml } from './login-page';
@@ -48,10 +48,13 @@ export interface Sandbox {
   readonly address: string;
   readonly clientId: string;
   readonly clinicians: readonly SandboxClinician[];
-  /** Complete a pending browser sign-in as a sandbox clinician, up to and including the app's callback. */
-  loginAs(authorizationUrl: URL, clinicianId: string): Promise<void>;
+  /**
+   * Complete a pending browser sign-in as a sandbox clinician, up to and including the app's
+   * callback; `role` chooses one of their roles (`person_roleid`) on the page, as CIS2 asks.
+   */
+  loginAs(authorizationUrl: URL, clinicianId: string, choice?: { role?: string }): Promise<void>;
   /** As loginAs but stop before the callback; returns the callback URL. */
-  completeLogin(authorizationUrl: URL, clinicianId: string): Promise<URL>;
+  completeLogin(authorizationUrl: URL, clinicianId: string, choice?: { role?: string }): Promise<URL>;
   /** Press "cancel" on the sign-in page: the app's callback receives error=access_denied. */
   denyLogin(authorizationUrl: URL): Promise<void>;
   /** Misbehave on every later response of that kind until called with null. */
@@ -87,6 +90,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const signing: SigningKey = { key: privateKey, kid };
   const privateJwk = { ...(await exportJWK(privateKey)), kid, alg: 'RS256', use: 'sig' };
   let misbehaviour: Misbehaviour | null = null;
+  /** The role chosen at each sign-in, by its grant (CIS2's `selected_roleid` for that session). */
+  const selectedRoles = new Map<string, string | null>();
 
   const nativeClient = {
     application_type: 'native',
@@ -113,10 +118,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     clients,
     jwks: { keys: [privateJwk] },
     cookies: { keys: [randomBytes(32).toString('hex')] },
-    findAccount: async (_ctx: unknown, sub: string) => {
+    // The token (code, access or refresh token) names its grant, and each sign-in has its own
+    // grant: so the ID token, userinfo and refreshes all carry the role chosen at that sign-in.
+    findAccount: async (_ctx: unknown, sub: string, token?: { grantId?: string }) => {
       const clinician = clinicianBySub(sub);
       if (!clinician) return undefined;
-      return { accountId: sub, claims: async () => clinicianClaims(clinician) };
+      const chosen = token?.grantId === undefined ? undefined : selectedRoles.get(token.grantId);
+      return { accountId: sub, claims: async () => clinicianClaims(clinician, chosen === undefined ? clinician.selectedRoleId : chosen) };
     },
     claims: {
       openid: ['sub'],
@@ -183,9 +191,15 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     if (req.method === 'POST' && action === 'login') {
       const chunks: Buffer[] = [];
       for await (const chunk of req) chunks.push(chunk as Buffer);
-      const clinician = clinicianById(new URLSearchParams(Buffer.concat(chunks).toString()).get('clinician') ?? '');
+      const form = new URLSearchParams(Buffer.concat(chunks).toString());
+      const clinician = clinicianById(form.get('clinician') ?? '');
       if (!clinician) {
         res.writeHead(400, { 'content-type': 'text/plain' }).end('Unknown sandbox clinician.');
+        return;
+      }
+      const role = selectRole(clinician, form.get('role'));
+      if (role === undefined) {
+        res.writeHead(400, { 'content-type': 'text/plain' }).end('That role is not one of this clinician\'s roles.');
         return;
       }
       const clientId = String(details.params['client_id']);
@@ -193,6 +207,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       const grant = new provider.Grant({ accountId: clinician.sub, clientId });
       grant.addOIDCScope(String(details.params['scope'] ?? 'openid'));
       const grantId = await grant.save();
+      selectedRoles.set(grantId, role);
       await provider.interactionFinished(
         req,
         res,
@@ -259,9 +274,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     address,
     clientId: SANDBOX_CLIENT_ID,
     clinicians: SANDBOX_CLINICIANS,
-    completeLogin: (authUrl, clinicianId) => completeLogin(inBrowser(authUrl), clinicianId, direct),
-    async loginAs(authUrl, clinicianId) {
-      await followToCallback(await completeLogin(inBrowser(authUrl), clinicianId, direct));
+    completeLogin: (authUrl, clinicianId, choice) => completeLogin(inBrowser(authUrl), clinicianId, { ...direct, ...choice }),
+    async loginAs(authUrl, clinicianId, choice) {
+      await followToCallback(await completeLogin(inBrowser(authUrl), clinicianId, { ...direct, ...choice }));
     },
     async denyLogin(authUrl) {
       await followToCallback(await completeLogin(inBrowser(authUrl), '', { ...direct, action: 'abort' }));

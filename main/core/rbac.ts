@@ -89,3 +89,37 @@ export function identityFromClaims(claims: Record<string, unknown>): ClinicianId
     roles,
   };
 }
+
+/**
+ * Where the clinician stands with roles, for what the screen offers: `no-roles` (CIS2 holds none
+ * for them: only their Registration Authority can add one), `not-chosen` (they hold roles but
+ * none was selected at sign-in: they can choose one), `chosen`.
+ */
+export type RoleStanding = 'no-roles' | 'not-chosen' | 'chosen';
+
+export function roleStanding(identity: ClinicianIdentity): RoleStanding {
+  if (identity.selectedRole !== null) return 'chosen';
+  return identity.roles.length === 0 ? 'no-roles' : 'not-chosen';
+}
+
+/**
+ * Whether "Change role" means anything: the clinician holds a role other than the one in use
+ * (or holds roles and has none in use). CIS2 asks which role at the authentication.
+ */
+export function canChangeRole(identity: ClinicianIdentity): boolean {
+  const selected = identity.selectedRole?.roleId ?? null;
+  return identity.roles.some((r) => r.roleId !== selected);
+}
+
+/** A change of selected role between two authentications of the same clinician (role ids only). */
+export interface RoleChange {
+  readonly from: string | null;
+  readonly to: string | null;
+}
+
+/** The role change from one identity to the next: null when the selected role is the same. */
+export function roleChange(before: ClinicianIdentity | null, after: ClinicianIdentity): RoleChange | null {
+  const from = before?.selectedRole?.roleId ?? null;
+  const to = after.selectedRole?.roleId ?? null;
+  return from === to ? null : { from, to };
+}

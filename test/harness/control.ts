@@ -27,6 +27,8 @@ export interface ControlContext {
   /** The machine policy the next sign-in or unlock reads. */
   readonly machine: { policy: SessionPolicy };
   readonly relay: Relay;
+  /** The audit lines the shell wrote, oldest first (GET /control/audit). */
+  readonly audit: readonly Record<string, unknown>[];
 }
 
 class ControlError extends Error {
@@ -103,6 +105,10 @@ async function route(ctx: ControlContext): Promise<unknown> {
   const waitForSignIn = (): Promise<void> => until(() => !['signing-in', 'reauthenticating'].includes(shell.state().status), 10_000);
 
   if (!post && path === '/session') return snapshot(ctx);
+  if (!post && path === '/audit') {
+    const event = url.searchParams.get('event');
+    return { lines: ctx.audit.filter((line) => event === null || line['event'] === event) };
+  }
   if (!post && path === '/clinicians') {
     return { clinicians: sandbox.clinicians.map((c) => ({ id: c.id, name: c.name, description: c.description, roles: c.roles.map((r) => r.role_name) })) };
   }
@@ -136,13 +142,19 @@ async function route(ctx: ControlContext): Promise<unknown> {
   }
   if (post && path === '/sign-in/complete') {
     const clinician = body.clinician;
-    if (typeof clinician !== 'string' || !sandbox.clinicians.some((c) => c.id === clinician)) {
+    const found = sandbox.clinicians.find((c) => c.id === clinician);
+    if (typeof clinician !== 'string' || found === undefined) {
       throw new ControlError(400, `"clinician" must be one of: ${sandbox.clinicians.map((c) => c.id).join(', ')}`);
+    }
+    // The role chosen on the sandbox's page (person_roleid); absent: the clinician's usual one.
+    const role = body.role;
+    if (role !== undefined && (typeof role !== 'string' || !found.roles.some((r) => r.person_roleid === role))) {
+      throw new ControlError(400, `"role" must be one of ${found.id}'s role ids: ${found.roles.map((r) => r.person_roleid).join(', ') || '(none)'}`);
     }
     const authorizationUrl = await browser.take(10_000).catch(() => {
       throw new ControlError(409, 'no sign-in is waiting in the browser; press "Sign in" or "Unlock" first');
     });
-    await sandbox.loginAs(authorizationUrl, clinician);
+    await sandbox.loginAs(authorizationUrl, clinician, role === undefined ? {} : { role });
     await waitForSignIn();
     await shell.settled();
     return snapshot(ctx);
@@ -171,6 +183,14 @@ async function route(ctx: ControlContext): Promise<unknown> {
     const reached = await ended;
     await shell.settled();
     return { ...snapshot(ctx), relayStatus: posted, ended: reached };
+  }
+  if (post && path === '/sign-in/page') {
+    // The page the shell opened in the system browser, for a test to open in a real browser tab
+    // (the clinician's browser) and sign in there itself; /sign-in/complete can no longer take it.
+    const authorizationUrl = await browser.take(10_000).catch(() => {
+      throw new ControlError(409, 'no sign-in is waiting in the browser');
+    });
+    return { url: authorizationUrl.href };
   }
   if (post && path === '/sign-in/deny') {
     const authorizationUrl = await browser.take(10_000).catch(() => {

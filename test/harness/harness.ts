@@ -59,6 +59,9 @@ export interface Harness {
   close(): Promise<void>;
 }
 
+/** pino's numeric levels, for the console filter. */
+const pinoLevels: Record<string, number> = { trace: 10, debug: 20, info: 30, warn: 40, error: 50, fatal: 60, silent: Infinity };
+
 export class PendingBrowser {
   private url: URL | null = null;
   private waiters: Array<(url: URL) => void> = [];
@@ -129,7 +132,20 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const draftsDir = options.draftsDir ?? (await mkdtemp(join(tmpdir(), 'cws-harness-drafts-')));
   const { store, kind } = await chooseStore(options.secretStore ?? 'keyring');
   const keyringService = `clinical-workstation-shell/harness-${runId}`;
-  const logger = createLogger({ level: options.logLevel ?? 'warn' });
+  // Audit lines are kept for GET /control/audit (every level: role.changed, unlocks… are info);
+  // the console still gets only what logLevel asks for.
+  const audit: Record<string, unknown>[] = [];
+  const consoleLevel = pinoLevels[options.logLevel ?? 'warn'] ?? 40;
+  const logger = createLogger({
+    level: 'info',
+    destination: {
+      write(line: string) {
+        const entry = JSON.parse(line) as Record<string, unknown>;
+        if (entry['audit'] === true) audit.push(entry);
+        if (typeof entry['level'] === 'number' && entry['level'] >= consoleLevel) process.stdout.write(line);
+      },
+    },
+  });
   // The machine policy as IT has it now: read again at each sign-in and unlock, as on a ward PC.
   // POST /control/policy changes it.
   const machine = { policy: resolvePolicy(options.policy ?? {}).policy };
@@ -152,7 +168,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', origin || 'http://127.0.0.1');
     if (url.pathname.startsWith('/control/')) {
-      void handleControl({ req, res, url, secret, services, sandbox, browser, time, machine, relay });
+      void handleControl({ req, res, url, secret, services, sandbox, browser, time, machine, relay, audit });
       return;
     }
     if (req.method !== 'GET') {
