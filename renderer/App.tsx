@@ -1,5 +1,5 @@
 import { useEffect } from 'react';
-import { ScreenHeading } from './common';
+import { NhsHeader, ScreenHeading } from './common';
 import { useShell } from './context';
 import { EndedScreen } from './screens/Ended';
 import { LockedScreen } from './screens/Locked';
@@ -58,11 +58,14 @@ function Screen() {
 
 export function App() {
   useActivityReporting();
+  // The organisation of the signed-in clinician's role (CIS2's org claim), shown while their session lasts.
+  const organisation = useShell((s) => (s.view !== null && 'clinician' in s.view ? s.view.clinician.orgName : null));
   return (
     <>
       <a className="nhsuk-skip-link" href="#main">
         Skip to main content
       </a>
+      <NhsHeader organisation={organisation} />
       <div className="nhsuk-width-container shell-page">
         <Screen />
       </div>

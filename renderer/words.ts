@@ -126,3 +126,24 @@ export const actionRefusalText: Record<RefusalCode, string> = {
 export function showsClinicalContent(view: SessionView | null): view is Extract<SessionView, { kind: 'active' | 'warning' }> {
   return view !== null && (view.kind === 'active' || view.kind === 'warning');
 }
+
+/** The service's name in the NHS header on every screen. */
+export const serviceName = 'Ward workstation';
+
+/** While the sign-in (or unlock) waits on the system browser. It may still be opening. */
+export const continueInBrowserText = 'The NHS Care Identity sign-in page opens in your web browser. Sign in there, then come back to this window.';
+export const browserTroubleText = 'If the page does not open, or it says the site cannot be reached, select Try again. If it keeps happening, tell IT.';
+
+/**
+ * Notices (their codes come from main's sign-in errors) that mean NHS Care Identity could not be
+ * reached: the screen says so in its own heading and says what to do, rather than a general "There is a problem".
+ */
+const unreachableCodes: ReadonlySet<string> = new Set(['signin-discovery-failed', 'signin-network']);
+export const unreachableTitle = 'Cannot reach the sign-in service';
+export const unreachableText =
+  'This workstation could not reach NHS Care Identity. Check the network is connected, then try again. If it keeps happening, tell IT.';
+
+/** The heading and the sentence a notice is shown with. */
+export function noticeWords(notice: { code: string; message: string }): { title: string; text: string } {
+  return unreachableCodes.has(notice.code) ? { title: unreachableTitle, text: unreachableText } : { title: 'There is a problem', text: notice.message };
+}

@@ -1,6 +1,7 @@
 import type { Notice } from '../../preload/contract';
 import { ActionError, Button, NoticeBox, ScreenHeading } from '../common';
 import { useShell } from '../context';
+import { browserTroubleText, continueInBrowserText } from '../words';
 
 /** Shared by sign-in and by unlock: the browser has the next step. */
 export function ContinueInBrowser({ purpose }: { purpose: 'sign-in' | 'unlock' }) {
@@ -9,8 +10,9 @@ export function ContinueInBrowser({ purpose }: { purpose: 'sign-in' | 'unlock' }
   return (
     <div data-testid="continue-in-browser">
       <p className="nhsuk-body" aria-live="polite">
-        The NHS Care Identity sign-in page is open in your web browser. Sign in there, then come back to this window.
+        {continueInBrowserText}
       </p>
+      <p className="nhsuk-body">{browserTroubleText}</p>
       <div className="shell-button-row">
         <Button testId="try-again" onClick={() => act(purpose === 'unlock' ? 'unlock' : 'signIn')} disabled={busy === 'unlock' || busy === 'signIn'}>
           Try again

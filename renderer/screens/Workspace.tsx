@@ -9,8 +9,9 @@ function IdentityBanner({ clinician, sessionSecondsLeft }: { clinician: Clinicia
   const act = useShell((s) => s.act);
   const busy = useShell((s) => s.busy);
   const org = clinician.orgName === null ? null : clinician.orgCode === null ? clinician.orgName : `${clinician.orgName} (${clinician.orgCode})`;
+  // A section, not a header: the NHS header above is the page's one banner landmark.
   return (
-    <header className="shell-banner" data-testid="identity-banner">
+    <section className="shell-banner" aria-label="Who is signed in" data-testid="identity-banner">
       <div className="shell-banner__inner">
         <div>
           <p className="shell-banner__name" data-testid="clinician-name">
@@ -33,7 +34,7 @@ function IdentityBanner({ clinician, sessionSecondsLeft }: { clinician: Clinicia
           </Button>
         </div>
       </div>
-    </header>
+    </section>
   );
 }
 

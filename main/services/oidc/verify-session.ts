@@ -20,7 +20,7 @@ export function checkAuthTime(authTime: unknown, check: AuthTimeCheck): number {
   const authMs = authTime * 1000;
   const skewMs = check.skewSeconds * 1000;
   if (authMs > check.nowMs + skewMs) {
-    throw new ShellError('SIGNIN_AUTH_TIME_STALE', 'CIS2 reported a sign-in time in the future, so the sign-in was refused. Check the workstation clock is right, then try again or tell IT.');
+    throw new ShellError('SIGNIN_AUTH_TIME_STALE', 'NHS Care Identity gave a sign-in time in the future, so the sign-in was refused. Check the workstation clock is right, then try again. If it keeps happening, tell IT.');
   }
   if (check.nowMs - authMs > skewMs) {
     throw new ShellError('SIGNIN_AUTH_TIME_STALE', 'You were not asked to sign in again, so for your safety the sign-in was refused. Try again. If it keeps happening, tell IT.');
@@ -47,5 +47,5 @@ export function buildSession(idClaims: Record<string, unknown>, userinfo: Record
 }
 
 export function userinfoMismatch(cause: unknown): ShellError {
-  return new ShellError('SIGNIN_USERINFO_MISMATCH', 'CIS2 returned details for a different person than the one who signed in, so the sign-in was refused. Try again and tell IT.', { cause });
+  return new ShellError('SIGNIN_USERINFO_MISMATCH', 'NHS Care Identity returned details for a different person from the one who signed in, so the sign-in was refused. Try again, and tell IT.', { cause });
 }

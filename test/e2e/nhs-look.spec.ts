@@ -1,0 +1,102 @@
+/**
+ * It looks and reads like an NHS service (issue 14 items 5 and 6): the NHS.UK header with the
+ * service's name (and the organisation once a clinician is signed in) on every screen, no focus
+ * ring round a heading nobody asked to focus, axe with no serious violations, and a plain
+ * "cannot be reached" when NHS Care Identity is down. Screenshots go to test-results/screenshots.
+ */
+import AxeBuilder from '@axe-core/playwright';
+import type { Page, TestInfo } from '@playwright/test';
+import { MINUTE, expect, test } from './fixtures';
+
+const doctor = 'dr-okafor'; // role at Riverside Hospitals NHS Trust (RX1)
+
+async function looksLikeNhs(page: Page, testInfo: TestInfo, name: string, organisation: string | null): Promise<void> {
+  const header = page.getByTestId('nhs-header');
+  await expect(header).toBeVisible();
+  await expect(header.getByRole('img', { name: 'NHS' })).toBeVisible();
+  await expect(page.getByTestId('header-service')).toHaveText('Ward workstation');
+  if (organisation === null) await expect(page.getByTestId('header-organisation')).toHaveCount(0);
+  else await expect(page.getByTestId('header-organisation')).toHaveText(organisation);
+  await expect(page.getByRole('banner')).toHaveCount(1);
+  const path = `test-results/screenshots/nhs-${name}.png`;
+  await page.screenshot({ path, fullPage: true });
+  await testInfo.attach(`nhs-${name}`, { path, contentType: 'image/png' });
+  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']).analyze();
+  const serious = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  expect(serious.map((v) => `${v.id}: ${v.help} (${v.nodes.length})`)).toEqual([]);
+}
+
+/** The focused heading draws no ring: no outline and no box shadow. */
+async function headingFocusedWithoutRing(page: Page): Promise<void> {
+  const heading = page.locator('h1');
+  await expect(heading).toBeFocused();
+  const style = await heading.evaluate((el) => {
+    const s = getComputedStyle(el);
+    return { outline: s.outlineStyle, shadow: s.boxShadow };
+  });
+  expect(style).toEqual({ outline: 'none', shadow: 'none' });
+}
+
+test('every screen has the NHS header, no focus ring on its heading, and passes axe', async ({ shell, page, harness }, testInfo) => {
+  await headingFocusedWithoutRing(page);
+  await looksLikeNhs(page, testInfo, 'sign-in', null);
+
+  await page.getByTestId('sign-in').click();
+  await expect(page.getByTestId('screen-signing-in')).toBeVisible();
+  await headingFocusedWithoutRing(page);
+  await looksLikeNhs(page, testInfo, 'signing-in', null);
+  await shell.completeSignIn(doctor);
+  await expect(page.getByTestId('screen-workspace')).toBeVisible();
+  await shell.writeNote('Jane Doe', 'Reviewed on ward round.');
+  await looksLikeNhs(page, testInfo, 'workspace', 'Riverside Hospitals NHS Trust');
+
+  await shell.advance(14 * MINUTE + 15_000);
+  await expect(page.getByTestId('idle-warning')).toBeVisible();
+  await looksLikeNhs(page, testInfo, 'warning', 'Riverside Hospitals NHS Trust');
+  await shell.advance(MINUTE);
+  await expect(page.getByTestId('screen-locked')).toBeVisible();
+  await headingFocusedWithoutRing(page);
+  await looksLikeNhs(page, testInfo, 'locked', 'Riverside Hospitals NHS Trust');
+
+  await page.getByTestId('unlock').click();
+  await expect(page.getByTestId('continue-in-browser')).toBeVisible();
+  await looksLikeNhs(page, testInfo, 'unlocking', 'Riverside Hospitals NHS Trust');
+  await shell.completeSignIn(doctor);
+  await expect(page.getByTestId('screen-workspace')).toBeVisible();
+
+  await page.getByTestId('sign-out').click();
+  await expect(page.getByTestId('screen-ended')).toBeVisible();
+  await headingFocusedWithoutRing(page);
+  await looksLikeNhs(page, testInfo, 'ended', null);
+  expect(harness).toBeDefined();
+});
+
+test('when NHS Care Identity cannot be reached, the shell says so and what to do, not that the page is open', async ({ shell, page, harness }, testInfo) => {
+  // Signed in once, so the sign-in service's address is known (cached) before the network goes.
+  await shell.signInAs(doctor);
+  await page.getByTestId('sign-out').click();
+  await expect(page.getByTestId('screen-ended')).toBeVisible();
+  await harness.sandbox.close();
+
+  await page.getByTestId('sign-in').click();
+  await expect(page.getByTestId('screen-signed-out')).toBeVisible();
+  await expect(page.getByTestId('notice-title')).toHaveText('Cannot reach the sign-in service');
+  await expect(page.getByTestId('notice')).toContainText('This workstation could not reach NHS Care Identity. Check the network is connected, then try again. If it keeps happening, tell IT.');
+  await expect(page.getByText('is open in your web browser')).toHaveCount(0);
+  await expect(page.getByTestId('continue-in-browser')).toHaveCount(0);
+  await looksLikeNhs(page, testInfo, 'cannot-reach-sign-in', null);
+});
+
+test('an unlock with NHS Care Identity unreachable stays on the lock screen and says why', async ({ shell, page, harness }, testInfo) => {
+  await shell.signInAs(doctor);
+  await page.getByTestId('lock').click();
+  await expect(page.getByTestId('screen-locked')).toBeVisible();
+  await harness.sandbox.close();
+
+  await page.getByTestId('unlock').click();
+  await expect(page.getByTestId('notice-title')).toHaveText('Cannot reach the sign-in service');
+  await expect(page.getByTestId('screen-locked')).toBeVisible();
+  await expect(page.getByTestId('continue-in-browser')).toHaveCount(0);
+  await expect(page.getByTestId('unlock')).toBeVisible();
+  await looksLikeNhs(page, testInfo, 'cannot-reach-unlock', 'Riverside Hospitals NHS Trust');
+});
