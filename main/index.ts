@@ -20,6 +20,7 @@ import { safeStoragePort } from './adapters/safe-storage';
 import { createLockGuard, gateViews } from './adapters/lock-guard';
 import { issuerFetch } from './adapters/network';
 import { watchOsSignals } from './adapters/power-monitor';
+import { createWtsSessionSource, loadWtsApi } from './adapters/wts-session';
 import { createSystemBrowser } from './adapters/system-browser';
 import { bringToFront, createSignInFocus } from './adapters/window-focus';
 import type { SignInFocus } from './adapters/window-focus';
@@ -36,8 +37,10 @@ import { readMachinePolicy, rereadMachinePolicy } from './services/policy/machin
 import type { MachinePolicy } from './services/policy/machine-policy';
 import { secretStoreForPlatform } from './services/secret-store';
 import { dangerousSwitches, refusedSwitches } from './core/launch-switches';
+import { clientKeyCommandIn, runClientKeyCommandHere } from './services/client-key/provision';
 import { keepYoungGenerationSmall } from './services/runtime/memory';
 import { systemTime } from './services/time';
+import { startPresence } from './services/presence/start';
 
 /** A development build (`npm start`): see main/build-flags.d.ts. false is inlined in the production bundle. */
 const developmentBuild = typeof __CWS_DEV__ === 'undefined' || __CWS_DEV__;
@@ -49,6 +52,13 @@ const appRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 // every build. Both what Chromium parsed (app.commandLine) and the raw argv are checked.
 const launchRefused = [...new Set([...dangerousSwitches(process.argv, process.platform), ...refusedSwitches.filter((name) => app.commandLine.hasSwitch(name))])];
 if (launchRefused.length > 0) refuseToStart(launchRefused);
+
+// Then IT's verbs (--provision-client-key <file>, --remove-client-key): carried out and exited
+// here, with no window and without the single-instance lock (which would hand this command line
+// to a running shell). Their messages go to the console that started the executable; the key is
+// never printed (services/client-key/provision.ts).
+const itCommand = launchRefused.length > 0 ? null : clientKeyCommandIn(process.argv.slice(1));
+if (itCommand !== null) void runClientKeyCommandHere(itCommand, process.platform).then((code) => app.exit(code), () => app.exit(1));
 
 /** No logger exists yet: standard error (when there is one), the error box, and exit. */
 function refuseToStart(found: readonly string[]): void {
@@ -75,7 +85,7 @@ hardenEveryWebContents(app);
 useLocalDataFolder(app, process.platform, process.env);
 // One shell per workstation session: a second launch focuses the first. Listened for now,
 // before the slow start-up work: Electron emits 'second-instance' whether or not anyone listens.
-if (!app.requestSingleInstanceLock()) app.exit(0);
+if (itCommand === null && !app.requestSingleInstanceLock()) app.exit(0);
 const secondInstance = watchSecondInstance(app);
 // Set once the shell is up: how it ends (app-lifecycle.ts), and the kiosk sign-in's step aside.
 let lifecycle: Lifecycle | null = null;
@@ -97,7 +107,7 @@ function accountName(): string {
 
 async function start(): Promise<void> {
   // Refused above: app.exit is on its way; never build a window meanwhile.
-  if (launchRefused.length > 0) return;
+  if (launchRefused.length > 0 || itCommand !== null) return;
   await app.whenReady();
   // The sandbox (CWS_SANDBOX_ISSUER, CWS_SANDBOX_RELAY) and CWS_POLICY_FILE count only in a
   // development build: decided when the bundle is built (`__CWS_DEV__`, main/build-flags.d.ts),
@@ -161,12 +171,14 @@ async function start(): Promise<void> {
   const rendererRoot = join(appRoot, 'dist', 'renderer');
   const clipboardGuard = createClipboardGuard({ clipboard, platform: process.platform, onError });
   const quitting = (): boolean => lifecycle?.quitting() ?? false;
+  // Windows: a disconnect or logoff of this session locks (adapters/wts-session.ts), on every shell window.
+  const wts = process.platform === 'win32' ? createWtsSessionSource({ api: loadWtsApi(onError), pid: process.pid, onError }, session.os) : null;
   const guard = createLockGuard({
     session,
     clipboard: clipboardGuard,
     onError,
     openWindow: (partition) =>
-      createShellWindow(
+      watchedByWts(createShellWindow(
         { BrowserWindow, WebContentsView, Menu },
         {
           kiosk: policy.kiosk,
@@ -190,8 +202,12 @@ async function start(): Promise<void> {
           },
           onError,
         },
-      ),
+      )),
   });
+  function watchedByWts<T extends { window: BrowserWindow }>(shell: T): T {
+    wts?.watchWindow(shell.window);
+    return shell;
+  }
   const front = { kiosk: policy.kiosk, platform: process.platform };
   // The sign-in opens in the system browser: in kiosk the shell steps aside first, and comes
   // back to the front when the attempt ends (window-focus.ts).
@@ -215,6 +231,8 @@ async function start(): Promise<void> {
     { powerMonitor, platform: process.platform, env: process.env, quit: () => app.quit(), onError },
     { ...session.os, shutdown: () => lifecycle?.shutDown() },
   );
+  // Every source that sees the clinician leave (and Linux's over D-Bus), audited at each sign-in.
+  const presence = startPresence({ platform: process.platform, env: process.env, pid: process.pid, events: session.os, sources: [...os.presence, ...(wts ? [wts] : [])], audit, session, onError });
 
   // Every way out seals the clinician's drafts first (the OS credential store keeps the key):
   // the page is covered and the guard stops (the session's end opens no new window), the seal
@@ -238,7 +256,10 @@ async function start(): Promise<void> {
         clipboardGuard.dispose();
         await services.close();
       },
-      release: () => os.dispose(),
+      release: () => {
+        os.dispose();
+        void presence.dispose();
+      },
     },
   });
   app.on('window-all-closed', () => app.quit());

@@ -8,6 +8,7 @@ import type { OsCapabilities } from '../core/os-signals';
 import type { SessionPolicy } from '../core/policy';
 import { createAudit } from './audit';
 import { createClientKeyStore } from './client-key/client-key-store';
+import { clientKeyBackendFor } from './client-key/provision';
 import { createDraftVault } from './drafts';
 import type { DraftVault } from './drafts';
 import type { Logger } from './logger';
@@ -88,8 +89,8 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     logger: options.logger,
     now: wall,
     ...(options.fetch ? { fetch: options.fetch } : {}),
-    // private_key_jwt: the key IT provisioned into the OS credential store.
-    ...(options.oidc.clientAuth.method === 'private_key_jwt' ? { keySource: createClientKeyStore() } : {}),
+    // private_key_jwt: the key IT provisioned, machine-wide (or, before issue 13, in this account's credential store).
+    ...(options.oidc.clientAuth.method === 'private_key_jwt' ? { keySource: createClientKeyStore(clientKeyBackendFor(process.platform)) } : {}),
   });
   const session = createSessionService({
     time: options.time,

@@ -53,8 +53,11 @@ export interface ClientKeyStore extends ClientKeySource {
   remove(service: string, account: string): Promise<boolean>;
 }
 
+/** A backend's own ShellError (e.g. the machine file's "run as an administrator") says more; anything else is the store failing. */
 const unavailable = (cause: unknown): ShellError =>
-  new ShellError('KEYRING_UNAVAILABLE', "The workstation's credential store could not be used for the CIS2 client key; ask IT to check it is running and unlocked.", { cause });
+  cause instanceof ShellError
+    ? cause
+    : new ShellError('KEYRING_UNAVAILABLE', "The workstation's credential store could not be used for the CIS2 client key; ask IT to check it is running and unlocked.", { cause });
 
 function parsePrivateJwk(keyText: string): JWK {
   const text = keyText.trim();
@@ -92,7 +95,7 @@ export function createClientKeyStore(backend: SecretBackend = osKeyring): Client
         throw unavailable(cause);
       }
       if (stored === null) {
-        throw new ShellError('SIGNIN_CLIENT_KEY_MISSING', 'This workstation has no CIS2 client key yet; ask IT to run provision-client-key.');
+        throw new ShellError('SIGNIN_CLIENT_KEY_MISSING', 'This workstation has no CIS2 client key yet; ask IT to provision it (the shell\'s --provision-client-key command, docs/policy.md).');
       }
       try {
         const jwk = JSON.parse(stored) as JWK;

@@ -40,8 +40,8 @@ describe('client key store with the real OS credential store', () => {
     const pem = rsaPem();
     await writeFile(file, pem, { mode: 0o600 });
     try {
-      const { stdout, stderr } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'main/cli/provision-client-key.ts', file, '--service', service, '--account', 'cli'], { env: process.env });
-      expect(stdout).toContain(`service "${service}", account "cli"`);
+      const { stdout, stderr } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'main/cli/provision-client-key.ts', file, '--service', service, '--account', 'cli', '--per-user'], { env: process.env });
+      expect(stdout).toContain(`in this account's OS credential store, service "${service}", account "cli"`);
       expect(stdout).toContain('"kty":"RSA"');
       expect(stdout).not.toMatch(/"(d|p|q|dp|dq|qi)":/);
       const body = pem.split('\n').slice(1, -2).join('');
