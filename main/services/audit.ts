@@ -14,6 +14,7 @@
  */
 import type { Aal } from '../core/assurance-level';
 import type { DraftProblem } from '../core/drafts';
+import type { PresenceStatus } from '../core/presence';
 import { isShellError } from '../core/errors';
 import type { ShellError, ShellErrorCode } from '../core/errors';
 import type { EndReason, LockReason } from '../core/session';
@@ -111,6 +112,8 @@ export const auditEvents = {
   relayRegistered: 'relay.registered',
   relayRefused: 'relay.refused',
   relayProtocolError: 'relay.protocol-error',
+  presenceSources: 'presence.sources',
+  presenceSourceChanged: 'presence.source-changed',
 } as const;
 
 export type AuditEvent = (typeof auditEvents)[keyof typeof auditEvents];
@@ -149,6 +152,15 @@ export interface Audit {
   logFolderUnavailable(folder: string, cause: unknown): void;
   /** A step the shell carries out failed in a way no other event covers. */
   stepFailed(what: string, error: unknown): void;
+  /** At each sign-in: which presence sources (core/presence.ts) are watching, and why the others are not. */
+  presenceSources(subject: string, statuses: readonly PresenceStatus[]): void;
+  /** A presence source went live or stopped watching (a bus lost, a reader unplugged). */
+  presenceSourceChanged(status: PresenceStatus): void;
+}
+
+/** A presence status as the audit records it: names and fixed reason codes only. */
+function presenceFields(status: PresenceStatus): Record<string, unknown> {
+  return { source: status.source, state: status.state, ...(status.reason === undefined ? {} : { reason: status.reason }) };
 }
 
 const UPPER_SNAKE = /^[A-Z][A-Z0-9_]{1,63}$/;
@@ -245,6 +257,19 @@ export function createAudit(logger: Logger): Audit {
         { event: auditEvents.logFolderUnavailable, ...failure('LOG_FOLDER_UNAVAILABLE', cause), folder },
         `The log folder ${folder} could not be opened, so the log is written to standard error; ask IT to check the folder and its permissions.`,
       ),
+    presenceSources: (subject, statuses) => {
+      const live = statuses.filter((s) => s.state === 'live').map((s) => s.source);
+      // A source that should be watching and is not is something IT must see even at warn.
+      const missing = statuses.some((s) => s.state === 'unavailable');
+      (missing ? log.warn.bind(log) : log.info.bind(log))(
+        { event: auditEvents.presenceSources, outcome: missing ? 'failure' : 'success', subject, live, sources: statuses.map(presenceFields) },
+        missing ? 'A clinician signed in; some of the ways this workstation sees them leave are not working.' : 'A clinician signed in; these are the ways this workstation sees them leave.',
+      );
+    },
+    presenceSourceChanged: (status) =>
+      status.state === 'live'
+        ? ok(auditEvents.presenceSourceChanged, presenceFields(status), 'A way of seeing the clinician leave is working.')
+        : log.warn({ event: auditEvents.presenceSourceChanged, outcome: 'failure', ...presenceFields(status) }, 'A way of seeing the clinician leave stopped working.'),
     stepFailed: (what, error) => {
       const code = isShellError(error) ? error.code : 'INTERNAL';
       log.error({ event: auditEvents.stepFailed, what, err: error, ...failure(code, isShellError(error) ? error.cause : error) }, 'A session step failed.');
