@@ -37,6 +37,7 @@ import { readMachinePolicy, rereadMachinePolicy } from './services/policy/machin
 import type { MachinePolicy } from './services/policy/machine-policy';
 import { secretStoreForPlatform } from './services/secret-store';
 import { dangerousSwitches, refusedSwitches } from './core/launch-switches';
+import { clientKeyCommandIn, runClientKeyCommandHere } from './services/client-key/provision';
 import { keepYoungGenerationSmall } from './services/runtime/memory';
 import { systemTime } from './services/time';
 import { startPresence } from './services/presence/start';
@@ -51,6 +52,13 @@ const appRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 // every build. Both what Chromium parsed (app.commandLine) and the raw argv are checked.
 const launchRefused = [...new Set([...dangerousSwitches(process.argv, process.platform), ...refusedSwitches.filter((name) => app.commandLine.hasSwitch(name))])];
 if (launchRefused.length > 0) refuseToStart(launchRefused);
+
+// Then IT's verbs (--provision-client-key <file>, --remove-client-key): carried out and exited
+// here, with no window and without the single-instance lock (which would hand this command line
+// to a running shell). Their messages go to the console that started the executable; the key is
+// never printed (services/client-key/provision.ts).
+const itCommand = launchRefused.length > 0 ? null : clientKeyCommandIn(process.argv.slice(1));
+if (itCommand !== null) void runClientKeyCommandHere(itCommand, process.platform).then((code) => app.exit(code), () => app.exit(1));
 
 /** No logger exists yet: standard error (when there is one), the error box, and exit. */
 function refuseToStart(found: readonly string[]): void {
@@ -77,7 +85,7 @@ hardenEveryWebContents(app);
 useLocalDataFolder(app, process.platform, process.env);
 // One shell per workstation session: a second launch focuses the first. Listened for now,
 // before the slow start-up work: Electron emits 'second-instance' whether or not anyone listens.
-if (!app.requestSingleInstanceLock()) app.exit(0);
+if (itCommand === null && !app.requestSingleInstanceLock()) app.exit(0);
 const secondInstance = watchSecondInstance(app);
 // Set once the shell is up: how it ends (app-lifecycle.ts), and the kiosk sign-in's step aside.
 let lifecycle: Lifecycle | null = null;
@@ -99,7 +107,7 @@ function accountName(): string {
 
 async function start(): Promise<void> {
   // Refused above: app.exit is on its way; never build a window meanwhile.
-  if (launchRefused.length > 0) return;
+  if (launchRefused.length > 0 || itCommand !== null) return;
   await app.whenReady();
   // The sandbox (CWS_SANDBOX_ISSUER, CWS_SANDBOX_RELAY) and CWS_POLICY_FILE count only in a
   // development build: decided when the bundle is built (`__CWS_DEV__`, main/build-flags.d.ts),
