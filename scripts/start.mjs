@@ -7,7 +7,10 @@ import console from 'node:console';
 import process from 'node:process';
 import { createInterface } from 'node:readline';
 
-// Find Electron first: without its binary there is nothing to start the sandbox for.
+// Find Electron first: without its binary there is nothing to start the sandbox for. The electron
+// package (45) has no install step: the first `import('electron')` downloads the binary for this
+// platform (node_modules/electron/index.js runs its install.js, through @electron/get), and throws
+// when that download fails.
 let electronPath;
 try {
   electronPath = (await import('electron')).default;
@@ -16,8 +19,14 @@ try {
 }
 if (typeof electronPath !== 'string') {
   console.error(
-    'The Electron binary is not installed, so the shell cannot start. `npm install` downloads it; ' +
-      'where that download is blocked, try the shell in a browser with `npm run harness`.',
+    [
+      'The shell cannot start: the Electron binary is not here and could not be downloaded.',
+      'Electron downloads it the first time the shell starts (not at npm install), from its release host on GitHub.',
+      'Where that host is blocked:',
+      '  - set ELECTRON_MIRROR to a mirror your network allows (for example your trust\'s artifact repository), then run npm start again;',
+      '  - or copy the zip for this Electron version and platform into Electron\'s download cache (set electron_config_cache to use another folder), then run npm start again.',
+      'You can also try the shell in a browser, without Electron: npm run harness.',
+    ].join('\n'),
   );
   process.exit(1);
 }
