@@ -18,6 +18,8 @@ export const methodChannels = {
   unlock: 'session:unlock',
   signInAsSomeoneElse: 'session:sign-in-as-someone-else',
   lock: 'session:lock',
+  changeRole: 'session:change-role',
+  renewSession: 'session:renew',
   signOut: 'session:sign-out',
   loadDrafts: 'drafts:load',
   saveDraft: 'drafts:save',

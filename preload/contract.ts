@@ -11,7 +11,7 @@
  * `dispatch`, so they accept and refuse exactly the same things.
  */
 import * as z from 'zod';
-import { endReasons, lockReasons } from '../main/core/session/vocabulary';
+import { endReasons, lockReasons, workingReauthPurposes } from '../main/core/session/vocabulary';
 import { isInvokeChannel, methodChannels } from './channels';
 import type { InvokeChannel, InvokeMethod } from './channels';
 
@@ -44,12 +44,20 @@ export const NoticeSchema = z.strictObject({
 });
 export type Notice = z.infer<typeof NoticeSchema>;
 
-/** Display identity only. `roleName: null` means no role was selected at sign-in. */
+/**
+ * Display identity only. `roleName: null` means no role was selected at sign-in.
+ * `roleStanding` says what the clinician can do about that: `no-roles` (NHS Care Identity holds
+ * none for them), `not-chosen` (they hold roles, none selected), `chosen`; `canChangeRole`: they
+ * hold another role to choose. Both are sent by main for every signed-in clinician; absent means
+ * unknown (no Change role offered).
+ */
 export const ClinicianViewSchema = z.strictObject({
   name: z.string().min(1).max(limits.nameChars),
   roleName: z.string().max(limits.nameChars).nullable(),
   orgName: z.string().max(limits.nameChars).nullable(),
   orgCode: z.string().max(32).nullable(),
+  roleStanding: z.enum(['no-roles', 'not-chosen', 'chosen']).optional(),
+  canChangeRole: z.boolean().optional(),
 });
 export type ClinicianView = z.infer<typeof ClinicianViewSchema>;
 
@@ -58,6 +66,18 @@ export const DraftStorageSchema = z.enum(['protected', 'memory-only']);
 export type DraftStorage = z.infer<typeof DraftStorageSchema>;
 
 const Seconds = z.int().min(0);
+
+/**
+ * What a working view says about the 12-hour limit and signing in again before it:
+ * `sessionEndingSoon` once the notice lead before the limit has begun (machine policy, 15 min by default);
+ * `signingInAgain` while the clinician is signing in again in the browser (and what for), the
+ * workspace staying usable; `notice`, why the last such attempt changed nothing.
+ */
+const SessionRenewalFields = {
+  sessionEndingSoon: z.boolean(),
+  signingInAgain: z.enum(workingReauthPurposes).nullable(),
+  notice: NoticeSchema.nullable(),
+};
 
 export const SessionViewSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('signed-out'), notice: NoticeSchema.nullable() }),
@@ -70,6 +90,7 @@ export const SessionViewSchema = z.discriminatedUnion('kind', [
     kind: z.literal('active'),
     clinician: ClinicianViewSchema,
     sessionSecondsLeft: Seconds,
+    ...SessionRenewalFields,
     draftStorage: DraftStorageSchema,
   }),
   z.strictObject({
@@ -79,6 +100,7 @@ export const SessionViewSchema = z.discriminatedUnion('kind', [
     secondsLeft: Seconds,
     /** Seconds until the 12-hour re-authentication. */
     sessionSecondsLeft: Seconds,
+    ...SessionRenewalFields,
     draftStorage: DraftStorageSchema,
   }),
   z.strictObject({
@@ -133,6 +155,10 @@ export const methodSchemas = {
   signInAsSomeoneElse: { request: NoPayload, response: Ack },
   /** The clinician steps away: lock now (the same clinician unlocks). */
   lock: { request: NoPayload, response: Ack },
+  /** "Change role": the same clinician signs in again and CIS2 asks which role; the workspace stays usable. */
+  changeRole: { request: NoPayload, response: Ack },
+  /** "Sign in again now": the same clinician signs in again before the 12-hour limit; the workspace stays usable. */
+  renewSession: { request: NoPayload, response: Ack },
   signOut: { request: NoPayload, response: Ack },
   loadDrafts: { request: NoPayload, response: DraftListSchema },
   saveDraft: { request: DraftSchema, response: SavedSchema },

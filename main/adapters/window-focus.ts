@@ -16,6 +16,7 @@
  * and then focuses.
  */
 import type { BrowserWindow } from 'electron';
+import { attemptOf } from '../core/session';
 import type { SessionState } from '../core/session';
 import type { OsPlatform } from '../core/os-signals';
 import type { SessionStatePort } from './lock-guard';
@@ -43,7 +44,8 @@ export function bringToFront(win: FocusableWindow, options: FrontOptions): void 
 
 /** A sign-in or unlock in the system browser is under way. */
 export function isSignInAttempt(state: SessionState): boolean {
-  return state.status === 'signing-in' || state.status === 'reauthenticating';
+  // Signing in, unlocking, or signing in again while working ("Sign in again now").
+  return attemptOf(state) !== null;
 }
 
 export interface SignInFocusDeps extends FrontOptions {

@@ -21,6 +21,11 @@ export type SessionPolicy = {
   readonly absoluteLimitMs: number;
   /** How long before an idle lock the warning is shown (0: no warning). Always below both idle limits. */
   readonly warningLeadMs: number;
+  /**
+   * How long before the absolute limit the clinician is told their sign-in is ending and offered
+   * to sign in again early (0: not told). Always below the absolute limit, at most an hour.
+   */
+  readonly absoluteWarningLeadMs: number;
   readonly onOsLock: OsEventAction;
   readonly onSleep: OsEventAction;
   readonly onUserSwitch: OsEventAction;
@@ -31,6 +36,7 @@ export type PolicyInput = {
   readonly idleLimitSeconds?: { readonly AAL2?: number; readonly AAL3?: number };
   readonly absoluteLimitSeconds?: number;
   readonly warningLeadSeconds?: number;
+  readonly absoluteWarningLeadSeconds?: number;
   readonly onOsLock?: OsEventAction;
   readonly onSleep?: OsEventAction;
   readonly onUserSwitch?: OsEventAction;
@@ -42,6 +48,7 @@ export type PolicyClampField =
   | 'IdleLimitAAL3Seconds'
   | 'AbsoluteLimitSeconds'
   | 'WarningLeadSeconds'
+  | 'AbsoluteLimitWarningSeconds'
   | 'DraftRetentionHours'
   | 'AuthTimeSkewSeconds';
 
@@ -50,7 +57,7 @@ export type PolicyClamp = {
   readonly field: PolicyClampField;
   readonly requested: number;
   readonly applied: number;
-  readonly reason: 'above-rule-maximum' | 'not-below-idle-limit';
+  readonly reason: 'above-rule-maximum' | 'not-below-idle-limit' | 'not-below-absolute-limit';
 };
 
 const MINUTE = 60_000;
@@ -76,10 +83,16 @@ export function capAtRule(field: keyof typeof RULE_CAPS, requested: number): { a
 
 export const DEFAULT_WARNING_LEAD_MS = 60_000;
 
+/** 15 minutes' notice of the 12 hours: time to finish a sentence and sign in again at a natural moment. */
+export const DEFAULT_ABSOLUTE_WARNING_LEAD_MS = 15 * MINUTE;
+/** A notice more than an hour ahead would be shown for a twelfth of the shift and stop being noticed. */
+export const MAX_ABSOLUTE_WARNING_LEAD_MS = 60 * MINUTE;
+
 export const defaultPolicy: SessionPolicy = Object.freeze({
   idleLimitMs: Object.freeze({ ...RULE_MAXIMA.idleLimitMs }),
   absoluteLimitMs: RULE_MAXIMA.absoluteLimitMs,
   warningLeadMs: DEFAULT_WARNING_LEAD_MS,
+  absoluteWarningLeadMs: DEFAULT_ABSOLUTE_WARNING_LEAD_MS,
   onOsLock: 'lock',
   onSleep: 'lock',
   onUserSwitch: 'lock',
@@ -114,10 +127,13 @@ export function resolvePolicy(input: PolicyInput): { policy: SessionPolicy; clam
     warningLeadMs = applied;
   }
 
+  const absoluteWarningLeadMs = absoluteWarningLead(input.absoluteWarningLeadSeconds, absoluteLimitMs, clamps);
+
   const policy: SessionPolicy = Object.freeze({
     idleLimitMs: Object.freeze({ AAL2, AAL3 }),
     absoluteLimitMs,
     warningLeadMs,
+    absoluteWarningLeadMs,
     onOsLock: action('OnOsLock', input.onOsLock),
     onSleep: action('OnSleep', input.onSleep),
     onUserSwitch: action('OnUserSwitch', input.onUserSwitch),
@@ -134,7 +150,8 @@ export function assertResolvedPolicy(policy: SessionPolicy): void {
     inRange(policy.idleLimitMs.AAL2, 1, RULE_MAXIMA.idleLimitMs.AAL2) &&
     inRange(policy.idleLimitMs.AAL3, 1, RULE_MAXIMA.idleLimitMs.AAL3) &&
     inRange(policy.absoluteLimitMs, 1, RULE_MAXIMA.absoluteLimitMs) &&
-    inRange(policy.warningLeadMs, 0, Math.min(policy.idleLimitMs.AAL2, policy.idleLimitMs.AAL3) - 1);
+    inRange(policy.warningLeadMs, 0, Math.min(policy.idleLimitMs.AAL2, policy.idleLimitMs.AAL3) - 1) &&
+    inRange(policy.absoluteWarningLeadMs, 0, Math.min(MAX_ABSOLUTE_WARNING_LEAD_MS, policy.absoluteLimitMs - 1));
   invariant(ok, 'a session policy with a limit above the rules or a warning not before the lock; build it with resolvePolicy()');
 }
 
@@ -159,14 +176,36 @@ export function stricterPolicy(current: SessionPolicy, next: SessionPolicy): Ses
   const AAL2 = Math.min(current.idleLimitMs.AAL2, next.idleLimitMs.AAL2);
   const AAL3 = Math.min(current.idleLimitMs.AAL3, next.idleLimitMs.AAL3);
   const shortestIdle = Math.min(AAL2, AAL3);
+  const absoluteLimitMs = Math.min(current.absoluteLimitMs, next.absoluteLimitMs);
   return Object.freeze({
     idleLimitMs: Object.freeze({ AAL2, AAL3 }),
-    absoluteLimitMs: Math.min(current.absoluteLimitMs, next.absoluteLimitMs),
+    absoluteLimitMs,
     warningLeadMs: next.warningLeadMs < shortestIdle ? next.warningLeadMs : Math.floor(shortestIdle / 2),
+    absoluteWarningLeadMs: next.absoluteWarningLeadMs < absoluteLimitMs ? next.absoluteWarningLeadMs : Math.floor(absoluteLimitMs / 2),
     onOsLock: stricter(current.onOsLock, next.onOsLock),
     onSleep: stricter(current.onSleep, next.onSleep),
     onUserSwitch: stricter(current.onUserSwitch, next.onUserSwitch),
   });
+}
+
+/**
+ * The notice before the absolute limit: at most an hour (a longer one is clamped and reported),
+ * and before the limit it announces (a lead as long as the limit is set to half of it, as the
+ * idle warning's is).
+ */
+function absoluteWarningLead(requested: number | undefined, absoluteLimitMs: number, clamps: PolicyClamp[]): number {
+  const field = 'AbsoluteLimitWarningSeconds';
+  let ms = requested === undefined ? DEFAULT_ABSOLUTE_WARNING_LEAD_MS : positiveMs(field, requested, true);
+  if (ms > MAX_ABSOLUTE_WARNING_LEAD_MS) {
+    clamps.push({ field, requested: requested ?? ms / 1000, applied: MAX_ABSOLUTE_WARNING_LEAD_MS / 1000, reason: 'above-rule-maximum' });
+    ms = MAX_ABSOLUTE_WARNING_LEAD_MS;
+  }
+  if (ms >= absoluteLimitMs) {
+    const applied = Math.floor(absoluteLimitMs / 2);
+    clamps.push({ field, requested: requested ?? ms / 1000, applied: applied / 1000, reason: 'not-below-absolute-limit' });
+    ms = applied;
+  }
+  return ms;
 }
 
 function inRange(value: number, min: number, max: number): boolean {

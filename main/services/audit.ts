@@ -17,7 +17,7 @@ import type { DraftProblem } from '../core/drafts';
 import type { PresenceStatus } from '../core/presence';
 import { isShellError } from '../core/errors';
 import type { ShellError, ShellErrorCode } from '../core/errors';
-import type { EndReason, LockReason } from '../core/session';
+import type { EndReason, LockReason, WorkingReauthPurpose } from '../core/session';
 import type { RelayEvent } from './relay-client/client';
 import type { Logger } from './logger';
 
@@ -95,6 +95,9 @@ export const auditEvents = {
   unlocked: 'session.unlocked',
   signedOut: 'signout',
   ended: 'session.ended',
+  sessionRenewed: 'session.renewed',
+  renewalRefused: 'session.renewal-refused',
+  roleChanged: 'role.changed',
   refreshed: 'token.refreshed',
   refreshFailed: 'token.refresh-failed',
   revocationFailed: 'token.revocation-failed',
@@ -131,8 +134,17 @@ export interface Audit {
   signInStarted(e: { reauth: boolean }): void;
   signInSucceeded(e: { subject: string; aal: Aal }): void;
   /** `subject` is the locked session's owner when this was an unlock attempt. */
-  signInFailed(error: ShellError, e: { reauth: boolean; subject?: string }): void;
+  signInFailed(error: ShellError, e: { reauth: boolean; subject?: string; purpose?: WorkingReauthPurpose }): void;
   reauthSucceeded(e: { subject: string; aal: Aal }): void;
+  /** The working clinician signed in again; the 12-hour clock restarted. */
+  sessionRenewed(e: { subject: string; aal: Aal; purpose: WorkingReauthPurpose }): void;
+  /** Signing in again while working changed nothing: `why` someone else, or a stale sign-in. */
+  workingReauthRefused(e: { subject: string; purpose: WorkingReauthPurpose; why: 'different-user' | 'past-limit' }): void;
+  /**
+   * The same clinician authenticated again with another role selected (Change role, or a
+   * different role chosen at an unlock). Role ids are CIS2's `person_roleid`, not secrets.
+   */
+  roleChanged(e: { subject: string; fromRoleId: string | null; toRoleId: string | null }): void;
   warningShown(e: { subject: string; secondsLeft: number }): void;
   locked(reason: LockReason, subject: string): void;
   unlocked(subject: string): void;
@@ -214,9 +226,13 @@ export function createAudit(logger: Logger): Audit {
     },
     signInStarted: ({ reauth }) => ok(auditEvents.signInStarted, { reauth }, 'The browser was opened for sign-in.'),
     signInSucceeded: ({ subject, aal }) => ok(auditEvents.signInSucceeded, { subject, aal }, 'A clinician signed in.'),
-    signInFailed: (error, { reauth, subject }) =>
-      failed(reauth ? auditEvents.reauthFailed : auditEvents.signInFailed, error, subject === undefined ? {} : { subject }),
+    signInFailed: (error, { reauth, subject, purpose }) =>
+      failed(reauth ? auditEvents.reauthFailed : auditEvents.signInFailed, error, { ...(subject === undefined ? {} : { subject }), ...(purpose === undefined ? {} : { purpose }) }),
     reauthSucceeded: ({ subject, aal }) => ok(auditEvents.reauthSucceeded, { subject, aal }, 'The clinician authenticated again.'),
+    sessionRenewed: ({ subject, aal, purpose }) => ok(auditEvents.sessionRenewed, { subject, aal, purpose }, 'The clinician signed in again while working; the 12-hour limit now counts from this sign-in.'),
+    workingReauthRefused: ({ subject, purpose, why }) =>
+      log.warn({ event: auditEvents.renewalRefused, outcome: 'failure', subject, purpose, why }, 'Signing in again while working was refused; the session carries on unchanged.'),
+    roleChanged: ({ subject, fromRoleId, toRoleId }) => ok(auditEvents.roleChanged, { subject, fromRoleId, toRoleId }, "The clinician changed role; the new role's authorisation replaced the previous one."),
     warningShown: ({ subject, secondsLeft }) => ok(auditEvents.warningShown, { subject, secondsLeft }, 'The idle warning was shown.'),
     locked: (reason, subject) => ok(auditEvents.locked, { reason, subject }, 'The session was locked.'),
     unlocked: (subject) => ok(auditEvents.unlocked, { subject }, 'The session was unlocked by its clinician.'),

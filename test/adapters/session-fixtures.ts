@@ -39,9 +39,9 @@ export function viewOf(state: SessionState): SessionView {
   const clinician = (subject: string) => ({ name: `Dr ${subject}`, roleName: null, orgName: null, orgCode: null });
   switch (state.status) {
     case 'active':
-      return { kind: 'active', clinician: clinician(state.session.subject), sessionSecondsLeft: 3600, draftStorage: 'protected' };
+      return { kind: 'active', clinician: clinician(state.session.subject), sessionSecondsLeft: 3600, sessionEndingSoon: false, signingInAgain: null, notice: null, draftStorage: 'protected' };
     case 'warning':
-      return { kind: 'warning', clinician: clinician(state.session.subject), secondsLeft: 30, sessionSecondsLeft: 3600, draftStorage: 'protected' };
+      return { kind: 'warning', clinician: clinician(state.session.subject), secondsLeft: 30, sessionSecondsLeft: 3600, sessionEndingSoon: false, signingInAgain: null, notice: null, draftStorage: 'protected' };
     case 'locked':
     case 'reauthenticating':
       return { kind: 'locked', reason: state.reason, clinician: clinician(state.session.subject), unlocking: state.status === 'reauthenticating', lockedAt: Math.floor(state.lockedAt.wall), notice: null };

@@ -48,7 +48,7 @@ export function openShellWindow(overrides: Partial<ShellWindowOptions> = {}) {
 }
 
 const clinician = { name: 'Dr Asha Patel', roleName: null, orgName: null, orgCode: null };
-export const activeView: SessionView = { kind: 'active', clinician, sessionSecondsLeft: 10, draftStorage: 'protected' };
+export const activeView: SessionView = { kind: 'active', clinician, sessionSecondsLeft: 10, sessionEndingSoon: false, signingInAgain: null, notice: null, draftStorage: 'protected' };
 
 /** A backend whose every method is a spy, so a test can prove a refused request reached none of them. */
 export function spyBackend() {
@@ -61,6 +61,8 @@ export function spyBackend() {
     unlock: vi.fn(() => ({ ok: true as const, value: null })),
     signInAsSomeoneElse: vi.fn(() => ({ ok: true as const, value: null })),
     lock: vi.fn(() => ({ ok: true as const, value: null })),
+    renewSession: vi.fn(() => ({ ok: true as const, value: null })),
+    changeRole: vi.fn(() => ({ ok: true as const, value: null })),
     signOut: vi.fn(() => ({ ok: true as const, value: null })),
     loadDrafts: vi.fn(() => ({ ok: true as const, value: { drafts: [] } })),
     saveDraft: vi.fn(() => ({ ok: true as const, value: { savedAt: 2 } })),

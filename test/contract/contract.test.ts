@@ -17,7 +17,7 @@ import {
 import type { Draft, Result, SessionView, ShellBackend } from '../../preload/contract';
 
 const clinician = { name: 'Dr Asha Patel', roleName: 'Clinical Practitioner', orgName: 'Ward 7, St Elsewhere', orgCode: 'RX1' };
-const activeView: SessionView = { kind: 'active', clinician, sessionSecondsLeft: 42_000, draftStorage: 'protected' };
+const activeView: SessionView = { kind: 'active', clinician, sessionSecondsLeft: 42_000, sessionEndingSoon: false, signingInAgain: null, notice: null, draftStorage: 'protected' };
 const draft: Draft = { id: '6f1c2f7e-1b2a-4c3d-9e8f-0a1b2c3d4e5f', patient: 'Jane Doe 943 476 5919', text: 'Obs stable.', updatedAt: 1_700_000_000_000 };
 
 function fakeBackend(overrides: Partial<ShellBackend> = {}): ShellBackend {
@@ -30,6 +30,8 @@ function fakeBackend(overrides: Partial<ShellBackend> = {}): ShellBackend {
     unlock: ack,
     signInAsSomeoneElse: ack,
     lock: ack,
+    renewSession: ack,
+    changeRole: ack,
     signOut: ack,
     loadDrafts: () => ({ ok: true, value: { drafts: [draft] } }),
     saveDraft: () => ({ ok: true, value: { savedAt: 5 } }),
@@ -46,7 +48,7 @@ describe('schemas', () => {
       { kind: 'signed-out', notice: { code: 'sign-in-failed', message: 'Sign-in did not finish. Try again.' } },
       { kind: 'signing-in', purpose: 'unlock', notice: null },
       activeView,
-      { kind: 'warning', clinician, secondsLeft: 42, sessionSecondsLeft: 100, draftStorage: 'memory-only' },
+      { kind: 'warning', clinician, secondsLeft: 42, sessionSecondsLeft: 100, sessionEndingSoon: false, signingInAgain: null, notice: null, draftStorage: 'memory-only' },
       { kind: 'locked', reason: 'os-lock', clinician: { ...clinician, roleName: null }, unlocking: false, lockedAt: 1_800_000_000_000, notice: null },
       { kind: 'ended', reason: 'different-user' },
     ];

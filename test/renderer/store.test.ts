@@ -3,8 +3,8 @@ import { activityThrottleMs, createShellStore, flushWaitMs } from '../../rendere
 import type { Draft, Result, SessionView, ShellApi } from '../../preload/contract';
 
 const clinician = { name: 'Dr Asha Patel', roleName: 'Nurse', orgName: 'Ward 7', orgCode: 'RX1' };
-const active: SessionView = { kind: 'active', clinician, sessionSecondsLeft: 40_000, draftStorage: 'protected' };
-const warning: SessionView = { kind: 'warning', clinician, secondsLeft: 60, sessionSecondsLeft: 39_000, draftStorage: 'protected' };
+const active: SessionView = { kind: 'active', clinician, sessionSecondsLeft: 40_000, sessionEndingSoon: false, signingInAgain: null, notice: null, draftStorage: 'protected' };
+const warning: SessionView = { kind: 'warning', clinician, secondsLeft: 60, sessionSecondsLeft: 39_000, sessionEndingSoon: false, signingInAgain: null, notice: null, draftStorage: 'protected' };
 const locked: SessionView = { kind: 'locked', reason: 'idle', clinician, unlocking: false, lockedAt: 1_800_000_000_000, notice: null };
 const saved: Draft = { id: 'draft-1', patient: 'Jane Doe', text: 'Obs stable', updatedAt: 1 };
 
@@ -28,6 +28,8 @@ function fakeApi() {
     unlock: vi.fn(ack),
     signInAsSomeoneElse: vi.fn(ack),
     lock: vi.fn(ack),
+    renewSession: vi.fn(ack),
+    changeRole: vi.fn(ack),
     signOut: vi.fn(() => Promise.resolve<Result<null>>({ ok: false, code: 'internal-error' })),
     loadDrafts: vi.fn(() => new Promise<Result<{ drafts: Draft[] }>>((resolve) => loads.push(resolve))),
     saveDraft: vi.fn((draft: Draft) => new Promise<Result<{ savedAt: number }>>((resolve) => saves.push({ draft, resolve }))),

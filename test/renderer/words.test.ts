@@ -74,7 +74,7 @@ describe('words', () => {
   it('treats only active and warning as screens with clinical content', () => {
     expect(showsClinicalContent(null)).toBe(false);
     expect(showsClinicalContent({ kind: 'ended', reason: 'sign-out' })).toBe(false);
-    expect(showsClinicalContent({ kind: 'active', clinician: { name: 'A', roleName: null, orgName: null, orgCode: null }, sessionSecondsLeft: 1, draftStorage: 'protected' })).toBe(true);
+    expect(showsClinicalContent({ kind: 'active', clinician: { name: 'A', roleName: null, orgName: null, orgCode: null }, sessionSecondsLeft: 1, sessionEndingSoon: false, signingInAgain: null, notice: null, draftStorage: 'protected' })).toBe(true);
   });
 
   it('says on every lock that the work is kept, and when it locked, in 24-hour time', () => {

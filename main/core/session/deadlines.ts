@@ -2,7 +2,7 @@
  * When things fall due. Every deadline is an anchor moment shifted by a limit on both
  * clocks, and it has come as soon as either clock reaches it (see clock.ts for why).
  */
-import { earliest, shift } from '../clock';
+import { earliest, isReached, shift } from '../clock';
 import type { Instant } from '../clock';
 import { idleLimitFor } from '../policy';
 import type { SessionPolicy } from '../policy';
@@ -21,6 +21,24 @@ export function warningStart(session: Session, policy: SessionPolicy): Instant {
 /** The absolute limit: counted from the last full authentication, whatever the activity. */
 export function absoluteDeadline(session: Session, policy: SessionPolicy): Instant {
   return shift(session.authAt, policy.absoluteLimitMs);
+}
+
+/**
+ * When the clinician is told the absolute limit is coming and offered to sign in again early.
+ * Not a deadline of its own (nextDeadline): nothing in the state changes there; the heartbeat
+ * (once a second while a session exists) re-sends the view, which shows it from then on.
+ */
+export function absoluteWarningStart(session: Session, policy: SessionPolicy): Instant {
+  return shift(session.authAt, policy.absoluteLimitMs - policy.absoluteWarningLeadMs);
+}
+
+/**
+ * Whether a working session is within the notice before its absolute limit (always false with a
+ * lead of 0, and once locked or ended: the lock screen says it instead).
+ */
+export function sessionEndingSoon(state: SessionState, policy: SessionPolicy, now: Instant): boolean {
+  if (state.status !== 'active' && state.status !== 'warning') return false;
+  return policy.absoluteWarningLeadMs > 0 && isReached(absoluteWarningStart(state.session, policy), now);
 }
 
 /**

@@ -2,10 +2,12 @@
 export { initialSessionState, transition } from './transition';
 export { clinicianRequests, decideRequest, draftCustodian, lastKeystrokesGraceMs } from './requests';
 export type { ClinicianRequest, RecentEnd, RequestDecision } from './requests';
-export { endReasons, isOsSignal, isSessionEventType, lockReasons, osSignalEvents, osSignals, sessionEvents, sessionEventTypes } from './vocabulary';
-export type { OsSignal } from './vocabulary';
-export { absoluteDeadline, endDeadline, idleDeadline, nextDeadline, warningStart } from './deadlines';
+export { endReasons, isOsSignal, isSessionEventType, lockReasons, osSignalEvents, osSignals, sessionEvents, sessionEventTypes, workingReauthPurposes } from './vocabulary';
+export type { OsSignal, WorkingReauthPurpose } from './vocabulary';
+export { absoluteDeadline, absoluteWarningStart, endDeadline, idleDeadline, nextDeadline, sessionEndingSoon, warningStart } from './deadlines';
+export { attemptOf } from './working-reauth';
 export type {
+  AttemptPurpose,
   Effect,
   EffectType,
   EndReason,
@@ -19,5 +21,6 @@ export type {
   SessionStatus,
   StateWithSession,
   Transition,
+  WorkingReauth,
 } from './types';
 export type { Instant } from '../clock';

@@ -10,6 +10,7 @@ import { absoluteDeadline } from './deadlines';
 import { end, lock, namesSession, newSession, onOsEvent, refuse, startSignIn } from './steps';
 import type { Effects } from './steps';
 import type { SessionEvent, SessionState } from './types';
+import { acceptWorkingReauth, startWorkingReauth, withoutWorkingReauth } from './working-reauth';
 
 export function react(state: SessionState, event: SessionEvent, policy: SessionPolicy, effects: Effects): SessionState {
   switch (state.status) {
@@ -54,12 +55,17 @@ function reactSignedOut(state: Extract<SessionState, { status: 'signed-out' | 'e
     case 'shutdown':
     case 'signOut':
     case 'lockRequested':
+    case 'roleChangeRequested':
     case 'backchannelLogout':
     case 'refreshFailed':
     case 'reauthStarted':
     case 'reauthSucceeded':
     case 'reauthFailed':
     case 'reauthCancelled':
+    case 'renewalRequested':
+    case 'workingReauthSucceeded':
+    case 'workingReauthFailed':
+    case 'workingReauthCancelled':
     case 'tick':
     case 'policyChanged':
     case 'faultDetected':
@@ -105,12 +111,17 @@ function reactSigningIn(state: Extract<SessionState, { status: 'signing-in' }>, 
     case 'userSwitchedBack':
     case 'policyChanged':
     case 'lockRequested':
+    case 'roleChangeRequested':
     case 'backchannelLogout':
     case 'refreshFailed':
     case 'reauthStarted':
     case 'reauthSucceeded':
     case 'reauthFailed':
     case 'reauthCancelled':
+    case 'renewalRequested':
+    case 'workingReauthSucceeded':
+    case 'workingReauthFailed':
+    case 'workingReauthCancelled':
     case 'tick':
       return state;
     default:
@@ -122,14 +133,15 @@ function reactWorking(state: Extract<SessionState, { status: 'active' | 'warning
   const { session } = state;
   switch (event.type) {
     case 'activity':
-      return { status: state.status, session: { ...session, lastActivity: event.at } };
+      // Spread, not rebuilt: a working re-authentication in flight stays in flight.
+      return { ...state, session: { ...session, lastActivity: event.at } };
     case 'osIdleSample': {
       const idleMs = event.seconds * 1000;
       // The OS saw nobody at the machine for a whole idle period: trust it over the app.
       if (idleMs >= idleLimitFor(policy, session.aal)) return lock(state, 'idle', event.at, effects);
       const inputAt = shift(event.at, -idleMs);
       const later = inputAt.wall > session.lastActivity.wall && inputAt.mono > session.lastActivity.mono;
-      return later ? { status: state.status, session: { ...session, lastActivity: inputAt } } : state;
+      return later ? { ...state, session: { ...session, lastActivity: inputAt } } : state;
     }
     case 'osLocked':
       return onOsEvent(state, policy.onOsLock, 'os-lock', event.at, effects);
@@ -168,13 +180,24 @@ function reactWorking(state: Extract<SessionState, { status: 'active' | 'warning
     case 'signInSucceeded':
     case 'signInFailed':
     case 'signInCancelled':
-    case 'cancelRequested':
     case 'reauthStarted':
     case 'reauthSucceeded':
     case 'reauthFailed':
     case 'reauthCancelled':
       // Sign-in and re-authentication events cannot apply to a working session.
       return state;
+    case 'renewalRequested':
+      return startWorkingReauth(state, 'renew', effects);
+    case 'roleChangeRequested':
+      // CIS2 asks which role at the authentication; the session service takes the one chosen.
+      return startWorkingReauth(state, 'role-change', effects);
+    case 'workingReauthSucceeded':
+      return acceptWorkingReauth(state, event, policy, effects);
+    case 'workingReauthFailed':
+    case 'workingReauthCancelled':
+    case 'cancelRequested':
+      // The session stays exactly as it was; only the attempt in the browser is gone.
+      return withoutWorkingReauth(state);
     default:
       return unhandled(event);
   }
@@ -238,6 +261,7 @@ function reactLocked(state: Extract<SessionState, { status: 'locked' | 'reauthen
     case 'resume':
     case 'userSwitchedBack':
     case 'lockRequested':
+    case 'roleChangeRequested':
     case 'refreshFailed':
     case 'tick':
     case 'policyChanged':
@@ -248,6 +272,10 @@ function reactLocked(state: Extract<SessionState, { status: 'locked' | 'reauthen
     case 'signInSucceeded':
     case 'signInFailed':
     case 'signInCancelled':
+    case 'renewalRequested':
+    case 'workingReauthSucceeded':
+    case 'workingReauthFailed':
+    case 'workingReauthCancelled':
       return state;
     default:
       return unhandled(event);

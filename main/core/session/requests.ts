@@ -34,6 +34,10 @@ export const clinicianRequests = {
   stillHere: { acceptedIn: working, refusal: 'SESSION_NOT_ACTIVE', event: 'activity' },
   reportActivity: { acceptedIn: working, refusal: 'SESSION_NOT_ACTIVE', event: 'activity' },
   lock: { acceptedIn: working, refusal: 'SESSION_NOT_ACTIVE', event: 'lockRequested' },
+  /** "Sign in again now": only while working; at the lock screen, Unlock is the same sign-in. */
+  renewSession: { acceptedIn: working, refusal: 'SESSION_NOT_ACTIVE', event: 'renewalRequested' },
+  /** Only while working: at the lock screen, Unlock already lets the clinician choose a role. */
+  changeRole: { acceptedIn: working, refusal: 'SESSION_NOT_ACTIVE', event: 'roleChangeRequested' },
   /** Drafts reach the screen only while their owner is working: never at the lock screen. */
   loadDrafts: { acceptedIn: working, refusal: 'SESSION_NOT_ACTIVE', event: null, drafts: 'read' },
   /**

@@ -25,7 +25,7 @@ export function startSignIn(effects: Effects): SessionState {
   return { status: 'signing-in' };
 }
 
-export function newSession(event: Extract<SessionEvent, { type: 'signInSucceeded' | 'reauthSucceeded' }>): Session {
+export function newSession(event: Extract<SessionEvent, { type: 'signInSucceeded' | 'reauthSucceeded' | 'workingReauthSucceeded' }>): Session {
   // An auth_time ahead of our wall clock (skew) is counted as now, never later.
   const age = Math.max(0, event.authAgeMs ?? event.at.wall - event.authTime);
   return {

@@ -18,6 +18,7 @@ import { react } from './react';
 import { Effects, end, lock } from './steps';
 import type { SessionEvent, SessionState, Transition } from './types';
 import { assertValidEvent, assertValidState } from './validate';
+import { attemptOf } from './working-reauth';
 
 export function initialSessionState(): SessionState {
   return { status: 'signed-out' };
@@ -37,18 +38,27 @@ export function transition(state: SessionState, event: SessionEvent, policy: Ses
   return { state: next, effects: effects.list };
 }
 
-/** The events by which a sign-in or unlock attempt reports its own end. */
-const attemptOutcomes: ReadonlySet<SessionEvent['type']> = new Set(['signInSucceeded', 'signInFailed', 'signInCancelled', 'reauthSucceeded', 'reauthFailed', 'reauthCancelled']);
+/**
+ * The events by which each kind of attempt in the browser reports its own end. Only its own:
+ * a stray outcome of another kind (a race) must not spare an attempt that something else ended.
+ */
+const attemptOutcomes: Readonly<Record<'sign-in' | 'unlock' | 'working', ReadonlySet<SessionEvent['type']>>> = {
+  'sign-in': new Set(['signInSucceeded', 'signInFailed', 'signInCancelled']),
+  unlock: new Set(['reauthSucceeded', 'reauthFailed', 'reauthCancelled']),
+  working: new Set(['workingReauthSucceeded', 'workingReauthFailed', 'workingReauthCancelled']),
+};
 
 /**
  * An attempt in the system browser never outlives the state that started it: leaving
- * signing-in or reauthenticating for any reason but the attempt's own outcome cancels it
- * first, so a late result can never apply to whatever came next.
+ * signing-in or reauthenticating, or a working state with a re-authentication in flight (a lock,
+ * an end), for any reason but the attempt's own outcome cancels it first, so a late result can
+ * never apply to whatever came next.
  */
 function abandonAttemptLeftBehind(before: SessionState, after: SessionState, event: SessionEvent, effects: Effects): void {
-  if (before.status !== 'signing-in' && before.status !== 'reauthenticating') return;
-  if (after.status === before.status || attemptOutcomes.has(event.type)) return;
-  effects.first({ type: 'cancelAttempt', purpose: before.status === 'signing-in' ? 'sign-in' : 'unlock', byClinician: event.type === 'cancelRequested' });
+  const purpose = attemptOf(before);
+  if (purpose === null || attemptOf(after) === purpose) return;
+  if (attemptOutcomes[purpose === 'sign-in' || purpose === 'unlock' ? purpose : 'working'].has(event.type)) return;
+  effects.first({ type: 'cancelAttempt', purpose, byClinician: event.type === 'cancelRequested' });
 }
 
 function settle(state: SessionState, at: Instant, policy: SessionPolicy, effects: Effects): SessionState {
@@ -85,11 +95,11 @@ function syncWarning(state: SessionState, at: Instant, policy: SessionPolicy, ef
   if (state.status === 'active' && isReached(warningStart(state.session, policy), at)) {
     const deadline = idleDeadline(state.session, policy);
     effects.push({ type: 'showWarning', deadline, secondsLeft: Math.ceil(msUntil(deadline, at) / 1000) });
-    return { status: 'warning', session: state.session };
+    return { ...state, status: 'warning' };
   }
   if (state.status === 'warning' && !isReached(warningStart(state.session, policy), at)) {
     effects.push({ type: 'hideWarning' });
-    return { status: 'active', session: state.session };
+    return { ...state, status: 'active' };
   }
   return state;
 }

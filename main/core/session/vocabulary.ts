@@ -69,6 +69,11 @@ export const sessionEvents = {
   signOut: 'none',
   /** The clinician pressed "Lock" (e.g. stepping away from the bedside). */
   lockRequested: 'none',
+  /**
+   * "Change role": the clinician signs in again in the system browser, where CIS2 asks which
+   * role, while the session stays on screen. Purpose `role-change` of a working re-authentication.
+   */
+  roleChangeRequested: 'none',
   /** A validated logout token; acts only when it names the current session. */
   backchannelLogout: 'logoutClaims',
   refreshFailed: 'none',
@@ -77,6 +82,15 @@ export const sessionEvents = {
   reauthSucceeded: 'authenticated',
   reauthFailed: 'none',
   reauthCancelled: 'none',
+  /**
+   * "Sign in again now": the clinician renews their sign-in before the 12-hour limit, while the
+   * session stays on screen (a retry opens the browser again). Purpose `renew` of a working re-authentication.
+   */
+  renewalRequested: 'none',
+  /** The outcomes of a working re-authentication (whatever its purpose): same clinician required. */
+  workingReauthSucceeded: 'authenticated',
+  workingReauthFailed: 'none',
+  workingReauthCancelled: 'none',
   /**
    * A deadline from nextDeadline() came, the heartbeat beat (once a second while a session
    * exists, so a sleep the OS never reported still locks within a second of waking), or the
@@ -130,6 +144,18 @@ export const osSignals = Object.keys(osSignalEvents) as readonly OsSignal[];
 export function isOsSignal(value: unknown): value is OsSignal {
   return typeof value === 'string' && Object.hasOwn(osSignalEvents, value);
 }
+
+/**
+ * Why a working clinician signs in again in the system browser while their session stays on
+ * screen and usable (a *working re-authentication*): `renew` restarts the 12-hour clock before
+ * it runs out; `role-change` lets a clinician with several CIS2 roles choose another (CIS2 asks
+ * which at the authentication; the session service takes the new role). Each purpose has its
+ * own request event (`renewalRequested`, `roleChangeRequested`); the outcomes
+ * (`workingReauth*`) and the rules (same clinician only; a lock abandons it) are shared, so
+ * another same-clinician step while working is one entry here and one request event.
+ */
+export const workingReauthPurposes = ['renew', 'role-change'] as const;
+export type WorkingReauthPurpose = (typeof workingReauthPurposes)[number];
 
 /** Why a session is locked. Each lock needs the same clinician to authenticate again. */
 export const lockReasons = [

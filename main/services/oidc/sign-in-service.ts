@@ -118,6 +118,10 @@ export function createSignInService(deps: SignInServiceDeps): SignInService {
       // Signed out or cancelled while the exchange was in flight: keep nothing.
       if (id !== currentAttempt) return { kind: 'cancelled' };
 
+      const differentUser = options.reauthenticateSubject !== undefined && options.reauthenticateSubject !== session.subject;
+      // Signing in again while working: another person's tokens never replace the working
+      // clinician's (they are dropped here, unused; the session service refuses the outcome).
+      if (differentUser && options.sameSubjectOnly === true) return { kind: 'different-user', session };
       tokens.store({
         accessToken: response.access_token,
         refreshToken: response.refresh_token ?? null,
@@ -126,7 +130,6 @@ export function createSignInService(deps: SignInServiceDeps): SignInService {
         issuer: idClaims.iss,
         subject: idClaims.sub,
       });
-      const differentUser = options.reauthenticateSubject !== undefined && options.reauthenticateSubject !== session.subject;
       // The audit line (signin.succeeded / reauth.succeeded) follows once the session engine accepts it.
       logger.debug({ event: 'signin.tokens-accepted', aal: session.aal, differentUser }, 'CIS2 sign-in response accepted.');
       return differentUser ? { kind: 'different-user', session } : { kind: 'signed-in', session };

@@ -43,6 +43,11 @@ export interface SystemBrowser {
 export interface SignInOptions {
   /** Set when the session is locked and only this subject may unlock it. */
   readonly reauthenticateSubject?: string;
+  /**
+   * The clinician is signing in again while working: a different subject's tokens are never
+   * stored (the outcome is still 'different-user'), so the working clinician keeps their own.
+   */
+  readonly sameSubjectOnly?: boolean;
 }
 
 export interface SignInService {

@@ -7,6 +7,7 @@ import { decideRequest, draftCustodian } from '../../core/session';
 import type { ClinicianRequest } from '../../core/session';
 import type { Draft, Result, ShellBackend } from '../../../preload/contract';
 import type { SessionContext } from './context';
+import type { EventBody } from './session-loop';
 import { wipeTokens } from './context';
 import { refusalFor } from './refusals';
 
@@ -20,7 +21,9 @@ export function sessionBackend(ctx: SessionContext): ShellBackend {
   function request(name: ClinicianRequest): Result<null> {
     const decision = decideRequest(loop.state(), name);
     if (!decision.ok) return { ok: false, code: refusalFor[decision.code] };
-    if (decision.event !== null) loop.apply({ type: decision.event });
+    // An event with no payload is its type alone; the cast only spares the compiler from
+    // checking the union of every such event member by member (it gives up past 25).
+    if (decision.event !== null) loop.apply({ type: decision.event } as EventBody);
     return ok(null);
   }
 
@@ -32,6 +35,8 @@ export function sessionBackend(ctx: SessionContext): ShellBackend {
     reportActivity: () => void request('reportActivity'),
     unlock: () => request('unlock'),
     lock: () => request('lock'),
+    changeRole: () => request('changeRole'),
+    renewSession: () => request('renewSession'),
     signInAsSomeoneElse: () => request('signInAsSomeoneElse'),
     signOut() {
       // Tokens go at once, before anything that could wait on the network.

@@ -2,6 +2,7 @@
  * How each effect the engine asks for is carried out: one handler per effect type, and the
  * record is exhaustive, so a new effect does not compile until it has a handler here.
  */
+import { roleChange } from '../../core/rbac';
 import type { Effect } from '../../core/session';
 import type { SessionContext } from './context';
 import { wipeTokens } from './context';
@@ -17,16 +18,46 @@ export function effectHandlers(ctx: SessionContext, attempts: SignInAttempts): (
     ctx.notice = null;
   };
 
+  /**
+   * The same clinician authenticated again (an unlock, or signing in again while working): the
+   * role CIS2 says they selected this time is the one in force from now on (the identity shown,
+   * and the tokens the sign-in service now holds, which replaced the previous role's). A change
+   * of role is recorded with both role ids.
+   */
+  const sameClinicianAgain = (subject: string): void => {
+    const before = ctx.identity?.subject === subject ? ctx.identity.identity : null;
+    started(subject);
+    const after = ctx.identity?.subject === subject ? ctx.identity.identity : null;
+    const change = before === null || after === null ? null : roleChange(before, after);
+    if (change !== null) audit.roleChanged({ subject, fromRoleId: change.from, toRoleId: change.to });
+  };
+
   const handlers: Handlers = {
     startSignIn: () => attempts.start('sign-in'),
     startReauthentication: (effect) => attempts.start('unlock', effect.subject),
+    startWorkingReauth: (effect) => attempts.start(effect.purpose, effect.subject),
+    sessionRenewed(effect) {
+      // The identity CIS2 just gave (a role chosen at this sign-in) is the one shown from now on.
+      sameClinicianAgain(effect.subject);
+      audit.sessionRenewed({ subject: effect.subject, aal: effect.aal, purpose: effect.purpose });
+    },
+    workingReauthRefused(effect) {
+      audit.workingReauthRefused({ subject: effect.subject, purpose: effect.purpose, why: effect.why });
+      ctx.notice = {
+        code: effect.why,
+        message:
+          effect.why === 'different-user'
+            ? 'Someone else signed in, so nothing has changed: this is still your session and your work is as you left it. To hand over, sign out first.'
+            : 'That sign-in was too old to use, so nothing has changed and you can carry on working. Select "Sign in again now" to try again.',
+      };
+    },
     cancelAttempt: (effect, owner) => attempts.cancel(effect.purpose, effect.byClinician, owner),
     sessionStarted(effect) {
       started(effect.subject);
       audit.signInSucceeded({ subject: effect.subject, aal: effect.aal });
     },
     sessionResumed(effect) {
-      started(effect.subject);
+      sameClinicianAgain(effect.subject);
       audit.reauthSucceeded({ subject: effect.subject, aal: effect.aal });
       audit.unlocked(effect.subject);
     },
@@ -35,6 +66,8 @@ export function effectHandlers(ctx: SessionContext, attempts: SignInAttempts): (
     },
     hideWarning: () => undefined,
     lock(effect, owner) {
+      // Whatever a working re-authentication had to say is moot behind the lock screen.
+      ctx.notice = null;
       if (owner !== null) audit.locked(effect.reason, owner);
     },
     clearTokens(effect) {

@@ -7,7 +7,7 @@ import { msUntil } from '../../core/clock';
 import type { Instant } from '../../core/clock';
 import { isResolvedPolicy, stricterPolicy } from '../../core/policy';
 import type { SessionPolicy } from '../../core/policy';
-import { initialSessionState, nextDeadline, transition } from '../../core/session';
+import { attemptOf, initialSessionState, nextDeadline, transition } from '../../core/session';
 import type { Effect, SessionEvent, SessionState } from '../../core/session';
 import type { SessionView } from '../../../preload/contract';
 import type { Logger } from '../logger';
@@ -54,9 +54,24 @@ export interface SessionLoop {
    */
   batch(steps: () => void): void;
   subscribe(listener: (view: SessionView) => void): () => void;
-  /** Called after every transition that changed the state's status or its clinician. */
+  /**
+   * Called after every transition that changed the state's status or its clinician, started or
+   * ended an attempt in the browser (signing in again while working), or renewed the session.
+   */
   onChange(listener: (state: SessionState, previous: SessionState) => void): () => void;
   dispose(): void;
+}
+
+/**
+ * What the state-change listeners hear about: a lock, an unlock, an end, a hand-over; and, with
+ * the status unchanged, a working re-authentication opening or closing (the kiosk window steps
+ * aside and comes back) or renewing the session (a new ID token for the logout relay).
+ */
+function changed(previous: SessionState, state: SessionState): boolean {
+  if (previous.status !== state.status || attemptOf(previous) !== attemptOf(state)) return true;
+  if (!('session' in previous) || !('session' in state)) return false;
+  const [was, now] = [previous.session, state.session];
+  return was.subject !== now.subject || was.authTime !== now.authTime || was.sessionId !== now.sessionId;
 }
 
 export function createSessionLoop(deps: SessionLoopDeps): SessionLoop {
@@ -94,7 +109,7 @@ export function createSessionLoop(deps: SessionLoopDeps): SessionLoop {
     if (before !== state.status) logger.debug({ event: 'session.state', from: before, to: state.status, cause: body.type }, 'Session state changed.');
     rearm();
     publish();
-    if (previous.status !== state.status || subject !== owner()) for (const listener of changeListeners) listener(state, previous);
+    if (changed(previous, state)) for (const listener of changeListeners) listener(state, previous);
   }
 
   function rearm(): void {

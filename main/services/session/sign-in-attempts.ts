@@ -5,13 +5,40 @@
  */
 import { ShellError } from '../../core/errors';
 import type { SessionPolicy } from '../../core/policy';
+import type { AttemptPurpose, EventTypeOf, WorkingReauthPurpose } from '../../core/session';
 import type { Notice } from '../../../preload/contract';
 import type { SignInOutcome } from '../oidc';
 import type { TimeSource } from '../time';
 import type { SessionContext } from './context';
 import { wipeTokens } from './context';
 
-export type Purpose = 'sign-in' | 'unlock';
+export type Purpose = AttemptPurpose;
+
+/** The events each kind of attempt reports its outcome with; every working re-authentication shares one set. */
+const outcomeEvents = {
+  'sign-in': { succeeded: 'signInSucceeded', failed: 'signInFailed', cancelled: 'signInCancelled' },
+  unlock: { succeeded: 'reauthSucceeded', failed: 'reauthFailed', cancelled: 'reauthCancelled' },
+  working: { succeeded: 'workingReauthSucceeded', failed: 'workingReauthFailed', cancelled: 'workingReauthCancelled' },
+} as const satisfies Record<string, { succeeded: EventTypeOf<'authenticated'>; failed: EventTypeOf<'none'>; cancelled: EventTypeOf<'none'> }>;
+
+/** Attempts made while the clinician keeps working (renew, …): their session stays on screen throughout. */
+function whileWorking(purpose: Purpose): purpose is WorkingReauthPurpose {
+  return purpose !== 'sign-in' && purpose !== 'unlock';
+}
+
+/**
+ * Why signing in again while working changed nothing. The clinician is still signed in, so the
+ * sign-in errors' own words ("you have not been signed in") would alarm rather than help.
+ */
+export function workingNotice(error: ShellError, purpose: WorkingReauthPurpose = 'renew'): Notice {
+  return {
+    ...noticeFor(error),
+    message:
+      purpose === 'role-change'
+        ? 'Your role was not changed, so you can carry on working in your current role. Select "Change role" to try again.'
+        : 'Signing in again did not finish, so nothing has changed and you can carry on working. Select "Sign in again now" to try again before your session ends.',
+  };
+}
 
 export interface SignInAttempts {
   start(purpose: Purpose, subject?: string): void;
@@ -54,8 +81,9 @@ export function signInAttempts(ctx: SessionContext, deps: AttemptDeps): SignInAt
       return arrived(null);
     });
     // Not tracked by settled(): a sign-in waits on a person in the browser, for minutes.
+    // While working, another person's sign-in never replaces the working clinician's tokens.
     void signIn
-      .signIn(subject === undefined ? {} : { reauthenticateSubject: subject })
+      .signIn(subject === undefined ? {} : { reauthenticateSubject: subject, ...(whileWorking(purpose) ? { sameSubjectOnly: true } : {}) })
       .then((outcome) => {
         if (id !== attempt) return;
         const before = loop.owner();
@@ -63,7 +91,7 @@ export function signInAttempts(ctx: SessionContext, deps: AttemptDeps): SignInAt
         // takes it as read; an unlock by the same clinician only what it tightens.
         const adopt = (next: SessionPolicy | null): void => {
           if (next === null || id !== attempt || !('session' in outcome) || loop.working() !== outcome.session.subject) return;
-          loop.adoptPolicy(next, purpose === 'unlock' && before === outcome.session.subject ? 'same-session' : 'new-session');
+          loop.adoptPolicy(next, purpose !== 'sign-in' && before === outcome.session.subject ? 'same-session' : 'new-session');
         };
         // The read has nearly always arrived by now: the session and its policy show together.
         loop.batch(() => {
@@ -77,18 +105,20 @@ export function signInAttempts(ctx: SessionContext, deps: AttemptDeps): SignInAt
 
   /** The attempt ended without a session; recorded before the engine moves on. */
   function failed(purpose: Purpose, error: ShellError, subject: string | null = loop.owner()): void {
-    audit.signInFailed(error, purpose === 'unlock' && subject !== null ? { reauth: true, subject } : { reauth: purpose === 'unlock' });
+    const reauth = purpose !== 'sign-in';
+    audit.signInFailed(error, reauth && subject !== null ? { reauth, subject, ...(whileWorking(purpose) ? { purpose } : {}) } : { reauth });
   }
 
   function settle(purpose: Purpose, outcome: SignInOutcome): void {
+    const events = outcomeEvents[whileWorking(purpose) ? 'working' : purpose];
     if (outcome.kind === 'cancelled') {
       failed(purpose, cancelled());
-      return loop.apply({ type: purpose === 'unlock' ? 'reauthCancelled' : 'signInCancelled' });
+      return loop.apply({ type: events.cancelled });
     }
     if (outcome.kind === 'failed') {
       failed(purpose, outcome.error);
-      ctx.notice = noticeFor(outcome.error);
-      return loop.apply({ type: purpose === 'unlock' ? 'reauthFailed' : 'signInFailed' });
+      ctx.notice = whileWorking(purpose) ? workingNotice(outcome.error, purpose) : noticeFor(outcome.error);
+      return loop.apply({ type: events.failed });
     }
     const s = outcome.session;
     const at = deps.time.now();
@@ -96,15 +126,15 @@ export function signInAttempts(ctx: SessionContext, deps: AttemptDeps): SignInAt
     // session clock (so a harness whose session clock is virtual still counts real hours), and
     // keeps auth_time itself to compare with logout tokens' iat, on the provider's clock.
     const age = Math.max(0, deps.signInClock() - s.authTime);
+    // Someone else signing in while the clinician works: the sign-in service kept none of their
+    // tokens (sameSubjectOnly), so the working clinician's stay theirs; the engine refuses it.
+    const stranger = whileWorking(purpose) && outcome.kind === 'different-user';
     ctx.arriving = { subject: s.subject, identity: s.identity };
-    ctx.tokenOwner = s.subject;
-    loop.apply(
-      { type: purpose === 'unlock' ? 'reauthSucceeded' : 'signInSucceeded', subject: s.subject, sessionId: s.sessionId ?? '', authTime: s.authTime, authAgeMs: age, aal: s.aal },
-      at,
-    );
+    if (!stranger) ctx.tokenOwner = s.subject;
+    loop.apply({ type: events.succeeded, subject: s.subject, sessionId: s.sessionId ?? '', authTime: s.authTime, authAgeMs: age, aal: s.aal }, at);
     ctx.arriving = null;
     // The engine refused it (too old, or the clinician moved on meanwhile): drop its tokens.
-    if (loop.working() !== s.subject) wipeTokens(ctx);
+    if (!stranger && loop.working() !== s.subject) wipeTokens(ctx);
   }
 
   return {

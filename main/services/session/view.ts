@@ -5,8 +5,9 @@
 import { msUntil } from '../../core/clock';
 import type { Instant } from '../../core/clock';
 import type { SessionPolicy } from '../../core/policy';
+import { canChangeRole, roleStanding } from '../../core/rbac';
 import type { ClinicianIdentity } from '../../core/rbac';
-import { absoluteDeadline, idleDeadline } from '../../core/session';
+import { absoluteDeadline, idleDeadline, sessionEndingSoon } from '../../core/session';
 import type { SessionState } from '../../core/session';
 import type { ClinicianView, DraftStorage, Notice, SessionView } from '../../../preload/contract';
 
@@ -29,6 +30,8 @@ export function clinicianView(identity: ClinicianIdentity | null): ClinicianView
     roleName: role ? displayRoleName(role.roleName).slice(0, 200) : null,
     orgName: role?.orgName ? role.orgName.slice(0, 200) : null,
     orgCode: role ? role.orgCode.slice(0, 32) : null,
+    roleStanding: roleStanding(identity),
+    canChangeRole: canChangeRole(identity),
   };
 }
 
@@ -42,6 +45,15 @@ export function displayRoleName(roleName: string): string {
 }
 
 const seconds = (ms: number): number => Math.max(0, Math.ceil(ms / 1000));
+
+/**
+ * While working: whether the 12-hour notice is up, whether the clinician is signing in again in
+ * the browser (and what for), and why the last attempt did not change anything.
+ */
+function renewal({ state, policy, now, notice }: ViewInputs): Pick<Extract<SessionView, { kind: 'active' }>, 'sessionEndingSoon' | 'signingInAgain' | 'notice'> {
+  const signingInAgain = state.status === 'active' || state.status === 'warning' ? (state.reauth?.purpose ?? null) : null;
+  return { sessionEndingSoon: sessionEndingSoon(state, policy, now), signingInAgain, notice };
+}
 
 export function sessionView(input: ViewInputs): SessionView {
   const { state, policy, now, notice } = input;
@@ -57,6 +69,7 @@ export function sessionView(input: ViewInputs): SessionView {
         // Whole minutes while working: the banner shows hours and minutes, and the view is
         // re-sent only when it changes.
         sessionSecondsLeft: Math.floor(seconds(msUntil(absoluteDeadline(state.session, policy), now)) / 60) * 60,
+        ...renewal(input),
         draftStorage: input.draftStorage,
       };
     case 'warning':
@@ -65,6 +78,7 @@ export function sessionView(input: ViewInputs): SessionView {
         clinician: clinicianView(input.identity),
         secondsLeft: seconds(msUntil(idleDeadline(state.session, policy), now)),
         sessionSecondsLeft: seconds(msUntil(absoluteDeadline(state.session, policy), now)),
+        ...renewal(input),
         draftStorage: input.draftStorage,
       };
     case 'locked':

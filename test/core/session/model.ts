@@ -75,7 +75,9 @@ const eventArb: fc.Arbitrary<EventSpec> = fc.oneof(
 /** A clinician completing a sign-in, or an unlock at the lock screen (maybe as someone else). */
 const signInArb = authArb.map((a): EventSpec[] => [{ type: 'signInStarted' }, { type: 'signInSucceeded', ...a, authTime: Number.NaN }]);
 const unlockArb = authArb.map((a): EventSpec[] => [{ type: 'reauthStarted' }, { type: 'reauthSucceeded', ...a, authTime: Number.NaN }]);
-const pairArb: fc.Arbitrary<EventSpec[]> = fc.oneof(signInArb, unlockArb);
+/** "Sign in again now" while working, completed (maybe by someone else). */
+const renewArb = authArb.map((a): EventSpec[] => [{ type: 'renewalRequested' }, { type: 'workingReauthSucceeded', ...a, authTime: Number.NaN }]);
+const pairArb: fc.Arbitrary<EventSpec[]> = fc.oneof(signInArb, unlockArb, renewArb);
 
 const eventsArb: fc.Arbitrary<EventSpec[]> = fc.oneof(
   { weight: 9, arbitrary: eventArb.map((e) => [e]) },
@@ -111,7 +113,7 @@ export const policyArb: fc.Arbitrary<SessionPolicy> = fc
 
 /** Stamps a step's event with its time. */
 export function stamp(step: RunStep, e: EventSpec, at: Instant): SessionEvent {
-  if (e.type === 'signInSucceeded' || e.type === 'reauthSucceeded') return { ...e, at, authTime: at.wall - step.authAgeMs };
+  if (e.type === 'signInSucceeded' || e.type === 'reauthSucceeded' || e.type === 'workingReauthSucceeded') return { ...e, at, authTime: at.wall - step.authAgeMs };
   return { ...e, at } as SessionEvent;
 }
 
@@ -156,8 +158,9 @@ export function absoluteOver(o: NonNullable<Oracle>, now: Instant, policy: Sessi
 
 export function nextOracle(o: Oracle, event: SessionEvent, effects: Effect[], after: SessionState): Oracle {
   if (!('session' in after)) return null;
-  const started = effects.find((e) => e.type === 'sessionStarted' || e.type === 'sessionResumed');
-  if (started && (event.type === 'signInSucceeded' || event.type === 'reauthSucceeded')) {
+  // A session renewed while working counts from its new authentication, like one resumed.
+  const started = effects.find((e) => e.type === 'sessionStarted' || e.type === 'sessionResumed' || e.type === 'sessionRenewed');
+  if (started && (event.type === 'signInSucceeded' || event.type === 'reauthSucceeded' || event.type === 'workingReauthSucceeded')) {
     return { subject: event.subject, aal: event.aal, startedAt: event.at, authAgeMs: event.at.wall - event.authTime, evidence: event.at };
   }
   if (o === null) return null;
