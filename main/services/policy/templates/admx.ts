@@ -8,6 +8,7 @@
 import { CATALOGUE, SETTING_NAMES } from '../catalogue';
 import type { SettingGroup, SettingName, SettingSpec } from '../catalogue';
 import { LIST_SUBKEYS, POLICY_KEY } from '../registry-source';
+import { displayNameOf } from './display-names';
 
 export const ADMX_NAMESPACE = 'NHS.Policies.ClinicalWorkstationShell';
 export const ADMX_FILE = 'ClinicalWorkstationShell';
@@ -98,7 +99,8 @@ function explain(spec: SettingSpec): string {
 function presentationXml(name: SettingName): string | null {
   const spec: SettingSpec = CATALOGUE[name];
   const admx = spec.admx;
-  const label = xmlEscape(name);
+  // The readable name, then the value name IT will find in the registry, JSON or plist.
+  const label = xmlEscape(`${displayNameOf(name)} (${name})`);
   let body: string;
   if (admx.element === 'boolean') return null;
   if (admx.element === 'decimal') {
@@ -124,7 +126,7 @@ export function renderAdml(): string {
   ];
   for (const name of SETTING_NAMES) {
     const spec: SettingSpec = CATALOGUE[name];
-    strings.push([name, name], [`${name}_Explain`, explain(spec)]);
+    strings.push([name, displayNameOf(name)], [`${name}_Explain`, `Registry value, JSON and plist key: ${name}.\n\n${explain(spec)}`]);
     if (spec.admx.element === 'enum') for (const item of spec.admx.items) strings.push([itemId(name, item), item]);
   }
   return [
