@@ -23,7 +23,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { execFile } from 'node:child_process';
 import { lstat, mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
-import { posix, win32 } from 'node:path';
+import { join, posix, win32 } from 'node:path';
 import { promisify } from 'node:util';
 import { ShellError } from '../../core/errors';
 import type { SecretBackend } from './client-key-store';
@@ -73,7 +73,6 @@ async function runIcacls(folder: string): Promise<void> {
 
 export function machineFileBackend(options: MachineFileOptions): SecretBackend & { readonly folder: string } {
   const { platform } = options;
-  const path = platform === 'win32' ? win32 : posix;
   const folder = options.folder ?? machineClientKeyFolder(platform);
   const owner = options.owner ?? 0;
   const protectFolder = options.protectFolder ?? (platform === 'win32' ? runIcacls : async () => undefined);
@@ -96,13 +95,13 @@ export function machineFileBackend(options: MachineFileOptions): SecretBackend &
     folder,
     async get(service, account) {
       if (!(await check(folder))) return null;
-      const file = path.join(folder, clientKeyFileName(service, account));
+      const file = join(folder, clientKeyFileName(service, account));
       if (!(await check(file))) return null;
       return readFile(file, 'utf8');
     },
     async set(service, account, secret) {
-      const file = path.join(folder, clientKeyFileName(service, account));
-      const temp = path.join(folder, `${randomBytes(9).toString('hex')}.tmp`);
+      const file = join(folder, clientKeyFileName(service, account));
+      const temp = join(folder, `${randomBytes(9).toString('hex')}.tmp`);
       try {
         await mkdir(folder, { recursive: true, mode: 0o755 });
         await check(folder);
@@ -122,7 +121,7 @@ export function machineFileBackend(options: MachineFileOptions): SecretBackend &
     },
     async delete(service, account) {
       try {
-        await unlink(path.join(folder, clientKeyFileName(service, account)));
+        await unlink(join(folder, clientKeyFileName(service, account)));
         return true;
       } catch (cause) {
         if ((cause as { code?: unknown }).code === 'ENOENT') return false;
