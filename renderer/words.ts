@@ -107,6 +107,23 @@ export const memoryOnlyNotice =
 
 export const noRoleNote = 'No role selected. Role-based actions are unavailable until you sign in with a role.';
 
+/**
+ * What a clinician without a role in use should do, by where they stand (the view's
+ * `roleStanding`): only their Registration Authority can give them a role; a role they hold but
+ * did not choose, they can choose now.
+ */
+export const roleGuidanceText = {
+  'no-roles': 'Your NHS Care Identity account has no role for this service. Ask your Registration Authority to add one, then sign in again. You can still write notes; they are kept for you.',
+  'not-chosen': 'No role was chosen when you signed in. Select "Change role" to choose one. Your note stays as it is.',
+} as const;
+
+/** "Change role": the clinician chooses another of their roles in the NHS Care Identity page. */
+export const changeRoleText = {
+  button: 'Change role',
+  choosing: 'Choose your role on the NHS Care Identity page in your web browser. You can carry on working here meanwhile; your note stays as it is.',
+  cancel: 'Cancel role change',
+} as const;
+
 /** Why a button press (sign in, unlock, lock, sign out…) did not work, for every refusal. */
 export const actionRefusalText: Record<RefusalCode, string> = {
   'bad-request': 'That did not work. Try again, and if it keeps happening tell IT.',

@@ -1,9 +1,10 @@
 import type { ClinicianView, DraftStorage } from '../../preload/contract';
 import { ActionError, Button } from '../common';
 import { useFocusOnMount, useShell } from '../context';
-import { formatSessionLeft, memoryOnlyNotice, noRoleNote } from '../words';
+import { formatSessionLeft, memoryOnlyNotice } from '../words';
 import { DraftEditor } from './DraftEditor';
 import { IdleWarning } from './IdleWarning';
+import { ChangeRoleButton, RoleChangeStatus, RoleGuidance } from './RoleChange';
 
 function IdentityBanner({ clinician, sessionSecondsLeft }: { clinician: ClinicianView; sessionSecondsLeft: number }) {
   const act = useShell((s) => s.act);
@@ -26,6 +27,7 @@ function IdentityBanner({ clinician, sessionSecondsLeft }: { clinician: Clinicia
           </p>
         </div>
         <div className="shell-banner__actions">
+          <ChangeRoleButton clinician={clinician} />
           <Button testId="lock" reverse onClick={() => act('lock')} disabled={busy === 'lock'}>
             Lock
           </Button>
@@ -57,11 +59,8 @@ export function Workspace({
         <h1 className="nhsuk-heading-l shell-heading" tabIndex={-1} ref={heading}>
           Clinical workspace
         </h1>
-        {clinician.roleName === null ? (
-          <div className="nhsuk-inset-text" data-testid="no-role-note">
-            <p>{noRoleNote}</p>
-          </div>
-        ) : null}
+        <RoleGuidance clinician={clinician} />
+        <RoleChangeStatus />
         {draftStorage === 'memory-only' ? (
           <div className="nhsuk-warning-callout" data-testid="memory-only-notice">
             <h2 className="nhsuk-warning-callout__label">Important</h2>

@@ -102,7 +102,12 @@ async function route(ctx: ControlContext): Promise<unknown> {
   const post = req.method === 'POST';
   const body = post ? await readJson(req) : {};
   const shell = services.session;
-  const waitForSignIn = (): Promise<void> => until(() => !['signing-in', 'reauthenticating'].includes(shell.state().status), 10_000);
+  // Done when no attempt is open in the browser: no sign-in or unlock, and no working re-authentication (renew, role change).
+  const attemptOpen = (): boolean => {
+    const state = shell.state();
+    return state.status === 'signing-in' || state.status === 'reauthenticating' || ((state.status === 'active' || state.status === 'warning') && state.reauth !== undefined);
+  };
+  const waitForSignIn = (): Promise<void> => until(() => !attemptOpen(), 10_000);
 
   if (!post && path === '/session') return snapshot(ctx);
   if (!post && path === '/audit') {
@@ -110,7 +115,7 @@ async function route(ctx: ControlContext): Promise<unknown> {
     return { lines: ctx.audit.filter((line) => event === null || line['event'] === event) };
   }
   if (!post && path === '/clinicians') {
-    return { clinicians: sandbox.clinicians.map((c) => ({ id: c.id, name: c.name, description: c.description, roles: c.roles.map((r) => r.role_name) })) };
+    return { clinicians: sandbox.clinicians.map((c) => ({ id: c.id, name: c.name, description: c.description, roles: c.roles.map((r) => r.role_name), roleIds: c.roles.map((r) => r.person_roleid) })) };
   }
   if (post && path === '/clock/advance') {
     const ms = nonNegative(body, 'ms');

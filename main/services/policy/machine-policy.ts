@@ -124,7 +124,6 @@ export function resolveMachinePolicy(reads: readonly SourceRead[], context: Pick
     idleLimitSeconds: { AAL2: settings.IdleLimitAAL2Seconds, AAL3: settings.IdleLimitAAL3Seconds },
     absoluteLimitSeconds: settings.AbsoluteLimitSeconds,
     warningLeadSeconds: settings.WarningLeadSeconds,
-    absoluteWarningLeadSeconds: settings.AbsoluteLimitWarningSeconds,
     onOsLock: settings.OnOsLock,
     onSleep: settings.OnSleep,
     onUserSwitch: settings.OnUserSwitch,

@@ -12,6 +12,6 @@ describe('clinician display identity', () => {
 
   it('says no role when none was selected, and carries no subject or uid', () => {
     const view = clinicianView({ name: 'Ben Hughes', uid: '555000000003', selectedRole: null, roles: [] });
-    expect(view).toEqual({ name: 'Ben Hughes', roleName: null, orgName: null, orgCode: null });
+    expect(view).toEqual({ name: 'Ben Hughes', roleName: null, orgName: null, orgCode: null, roleStanding: 'no-roles', canChangeRole: false });
   });
 });
