@@ -136,6 +136,7 @@ function policy(kiosk: boolean): MachinePolicy {
     logLevel: 'info',
     logFolder: undefined,
     relayUrl: undefined,
+    smartcard: { lockOnCardRemoval: true, requireSmartcard: false },
   } as MachinePolicy;
 }
 

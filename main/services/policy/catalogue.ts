@@ -9,9 +9,10 @@
  * value past the cap is clamped by main/core/policy and reported, not refused.
  */
 import * as z from 'zod';
-import { DEFAULT_WARNING_LEAD_MS, RULE_CAPS, RULE_MAXIMA } from '../../core/policy';
+import { DEFAULT_ABSOLUTE_WARNING_LEAD_MS, DEFAULT_WARNING_LEAD_MS, MAX_ABSOLUTE_WARNING_LEAD_MS, RULE_CAPS, RULE_MAXIMA } from '../../core/policy';
 import { DEFAULT_CLIENT_KEY_ACCOUNT, DEFAULT_CLIENT_KEY_SERVICE } from '../client-key/client-key-store';
 import { DEFAULT_OIDC_SETTINGS } from '../oidc';
+import { smartcardSettings } from '../presence/smartcard-settings';
 import { workstationUrl } from '../relay-client/client';
 
 function isRelayAddress(value: string): boolean {
@@ -23,33 +24,8 @@ function isRelayAddress(value: string): boolean {
   }
 }
 
-export type RegistryType = 'REG_SZ' | 'REG_DWORD' | 'REG_MULTI_SZ';
-
-/** How Group Policy shows and writes the setting (the ADMX element). */
-export type AdmxElement =
-  | { readonly element: 'decimal'; readonly min: number; readonly max: number }
-  | { readonly element: 'enum'; readonly items: readonly string[] }
-  | { readonly element: 'text'; readonly maxLength: number; readonly suggestions?: readonly string[] }
-  | { readonly element: 'list' }
-  | { readonly element: 'boolean' };
-
-export type SettingGroup = 'SignIn' | 'Session' | 'Workstation' | 'Logging';
-
-export interface SettingSpec {
-  readonly group: SettingGroup;
-  readonly registry: RegistryType;
-  readonly schema: z.ZodType;
-  readonly admx: AdmxElement;
-  /** For admins: the default and the accepted range, in words. */
-  readonly default: string;
-  readonly range: string;
-  /** One line for the admin: what the setting does. */
-  readonly description: string;
-  /** The rule the setting comes from or is bounded by. */
-  readonly rule: string;
-  /** A value for the generated examples. */
-  readonly example: string | number | boolean | readonly string[];
-}
+export type { AdmxElement, RegistryType, SettingGroup, SettingSpec } from './setting-spec';
+import type { SettingSpec } from './setting-spec';
 
 /** A REG_DWORD holds 0 to 2^32-1; larger JSON numbers are refused rather than wrapped. */
 const DWORD_MAX = 0xffff_ffff;
@@ -234,9 +210,19 @@ export const CATALOGUE = {
     rule: 'Clinical workflow: warn before locking; the warning always comes before the lock.',
     example: 90,
   },
+  AbsoluteLimitWarningSeconds: {
+    group: 'Session', registry: 'REG_DWORD', schema: wholeSeconds(0), admx: { element: 'decimal', min: 0, max: MAX_ABSOLUTE_WARNING_LEAD_MS / 1000 },
+    default: minutes(DEFAULT_ABSOLUTE_WARNING_LEAD_MS),
+    range: `0 (no notice) to ${MAX_ABSOLUTE_WARNING_LEAD_MS / 1000} (more is clamped), below AbsoluteLimitSeconds (otherwise moved to half of it)`,
+    description: 'Seconds before the 12-hour sign-in limit that the clinician is told it is coming and offered to sign in again early; 0 for none.',
+    rule: 'Clinical workflow: say before the sign-in limit, so nobody is stopped mid-sentence; signing in again early restarts the 12 hours.',
+    example: 600,
+  },
   OnOsLock: osEvent('when the OS screen is locked (Win+L)', 'lock'),
   OnSleep: osEvent('when the workstation sleeps or hibernates', 'lock'),
   OnUserSwitch: osEvent('on a fast user switch', 'end-session'),
+  // LockOnCardRemoval (Session) and RequireSmartcard (SignIn): beside the smartcard source.
+  ...smartcardSettings,
   Kiosk: {
     group: 'Workstation',
     registry: 'REG_DWORD',

@@ -42,6 +42,8 @@ export interface MachinePolicy {
   readonly logFolder: string | undefined;
   /** The back-channel logout relay's address; undefined: none (logouts reach the shell only at the idle lock). */
   readonly relayUrl: string | undefined;
+  /** LockOnCardRemoval (default on) and RequireSmartcard (default off): main/services/presence/smartcard*.ts. */
+  readonly smartcard: { readonly lockOnCardRemoval: boolean; readonly requireSmartcard: boolean };
 }
 
 export interface ReadPolicyOptions {
@@ -124,6 +126,7 @@ export function resolveMachinePolicy(reads: readonly SourceRead[], context: Pick
     idleLimitSeconds: { AAL2: settings.IdleLimitAAL2Seconds, AAL3: settings.IdleLimitAAL3Seconds },
     absoluteLimitSeconds: settings.AbsoluteLimitSeconds,
     warningLeadSeconds: settings.WarningLeadSeconds,
+    absoluteWarningLeadSeconds: settings.AbsoluteLimitWarningSeconds,
     onOsLock: settings.OnOsLock,
     onSleep: settings.OnSleep,
     onUserSwitch: settings.OnUserSwitch,
@@ -145,6 +148,7 @@ export function resolveMachinePolicy(reads: readonly SourceRead[], context: Pick
     logFolder: settings.LogFolder,
     // `npm start` runs the sandbox's relay beside it; an installed shell uses only IT's setting.
     relayUrl: settings.RelayUrl ?? ((typeof __CWS_DEV__ === 'undefined' || __CWS_DEV__) && !context.packaged ? sandboxRelay(context.env) : undefined),
+    smartcard: { lockOnCardRemoval: settings.LockOnCardRemoval ?? true, requireSmartcard: settings.RequireSmartcard ?? false },
   };
 }
 

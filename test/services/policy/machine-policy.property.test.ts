@@ -40,7 +40,7 @@ const context = fc.record({
 });
 
 /** The JavaScript type each registry type reads as: a value of another type can never be valid. */
-const jsTypeFor = (n: SettingName): string => (n === 'Kiosk' ? 'boolean-or-dword' : { REG_DWORD: 'number', REG_SZ: 'string', REG_MULTI_SZ: 'array' }[CATALOGUE[n].registry]);
+const jsTypeFor = (n: SettingName): string => (CATALOGUE[n].admx.element === 'boolean' ? 'boolean-or-dword' : { REG_DWORD: 'number', REG_SZ: 'string', REG_MULTI_SZ: 'array' }[CATALOGUE[n].registry]);
 const hasJsType = (n: SettingName, v: unknown): boolean => {
   const t = jsTypeFor(n);
   if (t === 'boolean-or-dword') return typeof v === 'boolean' || v === 0 || v === 1;

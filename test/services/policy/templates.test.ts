@@ -112,7 +112,9 @@ describe('generated policy templates', () => {
     expect(policy.problems).toEqual([]);
     expect(Object.keys(policy.applied).sort()).toEqual([...SETTING_NAMES].sort());
     expect(MachinePolicySchema.parse(expected)).toEqual(expected);
-    expect(read.values).toEqual({ ...expected, Kiosk: 1 });
+    // Group Policy writes an on/off setting as a REG_DWORD 1 or 0.
+    const dwords = Object.fromEntries(SETTING_NAMES.filter((n) => CATALOGUE[n].admx.element === 'boolean').map((n) => [n, expected[n] === true ? 1 : 0]));
+    expect(read.values).toEqual({ ...expected, ...dwords });
   });
 
   it('the Linux JSON and macOS plist examples are complete and valid', async () => {

@@ -23,6 +23,7 @@ export const DISPLAY_NAMES: Readonly<Record<string, string>> = {
   IdleLimitAAL3Seconds: 'Idle lock for smartcard (AAL3) sessions (seconds)',
   AbsoluteLimitSeconds: 'Sign in again after (seconds, at most 12 hours)',
   WarningLeadSeconds: 'Warning before the idle lock (seconds)',
+  AbsoluteLimitWarningSeconds: 'Notice before the 12-hour sign-in limit (seconds)',
   OnOsLock: 'When Windows is locked',
   OnSleep: 'When the workstation sleeps',
   OnUserSwitch: 'When the Windows user is switched',
