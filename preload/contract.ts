@@ -112,6 +112,11 @@ export const SessionViewSchema = z.discriminatedUnion('kind', [
     /** When it locked: epoch milliseconds by the workstation's clock (shown as "Locked at 14:32"). */
     lockedAt: z.int().min(0),
     notice: NoticeSchema.nullable(),
+    /**
+     * Where a smartcard reader is watched: whether a card is in it now, so the lock screen can say
+     * "Select Unlock" or "Insert your smartcard". A card never unlocks by itself.
+     */
+    smartcard: z.enum(['in', 'out']).optional(),
   }),
   z.strictObject({ kind: z.literal('ended'), reason: EndReasonSchema }),
 ]);
@@ -201,6 +206,9 @@ export const refusalCodes = [
   'drafts-limit-reached',
   /** The draft could not be written to this workstation's storage. */
   'storage-failed',
+  // Machine policy.
+  /** RequireSmartcard: a sign-in or unlock cannot start without a smartcard in a reader. */
+  'card-required',
 ] as const;
 export type RefusalCode = (typeof refusalCodes)[number];
 export const RefusalCodeSchema = z.enum(refusalCodes);

@@ -100,6 +100,7 @@ export const saveRefusalText: Record<RefusalCode, string> = {
   'draft-invalid': 'Not saved — the note was not in the form the shell expects. Keep this window open and tell IT.',
   'drafts-limit-reached': 'Not saved — you already have 100 unfinished notes. Finish or discard one, then save again.',
   'storage-failed': 'Not saved — the note could not be saved to this workstation. Keep this window open and try again.',
+  'card-required': 'Not saved — insert your smartcard and unlock, and your note will be saved.',
 };
 
 export const memoryOnlyNotice =
@@ -137,7 +138,11 @@ export const actionRefusalText: Record<RefusalCode, string> = {
   'draft-invalid': 'That did not work because a note was not in the form the shell expects. Tell IT.',
   'drafts-limit-reached': 'That did not work because you already have 100 unfinished notes. Finish or discard one, then try again.',
   'storage-failed': 'That did not work because this workstation could not save your notes. Keep this window open and try again.',
+  'card-required': 'Insert your smartcard to sign in.',
 };
+
+/** The lock screen, where a smartcard reader is watched: the card in only prompts; it never unlocks. */
+export const smartcardPromptText = { in: 'Your smartcard is in. Select Unlock.', out: 'Insert your smartcard.' } as const;
 
 /** Screens that may hold clinical content: anything else drops drafts and unmounts the workspace. */
 export function showsClinicalContent(view: SessionView | null): view is Extract<SessionView, { kind: 'active' | 'warning' }> {

@@ -1,7 +1,7 @@
 import type { SessionView } from '../../preload/contract';
 import { ActionError, Button, NoticeBox, ScreenHeading } from '../common';
 import { useShell } from '../context';
-import { lockedAtText, lockNeedsFullSignIn, lockReasonText, workKeptText } from '../words';
+import { lockedAtText, lockNeedsFullSignIn, lockReasonText, smartcardPromptText, workKeptText } from '../words';
 import { ContinueInBrowser } from './SigningIn';
 
 /** Who is signed in and why it locked. Never any clinical content: the workspace is unmounted. */
@@ -20,6 +20,11 @@ export function LockedScreen({ view }: { view: Extract<SessionView, { kind: 'loc
         <p className="nhsuk-body" data-testid="work-kept">
           {workKeptText}
         </p>
+        {view.smartcard === undefined || view.unlocking ? null : (
+          <p className="nhsuk-body" data-testid="smartcard-prompt" data-card={view.smartcard}>
+            {smartcardPromptText[view.smartcard]}
+          </p>
+        )}
       </div>
       <dl className="nhsuk-summary-list" data-testid="locked-identity">
         <div className="nhsuk-summary-list__row">

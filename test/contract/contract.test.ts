@@ -95,7 +95,7 @@ describe('refusal codes', () => {
     for (const code of refusalCodes) expect(code).toMatch(/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/);
     for (const code of Object.values(transportErrorCodes)) expect(refusalCodes).toContain(code);
     expect([...refusalCodes].sort()).toEqual(
-      ['bad-request', 'bad-response', 'disconnected', 'draft-invalid', 'drafts-limit-reached', 'internal-error', 'not-active', 'storage-failed', 'unknown-channel', 'wrong-sender', 'wrong-state'].sort(),
+      ['bad-request', 'bad-response', 'card-required', 'disconnected', 'draft-invalid', 'drafts-limit-reached', 'internal-error', 'not-active', 'storage-failed', 'unknown-channel', 'wrong-sender', 'wrong-state'].sort(),
     );
   });
 });

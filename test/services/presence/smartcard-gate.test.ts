@@ -1,0 +1,85 @@
+// RequireSmartcard and the lock screen's card prompt, around a backend whose every request is
+// counted: a refused sign-in or unlock never reaches the session, and a card going in or out
+// re-sends the lock screen with the prompt (and never unlocks).
+import { describe, expect, it, vi } from 'vitest';
+import type { SessionView, ShellBackend } from '../../../preload/contract';
+import { gateOnSmartcard } from '../../../main/services/presence/smartcard-gate';
+
+const locked: SessionView = {
+  kind: 'locked',
+  reason: 'smartcard-removed',
+  clinician: { name: 'Nurse A', roleName: null, orgName: null, orgCode: null },
+  unlocking: false,
+  lockedAt: 1,
+  notice: null,
+};
+
+function setup(present: boolean | null, requireCard: boolean) {
+  const card = { present, listeners: new Set<(p: boolean | null) => void>() };
+  const views = new Set<(v: SessionView) => void>();
+  const ok = { ok: true as const, value: null };
+  const backend = {
+    getView: vi.fn(async () => ({ ok: true as const, value: locked })),
+    signIn: vi.fn(() => ok),
+    unlock: vi.fn(() => ok),
+    signInAsSomeoneElse: vi.fn(() => ok),
+    signOut: vi.fn(() => ok),
+    subscribe: (listener: (v: SessionView) => void) => (views.add(listener), () => views.delete(listener)),
+  } as unknown as ShellBackend;
+  const gated = gateOnSmartcard(
+    backend,
+    { cardPresent: () => card.present, onCardChange: (l) => (card.listeners.add(l), () => card.listeners.delete(l)) },
+    { requireCard },
+  );
+  const setCard = (p: boolean | null): void => {
+    card.present = p;
+    for (const l of card.listeners) l(p);
+  };
+  return { backend, gated, setCard, emit: (v: SessionView) => views.forEach((l) => l(v)) };
+}
+
+describe('smartcard gate', () => {
+  it('with RequireSmartcard, refuses a sign-in or unlock without a card (or while the readers cannot be seen), and lets sign-out through', async () => {
+    for (const present of [false, null]) {
+      const { backend, gated } = setup(present, true);
+      expect(await gated.signIn()).toEqual({ ok: false, code: 'card-required' });
+      expect(await gated.unlock()).toEqual({ ok: false, code: 'card-required' });
+      expect(await gated.signInAsSomeoneElse()).toEqual({ ok: false, code: 'card-required' });
+      expect(backend.signIn).not.toHaveBeenCalled();
+      expect(backend.unlock).not.toHaveBeenCalled();
+      expect(await gated.signOut()).toEqual({ ok: true, value: null });
+    }
+  });
+
+  it('with a card in, or without RequireSmartcard, passes sign-in and unlock to the session', async () => {
+    for (const [present, require] of [[true, true], [false, false], [null, false]] as const) {
+      const { backend, gated } = setup(present, require);
+      expect(await gated.unlock()).toEqual({ ok: true, value: null });
+      expect(backend.unlock).toHaveBeenCalledTimes(1);
+    }
+  });
+
+  it('adds the card prompt to the lock screen and sends it again when the card goes in, without unlocking', async () => {
+    const { backend, gated, setCard, emit } = setup(false, false);
+    expect(await gated.getView()).toEqual({ ok: true, value: { ...locked, smartcard: 'out' } });
+    const seen: SessionView[] = [];
+    gated.subscribe((v) => seen.push(v));
+    emit(locked);
+    setCard(true);
+    expect(seen).toEqual([{ ...locked, smartcard: 'out' }, { ...locked, smartcard: 'in' }]);
+    expect(backend.unlock).not.toHaveBeenCalled();
+    // Readers out of sight: no prompt at all rather than a wrong one.
+    setCard(null);
+    expect(seen.at(-1)).toEqual(locked);
+  });
+
+  it('never adds the prompt to a working view', async () => {
+    const { gated, setCard, emit } = setup(true, false);
+    const seen: SessionView[] = [];
+    gated.subscribe((v) => seen.push(v));
+    const active = { kind: 'signed-out', notice: null } as SessionView;
+    emit(active);
+    setCard(false);
+    expect(seen).toEqual([active]);
+  });
+});
