@@ -10,7 +10,7 @@ import { showsClinicalContent } from './words';
 
 export type Caret = { readonly field: 'patient' | 'text'; readonly position: number };
 export type SaveStatus = { kind: 'idle' } | { kind: 'saving' } | { kind: 'saved' } | { kind: 'failed'; code: RefusalCode };
-export type SessionAction = 'signIn' | 'cancelSignIn' | 'stillHere' | 'unlock' | 'signInAsSomeoneElse' | 'signOut' | 'lock' | 'changeRole';
+export type SessionAction = 'signIn' | 'cancelSignIn' | 'stillHere' | 'unlock' | 'signInAsSomeoneElse' | 'signOut' | 'lock' | 'changeRole' | 'renewSession';
 
 export interface ShellState {
   view: SessionView | null;

@@ -125,6 +125,25 @@ export const changeRoleText = {
   cancel: 'Cancel role change',
 } as const;
 
+/**
+ * The notice before the 12-hour sign-in limit (renderer/screens/SessionEndingSoon.tsx). The limit
+ * may be shorter by policy, so the words say how long is left, never "12 hours" as a fact.
+ */
+export const sessionEndingText = {
+  title: 'Your sign-in ends soon',
+  body: (secondsLeft: number): string =>
+    `You will need to sign in again in ${formatSessionLeft(secondsLeft)}. Sign in again now, at a moment that suits you, and carry on without a break. Your note stays as it is.`,
+  button: 'Sign in again now',
+  signingIn: 'Sign in again in your web browser. You can carry on working here meanwhile; your note stays as it is.',
+  cancel: 'Stop signing in again',
+  renewed: (secondsLeft: number): string => `You have signed in again. You can carry on for ${formatSessionLeft(secondsLeft)}.`,
+} as const;
+
+/** Said once, politely, when the notice first appears: it never interrupts typing. */
+export function sessionEndingAnnouncement(secondsLeft: number): string {
+  return `Your sign-in ends in ${formatSessionLeft(secondsLeft)}. You can sign in again now without losing your work.`;
+}
+
 /** Why a button press (sign in, unlock, lock, sign out…) did not work, for every refusal. */
 export const actionRefusalText: Record<RefusalCode, string> = {
   'bad-request': 'That did not work. Try again, and if it keeps happening tell IT.',

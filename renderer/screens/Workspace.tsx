@@ -4,6 +4,7 @@ import { useFocusOnMount, useShell } from '../context';
 import { formatSessionLeft, memoryOnlyNotice } from '../words';
 import { DraftEditor } from './DraftEditor';
 import { IdleWarning } from './IdleWarning';
+import { SessionEndingSoon } from './SessionEndingSoon';
 import { ChangeRoleButton, RoleChangeStatus, RoleGuidance } from './RoleChange';
 
 function IdentityBanner({ clinician, sessionSecondsLeft }: { clinician: ClinicianView; sessionSecondsLeft: number }) {
@@ -72,6 +73,8 @@ export function Workspace({
       </main>
       {/* After the note in the page's order, so Tab from the note reaches "I'm still here". */}
       {warningSecondsLeft === null ? null : <IdleWarning secondsLeft={warningSecondsLeft} />}
+      {/* The 12-hour notice: at the foot too, giving way on screen to the idle warning. */}
+      <SessionEndingSoon />
     </>
   );
 }

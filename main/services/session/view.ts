@@ -66,9 +66,10 @@ export function sessionView(input: ViewInputs): SessionView {
       return {
         kind: 'active',
         clinician: clinicianView(input.identity),
-        // Whole minutes while working: the banner shows hours and minutes, and the view is
-        // re-sent only when it changes.
-        sessionSecondsLeft: Math.floor(seconds(msUntil(absoluteDeadline(state.session, policy), now)) / 60) * 60,
+        // Whole minutes while working, to the nearest: the banner and the 12-hour notice say hours
+        // and minutes ("15 minutes" when the notice comes, not "14" a few seconds later), and the
+        // view is re-sent only when it changes.
+        sessionSecondsLeft: Math.round(seconds(msUntil(absoluteDeadline(state.session, policy), now)) / 60) * 60,
         ...renewal(input),
         draftStorage: input.draftStorage,
       };
