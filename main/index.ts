@@ -40,6 +40,8 @@ import { dangerousSwitches, refusedSwitches } from './core/launch-switches';
 import { clientKeyCommandIn, runClientKeyCommandHere } from './services/client-key/provision';
 import { keepYoungGenerationSmall } from './services/runtime/memory';
 import { systemTime } from './services/time';
+import { createSmartcardSource } from './services/presence/smartcard';
+import { gateOnSmartcard } from './services/presence/smartcard-gate';
 import { startPresence } from './services/presence/start';
 
 /** A development build (`npm start`): see main/build-flags.d.ts. false is inlined in the production bundle. */
@@ -217,12 +219,14 @@ async function start(): Promise<void> {
     if (win !== null) bringToFront(win, front);
   });
 
+  // The card leaving the reader locks at once (LockOnCardRemoval); RequireSmartcard gates sign-in.
+  const smartcard = createSmartcardSource({ events: session.os, lockOnRemoval: policy.smartcard.lockOnCardRemoval });
   // The IPC server trusts only the guard's current window, and every view passes the guard
   // first, so main's lock surface is up before the renderer hears of a lock.
   const stopIpc = registerIpc({
     ipcMain,
     getWindow: () => guard.window(),
-    backend: gateViews(session.backend, () => guard.sync()),
+    backend: gateViews(gateOnSmartcard(session.backend, smartcard, { requireCard: policy.smartcard.requireSmartcard }), () => guard.sync()),
     logger,
     origin: appOrigin,
   });
@@ -232,7 +236,7 @@ async function start(): Promise<void> {
     { ...session.os, shutdown: () => lifecycle?.shutDown() },
   );
   // Every source that sees the clinician leave (and Linux's over D-Bus), audited at each sign-in.
-  const presence = startPresence({ platform: process.platform, env: process.env, pid: process.pid, events: session.os, sources: [...os.presence, ...(wts ? [wts] : [])], audit, session, onError });
+  const presence = startPresence({ platform: process.platform, env: process.env, pid: process.pid, events: session.os, sources: [...os.presence, smartcard, ...(wts ? [wts] : [])], audit, session, onError });
 
   // Every way out seals the clinician's drafts first (the OS credential store keeps the key):
   // the page is covered and the guard stops (the session's end opens no new window), the seal
