@@ -107,8 +107,8 @@ export const CATALOGUE = {
     admx: { element: 'text', maxLength: 200 },
     default: DEFAULT_CLIENT_KEY_SERVICE,
     range: '1 to 200 characters',
-    description: 'Credential-store service name under which provision-client-key stored the private_key_jwt key.',
-    rule: 'NIST SP 800-63B: the client key stays in the OS credential store, never in a file.',
+    description: 'Names the private_key_jwt key: the machine-wide file provision-client-key writes is named from the service and account, and an older per-account copy in the OS credential store is found under this service name.',
+    rule: 'RFC 8252 section 8.5: an installed app cannot keep a client secret; the key is machine-wide, administrators write it, users read it (docs/policy.md).',
     example: DEFAULT_CLIENT_KEY_SERVICE,
   },
   ClientKeyAccount: {
@@ -118,8 +118,8 @@ export const CATALOGUE = {
     admx: { element: 'text', maxLength: 200 },
     default: DEFAULT_CLIENT_KEY_ACCOUNT,
     range: '1 to 200 characters',
-    description: 'Credential-store account name under which provision-client-key stored the private_key_jwt key.',
-    rule: 'NIST SP 800-63B: the client key stays in the OS credential store, never in a file.',
+    description: 'Names the private_key_jwt key: the machine-wide file provision-client-key writes is named from the service and account, and an older per-account copy in the OS credential store is found under this account name.',
+    rule: 'RFC 8252 section 8.5: an installed app cannot keep a client secret; the key is machine-wide, administrators write it, users read it (docs/policy.md).',
     example: DEFAULT_CLIENT_KEY_ACCOUNT,
   },
   AcrValues: {
