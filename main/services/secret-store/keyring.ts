@@ -6,12 +6,11 @@
  * The binding is loaded at the first call (load-keyring.ts), so a build without its native
  * package starts, probes false, and keeps drafts in memory instead of failing to start.
  */
-import { randomBytes, randomUUID } from 'node:crypto';
 import type { AsyncEntry, EntryOptions } from '@napi-rs/keyring';
 import { ShellError } from '../../core/errors';
 import { loadKeyring, once } from './load-keyring';
 import type { KeyringLoader } from './load-keyring';
-import { storeUnavailableMessage } from './port';
+import { roundTrips, storeUnavailableMessage } from './port';
 import type { SecretStore } from './port';
 
 export interface KeyringSecretStoreOptions {
@@ -66,18 +65,7 @@ export function createKeyringSecretStore(options: KeyringSecretStoreOptions = {}
         const found = await (await load()).findCredentialsAsync(service, null, signal);
         return found.map((credential) => credential.account);
       }),
-    async probe() {
-      const account = `probe-${randomUUID()}`;
-      const value = randomBytes(16).toString('base64url');
-      try {
-        await store.set(probeService, account, value);
-        const back = await store.get(probeService, account);
-        await store.delete(probeService, account);
-        return back === value;
-      } catch {
-        return false;
-      }
-    },
+    probe: () => roundTrips(store, probeService),
   };
   return store;
 }

@@ -20,7 +20,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { ShellError } from '../../core/errors';
-import { storeUnavailableMessage } from './port';
+import { roundTrips, storeUnavailableMessage } from './port';
 import type { SecretStore } from './port';
 import { unprotectedLinuxBackends } from './safe-storage-port';
 import type { SafeStoragePort } from './safe-storage-port';
@@ -181,18 +181,7 @@ export function createLocalSealedSecretStore(options: LocalSealedSecretStoreOpti
         }
         return found;
       }),
-    async probe() {
-      const account = `probe-${randomBytes(9).toString('base64url')}`;
-      const value = randomBytes(16).toString('base64url');
-      try {
-        await store.set(probeService, account, value);
-        const back = await store.get(probeService, account);
-        await store.delete(probeService, account);
-        return back === value;
-      } catch {
-        return false;
-      }
-    },
+    probe: () => roundTrips(store, probeService),
   };
   return store;
 }

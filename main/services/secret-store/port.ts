@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+
 /** The SecretStore port, kept apart from the implementations so they can import it. */
 export interface SecretStore {
   /** The value, or null when there is none. Rejects when the store cannot be read. */
@@ -13,3 +15,17 @@ export interface SecretStore {
 
 export const storeUnavailableMessage =
   "The workstation's credential store could not be used, so drafts are kept in memory only and will be lost if the shell closes; ask IT to check the credential store (Secret Service or Credential Manager).";
+
+/** The probe every store runs: write a random value under `probeService`, read it back, delete it. */
+export async function roundTrips(store: Pick<SecretStore, 'get' | 'set' | 'delete'>, probeService: string): Promise<boolean> {
+  const account = `probe-${randomBytes(9).toString('base64url')}`;
+  const value = randomBytes(16).toString('base64url');
+  try {
+    await store.set(probeService, account, value);
+    const back = await store.get(probeService, account);
+    await store.delete(probeService, account);
+    return back === value;
+  } catch {
+    return false;
+  }
+}

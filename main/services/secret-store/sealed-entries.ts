@@ -2,14 +2,16 @@
  * The local sealed store's folder: one file per secret, AES-256-GCM under a key derived from the
  * key-encryption key (KEK), named by an HMAC of (service, account) under another derived key, so
  * neither a name nor an account can be read from the folder, and a file moved to another name
- * does not open (the name is authenticated data). Writes are atomic (temp file `0600` in the same
- * folder, fsync, rename, fsync of the folder where the OS allows it); the folder is `0700`. On
+ * does not open (the name is authenticated data). Writes are atomic (../files.ts: temp file `0600`
+ * in the same folder, fsync, rename, fsync of the folder where the OS allows it); the folder is `0700`. On
  * Windows the modes are ignored and the folder's place (the user's `%LOCALAPPDATA%`, whose ACL
  * admits the user, SYSTEM and Administrators) is what keeps other accounts out.
  */
 import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
-import { mkdir, open, readdir, readFile, rename, unlink } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readdir } from 'node:fs/promises';
+import { removeIfPresent, writeAtomically as writeThroughTemp } from '../files';
+
+export { prepareFolder, readIfPresent, removeIfPresent } from '../files';
 
 /** A secret's file: `<43 base64url characters>.secret`. */
 const ENTRY = /^[A-Za-z0-9_-]{43}\.secret$/;
@@ -63,10 +65,6 @@ export function openEntry(keys: EntryKeys, name: string, text: string): Entry {
   return { service: inner.s, account: inner.a, value: inner.v };
 }
 
-export async function prepareFolder(dir: string): Promise<void> {
-  await mkdir(dir, { recursive: true, mode: 0o700 });
-}
-
 export async function entryFiles(dir: string): Promise<string[]> {
   return (await readdir(dir)).filter((name) => ENTRY.test(name));
 }
@@ -76,56 +74,6 @@ export async function removeTemps(dir: string): Promise<void> {
   for (const name of (await readdir(dir)).filter((n) => TEMP.test(n))) await removeIfPresent(dir, name);
 }
 
-export async function readIfPresent(dir: string, name: string): Promise<string | null> {
-  try {
-    return await readFile(join(dir, name), 'utf8');
-  } catch (error) {
-    if (isMissing(error)) return null;
-    throw error;
-  }
-}
-
 export async function writeAtomically(dir: string, name: string, content: string): Promise<void> {
-  const temp = `${randomBytes(9).toString('base64url')}.tmp`;
-  try {
-    const handle = await open(join(dir, temp), 'wx', 0o600);
-    try {
-      await handle.writeFile(content, 'utf8');
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(join(dir, temp), join(dir, name));
-  } catch (error) {
-    await removeIfPresent(dir, temp).catch(() => undefined);
-    throw error;
-  }
-  await syncFolder(dir);
-}
-
-/** Makes a rename durable. Windows cannot open a folder for fsync; NTFS journals the rename. */
-async function syncFolder(dir: string): Promise<void> {
-  let handle;
-  try {
-    handle = await open(dir, 'r');
-    await handle.sync();
-  } catch {
-    // Best effort only: see above.
-  } finally {
-    await handle?.close();
-  }
-}
-
-export async function removeIfPresent(dir: string, name: string): Promise<boolean> {
-  try {
-    await unlink(join(dir, name));
-    return true;
-  } catch (error) {
-    if (isMissing(error)) return false;
-    throw error;
-  }
-}
-
-function isMissing(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'ENOENT';
+  await writeThroughTemp(dir, name, content, `${randomBytes(9).toString('base64url')}.tmp`);
 }
