@@ -14,6 +14,8 @@ import type { ManualTime } from '../../main/services/time';
 import type { Relay } from '../../relay/relay';
 import type { Sandbox } from '../../sandbox/provider';
 import type { PendingBrowser } from './harness';
+import { actOnSmartcard, smartcardActions } from './smartcard';
+import type { HarnessSmartcard, SmartcardAction } from './smartcard';
 
 export interface ControlContext {
   readonly req: IncomingMessage;
@@ -29,6 +31,8 @@ export interface ControlContext {
   readonly relay: Relay;
   /** The audit lines the shell wrote, oldest first (GET /control/audit). */
   readonly audit: readonly Record<string, unknown>[];
+  /** The smartcard source and its card, when the harness runs one. */
+  readonly smartcard?: HarnessSmartcard | null;
 }
 
 class ControlError extends Error {
@@ -96,6 +100,18 @@ async function until(condition: () => boolean, timeoutMs: number): Promise<void>
   }
 }
 
+/** The smartcard settings of a /control/policy body: absent ones go back to their defaults, as a setting IT removes does. */
+function smartcardPolicy(value: unknown, smartcard: HarnessSmartcard | null): { requireSmartcard: boolean; lockOnCardRemoval: boolean } {
+  if (value !== undefined && !smartcard) throw new ControlError(400, 'this harness watches no smartcard reader; start it with the smartcard option');
+  const fields = value ?? {};
+  if (typeof fields !== 'object' || fields === null || Array.isArray(fields)) throw new ControlError(400, '"smartcard" must be an object');
+  const { requireSmartcard = false, lockOnCardRemoval = true, ...rest } = fields as Record<string, unknown>;
+  if (typeof requireSmartcard !== 'boolean' || typeof lockOnCardRemoval !== 'boolean' || Object.keys(rest).length > 0) {
+    throw new ControlError(400, '"smartcard" takes only "requireSmartcard" and "lockOnCardRemoval", each true or false');
+  }
+  return { requireSmartcard, lockOnCardRemoval };
+}
+
 async function route(ctx: ControlContext): Promise<unknown> {
   const { req, url, services, sandbox, browser, time } = ctx;
   const path = url.pathname.replace(/^\/control/, '');
@@ -130,13 +146,31 @@ async function route(ctx: ControlContext): Promise<unknown> {
   }
   if (post && path === '/policy') {
     // What IT sets in the machine policy (core's PolicyInput, in seconds); the session reads it
-    // at the next sign-in or unlock.
+    // at the next sign-in or unlock. `smartcard` is MachinePolicy's LockOnCardRemoval and RequireSmartcard.
+    const { smartcard: cardPolicy, ...session } = body;
+    const card = smartcardPolicy(cardPolicy, ctx.smartcard ?? null);
     try {
-      ctx.machine.policy = resolvePolicy(body as PolicyInput).policy;
+      ctx.machine.policy = resolvePolicy(session as PolicyInput).policy;
     } catch (error) {
       throw new ControlError(400, isShellError(error) ? error.message : 'not a session policy');
     }
+    if (ctx.smartcard) Object.assign(ctx.smartcard.settings, card);
     return snapshot(ctx);
+  }
+  if (path === '/smartcard' || path.startsWith('/smartcard/')) {
+    const smartcard = ctx.smartcard;
+    if (!smartcard) throw new ControlError(404, 'this harness watches no smartcard reader; start it with the smartcard option');
+    const action = path.slice('/smartcard/'.length);
+    if (post && (smartcardActions as readonly string[]).includes(action)) {
+      try {
+        await actOnSmartcard(smartcard, action as SmartcardAction);
+      } catch (error) {
+        throw new ControlError(504, error instanceof Error ? error.message : 'the smartcard source did not follow');
+      }
+      await shell.settled();
+      return { ...snapshot(ctx), smartcard: smartcard.state() };
+    }
+    if (!post && path === '/smartcard') return { ...snapshot(ctx), smartcard: smartcard.state() };
   }
   // Every OS signal the session knows (core/os-signals.ts), by the same name, and shutdown.
   const signal = path.startsWith('/os/') ? path.slice(4) : '';

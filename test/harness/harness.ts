@@ -29,6 +29,8 @@ import { freePort } from '../../sandbox/ports';
 import { startSandbox } from '../../sandbox/provider';
 import type { Sandbox } from '../../sandbox/provider';
 import { handleControl } from './control';
+import { startHarnessSmartcard } from './smartcard';
+import type { HarnessSmartcard, HarnessSmartcardOptions } from './smartcard';
 import { harnessScriptPath, serveRenderer } from './static-files';
 import { attachShellSocket } from './ws-transport';
 
@@ -41,6 +43,12 @@ export interface HarnessOptions {
   readonly secretStore?: 'keyring' | 'memory' | 'unavailable';
   readonly draftsDir?: string;
   readonly logLevel?: string;
+  /**
+   * A smartcard reader, watched by the real smartcard source with the gate around the backend
+   * (as main/index.ts has them): simulated PC/SC by default, or a real stack (test/harness/virtual-card.ts).
+   * Absent: no reader is watched, and PC/SC is never loaded.
+   */
+  readonly smartcard?: HarnessSmartcardOptions;
 }
 
 export interface Harness {
@@ -54,6 +62,8 @@ export interface Harness {
   /** The trust's back-channel logout relay the sandbox posts to and the shell listens on. */
   readonly relay: Relay;
   readonly secretStoreKind: 'keyring' | 'memory' | 'unavailable';
+  /** The smartcard source and its card, when the harness was started with `smartcard`. */
+  readonly smartcard: HarnessSmartcard | null;
   /** POST/GET a control endpoint (see docs/harness.md) with the secret. */
   control(method: 'GET' | 'POST', path: string, body?: unknown): Promise<unknown>;
   close(): Promise<void>;
@@ -164,11 +174,15 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     signInClock: Date.now,
   });
 
+  // The card leaving the reader locks at once; RequireSmartcard gates sign-in (main/index.ts does the same).
+  const smartcard = options.smartcard ? await startHarnessSmartcard(options.smartcard, services.session.os) : null;
+  const backend = smartcard ? smartcard.gate(services.session.backend) : services.session.backend;
+
   let origin = '';
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', origin || 'http://127.0.0.1');
     if (url.pathname.startsWith('/control/')) {
-      void handleControl({ req, res, url, secret, services, sandbox, browser, time, machine, relay, audit });
+      void handleControl({ req, res, url, secret, services, sandbox, browser, time, machine, relay, audit, smartcard });
       return;
     }
     if (req.method !== 'GET') {
@@ -186,7 +200,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     server.listen(options.port ?? 0, '127.0.0.1', () => ok());
   });
   origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const detachSocket = attachShellSocket(server, services.session.backend, secret, () => origin);
+  const detachSocket = attachShellSocket(server, backend, secret, () => origin);
 
   async function control(method: 'GET' | 'POST', path: string, body?: unknown): Promise<unknown> {
     const res = await fetch(`${origin}${path}`, {
@@ -208,11 +222,13 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     sandbox,
     relay,
     secretStoreKind: kind,
+    smartcard,
     control,
     async close() {
       await detachSocket();
       server.closeAllConnections();
       await new Promise<void>((ok) => server.close(() => ok()));
+      await smartcard?.close();
       await services.close();
       await relay.close();
       await sandbox.close();
