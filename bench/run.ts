@@ -21,6 +21,27 @@ const shellSuite: Suite = {
   },
 };
 
+// Issue 12: the clinician leaving, seen by the shell's own presence sources and painted.
+const smartcardSuite: Suite = {
+  name: 'smartcard',
+  file: 'smartcard.bench.ts',
+  async run() {
+    const { runSmartcardBench, formatSmartcardBench, smartcardMeasures } = await import('./smartcard.bench');
+    const result = await runSmartcardBench({ progress: (line) => process.stderr.write(`${line}\n`) });
+    return { report: formatSmartcardBench(result), measures: smartcardMeasures(result) };
+  },
+};
+
+const dbusSuite: Suite = {
+  name: 'dbus',
+  file: 'dbus.bench.ts',
+  async run() {
+    const { runDbusBench, formatDbusBench, dbusMeasures } = await import('./dbus.bench');
+    const result = await runDbusBench({ progress: (line) => process.stderr.write(`${line}\n`) });
+    return { report: formatDbusBench(result), measures: dbusMeasures(result) };
+  },
+};
+
 const args = parseBenchArgs(process.argv.slice(2));
 if (args.kind === 'help') {
   process.stdout.write(`${usage}\n`);
@@ -38,7 +59,7 @@ if (typeof (globalThis as { gc?: unknown }).gc !== 'function') {
   (globalThis as { gc?: unknown }).gc = runInNewContext('gc');
 }
 
-const suites = [...otherSuites, shellSuite].filter((s) => args.only.includes(s.name));
+const suites = [...otherSuites, shellSuite, smartcardSuite, dbusSuite].filter((s) => args.only.includes(s.name));
 const cpu = cpus();
 process.stdout.write(`Benchmarks: ${suites.map((s) => s.name).join(', ')}\nNode ${process.version}, ${cpu.length} cores (${cpu[0]?.model ?? 'unknown CPU'})\n`);
 

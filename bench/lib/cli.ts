@@ -1,5 +1,5 @@
 /** `npm run bench` arguments: which benchmarks to run. Pure, so it is tested without running any. */
-export const benchNames = ['engine', 'signin', 'drafts', 'wake', 'relay', 'shell'] as const;
+export const benchNames = ['engine', 'signin', 'drafts', 'wake', 'relay', 'shell', 'smartcard', 'dbus'] as const;
 export type BenchName = (typeof benchNames)[number];
 
 export type BenchArgs = { kind: 'run'; only: readonly BenchName[] } | { kind: 'help' } | { kind: 'error'; message: string };

@@ -14,6 +14,7 @@
  * exactly; a lock that leaves the note on screen, or an unlock that loses it, stops the run.
  */
 import type { Browser, Page } from 'playwright-core';
+import type { LockReason } from '../../preload/contract';
 import type { Harness } from '../../test/harness/harness';
 import { summarise } from './stats';
 import type { Summary } from './stats';
@@ -21,12 +22,30 @@ import type { Summary } from './stats';
 /** How the OS event is injected: straight into the services, or through the harness control endpoint over HTTP. */
 export type LockInjection = 'in-process' | 'control-http';
 
+/**
+ * Another way in for the OS event than the session's own port: a real source's trigger (the
+ * virtual smartcard pulled, a D-Bus signal sent), timed from just before `fire()`.
+ */
+export interface LockTrigger {
+  /** What fired, for the report. */
+  readonly label: string;
+  /** The lock reason the event must give the session. */
+  readonly reason: LockReason;
+  /** Before each lock, untimed: e.g. put the card back and wait until the source has seen it. */
+  prepare?(): Promise<void>;
+  fire(): Promise<unknown>;
+}
+
 export interface LockLatencyOptions {
   readonly harness: Harness;
   readonly browser: Browser;
   readonly locks: number;
   readonly warmup: number;
   readonly injection: LockInjection;
+  /** When given, used instead of `injection`. */
+  readonly trigger?: LockTrigger;
+  /** Stop after this long (ms) with the locks timed so far, if any were; default no limit. */
+  readonly maxMs?: number;
   readonly clinician?: string;
 }
 
@@ -108,7 +127,8 @@ async function signInAndWrite(harness: Harness, page: Page, clinician: string): 
 }
 
 export async function measureLockLatency(options: LockLatencyOptions): Promise<LockLatencyResult> {
-  const { harness, browser, locks, warmup, injection } = options;
+  const { harness, browser, locks, warmup, injection, trigger } = options;
+  const started = performance.now();
   const clinician = options.clinician ?? 'nurse-hughes';
   const context = await browser.newContext();
   try {
@@ -134,13 +154,15 @@ export async function measureLockLatency(options: LockLatencyOptions): Promise<L
     const latencies: number[] = [];
     const rounds: number[] = [];
     for (let i = 0; i < warmup + locks; i += 1) {
+      if (options.maxMs !== undefined && latencies.length > 0 && performance.now() - started > options.maxMs) break;
       const roundStart = performance.now();
+      await trigger?.prepare?.();
       await page.evaluate((m) => (window as unknown as ProbeWindow).__lockProbe?.arm(m), [patient, note]);
       const reported = new Promise<number>((resolve) => {
         painted = resolve;
       });
       const t0 = performance.now();
-      const sent = injection === 'in-process' ? Promise.resolve(harness.services.session.os.signal('lock-screen')) : harness.control('POST', '/control/os/lock-screen');
+      const sent = trigger ? trigger.fire() : injection === 'in-process' ? Promise.resolve(harness.services.session.os.signal('lock-screen')) : harness.control('POST', '/control/os/lock-screen');
       const [t1] = await Promise.all([
         withTimeout(reported, 5_000, `Lock ${i + 1}: the lock screen was not painted without the note within 5 s of the OS lock event.`),
         sent,
@@ -149,8 +171,9 @@ export async function measureLockLatency(options: LockLatencyOptions): Promise<L
       if (i >= warmup) latencies.push(t1 - t0);
 
       const state = harness.services.session.state();
-      if (state.status !== 'locked' || state.reason !== 'os-lock') {
-        throw new Error(`Lock ${i + 1}: the session is "${state.status}" after an OS lock event, where "locked" for "os-lock" was expected.`);
+      const reason = trigger?.reason ?? 'os-lock';
+      if (state.status !== 'locked' || state.reason !== reason) {
+        throw new Error(`Lock ${i + 1}: the session is "${state.status}" after ${trigger ? trigger.label : 'an OS lock event'}, where "locked" for "${reason}" was expected.`);
       }
       await page.getByTestId('unlock').click();
       await harness.control('POST', '/control/sign-in/complete', { clinician });
