@@ -59,8 +59,9 @@ export function createMemoryPcsc(options: { cardIn?: boolean } = {}): MemoryPcsc
   let running = true;
   let plugged = true;
   let cardIn = options.cardIn ?? false;
-  // The reader's event counter (pcsc-lite keeps 16 bits of it in the event state's high word).
-  let events = 0;
+  // The reader's event counter (pcsc-lite keeps 16 bits of it in the event state's high word); a
+  // card already in counts as its arrival, as pcscd counts the card it finds at its first poll.
+  let events = cardIn ? 1 : 0;
   let nextContext = 1;
   const live = new Set<number>();
   const dead = new Set<number>();

@@ -1,0 +1,116 @@
+// The harness's in-memory PC/SC service answers as pcsc-lite does (the codes and state bits of
+// main/core/smartcard.ts), so the real smartcard source over it behaves as over pcscd.
+import { afterEach, describe, expect, it } from 'vitest';
+import { pnpNotification, scard, scardState } from '../../main/core/smartcard';
+import { createSmartcardSource } from '../../main/services/presence/smartcard';
+import type { SmartcardSource } from '../../main/services/presence/smartcard';
+import { createMemoryPcsc } from './memory-pcsc';
+
+async function until(what: () => boolean, ms = 5_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!what()) {
+    if (Date.now() > end) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+describe('in-memory PC/SC (pcsc-lite semantics)', () => {
+  it('reports the card with its event counter, waits for a change, and says CHANGED only where it differs', async () => {
+    const pcsc = createMemoryPcsc();
+    const { context } = await pcsc.binding.establish();
+    expect(context).not.toBeNull();
+    const ctx = context as number;
+    expect(await pcsc.binding.listReaders(ctx)).toEqual({ code: scard.S_SUCCESS, readers: [pcsc.reader] });
+    // UNAWARE: answered at once.
+    const first = await pcsc.binding.getStatusChange(ctx, 1_000, [{ reader: pcsc.reader, currentState: scardState.UNAWARE }]);
+    expect(first.code).toBe(scard.S_SUCCESS);
+    expect(first.readings[0]?.eventState).toBe(scardState.EMPTY | scardState.CHANGED);
+    // Told the state it has: waits, and times out.
+    const same = await pcsc.binding.getStatusChange(ctx, 20, [{ reader: pcsc.reader, currentState: scardState.EMPTY }]);
+    expect(same.code).toBe(scard.E_TIMEOUT);
+    expect(same.readings[0]?.eventState).toBe(scardState.EMPTY);
+    // A card going in ends the wait: PRESENT, counter 1 in the high word.
+    const waiting = pcsc.binding.getStatusChange(ctx, 5_000, [
+      { reader: pcsc.reader, currentState: scardState.EMPTY },
+      { reader: pnpNotification, currentState: 1 << 16 },
+    ]);
+    await pcsc.insertCard();
+    const inserted = await waiting;
+    expect(inserted.code).toBe(scard.S_SUCCESS);
+    expect(inserted.readings[0]?.eventState).toBe((1 << 16) | scardState.PRESENT | scardState.CHANGED);
+    expect(inserted.readings[1]?.eventState).toBe(1 << 16);
+    // A reader it does not know: UNKNOWN | CHANGED at once.
+    const unknown = await pcsc.binding.getStatusChange(ctx, 1_000, [{ reader: 'No Such Reader', currentState: scardState.UNAWARE }]);
+    expect(unknown.readings[0]?.eventState).toBe(scardState.UNKNOWN | scardState.CHANGED);
+  });
+
+  it('the counter counts: out and in again between two waits still reads as a change', async () => {
+    const pcsc = createMemoryPcsc({ cardIn: true });
+    const ctx = (await pcsc.binding.establish()).context as number;
+    const seen = (await pcsc.binding.getStatusChange(ctx, 0, [{ reader: pcsc.reader, currentState: scardState.UNAWARE }])).readings[0]?.eventState ?? 0;
+    await pcsc.removeCard();
+    await pcsc.insertCard();
+    const next = await pcsc.binding.getStatusChange(ctx, 1_000, [{ reader: pcsc.reader, currentState: seen & ~scardState.CHANGED }]);
+    expect(next.code).toBe(scard.S_SUCCESS);
+    expect(next.readings[0]?.eventState).toBe((3 << 16) | scardState.PRESENT | scardState.CHANGED);
+  });
+
+  it('cancel ends a wait with SCARD_E_CANCELLED; the service stopping ends it with SCARD_E_NO_SERVICE and kills the context', async () => {
+    const pcsc = createMemoryPcsc();
+    const ctx = (await pcsc.binding.establish()).context as number;
+    const cancelled = pcsc.binding.getStatusChange(ctx, 0xffff_ffff, [{ reader: pcsc.reader, currentState: scardState.EMPTY }]);
+    expect(pcsc.binding.cancel(ctx)).toBe(scard.S_SUCCESS);
+    expect((await cancelled).code).toBe(scard.E_CANCELLED);
+    const stopped = pcsc.binding.getStatusChange(ctx, 0xffff_ffff, [{ reader: pcsc.reader, currentState: scardState.EMPTY }]);
+    await pcsc.stopService();
+    expect((await stopped).code).toBe(scard.E_NO_SERVICE);
+    expect((await pcsc.binding.listReaders(ctx)).code).toBe(scard.E_NO_SERVICE);
+    expect(await pcsc.binding.establish()).toEqual({ code: scard.E_NO_SERVICE, context: null });
+    await pcsc.startService();
+    // The old context stays dead; a new one works.
+    expect((await pcsc.binding.listReaders(ctx)).code).toBe(scard.E_NO_SERVICE);
+    expect((await pcsc.binding.establish()).code).toBe(scard.S_SUCCESS);
+    expect((await pcsc.binding.listReaders(12345)).code).toBe(scard.E_INVALID_HANDLE);
+  });
+
+  it('no reader plugged in: SCARD_E_NO_READERS_AVAILABLE, and the PnP pseudo-reader says the count changed', async () => {
+    const pcsc = createMemoryPcsc();
+    const ctx = (await pcsc.binding.establish()).context as number;
+    const waiting = pcsc.binding.getStatusChange(ctx, 5_000, [{ reader: pnpNotification, currentState: 1 << 16 }]);
+    await pcsc.plugReader(false);
+    expect((await waiting).readings[0]?.eventState).toBe(scardState.CHANGED);
+    expect((await pcsc.binding.listReaders(ctx)).code).toBe(scard.E_NO_READERS_AVAILABLE);
+  });
+});
+
+describe('the real smartcard source over it', () => {
+  let source: SmartcardSource | null = null;
+  afterEach(async () => {
+    await source?.dispose();
+    source = null;
+  });
+
+  it('card out → smartcard-removed; service stopped with the card in → smartcard-unavailable; back → live and the card seen', async () => {
+    const pcsc = createMemoryPcsc({ cardIn: true });
+    const signals: string[] = [];
+    source = createSmartcardSource({ events: { signal: (s) => signals.push(s) }, lockOnRemoval: true, load: () => pcsc.binding, waitMs: 200, sleep: (_ms, signal) => new Promise((r) => (signal.aborted ? r() : setTimeout(r, 20))) });
+    const s = source;
+    await s.ready();
+    await until(() => s.cardPresent() === true);
+    expect(s.status()).toMatchObject({ state: 'live' });
+    await pcsc.removeCard();
+    await until(() => signals.length === 1);
+    expect(signals).toEqual(['smartcard-removed']);
+    await pcsc.insertCard();
+    await until(() => s.cardPresent() === true);
+    expect(signals).toEqual(['smartcard-removed']);
+    await pcsc.stopService();
+    await until(() => signals.length === 2);
+    expect(signals[1]).toBe('smartcard-unavailable');
+    expect(s.cardPresent()).toBeNull();
+    expect(s.status()).toMatchObject({ state: 'unavailable', reason: 'service-gone' });
+    await pcsc.startService();
+    await until(() => s.status().state === 'live' && s.cardPresent() === true);
+    expect(signals).toHaveLength(2);
+  });
+});
