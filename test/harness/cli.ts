@@ -7,7 +7,9 @@
 import { startHarness } from './harness';
 
 const port = Number(process.env.HARNESS_PORT ?? 0);
-const harness = await startHarness({ port, logLevel: 'info' });
+// HARNESS_SMARTCARD=1: a simulated smartcard reader, moved with /control/smartcard/* (docs/harness.md).
+const smartcard = process.env.HARNESS_SMARTCARD === '1' ? { smartcard: { pcsc: 'simulated' as const } } : {};
+const harness = await startHarness({ port, logLevel: 'info', ...smartcard });
 console.log(`page: ${harness.pageUrl}`);
 console.log(`control: ${harness.origin}/control/  (header: authorization: Bearer ${harness.secret})`);
 console.log(`sandbox issuer: ${harness.sandbox.issuer}`);
