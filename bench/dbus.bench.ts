@@ -19,7 +19,7 @@ import { pathToFileURL } from 'node:url';
 import type { OsSignal } from '../main/core/os-signals';
 import { startLogindSource } from '../main/services/presence/logind';
 import { launchChromium } from './lib/browser';
-import { measureLockLatency } from './lib/lock-latency';
+import { measureLockLatency, split } from './lib/lock-latency';
 import type { LockTrigger } from './lib/lock-latency';
 import { ms, table } from './lib/print';
 import { buildRenderer } from './lib/renderer-bundle';
@@ -58,6 +58,10 @@ export interface DbusBenchOptions {
 export interface DbusVariant {
   readonly label: string;
   readonly latencyMs: Summary;
+  /** The first part of it: the call to the mock → the logind source raised the signal (D-Bus, python-dbusmock). */
+  readonly detectMs: Summary;
+  /** The rest: the source raised it → the lock screen painted (session, WebSocket, renderer). */
+  readonly shellMs: Summary;
 }
 
 export type DbusBenchResult = { readonly ran: false; readonly because: string } | { readonly ran: true; readonly chromium: string; readonly variants: readonly DbusVariant[] };
@@ -100,10 +104,16 @@ export async function runDbusBench(options: DbusBenchOptions = {}): Promise<Dbus
       try {
         // What the source raised, so a LockedHint false is known to have arrived before the next true.
         const raised: OsSignal[] = [];
+        // For every lock fired: how long until the source raised it.
+        let firedAt = 0;
+        let detected: number[] = [];
+        const fired = (): void => {
+          firedAt = performance.now();
+        };
         let hinted = false;
         const setLockedHint = (locked: boolean) => logind.call({ path: sessionPath, interface: sessionIface, member: 'SetLockedHint', signature: 'b', body: [locked] });
         const triggers: LockTrigger[] = [
-          { label: "logind's session Lock signal", reason: 'os-lock', fire: () => logind.call({ path: sessionPath, interface: sessionIface, member: 'Lock' }) },
+          { label: "logind's session Lock signal", reason: 'os-lock', fire: () => (fired(), logind.call({ path: sessionPath, interface: sessionIface, member: 'Lock' })) },
           {
             label: 'logind LockedHint → true (PropertiesChanged)',
             reason: 'os-lock',
@@ -117,6 +127,7 @@ export async function runDbusBench(options: DbusBenchOptions = {}): Promise<Dbus
             },
             fire: async () => {
               hinted = true;
+              fired();
               await setLockedHint(true);
             },
           },
@@ -127,6 +138,8 @@ export async function runDbusBench(options: DbusBenchOptions = {}): Promise<Dbus
           const harness = await startHarness({ rendererDir });
           const source = startLogindSource({ env: { XDG_SESSION_ID: 'c7' }, pid: process.pid, address: bus.address }, {
             signal: (signal) => {
+              if (signal === 'lock-screen' && firedAt > 0) detected.push(performance.now() - firedAt);
+              firedAt = 0;
               raised.push(signal);
               harness.services.session.os.signal(signal);
             },
@@ -135,8 +148,10 @@ export async function runDbusBench(options: DbusBenchOptions = {}): Promise<Dbus
             await until(() => source.status().state === 'live', 15_000, `the logind source did not connect to the mock (${JSON.stringify(source.status())})`);
             const locks = options.locks ?? 200;
             say(`dbus: ${locks} locks, ${trigger.label}…`);
-            const result = await measureLockLatency({ harness, browser, locks, warmup: options.warmup ?? 10, injection: 'in-process', trigger, maxMs: options.maxMs ?? 180_000 });
-            variants.push({ label: trigger.label, latencyMs: result.latencyMs });
+            detected = [];
+            const warmup = options.warmup ?? 10;
+            const result = await measureLockLatency({ harness, browser, locks, warmup, injection: 'in-process', trigger, maxMs: options.maxMs ?? 180_000 });
+            variants.push({ label: trigger.label, latencyMs: result.latencyMs, ...split(result.samplesMs, detected.slice(warmup)) });
           } finally {
             await source.dispose();
             await harness.close();
@@ -161,7 +176,14 @@ export function formatDbusBench(r: DbusBenchResult): string {
   return [
     `D-Bus lock signal → lock screen painted: python-dbusmock logind on a private bus, the logind source, Chromium ${r.chromium}`,
     '',
-    table(['signal → lock screen painted, note gone', 'n', 'median', 'p95', 'p99', 'max'], r.variants.map((v) => [v.label, String(v.latencyMs.n), ...q(v.latencyMs)])),
+    table(
+      ['signal → lock screen painted, note gone', 'n', 'median', 'p95', 'p99', 'max'],
+      r.variants.flatMap((v) => [
+        [v.label, String(v.latencyMs.n), ...q(v.latencyMs)],
+        ['  of which: call to the mock → source raised it', String(v.detectMs.n), ...q(v.detectMs)],
+        ['  of which: source raised it → lock screen painted', String(v.shellMs.n), ...q(v.shellMs)],
+      ]),
+    ),
   ].join('\n');
 }
 

@@ -17,7 +17,7 @@ import type { Harness } from '../test/harness/harness';
 import type { CardControl } from '../test/harness/memory-pcsc';
 import type { VirtualCard } from '../test/harness/virtual-card';
 import { launchChromium } from './lib/browser';
-import { measureLockLatency } from './lib/lock-latency';
+import { measureLockLatency, split } from './lib/lock-latency';
 import type { LockTrigger } from './lib/lock-latency';
 import { ms, table } from './lib/print';
 import { buildRenderer } from './lib/renderer-bundle';
@@ -41,13 +41,26 @@ export interface SmartcardBenchResult {
   readonly simulatedBecause: string | null;
   readonly chromium: string;
   readonly latencyMs: Summary;
+  /** The first part of it: the card pulled → the source saw it gone (pcscd's polling of the reader, PC/SC). */
+  readonly detectMs: Summary;
+  /** The rest: the source saw it → the lock screen painted (session, WebSocket, renderer). */
+  readonly shellMs: Summary;
   readonly roundMs: Summary;
 }
 
-/** The card pulled, timed from just before; the card back in and seen before the next one. */
-function cardTrigger(harness: Harness, card: CardControl): LockTrigger {
+/**
+ * The card pulled, timed from just before; the card back in and seen before the next one.
+ * `detected` gets, for every pull, how long the source took to see the card gone.
+ */
+function cardTrigger(harness: Harness, card: CardControl, detected: number[]): LockTrigger {
   const source = harness.smartcard?.source;
   if (!source) throw new Error('the harness was started without its smartcard source');
+  let pulledAt = 0;
+  // The source tells its card listeners just after it raised the signal into the session.
+  source.onCardChange((present) => {
+    if (present === false && pulledAt > 0) detected.push(performance.now() - pulledAt);
+    pulledAt = 0;
+  });
   const seen = async (present: boolean, what: string): Promise<void> => {
     const end = Date.now() + 15_000;
     while (source.cardPresent() !== present) {
@@ -64,7 +77,10 @@ function cardTrigger(harness: Harness, card: CardControl): LockTrigger {
       // Anywhere within pcscd's 400 ms polling of the reader (pcsc-lite's PCSCLITE_STATUS_POLL_RATE).
       await new Promise((r) => setTimeout(r, Math.random() * 500));
     },
-    fire: () => card.removeCard(),
+    fire: () => {
+      pulledAt = performance.now();
+      return card.removeCard();
+    },
   };
 }
 
@@ -97,8 +113,11 @@ export async function runSmartcardBench(options: SmartcardBenchOptions = {}): Pr
         if (!card) throw new Error('the harness has no smartcard');
         const locks = options.locks ?? 200;
         say(`smartcard: ${locks} locks, card pulled (${real ? 'vicc killed against pcscd' : 'simulated PC/SC'})…`);
-        const result = await measureLockLatency({ harness, browser, locks, warmup: options.warmup ?? 5, injection: 'in-process', trigger: cardTrigger(harness, card), maxMs: options.maxMs ?? 300_000 });
-        return { pcsc: real ? 'pcscd' : 'simulated', simulatedBecause: missing, chromium: browser.version(), latencyMs: result.latencyMs, roundMs: result.roundMs };
+        const detected: number[] = [];
+        const warmup = options.warmup ?? 5;
+        const result = await measureLockLatency({ harness, browser, locks, warmup, injection: 'in-process', trigger: cardTrigger(harness, card, detected), maxMs: options.maxMs ?? 300_000 });
+        const { detectMs, shellMs } = split(result.samplesMs, detected.slice(warmup));
+        return { pcsc: real ? 'pcscd' : 'simulated', simulatedBecause: missing, chromium: browser.version(), latencyMs: result.latencyMs, detectMs, shellMs, roundMs: result.roundMs };
       } finally {
         await harness.close();
       }
@@ -121,6 +140,8 @@ export function formatSmartcardBench(r: SmartcardBenchResult): string {
       ['figure', 'n', 'median', 'p95', 'p99', 'max'],
       [
         ['card pulled → lock screen painted, note gone', String(r.latencyMs.n), ...q(r.latencyMs)],
+        ['  of which: card pulled → source saw it gone', String(r.detectMs.n), ...q(r.detectMs)],
+        ['  of which: source saw it → lock screen painted', String(r.shellMs.n), ...q(r.shellMs)],
         ['one round (card in, pull, unlock, note back)', String(r.roundMs.n), ...q(r.roundMs)],
       ],
     ),

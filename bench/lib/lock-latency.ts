@@ -56,6 +56,8 @@ export interface LockLatencyResult {
   readonly latencyMs: Summary;
   /** Wall time of one lock-and-unlock round, for a sense of how long a run takes. */
   readonly roundMs: Summary;
+  /** Each timed lock's latency, in order (after the warm-up), for a benchmark that splits it up. */
+  readonly samplesMs: readonly number[];
 }
 
 const patient = 'Bench Patient 999 000 0001';
@@ -180,8 +182,17 @@ export async function measureLockLatency(options: LockLatencyOptions): Promise<L
       await noteIsBack(page);
       if (i >= warmup) rounds.push(performance.now() - roundStart);
     }
-    return { injection, clinician, warmup, latencyMs: summarise(latencies), roundMs: summarise(rounds) };
+    return { injection, clinician, warmup, latencyMs: summarise(latencies), roundMs: summarise(rounds), samplesMs: latencies };
   } finally {
     await context.close();
   }
+}
+
+/**
+ * Each lock's latency split at the moment the presence source saw the event: `detected[i]` is how
+ * long after the trigger fired the source saw the i-th timed event.
+ */
+export function split(samples: readonly number[], detected: readonly number[]): { detectMs: Summary; shellMs: Summary } {
+  if (detected.length < samples.length) throw new Error(`The source saw ${detected.length} of ${samples.length} timed events; the split cannot be trusted.`);
+  return { detectMs: summarise(detected.slice(0, samples.length)), shellMs: summarise(samples.map((t, i) => t - (detected[i] as number))) };
 }
