@@ -16,9 +16,14 @@ const have = (cmd) => spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ign
 if (needsBus && have('dbus-run-session') && have('gnome-keyring-daemon')) {
   // A private keyring folder: an existing login keyring (with an unknown password) would make
   // gnome-keyring ask for it through a prompt nobody can answer.
+  // In the foreground, as a child of this shell, rather than --daemonize: a daemonized
+  // gnome-keyring was seen to exit part-way through a long run, after which a new one is
+  // D-Bus-activated with its keyring locked, and every later draft falls back to memory. The tests
+  // start once the daemon owns org.freedesktop.secrets (at most 10 s).
   const inner =
-    'keyrings="$(mktemp -d)" && trap \'rm -rf "$keyrings"\' EXIT && ' +
-    'echo -n test-keyring | XDG_DATA_HOME="$keyrings" gnome-keyring-daemon --unlock --components=secrets --daemonize >/dev/null && ' +
+    'keyrings="$(mktemp -d)" && trap \'kill $keyring 2>/dev/null; rm -rf "$keyrings"\' EXIT && ' +
+    '{ echo -n test-keyring | XDG_DATA_HOME="$keyrings" gnome-keyring-daemon --foreground --unlock --components=secrets >/dev/null 2>&1 & keyring=$!; } && ' +
+    'for i in $(seq 100); do dbus-send --session --print-reply --dest=org.freedesktop.DBus /org/freedesktop/DBus org.freedesktop.DBus.NameHasOwner string:org.freedesktop.secrets 2>/dev/null | grep -q "boolean true" && break; sleep 0.1; done && ' +
     'node scripts/test.mjs';
   const r = spawnSync('dbus-run-session', ['--', 'sh', '-c', inner], {
     stdio: 'inherit',
