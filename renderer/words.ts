@@ -34,6 +34,7 @@ export const lockReasonText: Record<LockReason, string> = {
   fault: 'This workstation locked to keep your work safe after an unexpected problem. Unlock to carry on; tell IT if it happens again.',
   'smartcard-removed': 'This workstation locked because your smartcard was removed from the reader.',
   'smartcard-unavailable': 'This workstation locked because it could no longer see your smartcard reader. Check the reader is plugged in, then unlock.',
+  'lock-watch-lost': 'This workstation locked because it could no longer tell whether the screen was locked. Unlock to carry on. If it happens again, tell IT.',
 };
 
 /** On every lock screen: every lock keeps the note in the clinician's own custody. */
@@ -59,6 +60,7 @@ export const lockNeedsFullSignIn: Record<LockReason, boolean> = {
   fault: false,
   'smartcard-removed': false,
   'smartcard-unavailable': false,
+  'lock-watch-lost': false,
 };
 
 /** Why the session ended, as a sentence. */

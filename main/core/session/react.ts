@@ -52,6 +52,7 @@ function reactSignedOut(state: Extract<SessionState, { status: 'signed-out' | 'e
     case 'userSwitchedBack':
     case 'smartcardRemoved':
     case 'smartcardUnavailable':
+    case 'lockWatchLost':
     case 'shutdown':
     case 'signOut':
     case 'lockRequested':
@@ -99,6 +100,7 @@ function reactSigningIn(state: Extract<SessionState, { status: 'signing-in' }>, 
     case 'userSwitchedAway':
     case 'smartcardRemoved':
     case 'smartcardUnavailable':
+    case 'lockWatchLost':
       // A lock cause always wins: whoever was signing in has left the machine (a smartcard
       // pulled with Windows set to lock on removal). The attempt in the browser is abandoned,
       // so an authentication from before the lock can never show the workspace.
@@ -156,6 +158,9 @@ function reactWorking(state: Extract<SessionState, { status: 'active' | 'warning
     case 'smartcardUnavailable':
       // Fail closed: the shell can no longer see the card that was the clinician's presence.
       return lock(state, 'smartcard-unavailable', event.at, effects);
+    case 'lockWatchLost':
+      // Fail closed: the shell can no longer see the OS screen lock.
+      return lock(state, 'lock-watch-lost', event.at, effects);
     case 'faultDetected':
       return lock(state, 'fault', event.at, effects);
     case 'refreshFailed':
@@ -245,6 +250,7 @@ function reactLocked(state: Extract<SessionState, { status: 'locked' | 'reauthen
     case 'faultDetected':
     case 'smartcardRemoved':
     case 'smartcardUnavailable':
+    case 'lockWatchLost':
       return relock(state);
     case 'signOut':
       return end(state, 'sign-out', effects);

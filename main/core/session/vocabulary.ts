@@ -65,6 +65,11 @@ export const sessionEvents = {
    * shell can no longer see the card, so it fails closed as if the card had been taken.
    */
   smartcardUnavailable: 'none',
+  /**
+   * Linux: the last live watcher of the OS screen lock (logind, the screen saver) was lost (its
+   * bus went away): the shell can no longer see a screen lock, so it fails closed.
+   */
+  lockWatchLost: 'none',
   shutdown: 'none',
   signOut: 'none',
   /** The clinician pressed "Lock" (e.g. stepping away from the bedside). */
@@ -136,6 +141,8 @@ export const osSignalEvents = {
   'smartcard-removed': 'smartcardRemoved',
   /** PC/SC: the card's reader was unplugged, or pcscd / the Smart Card service stopped. */
   'smartcard-unavailable': 'smartcardUnavailable',
+  /** Linux (main/services/presence/start.ts): logind and the screen saver both lost. */
+  'lock-watch-lost': 'lockWatchLost',
 } as const satisfies Record<string, EventTypeOf<'none'>>;
 
 export type OsSignal = keyof typeof osSignalEvents;
@@ -175,6 +182,8 @@ export const lockReasons = [
   'smartcard-removed',
   /** The shell lost sight of the smartcard (reader unplugged, smartcard service stopped): it locked rather than guess. */
   'smartcard-unavailable',
+  /** The shell lost every way to see the OS screen lock (Linux: logind and the screen saver); it locked rather than guess. */
+  'lock-watch-lost',
 ] as const;
 export type LockReason = (typeof lockReasons)[number];
 

@@ -77,7 +77,7 @@ export function startPresence(options: PresenceOptions): Presence {
     lastState.set(status.source, status.state);
     options.audit.presenceSourceChanged(status);
     const lostLockWatcher = linuxLockWatchers.includes(status.source) && before === 'live' && status.state !== 'live';
-    if (lostLockWatcher && !registry.statuses().some((s) => linuxLockWatchers.includes(s.source) && s.state === 'live')) options.events.signal('lock-screen');
+    if (lostLockWatcher && !registry.statuses().some((s) => linuxLockWatchers.includes(s.source) && s.state === 'live')) options.events.signal('lock-watch-lost');
   });
   const subjectOf = (state: SessionState): string | null => ('session' in state ? state.session.subject : null);
   const stopSignIns = options.session.onStateChange((now, previous) => {

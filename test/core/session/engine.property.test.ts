@@ -221,7 +221,7 @@ describe('session engine safety (property)', () => {
             must(lockCause < attemptStarted, 'an authentication from an attempt begun before the last OS lock, sleep or user switch unlocked', obs);
           }
           if (effects.some((e) => e.type === 'startSignIn' || e.type === 'startReauthentication')) attemptStarted = step;
-          if (event.type === 'osLocked' || event.type === 'suspend' || event.type === 'userSwitchedAway' || event.type === 'smartcardRemoved' || event.type === 'smartcardUnavailable') lockCause = step;
+          if (event.type === 'osLocked' || event.type === 'suspend' || event.type === 'userSwitchedAway' || event.type === 'smartcardRemoved' || event.type === 'smartcardUnavailable' || event.type === 'lockWatchLost') lockCause = step;
         });
       }),
       { numRuns: NUM_RUNS },
@@ -235,7 +235,7 @@ describe('session engine safety (property)', () => {
         runDay(policy, steps, (obs) => {
           const { before, event, after, effects } = obs;
           if (effects.some((e) => e.type === 'sessionStarted' || e.type === 'sessionResumed')) cardGone = false;
-          if ((event.type === 'smartcardRemoved' || event.type === 'smartcardUnavailable') && working(before)) {
+          if ((event.type === 'smartcardRemoved' || event.type === 'smartcardUnavailable' || event.type === 'lockWatchLost') && working(before)) {
             // Locked for the card, or for a limit that had already come (settling names it first), or ended by one.
             must(after.status === 'locked' || after.status === 'ended', 'a smartcard leaving did not lock a working session', obs);
             const lock = find(effects, 'lock')[0];

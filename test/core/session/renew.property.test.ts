@@ -70,7 +70,7 @@ function day(check: Check | (() => Check)): void {
 }
 
 /** The events after which nobody is known to be at the workstation any more. */
-const lockCauses = new Set(['osLocked', 'suspend', 'userSwitchedAway', 'smartcardRemoved', 'smartcardUnavailable', 'lockRequested', 'faultDetected', 'refreshFailed']);
+const lockCauses = new Set(['osLocked', 'suspend', 'userSwitchedAway', 'smartcardRemoved', 'smartcardUnavailable', 'lockWatchLost', 'lockRequested', 'faultDetected', 'refreshFailed']);
 
 describe('signing in again while working (property)', () => {
   it('draws days that renew, refuse someone else, fail, cancel, and abandon a renewal to a lock', () => {

@@ -183,6 +183,17 @@ const rules: Rule[] = [
     },
   },
   {
+    source: 'ours (docs/security.md, presence per platform): losing every watcher of the Linux screen lock fails closed — it locks with its own reason, and abandons an unlock in the browser',
+    run: () => {
+      const d = new Driver();
+      d.signIn('alice', T0, 'AAL3');
+      expect(d.send({ type: 'lockWatchLost', at: after(MINUTE) })).toEqual([{ type: 'lock', reason: 'lock-watch-lost' }]);
+      d.send({ type: 'reauthStarted', at: after(2 * MINUTE) });
+      d.send({ type: 'lockWatchLost', at: after(3 * MINUTE) });
+      expect(d.status).toBe('locked');
+    },
+  },
+  {
     source: 'ours (docs/decisions.md, smartcard presence): the reader or the smartcard service going away fails closed — it locks, and abandons an unlock in the browser',
     run: () => {
       const d = new Driver();
