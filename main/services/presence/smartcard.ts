@@ -103,7 +103,9 @@ export function createSmartcardSource(deps: SmartcardSourceDeps): SmartcardSourc
     const live: PresenceStatus = deps.lockOnRemoval ? { source: 'smartcard', state: 'live', sees } : { source: 'smartcard', state: 'off-by-policy', sees, reason: 'LockOnCardRemoval' };
     if (next.kind === 'readers') setStatus(live);
     else setStatus({ source: 'smartcard', state: 'unavailable', sees, reason: next.kind });
-    const card = next.kind === 'service-gone' ? null : anyCard(next);
+    // Only a reader can say whether a card is in: with none (most PCs without smartcards) or no
+    // service, the lock screen says nothing about a card rather than asking for one.
+    const card = next.kind === 'readers' ? anyCard(next) : null;
     if (card !== present) {
       present = card;
       emit({ type: 'card', present });

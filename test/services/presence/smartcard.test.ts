@@ -221,6 +221,8 @@ describe('smartcard source (fake PC/SC: Windows and macOS behaviour)', () => {
     const { source } = harness(fake, { waitMs: 50 });
     await source.ready();
     expect(source.status()).toMatchObject({ state: 'unavailable', reason: 'no-reader' });
+    // No reader cannot say whether a card is in: the lock screen must not ask for one on a PC without a reader.
+    expect(source.cardPresent()).toBeNull();
     fake.plug('Reader A', true);
     await until(() => source.cardPresent() === true);
     expect(source.status().state).toBe('live');
