@@ -67,3 +67,31 @@ describe('files packaged into the app', () => {
     expect(strays.filter(isPackaged)).toEqual([]);
   });
 });
+
+// koffi ships a prebuilt binary for every platform. electron-builder copies node_modules through a
+// matcher built from the exclusions of `files`, top-level and the platform's own (app-builder-lib
+// fileMatcher.js getNodeModuleFileMatcher): evaluated here with that same function.
+describe('native binaries packaged per platform', () => {
+  const koffiBuilds = readdirSync(path.join(repoRoot, 'node_modules', 'koffi', 'build', 'koffi'));
+  const cases = [
+    { platform: 'win', keeps: 'win32_x64' },
+    { platform: 'linux', keeps: 'linux_x64' },
+    { platform: 'mac', keeps: ['darwin_arm64', 'darwin_x64'] },
+  ] as const;
+  it.each(cases)("$platform: only koffi's own build for the target is copied", async ({ platform, keeps }) => {
+    // Not in the package's type declarations, but what platformPackager.js calls.
+    const { getNodeModuleFileMatcher } = (await import('app-builder-lib/out/fileMatcher.js')) as unknown as {
+      getNodeModuleFileMatcher(appDir: string, destination: string, expand: (p: string) => string, platformOptions: unknown, packager: unknown): { createFilter(): (file: string, stat: FilterStats) => boolean };
+    };
+    const config = (await readRawConfig()) as Record<string, unknown> & { files: unknown };
+    const packager = { config, debugLogger: { isEnabled: false } };
+    const matcher = getNodeModuleFileMatcher(repoRoot, '/app', (p) => p, config[platform], packager);
+    const filter = matcher.createFilter();
+    const fileStats = { isDirectory: () => false, isFile: () => true } as FilterStats;
+    const copied = koffiBuilds.filter((build) => filter(path.join(repoRoot, 'node_modules', 'koffi', 'build', 'koffi', build, 'koffi.node'), fileStats));
+    expect(koffiBuilds.length).toBeGreaterThan(10);
+    expect(copied.sort()).toEqual([keeps].flat().sort());
+    // The rest of the package (its JavaScript loader) is still copied.
+    expect(filter(path.join(repoRoot, 'node_modules', 'koffi', 'index.js'), fileStats)).toBe(true);
+  });
+});
