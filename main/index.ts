@@ -159,6 +159,7 @@ async function start(): Promise<void> {
     draftRetentionMs: policy.draftRetentionMs,
     capabilities: osCapabilitiesFor(process.platform, process.env),
     rereadPolicy,
+    organisation: policy.organisationName,
     // Every request to CIS2 on Chromium's network stack: the system proxy, PAC/WPAD, proxy
     // authentication and the Windows certificate store, as the PC's browser has them.
     fetch: issuerFetch(electronSessions),

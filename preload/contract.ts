@@ -25,6 +25,7 @@ export const limits = {
   nameChars: 200,
   noticeMessageChars: 500,
   codeChars: 64,
+  organisationChars: 100,
 } as const;
 
 /** The engine's own list (main/core/session/vocabulary.ts), so the two cannot drift apart. */
@@ -79,12 +80,26 @@ const SessionRenewalFields = {
   notice: NoticeSchema.nullable(),
 };
 
+/**
+ * What every view says about the workstation itself, whoever is (or is not) signed in:
+ * `organisation`, machine policy's OrganisationName (null when IT set none). The header shows
+ * it when no signed-in clinician's role names their own. Main sends it on every view; absent
+ * (a view built before main knew of it) reads as none.
+ */
+export const WorkstationSchema = z.strictObject({
+  // One line of text, as machine policy checked it: no control characters reach the header.
+  organisation: z.string().min(1).max(limits.organisationChars).regex(/^[^\p{Cc}\p{Zl}\p{Zp}]+$/u).nullable(),
+});
+export type Workstation = z.infer<typeof WorkstationSchema>;
+const WorkstationField = { workstation: WorkstationSchema.optional() };
+
 export const SessionViewSchema = z.discriminatedUnion('kind', [
-  z.strictObject({ kind: z.literal('signed-out'), notice: NoticeSchema.nullable() }),
+  z.strictObject({ kind: z.literal('signed-out'), notice: NoticeSchema.nullable(), ...WorkstationField }),
   z.strictObject({
     kind: z.literal('signing-in'),
     purpose: z.enum(['sign-in', 'unlock']),
     notice: NoticeSchema.nullable(),
+    ...WorkstationField,
   }),
   z.strictObject({
     kind: z.literal('active'),
@@ -92,6 +107,7 @@ export const SessionViewSchema = z.discriminatedUnion('kind', [
     sessionSecondsLeft: Seconds,
     ...SessionRenewalFields,
     draftStorage: DraftStorageSchema,
+    ...WorkstationField,
   }),
   z.strictObject({
     kind: z.literal('warning'),
@@ -102,6 +118,7 @@ export const SessionViewSchema = z.discriminatedUnion('kind', [
     sessionSecondsLeft: Seconds,
     ...SessionRenewalFields,
     draftStorage: DraftStorageSchema,
+    ...WorkstationField,
   }),
   z.strictObject({
     kind: z.literal('locked'),
@@ -117,8 +134,9 @@ export const SessionViewSchema = z.discriminatedUnion('kind', [
      * "Select Unlock" or "Insert your smartcard". A card never unlocks by itself.
      */
     smartcard: z.enum(['in', 'out']).optional(),
+    ...WorkstationField,
   }),
-  z.strictObject({ kind: z.literal('ended'), reason: EndReasonSchema }),
+  z.strictObject({ kind: z.literal('ended'), reason: EndReasonSchema, ...WorkstationField }),
 ]);
 export type SessionView = z.infer<typeof SessionViewSchema>;
 export type SessionViewKind = SessionView['kind'];

@@ -58,8 +58,9 @@ function Screen() {
 
 export function App() {
   useActivityReporting();
-  // The organisation of the signed-in clinician's role (CIS2's org claim), shown while their session lasts.
-  const organisation = useShell((s) => (s.view !== null && 'clinician' in s.view ? s.view.clinician.orgName : null));
+  // The signed-in clinician's role organisation (CIS2's org claim: who they act for) while their
+  // session lasts; otherwise, and for a role without one, the workstation's (machine policy).
+  const organisation = useShell((s) => (s.view === null ? null : (('clinician' in s.view ? s.view.clinician.orgName : null) ?? s.view.workstation?.organisation ?? null)));
   return (
     <>
       <a className="nhsuk-skip-link" href="#main">

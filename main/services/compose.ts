@@ -38,6 +38,8 @@ export interface AppServicesOptions {
   readonly capabilities?: OsCapabilities;
   /** Reads the machine policy's session limits again at each sign-in and unlock. */
   readonly rereadPolicy?: () => Promise<SessionPolicy | null>;
+  /** Machine policy's OrganisationName, for the header on every screen; absent: none. */
+  readonly organisation?: string | null;
   /**
    * HTTP for every request to the issuer, the logout-token check's key fetch included (the
    * IssuerFetch port). Node's fetch when omitted (tests watch the exchange with it; the harness);
@@ -101,6 +103,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     signInClock: wall,
     ...(options.capabilities ? { capabilities: options.capabilities } : {}),
     ...(options.rereadPolicy ? { rereadPolicy: options.rereadPolicy } : {}),
+    organisation: options.organisation ?? null,
   });
   // Shred what outlived its retention: from earlier runs at once, then every few minutes.
   const sweep = (): void =>

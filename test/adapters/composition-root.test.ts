@@ -137,6 +137,7 @@ function policy(kiosk: boolean): MachinePolicy {
     logFolder: undefined,
     relayUrl: undefined,
     smartcard: { lockOnCardRemoval: true, requireSmartcard: false },
+    organisationName: null,
   } as MachinePolicy;
 }
 

@@ -1,12 +1,14 @@
 /**
  * It looks and reads like an NHS service (issue 14 items 5 and 6): the NHS.UK header with the
- * service's name (and the organisation once a clinician is signed in) on every screen, no focus
+ * service's name and the organisation on every screen (the workstation's from machine policy,
+ * OrganisationName, the signed-in clinician's role organisation while they work), no focus
  * ring round a heading nobody asked to focus, axe with no serious violations, and a plain
  * "cannot be reached" when NHS Care Identity is down. Screenshots go to test-results/screenshots.
  */
 import AxeBuilder from '@axe-core/playwright';
 import type { Page, TestInfo } from '@playwright/test';
-import { MINUTE, expect, test } from './fixtures';
+import { startHarness } from '../harness/harness';
+import { MINUTE, Shell, expect, test } from './fixtures';
 
 const doctor = 'dr-okafor'; // role at Riverside Hospitals NHS Trust (RX1)
 
@@ -69,6 +71,42 @@ test('every screen has the NHS header, no focus ring on its heading, and passes 
   await headingFocusedWithoutRing(page);
   await looksLikeNhs(page, testInfo, 'ended', null);
   expect(harness).toBeDefined();
+});
+
+test('with OrganisationName set, the header names the workstation\'s organisation on every screen, and a signed-in clinician\'s role organisation while they work', async ({ page }, testInfo) => {
+  const ward = 'Northgate Community Health NHS Trust';
+  const harness = await startHarness({ organisationName: ward });
+  try {
+    await page.goto(harness.pageUrl);
+    await expect(page.getByTestId('screen-signed-out')).toBeVisible();
+    const shell = new Shell(page, harness);
+    await looksLikeNhs(page, testInfo, 'org-sign-in', ward);
+
+    await page.getByTestId('sign-in').click();
+    await expect(page.getByTestId('screen-signing-in')).toBeVisible();
+    await looksLikeNhs(page, testInfo, 'org-signing-in', ward);
+    await shell.completeSignIn(doctor);
+    await expect(page.getByTestId('screen-workspace')).toBeVisible();
+    // Who the clinician acts for, not who owns the PC.
+    await expect(page.getByTestId('header-organisation')).toHaveText('Riverside Hospitals NHS Trust');
+    await page.getByTestId('lock').click();
+    await expect(page.getByTestId('screen-locked')).toBeVisible();
+    await expect(page.getByTestId('header-organisation')).toHaveText('Riverside Hospitals NHS Trust');
+    await shell.unlockAs(doctor);
+    await expect(page.getByTestId('screen-workspace')).toBeVisible();
+
+    await page.getByTestId('sign-out').click();
+    await expect(page.getByTestId('screen-ended')).toBeVisible();
+    await looksLikeNhs(page, testInfo, 'org-ended', ward);
+
+    // A clinician whose sign-in carries no role (so no role organisation): the workstation's stays.
+    await page.getByTestId('sign-in').click();
+    await shell.completeSignIn('no-role-patel');
+    await expect(page.getByTestId('screen-workspace')).toBeVisible();
+    await expect(page.getByTestId('header-organisation')).toHaveText(ward);
+  } finally {
+    await harness.close();
+  }
 });
 
 test('when NHS Care Identity cannot be reached, the shell says so and what to do, not that the page is open', async ({ shell, page, harness }, testInfo) => {

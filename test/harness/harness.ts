@@ -39,6 +39,8 @@ export interface HarnessOptions {
   readonly port?: number;
   readonly rendererDir?: string;
   readonly policy?: PolicyInput;
+  /** Machine policy's OrganisationName (the header's organisation on every screen); absent: none. */
+  readonly organisationName?: string;
   /** 'keyring': the OS credential store (falls back to memory when it is unusable). */
   readonly secretStore?: 'keyring' | 'memory' | 'unavailable';
   readonly draftsDir?: string;
@@ -163,6 +165,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     oidc: resolveOidcSettings({ issuer: sandbox.issuer, clientId: sandbox.clientId, allowInsecureLoopbackIssuer: true }),
     policy: machine.policy,
     rereadPolicy: async () => machine.policy,
+    organisation: options.organisationName ?? null,
     relay: { url: relay.url, time: systemTime() },
     browser,
     time,

@@ -14,6 +14,7 @@ import { DEFAULT_CLIENT_KEY_ACCOUNT, DEFAULT_CLIENT_KEY_SERVICE } from '../clien
 import { DEFAULT_OIDC_SETTINGS } from '../oidc';
 import { smartcardSettings } from '../presence/smartcard-settings';
 import { workstationUrl } from '../relay-client/client';
+import { workstationSettings } from './workstation-settings';
 
 function isRelayAddress(value: string): boolean {
   try {
@@ -223,6 +224,8 @@ export const CATALOGUE = {
   OnUserSwitch: osEvent('on a fast user switch', 'end-session'),
   // LockOnCardRemoval (Session) and RequireSmartcard (SignIn): beside the smartcard source.
   ...smartcardSettings,
+  // OrganisationName (Workstation): the header's organisation, beside its readable bounds.
+  ...workstationSettings,
   Kiosk: {
     group: 'Workstation',
     registry: 'REG_DWORD',

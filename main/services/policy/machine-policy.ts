@@ -44,6 +44,8 @@ export interface MachinePolicy {
   readonly relayUrl: string | undefined;
   /** LockOnCardRemoval (default on) and RequireSmartcard (default off): main/services/presence/smartcard*.ts. */
   readonly smartcard: { readonly lockOnCardRemoval: boolean; readonly requireSmartcard: boolean };
+  /** OrganisationName: shown in the header on every screen; null: none set (or refused). */
+  readonly organisationName: string | null;
 }
 
 export interface ReadPolicyOptions {
@@ -149,6 +151,7 @@ export function resolveMachinePolicy(reads: readonly SourceRead[], context: Pick
     // `npm start` runs the sandbox's relay beside it; an installed shell uses only IT's setting.
     relayUrl: settings.RelayUrl ?? ((typeof __CWS_DEV__ === 'undefined' || __CWS_DEV__) && !context.packaged ? sandboxRelay(context.env) : undefined),
     smartcard: { lockOnCardRemoval: settings.LockOnCardRemoval ?? true, requireSmartcard: settings.RequireSmartcard ?? false },
+    organisationName: settings.OrganisationName ?? null,
   };
 }
 

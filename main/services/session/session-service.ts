@@ -36,7 +36,7 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
     logger,
     carryOut: (effect, owner) => carryOut(effect, owner),
     view: (state, policy, now) =>
-      sessionView({ state, policy, now, identity: ctx.identity?.identity ?? null, notice: ctx.notice, draftStorage: vault.storage }),
+      sessionView({ state, policy, now, identity: ctx.identity?.identity ?? null, notice: ctx.notice, draftStorage: vault.storage, organisation: deps.organisation ?? null }),
     onBeat(beat) {
       if (beat % keepAliveTicks === 0 && loop.working()) void signIn.tokens.getAccessToken();
     },

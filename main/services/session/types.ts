@@ -32,6 +32,8 @@ export interface SessionServiceDeps {
    * a failed read or a failed sign-in keeps the policy in force.
    */
   readonly rereadPolicy?: () => Promise<SessionPolicy | null>;
+  /** Machine policy's OrganisationName, carried on every view for the header; absent: none. */
+  readonly organisation?: string | null;
 }
 
 export interface SessionService {

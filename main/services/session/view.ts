@@ -9,7 +9,7 @@ import { canChangeRole, roleStanding } from '../../core/rbac';
 import type { ClinicianIdentity } from '../../core/rbac';
 import { absoluteDeadline, idleDeadline, sessionEndingSoon } from '../../core/session';
 import type { SessionState } from '../../core/session';
-import type { ClinicianView, DraftStorage, Notice, SessionView } from '../../../preload/contract';
+import type { ClinicianView, DraftStorage, Notice, SessionView, Workstation } from '../../../preload/contract';
 
 export interface ViewInputs {
   readonly state: SessionState;
@@ -18,6 +18,8 @@ export interface ViewInputs {
   readonly identity: ClinicianIdentity | null;
   readonly notice: Notice | null;
   readonly draftStorage: DraftStorage;
+  /** Machine policy's OrganisationName; null or absent: none. */
+  readonly organisation?: string | null;
 }
 
 const unknownClinician: ClinicianView = { name: 'Signed-in clinician', roleName: null, orgName: null, orgCode: null };
@@ -55,7 +57,16 @@ function renewal({ state, policy, now, notice }: ViewInputs): Pick<Extract<Sessi
   return { sessionEndingSoon: sessionEndingSoon(state, policy, now), signingInAgain, notice };
 }
 
+/**
+ * Every view carries the workstation's organisation, so the header can name it on every screen;
+ * the renderer shows a signed-in clinician's role organisation before it.
+ */
 export function sessionView(input: ViewInputs): SessionView {
+  const workstation: Workstation = { organisation: input.organisation ?? null };
+  return { ...viewOfState(input), workstation };
+}
+
+function viewOfState(input: ViewInputs): SessionView {
   const { state, policy, now, notice } = input;
   switch (state.status) {
     case 'signed-out':

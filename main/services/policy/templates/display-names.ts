@@ -29,6 +29,7 @@ export const DISPLAY_NAMES: Readonly<Record<string, string>> = {
   OnUserSwitch: 'When the Windows user is switched',
   LockOnCardRemoval: 'Lock when the smartcard is removed',
   RequireSmartcard: 'Require a smartcard to sign in',
+  OrganisationName: 'Organisation shown in the NHS header',
   Kiosk: 'Kiosk mode (full screen, no way out)',
   DraftRetentionHours: 'Keep unfinished notes for (hours)',
   LogFolder: 'Audit log folder',
