@@ -2,18 +2,11 @@
  * Each screen a clinician meets passes axe (no serious or critical violations), works from
  * the keyboard alone, and is saved as a screenshot artifact (test-results/screenshots).
  */
-import AxeBuilder from '@axe-core/playwright';
 import type { Page, TestInfo } from '@playwright/test';
 import { MINUTE, expect, test } from './fixtures';
+import { captureScreen } from './capture';
 
-async function check(page: Page, testInfo: TestInfo, name: string): Promise<void> {
-  const path = `test-results/screenshots/${name}.png`;
-  await page.screenshot({ path, fullPage: true });
-  await testInfo.attach(name, { path, contentType: 'image/png' });
-  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-  const serious = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect(serious.map((v) => `${v.id}: ${v.help} (${v.nodes.length})`)).toEqual([]);
-}
+const check = (page: Page, testInfo: TestInfo, name: string): Promise<void> => captureScreen(page, testInfo, name);
 
 test('sign-in, workspace, warning and lock screens pass axe and are captured', async ({ shell, page }, testInfo) => {
   await check(page, testInfo, 'sign-in');

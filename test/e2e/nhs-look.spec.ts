@@ -5,10 +5,10 @@
  * ring round a heading nobody asked to focus, axe with no serious violations, and a plain
  * "cannot be reached" when NHS Care Identity is down. Screenshots go to test-results/screenshots.
  */
-import AxeBuilder from '@axe-core/playwright';
 import type { Page, TestInfo } from '@playwright/test';
 import { startHarness } from '../harness/harness';
 import { MINUTE, Shell, expect, test } from './fixtures';
+import { captureScreen } from './capture';
 
 const doctor = 'dr-okafor'; // role at Riverside Hospitals NHS Trust (RX1)
 
@@ -20,12 +20,7 @@ async function looksLikeNhs(page: Page, testInfo: TestInfo, name: string, organi
   if (organisation === null) await expect(page.getByTestId('header-organisation')).toHaveCount(0);
   else await expect(page.getByTestId('header-organisation')).toHaveText(organisation);
   await expect(page.getByRole('banner')).toHaveCount(1);
-  const path = `test-results/screenshots/nhs-${name}.png`;
-  await page.screenshot({ path, fullPage: true });
-  await testInfo.attach(`nhs-${name}`, { path, contentType: 'image/png' });
-  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']).analyze();
-  const serious = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect(serious.map((v) => `${v.id}: ${v.help} (${v.nodes.length})`)).toEqual([]);
+  await captureScreen(page, testInfo, `nhs-${name}`, { bestPractice: true });
 }
 
 /** The focused heading draws no ring: no outline and no box shadow. */

@@ -10,7 +10,6 @@
  * The same flow also runs once over the harness's simulated PC/SC service (memory-pcsc.ts), which
  * `npm run harness` uses where no pcscd can be reached.
  */
-import AxeBuilder from '@axe-core/playwright';
 import type { Page, TestInfo } from '@playwright/test';
 import { startHarness } from '../harness/harness';
 import type { Harness } from '../harness/harness';
@@ -19,20 +18,14 @@ import { startVirtualCard, virtualCardMissing } from '../harness/virtual-card';
 import type { VirtualCard } from '../harness/virtual-card';
 import { actionRefusalText, lockReasonText, smartcardPromptText } from '../../renderer/words';
 import { expect, test } from './fixtures';
+import { captureScreen } from './capture';
 import { Shell } from './fixtures';
 
 const nurse = 'nurse-hughes';
 const patient = 'Mr Card Test 943 476 5919';
 const note = 'Obs stable. Card pulled mid-note (marker c4rd-7e1).';
 
-async function capture(page: Page, testInfo: TestInfo, name: string): Promise<void> {
-  const path = `test-results/screenshots/${name}.png`;
-  await page.screenshot({ path, fullPage: false });
-  await testInfo.attach(name, { path, contentType: 'image/png' });
-  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-  const serious = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect(serious.map((v) => `${v.id}: ${v.help}`)).toEqual([]);
-}
+const capture = (page: Page, testInfo: TestInfo, name: string): Promise<void> => captureScreen(page, testInfo, name, { fullPage: false });
 
 /** The lock screen's polite live region: what a screen reader announces as it appears. */
 const announced = (page: Page) => page.locator('[role="status"][aria-live="polite"]').filter({ has: page.getByTestId('lock-reason') });

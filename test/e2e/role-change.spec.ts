@@ -4,10 +4,10 @@
  * same note in the new role; the audit log records both role ids. Also: a cancelled change, a
  * different person at the sign-in page, and what a clinician without a role is told.
  */
-import AxeBuilder from '@axe-core/playwright';
 import type { Page, TestInfo } from '@playwright/test';
 import { SANDBOX_CLINICIANS } from '../../sandbox/clinicians';
 import { expect, test } from './fixtures';
+import { captureScreen } from './capture';
 import type { Shell } from './fixtures';
 
 const nurse = SANDBOX_CLINICIANS.find((c) => c.id === 'nurse-adeyemi');
@@ -22,15 +22,7 @@ async function auditLines(shell: Shell, event: string): Promise<AuditLine[]> {
   return lines;
 }
 
-/** A screenshot artifact, and no serious or critical axe violations (as test/e2e/accessibility.spec.ts). */
-async function capture(page: Page, testInfo: TestInfo, name: string): Promise<void> {
-  const path = `test-results/screenshots/${name}.png`;
-  await page.screenshot({ path, fullPage: true });
-  await testInfo.attach(name, { path, contentType: 'image/png' });
-  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-  const serious = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect(serious.map((v) => `${v.id}: ${v.help} (${v.nodes.length})`)).toEqual([]);
-}
+const capture = (page: Page, testInfo: TestInfo, name: string): Promise<void> => captureScreen(page, testInfo, name);
 
 /** The page the shell opened in the system browser, opened in a real tab of the same browser. */
 async function openSystemBrowserPage(shell: Shell): Promise<Page> {

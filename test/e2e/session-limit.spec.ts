@@ -4,9 +4,9 @@
  * 12 hours, someone else's sign-in that changes nothing, and, for a clinician who does nothing,
  * the limit that locks on time and keeps the note exactly.
  */
-import AxeBuilder from '@axe-core/playwright';
 import type { Page, TestInfo } from '@playwright/test';
 import { HOUR, MINUTE, expect, test } from './fixtures';
+import { captureScreen } from './capture';
 import type { Shell } from './fixtures';
 
 const doctor = 'dr-okafor'; // AAL3: 15-minute idle limit
@@ -25,14 +25,7 @@ async function workFor(shell: Shell, ms: number): Promise<void> {
   await shell.os('idle', { seconds: 0 });
 }
 
-async function capture(page: Page, testInfo: TestInfo, name: string): Promise<void> {
-  const path = `test-results/screenshots/${name}.png`;
-  await page.screenshot({ path, fullPage: false });
-  await testInfo.attach(name, { path, contentType: 'image/png' });
-  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-  const serious = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect(serious.map((v) => `${v.id}: ${v.help}`)).toEqual([]);
-}
+const capture = (page: Page, testInfo: TestInfo, name: string): Promise<void> => captureScreen(page, testInfo, name, { fullPage: false });
 
 for (const size of [
   { name: '1280x800', width: 1280, height: 800 },
