@@ -106,11 +106,16 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     organisation: options.organisation ?? null,
   });
   // Shred what outlived its retention: from earlier runs at once, then every few minutes.
-  const sweep = (): void =>
-    void vault
+  // One sweep at a time: a sweep still listing keys when the next falls due (a slow credential
+  // store, or a clock that jumped past several) is not joined by another.
+  let sweeping: Promise<void> | null = null;
+  const sweep = (): void => {
+    sweeping ??= vault
       .sweepExpired()
-      .then((clinicians) => clinicians > 0 && audit.draftsShredded(clinicians))
-      .catch((error: unknown) => audit.stepFailed('sweep expired drafts', error));
+      .then((clinicians) => void (clinicians > 0 && audit.draftsShredded(clinicians)))
+      .catch((error: unknown) => audit.stepFailed('sweep expired drafts', error))
+      .finally(() => (sweeping = null));
+  };
   sweep();
   const stopSweeping = options.time.every(5 * 60_000, sweep);
   // Two validators: one for logouts as CIS2 sends them (iat within minutes), one for the relay's

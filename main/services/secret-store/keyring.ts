@@ -2,7 +2,8 @@
  * SecretStore over @napi-rs/keyring. On Linux it is pinned to the Secret Service by default:
  * the library would otherwise fall back to the kernel keyring, whose keys die with the login
  * session, so the shell would call drafts "protected" and then lose them at the next reboot.
- * Calls are bounded by a timeout because a locked collection can wait on a prompt for ever.
+ * Calls are bounded by a timeout because a locked collection can wait on a prompt for ever, and
+ * run one at a time.
  * The binding is loaded at the first call (load-keyring.ts), so a build without its native
  * package starts, probes false, and keeps drafts in memory instead of failing to start.
  */
@@ -31,7 +32,20 @@ export function createKeyringSecretStore(options: KeyringSecretStoreOptions = {}
   const probeService = options.probeService ?? 'clinical-workstation-shell/probe';
   const load = once(options.load ?? loadKeyring);
 
-  async function call<T>(what: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  // One call at a time. Each call opens its own connection and Secret Service session; a burst
+  // of them (a save's new key and the old key's deletion while a retention sweep lists keys)
+  // only queues up inside the store anyway, and gnome-keyring 42 was seen to abort (a GLib
+  // assertion in OpenSession) when a session's client had gone by the time it got to it. Each
+  // call's own timeout starts when it runs, so a hung call holds the queue for timeoutMs at most.
+  let queue: Promise<unknown> = Promise.resolve();
+  function call<T>(what: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    const run = (): Promise<T> => attempt(what);
+    const result = queue.then(run, run);
+    queue = result.catch(() => undefined);
+    return result;
+  }
+
+  async function attempt<T>(what: (signal: AbortSignal) => Promise<T>): Promise<T> {
     const controller = new AbortController();
     let timer: ReturnType<typeof setTimeout> | undefined;
     const timedOut = new Promise<never>((_, reject) => {
