@@ -132,9 +132,9 @@ export const changeRoleText = {
  * may be shorter by policy, so the words say how long is left, never "12 hours" as a fact.
  */
 export const sessionEndingText = {
-  title: 'Your sign-in ends soon',
-  body: (secondsLeft: number): string =>
-    `You will need to sign in again in ${formatSessionLeft(secondsLeft)}. Sign in again now, at a moment that suits you, and carry on without a break. Your note stays as it is.`,
+  /** The heading says when: on a short window (200 % zoom) it is all that shows beside the button. */
+  title: (secondsLeft: number): string => `Your sign-in ends in ${formatSessionLeft(secondsLeft)}`,
+  body: 'Sign in again now, at a moment that suits you, and carry on without a break. Your note stays as it is.',
   button: 'Sign in again now',
   signingIn: 'Sign in again in your web browser. You can carry on working here meanwhile; your note stays as it is.',
   cancel: 'Stop signing in again',

@@ -53,6 +53,7 @@ export function SessionEndingSoon() {
 
   const ownNotice = notice !== null && !renewing && noticeIsOurs ? notice : null;
   const idleWarningUp = working?.kind === 'warning';
+  const routine = !renewing && ownNotice === null && !(renewedFor !== null && !endingSoon);
   const visible = working !== null && !idleWarningUp && (endingSoon || renewing || ownNotice !== null || renewedFor !== null);
 
   return (
@@ -66,16 +67,17 @@ export function SessionEndingSoon() {
           <section className="shell-ending-soon" data-testid="session-ending-soon" aria-labelledby="session-ending-title">
             <div className="shell-ending-soon__text">
               <h2 className="nhsuk-heading-s shell-ending-soon__title" id="session-ending-title">
-                {renewedFor !== null && !endingSoon && !renewing ? 'Signed in again' : sessionEndingText.title}
+                {renewedFor !== null && !endingSoon && !renewing ? 'Signed in again' : sessionEndingText.title(secondsLeft)}
               </h2>
-              <p className="nhsuk-body" data-testid="session-ending-text">
+              {/* Only the routine explanation may give way on a short window (styles.css); what is happening now never does. */}
+              <p className={routine ? 'nhsuk-body shell-ending-soon__routine' : 'nhsuk-body'} data-testid="session-ending-text">
                 {renewing
                   ? sessionEndingText.signingIn
                   : ownNotice !== null
                     ? ownNotice.message
                     : renewedFor !== null && !endingSoon
                       ? sessionEndingText.renewed(renewedFor)
-                      : sessionEndingText.body(secondsLeft)}
+                      : sessionEndingText.body}
               </p>
             </div>
             {renewing ? (
