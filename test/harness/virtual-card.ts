@@ -4,12 +4,21 @@
  * "comes out" when it is killed. The harness's smartcard source reaches this pcscd through
  * libpcsclite over koffi, exactly as on a ward PC.
  *
- * As test/services/presence/smartcard-fixture.ts explains, pcscd 1.9.9 always listens on
- * /run/pcscd/pcscd.comm, so pcscd runs in a mount namespace of its own with a temporary folder
- * over /run/pcscd; the client finds the socket there through PCSCLITE_CSOCK_NAME, which
- * libpcsclite reads once per process (set it before the first PC/SC call: `socket`).
+ * pcscd 1.9.9 (Debian 12) always listens on /run/pcscd/pcscd.comm (its PCSCLITE_CSOCK_NAME is fixed
+ * at build time; only the client library reads the PCSCLITE_CSOCK_NAME environment variable,
+ * pcsc-lite's winscard_msg.c getSocketName()). So pcscd runs in a mount namespace of its own with a
+ * temporary folder over /run/pcscd: the socket appears there, at the same path across restarts,
+ * and never touches the machine's own pcscd. The client finds it through PCSCLITE_CSOCK_NAME,
+ * which libpcsclite reads once per process (set it before the first PC/SC call: `socket`). As
+ * root (CI: .ci/run runs as root) unshare needs nothing more. The PC/SC tests of the smartcard
+ * source (test/services/presence/smartcard-pcsc.test.ts) use this same stack.
  *
- * Unlike that fixture, pcscd also gets a network namespace of its own with only a loopback
+ * vicc (vsmartcard-vpicc) on Debian 12: its Python package sits in /usr/lib/python3/site-packages,
+ * which Debian's python3 does not search, and it imports PyCrypto's `Crypto`, which Debian ships as
+ * pycryptodome's `Cryptodome` (python3-pycryptodome): PYTHONPATH gets the package folder and a
+ * folder with a `Crypto` link to `Cryptodome`.
+ *
+ * pcscd also gets a network namespace of its own with only a loopback
  * interface, and vicc is started inside it: vpcd listens on every interface of its namespace
  * (vsmartcard's vpcd opens a passive socket for any address), so the reader's port is never
  * reachable from outside this machine, or even from its other processes. The PC/SC socket is a

@@ -18,10 +18,12 @@ import { createSmartcardSource } from '../../../main/services/presence/smartcard
 import type { SmartcardSource } from '../../../main/services/presence/smartcard';
 import { systemTime } from '../../../main/services/time';
 import { FakeSignIn, clinician } from '../session/fake-sign-in';
-import { pcscMissing, startVirtualSmartcard } from './smartcard-fixture';
-import type { VirtualSmartcard } from './smartcard-fixture';
+// The harness's virtual card: pcscd in mount and network namespaces of its own, so the virtual
+// reader's TCP port is reachable from nowhere else.
+import { startVirtualCard, virtualCardMissing } from '../../harness/virtual-card';
+import type { VirtualCard } from '../../harness/virtual-card';
 
-const missing = pcscMissing();
+const missing = virtualCardMissing();
 // CI installs pcscd, vsmartcard and python3-pycryptodome (.ci/run): there, a missing piece fails.
 const run = missing === null || process.env['CI'] === 'true' ? describe : describe.skip;
 
@@ -34,14 +36,14 @@ async function until(what: () => boolean, ms: number, why: () => string): Promis
 }
 
 run(`smartcard source on real PC/SC (pcscd + vpcd + vicc)${missing ? ` — ${missing}` : ''}`, () => {
-  let card: VirtualSmartcard;
+  let card: VirtualCard;
   let dir: string;
   let shell: SessionService;
   let fake: FakeSignIn;
   let source: SmartcardSource | null = null;
 
   beforeAll(async () => {
-    card = await startVirtualSmartcard();
+    card = await startVirtualCard();
     // Before the first PC/SC call in this process: libpcsclite caches the name.
     process.env['PCSCLITE_CSOCK_NAME'] = card.socket;
     dir = await mkdtemp(join(tmpdir(), 'cws-smartcard-'));
