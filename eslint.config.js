@@ -56,7 +56,7 @@ const layerList = [
   // The contract is loaded by main, the bridge and (as types) the renderer: zod and pure core only.
   {
     name: 'preload/contract',
-    files: ['preload/contract.ts', 'preload/channels.ts'],
+    files: ['preload/contract.ts', 'preload/channels.ts', 'preload/views.ts'],
     allow: { paths: ['main/core/**'], packages: ['zod'] },
   },
   // The renderer is sandboxed web content: React, its store, NHS styles, and the contract's types.

@@ -1,0 +1,147 @@
+/**
+ * What the renderer is shown, as zod schemas: the session view (one shape per screen), the
+ * clinician's display identity, notices and drafts, with the size limits every field is held to.
+ * Every object is strict, so an unexpected field (a token that slipped into a view, say) makes
+ * the message invalid instead of travelling silently. contract.ts puts these on the channels and
+ * re-exports them: importers name the contract, never this file.
+ */
+import * as z from 'zod';
+import { endReasons, lockReasons, workingReauthPurposes } from '../main/core/session/vocabulary';
+
+export const limits = {
+  draftIdChars: 64,
+  patientChars: 200,
+  textChars: 100_000,
+  nameChars: 200,
+  noticeMessageChars: 500,
+  codeChars: 64,
+  organisationChars: 100,
+} as const;
+
+/** The engine's own list (main/core/session/vocabulary.ts), so the two cannot drift apart. */
+export const LockReasonSchema = z.enum(lockReasons);
+export type LockReason = z.infer<typeof LockReasonSchema>;
+
+/** os-lock, sleep, user-switch: IT policy chose to end (not lock) the session on that OS event. */
+export const EndReasonSchema = z.enum(endReasons);
+export type EndReason = z.infer<typeof EndReasonSchema>;
+
+const CodeSchema = z.string().min(1).max(limits.codeChars).regex(/^[a-z0-9][a-z0-9-]*$/);
+
+/** Something to tell the clinician: `message` is a whole sentence in clinician words. */
+export const NoticeSchema = z.strictObject({
+  code: CodeSchema,
+  message: z.string().min(1).max(limits.noticeMessageChars),
+});
+export type Notice = z.infer<typeof NoticeSchema>;
+
+/**
+ * Display identity only. `roleName: null` means no role was selected at sign-in.
+ * `roleStanding` says what the clinician can do about that: `no-roles` (NHS Care Identity holds
+ * none for them), `not-chosen` (they hold roles, none selected), `chosen`; `canChangeRole`: they
+ * hold another role to choose. Both are sent by main for every signed-in clinician; absent means
+ * unknown (no Change role offered).
+ */
+export const ClinicianViewSchema = z.strictObject({
+  name: z.string().min(1).max(limits.nameChars),
+  roleName: z.string().max(limits.nameChars).nullable(),
+  orgName: z.string().max(limits.nameChars).nullable(),
+  orgCode: z.string().max(32).nullable(),
+  roleStanding: z.enum(['no-roles', 'not-chosen', 'chosen']).optional(),
+  canChangeRole: z.boolean().optional(),
+});
+export type ClinicianView = z.infer<typeof ClinicianViewSchema>;
+
+/** 'memory-only': the OS credential store is unavailable, so drafts cannot be sealed to disk. */
+export const DraftStorageSchema = z.enum(['protected', 'memory-only']);
+export type DraftStorage = z.infer<typeof DraftStorageSchema>;
+
+const Seconds = z.int().min(0);
+
+/**
+ * What a working view says about the 12-hour limit and signing in again before it:
+ * `sessionEndingSoon` once the notice lead before the limit has begun (machine policy, 15 min by default);
+ * `signingInAgain` while the clinician is signing in again in the browser (and what for), the
+ * workspace staying usable; `notice`, why the last such attempt changed nothing.
+ */
+const SessionRenewalFields = {
+  sessionEndingSoon: z.boolean(),
+  signingInAgain: z.enum(workingReauthPurposes).nullable(),
+  notice: NoticeSchema.nullable(),
+};
+
+/**
+ * What every view says about the workstation itself, whoever is (or is not) signed in:
+ * `organisation`, machine policy's OrganisationName (null when IT set none). The header shows
+ * it when no signed-in clinician's role names their own. Main sends it on every view; absent
+ * (a view built before main knew of it) reads as none.
+ */
+export const WorkstationSchema = z.strictObject({
+  // One line of text, as machine policy checked it: no control characters reach the header.
+  organisation: z.string().min(1).max(limits.organisationChars).regex(/^[^\p{Cc}\p{Zl}\p{Zp}]+$/u).nullable(),
+});
+export type Workstation = z.infer<typeof WorkstationSchema>;
+const WorkstationField = { workstation: WorkstationSchema.optional() };
+
+export const SessionViewSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('signed-out'), notice: NoticeSchema.nullable(), ...WorkstationField }),
+  z.strictObject({
+    kind: z.literal('signing-in'),
+    purpose: z.enum(['sign-in', 'unlock']),
+    notice: NoticeSchema.nullable(),
+    ...WorkstationField,
+  }),
+  z.strictObject({
+    kind: z.literal('active'),
+    clinician: ClinicianViewSchema,
+    sessionSecondsLeft: Seconds,
+    ...SessionRenewalFields,
+    draftStorage: DraftStorageSchema,
+    ...WorkstationField,
+  }),
+  z.strictObject({
+    kind: z.literal('warning'),
+    clinician: ClinicianViewSchema,
+    /** Seconds until the idle lock. */
+    secondsLeft: Seconds,
+    /** Seconds until the 12-hour re-authentication. */
+    sessionSecondsLeft: Seconds,
+    ...SessionRenewalFields,
+    draftStorage: DraftStorageSchema,
+    ...WorkstationField,
+  }),
+  z.strictObject({
+    kind: z.literal('locked'),
+    reason: LockReasonSchema,
+    clinician: ClinicianViewSchema,
+    /** True while an unlock sign-in is waiting in the system browser. */
+    unlocking: z.boolean(),
+    /** When it locked: epoch milliseconds by the workstation's clock (shown as "Locked at 14:32"). */
+    lockedAt: z.int().min(0),
+    notice: NoticeSchema.nullable(),
+    /**
+     * Where a smartcard reader is watched: whether a card is in it now, so the lock screen can say
+     * "Select Unlock" or "Insert your smartcard". A card never unlocks by itself.
+     */
+    smartcard: z.enum(['in', 'out']).optional(),
+    ...WorkstationField,
+  }),
+  z.strictObject({ kind: z.literal('ended'), reason: EndReasonSchema, ...WorkstationField }),
+]);
+export type SessionView = z.infer<typeof SessionViewSchema>;
+export type SessionViewKind = SessionView['kind'];
+
+/** A clinical note in progress. The renderer makes the id (crypto.randomUUID()). */
+export const DraftSchema = z.strictObject({
+  id: z.string().min(1).max(limits.draftIdChars).regex(/^[A-Za-z0-9][A-Za-z0-9-]*$/),
+  patient: z.string().max(limits.patientChars),
+  text: z.string().max(limits.textChars),
+  /** Milliseconds since the epoch, by the renderer's clock; informational only. */
+  updatedAt: z.int().min(0),
+});
+export type Draft = z.infer<typeof DraftSchema>;
+
+export const DraftListSchema = z.strictObject({ drafts: z.array(DraftSchema).max(100) });
+export type DraftList = z.infer<typeof DraftListSchema>;
+export const SavedSchema = z.strictObject({ savedAt: z.int().min(0) });
+export type Saved = z.infer<typeof SavedSchema>;
