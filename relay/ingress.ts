@@ -17,24 +17,16 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { decodeJwt } from 'jose';
 import { createLogoutTokenValidator } from '../main/services/oidc/backchannel-logout';
 import type { LogoutTokenValidator } from '../main/services/oidc/backchannel-logout';
-import type { RelayConfig } from './config';
+import type { RelayDeps } from './deps';
 import type { IssuerKeys } from './keys';
-import type { Logger } from './log';
 import type { AddressSet } from './net';
 import { rateLimiter } from './rate-limit';
 import type { Revocation } from './revocations';
-import type { RelayStore } from './store';
 
 export const INGRESS_PATH = '/backchannel-logout';
 
-export interface IngressOptions {
-  readonly config: RelayConfig;
-  readonly logger: Logger;
-  readonly hash: (value: string | undefined) => string | undefined;
-  readonly keys: () => Promise<IssuerKeys>;
-  readonly store: RelayStore;
+export interface IngressOptions extends RelayDeps {
   readonly allowSources: AddressSet;
-  readonly now: () => number;
   /** Accepted while the store was away: deliver here now, publish later. */
   readonly acceptLocally: (revocation: Revocation) => number;
 }

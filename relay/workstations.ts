@@ -9,14 +9,12 @@ import { WebSocketServer } from 'ws';
 import type { RawData, WebSocket } from 'ws';
 import { MAX_MESSAGE_BYTES, WORKSTATION_PROTOCOL, parseWorkstationMessage } from '../main/services/relay-client/protocol';
 import type { RelayMessage, RegistrationRefusal, WorkstationMessage } from '../main/services/relay-client/protocol';
-import type { RelayConfig } from './config';
+import type { RelayDeps } from './deps';
 import { checkIdToken } from './id-token';
 import type { IssuerKeys } from './keys';
-import type { Logger } from './log';
 import { rateLimiter } from './rate-limit';
 import { appliesToSession } from './revocations';
 import type { Registration, Revocation, RevocationList } from './revocations';
-import type { RelayStore } from './store';
 
 /** WebSocket close codes (RFC 6455 §7.4.1). */
 export const CLOSE = { protocolError: 1002, unsupportedData: 1003, policy: 1008, tooBig: 1009, goingAway: 1001, tryAgainLater: 1013 } as const;
@@ -37,15 +35,9 @@ interface Connection {
   queued: number;
 }
 
-export interface WorkstationHubOptions {
-  readonly config: RelayConfig;
-  readonly logger: Logger;
-  readonly hash: (value: string | undefined) => string | undefined;
-  readonly keys: () => Promise<IssuerKeys>;
-  readonly store: RelayStore;
+export interface WorkstationHubOptions extends RelayDeps {
   /** This replica's own copy of the revocation list, for catch-up while the store is away. */
   readonly mirror: RevocationList;
-  readonly now: () => number;
 }
 
 export interface HubCounts {
