@@ -94,6 +94,44 @@ export const stepsArb: fc.Arbitrary<RunStep[]> = fc
   .tuple(signInArb, fc.array(stepArb, { minLength: 1, maxLength: 60, size: 'max' }))
   .map(([first, rest]) => [{ move: { kind: 'advance', ms: 0 }, events: first, authAgeMs: 0 } as RunStep, ...rest]);
 
+/**
+ * One re-authentication while working, as run steps: asked for (one of `asks`, by weight of
+ * repetition), then usually an outcome a few minutes later, possibly someone else's
+ * authentication (its session id tagged `sid-<subject>-<tag>`).
+ */
+export function workingReauthArb(asks: readonly ('renewalRequested' | 'roleChangeRequested')[], tag: string): fc.Arbitrary<RunStep[]> {
+  const subjects = ['alice', 'bob', 'carol'] as const;
+  return fc
+    .record({
+      ask: fc.constantFrom(...asks),
+      wait: fc.integer({ min: 0, max: 3 * MINUTE }),
+      outcome: fc.constantFrom('workingReauthSucceeded', 'workingReauthSucceeded', 'workingReauthFailed', 'workingReauthCancelled', 'cancelRequested', 'none'),
+      subject: fc.constantFrom(...subjects),
+      aal: fc.constantFrom('AAL2' as const, 'AAL3' as const),
+      authAgeMs: fc.oneof({ weight: 6, arbitrary: fc.integer({ min: 0, max: 15 * SECOND }) }, { weight: 1, arbitrary: fc.integer({ min: 0, max: 14 * HOUR }) }),
+    })
+    .map(({ ask, wait, outcome, subject, aal, authAgeMs }) => {
+      const asked: RunStep = { move: { kind: 'advance', ms: 0 }, events: [{ type: ask }], authAgeMs: 0 };
+      if (outcome === 'none') return [asked];
+      const result: EventSpec =
+        outcome === 'workingReauthSucceeded' ? { type: outcome, subject, sessionId: `sid-${subject}-${tag}`, aal, authTime: Number.NaN } : { type: outcome };
+      return [asked, { move: { kind: 'advance', ms: wait }, events: [result], authAgeMs }];
+    });
+}
+
+/** The model's days with `inserts` spliced in at random places; an insert's outcome may land later still, after other events. */
+export function splicedDaysArb(inserts: fc.Arbitrary<RunStep[]>): fc.Arbitrary<RunStep[]> {
+  return fc.tuple(stepsArb, fc.array(fc.tuple(fc.nat(), inserts), { minLength: 1, maxLength: 8 })).map(([steps, extra]) => {
+    const out = [...steps];
+    for (const [at, [asked, outcome]] of extra) {
+      const i = 1 + (at % out.length);
+      if (asked !== undefined) out.splice(i, 0, asked);
+      if (outcome !== undefined) out.splice(Math.min(out.length, i + 1 + (at % 3)), 0, outcome);
+    }
+    return out;
+  });
+}
+
 const actionArb: fc.Arbitrary<OsEventAction> = fc.constantFrom('lock', 'end-session');
 
 /** Policies IT might set: the defaults, or anything shorter, with either reaction to OS events. */

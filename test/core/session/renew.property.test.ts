@@ -8,9 +8,9 @@ import { resolvePolicy } from '../../../main/core/policy';
 import type { SessionPolicy } from '../../../main/core/policy';
 import { absoluteDeadline, sessionEndingSoon } from '../../../main/core/session';
 import type { Effect, SessionState } from '../../../main/core/session';
-import { HOUR, MINUTE, SECOND, T0 } from './fixtures';
-import { NUM_RUNS, absoluteOver, elapsed, idleOver, policyArb, runDay, stepsArb } from './model';
-import type { EventSpec, Observed, RunStep } from './model';
+import { HOUR, MINUTE, T0 } from './fixtures';
+import { NUM_RUNS, absoluteOver, elapsed, idleOver, policyArb, runDay, splicedDaysArb, workingReauthArb } from './model';
+import type { Observed, RunStep } from './model';
 
 const TIMEOUT = Math.max(30_000, NUM_RUNS * 2);
 
@@ -26,38 +26,8 @@ function must(condition: boolean, message: string, o?: Observed): asserts condit
   }
 }
 
-const subjects = ['alice', 'bob', 'carol'] as const;
-
-/** A renewal's own steps: asked for, then (usually) an outcome, possibly by someone else. */
-const renewalArb: fc.Arbitrary<RunStep[]> = fc
-  .record({
-    wait: fc.integer({ min: 0, max: 3 * MINUTE }),
-    outcome: fc.constantFrom('workingReauthSucceeded', 'workingReauthSucceeded', 'workingReauthFailed', 'workingReauthCancelled', 'cancelRequested', 'none'),
-    subject: fc.constantFrom(...subjects),
-    aal: fc.constantFrom('AAL2' as const, 'AAL3' as const),
-    authAgeMs: fc.oneof({ weight: 6, arbitrary: fc.integer({ min: 0, max: 15 * SECOND }) }, { weight: 1, arbitrary: fc.integer({ min: 0, max: 14 * HOUR }) }),
-  })
-  .map(({ wait, outcome, subject, aal, authAgeMs }) => {
-    const ask: RunStep = { move: { kind: 'advance', ms: 0 }, events: [{ type: 'renewalRequested' }], authAgeMs: 0 };
-    if (outcome === 'none') return [ask];
-    const result: EventSpec =
-      outcome === 'workingReauthSucceeded' ? { type: outcome, subject, sessionId: `sid-${subject}-renewed`, aal, authTime: Number.NaN } : { type: outcome };
-    return [ask, { move: { kind: 'advance', ms: wait }, events: [result], authAgeMs }];
-  });
-
-/** The model's days with renewals spliced in at random places (so other events fall between ask and outcome too). */
-const daysArb: fc.Arbitrary<RunStep[]> = fc
-  .tuple(stepsArb, fc.array(fc.tuple(fc.nat(), renewalArb), { minLength: 1, maxLength: 8 }))
-  .map(([steps, renewals]) => {
-    const out = [...steps];
-    for (const [at, renewal] of renewals) {
-      const i = 1 + (at % out.length);
-      // The outcome may land later still, after other events.
-      out.splice(i, 0, renewal[0]!);
-      if (renewal[1] !== undefined) out.splice(Math.min(out.length, i + 1 + (at % 3)), 0, renewal[1]);
-    }
-    return out;
-  });
+/** The model's days with renewals (asked for, then usually an outcome) spliced in at random places. */
+const daysArb: fc.Arbitrary<RunStep[]> = splicedDaysArb(workingReauthArb(['renewalRequested'], 'renewed'));
 
 type Check = (o: Observed, policy: SessionPolicy) => void;
 

@@ -9,9 +9,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { transition } from '../../../main/core/session';
 import type { Effect, SessionState } from '../../../main/core/session';
-import { Driver, HOUR, MINUTE, SECOND, T0, after } from './fixtures';
-import { NUM_RUNS, policyArb, runDay, stepsArb } from './model';
-import type { EventSpec, Observed, RunStep } from './model';
+import { Driver, MINUTE, T0, after } from './fixtures';
+import { NUM_RUNS, policyArb, runDay, splicedDaysArb, workingReauthArb } from './model';
+import type { Observed, RunStep } from './model';
 
 const TIMEOUT = Math.max(30_000, NUM_RUNS * 2);
 
@@ -24,39 +24,8 @@ function must(condition: boolean, message: string, o: Observed): asserts conditi
   if (!condition) throw new Error(`${message} [${o.before.status} --${o.event.type}--> ${o.after.status}; effects ${JSON.stringify(o.effects)}]`);
 }
 
-const subjects = ['alice', 'bob', 'carol'] as const;
-
-/** One working re-authentication's own steps: asked for (a role change or a renewal), then usually an outcome. */
-const askArb: fc.Arbitrary<RunStep[]> = fc
-  .record({
-    ask: fc.constantFrom('roleChangeRequested' as const, 'roleChangeRequested' as const, 'renewalRequested' as const),
-    wait: fc.integer({ min: 0, max: 3 * MINUTE }),
-    outcome: fc.constantFrom('workingReauthSucceeded', 'workingReauthSucceeded', 'workingReauthFailed', 'workingReauthCancelled', 'cancelRequested', 'none'),
-    subject: fc.constantFrom(...subjects),
-    aal: fc.constantFrom('AAL2' as const, 'AAL3' as const),
-    authAgeMs: fc.oneof({ weight: 6, arbitrary: fc.integer({ min: 0, max: 15 * SECOND }) }, { weight: 1, arbitrary: fc.integer({ min: 0, max: 14 * HOUR }) }),
-  })
-  .map(({ ask, wait, outcome, subject, aal, authAgeMs }) => {
-    const asked: RunStep = { move: { kind: 'advance', ms: 0 }, events: [{ type: ask }], authAgeMs: 0 };
-    if (outcome === 'none') return [asked];
-    const result: EventSpec =
-      outcome === 'workingReauthSucceeded' ? { type: outcome, subject, sessionId: `sid-${subject}-role`, aal, authTime: Number.NaN } : { type: outcome };
-    return [asked, { move: { kind: 'advance', ms: wait }, events: [result], authAgeMs }];
-  });
-
-/** The model's days with role changes (and renewals) spliced in, so other events fall between ask and outcome too. */
-const daysArb: fc.Arbitrary<RunStep[]> = fc
-  .tuple(stepsArb, fc.array(fc.tuple(fc.nat(), askArb), { minLength: 1, maxLength: 8 }))
-  .map(([steps, asks]) => {
-    const out = [...steps];
-    for (const [at, steps2] of asks) {
-      const i = 1 + (at % out.length);
-      const [asked, outcome] = steps2;
-      if (asked !== undefined) out.splice(i, 0, asked);
-      if (outcome !== undefined) out.splice(Math.min(out.length, i + 1 + (at % 3)), 0, outcome);
-    }
-    return out;
-  });
+/** The model's days with role changes (and renewals, the other working re-authentication) spliced in at random places. */
+const daysArb: fc.Arbitrary<RunStep[]> = splicedDaysArb(workingReauthArb(['roleChangeRequested', 'roleChangeRequested', 'renewalRequested'], 'role'));
 
 function forEveryStep(check: (o: Observed) => void): void {
   fc.assert(
