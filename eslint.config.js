@@ -6,7 +6,18 @@ import tseslint from 'typescript-eslint';
 import layers from './eslint/layers.js';
 
 /** What main/services uses beyond Node: the OIDC client, tokens, schemas, logging, the OS keyring, macOS policy files, D-Bus (Linux presence). */
-const serviceLibraries = ['openid-client', 'jose', 'zod', 'pino', 'pino-roll', '@napi-rs/keyring', 'plist', 'bplist-parser', '@particle/dbus-next', 'koffi'];
+const serviceLibraries = [
+  'openid-client',
+  'jose',
+  'zod',
+  'pino',
+  'pino-roll',
+  '@napi-rs/keyring',
+  'plist',
+  'bplist-parser',
+  '@particle/dbus-next',
+  'koffi',
+];
 
 /**
  * The layers, innermost first. A file belongs to the first layer whose `files` match it and
@@ -31,7 +42,11 @@ const layerList = [
     name: 'main/adapters',
     files: ['main/adapters/**'],
     // koffi: the Win32 session-notification calls (adapters/wts-session.ts), loaded on Windows only.
-    allow: { paths: ['main/core/**', 'preload/contract', 'preload/channels'], node: true, packages: ['electron', 'koffi'] },
+    allow: {
+      paths: ['main/core/**', 'preload/contract', 'preload/channels'],
+      node: true,
+      packages: ['electron', 'koffi'],
+    },
     allowTypes: { paths: ['main/services/**'] },
   },
   // The composition root wires every main layer together; it alone in main starts Electron.
@@ -68,7 +83,12 @@ const layerList = [
     allowTypes: { paths: ['preload/contract'] },
   },
   // The sandbox is a stand-in identity provider for development and tests, independent of the app.
-  { name: 'sandbox', files: ['sandbox/**'], ignores: ['sandbox/cli.ts'], allow: { node: true, packages: ['jose', 'oidc-provider'] } },
+  {
+    name: 'sandbox',
+    files: ['sandbox/**'],
+    ignores: ['sandbox/cli.ts'],
+    allow: { node: true, packages: ['jose', 'oidc-provider'] },
+  },
   // `npm run sandbox` runs the stand-in CIS2 and the trust's relay together, as on a ward.
   { name: 'sandbox/cli.ts', files: ['sandbox/cli.ts'], allow: { paths: ['sandbox/**', 'relay/**'], node: true } },
   // The back-channel logout relay runs on the trust's servers, not in the app. From main it shares
@@ -76,7 +96,11 @@ const layerList = [
   {
     name: 'relay',
     files: ['relay/**'],
-    allow: { paths: ['main/services/oidc/backchannel-logout', 'main/services/relay-client/protocol'], node: true, packages: ['jose', 'zod', 'pino', 'ws', 'ioredis'] },
+    allow: {
+      paths: ['main/services/oidc/backchannel-logout', 'main/services/relay-client/protocol'],
+      node: true,
+      packages: ['jose', 'zod', 'pino', 'ws', 'ioredis'],
+    },
   },
 ];
 
@@ -115,7 +139,15 @@ const coreGlobals = [
 
 export default tseslint.config(
   {
-    ignores: ['node_modules/**', 'dist/**', 'release/**', 'test-results/**', 'playwright-report/**', 'test/lint/fixtures/**', 'test/hardening/fixtures/**'],
+    ignores: [
+      'node_modules/**',
+      'dist/**',
+      'release/**',
+      'test-results/**',
+      'playwright-report/**',
+      'test/lint/fixtures/**',
+      'test/hardening/fixtures/**',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,
@@ -144,20 +176,32 @@ export default tseslint.config(
     files: ['**/*.ts', '**/*.tsx'],
     ignores: [...electronOnlyHere, ...layerList.flatMap((l) => l.files)],
     rules: {
-      '@typescript-eslint/no-restricted-imports': ['error', { paths: [noElectron], patterns: [{ group: ['electron/*'], message: noElectron.message }] }],
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        { paths: [noElectron], patterns: [{ group: ['electron/*'], message: noElectron.message }] },
+      ],
     },
   },
   {
     files: ['renderer/vite.config.ts'],
     rules: {
-      '@typescript-eslint/no-restricted-imports': ['error', { paths: [noElectron], patterns: [{ group: ['electron/*'], message: noElectron.message }] }],
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        { paths: [noElectron], patterns: [{ group: ['electron/*'], message: noElectron.message }] },
+      ],
     },
   },
   // Adapter tests type their hand-written fake Electron against Electron's own types: types only.
   {
     files: ['test/adapters/**/*.ts'],
     rules: {
-      '@typescript-eslint/no-restricted-imports': ['error', { paths: [{ ...noElectron, allowTypeImports: true }], patterns: [{ group: ['electron/*'], message: noElectron.message }] }],
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [{ ...noElectron, allowTypeImports: true }],
+          patterns: [{ group: ['electron/*'], message: noElectron.message }],
+        },
+      ],
     },
   },
   // core is pure: time and I/O are parameters, so no clock, timer or host object is in reach.

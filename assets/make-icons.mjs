@@ -34,7 +34,8 @@ const hex = (c) => `#${c.map((v) => v.toString(16).padStart(2, '0')).join('')}`;
 
 export function svg() {
   const body = shapes.map((s) => {
-    if (s.kind === 'rect') return `  <rect x="${s.x}" y="${s.y}" width="${s.w}" height="${s.h}" rx="${s.r}" fill="${hex(s.colour)}"/>`;
+    if (s.kind === 'rect')
+      return `  <rect x="${s.x}" y="${s.y}" width="${s.w}" height="${s.h}" rx="${s.r}" fill="${hex(s.colour)}"/>`;
     const mid = (s.outer + s.inner) / 2;
     return `  <path d="M ${s.cx - mid} ${s.cy} A ${mid} ${mid} 0 0 1 ${s.cx + mid} ${s.cy}" fill="none" stroke="${hex(s.colour)}" stroke-width="${s.outer - s.inner}"/>`;
   });
@@ -58,7 +59,10 @@ export function raster(size) {
   const n = 4;
   for (let py = 0; py < size; py++) {
     for (let pxX = 0; pxX < size; pxX++) {
-      let r = 0, g = 0, b = 0, a = 0;
+      let r = 0,
+        g = 0,
+        b = 0,
+        a = 0;
       for (let sy = 0; sy < n; sy++) {
         for (let sx = 0; sx < n; sx++) {
           const x = ((pxX + (sx + 0.5) / n) * 256) / size;
@@ -103,7 +107,12 @@ export function png(size) {
   ihdr.writeUInt32BE(size, 4);
   ihdr[8] = 8; // bit depth
   ihdr[9] = 6; // RGBA
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(rows, { level: 9 })), chunk('IEND', Buffer.alloc(0))]);
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', deflateSync(rows, { level: 9 })),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
 }
 
 export const icoSizes = [16, 24, 32, 48, 64, 128, 256];

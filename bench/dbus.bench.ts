@@ -64,7 +64,9 @@ export interface DbusVariant {
   readonly shellMs: Summary;
 }
 
-export type DbusBenchResult = { readonly ran: false; readonly because: string } | { readonly ran: true; readonly chromium: string; readonly variants: readonly DbusVariant[] };
+export type DbusBenchResult =
+  | { readonly ran: false; readonly because: string }
+  | { readonly ran: true; readonly chromium: string; readonly variants: readonly DbusVariant[] };
 
 async function until(what: () => boolean, ms: number, message: string): Promise<void> {
   const end = Date.now() + ms;
@@ -87,17 +89,29 @@ export async function runDbusBench(options: DbusBenchOptions = {}): Promise<Dbus
     bus = await startPrivateBus();
   } catch (error) {
     await rm(rendererDir, { recursive: true, force: true });
-    return { ran: false, because: `a private D-Bus bus could not be started: ${error instanceof Error ? error.message : String(error)}` };
+    return {
+      ran: false,
+      because: `a private D-Bus bus could not be started: ${error instanceof Error ? error.message : String(error)}`,
+    };
   }
   try {
     let logind: Awaited<ReturnType<typeof startMock>>;
     try {
       logind = await startMock(bus, 'org.freedesktop.login1', ['--template', 'logind']);
     } catch (error) {
-      return { ran: false, because: `python-dbusmock's logind did not start: ${error instanceof Error ? error.message : String(error)}` };
+      return {
+        ran: false,
+        because: `python-dbusmock's logind did not start: ${error instanceof Error ? error.message : String(error)}`,
+      };
     }
     try {
-      await logind.call({ path: '/org/freedesktop/login1', interface: mockIface, member: 'AddSession', signature: 'ssusb', body: ['c7', 'seat0', 1000, 'ward', true] });
+      await logind.call({
+        path: '/org/freedesktop/login1',
+        interface: mockIface,
+        member: 'AddSession',
+        signature: 'ssusb',
+        body: ['c7', 'seat0', 1000, 'ward', true],
+      });
       say('dbus: building the renderer…');
       await buildRenderer(rendererDir);
       const browser = await launchChromium();
@@ -111,9 +125,20 @@ export async function runDbusBench(options: DbusBenchOptions = {}): Promise<Dbus
           firedAt = performance.now();
         };
         let hinted = false;
-        const setLockedHint = (locked: boolean) => logind.call({ path: sessionPath, interface: sessionIface, member: 'SetLockedHint', signature: 'b', body: [locked] });
+        const setLockedHint = (locked: boolean) =>
+          logind.call({
+            path: sessionPath,
+            interface: sessionIface,
+            member: 'SetLockedHint',
+            signature: 'b',
+            body: [locked],
+          });
         const triggers: LockTrigger[] = [
-          { label: "logind's session Lock signal", reason: 'os-lock', fire: () => (fired(), logind.call({ path: sessionPath, interface: sessionIface, member: 'Lock' })) },
+          {
+            label: "logind's session Lock signal",
+            reason: 'os-lock',
+            fire: () => (fired(), logind.call({ path: sessionPath, interface: sessionIface, member: 'Lock' })),
+          },
           {
             label: 'logind LockedHint → true (PropertiesChanged)',
             reason: 'os-lock',
@@ -123,7 +148,11 @@ export async function runDbusBench(options: DbusBenchOptions = {}): Promise<Dbus
               // The screen locker clears the hint as the clinician unlocks the desktop.
               await setLockedHint(false);
               hinted = false;
-              await until(() => raised.slice(before).includes('unlock-screen'), 5_000, 'LockedHint false never reached the logind source');
+              await until(
+                () => raised.slice(before).includes('unlock-screen'),
+                5_000,
+                'LockedHint false never reached the logind source',
+              );
             },
             fire: async () => {
               hinted = true;
@@ -136,22 +165,41 @@ export async function runDbusBench(options: DbusBenchOptions = {}): Promise<Dbus
         for (const trigger of triggers) {
           // A fresh shell per variant (each starts signed out), its logind source on the mock's bus.
           const harness = await startHarness({ rendererDir });
-          const source = startLogindSource({ env: { XDG_SESSION_ID: 'c7' }, pid: process.pid, address: bus.address }, {
-            signal: (signal) => {
-              if (signal === 'lock-screen' && firedAt > 0) detected.push(performance.now() - firedAt);
-              firedAt = 0;
-              raised.push(signal);
-              harness.services.session.os.signal(signal);
+          const source = startLogindSource(
+            { env: { XDG_SESSION_ID: 'c7' }, pid: process.pid, address: bus.address },
+            {
+              signal: (signal) => {
+                if (signal === 'lock-screen' && firedAt > 0) detected.push(performance.now() - firedAt);
+                firedAt = 0;
+                raised.push(signal);
+                harness.services.session.os.signal(signal);
+              },
             },
-          });
+          );
           try {
-            await until(() => source.status().state === 'live', 15_000, `the logind source did not connect to the mock (${JSON.stringify(source.status())})`);
+            await until(
+              () => source.status().state === 'live',
+              15_000,
+              `the logind source did not connect to the mock (${JSON.stringify(source.status())})`,
+            );
             const locks = options.locks ?? 200;
             say(`dbus: ${locks} locks, ${trigger.label}…`);
             detected = [];
             const warmup = options.warmup ?? 10;
-            const result = await measureLockLatency({ harness, browser, locks, warmup, injection: 'in-process', trigger, maxMs: options.maxMs ?? 180_000 });
-            variants.push({ label: trigger.label, latencyMs: result.latencyMs, ...split(result.samplesMs, detected.slice(warmup)) });
+            const result = await measureLockLatency({
+              harness,
+              browser,
+              locks,
+              warmup,
+              injection: 'in-process',
+              trigger,
+              maxMs: options.maxMs ?? 180_000,
+            });
+            variants.push({
+              label: trigger.label,
+              latencyMs: result.latencyMs,
+              ...split(result.samplesMs, detected.slice(warmup)),
+            });
           } finally {
             await source.dispose();
             await harness.close();
@@ -190,7 +238,9 @@ export function formatDbusBench(r: DbusBenchResult): string {
 export function dbusMeasures(r: DbusBenchResult): Measure[] {
   if (!r.ran) return [info('dbus', 'D-Bus lock signal → lock painted', `not run: ${r.because}`)];
   return r.variants.flatMap((v) => [
-    atMost('dbus', `${v.label} → lock painted p99 (n = ${v.latencyMs.n})`, v.latencyMs.p99, dbusTargetP99Ms, (n) => ms(n, 1)),
+    atMost('dbus', `${v.label} → lock painted p99 (n = ${v.latencyMs.n})`, v.latencyMs.p99, dbusTargetP99Ms, (n) =>
+      ms(n, 1),
+    ),
     info('dbus', `${v.label} → lock painted median`, ms(v.latencyMs.median, 1)),
   ]);
 }

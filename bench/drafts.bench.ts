@@ -33,11 +33,15 @@ function stats(samples: number[]): Stats {
   return { medianMs: median, p95Ms: p95 };
 }
 
-
 async function runCase(name: string, draftCount: number, textChars: number, runs: number): Promise<DraftsBenchCase> {
   const root = mkdtempSync(join(tmpdir(), 'cws-drafts-bench-'));
   try {
-    const vault = await createDraftVault({ dataDir: join(root, 'vault'), secretStore: createMemorySecretStore(), now: Date.now, service: 'bench' });
+    const vault = await createDraftVault({
+      dataDir: join(root, 'vault'),
+      secretStore: createMemorySecretStore(),
+      now: Date.now,
+      service: 'bench',
+    });
     const plainDir = join(root, 'vault');
     const set: Draft[] = [];
     const text = 'Obs stable, plan unchanged. '.repeat(Math.ceil(textChars / 28)).slice(0, textChars);
@@ -50,9 +54,20 @@ async function runCase(name: string, draftCount: number, textChars: number, runs
     const ours: number[] = [];
     for (let i = 0; i < runs + 5; i += 1) {
       // One edited draft per autosave, as the renderer sends it; the whole set is sealed again.
-      const edited = { ...set[0], id: 'd0', patient: 'Patient 0', text: `${text.slice(0, -4)}${String(i).padStart(4, '0')}`, updatedAt: i };
+      const edited = {
+        ...set[0],
+        id: 'd0',
+        patient: 'Patient 0',
+        text: `${text.slice(0, -4)}${String(i).padStart(4, '0')}`,
+        updatedAt: i,
+      };
       const t0 = performance.now();
-      await writeAtomically(plainDir, 'plain.json', baselineHash, JSON.stringify({ v: 1, drafts: [edited, ...set.slice(1)] }));
+      await writeAtomically(
+        plainDir,
+        'plain.json',
+        baselineHash,
+        JSON.stringify({ v: 1, drafts: [edited, ...set.slice(1)] }),
+      );
       const t1 = performance.now();
       await vault.save('555000000001', edited);
       const t2 = performance.now();

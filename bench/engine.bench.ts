@@ -32,7 +32,14 @@ function shiftEvents(): SessionEvent[] {
   const at = (ms: number): Instant => ({ wall: start.wall + ms, mono: start.mono + ms });
   const events: SessionEvent[] = [
     { type: 'signInStarted', at: at(0) },
-    { type: 'signInSucceeded', at: at(0), subject: 'bench-clinician', sessionId: 'bench-sid', authTime: start.wall, aal: 'AAL2' },
+    {
+      type: 'signInSucceeded',
+      at: at(0),
+      subject: 'bench-clinician',
+      sessionId: 'bench-sid',
+      authTime: start.wall,
+      aal: 'AAL2',
+    },
   ];
   for (let ms = 1000; ms <= SHIFT_MS; ms += 1000) {
     events.push({ type: 'activity', at: at(ms) });
@@ -91,7 +98,15 @@ export async function runEngineBench(): Promise<BenchResult[]> {
 
 export function formatEngineBench(results: BenchResult[]): string {
   const kb = (b: number): string => `${(b / 1024).toFixed(0)} KiB`;
-  const rows = results.map((r) => [r.name, String(r.events), r.nsPerEventMedian.toFixed(0), `${r.nsPerEventMin.toFixed(0)}–${r.nsPerEventMax.toFixed(0)}`, kb(r.heapUsedDeltaBytes), kb(r.rssDeltaBytes), r.finalStatus]);
+  const rows = results.map((r) => [
+    r.name,
+    String(r.events),
+    r.nsPerEventMedian.toFixed(0),
+    `${r.nsPerEventMin.toFixed(0)}–${r.nsPerEventMax.toFixed(0)}`,
+    kb(r.heapUsedDeltaBytes),
+    kb(r.rssDeltaBytes),
+    r.finalStatus,
+  ]);
   const head = ['scenario', 'events', 'ns/event (median)', 'ns/event (min–max)', 'heapUsed Δ', 'RSS Δ', 'end state'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: string[]): string => `| ${cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join(' | ')} |`;
@@ -100,7 +115,10 @@ export function formatEngineBench(results: BenchResult[]): string {
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const results = await runEngineBench();
-  const gcNote = typeof (globalThis as { gc?: unknown }).gc === 'function' ? 'with GC between measurements' : 'without --expose-gc: heap figures include garbage';
+  const gcNote =
+    typeof (globalThis as { gc?: unknown }).gc === 'function'
+      ? 'with GC between measurements'
+      : 'without --expose-gc: heap figures include garbage';
   console.log(`Session engine, ${RUNS} runs each, Node ${process.version}, ${gcNote}`);
   console.log(formatEngineBench(results));
 }

@@ -39,8 +39,20 @@ export interface RelayBenchResult {
   readonly workstations: number;
   readonly replicas: number;
   readonly connectMs: number;
-  readonly memory: { readonly replica: string; readonly connections: number; readonly rssBeforeBytes: number; readonly rssAfterBytes: number; readonly perThousandBytes: number }[];
-  readonly delivery: { readonly rate: number; readonly sent: number; readonly received: number; readonly latencyMs: Summary; readonly postMs: Summary };
+  readonly memory: {
+    readonly replica: string;
+    readonly connections: number;
+    readonly rssBeforeBytes: number;
+    readonly rssAfterBytes: number;
+    readonly perThousandBytes: number;
+  }[];
+  readonly delivery: {
+    readonly rate: number;
+    readonly sent: number;
+    readonly received: number;
+    readonly latencyMs: Summary;
+    readonly postMs: Summary;
+  };
   readonly storm: {
     readonly reconnecting: number;
     readonly allRegisteredMs: number;
@@ -83,7 +95,9 @@ class Workstation {
         settled = true;
         resolve(ok);
       };
-      ws.on('open', () => ws.send(JSON.stringify({ type: 'register', id: `r${(this.#serial += 1)}`, idToken: this.idToken })));
+      ws.on('open', () =>
+        ws.send(JSON.stringify({ type: 'register', id: `r${(this.#serial += 1)}`, idToken: this.idToken })),
+      );
       ws.on('message', (data) => {
         const message = parseRelayMessage((data as Buffer).toString('utf8'));
         if (message === null) return;
@@ -189,7 +203,11 @@ function startReplica(name: string, port: number, issuer: TestIssuer, redis: Red
     RELAY_INGRESS_PER_MINUTE: '1000000',
   };
   // JSON log lines go nowhere (as if shipped to a collector); errors are shown.
-  const child = spawn(process.execPath, ['--import', 'tsx', 'relay/main.ts'], { cwd: root, env, stdio: ['ignore', 'ignore', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'relay/main.ts'], {
+    cwd: root,
+    env,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   return { name, port, url: `http://127.0.0.1:${port}`, child };
 }
 
@@ -209,7 +227,11 @@ function kill(child: ChildProcess): Promise<void> {
 }
 
 /** POSTs `tokens` at `rate` a second; resolves with each POST's duration once all are answered. */
-async function postAtRate(tokens: readonly { token: string; url: string }[], rate: number, onSent: (token: string, t0: number) => void): Promise<{ postMs: number[]; statuses: number[] }> {
+async function postAtRate(
+  tokens: readonly { token: string; url: string }[],
+  rate: number,
+  onSent: (token: string, t0: number) => void,
+): Promise<{ postMs: number[]; statuses: number[] }> {
   const start = performance.now();
   const posts: Promise<{ ms: number; status: number }>[] = [];
   for (let i = 0; i < tokens.length; i += 1) {
@@ -220,7 +242,12 @@ async function postAtRate(tokens: readonly { token: string; url: string }[], rat
     const t0 = performance.now();
     onSent(token, t0);
     posts.push(
-      fetch(`${url}/backchannel-logout`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `logout_token=${token}`, signal: AbortSignal.timeout(10_000) })
+      fetch(`${url}/backchannel-logout`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: `logout_token=${token}`,
+        signal: AbortSignal.timeout(10_000),
+      })
         .then(async (r) => {
           await r.arrayBuffer();
           return { ms: performance.now() - t0, status: r.status };
@@ -252,13 +279,18 @@ export async function runRelayBench(options: RelayBenchOptions = {}): Promise<Re
   try {
     [redis, issuer] = await Promise.all([startRedis(), startTestIssuer()]);
     const ports = [await freePort(), await freePort()];
-    const replicas = [startReplica('a', ports[0] as number, issuer, redis), startReplica('b', ports[1] as number, issuer, redis)];
+    const replicas = [
+      startReplica('a', ports[0] as number, issuer, redis),
+      startReplica('b', ports[1] as number, issuer, redis),
+    ];
     children.push(...replicas.map((r) => r.child));
     await Promise.all(replicas.map(ready));
     await sleep(1_000);
     const rssBefore = replicas.map((r) => rssOf(r.child.pid));
     const urls = replicas.map((r) => r.url.replace(/^http/, 'ws'));
-    progress(`relay bench: replicas up (RSS ${rssBefore.map((b) => (b / 1e6).toFixed(1)).join(' / ')} MB); signing ${count} ID tokens`);
+    progress(
+      `relay bench: replicas up (RSS ${rssBefore.map((b) => (b / 1e6).toFixed(1)).join(' / ')} MB); signing ${count} ID tokens`,
+    );
 
     const sessions: { sub: string; sid: string; idToken: string }[] = [];
     for (let i = 0; i < count; i += 1) {
@@ -274,7 +306,8 @@ export async function runRelayBench(options: RelayBenchOptions = {}): Promise<Re
         sessions.slice(i, i + 100).map(async (s, j) => {
           const w = new Workstation(s.idToken, urls);
           workstations[i + j] = w;
-          if (!(await w.connect(urls[(i + j) % 2] as string))) throw new Error('relay bench: a workstation could not register');
+          if (!(await w.connect(urls[(i + j) % 2] as string)))
+            throw new Error('relay bench: a workstation could not register');
         }),
       );
     }
@@ -282,7 +315,13 @@ export async function runRelayBench(options: RelayBenchOptions = {}): Promise<Re
     progress(`relay bench: ${count} workstations registered in ${(connectMs / 1000).toFixed(1)} s`);
     await sleep(2_000);
     const rssAfter = replicas.map((r) => rssOf(r.child.pid));
-    const perReplica = await Promise.all(replicas.map(async (r) => Number(((await health(r.url))?.['counts'] as Record<string, number> | undefined)?.['connections'] ?? Number.NaN)));
+    const perReplica = await Promise.all(
+      replicas.map(async (r) =>
+        Number(
+          ((await health(r.url))?.['counts'] as Record<string, number> | undefined)?.['connections'] ?? Number.NaN,
+        ),
+      ),
+    );
     const memory = replicas.map((r, i) => ({
       replica: r.name,
       connections: perReplica[i] as number,
@@ -298,13 +337,23 @@ export async function runRelayBench(options: RelayBenchOptions = {}): Promise<Re
     const arrivals = new Map<string, number>();
     for (const w of workstations) w.onLogout = (token, at) => arrivals.set(token, at);
     const deliveryTokens = await Promise.all(
-      deliveryTargets.map(async (i) => ({ token: await issuer!.logoutToken({ sub: sessions[i]!.sub, sid: sessions[i]!.sid }), url: replicas[Math.floor(Math.random() * 2)]!.url })),
+      deliveryTargets.map(async (i) => ({
+        token: await issuer!.logoutToken({ sub: sessions[i]!.sub, sid: sessions[i]!.sid }),
+        url: replicas[Math.floor(Math.random() * 2)]!.url,
+      })),
     );
     progress(`relay bench: delivering ${deliveryTokens.length} logouts at ${rate}/s`);
     const steady = await postAtRate(deliveryTokens, rate, (token, t0) => sentAt.set(token, t0));
-    await waitFor('every steady-state logout delivered', 10_000, () => deliveryTokens.every((t) => arrivals.has(t.token))).catch(() => undefined);
-    const latencies = deliveryTokens.filter((t) => arrivals.has(t.token)).map((t) => (arrivals.get(t.token) as number) - (sentAt.get(t.token) as number));
-    if (steady.statuses.some((s) => s !== 200)) progress(`relay bench: ${steady.statuses.filter((s) => s !== 200).length} steady-state POSTs were not answered 200`);
+    await waitFor('every steady-state logout delivered', 10_000, () =>
+      deliveryTokens.every((t) => arrivals.has(t.token)),
+    ).catch(() => undefined);
+    const latencies = deliveryTokens
+      .filter((t) => arrivals.has(t.token))
+      .map((t) => (arrivals.get(t.token) as number) - (sentAt.get(t.token) as number));
+    if (steady.statuses.some((s) => s !== 200))
+      progress(
+        `relay bench: ${steady.statuses.filter((s) => s !== 200).length} steady-state POSTs were not answered 200`,
+      );
 
     // Reconnect storm: replica b dies and comes back on its port.
     const stormTargets = order.slice(deliveryTargets.length);
@@ -317,7 +366,11 @@ export async function runRelayBench(options: RelayBenchOptions = {}): Promise<Re
     children.push(b2.child);
     const stormCount = Math.min(stormTargets.length, rate * 20);
     const stormTokens = await Promise.all(
-      stormTargets.slice(0, stormCount).map(async (i) => ({ token: await issuer!.logoutToken({ sub: sessions[i]!.sub, sid: sessions[i]!.sid }), url: replicas[0]!.url, i })),
+      stormTargets.slice(0, stormCount).map(async (i) => ({
+        token: await issuer!.logoutToken({ sub: sessions[i]!.sub, sid: sessions[i]!.sid }),
+        url: replicas[0]!.url,
+        i,
+      })),
     );
     const stormSentAt = new Map<string, number>();
     const storm = postAtRate(stormTokens, rate, (token, t0) => stormSentAt.set(token, t0));
@@ -325,17 +378,26 @@ export async function runRelayBench(options: RelayBenchOptions = {}): Promise<Re
     const allRegisteredMs = Math.max(...onB.map((w) => w.registeredAt)) - killedAt;
     progress(`relay bench: all ${count} registered again ${(allRegisteredMs / 1000).toFixed(1)} s after the kill`);
     const stormPosts = await storm;
-    await waitFor('every storm logout delivered', 15_000, () => stormTokens.every((t) => arrivals.has(t.token))).catch(() => undefined);
+    await waitFor('every storm logout delivered', 15_000, () => stormTokens.every((t) => arrivals.has(t.token))).catch(
+      () => undefined,
+    );
     const stormReceived = stormTokens.filter((t) => arrivals.has(t.token));
     const viaCatchUp = stormTokens.filter((t) => workstations[t.i]!.received.get(t.token)?.catchUp === true).length;
-    if (stormPosts.statuses.some((s) => s !== 200)) progress(`relay bench: ${stormPosts.statuses.filter((s) => s !== 200).length} storm POSTs were not answered 200`);
+    if (stormPosts.statuses.some((s) => s !== 200))
+      progress(`relay bench: ${stormPosts.statuses.filter((s) => s !== 200).length} storm POSTs were not answered 200`);
 
     return {
       workstations: count,
       replicas: 2,
       connectMs,
       memory,
-      delivery: { rate, sent: deliveryTokens.length, received: latencies.length, latencyMs: summarise(latencies), postMs: summarise(steady.postMs) },
+      delivery: {
+        rate,
+        sent: deliveryTokens.length,
+        received: latencies.length,
+        latencyMs: summarise(latencies),
+        postMs: summarise(steady.postMs),
+      },
       storm: {
         reconnecting: onB.length,
         allRegisteredMs,
@@ -343,7 +405,9 @@ export async function runRelayBench(options: RelayBenchOptions = {}): Promise<Re
         received: stormReceived.length,
         lost: stormTokens.length - stormReceived.length,
         viaCatchUp,
-        latencyMs: summarise(stormReceived.map((t) => (arrivals.get(t.token) as number) - (stormSentAt.get(t.token) as number))),
+        latencyMs: summarise(
+          stormReceived.map((t) => (arrivals.get(t.token) as number) - (stormSentAt.get(t.token) as number)),
+        ),
       },
     };
   } finally {

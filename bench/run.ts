@@ -61,9 +61,13 @@ if (typeof (globalThis as { gc?: unknown }).gc !== 'function') {
 
 const suites = [...otherSuites, shellSuite, smartcardSuite, dbusSuite].filter((s) => args.only.includes(s.name));
 const cpu = cpus();
-process.stdout.write(`Benchmarks: ${suites.map((s) => s.name).join(', ')}\nNode ${process.version}, ${cpu.length} cores (${cpu[0]?.model ?? 'unknown CPU'})\n`);
+process.stdout.write(
+  `Benchmarks: ${suites.map((s) => s.name).join(', ')}\nNode ${process.version}, ${cpu.length} cores (${cpu[0]?.model ?? 'unknown CPU'})\n`,
+);
 
 const { measures, notes, crashed } = await runSuites(suites, (text) => process.stdout.write(text));
 
-process.stdout.write(`\n== summary ==\n${measures.length > 0 ? formatSummary(measures) : 'No figures.'}\n${notes.join('\n')}\n`);
+process.stdout.write(
+  `\n== summary ==\n${measures.length > 0 ? formatSummary(measures) : 'No figures.'}\n${notes.join('\n')}\n`,
+);
 process.exit(crashed ? 1 : 0);

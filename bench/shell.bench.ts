@@ -89,16 +89,30 @@ export async function runShellBench(options: ShellBenchOptions = {}): Promise<Sh
 const summaryCells = (s: Summary): string[] => [ms(s.median), ms(s.p95), ms(s.p99), ms(s.min), ms(s.max)];
 
 export function formatShellBench(r: ShellBenchResult): string {
-  const lockRows = r.lock.map((l) => [`OS lock → lock screen painted, note gone (${l.injection})`, String(l.latencyMs.n), ...summaryCells(l.latencyMs)]);
+  const lockRows = r.lock.map((l) => [
+    `OS lock → lock screen painted, note gone (${l.injection})`,
+    String(l.latencyMs.n),
+    ...summaryCells(l.latencyMs),
+  ]);
   const c = r.coldStart;
   const startRows = [
-    ['startHarness() → sign-in button enabled, Chromium running', String(c.warmBrowserMs.n), ...summaryCells(c.warmBrowserMs)],
+    [
+      'startHarness() → sign-in button enabled, Chromium running',
+      String(c.warmBrowserMs.n),
+      ...summaryCells(c.warmBrowserMs),
+    ],
     ['  of which startHarness()', String(c.startHarnessMs.n), ...summaryCells(c.startHarnessMs)],
     ['the same, Chromium launch included', String(c.withLaunchMs.n), ...summaryCells(c.withLaunchMs)],
   ];
   const s = r.shift.withDrafts;
   const bare = r.shift.withoutDrafts;
-  const memRow = (name: string, m: ShiftChildResult['atEnd']): string[] => [name, mb(m.rssBytes), mb(m.heapTotalBytes), mb(m.heapUsedBytes), mb(m.externalBytes)];
+  const memRow = (name: string, m: ShiftChildResult['atEnd']): string[] => [
+    name,
+    mb(m.rssBytes),
+    mb(m.heapTotalBytes),
+    mb(m.heapUsedBytes),
+    mb(m.externalBytes),
+  ];
   return [
     `Shell (harness): Node ${r.node}, Chromium ${r.chromium} headless`,
     '',
@@ -107,7 +121,10 @@ export function formatShellBench(r: ShellBenchResult): string {
     '',
     table(
       ['renderer file', 'bytes', 'gzip -9'],
-      [...r.bundle.files.map((f) => [f.path, kb(f.bytes), kb(f.gzipBytes)]), ['total', kb(r.bundle.bytes), kb(r.bundle.gzipBytes)]],
+      [
+        ...r.bundle.files.map((f) => [f.path, kb(f.bytes), kb(f.gzipBytes)]),
+        ['total', kb(r.bundle.bytes), kb(r.bundle.gzipBytes)],
+      ],
     ),
     '',
     table(
@@ -129,18 +146,46 @@ export function formatShellBench(r: ShellBenchResult): string {
 export function shellMeasures(r: ShellBenchResult): Measure[] {
   const measures: Measure[] = [];
   for (const l of r.lock) {
-    measures.push(atMost('shell', `lock latency p99 (${l.injection}, n=${l.latencyMs.n})`, l.latencyMs.p99, shellTargets.lockP99Ms, ms));
+    measures.push(
+      atMost(
+        'shell',
+        `lock latency p99 (${l.injection}, n=${l.latencyMs.n})`,
+        l.latencyMs.p99,
+        shellTargets.lockP99Ms,
+        ms,
+      ),
+    );
     measures.push(info('shell', `lock latency median (${l.injection})`, ms(l.latencyMs.median)));
   }
-  measures.push(atMost('shell', 'cold start median, Chromium running', r.coldStart.warmBrowserMs.median, shellTargets.coldStartMedianMs, (n) => ms(n, 0)));
+  measures.push(
+    atMost(
+      'shell',
+      'cold start median, Chromium running',
+      r.coldStart.warmBrowserMs.median,
+      shellTargets.coldStartMedianMs,
+      (n) => ms(n, 0),
+    ),
+  );
   measures.push(info('shell', 'cold start median, Chromium launch included', ms(r.coldStart.withLaunchMs.median, 0)));
-  measures.push(atMost('shell', 'renderer bundle, gzip -9 (JS + CSS + HTML)', r.bundle.gzipBytes, shellTargets.bundleGzipBytes, kb));
+  measures.push(
+    atMost('shell', 'renderer bundle, gzip -9 (JS + CSS + HTML)', r.bundle.gzipBytes, shellTargets.bundleGzipBytes, kb),
+  );
   const shift = r.shift.withDrafts;
-  measures.push(atMost('shell', 'services RSS after a 12-hour shift', shift.atEnd.rssBytes, shellTargets.shiftRssBytes, mb));
+  measures.push(
+    atMost('shell', 'services RSS after a 12-hour shift', shift.atEnd.rssBytes, shellTargets.shiftRssBytes, mb),
+  );
   measures.push(info('shell', 'services heap used after a 12-hour shift', mb(shift.atEnd.heapUsedBytes)));
-  measures.push(info('shell', 'services RSS, same shift without draft saves', mb(r.shift.withoutDrafts.atEnd.rssBytes)));
+  measures.push(
+    info('shell', 'services RSS, same shift without draft saves', mb(r.shift.withoutDrafts.atEnd.rssBytes)),
+  );
   // What the services add to the runtime they run in (Electron's main process has its own base).
-  measures.push(info('shell', 'services RSS above a bare Node process, after the shift', mb(shift.atEnd.rssBytes - r.shift.bareNodeRssBytes)));
+  measures.push(
+    info(
+      'shell',
+      'services RSS above a bare Node process, after the shift',
+      mb(shift.atEnd.rssBytes - r.shift.bareNodeRssBytes),
+    ),
+  );
   return measures;
 }
 

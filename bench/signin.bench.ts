@@ -38,7 +38,11 @@ function shellRunner(sandbox: Sandbox): () => Promise<number> {
   let t0 = 0;
   let callbackDone: Promise<unknown> = Promise.resolve();
   const service = createSignInService({
-    settings: resolveOidcSettings({ issuer: sandbox.issuer, clientId: sandbox.clientId, allowInsecureLoopbackIssuer: true }),
+    settings: resolveOidcSettings({
+      issuer: sandbox.issuer,
+      clientId: sandbox.clientId,
+      allowInsecureLoopbackIssuer: true,
+    }),
     logger: pino({ level: 'silent' }),
     browser: {
       async open(url) {
@@ -70,7 +74,12 @@ async function baselineOnce(sandbox: Sandbox, config: client.Configuration): Pro
     const url = new URL(req.url ?? '/', `http://127.0.0.1:${(server.address() as AddressInfo).port}`);
     res.writeHead(303, { location: '/done' }).end();
     void (async () => {
-      const tokens = await client.authorizationCodeGrant(config, url, { pkceCodeVerifier: verifier, expectedState: state, expectedNonce: nonce, idTokenExpected: true });
+      const tokens = await client.authorizationCodeGrant(config, url, {
+        pkceCodeVerifier: verifier,
+        expectedState: state,
+        expectedNonce: nonce,
+        idTokenExpected: true,
+      });
       const claims = tokens.claims();
       if (!claims) throw new Error('no ID token');
       await client.fetchUserInfo(config, tokens.access_token, claims.sub);
@@ -103,7 +112,9 @@ async function baselineOnce(sandbox: Sandbox, config: client.Configuration): Pro
 export async function runSignInBench(runs = 200, warmup = 20): Promise<SignInBenchResult> {
   const sandbox = await startSandbox();
   try {
-    const config = await client.discovery(new URL(sandbox.issuer), sandbox.clientId, undefined, client.None(), { execute: [client.allowInsecureRequests] });
+    const config = await client.discovery(new URL(sandbox.issuer), sandbox.clientId, undefined, client.None(), {
+      execute: [client.allowInsecureRequests],
+    });
     client.enableNonRepudiationChecks(config);
     const shellOnce = shellRunner(sandbox);
     const base: number[] = [];

@@ -90,7 +90,10 @@ export async function runSmartcardBench(options: SmartcardBenchOptions = {}): Pr
   const { startVirtualCard, virtualCardMissing } = await import('../test/harness/virtual-card');
   // libpcsclite reads the socket's name once, at this process's first PC/SC call: one set
   // before (by someone else) points it at another pcscd than ours.
-  let missing = process.env['PCSCLITE_CSOCK_NAME'] === undefined ? virtualCardMissing() : 'PCSCLITE_CSOCK_NAME is already set in this process';
+  let missing =
+    process.env['PCSCLITE_CSOCK_NAME'] === undefined
+      ? virtualCardMissing()
+      : 'PCSCLITE_CSOCK_NAME is already set in this process';
   let real: VirtualCard | null = null;
   if (missing === null) {
     try {
@@ -100,7 +103,8 @@ export async function runSmartcardBench(options: SmartcardBenchOptions = {}): Pr
       missing = `pcscd could not be started: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`;
     }
   }
-  if (missing !== null) say(`smartcard: no real PC/SC stack here (${missing}); timing the simulated PC/SC service instead.`);
+  if (missing !== null)
+    say(`smartcard: no real PC/SC stack here (${missing}); timing the simulated PC/SC service instead.`);
   const rendererDir = await mkdtemp(join(tmpdir(), 'cws-bench-renderer-'));
   try {
     say('smartcard: building the renderer…');
@@ -115,9 +119,25 @@ export async function runSmartcardBench(options: SmartcardBenchOptions = {}): Pr
         say(`smartcard: ${locks} locks, card pulled (${real ? 'vicc killed against pcscd' : 'simulated PC/SC'})…`);
         const detected: number[] = [];
         const warmup = options.warmup ?? 5;
-        const result = await measureLockLatency({ harness, browser, locks, warmup, injection: 'in-process', trigger: cardTrigger(harness, card, detected), maxMs: options.maxMs ?? 300_000 });
+        const result = await measureLockLatency({
+          harness,
+          browser,
+          locks,
+          warmup,
+          injection: 'in-process',
+          trigger: cardTrigger(harness, card, detected),
+          maxMs: options.maxMs ?? 300_000,
+        });
         const { detectMs, shellMs } = split(result.samplesMs, detected.slice(warmup));
-        return { pcsc: real ? 'pcscd' : 'simulated', simulatedBecause: missing, chromium: browser.version(), latencyMs: result.latencyMs, detectMs, shellMs, roundMs: result.roundMs };
+        return {
+          pcsc: real ? 'pcscd' : 'simulated',
+          simulatedBecause: missing,
+          chromium: browser.version(),
+          latencyMs: result.latencyMs,
+          detectMs,
+          shellMs,
+          roundMs: result.roundMs,
+        };
       } finally {
         await harness.close();
       }
@@ -131,7 +151,10 @@ export async function runSmartcardBench(options: SmartcardBenchOptions = {}): Pr
 }
 
 export function formatSmartcardBench(r: SmartcardBenchResult): string {
-  const how = r.pcsc === 'pcscd' ? 'vicc killed against pcscd + vpcd, read over libpcsclite' : `SIMULATED PC/SC (in-memory service; ${r.simulatedBecause ?? ''})`;
+  const how =
+    r.pcsc === 'pcscd'
+      ? 'vicc killed against pcscd + vpcd, read over libpcsclite'
+      : `SIMULATED PC/SC (in-memory service; ${r.simulatedBecause ?? ''})`;
   const q = (s: Summary): string[] => (['median', 'p95', 'p99', 'max'] as const).map((k) => ms(s[k], 1));
   return [
     `Card removed → lock screen painted: ${how}; Chromium ${r.chromium}`,
@@ -151,7 +174,9 @@ export function formatSmartcardBench(r: SmartcardBenchResult): string {
 export function smartcardMeasures(r: SmartcardBenchResult): Measure[] {
   const name = `card removed → lock painted p99 (n = ${r.latencyMs.n})`;
   return [
-    r.pcsc === 'pcscd' ? atMost('smartcard', name, r.latencyMs.p99, smartcardTargetP99Ms, (v) => ms(v, 1)) : info('smartcard', `${name}, SIMULATED PC/SC (no pcscd here)`, ms(r.latencyMs.p99, 1)),
+    r.pcsc === 'pcscd'
+      ? atMost('smartcard', name, r.latencyMs.p99, smartcardTargetP99Ms, (v) => ms(v, 1))
+      : info('smartcard', `${name}, SIMULATED PC/SC (no pcscd here)`, ms(r.latencyMs.p99, 1)),
     info('smartcard', 'card removed → lock painted median', ms(r.latencyMs.median, 1)),
   ];
 }

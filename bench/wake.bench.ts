@@ -54,7 +54,11 @@ const tmp = async (): Promise<string> => {
 export async function runWakeBench(options: { samples?: number } = {}): Promise<WakeBenchResult> {
   const samples = options.samples ?? 200;
   const dir = await tmp();
-  const vault = await createDraftVault({ dataDir: dir, secretStore: createMemorySecretStore({ available: false }), now: () => Date.now() });
+  const vault = await createDraftVault({
+    dataDir: dir,
+    secretStore: createMemorySecretStore({ available: false }),
+    now: () => Date.now(),
+  });
   const policy = resolvePolicy({}).policy;
   const lateness = await Promise.all(
     Array.from({ length: samples }, async () => {
@@ -65,7 +69,8 @@ export async function runWakeBench(options: { samples?: number } = {}): Promise<
         await session.backend.signIn();
         signIn.complete(clinician('bench', time.now().wall));
         await new Promise((resolve) => setTimeout(resolve, 10));
-        if (session.state().status !== 'active') throw new Error(`the bench clinician did not sign in (${session.state().status})`);
+        if (session.state().status !== 'active')
+          throw new Error(`the bench clinician did not sign in (${session.state().status})`);
         // Wake at a random moment within the heartbeat's period.
         await new Promise((resolve) => setTimeout(resolve, Math.random() * 1000));
         const locked = new Promise<number>((resolve) => {
@@ -77,7 +82,10 @@ export async function runWakeBench(options: { samples?: number } = {}): Promise<
         });
         const woke = performance.now();
         time.wake(2 * 60 * 60 * 1000);
-        const at = await Promise.race([locked, new Promise<number>((_, reject) => setTimeout(() => reject(new Error('no lock within 5 s of waking')), 5000))]);
+        const at = await Promise.race([
+          locked,
+          new Promise<number>((_, reject) => setTimeout(() => reject(new Error('no lock within 5 s of waking')), 5000)),
+        ]);
         return at - woke;
       } finally {
         session.dispose();

@@ -26,7 +26,10 @@ const nodeBuiltins = new Set(builtinModules);
 
 /** 'a/b.ts' and 'a/b/index.tsx' both become 'a/b'; so do '.js' specifiers under TS's ESM rules. */
 function modulePath(p) {
-  return p.replace(/\.d\.[cm]?ts$/, '').replace(/\.(?:[cm]?[jt]s|tsx|jsx)$/, '').replace(/\/index$/, '');
+  return p
+    .replace(/\.d\.[cm]?ts$/, '')
+    .replace(/\.(?:[cm]?[jt]s|tsx|jsx)$/, '')
+    .replace(/\/index$/, '');
 }
 
 /**
@@ -95,15 +98,21 @@ function summary(layer) {
 }
 
 function layerOf(layers, repoPath) {
-  return layers.find((l) => l.files.some((g) => matches(g, repoPath)) && !(l.ignores ?? []).some((g) => matches(g, repoPath)));
+  return layers.find(
+    (l) => l.files.some((g) => matches(g, repoPath)) && !(l.ignores ?? []).some((g) => matches(g, repoPath)),
+  );
 }
 
-const allSpecifiersAreTypes = (specifiers, kindKey) => specifiers.length > 0 && specifiers.every((s) => s[kindKey] === 'type');
+const allSpecifiersAreTypes = (specifiers, kindKey) =>
+  specifiers.length > 0 && specifiers.every((s) => s[kindKey] === 'type');
 
 const allowedImports = {
   meta: {
     type: 'problem',
-    docs: { description: 'Each layer imports only what its allowlist names (the layers are the architecture; lint holds them).' },
+    docs: {
+      description:
+        'Each layer imports only what its allowlist names (the layers are the architecture; lint holds them).',
+    },
     schema: [
       {
         type: 'object',
@@ -114,8 +123,10 @@ const allowedImports = {
     ],
     messages: {
       notAllowed: "{{layer}} may not import '{{specifier}}' ({{target}}). {{layer}} may import: {{allowed}}.",
-      typesOnly: "{{layer}} may import '{{specifier}}' ({{target}}) for its types only: use `import type`. {{layer}} may import: {{allowed}}.",
-      nonLiteral: '{{layer}} may not import a module whose name is computed at run time: the layer rules cannot check it. {{layer}} may import: {{allowed}}.',
+      typesOnly:
+        "{{layer}} may import '{{specifier}}' ({{target}}) for its types only: use `import type`. {{layer}} may import: {{allowed}}.",
+      nonLiteral:
+        '{{layer}} may not import a module whose name is computed at run time: the layer rules cannot check it. {{layer}} may import: {{allowed}}.',
     },
   },
   create(context) {
@@ -154,10 +165,19 @@ const allowedImports = {
 
     return {
       ImportDeclaration(node) {
-        check(node, node.source.value, node.importKind === 'type' || allSpecifiersAreTypes(node.specifiers, 'importKind'));
+        check(
+          node,
+          node.source.value,
+          node.importKind === 'type' || allSpecifiersAreTypes(node.specifiers, 'importKind'),
+        );
       },
       ExportNamedDeclaration(node) {
-        if (node.source) check(node, node.source.value, node.exportKind === 'type' || allSpecifiersAreTypes(node.specifiers, 'exportKind'));
+        if (node.source)
+          check(
+            node,
+            node.source.value,
+            node.exportKind === 'type' || allSpecifiersAreTypes(node.specifiers, 'exportKind'),
+          );
       },
       ExportAllDeclaration(node) {
         check(node, node.source.value, node.exportKind === 'type');

@@ -5,7 +5,19 @@
  * Development (`npm start`): scripts/start.mjs starts the CIS2 sandbox and passes its issuer
  * in CWS_SANDBOX_ISSUER. A packaged app ignores that variable and uses the machine policy.
  */
-import { app, BrowserWindow, clipboard, dialog, ipcMain, Menu, powerMonitor, protocol, safeStorage, shell as electronShell, WebContentsView } from 'electron';
+import {
+  app,
+  BrowserWindow,
+  clipboard,
+  dialog,
+  ipcMain,
+  Menu,
+  powerMonitor,
+  protocol,
+  safeStorage,
+  shell as electronShell,
+  WebContentsView,
+} from 'electron';
 import { session as electronSessions } from 'electron';
 import { hostname, userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -52,7 +64,12 @@ const appRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 // --js-flags, --no-sandbox, --user-data-dir or --disable-web-security (core/launch-switches.ts)
 // would hand the shell to whoever edited it. The fuses do not cover these: refuse to start, in
 // every build. Both what Chromium parsed (app.commandLine) and the raw argv are checked.
-const launchRefused = [...new Set([...dangerousSwitches(process.argv, process.platform), ...refusedSwitches.filter((name) => app.commandLine.hasSwitch(name))])];
+const launchRefused = [
+  ...new Set([
+    ...dangerousSwitches(process.argv, process.platform),
+    ...refusedSwitches.filter((name) => app.commandLine.hasSwitch(name)),
+  ]),
+];
 if (launchRefused.length > 0) refuseToStart(launchRefused);
 
 // Then IT's verbs (--provision-client-key <file>, --remove-client-key): carried out and exited
@@ -60,7 +77,11 @@ if (launchRefused.length > 0) refuseToStart(launchRefused);
 // to a running shell). Their messages go to the console that started the executable; the key is
 // never printed (services/client-key/provision.ts).
 const itCommand = launchRefused.length > 0 ? null : clientKeyCommandIn(process.argv.slice(1));
-if (itCommand !== null) void runClientKeyCommandHere(itCommand, process.platform).then((code) => app.exit(code), () => app.exit(1));
+if (itCommand !== null)
+  void runClientKeyCommandHere(itCommand, process.platform).then(
+    (code) => app.exit(code),
+    () => app.exit(1),
+  );
 
 /** No logger exists yet: standard error (when there is one), the error box, and exit. */
 function refuseToStart(found: readonly string[]): void {
@@ -95,7 +116,9 @@ let signInFocus: SignInFocus | null = null;
 
 function oidcSettingsFor(policy: MachinePolicy): OidcSettings {
   if (policy.oidc) return policy.oidc;
-  throw new Error('No CIS2 environment is configured. IT sets Issuer and ClientId in the machine policy; see docs/policy.md.');
+  throw new Error(
+    'No CIS2 environment is configured. IT sets Issuer and ClientId in the machine policy; see docs/policy.md.',
+  );
 }
 
 /** The OS account running the shell; userInfo() can throw where the account has no profile entry. */
@@ -130,7 +153,11 @@ async function start(): Promise<void> {
   const audit = createAudit(logger);
   // Where settings came from, each clamp, and each ignored setting by name (never its value).
   const reportPolicy = (read: MachinePolicy): void =>
-    audit.policyLoaded({ sources: read.sources.filter((s) => s.status === 'read').map((s) => s.source), clamps: read.clamps, problems: read.problems });
+    audit.policyLoaded({
+      sources: read.sources.filter((s) => s.status === 'read').map((s) => s.source),
+      clamps: read.clamps,
+      problems: read.problems,
+    });
   reportPolicy(policy);
   // Session limits follow IT's changes at the next sign-in or unlock; the rest (issuer, kiosk,
   // log folder, retention) at the next start.
@@ -140,7 +167,8 @@ async function start(): Promise<void> {
     return session;
   };
   const production = !developmentBuild;
-  const onError = (code: string): void => logger.error({ event: 'adapter.error', code }, 'An Electron adapter reported a failure.');
+  const onError = (code: string): void =>
+    logger.error({ event: 'adapter.error', code }, 'An Electron adapter reported a failure.');
 
   const services: AppServices = await createAppServices({
     oidc: oidcSettingsFor(policy),
@@ -175,37 +203,45 @@ async function start(): Promise<void> {
   const clipboardGuard = createClipboardGuard({ clipboard, platform: process.platform, onError });
   const quitting = (): boolean => lifecycle?.quitting() ?? false;
   // Windows: a disconnect or logoff of this session locks (adapters/wts-session.ts), on every shell window.
-  const wts = process.platform === 'win32' ? createWtsSessionSource({ api: loadWtsApi(onError), pid: process.pid, onError }, session.os) : null;
+  const wts =
+    process.platform === 'win32'
+      ? createWtsSessionSource({ api: loadWtsApi(onError), pid: process.pid, onError }, session.os)
+      : null;
   const guard = createLockGuard({
     session,
     clipboard: clipboardGuard,
     onError,
     openWindow: (partition) =>
-      watchedByWts(createShellWindow(
-        { BrowserWindow, WebContentsView, Menu },
-        {
-          kiosk: policy.kiosk,
-          production,
-          platform: process.platform,
-          preloadPath: join(appRoot, 'dist', 'preload', 'index.cjs'),
-          startUrl: appStartUrl,
-          partition,
-          serve: (windowSession) => serveRenderer(windowSession.protocol, rendererRoot),
-          // A crashed or hung renderer comes back to the lock screen, never to clinical content.
-          beforeRendererReload: () => session.lockBeforeReload(),
-          // Windows has no powerMonitor 'shutdown': it asks each window first (seal, then exit),
-          // and may end the session without waiting (only the synchronous part counts there).
-          onOsQueryEndSession: (event) => lifecycle?.onQueryEndSession(event),
-          onOsSessionEnd: (event) => lifecycle?.onEndSession(event),
-          quitting,
-          // Kiosk: Alt+F4 is refused, and the session locks.
-          onCloseRefused: () => {
-            logger.info({ event: 'shell.kiosk-close-refused' }, 'A request to close the kiosk window was refused; the session was locked.');
-            session.lockBeforeReload();
+      watchedByWts(
+        createShellWindow(
+          { BrowserWindow, WebContentsView, Menu },
+          {
+            kiosk: policy.kiosk,
+            production,
+            platform: process.platform,
+            preloadPath: join(appRoot, 'dist', 'preload', 'index.cjs'),
+            startUrl: appStartUrl,
+            partition,
+            serve: (windowSession) => serveRenderer(windowSession.protocol, rendererRoot),
+            // A crashed or hung renderer comes back to the lock screen, never to clinical content.
+            beforeRendererReload: () => session.lockBeforeReload(),
+            // Windows has no powerMonitor 'shutdown': it asks each window first (seal, then exit),
+            // and may end the session without waiting (only the synchronous part counts there).
+            onOsQueryEndSession: (event) => lifecycle?.onQueryEndSession(event),
+            onOsSessionEnd: (event) => lifecycle?.onEndSession(event),
+            quitting,
+            // Kiosk: Alt+F4 is refused, and the session locks.
+            onCloseRefused: () => {
+              logger.info(
+                { event: 'shell.kiosk-close-refused' },
+                'A request to close the kiosk window was refused; the session was locked.',
+              );
+              session.lockBeforeReload();
+            },
+            onError,
           },
-          onError,
-        },
-      )),
+        ),
+      ),
   });
   function watchedByWts<T extends { window: BrowserWindow }>(shell: T): T {
     wts?.watchWindow(shell.window);
@@ -227,7 +263,10 @@ async function start(): Promise<void> {
   const stopIpc = registerIpc({
     ipcMain,
     getWindow: () => guard.window(),
-    backend: gateViews(gateOnSmartcard(session.backend, smartcard, { requireCard: policy.smartcard.requireSmartcard }), () => guard.sync()),
+    backend: gateViews(
+      gateOnSmartcard(session.backend, smartcard, { requireCard: policy.smartcard.requireSmartcard }),
+      () => guard.sync(),
+    ),
     logger,
     origin: appOrigin,
   });
@@ -237,7 +276,16 @@ async function start(): Promise<void> {
     { ...session.os, shutdown: () => lifecycle?.shutDown() },
   );
   // Every source that sees the clinician leave (and Linux's over D-Bus), audited at each sign-in.
-  const presence = startPresence({ platform: process.platform, env: process.env, pid: process.pid, events: session.os, sources: [...os.presence, smartcard, ...(wts ? [wts] : [])], audit, session, onError });
+  const presence = startPresence({
+    platform: process.platform,
+    env: process.env,
+    pid: process.pid,
+    events: session.os,
+    sources: [...os.presence, smartcard, ...(wts ? [wts] : [])],
+    audit,
+    session,
+    onError,
+  });
 
   // Every way out seals the clinician's drafts first (the OS credential store keeps the key):
   // the page is covered and the guard stops (the session's end opens no new window), the seal
@@ -247,7 +295,10 @@ async function start(): Promise<void> {
     app,
     onError,
     onSessionEnding: (stage, reasons) =>
-      logger.info({ event: 'shell.os-session-ending', stage, reasons }, stage === 'query' ? 'Windows is ending the session; sealing drafts first.' : 'Windows ended the session.'),
+      logger.info(
+        { event: 'shell.os-session-ending', stage, reasons },
+        stage === 'query' ? 'Windows is ending the session; sealing drafts first.' : 'Windows ended the session.',
+      ),
     steps: {
       stop: () => {
         guard.current()?.setCovered(true);
@@ -268,7 +319,15 @@ async function start(): Promise<void> {
     },
   });
   app.on('window-all-closed', () => app.quit());
-  logger.info({ event: 'shell.started', kiosk: policy.kiosk, production, policy: policy.sources.some((s) => s.status === 'read') }, 'Clinical Workstation Shell started.');
+  logger.info(
+    {
+      event: 'shell.started',
+      kiosk: policy.kiosk,
+      production,
+      policy: policy.sources.some((s) => s.status === 'read'),
+    },
+    'Clinical Workstation Shell started.',
+  );
 }
 
 // A fault in main must not leave a ward PC on clinical content: restart clean, which starts

@@ -46,5 +46,8 @@ export function isInvokeChannel(channel: unknown): channel is InvokeChannel {
  * and neither can offer a function that picks its channel at call time.
  */
 export function bindMethods<F>(bind: (channel: InvokeChannel, method: InvokeMethod) => F): Record<InvokeMethod, F> {
-  return Object.fromEntries(invokeMethods.map((method) => [method, bind(methodChannels[method], method)])) as Record<InvokeMethod, F>;
+  return Object.fromEntries(invokeMethods.map((method) => [method, bind(methodChannels[method], method)])) as Record<
+    InvokeMethod,
+    F
+  >;
 }

@@ -16,7 +16,15 @@ import type { InvokeChannel, InvokeMethod } from './channels';
 import { DraftListSchema, DraftSchema, SavedSchema, SessionViewSchema } from './views';
 import type { SessionView } from './views';
 
-export { activityChannel, bindMethods, invokeChannelNames, invokeMethods, isInvokeChannel, methodChannels, viewChannel } from './channels';
+export {
+  activityChannel,
+  bindMethods,
+  invokeChannelNames,
+  invokeMethods,
+  isInvokeChannel,
+  methodChannels,
+  viewChannel,
+} from './channels';
 export type { InvokeChannel, InvokeMethod } from './channels';
 
 export * from './views';
@@ -121,7 +129,9 @@ type Awaitable<T> = T | Promise<T>;
 
 /** The invoke methods of `window.shell`, one per entry of the schema table. */
 export type ShellInvokeApi = {
-  [M in keyof MethodSchemas]: (...args: ArgsOf<M, z.input<MethodSchemas[M]['request']>>) => Promise<Result<ResponseOf<M>>>;
+  [M in keyof MethodSchemas]: (
+    ...args: ArgsOf<M, z.input<MethodSchemas[M]['request']>>
+  ) => Promise<Result<ResponseOf<M>>>;
 };
 
 /** What `window.shell` offers the renderer. */
@@ -143,9 +153,12 @@ export interface ShellBackend extends ShellBackendMethods {
   subscribe(listener: (view: SessionView) => void): () => void;
 }
 
-const channelMethods = new Map<InvokeChannel, InvokeMethod>(Object.entries(methodChannels).map(([method, channel]) => [channel, method as InvokeMethod]));
+const channelMethods = new Map<InvokeChannel, InvokeMethod>(
+  Object.entries(methodChannels).map(([method, channel]) => [channel, method as InvokeMethod]),
+);
 
-export type ParsedRequest = { ok: true; method: InvokeMethod; channel: InvokeChannel; payload: unknown } | { ok: false; code: RefusalCode };
+export type ParsedRequest =
+  { ok: true; method: InvokeMethod; channel: InvokeChannel; payload: unknown } | { ok: false; code: RefusalCode };
 
 /** Checks the channel name and payload shape. Never echoes the content in what it returns. */
 export function parseRequest(channel: unknown, payload: unknown): ParsedRequest {

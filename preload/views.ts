@@ -26,7 +26,11 @@ export type LockReason = z.infer<typeof LockReasonSchema>;
 export const EndReasonSchema = z.enum(endReasons);
 export type EndReason = z.infer<typeof EndReasonSchema>;
 
-const CodeSchema = z.string().min(1).max(limits.codeChars).regex(/^[a-z0-9][a-z0-9-]*$/);
+const CodeSchema = z
+  .string()
+  .min(1)
+  .max(limits.codeChars)
+  .regex(/^[a-z0-9][a-z0-9-]*$/);
 
 /** Something to tell the clinician: `message` is a whole sentence in clinician words. */
 export const NoticeSchema = z.strictObject({
@@ -78,7 +82,12 @@ const SessionRenewalFields = {
  */
 export const WorkstationSchema = z.strictObject({
   // One line of text, as machine policy checked it: no control characters reach the header.
-  organisation: z.string().min(1).max(limits.organisationChars).regex(/^[^\p{Cc}\p{Zl}\p{Zp}]+$/u).nullable(),
+  organisation: z
+    .string()
+    .min(1)
+    .max(limits.organisationChars)
+    .regex(/^[^\p{Cc}\p{Zl}\p{Zp}]+$/u)
+    .nullable(),
 });
 export type Workstation = z.infer<typeof WorkstationSchema>;
 const WorkstationField = { workstation: WorkstationSchema.optional() };
@@ -133,7 +142,11 @@ export type SessionViewKind = SessionView['kind'];
 
 /** A clinical note in progress. The renderer makes the id (crypto.randomUUID()). */
 export const DraftSchema = z.strictObject({
-  id: z.string().min(1).max(limits.draftIdChars).regex(/^[A-Za-z0-9][A-Za-z0-9-]*$/),
+  id: z
+    .string()
+    .min(1)
+    .max(limits.draftIdChars)
+    .regex(/^[A-Za-z0-9][A-Za-z0-9-]*$/),
   patient: z.string().max(limits.patientChars),
   text: z.string().max(limits.textChars),
   /** Milliseconds since the epoch, by the renderer's clock; informational only. */

@@ -20,11 +20,17 @@ const cidrList = z
   .transform((value) => (Array.isArray(value) ? value : value.split(',')).map((s) => s.trim()).filter((s) => s !== ''))
   .superRefine((list, ctx) => {
     for (const entry of list) {
-      if (parseCidr(entry) === null) ctx.addIssue({ code: 'custom', message: `"${entry.slice(0, 60)}" is not an IPv4 or IPv6 address or CIDR range (e.g. 192.0.2.0/24, 2001:db8::/32)` });
+      if (parseCidr(entry) === null)
+        ctx.addIssue({
+          code: 'custom',
+          message: `"${entry.slice(0, 60)}" is not an IPv4 or IPv6 address or CIDR range (e.g. 192.0.2.0/24, 2001:db8::/32)`,
+        });
     }
   });
 
-const booleanish = z.union([z.boolean(), z.enum(['true', 'false', '1', '0', 'yes', 'no'])]).transform((v) => v === true || v === 'true' || v === '1' || v === 'yes');
+const booleanish = z
+  .union([z.boolean(), z.enum(['true', 'false', '1', '0', 'yes', 'no'])])
+  .transform((v) => v === true || v === 'true' || v === '1' || v === 'yes');
 
 const httpUrl = z.string().refine((value) => {
   try {
@@ -43,7 +49,13 @@ export const RelayConfigSchema = z
     clientId: z.string().min(1).max(256),
     /** Only for the local sandbox: an http:// issuer on 127.0.0.1. Never for CIS2. */
     allowInsecureLoopbackIssuer: booleanish.default(false),
-    host: z.string().refine((h) => isIP(h) !== 0 || h === 'localhost', 'must be an IP address to listen on (e.g. 127.0.0.1, 0.0.0.0, ::)').default('127.0.0.1'),
+    host: z
+      .string()
+      .refine(
+        (h) => isIP(h) !== 0 || h === 'localhost',
+        'must be an IP address to listen on (e.g. 127.0.0.1, 0.0.0.0, ::)',
+      )
+      .default('127.0.0.1'),
     port: z.coerce.number().int().min(0).max(65535).default(8787),
     /** Set to run as one of several replicas sharing this Redis; unset for one relay with an in-memory store. */
     redisUrl: z
@@ -51,7 +63,10 @@ export const RelayConfigSchema = z
       .refine((value) => /^rediss?:\/\//.test(value) && URL.canParse(value), 'must be a redis:// or rediss:// URL')
       .optional(),
     /** Key prefix in Redis, so several environments can share one Redis. */
-    redisPrefix: z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'must be 1–64 letters, digits or _ . : -').default('cws-relay:'),
+    redisPrefix: z
+      .string()
+      .regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'must be 1–64 letters, digits or _ . : -')
+      .default('cws-relay:'),
     /** Source ranges allowed to POST logout tokens; empty: anyone (the token is what is checked). */
     allowSources: cidrList.default([]),
     /** The proxy (addresses or ranges) whose X-Forwarded-For is believed; empty: believe none. */
@@ -67,7 +82,11 @@ export const RelayConfigSchema = z
     registrationsPerMinute: positiveInt(1_000_000).default(3_000),
     heartbeatMs: z.coerce.number().int().min(50).max(600_000).default(HEARTBEAT_MS),
     /** How long revocations are kept; at least the 12-hour session limit. */
-    revocationHours: z.coerce.number().min(SESSION_HOURS).max(7 * 24).default(SESSION_HOURS),
+    revocationHours: z.coerce
+      .number()
+      .min(SESSION_HOURS)
+      .max(7 * 24)
+      .default(SESSION_HOURS),
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     /** Key for the hashes that stand for subjects and sessions in the log; random per process when unset. */
     logHashKey: z.string().min(16, 'must be at least 16 characters').optional(),
@@ -75,10 +94,19 @@ export const RelayConfigSchema = z
     replicaName: z.string().min(1).max(128).optional(),
   })
   .superRefine((c, ctx) => {
-    if (c.headersTimeoutMs > c.requestTimeoutMs) ctx.addIssue({ code: 'custom', path: ['headersTimeoutMs'], message: 'must not be longer than requestTimeoutMs' });
+    if (c.headersTimeoutMs > c.requestTimeoutMs)
+      ctx.addIssue({ code: 'custom', path: ['headersTimeoutMs'], message: 'must not be longer than requestTimeoutMs' });
     const issuer = URL.canParse(c.issuer) ? new URL(c.issuer) : null;
-    if (issuer !== null && issuer.protocol !== 'https:' && !(c.allowInsecureLoopbackIssuer && issuer.hostname === '127.0.0.1')) {
-      ctx.addIssue({ code: 'custom', path: ['issuer'], message: 'must use https (http is allowed only on 127.0.0.1 with allowInsecureLoopbackIssuer, for the sandbox)' });
+    if (
+      issuer !== null &&
+      issuer.protocol !== 'https:' &&
+      !(c.allowInsecureLoopbackIssuer && issuer.hostname === '127.0.0.1')
+    ) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['issuer'],
+        message: 'must use https (http is allowed only on 127.0.0.1 with allowInsecureLoopbackIssuer, for the sandbox)',
+      });
     }
   });
 
@@ -125,10 +153,13 @@ export function parseRelayConfig(input: Record<string, unknown>): RelayConfig {
   if (parsed.success) return parsed.data;
   const lines = parsed.error.issues.map((issue) => {
     const key = issue.path[0];
-    if (issue.code === 'unrecognized_keys') return `The relay setting(s) ${issue.keys.map((k) => `"${k}"`).join(', ')} in the JSON file are not known.`;
+    if (issue.code === 'unrecognized_keys')
+      return `The relay setting(s) ${issue.keys.map((k) => `"${k}"`).join(', ')} in the JSON file are not known.`;
     if (key === undefined) return `The relay settings are not valid: ${issue.message}.`;
     const missing = issue.code === 'invalid_type' && input[String(key)] === undefined;
-    return missing ? `The relay setting ${describeSetting(String(key))} is required.` : `The relay setting ${describeSetting(String(key))} ${issue.message.startsWith('must') ? issue.message : `is not valid: ${issue.message}`}.`;
+    return missing
+      ? `The relay setting ${describeSetting(String(key))} is required.`
+      : `The relay setting ${describeSetting(String(key))} ${issue.message.startsWith('must') ? issue.message : `is not valid: ${issue.message}`}.`;
   });
   throw new RelayConfigError(lines.join('\n'));
 }
@@ -142,7 +173,9 @@ export function loadRelayConfig(env: Record<string, string | undefined> = proces
     try {
       text = readFileSync(file, 'utf8');
     } catch (cause) {
-      throw new RelayConfigError(`The relay configuration file named by RELAY_CONFIG could not be read (${(cause as NodeJS.ErrnoException).code ?? 'error'}).`);
+      throw new RelayConfigError(
+        `The relay configuration file named by RELAY_CONFIG could not be read (${(cause as NodeJS.ErrnoException).code ?? 'error'}).`,
+      );
     }
     let value: unknown;
     try {
@@ -150,7 +183,8 @@ export function loadRelayConfig(env: Record<string, string | undefined> = proces
     } catch {
       throw new RelayConfigError('The relay configuration file named by RELAY_CONFIG is not valid JSON.');
     }
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new RelayConfigError('The relay configuration file named by RELAY_CONFIG must hold one JSON object.');
+    if (typeof value !== 'object' || value === null || Array.isArray(value))
+      throw new RelayConfigError('The relay configuration file named by RELAY_CONFIG must hold one JSON object.');
     fromFile = value as Record<string, unknown>;
   }
   const fromEnv: Record<string, unknown> = {};

@@ -25,14 +25,26 @@ export interface IdTokenCheckOptions {
   readonly clockSkewSeconds?: number;
 }
 
-export type IdTokenResult = { ok: true; sub: string; sid?: string; sessionStart: number } | { ok: false; reason: RegistrationRefusal };
+export type IdTokenResult =
+  { ok: true; sub: string; sid?: string; sessionStart: number } | { ok: false; reason: RegistrationRefusal };
 
-const SIGNATURE_CODES = new Set(['ERR_JWS_SIGNATURE_VERIFICATION_FAILED', 'ERR_JWKS_NO_MATCHING_KEY', 'ERR_JWKS_MULTIPLE_MATCHING_KEYS', 'ERR_JWS_INVALID', 'ERR_JOSE_NOT_SUPPORTED', 'ERR_JOSE_ALG_NOT_ALLOWED']);
+const SIGNATURE_CODES = new Set([
+  'ERR_JWS_SIGNATURE_VERIFICATION_FAILED',
+  'ERR_JWKS_NO_MATCHING_KEY',
+  'ERR_JWKS_MULTIPLE_MATCHING_KEYS',
+  'ERR_JWS_INVALID',
+  'ERR_JOSE_NOT_SUPPORTED',
+  'ERR_JOSE_ALG_NOT_ALLOWED',
+]);
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const nonEmpty = (v: unknown): v is string => typeof v === 'string' && v !== '';
 
-export async function checkIdToken(token: string, keys: IssuerKeys, options: IdTokenCheckOptions): Promise<IdTokenResult> {
+export async function checkIdToken(
+  token: string,
+  keys: IssuerKeys,
+  options: IdTokenCheckOptions,
+): Promise<IdTokenResult> {
   const now = (options.now ?? Date.now)() / 1000;
   const skew = options.clockSkewSeconds ?? 60;
   let alg: unknown;
@@ -44,13 +56,17 @@ export async function checkIdToken(token: string, keys: IssuerKeys, options: IdT
   }
   if (typeof alg !== 'string' || !keys.algorithms.includes(alg)) return { ok: false, reason: 'token-invalid' };
   // A logout token is not a sign-in (OIDC Back-Channel Logout 1.0 §4.1, cross-JWT confusion).
-  if (typeof typ === 'string' && typ.toLowerCase().replace(/^application\//, '') === 'logout+jwt') return { ok: false, reason: 'token-invalid' };
+  if (typeof typ === 'string' && typ.toLowerCase().replace(/^application\//, '') === 'logout+jwt')
+    return { ok: false, reason: 'token-invalid' };
   let payload: Uint8Array;
   try {
     ({ payload } = await compactVerify(token, keys.jwks, { algorithms: [...keys.algorithms] }));
   } catch (cause) {
     const code = (cause as { code?: unknown } | null)?.code;
-    return { ok: false, reason: typeof code === 'string' && SIGNATURE_CODES.has(code) ? 'token-invalid' : 'keys-unavailable' };
+    return {
+      ok: false,
+      reason: typeof code === 'string' && SIGNATURE_CODES.has(code) ? 'token-invalid' : 'keys-unavailable',
+    };
   }
   let claims: unknown;
   try {
@@ -70,9 +86,11 @@ export async function checkIdToken(token: string, keys: IssuerKeys, options: IdT
   const sid = claims['sid'];
   if (sid !== undefined && !nonEmpty(sid)) return { ok: false, reason: 'token-invalid' };
   const iat = claims['iat'];
-  if (typeof iat !== 'number' || !Number.isFinite(iat) || iat > now + skew) return { ok: false, reason: 'token-invalid' };
+  if (typeof iat !== 'number' || !Number.isFinite(iat) || iat > now + skew)
+    return { ok: false, reason: 'token-invalid' };
   const authTime = claims['auth_time'];
-  if (authTime !== undefined && (typeof authTime !== 'number' || !Number.isFinite(authTime) || authTime > now + skew)) return { ok: false, reason: 'token-invalid' };
+  if (authTime !== undefined && (typeof authTime !== 'number' || !Number.isFinite(authTime) || authTime > now + skew))
+    return { ok: false, reason: 'token-invalid' };
   const oldest = now - SESSION_HOURS * 3600 - skew;
   const sessionStart = typeof authTime === 'number' ? Math.min(authTime, iat) : iat;
   if (iat < oldest || sessionStart < oldest) return { ok: false, reason: 'token-too-old' };

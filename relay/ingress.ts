@@ -43,7 +43,12 @@ export interface Ingress {
 }
 
 /** Every answer: JSON (or empty), never cached (§2.8). */
-export function answer(res: ServerResponse, status: number, body?: Record<string, string>, headers: Record<string, string> = {}): void {
+export function answer(
+  res: ServerResponse,
+  status: number,
+  body?: Record<string, string>,
+  headers: Record<string, string> = {},
+): void {
   if (res.headersSent) return;
   const text = body === undefined ? '' : JSON.stringify(body);
   res.writeHead(status, {
@@ -85,7 +90,13 @@ export function createIngress(options: IngressOptions): Ingress {
 
   function validatorsFor(keys: IssuerKeys): { shared: LogoutTokenValidator; local: LogoutTokenValidator } {
     if (validators === null) {
-      const base = { issuer: config.issuer, clientId: config.clientId, jwks: keys.jwks, algorithms: keys.algorithms, now };
+      const base = {
+        issuer: config.issuer,
+        clientId: config.clientId,
+        jwks: keys.jwks,
+        algorithms: keys.algorithms,
+        now,
+      };
       validators = {
         // The replay set shared by every replica (Redis SET NX), or the single relay's memory.
         shared: createLogoutTokenValidator({ ...base, seenJti: (jti, expiresAt) => store.firstSeen(jti, expiresAt) }),
@@ -125,7 +136,10 @@ export function createIngress(options: IngressOptions): Ingress {
     }
     const revocation = revocationOf(token, result);
     const delivered = options.acceptLocally(revocation);
-    logger.warn({ event: 'logout accepted locally only', sub: hash(revocation.sub), sid: hash(revocation.sid), delivered }, 'logout passed to this replica only; the store is unavailable');
+    logger.warn(
+      { event: 'logout accepted locally only', sub: hash(revocation.sub), sid: hash(revocation.sid), delivered },
+      'logout passed to this replica only; the store is unavailable',
+    );
     unavailable(res, 'The revocation store is unavailable; retry later.');
   }
 
@@ -168,7 +182,10 @@ export function createIngress(options: IngressOptions): Ingress {
       // Not recorded: forget the jti so a retry is not refused as a replay, pass it on here.
       await store.forget(revocation.jti).catch(() => undefined);
       const delivered = options.acceptLocally(revocation);
-      logger.warn({ event: 'logout accepted locally only', sub: hash(revocation.sub), sid: hash(revocation.sid), delivered }, 'logout passed to this replica only; the store is unavailable');
+      logger.warn(
+        { event: 'logout accepted locally only', sub: hash(revocation.sub), sid: hash(revocation.sid), delivered },
+        'logout passed to this replica only; the store is unavailable',
+      );
       unavailable(res, 'The revocation store is unavailable; retry later.');
       return;
     }
@@ -181,13 +198,21 @@ export function createIngress(options: IngressOptions): Ingress {
     counts: () => ({ ...counts }),
     handle(req, res, source) {
       if (options.allowSources.size > 0 && !options.allowSources.has(source)) {
-        logger.warn({ event: 'logout refused', code: 'SOURCE_NOT_ALLOWED' }, 'logout POST from outside the allowed source ranges');
+        logger.warn(
+          { event: 'logout refused', code: 'SOURCE_NOT_ALLOWED' },
+          'logout POST from outside the allowed source ranges',
+        );
         answer(res, 403, { error: 'access_denied' }, { connection: 'close' });
         req.resume();
         return;
       }
       if (!limiter.take(source)) {
-        answer(res, 429, { error: 'slow_down' }, { 'retry-after': String(Math.max(1, limiter.retryAfterSeconds(source))), connection: 'close' });
+        answer(
+          res,
+          429,
+          { error: 'slow_down' },
+          { 'retry-after': String(Math.max(1, limiter.retryAfterSeconds(source))), connection: 'close' },
+        );
         req.resume();
         return;
       }
@@ -196,9 +221,17 @@ export function createIngress(options: IngressOptions): Ingress {
         req.resume();
         return;
       }
-      const type = String(req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
+      const type = String(req.headers['content-type'] ?? '')
+        .split(';')[0]
+        ?.trim()
+        .toLowerCase();
       if (type !== 'application/x-www-form-urlencoded') {
-        answer(res, 415, { error: 'invalid_request', error_description: 'application/x-www-form-urlencoded only' }, { connection: 'close' });
+        answer(
+          res,
+          415,
+          { error: 'invalid_request', error_description: 'application/x-www-form-urlencoded only' },
+          { connection: 'close' },
+        );
         req.resume();
         return;
       }
@@ -222,11 +255,19 @@ export function createIngress(options: IngressOptions): Ingress {
         })
         .catch((err: unknown) => {
           if (err instanceof BodyTooLarge) {
-            answer(res, 413, { error: 'invalid_request', error_description: 'body too large' }, { connection: 'close' });
+            answer(
+              res,
+              413,
+              { error: 'invalid_request', error_description: 'body too large' },
+              { connection: 'close' },
+            );
             res.on('finish', () => req.destroy());
             return;
           }
-          logger.error({ event: 'logout failed', err: err instanceof Error ? err.name : 'unknown' }, 'a logout POST could not be handled');
+          logger.error(
+            { event: 'logout failed', err: err instanceof Error ? err.name : 'unknown' },
+            'a logout POST could not be handled',
+          );
           answer(res, 500, { error: 'server_error' });
         });
     },

@@ -51,11 +51,15 @@ export function issuerKeys(options: IssuerKeysOptions): () => Promise<IssuerKeys
       if (cause instanceof KeysUnavailable) throw cause;
       throw new KeysUnavailable("The issuer's configuration document could not be fetched.", { cause });
     }
-    if (metadata.issuer !== options.issuer) throw new KeysUnavailable("The issuer's configuration document names a different issuer.");
-    if (typeof metadata.jwks_uri !== 'string' || !URL.canParse(metadata.jwks_uri)) throw new KeysUnavailable("The issuer's configuration document has no usable jwks_uri.");
+    if (metadata.issuer !== options.issuer)
+      throw new KeysUnavailable("The issuer's configuration document names a different issuer.");
+    if (typeof metadata.jwks_uri !== 'string' || !URL.canParse(metadata.jwks_uri))
+      throw new KeysUnavailable("The issuer's configuration document has no usable jwks_uri.");
     const jwksUri = new URL(metadata.jwks_uri);
-    const loopbackHttp = jwksUri.protocol === 'http:' && jwksUri.hostname === '127.0.0.1' && options.allowInsecureLoopbackIssuer;
-    if (jwksUri.protocol !== 'https:' && !loopbackHttp) throw new KeysUnavailable("The issuer's jwks_uri does not use https.");
+    const loopbackHttp =
+      jwksUri.protocol === 'http:' && jwksUri.hostname === '127.0.0.1' && options.allowInsecureLoopbackIssuer;
+    if (jwksUri.protocol !== 'https:' && !loopbackHttp)
+      throw new KeysUnavailable("The issuer's jwks_uri does not use https.");
     const advertised = metadata.id_token_signing_alg_values_supported;
     const algorithms = LOGOUT_TOKEN_ALGORITHMS.filter((alg) => !Array.isArray(advertised) || advertised.includes(alg));
     if (algorithms.length === 0) throw new KeysUnavailable('The issuer advertises no asymmetric signing algorithm.');
@@ -64,7 +68,8 @@ export function issuerKeys(options: IssuerKeysOptions): () => Promise<IssuerKeys
 
   return () => {
     if (found === null) {
-      if (Date.now() - failedAt < retryAfterMs) return Promise.reject(new KeysUnavailable('The issuer could not be reached a moment ago; not retried yet.'));
+      if (Date.now() - failedAt < retryAfterMs)
+        return Promise.reject(new KeysUnavailable('The issuer could not be reached a moment ago; not retried yet.'));
       found = discover();
       found.catch(() => {
         found = null;

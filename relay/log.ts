@@ -11,13 +11,20 @@ import type { DestinationStream, Logger } from 'pino';
 
 export type { Logger } from 'pino';
 
-export function createRelayLogger(options: { level: string; replica?: string; destination?: DestinationStream }): Logger {
+export function createRelayLogger(options: {
+  level: string;
+  replica?: string;
+  destination?: DestinationStream;
+}): Logger {
   const base = { service: 'cws-relay', replica: options.replica ?? `${hostname()}:${process.pid}` };
-  return options.destination === undefined ? pino({ level: options.level, base }) : pino({ level: options.level, base }, options.destination);
+  return options.destination === undefined
+    ? pino({ level: options.level, base })
+    : pino({ level: options.level, base }, options.destination);
 }
 
 /** A keyed hash standing for an identifier in the log. */
 export function logHasher(key?: string): (value: string | undefined) => string | undefined {
   const secret = key ?? randomBytes(32).toString('hex');
-  return (value) => (value === undefined ? undefined : createHmac('sha256', secret).update(value).digest('base64url').slice(0, 16));
+  return (value) =>
+    value === undefined ? undefined : createHmac('sha256', secret).update(value).digest('base64url').slice(0, 16);
 }

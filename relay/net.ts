@@ -61,7 +61,11 @@ export function addressSet(entries: readonly string[]): AddressSet {
  * unreadable there leaves the answer at the last address known to be true (the proxy's), which
  * an allow-list of CIS2's ranges then refuses: the relay fails closed.
  */
-export function clientAddress(peer: string | undefined, forwardedFor: string | string[] | undefined, trusted: AddressSet): string {
+export function clientAddress(
+  peer: string | undefined,
+  forwardedFor: string | string[] | undefined,
+  trusted: AddressSet,
+): string {
   let address = normaliseAddress(peer ?? '');
   if (trusted.size === 0 || !trusted.has(address) || forwardedFor === undefined) return address;
   const hops = (Array.isArray(forwardedFor) ? forwardedFor.join(',') : forwardedFor).split(',').map((h) => h.trim());

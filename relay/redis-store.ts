@@ -36,10 +36,21 @@ export function createRedisStore(options: RedisStoreOptions): RelayStore {
   const now = options.now ?? Date.now;
   const p = options.prefix;
   const channel = `${p}logout`;
-  const keyFor = (r: Pick<Revocation, 'sid' | 'sub'>): string => (r.sid !== undefined ? `${p}rev:sid:${r.sid}` : `${p}rev:sub:${r.sub ?? ''}`);
+  const keyFor = (r: Pick<Revocation, 'sid' | 'sub'>): string =>
+    r.sid !== undefined ? `${p}rev:sid:${r.sid}` : `${p}rev:sub:${r.sub ?? ''}`;
   const common = { connectTimeout: 2_000, retryStrategy, lazyConnect: false, connectionName: 'cws-relay' } as const;
-  const cmd = new Redis(options.url, { ...common, enableOfflineQueue: false, maxRetriesPerRequest: 1, commandTimeout: 2_000 });
-  const sub = new Redis(options.url, { ...common, enableOfflineQueue: true, maxRetriesPerRequest: null, autoResubscribe: false });
+  const cmd = new Redis(options.url, {
+    ...common,
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    commandTimeout: 2_000,
+  });
+  const sub = new Redis(options.url, {
+    ...common,
+    enableOfflineQueue: true,
+    maxRetriesPerRequest: null,
+    autoResubscribe: false,
+  });
 
   const revocationHandlers: ((r: Revocation) => void)[] = [];
   const availabilityHandlers: ((up: boolean) => void)[] = [];
@@ -55,12 +66,18 @@ export function createRedisStore(options: RedisStoreOptions): RelayStore {
     for (const h of availabilityHandlers) h(up);
   }
 
-  for (const [name, client] of [['commands', cmd], ['subscriber', sub]] as const) {
+  for (const [name, client] of [
+    ['commands', cmd],
+    ['subscriber', sub],
+  ] as const) {
     client.on('error', (err: Error & { code?: string }) => {
       // ioredis reports every failed reconnect; once every 10 s is enough for the log.
       if (now() - lastErrorLog < 10_000) return;
       lastErrorLog = now();
-      options.logger.warn({ event: 'redis error', connection: name, code: err.code ?? 'unknown' }, 'redis connection error');
+      options.logger.warn(
+        { event: 'redis error', connection: name, code: err.code ?? 'unknown' },
+        'redis connection error',
+      );
     });
     client.on('ready', update);
     client.on('close', () => {

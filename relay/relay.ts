@@ -61,17 +61,31 @@ const MAX_PENDING = 10_000;
 
 export async function startRelay(config: RelayConfig, deps: RelayDeps = {}): Promise<Relay> {
   const now = deps.now ?? Date.now;
-  const logger = deps.logger ?? createRelayLogger({ level: config.logLevel, ...(config.replicaName === undefined ? {} : { replica: config.replicaName }) });
+  const logger =
+    deps.logger ??
+    createRelayLogger({
+      level: config.logLevel,
+      ...(config.replicaName === undefined ? {} : { replica: config.replicaName }),
+    });
   const hash = logHasher(config.logHashKey);
   const retentionMs = config.revocationHours * 3600_000;
-  const keys = deps.keys ?? issuerKeys({ issuer: config.issuer, allowInsecureLoopbackIssuer: config.allowInsecureLoopbackIssuer, ...(deps.fetch === undefined ? {} : { fetch: deps.fetch }) });
+  const keys =
+    deps.keys ??
+    issuerKeys({
+      issuer: config.issuer,
+      allowInsecureLoopbackIssuer: config.allowInsecureLoopbackIssuer,
+      ...(deps.fetch === undefined ? {} : { fetch: deps.fetch }),
+    });
   let keysLoaded = false;
   const loadKeys = (): Promise<IssuerKeys> =>
     keys().then((k) => {
       keysLoaded = true;
       return k;
     });
-  const store: RelayStore = config.redisUrl === undefined ? createMemoryStore({ retentionMs, now }) : createRedisStore({ url: config.redisUrl, prefix: config.redisPrefix, retentionMs, logger, now });
+  const store: RelayStore =
+    config.redisUrl === undefined
+      ? createMemoryStore({ retentionMs, now })
+      : createRedisStore({ url: config.redisUrl, prefix: config.redisPrefix, retentionMs, logger, now });
   const mirror = new RevocationList(retentionMs, now);
   const allowSources = addressSet(config.allowSources);
   const trustedProxies = addressSet(config.trustedProxies);
@@ -152,8 +166,10 @@ export async function startRelay(config: RelayConfig, deps: RelayDeps = {}): Pro
   });
   server.maxHeadersCount = 100;
 
-  const sourceOf = (req: { socket: { remoteAddress?: string | undefined }; headers: Record<string, string | string[] | undefined> }): string =>
-    clientAddress(req.socket.remoteAddress, req.headers['x-forwarded-for'], trustedProxies);
+  const sourceOf = (req: {
+    socket: { remoteAddress?: string | undefined };
+    headers: Record<string, string | string[] | undefined>;
+  }): string => clientAddress(req.socket.remoteAddress, req.headers['x-forwarded-for'], trustedProxies);
 
   server.on('request', (req, res) => {
     const path = (req.url ?? '/').split('?')[0];
@@ -164,7 +180,11 @@ export async function startRelay(config: RelayConfig, deps: RelayDeps = {}): Pro
     req.resume();
     if (path === '/healthz' && (req.method === 'GET' || req.method === 'HEAD')) {
       const body = JSON.stringify(health());
-      res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store', 'content-length': Buffer.byteLength(body) });
+      res.writeHead(200, {
+        'content-type': 'application/json',
+        'cache-control': 'no-store',
+        'content-length': Buffer.byteLength(body),
+      });
       res.end(req.method === 'HEAD' ? undefined : body);
       return;
     }
@@ -193,7 +213,9 @@ export async function startRelay(config: RelayConfig, deps: RelayDeps = {}): Pro
   const url = `http://${host}:${port}`;
   logger.info({ event: 'relay started', store: store.kind, port }, 'relay started');
   // Fetch the issuer's keys now, so the first logout does not wait for them (retried on demand).
-  loadKeys().catch(() => logger.warn({ event: 'keys unavailable' }, "the issuer's keys could not be fetched yet; retried on demand"));
+  loadKeys().catch(() =>
+    logger.warn({ event: 'keys unavailable' }, "the issuer's keys could not be fetched yet; retried on demand"),
+  );
 
   let stopped = false;
   async function stop(abrupt: boolean): Promise<void> {

@@ -30,8 +30,12 @@ export interface Registration {
  * Does this logout name this registration? Both claims must match when the token has both; `sub`
  * alone names every session of that user; `sid` alone names that session (CIS2 "Actions").
  */
-export function names(revocation: Pick<Revocation, 'sid' | 'sub'>, registration: Pick<Registration, 'sid' | 'sub'>): boolean {
-  if (revocation.sid !== undefined && revocation.sub !== undefined) return revocation.sid === registration.sid && revocation.sub === registration.sub;
+export function names(
+  revocation: Pick<Revocation, 'sid' | 'sub'>,
+  registration: Pick<Registration, 'sid' | 'sub'>,
+): boolean {
+  if (revocation.sid !== undefined && revocation.sub !== undefined)
+    return revocation.sid === registration.sid && revocation.sub === registration.sub;
   if (revocation.sub !== undefined) return revocation.sub === registration.sub;
   if (revocation.sid !== undefined) return revocation.sid === registration.sid;
   return false;
@@ -85,7 +89,10 @@ export class RevocationList {
   /** The kept logouts that apply to this registration, oldest first. */
   for(registration: Registration): Revocation[] {
     this.sweep();
-    const found = [...(registration.sid === undefined ? [] : (this.#bySid.get(registration.sid) ?? [])), ...(this.#bySub.get(registration.sub) ?? [])];
+    const found = [
+      ...(registration.sid === undefined ? [] : (this.#bySid.get(registration.sid) ?? [])),
+      ...(this.#bySub.get(registration.sub) ?? []),
+    ];
     return found.filter((r) => appliesToSession(r, registration)).sort((a, b) => a.acceptedAt - b.acceptedAt);
   }
 

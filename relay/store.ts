@@ -33,7 +33,10 @@ export const RevocationSchema = z.strictObject({
   sub: z.string().min(1).max(1024).optional(),
   iat: z.number(),
   exp: z.number().optional(),
-  logoutToken: z.string().min(16).max(64 * 1024),
+  logoutToken: z
+    .string()
+    .min(16)
+    .max(64 * 1024),
   acceptedAt: z.number(),
 });
 
@@ -42,7 +45,12 @@ export function parseRevocation(text: string): Revocation | null {
     const parsed = RevocationSchema.safeParse(JSON.parse(text));
     if (!parsed.success) return null;
     const { sid, sub, exp, ...rest } = parsed.data;
-    return { ...rest, ...(sid === undefined ? {} : { sid }), ...(sub === undefined ? {} : { sub }), ...(exp === undefined ? {} : { exp }) };
+    return {
+      ...rest,
+      ...(sid === undefined ? {} : { sid }),
+      ...(sub === undefined ? {} : { sub }),
+      ...(exp === undefined ? {} : { exp }),
+    };
   } catch {
     return null;
   }

@@ -7,7 +7,11 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import type { RawData, WebSocket } from 'ws';
-import { MAX_MESSAGE_BYTES, WORKSTATION_PROTOCOL, parseWorkstationMessage } from '../main/services/relay-client/protocol';
+import {
+  MAX_MESSAGE_BYTES,
+  WORKSTATION_PROTOCOL,
+  parseWorkstationMessage,
+} from '../main/services/relay-client/protocol';
 import type { RelayMessage, RegistrationRefusal, WorkstationMessage } from '../main/services/relay-client/protocol';
 import type { RelayDeps } from './deps';
 import { checkIdToken } from './id-token';
@@ -17,7 +21,14 @@ import { appliesToSession } from './revocations';
 import type { Registration, Revocation, RevocationList } from './revocations';
 
 /** WebSocket close codes (RFC 6455 §7.4.1). */
-export const CLOSE = { protocolError: 1002, unsupportedData: 1003, policy: 1008, tooBig: 1009, goingAway: 1001, tryAgainLater: 1013 } as const;
+export const CLOSE = {
+  protocolError: 1002,
+  unsupportedData: 1003,
+  policy: 1008,
+  tooBig: 1009,
+  goingAway: 1001,
+  tryAgainLater: 1013,
+} as const;
 
 /** A connection whose unsent data passes this is not reading: it is dropped. */
 const MAX_BUFFERED_BYTES = 1024 * 1024;
@@ -62,13 +73,21 @@ export interface WorkstationHub {
 }
 
 function reject(socket: Duplex, status: number, reason: string): void {
-  socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nCache-Control: no-store\r\nContent-Length: 0\r\n\r\n`);
+  socket.end(
+    `HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nCache-Control: no-store\r\nContent-Length: 0\r\n\r\n`,
+  );
   socket.destroy();
 }
 
 export function createWorkstationHub(options: WorkstationHubOptions): WorkstationHub {
   const { config, logger, hash, store, mirror, now } = options;
-  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES, perMessageDeflate: false, clientTracking: false, handleProtocols: () => WORKSTATION_PROTOCOL });
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: MAX_MESSAGE_BYTES,
+    perMessageDeflate: false,
+    clientTracking: false,
+    handleProtocols: () => WORKSTATION_PROTOCOL,
+  });
   const connections = new Set<Connection>();
   const perSource = new Map<string, number>();
   const bySid = new Map<string, Set<Connection>>();
@@ -112,7 +131,8 @@ export function createWorkstationHub(options: WorkstationHubOptions): Workstatio
   }
 
   function sendLogout(conn: Connection, revocation: Revocation, catchUp: boolean): boolean {
-    if (conn.registration === null || conn.sent.has(revocation.jti) || !appliesToSession(revocation, conn.registration)) return false;
+    if (conn.registration === null || conn.sent.has(revocation.jti) || !appliesToSession(revocation, conn.registration))
+      return false;
     conn.sent.add(revocation.jti);
     counts.logoutsSent += 1;
     send(conn, { type: 'logout', logoutToken: revocation.logoutToken, catchUp });
@@ -149,9 +169,16 @@ export function createWorkstationHub(options: WorkstationHubOptions): Workstatio
       refuse(result.reason);
       return;
     }
-    setRegistration(conn, { sub: result.sub, ...(result.sid === undefined ? {} : { sid: result.sid }), sessionStart: result.sessionStart });
+    setRegistration(conn, {
+      sub: result.sub,
+      ...(result.sid === undefined ? {} : { sid: result.sid }),
+      sessionStart: result.sessionStart,
+    });
     counts.registrationsAccepted += 1;
-    logger.info({ event: 'registration accepted', sub: hash(result.sub), sid: hash(result.sid) }, 'registration accepted');
+    logger.info(
+      { event: 'registration accepted', sub: hash(result.sub), sid: hash(result.sid) },
+      'registration accepted',
+    );
     send(conn, { type: 'registered', id });
   }
 
@@ -194,7 +221,9 @@ export function createWorkstationHub(options: WorkstationHubOptions): Workstatio
       conn.ws.close(CLOSE.unsupportedData, 'text frames only');
       return;
     }
-    const message = parseWorkstationMessage(Buffer.isBuffer(data) ? data.toString('utf8') : Buffer.concat(data as Buffer[]).toString('utf8'));
+    const message = parseWorkstationMessage(
+      Buffer.isBuffer(data) ? data.toString('utf8') : Buffer.concat(data as Buffer[]).toString('utf8'),
+    );
     if (message === null) {
       conn.ws.close(CLOSE.protocolError, 'not a workstation message');
       return;
@@ -208,14 +237,27 @@ export function createWorkstationHub(options: WorkstationHubOptions): Workstatio
     conn.queued += 1;
     conn.queue = conn.queue
       .then(() => handle(conn, message))
-      .catch((err: unknown) => logger.error({ event: 'workstation message failed', err: err instanceof Error ? err.name : 'unknown' }, 'a workstation message could not be handled'))
+      .catch((err: unknown) =>
+        logger.error(
+          { event: 'workstation message failed', err: err instanceof Error ? err.name : 'unknown' },
+          'a workstation message could not be handled',
+        ),
+      )
       .finally(() => {
         conn.queued -= 1;
       });
   }
 
   function attach(ws: WebSocket, source: string): void {
-    const conn: Connection = { ws, source, alive: true, registration: null, sent: new Set(), queue: Promise.resolve(), queued: 0 };
+    const conn: Connection = {
+      ws,
+      source,
+      alive: true,
+      registration: null,
+      sent: new Set(),
+      queue: Promise.resolve(),
+      queued: 0,
+    };
     connections.add(conn);
     ws.on('message', (data, isBinary) => onMessage(conn, data, isBinary));
     ws.on('error', () => ws.terminate());
@@ -264,7 +306,12 @@ export function createWorkstationHub(options: WorkstationHubOptions): Workstatio
       });
     },
     deliver(revocation, catchUpFlag) {
-      const candidates = revocation.sid !== undefined ? bySid.get(revocation.sid) : revocation.sub !== undefined ? bySub.get(revocation.sub) : undefined;
+      const candidates =
+        revocation.sid !== undefined
+          ? bySid.get(revocation.sid)
+          : revocation.sub !== undefined
+            ? bySub.get(revocation.sub)
+            : undefined;
       let n = 0;
       for (const conn of candidates ?? []) if (sendLogout(conn, revocation, catchUpFlag)) n += 1;
       return n;

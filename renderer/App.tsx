@@ -28,7 +28,9 @@ function Screen() {
     return (
       <main className="nhsuk-main-wrapper" id="main" data-testid="screen-connecting">
         <ScreenHeading>{connection === 'failed' ? 'The shell is not responding' : 'Starting…'}</ScreenHeading>
-        {connection === 'failed' ? <p className="nhsuk-body">Close and reopen the app. If this keeps happening, tell IT.</p> : null}
+        {connection === 'failed' ? (
+          <p className="nhsuk-body">Close and reopen the app. If this keeps happening, tell IT.</p>
+        ) : null}
       </main>
     );
   }
@@ -60,7 +62,11 @@ export function App() {
   useActivityReporting();
   // The signed-in clinician's role organisation (CIS2's org claim: who they act for) while their
   // session lasts; otherwise, and for a role without one, the workstation's (machine policy).
-  const organisation = useShell((s) => (s.view === null ? null : (('clinician' in s.view ? s.view.clinician.orgName : null) ?? s.view.workstation?.organisation ?? null)));
+  const organisation = useShell((s) =>
+    s.view === null
+      ? null
+      : (('clinician' in s.view ? s.view.clinician.orgName : null) ?? s.view.workstation?.organisation ?? null),
+  );
   return (
     <>
       <a className="nhsuk-skip-link" href="#main">

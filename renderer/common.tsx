@@ -13,11 +13,23 @@ const nhsLogoPath =
  */
 export function NhsHeader({ organisation }: { organisation: string | null }) {
   return (
-    <header className={organisation === null ? 'nhsuk-header' : 'nhsuk-header nhsuk-header--organisation'} data-testid="nhs-header">
+    <header
+      className={organisation === null ? 'nhsuk-header' : 'nhsuk-header nhsuk-header--organisation'}
+      data-testid="nhs-header"
+    >
       <div className="nhsuk-header__container nhsuk-width-container">
         <div className="nhsuk-header__service">
           <span className="nhsuk-header__service-logo">
-            <svg className="nhsuk-header__logo" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 200 80" height="40" width="100" focusable="false" role="img" aria-label="NHS">
+            <svg
+              className="nhsuk-header__logo"
+              xmlns="http://www.w3.org/2000/svg"
+              viewBox="0 0 200 80"
+              height="40"
+              width="100"
+              focusable="false"
+              role="img"
+              aria-label="NHS"
+            >
               <title>NHS</title>
               <path fill="currentcolor" d={nhsLogoPath} />
             </svg>
@@ -94,7 +106,13 @@ export function Button({
     <button
       type="button"
       ref={buttonRef}
-      className={reverse ? 'nhsuk-button nhsuk-button--reverse' : secondary ? 'nhsuk-button nhsuk-button--secondary' : 'nhsuk-button'}
+      className={
+        reverse
+          ? 'nhsuk-button nhsuk-button--reverse'
+          : secondary
+            ? 'nhsuk-button nhsuk-button--secondary'
+            : 'nhsuk-button'
+      }
       data-module="nhsuk-button"
       onClick={onClick}
       disabled={disabled}

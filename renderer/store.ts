@@ -9,8 +9,18 @@ import type { Draft, RefusalCode, SessionView, ShellApi } from '../preload/contr
 import { showsClinicalContent } from './words';
 
 export type Caret = { readonly field: 'patient' | 'text'; readonly position: number };
-export type SaveStatus = { kind: 'idle' } | { kind: 'saving' } | { kind: 'saved' } | { kind: 'failed'; code: RefusalCode };
-export type SessionAction = 'signIn' | 'cancelSignIn' | 'stillHere' | 'unlock' | 'signInAsSomeoneElse' | 'signOut' | 'lock' | 'changeRole' | 'renewSession';
+export type SaveStatus =
+  { kind: 'idle' } | { kind: 'saving' } | { kind: 'saved' } | { kind: 'failed'; code: RefusalCode };
+export type SessionAction =
+  | 'signIn'
+  | 'cancelSignIn'
+  | 'stillHere'
+  | 'unlock'
+  | 'signInAsSomeoneElse'
+  | 'signOut'
+  | 'lock'
+  | 'changeRole'
+  | 'renewSession';
 
 export interface ShellState {
   view: SessionView | null;
@@ -78,7 +88,11 @@ export function createShellStore(deps: StoreDeps) {
           if (mine !== epoch || !showsClinicalContent(get().view)) return;
           if (!result.ok) return set({ draftLoad: 'failed' });
           const existing = result.value.drafts[0];
-          set({ draftLoad: 'idle', draft: existing ?? { id: deps.newId(), patient: '', text: '', updatedAt: deps.now() }, save: existing ? { kind: 'saved' } : { kind: 'idle' } });
+          set({
+            draftLoad: 'idle',
+            draft: existing ?? { id: deps.newId(), patient: '', text: '', updatedAt: deps.now() },
+            save: existing ? { kind: 'saved' } : { kind: 'idle' },
+          });
         },
         () => {
           if (mine === epoch) set({ draftLoad: 'failed' });
@@ -193,7 +207,10 @@ export function createShellStore(deps: StoreDeps) {
         const { draft, view } = get();
         if (draft === null || !showsClinicalContent(view)) return;
         revision += 1;
-        set({ draft: { ...draft, ...change, updatedAt: deps.now() }, save: get().save.kind === 'failed' ? get().save : { kind: 'saving' } });
+        set({
+          draft: { ...draft, ...change, updatedAt: deps.now() },
+          save: get().save.kind === 'failed' ? get().save : { kind: 'saving' },
+        });
         clearSaveTimer();
         saveTimer = setTimeout(save, saveDelayMs);
       },

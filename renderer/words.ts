@@ -19,7 +19,9 @@ export function formatSessionLeft(seconds: number): string {
   const hours = Math.floor(s / 3600);
   const minutes = Math.floor((s % 3600) / 60);
   const unit = (n: number, one: string): string => `${n} ${one}${n === 1 ? '' : 's'}`;
-  return [hours > 0 ? unit(hours, 'hour') : null, minutes > 0 ? unit(minutes, 'minute') : null].filter((p) => p !== null).join(' ');
+  return [hours > 0 ? unit(hours, 'hour') : null, minutes > 0 ? unit(minutes, 'minute') : null]
+    .filter((p) => p !== null)
+    .join(' ');
 }
 
 /** Why the lock screen is showing, as a sentence. */
@@ -31,10 +33,13 @@ export const lockReasonText: Record<LockReason, string> = {
   'absolute-limit': 'You have been signed in for 12 hours. Sign in again to continue.',
   'refresh-failed': 'Your sign-in has expired. Sign in again to continue.',
   manual: 'You locked this workstation.',
-  fault: 'This workstation locked to keep your work safe after an unexpected problem. Unlock to carry on; tell IT if it happens again.',
+  fault:
+    'This workstation locked to keep your work safe after an unexpected problem. Unlock to carry on; tell IT if it happens again.',
   'smartcard-removed': 'This workstation locked because your smartcard was removed from the reader.',
-  'smartcard-unavailable': 'This workstation locked because it could no longer see your smartcard reader. Check the reader is plugged in, then unlock.',
-  'lock-watch-lost': 'This workstation locked because it could no longer tell whether the screen was locked. Unlock to carry on. If it happens again, tell IT.',
+  'smartcard-unavailable':
+    'This workstation locked because it could no longer see your smartcard reader. Check the reader is plugged in, then unlock.',
+  'lock-watch-lost':
+    'This workstation locked because it could no longer tell whether the screen was locked. Unlock to carry on. If it happens again, tell IT.',
 };
 
 /** On every lock screen: every lock keeps the note in the clinician's own custody. */
@@ -67,7 +72,8 @@ export const lockNeedsFullSignIn: Record<LockReason, boolean> = {
 export const endReasonText: Record<EndReason, string> = {
   'sign-out': 'You have signed out.',
   'absolute-limit': 'You have been signed in for 12 hours. Sign in again to continue.',
-  'different-user': 'The previous session ended because a different person signed in. Any unsent notes are kept safe for the person who wrote them.',
+  'different-user':
+    'The previous session ended because a different person signed in. Any unsent notes are kept safe for the person who wrote them.',
   'backchannel-logout': 'You were signed out elsewhere.',
   shutdown: 'The session ended because the computer shut down.',
   'os-lock': 'The session ended because the screen was locked. Your notes are kept safe for you.',
@@ -95,7 +101,8 @@ export const saveRefusalText: Record<RefusalCode, string> = {
   'unknown-channel': 'Not saved — the shell refused the request to save. Keep this window open and tell IT.',
   'wrong-sender': 'Not saved — the shell refused the request to save. Keep this window open and tell IT.',
   'internal-error': 'Not saved — the shell could not save your note. Keep this window open and try again.',
-  'bad-response': 'Not saved — the shell could not confirm that your note was saved. Keep this window open and try again.',
+  'bad-response':
+    'Not saved — the shell could not confirm that your note was saved. Keep this window open and try again.',
   disconnected: 'Not saved — the shell lost its connection. Keep this window open and try again.',
   'not-active': 'Not saved — your session is not active. Your note will be saved when you are back in.',
   'wrong-state': 'Not saved — your session is not ready for notes. Your note will be saved when you are back in.',
@@ -116,14 +123,16 @@ export const noRoleNote = 'No role selected. Role-based actions are unavailable 
  * did not choose, they can choose now.
  */
 export const roleGuidanceText = {
-  'no-roles': 'Your NHS Care Identity account has no role for this service. Ask your Registration Authority to add one, then sign in again. You can still write notes; they are kept for you.',
+  'no-roles':
+    'Your NHS Care Identity account has no role for this service. Ask your Registration Authority to add one, then sign in again. You can still write notes; they are kept for you.',
   'not-chosen': 'No role was chosen when you signed in. Select "Change role" to choose one. Your note stays as it is.',
 } as const;
 
 /** "Change role": the clinician chooses another of their roles in the NHS Care Identity page. */
 export const changeRoleText = {
   button: 'Change role',
-  choosing: 'Choose your role on the NHS Care Identity page in your web browser. You can carry on working here meanwhile; your note stays as it is.',
+  choosing:
+    'Choose your role on the NHS Care Identity page in your web browser. You can carry on working here meanwhile; your note stays as it is.',
   cancel: 'Cancel role change',
 } as const;
 
@@ -138,7 +147,8 @@ export const sessionEndingText = {
   button: 'Sign in again now',
   signingIn: 'Sign in again in your web browser. You can carry on working here meanwhile; your note stays as it is.',
   cancel: 'Stop signing in again',
-  renewed: (secondsLeft: number): string => `You have signed in again. You can carry on for ${formatSessionLeft(secondsLeft)}.`,
+  renewed: (secondsLeft: number): string =>
+    `You have signed in again. You can carry on for ${formatSessionLeft(secondsLeft)}.`,
 } as const;
 
 /** Said once, politely, when the notice first appears: it never interrupts typing. */
@@ -153,20 +163,28 @@ export const actionRefusalText: Record<RefusalCode, string> = {
   'wrong-sender': 'The shell refused that request. Close and reopen the app, and tell IT if it happens again.',
   'internal-error': 'That did not work. Try again, and if it keeps happening tell IT.',
   'bad-response': 'That did not work. Try again, and if it keeps happening tell IT.',
-  disconnected: 'That did not work because the shell lost its connection. Close and reopen the app, and tell IT if it happens again.',
+  disconnected:
+    'That did not work because the shell lost its connection. Close and reopen the app, and tell IT if it happens again.',
   'not-active': 'That did not work because your session is no longer active. Sign in or unlock to carry on.',
   'wrong-state': 'That did not work because the session changed just before. Try again from this screen.',
   'draft-invalid': 'That did not work because a note was not in the form the shell expects. Tell IT.',
-  'drafts-limit-reached': 'That did not work because you already have 100 unfinished notes. Finish or discard one, then try again.',
-  'storage-failed': 'That did not work because this workstation could not save your notes. Keep this window open and try again.',
+  'drafts-limit-reached':
+    'That did not work because you already have 100 unfinished notes. Finish or discard one, then try again.',
+  'storage-failed':
+    'That did not work because this workstation could not save your notes. Keep this window open and try again.',
   'card-required': 'Insert your smartcard to sign in.',
 };
 
 /** The lock screen, where a smartcard reader is watched: the card in only prompts; it never unlocks. */
-export const smartcardPromptText = { in: 'Your smartcard is in. Select Unlock.', out: 'Insert your smartcard.' } as const;
+export const smartcardPromptText = {
+  in: 'Your smartcard is in. Select Unlock.',
+  out: 'Insert your smartcard.',
+} as const;
 
 /** Screens that may hold clinical content: anything else drops drafts and unmounts the workspace. */
-export function showsClinicalContent(view: SessionView | null): view is Extract<SessionView, { kind: 'active' | 'warning' }> {
+export function showsClinicalContent(
+  view: SessionView | null,
+): view is Extract<SessionView, { kind: 'active' | 'warning' }> {
   return view !== null && (view.kind === 'active' || view.kind === 'warning');
 }
 
@@ -174,8 +192,10 @@ export function showsClinicalContent(view: SessionView | null): view is Extract<
 export const serviceName = 'Ward workstation';
 
 /** While the sign-in (or unlock) waits on the system browser. It may still be opening. */
-export const continueInBrowserText = 'The NHS Care Identity sign-in page opens in your web browser. Sign in there, then come back to this window.';
-export const browserTroubleText = 'If the page does not open, or it says the site cannot be reached, select Try again. If it keeps happening, tell IT.';
+export const continueInBrowserText =
+  'The NHS Care Identity sign-in page opens in your web browser. Sign in there, then come back to this window.';
+export const browserTroubleText =
+  'If the page does not open, or it says the site cannot be reached, select Try again. If it keeps happening, tell IT.';
 
 /**
  * Notices (their codes come from main's sign-in errors) that mean NHS Care Identity could not be
@@ -188,5 +208,7 @@ export const unreachableText =
 
 /** The heading and the sentence a notice is shown with. */
 export function noticeWords(notice: { code: string; message: string }): { title: string; text: string } {
-  return unreachableCodes.has(notice.code) ? { title: unreachableTitle, text: unreachableText } : { title: 'There is a problem', text: notice.message };
+  return unreachableCodes.has(notice.code)
+    ? { title: unreachableTitle, text: unreachableText }
+    : { title: 'There is a problem', text: notice.message };
 }

@@ -14,9 +14,19 @@ const escape = (text: string): string => text.replace(/[&<>"']/g, (c) => `&#${c.
 
 const port = Number(process.env['SANDBOX_PORT'] ?? 0);
 const relayPort = await freePort();
-const sandbox = await startSandbox({ port: Number.isInteger(port) ? port : 0, backchannelLogoutUri: `http://127.0.0.1:${relayPort}${INGRESS_PATH}` });
+const sandbox = await startSandbox({
+  port: Number.isInteger(port) ? port : 0,
+  backchannelLogoutUri: `http://127.0.0.1:${relayPort}${INGRESS_PATH}`,
+});
 const relay = await startRelay(
-  parseRelayConfig({ issuer: sandbox.issuer, clientId: sandbox.clientId, allowInsecureLoopbackIssuer: true, host: '127.0.0.1', port: relayPort, logLevel: 'warn' }),
+  parseRelayConfig({
+    issuer: sandbox.issuer,
+    clientId: sandbox.clientId,
+    allowInsecureLoopbackIssuer: true,
+    host: '127.0.0.1',
+    port: relayPort,
+    logLevel: 'warn',
+  }),
 );
 
 // The card reader: one button per clinician, each ending that clinician's CIS2 session.
@@ -34,12 +44,24 @@ const cards = createServer((req, res) => {
   const url = new URL(req.url ?? '/', 'http://127.0.0.1');
   const pulled = url.searchParams.get('pulled');
   const rows = sandbox.clinicians
-    .map((c) => `<li><form method="post" action="/pull/${escape(c.id)}"><strong>${escape(c.name)}</strong> (${escape(c.description)}) <button>Pull smartcard</button></form></li>`)
+    .map(
+      (c) =>
+        `<li><form method="post" action="/pull/${escape(c.id)}"><strong>${escape(c.name)}</strong> (${escape(c.description)}) <button>Pull smartcard</button></form></li>`,
+    )
     .join('');
-  const said = pulled === null ? '' : `<p role="status">CIS2 ended the session of ${escape(pulled)}; the relay answered ${escape(url.searchParams.get('relay') ?? '?')}.</p>`;
+  const said =
+    pulled === null
+      ? ''
+      : `<p role="status">CIS2 ended the session of ${escape(pulled)}; the relay answered ${escape(url.searchParams.get('relay') ?? '?')}.</p>`;
   res
-    .writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': "default-src 'none'; form-action 'self'", 'cache-control': 'no-store' })
-    .end(`<!doctype html><html lang="en"><title>CIS2 sandbox: card reader</title><h1>Card reader</h1><p>Pulling a card ends that clinician's CIS2 session, as Identity Agent does; CIS2 tells the trust's relay, which tells the ward PC.</p>${said}<ul>${rows}</ul></html>`);
+    .writeHead(200, {
+      'content-type': 'text/html; charset=utf-8',
+      'content-security-policy': "default-src 'none'; form-action 'self'",
+      'cache-control': 'no-store',
+    })
+    .end(
+      `<!doctype html><html lang="en"><title>CIS2 sandbox: card reader</title><h1>Card reader</h1><p>Pulling a card ends that clinician's CIS2 session, as Identity Agent does; CIS2 tells the trust's relay, which tells the ward PC.</p>${said}<ul>${rows}</ul></html>`,
+    );
 });
 await new Promise<void>((ok) => cards.listen(0, '127.0.0.1', () => ok()));
 
@@ -49,6 +71,8 @@ process.stdout.write(`relay: ${relay.url}\n`);
 process.stdout.write(`card reader: http://127.0.0.1:${(cards.address() as AddressInfo).port}/\n`);
 for (const c of sandbox.clinicians) process.stdout.write(`clinician: ${c.id} (${c.description})\n`);
 const stop = (): void =>
-  void Promise.allSettled([relay.close(), sandbox.close(), new Promise<void>((ok) => cards.close(() => ok()))]).then(() => process.exit(0));
+  void Promise.allSettled([relay.close(), sandbox.close(), new Promise<void>((ok) => cards.close(() => ok()))]).then(
+    () => process.exit(0),
+  );
 process.on('SIGINT', stop);
 process.on('SIGTERM', stop);

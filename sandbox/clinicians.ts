@@ -26,7 +26,10 @@ export interface SandboxClinician {
   readonly description: string;
 }
 
-const WARD_ACTIVITIES = { activities: ['Receive Self Claimed LR Alerts', 'View Patient Medication'], activity_codes: ['B0001', 'B0264'] };
+const WARD_ACTIVITIES = {
+  activities: ['Receive Self Claimed LR Alerts', 'View Patient Medication'],
+  activity_codes: ['B0001', 'B0264'],
+};
 
 export const SANDBOX_CLINICIANS: readonly SandboxClinician[] = [
   {
@@ -38,8 +41,23 @@ export const SANDBOX_CLINICIANS: readonly SandboxClinician[] = [
     acr: 'AAL3_ANY',
     amr: ['sc'],
     roles: [
-      { person_roleid: '555000000101', person_orgid: '555000000201', org_code: 'RX1', role_name: '"Clinical":"Clinical Provision":"Medical Practitioner Access Role"', role_code: 'S8000:G8000:R8000', ...WARD_ACTIVITIES },
-      { person_roleid: '555000000102', person_orgid: '555000000202', org_code: 'RY2', role_name: '"Clinical":"Clinical Provision":"Clinical Practitioner Access Role"', role_code: 'S8000:G8000:R8003', activities: ['View Patient Medication'], activity_codes: ['B0264'] },
+      {
+        person_roleid: '555000000101',
+        person_orgid: '555000000201',
+        org_code: 'RX1',
+        role_name: '"Clinical":"Clinical Provision":"Medical Practitioner Access Role"',
+        role_code: 'S8000:G8000:R8000',
+        ...WARD_ACTIVITIES,
+      },
+      {
+        person_roleid: '555000000102',
+        person_orgid: '555000000202',
+        org_code: 'RY2',
+        role_name: '"Clinical":"Clinical Provision":"Clinical Practitioner Access Role"',
+        role_code: 'S8000:G8000:R8003',
+        activities: ['View Patient Medication'],
+        activity_codes: ['B0264'],
+      },
     ],
     selectedRoleId: '555000000101',
     orgs: [
@@ -56,7 +74,16 @@ export const SANDBOX_CLINICIANS: readonly SandboxClinician[] = [
     familyName: 'Hughes',
     acr: 'AAL2_ANY',
     amr: ['swk'],
-    roles: [{ person_roleid: '555000000103', person_orgid: '555000000203', org_code: 'RX1', role_name: '"Clinical":"Clinical Provision":"Nurse Access Role"', role_code: 'S8000:G8000:R8001', ...WARD_ACTIVITIES }],
+    roles: [
+      {
+        person_roleid: '555000000103',
+        person_orgid: '555000000203',
+        org_code: 'RX1',
+        role_name: '"Clinical":"Clinical Provision":"Nurse Access Role"',
+        role_code: 'S8000:G8000:R8001',
+        ...WARD_ACTIVITIES,
+      },
+    ],
     selectedRoleId: '555000000103',
     orgs: [{ org_code: 'RX1', org_name: 'Riverside Hospitals NHS Trust' }],
     description: 'AAL2 passkey, nurse with one role',
@@ -83,7 +110,16 @@ export const SANDBOX_CLINICIANS: readonly SandboxClinician[] = [
     // Either level allowed, and only a password: one factor is not AAL2, so the shell gives 15 minutes.
     acr: 'AAL2_OR_AAL3_ANY',
     amr: ['pwd'],
-    roles: [{ person_roleid: '555000000104', person_orgid: '555000000204', org_code: 'RX1', role_name: '"Clinical":"Clinical Provision":"Nurse Access Role"', role_code: 'S8000:G8000:R8001', ...WARD_ACTIVITIES }],
+    roles: [
+      {
+        person_roleid: '555000000104',
+        person_orgid: '555000000204',
+        org_code: 'RX1',
+        role_name: '"Clinical":"Clinical Provision":"Nurse Access Role"',
+        role_code: 'S8000:G8000:R8001',
+        ...WARD_ACTIVITIES,
+      },
+    ],
     selectedRoleId: '555000000104',
     orgs: [{ org_code: 'RX1', org_name: 'Riverside Hospitals NHS Trust' }],
     description: 'password only, either level asked: counts as AAL3 (15 minutes)',
@@ -98,8 +134,23 @@ export const SANDBOX_CLINICIANS: readonly SandboxClinician[] = [
     amr: ['sc'],
     // A staff nurse who is also the ward's manager: she changes role mid-shift to do the rota.
     roles: [
-      { person_roleid: '555000000105', person_orgid: '555000000205', org_code: 'RX1', role_name: '"Clinical":"Clinical Provision":"Nurse Access Role"', role_code: 'S8000:G8000:R8001', ...WARD_ACTIVITIES },
-      { person_roleid: '555000000106', person_orgid: '555000000205', org_code: 'RX1', role_name: '"Clinical":"Clinical Management":"Ward Manager Access Role"', role_code: 'S8000:G8001:R8010', activities: ['Manage Ward Staff Rota', 'View Patient Medication'], activity_codes: ['B0410', 'B0264'] },
+      {
+        person_roleid: '555000000105',
+        person_orgid: '555000000205',
+        org_code: 'RX1',
+        role_name: '"Clinical":"Clinical Provision":"Nurse Access Role"',
+        role_code: 'S8000:G8000:R8001',
+        ...WARD_ACTIVITIES,
+      },
+      {
+        person_roleid: '555000000106',
+        person_orgid: '555000000205',
+        org_code: 'RX1',
+        role_name: '"Clinical":"Clinical Management":"Ward Manager Access Role"',
+        role_code: 'S8000:G8001:R8010',
+        activities: ['Manage Ward Staff Rota', 'View Patient Medication'],
+        activity_codes: ['B0410', 'B0264'],
+      },
     ],
     selectedRoleId: '555000000105',
     orgs: [{ org_code: 'RX1', org_name: 'Riverside Hospitals NHS Trust' }],
@@ -128,7 +179,10 @@ export function selectRole(c: SandboxClinician, chosen: string | null): string |
  * The claims the sandbox releases for a clinician, keyed the way CIS2 names them, with the role
  * selected at that sign-in (`selected_roleid`; none when they have no role).
  */
-export function clinicianClaims(c: SandboxClinician, selectedRoleId: string | null = c.selectedRoleId): Record<string, unknown> {
+export function clinicianClaims(
+  c: SandboxClinician,
+  selectedRoleId: string | null = c.selectedRoleId,
+): Record<string, unknown> {
   return {
     sub: c.sub,
     name: c.name,

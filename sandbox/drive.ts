@@ -57,13 +57,23 @@ export async function completeLogin(authorizationUrl: URL, clinicianId: string, 
     if (response.status === 200 && url.pathname.includes('/interaction/')) {
       await response.arrayBuffer();
       const action = options.action ?? 'login';
-      const body = new URLSearchParams(action === 'login' ? { clinician: clinicianId, ...(options.role === undefined ? {} : { role: options.role }) } : {});
+      const body = new URLSearchParams(
+        action === 'login'
+          ? { clinician: clinicianId, ...(options.role === undefined ? {} : { role: options.role }) }
+          : {},
+      );
       const target = new URL(`${url.pathname}/${action}`, url);
-      response = await step(jar, target, { method: 'POST', body, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+      response = await step(jar, target, {
+        method: 'POST',
+        body,
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      });
       continue;
     }
     const text = await response.text();
-    throw new Error(`The sandbox sign-in stopped at ${url.pathname} with status ${response.status}: ${text.slice(0, 200)}`);
+    throw new Error(
+      `The sandbox sign-in stopped at ${url.pathname} with status ${response.status}: ${text.slice(0, 200)}`,
+    );
   }
   throw new Error('The sandbox sign-in redirected too many times.');
 }

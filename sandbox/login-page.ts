@@ -30,7 +30,9 @@ function rolePicker(c: SandboxClinician): string {
 export function loginPageHtml(action: string, abortAction: string, clinicians: readonly SandboxClinician[]): string {
   const items = clinicians
     .map(
-      (c) => `<li><form method="post" action="${escape(action)}"><input type="hidden" name="clinician" value="${escape(c.id)}">
+      (
+        c,
+      ) => `<li><form method="post" action="${escape(action)}"><input type="hidden" name="clinician" value="${escape(c.id)}">
 ${rolePicker(c)}<button type="submit">Sign in as ${escape(c.name)}</button> <span>${escape(c.description)}</span></form></li>`,
     )
     .join('\n');

@@ -83,5 +83,7 @@ export async function tamperIdToken(idToken: string, kind: Misbehaviour, signing
     case 'userinfo-sub-mismatch':
       return idToken;
   }
-  return new SignJWT(claims).setProtectedHeader({ alg: header.alg ?? 'RS256', kid: signing.kid, typ: header.typ }).sign(key);
+  return new SignJWT(claims)
+    .setProtectedHeader({ alg: header.alg ?? 'RS256', kid: signing.kid, typ: header.typ })
+    .sign(key);
 }

@@ -83,7 +83,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const issuer = `${options.issuerOrigin ?? address}${SANDBOX_REALM_PATH}`;
   // The clinician's browser reaches the sandbox where it listens, whatever origin the issuer names.
   const direct = { issuer: `${address}${SANDBOX_REALM_PATH}` };
-  const inBrowser = (url: URL): URL => (url.origin === new URL(issuer).origin ? new URL(`${url.pathname}${url.search}`, address) : url);
+  const inBrowser = (url: URL): URL =>
+    url.origin === new URL(issuer).origin ? new URL(`${url.pathname}${url.search}`, address) : url;
 
   const { privateKey } = await generateKeyPair('RS256', { extractable: true });
   const kid = `sandbox-${randomBytes(6).toString('hex')}`;
@@ -104,7 +105,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     backchannel_logout_uri: options.backchannelLogoutUri ?? 'http://127.0.0.1:9/backchannel-logout',
     backchannel_logout_session_required: true,
   };
-  const clients: Record<string, unknown>[] = [{ ...nativeClient, client_id: SANDBOX_CLIENT_ID, token_endpoint_auth_method: 'none' }];
+  const clients: Record<string, unknown>[] = [
+    { ...nativeClient, client_id: SANDBOX_CLIENT_ID, token_endpoint_auth_method: 'none' },
+  ];
   if (options.confidentialClientJwks) {
     clients.push({
       ...nativeClient,
@@ -124,7 +127,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       const clinician = clinicianBySub(sub);
       if (!clinician) return undefined;
       const chosen = token?.grantId === undefined ? undefined : selectedRoles.get(token.grantId);
-      return { accountId: sub, claims: async () => clinicianClaims(clinician, chosen === undefined ? clinician.selectedRoleId : chosen) };
+      return {
+        accountId: sub,
+        claims: async () => clinicianClaims(clinician, chosen === undefined ? clinician.selectedRoleId : chosen),
+      };
     },
     claims: {
       openid: ['sub'],
@@ -147,10 +153,21 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       userinfo: { enabled: true },
     },
     // CIS2 issues refresh tokens to its clients without offline_access; rotate them on every use.
-    issueRefreshToken: async (_ctx: unknown, client: { grantTypeAllowed(t: string): boolean }) => client.grantTypeAllowed('refresh_token'),
+    issueRefreshToken: async (_ctx: unknown, client: { grantTypeAllowed(t: string): boolean }) =>
+      client.grantTypeAllowed('refresh_token'),
     rotateRefreshToken: () => true,
-    ttl: { AccessToken: options.accessTokenTtlSeconds ?? 300, AuthorizationCode: 60, IdToken: 300, RefreshToken: 12 * 3600, Session: 12 * 3600, Interaction: 600, Grant: 12 * 3600 },
-    interactions: { url: (_ctx: unknown, interaction: { uid: string }) => `${SANDBOX_REALM_PATH}/interaction/${interaction.uid}` },
+    ttl: {
+      AccessToken: options.accessTokenTtlSeconds ?? 300,
+      AuthorizationCode: 60,
+      IdToken: 300,
+      RefreshToken: 12 * 3600,
+      Session: 12 * 3600,
+      Interaction: 600,
+      Grant: 12 * 3600,
+    },
+    interactions: {
+      url: (_ctx: unknown, interaction: { uid: string }) => `${SANDBOX_REALM_PATH}/interaction/${interaction.uid}`,
+    },
     renderError: async (ctx: { type: string; body: string }, out: Record<string, string>) => {
       ctx.type = 'html';
       ctx.body = `<!doctype html><title>CIS2 sandbox error</title><h1>Sign-in error</h1><p>${Object.values(out).join(' ').replace(/[<>&]/g, '')}</p>`;
@@ -181,11 +198,18 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     if (details.uid !== uid) throw new Error('Interaction mismatch.');
     if (req.method === 'GET' && action === undefined) {
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
-      res.end(loginPageHtml(`${interactionPrefix}${uid}/login`, `${interactionPrefix}${uid}/abort`, SANDBOX_CLINICIANS));
+      res.end(
+        loginPageHtml(`${interactionPrefix}${uid}/login`, `${interactionPrefix}${uid}/abort`, SANDBOX_CLINICIANS),
+      );
       return;
     }
     if (req.method === 'POST' && action === 'abort') {
-      await provider.interactionFinished(req, res, { error: 'access_denied', error_description: 'The clinician cancelled sign-in.' }, { mergeWithLastSubmission: false });
+      await provider.interactionFinished(
+        req,
+        res,
+        { error: 'access_denied', error_description: 'The clinician cancelled sign-in.' },
+        { mergeWithLastSubmission: false },
+      );
       return;
     }
     if (req.method === 'POST' && action === 'login') {
@@ -199,7 +223,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       }
       const role = selectRole(clinician, form.get('role'));
       if (role === undefined) {
-        res.writeHead(400, { 'content-type': 'text/plain' }).end('That role is not one of this clinician\'s roles.');
+        res.writeHead(400, { 'content-type': 'text/plain' }).end("That role is not one of this clinician's roles.");
         return;
       }
       const clientId = String(details.params['client_id']);
@@ -211,12 +235,18 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       await provider.interactionFinished(
         req,
         res,
-        { login: { accountId: clinician.sub, acr: clinician.acr, amr: [...clinician.amr], remember: false }, consent: { grantId } },
+        {
+          login: { accountId: clinician.sub, acr: clinician.acr, amr: [...clinician.amr], remember: false },
+          consent: { grantId },
+        },
         { mergeWithLastSubmission: false },
       );
       // CIS2 ends every session after 12 hours and tells the client.
       if (options.backchannelLogoutUri !== undefined) {
-        const end = setTimeout(() => void postLogout({ sub: clinician.sub }).catch(() => undefined), options.sessionLifetimeMs ?? 12 * 3600_000);
+        const end = setTimeout(
+          () => void postLogout({ sub: clinician.sub }).catch(() => undefined),
+          options.sessionLifetimeMs ?? 12 * 3600_000,
+        );
         end.unref();
         sessionEnds.add(end);
       }
@@ -258,7 +288,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
   const logoutToken: Sandbox['logoutToken'] = async (claims) => {
     const now = Math.floor(Date.now() / 1000);
-    return new SignJWT({ events: { 'http://schemas.openid.net/event/backchannel-logout': {} }, ...(claims.sid ? { sid: claims.sid } : {}) })
+    return new SignJWT({
+      events: { 'http://schemas.openid.net/event/backchannel-logout': {} },
+      ...(claims.sid ? { sid: claims.sid } : {}),
+    })
       .setProtectedHeader({ alg: 'RS256', kid, typ: 'logout+jwt' })
       .setIssuer(issuer)
       .setAudience(claims.clientId ?? SANDBOX_CLIENT_ID)
@@ -274,7 +307,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     address,
     clientId: SANDBOX_CLIENT_ID,
     clinicians: SANDBOX_CLINICIANS,
-    completeLogin: (authUrl, clinicianId, choice) => completeLogin(inBrowser(authUrl), clinicianId, { ...direct, ...choice }),
+    completeLogin: (authUrl, clinicianId, choice) =>
+      completeLogin(inBrowser(authUrl), clinicianId, { ...direct, ...choice }),
     async loginAs(authUrl, clinicianId, choice) {
       await followToCallback(await completeLogin(inBrowser(authUrl), clinicianId, { ...direct, ...choice }));
     },

@@ -37,11 +37,13 @@ async function buildPreload() {
   });
   const inputs = Object.keys(result.metafile.inputs);
   const foreign = inputs.filter((input) => !input.startsWith('preload/'));
-  if (foreign.length > 0) throw new Error(`The preload must bundle only preload/ files, but it pulled in: ${foreign.join(', ')}`);
+  if (foreign.length > 0)
+    throw new Error(`The preload must bundle only preload/ files, but it pulled in: ${foreign.join(', ')}`);
   const out = readFileSync(at('dist/preload/index.cjs'), 'utf8');
   const requires = [...out.matchAll(/require\(["']([^"']+)["']\)/g)].map((m) => m[1]);
   const disallowed = requires.filter((r) => r !== 'electron');
-  if (disallowed.length > 0) throw new Error(`A sandboxed preload can only require 'electron', but it requires: ${disallowed.join(', ')}`);
+  if (disallowed.length > 0)
+    throw new Error(`A sandboxed preload can only require 'electron', but it requires: ${disallowed.join(', ')}`);
   console.log(`preload → dist/preload/index.cjs (${out.length} bytes)`);
 }
 
@@ -55,7 +57,9 @@ async function buildMain() {
     outfile: at('dist/main/index.js'),
     logLevel: 'warning',
   });
-  console.log(`main → dist/main/index.js (${development ? 'DEVELOPMENT build: CWS_* overrides and DevTools enabled; never ship it' : 'production build'})`);
+  console.log(
+    `main → dist/main/index.js (${development ? 'DEVELOPMENT build: CWS_* overrides and DevTools enabled; never ship it' : 'production build'})`,
+  );
 }
 
 try {

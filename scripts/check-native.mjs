@@ -33,7 +33,8 @@ export const keyringPlatformPackages = {
 
 /** The packages a target needs: a macOS universal app carries both Mac builds. */
 export function platformPackagesFor(platform, arch) {
-  if (platform === 'darwin' && arch === 'universal') return [keyringPlatformPackages['darwin-x64'], keyringPlatformPackages['darwin-arm64']];
+  if (platform === 'darwin' && arch === 'universal')
+    return [keyringPlatformPackages['darwin-x64'], keyringPlatformPackages['darwin-arm64']];
   const name = keyringPlatformPackages[`${platform}-${arch}`];
   return name === undefined ? [] : [name];
 }
@@ -55,12 +56,17 @@ export function checkNative({ root, platform, arch, host = `${process.platform}-
   const keyring = readJson(path.join(modules, keyringPackage, 'package.json'));
   if (keyring === null) return [`${keyringPackage} is not installed in ${modules}: run npm ci first.`];
   const wanted = platformPackagesFor(platform, arch);
-  if (wanted.length === 0) return [`The shell is not packaged for ${platform}-${arch}: ${keyringPackage} has no native build the shell knows for it.`];
+  if (wanted.length === 0)
+    return [
+      `The shell is not packaged for ${platform}-${arch}: ${keyringPackage} has no native build the shell knows for it.`,
+    ];
   const problems = [];
   for (const name of wanted) {
     const declared = keyring.optionalDependencies?.[name];
     if (declared === undefined) {
-      problems.push(`${keyringPackage} ${keyring.version} no longer lists ${name} among its optional dependencies; update scripts/check-native.mjs to the package it now loads on ${platform}-${arch}.`);
+      problems.push(
+        `${keyringPackage} ${keyring.version} no longer lists ${name} among its optional dependencies; update scripts/check-native.mjs to the package it now loads on ${platform}-${arch}.`,
+      );
       continue;
     }
     const dir = path.join(modules, name);
@@ -73,9 +79,13 @@ export function checkNative({ root, platform, arch, host = `${process.platform}-
       );
       continue;
     }
-    if (pkg.version !== declared) problems.push(`${name} is version ${pkg.version}, but ${keyringPackage} ${keyring.version} loads version ${declared}: run npm ci, then install the platform package again.`);
+    if (pkg.version !== declared)
+      problems.push(
+        `${name} is version ${pkg.version}, but ${keyringPackage} ${keyring.version} loads version ${declared}: run npm ci, then install the platform package again.`,
+      );
     const binary = typeof pkg.main === 'string' ? path.join(dir, pkg.main) : null;
-    if (binary === null || !binary.endsWith('.node') || !existsSync(binary)) problems.push(`${name} has no native module (.node file) in ${dir}: reinstall it.`);
+    if (binary === null || !binary.endsWith('.node') || !existsSync(binary))
+      problems.push(`${name} has no native module (.node file) in ${dir}: reinstall it.`);
   }
   return problems;
 }
@@ -86,7 +96,11 @@ const builderArchs = ['ia32', 'x64', 'armv7l', 'arm64', 'universal'];
 /** electron-builder `beforePack` hook (electron-builder.yml): the same check for the platform and arch being packed. */
 export async function beforePack(context) {
   const arch = typeof context.arch === 'number' ? builderArchs[context.arch] : String(context.arch);
-  const problems = checkNative({ root: context.packager?.projectDir ?? process.cwd(), platform: context.electronPlatformName, arch });
+  const problems = checkNative({
+    root: context.packager?.projectDir ?? process.cwd(),
+    platform: context.electronPlatformName,
+    arch,
+  });
   if (problems.length > 0) throw new Error(problems.join('\n'));
 }
 
@@ -107,5 +121,7 @@ if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(path.reso
     for (const problem of problems) console.error(`check-native: ${problem}`);
     process.exit(1);
   }
-  console.log(`check-native: ${platformPackagesFor(platform, arch).join(', ')} is installed; the ${platform}-${arch} package will carry the credential store's native code.`);
+  console.log(
+    `check-native: ${platformPackagesFor(platform, arch).join(', ')} is installed; the ${platform}-${arch} package will carry the credential store's native code.`,
+  );
 }

@@ -1,1 +1,5 @@
-export declare function signingStatus(env: Record<string, string | undefined>): { signed: boolean; required: boolean; problems: string[] };
+export declare function signingStatus(env: Record<string, string | undefined>): {
+  signed: boolean;
+  required: boolean;
+  problems: string[];
+};

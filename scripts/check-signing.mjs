@@ -21,15 +21,21 @@ export function signingStatus(env) {
   const password = env.WIN_CSC_KEY_PASSWORD || env.CSC_KEY_PASSWORD || '';
   const required = env.CWS_REQUIRE_SIGNING === '1';
   const problems = [];
-  if (link === '') problems.push('No code-signing certificate is configured (set CSC_LINK or WIN_CSC_LINK to the .pfx, and CSC_KEY_PASSWORD).');
-  else if (password === '') problems.push('CSC_LINK is set but CSC_KEY_PASSWORD is not: signtool cannot open the certificate.');
+  if (link === '')
+    problems.push(
+      'No code-signing certificate is configured (set CSC_LINK or WIN_CSC_LINK to the .pfx, and CSC_KEY_PASSWORD).',
+    );
+  else if (password === '')
+    problems.push('CSC_LINK is set but CSC_KEY_PASSWORD is not: signtool cannot open the certificate.');
   return { signed: problems.length === 0, required, problems };
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
   const status = signingStatus(process.env);
   if (status.signed) {
-    console.log('check-signing: a code-signing certificate is configured; the exe, its native modules and the MSI will be signed.');
+    console.log(
+      'check-signing: a code-signing certificate is configured; the exe, its native modules and the MSI will be signed.',
+    );
   } else {
     const bar = '!'.repeat(78);
     console.error(`\n${bar}\n!! UNSIGNED BUILD: this MSI and the exe inside it will NOT be code-signed.`);

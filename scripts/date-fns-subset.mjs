@@ -10,7 +10,11 @@ export const dateFnsFunctions = ['format', 'addDays', 'addHours', 'parse', 'isVa
 export const dateFnsSubset = {
   name: 'date-fns-subset',
   setup(build) {
-    build.onResolve({ filter: /^date-fns$/ }, (args) => ({ path: 'date-fns', namespace: 'date-fns-subset', pluginData: args.resolveDir }));
+    build.onResolve({ filter: /^date-fns$/ }, (args) => ({
+      path: 'date-fns',
+      namespace: 'date-fns-subset',
+      pluginData: args.resolveDir,
+    }));
     build.onLoad({ filter: /.*/, namespace: 'date-fns-subset' }, (args) => ({
       resolveDir: args.pluginData,
       loader: 'js',

@@ -7,7 +7,15 @@ import { dateFnsSubset } from './date-fns-subset.mjs';
 // development-only sandbox IdP; and the macOS plist parsers, which only a Mac ever loads and
 // which would otherwise put about 0.4 MB of XML code (xmldom, xmlbuilder) into every ward PC's
 // main bundle. electron-builder packages `dependencies` from node_modules beside the app.
-export const mainExternals = ['electron', '@napi-rs/keyring', '@napi-rs/keyring-*', 'koffi', 'oidc-provider', 'plist', 'bplist-parser'];
+export const mainExternals = [
+  'electron',
+  '@napi-rs/keyring',
+  '@napi-rs/keyring-*',
+  'koffi',
+  'oidc-provider',
+  'plist',
+  'bplist-parser',
+];
 
 /**
  * @particle/dbus-next can read a session bus address from an X11 window property through the
@@ -42,7 +50,9 @@ const baseOptions = {
   external: mainExternals,
   plugins: [dateFnsSubset, noX11],
   // Bundled CommonJS dependencies call require() for Node built-ins; ESM has none of its own.
-  banner: { js: "import { createRequire as __shellCreateRequire } from 'node:module'; const require = __shellCreateRequire(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as __shellCreateRequire } from 'node:module'; const require = __shellCreateRequire(import.meta.url);",
+  },
   legalComments: 'none',
   minifySyntax: true,
 };

@@ -23,15 +23,17 @@ if (typeof electronPath !== 'string') {
       'The shell cannot start: the Electron binary is not here and could not be downloaded.',
       'Electron downloads it the first time the shell starts (not at npm install), from its release host on GitHub.',
       'Where that host is blocked:',
-      '  - set ELECTRON_MIRROR to a mirror your network allows (for example your trust\'s artifact repository), then run npm start again;',
-      '  - or copy the zip for this Electron version and platform into Electron\'s download cache (set electron_config_cache to use another folder), then run npm start again.',
+      "  - set ELECTRON_MIRROR to a mirror your network allows (for example your trust's artifact repository), then run npm start again;",
+      "  - or copy the zip for this Electron version and platform into Electron's download cache (set electron_config_cache to use another folder), then run npm start again.",
       'You can also try the shell in a browser, without Electron: npm run harness.',
     ].join('\n'),
   );
   process.exit(1);
 }
 
-const sandbox = spawn(process.execPath, ['--import', 'tsx', 'sandbox/cli.ts'], { stdio: ['ignore', 'pipe', 'inherit'] });
+const sandbox = spawn(process.execPath, ['--import', 'tsx', 'sandbox/cli.ts'], {
+  stdio: ['ignore', 'pipe', 'inherit'],
+});
 const stopSandbox = () => {
   if (sandbox.exitCode === null) sandbox.kill('SIGTERM');
 };
@@ -61,7 +63,12 @@ try {
 
 const shell = spawn(electronPath, ['.'], {
   stdio: 'inherit',
-  env: { ...process.env, CWS_SANDBOX_ISSUER: issuer, CWS_SANDBOX_CLIENT_ID: 'clinical-workstation-shell', ...(relay ? { CWS_SANDBOX_RELAY: relay } : {}) },
+  env: {
+    ...process.env,
+    CWS_SANDBOX_ISSUER: issuer,
+    CWS_SANDBOX_CLIENT_ID: 'clinical-workstation-shell',
+    ...(relay ? { CWS_SANDBOX_RELAY: relay } : {}),
+  },
 });
 shell.once('exit', (code) => process.exit(code ?? 0));
 shell.once('error', (error) => {

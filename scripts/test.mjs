@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm test`: everything that runs on this machine, in order — typecheck, lint (with the
+// `npm test`: everything that runs on this machine, in order — typecheck, the formatter's check, lint (with the
 // layering test), the renderer build, unit + integration tests, browser tests.
 //
 // The credential-store tests need a real Secret Service. On Linux without a session bus we
@@ -32,7 +32,9 @@ if (needsBus && have('dbus-run-session') && have('gnome-keyring-daemon')) {
   process.exit(r.status ?? 1);
 }
 if (needsBus) {
-  console.warn('note: no dbus-run-session/gnome-keyring here; credential-store tests will report that no Secret Service is available.');
+  console.warn(
+    'note: no dbus-run-session/gnome-keyring here; credential-store tests will report that no Secret Service is available.',
+  );
 }
 
 // Each runner prints its own summary; their JSON reports add up to one closing line.
@@ -42,10 +44,20 @@ const playwrightJson = join(reports, 'playwright.json');
 
 const steps = [
   ['typecheck', 'npm', ['run', '--silent', 'typecheck']],
+  ['format', 'npm', ['run', '--silent', 'format:check']],
   ['lint', 'npm', ['run', '--silent', 'lint']],
   ['renderer build', 'npm', ['run', '--silent', 'build:renderer']],
-  ['unit and integration tests', 'npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestJson}`]],
-  ['browser tests', 'npx', ['playwright', 'test', '-c', 'test/e2e/playwright.config.ts', '--reporter=list,json'], { PLAYWRIGHT_JSON_OUTPUT_NAME: playwrightJson }],
+  [
+    'unit and integration tests',
+    'npx',
+    ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestJson}`],
+  ],
+  [
+    'browser tests',
+    'npx',
+    ['playwright', 'test', '-c', 'test/e2e/playwright.config.ts', '--reporter=list,json'],
+    { PLAYWRIGHT_JSON_OUTPUT_NAME: playwrightJson },
+  ],
 ];
 
 const failed = [];

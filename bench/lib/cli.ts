@@ -2,7 +2,8 @@
 export const benchNames = ['engine', 'signin', 'drafts', 'wake', 'relay', 'shell', 'smartcard', 'dbus'] as const;
 export type BenchName = (typeof benchNames)[number];
 
-export type BenchArgs = { kind: 'run'; only: readonly BenchName[] } | { kind: 'help' } | { kind: 'error'; message: string };
+export type BenchArgs =
+  { kind: 'run'; only: readonly BenchName[] } | { kind: 'help' } | { kind: 'error'; message: string };
 
 export const usage = `Usage: npm run bench [-- --only <name>[,<name>…]]
 Benchmarks: ${benchNames.join(', ')} (all, in that order, when --only is not given).
@@ -20,10 +21,19 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
     else if (arg.startsWith('--only=')) value = arg.slice('--only='.length);
     else return { kind: 'error', message: `"${arg}" is not an option this runner knows.` };
     if (value === undefined || value.trim() === '') return { kind: 'error', message: '--only needs a benchmark name.' };
-    chosen.push(...value.split(',').map((v) => v.trim()).filter((v) => v !== ''));
+    chosen.push(
+      ...value
+        .split(',')
+        .map((v) => v.trim())
+        .filter((v) => v !== ''),
+    );
   }
   const unknown = chosen.filter((name) => !isBenchName(name));
-  if (unknown.length > 0) return { kind: 'error', message: `There is no benchmark called ${unknown.map((n) => `"${n}"`).join(', ')}; choose from ${benchNames.join(', ')}.` };
+  if (unknown.length > 0)
+    return {
+      kind: 'error',
+      message: `There is no benchmark called ${unknown.map((n) => `"${n}"`).join(', ')}; choose from ${benchNames.join(', ')}.`,
+    };
   const only = chosen.length === 0 ? benchNames : benchNames.filter((name) => chosen.includes(name));
   return { kind: 'run', only };
 }

@@ -109,13 +109,20 @@ async function noteIsBack(page: Page): Promise<void> {
       ([p, t]) => {
         const patientBox = document.querySelector<HTMLInputElement>('[data-testid="draft-patient"]');
         const textBox = document.querySelector<HTMLTextAreaElement>('[data-testid="draft-text"]');
-        return document.querySelector('[data-testid="screen-workspace"]') !== null && patientBox?.value === p && textBox?.value === t;
+        return (
+          document.querySelector('[data-testid="screen-workspace"]') !== null &&
+          patientBox?.value === p &&
+          textBox?.value === t
+        );
       },
       [patient, note] as const,
       { timeout: 10_000 },
     )
     .catch((cause: unknown) => {
-      throw new Error('After unlocking, the workspace did not come back with the note exactly as saved; the lock-latency run stops here.', { cause });
+      throw new Error(
+        'After unlocking, the workspace did not come back with the note exactly as saved; the lock-latency run stops here.',
+        { cause },
+      );
     });
 }
 
@@ -151,7 +158,10 @@ export async function measureLockLatency(options: LockLatencyOptions): Promise<L
     };
     await page.evaluate((m) => (window as unknown as ProbeWindow).__lockProbe?.arm(m), [patient, note]);
     await new Promise((r) => setTimeout(r, 250));
-    if (early) throw new Error('The lock probe reported a lock while the workspace and note were still on screen; the measurement cannot be trusted.');
+    if (early)
+      throw new Error(
+        'The lock probe reported a lock while the workspace and note were still on screen; the measurement cannot be trusted.',
+      );
 
     const latencies: number[] = [];
     const rounds: number[] = [];
@@ -164,9 +174,17 @@ export async function measureLockLatency(options: LockLatencyOptions): Promise<L
         painted = resolve;
       });
       const t0 = performance.now();
-      const sent = trigger ? trigger.fire() : injection === 'in-process' ? Promise.resolve(harness.services.session.os.signal('lock-screen')) : harness.control('POST', '/control/os/lock-screen');
+      const sent = trigger
+        ? trigger.fire()
+        : injection === 'in-process'
+          ? Promise.resolve(harness.services.session.os.signal('lock-screen'))
+          : harness.control('POST', '/control/os/lock-screen');
       const [t1] = await Promise.all([
-        withTimeout(reported, 5_000, `Lock ${i + 1}: the lock screen was not painted without the note within 5 s of the OS lock event.`),
+        withTimeout(
+          reported,
+          5_000,
+          `Lock ${i + 1}: the lock screen was not painted without the note within 5 s of the OS lock event.`,
+        ),
         sent,
       ]);
       painted = null;
@@ -175,14 +193,23 @@ export async function measureLockLatency(options: LockLatencyOptions): Promise<L
       const state = harness.services.session.state();
       const reason = trigger?.reason ?? 'os-lock';
       if (state.status !== 'locked' || state.reason !== reason) {
-        throw new Error(`Lock ${i + 1}: the session is "${state.status}" after ${trigger ? trigger.label : 'an OS lock event'}, where "locked" for "${reason}" was expected.`);
+        throw new Error(
+          `Lock ${i + 1}: the session is "${state.status}" after ${trigger ? trigger.label : 'an OS lock event'}, where "locked" for "${reason}" was expected.`,
+        );
       }
       await page.getByTestId('unlock').click();
       await harness.control('POST', '/control/sign-in/complete', { clinician });
       await noteIsBack(page);
       if (i >= warmup) rounds.push(performance.now() - roundStart);
     }
-    return { injection, clinician, warmup, latencyMs: summarise(latencies), roundMs: summarise(rounds), samplesMs: latencies };
+    return {
+      injection,
+      clinician,
+      warmup,
+      latencyMs: summarise(latencies),
+      roundMs: summarise(rounds),
+      samplesMs: latencies,
+    };
   } finally {
     await context.close();
   }
@@ -192,7 +219,16 @@ export async function measureLockLatency(options: LockLatencyOptions): Promise<L
  * Each lock's latency split at the moment the presence source saw the event: `detected[i]` is how
  * long after the trigger fired the source saw the i-th timed event.
  */
-export function split(samples: readonly number[], detected: readonly number[]): { detectMs: Summary; shellMs: Summary } {
-  if (detected.length < samples.length) throw new Error(`The source saw ${detected.length} of ${samples.length} timed events; the split cannot be trusted.`);
-  return { detectMs: summarise(detected.slice(0, samples.length)), shellMs: summarise(samples.map((t, i) => t - (detected[i] as number))) };
+export function split(
+  samples: readonly number[],
+  detected: readonly number[],
+): { detectMs: Summary; shellMs: Summary } {
+  if (detected.length < samples.length)
+    throw new Error(
+      `The source saw ${detected.length} of ${samples.length} timed events; the split cannot be trusted.`,
+    );
+  return {
+    detectMs: summarise(detected.slice(0, samples.length)),
+    shellMs: summarise(samples.map((t, i) => t - (detected[i] as number))),
+  };
 }

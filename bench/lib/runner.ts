@@ -13,7 +13,11 @@ export interface RunOutcome {
   readonly crashed: boolean;
 }
 
-export async function runSuites(suites: readonly Suite[], write: (text: string) => void, now: () => number = () => performance.now()): Promise<RunOutcome> {
+export async function runSuites(
+  suites: readonly Suite[],
+  write: (text: string) => void,
+  now: () => number = () => performance.now(),
+): Promise<RunOutcome> {
   const measures: Measure[] = [];
   const notes: string[] = [];
   let crashed = false;
@@ -32,7 +36,9 @@ export async function runSuites(suites: readonly Suite[], write: (text: string) 
         continue;
       }
       crashed = true;
-      write(`The ${suite.name} benchmark crashed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      write(
+        `The ${suite.name} benchmark crashed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+      );
       notes.push(`${suite.name}: CRASHED`);
     }
   }

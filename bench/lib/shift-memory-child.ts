@@ -26,7 +26,8 @@ import type { MemorySample, ShiftChildResult } from './shift-memory-types';
 const clinician = 'dr-okafor';
 const SHIFT_S = 12 * 60 * 60;
 /** About a line of a note per minute: 720 saves end at ~72 000 characters, under the 100 000 limit. */
-const lineOfNote = 'Obs: HR 72, BP 124/78, SpO2 97% on air, RR 16, temp 36.8. Comfortable, eating and drinking well.\n'.slice(0, 100);
+const lineOfNote =
+  'Obs: HR 72, BP 124/78, SpO2 97% on air, RR 16, temp 36.8. Comfortable, eating and drinking well.\n'.slice(0, 100);
 
 function sample(): MemorySample {
   const gc = (globalThis as { gc?: () => void }).gc;
@@ -85,7 +86,8 @@ async function main(issuer: string, clientId: string, saveDrafts: boolean): Prom
     await until(() => shell.state().status !== 'signing-in', 'the sandbox sign-in');
     await login;
     await shell.settled();
-    if (shell.state().status !== 'active') throw new Error(`The bench clinician could not sign in: the session is "${shell.state().status}".`);
+    if (shell.state().status !== 'active')
+      throw new Error(`The bench clinician could not sign in: the session is "${shell.state().status}".`);
     const afterSignIn = sample();
 
     const hourly: MemorySample[] = [];
@@ -102,7 +104,12 @@ async function main(issuer: string, clientId: string, saveDrafts: boolean): Prom
       seconds += 1;
       if (saveDrafts && seconds % 60 === 0 && working()) {
         text += lineOfNote;
-        const saved = await shell.backend.saveDraft({ id: 'bench-note', patient: 'Bench Patient 999 000 0001', text, updatedAt: time.now().wall });
+        const saved = await shell.backend.saveDraft({
+          id: 'bench-note',
+          patient: 'Bench Patient 999 000 0001',
+          text,
+          updatedAt: time.now().wall,
+        });
         if (!saved.ok) throw new Error(`Draft save ${draftSaves + 1} was refused (${saved.code}).`);
         draftSaves += 1;
       }
@@ -130,13 +137,15 @@ async function main(issuer: string, clientId: string, saveDrafts: boolean): Prom
     await services.close();
     await closeLog();
     if (useKeyring) {
-      for (const account of await secretStore.accounts(keyringService).catch(() => [])) await secretStore.delete(keyringService, account).catch(() => false);
+      for (const account of await secretStore.accounts(keyringService).catch(() => []))
+        await secretStore.delete(keyringService, account).catch(() => false);
     }
     await rm(draftsDir, { recursive: true, force: true });
   }
 }
 
 const [issuer, clientId, drafts = 'drafts'] = process.argv.slice(2);
-if (!issuer || !clientId || !['drafts', 'no-drafts'].includes(drafts)) throw new Error('Usage: shift-memory-child.mjs <issuer> <client_id> [drafts|no-drafts]');
+if (!issuer || !clientId || !['drafts', 'no-drafts'].includes(drafts))
+  throw new Error('Usage: shift-memory-child.mjs <issuer> <client_id> [drafts|no-drafts]');
 const result = await main(issuer, clientId, drafts === 'drafts');
 process.stdout.write(`${SHIFT_RESULT_PREFIX}${JSON.stringify(result)}\n`);

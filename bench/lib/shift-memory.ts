@@ -54,9 +54,13 @@ async function startSandboxProcess(): Promise<SandboxProcess> {
         if (line.startsWith('client_id: ')) found.clientId = line.slice(11).trim();
         if (found.issuer && found.clientId) resolve();
       });
-      child.once('exit', (code) => reject(new Error(`The sandbox process exited (code ${code}) before it printed its issuer: ${stderr()}`)));
+      child.once('exit', (code) =>
+        reject(new Error(`The sandbox process exited (code ${code}) before it printed its issuer: ${stderr()}`)),
+      );
     });
-    const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error('The sandbox process did not print its issuer within 30 s.')), 30_000).unref());
+    const timeout = new Promise<never>((_, reject) =>
+      setTimeout(() => reject(new Error('The sandbox process did not print its issuer within 30 s.')), 30_000).unref(),
+    );
     await Promise.race([ready, timeout]);
     lines.close();
     child.stdout?.resume();
@@ -81,18 +85,24 @@ async function bundleChild(): Promise<void> {
 }
 
 async function runShiftChild(issuer: string, clientId: string, saveDrafts: boolean): Promise<ShiftChildResult> {
-  const child = spawn(process.execPath, ['--expose-gc', childBundle, issuer, clientId, saveDrafts ? 'drafts' : 'no-drafts'], {
-    cwd: repoRoot,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--expose-gc', childBundle, issuer, clientId, saveDrafts ? 'drafts' : 'no-drafts'],
+    {
+      cwd: repoRoot,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   const stderr = stderrOf(child);
   let result: ShiftChildResult | null = null;
   const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
   lines.on('line', (line) => {
-    if (line.startsWith(SHIFT_RESULT_PREFIX)) result = JSON.parse(line.slice(SHIFT_RESULT_PREFIX.length)) as ShiftChildResult;
+    if (line.startsWith(SHIFT_RESULT_PREFIX))
+      result = JSON.parse(line.slice(SHIFT_RESULT_PREFIX.length)) as ShiftChildResult;
   });
   const code = await new Promise<number | null>((resolve) => child.once('close', (c) => resolve(c)));
-  if (code !== 0 || result === null) throw new Error(`The 12-hour shift process failed (exit code ${code}): ${stderr() || 'it printed no result'}`);
+  if (code !== 0 || result === null)
+    throw new Error(`The 12-hour shift process failed (exit code ${code}): ${stderr() || 'it printed no result'}`);
   return result;
 }
 
@@ -106,20 +116,27 @@ export interface ShiftMemoryResult {
 }
 
 async function bareNodeRss(): Promise<number> {
-  const child = spawn(process.execPath, ['--expose-gc', '-e', 'gc(); gc(); process.stdout.write(String(process.memoryUsage().rss))'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(
+    process.execPath,
+    ['--expose-gc', '-e', 'gc(); gc(); process.stdout.write(String(process.memoryUsage().rss))'],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   let out = '';
   child.stdout?.on('data', (chunk: Buffer) => {
     out += chunk.toString();
   });
   const code = await new Promise<number | null>((resolve) => child.once('close', (c) => resolve(c)));
   const rss = Number(out);
-  if (code !== 0 || !Number.isFinite(rss) || rss <= 0) throw new Error(`A bare Node process could not report its memory (exit code ${code}).`);
+  if (code !== 0 || !Number.isFinite(rss) || rss <= 0)
+    throw new Error(`A bare Node process could not report its memory (exit code ${code}).`);
   return rss;
 }
 
 function fullShift(result: ShiftChildResult): ShiftChildResult {
   if (result.endStatus !== 'locked' || result.endReason !== 'absolute-limit') {
-    throw new Error(`The simulated shift ended "${result.endStatus}" (${result.endReason ?? 'no reason'}), not locked at the 12-hour limit; the memory figure would not describe a full shift.`);
+    throw new Error(
+      `The simulated shift ended "${result.endStatus}" (${result.endReason ?? 'no reason'}), not locked at the 12-hour limit; the memory figure would not describe a full shift.`,
+    );
   }
   return result;
 }
@@ -130,7 +147,8 @@ export async function measureShiftMemory(): Promise<ShiftMemoryResult> {
   try {
     const withDrafts = fullShift(await runShiftChild(sandbox.issuer, sandbox.clientId, true));
     const withoutDrafts = fullShift(await runShiftChild(sandbox.issuer, sandbox.clientId, false));
-    if (withDrafts.draftSaves < 700 || withoutDrafts.draftSaves !== 0) throw new Error('The shift processes did not save the drafts they were asked to (or saved some they were not).');
+    if (withDrafts.draftSaves < 700 || withoutDrafts.draftSaves !== 0)
+      throw new Error('The shift processes did not save the drafts they were asked to (or saved some they were not).');
     return { withDrafts, withoutDrafts, bareNodeRssBytes: await bareNodeRss() };
   } finally {
     await sandbox.stop();

@@ -29,7 +29,8 @@ function median(sorted: readonly number[]): number {
 
 export function summarise(samples: readonly number[]): Summary {
   if (samples.length === 0) throw new RangeError('A benchmark produced no samples to summarise.');
-  if (samples.some((s) => !Number.isFinite(s))) throw new RangeError('A benchmark produced a sample that is not a finite number.');
+  if (samples.some((s) => !Number.isFinite(s)))
+    throw new RangeError('A benchmark produced a sample that is not a finite number.');
   const sorted = [...samples].sort((a, b) => a - b);
   return {
     n: sorted.length,

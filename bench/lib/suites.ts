@@ -21,12 +21,14 @@ export type Suite = { readonly name: BenchName; readonly file: string; run(): Pr
 type Fields = Record<string, unknown>;
 
 function record(value: unknown, what: string): Fields {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new TypeError(`${what} is not an object; the benchmark's result has changed shape.`);
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new TypeError(`${what} is not an object; the benchmark's result has changed shape.`);
   return value as Fields;
 }
 function num(fields: Fields, key: string, what: string): number {
   const value = fields[key];
-  if (typeof value !== 'number') throw new TypeError(`${what}.${key} is not a number; the benchmark's result has changed shape.`);
+  if (typeof value !== 'number')
+    throw new TypeError(`${what}.${key} is not a number; the benchmark's result has changed shape.`);
   return value;
 }
 function str(fields: Fields, key: string): string {
@@ -51,7 +53,8 @@ async function load(file: string): Promise<Fields | null> {
 
 function exported(mod: Fields, name: string, file: string): (...args: unknown[]) => unknown {
   const value = mod[name];
-  if (typeof value !== 'function') throw new TypeError(`bench/${file} no longer exports ${name}(); the runner cannot call it.`);
+  if (typeof value !== 'function')
+    throw new TypeError(`bench/${file} no longer exports ${name}(); the runner cannot call it.`);
   return value as (...args: unknown[]) => unknown;
 }
 
@@ -66,13 +69,22 @@ export async function loadBench(file: string): Promise<Fields> {
   return mod;
 }
 
-const stat = (s: Fields, what: string): string => `${ms(num(s, 'medianMs', what), 2)} / ${ms(num(s, 'p95Ms', what), 2)}`;
+const stat = (s: Fields, what: string): string =>
+  `${ms(num(s, 'medianMs', what), 2)} / ${ms(num(s, 'p95Ms', what), 2)}`;
 
 export function reportEngine(results: unknown, format?: (r: unknown) => unknown): BenchOutcome {
   const rows = list(results, 'engine results');
-  const measures = rows.map((r, i) => info('engine', `${str(r, 'name')}: ns/event (median)`, num(r, 'nsPerEventMedian', `engine[${i}]`).toFixed(0)));
+  const measures = rows.map((r, i) =>
+    info('engine', `${str(r, 'name')}: ns/event (median)`, num(r, 'nsPerEventMedian', `engine[${i}]`).toFixed(0)),
+  );
   const formatted = format?.(results);
-  const report = typeof formatted === 'string' ? formatted : table(['scenario', 'ns/event (median)'], rows.map((r, i) => [str(r, 'name'), num(r, 'nsPerEventMedian', `engine[${i}]`).toFixed(0)]));
+  const report =
+    typeof formatted === 'string'
+      ? formatted
+      : table(
+          ['scenario', 'ns/event (median)'],
+          rows.map((r, i) => [str(r, 'name'), num(r, 'nsPerEventMedian', `engine[${i}]`).toFixed(0)]),
+        );
   return { report: `Session engine, simulated 12-hour shift\n\n${report}`, measures };
 }
 
@@ -102,9 +114,19 @@ export function reportDrafts(results: unknown): BenchOutcome {
   const rows = list(results, 'drafts results');
   const report = table(
     ['draft autosave case', 'plain atomic write median / p95', 'vault.save median / p95'],
-    rows.map((c, i) => [str(c, 'name'), stat(record(c['baseline'], `drafts[${i}].baseline`), 'baseline'), stat(record(c['vault'], `drafts[${i}].vault`), 'vault')]),
+    rows.map((c, i) => [
+      str(c, 'name'),
+      stat(record(c['baseline'], `drafts[${i}].baseline`), 'baseline'),
+      stat(record(c['vault'], `drafts[${i}].vault`), 'vault'),
+    ]),
   );
-  const measures = rows.map((c, i) => info('drafts', `vault.save median, ${str(c, 'name')}`, ms(num(record(c['vault'], `drafts[${i}].vault`), 'medianMs', 'vault'), 2)));
+  const measures = rows.map((c, i) =>
+    info(
+      'drafts',
+      `vault.save median, ${str(c, 'name')}`,
+      ms(num(record(c['vault'], `drafts[${i}].vault`), 'medianMs', 'vault'), 2),
+    ),
+  );
   return { report, measures };
 }
 
@@ -116,9 +138,20 @@ export function reportWake(result: unknown): BenchOutcome {
   const p99 = num(lateness, 'p99', 'wake.latenessMs');
   const report = table(
     [`sleep without signals → locked (n = ${n})`, 'median', 'p95', 'p99', 'max'],
-    [['lateness after waking', ...(['median', 'p95', 'p99', 'max'] as const).map((k) => ms(num(lateness, k, 'wake.latenessMs'), 0))]],
+    [
+      [
+        'lateness after waking',
+        ...(['median', 'p95', 'p99', 'max'] as const).map((k) => ms(num(lateness, k, 'wake.latenessMs'), 0)),
+      ],
+    ],
   );
-  return { report, measures: [atMost('wake', 'sleep without signals → locked, lateness p99', p99, 1000, (v) => ms(v, 0)), info('wake', 'lateness median', ms(num(lateness, 'median', 'wake.latenessMs'), 0))] };
+  return {
+    report,
+    measures: [
+      atMost('wake', 'sleep without signals → locked, lateness p99', p99, 1000, (v) => ms(v, 0)),
+      info('wake', 'lateness median', ms(num(lateness, 'median', 'wake.latenessMs'), 0)),
+    ],
+  };
 }
 
 /** The logout relay at ward scale: delivery latency at 50 logouts/s, memory, the reconnect storm. */
@@ -136,21 +169,31 @@ export function reportRelay(result: unknown): BenchOutcome {
   const perThousand = memory.map((m, i) => num(m, 'perThousandBytes', `relay.memory[${i}]`));
   const allRegisteredMs = num(storm, 'allRegisteredMs', 'relay.storm');
   const lost = num(storm, 'lost', 'relay.storm');
-  const quartet = (s: Fields, what: string): string => (['median', 'p95', 'p99', 'max'] as const).map((k) => ms(num(s, k, what), 1)).join(' / ');
+  const quartet = (s: Fields, what: string): string =>
+    (['median', 'p95', 'p99', 'max'] as const).map((k) => ms(num(s, k, what), 1)).join(' / ');
   const report = [
     `Logout relay: ${n} workstations over ${num(r, 'replicas', 'relay')} replicas + Redis (registered in ${ms(num(r, 'connectMs', 'relay'), 0)})`,
     '',
     table(
       ['figure', 'value'],
       [
-        [`POST → workstation, ${rate}/s, n = ${num(delivery, 'received', 'relay.delivery')} of ${num(delivery, 'sent', 'relay.delivery')}: median / p95 / p99 / max`, quartet(latency, 'relay.delivery.latencyMs')],
+        [
+          `POST → workstation, ${rate}/s, n = ${num(delivery, 'received', 'relay.delivery')} of ${num(delivery, 'sent', 'relay.delivery')}: median / p95 / p99 / max`,
+          quartet(latency, 'relay.delivery.latencyMs'),
+        ],
         ['POST answered: median / p95 / p99 / max', quartet(post, 'relay.delivery.postMs')],
         ...memory.map((m, i): string[] => [
           `replica ${str(m, 'replica')}: RSS ${(num(m, 'rssBeforeBytes', 'relay.memory') / 1e6).toFixed(1)} → ${(num(m, 'rssAfterBytes', 'relay.memory') / 1e6).toFixed(1)} MB with ${num(m, 'connections', 'relay.memory')} connections`,
           `${((perThousand[i] as number) / 1e6).toFixed(1)} MB per 1,000`,
         ]),
-        [`reconnect storm: ${num(storm, 'reconnecting', 'relay.storm')} workstations of the killed replica, all registered again after`, ms(allRegisteredMs, 0)],
-        [`logouts during the storm: received / sent (by catch-up)`, `${num(storm, 'received', 'relay.storm')} / ${num(storm, 'sent', 'relay.storm')} (${num(storm, 'viaCatchUp', 'relay.storm')})`],
+        [
+          `reconnect storm: ${num(storm, 'reconnecting', 'relay.storm')} workstations of the killed replica, all registered again after`,
+          ms(allRegisteredMs, 0),
+        ],
+        [
+          `logouts during the storm: received / sent (by catch-up)`,
+          `${num(storm, 'received', 'relay.storm')} / ${num(storm, 'sent', 'relay.storm')} (${num(storm, 'viaCatchUp', 'relay.storm')})`,
+        ],
         ['storm POST → workstation: median / p95 / p99 / max', quartet(stormLatency, 'relay.storm.latencyMs')],
       ],
     ),
@@ -160,7 +203,11 @@ export function reportRelay(result: unknown): BenchOutcome {
     measures: [
       atMost('relay', `logout POST → workstation p99 at ${rate}/s, ${n} workstations`, p99, 1000, (v) => ms(v, 1)),
       info('relay', 'logout POST → workstation median', ms(num(latency, 'median', 'relay.delivery.latencyMs'), 1)),
-      info('relay', 'replica memory per 1,000 connections', perThousand.map((b) => `${(b / 1e6).toFixed(1)} MB`).join(', ')),
+      info(
+        'relay',
+        'replica memory per 1,000 connections',
+        perThousand.map((b) => `${(b / 1e6).toFixed(1)} MB`).join(', '),
+      ),
       atMost('relay', 'reconnect storm: all registered again', allRegisteredMs, 30_000, (v) => ms(v, 0)),
       atMost('relay', 'logouts lost in the storm', lost, 0, (v) => String(v)),
     ],
@@ -173,7 +220,10 @@ export const otherSuites: readonly Suite[] = [
     file: 'engine.bench.ts',
     async run() {
       const mod = await loadBench(this.file);
-      const format = typeof mod['formatEngineBench'] === 'function' ? (mod['formatEngineBench'] as (r: unknown) => unknown) : undefined;
+      const format =
+        typeof mod['formatEngineBench'] === 'function'
+          ? (mod['formatEngineBench'] as (r: unknown) => unknown)
+          : undefined;
       return reportEngine(await exported(mod, 'runEngineBench', this.file)(), format);
     },
   },
@@ -206,7 +256,13 @@ export const otherSuites: readonly Suite[] = [
     file: 'relay.bench.ts',
     async run() {
       const mod = await loadBench(this.file);
-      return reportRelay(await exported(mod, 'runRelayBench', this.file)({ progress: (line: string) => process.stderr.write(`${line}\n`) }));
+      return reportRelay(
+        await exported(
+          mod,
+          'runRelayBench',
+          this.file,
+        )({ progress: (line: string) => process.stderr.write(`${line}\n`) }),
+      );
     },
   },
 ];

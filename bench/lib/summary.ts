@@ -17,7 +17,13 @@ export interface Measure {
 }
 
 /** A figure that must not exceed `limit` (latency, size, memory). */
-export function atMost(bench: string, name: string, value: number, limit: number, format: (n: number) => string): Measure {
+export function atMost(
+  bench: string,
+  name: string,
+  value: number,
+  limit: number,
+  format: (n: number) => string,
+): Measure {
   if (!Number.isFinite(value)) throw new RangeError(`The ${bench} benchmark produced no value for "${name}".`);
   return { bench, name, value: format(value), target: `≤ ${format(limit)}`, verdict: value <= limit ? 'PASS' : 'MISS' };
 }

@@ -107,7 +107,9 @@ export function createLifecycle(deps: LifecycleDeps): Lifecycle {
     // this handler returns will run.
     attempt('shutdown-stop-failed', () => deps.steps.stop());
     const sealing = started('shutdown-seal-failed', () => deps.steps.seal());
-    const alongside = deps.steps.alongside ? started('shutdown-alongside-failed', () => deps.steps.alongside?.()) : Promise.resolve();
+    const alongside = deps.steps.alongside
+      ? started('shutdown-alongside-failed', () => deps.steps.alongside?.())
+      : Promise.resolve();
     let exited = false;
     const exit = (): void => {
       if (exited) return;
@@ -195,7 +197,10 @@ export function crashRelaunchDecision(argv: readonly string[], now: number): { r
     .flatMap((arg) => arg.slice(crashRelaunchArg.length).split(','))
     .map(Number)
     .filter((t) => Number.isFinite(t) && t <= now && now - t < crashRelaunchWindowMs);
-  const args = [...argv.slice(1).filter((arg) => !arg.startsWith(crashRelaunchArg)), `${crashRelaunchArg}${[...previous, now].join(',')}`];
+  const args = [
+    ...argv.slice(1).filter((arg) => !arg.startsWith(crashRelaunchArg)),
+    `${crashRelaunchArg}${[...previous, now].join(',')}`,
+  ];
   return { relaunch: previous.length < maxCrashRelaunches, args };
 }
 
@@ -230,7 +235,9 @@ export function handleFatalError(deps: FatalErrorDeps, name: string): void {
     deps.app.exit(1);
     return;
   }
-  deps.report(`Clinical Workstation Shell stopped after an unexpected error (${name}) and has restarted too often to try again.`);
+  deps.report(
+    `Clinical Workstation Shell stopped after an unexpected error (${name}) and has restarted too often to try again.`,
+  );
   deps.tellUser(
     'Clinical Workstation Shell has stopped',
     `The shell stopped after an unexpected error ${maxCrashRelaunches + 1} times within ${crashRelaunchWindowMs / 60_000} minutes, so it will not restart on its own. Saved notes are kept. Tell IT.`,

@@ -70,7 +70,10 @@ export function resolveRendererPath(root: string, method: string, requestUrl: st
 /** Call before app 'ready' (Electron requires it). */
 export function registerAppScheme(protocol: Pick<Protocol, 'registerSchemesAsPrivileged'>): void {
   protocol.registerSchemesAsPrivileged([
-    { scheme: appScheme, privileges: { standard: true, secure: true, supportFetchAPI: true, corsEnabled: false, stream: false } },
+    {
+      scheme: appScheme,
+      privileges: { standard: true, secure: true, supportFetchAPI: true, corsEnabled: false, stream: false },
+    },
   ]);
 }
 
@@ -82,7 +85,10 @@ const baseHeaders = {
 
 export type ReadFile = (file: string) => Promise<Uint8Array>;
 
-export function createRendererHandler(root: string, read: ReadFile = readFile): (request: Request) => Promise<Response> {
+export function createRendererHandler(
+  root: string,
+  read: ReadFile = readFile,
+): (request: Request) => Promise<Response> {
   return async (request) => {
     const resolved = resolveRendererPath(root, request.method, request.url);
     if (!resolved.ok) return new Response(null, { status: resolved.status, headers: baseHeaders });

@@ -100,7 +100,8 @@ export function createClipboardGuard(deps: ClipboardGuardDeps): ClipboardGuard {
     remember(clipboardTextHash(now));
   };
 
-  const boards = (): ClipboardLike[] => (platform === 'linux' && clipboard.selection ? [clipboard, clipboard.selection] : [clipboard]);
+  const boards = (): ClipboardLike[] =>
+    platform === 'linux' && clipboard.selection ? [clipboard, clipboard.selection] : [clipboard];
 
   return {
     watch(contents) {

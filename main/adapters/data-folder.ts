@@ -32,11 +32,18 @@ export interface LocalDataFolder {
 
 /** A local absolute Windows drive path: `X:\…`; no UNC share, no device path, no `..`, no NUL. */
 function isLocalDrivePath(value: string | undefined): value is string {
-  return value !== undefined && /^[A-Za-z]:\\/.test(value) && !value.includes('\0') && !value.split(/[\\/]/).includes('..');
+  return (
+    value !== undefined && /^[A-Za-z]:\\/.test(value) && !value.includes('\0') && !value.split(/[\\/]/).includes('..')
+  );
 }
 
 /** The non-roaming data folder for this platform. Pure: the tests run it for every platform. */
-export function localDataFolder(input: { platform: NodeJS.Platform; env: NodeJS.ProcessEnv; userData: string; home: string }): LocalDataFolder {
+export function localDataFolder(input: {
+  platform: NodeJS.Platform;
+  env: NodeJS.ProcessEnv;
+  userData: string;
+  home: string;
+}): LocalDataFolder {
   if (input.platform !== 'win32') return { folder: input.userData, source: 'default' };
   // The same folder name Electron would have used under the roaming folder.
   const name = win32.basename(input.userData) || basename(input.userData);

@@ -5,7 +5,14 @@
  * never the content.
  */
 import type { BrowserWindow, IpcMain, IpcMainEvent, IpcMainInvokeEvent } from 'electron';
-import { activityChannel, dispatch, invokeChannelNames, unsafeViewFallback, viewChannel, viewForRenderer } from '../../preload/contract';
+import {
+  activityChannel,
+  dispatch,
+  invokeChannelNames,
+  unsafeViewFallback,
+  viewChannel,
+  viewForRenderer,
+} from '../../preload/contract';
 import type { RefusalCode, Result, ShellBackend } from '../../preload/contract';
 
 export interface IpcLogger {
@@ -50,12 +57,17 @@ export interface FrameFacts {
  * shell/browser/api/electron_api_web_frame_main.cc, CheckRenderFrame): such a frame is not
  * trusted, and the check never throws.
  */
-export function isTrustedSender(senderFrame: FrameFacts | null, windowMainFrame: FrameFacts | null, expectedOrigin: string): boolean {
+export function isTrustedSender(
+  senderFrame: FrameFacts | null,
+  windowMainFrame: FrameFacts | null,
+  expectedOrigin: string,
+): boolean {
   try {
     if (senderFrame === null || windowMainFrame === null) return false;
     if (senderFrame.detached || senderFrame.parent !== null) return false;
     const sameFrame =
-      senderFrame === windowMainFrame || (senderFrame.frameToken === windowMainFrame.frameToken && senderFrame.processId === windowMainFrame.processId);
+      senderFrame === windowMainFrame ||
+      (senderFrame.frameToken === windowMainFrame.frameToken && senderFrame.processId === windowMainFrame.processId);
     return sameFrame && originOf(senderFrame.url) === expectedOrigin;
   } catch {
     return false;
@@ -85,7 +97,10 @@ export function registerIpc(deps: IpcServerDeps): () => void {
   for (const channel of invokeChannelNames) {
     ipcMain.handle(channel, async (event: IpcMainInvokeEvent, payload: unknown): Promise<Result<unknown>> => {
       if (!trusted(event)) {
-        logger.warn({ channel, code: 'wrong-sender' satisfies RefusalCode }, 'Refused an IPC request from a frame that is not the shell window.');
+        logger.warn(
+          { channel, code: 'wrong-sender' satisfies RefusalCode },
+          'Refused an IPC request from a frame that is not the shell window.',
+        );
         return { ok: false, code: 'wrong-sender' };
       }
       const result = await dispatch(backend, channel, payload);
@@ -98,7 +113,10 @@ export function registerIpc(deps: IpcServerDeps): () => void {
 
   const onActivity = (event: IpcMainEvent): void => {
     if (!trusted(event)) {
-      logger.warn({ channel: activityChannel, code: 'wrong-sender' satisfies RefusalCode }, 'Ignored activity from a frame that is not the shell window.');
+      logger.warn(
+        { channel: activityChannel, code: 'wrong-sender' satisfies RefusalCode },
+        'Ignored activity from a frame that is not the shell window.',
+      );
       return;
     }
     backend.reportActivity();
@@ -108,7 +126,10 @@ export function registerIpc(deps: IpcServerDeps): () => void {
   const unsubscribe = backend.subscribe((view) => {
     let safe = viewForRenderer(view);
     if (safe === null) {
-      logger.warn({ channel: viewChannel, code: 'bad-response' satisfies RefusalCode }, 'A session view did not match the contract; the fallback view was sent instead.');
+      logger.warn(
+        { channel: viewChannel, code: 'bad-response' satisfies RefusalCode },
+        'A session view did not match the contract; the fallback view was sent instead.',
+      );
       safe = unsafeViewFallback;
     }
     const win = deps.getWindow();

@@ -64,8 +64,13 @@ function isAbort(error: unknown): boolean {
  */
 function networkFailure(error: unknown): TypeError {
   const message = error instanceof Error ? error.message : '';
-  const code = /\bnet::(ERR_[A-Z0-9_]+)/.exec(message)?.[1] ?? (message === 'Redirect was cancelled' ? 'REDIRECT_NOT_FOLLOWED' : undefined);
-  return Object.assign(new TypeError(`fetch failed (${code ?? 'network error'})`, { cause: error }), code === undefined ? {} : { code });
+  const code =
+    /\bnet::(ERR_[A-Z0-9_]+)/.exec(message)?.[1] ??
+    (message === 'Redirect was cancelled' ? 'REDIRECT_NOT_FOLLOWED' : undefined);
+  return Object.assign(
+    new TypeError(`fetch failed (${code ?? 'network error'})`, { cause: error }),
+    code === undefined ? {} : { code },
+  );
 }
 
 /** openid-client's CustomFetch over `session.fetch`. */
@@ -73,7 +78,9 @@ export function electronFetch(session: NetworkSession): IssuerFetch {
   return async (url, options) => {
     const target = new URL(url);
     if (target.protocol !== 'https:' && !(target.protocol === 'http:' && loopbackHosts.has(target.hostname))) {
-      throw new TypeError(`fetch refused: requests to the identity provider must use https (${target.protocol}//${target.host}).`);
+      throw new TypeError(
+        `fetch refused: requests to the identity provider must use https (${target.protocol}//${target.host}).`,
+      );
     }
     try {
       return await session.fetch(target.href, {

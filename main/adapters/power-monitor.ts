@@ -41,7 +41,8 @@ export interface OsSignalsHandle {
 /** What powerMonitor raises on each platform (Electron's docs: lock-screen/unlock-screen are macOS and Windows only). */
 function powerMonitorSees(platform: OsPlatform): OsSignal[] {
   if (platform === 'win32') return ['lock-screen', 'unlock-screen', 'suspend', 'resume'];
-  if (platform === 'darwin') return ['lock-screen', 'unlock-screen', 'suspend', 'resume', 'user-switch-away', 'user-switch-back'];
+  if (platform === 'darwin')
+    return ['lock-screen', 'unlock-screen', 'suspend', 'resume', 'user-switch-away', 'user-switch-back'];
   return ['suspend', 'resume'];
 }
 
@@ -93,10 +94,16 @@ export function watchOsSignals(deps: PowerMonitorDeps, events: OsEvents): OsSign
   };
 
   const listeners: Array<[string, (...args: never[]) => void]> = [
-    ...Object.entries(powerMonitorSignals).map(([name, signal]): [string, () => void] => [name, () => events.signal(signal)]),
+    ...Object.entries(powerMonitorSignals).map(([name, signal]): [string, () => void] => [
+      name,
+      () => events.signal(signal),
+    ]),
     ['shutdown', onShutdown],
   ];
-  const emitter = pm as unknown as { on(e: string, l: (...a: never[]) => void): unknown; removeListener(e: string, l: (...a: never[]) => void): unknown };
+  const emitter = pm as unknown as {
+    on(e: string, l: (...a: never[]) => void): unknown;
+    removeListener(e: string, l: (...a: never[]) => void): unknown;
+  };
   for (const [name, listener] of listeners) emitter.on(name, listener);
 
   const sample = (): void => {
@@ -131,7 +138,11 @@ export function watchOsSignals(deps: PowerMonitorDeps, events: OsEvents): OsSign
   };
   const timer = setInterval(sample, deps.sampleEveryMs ?? 1000);
 
-  const powerSource = viewSource('power-monitor', () => ({ source: 'power-monitor', state: 'live', sees: powerMonitorSees(deps.platform) }));
+  const powerSource = viewSource('power-monitor', () => ({
+    source: 'power-monitor',
+    state: 'live',
+    sees: powerMonitorSees(deps.platform),
+  }));
   // The poll stays live where the idle clock cannot be trusted (it still sees a 'locked' state on
   // Linux); the reason says its idle time is not counted, so in-app activity is the authority.
   const idleSource = viewSource('idle-poll', () => ({

@@ -11,7 +11,10 @@
 import type { SafeStorage } from 'electron';
 import type { SafeStoragePort } from '../services/secret-store/safe-storage-port';
 
-export type SafeStorageApi = Pick<SafeStorage, 'isAsyncEncryptionAvailable' | 'encryptStringAsync' | 'decryptStringAsync' | 'getSelectedStorageBackend'>;
+export type SafeStorageApi = Pick<
+  SafeStorage,
+  'isAsyncEncryptionAvailable' | 'encryptStringAsync' | 'decryptStringAsync' | 'getSelectedStorageBackend'
+>;
 
 export function safeStoragePort(safeStorage: () => SafeStorageApi, platform: NodeJS.Platform): SafeStoragePort {
   const port: SafeStoragePort = {

@@ -38,7 +38,10 @@ export interface SystemBrowserOptions {
   beforeOpen?: () => void;
 }
 
-export function createSystemBrowser(shell: Pick<Shell, 'openExternal'>, options: SystemBrowserOptions = {}): SystemBrowser {
+export function createSystemBrowser(
+  shell: Pick<Shell, 'openExternal'>,
+  options: SystemBrowserOptions = {},
+): SystemBrowser {
   return {
     async open(url, authorizationEndpoint) {
       if (!isAuthorizationRequest(url, authorizationEndpoint)) {

@@ -23,7 +23,16 @@ import type { SessionStatePort } from './lock-guard';
 
 export type FocusableWindow = Pick<
   BrowserWindow,
-  'isDestroyed' | 'isMinimized' | 'isVisible' | 'isFocused' | 'minimize' | 'restore' | 'show' | 'focus' | 'setKiosk' | 'once'
+  | 'isDestroyed'
+  | 'isMinimized'
+  | 'isVisible'
+  | 'isFocused'
+  | 'minimize'
+  | 'restore'
+  | 'show'
+  | 'focus'
+  | 'setKiosk'
+  | 'once'
 >;
 
 export interface FrontOptions {

@@ -7,7 +7,15 @@
  * reload can never show clinical content; the window never uncovers a page whose current
  * document has not finished loading since it last started, crashed or hung.
  */
-import type { BrowserWindow, BrowserWindowConstructorOptions, Menu, MenuItemConstructorOptions, Session, WebPreferences, WindowSessionEndEvent } from 'electron';
+import type {
+  BrowserWindow,
+  BrowserWindowConstructorOptions,
+  Menu,
+  MenuItemConstructorOptions,
+  Session,
+  WebPreferences,
+  WindowSessionEndEvent,
+} from 'electron';
 import { createLockSurface } from './lock-surface';
 import type { LockSurfaceDeps } from './lock-surface';
 import { lockDownContents, lockDownSession, secureWebPreferences } from './lockdown';
@@ -105,7 +113,9 @@ export interface ShellWindow {
 }
 
 /** Pure: the security-relevant preferences, asserted one by one in tests. */
-export function shellWebPreferences(options: Pick<ShellWindowOptions, 'kiosk' | 'production' | 'preloadPath' | 'partition'>): WebPreferences {
+export function shellWebPreferences(
+  options: Pick<ShellWindowOptions, 'kiosk' | 'production' | 'preloadPath' | 'partition'>,
+): WebPreferences {
   return {
     preload: options.preloadPath,
     partition: options.partition,
@@ -114,7 +124,9 @@ export function shellWebPreferences(options: Pick<ShellWindowOptions, 'kiosk' | 
   };
 }
 
-export function shellWindowOptions(options: Pick<ShellWindowOptions, 'kiosk' | 'production' | 'preloadPath' | 'partition'>): BrowserWindowConstructorOptions {
+export function shellWindowOptions(
+  options: Pick<ShellWindowOptions, 'kiosk' | 'production' | 'preloadPath' | 'partition'>,
+): BrowserWindowConstructorOptions {
   return {
     title: 'Clinical Workstation Shell',
     show: false,

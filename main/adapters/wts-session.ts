@@ -62,7 +62,10 @@ export interface WtsApi {
   unregister(hwnd: Buffer): boolean;
 }
 
-export type HookableWindow = Pick<BrowserWindow, 'hookWindowMessage' | 'unhookWindowMessage' | 'getNativeWindowHandle' | 'isDestroyed' | 'once'>;
+export type HookableWindow = Pick<
+  BrowserWindow,
+  'hookWindowMessage' | 'unhookWindowMessage' | 'getNativeWindowHandle' | 'isDestroyed' | 'once'
+>;
 
 export interface WtsSessionSource extends PresenceSource {
   /** Registers this window for session notifications until it closes. */
@@ -88,7 +91,12 @@ export function createWtsSessionSource(deps: WtsSessionDeps, events: Pick<OsEven
   const listeners = new Set<(status: PresenceStatus) => void>();
   const watched = new Map<HookableWindow, Buffer>();
   let ourSession: number | null = null;
-  let status: PresenceStatus = { source: 'wts', state: 'unavailable', sees, reason: deps.api === null ? 'wtsapi-unavailable' : 'no-window-yet' };
+  let status: PresenceStatus = {
+    source: 'wts',
+    state: 'unavailable',
+    sees,
+    reason: deps.api === null ? 'wtsapi-unavailable' : 'no-window-yet',
+  };
   const setStatus = (next: PresenceStatus): void => {
     if (next.state === status.state && next.reason === status.reason) return;
     status = next;
@@ -118,7 +126,8 @@ export function createWtsSessionSource(deps: WtsSessionDeps, events: Pick<OsEven
     } catch {
       deps.onError?.('wts-unregister-failed');
     }
-    if (watched.size === 0 && status.state === 'live') setStatus({ source: 'wts', state: 'unavailable', sees, reason: 'no-window' });
+    if (watched.size === 0 && status.state === 'live')
+      setStatus({ source: 'wts', state: 'unavailable', sees, reason: 'no-window' });
   };
 
   return {
@@ -178,8 +187,11 @@ export function loadWtsApi(onError?: (code: string) => void): WtsApi | null {
     const kernel32 = koffi.load('kernel32.dll');
     const registerFn = wtsapi32.func('int __stdcall WTSRegisterSessionNotification(intptr_t hWnd, uint32_t dwFlags)');
     const unregisterFn = wtsapi32.func('int __stdcall WTSUnRegisterSessionNotification(intptr_t hWnd)');
-    const sessionIdFn = kernel32.func('int __stdcall ProcessIdToSessionId(uint32_t dwProcessId, _Out_ uint32_t *pSessionId)');
-    const handle = (hwnd: Buffer): bigint => (hwnd.length >= 8 ? hwnd.readBigUInt64LE(0) : BigInt(hwnd.readUInt32LE(0)));
+    const sessionIdFn = kernel32.func(
+      'int __stdcall ProcessIdToSessionId(uint32_t dwProcessId, _Out_ uint32_t *pSessionId)',
+    );
+    const handle = (hwnd: Buffer): bigint =>
+      hwnd.length >= 8 ? hwnd.readBigUInt64LE(0) : BigInt(hwnd.readUInt32LE(0));
     return {
       sessionIdOf(pid) {
         const out: [number | null] = [null];

@@ -9,8 +9,15 @@ const args = process.argv.slice(2);
 // The script's own spelling (a bare file, --remove) as the verb's.
 const [first] = args;
 const verbArgs =
-  first === '--remove' ? ['--remove-client-key', ...args.slice(1)] : first !== undefined && !first.startsWith('--') ? ['--provision-client-key', ...args] : args;
-const command = clientKeyCommandIn(verbArgs) ?? { verb: 'usage' as const, problem: 'Give the path of the key file, or --remove.' };
+  first === '--remove'
+    ? ['--remove-client-key', ...args.slice(1)]
+    : first !== undefined && !first.startsWith('--')
+      ? ['--provision-client-key', ...args]
+      : args;
+const command = clientKeyCommandIn(verbArgs) ?? {
+  verb: 'usage' as const,
+  problem: 'Give the path of the key file, or --remove.',
+};
 
 runClientKeyCommandHere(command, process.platform).then(
   (code) => process.exit(code),

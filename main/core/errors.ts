@@ -83,6 +83,9 @@ export function isShellError(value: unknown): value is ShellError {
 /** Invariants fail loudly: use for states that cannot happen (guessing past them hides faults). */
 export function invariant(condition: unknown, what: string): asserts condition {
   if (!condition) {
-    throw new ShellError('INTERNAL', `The shell reached a state it should never reach (${what}); please report this to IT.`);
+    throw new ShellError(
+      'INTERNAL',
+      `The shell reached a state it should never reach (${what}); please report this to IT.`,
+    );
   }
 }

@@ -50,7 +50,11 @@ const refusedPrefixes = ['inspect', 'remote-debugging'] as const;
 
 /** The switch name an argument carries, lowercased; null when it is not a switch. */
 export function switchName(arg: string, platform: string): string | null {
-  const prefix = arg.startsWith('--') ? 2 : arg.startsWith('-') || (platform === 'win32' && arg.startsWith('/')) ? 1 : 0;
+  const prefix = arg.startsWith('--')
+    ? 2
+    : arg.startsWith('-') || (platform === 'win32' && arg.startsWith('/'))
+      ? 1
+      : 0;
   if (prefix === 0) return null;
   const name = arg.slice(prefix).split('=', 1)[0]?.trim().toLowerCase() ?? '';
   return name === '' ? null : name;
@@ -65,7 +69,8 @@ export function dangerousSwitches(argv: readonly string[], platform: string): st
   for (const arg of argv.slice(1)) {
     const name = switchName(arg, platform);
     if (name === null) continue;
-    const refused = (refusedSwitches as readonly string[]).includes(name) || refusedPrefixes.some((p) => name.startsWith(p));
+    const refused =
+      (refusedSwitches as readonly string[]).includes(name) || refusedPrefixes.some((p) => name.startsWith(p));
     if (refused && !found.includes(name)) found.push(name);
   }
   return found;

@@ -34,7 +34,10 @@ export interface OsEvents {
 export type OsPlatform = 'win32' | 'darwin' | 'linux' | (string & {});
 
 /** What we know before sampling anything, from the platform and session type alone. */
-export function osCapabilitiesFor(platform: OsPlatform, env: { XDG_SESSION_TYPE?: string; WAYLAND_DISPLAY?: string }): OsCapabilities {
+export function osCapabilitiesFor(
+  platform: OsPlatform,
+  env: { XDG_SESSION_TYPE?: string; WAYLAND_DISPLAY?: string },
+): OsCapabilities {
   if (platform === 'win32' || platform === 'darwin') return { osIdle: 'reliable', lockSignal: true };
   const wayland = env.XDG_SESSION_TYPE === 'wayland' || (env.WAYLAND_DISPLAY ?? '') !== '';
   return { osIdle: wayland ? 'unreliable' : 'reliable', lockSignal: false };

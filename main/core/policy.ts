@@ -75,7 +75,10 @@ export const RULE_MAXIMA = {
 export const RULE_CAPS = { DraftRetentionHours: 12, AuthTimeSkewSeconds: 60 } as const;
 
 /** Applies one of RULE_CAPS: a request above the cap gives the cap and a clamp to report. */
-export function capAtRule(field: keyof typeof RULE_CAPS, requested: number): { applied: number; clamp: PolicyClamp | null } {
+export function capAtRule(
+  field: keyof typeof RULE_CAPS,
+  requested: number,
+): { applied: number; clamp: PolicyClamp | null } {
   const cap = RULE_CAPS[field];
   if (requested <= cap) return { applied: requested, clamp: null };
   return { applied: cap, clamp: { field, requested, applied: cap, reason: 'above-rule-maximum' } };
@@ -119,11 +122,17 @@ export function resolvePolicy(input: PolicyInput): { policy: SessionPolicy; clam
   // The warning must come before the lock it warns about; a lead as long as the idle limit
   // would show the warning at the moment of activity. Halving the shorter limit keeps a warning.
   const requestedLead = input.warningLeadSeconds;
-  let warningLeadMs = requestedLead === undefined ? DEFAULT_WARNING_LEAD_MS : positiveMs('WarningLeadSeconds', requestedLead, true);
+  let warningLeadMs =
+    requestedLead === undefined ? DEFAULT_WARNING_LEAD_MS : positiveMs('WarningLeadSeconds', requestedLead, true);
   const shortestIdle = Math.min(AAL2, AAL3);
   if (warningLeadMs >= shortestIdle) {
     const applied = Math.floor(shortestIdle / 2);
-    clamps.push({ field: 'WarningLeadSeconds', requested: requestedLead ?? DEFAULT_WARNING_LEAD_MS / 1000, applied: applied / 1000, reason: 'not-below-idle-limit' });
+    clamps.push({
+      field: 'WarningLeadSeconds',
+      requested: requestedLead ?? DEFAULT_WARNING_LEAD_MS / 1000,
+      applied: applied / 1000,
+      reason: 'not-below-idle-limit',
+    });
     warningLeadMs = applied;
   }
 
@@ -152,7 +161,10 @@ export function assertResolvedPolicy(policy: SessionPolicy): void {
     inRange(policy.absoluteLimitMs, 1, RULE_MAXIMA.absoluteLimitMs) &&
     inRange(policy.warningLeadMs, 0, Math.min(policy.idleLimitMs.AAL2, policy.idleLimitMs.AAL3) - 1) &&
     inRange(policy.absoluteWarningLeadMs, 0, Math.min(MAX_ABSOLUTE_WARNING_LEAD_MS, policy.absoluteLimitMs - 1));
-  invariant(ok, 'a session policy with a limit above the rules or a warning not before the lock; build it with resolvePolicy()');
+  invariant(
+    ok,
+    'a session policy with a limit above the rules or a warning not before the lock; build it with resolvePolicy()',
+  );
 }
 
 /** Whether the engine would run with this policy (assertResolvedPolicy without the throw). */
@@ -172,7 +184,8 @@ export function isResolvedPolicy(policy: SessionPolicy): boolean {
  * shorter idle limit.
  */
 export function stricterPolicy(current: SessionPolicy, next: SessionPolicy): SessionPolicy {
-  const stricter = (a: OsEventAction, b: OsEventAction): OsEventAction => (a === 'end-session' || b === 'end-session' ? 'end-session' : 'lock');
+  const stricter = (a: OsEventAction, b: OsEventAction): OsEventAction =>
+    a === 'end-session' || b === 'end-session' ? 'end-session' : 'lock';
   const AAL2 = Math.min(current.idleLimitMs.AAL2, next.idleLimitMs.AAL2);
   const AAL3 = Math.min(current.idleLimitMs.AAL3, next.idleLimitMs.AAL3);
   const shortestIdle = Math.min(AAL2, AAL3);
@@ -181,7 +194,8 @@ export function stricterPolicy(current: SessionPolicy, next: SessionPolicy): Ses
     idleLimitMs: Object.freeze({ AAL2, AAL3 }),
     absoluteLimitMs,
     warningLeadMs: next.warningLeadMs < shortestIdle ? next.warningLeadMs : Math.floor(shortestIdle / 2),
-    absoluteWarningLeadMs: next.absoluteWarningLeadMs < absoluteLimitMs ? next.absoluteWarningLeadMs : Math.floor(absoluteLimitMs / 2),
+    absoluteWarningLeadMs:
+      next.absoluteWarningLeadMs < absoluteLimitMs ? next.absoluteWarningLeadMs : Math.floor(absoluteLimitMs / 2),
     onOsLock: stricter(current.onOsLock, next.onOsLock),
     onSleep: stricter(current.onSleep, next.onSleep),
     onUserSwitch: stricter(current.onUserSwitch, next.onUserSwitch),
@@ -197,12 +211,22 @@ function absoluteWarningLead(requested: number | undefined, absoluteLimitMs: num
   const field = 'AbsoluteLimitWarningSeconds';
   let ms = requested === undefined ? DEFAULT_ABSOLUTE_WARNING_LEAD_MS : positiveMs(field, requested, true);
   if (ms > MAX_ABSOLUTE_WARNING_LEAD_MS) {
-    clamps.push({ field, requested: requested ?? ms / 1000, applied: MAX_ABSOLUTE_WARNING_LEAD_MS / 1000, reason: 'above-rule-maximum' });
+    clamps.push({
+      field,
+      requested: requested ?? ms / 1000,
+      applied: MAX_ABSOLUTE_WARNING_LEAD_MS / 1000,
+      reason: 'above-rule-maximum',
+    });
     ms = MAX_ABSOLUTE_WARNING_LEAD_MS;
   }
   if (ms >= absoluteLimitMs) {
     const applied = Math.floor(absoluteLimitMs / 2);
-    clamps.push({ field, requested: requested ?? ms / 1000, applied: applied / 1000, reason: 'not-below-absolute-limit' });
+    clamps.push({
+      field,
+      requested: requested ?? ms / 1000,
+      applied: applied / 1000,
+      reason: 'not-below-absolute-limit',
+    });
     ms = applied;
   }
   return ms;

@@ -53,10 +53,17 @@ export interface PresenceSource {
 }
 
 /** What the audit line at sign-in records: each source and its state, in catalogue order. */
-export function presenceSummary(statuses: readonly PresenceStatus[]): { live: PresenceSourceName[]; notLive: { source: PresenceSourceName; state: PresenceState; reason?: string }[] } {
-  const ordered = [...statuses].sort((a, b) => presenceSourceNames.indexOf(a.source) - presenceSourceNames.indexOf(b.source));
+export function presenceSummary(statuses: readonly PresenceStatus[]): {
+  live: PresenceSourceName[];
+  notLive: { source: PresenceSourceName; state: PresenceState; reason?: string }[];
+} {
+  const ordered = [...statuses].sort(
+    (a, b) => presenceSourceNames.indexOf(a.source) - presenceSourceNames.indexOf(b.source),
+  );
   return {
     live: ordered.filter((s) => s.state === 'live').map((s) => s.source),
-    notLive: ordered.filter((s) => s.state !== 'live').map((s) => ({ source: s.source, state: s.state, ...(s.reason === undefined ? {} : { reason: s.reason }) })),
+    notLive: ordered
+      .filter((s) => s.state !== 'live')
+      .map((s) => ({ source: s.source, state: s.state, ...(s.reason === undefined ? {} : { reason: s.reason }) })),
   };
 }

@@ -35,7 +35,9 @@ function str(value: unknown): string | null {
 }
 
 function record(value: unknown): Record<string, unknown> | null {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : null;
 }
 
 function orgNames(claims: Record<string, unknown>): Map<string, string> {
@@ -58,7 +60,9 @@ function parseRole(entry: unknown, names: Map<string, string>): RbacRole | null 
   const orgCode = str(r['org_code']);
   const roleName = str(r['role_name']);
   if (roleId === null || orgCode === null || roleName === null) return null;
-  const codes = Array.isArray(r['activity_codes']) ? r['activity_codes'].filter((c): c is string => typeof c === 'string') : [];
+  const codes = Array.isArray(r['activity_codes'])
+    ? r['activity_codes'].filter((c): c is string => typeof c === 'string')
+    : [];
   return {
     roleId,
     roleName,
@@ -73,7 +77,9 @@ function parseRole(entry: unknown, names: Map<string, string>): RbacRole | null 
 export function identityFromClaims(claims: Record<string, unknown>): ClinicianIdentity {
   const names = orgNames(claims);
   const rawRoles = claims['nhsid_nrbac_roles'];
-  const roles = Array.isArray(rawRoles) ? rawRoles.map((e) => parseRole(e, names)).filter((r): r is RbacRole => r !== null) : [];
+  const roles = Array.isArray(rawRoles)
+    ? rawRoles.map((e) => parseRole(e, names)).filter((r): r is RbacRole => r !== null)
+    : [];
   const selectedId = str(claims['selected_roleid']);
   const selected = selectedId === null ? undefined : roles.find((r) => r.roleId === selectedId);
   const given = str(claims['given_name']);
@@ -85,7 +91,12 @@ export function identityFromClaims(claims: Record<string, unknown>): ClinicianId
     selectedRole:
       selected === undefined
         ? null
-        : { roleId: selected.roleId, roleName: selected.roleName, orgCode: selected.orgCode, orgName: selected.orgName },
+        : {
+            roleId: selected.roleId,
+            roleName: selected.roleName,
+            orgCode: selected.orgCode,
+            orgName: selected.orgName,
+          },
     roles,
   };
 }

@@ -129,7 +129,10 @@ export function anyCard(view: SmartcardView): boolean {
  * card leaving counts: the shell cannot tell whose card is whose without connecting to it, and
  * Identity Agent owns the card.
  */
-export function signalFor(previous: SmartcardView, next: SmartcardView): Extract<OsSignal, 'smartcard-removed' | 'smartcard-unavailable'> | null {
+export function signalFor(
+  previous: SmartcardView,
+  next: SmartcardView,
+): Extract<OsSignal, 'smartcard-removed' | 'smartcard-unavailable'> | null {
   if (previous.kind !== 'readers') return null;
   let removed = false;
   for (const [reader, had] of previous.cards) {

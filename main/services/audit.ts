@@ -139,7 +139,11 @@ export interface Audit {
   /** The working clinician signed in again; the 12-hour clock restarted. */
   sessionRenewed(e: { subject: string; aal: Aal; purpose: WorkingReauthPurpose }): void;
   /** Signing in again while working changed nothing: `why` someone else, or a stale sign-in. */
-  workingReauthRefused(e: { subject: string; purpose: WorkingReauthPurpose; why: 'different-user' | 'past-limit' }): void;
+  workingReauthRefused(e: {
+    subject: string;
+    purpose: WorkingReauthPurpose;
+    why: 'different-user' | 'past-limit';
+  }): void;
   /**
    * The same clinician authenticated again with another role selected (Change role, or a
    * different role chosen at an unlock). Role ids are CIS2's `person_roleid`, not secrets.
@@ -172,7 +176,11 @@ export interface Audit {
 
 /** A presence status as the audit records it: names and fixed reason codes only. */
 function presenceFields(status: PresenceStatus): Record<string, unknown> {
-  return { source: status.source, state: status.state, ...(status.reason === undefined ? {} : { reason: status.reason }) };
+  return {
+    source: status.source,
+    state: status.state,
+    ...(status.reason === undefined ? {} : { reason: status.reason }),
+  };
 }
 
 const UPPER_SNAKE = /^[A-Z][A-Z0-9_]{1,63}$/;
@@ -187,8 +195,10 @@ function underneath(cause: unknown): { cause?: string; oauthError?: string } {
   let current = cause;
   for (let depth = 0; depth < 4 && current !== null && typeof current === 'object'; depth += 1) {
     const { code, error } = current as { code?: unknown; error?: unknown };
-    if (out.cause === undefined && typeof code === 'string' && UPPER_SNAKE.test(code) && !isShellError(current)) out.cause = code;
-    if (out.oauthError === undefined && typeof error === 'string' && /^[a-z_]{1,40}$/.test(error)) out.oauthError = error;
+    if (out.cause === undefined && typeof code === 'string' && UPPER_SNAKE.test(code) && !isShellError(current))
+      out.cause = code;
+    if (out.oauthError === undefined && typeof error === 'string' && /^[a-z_]{1,40}$/.test(error))
+      out.oauthError = error;
     current = (current as { cause?: unknown }).cause;
   }
   return out;
@@ -201,7 +211,8 @@ function failure(code: ShellErrorCode, cause: unknown): Record<string, unknown> 
 /** The audit helpers over a logger; lines carry `audit: true` so they can be told from diagnostics. */
 export function createAudit(logger: Logger): Audit {
   const log = logger.child({ audit: true });
-  const ok = (event: AuditEvent, fields: Record<string, unknown>, message: string): void => log.info({ event, outcome: 'success', ...fields }, message);
+  const ok = (event: AuditEvent, fields: Record<string, unknown>, message: string): void =>
+    log.info({ event, outcome: 'success', ...fields }, message);
   const failed = (event: AuditEvent, error: ShellError, fields: Record<string, unknown> = {}): void =>
     // The message is the ShellError's own: whole sentences with no secrets in them, by contract.
     log.warn({ event, ...failure(error.code, error.cause), ...fields }, error.message);
@@ -212,13 +223,26 @@ export function createAudit(logger: Logger): Audit {
         case 'connected':
           return ok(auditEvents.relayConnected, {}, 'The workstation is connected to the logout relay.');
         case 'disconnected':
-          return log.warn({ event: auditEvents.relayDisconnected, outcome: 'failure', retryInMs: event.retryInMs }, 'The workstation lost the logout relay and will connect again.');
+          return log.warn(
+            { event: auditEvents.relayDisconnected, outcome: 'failure', retryInMs: event.retryInMs },
+            'The workstation lost the logout relay and will connect again.',
+          );
         case 'registered':
-          return ok(auditEvents.relayRegistered, {}, 'The logout relay will tell this workstation when CIS2 ends the session.');
+          return ok(
+            auditEvents.relayRegistered,
+            {},
+            'The logout relay will tell this workstation when CIS2 ends the session.',
+          );
         case 'refused':
-          return log.warn({ event: auditEvents.relayRefused, outcome: 'failure', reason: event.reason }, 'The logout relay refused to follow this session; CIS2 logouts will reach it only at the idle lock.');
+          return log.warn(
+            { event: auditEvents.relayRefused, outcome: 'failure', reason: event.reason },
+            'The logout relay refused to follow this session; CIS2 logouts will reach it only at the idle lock.',
+          );
         case 'protocol-error':
-          return log.warn({ event: auditEvents.relayProtocolError, outcome: 'failure' }, 'The logout relay sent something the shell does not understand; it will connect again.');
+          return log.warn(
+            { event: auditEvents.relayProtocolError, outcome: 'failure' },
+            'The logout relay sent something the shell does not understand; it will connect again.',
+          );
         case 'logout-heard':
           // The logout's own line (backchannel-logout.accepted or .refused) follows once it is checked.
           return;
@@ -227,13 +251,31 @@ export function createAudit(logger: Logger): Audit {
     signInStarted: ({ reauth }) => ok(auditEvents.signInStarted, { reauth }, 'The browser was opened for sign-in.'),
     signInSucceeded: ({ subject, aal }) => ok(auditEvents.signInSucceeded, { subject, aal }, 'A clinician signed in.'),
     signInFailed: (error, { reauth, subject, purpose }) =>
-      failed(reauth ? auditEvents.reauthFailed : auditEvents.signInFailed, error, { ...(subject === undefined ? {} : { subject }), ...(purpose === undefined ? {} : { purpose }) }),
-    reauthSucceeded: ({ subject, aal }) => ok(auditEvents.reauthSucceeded, { subject, aal }, 'The clinician authenticated again.'),
-    sessionRenewed: ({ subject, aal, purpose }) => ok(auditEvents.sessionRenewed, { subject, aal, purpose }, 'The clinician signed in again while working; the 12-hour limit now counts from this sign-in.'),
+      failed(reauth ? auditEvents.reauthFailed : auditEvents.signInFailed, error, {
+        ...(subject === undefined ? {} : { subject }),
+        ...(purpose === undefined ? {} : { purpose }),
+      }),
+    reauthSucceeded: ({ subject, aal }) =>
+      ok(auditEvents.reauthSucceeded, { subject, aal }, 'The clinician authenticated again.'),
+    sessionRenewed: ({ subject, aal, purpose }) =>
+      ok(
+        auditEvents.sessionRenewed,
+        { subject, aal, purpose },
+        'The clinician signed in again while working; the 12-hour limit now counts from this sign-in.',
+      ),
     workingReauthRefused: ({ subject, purpose, why }) =>
-      log.warn({ event: auditEvents.renewalRefused, outcome: 'failure', subject, purpose, why }, 'Signing in again while working was refused; the session carries on unchanged.'),
-    roleChanged: ({ subject, fromRoleId, toRoleId }) => ok(auditEvents.roleChanged, { subject, fromRoleId, toRoleId }, "The clinician changed role; the new role's authorisation replaced the previous one."),
-    warningShown: ({ subject, secondsLeft }) => ok(auditEvents.warningShown, { subject, secondsLeft }, 'The idle warning was shown.'),
+      log.warn(
+        { event: auditEvents.renewalRefused, outcome: 'failure', subject, purpose, why },
+        'Signing in again while working was refused; the session carries on unchanged.',
+      ),
+    roleChanged: ({ subject, fromRoleId, toRoleId }) =>
+      ok(
+        auditEvents.roleChanged,
+        { subject, fromRoleId, toRoleId },
+        "The clinician changed role; the new role's authorisation replaced the previous one.",
+      ),
+    warningShown: ({ subject, secondsLeft }) =>
+      ok(auditEvents.warningShown, { subject, secondsLeft }, 'The idle warning was shown.'),
     locked: (reason, subject) => ok(auditEvents.locked, { reason, subject }, 'The session was locked.'),
     unlocked: (subject) => ok(auditEvents.unlocked, { subject }, 'The session was unlocked by its clinician.'),
     signedOut: (subject) => ok(auditEvents.signedOut, { subject }, 'The clinician signed out.'),
@@ -246,7 +288,11 @@ export function createAudit(logger: Logger): Audit {
         'CIS2 could not be told to revoke the signed-out tokens; the local session had already ended.',
       ),
     logoutAccepted: ({ subject, sessionId }) =>
-      ok(auditEvents.logoutAccepted, { ...(subject === undefined ? {} : { subject }), withSessionId: sessionId !== undefined }, 'CIS2 signed a clinician out (back-channel logout).'),
+      ok(
+        auditEvents.logoutAccepted,
+        { ...(subject === undefined ? {} : { subject }), withSessionId: sessionId !== undefined },
+        'CIS2 signed a clinician out (back-channel logout).',
+      ),
     logoutRefused: (error) => failed(auditEvents.logoutRefused, error),
     policyLoaded: ({ sources, clamps, problems }) => {
       const fields = {
@@ -260,14 +306,25 @@ export function createAudit(logger: Logger): Audit {
         problemCount: problems.length,
       };
       // A clamp or an ignored setting is something IT must see even with LogLevel at warn.
-      if (clamps.length > 0 || problems.length > 0) log.warn(fields, 'The machine policy was loaded; some settings were clamped or ignored.');
+      if (clamps.length > 0 || problems.length > 0)
+        log.warn(fields, 'The machine policy was loaded; some settings were clamped or ignored.');
       else log.info(fields, 'The machine policy was loaded.');
     },
-    draftsSealed: (subject, count) => ok(auditEvents.draftsSealed, { subject, count }, "The clinician's drafts were sealed."),
-    draftsRestored: (subject, count) => ok(auditEvents.draftsRestored, { subject, count }, "The clinician's drafts were given back to them."),
-    draftsShredded: (clinicians) => ok(auditEvents.draftsShredded, { clinicians }, 'Drafts past their retention were crypto-shredded.'),
+    draftsSealed: (subject, count) =>
+      ok(auditEvents.draftsSealed, { subject, count }, "The clinician's drafts were sealed."),
+    draftsRestored: (subject, count) =>
+      ok(auditEvents.draftsRestored, { subject, count }, "The clinician's drafts were given back to them."),
+    draftsShredded: (clinicians) =>
+      ok(auditEvents.draftsShredded, { clinicians }, 'Drafts past their retention were crypto-shredded.'),
     draftsStorageProblem: (problem) =>
-      log.warn({ event: auditEvents.draftsStorageProblem, ...failure(problem.code, undefined), ...(problem.file === undefined ? {} : { file: problem.file }) }, problem.message),
+      log.warn(
+        {
+          event: auditEvents.draftsStorageProblem,
+          ...failure(problem.code, undefined),
+          ...(problem.file === undefined ? {} : { file: problem.file }),
+        },
+        problem.message,
+      ),
     logFolderUnavailable: (folder, cause) =>
       log.warn(
         { event: auditEvents.logFolderUnavailable, ...failure('LOG_FOLDER_UNAVAILABLE', cause), folder },
@@ -278,17 +335,40 @@ export function createAudit(logger: Logger): Audit {
       // A source that should be watching and is not is something IT must see even at warn.
       const missing = statuses.some((s) => s.state === 'unavailable');
       (missing ? log.warn.bind(log) : log.info.bind(log))(
-        { event: auditEvents.presenceSources, outcome: missing ? 'failure' : 'success', subject, live, sources: statuses.map(presenceFields) },
-        missing ? 'A clinician signed in; some of the ways this workstation sees them leave are not working.' : 'A clinician signed in; these are the ways this workstation sees them leave.',
+        {
+          event: auditEvents.presenceSources,
+          outcome: missing ? 'failure' : 'success',
+          subject,
+          live,
+          sources: statuses.map(presenceFields),
+        },
+        missing
+          ? 'A clinician signed in; some of the ways this workstation sees them leave are not working.'
+          : 'A clinician signed in; these are the ways this workstation sees them leave.',
       );
     },
     presenceSourceChanged: (status) =>
       status.state === 'live'
-        ? ok(auditEvents.presenceSourceChanged, presenceFields(status), 'A way of seeing the clinician leave is working.')
-        : log.warn({ event: auditEvents.presenceSourceChanged, outcome: 'failure', ...presenceFields(status) }, 'A way of seeing the clinician leave stopped working.'),
+        ? ok(
+            auditEvents.presenceSourceChanged,
+            presenceFields(status),
+            'A way of seeing the clinician leave is working.',
+          )
+        : log.warn(
+            { event: auditEvents.presenceSourceChanged, outcome: 'failure', ...presenceFields(status) },
+            'A way of seeing the clinician leave stopped working.',
+          ),
     stepFailed: (what, error) => {
       const code = isShellError(error) ? error.code : 'INTERNAL';
-      log.error({ event: auditEvents.stepFailed, what, err: error, ...failure(code, isShellError(error) ? error.cause : error) }, 'A session step failed.');
+      log.error(
+        {
+          event: auditEvents.stepFailed,
+          what,
+          err: error,
+          ...failure(code, isShellError(error) ? error.cause : error),
+        },
+        'A session step failed.',
+      );
     },
   };
 }

@@ -92,7 +92,9 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     now: wall,
     ...(options.fetch ? { fetch: options.fetch } : {}),
     // private_key_jwt: the key IT provisioned, machine-wide (or, before issue 13, in this account's credential store).
-    ...(options.oidc.clientAuth.method === 'private_key_jwt' ? { keySource: createClientKeyStore(clientKeyBackendFor(process.platform)) } : {}),
+    ...(options.oidc.clientAuth.method === 'private_key_jwt'
+      ? { keySource: createClientKeyStore(clientKeyBackendFor(process.platform)) }
+      : {}),
   });
   const session = createSessionService({
     time: options.time,
@@ -127,7 +129,13 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     let validator = validators.get(kind);
     if (validator === undefined) {
       const maxAge = kind === 'catch-up' ? { maxAgeSeconds: options.policy.absoluteLimitMs / 1000 + 60 } : {};
-      validator = signIn.providerMetadata().then((metadata) => createLogoutTokenValidatorFor(options.oidc, metadata, { now: wall, ...maxAge, ...(options.fetch ? { fetch: options.fetch } : {}) }));
+      validator = signIn.providerMetadata().then((metadata) =>
+        createLogoutTokenValidatorFor(options.oidc, metadata, {
+          now: wall,
+          ...maxAge,
+          ...(options.fetch ? { fetch: options.fetch } : {}),
+        }),
+      );
       validators.set(kind, validator);
     }
     // A failed discovery is tried again with the next token.

@@ -43,7 +43,10 @@ export interface FolderLogger {
  * account cannot append to, rotate or prune another's files; each writes its own.
  */
 export function perUserLogFolder(base: string, username: string): string {
-  const safe = username.replace(/[^A-Za-z0-9._-]/g, '_').replace(/^\.+/, '_').slice(0, 64);
+  const safe = username
+    .replace(/[^A-Za-z0-9._-]/g, '_')
+    .replace(/^\.+/, '_')
+    .slice(0, 64);
   return join(base, safe === '' ? 'user' : safe);
 }
 
@@ -74,13 +77,18 @@ export class LogFolderNotOursError extends Error {
  * swap our files. Windows ownership and ACLs need an ACL read that Node cannot do; there the
  * folder's permissions are IT's (docs/audit-log.md, "Permissions IT sets on LogFolder").
  */
-export async function checkOwnFolder(folder: string, getuid: (() => number) | undefined = process.getuid?.bind(process)): Promise<void> {
+export async function checkOwnFolder(
+  folder: string,
+  getuid: (() => number) | undefined = process.getuid?.bind(process),
+): Promise<void> {
   const info = await lstat(folder);
   if (info.isSymbolicLink() || !info.isDirectory()) {
     throw new LogFolderNotOursError(`The log folder ${folder} is a link or not a folder, so it is not used.`);
   }
   if (getuid !== undefined && info.uid !== getuid()) {
-    throw new LogFolderNotOursError(`The log folder ${folder} belongs to another account (uid ${info.uid}), so it is not used.`);
+    throw new LogFolderNotOursError(
+      `The log folder ${folder} belongs to another account (uid ${info.uid}), so it is not used.`,
+    );
   }
 }
 
@@ -109,9 +117,15 @@ async function openFolder(folder: string, options: LogFolderOptions): Promise<Fo
   stream.on('error', (error: NodeJS.ErrnoException) => {
     if (reported) return;
     reported = true;
-    process.stderr.write(`Clinical Workstation Shell could not write its log in ${folder} (${error.code ?? error.name}); ask IT to check free disk space and the folder's permissions.\n`);
+    process.stderr.write(
+      `Clinical Workstation Shell could not write its log in ${folder} (${error.code ?? error.name}); ask IT to check free disk space and the folder's permissions.\n`,
+    );
   });
-  const logger = createLogger({ level: options.level, destination: stream, ...(options.workstation === undefined ? {} : { workstation: options.workstation }) });
+  const logger = createLogger({
+    level: options.level,
+    destination: stream,
+    ...(options.workstation === undefined ? {} : { workstation: options.workstation }),
+  });
   const closed = new Promise<void>((resolve) => stream.once('close', () => resolve()));
   let ending = false;
   const close = (): Promise<void> => {
@@ -150,7 +164,11 @@ export async function createFolderLogger(options: LogFolderOptions): Promise<Fol
       // Neither folder: standard error below, naming the one IT asked for.
     }
   }
-  const logger = createLogger({ level: options.level, destination: options.fallback ?? stdioDestination(2), ...(options.workstation === undefined ? {} : { workstation: options.workstation }) });
+  const logger = createLogger({
+    level: options.level,
+    destination: options.fallback ?? stdioDestination(2),
+    ...(options.workstation === undefined ? {} : { workstation: options.workstation }),
+  });
   createAudit(logger).logFolderUnavailable(folder, cause);
   return { logger, folder: null, close: async () => undefined };
 }

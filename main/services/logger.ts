@@ -16,12 +16,14 @@ import type { DestinationStream, Logger as PinoLogger } from 'pino';
 export type Logger = PinoLogger;
 
 const REDACTED = '[Redacted]';
-const SECRET_KEY = /token|code|verifier|nonce|secret|password|passphrase|authorization|cookie|assertion|private|^key$|jwk|credential/i;
+const SECRET_KEY =
+  /token|code|verifier|nonce|secret|password|passphrase|authorization|cookie|assertion|private|^key$|jwk|credential/i;
 const JWT_SHAPE = /\beyJ[\w-]*\.[\w-]*\.[\w-]*(?:\.[\w-]*\.[\w-]*)?/g;
 const URL_QUERY = /(https?:\/\/[^\s?#"']*)[?#][^\s"']*/g;
 const MAX_DEPTH = 8;
 
-const FORM_PARAM = /\b(code|code_verifier|state|nonce|token|access_token|refresh_token|id_token|client_assertion|logout_token|password)=[^&\s"']+/gi;
+const FORM_PARAM =
+  /\b(code|code_verifier|state|nonce|token|access_token|refresh_token|id_token|client_assertion|logout_token|password)=[^&\s"']+/gi;
 
 // The exact secret strings held now (tokens, verifiers, the authorization code): redacted wherever
 // they appear, whatever their shape. When the holder lets a secret go (wipe, rotation, end of an
@@ -66,7 +68,8 @@ export function redactionListForTests(): { readonly live: readonly string[]; rea
 function scrubString(value: string): string {
   let out = value.replace(JWT_SHAPE, REDACTED).replace(URL_QUERY, '$1?[Redacted]').replace(FORM_PARAM, '$1=[Redacted]');
   for (const secret of liveSecrets.keys()) if (out.includes(secret)) out = out.split(secret).join(REDACTED);
-  if (retiredDigests.size > 0) out = out.replace(SECRET_WORD, (word) => (retiredDigests.has(digest(word)) ? REDACTED : word));
+  if (retiredDigests.size > 0)
+    out = out.replace(SECRET_WORD, (word) => (retiredDigests.has(digest(word)) ? REDACTED : word));
   return out;
 }
 
@@ -144,7 +147,12 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   return pino(
     {
       level: options.level ?? 'info',
-      base: { app: 'clinical-workstation-shell', ...(options.workstation === undefined ? {} : { host: options.workstation.host, account: options.workstation.account }) },
+      base: {
+        app: 'clinical-workstation-shell',
+        ...(options.workstation === undefined
+          ? {}
+          : { host: options.workstation.host, account: options.workstation.account }),
+      },
       redact: {
         paths: ['*.access_token', '*.refresh_token', '*.id_token', 'req.headers.authorization', 'req.headers.cookie'],
         censor: REDACTED,

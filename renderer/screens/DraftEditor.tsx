@@ -8,14 +8,32 @@ const textLimit = 100_000;
 function SaveStatusLine() {
   const save = useShell((s) => s.save);
   const saveNow = useShell((s) => s.saveNow);
-  const text = save.kind === 'saving' ? 'Saving…' : save.kind === 'saved' ? 'Saved' : save.kind === 'failed' ? saveRefusalText[save.code] : '';
+  const text =
+    save.kind === 'saving'
+      ? 'Saving…'
+      : save.kind === 'saved'
+        ? 'Saved'
+        : save.kind === 'failed'
+          ? saveRefusalText[save.code]
+          : '';
   return (
     <div className="shell-save-status">
-      <p className={save.kind === 'failed' ? 'nhsuk-error-message' : 'nhsuk-body-s'} role="status" aria-live="polite" data-testid="save-status" data-status={save.kind}>
+      <p
+        className={save.kind === 'failed' ? 'nhsuk-error-message' : 'nhsuk-body-s'}
+        role="status"
+        aria-live="polite"
+        data-testid="save-status"
+        data-status={save.kind}
+      >
         {text}
       </p>
       {save.kind === 'failed' && save.code !== 'bad-request' ? (
-        <button type="button" className="nhsuk-button nhsuk-button--secondary nhsuk-button--small" onClick={saveNow} data-testid="save-retry">
+        <button
+          type="button"
+          className="nhsuk-button nhsuk-button--secondary nhsuk-button--small"
+          onClick={saveNow}
+          data-testid="save-retry"
+        >
           Try saving again
         </button>
       ) : null}
@@ -45,7 +63,9 @@ export function DraftEditor() {
   if (draft === null) {
     return (
       <p className="nhsuk-body" role="status" data-testid="draft-loading">
-        {draftLoad === 'failed' ? 'Your note could not be loaded. Sign out and in again, and tell IT if it keeps happening.' : 'Loading your note…'}
+        {draftLoad === 'failed'
+          ? 'Your note could not be loaded. Sign out and in again, and tell IT if it keeps happening.'
+          : 'Loading your note…'}
       </p>
     );
   }

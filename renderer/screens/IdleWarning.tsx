@@ -16,7 +16,11 @@ export function IdleWarning({ secondsLeft }: { secondsLeft: number }) {
   const announcement = idleAnnouncement(secondsLeft);
   if (announcement !== null) spoken.current = announcement;
   return (
-    <section className="nhsuk-warning-callout shell-idle-warning" data-testid="idle-warning" aria-labelledby="idle-warning-title">
+    <section
+      className="nhsuk-warning-callout shell-idle-warning"
+      data-testid="idle-warning"
+      aria-labelledby="idle-warning-title"
+    >
       <div className="shell-idle-warning__text">
         <h2 className="nhsuk-warning-callout__label" id="idle-warning-title">
           <span role="alert">Are you still there?</span>

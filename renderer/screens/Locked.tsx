@@ -53,7 +53,12 @@ export function LockedScreen({ view }: { view: Extract<SessionView, { kind: 'loc
           <Button testId="unlock" onClick={() => act('unlock')} disabled={busy === 'unlock'}>
             {lockNeedsFullSignIn[view.reason] ? 'Sign in again' : 'Unlock'}
           </Button>
-          <Button testId="sign-in-as-someone-else" secondary onClick={() => act('signInAsSomeoneElse')} disabled={busy === 'signInAsSomeoneElse'}>
+          <Button
+            testId="sign-in-as-someone-else"
+            secondary
+            onClick={() => act('signInAsSomeoneElse')}
+            disabled={busy === 'signInAsSomeoneElse'}
+          >
             Sign in as someone else
           </Button>
         </div>

@@ -30,7 +30,12 @@ export function RoleChangeStatus() {
   return (
     <div className="nhsuk-inset-text" data-testid="role-change-status">
       <p role="status">{changeRoleText.choosing}</p>
-      <Button testId="cancel-role-change" secondary onClick={() => act('cancelSignIn')} disabled={busy === 'cancelSignIn'}>
+      <Button
+        testId="cancel-role-change"
+        secondary
+        onClick={() => act('cancelSignIn')}
+        disabled={busy === 'cancelSignIn'}
+      >
         {changeRoleText.cancel}
       </Button>
     </div>

@@ -54,7 +54,8 @@ export function SessionEndingSoon() {
   const ownNotice = notice !== null && !renewing && noticeIsOurs ? notice : null;
   const idleWarningUp = working?.kind === 'warning';
   const routine = !renewing && ownNotice === null && !(renewedFor !== null && !endingSoon);
-  const visible = working !== null && !idleWarningUp && (endingSoon || renewing || ownNotice !== null || renewedFor !== null);
+  const visible =
+    working !== null && !idleWarningUp && (endingSoon || renewing || ownNotice !== null || renewedFor !== null);
 
   return (
     <>
@@ -64,13 +65,22 @@ export function SessionEndingSoon() {
       {visible ? (
         <>
           <div className="shell-ending-soon-spacer" aria-hidden="true" />
-          <section className="shell-ending-soon" data-testid="session-ending-soon" aria-labelledby="session-ending-title">
+          <section
+            className="shell-ending-soon"
+            data-testid="session-ending-soon"
+            aria-labelledby="session-ending-title"
+          >
             <div className="shell-ending-soon__text">
               <h2 className="nhsuk-heading-s shell-ending-soon__title" id="session-ending-title">
-                {renewedFor !== null && !endingSoon && !renewing ? 'Signed in again' : sessionEndingText.title(secondsLeft)}
+                {renewedFor !== null && !endingSoon && !renewing
+                  ? 'Signed in again'
+                  : sessionEndingText.title(secondsLeft)}
               </h2>
               {/* Only the routine explanation may give way on a short window (styles.css); what is happening now never does. */}
-              <p className={routine ? 'nhsuk-body shell-ending-soon__routine' : 'nhsuk-body'} data-testid="session-ending-text">
+              <p
+                className={routine ? 'nhsuk-body shell-ending-soon__routine' : 'nhsuk-body'}
+                data-testid="session-ending-text"
+              >
                 {renewing
                   ? sessionEndingText.signingIn
                   : ownNotice !== null
@@ -81,7 +91,12 @@ export function SessionEndingSoon() {
               </p>
             </div>
             {renewing ? (
-              <Button testId="cancel-renew" secondary onClick={() => act('cancelSignIn')} disabled={busy === 'cancelSignIn'}>
+              <Button
+                testId="cancel-renew"
+                secondary
+                onClick={() => act('cancelSignIn')}
+                disabled={busy === 'cancelSignIn'}
+              >
                 {sessionEndingText.cancel}
               </Button>
             ) : endingSoon ? (

@@ -10,7 +10,8 @@ export function SignInScreen({ notice }: { notice: Notice | null }) {
       <ScreenHeading>Sign in to this workstation</ScreenHeading>
       <NoticeBox notice={notice} />
       <p className="nhsuk-body">
-        Use your NHS smartcard or security key with NHS Care Identity. The sign-in page opens in your web browser; come back to this window when you have signed in.
+        Use your NHS smartcard or security key with NHS Care Identity. The sign-in page opens in your web browser; come
+        back to this window when you have signed in.
       </p>
       <ActionError />
       <Button testId="sign-in" onClick={() => act('signIn')} disabled={busy === 'signIn'}>

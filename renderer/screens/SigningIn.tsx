@@ -14,10 +14,19 @@ export function ContinueInBrowser({ purpose }: { purpose: 'sign-in' | 'unlock' }
       </p>
       <p className="nhsuk-body">{browserTroubleText}</p>
       <div className="shell-button-row">
-        <Button testId="try-again" onClick={() => act(purpose === 'unlock' ? 'unlock' : 'signIn')} disabled={busy === 'unlock' || busy === 'signIn'}>
+        <Button
+          testId="try-again"
+          onClick={() => act(purpose === 'unlock' ? 'unlock' : 'signIn')}
+          disabled={busy === 'unlock' || busy === 'signIn'}
+        >
           Try again
         </Button>
-        <Button testId="cancel-sign-in" secondary onClick={() => act('cancelSignIn')} disabled={busy === 'cancelSignIn'}>
+        <Button
+          testId="cancel-sign-in"
+          secondary
+          onClick={() => act('cancelSignIn')}
+          disabled={busy === 'cancelSignIn'}
+        >
           Cancel
         </Button>
       </div>

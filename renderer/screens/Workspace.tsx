@@ -10,7 +10,12 @@ import { ChangeRoleButton, RoleChangeStatus, RoleGuidance } from './RoleChange';
 function IdentityBanner({ clinician, sessionSecondsLeft }: { clinician: ClinicianView; sessionSecondsLeft: number }) {
   const act = useShell((s) => s.act);
   const busy = useShell((s) => s.busy);
-  const org = clinician.orgName === null ? null : clinician.orgCode === null ? clinician.orgName : `${clinician.orgName} (${clinician.orgCode})`;
+  const org =
+    clinician.orgName === null
+      ? null
+      : clinician.orgCode === null
+        ? clinician.orgName
+        : `${clinician.orgName} (${clinician.orgCode})`;
   // A section, not a header: the NHS header above is the page's one banner landmark.
   return (
     <section className="shell-banner" aria-label="Who is signed in" data-testid="identity-banner">

@@ -29,7 +29,8 @@ afterEach(() => {
  */
 function steps(app: FakeApp, overrides: Partial<ShutdownSteps> = {}) {
   const order: string[] = [];
-  const io = (ms: number, what: string): Promise<void> => new Promise((resolve) => setTimeout(() => (app.whileRunning(() => order.push(what)), resolve()), ms));
+  const io = (ms: number, what: string): Promise<void> =>
+    new Promise((resolve) => setTimeout(() => (app.whileRunning(() => order.push(what)), resolve()), ms));
   const base: ShutdownSteps = {
     stop: () => void app.whileRunning(() => order.push('stop')),
     seal: () => {
@@ -190,7 +191,10 @@ describe('crash relaunches', () => {
 
   it('forgets relaunches older than the window, and ignores times that make no sense', () => {
     const old = `${crashRelaunchArg}${now - crashRelaunchWindowMs},${now - crashRelaunchWindowMs - 1},${now + 60_000},x`;
-    expect(crashRelaunchDecision(['shell.exe', old], now)).toEqual({ relaunch: true, args: [`${crashRelaunchArg}${now}`] });
+    expect(crashRelaunchDecision(['shell.exe', old], now)).toEqual({
+      relaunch: true,
+      args: [`${crashRelaunchArg}${now}`],
+    });
   });
 
   it('never relaunches more than the cap within any window (property)', () => {
@@ -207,7 +211,9 @@ describe('crash relaunches', () => {
           argv = ['shell.exe', ...decision.args];
         }
         for (const at of relaunchedAt) {
-          expect(relaunchedAt.filter((x) => x > at - crashRelaunchWindowMs && x <= at).length).toBeLessThanOrEqual(maxCrashRelaunches);
+          expect(relaunchedAt.filter((x) => x > at - crashRelaunchWindowMs && x <= at).length).toBeLessThanOrEqual(
+            maxCrashRelaunches,
+          );
         }
       }),
     );
@@ -223,7 +229,10 @@ describe('crash relaunches', () => {
     expect(app.exitCode).toBe(1);
 
     const looping = new FakeApp('win32');
-    handleFatalError({ ...deps, app: looping as never, argv: ['shell.exe', `${crashRelaunchArg}${now - 3},${now - 2},${now - 1}`] }, 'TypeError');
+    handleFatalError(
+      { ...deps, app: looping as never, argv: ['shell.exe', `${crashRelaunchArg}${now - 3},${now - 2},${now - 1}`] },
+      'TypeError',
+    );
     expect(looping.relaunches).toEqual([]);
     expect(tellUser).toHaveBeenCalledTimes(1);
     expect(looping.exitCode).toBe(1);

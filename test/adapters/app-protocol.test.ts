@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { appContentSecurityPolicy, createRendererHandler, registerAppScheme, resolveRendererPath, serveRenderer } from '../../main/adapters/app-protocol';
+import {
+  appContentSecurityPolicy,
+  createRendererHandler,
+  registerAppScheme,
+  resolveRendererPath,
+  serveRenderer,
+} from '../../main/adapters/app-protocol';
 import { FakeProtocol } from './fake-electron';
 import path from 'node:path';
 import fc from 'fast-check';
@@ -16,8 +22,15 @@ const read = (file: string): Promise<Uint8Array> => {
 
 describe('resolveRendererPath', () => {
   it('maps / and plain paths inside the root', () => {
-    expect(resolveRendererPath(root, 'GET', 'app://shell/')).toEqual({ ok: true, file: path.join(root, 'index.html'), mime: 'text/html; charset=utf-8' });
-    expect(resolveRendererPath(root, 'GET', 'app://shell/assets/index-abc.js')).toMatchObject({ ok: true, mime: 'text/javascript; charset=utf-8' });
+    expect(resolveRendererPath(root, 'GET', 'app://shell/')).toEqual({
+      ok: true,
+      file: path.join(root, 'index.html'),
+      mime: 'text/html; charset=utf-8',
+    });
+    expect(resolveRendererPath(root, 'GET', 'app://shell/assets/index-abc.js')).toMatchObject({
+      ok: true,
+      mime: 'text/javascript; charset=utf-8',
+    });
   });
 
   it('refuses traversal hidden by percent-encoding', () => {
@@ -33,12 +46,29 @@ describe('resolveRendererPath', () => {
 
   it('keeps dot-segments that the URL parser resolves inside the root', () => {
     for (const url of ['app://shell/../../etc/passwd.html', 'app://shell/%2e%2e/%2e%2e/etc/passwd.html']) {
-      expect(resolveRendererPath(root, 'GET', url)).toEqual({ ok: true, file: path.join(root, 'etc', 'passwd.html'), mime: 'text/html; charset=utf-8' });
+      expect(resolveRendererPath(root, 'GET', url)).toEqual({
+        ok: true,
+        file: path.join(root, 'etc', 'passwd.html'),
+        mime: 'text/html; charset=utf-8',
+      });
     }
   });
 
   it('never resolves outside the root, whatever the path (property)', () => {
-    const segment = fc.constantFrom('..', '.', '%2e%2e', '..%2f', '%2F', '%5C', 'assets', 'index.html', 'a.js', '%00', '//', '~');
+    const segment = fc.constantFrom(
+      '..',
+      '.',
+      '%2e%2e',
+      '..%2f',
+      '%2F',
+      '%5C',
+      'assets',
+      'index.html',
+      'a.js',
+      '%00',
+      '//',
+      '~',
+    );
     fc.assert(
       fc.property(fc.array(segment, { maxLength: 8 }), (segments) => {
         const resolved = resolveRendererPath(root, 'GET', `app://shell/${segments.join('/')}`);
@@ -59,7 +89,9 @@ describe('the protocol handler', () => {
   it('registers the scheme as standard, secure and fetch-capable', () => {
     const protocol = new FakeProtocol();
     registerAppScheme(protocol);
-    expect(protocol.privileged).toEqual([{ scheme: 'app', privileges: expect.objectContaining({ standard: true, secure: true, supportFetchAPI: true }) }]);
+    expect(protocol.privileged).toEqual([
+      { scheme: 'app', privileges: expect.objectContaining({ standard: true, secure: true, supportFetchAPI: true }) },
+    ]);
   });
 
   it('serves a file with its MIME type and the CSP header', async () => {
@@ -77,7 +109,10 @@ describe('the protocol handler', () => {
       reads += 1;
       return read(file);
     };
-    const response = await createRendererHandler(root, counting)(new Request('app://shell/..%2f..%2fetc%2fpasswd.html'));
+    const response = await createRendererHandler(
+      root,
+      counting,
+    )(new Request('app://shell/..%2f..%2fetc%2fpasswd.html'));
     expect(response.status).toBe(404);
     expect(response.headers.get('content-security-policy')).toBe(appContentSecurityPolicy);
     expect(reads).toBe(0);

@@ -1,6 +1,11 @@
 import { createHash } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { clipboardTextHash, createClipboardGuard, defaultReadAfterMs, isCopyShortcut } from '../../main/adapters/clipboard-guard';
+import {
+  clipboardTextHash,
+  createClipboardGuard,
+  defaultReadAfterMs,
+  isCopyShortcut,
+} from '../../main/adapters/clipboard-guard';
 import { FakeClipboard, FakeWebContents, keyInput } from './fake-electron';
 import { openShellWindow } from './shell-fixtures';
 
@@ -114,7 +119,9 @@ describe('createClipboardGuard', () => {
   });
 
   it('remembers a SHA-256 of the text', () => {
-    expect(clipboardTextHash('Bed 4: allergic to penicillin')).toBe(createHash('sha256').update('Bed 4: allergic to penicillin').digest('hex'));
+    expect(clipboardTextHash('Bed 4: allergic to penicillin')).toBe(
+      createHash('sha256').update('Bed 4: allergic to penicillin').digest('hex'),
+    );
   });
 
   it('forgets what was copied when asked (the clinician has gone), after checking it', async () => {

@@ -32,10 +32,24 @@ import { fakeSessionService, states } from './session-fixtures';
 /** The fake 'electron' module main/index.ts imports, swapped for each boot. */
 const electron = vi.hoisted(() => ({ current: {} as Record<string, unknown> }));
 vi.mock('electron', () => {
-  const names = ['app', 'BrowserWindow', 'clipboard', 'dialog', 'ipcMain', 'Menu', 'net', 'powerMonitor', 'protocol', 'session', 'shell', 'WebContentsView'];
+  const names = [
+    'app',
+    'BrowserWindow',
+    'clipboard',
+    'dialog',
+    'ipcMain',
+    'Menu',
+    'net',
+    'powerMonitor',
+    'protocol',
+    'session',
+    'shell',
+    'WebContentsView',
+  ];
   const module: Record<string, unknown> = {};
   // Getters, never copies: the module object outlives a boot, the fakes are new at each.
-  for (const name of names) Object.defineProperty(module, name, { enumerable: true, get: () => electron.current[name] });
+  for (const name of names)
+    Object.defineProperty(module, name, { enumerable: true, get: () => electron.current[name] });
   Object.defineProperty(module, 'default', { enumerable: true, value: module });
   return module;
 });
@@ -48,7 +62,9 @@ const hooks = vi.hoisted(() => ({
   machinePlatform: process.platform,
   madeFolders: [] as string[],
 }));
-vi.mock('../../main/services/compose', () => ({ createAppServices: (options: unknown) => hooks.createAppServices!(options) }));
+vi.mock('../../main/services/compose', () => ({
+  createAppServices: (options: unknown) => hooks.createAppServices!(options),
+}));
 vi.mock('../../main/services/policy/machine-policy', async (importOriginal) => ({
   ...(await importOriginal<Record<string, unknown>>()),
   readMachinePolicy: () => Promise.resolve(hooks.policy),
@@ -59,7 +75,11 @@ vi.mock('../../main/services/log-folder', async (importOriginal) => {
   const { createLogger } = await import('../../main/services/logger');
   const { Writable } = await import('node:stream');
   const sink = new Writable({ write: (_c, _e, done) => done() });
-  return { ...original, createFolderLogger: () => Promise.resolve({ logger: createLogger({ destination: sink }), folder: null, close: () => Promise.resolve() }) };
+  return {
+    ...original,
+    createFolderLogger: () =>
+      Promise.resolve({ logger: createLogger({ destination: sink }), folder: null, close: () => Promise.resolve() }),
+  };
 });
 // The data folder is chosen at import, before boot() can set process.platform (a second boot in
 // one test imports with the first one's): run the real choice for the platform a test names, the
@@ -69,10 +89,15 @@ vi.mock('../../main/adapters/data-folder', async (importOriginal) => {
   return {
     ...real,
     useLocalDataFolder: (app: DataFolderModule.DataFolderApp, _platform: NodeJS.Platform, env: NodeJS.ProcessEnv) =>
-      real.useLocalDataFolder(app, hooks.dataFolderPlatform ?? hooks.machinePlatform, env, (folder) => hooks.madeFolders.push(folder)),
+      real.useLocalDataFolder(app, hooks.dataFolderPlatform ?? hooks.machinePlatform, env, (folder) =>
+        hooks.madeFolders.push(folder),
+      ),
   };
 });
-vi.mock('../../main/services/runtime/memory', () => ({ keepYoungGenerationSmall: () => undefined, YOUNG_GENERATION_FLAG: '' }));
+vi.mock('../../main/services/runtime/memory', () => ({
+  keepYoungGenerationSmall: () => undefined,
+  YOUNG_GENERATION_FLAG: '',
+}));
 
 /** Lets start-up's chain of awaits run (each step is a few promise ticks; no timer is involved). */
 async function settle(until: () => boolean): Promise<void> {
@@ -95,7 +120,8 @@ function fakeServices(app: FakeApp, initial: SessionState) {
   const disk = { seals: 0, flushes: 0, closes: 0 };
   const order: string[] = [];
   let tokensWiped = false;
-  const io = (ms: number, effect: () => void): Promise<void> => new Promise((resolve) => setTimeout(() => (app.whileRunning(effect), resolve()), ms));
+  const io = (ms: number, effect: () => void): Promise<void> =>
+    new Promise((resolve) => setTimeout(() => (app.whileRunning(effect), resolve()), ms));
   const os = {
     signal: vi.fn(),
     idleSample: vi.fn(),
@@ -107,17 +133,24 @@ function fakeServices(app: FakeApp, initial: SessionState) {
         tokensWiped = true;
         order.push('engine shutdown');
       }
-      await io(5, () => void (disk.seals += 1, order.push('sealed')));
-      await io(2, () => void (disk.flushes += 1, order.push('flushed')));
+      await io(5, () => void ((disk.seals += 1), order.push('sealed')));
+      await io(2, () => void ((disk.flushes += 1), order.push('flushed')));
     }),
   };
   const services = {
-    session: { ...session, os, settled: () => Promise.resolve(), view: vi.fn(), backchannelLogout: vi.fn(), dispose: vi.fn() },
+    session: {
+      ...session,
+      os,
+      settled: () => Promise.resolve(),
+      view: vi.fn(),
+      backchannelLogout: vi.fn(),
+      dispose: vi.fn(),
+    },
     signIn: {},
     vault: {},
     receiveLogoutToken: vi.fn(),
     close: vi.fn(async () => {
-      await io(2, () => void (disk.closes += 1, order.push('services closed')));
+      await io(2, () => void ((disk.closes += 1), order.push('services closed')));
     }),
   };
   return { services: services as unknown as AppServices, session, disk, order, tokensWiped: () => tokensWiped };
@@ -173,7 +206,13 @@ afterEach(() => {
  * Starts main/index.ts afresh on a fake Electron for `platform`. Nothing is ready yet: the test
  * says when 'ready' comes and when the slow start-up (the services) is done.
  */
-async function boot(options: { platform: NodeJS.Platform; kiosk?: boolean; initial?: SessionState; argv?: string[]; relayUrl?: string }) {
+async function boot(options: {
+  platform: NodeJS.Platform;
+  kiosk?: boolean;
+  initial?: SessionState;
+  argv?: string[];
+  relayUrl?: string;
+}) {
   process.argv = options.argv ?? ['C:\\Program Files\\Clinical Workstation Shell\\Clinical Workstation Shell.exe'];
   const app = new FakeApp(options.platform);
   const powerMonitor = new FakePowerMonitor(options.platform);
@@ -217,7 +256,8 @@ async function boot(options: { platform: NodeJS.Platform; kiosk?: boolean; initi
   const win = (): FakeBrowserWindow => {
     const live = app.windows();
     const last = live.at(-1);
-    if (last === undefined) throw new Error(`no shell window (error box: ${JSON.stringify(dialog.showErrorBox.mock.calls)})`);
+    if (last === undefined)
+      throw new Error(`no shell window (error box: ${JSON.stringify(dialog.showErrorBox.mock.calls)})`);
     return last;
   };
   /** 'ready', the services, the first window painted and its page loaded. */
@@ -231,7 +271,17 @@ async function boot(options: { platform: NodeJS.Platform; kiosk?: boolean; initi
     await vi.advanceTimersByTimeAsync(0);
     return w;
   };
-  return { app, powerMonitor, shell, dialog, servicesReady, servicesOptions: servicesOptions.promise, start, win, ...made };
+  return {
+    app,
+    powerMonitor,
+    shell,
+    dialog,
+    servicesReady,
+    servicesOptions: servicesOptions.promise,
+    start,
+    win,
+    ...made,
+  };
 }
 
 describe('issue 13: the data folder does not roam', () => {
@@ -247,7 +297,9 @@ describe('issue 13: the data folder does not roam', () => {
     hooks.dataFolderPlatform = 'win32';
     process.env['LOCALAPPDATA'] = 'C:\\Users\\nurse\\AppData\\Local';
     const shell = await boot({ platform: 'win32' });
-    expect(shell.app.setPathCalls).toEqual([{ name: 'userData', path: 'C:\\Users\\nurse\\AppData\\Local\\userData', beforeReady: true }]);
+    expect(shell.app.setPathCalls).toEqual([
+      { name: 'userData', path: 'C:\\Users\\nurse\\AppData\\Local\\userData', beforeReady: true },
+    ]);
     expect(hooks.madeFolders).toEqual(['C:\\Users\\nurse\\AppData\\Local\\userData']);
     expect(shell.app.singleInstanceFolder).toBe('C:\\Users\\nurse\\AppData\\Local\\userData');
     shell.app.becomeReady();
@@ -255,7 +307,7 @@ describe('issue 13: the data folder does not roam', () => {
     expect(given.draftsDir.startsWith('C:\\Users\\nurse\\AppData\\Local\\userData')).toBe(true);
   });
 
-  it('on Linux and macOS, Electron\'s default folder is kept', async () => {
+  it("on Linux and macOS, Electron's default folder is kept", async () => {
     hooks.dataFolderPlatform = 'linux';
     const shell = await boot({ platform: 'linux' });
     expect(shell.app.setPathCalls).toEqual([]);
@@ -277,23 +329,26 @@ describe('issue 11: the logout relay', () => {
 });
 
 describe('issue 15: Windows ending the session', () => {
-  it.each([['shutdown'], ['logoff'], ['close-app']])('asks Windows to wait (%s), seals and flushes, closes the services, and only then leaves', async (reason) => {
-    const shell = await boot({ platform: 'win32', initial: states.active('A') });
-    await shell.start();
+  it.each([['shutdown'], ['logoff'], ['close-app']])(
+    'asks Windows to wait (%s), seals and flushes, closes the services, and only then leaves',
+    async (reason) => {
+      const shell = await boot({ platform: 'win32', initial: states.active('A') });
+      await shell.start();
 
-    const ending = shell.app.windowsEndsSession([reason]);
-    // Windows waits for the shell (WM_QUERYENDSESSION answered FALSE) ...
-    expect(ending.waiting).toBe(true);
-    // ... and the synchronous part has already happened.
-    expect(shell.session.state().status).toBe('ended');
-    await vi.advanceTimersByTimeAsync(5_000);
+      const ending = shell.app.windowsEndsSession([reason]);
+      // Windows waits for the shell (WM_QUERYENDSESSION answered FALSE) ...
+      expect(ending.waiting).toBe(true);
+      // ... and the synchronous part has already happened.
+      expect(shell.session.state().status).toBe('ended');
+      await vi.advanceTimersByTimeAsync(5_000);
 
-    expect(shell.app.terminated).toBe(false);
-    expect(shell.app.exitCode).toBe(0);
-    expect(shell.order).toEqual(['engine shutdown', 'sealed', 'flushed', 'services closed']);
-    expect(shell.app.lostAfterEnd).toBe(0);
-    expect(shell.dialog.showErrorBox).not.toHaveBeenCalled();
-  });
+      expect(shell.app.terminated).toBe(false);
+      expect(shell.app.exitCode).toBe(0);
+      expect(shell.order).toEqual(['engine shutdown', 'sealed', 'flushed', 'services closed']);
+      expect(shell.app.lostAfterEnd).toBe(0);
+      expect(shell.dialog.showErrorBox).not.toHaveBeenCalled();
+    },
+  );
 
   it('when Windows ends the session without waiting, does the synchronous part inside the handler and counts on nothing after it', async () => {
     const shell = await boot({ platform: 'win32', initial: states.active('A') });
@@ -440,11 +495,17 @@ describe('issue 15: an unexpected error in main', () => {
     expect(shell.app.exitCode).toBe(1);
 
     resetFakeElectron();
-    const looping = await boot({ platform: 'win32', argv: ['shell.exe', `${crashRelaunchArg}${now - 60_000},${now - 30_000},${now - 1_000}`] });
+    const looping = await boot({
+      platform: 'win32',
+      argv: ['shell.exe', `${crashRelaunchArg}${now - 60_000},${now - 30_000},${now - 1_000}`],
+    });
     await looping.start();
     fatal!(new Error('boom'));
     expect(looping.app.relaunches).toEqual([]);
-    expect(looping.dialog.showErrorBox).toHaveBeenCalledWith('Clinical Workstation Shell has stopped', expect.stringContaining('Tell IT'));
+    expect(looping.dialog.showErrorBox).toHaveBeenCalledWith(
+      'Clinical Workstation Shell has stopped',
+      expect.stringContaining('Tell IT'),
+    );
     expect(looping.app.exitCode).toBe(1);
   });
 
@@ -474,12 +535,19 @@ describe('issue 15: nothing Electron forbids before ready', () => {
 });
 
 describe('issue 13: dangerous launch switches', () => {
-  for (const argv of [['shell.exe', '--remote-debugging-port=9222'], ['shell.exe', '--inspect-brk'], ['shell.exe', '--no-sandbox'], ['shell.exe', '--js-flags=--expose-gc']]) {
+  for (const argv of [
+    ['shell.exe', '--remote-debugging-port=9222'],
+    ['shell.exe', '--inspect-brk'],
+    ['shell.exe', '--no-sandbox'],
+    ['shell.exe', '--js-flags=--expose-gc'],
+  ]) {
     it(`refuses to start with ${argv[1]}: error box, exit 1, no window`, async () => {
       const shell = await boot({ platform: 'win32', argv });
       expect(shell.app.exitCode).toBe(1);
       expect(shell.dialog.showErrorBox).toHaveBeenCalledTimes(1);
-      expect(String(shell.dialog.showErrorBox.mock.calls[0]?.[1])).toContain(`--${(argv[1] ?? '').replace(/^--/, '').split('=')[0]}`);
+      expect(String(shell.dialog.showErrorBox.mock.calls[0]?.[1])).toContain(
+        `--${(argv[1] ?? '').replace(/^--/, '').split('=')[0]}`,
+      );
       shell.app.becomeReady();
       shell.servicesReady.resolve();
       await vi.advanceTimersByTimeAsync(100);

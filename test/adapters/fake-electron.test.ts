@@ -28,13 +28,19 @@ describe('before ready', () => {
   it('throws for windows, views, sessions and the protocol module’s handlers, with Electron’s messages', () => {
     const app = new FakeApp('win32');
     expect(() => new FakeBrowserWindow({})).toThrow(new Error('Cannot create BrowserWindow before app is ready'));
-    expect(() => FakeSession.fromPartition('x')).toThrow(new TypeError('Session can only be received when app is ready'));
+    expect(() => FakeSession.fromPartition('x')).toThrow(
+      new TypeError('Session can only be received when app is ready'),
+    );
     expect(() => new FakeWebContentsView({})).toThrow(TypeError);
     const protocol = new FakeProtocol({ global: true });
-    expect(() => protocol.handle('app', () => new Response(null))).toThrow('Session can only be received when app is ready');
+    expect(() => protocol.handle('app', () => new Response(null))).toThrow(
+      'Session can only be received when app is ready',
+    );
     protocol.registerSchemesAsPrivileged([{ scheme: 'app' }]);
     app.becomeReady();
-    expect(() => protocol.registerSchemesAsPrivileged([{ scheme: 'late' }])).toThrow('protocol.registerSchemesAsPrivileged should be called before app is ready');
+    expect(() => protocol.registerSchemesAsPrivileged([{ scheme: 'late' }])).toThrow(
+      'protocol.registerSchemesAsPrivileged should be called before app is ready',
+    );
     expect(() => new FakeBrowserWindow({})).not.toThrow();
     expect(() => protocol.handle('app', () => new Response(null))).not.toThrow();
   });
@@ -186,7 +192,11 @@ describe('loads and frames', () => {
     const contents = new FakeWebContents();
     const failed = contents.loadURL('app://shell/index.html');
     contents.failLoad(-6);
-    await expect(failed).rejects.toMatchObject({ message: "ERR_FILE_NOT_FOUND (-6) loading 'app://shell/index.html'", errno: -6, code: 'ERR_FILE_NOT_FOUND' });
+    await expect(failed).rejects.toMatchObject({
+      message: "ERR_FILE_NOT_FOUND (-6) loading 'app://shell/index.html'",
+      errno: -6,
+      code: 'ERR_FILE_NOT_FOUND',
+    });
     const replaced = contents.loadURL('app://shell/index.html');
     contents.reload();
     await expect(replaced).rejects.toMatchObject({ errno: -3, code: 'ERR_ABORTED' });

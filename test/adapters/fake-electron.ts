@@ -45,7 +45,10 @@ export class FakeEmitter {
     return this.on(event, wrapper);
   }
   removeListener(event: string, listener: Listener): this {
-    this.listeners.set(event, (this.listeners.get(event) ?? []).filter((l) => l !== listener));
+    this.listeners.set(
+      event,
+      (this.listeners.get(event) ?? []).filter((l) => l !== listener),
+    );
     return this;
   }
   emit(event: string, ...args: unknown[]): void {
@@ -463,8 +466,10 @@ export class FakeSession extends FakeEmitter {
     FakeSession.sessions = new Map();
   }
 
-  permissionRequestHandler: ((wc: unknown, permission: string, callback: (granted: boolean) => void, details: unknown) => void) | null = null;
-  permissionCheckHandler: ((wc: unknown, permission: string, origin: string, details: unknown) => boolean) | null = null;
+  permissionRequestHandler:
+    ((wc: unknown, permission: string, callback: (granted: boolean) => void, details: unknown) => void) | null = null;
+  permissionCheckHandler: ((wc: unknown, permission: string, origin: string, details: unknown) => boolean) | null =
+    null;
   /** Protocol handlers are per session (Electron docs/api/protocol.md, "Using protocol with a custom partition or session"). */
   readonly protocol = new FakeProtocol();
   storageCleared = 0;
@@ -492,7 +497,19 @@ export class FakeSession extends FakeEmitter {
 
 /** A key press as 'before-input-event' hands it over (electron.d.ts, Input). */
 export function keyInput(fields: Partial<Input> & Pick<Input, 'key'>): Input {
-  return { type: 'keyDown', code: '', isAutoRepeat: false, isComposing: false, shift: false, control: false, alt: false, meta: false, location: 0, modifiers: [], ...fields };
+  return {
+    type: 'keyDown',
+    code: '',
+    isAutoRepeat: false,
+    isComposing: false,
+    shift: false,
+    control: false,
+    alt: false,
+    meta: false,
+    location: 0,
+    modifiers: [],
+    ...fields,
+  };
 }
 
 const netErrors: Readonly<Record<number, string>> = {
@@ -508,7 +525,11 @@ const netErrors: Readonly<Record<number, string>> = {
  */
 export function loadError(errorCode: number, url: string): Error {
   const description = netErrors[errorCode] ?? 'ERR_FAILED';
-  return Object.assign(new Error(`${description} (${errorCode}) loading '${url}'`), { errno: errorCode, code: description, url });
+  return Object.assign(new Error(`${description} (${errorCode}) loading '${url}'`), {
+    errno: errorCode,
+    code: description,
+    url,
+  });
 }
 
 export class FakeWebContents extends FakeEmitter {
@@ -905,7 +926,9 @@ export class FakeBrowserWindow extends FakeEmitter {
     for (const view of [...this.contentView.children].reverse()) {
       const { x, y, width: w, height: h } = view.bounds;
       const fills = view.visible && x <= 0 && y <= 0 && x + w >= width && y + h >= height;
-      const painted = !(view instanceof FakeWebContentsView) || (view.webContents.loadedUrls.length > 0 && !view.webContents.destroyed);
+      const painted =
+        !(view instanceof FakeWebContentsView) ||
+        (view.webContents.loadedUrls.length > 0 && !view.webContents.destroyed);
       if (fills && painted) return view;
     }
     return 'page';
@@ -939,7 +962,11 @@ export class FakeIpcMain extends FakeEmitter {
     this.handlers.delete(channel);
   }
   /** What ipcRenderer.invoke would resolve to, sent from `sender`'s `frame`. */
-  async invoke(channel: string, from: { sender: FakeWebContents; senderFrame: FakeFrame | null }, payload?: unknown): Promise<unknown> {
+  async invoke(
+    channel: string,
+    from: { sender: FakeWebContents; senderFrame: FakeFrame | null },
+    payload?: unknown,
+  ): Promise<unknown> {
     const handler = this.handlers.get(channel);
     if (handler === undefined) throw new Error(`No handler registered for '${channel}'`);
     return handler(from, payload);
@@ -1034,7 +1061,8 @@ export class FakeProtocol {
   handlers = new Map<string, (request: Request) => Response | Promise<Response>>();
   constructor(readonly options: { global?: boolean } = {}) {}
   registerSchemesAsPrivileged(schemes: CustomScheme[]): void {
-    if (this.options.global && FakeApp.current?.ready) throw new Error('protocol.registerSchemesAsPrivileged should be called before app is ready');
+    if (this.options.global && FakeApp.current?.ready)
+      throw new Error('protocol.registerSchemesAsPrivileged should be called before app is ready');
     this.privileged.push(...schemes);
   }
   handle(scheme: string, handler: (request: Request) => Response | Promise<Response>): void {
@@ -1113,7 +1141,8 @@ export class FakeSafeStorage {
     options: { key?: Buffer; linuxBackend?: string } = {},
   ) {
     this.keys = [options.key ?? randomBytes(32)];
-    if (platform === 'linux') this.getSelectedStorageBackend = () => (this.ready() ? (options.linuxBackend ?? 'gnome_libsecret') : 'unknown');
+    if (platform === 'linux')
+      this.getSelectedStorageBackend = () => (this.ready() ? (options.linuxBackend ?? 'gnome_libsecret') : 'unknown');
   }
 
   private ready(): boolean {
@@ -1131,7 +1160,8 @@ export class FakeSafeStorage {
 
   encryptStringAsync(plainText: string): Promise<Buffer> {
     if (!this.ready()) return Promise.reject(new Error('safeStorage cannot be used before app is ready'));
-    if (this.failing) return Promise.reject(new Error('Error while encrypting the text provided to safeStorage.encryptStringAsync.'));
+    if (this.failing)
+      return Promise.reject(new Error('Error while encrypting the text provided to safeStorage.encryptStringAsync.'));
     const iv = randomBytes(12);
     const cipher = createCipheriv('aes-256-gcm', this.keys[0] as Buffer, iv);
     const body = Buffer.concat([cipher.update(plainText, 'utf8'), cipher.final()]);
@@ -1140,15 +1170,20 @@ export class FakeSafeStorage {
 
   decryptStringAsync(encrypted: Buffer): Promise<{ shouldReEncrypt: boolean; result: string }> {
     if (!this.ready()) return Promise.reject(new Error('safeStorage cannot be used before app is ready'));
-    if (!Buffer.isBuffer(encrypted)) return Promise.reject(new Error('Expected the first argument of decryptStringAsync() to be a buffer'));
+    if (!Buffer.isBuffer(encrypted))
+      return Promise.reject(new Error('Expected the first argument of decryptStringAsync() to be a buffer'));
     if (encrypted.length === 0) return Promise.resolve({ shouldReEncrypt: false, result: '' });
     const failed = new Error('Error while decrypting the ciphertext provided to safeStorage.decryptStringAsync.');
-    if (this.failing || encrypted.length < 3 + 12 + 16 || encrypted.subarray(0, 3).toString() !== 'v10') return Promise.reject(failed);
+    if (this.failing || encrypted.length < 3 + 12 + 16 || encrypted.subarray(0, 3).toString() !== 'v10')
+      return Promise.reject(failed);
     for (const [index, key] of this.keys.entries()) {
       try {
         const decipher = createDecipheriv('aes-256-gcm', key, encrypted.subarray(3, 15));
         decipher.setAuthTag(encrypted.subarray(encrypted.length - 16));
-        const result = Buffer.concat([decipher.update(encrypted.subarray(15, encrypted.length - 16)), decipher.final()]).toString('utf8');
+        const result = Buffer.concat([
+          decipher.update(encrypted.subarray(15, encrypted.length - 16)),
+          decipher.final(),
+        ]).toString('utf8');
         return Promise.resolve({ shouldReEncrypt: index > 0, result });
       } catch {
         // Not this key: try the older ones.

@@ -62,9 +62,14 @@ describe('registerIpc', () => {
   it('refuses another webContents and a main frame that navigated to a foreign origin', async () => {
     const { ipcMain, win, backend } = setup();
     const other = new FakeWebContents();
-    expect(await ipcMain.invoke('session:unlock', { sender: other, senderFrame: other.mainFrame })).toEqual({ ok: false, code: 'wrong-sender' });
+    expect(await ipcMain.invoke('session:unlock', { sender: other, senderFrame: other.mainFrame })).toEqual({
+      ok: false,
+      code: 'wrong-sender',
+    });
     win.webContents.mainFrame.url = 'https://attacker.example/';
-    expect(await ipcMain.invoke('session:unlock', { sender: win.webContents, senderFrame: win.webContents.mainFrame })).toEqual({ ok: false, code: 'wrong-sender' });
+    expect(
+      await ipcMain.invoke('session:unlock', { sender: win.webContents, senderFrame: win.webContents.mainFrame }),
+    ).toEqual({ ok: false, code: 'wrong-sender' });
     expect(backend.unlock).not.toHaveBeenCalled();
   });
 
@@ -73,7 +78,10 @@ describe('registerIpc', () => {
     const frame = win.webContents.mainFrame;
     frame.dispose();
     expect(() => frame.url).toThrow('Render frame was disposed before WebFrameMain could be accessed');
-    expect(await ipcMain.invoke('session:sign-out', { sender: win.webContents, senderFrame: frame })).toEqual({ ok: false, code: 'wrong-sender' });
+    expect(await ipcMain.invoke('session:sign-out', { sender: win.webContents, senderFrame: frame })).toEqual({
+      ok: false,
+      code: 'wrong-sender',
+    });
     expect(() => ipcMain.emit('session:activity', { sender: win.webContents, senderFrame: frame })).not.toThrow();
     expect(backend.signOut).not.toHaveBeenCalled();
     expect(backend.reportActivity).not.toHaveBeenCalled();
@@ -84,7 +92,10 @@ describe('registerIpc', () => {
     const { ipcMain, win, backend } = setup();
     const stale = Object.assign(Object.create(FakeFrame.prototype) as FakeFrame, win.webContents.mainFrame);
     win.webContents.mainFrame.dispose();
-    expect(await ipcMain.invoke('session:unlock', { sender: win.webContents, senderFrame: stale })).toEqual({ ok: false, code: 'wrong-sender' });
+    expect(await ipcMain.invoke('session:unlock', { sender: win.webContents, senderFrame: stale })).toEqual({
+      ok: false,
+      code: 'wrong-sender',
+    });
     expect(backend.unlock).not.toHaveBeenCalled();
   });
 

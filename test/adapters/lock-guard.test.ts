@@ -6,7 +6,13 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createClipboardGuard } from '../../main/adapters/clipboard-guard';
 import { registerIpc } from '../../main/adapters/ipc-server';
 import type { IpcServerDeps } from '../../main/adapters/ipc-server';
-import { clipboardSweepFor, createLockGuard, defaultHandOverMs, gateViews, isWorking } from '../../main/adapters/lock-guard';
+import {
+  clipboardSweepFor,
+  createLockGuard,
+  defaultHandOverMs,
+  gateViews,
+  isWorking,
+} from '../../main/adapters/lock-guard';
 import { createShellWindow } from '../../main/adapters/windows';
 import type { ShellWindow } from '../../main/adapters/windows';
 import type { SessionState } from '../../main/core/session';
@@ -33,16 +39,27 @@ const fake = (shell: ShellWindow): FakeBrowserWindow => shell.window as unknown 
 function startShell(initial: SessionState = states.active('A'), options: { clipboard?: FakeClipboard } = {}) {
   const session = fakeSessionService(initial);
   const onError = vi.fn<(code: string) => void>();
-  const clipboard = options.clipboard ? createClipboardGuard({ clipboard: options.clipboard, platform: 'win32' }) : undefined;
+  const clipboard = options.clipboard
+    ? createClipboardGuard({ clipboard: options.clipboard, platform: 'win32' })
+    : undefined;
   const guard = createLockGuard({
     session,
     onError,
     ...(clipboard ? { clipboard } : {}),
     openWindow: (partition) =>
-      createShellWindow(windowDeps(), shellWindowOptions({ partition, beforeRendererReload: () => session.lockBeforeReload(), onError }).options),
+      createShellWindow(
+        windowDeps(),
+        shellWindowOptions({ partition, beforeRendererReload: () => session.lockBeforeReload(), onError }).options,
+      ),
   });
   const ipcMain = new FakeIpcMain();
-  const deps = { ipcMain, getWindow: () => guard.window(), backend: gateViews(session.backend, () => guard.sync()), logger: { warn: vi.fn() }, origin: 'app://shell' };
+  const deps = {
+    ipcMain,
+    getWindow: () => guard.window(),
+    backend: gateViews(session.backend, () => guard.sync()),
+    logger: { warn: vi.fn() },
+    origin: 'app://shell',
+  };
   registerIpc(deps as unknown as IpcServerDeps);
   const win = (): FakeBrowserWindow => fake(guard.current()!);
   /** The window shows itself at its first paint, and its page finishes loading. */
@@ -68,23 +85,27 @@ function coverAtEachView(w: FakeBrowserWindow): boolean[] {
   return seen;
 }
 
-const viewsSent = (w: FakeBrowserWindow) => w.webContents.sent.filter((m) => m.channel === viewChannel).map((m) => (m.args[0] as { kind: string }).kind);
+const viewsSent = (w: FakeBrowserWindow) =>
+  w.webContents.sent.filter((m) => m.channel === viewChannel).map((m) => (m.args[0] as { kind: string }).kind);
 
 describe('the lock surface goes up without the renderer', () => {
-  it.each(nonWorking)('synchronously on the transition into %s, before any view reaches the renderer', (_status, target) => {
-    const { session, win, load } = startShell();
-    const page = load();
-    expect(page.onScreen()).toBe('page');
-    const covered = coverAtEachView(page);
+  it.each(nonWorking)(
+    'synchronously on the transition into %s, before any view reaches the renderer',
+    (_status, target) => {
+      const { session, win, load } = startShell();
+      const page = load();
+      expect(page.onScreen()).toBe('page');
+      const covered = coverAtEachView(page);
 
-    session.go(target);
+      session.go(target);
 
-    expect(page.onScreen()).not.toBe('page');
-    expect(covered.length).toBeGreaterThan(0);
-    expect(covered.every(Boolean)).toBe(true);
-    // The page that showed clinical content is the one covered (at an end it is still current, handing over).
-    expect(win()).toBe(page);
-  });
+      expect(page.onScreen()).not.toBe('page');
+      expect(covered.length).toBeGreaterThan(0);
+      expect(covered.every(Boolean)).toBe(true);
+      // The page that showed clinical content is the one covered (at an end it is still current, handing over).
+      expect(win()).toBe(page);
+    },
+  );
 
   it('covers the page behind a hung renderer: the surface is a view in main, not something the page draws', () => {
     const { session, load } = startShell();
@@ -109,7 +130,7 @@ describe('the surface comes down only into a lock screen or a working state', ()
     expect(page.onScreen()).not.toBe('page');
   });
 
-  it("never uncovers the page that was working, even when it says it loaded: only a page born in the lock comes out", async () => {
+  it('never uncovers the page that was working, even when it says it loaded: only a page born in the lock comes out', async () => {
     const { session, load } = startShell();
     const page = load();
     session.go(states.locked('A'));
@@ -199,7 +220,8 @@ describe('the surface comes down only into a lock screen or a working state', ()
           const current = guard.current() ? fake(guard.current()!) : null;
           for (const w of FakeBrowserWindow.created) {
             const doc = seenWork.get(w);
-            if (doc === undefined || doc.reloads !== w.webContents.reloads) seenWork.set(w, { reloads: w.webContents.reloads, worked: false });
+            if (doc === undefined || doc.reloads !== w.webContents.reloads)
+              seenWork.set(w, { reloads: w.webContents.reloads, worked: false });
             if (w === current && isWorking(session.state())) seenWork.get(w)!.worked = true;
           }
         };
@@ -207,11 +229,14 @@ describe('the surface comes down only into a lock screen or a working state', ()
           const current = guard.current() ? fake(guard.current()!) : null;
           for (const w of FakeBrowserWindow.created) {
             // A page (and its partition) serves one clinician at most.
-            const names = new Set(w.webContents.sent.flatMap((m) => ((m.args[0] as { clinician?: { name: string } }).clinician?.name ?? [])));
+            const names = new Set(
+              w.webContents.sent.flatMap((m) => (m.args[0] as { clinician?: { name: string } }).clinician?.name ?? []),
+            );
             expect(names.size, `one window was sent the views of ${[...names].join(' and ')}`).toBeLessThanOrEqual(1);
             if (w.isDestroyed() || w.onScreen() !== 'page') continue;
             expect(w, 'an old window shows its page').toBe(current);
-            if (!isWorking(session.state())) expect(seenWork.get(w)!.worked, `a worked-in page shows in ${session.state().status}`).toBe(false);
+            if (!isWorking(session.state()))
+              expect(seenWork.get(w)!.worked, `a worked-in page shows in ${session.state().status}`).toBe(false);
           }
         };
         observe();
@@ -301,7 +326,9 @@ describe('unresponsive', () => {
 describe('a fresh partition per clinician', () => {
   const lockedDown = (w: FakeBrowserWindow) => {
     const { webContents: contents } = w;
-    const navigations = ['will-navigate', 'will-redirect', 'will-frame-navigate', 'will-attach-webview'].map((name) => contents.count(name));
+    const navigations = ['will-navigate', 'will-redirect', 'will-frame-navigate', 'will-attach-webview'].map((name) =>
+      contents.count(name),
+    );
     return {
       webPreferences: { ...w.options.webPreferences, partition: 'the partition' },
       navigations,
@@ -328,7 +355,14 @@ describe('a fresh partition per clinician', () => {
     expect(second.webContents.session.partition).not.toBe(firstSession.partition);
     expect(second.webContents.session.partition).toMatch(/^shell-/);
     expect(lockedDown(second)).toEqual(lockedDown(first));
-    expect(lockedDown(second)).toMatchObject({ navigations: [1, 1, 1, 1], newWindows: { action: 'deny' }, permissionCheck: false, downloads: 1, appProtocol: true, surface: 1 });
+    expect(lockedDown(second)).toMatchObject({
+      navigations: [1, 1, 1, 1],
+      newWindows: { action: 'deny' },
+      permissionCheck: false,
+      downloads: 1,
+      appProtocol: true,
+      surface: 1,
+    });
     // B's view never reached A's page, and A's page is no longer heard.
     expect(viewsSent(first)).not.toContain('active');
     expect(await ask(first.webContents, 'loadDrafts')).toEqual({ ok: false, code: 'wrong-sender' });
@@ -393,7 +427,9 @@ describe('a fresh partition per clinician', () => {
     session.go(states.signedOut());
     session.go(states.active('B'));
     expect(win()).toBe(second);
-    expect(FakeBrowserWindow.created.map((w) => w.webContents.session.partition)).toHaveLength(new Set(FakeBrowserWindow.created.map((w) => w.webContents.session.partition)).size);
+    expect(FakeBrowserWindow.created.map((w) => w.webContents.session.partition)).toHaveLength(
+      new Set(FakeBrowserWindow.created.map((w) => w.webContents.session.partition)).size,
+    );
   });
 });
 
@@ -438,11 +474,17 @@ describe('the clipboard at a lock, an end and a hand-over', () => {
 
   it('sweeps at a lock, an end and a hand-over, and forgets what was copied at an end or hand-over only', () => {
     expect(clipboardSweepFor(states.locked('A'), states.active('A'))).toEqual({ sweep: true, forget: false });
-    expect(clipboardSweepFor(states.reauthenticating('A'), states.warning('A'))).toEqual({ sweep: true, forget: false });
+    expect(clipboardSweepFor(states.reauthenticating('A'), states.warning('A'))).toEqual({
+      sweep: true,
+      forget: false,
+    });
     expect(clipboardSweepFor(states.ended(), states.active('A'))).toEqual({ sweep: true, forget: true });
     expect(clipboardSweepFor(states.signedOut(), states.locked('A'))).toEqual({ sweep: true, forget: true });
     expect(clipboardSweepFor(states.active('B'), states.locked('A'))).toEqual({ sweep: true, forget: true });
     expect(clipboardSweepFor(states.active('A'), states.locked('A'))).toEqual({ sweep: false, forget: false });
-    expect(clipboardSweepFor(states.reauthenticating('A'), states.locked('A'))).toEqual({ sweep: false, forget: false });
+    expect(clipboardSweepFor(states.reauthenticating('A'), states.locked('A'))).toEqual({
+      sweep: false,
+      forget: false,
+    });
   });
 });

@@ -58,12 +58,26 @@ describe('electronFetch', () => {
     session.network = async () => answer;
     const controller = new AbortController();
     const body = new URLSearchParams({ grant_type: 'authorization_code', code: 'c1' });
-    const response = await electronFetch(session.asSession())('https://cis2.example/token', { method: 'POST', headers: { accept: 'application/json', authorization: 'DPoP x' }, body, redirect: 'manual', signal: controller.signal });
+    const response = await electronFetch(session.asSession())('https://cis2.example/token', {
+      method: 'POST',
+      headers: { accept: 'application/json', authorization: 'DPoP x' },
+      body,
+      redirect: 'manual',
+      signal: controller.signal,
+    });
     expect(response).toBe(answer);
     expect(response).toBeInstanceOf(Response);
     const [call] = session.calls;
     expect(call?.url).toBe('https://cis2.example/token');
-    expect(call?.init).toMatchObject({ method: 'POST', redirect: 'manual', credentials: 'omit', cache: 'no-store', referrerPolicy: 'no-referrer', bypassCustomProtocolHandlers: true, signal: controller.signal });
+    expect(call?.init).toMatchObject({
+      method: 'POST',
+      redirect: 'manual',
+      credentials: 'omit',
+      cache: 'no-store',
+      referrerPolicy: 'no-referrer',
+      bypassCustomProtocolHandlers: true,
+      signal: controller.signal,
+    });
     expect(call?.request.headers.get('authorization')).toBe('DPoP x');
     expect(call?.request.headers.get('content-type')).toBe('application/x-www-form-urlencoded;charset=UTF-8');
     expect(await call?.request.text()).toBe('grant_type=authorization_code&code=c1');
@@ -75,10 +89,16 @@ describe('electronFetch', () => {
     const session = new FakeNetworkSession();
     session.network = async () => new Response('{}');
     const send = electronFetch(session.asSession());
-    await expect(send('http://cis2.example/token', { ...noBody, method: 'GET', headers: {} })).rejects.toThrow(/must use https/);
+    await expect(send('http://cis2.example/token', { ...noBody, method: 'GET', headers: {} })).rejects.toThrow(
+      /must use https/,
+    );
     await expect(send('ftp://cis2.example/jwks', { ...noBody, method: 'GET', headers: {} })).rejects.toThrow(TypeError);
     expect(session.calls).toEqual([]);
-    await send('http://127.0.0.1:5123/realm/.well-known/openid-configuration', { ...noBody, method: 'GET', headers: {} });
+    await send('http://127.0.0.1:5123/realm/.well-known/openid-configuration', {
+      ...noBody,
+      method: 'GET',
+      headers: {},
+    });
     expect(session.calls.map((c) => c.url)).toEqual(['http://127.0.0.1:5123/realm/.well-known/openid-configuration']);
   });
 
@@ -88,9 +108,17 @@ describe('electronFetch', () => {
     session.network = async () => {
       throw chromium;
     };
-    const failure = electronFetch(session.asSession())('https://cis2.example/authorize?state=secret', { ...noBody, method: 'GET', headers: {} });
+    const failure = electronFetch(session.asSession())('https://cis2.example/authorize?state=secret', {
+      ...noBody,
+      method: 'GET',
+      headers: {},
+    });
     await expect(failure).rejects.toThrow(TypeError);
-    await expect(failure).rejects.toMatchObject({ message: 'fetch failed (ERR_PROXY_CONNECTION_FAILED)', code: 'ERR_PROXY_CONNECTION_FAILED', cause: chromium });
+    await expect(failure).rejects.toMatchObject({
+      message: 'fetch failed (ERR_PROXY_CONNECTION_FAILED)',
+      code: 'ERR_PROXY_CONNECTION_FAILED',
+      cause: chromium,
+    });
   });
 
   it('gives the audit log Chromium’s error as the cause of a failed sign-in, and nothing of the address', async () => {
@@ -101,22 +129,42 @@ describe('electronFetch', () => {
     const lines: string[] = [];
     const logger = pino({ level: 'info' }, { write: (line: string) => void lines.push(line) });
     const settings = resolveOidcSettings({ issuer: 'https://cis2.example/realm', clientId: 'cws' });
-    const service = createSignInService({ settings, browser: new ScriptedBrowser(), logger, fetch: electronFetch(session.asSession()) });
+    const service = createSignInService({
+      settings,
+      browser: new ScriptedBrowser(),
+      logger,
+      fetch: electronFetch(session.asSession()),
+    });
     const outcome = await service.signIn();
     expect(outcome).toMatchObject({ kind: 'failed', error: { code: 'SIGNIN_DISCOVERY_FAILED' } });
     if (outcome.kind !== 'failed') return;
     createAudit(logger).signInFailed(outcome.error, { reauth: false });
-    const audit = lines.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l['event'] === 'signin.failed');
-    expect(audit).toMatchObject({ code: 'SIGNIN_DISCOVERY_FAILED', category: 'downstream', cause: 'ERR_CERT_AUTHORITY_INVALID' });
+    const audit = lines
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+      .find((l) => l['event'] === 'signin.failed');
+    expect(audit).toMatchObject({
+      code: 'SIGNIN_DISCOVERY_FAILED',
+      category: 'downstream',
+      cause: 'ERR_CERT_AUTHORITY_INVALID',
+    });
     expect(lines.join('\n')).not.toContain('cis2.example');
   });
 
   it('refuses a redirect: Electron cancels it, and the caller hears a network failure', async () => {
     const session = new FakeNetworkSession();
-    session.network = async () => new Response(null, { status: 302, headers: { location: 'https://elsewhere.example/steal' } });
-    const failure = electronFetch(session.asSession())('https://cis2.example/token', { ...noBody, method: 'POST', headers: {}, body: 'code=c1' });
+    session.network = async () =>
+      new Response(null, { status: 302, headers: { location: 'https://elsewhere.example/steal' } });
+    const failure = electronFetch(session.asSession())('https://cis2.example/token', {
+      ...noBody,
+      method: 'POST',
+      headers: {},
+      body: 'code=c1',
+    });
     await expect(failure).rejects.toThrow(TypeError);
-    await expect(failure).rejects.toMatchObject({ message: 'fetch failed (REDIRECT_NOT_FOLLOWED)', code: 'REDIRECT_NOT_FOLLOWED' });
+    await expect(failure).rejects.toMatchObject({
+      message: 'fetch failed (REDIRECT_NOT_FOLLOWED)',
+      code: 'REDIRECT_NOT_FOLLOWED',
+    });
     expect(session.calls).toHaveLength(1);
   });
 
@@ -126,7 +174,9 @@ describe('electronFetch', () => {
     session.network = async () => {
       throw timeout;
     };
-    await expect(electronFetch(session.asSession())('https://cis2.example/jwks', { ...noBody, method: 'GET', headers: {} })).rejects.toBe(timeout);
+    await expect(
+      electronFetch(session.asSession())('https://cis2.example/jwks', { ...noBody, method: 'GET', headers: {} }),
+    ).rejects.toBe(timeout);
   });
 });
 
@@ -175,11 +225,21 @@ describe('a sandbox sign-in and a logout-token check over the Electron port', ()
   it('discovers, exchanges the code, reads userinfo and fetches keys through session.fetch only', async () => {
     const session = new FakeNetworkSession();
     const fetch = electronFetch(session.asSession());
-    const settings = resolveOidcSettings({ issuer: sandbox.issuer, clientId: sandbox.clientId, allowInsecureLoopbackIssuer: true });
-    const service = createSignInService({ settings, browser: new ScriptedBrowser((url) => sandbox.loginAs(url, 'dr-okafor')), logger: pino({ level: 'silent' }), fetch });
+    const settings = resolveOidcSettings({
+      issuer: sandbox.issuer,
+      clientId: sandbox.clientId,
+      allowInsecureLoopbackIssuer: true,
+    });
+    const service = createSignInService({
+      settings,
+      browser: new ScriptedBrowser((url) => sandbox.loginAs(url, 'dr-okafor')),
+      logger: pino({ level: 'silent' }),
+      fetch,
+    });
     const outcome = await service.signIn();
     expect(outcome.kind).toBe('signed-in');
-    const paths = (): string[] => session.calls.map((c) => new URL(c.url).pathname.slice(new URL(sandbox.issuer).pathname.length));
+    const paths = (): string[] =>
+      session.calls.map((c) => new URL(c.url).pathname.slice(new URL(sandbox.issuer).pathname.length));
     expect(paths()).toEqual(expect.arrayContaining(['/.well-known/openid-configuration', '/token', '/me', '/jwks']));
     expect(session.calls.every((c) => c.init.redirect === 'manual' && c.init.credentials === 'omit')).toBe(true);
 

@@ -23,7 +23,10 @@ function setup(platform: string, env: PowerMonitorDeps['env'] = {}) {
     capabilitiesChanged: (c) => calls.push(`capabilities:${c.osIdle}`),
   };
   const quit = vi.fn();
-  const handle = watchOsSignals({ powerMonitor: pm as unknown as PowerMonitorDeps['powerMonitor'], platform, env, quit }, events);
+  const handle = watchOsSignals(
+    { powerMonitor: pm as unknown as PowerMonitorDeps['powerMonitor'], platform, env, quit },
+    events,
+  );
   return { pm, calls, samples, quit, handle, finishShutdown: () => finishShutdown() };
 }
 
@@ -37,7 +40,15 @@ afterEach(() => {
 describe('watchOsSignals', () => {
   it('maps each powerMonitor event to the port', () => {
     const { pm, calls } = setup('darwin');
-    for (const name of ['lock-screen', 'unlock-screen', 'suspend', 'resume', 'user-did-resign-active', 'user-did-become-active']) pm.emit(name);
+    for (const name of [
+      'lock-screen',
+      'unlock-screen',
+      'suspend',
+      'resume',
+      'user-did-resign-active',
+      'user-did-become-active',
+    ])
+      pm.emit(name);
     expect(calls).toEqual(['osLocked', 'osUnlocked', 'suspend', 'resume', 'userSwitchedAway', 'userSwitchedBack']);
   });
 
@@ -74,18 +85,28 @@ describe('watchOsSignals', () => {
     expect(event.defaultPrevented).toBe(false);
   });
 
-  it('on Windows powerMonitor never says shutdown at all (the window\'s query-session-end does): nothing waits for it', () => {
+  it("on Windows powerMonitor never says shutdown at all (the window's query-session-end does): nothing waits for it", () => {
     const pm = new FakePowerMonitor('win32');
     const events: OsEvents = { signal: vi.fn(), shutdown: vi.fn(), idleSample: vi.fn() };
-    watchOsSignals({ powerMonitor: pm as unknown as PowerMonitorDeps['powerMonitor'], platform: 'win32', env: {}, quit: vi.fn() }, events);
+    watchOsSignals(
+      { powerMonitor: pm as unknown as PowerMonitorDeps['powerMonitor'], platform: 'win32', env: {}, quit: vi.fn() },
+      events,
+    );
     expect(pm.systemShutdown()).toEqual({ emitted: false, prevented: false });
     expect(events.shutdown).not.toHaveBeenCalled();
   });
 
   it("on Linux holds logind's delay lock while it listens, and releases it only on dispose", () => {
     const pm = new FakePowerMonitor('linux');
-    const events: OsEvents = { signal: vi.fn(), shutdown: () => new Promise<void>(() => undefined), idleSample: vi.fn() };
-    const handle = watchOsSignals({ powerMonitor: pm as unknown as PowerMonitorDeps['powerMonitor'], platform: 'linux', env: {}, quit: vi.fn() }, events);
+    const events: OsEvents = {
+      signal: vi.fn(),
+      shutdown: () => new Promise<void>(() => undefined),
+      idleSample: vi.fn(),
+    };
+    const handle = watchOsSignals(
+      { powerMonitor: pm as unknown as PowerMonitorDeps['powerMonitor'], platform: 'linux', env: {}, quit: vi.fn() },
+      events,
+    );
     expect(pm.shutdownLockHeld).toBe(true);
     expect(pm.systemShutdown()).toEqual({ emitted: true, prevented: true });
     expect(pm.shutdownLockHeld).toBe(true);
@@ -94,7 +115,10 @@ describe('watchOsSignals', () => {
   });
 
   it('treats Wayland idle time as unreliable and sends no OS idle samples', () => {
-    expect(osCapabilitiesFor('linux', { XDG_SESSION_TYPE: 'wayland' })).toEqual({ osIdle: 'unreliable', lockSignal: false });
+    expect(osCapabilitiesFor('linux', { XDG_SESSION_TYPE: 'wayland' })).toEqual({
+      osIdle: 'unreliable',
+      lockSignal: false,
+    });
     expect(osCapabilitiesFor('linux', { XDG_SESSION_TYPE: 'x11' })).toEqual({ osIdle: 'reliable', lockSignal: false });
     expect(osCapabilitiesFor('win32', {})).toEqual({ osIdle: 'reliable', lockSignal: true });
     const { samples, handle } = setup('linux', { WAYLAND_DISPLAY: 'wayland-0' });
@@ -132,7 +156,15 @@ describe('watchOsSignals', () => {
       },
       capabilitiesChanged: (c) => capabilities.push(c.osIdle),
     };
-    watchOsSignals({ powerMonitor: pm as unknown as PowerMonitorDeps['powerMonitor'], platform: 'linux', env: { XDG_SESSION_TYPE: 'x11' }, quit: () => undefined }, events);
+    watchOsSignals(
+      {
+        powerMonitor: pm as unknown as PowerMonitorDeps['powerMonitor'],
+        platform: 'linux',
+        env: { XDG_SESSION_TYPE: 'x11' },
+        quit: () => undefined,
+      },
+      events,
+    );
     pm.idleSeconds = 0; // stuck
     const limitMs = 15 * 60 * 1000;
     vi.advanceTimersByTime(limitMs);
@@ -179,15 +211,18 @@ describe('watchOsSignals', () => {
     expect(samples).toEqual([]);
   });
 
-  it.each(['win32', 'darwin'])('on %s, whose idle clock does not stick, still forwards zero and never gives up on it', (platform) => {
-    const { pm, samples, calls, handle } = setup(platform);
-    pm.idleSeconds = 0;
-    vi.advanceTimersByTime((stuckIdleSamples + 100) * 1000);
-    expect(samples).toHaveLength(stuckIdleSamples + 100);
-    expect(new Set(samples)).toEqual(new Set([0]));
-    expect(calls).toEqual([]);
-    expect(handle.capabilities().osIdle).toBe('reliable');
-  });
+  it.each(['win32', 'darwin'])(
+    'on %s, whose idle clock does not stick, still forwards zero and never gives up on it',
+    (platform) => {
+      const { pm, samples, calls, handle } = setup(platform);
+      pm.idleSeconds = 0;
+      vi.advanceTimersByTime((stuckIdleSamples + 100) * 1000);
+      expect(samples).toHaveLength(stuckIdleSamples + 100);
+      expect(new Set(samples)).toEqual(new Set([0]));
+      expect(calls).toEqual([]);
+      expect(handle.capabilities().osIdle).toBe('reliable');
+    },
+  );
 
   it('reports a Linux screen lock seen through the idle state, once per lock', () => {
     const { pm, calls } = setup('linux', { XDG_SESSION_TYPE: 'x11' });
@@ -203,7 +238,8 @@ describe('watchOsSignals', () => {
     handle.dispose();
     vi.advanceTimersByTime(5000);
     expect(samples).toEqual([]);
-    for (const name of ['lock-screen', 'unlock-screen', 'suspend', 'resume', 'shutdown']) expect(pm.count(name)).toBe(0);
+    for (const name of ['lock-screen', 'unlock-screen', 'suspend', 'resume', 'shutdown'])
+      expect(pm.count(name)).toBe(0);
   });
 });
 
@@ -228,6 +264,8 @@ describe('watchOsSignals as presence sources', () => {
     const seen: unknown[] = [];
     idle?.onStatusChange((s) => seen.push(s));
     vi.advanceTimersByTime(stuckIdleSamples * 1000);
-    expect(seen).toEqual([{ source: 'idle-poll', state: 'live', sees: ['lock-screen', 'unlock-screen'], reason: 'os-idle-unreliable' }]);
+    expect(seen).toEqual([
+      { source: 'idle-poll', state: 'live', sees: ['lock-screen', 'unlock-screen'], reason: 'os-idle-unreliable' },
+    ]);
   });
 });

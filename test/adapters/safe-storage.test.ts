@@ -29,8 +29,12 @@ describe('safeStorage port', () => {
   });
 
   it('has getSelectedStorageBackend on Linux only, as Electron does', () => {
-    expect(safeStoragePort(() => asApi(new FakeSafeStorage('win32')), 'win32').getSelectedStorageBackend).toBeUndefined();
-    expect(safeStoragePort(() => asApi(new FakeSafeStorage('darwin')), 'darwin').getSelectedStorageBackend).toBeUndefined();
+    expect(
+      safeStoragePort(() => asApi(new FakeSafeStorage('win32')), 'win32').getSelectedStorageBackend,
+    ).toBeUndefined();
+    expect(
+      safeStoragePort(() => asApi(new FakeSafeStorage('darwin')), 'darwin').getSelectedStorageBackend,
+    ).toBeUndefined();
     const linux = safeStoragePort(() => asApi(new FakeSafeStorage('linux', { linuxBackend: 'basic_text' })), 'linux');
     expect(linux.getSelectedStorageBackend?.()).toBe('basic_text');
   });
@@ -42,7 +46,9 @@ describe('FakeSafeStorage behaves like Electron 45', () => {
     const fake = new FakeSafeStorage('linux');
     expect(await fake.isAsyncEncryptionAvailable()).toBe(false);
     await expect(fake.encryptStringAsync('x')).rejects.toThrow('safeStorage cannot be used before app is ready');
-    await expect(fake.decryptStringAsync(Buffer.from('v10abc'))).rejects.toThrow('safeStorage cannot be used before app is ready');
+    await expect(fake.decryptStringAsync(Buffer.from('v10abc'))).rejects.toThrow(
+      'safeStorage cannot be used before app is ready',
+    );
     expect(fake.getSelectedStorageBackend?.()).toBe('unknown');
     app.becomeReady();
     expect(await fake.isAsyncEncryptionAvailable()).toBe(true);
@@ -52,7 +58,9 @@ describe('FakeSafeStorage behaves like Electron 45', () => {
   it("another profile's ciphertext and a damaged one reject; an empty one is ''", async () => {
     const fake = new FakeSafeStorage('win32');
     const other = await new FakeSafeStorage('win32').encryptStringAsync('theirs');
-    await expect(fake.decryptStringAsync(other)).rejects.toThrow('Error while decrypting the ciphertext provided to safeStorage.decryptStringAsync.');
+    await expect(fake.decryptStringAsync(other)).rejects.toThrow(
+      'Error while decrypting the ciphertext provided to safeStorage.decryptStringAsync.',
+    );
     await expect(fake.decryptStringAsync(Buffer.from('plain'))).rejects.toThrow('Error while decrypting');
     expect(await fake.decryptStringAsync(Buffer.alloc(0))).toEqual({ shouldReEncrypt: false, result: '' });
   });

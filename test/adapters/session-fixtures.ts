@@ -18,8 +18,18 @@ export function sessionOf(subject: string): Session {
 export const states = {
   active: (subject: string): SessionState => ({ status: 'active', session: sessionOf(subject) }),
   warning: (subject: string): SessionState => ({ status: 'warning', session: sessionOf(subject) }),
-  locked: (subject: string): SessionState => ({ status: 'locked', session: sessionOf(subject), reason: 'idle', lockedAt: at }),
-  reauthenticating: (subject: string): SessionState => ({ status: 'reauthenticating', session: sessionOf(subject), reason: 'idle', lockedAt: at }),
+  locked: (subject: string): SessionState => ({
+    status: 'locked',
+    session: sessionOf(subject),
+    reason: 'idle',
+    lockedAt: at,
+  }),
+  reauthenticating: (subject: string): SessionState => ({
+    status: 'reauthenticating',
+    session: sessionOf(subject),
+    reason: 'idle',
+    lockedAt: at,
+  }),
   ended: (): SessionState => ({ status: 'ended', reason: 'sign-out' }),
   signedOut: (): SessionState => ({ status: 'signed-out' }),
   signingIn: (): SessionState => ({ status: 'signing-in' }),
@@ -39,12 +49,36 @@ export function viewOf(state: SessionState): SessionView {
   const clinician = (subject: string) => ({ name: `Dr ${subject}`, roleName: null, orgName: null, orgCode: null });
   switch (state.status) {
     case 'active':
-      return { kind: 'active', clinician: clinician(state.session.subject), sessionSecondsLeft: 3600, sessionEndingSoon: false, signingInAgain: null, notice: null, draftStorage: 'protected' };
+      return {
+        kind: 'active',
+        clinician: clinician(state.session.subject),
+        sessionSecondsLeft: 3600,
+        sessionEndingSoon: false,
+        signingInAgain: null,
+        notice: null,
+        draftStorage: 'protected',
+      };
     case 'warning':
-      return { kind: 'warning', clinician: clinician(state.session.subject), secondsLeft: 30, sessionSecondsLeft: 3600, sessionEndingSoon: false, signingInAgain: null, notice: null, draftStorage: 'protected' };
+      return {
+        kind: 'warning',
+        clinician: clinician(state.session.subject),
+        secondsLeft: 30,
+        sessionSecondsLeft: 3600,
+        sessionEndingSoon: false,
+        signingInAgain: null,
+        notice: null,
+        draftStorage: 'protected',
+      };
     case 'locked':
     case 'reauthenticating':
-      return { kind: 'locked', reason: state.reason, clinician: clinician(state.session.subject), unlocking: state.status === 'reauthenticating', lockedAt: Math.floor(state.lockedAt.wall), notice: null };
+      return {
+        kind: 'locked',
+        reason: state.reason,
+        clinician: clinician(state.session.subject),
+        unlocking: state.status === 'reauthenticating',
+        lockedAt: Math.floor(state.lockedAt.wall),
+        notice: null,
+      };
     case 'ended':
       return { kind: 'ended', reason: state.reason };
     case 'signed-out':
@@ -72,7 +106,8 @@ export function fakeSessionService(initial: SessionState) {
     const previous = state;
     state = next;
     for (const listener of viewListeners) listener(viewOf(next));
-    if (previous.status !== next.status || subjectOf(previous) !== subjectOf(next)) for (const listener of [...changeListeners]) listener(next, previous);
+    if (previous.status !== next.status || subjectOf(previous) !== subjectOf(next))
+      for (const listener of [...changeListeners]) listener(next, previous);
   };
 
   return {
@@ -85,7 +120,8 @@ export function fakeSessionService(initial: SessionState) {
     },
     /** main/services/session/session-service.ts: lock only if working. */
     lockBeforeReload: vi.fn(() => {
-      if (state.status === 'active' || state.status === 'warning') go({ status: 'locked', session: state.session, reason: 'manual', lockedAt: at });
+      if (state.status === 'active' || state.status === 'warning')
+        go({ status: 'locked', session: state.session, reason: 'manual', lockedAt: at });
     }),
   };
 }

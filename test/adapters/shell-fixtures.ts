@@ -15,7 +15,11 @@ let partitions = 0;
 
 /** The window factory's dependencies, on the fake Electron. */
 export function windowDeps(menu = new FakeMenu()): WindowDeps {
-  return { BrowserWindow: FakeBrowserWindow, WebContentsView: FakeWebContentsView, Menu: menu } as unknown as WindowDeps;
+  return {
+    BrowserWindow: FakeBrowserWindow,
+    WebContentsView: FakeWebContentsView,
+    Menu: menu,
+  } as unknown as WindowDeps;
 }
 
 /** The options the composition root passes, with spies for its hooks. */
@@ -48,7 +52,15 @@ export function openShellWindow(overrides: Partial<ShellWindowOptions> = {}) {
 }
 
 const clinician = { name: 'Dr Asha Patel', roleName: null, orgName: null, orgCode: null };
-export const activeView: SessionView = { kind: 'active', clinician, sessionSecondsLeft: 10, sessionEndingSoon: false, signingInAgain: null, notice: null, draftStorage: 'protected' };
+export const activeView: SessionView = {
+  kind: 'active',
+  clinician,
+  sessionSecondsLeft: 10,
+  sessionEndingSoon: false,
+  signingInAgain: null,
+  notice: null,
+  draftStorage: 'protected',
+};
 
 /** A backend whose every method is a spy, so a test can prove a refused request reached none of them. */
 export function spyBackend() {

@@ -3,7 +3,6 @@ import { createSystemBrowser, isAuthorizationRequest } from '../../main/adapters
 import { FakeShell } from './fake-electron';
 import { endpoint, refusedAddresses, signInPage } from './open-external-cases';
 
-
 describe('createSystemBrowser', () => {
   it('opens the authorization endpoint, with its query, in the system browser', async () => {
     const shell = new FakeShell();
@@ -20,7 +19,9 @@ describe('createSystemBrowser', () => {
 
   it.each(refusedAddresses)('refuses %s, without opening anything', async (_name, address) => {
     const shell = new FakeShell();
-    await expect(createSystemBrowser(shell).open(new URL(address), endpoint)).rejects.toMatchObject({ code: 'SIGNIN_BROWSER_FAILED' });
+    await expect(createSystemBrowser(shell).open(new URL(address), endpoint)).rejects.toMatchObject({
+      code: 'SIGNIN_BROWSER_FAILED',
+    });
     expect(shell.opened).toEqual([]);
   });
 
@@ -37,7 +38,8 @@ describe('createSystemBrowser', () => {
     const open = shell.openExternal.bind(shell);
     shell.openExternal = (url: string) => (order.push('open'), open(url));
     const browser = createSystemBrowser(shell, { beforeOpen: () => order.push('aside') });
-    for (const [, address] of refusedAddresses) await expect(browser.open(new URL(address), endpoint)).rejects.toMatchObject({ code: 'SIGNIN_BROWSER_FAILED' });
+    for (const [, address] of refusedAddresses)
+      await expect(browser.open(new URL(address), endpoint)).rejects.toMatchObject({ code: 'SIGNIN_BROWSER_FAILED' });
     expect(order).toEqual([]);
     await browser.open(signInPage, endpoint);
     expect(order).toEqual(['aside', 'open']);

@@ -29,9 +29,19 @@ function startShell(options: { kiosk: boolean; initial?: SessionState }) {
   const session = fakeSessionService(options.initial ?? states.signedOut());
   const guard = createLockGuard({
     session,
-    openWindow: (partition) => createShellWindow(windowDeps(), shellWindowOptions({ partition, kiosk: options.kiosk, beforeRendererReload: () => session.lockBeforeReload() }).options),
+    openWindow: (partition) =>
+      createShellWindow(
+        windowDeps(),
+        shellWindowOptions({ partition, kiosk: options.kiosk, beforeRendererReload: () => session.lockBeforeReload() })
+          .options,
+      ),
   });
-  const focus = createSignInFocus({ kiosk: options.kiosk, platform: 'win32', getWindow: () => guard.window(), session });
+  const focus = createSignInFocus({
+    kiosk: options.kiosk,
+    platform: 'win32',
+    getWindow: () => guard.window(),
+    session,
+  });
   const shell = new FakeShell();
   const browser = createSystemBrowser(shell, { beforeOpen: () => focus.stepAside() });
   const win = (): FakeBrowserWindow => guard.window() as unknown as FakeBrowserWindow;

@@ -11,7 +11,15 @@ import {
 import { hardenEveryWebContents } from '../../main/adapters/lockdown';
 import { crashDecision, maxReloadsPerWindow } from '../../main/adapters/renderer-recovery';
 import { shellWebPreferences, shellWindowOptions } from '../../main/adapters/windows';
-import { FakeApp, FakeBrowserWindow, FakeEmitter, FakeWebContents, FakeWebContentsView, fakeEvent, resetFakeElectron } from './fake-electron';
+import {
+  FakeApp,
+  FakeBrowserWindow,
+  FakeEmitter,
+  FakeWebContents,
+  FakeWebContentsView,
+  fakeEvent,
+  resetFakeElectron,
+} from './fake-electron';
 import type { FakeSession } from './fake-electron';
 import { openShellWindow } from './shell-fixtures';
 
@@ -52,9 +60,15 @@ describe('createShellWindow', () => {
   });
 
   it('allows devtools only in a development, non-kiosk window', () => {
-    expect(shellWebPreferences({ kiosk: false, production: false, preloadPath: 'p', partition: 's' }).devTools).toBe(true);
-    expect(shellWebPreferences({ kiosk: true, production: false, preloadPath: 'p', partition: 's' }).devTools).toBe(false);
-    expect(shellWebPreferences({ kiosk: false, production: true, preloadPath: 'p', partition: 's' }).devTools).toBe(false);
+    expect(shellWebPreferences({ kiosk: false, production: false, preloadPath: 'p', partition: 's' }).devTools).toBe(
+      true,
+    );
+    expect(shellWebPreferences({ kiosk: true, production: false, preloadPath: 'p', partition: 's' }).devTools).toBe(
+      false,
+    );
+    expect(shellWebPreferences({ kiosk: false, production: true, preloadPath: 'p', partition: 's' }).devTools).toBe(
+      false,
+    );
   });
 
   it('makes a full-screen kiosk window with no menu in kiosk mode', () => {
@@ -72,10 +86,13 @@ describe('createShellWindow', () => {
   it.each([
     ['production', { production: true, kiosk: false }],
     ['kiosk', { production: false, kiosk: true }],
-  ])('on macOS in %s keeps only the app and Edit menus: copy, paste, undo and quit work, reload and devtools do not exist', (_name, mode) => {
-    const { menu } = open({ ...mode, platform: 'darwin' });
-    expect(menu.applicationMenuCalls).toEqual([{ items: [{ role: 'appMenu' }, { role: 'editMenu' }] }]);
-  });
+  ])(
+    'on macOS in %s keeps only the app and Edit menus: copy, paste, undo and quit work, reload and devtools do not exist',
+    (_name, mode) => {
+      const { menu } = open({ ...mode, platform: 'darwin' });
+      expect(menu.applicationMenuCalls).toEqual([{ items: [{ role: 'appMenu' }, { role: 'editMenu' }] }]);
+    },
+  );
 
   it('passes fullscreen only when it is true: an explicit false makes a macOS window un-fullscreenable', () => {
     const options = shellWindowOptions({ kiosk: false, production: true, preloadPath: 'p', partition: 's' });
@@ -210,7 +227,6 @@ describe('render-process-gone', () => {
   });
 });
 
-
 describe('hardenEveryWebContents', () => {
   it('stops navigation, webviews and new windows in web contents made elsewhere', () => {
     const app = new FakeEmitter();
@@ -230,7 +246,14 @@ describe("main's lock surface", () => {
   it('is a static page over the shell page: no preload, no script, its own in-memory partition, locked down', () => {
     const { win, surface } = open();
     expect(win.contentView.children).toEqual([surface]);
-    expect(surface.options.webPreferences).toMatchObject({ sandbox: true, contextIsolation: true, nodeIntegration: false, javascript: false, devTools: false, partition: lockSurfacePartition });
+    expect(surface.options.webPreferences).toMatchObject({
+      sandbox: true,
+      contextIsolation: true,
+      nodeIntegration: false,
+      javascript: false,
+      devTools: false,
+      partition: lockSurfacePartition,
+    });
     expect(surface.options.webPreferences).not.toHaveProperty('preload');
     expect(lockSurfacePartition).not.toMatch(/^persist:/);
     expect(surface.webContents.loadedUrls).toEqual([lockSurfaceUrl]);
@@ -312,7 +335,9 @@ describe("main's lock surface", () => {
     expect(win.isVisible()).toBe(true);
     expect(win.onScreen()).toBe(surface);
     expect(surface.webContents.loadedUrls.at(-1)).toBe(lockSurfaceFailedUrl);
-    expect(decodeURIComponent(lockSurfaceFailedUrl.slice(lockSurfaceFailedUrl.indexOf(',') + 1))).toBe(lockSurfaceFailedHtml);
+    expect(decodeURIComponent(lockSurfaceFailedUrl.slice(lockSurfaceFailedUrl.indexOf(',') + 1))).toBe(
+      lockSurfaceFailedHtml,
+    );
     expect(lockSurfaceFailedHtml).toContain('Tell IT');
     expect(onError.mock.calls).toEqual([['renderer-load-failed']]); // once, though Electron reports it twice (event and promise)
   });

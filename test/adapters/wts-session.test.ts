@@ -7,7 +7,13 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import type { OsSignal } from '../../main/core/os-signals';
-import { createWtsSessionSource, NOTIFY_FOR_THIS_SESSION, readPointerSized, WM_WTSSESSION_CHANGE, wtsEvents } from '../../main/adapters/wts-session';
+import {
+  createWtsSessionSource,
+  NOTIFY_FOR_THIS_SESSION,
+  readPointerSized,
+  WM_WTSSESSION_CHANGE,
+  wtsEvents,
+} from '../../main/adapters/wts-session';
 import type { HookableWindow, WtsApi } from '../../main/adapters/wts-session';
 import { defaultPolicy } from '../../main/core/policy';
 import { transition } from '../../main/core/session';
@@ -48,7 +54,8 @@ beforeEach(() => {
 afterEach(() => resetFakeElectron());
 
 const asHookable = (win: FakeBrowserWindow): HookableWindow => win as unknown as HookableWindow;
-const start = (wtsApi: WtsApi | null = api) => createWtsSessionSource({ api: wtsApi, pid: 4242 }, { signal: (name) => signals.push(name) });
+const start = (wtsApi: WtsApi | null = api) =>
+  createWtsSessionSource({ api: wtsApi, pid: 4242 }, { signal: (name) => signals.push(name) });
 
 describe('WTS session changes (WM_WTSSESSION_CHANGE)', () => {
   it('uses the real message number and asks for this session only', () => {
@@ -81,10 +88,14 @@ describe('WTS session changes (WM_WTSSESSION_CHANGE)', () => {
     const win = new FakeBrowserWindow({});
     source.watchWindow(asHookable(win));
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 9 }), fc.integer({ min: 0, max: 65535 }).filter((id) => id !== ourSession), (code, session) => {
-        win.deliverWindowMessage(WM_WTSSESSION_CHANGE, code, session);
-        return signals.length === 0;
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 9 }),
+        fc.integer({ min: 0, max: 65535 }).filter((id) => id !== ourSession),
+        (code, session) => {
+          win.deliverWindowMessage(WM_WTSSESSION_CHANGE, code, session);
+          return signals.length === 0;
+        },
+      ),
     );
     win.deliverWindowMessage(WM_WTSSESSION_CHANGE, wtsEvents.WTS_SESSION_LOCK, otherSession);
     expect(signals).toEqual([]);
@@ -94,7 +105,12 @@ describe('WTS session changes (WM_WTSSESSION_CHANGE)', () => {
     const source = start();
     const win = new FakeBrowserWindow({});
     source.watchWindow(asHookable(win));
-    for (const code of [wtsEvents.WTS_CONSOLE_CONNECT, wtsEvents.WTS_REMOTE_CONNECT, wtsEvents.WTS_SESSION_LOGON, wtsEvents.WTS_SESSION_REMOTE_CONTROL]) {
+    for (const code of [
+      wtsEvents.WTS_CONSOLE_CONNECT,
+      wtsEvents.WTS_REMOTE_CONNECT,
+      wtsEvents.WTS_SESSION_LOGON,
+      wtsEvents.WTS_SESSION_REMOTE_CONTROL,
+    ]) {
       win.deliverWindowMessage(WM_WTSSESSION_CHANGE, code, ourSession);
     }
     expect(signals).toEqual([]);
@@ -167,7 +183,14 @@ describe('WTS session changes (WM_WTSSESSION_CHANGE)', () => {
 
   it('the lock powerMonitor also sends for WTS_SESSION_LOCK is idempotent in the engine', () => {
     const at = { wall: 1_000_000, mono: 1_000 };
-    const session = { subject: 's', sessionId: 'sid', aal: 'AAL3' as const, authTime: 999_000, authAt: at, lastActivity: at };
+    const session = {
+      subject: 's',
+      sessionId: 'sid',
+      aal: 'AAL3' as const,
+      authTime: 999_000,
+      authAt: at,
+      lastActivity: at,
+    };
     const policy = defaultPolicy;
     const first = transition({ status: 'active', session }, { type: 'osLocked', at }, policy);
     expect(first.state.status).toBe('locked');

@@ -16,9 +16,27 @@ import {
 } from '../../preload/contract';
 import type { Draft, Result, SessionView, ShellBackend } from '../../preload/contract';
 
-const clinician = { name: 'Dr Asha Patel', roleName: 'Clinical Practitioner', orgName: 'Ward 7, St Elsewhere', orgCode: 'RX1' };
-const activeView: SessionView = { kind: 'active', clinician, sessionSecondsLeft: 42_000, sessionEndingSoon: false, signingInAgain: null, notice: null, draftStorage: 'protected' };
-const draft: Draft = { id: '6f1c2f7e-1b2a-4c3d-9e8f-0a1b2c3d4e5f', patient: 'Jane Doe 943 476 5919', text: 'Obs stable.', updatedAt: 1_700_000_000_000 };
+const clinician = {
+  name: 'Dr Asha Patel',
+  roleName: 'Clinical Practitioner',
+  orgName: 'Ward 7, St Elsewhere',
+  orgCode: 'RX1',
+};
+const activeView: SessionView = {
+  kind: 'active',
+  clinician,
+  sessionSecondsLeft: 42_000,
+  sessionEndingSoon: false,
+  signingInAgain: null,
+  notice: null,
+  draftStorage: 'protected',
+};
+const draft: Draft = {
+  id: '6f1c2f7e-1b2a-4c3d-9e8f-0a1b2c3d4e5f',
+  patient: 'Jane Doe 943 476 5919',
+  text: 'Obs stable.',
+  updatedAt: 1_700_000_000_000,
+};
 
 function fakeBackend(overrides: Partial<ShellBackend> = {}): ShellBackend {
   const ack = (): Result<null> => ({ ok: true, value: null });
@@ -48,8 +66,24 @@ describe('schemas', () => {
       { kind: 'signed-out', notice: { code: 'sign-in-failed', message: 'Sign-in did not finish. Try again.' } },
       { kind: 'signing-in', purpose: 'unlock', notice: null },
       activeView,
-      { kind: 'warning', clinician, secondsLeft: 42, sessionSecondsLeft: 100, sessionEndingSoon: false, signingInAgain: null, notice: null, draftStorage: 'memory-only' },
-      { kind: 'locked', reason: 'os-lock', clinician: { ...clinician, roleName: null }, unlocking: false, lockedAt: 1_800_000_000_000, notice: null },
+      {
+        kind: 'warning',
+        clinician,
+        secondsLeft: 42,
+        sessionSecondsLeft: 100,
+        sessionEndingSoon: false,
+        signingInAgain: null,
+        notice: null,
+        draftStorage: 'memory-only',
+      },
+      {
+        kind: 'locked',
+        reason: 'os-lock',
+        clinician: { ...clinician, roleName: null },
+        unlocking: false,
+        lockedAt: 1_800_000_000_000,
+        notice: null,
+      },
       { kind: 'ended', reason: 'different-user' },
     ];
     for (const view of views) expect(SessionViewSchema.parse(view)).toEqual(view);
@@ -95,7 +129,20 @@ describe('refusal codes', () => {
     for (const code of refusalCodes) expect(code).toMatch(/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/);
     for (const code of Object.values(transportErrorCodes)) expect(refusalCodes).toContain(code);
     expect([...refusalCodes].sort()).toEqual(
-      ['bad-request', 'bad-response', 'card-required', 'disconnected', 'draft-invalid', 'drafts-limit-reached', 'internal-error', 'not-active', 'storage-failed', 'unknown-channel', 'wrong-sender', 'wrong-state'].sort(),
+      [
+        'bad-request',
+        'bad-response',
+        'card-required',
+        'disconnected',
+        'draft-invalid',
+        'drafts-limit-reached',
+        'internal-error',
+        'not-active',
+        'storage-failed',
+        'unknown-channel',
+        'wrong-sender',
+        'wrong-state',
+      ].sort(),
     );
   });
 });
@@ -136,7 +183,11 @@ describe('dispatch', () => {
   });
 
   it('passes through backend refusals such as not-active', async () => {
-    const result = await dispatch(fakeBackend({ loadDrafts: () => ({ ok: false, code: 'not-active' }) }), 'drafts:load', undefined);
+    const result = await dispatch(
+      fakeBackend({ loadDrafts: () => ({ ok: false, code: 'not-active' }) }),
+      'drafts:load',
+      undefined,
+    );
     expect(result).toEqual({ ok: false, code: 'not-active' });
   });
 
@@ -154,19 +205,26 @@ describe('dispatch', () => {
   });
 
   it('refuses to send a response that does not match the schema (a leaked secret field)', async () => {
-    const leaky = fakeBackend({ getView: () => ({ ok: true, value: { ...activeView, idToken: 'eyJ' } as unknown as SessionView }) });
+    const leaky = fakeBackend({
+      getView: () => ({ ok: true, value: { ...activeView, idToken: 'eyJ' } as unknown as SessionView }),
+    });
     expect(await dispatch(leaky, 'session:get-view', undefined)).toEqual({ ok: false, code: 'bad-response' });
   });
 
   it('does not forward a backend error code that is not a plain code', async () => {
     // A backend that ignores its types: the code is checked at run time too.
-    const odd = fakeBackend({ signOut: () => ({ ok: false, code: 'Bearer eyJhbGciOi...' }) as unknown as Result<null> });
+    const odd = fakeBackend({
+      signOut: () => ({ ok: false, code: 'Bearer eyJhbGciOi...' }) as unknown as Result<null>,
+    });
     expect(await dispatch(odd, 'session:sign-out', undefined)).toEqual({ ok: false, code: 'internal-error' });
   });
 
   it('forwards only codes of the one refusal vocabulary, and turns any other into internal-error', async () => {
     for (const code of refusalCodes) {
-      expect(await dispatch(fakeBackend({ unlock: () => ({ ok: false, code }) }), 'session:unlock', undefined), code).toEqual({ ok: false, code });
+      expect(
+        await dispatch(fakeBackend({ unlock: () => ({ ok: false, code }) }), 'session:unlock', undefined),
+        code,
+      ).toEqual({ ok: false, code });
     }
     for (const code of ['STORAGE_FAILED', 'storage_failed', 'signin-cancelled', 'wrong-widget', '']) {
       const backend = fakeBackend({ saveDraft: () => ({ ok: false, code }) as unknown as Result<{ savedAt: number }> });

@@ -24,7 +24,11 @@ vi.mock('electron', () => ({
     send: fake.send,
     sendSync: fake.sendSync,
     on: (channel: string, l: Listener) => fake.listeners.set(channel, [...(fake.listeners.get(channel) ?? []), l]),
-    removeListener: (channel: string, l: Listener) => fake.listeners.set(channel, (fake.listeners.get(channel) ?? []).filter((x) => x !== l)),
+    removeListener: (channel: string, l: Listener) =>
+      fake.listeners.set(
+        channel,
+        (fake.listeners.get(channel) ?? []).filter((x) => x !== l),
+      ),
   },
 }));
 

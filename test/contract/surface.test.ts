@@ -5,8 +5,23 @@
 // that neither window.shell offers anything else.
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import * as z from 'zod';
-import { activityChannel, invokeChannelNames, invokeMethods, methodChannels, methodSchemas, viewChannel } from '../../preload/contract';
-import type { Draft, DraftList, InvokeMethod, Result, SessionView, ShellApi, ShellBackend } from '../../preload/contract';
+import {
+  activityChannel,
+  invokeChannelNames,
+  invokeMethods,
+  methodChannels,
+  methodSchemas,
+  viewChannel,
+} from '../../preload/contract';
+import type {
+  Draft,
+  DraftList,
+  InvokeMethod,
+  Result,
+  SessionView,
+  ShellApi,
+  ShellBackend,
+} from '../../preload/contract';
 
 // Compile-time: the derived interfaces have exactly the table's methods plus their own two.
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
@@ -15,8 +30,10 @@ const backendKeys: Equal<keyof ShellBackend, InvokeMethod | 'reportActivity' | '
 const schemaKeys: Equal<keyof typeof methodSchemas, InvokeMethod> = true;
 // A method whose request is NoPayload takes no argument; any other takes its payload, parsed on the backend side.
 const noArgs: Equal<Parameters<ShellApi['getView']>, []> & Equal<Parameters<ShellBackend['signOut']>, []> = true;
-const payloadArg: Equal<Parameters<ShellApi['saveDraft']>, [payload: Draft]> & Equal<Parameters<ShellBackend['saveDraft']>, [payload: Draft]> = true;
-const responses: Equal<Awaited<ReturnType<ShellApi['loadDrafts']>>, Result<DraftList>> & Equal<ReturnType<ShellBackend['getView']>, Result<SessionView> | Promise<Result<SessionView>>> = true;
+const payloadArg: Equal<Parameters<ShellApi['saveDraft']>, [payload: Draft]> &
+  Equal<Parameters<ShellBackend['saveDraft']>, [payload: Draft]> = true;
+const responses: Equal<Awaited<ReturnType<ShellApi['loadDrafts']>>, Result<DraftList>> &
+  Equal<ReturnType<ShellBackend['getView']>, Result<SessionView> | Promise<Result<SessionView>>> = true;
 
 const draft = { id: 'd-1', patient: 'Jane Doe', text: 'Obs stable.', updatedAt: 1 };
 /** A payload for each method that takes one, so each call below is a valid one. */
@@ -32,7 +49,12 @@ const electron = vi.hoisted(() => ({
 }));
 vi.mock('electron', () => ({
   contextBridge: { exposeInMainWorld: (key: string, api: unknown) => electron.exposed.set(key, api) },
-  ipcRenderer: { invoke: electron.invoke, send: electron.send, on: electron.on, removeListener: electron.removeListener },
+  ipcRenderer: {
+    invoke: electron.invoke,
+    send: electron.send,
+    on: electron.on,
+    removeListener: electron.removeListener,
+  },
 }));
 
 /** Just enough of a browser WebSocket for the harness client: it answers hello and every invoke. */
@@ -53,7 +75,12 @@ class FakeSocket {
   send(data: string): void {
     const message = JSON.parse(data) as Record<string, unknown>;
     this.sent.push(message);
-    const reply = message.type === 'hello' ? { type: 'ready' } : message.type === 'invoke' ? { type: 'result', id: message.id, result: { ok: true, value: null } } : null;
+    const reply =
+      message.type === 'hello'
+        ? { type: 'ready' }
+        : message.type === 'invoke'
+          ? { type: 'result', id: message.id, result: { ok: true, value: null } }
+          : null;
     if (reply) queueMicrotask(() => this.emit('message', { data: JSON.stringify(reply) }));
   }
   private emit(type: string, event: { data?: string }): void {
@@ -87,7 +114,14 @@ const call = (shell: Record<string, unknown>, method: InvokeMethod): Promise<unk
 
 describe('the IPC surface table', () => {
   it('gives every method one channel of its own and a request and response schema', () => {
-    expect([apiKeys, backendKeys, schemaKeys, noArgs, payloadArg, responses]).toEqual([true, true, true, true, true, true]);
+    expect([apiKeys, backendKeys, schemaKeys, noArgs, payloadArg, responses]).toEqual([
+      true,
+      true,
+      true,
+      true,
+      true,
+      true,
+    ]);
     expect(Object.keys(methodSchemas).sort()).toEqual([...invokeMethods].sort());
     expect(Object.keys(methodChannels).sort()).toEqual([...invokeMethods].sort());
     expect(new Set(invokeChannelNames).size).toBe(invokeMethods.length);
@@ -125,7 +159,14 @@ describe('the IPC surface table', () => {
     for (const method of invokeMethods) {
       socket.sent.length = 0;
       expect(await call(harnessShell, method), method).toEqual({ ok: true, value: null });
-      expect(socket.sent, method).toEqual([{ type: 'invoke', id: expect.any(Number), channel: methodChannels[method], payload: payloadFor[method] ?? null }]);
+      expect(socket.sent, method).toEqual([
+        {
+          type: 'invoke',
+          id: expect.any(Number),
+          channel: methodChannels[method],
+          payload: payloadFor[method] ?? null,
+        },
+      ]);
     }
   });
 });

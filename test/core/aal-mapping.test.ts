@@ -8,7 +8,13 @@ const numRuns = Number(process.env.FC_NUM_RUNS ?? 1000);
 // wrong row in AMR_METHODS fails here instead of being copied into the oracle.
 const aal3Methods = ['sc', 'hwk', 'fido', 'SCARD', 'FIDO2', 'HELLO', 'IOS'];
 const multiFactorMethods = ['swk', 'PASSKEY', 'AUTHENTICATOR', 'mfa'];
-const singleFactorKind: Readonly<Record<string, string>> = { pwd: 'knowledge', pin: 'knowledge', otp: 'possession', fpt: 'inherence', face: 'inherence' };
+const singleFactorKind: Readonly<Record<string, string>> = {
+  pwd: 'knowledge',
+  pin: 'knowledge',
+  otp: 'possession',
+  fpt: 'inherence',
+  face: 'inherence',
+};
 const knownMethods = [...aal3Methods, ...multiFactorMethods, ...Object.keys(singleFactorKind)];
 
 function ruleSaysAal2(claims: { acr?: unknown; amr?: unknown }): boolean {
@@ -32,7 +38,20 @@ function ruleSaysAal2(claims: { acr?: unknown; amr?: unknown }): boolean {
 // Strings that look like table keys but are not, and inherited property names a lookup could hit.
 const junkStrings = fc.oneof(
   fc.string(),
-  fc.constantFrom('', 'aal2_any', 'AAL2_ANY ', 'AAL2', 'urn:x:unknown', 'PWD', 'Otp', 'toString', 'constructor', '__proto__', 'hasOwnProperty', 'valueOf'),
+  fc.constantFrom(
+    '',
+    'aal2_any',
+    'AAL2_ANY ',
+    'AAL2',
+    'urn:x:unknown',
+    'PWD',
+    'Otp',
+    'toString',
+    'constructor',
+    '__proto__',
+    'hasOwnProperty',
+    'valueOf',
+  ),
 );
 const nonStrings = fc.oneof(
   fc.constant(undefined),
@@ -141,11 +160,16 @@ describe('aalFromClaims', () => {
 
   it('never returns AAL2 for the ambiguous acr with any element outside the table', () => {
     fc.assert(
-      fc.property(fc.array(amrElement, { maxLength: 4 }), fc.oneof(junkStrings, nonStrings), fc.nat(4), (amr, intruder, at) => {
-        fc.pre(typeof intruder !== 'string' || !Object.hasOwn(AMR_METHODS, intruder));
-        const withIntruder = [...amr.slice(0, at), intruder, ...amr.slice(at)];
-        return aalFromClaims({ acr: 'AAL2_OR_AAL3_ANY', amr: withIntruder }) === 'AAL3';
-      }),
+      fc.property(
+        fc.array(amrElement, { maxLength: 4 }),
+        fc.oneof(junkStrings, nonStrings),
+        fc.nat(4),
+        (amr, intruder, at) => {
+          fc.pre(typeof intruder !== 'string' || !Object.hasOwn(AMR_METHODS, intruder));
+          const withIntruder = [...amr.slice(0, at), intruder, ...amr.slice(at)];
+          return aalFromClaims({ acr: 'AAL2_OR_AAL3_ANY', amr: withIntruder }) === 'AAL3';
+        },
+      ),
       { numRuns },
     );
   });

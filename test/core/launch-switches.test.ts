@@ -24,7 +24,10 @@ describe('dangerous launch switches (issue 13, item 5)', () => {
     [['--ignore-certificate-errors'], ['ignore-certificate-errors']],
     [['-remote-debugging-port=9222'], ['remote-debugging-port']],
     [['--', '--inspect'], ['inspect']],
-    [['--no-sandbox', '--no-sandbox', '--inspect'], ['no-sandbox', 'inspect']],
+    [
+      ['--no-sandbox', '--no-sandbox', '--inspect'],
+      ['no-sandbox', 'inspect'],
+    ],
   ])('refuses %j', (args, expected) => {
     for (const platform of ['win32', 'darwin', 'linux']) expect(on(platform, ...args), platform).toEqual(expected);
   });
@@ -44,7 +47,18 @@ describe('dangerous launch switches (issue 13, item 5)', () => {
   it('allows what the shell and IT use: no switch, its own crash-relaunch switch, proxy settings, plain arguments', () => {
     for (const platform of ['win32', 'darwin', 'linux']) {
       expect(on(platform), platform).toEqual([]);
-      expect(on(platform, '--cws-crash-times=1,2,3', '--proxy-server=http://proxy.nhs.example:8080', '--proxy-pac-url=http://wpad/wpad.dat', 'inspect', 'no-sandbox', '--lang=en-GB'), platform).toEqual([]);
+      expect(
+        on(
+          platform,
+          '--cws-crash-times=1,2,3',
+          '--proxy-server=http://proxy.nhs.example:8080',
+          '--proxy-pac-url=http://wpad/wpad.dat',
+          'inspect',
+          'no-sandbox',
+          '--lang=en-GB',
+        ),
+        platform,
+      ).toEqual([]);
     }
   });
 

@@ -7,12 +7,27 @@ import { capAtRule, defaultPolicy, resolvePolicy } from '../../main/core/policy'
 describe('resolvePolicy', () => {
   it('gives the rules themselves when IT says nothing', () => {
     expect(resolvePolicy({})).toEqual({ policy: defaultPolicy, clamps: [] });
-    expect(defaultPolicy).toMatchObject({ idleLimitMs: { AAL2: 1_800_000, AAL3: 900_000 }, absoluteLimitMs: 43_200_000, warningLeadMs: 60_000, onOsLock: 'lock' });
+    expect(defaultPolicy).toMatchObject({
+      idleLimitMs: { AAL2: 1_800_000, AAL3: 900_000 },
+      absoluteLimitMs: 43_200_000,
+      warningLeadMs: 60_000,
+      onOsLock: 'lock',
+    });
   });
 
   it('applies shorter limits as asked', () => {
-    const { policy, clamps } = resolvePolicy({ idleLimitSeconds: { AAL2: 600 }, absoluteLimitSeconds: 8 * 3600, warningLeadSeconds: 30, onSleep: 'end-session' });
-    expect(policy).toMatchObject({ idleLimitMs: { AAL2: 600_000, AAL3: 900_000 }, absoluteLimitMs: 28_800_000, warningLeadMs: 30_000, onSleep: 'end-session' });
+    const { policy, clamps } = resolvePolicy({
+      idleLimitSeconds: { AAL2: 600 },
+      absoluteLimitSeconds: 8 * 3600,
+      warningLeadSeconds: 30,
+      onSleep: 'end-session',
+    });
+    expect(policy).toMatchObject({
+      idleLimitMs: { AAL2: 600_000, AAL3: 900_000 },
+      absoluteLimitMs: 28_800_000,
+      warningLeadMs: 30_000,
+      onSleep: 'end-session',
+    });
     expect(clamps).toEqual([]);
   });
 
@@ -29,7 +44,9 @@ describe('resolvePolicy', () => {
   it('moves a warning that would not come before the lock, and reports it', () => {
     const { policy, clamps } = resolvePolicy({ idleLimitSeconds: { AAL3: 120 }, warningLeadSeconds: 120 });
     expect(policy.warningLeadMs).toBe(60_000);
-    expect(clamps).toEqual([{ field: 'WarningLeadSeconds', requested: 120, applied: 60, reason: 'not-below-idle-limit' }]);
+    expect(clamps).toEqual([
+      { field: 'WarningLeadSeconds', requested: 120, applied: 60, reason: 'not-below-idle-limit' },
+    ]);
   });
 
   it.each([
@@ -45,7 +62,10 @@ describe('resolvePolicy', () => {
   it('caps draft retention at 12 h and the auth_time skew at 60 s, reporting each clamp', () => {
     expect(capAtRule('DraftRetentionHours', 8)).toEqual({ applied: 8, clamp: null });
     expect(capAtRule('DraftRetentionHours', 12)).toEqual({ applied: 12, clamp: null });
-    expect(capAtRule('DraftRetentionHours', 48)).toEqual({ applied: 12, clamp: { field: 'DraftRetentionHours', requested: 48, applied: 12, reason: 'above-rule-maximum' } });
+    expect(capAtRule('DraftRetentionHours', 48)).toEqual({
+      applied: 12,
+      clamp: { field: 'DraftRetentionHours', requested: 48, applied: 12, reason: 'above-rule-maximum' },
+    });
     expect(capAtRule('AuthTimeSkewSeconds', 61).applied).toBe(60);
   });
 });

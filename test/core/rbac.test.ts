@@ -18,7 +18,12 @@ describe('identityFromClaims', () => {
       nhsid_user_orgs: [{ org_code: 'RX1', org_name: 'Riverside' }],
       selected_roleid: 'r1',
     });
-    expect(identity.selectedRole).toEqual({ roleId: 'r1', roleName: '"Clinical":"Clinical Provision":"Role r1"', orgCode: 'RX1', orgName: 'Riverside' });
+    expect(identity.selectedRole).toEqual({
+      roleId: 'r1',
+      roleName: '"Clinical":"Clinical Provision":"Role r1"',
+      orgCode: 'RX1',
+      orgName: 'Riverside',
+    });
     expect(identity.roles.map((r) => r.roleId)).toEqual(['r1', 'r2']);
     expect(identity.uid).toBe('555');
   });
@@ -26,8 +31,12 @@ describe('identityFromClaims', () => {
   it('signs in with selectedRole null when role data is missing, malformed, or names an unknown role', () => {
     expect(identityFromClaims({ name: 'X' }).selectedRole).toBeNull();
     expect(identityFromClaims({ nhsid_nrbac_roles: 'nonsense', selected_roleid: 'r1' }).selectedRole).toBeNull();
-    expect(identityFromClaims({ nhsid_nrbac_roles: [role('r1', 'RX1', [])], selected_roleid: 'r9' }).selectedRole).toBeNull();
-    expect(identityFromClaims({ nhsid_nrbac_roles: [{ person_roleid: 'r1' }], selected_roleid: 'r1' }).roles).toEqual([]);
+    expect(
+      identityFromClaims({ nhsid_nrbac_roles: [role('r1', 'RX1', [])], selected_roleid: 'r9' }).selectedRole,
+    ).toBeNull();
+    expect(identityFromClaims({ nhsid_nrbac_roles: [{ person_roleid: 'r1' }], selected_roleid: 'r1' }).roles).toEqual(
+      [],
+    );
   });
 
   it('builds a name from given and family names, and says so when there is none', () => {

@@ -34,14 +34,16 @@ describe('docs/onboarding.md', () => {
 
   it('every document names policy settings by their real names (a renamed setting fails here)', () => {
     // Names shaped like the catalogue's (these prefixes are the catalogue's own families).
-    const settingShaped = /^(Issuer|ClientId|ClientAuth\w*|ClientKey\w*|Scopes|AcrValues|MaxAge\w*|AuthTime\w*|Relay\w*|IdleLimit\w*|AbsoluteLimit\w*|WarningLead\w*|OnOsLock|OnSleep|OnUserSwitch|On[A-Z]\w*|Kiosk|DraftRetention\w*|LogFolder|LogLevel)$/;
+    const settingShaped =
+      /^(Issuer|ClientId|ClientAuth\w*|ClientKey\w*|Scopes|AcrValues|MaxAge\w*|AuthTime\w*|Relay\w*|IdleLimit\w*|AbsoluteLimit\w*|WarningLead\w*|OnOsLock|OnSleep|OnUserSwitch|On[A-Z]\w*|Kiosk|DraftRetention\w*|LogFolder|LogLevel)$/;
     const docs = readdirSync(new URL('../../docs/', import.meta.url)).filter((f) => f.endsWith('.md'));
     const unknown: string[] = [];
     for (const doc of [...docs.map((f) => `docs/${f}`), 'README.md']) {
       const text = readFileSync(new URL(`../../${doc}`, import.meta.url), 'utf8');
       for (const m of text.matchAll(/`([A-Z][A-Za-z0-9]+)`/g)) {
         const name = m[1] ?? '';
-        if (settingShaped.test(name) && !(SETTING_NAMES as readonly string[]).includes(name)) unknown.push(`${doc}: ${name}`);
+        if (settingShaped.test(name) && !(SETTING_NAMES as readonly string[]).includes(name))
+          unknown.push(`${doc}: ${name}`);
       }
     }
     expect(unknown).toEqual([]);

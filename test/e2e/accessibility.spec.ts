@@ -22,7 +22,9 @@ test('sign-in, workspace, warning and lock screens pass axe and are captured', a
 });
 
 test('a clinician with no role sees that no role is selected', async ({ shell, page }, testInfo) => {
-  const clinicians = (await shell.harness.control('GET', '/control/clinicians')) as { clinicians: Array<{ id: string; roles: string[] }> };
+  const clinicians = (await shell.harness.control('GET', '/control/clinicians')) as {
+    clinicians: Array<{ id: string; roles: string[] }>;
+  };
   const roleless = clinicians.clinicians.find((c) => c.roles.length === 0);
   expect(roleless, 'the sandbox has a clinician with no role').toBeDefined();
   await shell.signInAs(roleless!.id);

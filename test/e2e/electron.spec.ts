@@ -37,7 +37,10 @@ test.describe(title, () => {
 
   test.beforeAll(async () => {
     test.setTimeout(180_000);
-    if (!existsSync(path.join(repo, 'dist/main/index.js')) || !existsSync(path.join(repo, 'dist/renderer/index.html'))) {
+    if (
+      !existsSync(path.join(repo, 'dist/main/index.js')) ||
+      !existsSync(path.join(repo, 'dist/renderer/index.html'))
+    ) {
       const built = spawnSync('npm', ['run', 'build'], { cwd: repo, stdio: 'inherit' });
       if (built.status !== 0) throw new Error('`npm run build` failed, so the Electron app cannot be tested.');
     }
@@ -81,7 +84,20 @@ test.describe(title, () => {
     expect(seen).toEqual({
       require: 'undefined',
       process: 'undefined',
-      shell: ['cancelSignIn', 'getView', 'loadDrafts', 'lock', 'onView', 'reportActivity', 'saveDraft', 'signIn', 'signInAsSomeoneElse', 'signOut', 'stillHere', 'unlock'],
+      shell: [
+        'cancelSignIn',
+        'getView',
+        'loadDrafts',
+        'lock',
+        'onView',
+        'reportActivity',
+        'saveDraft',
+        'signIn',
+        'signInAsSomeoneElse',
+        'signOut',
+        'stillHere',
+        'unlock',
+      ],
     });
     const devtools = await app.evaluate(async ({ BrowserWindow }) => {
       const win = BrowserWindow.getAllWindows()[0];
@@ -96,7 +112,9 @@ test.describe(title, () => {
   test('an OS screen lock reaches the lock screen and leaves no note in the page', async () => {
     await page.getByTestId('sign-in').click();
     const authUrl = await expect
-      .poll(() => app.evaluate(() => (globalThis as unknown as { __authUrls: string[] }).__authUrls.at(-1) ?? null), { timeout: 15_000 })
+      .poll(() => app.evaluate(() => (globalThis as unknown as { __authUrls: string[] }).__authUrls.at(-1) ?? null), {
+        timeout: 15_000,
+      })
       .not.toBeNull()
       .then(() => app.evaluate(() => (globalThis as unknown as { __authUrls: string[] }).__authUrls.at(-1) as string));
     await sandbox.loginAs(new URL(authUrl), 'dr-okafor');

@@ -10,10 +10,15 @@ const doctor = 'dr-okafor'; // AAL3 smartcard: 15-minute idle limit
 const nurse = 'nurse-hughes'; // AAL2
 
 async function waitForBrowser(shell: Shell): Promise<void> {
-  await expect.poll(async () => ((await shell.session()) as unknown as { pendingSignIn: boolean }).pendingSignIn).toBe(true);
+  await expect
+    .poll(async () => ((await shell.session()) as unknown as { pendingSignIn: boolean }).pendingSignIn)
+    .toBe(true);
 }
 
-test('an OS lock during a sign-in abandons it: completing it in the browser afterwards shows nobody the workspace', async ({ shell, page }) => {
+test('an OS lock during a sign-in abandons it: completing it in the browser afterwards shows nobody the workspace', async ({
+  shell,
+  page,
+}) => {
   await page.getByTestId('sign-in').click();
   await expect(page.getByTestId('screen-signing-in')).toBeVisible();
   await waitForBrowser(shell);
@@ -69,12 +74,18 @@ test('signing out within 100 ms of typing keeps every character for the clinicia
   await expect(page.getByTestId('draft-text')).toHaveValue('Obs stable. Review at 14:00, K+ 5.9');
 });
 
-test('a logout from CIS2 just after typing keeps the last keystrokes for their owner alone', async ({ shell, page, harness }) => {
+test('a logout from CIS2 just after typing keeps the last keystrokes for their owner alone', async ({
+  shell,
+  page,
+  harness,
+}) => {
   await shell.signInAs(nurse);
   await shell.writeNote('John Smith', 'Dressing changed.');
   await page.getByTestId('draft-text').press('End');
   await page.keyboard.type(' Next change Friday.', { delay: 5 });
-  const ended = (await harness.control('POST', '/control/backchannel-logout', { clinician: nurse })) as { status: string };
+  const ended = (await harness.control('POST', '/control/backchannel-logout', { clinician: nurse })) as {
+    status: string;
+  };
   expect(ended.status).toBe('ended');
   await expect(page.getByTestId('screen-ended')).toBeVisible();
   // Someone else signs in: nothing of the note.
@@ -89,7 +100,10 @@ test('a logout from CIS2 just after typing keeps the last keystrokes for their o
   await expect(page.getByTestId('draft-text')).toHaveValue('Dressing changed. Next change Friday.');
 });
 
-test('a sign-in that proves one factor only gets the strict 15-minute limit, through the real provider', async ({ shell, page }) => {
+test('a sign-in that proves one factor only gets the strict 15-minute limit, through the real provider', async ({
+  shell,
+  page,
+}) => {
   await shell.signInAs('locum-reid');
   await shell.advance(14 * MINUTE + 59_000);
   await expect(page.getByTestId('idle-warning')).toBeVisible();
@@ -98,7 +112,10 @@ test('a sign-in that proves one factor only gets the strict 15-minute limit, thr
   await expect(page.getByTestId('screen-locked')).toBeVisible();
 });
 
-test('a faulty OS idle reading locks the workstation rather than freezing it, and the clinician unlocks to the same note', async ({ shell, page }) => {
+test('a faulty OS idle reading locks the workstation rather than freezing it, and the clinician unlocks to the same note', async ({
+  shell,
+  page,
+}) => {
   await shell.signInAs(doctor);
   await shell.writeNote('Jane Doe', 'Before the fault.');
   const after = await shell.os('idle', { seconds: 'NaN' });
@@ -109,7 +126,11 @@ test('a faulty OS idle reading locks the workstation rather than freezing it, an
   await expect(page.getByTestId('draft-text')).toHaveValue('Before the fault.');
 });
 
-test('IT tightens the idle limit mid-shift: it applies from the next unlock; loosening waits for the next sign-in', async ({ shell, page, harness }) => {
+test('IT tightens the idle limit mid-shift: it applies from the next unlock; loosening waits for the next sign-in', async ({
+  shell,
+  page,
+  harness,
+}) => {
   await shell.signInAs(doctor); // AAL3: 15 minutes
   await harness.control('POST', '/control/policy', { idleLimitSeconds: { AAL3: 5 * 60 }, warningLeadSeconds: 30 });
   await shell.os('lock-screen');

@@ -34,7 +34,11 @@ async function headingFocusedWithoutRing(page: Page): Promise<void> {
   expect(style).toEqual({ outline: 'none', shadow: 'none' });
 }
 
-test('every screen has the NHS header, no focus ring on its heading, and passes axe', async ({ shell, page, harness }, testInfo) => {
+test('every screen has the NHS header, no focus ring on its heading, and passes axe', async ({
+  shell,
+  page,
+  harness,
+}, testInfo) => {
   await headingFocusedWithoutRing(page);
   await looksLikeNhs(page, testInfo, 'sign-in', null);
 
@@ -68,7 +72,9 @@ test('every screen has the NHS header, no focus ring on its heading, and passes 
   expect(harness).toBeDefined();
 });
 
-test('with OrganisationName set, the header names the workstation\'s organisation on every screen, and a signed-in clinician\'s role organisation while they work', async ({ page }, testInfo) => {
+test("with OrganisationName set, the header names the workstation's organisation on every screen, and a signed-in clinician's role organisation while they work", async ({
+  page,
+}, testInfo) => {
   const ward = 'Northgate Community Health NHS Trust';
   const harness = await startHarness({ organisationName: ward });
   try {
@@ -104,7 +110,11 @@ test('with OrganisationName set, the header names the workstation\'s organisatio
   }
 });
 
-test('when NHS Care Identity cannot be reached, the shell says so and what to do, not that the page is open', async ({ shell, page, harness }, testInfo) => {
+test('when NHS Care Identity cannot be reached, the shell says so and what to do, not that the page is open', async ({
+  shell,
+  page,
+  harness,
+}, testInfo) => {
   // Signed in once, so the sign-in service's address is known (cached) before the network goes.
   await shell.signInAs(doctor);
   await page.getByTestId('sign-out').click();
@@ -114,13 +124,19 @@ test('when NHS Care Identity cannot be reached, the shell says so and what to do
   await page.getByTestId('sign-in').click();
   await expect(page.getByTestId('screen-signed-out')).toBeVisible();
   await expect(page.getByTestId('notice-title')).toHaveText('Cannot reach the sign-in service');
-  await expect(page.getByTestId('notice')).toContainText('This workstation could not reach NHS Care Identity. Check the network is connected, then try again. If it keeps happening, tell IT.');
+  await expect(page.getByTestId('notice')).toContainText(
+    'This workstation could not reach NHS Care Identity. Check the network is connected, then try again. If it keeps happening, tell IT.',
+  );
   await expect(page.getByText('is open in your web browser')).toHaveCount(0);
   await expect(page.getByTestId('continue-in-browser')).toHaveCount(0);
   await looksLikeNhs(page, testInfo, 'cannot-reach-sign-in', null);
 });
 
-test('an unlock with NHS Care Identity unreachable stays on the lock screen and says why', async ({ shell, page, harness }, testInfo) => {
+test('an unlock with NHS Care Identity unreachable stays on the lock screen and says why', async ({
+  shell,
+  page,
+  harness,
+}, testInfo) => {
   await shell.signInAs(doctor);
   await page.getByTestId('lock').click();
   await expect(page.getByTestId('screen-locked')).toBeVisible();

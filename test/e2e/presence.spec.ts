@@ -25,12 +25,17 @@ const nurse = 'nurse-hughes';
 const patient = 'Mr Card Test 943 476 5919';
 const note = 'Obs stable. Card pulled mid-note (marker c4rd-7e1).';
 
-const capture = (page: Page, testInfo: TestInfo, name: string): Promise<void> => captureScreen(page, testInfo, name, { fullPage: false });
+const capture = (page: Page, testInfo: TestInfo, name: string): Promise<void> =>
+  captureScreen(page, testInfo, name, { fullPage: false });
 
 /** The lock screen's polite live region: what a screen reader announces as it appears. */
-const announced = (page: Page) => page.locator('[role="status"][aria-live="polite"]').filter({ has: page.getByTestId('lock-reason') });
+const announced = (page: Page) =>
+  page.locator('[role="status"][aria-live="polite"]').filter({ has: page.getByTestId('lock-reason') });
 
-async function smartcard(harness: Harness, action: 'insert' | 'remove' | 'service-stop' | 'service-start'): Promise<void> {
+async function smartcard(
+  harness: Harness,
+  action: 'insert' | 'remove' | 'service-stop' | 'service-start',
+): Promise<void> {
   await harness.control('POST', `/control/smartcard/${action}`);
 }
 
@@ -95,14 +100,18 @@ test.describe('smartcard presence on a real PC/SC stack (pcscd + vpcd + vicc)', 
     await card.startService();
   });
 
-  test('sign in with the card in, pull it: locked and saying why; put it back, unlock: the note is exactly kept', async ({ page }, testInfo) => {
+  test('sign in with the card in, pull it: locked and saying why; put it back, unlock: the note is exactly kept', async ({
+    page,
+  }, testInfo) => {
     test.setTimeout(90_000);
     shell = await openShell(page, { pcsc: card });
     expect(shell.harness.smartcard?.kind).toBe('pcsc');
     await removeLockInsertUnlock(shell, testInfo, 'pcscd');
   });
 
-  test('pcscd stops with the card in: locked because the reader cannot be seen; it comes back and sees the card', async ({ page }, testInfo) => {
+  test('pcscd stops with the card in: locked because the reader cannot be seen; it comes back and sees the card', async ({
+    page,
+  }, testInfo) => {
     test.setTimeout(90_000);
     shell = await openShell(page, { pcsc: card });
     const { harness } = shell;
@@ -127,7 +136,9 @@ test.describe('smartcard presence on a real PC/SC stack (pcscd + vpcd + vicc)', 
     await expect(page.getByTestId('draft-text')).toHaveValue(note);
   });
 
-  test('RequireSmartcard: no card, no sign-in ("Insert your smartcard to sign in."); with the card in, the sign-in goes ahead', async ({ page }, testInfo) => {
+  test('RequireSmartcard: no card, no sign-in ("Insert your smartcard to sign in."); with the card in, the sign-in goes ahead', async ({
+    page,
+  }, testInfo) => {
     test.setTimeout(90_000);
     shell = await openShell(page, { pcsc: card });
     const { harness } = shell;
@@ -144,7 +155,9 @@ test.describe('smartcard presence on a real PC/SC stack (pcscd + vpcd + vicc)', 
   });
 });
 
-test('the same over the harness simulated PC/SC service: pull the card, locked and saying why, the note kept', async ({ page }, testInfo) => {
+test('the same over the harness simulated PC/SC service: pull the card, locked and saying why, the note kept', async ({
+  page,
+}, testInfo) => {
   test.setTimeout(60_000);
   const shell = await openShell(page, { pcsc: 'simulated' });
   try {

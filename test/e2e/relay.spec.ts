@@ -9,13 +9,22 @@ import { expect, test } from './fixtures';
 const nurse = 'nurse-hughes';
 const doctor = 'dr-okafor';
 
-test('pulling the smartcard ends the session on the ward PC within seconds, and the note waits for its owner', async ({ shell, page, harness }) => {
+test('pulling the smartcard ends the session on the ward PC within seconds, and the note waits for its owner', async ({
+  shell,
+  page,
+  harness,
+}) => {
   await shell.signInAs(nurse);
   await shell.writeNote('John Smith', 'Dressing changed at 10:00.');
   // The workstation is listening on the relay for this session.
   await expect.poll(() => harness.relay.health().counts.registered, { timeout: 5_000 }).toBe(1);
   const started = Date.now();
-  const result = (await harness.control('POST', '/control/cis2/end-session', { clinician: nurse })) as { relayStatus: number; ended: boolean; status: string; reason: string };
+  const result = (await harness.control('POST', '/control/cis2/end-session', { clinician: nurse })) as {
+    relayStatus: number;
+    ended: boolean;
+    status: string;
+    reason: string;
+  };
   expect(result).toMatchObject({ relayStatus: 200, ended: true, status: 'ended' });
   expect(Date.now() - started).toBeLessThan(2_000);
   await expect(page.getByTestId('screen-ended')).toBeVisible();
@@ -33,7 +42,11 @@ test('pulling the smartcard ends the session on the ward PC within seconds, and 
 test("another clinician's card changes nothing on this ward PC", async ({ shell, page, harness }) => {
   await shell.signInAs(nurse);
   await expect.poll(() => harness.relay.health().counts.registered, { timeout: 5_000 }).toBe(1);
-  const result = (await harness.control('POST', '/control/cis2/end-session', { clinician: doctor })) as { relayStatus: number; ended: boolean; status: string };
+  const result = (await harness.control('POST', '/control/cis2/end-session', { clinician: doctor })) as {
+    relayStatus: number;
+    ended: boolean;
+    status: string;
+  };
   expect(result).toMatchObject({ relayStatus: 200, ended: false, status: 'active' });
   await expect(page.getByTestId('screen-workspace')).toBeVisible();
 });

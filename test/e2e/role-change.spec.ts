@@ -15,10 +15,18 @@ if (nurse === undefined) throw new Error('the sandbox has no nurse-adeyemi');
 const [nurseRole, managerRole] = nurse.roles;
 if (nurseRole === undefined || managerRole === undefined) throw new Error('nurse-adeyemi should hold two roles');
 
-type AuditLine = { event: string; subject?: string; fromRoleId?: string | null; toRoleId?: string | null; purpose?: string };
+type AuditLine = {
+  event: string;
+  subject?: string;
+  fromRoleId?: string | null;
+  toRoleId?: string | null;
+  purpose?: string;
+};
 
 async function auditLines(shell: Shell, event: string): Promise<AuditLine[]> {
-  const { lines } = (await shell.harness.control('GET', `/control/audit?event=${encodeURIComponent(event)}`)) as { lines: AuditLine[] };
+  const { lines } = (await shell.harness.control('GET', `/control/audit?event=${encodeURIComponent(event)}`)) as {
+    lines: AuditLine[];
+  };
   return lines;
 }
 
@@ -32,7 +40,10 @@ async function openSystemBrowserPage(shell: Shell): Promise<Page> {
   return tab;
 }
 
-test('a clinician with two roles changes role mid-note and comes back to the same note in the new role', async ({ shell, page }, testInfo) => {
+test('a clinician with two roles changes role mid-note and comes back to the same note in the new role', async ({
+  shell,
+  page,
+}, testInfo) => {
   await shell.signInAs('nurse-adeyemi');
   await expect(page.getByTestId('clinician-role')).toContainText('Nurse Access Role');
   const note = 'Obs stable overnight. Plan: rota for tomorrow — check bank cover.';
@@ -66,8 +77,14 @@ test('a clinician with two roles changes role mid-note and comes back to the sam
 
   const changed = await auditLines(shell, 'role.changed');
   expect(changed).toHaveLength(1);
-  expect(changed[0]).toMatchObject({ subject: nurse.sub, fromRoleId: nurseRole.person_roleid, toRoleId: managerRole.person_roleid });
-  expect(await auditLines(shell, 'session.renewed')).toEqual([expect.objectContaining({ subject: nurse.sub, purpose: 'role-change' })]);
+  expect(changed[0]).toMatchObject({
+    subject: nurse.sub,
+    fromRoleId: nurseRole.person_roleid,
+    toRoleId: managerRole.person_roleid,
+  });
+  expect(await auditLines(shell, 'session.renewed')).toEqual([
+    expect.objectContaining({ subject: nurse.sub, purpose: 'role-change' }),
+  ]);
 
   // The note typed after the change is still hers: lock, unlock, and it is there.
   await page.getByTestId('draft-text').fill(`${note}\nAdded as ward manager.`);
@@ -92,7 +109,10 @@ test('cancelling a role change keeps the clinician working in the role they had'
   expect(await auditLines(shell, 'role.changed')).toEqual([]);
 });
 
-test('someone else signing in at the role change changes nothing: the session, role and note stay the clinician’s', async ({ shell, page }) => {
+test('someone else signing in at the role change changes nothing: the session, role and note stay the clinician’s', async ({
+  shell,
+  page,
+}) => {
   await shell.signInAs('nurse-adeyemi');
   await shell.writeNote('John Smith', 'Obs due at 16:00.');
   await page.getByTestId('change-role').click();
@@ -108,12 +128,20 @@ test('the role chosen at an unlock is the role in force, and is recorded as a ch
   await shell.signInAs('nurse-adeyemi');
   await page.getByTestId('lock').click();
   await page.getByTestId('unlock').click();
-  await shell.harness.control('POST', '/control/sign-in/complete', { clinician: 'nurse-adeyemi', role: managerRole.person_roleid });
+  await shell.harness.control('POST', '/control/sign-in/complete', {
+    clinician: 'nurse-adeyemi',
+    role: managerRole.person_roleid,
+  });
   await expect(page.getByTestId('clinician-role')).toContainText('Ward Manager Access Role');
-  expect(await auditLines(shell, 'role.changed')).toEqual([expect.objectContaining({ fromRoleId: nurseRole.person_roleid, toRoleId: managerRole.person_roleid })]);
+  expect(await auditLines(shell, 'role.changed')).toEqual([
+    expect.objectContaining({ fromRoleId: nurseRole.person_roleid, toRoleId: managerRole.person_roleid }),
+  ]);
 });
 
-test('Change role is offered only to a clinician with another role; one with no role is told what to do', async ({ shell, page }, testInfo) => {
+test('Change role is offered only to a clinician with another role; one with no role is told what to do', async ({
+  shell,
+  page,
+}, testInfo) => {
   await shell.signInAs('nurse-hughes');
   await expect(page.getByTestId('clinician-role')).toContainText('Nurse Access Role');
   await expect(page.getByTestId('change-role')).toHaveCount(0);

@@ -25,14 +25,18 @@ async function workFor(shell: Shell, ms: number): Promise<void> {
   await shell.os('idle', { seconds: 0 });
 }
 
-const capture = (page: Page, testInfo: TestInfo, name: string): Promise<void> => captureScreen(page, testInfo, name, { fullPage: false });
+const capture = (page: Page, testInfo: TestInfo, name: string): Promise<void> =>
+  captureScreen(page, testInfo, name, { fullPage: false });
 
 for (const size of [
   { name: '1280x800', width: 1280, height: 800 },
   { name: '1024x600', width: 1024, height: 600 },
   { name: '1280x800-at-200', width: 640, height: 400 },
 ]) {
-  test(`the notice comes 15 minutes before 12 hours, moves nothing and takes no keystroke (${size.name})`, async ({ shell, page }, testInfo) => {
+  test(`the notice comes 15 minutes before 12 hours, moves nothing and takes no keystroke (${size.name})`, async ({
+    shell,
+    page,
+  }, testInfo) => {
     test.setTimeout(180_000);
     await page.setViewportSize({ width: size.width, height: size.height });
     await shell.signInAs(doctor);
@@ -54,7 +58,9 @@ for (const size of [
     await expect(note).toBeFocused();
     expect(await note.boundingBox()).toEqual(before);
     await expect(page.getByRole('heading', { name: 'Your sign-in ends in 15 minutes' })).toBeVisible();
-    await expect(page.getByTestId('session-ending-announcement')).toHaveText('Your sign-in ends in 15 minutes. You can sign in again now without losing your work.');
+    await expect(page.getByTestId('session-ending-announcement')).toHaveText(
+      'Your sign-in ends in 15 minutes. You can sign in again now without losing your work.',
+    );
     // "Sign in again now" is on screen whole, one Tab away for anyone not typing.
     const button = await page.getByTestId('renew-session').boundingBox();
     expect(button).not.toBeNull();
@@ -78,7 +84,9 @@ test('"Sign in again now" keeps the note in place and restarts the 12 hours', as
   await expect(page.getByTestId('session-ending-soon')).toBeVisible();
 
   await page.getByTestId('renew-session').click();
-  await expect(page.getByTestId('session-ending-text')).toHaveText(/Sign in again in your web browser\. You can carry on working here meanwhile/);
+  await expect(page.getByTestId('session-ending-text')).toHaveText(
+    /Sign in again in your web browser\. You can carry on working here meanwhile/,
+  );
   // Still working while the browser is open: typing goes into the note.
   const note = page.getByTestId('draft-text');
   await note.focus();
@@ -88,10 +96,14 @@ test('"Sign in again now" keeps the note in place and restarts the 12 hours', as
 
   await expect(page.getByTestId('screen-workspace')).toBeVisible();
   await expect(note).toHaveValue('Obs stable. Review at 14:00. BP 120/80.');
-  await expect(page.getByTestId('session-ending-text')).toHaveText(/^You have signed in again\. You can carry on for (11 hours 59 minutes|12 hours)\.$/);
+  await expect(page.getByTestId('session-ending-text')).toHaveText(
+    /^You have signed in again\. You can carry on for (11 hours 59 minutes|12 hours)\.$/,
+  );
   await expect(page.getByTestId('session-ending-announcement')).toHaveText(/^You have signed in again\./);
   await expect(page.getByTestId('session-left')).toContainText(/(11 hours 59 minutes|12 hours)/);
-  const audit = (await harness.control('GET', '/control/audit?event=session.renewed')) as { lines: { subject?: string; purpose?: string }[] };
+  const audit = (await harness.control('GET', '/control/audit?event=session.renewed')) as {
+    lines: { subject?: string; purpose?: string }[];
+  };
   expect(audit.lines).toHaveLength(1);
   expect(audit.lines[0]?.purpose).toBe('renew');
 
@@ -101,7 +113,7 @@ test('"Sign in again now" keeps the note in place and restarts the 12 hours', as
   await expect(note).toHaveValue('Obs stable. Review at 14:00. BP 120/80.');
 });
 
-test("someone else signing in at \"Sign in again now\" changes nothing, and says so", async ({ shell, page }) => {
+test('someone else signing in at "Sign in again now" changes nothing, and says so', async ({ shell, page }) => {
   test.setTimeout(180_000);
   await shell.signInAs(doctor);
   await shell.writeNote('Jane Doe', 'Obs stable.');
@@ -119,7 +131,10 @@ test("someone else signing in at \"Sign in again now\" changes nothing, and says
   expect((await shell.session()).reason).toBe('absolute-limit');
 });
 
-test('doing nothing: at 12 hours the session locks on time and the note comes back exactly', async ({ shell, page }) => {
+test('doing nothing: at 12 hours the session locks on time and the note comes back exactly', async ({
+  shell,
+  page,
+}) => {
   test.setTimeout(180_000);
   await shell.signInAs(doctor);
   await shell.writeNote('Jane Doe', 'Obs stable. Review at 14:00.');

@@ -91,7 +91,8 @@ test('after a 2-hour sleep the shell is locked before any workspace is shown', a
     const seen: string[] = [];
     (window as unknown as { seenScreens: string[] }).seenScreens = seen;
     new MutationObserver(() => {
-      for (const el of document.querySelectorAll('[data-testid^="screen-"]')) seen.push(el.getAttribute('data-testid') ?? '');
+      for (const el of document.querySelectorAll('[data-testid^="screen-"]'))
+        seen.push(el.getAttribute('data-testid') ?? '');
     }).observe(document.body, { childList: true, subtree: true });
   });
   await shell.os('suspend');
@@ -127,13 +128,23 @@ test('signing out with the network down ends the session at once', async ({ shel
   expect(harness.services.signIn.tokens.hasSession()).toBe(false);
 });
 
-test('signed out elsewhere: a valid CIS2 logout token ends the session and keeps the note for its owner', async ({ shell, page, harness }) => {
+test('signed out elsewhere: a valid CIS2 logout token ends the session and keeps the note for its owner', async ({
+  shell,
+  page,
+  harness,
+}) => {
   await shell.signInAs(nurse);
   await shell.writeNote('John Smith', 'Written before the logout.');
   // A logout for someone else changes nothing.
-  const other = (await harness.control('POST', '/control/backchannel-logout', { clinician: doctor })) as { accepted: boolean; status: string };
+  const other = (await harness.control('POST', '/control/backchannel-logout', { clinician: doctor })) as {
+    accepted: boolean;
+    status: string;
+  };
   expect(other).toMatchObject({ accepted: true, status: 'active' });
-  const mine = (await harness.control('POST', '/control/backchannel-logout', { clinician: nurse })) as { accepted: boolean; status: string };
+  const mine = (await harness.control('POST', '/control/backchannel-logout', { clinician: nurse })) as {
+    accepted: boolean;
+    status: string;
+  };
   expect(mine).toMatchObject({ accepted: true, status: 'ended' });
   await expect(page.getByTestId('screen-ended')).toBeVisible();
   await expect(page.getByTestId('ended-reason')).toHaveAttribute('data-reason', 'backchannel-logout');

@@ -11,7 +11,10 @@ for (const size of [
   { name: '1024×600', width: 1024, height: 600 },
   { name: '1280×800 at 200 %', width: 640, height: 400 },
 ]) {
-  test(`typing through the idle warning loses no keystroke and moves nothing (${size.name})`, async ({ shell, page }) => {
+  test(`typing through the idle warning loses no keystroke and moves nothing (${size.name})`, async ({
+    shell,
+    page,
+  }) => {
     await page.setViewportSize({ width: size.width, height: size.height });
     await shell.signInAs(doctor);
     await shell.writeNote('Jane Doe', 'Obs stable.');
@@ -42,7 +45,10 @@ for (const size of [
   });
 }
 
-test('the lock screen says who locked it, when, why, and that the work is kept; unlocking puts the clinician back at the caret', async ({ shell, page }) => {
+test('the lock screen says who locked it, when, why, and that the work is kept; unlocking puts the clinician back at the caret', async ({
+  shell,
+  page,
+}) => {
   await shell.signInAs(doctor);
   await shell.writeNote('Jane Doe', 'Obs stable. Review at 14:00.');
   const note = page.getByTestId('draft-text');
@@ -54,13 +60,18 @@ test('the lock screen says who locked it, when, why, and that the work is kept; 
 
   await shell.advance(15 * MINUTE);
   await expect(page.getByTestId('screen-locked')).toBeVisible();
-  await expect(page.getByTestId('lock-reason')).toHaveText('This workstation locked because it was not used for a while.');
+  await expect(page.getByTestId('lock-reason')).toHaveText(
+    'This workstation locked because it was not used for a while.',
+  );
   await expect(page.getByTestId('work-kept')).toHaveText('Your work is kept for you. Only you can open it again.');
   await expect(page.getByRole('status').filter({ has: page.getByTestId('lock-reason') })).toBeVisible();
   await expect(page.getByText('Locked by')).toBeVisible();
   await expect(page.getByTestId('locked-name')).toHaveText('Dr Amira Okafor');
   const lockedAt = await page.getByTestId('locked-at').textContent();
-  const expected = await page.evaluate((ms) => new Date(ms).toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit', hour12: false }), (await shell.session()).now.wall);
+  const expected = await page.evaluate(
+    (ms) => new Date(ms).toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit', hour12: false }),
+    (await shell.session()).now.wall,
+  );
   expect(lockedAt).toBe(expected);
 
   await shell.unlockAs(doctor);

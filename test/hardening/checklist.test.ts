@@ -7,7 +7,13 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { appContentSecurityPolicy, appScheme, appStartUrl, createRendererHandler, registerAppScheme } from '../../main/adapters/app-protocol';
+import {
+  appContentSecurityPolicy,
+  appScheme,
+  appStartUrl,
+  createRendererHandler,
+  registerAppScheme,
+} from '../../main/adapters/app-protocol';
 import { createSystemBrowser } from '../../main/adapters/system-browser';
 import { hardenEveryWebContents } from '../../main/adapters/lockdown';
 import { activityChannel, invokeChannelNames, methodChannels, viewChannel } from '../../preload/contract';
@@ -41,7 +47,10 @@ vi.mock('electron', () => ({
 
 /** CSP directive name → its sources. */
 function directives(policy: string): Map<string, string[]> {
-  const parsed = policy.split(';').map((d) => d.trim().split(/\s+/)).filter((d) => d[0] !== '');
+  const parsed = policy
+    .split(';')
+    .map((d) => d.trim().split(/\s+/))
+    .filter((d) => d[0] !== '');
   return new Map(parsed.map(([name, ...sources]) => [name!.toLowerCase(), sources]));
 }
 
@@ -53,7 +62,9 @@ const metaPolicy = (): string => {
 };
 
 async function headerPolicy(): Promise<string> {
-  const handler = createRendererHandler('/app/dist/renderer', () => Promise.resolve(new TextEncoder().encode('<!doctype html>')));
+  const handler = createRendererHandler('/app/dist/renderer', () =>
+    Promise.resolve(new TextEncoder().encode('<!doctype html>')),
+  );
   const policy = (await handler(new Request(appStartUrl))).headers.get('content-security-policy');
   if (policy === null) throw new Error('The app:// handler served the page without a Content-Security-Policy header.');
   return policy;
@@ -69,11 +80,21 @@ describe('Electron security checklist', () => {
     expect(contents.loadedUrls).toEqual(['app://shell/index.html']);
     const protocol = new FakeProtocol();
     registerAppScheme(protocol as never);
-    expect(protocol.privileged).toEqual([expect.objectContaining({ scheme: appScheme, privileges: expect.objectContaining({ secure: true, standard: true }) })]);
+    expect(protocol.privileged).toEqual([
+      expect.objectContaining({
+        scheme: appScheme,
+        privileges: expect.objectContaining({ secure: true, standard: true }),
+      }),
+    ]);
   });
 
   it('2. Do not enable Node.js integration: not in the page, its workers or its sub-frames, nor in the lock surface', () => {
-    for (const prefs of [preferences(), surfacePreferences()]) expect(prefs).toMatchObject({ nodeIntegration: false, nodeIntegrationInWorker: false, nodeIntegrationInSubFrames: false });
+    for (const prefs of [preferences(), surfacePreferences()])
+      expect(prefs).toMatchObject({
+        nodeIntegration: false,
+        nodeIntegrationInWorker: false,
+        nodeIntegrationInSubFrames: false,
+      });
   });
 
   it('3. Enable context isolation (the page and the lock surface)', () => {
@@ -87,8 +108,18 @@ describe('Electron security checklist', () => {
   it('5. Handle session permission requests: every request and check is denied', () => {
     const { contents } = openShellWindow();
     const { permissionRequestHandler, permissionCheckHandler } = contents.session;
-    if (permissionRequestHandler === null || permissionCheckHandler === null) throw new Error('The window set no permission handlers.');
-    for (const permission of ['media', 'geolocation', 'notifications', 'clipboard-read', 'openExternal', 'fullscreen', 'hid', 'serial']) {
+    if (permissionRequestHandler === null || permissionCheckHandler === null)
+      throw new Error('The window set no permission handlers.');
+    for (const permission of [
+      'media',
+      'geolocation',
+      'notifications',
+      'clipboard-read',
+      'openExternal',
+      'fullscreen',
+      'hid',
+      'serial',
+    ]) {
       const callback = vi.fn();
       permissionRequestHandler(contents, permission, callback, {});
       expect(callback, permission).toHaveBeenCalledExactlyOnceWith(false);
@@ -103,15 +134,24 @@ describe('Electron security checklist', () => {
   it("7. Define a Content Security Policy: script-src 'self', nothing inline or eval'd, in the header and the meta tag", async () => {
     const header = await headerPolicy();
     expect(header).toBe(appContentSecurityPolicy);
-    for (const [where, policy] of [['header', header], ['meta tag', metaPolicy()]] as const) {
+    for (const [where, policy] of [
+      ['header', header],
+      ['meta tag', metaPolicy()],
+    ] as const) {
       const csp = directives(policy);
       expect(csp.get('script-src'), where).toEqual(["'self'"]);
       expect(csp.get('default-src'), where).toEqual(["'self'"]);
       expect(csp.get('object-src'), where).toEqual(["'none'"]);
       expect(csp.get('base-uri'), where).toEqual(["'none'"]);
-      expect([...csp.values()].flat().filter((source) => /'unsafe-|^\*$|^https?:$/.test(source)), where).toEqual([]);
+      expect(
+        [...csp.values()].flat().filter((source) => /'unsafe-|^\*$|^https?:$/.test(source)),
+        where,
+      ).toEqual([]);
       // data: only for images (the favicon placeholder), never for scripts or frames.
-      expect([...csp].filter(([, sources]) => sources.includes('data:')).map(([name]) => name), where).toEqual(['img-src']);
+      expect(
+        [...csp].filter(([, sources]) => sources.includes('data:')).map(([name]) => name),
+        where,
+      ).toEqual(['img-src']);
     }
     expect(directives(header).get('frame-ancestors')).toEqual(["'none'"]);
     // Production allows only what production uses: no WebSocket (the harness adds its own).
@@ -167,7 +207,8 @@ describe('Electron security checklist', () => {
   it('15. Do not use shell.openExternal with untrusted content: only the CIS2 authorization endpoint opens', async () => {
     const shell = new FakeShell();
     const browser = createSystemBrowser(shell);
-    for (const [, address] of refusedAddresses) await expect(browser.open(new URL(address), endpoint)).rejects.toMatchObject({ code: 'SIGNIN_BROWSER_FAILED' });
+    for (const [, address] of refusedAddresses)
+      await expect(browser.open(new URL(address), endpoint)).rejects.toMatchObject({ code: 'SIGNIN_BROWSER_FAILED' });
     await browser.open(signInPage, endpoint);
     expect(shell.opened).toEqual([signInPage.href]);
   });
@@ -176,14 +217,19 @@ describe('Electron security checklist', () => {
     const foreignSenders = () => {
       const { ipcMain, win, backend, own } = serveIpc();
       const other = new FakeWebContents();
-      const navigatedAway = Object.assign(new FakeFrame('https://attacker.example/'), { frameToken: own.senderFrame.frameToken });
+      const navigatedAway = Object.assign(new FakeFrame('https://attacker.example/'), {
+        frameToken: own.senderFrame.frameToken,
+      });
       return {
         ipcMain,
         backend,
         own,
         senders: {
           'another web contents': { sender: other, senderFrame: other.mainFrame },
-          'a sub-frame of the window': { sender: win.webContents, senderFrame: win.webContents.mainFrame.child('app://shell/index.html') },
+          'a sub-frame of the window': {
+            sender: win.webContents,
+            senderFrame: win.webContents.mainFrame.child('app://shell/index.html'),
+          },
           'the window after navigating elsewhere': { sender: win.webContents, senderFrame: navigatedAway },
           'no frame': { sender: win.webContents, senderFrame: null },
         },
@@ -193,16 +239,25 @@ describe('Electron security checklist', () => {
     it('handles exactly the contract channels, and listens only for activity', () => {
       const { ipcMain } = serveIpc();
       expect([...ipcMain.handlers.keys()].sort()).toEqual([...invokeChannelNames].sort());
-      expect([...ipcMain.listeners.entries()].filter(([, l]) => l.length > 0).map(([channel]) => channel)).toEqual([activityChannel]);
+      expect([...ipcMain.listeners.entries()].filter(([, l]) => l.length > 0).map(([channel]) => channel)).toEqual([
+        activityChannel,
+      ]);
     });
 
-    it.each([...invokeChannelNames])('refuses %s from every foreign sender, reaching no backend method', async (channel) => {
-      const { ipcMain, backend, senders } = foreignSenders();
-      for (const [who, from] of Object.entries(senders)) {
-        expect(await ipcMain.invoke(channel, from as never, { id: 'd', patient: '', text: '', updatedAt: 0 }), who).toEqual({ ok: false, code: 'wrong-sender' });
-      }
-      for (const [method, spy] of Object.entries(backend)) if (method !== 'subscribe') expect(spy, method).not.toHaveBeenCalled();
-    });
+    it.each([...invokeChannelNames])(
+      'refuses %s from every foreign sender, reaching no backend method',
+      async (channel) => {
+        const { ipcMain, backend, senders } = foreignSenders();
+        for (const [who, from] of Object.entries(senders)) {
+          expect(
+            await ipcMain.invoke(channel, from as never, { id: 'd', patient: '', text: '', updatedAt: 0 }),
+            who,
+          ).toEqual({ ok: false, code: 'wrong-sender' });
+        }
+        for (const [method, spy] of Object.entries(backend))
+          if (method !== 'subscribe') expect(spy, method).not.toHaveBeenCalled();
+      },
+    );
 
     it(`ignores ${activityChannel} from every foreign sender`, () => {
       const { ipcMain, backend, senders, own } = foreignSenders();
@@ -222,7 +277,13 @@ describe('Electron security checklist', () => {
   });
 
   it('19. Check which fuses you can change: the packaged exe has them flipped (electron-builder.yml)', async () => {
-    expect((await readRawConfig()).electronFuses).toMatchObject({ runAsNode: false, enableNodeOptionsEnvironmentVariable: false, enableNodeCliInspectArguments: false, onlyLoadAppFromAsar: true, grantFileProtocolExtraPrivileges: false });
+    expect((await readRawConfig()).electronFuses).toMatchObject({
+      runAsNode: false,
+      enableNodeOptionsEnvironmentVariable: false,
+      enableNodeCliInspectArguments: false,
+      onlyLoadAppFromAsar: true,
+      grantFileProtocolExtraPrivileges: false,
+    });
   });
 
   describe('20. Do not expose Electron APIs to untrusted web content', () => {
@@ -235,7 +296,9 @@ describe('Electron security checklist', () => {
     it('exposes one object, window.shell, with only the ShellApi methods', () => {
       expect([...electron.exposed.keys()]).toEqual(['shell']);
       expect(Object.keys(api).sort()).toEqual([...Object.keys(methodChannels), 'onView', 'reportActivity'].sort());
-      expect(Object.keys(api).filter((name) => /ipc|send|invoke|^on$|^once$|listener|require|process|electron/i.test(name))).toEqual([]);
+      expect(
+        Object.keys(api).filter((name) => /ipc|send|invoke|^on$|^once$|listener|require|process|electron/i.test(name)),
+      ).toEqual([]);
     });
 
     it('hands out no ipcRenderer and none of its functions, only functions of its own', () => {
@@ -256,7 +319,10 @@ describe('Electron security checklist', () => {
       expect(send.mock.calls).toEqual([[activityChannel]]);
       expect(sendSync).not.toHaveBeenCalled();
       expect(postMessage).not.toHaveBeenCalled();
-      expect([...on.mock.calls, ...removeListener.mock.calls].map((c: unknown[]) => c[0])).toEqual([viewChannel, viewChannel]);
+      expect([...on.mock.calls, ...removeListener.mock.calls].map((c: unknown[]) => c[0])).toEqual([
+        viewChannel,
+        viewChannel,
+      ]);
     });
   });
 });

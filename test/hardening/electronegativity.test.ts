@@ -62,11 +62,15 @@ describe('Electronegativity', () => {
       const lines = readFileSync(path.join(repoRoot, file), 'utf8').split('\n');
       return lines.flatMap((line, i) =>
         [...line.matchAll(/eng-disable\s+([\w\s]+?)\s*(?:\*\/|-->|$)/g)].flatMap((m) =>
-          m[1]!.split(/\s+/).map((check) => ({ file, check, line: i + 1, explained: isCommentLine(lines[i - 1] ?? '') })),
+          m[1]!
+            .split(/\s+/)
+            .map((check) => ({ file, check, line: i + 1, explained: isCommentLine(lines[i - 1] ?? '') })),
         ),
       );
     });
-    expect(found.map(({ file, check }) => ({ file, check }))).toEqual(acceptedSuppressions.map(({ file, check }) => ({ file, check })));
+    expect(found.map(({ file, check }) => ({ file, check }))).toEqual(
+      acceptedSuppressions.map(({ file, check }) => ({ file, check })),
+    );
     expect(found.filter((s) => !s.explained).map((s) => `${s.file}:${s.line}`)).toEqual([]);
   });
 
@@ -91,9 +95,13 @@ describe('Electronegativity', () => {
 
   it('still reports an insecure window added to the shell’s own code (nothing here masks a finding)', async () => {
     const insecure = path.join(repoRoot, 'test/hardening/fixtures/insecure-window.ts');
-    const result = await scanWithElectronegativity(repoRoot, scanned, excludedChecks, { 'main/adapters/debug-window.ts': insecure });
+    const result = await scanWithElectronegativity(repoRoot, scanned, excludedChecks, {
+      'main/adapters/debug-window.ts': insecure,
+    });
     const inAdded = result.issues.filter((i) => i.file === 'main/adapters/debug-window.ts').map((i) => i.id);
-    expect(inAdded).toEqual(expect.arrayContaining(['NODE_INTEGRATION_JS_CHECK', 'CONTEXT_ISOLATION_JS_CHECK', 'OPEN_EXTERNAL_JS_CHECK']));
+    expect(inAdded).toEqual(
+      expect.arrayContaining(['NODE_INTEGRATION_JS_CHECK', 'CONTEXT_ISOLATION_JS_CHECK', 'OPEN_EXTERNAL_JS_CHECK']),
+    );
     expect(result.issues.filter((i) => i.file !== 'main/adapters/debug-window.ts').map(describeIssue)).toEqual([]);
   });
 });

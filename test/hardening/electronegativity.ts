@@ -80,7 +80,12 @@ export function installedElectronVersion(): string {
  * Scans `entries` (paths relative to `root`, files or folders) copied into a fresh temporary
  * folder, so the scan sees exactly those, and `extra` files (target path → source file) with them.
  */
-export async function scanWithElectronegativity(root: string, entries: readonly string[], excludeFromScan: readonly string[], extra: Record<string, string> = {}): Promise<EngResult> {
+export async function scanWithElectronegativity(
+  root: string,
+  entries: readonly string[],
+  excludeFromScan: readonly string[],
+  extra: Record<string, string> = {},
+): Promise<EngResult> {
   useBundledTranslations();
   const run = require(runnerPath) as (options: EngOptions) => Promise<EngResult>;
   const work = mkdtempSync(path.join(tmpdir(), 'cws-electronegativity-'));

@@ -7,7 +7,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { withHarnessCsp } from '../harness/static-files';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const metaCsp = (html: string): string => /<meta\s+http-equiv="Content-Security-Policy"\s+content="([^"]+)"/i.exec(html)?.[1] ?? '';
+const metaCsp = (html: string): string =>
+  /<meta\s+http-equiv="Content-Security-Policy"\s+content="([^"]+)"/i.exec(html)?.[1] ?? '';
 
 let outDir = '';
 afterAll(async () => {
@@ -17,7 +18,11 @@ afterAll(async () => {
 describe('the renderer CSP that production ships', () => {
   it('the built dist/renderer/index.html allows no WebSocket (the harness adds its own when it serves the page)', async () => {
     outDir = await mkdtemp(path.join(tmpdir(), 'cws-renderer-'));
-    await build({ configFile: path.join(repoRoot, 'renderer/vite.config.ts'), logLevel: 'silent', build: { outDir, emptyOutDir: true } });
+    await build({
+      configFile: path.join(repoRoot, 'renderer/vite.config.ts'),
+      logLevel: 'silent',
+      build: { outDir, emptyOutDir: true },
+    });
     const html = await readFile(path.join(outDir, 'index.html'), 'utf8');
     const csp = metaCsp(html);
     expect(csp).toContain("connect-src 'self'");

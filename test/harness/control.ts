@@ -44,7 +44,6 @@ class ControlError extends Error {
   }
 }
 
-
 function authorised(req: IncomingMessage, secret: string): boolean {
   const given = Buffer.from(req.headers.authorization ?? '');
   const wanted = Buffer.from(`Bearer ${secret}`);
@@ -59,7 +58,8 @@ async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> 
   }
   if (text.trim() === '') return {};
   const value: unknown = JSON.parse(text);
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ControlError(400, 'body must be a JSON object');
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new ControlError(400, 'body must be a JSON object');
   return value as Record<string, unknown>;
 }
 
@@ -76,7 +76,8 @@ function idleReading(body: Record<string, unknown>): number {
 
 function nonNegative(body: Record<string, unknown>, field: string): number {
   const value = body[field];
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) throw new ControlError(400, `"${field}" must be a non-negative number`);
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0)
+    throw new ControlError(400, `"${field}" must be a non-negative number`);
   return value;
 }
 
@@ -101,13 +102,21 @@ async function until(condition: () => boolean, timeoutMs: number): Promise<void>
 }
 
 /** The smartcard settings of a /control/policy body: absent ones go back to their defaults, as a setting IT removes does. */
-function smartcardPolicy(value: unknown, smartcard: HarnessSmartcard | null): { requireSmartcard: boolean; lockOnCardRemoval: boolean } {
-  if (value !== undefined && !smartcard) throw new ControlError(400, 'this harness watches no smartcard reader; start it with the smartcard option');
+function smartcardPolicy(
+  value: unknown,
+  smartcard: HarnessSmartcard | null,
+): { requireSmartcard: boolean; lockOnCardRemoval: boolean } {
+  if (value !== undefined && !smartcard)
+    throw new ControlError(400, 'this harness watches no smartcard reader; start it with the smartcard option');
   const fields = value ?? {};
-  if (typeof fields !== 'object' || fields === null || Array.isArray(fields)) throw new ControlError(400, '"smartcard" must be an object');
+  if (typeof fields !== 'object' || fields === null || Array.isArray(fields))
+    throw new ControlError(400, '"smartcard" must be an object');
   const { requireSmartcard = false, lockOnCardRemoval = true, ...rest } = fields as Record<string, unknown>;
   if (typeof requireSmartcard !== 'boolean' || typeof lockOnCardRemoval !== 'boolean' || Object.keys(rest).length > 0) {
-    throw new ControlError(400, '"smartcard" takes only "requireSmartcard" and "lockOnCardRemoval", each true or false');
+    throw new ControlError(
+      400,
+      '"smartcard" takes only "requireSmartcard" and "lockOnCardRemoval", each true or false',
+    );
   }
   return { requireSmartcard, lockOnCardRemoval };
 }
@@ -121,7 +130,11 @@ async function route(ctx: ControlContext): Promise<unknown> {
   // Done when no attempt is open in the browser: no sign-in or unlock, and no working re-authentication (renew, role change).
   const attemptOpen = (): boolean => {
     const state = shell.state();
-    return state.status === 'signing-in' || state.status === 'reauthenticating' || ((state.status === 'active' || state.status === 'warning') && state.reauth !== undefined);
+    return (
+      state.status === 'signing-in' ||
+      state.status === 'reauthenticating' ||
+      ((state.status === 'active' || state.status === 'warning') && state.reauth !== undefined)
+    );
   };
   const waitForSignIn = (): Promise<void> => until(() => !attemptOpen(), 10_000);
 
@@ -131,7 +144,15 @@ async function route(ctx: ControlContext): Promise<unknown> {
     return { lines: ctx.audit.filter((line) => event === null || line['event'] === event) };
   }
   if (!post && path === '/clinicians') {
-    return { clinicians: sandbox.clinicians.map((c) => ({ id: c.id, name: c.name, description: c.description, roles: c.roles.map((r) => r.role_name), roleIds: c.roles.map((r) => r.person_roleid) })) };
+    return {
+      clinicians: sandbox.clinicians.map((c) => ({
+        id: c.id,
+        name: c.name,
+        description: c.description,
+        roles: c.roles.map((r) => r.role_name),
+        roleIds: c.roles.map((r) => r.person_roleid),
+      })),
+    };
   }
   if (post && path === '/clock/advance') {
     const ms = nonNegative(body, 'ms');
@@ -159,7 +180,8 @@ async function route(ctx: ControlContext): Promise<unknown> {
   }
   if (path === '/smartcard' || path.startsWith('/smartcard/')) {
     const smartcard = ctx.smartcard;
-    if (!smartcard) throw new ControlError(404, 'this harness watches no smartcard reader; start it with the smartcard option');
+    if (!smartcard)
+      throw new ControlError(404, 'this harness watches no smartcard reader; start it with the smartcard option');
     const action = path.slice('/smartcard/'.length);
     if (post && (smartcardActions as readonly string[]).includes(action)) {
       try {
@@ -188,7 +210,10 @@ async function route(ctx: ControlContext): Promise<unknown> {
     // The role chosen on the sandbox's page (person_roleid); absent: the clinician's usual one.
     const role = body.role;
     if (role !== undefined && (typeof role !== 'string' || !found.roles.some((r) => r.person_roleid === role))) {
-      throw new ControlError(400, `"role" must be one of ${found.id}'s role ids: ${found.roles.map((r) => r.person_roleid).join(', ') || '(none)'}`);
+      throw new ControlError(
+        400,
+        `"role" must be one of ${found.id}'s role ids: ${found.roles.map((r) => r.person_roleid).join(', ') || '(none)'}`,
+      );
     }
     const authorizationUrl = await browser.take(10_000).catch(() => {
       throw new ControlError(409, 'no sign-in is waiting in the browser; press "Sign in" or "Unlock" first');
@@ -202,7 +227,8 @@ async function route(ctx: ControlContext): Promise<unknown> {
     // CIS2 signs the clinician out elsewhere: the sandbox signs a real logout token, and the
     // shell checks it as it would one relayed from CIS2.
     const clinician = sandbox.clinicians.find((c) => c.id === body.clinician);
-    if (!clinician) throw new ControlError(400, `"clinician" must be one of: ${sandbox.clinicians.map((c) => c.id).join(', ')}`);
+    if (!clinician)
+      throw new ControlError(400, `"clinician" must be one of: ${sandbox.clinicians.map((c) => c.id).join(', ')}`);
     const token = await sandbox.logoutToken({ sub: clinician.sub });
     const result = await services.receiveLogoutToken(token);
     await shell.settled();
@@ -213,7 +239,8 @@ async function route(ctx: ControlContext): Promise<unknown> {
     // it): the sandbox posts its logout token to the relay, which passes it to the shell. Answers
     // once the shell's session ended, or after 5 s with the session as it is.
     const clinician = sandbox.clinicians.find((c) => c.id === body.clinician);
-    if (!clinician) throw new ControlError(400, `"clinician" must be one of: ${sandbox.clinicians.map((c) => c.id).join(', ')}`);
+    if (!clinician)
+      throw new ControlError(400, `"clinician" must be one of: ${sandbox.clinicians.map((c) => c.id).join(', ')}`);
     const posted = await sandbox.endSessionOf(clinician.id);
     const ended = until(() => shell.state().status === 'ended', 5_000).then(
       () => true,
@@ -245,7 +272,9 @@ async function route(ctx: ControlContext): Promise<unknown> {
 export async function handleControl(ctx: ControlContext): Promise<void> {
   const { req, res } = ctx;
   const reply = (status: number, value: unknown): void => {
-    res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(JSON.stringify(value));
+    res
+      .writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' })
+      .end(JSON.stringify(value));
   };
   // Browsers cannot send this header cross-origin without a preflight we never answer.
   if (!authorised(req, ctx.secret)) return reply(401, { error: 'unauthorised' });

@@ -72,7 +72,15 @@ export interface Harness {
 }
 
 /** pino's numeric levels, for the console filter. */
-const pinoLevels: Record<string, number> = { trace: 10, debug: 20, info: 30, warn: 40, error: 50, fatal: 60, silent: Infinity };
+const pinoLevels: Record<string, number> = {
+  trace: 10,
+  debug: 20,
+  info: 30,
+  warn: 40,
+  error: 50,
+  fatal: 60,
+  silent: Infinity,
+};
 
 export class PendingBrowser {
   private url: URL | null = null;
@@ -116,7 +124,9 @@ async function bundleClient(): Promise<string> {
   return file.text;
 }
 
-async function chooseStore(kind: HarnessOptions['secretStore']): Promise<{ store: SecretStore; kind: Harness['secretStoreKind'] }> {
+async function chooseStore(
+  kind: HarnessOptions['secretStore'],
+): Promise<{ store: SecretStore; kind: Harness['secretStoreKind'] }> {
   if (kind === 'memory') return { store: createMemorySecretStore(), kind: 'memory' };
   if (kind === 'unavailable') return { store: createMemorySecretStore({ available: false }), kind: 'unavailable' };
   const keyring = createKeyringSecretStore();
@@ -135,7 +145,14 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const relayPort = await freePort();
   const sandbox = await startSandbox({ backchannelLogoutUri: `http://127.0.0.1:${relayPort}${INGRESS_PATH}` });
   const relay = await startRelay(
-    parseRelayConfig({ issuer: sandbox.issuer, clientId: sandbox.clientId, allowInsecureLoopbackIssuer: true, host: '127.0.0.1', port: relayPort, logLevel: options.logLevel ?? 'warn' }),
+    parseRelayConfig({
+      issuer: sandbox.issuer,
+      clientId: sandbox.clientId,
+      allowInsecureLoopbackIssuer: true,
+      host: '127.0.0.1',
+      port: relayPort,
+      logLevel: options.logLevel ?? 'warn',
+    }),
   );
   const browser = new PendingBrowser();
   // The sandbox provider runs on real time, so the session clock starts at real time too.
@@ -162,7 +179,11 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   // POST /control/policy changes it.
   const machine = { policy: resolvePolicy(options.policy ?? {}).policy };
   const services = await createAppServices({
-    oidc: resolveOidcSettings({ issuer: sandbox.issuer, clientId: sandbox.clientId, allowInsecureLoopbackIssuer: true }),
+    oidc: resolveOidcSettings({
+      issuer: sandbox.issuer,
+      clientId: sandbox.clientId,
+      allowInsecureLoopbackIssuer: true,
+    }),
     policy: machine.policy,
     rereadPolicy: async () => machine.policy,
     organisation: options.organisationName ?? null,
@@ -193,7 +214,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       return;
     }
     if (url.pathname === harnessScriptPath) {
-      res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-store' }).end(clientScript);
+      res
+        .writeHead(200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-store' })
+        .end(clientScript);
       return;
     }
     void serveRenderer(rendererDir, url.pathname, res);
@@ -236,7 +259,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       await relay.close();
       await sandbox.close();
       if (kind === 'keyring') {
-        for (const account of await store.accounts(keyringService).catch(() => [])) await store.delete(keyringService, account).catch(() => false);
+        for (const account of await store.accounts(keyringService).catch(() => []))
+          await store.delete(keyringService, account).catch(() => false);
       }
       if (ownDraftsDir) await rm(draftsDir, { recursive: true, force: true });
     },

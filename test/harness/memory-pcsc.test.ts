@@ -22,7 +22,9 @@ describe('in-memory PC/SC (pcsc-lite semantics)', () => {
     const ctx = context as number;
     expect(await pcsc.binding.listReaders(ctx)).toEqual({ code: scard.S_SUCCESS, readers: [pcsc.reader] });
     // UNAWARE: answered at once.
-    const first = await pcsc.binding.getStatusChange(ctx, 1_000, [{ reader: pcsc.reader, currentState: scardState.UNAWARE }]);
+    const first = await pcsc.binding.getStatusChange(ctx, 1_000, [
+      { reader: pcsc.reader, currentState: scardState.UNAWARE },
+    ]);
     expect(first.code).toBe(scard.S_SUCCESS);
     expect(first.readings[0]?.eventState).toBe(scardState.EMPTY | scardState.CHANGED);
     // Told the state it has: waits, and times out.
@@ -40,17 +42,23 @@ describe('in-memory PC/SC (pcsc-lite semantics)', () => {
     expect(inserted.readings[0]?.eventState).toBe((1 << 16) | scardState.PRESENT | scardState.CHANGED);
     expect(inserted.readings[1]?.eventState).toBe(1 << 16);
     // A reader it does not know: UNKNOWN | CHANGED at once.
-    const unknown = await pcsc.binding.getStatusChange(ctx, 1_000, [{ reader: 'No Such Reader', currentState: scardState.UNAWARE }]);
+    const unknown = await pcsc.binding.getStatusChange(ctx, 1_000, [
+      { reader: 'No Such Reader', currentState: scardState.UNAWARE },
+    ]);
     expect(unknown.readings[0]?.eventState).toBe(scardState.UNKNOWN | scardState.CHANGED);
   });
 
   it('the counter counts: out and in again between two waits still reads as a change', async () => {
     const pcsc = createMemoryPcsc({ cardIn: true });
     const ctx = (await pcsc.binding.establish()).context as number;
-    const seen = (await pcsc.binding.getStatusChange(ctx, 0, [{ reader: pcsc.reader, currentState: scardState.UNAWARE }])).readings[0]?.eventState ?? 0;
+    const seen =
+      (await pcsc.binding.getStatusChange(ctx, 0, [{ reader: pcsc.reader, currentState: scardState.UNAWARE }]))
+        .readings[0]?.eventState ?? 0;
     await pcsc.removeCard();
     await pcsc.insertCard();
-    const next = await pcsc.binding.getStatusChange(ctx, 1_000, [{ reader: pcsc.reader, currentState: seen & ~scardState.CHANGED }]);
+    const next = await pcsc.binding.getStatusChange(ctx, 1_000, [
+      { reader: pcsc.reader, currentState: seen & ~scardState.CHANGED },
+    ]);
     expect(next.code).toBe(scard.S_SUCCESS);
     expect(next.readings[0]?.eventState).toBe((3 << 16) | scardState.PRESENT | scardState.CHANGED);
   });
@@ -58,10 +66,14 @@ describe('in-memory PC/SC (pcsc-lite semantics)', () => {
   it('cancel ends a wait with SCARD_E_CANCELLED; the service stopping ends it with SCARD_E_NO_SERVICE and kills the context', async () => {
     const pcsc = createMemoryPcsc();
     const ctx = (await pcsc.binding.establish()).context as number;
-    const cancelled = pcsc.binding.getStatusChange(ctx, 0xffff_ffff, [{ reader: pcsc.reader, currentState: scardState.EMPTY }]);
+    const cancelled = pcsc.binding.getStatusChange(ctx, 0xffff_ffff, [
+      { reader: pcsc.reader, currentState: scardState.EMPTY },
+    ]);
     expect(pcsc.binding.cancel(ctx)).toBe(scard.S_SUCCESS);
     expect((await cancelled).code).toBe(scard.E_CANCELLED);
-    const stopped = pcsc.binding.getStatusChange(ctx, 0xffff_ffff, [{ reader: pcsc.reader, currentState: scardState.EMPTY }]);
+    const stopped = pcsc.binding.getStatusChange(ctx, 0xffff_ffff, [
+      { reader: pcsc.reader, currentState: scardState.EMPTY },
+    ]);
     await pcsc.stopService();
     expect((await stopped).code).toBe(scard.E_NO_SERVICE);
     expect((await pcsc.binding.listReaders(ctx)).code).toBe(scard.E_NO_SERVICE);
@@ -93,7 +105,13 @@ describe('the real smartcard source over it', () => {
   it('card out → smartcard-removed; service stopped with the card in → smartcard-unavailable; back → live and the card seen', async () => {
     const pcsc = createMemoryPcsc({ cardIn: true });
     const signals: string[] = [];
-    source = createSmartcardSource({ events: { signal: (s) => signals.push(s) }, lockOnRemoval: true, load: () => pcsc.binding, waitMs: 200, sleep: (_ms, signal) => new Promise((r) => (signal.aborted ? r() : setTimeout(r, 20))) });
+    source = createSmartcardSource({
+      events: { signal: (s) => signals.push(s) },
+      lockOnRemoval: true,
+      load: () => pcsc.binding,
+      waitMs: 200,
+      sleep: (_ms, signal) => new Promise((r) => (signal.aborted ? r() : setTimeout(r, 20))),
+    });
     const s = source;
     await s.ready();
     await until(() => s.cardPresent() === true);

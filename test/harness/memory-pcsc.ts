@@ -91,11 +91,16 @@ export function createMemoryPcsc(options: { cardIn?: boolean } = {}): MemoryPcsc
       const refused = refuse(ctx);
       if (refused !== null) return later({ code: refused, readers: [] });
       const names = readers();
-      return later(names.length === 0 ? { code: scard.E_NO_READERS_AVAILABLE, readers: [] } : { code: scard.S_SUCCESS, readers: names });
+      return later(
+        names.length === 0
+          ? { code: scard.E_NO_READERS_AVAILABLE, readers: [] }
+          : { code: scard.S_SUCCESS, readers: names },
+      );
     },
     getStatusChange(ctx, timeoutMs, states) {
       const refused = refuse(ctx);
-      if (refused !== null) return later({ code: refused, readings: states.map((s) => ({ reader: s.reader, eventState: 0 })) });
+      if (refused !== null)
+        return later({ code: refused, readings: states.map((s) => ({ reader: s.reader, eventState: 0 })) });
       const countAtStart = readers().length;
       const read = (): { any: boolean; readings: ReaderReading[] } => {
         let any = false;
@@ -114,7 +119,8 @@ export function createMemoryPcsc(options: { cardIn?: boolean } = {}): MemoryPcsc
           const now = stateOf();
           const presence = scardState.PRESENT | scardState.EMPTY;
           // The counter counts only where the caller gave one (pcsc-lite ignores a zero high word).
-          const counterMoved = (currentState & 0xffff_0000) !== 0 && (currentState & 0xffff_0000) >>> 0 !== (now & 0xffff_0000) >>> 0;
+          const counterMoved =
+            (currentState & 0xffff_0000) !== 0 && (currentState & 0xffff_0000) >>> 0 !== (now & 0xffff_0000) >>> 0;
           const differs = (currentState & presence) !== (now & presence) || counterMoved;
           any ||= differs;
           return { reader: name, eventState: now | (differs ? scardState.CHANGED : 0) };
@@ -124,7 +130,8 @@ export function createMemoryPcsc(options: { cardIn?: boolean } = {}): MemoryPcsc
       return new Promise((resolve) => {
         const first = read();
         if (first.any) return void setImmediate(() => resolve({ code: scard.S_SUCCESS, readings: first.readings }));
-        if (timeoutMs === 0) return void setImmediate(() => resolve({ code: scard.E_TIMEOUT, readings: first.readings }));
+        if (timeoutMs === 0)
+          return void setImmediate(() => resolve({ code: scard.E_TIMEOUT, readings: first.readings }));
         let timer: ReturnType<typeof setTimeout> | undefined;
         const waiter: Waiter = {
           context: Number(ctx),

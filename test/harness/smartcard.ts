@@ -37,17 +37,31 @@ export interface HarnessSmartcard {
   readonly settings: { requireSmartcard: boolean; lockOnCardRemoval: boolean };
   /** The backend the renderer talks to: the session's, gated on the card. */
   gate(backend: ShellBackend): ShellBackend;
-  state(): { status: PresenceStatus; cardPresent: boolean | null; requireSmartcard: boolean; lockOnCardRemoval: boolean };
+  state(): {
+    status: PresenceStatus;
+    cardPresent: boolean | null;
+    requireSmartcard: boolean;
+    lockOnCardRemoval: boolean;
+  };
   close(): Promise<void>;
 }
 
 export const smartcardActions = ['insert', 'remove', 'service-stop', 'service-start'] as const;
 export type SmartcardAction = (typeof smartcardActions)[number];
 
-export async function startHarnessSmartcard(options: HarnessSmartcardOptions, events: Pick<OsEvents, 'signal'>): Promise<HarnessSmartcard> {
-  const memory: MemoryPcsc | null = options.pcsc === undefined || options.pcsc === 'simulated' ? createMemoryPcsc({ cardIn: options.cardIn ?? false }) : null;
+export async function startHarnessSmartcard(
+  options: HarnessSmartcardOptions,
+  events: Pick<OsEvents, 'signal'>,
+): Promise<HarnessSmartcard> {
+  const memory: MemoryPcsc | null =
+    options.pcsc === undefined || options.pcsc === 'simulated'
+      ? createMemoryPcsc({ cardIn: options.cardIn ?? false })
+      : null;
   const card: CardControl = memory ?? (options.pcsc as CardControl);
-  const settings = { requireSmartcard: options.requireSmartcard ?? false, lockOnCardRemoval: options.lockOnCardRemoval ?? true };
+  const settings = {
+    requireSmartcard: options.requireSmartcard ?? false,
+    lockOnCardRemoval: options.lockOnCardRemoval ?? true,
+  };
   const source = createSmartcardSource({
     events,
     // Read at each change of the readers, so a policy change in the harness applies at once.
@@ -95,18 +109,39 @@ export async function actOnSmartcard(smartcard: HarnessSmartcard, action: Smartc
   switch (action) {
     case 'insert':
       await card.insertCard();
-      return until(() => source.cardPresent() === true, 15_000, 'the smartcard source did not see the card go in within 15 s');
+      return until(
+        () => source.cardPresent() === true,
+        15_000,
+        'the smartcard source did not see the card go in within 15 s',
+      );
     case 'remove':
       await card.removeCard();
-      return until(() => source.cardPresent() !== true, 15_000, 'the smartcard source did not see the card come out within 15 s');
+      return until(
+        () => source.cardPresent() !== true,
+        15_000,
+        'the smartcard source did not see the card come out within 15 s',
+      );
     case 'service-stop':
       await card.stopService();
-      return until(() => source.status().state === 'unavailable', 15_000, 'the smartcard source did not see the service stop within 15 s');
+      return until(
+        () => source.status().state === 'unavailable',
+        15_000,
+        'the smartcard source did not see the service stop within 15 s',
+      );
     case 'service-start': {
       await card.startService();
-      await until(() => source.status().state !== 'unavailable', 20_000, 'the smartcard source did not see the service come back within 20 s');
+      await until(
+        () => source.status().state !== 'unavailable',
+        20_000,
+        'the smartcard source did not see the service come back within 20 s',
+      );
       // A card left in the reader is seen again once the service is back.
-      if (card.cardIn) await until(() => source.cardPresent() === true, 15_000, 'the smartcard source did not see the card still in the reader');
+      if (card.cardIn)
+        await until(
+          () => source.cardPresent() === true,
+          15_000,
+          'the smartcard source did not see the card still in the reader',
+        );
       return;
     }
   }

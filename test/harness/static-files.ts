@@ -36,7 +36,9 @@ const harnessConnectSrc = "connect-src 'self' ws://127.0.0.1:*;";
 export function withHarnessCsp(html: string): string {
   const meta = /(<meta\s+http-equiv="Content-Security-Policy"\s+content=")([^"]+)(")/i.exec(html);
   if (!meta?.[2]?.includes(productionConnectSrc)) {
-    throw new Error(`The renderer's meta CSP no longer has ${productionConnectSrc}: update the harness's rewrite (test/harness/static-files.ts).`);
+    throw new Error(
+      `The renderer's meta CSP no longer has ${productionConnectSrc}: update the harness's rewrite (test/harness/static-files.ts).`,
+    );
   }
   return html.replace(meta[0], `${meta[1]}${meta[2].replace(productionConnectSrc, harnessConnectSrc)}${meta[3]}`);
 }
@@ -70,7 +72,10 @@ export async function serveRenderer(root: string, urlPath: string, res: ServerRe
   }
   const type = mime[extname(file)] ?? 'application/octet-stream';
   if (path === '/index.html') {
-    const html = withHarnessCsp(body.toString('utf8')).replace('<head>', `<head>\n    <script src="${harnessScriptPath}"></script>`);
+    const html = withHarnessCsp(body.toString('utf8')).replace(
+      '<head>',
+      `<head>\n    <script src="${harnessScriptPath}"></script>`,
+    );
     body = Buffer.from(html);
   }
   res.writeHead(200, {

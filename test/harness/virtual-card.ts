@@ -76,7 +76,9 @@ async function until(what: () => boolean, ms: number, message: () => string): Pr
 }
 
 function exited(child: ChildProcess): Promise<void> {
-  return child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise((resolve) => child.once('exit', () => resolve()));
+  return child.exitCode !== null || child.signalCode !== null
+    ? Promise.resolve()
+    : new Promise((resolve) => child.once('exit', () => resolve()));
 }
 
 // Run in the new namespaces: loopback up (with Python's ioctl, so iproute2 is not needed), a /run
@@ -96,11 +98,18 @@ export async function startVirtualCard(): Promise<VirtualCard> {
   const run = join(dir, 'run');
   mkdirSync(run);
   const conf = join(dir, 'reader.conf');
-  writeFileSync(conf, `FRIENDLYNAME "Virtual PCD"\nDEVICENAME /dev/null:${vpcdPort}\nLIBPATH ${vpcdDriver}\nCHANNELID ${vpcdPort}\n`);
+  writeFileSync(
+    conf,
+    `FRIENDLYNAME "Virtual PCD"\nDEVICENAME /dev/null:${vpcdPort}\nLIBPATH ${vpcdDriver}\nCHANNELID ${vpcdPort}\n`,
+  );
   const socket = join(run, 'pcscd.comm');
   const shim = join(dir, 'py');
   mkdirSync(shim);
-  const cryptodome = execFileSync(python, ['-c', 'import Cryptodome, os; print(os.path.dirname(Cryptodome.__file__))'], { encoding: 'utf8' }).trim();
+  const cryptodome = execFileSync(
+    python,
+    ['-c', 'import Cryptodome, os; print(os.path.dirname(Cryptodome.__file__))'],
+    { encoding: 'utf8' },
+  ).trim();
   symlinkSync(cryptodome, join(shim, 'Crypto'));
   const root = process.getuid?.() === 0;
   let output = '';
@@ -110,21 +119,38 @@ export async function startVirtualCard(): Promise<VirtualCard> {
   let cardIn = false;
 
   async function startPcscd(): Promise<void> {
-    const unshare = root ? ['--mount', '--net', '--propagation', 'private'] : ['--user', '--map-root-user', '--mount', '--net', '--propagation', 'private'];
-    const child = spawn('unshare', [...unshare, 'sh', '-c', script, 'sh', run, conf, python], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const unshare = root
+      ? ['--mount', '--net', '--propagation', 'private']
+      : ['--user', '--map-root-user', '--mount', '--net', '--propagation', 'private'];
+    const child = spawn('unshare', [...unshare, 'sh', '-c', script, 'sh', run, conf, python], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     child.stdout?.on('data', keep);
     child.stderr?.on('data', keep);
     pcscd = child;
-    await until(() => existsSync(socket) || child.exitCode !== null, 10_000, () => `pcscd did not start: ${output}`);
+    await until(
+      () => existsSync(socket) || child.exitCode !== null,
+      10_000,
+      () => `pcscd did not start: ${output}`,
+    );
     if (child.exitCode !== null) throw new Error(`pcscd exited at once: ${output}`);
   }
   async function startVicc(): Promise<void> {
     const ns = pcscd?.pid;
     if (ns === undefined) return;
-    const env = { ...process.env, PYTHONPATH: [viccPackage, shim, process.env['PYTHONPATH']].filter(Boolean).join(':') };
+    const env = {
+      ...process.env,
+      PYTHONPATH: [viccPackage, shim, process.env['PYTHONPATH']].filter(Boolean).join(':'),
+    };
     // Into pcscd's network namespace (and its user namespace when not root), then vicc.
-    const enter = root ? ['--target', String(ns), '--net'] : ['--target', String(ns), '--user', '--net', '--preserve-credentials'];
-    const child = spawn('nsenter', [...enter, 'vicc', '--type', 'iso7816', '--hostname', '127.0.0.1', '--port', String(vpcdPort)], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const enter = root
+      ? ['--target', String(ns), '--net']
+      : ['--target', String(ns), '--user', '--net', '--preserve-credentials'];
+    const child = spawn(
+      'nsenter',
+      [...enter, 'vicc', '--type', 'iso7816', '--hostname', '127.0.0.1', '--port', String(vpcdPort)],
+      { env, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     child.stdout?.on('data', keep);
     child.stderr?.on('data', keep);
     vicc = child;
@@ -160,7 +186,11 @@ export async function startVirtualCard(): Promise<VirtualCard> {
       await exited(child);
       // vicc's reader went with pcscd (and its network namespace).
       await stopVicc();
-      await until(() => !existsSync(socket), 5_000, () => 'pcscd left its socket behind');
+      await until(
+        () => !existsSync(socket),
+        5_000,
+        () => 'pcscd left its socket behind',
+      );
     },
     async startService() {
       if (pcscd !== null) return;

@@ -32,7 +32,8 @@ function parseInbound(data: string): Inbound | null {
   if (typeof value !== 'object' || value === null) return null;
   const v = value as Record<string, unknown>;
   if (v.type === 'hello' && typeof v.secret === 'string') return { type: 'hello', secret: v.secret };
-  if (v.type === 'invoke' && typeof v.id === 'number') return { type: 'invoke', id: v.id, channel: v.channel, payload: v.payload ?? null };
+  if (v.type === 'invoke' && typeof v.id === 'number')
+    return { type: 'invoke', id: v.id, channel: v.channel, payload: v.payload ?? null };
   if (v.type === 'activity') return { type: 'activity' };
   return null;
 }
@@ -43,7 +44,12 @@ function sameSecret(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
-export function attachShellSocket(server: Server, backend: ShellBackend, secret: string, origin: () => string): () => Promise<void> {
+export function attachShellSocket(
+  server: Server,
+  backend: ShellBackend,
+  secret: string,
+  origin: () => string,
+): () => Promise<void> {
   const wss = new WebSocketServer({ noServer: true, maxPayload: 512 * 1024 });
 
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
@@ -81,7 +87,9 @@ export function attachShellSocket(server: Server, backend: ShellBackend, secret:
       }
       if (message.type === 'activity') backend.reportActivity();
       if (message.type === 'invoke') {
-        void dispatch(backend, message.channel, message.payload).then((result) => send({ type: 'result', id: message.id, result }));
+        void dispatch(backend, message.channel, message.payload).then((result) =>
+          send({ type: 'result', id: message.id, result }),
+        );
       }
     });
     ws.on('close', () => unsubscribe?.());

@@ -14,7 +14,8 @@ function loadConfig(configFile: string): ts.ParsedCommandLine {
   const read = ts.readConfigFile(configPath, ts.sys.readFile);
   if (read.error) throw new Error(ts.flattenDiagnosticMessageText(read.error.messageText, '\n'));
   const parsed = ts.parseJsonConfigFileContent(read.config, ts.sys, root, undefined, configPath);
-  if (parsed.errors.length > 0) throw new Error(parsed.errors.map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n')).join('\n'));
+  if (parsed.errors.length > 0)
+    throw new Error(parsed.errors.map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n')).join('\n'));
   return parsed;
 }
 
@@ -56,7 +57,8 @@ describe('tsconfig.core.json: core compiles against ES2023 alone', () => {
   });
 
   it('compiles a clean probe that uses core and ES2023', () => {
-    const clean = "import type { Instant } from './clock';\nexport const last = (xs: readonly Instant[]): Instant | undefined => xs.findLast(() => true);\nexport const copy = [3, 1, 2].toSorted();\n";
+    const clean =
+      "import type { Instant } from './clock';\nexport const last = (xs: readonly Instant[]): Instant | undefined => xs.findLast(() => true);\nexport const copy = [3, 1, 2].toSorted();\n";
     expect(errorsIn(configs.core, probe, clean)).toEqual([]);
   });
 
@@ -83,7 +85,8 @@ describe('tsconfig.renderer.json: the renderer compiles against the DOM, without
   });
 
   it('compiles a clean probe that uses the DOM and the contract’s types (zod and core included)', () => {
-    const clean = "import type { SessionView, ShellApi } from '../preload/contract';\nexport const title: string = document.title;\nexport type Seen = SessionView['kind'] | keyof ShellApi;\n";
+    const clean =
+      "import type { SessionView, ShellApi } from '../preload/contract';\nexport const title: string = document.title;\nexport type Seen = SessionView['kind'] | keyof ShellApi;\n";
     expect(errorsIn(configs.renderer, probe, clean)).toEqual([]);
   });
 

@@ -40,8 +40,16 @@ describe('electron-builder.yml against electron-builder’s own schema', () => {
     ['a misspelt MSI key', (c) => (sub(c, 'msi')['perMachien'] = true), 'configuration.msi '],
     ['a misspelt top-level key', (c) => (c['electronFuse'] = { runAsNode: false }), "unknown property 'electronFuse'"],
     ['an unknown fuse', (c) => (sub(c, 'electronFuses')['runAsNodeJs'] = false), 'configuration.electronFuses '],
-    ['a fuse that is not a boolean', (c) => (sub(c, 'electronFuses')['runAsNode'] = 'off'), 'configuration.electronFuses.runAsNode should be a boolean'],
-    ['a misspelt signtool option', (c) => (sub(sub(c, 'win'), 'signtoolOptions')['signingHashAlgorithm'] = ['sha256']), 'configuration.win.signtoolOptions '],
+    [
+      'a fuse that is not a boolean',
+      (c) => (sub(c, 'electronFuses')['runAsNode'] = 'off'),
+      'configuration.electronFuses.runAsNode should be a boolean',
+    ],
+    [
+      'a misspelt signtool option',
+      (c) => (sub(sub(c, 'win'), 'signtoolOptions')['signingHashAlgorithm'] = ['sha256']),
+      'configuration.win.signtoolOptions ',
+    ],
   ])('rejects %s, as electron-builder would', async (_name, edit, where) => {
     const failure = validateLikeElectronBuilder(await editedConfig(edit));
     await expect(failure).rejects.toThrow(/^Invalid configuration object/);
@@ -88,7 +96,9 @@ describe('no auto-update: IT controls the version', () => {
   });
 
   it('ships no updater library', () => {
-    const pkg = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> };
+    const pkg = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as {
+      dependencies?: Record<string, string>;
+    };
     expect(Object.keys(pkg.dependencies ?? {})).not.toContain('electron-updater');
   });
 });
@@ -144,12 +154,16 @@ describe('code signing (issue 13, item 8)', () => {
   });
 
   it('package:win checks signing first, and the check says unsigned (or fails on request) without a certificate', () => {
-    const scripts = (JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
+    const scripts = (
+      JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { scripts: Record<string, string> }
+    ).scripts;
     expect(scripts['package:win']?.startsWith('node scripts/check-signing.mjs && ')).toBe(true);
     expect(signingStatus({})).toMatchObject({ signed: false, required: false });
     expect(signingStatus({ CWS_REQUIRE_SIGNING: '1' })).toMatchObject({ signed: false, required: true });
     expect(signingStatus({ CSC_LINK: 'C:\\certs\\trust.pfx' }).signed).toBe(false);
     expect(signingStatus({ CSC_LINK: 'C:\\certs\\trust.pfx', CSC_KEY_PASSWORD: 'x' }).signed).toBe(true);
-    expect(signingStatus({ WIN_CSC_LINK: 'https://vault.example/cert.pfx', WIN_CSC_KEY_PASSWORD: 'x' }).signed).toBe(true);
+    expect(signingStatus({ WIN_CSC_LINK: 'https://vault.example/cert.pfx', WIN_CSC_KEY_PASSWORD: 'x' }).signed).toBe(
+      true,
+    );
   });
 });

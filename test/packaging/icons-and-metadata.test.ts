@@ -44,7 +44,9 @@ describe('icons', () => {
 describe('package.json', () => {
   it('names its author (the publisher Windows shows for the MSI) and describes the app', () => {
     const pkg = JSON.parse(file('package.json').toString('utf8')) as Record<string, unknown>;
-    expect(typeof pkg['author'] === 'string' ? pkg['author'] : (pkg['author'] as { name?: string } | undefined)?.name).toMatch(/\S/);
+    expect(
+      typeof pkg['author'] === 'string' ? pkg['author'] : (pkg['author'] as { name?: string } | undefined)?.name,
+    ).toMatch(/\S/);
     expect(pkg['description']).toMatch(/NHS ward workstations/);
     if (pkg['homepage'] !== undefined) expect(String(pkg['homepage'])).toMatch(/^https:\/\//);
   });

@@ -10,7 +10,9 @@ const doc = read('docs/kiosk.md');
 
 /** Repository paths in `code` spans and Markdown links (relative to docs/). */
 function namedPaths(markdown: string): string[] {
-  const code = [...markdown.matchAll(/`((?:main|preload|renderer|packaging|docs|scripts|assets|policy-templates)\/[^`\s]+)`/g)].map((m) => m[1]!);
+  const code = [
+    ...markdown.matchAll(/`((?:main|preload|renderer|packaging|docs|scripts|assets|policy-templates)\/[^`\s]+)`/g),
+  ].map((m) => m[1]!);
   const links = [...markdown.matchAll(/\]\(([^)#:]+\.md)(?:#[^)]*)?\)/g)].map((m) => path.posix.join('docs', m[1]!));
   return [...new Set([...code, ...links])];
 }
@@ -44,7 +46,9 @@ describe('docs/kiosk.md', () => {
   });
 
   it('the path finder catches a file that does not exist', () => {
-    const missing = namedPaths('see `packaging/linux/no-such-file.service` and [x](nowhere.md)').filter((p) => !existsSync(path.join(repoRoot, p)));
+    const missing = namedPaths('see `packaging/linux/no-such-file.service` and [x](nowhere.md)').filter(
+      (p) => !existsSync(path.join(repoRoot, p)),
+    );
     expect(missing).toEqual(['packaging/linux/no-such-file.service', 'docs/nowhere.md']);
   });
 

@@ -22,7 +22,13 @@ const winBinary = 'keyring.win32-x64-msvc.node';
 
 /** electron-builder internals the packaged-files test has no need of (not in their declarations). */
 const { getNodeModuleFileMatcher } = fileMatcher as unknown as {
-  getNodeModuleFileMatcher(appDir: string, destination: string, expand: (p: string) => string, options: PlatformSpecificBuildOptions, packager: { config: Configuration; debugLogger: { isEnabled: boolean } }): fileMatcher.FileMatcher;
+  getNodeModuleFileMatcher(
+    appDir: string,
+    destination: string,
+    expand: (p: string) => string,
+    options: PlatformSpecificBuildOptions,
+    packager: { config: Configuration; debugLogger: { isEnabled: boolean } },
+  ): fileMatcher.FileMatcher;
 };
 type ModuleStats = FilterStats & { moduleName: string; moduleRootPath: string; moduleFullFilePath: string };
 const { detectUnpackedDirs } = unpackDetector as unknown as {
@@ -37,15 +43,26 @@ interface LockPackage {
   cpu?: string[];
   optionalDependencies?: Record<string, string>;
 }
-const lock = JSON.parse(readFileSync(path.join(repoRoot, 'package-lock.json'), 'utf8')) as { packages: Record<string, LockPackage> };
-const pkg = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { dependencies?: Record<string, string>; scripts?: Record<string, string> };
+const lock = JSON.parse(readFileSync(path.join(repoRoot, 'package-lock.json'), 'utf8')) as {
+  packages: Record<string, LockPackage>;
+};
+const pkg = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as {
+  dependencies?: Record<string, string>;
+  scripts?: Record<string, string>;
+};
 
 /** A file of an installed package as electron-builder's node-module copier describes it. */
 function moduleFile(name: string, file: string): { path: string; stat: ModuleStats } {
   const root = `node_modules/${name}`;
   return {
     path: path.join(repoRoot, root, file),
-    stat: { isFile: () => true, isDirectory: () => false, moduleName: name, moduleRootPath: root, moduleFullFilePath: `${root}/${file}` } as ModuleStats,
+    stat: {
+      isFile: () => true,
+      isDirectory: () => false,
+      moduleName: name,
+      moduleRootPath: root,
+      moduleFullFilePath: `${root}/${file}`,
+    } as ModuleStats,
   };
 }
 
@@ -57,14 +74,22 @@ const shipped = [
   moduleFile(winPackage, winBinary),
   moduleFile('plist', 'index.js'),
 ];
-const appEntry = { path: path.join(repoRoot, 'dist/main/index.js'), stat: { isFile: () => true, isDirectory: () => false } as FilterStats };
+const appEntry = {
+  path: path.join(repoRoot, 'dist/main/index.js'),
+  stat: { isFile: () => true, isDirectory: () => false } as FilterStats,
+};
 
 let raw: Configuration;
 let unpackFilter: (config: Configuration) => Filter;
 beforeAll(async () => {
   raw = await readRawConfig();
   unpackFilter = (config) => {
-    const matchers = fileMatcher.getFileMatchers(config, 'asarUnpack', '/app', { macroExpander: (p) => p, customBuildOptions: config.win ?? {}, globalOutDir: path.join(repoRoot, 'release'), defaultSrc: repoRoot });
+    const matchers = fileMatcher.getFileMatchers(config, 'asarUnpack', '/app', {
+      macroExpander: (p) => p,
+      customBuildOptions: config.win ?? {},
+      globalOutDir: path.join(repoRoot, 'release'),
+      defaultSrc: repoRoot,
+    });
     const matcher = matchers?.[0];
     if (matcher === undefined) throw new Error('electron-builder.yml has no asarUnpack patterns.');
     return matcher.createFilter();
@@ -77,10 +102,17 @@ function unpacked(config: Configuration): string[] {
   const smartDirs = new Set<string>();
   const asar = config.asar;
   if (!(typeof asar === 'object' && asar !== null && asar.smartUnpack === false)) {
-    detectUnpackedDirs({ files: shipped.map((f) => f.path), metadata: new Map(shipped.map((f) => [f.path, f.stat])) }, smartDirs);
+    detectUnpackedDirs(
+      { files: shipped.map((f) => f.path), metadata: new Map(shipped.map((f) => [f.path, f.stat])) },
+      smartDirs,
+    );
   }
   return [...shipped, appEntry]
-    .filter((f) => filter(f.path, f.stat) || [...smartDirs].some((dir) => 'moduleRootPath' in f.stat && f.stat.moduleRootPath === dir))
+    .filter(
+      (f) =>
+        filter(f.path, f.stat) ||
+        [...smartDirs].some((dir) => 'moduleRootPath' in f.stat && f.stat.moduleRootPath === dir),
+    )
     .map((f) => path.relative(repoRoot, f.path).split(path.sep).join('/'));
 }
 
@@ -97,7 +129,12 @@ describe('the Windows x64 credential-store package', () => {
     const keyring = lock.packages[`node_modules/${keyringPackage}`];
     expect(keyring?.dev).toBeUndefined();
     expect(keyring?.optionalDependencies?.[winPackage]).toBe(keyring?.version);
-    expect(lock.packages[`node_modules/${winPackage}`]).toMatchObject({ version: keyring?.version, optional: true, os: ['win32'], cpu: ['x64'] });
+    expect(lock.packages[`node_modules/${winPackage}`]).toMatchObject({
+      version: keyring?.version,
+      optional: true,
+      os: ['win32'],
+      cpu: ['x64'],
+    });
   });
 
   it('names a package @napi-rs/keyring lists, for every platform the build check knows', () => {
@@ -106,9 +143,20 @@ describe('the Windows x64 credential-store package', () => {
   });
 
   it('is packaged with its .node file by electron-builder’s node-module matcher for the Windows build', () => {
-    const matcher = getNodeModuleFileMatcher(repoRoot, '/app', (p) => p, raw.win ?? {}, { config: raw, debugLogger: { isEnabled: false } });
-    const shippedBy = (name: string): Filter => new fileMatcher.FileMatcher(path.join(repoRoot, 'node_modules', name), `/app/node_modules/${name}`, (p) => p, matcher.patterns).createFilter();
-    const left = shipped.filter((f) => !shippedBy(f.stat.moduleName)(f.path, f.stat)).map((f) => f.stat.moduleFullFilePath);
+    const matcher = getNodeModuleFileMatcher(repoRoot, '/app', (p) => p, raw.win ?? {}, {
+      config: raw,
+      debugLogger: { isEnabled: false },
+    });
+    const shippedBy = (name: string): Filter =>
+      new fileMatcher.FileMatcher(
+        path.join(repoRoot, 'node_modules', name),
+        `/app/node_modules/${name}`,
+        (p) => p,
+        matcher.patterns,
+      ).createFilter();
+    const left = shipped
+      .filter((f) => !shippedBy(f.stat.moduleName)(f.path, f.stat))
+      .map((f) => f.stat.moduleFullFilePath);
     expect(left).toEqual([]);
     // electron-builder drops node_modules files with these extensions; a .node file is not one of them.
     expect(fileMatcher.excludedExts.split(',')).not.toContain('node');
@@ -119,8 +167,12 @@ describe('the Windows x64 credential-store package', () => {
   });
 
   it('would have JavaScript unpacked by the old pattern, and a whole package folder by smartUnpack', () => {
-    expect(unpacked({ ...raw, asarUnpack: ['**/node_modules/@napi-rs/keyring*/**'] })).toEqual(expect.arrayContaining([`node_modules/${keyringPackage}/index.js`]));
-    expect(unpacked({ ...raw, asar: true })).toEqual(expect.arrayContaining([`node_modules/${winPackage}/package.json`]));
+    expect(unpacked({ ...raw, asarUnpack: ['**/node_modules/@napi-rs/keyring*/**'] })).toEqual(
+      expect.arrayContaining([`node_modules/${keyringPackage}/index.js`]),
+    );
+    expect(unpacked({ ...raw, asar: true })).toEqual(
+      expect.arrayContaining([`node_modules/${winPackage}/package.json`]),
+    );
   });
 });
 
@@ -138,7 +190,16 @@ describe('scripts/check-native.mjs, before the MSI is built', () => {
     if (win !== undefined) {
       const dir = path.join(root, 'node_modules', winPackage);
       mkdirSync(dir, { recursive: true });
-      writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: winPackage, version: win.version ?? version, os: ['win32'], cpu: ['x64'], main: winBinary }));
+      writeFileSync(
+        path.join(dir, 'package.json'),
+        JSON.stringify({
+          name: winPackage,
+          version: win.version ?? version,
+          os: ['win32'],
+          cpu: ['x64'],
+          main: winBinary,
+        }),
+      );
       if (win.binary !== false) writeFileSync(path.join(dir, winBinary), 'MZ');
     }
     return root;
@@ -158,31 +219,52 @@ describe('scripts/check-native.mjs, before the MSI is built', () => {
 
   it('accepts node_modules with it, and refuses a wrong version or a package without its .node file', () => {
     expect(checkNative({ root: withWin, platform: 'win32', arch: 'x64' })).toEqual([]);
-    expect(checkNative({ root: fixture('old', { version: '0.0.1' }), platform: 'win32', arch: 'x64' })).toEqual([expect.stringContaining('version 0.0.1')]);
-    expect(checkNative({ root: fixture('empty', { binary: false }), platform: 'win32', arch: 'x64' })).toEqual([expect.stringContaining('no native module')]);
+    expect(checkNative({ root: fixture('old', { version: '0.0.1' }), platform: 'win32', arch: 'x64' })).toEqual([
+      expect.stringContaining('version 0.0.1'),
+    ]);
+    expect(checkNative({ root: fixture('empty', { binary: false }), platform: 'win32', arch: 'x64' })).toEqual([
+      expect.stringContaining('no native module'),
+    ]);
   });
 
   it('fails the command (exit 1, the sentence on stderr) that package:win runs first', () => {
-    expect(pkg.scripts?.['package:win']).toMatch(/^node scripts\/check-signing\.mjs && node scripts\/check-native\.mjs --platform win32 --arch x64 && .*electron-builder --win msi/);
+    expect(pkg.scripts?.['package:win']).toMatch(
+      /^node scripts\/check-signing\.mjs && node scripts\/check-native\.mjs --platform win32 --arch x64 && .*electron-builder --win msi/,
+    );
     const run = (root: string): { status: number; stderr: string } => {
       try {
-        execFileSync(process.execPath, ['scripts/check-native.mjs', '--platform', 'win32', '--arch', 'x64', '--root', root], { cwd: repoRoot, encoding: 'utf8', stdio: 'pipe' });
+        execFileSync(
+          process.execPath,
+          ['scripts/check-native.mjs', '--platform', 'win32', '--arch', 'x64', '--root', root],
+          { cwd: repoRoot, encoding: 'utf8', stdio: 'pipe' },
+        );
         return { status: 0, stderr: '' };
       } catch (error) {
         const failed = error as { status: number; stderr: string };
         return { status: failed.status, stderr: failed.stderr };
       }
     };
-    expect(run(without)).toEqual({ status: 1, stderr: expect.stringContaining(`check-native: A win32-x64 package of the shell would ship without`) });
+    expect(run(without)).toEqual({
+      status: 1,
+      stderr: expect.stringContaining(`check-native: A win32-x64 package of the shell would ship without`),
+    });
     expect(run(withWin)).toEqual({ status: 0, stderr: '' });
   });
 
   it('is the beforePack hook electron-builder loads, refusing to pack Windows x64 without the package', async () => {
-    type Hook = (context: { electronPlatformName: string; arch: number; packager: { projectDir: string } }) => Promise<void>;
+    type Hook = (context: {
+      electronPlatformName: string;
+      arch: number;
+      packager: { projectDir: string };
+    }) => Promise<void>;
     const hook = await resolveFunction<Hook | null>(undefined, raw.beforePack as string, 'beforePack', repoRoot);
     expect(typeof hook).toBe('function');
     // electron-builder's Arch enum: 1 is x64.
-    await expect(hook?.({ electronPlatformName: 'win32', arch: 1, packager: { projectDir: without } })).rejects.toThrow(winPackage);
-    await expect(hook?.({ electronPlatformName: 'win32', arch: 1, packager: { projectDir: withWin } })).resolves.toBeUndefined();
+    await expect(hook?.({ electronPlatformName: 'win32', arch: 1, packager: { projectDir: without } })).rejects.toThrow(
+      winPackage,
+    );
+    await expect(
+      hook?.({ electronPlatformName: 'win32', arch: 1, packager: { projectDir: withWin } }),
+    ).resolves.toBeUndefined();
   });
 });

@@ -25,7 +25,13 @@ function repoFiles(dir = repoRoot): string[] {
 // What scripts/build-main.mjs, the renderer's Vite build, the benchmarks and the bundle test
 // write under dist/, so the check holds on a clean checkout where dist/ does not exist yet.
 const buildOutputs = {
-  packaged: ['dist/main/index.js', 'dist/preload/index.cjs', 'dist/renderer/index.html', 'dist/renderer/assets/index-3f2a.js', 'dist/renderer/assets/index-3f2a.css'],
+  packaged: [
+    'dist/main/index.js',
+    'dist/preload/index.cjs',
+    'dist/renderer/index.html',
+    'dist/renderer/assets/index-3f2a.js',
+    'dist/renderer/assets/index-3f2a.css',
+  ],
   notPackaged: [
     'dist/main/index.js.map',
     'dist/renderer/assets/index-3f2a.js.map',
@@ -38,7 +44,8 @@ const buildOutputs = {
 let isPackaged: (relative: string) => boolean;
 beforeAll(async () => {
   const { files } = await readRawConfig();
-  if (!Array.isArray(files) || !files.every((p) => typeof p === 'string')) throw new Error('electron-builder.yml `files` must be a list of patterns.');
+  if (!Array.isArray(files) || !files.every((p) => typeof p === 'string'))
+    throw new Error('electron-builder.yml `files` must be a list of patterns.');
   const filter = new FileMatcher(repoRoot, '/app', (pattern) => pattern, files).createFilter();
   const fileStats = { isDirectory: () => false, isFile: () => true } as FilterStats;
   isPackaged = (relative) => filter(path.join(repoRoot, relative), fileStats);
@@ -47,23 +54,33 @@ beforeAll(async () => {
 describe('files packaged into the app', () => {
   it('of everything in the repository, packages only package.json (the rest is built into dist/)', () => {
     const outsideDist = repoFiles().filter((f) => !f.startsWith('dist/'));
-    expect(outsideDist).toEqual(expect.arrayContaining(['package.json', 'sandbox/provider.ts', 'test/harness/harness.ts', 'main/index.ts']));
+    expect(outsideDist).toEqual(
+      expect.arrayContaining(['package.json', 'sandbox/provider.ts', 'test/harness/harness.ts', 'main/index.ts']),
+    );
     expect(outsideDist.filter(isPackaged)).toEqual(['package.json']);
   });
 
-  it.each(['sandbox', 'test', 'bench', 'docs', 'scripts', 'main', 'preload', 'renderer'])('leaves out everything under %s/', (folder) => {
-    const inFolder = repoFiles(path.join(repoRoot, folder)).map((f) => `${folder}/${f}`);
-    expect(inFolder.length).toBeGreaterThan(0);
-    expect(inFolder.filter(isPackaged)).toEqual([]);
-  });
+  it.each(['sandbox', 'test', 'bench', 'docs', 'scripts', 'main', 'preload', 'renderer'])(
+    'leaves out everything under %s/',
+    (folder) => {
+      const inFolder = repoFiles(path.join(repoRoot, folder)).map((f) => `${folder}/${f}`);
+      expect(inFolder.length).toBeGreaterThan(0);
+      expect(inFolder.filter(isPackaged)).toEqual([]);
+    },
+  );
 
   it('packages the built main process, preload and renderer', () => {
     expect(buildOutputs.packaged.filter((f) => !isPackaged(f))).toEqual([]);
   });
 
   it('leaves out source maps, benchmark bundles and test bundles under dist/', () => {
-    const built = existsSync(path.join(repoRoot, 'dist')) ? repoFiles(path.join(repoRoot, 'dist')).map((f) => `dist/${f}`) : [];
-    const strays = [...buildOutputs.notPackaged, ...built.filter((f) => !/^dist\/(main|preload|renderer)\//.test(f) || f.endsWith('.map'))];
+    const built = existsSync(path.join(repoRoot, 'dist'))
+      ? repoFiles(path.join(repoRoot, 'dist')).map((f) => `dist/${f}`)
+      : [];
+    const strays = [
+      ...buildOutputs.notPackaged,
+      ...built.filter((f) => !/^dist\/(main|preload|renderer)\//.test(f) || f.endsWith('.map')),
+    ];
     expect(strays.filter(isPackaged)).toEqual([]);
   });
 });
@@ -81,14 +98,22 @@ describe('native binaries packaged per platform', () => {
   it.each(cases)("$platform: only koffi's own build for the target is copied", async ({ platform, keeps }) => {
     // Not in the package's type declarations, but what platformPackager.js calls.
     const { getNodeModuleFileMatcher } = (await import('app-builder-lib/out/fileMatcher.js')) as unknown as {
-      getNodeModuleFileMatcher(appDir: string, destination: string, expand: (p: string) => string, platformOptions: unknown, packager: unknown): { createFilter(): (file: string, stat: FilterStats) => boolean };
+      getNodeModuleFileMatcher(
+        appDir: string,
+        destination: string,
+        expand: (p: string) => string,
+        platformOptions: unknown,
+        packager: unknown,
+      ): { createFilter(): (file: string, stat: FilterStats) => boolean };
     };
     const config = (await readRawConfig()) as Record<string, unknown> & { files: unknown };
     const packager = { config, debugLogger: { isEnabled: false } };
     const matcher = getNodeModuleFileMatcher(repoRoot, '/app', (p) => p, config[platform], packager);
     const filter = matcher.createFilter();
     const fileStats = { isDirectory: () => false, isFile: () => true } as FilterStats;
-    const copied = koffiBuilds.filter((build) => filter(path.join(repoRoot, 'node_modules', 'koffi', 'build', 'koffi', build, 'koffi.node'), fileStats));
+    const copied = koffiBuilds.filter((build) =>
+      filter(path.join(repoRoot, 'node_modules', 'koffi', 'build', 'koffi', build, 'koffi.node'), fileStats),
+    );
     expect(koffiBuilds.length).toBeGreaterThan(10);
     expect(copied.sort()).toEqual([keeps].flat().sort());
     // The rest of the package (its JavaScript loader) is still copied.

@@ -10,7 +10,8 @@ import { DISPLAY_NAMES } from '../../main/services/policy/templates/display-name
 import { repoRoot } from './builder-config';
 
 /** A name a person reads: words with spaces, not an identifier. */
-const isHuman = (text: string): boolean => /^[A-Z][^\s]*(\s+\S+)+$/.test(text) && !/^[A-Z][a-z]+([A-Z0-9][a-z0-9]*)+$/.test(text);
+const isHuman = (text: string): boolean =>
+  /^[A-Z][^\s]*(\s+\S+)+$/.test(text) && !/^[A-Z][a-z]+([A-Z0-9][a-z0-9]*)+$/.test(text);
 
 function admlStrings(adml: string): Map<string, string> {
   return new Map([...adml.matchAll(/<string id="([^"]+)">([^<]*)<\/string>/g)].map((m) => [m[1]!, m[2]!]));
@@ -26,7 +27,8 @@ describe('policy display names', () => {
   it('every setting in the catalogue has a readable name', () => {
     const missing = SETTING_NAMES.filter((name) => DISPLAY_NAMES[name] === undefined);
     expect(missing).toEqual([]);
-    for (const name of SETTING_NAMES) expect(isHuman(DISPLAY_NAMES[name]!), `${name}: ${DISPLAY_NAMES[name]}`).toBe(true);
+    for (const name of SETTING_NAMES)
+      expect(isHuman(DISPLAY_NAMES[name]!), `${name}: ${DISPLAY_NAMES[name]}`).toBe(true);
   });
 
   it('the ADML shows each policy by its readable name, and names its value in the explanation and beside the box', () => {
@@ -40,7 +42,10 @@ describe('policy display names', () => {
   });
 
   it('the committed ADML is the one generated (npm run policy:templates), with no raw names as titles', () => {
-    const committed = readFileSync(path.join(repoRoot, 'policy-templates/windows/en-US/ClinicalWorkstationShell.adml'), 'utf8');
+    const committed = readFileSync(
+      path.join(repoRoot, 'policy-templates/windows/en-US/ClinicalWorkstationShell.adml'),
+      'utf8',
+    );
     const strings = admlStrings(committed);
     for (const name of SETTING_NAMES) expect(strings.get(name), name).not.toBe(name);
   });

@@ -13,7 +13,15 @@ const result = (p99: number, allRegisteredMs: number, lost: number) => ({
     { replica: 'b', connections: 2500, rssBeforeBytes: 110e6, rssAfterBytes: 144e6, perThousandBytes: 13.6e6 },
   ],
   delivery: { rate: 50, sent: 1000, received: 1000, latencyMs: summary(p99), postMs: summary(p99) },
-  storm: { reconnecting: 2500, allRegisteredMs, sent: 1000, received: 1000 - lost, lost, viaCatchUp: 40, latencyMs: summary(1400) },
+  storm: {
+    reconnecting: 2500,
+    allRegisteredMs,
+    sent: 1000,
+    received: 1000 - lost,
+    lost,
+    viaCatchUp: 40,
+    latencyMs: summary(1400),
+  },
 });
 
 describe('reportRelay', () => {

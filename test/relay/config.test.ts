@@ -10,7 +10,8 @@ import { RelayConfigError, loadRelayConfig, parseRelayConfig } from '../../relay
 import { addressSet, clientAddress, parseCidr } from '../../relay/net';
 import { rateLimiter } from '../../relay/rate-limit';
 
-const ISSUER = 'https://am.nhsint.auth-ptl.cis2.spineservices.nhs.uk:443/openam/oauth2/realms/root/realms/NHSIdentity/realms/Healthcare';
+const ISSUER =
+  'https://am.nhsint.auth-ptl.cis2.spineservices.nhs.uk:443/openam/oauth2/realms/root/realms/NHSIdentity/realms/Healthcare';
 const base = { RELAY_ISSUER: ISSUER, RELAY_CLIENT_ID: 'clinical-workstation-shell' };
 const dir = mkdtempSync(join(tmpdir(), 'cws-relay-config-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -29,14 +30,41 @@ describe('relay configuration', () => {
   it('needs only the issuer and client id; the rest has safe defaults (memory store, loopback, 12 hours)', () => {
     const config = loadRelayConfig(base);
     expect(config.redisUrl).toBeUndefined();
-    expect(config).toMatchObject({ host: '127.0.0.1', port: 8787, allowSources: [], trustedProxies: [], revocationHours: 12, heartbeatMs: HEARTBEAT_MS, maxBodyBytes: 32 * 1024 });
+    expect(config).toMatchObject({
+      host: '127.0.0.1',
+      port: 8787,
+      allowSources: [],
+      trustedProxies: [],
+      revocationHours: 12,
+      heartbeatMs: HEARTBEAT_MS,
+      maxBodyBytes: 32 * 1024,
+    });
   });
 
   it('reads a JSON file named by RELAY_CONFIG, and an environment variable overrides it', () => {
     const file = join(dir, 'relay.json');
-    writeFileSync(file, JSON.stringify({ issuer: ISSUER, clientId: 'from-file', port: 9000, allowSources: ['192.0.2.0/24', '2001:db8::/32'], redisUrl: 'redis://redis.trust.internal:6379' }));
-    const config = loadRelayConfig({ RELAY_CONFIG: file, RELAY_CLIENT_ID: 'from-env', RELAY_TRUSTED_PROXIES: '10.0.0.5, 10.0.0.6' });
-    expect(config).toMatchObject({ clientId: 'from-env', port: 9000, allowSources: ['192.0.2.0/24', '2001:db8::/32'], trustedProxies: ['10.0.0.5', '10.0.0.6'], redisUrl: 'redis://redis.trust.internal:6379' });
+    writeFileSync(
+      file,
+      JSON.stringify({
+        issuer: ISSUER,
+        clientId: 'from-file',
+        port: 9000,
+        allowSources: ['192.0.2.0/24', '2001:db8::/32'],
+        redisUrl: 'redis://redis.trust.internal:6379',
+      }),
+    );
+    const config = loadRelayConfig({
+      RELAY_CONFIG: file,
+      RELAY_CLIENT_ID: 'from-env',
+      RELAY_TRUSTED_PROXIES: '10.0.0.5, 10.0.0.6',
+    });
+    expect(config).toMatchObject({
+      clientId: 'from-env',
+      port: 9000,
+      allowSources: ['192.0.2.0/24', '2001:db8::/32'],
+      trustedProxies: ['10.0.0.5', '10.0.0.6'],
+      redisUrl: 'redis://redis.trust.internal:6379',
+    });
   });
 
   it.each([
@@ -76,7 +104,10 @@ describe('relay configuration', () => {
   });
 
   it('allows http only for the loopback sandbox, on request', () => {
-    expect(parseRelayConfig({ issuer: 'http://127.0.0.1:4000/issuer', clientId: 'x', allowInsecureLoopbackIssuer: 'true' }).issuer).toBe('http://127.0.0.1:4000/issuer');
+    expect(
+      parseRelayConfig({ issuer: 'http://127.0.0.1:4000/issuer', clientId: 'x', allowInsecureLoopbackIssuer: 'true' })
+        .issuer,
+    ).toBe('http://127.0.0.1:4000/issuer');
     expect(() => parseRelayConfig({ issuer: 'http://127.0.0.1:4000/issuer', clientId: 'x' })).toThrow(RelayConfigError);
   });
 });
@@ -86,7 +117,8 @@ describe('source addresses', () => {
     expect(parseCidr('192.0.2.0/24')).toEqual({ address: '192.0.2.0', prefix: 24, family: 'ipv4' });
     expect(parseCidr('2001:db8::/32')).toEqual({ address: '2001:db8::', prefix: 32, family: 'ipv6' });
     expect(parseCidr('198.51.100.7')).toMatchObject({ prefix: 32 });
-    for (const bad of ['192.0.2.0/33', '2001:db8::/129', 'cis2.nhs.uk', '192.0.2.0/24/1', '192.0.2.0/-1', '']) expect(parseCidr(bad)).toBeNull();
+    for (const bad of ['192.0.2.0/33', '2001:db8::/129', 'cis2.nhs.uk', '192.0.2.0/24/1', '192.0.2.0/-1', ''])
+      expect(parseCidr(bad)).toBeNull();
   });
 
   it('matches ranges, including an IPv4 peer seen on a dual-stack socket', () => {
@@ -125,7 +157,10 @@ describe('source addresses', () => {
 
 describe('npm run relay', () => {
   const run = (env: Record<string, string>): { lines: Promise<string>; stop: () => Promise<number | null> } => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'relay/main.ts'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'relay/main.ts'], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     const lines = new Promise<string>((resolve) => {
       const check = (): void => {
@@ -152,7 +187,13 @@ describe('npm run relay', () => {
   };
 
   it('starts one relay with its in-memory store and prints its URL', async () => {
-    const relay = run({ RELAY_ISSUER: 'http://127.0.0.1:9/issuer', RELAY_CLIENT_ID: 'clinical-workstation-shell', RELAY_ALLOW_INSECURE_LOOPBACK_ISSUER: 'true', RELAY_PORT: '0', RELAY_LOG_LEVEL: 'silent' });
+    const relay = run({
+      RELAY_ISSUER: 'http://127.0.0.1:9/issuer',
+      RELAY_CLIENT_ID: 'clinical-workstation-shell',
+      RELAY_ALLOW_INSECURE_LOOPBACK_ISSUER: 'true',
+      RELAY_PORT: '0',
+      RELAY_LOG_LEVEL: 'silent',
+    });
     const out = await relay.lines;
     const url = /relay: (http:\/\/\S+)/.exec(out)?.[1];
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);

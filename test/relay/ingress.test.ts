@@ -35,7 +35,10 @@ afterAll(async () => {
 });
 
 /** Raw HTTP over a socket, for what fetch will not send (stalls, lies about length). */
-function raw(port: number, chunks: readonly (string | { waitMs: number })[]): Promise<{ status: number | null; elapsedMs: number }> {
+function raw(
+  port: number,
+  chunks: readonly (string | { waitMs: number })[],
+): Promise<{ status: number | null; elapsedMs: number }> {
   return new Promise((resolve) => {
     const started = performance.now();
     const socket = connect(port, '127.0.0.1');
@@ -62,18 +65,76 @@ describe('§2.6: a token that breaks any rule is refused with 400 and forwarded 
   const names = { sub: SUB, sid: SID };
 
   const cases: [string, () => Promise<string>, string][] = [
-    ['a signature by a key that is not the issuer’s (same kid)', async () => issuer.logoutToken(names, { key: (await generateKeyPair('RS256')).privateKey }), 'LOGOUT_TOKEN_SIGNATURE_INVALID'],
-    ['alg none', async () => new UnsecuredJWT({ iss: issuer.issuer, aud: issuer.clientId, iat: now(), jti: 'none-1', ...names, events: { [BACKCHANNEL_LOGOUT_EVENT]: {} } }).encode(), 'LOGOUT_TOKEN_ALG_REFUSED'],
-    ['HS256 with a guessable secret', async () => new SignJWT({ iss: issuer.issuer, aud: issuer.clientId, iat: now(), jti: 'hs-1', ...names, events: { [BACKCHANNEL_LOGOUT_EVENT]: {} } }).setProtectedHeader({ alg: 'HS256' }).sign(new TextEncoder().encode('secret')), 'LOGOUT_TOKEN_ALG_REFUSED'],
-    ['the wrong issuer', () => issuer.logoutToken({ ...names, iss: 'https://impostor.invalid/issuer' }), 'LOGOUT_TOKEN_ISSUER_MISMATCH'],
-    ['another client as audience', () => issuer.logoutToken({ ...names, aud: 'another-app' }), 'LOGOUT_TOKEN_AUDIENCE_MISMATCH'],
+    [
+      'a signature by a key that is not the issuer’s (same kid)',
+      async () => issuer.logoutToken(names, { key: (await generateKeyPair('RS256')).privateKey }),
+      'LOGOUT_TOKEN_SIGNATURE_INVALID',
+    ],
+    [
+      'alg none',
+      async () =>
+        new UnsecuredJWT({
+          iss: issuer.issuer,
+          aud: issuer.clientId,
+          iat: now(),
+          jti: 'none-1',
+          ...names,
+          events: { [BACKCHANNEL_LOGOUT_EVENT]: {} },
+        }).encode(),
+      'LOGOUT_TOKEN_ALG_REFUSED',
+    ],
+    [
+      'HS256 with a guessable secret',
+      async () =>
+        new SignJWT({
+          iss: issuer.issuer,
+          aud: issuer.clientId,
+          iat: now(),
+          jti: 'hs-1',
+          ...names,
+          events: { [BACKCHANNEL_LOGOUT_EVENT]: {} },
+        })
+          .setProtectedHeader({ alg: 'HS256' })
+          .sign(new TextEncoder().encode('secret')),
+      'LOGOUT_TOKEN_ALG_REFUSED',
+    ],
+    [
+      'the wrong issuer',
+      () => issuer.logoutToken({ ...names, iss: 'https://impostor.invalid/issuer' }),
+      'LOGOUT_TOKEN_ISSUER_MISMATCH',
+    ],
+    [
+      'another client as audience',
+      () => issuer.logoutToken({ ...names, aud: 'another-app' }),
+      'LOGOUT_TOKEN_AUDIENCE_MISMATCH',
+    ],
     ['no iat', () => issuer.logoutToken({ ...names, iat: undefined }), 'LOGOUT_TOKEN_IAT_MISSING'],
-    ['iat an hour in the future', () => issuer.logoutToken({ ...names, iat: now() + 3600, exp: now() + 3700 }), 'LOGOUT_TOKEN_ISSUED_IN_FUTURE'],
-    ['iat an hour ago', () => issuer.logoutToken({ ...names, iat: now() - 3600, exp: now() + 60 }), 'LOGOUT_TOKEN_TOO_OLD'],
-    ['an expired token', () => issuer.logoutToken({ ...names, iat: now() - 100, exp: now() - 60 }), 'LOGOUT_TOKEN_EXPIRED'],
+    [
+      'iat an hour in the future',
+      () => issuer.logoutToken({ ...names, iat: now() + 3600, exp: now() + 3700 }),
+      'LOGOUT_TOKEN_ISSUED_IN_FUTURE',
+    ],
+    [
+      'iat an hour ago',
+      () => issuer.logoutToken({ ...names, iat: now() - 3600, exp: now() + 60 }),
+      'LOGOUT_TOKEN_TOO_OLD',
+    ],
+    [
+      'an expired token',
+      () => issuer.logoutToken({ ...names, iat: now() - 100, exp: now() - 60 }),
+      'LOGOUT_TOKEN_EXPIRED',
+    ],
     ['no events claim', () => issuer.logoutToken({ ...names, events: undefined }), 'LOGOUT_TOKEN_EVENTS_MISSING'],
-    ['events without the logout event', () => issuer.logoutToken({ ...names, events: { 'http://schemas.openid.net/event/other': {} } }), 'LOGOUT_TOKEN_NOT_LOGOUT_EVENT'],
-    ['a nonce (an ID token posing as a logout token)', () => issuer.logoutToken({ ...names, nonce: 'n-0S6_WzA2Mj' }), 'LOGOUT_TOKEN_NONCE_PRESENT'],
+    [
+      'events without the logout event',
+      () => issuer.logoutToken({ ...names, events: { 'http://schemas.openid.net/event/other': {} } }),
+      'LOGOUT_TOKEN_NOT_LOGOUT_EVENT',
+    ],
+    [
+      'a nonce (an ID token posing as a logout token)',
+      () => issuer.logoutToken({ ...names, nonce: 'n-0S6_WzA2Mj' }),
+      'LOGOUT_TOKEN_NONCE_PRESENT',
+    ],
     ['neither sub nor sid', () => issuer.logoutToken({}), 'LOGOUT_TOKEN_SUBJECT_MISSING'],
     ['no jti', () => issuer.logoutToken({ ...names, jti: undefined }), 'LOGOUT_TOKEN_JTI_MISSING'],
     ['an ID token of the session', () => issuer.idToken(names), 'LOGOUT_TOKEN_EVENTS_MISSING'],
@@ -105,10 +166,18 @@ describe('§2.6: a token that breaks any rule is refused with 400 and forwarded 
   });
 
   it('refuses a body without exactly one logout_token', async () => {
-    const none = await fetch(`${relay.url}/backchannel-logout`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'other=1' });
+    const none = await fetch(`${relay.url}/backchannel-logout`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'other=1',
+    });
     expect(none.status).toBe(400);
     const token = await issuer.logoutToken(names);
-    const two = await fetch(`${relay.url}/backchannel-logout`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `logout_token=${token}&logout_token=${token}` });
+    const two = await fetch(`${relay.url}/backchannel-logout`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: `logout_token=${token}&logout_token=${token}`,
+    });
     expect(two.status).toBe(400);
   });
 });
@@ -116,7 +185,11 @@ describe('§2.6: a token that breaks any rule is refused with 400 and forwarded 
 describe('the endpoint’s own defences', () => {
   it('refuses a body over the limit with 413, whether declared or streamed', async () => {
     const big = `logout_token=${'a'.repeat(40 * 1024)}`;
-    const declared = await fetch(`${relay.url}/backchannel-logout`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: big });
+    const declared = await fetch(`${relay.url}/backchannel-logout`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: big,
+    });
     expect(declared.status).toBe(413);
     expect(declared.headers.get('cache-control')).toBe('no-store');
     const chunked = await raw(relay.port, [
@@ -128,7 +201,11 @@ describe('the endpoint’s own defences', () => {
 
   it('refuses another content type with 415, and another method with 405', async () => {
     const token = await issuer.logoutToken({ sub: SUB, sid: SID });
-    const json = await fetch(`${relay.url}/backchannel-logout`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ logout_token: token }) });
+    const json = await fetch(`${relay.url}/backchannel-logout`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ logout_token: token }),
+    });
     expect(json.status).toBe(415);
     const get = await fetch(`${relay.url}/backchannel-logout`);
     expect(get.status).toBe(405);
@@ -141,7 +218,10 @@ describe('the endpoint’s own defences', () => {
     const headers = await raw(slow.port, ['POST /backchannel-logout HTTP/1.1\r\nHost: relay\r\n', { waitMs: 3_000 }]);
     expect(headers.status).toBe(408);
     expect(headers.elapsedMs).toBeLessThan(1_500);
-    const body = await raw(slow.port, ['POST /backchannel-logout HTTP/1.1\r\nHost: relay\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\nlogout_token=', { waitMs: 3_000 }]);
+    const body = await raw(slow.port, [
+      'POST /backchannel-logout HTTP/1.1\r\nHost: relay\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\nlogout_token=',
+      { waitMs: 3_000 },
+    ]);
     expect(body.status).toBe(408);
     expect(body.elapsedMs).toBeLessThan(2_000);
   });
@@ -165,12 +245,20 @@ describe('the endpoint’s own defences', () => {
     expect((await postLogout(ranged.url, await token())).status).toBe(403);
     expect((await postLogout(ranged.url, await token(), { 'x-forwarded-for': '192.0.2.10' })).status).toBe(403);
 
-    const proxied = await startTestRelay({ issuer: issuer.issuer, allowSources: ['192.0.2.0/24', '2001:db8:cafe::/48'], trustedProxies: '127.0.0.1' });
+    const proxied = await startTestRelay({
+      issuer: issuer.issuer,
+      allowSources: ['192.0.2.0/24', '2001:db8:cafe::/48'],
+      trustedProxies: '127.0.0.1',
+    });
     relays.push(proxied);
     expect((await postLogout(proxied.url, await token(), { 'x-forwarded-for': '192.0.2.10' })).status).toBe(200);
-    expect((await postLogout(proxied.url, await token(), { 'x-forwarded-for': '2001:db8:cafe:1::7' })).status).toBe(200);
+    expect((await postLogout(proxied.url, await token(), { 'x-forwarded-for': '2001:db8:cafe:1::7' })).status).toBe(
+      200,
+    );
     // The proxy appends what it saw: a client cannot prepend its way into the range.
-    expect((await postLogout(proxied.url, await token(), { 'x-forwarded-for': '192.0.2.10, 198.51.100.7' })).status).toBe(403);
+    expect(
+      (await postLogout(proxied.url, await token(), { 'x-forwarded-for': '192.0.2.10, 198.51.100.7' })).status,
+    ).toBe(403);
     expect((await postLogout(proxied.url, await token(), { 'x-forwarded-for': '2001:db8:beef::1' })).status).toBe(403);
     expect((await postLogout(proxied.url, await token(), { 'x-forwarded-for': 'garbage' })).status).toBe(403);
     // Health checks are not CIS2's endpoint: not behind the allow-list.

@@ -14,7 +14,9 @@ import type { SandboxSession } from './fixtures/sandbox-sign-in';
 import { TestWorkstation, quietFor } from './fixtures/workstation';
 
 const suite = redisServerAvailable ? describe : describe.skip;
-const title = redisServerAvailable ? 'relay replicas sharing Redis' : 'relay replicas sharing Redis (SKIPPED: redis-server is not installed; .ci/run installs it)';
+const title = redisServerAvailable
+  ? 'relay replicas sharing Redis'
+  : 'relay replicas sharing Redis (SKIPPED: redis-server is not installed; .ci/run installs it)';
 
 suite(title, () => {
   let sandbox: Sandbox;
@@ -26,7 +28,14 @@ suite(title, () => {
   const namesSeen: string[] = [];
 
   async function replica(name: string, port = 0): Promise<TestRelay> {
-    return startTestRelay({ issuer: sandbox.issuer, clientId: sandbox.clientId, redisUrl: redis.url, replicaName: name, port, heartbeatMs: 1_000 });
+    return startTestRelay({
+      issuer: sandbox.issuer,
+      clientId: sandbox.clientId,
+      redisUrl: redis.url,
+      replicaName: name,
+      port,
+      heartbeatMs: 1_000,
+    });
   }
 
   async function workstation(relay: TestRelay, session?: SandboxSession): Promise<TestWorkstation> {
@@ -49,7 +58,11 @@ suite(title, () => {
   beforeAll(async () => {
     [sandbox, redis] = await Promise.all([startSandbox(), startRedis()]);
     [a, b] = await Promise.all([replica('a'), replica('b')]);
-    await until(() => [a, b].every((r) => r.store.available() && r.health().keys === 'loaded'), 10_000, 'both replicas connected to Redis, with the issuer’s keys');
+    await until(
+      () => [a, b].every((r) => r.store.available() && r.health().keys === 'loaded'),
+      10_000,
+      'both replicas connected to Redis, with the issuer’s keys',
+    );
   });
 
   afterAll(async () => {
@@ -76,11 +89,28 @@ suite(title, () => {
     const port = await freePort();
     const provider = await startSandbox({ backchannelLogoutUri: `http://127.0.0.1:${port}/backchannel-logout` });
     const relays = [
-      await startTestRelay({ issuer: provider.issuer, clientId: provider.clientId, redisUrl: redis.url, redisPrefix: 'e2e:', replicaName: 'e2e-a', port }),
-      await startTestRelay({ issuer: provider.issuer, clientId: provider.clientId, redisUrl: redis.url, redisPrefix: 'e2e:', replicaName: 'e2e-b' }),
+      await startTestRelay({
+        issuer: provider.issuer,
+        clientId: provider.clientId,
+        redisUrl: redis.url,
+        redisPrefix: 'e2e:',
+        replicaName: 'e2e-a',
+        port,
+      }),
+      await startTestRelay({
+        issuer: provider.issuer,
+        clientId: provider.clientId,
+        redisUrl: redis.url,
+        redisPrefix: 'e2e:',
+        replicaName: 'e2e-b',
+      }),
     ];
     try {
-      await until(() => relays.every((r) => r.store.available() && r.health().keys === 'loaded'), 10_000, 'both replicas connected, with the issuer’s keys');
+      await until(
+        () => relays.every((r) => r.store.available() && r.health().keys === 'loaded'),
+        10_000,
+        'both replicas connected, with the issuer’s keys',
+      );
       const session = await sandboxSignIn(provider, 'no-role-patel');
       const ws = await workstation(relays[1] as TestRelay, session);
       // Listening before the sandbox posts: the logout may arrive before the POST's answer does.
@@ -98,7 +128,11 @@ suite(title, () => {
   });
 
   it('sends each logout only to the registrations it names: sub and sid both, sub alone to every session of that sub, sid alone to that session', async () => {
-    const [s1, s2, other] = await Promise.all([sandboxSignIn(sandbox, 'locum-reid'), sandboxSignIn(sandbox, 'locum-reid'), sandboxSignIn(sandbox, 'dr-okafor')]);
+    const [s1, s2, other] = await Promise.all([
+      sandboxSignIn(sandbox, 'locum-reid'),
+      sandboxSignIn(sandbox, 'locum-reid'),
+      sandboxSignIn(sandbox, 'dr-okafor'),
+    ]);
     expect(s1.sub).toBe(s2.sub);
     expect(s1.sid).not.toBe(s2.sid);
     const [w1, w2, w3] = [await workstation(a, s1), await workstation(b, s2), await workstation(b, other)];
@@ -119,7 +153,9 @@ suite(title, () => {
   });
 
   it('answers 200 when no workstation holds the session', async () => {
-    expect((await postLogout(a.url, await logoutToken({ sub: '555000000777', sid: 'nobody-holds-this' }))).status).toBe(200);
+    expect((await postLogout(a.url, await logoutToken({ sub: '555000000777', sid: 'nobody-holds-this' }))).status).toBe(
+      200,
+    );
   });
 
   it('refuses a jti replayed to the other replica (400), and forwards the logout once', async () => {
@@ -164,7 +200,11 @@ suite(title, () => {
   });
 
   it('Redis restarted: ingress answers 503 meanwhile, the workstation channel stays up, and both replicas recover', async () => {
-    const [held, heldElsewhere, later] = await Promise.all([sandboxSignIn(sandbox), sandboxSignIn(sandbox), sandboxSignIn(sandbox)]);
+    const [held, heldElsewhere, later] = await Promise.all([
+      sandboxSignIn(sandbox),
+      sandboxSignIn(sandbox),
+      sandboxSignIn(sandbox),
+    ]);
     const onA = await workstation(a, held);
     const onB = await workstation(b, heldElsewhere);
     await redis.kill();
@@ -204,17 +244,37 @@ suite(title, () => {
     const response = await fetch(`${b.url}/healthz`);
     expect(response.status).toBe(200);
     const health = (await response.json()) as Record<string, unknown>;
-    expect(health).toMatchObject({ status: 'ok', store: 'redis', redis: 'connected', ingress: 'accepting', keys: 'loaded' });
-    expect(health['counts']).toMatchObject({ connections: expect.any(Number), registered: expect.any(Number), accepted: expect.any(Number) });
+    expect(health).toMatchObject({
+      status: 'ok',
+      store: 'redis',
+      redis: 'connected',
+      ingress: 'accepting',
+      keys: 'loaded',
+    });
+    expect(health['counts']).toMatchObject({
+      connections: expect.any(Number),
+      registered: expect.any(Number),
+      accepted: expect.any(Number),
+    });
   });
 
   it('logged every event without a token, a subject or a session id in clear', () => {
     const lines = [...a.logs, ...b.logs];
     const events = new Set(lines.map((l) => (JSON.parse(l) as { event?: string }).event));
-    for (const event of ['logout accepted', 'logout refused', 'logout delivered', 'registration accepted', 'redis connected', 'redis lost', 'logout accepted locally only']) expect(events).toContain(event);
+    for (const event of [
+      'logout accepted',
+      'logout refused',
+      'logout delivered',
+      'registration accepted',
+      'redis connected',
+      'redis lost',
+      'logout accepted locally only',
+    ])
+      expect(events).toContain(event);
     for (const secret of [...tokensSeen, ...namesSeen]) {
       for (const line of lines) expect(line).not.toContain(secret);
     }
-    for (const token of tokensSeen) for (const part of token.split('.')) for (const line of lines) expect(line).not.toContain(part);
+    for (const token of tokensSeen)
+      for (const part of token.split('.')) for (const line of lines) expect(line).not.toContain(part);
   });
 });

@@ -25,7 +25,10 @@ async function connect(to: TestRelay = relay): Promise<TestWorkstation> {
   return ws;
 }
 
-async function another(settings: Parameters<typeof startTestRelay>[0], deps: Parameters<typeof startTestRelay>[1] = {}): Promise<TestRelay> {
+async function another(
+  settings: Parameters<typeof startTestRelay>[0],
+  deps: Parameters<typeof startTestRelay>[1] = {},
+): Promise<TestRelay> {
   const r = await startTestRelay(settings, deps);
   relays.push(r);
   return r;
@@ -47,9 +50,15 @@ describe('registration', () => {
 
   it.each([
     ['a fresh ID token', {}],
-    ['an ID token whose exp has passed (the session outlives its ID token)', { iat: now() - 2 * HOUR, auth_time: now() - 2 * HOUR, exp: now() - 2 * HOUR + 300 }],
+    [
+      'an ID token whose exp has passed (the session outlives its ID token)',
+      { iat: now() - 2 * HOUR, auth_time: now() - 2 * HOUR, exp: now() - 2 * HOUR + 300 },
+    ],
     ['an ID token issued 11 hours into the session', { iat: now() - 11 * HOUR, auth_time: now() - 11 * HOUR }],
-    ['several audiences with azp naming the client', { aud: ['clinical-workstation-shell', 'another-app'], azp: 'clinical-workstation-shell' }],
+    [
+      'several audiences with azp naming the client',
+      { aud: ['clinical-workstation-shell', 'another-app'], azp: 'clinical-workstation-shell' },
+    ],
     ['no sid (subscribed by sub alone)', { sid: undefined }],
   ])('accepts %s', async (_name, changes) => {
     const ws = await connect();
@@ -57,13 +66,34 @@ describe('registration', () => {
   });
 
   it.each([
-    ['a forged signature', async () => issuer.idToken({}, { key: (await generateKeyPair('RS256')).privateKey }), 'token-invalid'],
-    ['alg none', async () => new UnsecuredJWT({ iss: issuer.issuer, aud: issuer.clientId, sub: '555000000001', iat: now() }).encode(), 'token-invalid'],
-    ['iat older than 12 hours', () => issuer.idToken({ iat: now() - 12 * HOUR - 120, auth_time: now() - 12 * HOUR - 120 }), 'token-too-old'],
-    ['a refreshed ID token of a session that began over 12 hours ago', () => issuer.idToken({ iat: now() - 60, auth_time: now() - 13 * HOUR }), 'token-too-old'],
+    [
+      'a forged signature',
+      async () => issuer.idToken({}, { key: (await generateKeyPair('RS256')).privateKey }),
+      'token-invalid',
+    ],
+    [
+      'alg none',
+      async () =>
+        new UnsecuredJWT({ iss: issuer.issuer, aud: issuer.clientId, sub: '555000000001', iat: now() }).encode(),
+      'token-invalid',
+    ],
+    [
+      'iat older than 12 hours',
+      () => issuer.idToken({ iat: now() - 12 * HOUR - 120, auth_time: now() - 12 * HOUR - 120 }),
+      'token-too-old',
+    ],
+    [
+      'a refreshed ID token of a session that began over 12 hours ago',
+      () => issuer.idToken({ iat: now() - 60, auth_time: now() - 13 * HOUR }),
+      'token-too-old',
+    ],
     ['iat in the future', () => issuer.idToken({ iat: now() + HOUR }), 'token-invalid'],
     ['another client’s ID token', () => issuer.idToken({ aud: 'another-app' }), 'wrong-client'],
-    ['several audiences without azp', () => issuer.idToken({ aud: ['clinical-workstation-shell', 'another-app'] }), 'wrong-client'],
+    [
+      'several audiences without azp',
+      () => issuer.idToken({ aud: ['clinical-workstation-shell', 'another-app'] }),
+      'wrong-client',
+    ],
     ['another issuer', () => issuer.idToken({ iss: 'https://impostor.invalid/issuer' }), 'wrong-issuer'],
     ['no sub', () => issuer.idToken({ sub: undefined }), 'token-invalid'],
     ['a logout token', () => issuer.logoutToken({ sub: '555000000001', sid: 'sid-1' }), 'token-invalid'],
@@ -83,7 +113,9 @@ describe('registration', () => {
     const names = { sub: '555000000301', sid: 'sid-refused-later' };
     const ws = await connect();
     expect(await ws.register(await issuer.idToken(names))).toMatchObject({ type: 'registered' });
-    expect(await ws.register(await issuer.idToken({ ...names, aud: 'another-app' }))).toMatchObject({ type: 'refused' });
+    expect(await ws.register(await issuer.idToken({ ...names, aud: 'another-app' }))).toMatchObject({
+      type: 'refused',
+    });
     expect((await postLogout(relay.url, await issuer.logoutToken(names))).status).toBe(200);
     await quietFor(100);
     expect(ws.logouts).toEqual([]);
@@ -141,17 +173,32 @@ describe('registration with real sandbox ID tokens', () => {
     const own = await another({ issuer: sandbox.issuer, clientId: sandbox.clientId });
     expect(await (await connect(own)).register(session.idToken)).toMatchObject({ type: 'registered' });
     const otherClient = await another({ issuer: sandbox.issuer, clientId: 'another-trust-app' });
-    expect(await (await connect(otherClient)).register(session.idToken)).toMatchObject({ type: 'refused', reason: 'wrong-client' });
-    const later = await another({ issuer: sandbox.issuer, clientId: sandbox.clientId }, { now: () => Date.now() + 12 * HOUR * 1000 + 5 * 60_000 });
-    expect(await (await connect(later)).register(session.idToken)).toMatchObject({ type: 'refused', reason: 'token-too-old' });
+    expect(await (await connect(otherClient)).register(session.idToken)).toMatchObject({
+      type: 'refused',
+      reason: 'wrong-client',
+    });
+    const later = await another(
+      { issuer: sandbox.issuer, clientId: sandbox.clientId },
+      { now: () => Date.now() + 12 * HOUR * 1000 + 5 * 60_000 },
+    );
+    expect(await (await connect(later)).register(session.idToken)).toMatchObject({
+      type: 'refused',
+      reason: 'token-too-old',
+    });
   });
 });
 
 describe('the protocol’s edges', () => {
   it('refuses an upgrade without the subprotocol, or on another path', async () => {
-    await expect(TestWorkstation.connect(relay.url, { protocol: 'cws-relay.v0' })).rejects.toMatchObject({ status: 400 });
-    await expect(TestWorkstation.connect(relay.url, { path: '/backchannel-logout' })).rejects.toMatchObject({ status: 404 });
-    await expect(TestWorkstation.connect(relay.url, { path: `${WORKSTATION_PATH}/other` })).rejects.toMatchObject({ status: 404 });
+    await expect(TestWorkstation.connect(relay.url, { protocol: 'cws-relay.v0' })).rejects.toMatchObject({
+      status: 400,
+    });
+    await expect(TestWorkstation.connect(relay.url, { path: '/backchannel-logout' })).rejects.toMatchObject({
+      status: 404,
+    });
+    await expect(TestWorkstation.connect(relay.url, { path: `${WORKSTATION_PATH}/other` })).rejects.toMatchObject({
+      status: 404,
+    });
   });
 
   it.each([

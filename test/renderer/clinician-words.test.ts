@@ -33,7 +33,8 @@ function tsxFiles(dir: string): string[] {
 export function literalTextIn(file: string, source: string): Shown[] {
   const sf = ts.createSourceFile(file, source, ts.ScriptTarget.Latest, true, ts.ScriptKind.TSX);
   const found: Shown[] = [];
-  const where = (node: ts.Node): string => `${relative(rendererDir, file)}:${sf.getLineAndCharacterOfPosition(node.getStart()).line + 1}`;
+  const where = (node: ts.Node): string =>
+    `${relative(rendererDir, file)}:${sf.getLineAndCharacterOfPosition(node.getStart()).line + 1}`;
   const isFragment = (node: ts.Node): boolean => {
     const siblings = ts.isJsxElement(node.parent) || ts.isJsxFragment(node.parent) ? node.parent.children : null;
     return siblings !== null && siblings.some((s) => s !== node && ts.isJsxExpression(s));
@@ -41,7 +42,8 @@ export function literalTextIn(file: string, source: string): Shown[] {
   const visit = (node: ts.Node, inJsxExpression: boolean): void => {
     if (ts.isJsxText(node)) {
       const text = node.getText().replace(/\s+/g, ' ').trim();
-      if (text !== '') found.push({ where: where(node), text: text.replace(/&apos;/g, "'"), fragment: isFragment(node) });
+      if (text !== '')
+        found.push({ where: where(node), text: text.replace(/&apos;/g, "'"), fragment: isFragment(node) });
       return;
     }
     if (ts.isJsxAttribute(node)) {
@@ -54,12 +56,18 @@ export function literalTextIn(file: string, source: string): Shown[] {
     if (inJsxExpression && (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node))) {
       // A comparison's operand (view.kind === 'active') is code, not text.
       const parent = node.parent;
-      const compared = ts.isBinaryExpression(parent) && [ts.SyntaxKind.EqualsEqualsEqualsToken, ts.SyntaxKind.ExclamationEqualsEqualsToken].includes(parent.operatorToken.kind);
+      const compared =
+        ts.isBinaryExpression(parent) &&
+        [ts.SyntaxKind.EqualsEqualsEqualsToken, ts.SyntaxKind.ExclamationEqualsEqualsToken].includes(
+          parent.operatorToken.kind,
+        );
       const argument = ts.isCallExpression(parent) || ts.isElementAccessExpression(parent);
       if (!compared && !argument) found.push({ where: where(node), text: node.text, fragment: false });
       return;
     }
-    ts.forEachChild(node, (child) => visit(child, inJsxExpression || (ts.isJsxExpression(node) && !ts.isJsxAttribute(node.parent))));
+    ts.forEachChild(node, (child) =>
+      visit(child, inJsxExpression || (ts.isJsxExpression(node) && !ts.isJsxAttribute(node.parent))),
+    );
   };
   visit(sf, false);
   return found;
@@ -70,7 +78,8 @@ function wordsTexts(): Shown[] {
   const out: Shown[] = [];
   const add = (where: string, value: unknown): void => {
     if (typeof value === 'string') out.push({ where, text: value, fragment: false });
-    else if (value !== null && typeof value === 'object') for (const [key, v] of Object.entries(value)) add(`${where}.${key}`, v);
+    else if (value !== null && typeof value === 'object')
+      for (const [key, v] of Object.entries(value)) add(`${where}.${key}`, v);
   };
   for (const [name, value] of Object.entries(words)) if (typeof value !== 'function') add(`words.${name}`, value);
   for (const seconds of [0, 5, 10, 15, 42, 59, 60, 61, 90, 3600, 3660, 43_200]) {
@@ -81,7 +90,10 @@ function wordsTexts(): Shown[] {
   }
   for (const code of ['signin-discovery-failed', 'signin-network', 'signin-timeout']) {
     const { title, text } = words.noticeWords({ code, message: 'A sentence from main.' });
-    out.push({ where: `noticeWords(${code}).title`, text: title, fragment: false }, { where: `noticeWords(${code}).text`, text, fragment: false });
+    out.push(
+      { where: `noticeWords(${code}).title`, text: title, fragment: false },
+      { where: `noticeWords(${code}).text`, text, fragment: false },
+    );
   }
   return out;
 }
@@ -96,18 +108,23 @@ export function problemsWith(shown: Pick<Shown, 'text' | 'fragment'>): string[] 
   if (/CIS2/i.test(text)) problems.push('says CIS2 (say NHS Care Identity, or your smartcard)');
   if (/\d\s*h\b|\sh\s|\d\s*min\b/.test(text)) problems.push('abbreviates a duration (say "12 hours", "5 minutes")');
   if (/locked out/i.test(text)) problems.push('says "locked out" (say "locked")');
-  if (!shown.fragment && isSentence(text) && !/[.?!]$/.test(text)) problems.push('is a sentence without a closing full stop');
+  if (!shown.fragment && isSentence(text) && !/[.?!]$/.test(text))
+    problems.push('is a sentence without a closing full stop');
   return problems;
 }
 
 describe('clinician words', () => {
   it('the checks catch each thing the ward trips on', () => {
-    expect(problemsWith({ text: 'CIS2 did not ask you to sign in again as requested.', fragment: false })).toHaveLength(1);
+    expect(problemsWith({ text: 'CIS2 did not ask you to sign in again as requested.', fragment: false })).toHaveLength(
+      1,
+    );
     expect(problemsWith({ text: 'Sign-in needed again in 12 h 0 min', fragment: true })).toHaveLength(1);
     expect(problemsWith({ text: 'You have been locked out of this workstation.', fragment: false })).toHaveLength(1);
     expect(problemsWith({ text: 'Sign in there, then come back to this window', fragment: false })).toHaveLength(1);
     expect(problemsWith({ text: 'Sign in to this workstation', fragment: false })).toEqual([]);
-    expect(problemsWith({ text: 'Your work is kept for you. Only you can open it again.', fragment: false })).toEqual([]);
+    expect(problemsWith({ text: 'Your work is kept for you. Only you can open it again.', fragment: false })).toEqual(
+      [],
+    );
   });
 
   it('finds the text in a screen, and leaves code alone', () => {
@@ -137,7 +154,10 @@ describe('clinician words', () => {
   });
 
   it('nothing a clinician reads, in words.ts or in any screen, says CIS2, abbreviates a duration, says "locked out", or leaves a sentence open', () => {
-    const shown = [...wordsTexts(), ...tsxFiles(rendererDir).flatMap((file) => literalTextIn(file, readFileSync(file, 'utf8')))];
+    const shown = [
+      ...wordsTexts(),
+      ...tsxFiles(rendererDir).flatMap((file) => literalTextIn(file, readFileSync(file, 'utf8'))),
+    ];
     expect(shown.length).toBeGreaterThan(50);
     const bad = shown.flatMap((s) => problemsWith(s).map((problem) => `${s.where}: "${s.text}" ${problem}`));
     expect(bad).toEqual([]);

@@ -3,9 +3,33 @@ import { activityThrottleMs, createShellStore, flushWaitMs } from '../../rendere
 import type { Draft, Result, SessionView, ShellApi } from '../../preload/contract';
 
 const clinician = { name: 'Dr Asha Patel', roleName: 'Nurse', orgName: 'Ward 7', orgCode: 'RX1' };
-const active: SessionView = { kind: 'active', clinician, sessionSecondsLeft: 40_000, sessionEndingSoon: false, signingInAgain: null, notice: null, draftStorage: 'protected' };
-const warning: SessionView = { kind: 'warning', clinician, secondsLeft: 60, sessionSecondsLeft: 39_000, sessionEndingSoon: false, signingInAgain: null, notice: null, draftStorage: 'protected' };
-const locked: SessionView = { kind: 'locked', reason: 'idle', clinician, unlocking: false, lockedAt: 1_800_000_000_000, notice: null };
+const active: SessionView = {
+  kind: 'active',
+  clinician,
+  sessionSecondsLeft: 40_000,
+  sessionEndingSoon: false,
+  signingInAgain: null,
+  notice: null,
+  draftStorage: 'protected',
+};
+const warning: SessionView = {
+  kind: 'warning',
+  clinician,
+  secondsLeft: 60,
+  sessionSecondsLeft: 39_000,
+  sessionEndingSoon: false,
+  signingInAgain: null,
+  notice: null,
+  draftStorage: 'protected',
+};
+const locked: SessionView = {
+  kind: 'locked',
+  reason: 'idle',
+  clinician,
+  unlocking: false,
+  lockedAt: 1_800_000_000_000,
+  notice: null,
+};
 const saved: Draft = { id: 'draft-1', patient: 'Jane Doe', text: 'Obs stable', updatedAt: 1 };
 
 function fakeApi() {
@@ -14,7 +38,9 @@ function fakeApi() {
   const saves: Array<{ draft: Draft; resolve: (r: Result<{ savedAt: number }>) => void }> = [];
   const ack = () => Promise.resolve<Result<null>>({ ok: true, value: null });
   const api = {
-    getView: vi.fn(() => Promise.resolve<Result<SessionView>>({ ok: true, value: { kind: 'signed-out', notice: null } })),
+    getView: vi.fn(() =>
+      Promise.resolve<Result<SessionView>>({ ok: true, value: { kind: 'signed-out', notice: null } }),
+    ),
     onView: vi.fn((l: (v: SessionView) => void) => {
       viewListener = l;
       return () => {
@@ -32,7 +58,9 @@ function fakeApi() {
     changeRole: vi.fn(ack),
     signOut: vi.fn(() => Promise.resolve<Result<null>>({ ok: false, code: 'internal-error' })),
     loadDrafts: vi.fn(() => new Promise<Result<{ drafts: Draft[] }>>((resolve) => loads.push(resolve))),
-    saveDraft: vi.fn((draft: Draft) => new Promise<Result<{ savedAt: number }>>((resolve) => saves.push({ draft, resolve }))),
+    saveDraft: vi.fn(
+      (draft: Draft) => new Promise<Result<{ savedAt: number }>>((resolve) => saves.push({ draft, resolve })),
+    ),
   } satisfies ShellApi;
   return { api, loads, saves, push: (v: SessionView) => viewListener?.(v), subscribed: () => viewListener !== null };
 }
@@ -238,21 +266,24 @@ describe('activity and actions', () => {
     expect(store.getState().actionError).toBeNull();
   });
 
-  it.each(['signOut', 'signInAsSomeoneElse', 'lock'] as const)('%s sends the last keystrokes first and waits for them to be kept', async (action) => {
-    const { store, push, loads, saves, api } = setup();
-    push(active);
-    loads[0]?.({ ok: true, value: { drafts: [saved] } });
-    await vi.advanceTimersByTimeAsync(0);
-    store.getState().editDraft({ text: 'Obs stable, review at 14:00' });
-    // Within the autosave pause: nothing sent yet.
-    expect(saves).toHaveLength(0);
-    store.getState().act(action);
-    expect(saves.map((s) => s.draft.text)).toEqual(['Obs stable, review at 14:00']);
-    expect(api[action]).not.toHaveBeenCalled();
-    saves[0]?.resolve({ ok: true, value: { savedAt: 2 } });
-    await vi.advanceTimersByTimeAsync(0);
-    expect(api[action]).toHaveBeenCalledTimes(1);
-  });
+  it.each(['signOut', 'signInAsSomeoneElse', 'lock'] as const)(
+    '%s sends the last keystrokes first and waits for them to be kept',
+    async (action) => {
+      const { store, push, loads, saves, api } = setup();
+      push(active);
+      loads[0]?.({ ok: true, value: { drafts: [saved] } });
+      await vi.advanceTimersByTimeAsync(0);
+      store.getState().editDraft({ text: 'Obs stable, review at 14:00' });
+      // Within the autosave pause: nothing sent yet.
+      expect(saves).toHaveLength(0);
+      store.getState().act(action);
+      expect(saves.map((s) => s.draft.text)).toEqual(['Obs stable, review at 14:00']);
+      expect(api[action]).not.toHaveBeenCalled();
+      saves[0]?.resolve({ ok: true, value: { savedAt: 2 } });
+      await vi.advanceTimersByTimeAsync(0);
+      expect(api[action]).toHaveBeenCalledTimes(1);
+    },
+  );
 
   it('a last save that never answers holds a sign-out for at most a moment', async () => {
     const { store, push, loads, saves, api } = setup();

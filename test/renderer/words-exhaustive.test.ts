@@ -16,7 +16,10 @@ const contractFile = at('preload/contract.ts');
 
 const config = ts.readConfigFile(at('tsconfig.json'), (file) => ts.sys.readFile(file));
 if (config.error) throw new Error(ts.flattenDiagnosticMessageText(config.error.messageText, '\n'));
-const options: ts.CompilerOptions = { ...ts.parseJsonConfigFileContent(config.config, ts.sys, root).options, noEmit: true };
+const options: ts.CompilerOptions = {
+  ...ts.parseJsonConfigFileContent(config.config, ts.sys, root).options,
+  noEmit: true,
+};
 
 // Parsed once and shared by every program below (the lib and zod declarations are most of the work).
 const parsed = new Map<string, ts.SourceFile>();
@@ -44,7 +47,9 @@ function wordsDiagnostics(overrides: ReadonlyMap<string, string> = new Map()): s
   const program = ts.createProgram({ rootNames: [wordsFile], options, host });
   const words = program.getSourceFile(wordsFile);
   if (words === undefined) throw new Error('renderer/words.ts is not in the program');
-  return [...program.getSyntacticDiagnostics(words), ...program.getSemanticDiagnostics(words)].map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
+  return [...program.getSyntacticDiagnostics(words), ...program.getSemanticDiagnostics(words)].map((d) =>
+    ts.flattenDiagnosticMessageText(d.messageText, '\n'),
+  );
 }
 
 /** `file`'s text with `entry` added as the first element of the array `declaration` opens. */
@@ -61,16 +66,25 @@ describe('the renderer has words for every reason and refusal (checked by the co
 
   it('does not compile with a lock reason that has no words', () => {
     const messages = wordsDiagnostics(withEntry(reasonsFile, 'export const lockReasons = [', 'badge-tapped-out'));
-    expect(messages.some((m) => m.includes('badge-tapped-out')), messages.join('\n')).toBe(true);
+    expect(
+      messages.some((m) => m.includes('badge-tapped-out')),
+      messages.join('\n'),
+    ).toBe(true);
   });
 
   it('does not compile with an end reason that has no words', () => {
     const messages = wordsDiagnostics(withEntry(reasonsFile, 'export const endReasons = [', 'badge-tapped-out'));
-    expect(messages.some((m) => m.includes('badge-tapped-out')), messages.join('\n')).toBe(true);
+    expect(
+      messages.some((m) => m.includes('badge-tapped-out')),
+      messages.join('\n'),
+    ).toBe(true);
   });
 
   it('does not compile with a refusal code that has no words', () => {
     const messages = wordsDiagnostics(withEntry(contractFile, 'export const refusalCodes = [', 'printer-on-fire'));
-    expect(messages.some((m) => m.includes('printer-on-fire')), messages.join('\n')).toBe(true);
+    expect(
+      messages.some((m) => m.includes('printer-on-fire')),
+      messages.join('\n'),
+    ).toBe(true);
   });
 });

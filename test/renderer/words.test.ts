@@ -20,7 +20,9 @@ describe('words', () => {
     expect(formatCountdown(42)).toBe('0:42');
     expect(formatCountdown(605)).toBe('10:05');
     expect(formatCountdown(-3)).toBe('0:00');
-    expect(idleWarningText(42)).toBe('This workstation will lock in 0:42 because it has not been used. Carry on typing, or select "I\'m still here". Your work is kept either way.');
+    expect(idleWarningText(42)).toBe(
+      'This workstation will lock in 0:42 because it has not been used. Carry on typing, or select "I\'m still here". Your work is kept either way.',
+    );
   });
 
   it('formats the time until the 12-hour re-authentication', () => {
@@ -56,25 +58,56 @@ describe('words', () => {
   });
 
   it('tells the clinician what to do about each way a save can fail', () => {
-    expect(saveRefusalText['drafts-limit-reached']).toBe('Not saved — you already have 100 unfinished notes. Finish or discard one, then save again.');
-    expect(saveRefusalText['storage-failed']).toBe('Not saved — the note could not be saved to this workstation. Keep this window open and try again.');
-    expect(saveRefusalText['draft-invalid']).toBe('Not saved — the note was not in the form the shell expects. Keep this window open and tell IT.');
-    expect(saveRefusalText['not-active']).toBe('Not saved — your session is not active. Your note will be saved when you are back in.');
+    expect(saveRefusalText['drafts-limit-reached']).toBe(
+      'Not saved — you already have 100 unfinished notes. Finish or discard one, then save again.',
+    );
+    expect(saveRefusalText['storage-failed']).toBe(
+      'Not saved — the note could not be saved to this workstation. Keep this window open and try again.',
+    );
+    expect(saveRefusalText['draft-invalid']).toBe(
+      'Not saved — the note was not in the form the shell expects. Keep this window open and tell IT.',
+    );
+    expect(saveRefusalText['not-active']).toBe(
+      'Not saved — your session is not active. Your note will be saved when you are back in.',
+    );
     expect(saveRefusalText['bad-request']).toBe('Not saved — the note is too long. Shorten it to save it.');
-    expect(saveRefusalText['internal-error']).toBe('Not saved — the shell could not save your note. Keep this window open and try again.');
-    expect(actionRefusalText['wrong-sender']).toBe('The shell refused that request. Close and reopen the app, and tell IT if it happens again.');
-    expect(actionRefusalText['internal-error']).toBe('That did not work. Try again, and if it keeps happening tell IT.');
+    expect(saveRefusalText['internal-error']).toBe(
+      'Not saved — the shell could not save your note. Keep this window open and try again.',
+    );
+    expect(actionRefusalText['wrong-sender']).toBe(
+      'The shell refused that request. Close and reopen the app, and tell IT if it happens again.',
+    );
+    expect(actionRefusalText['internal-error']).toBe(
+      'That did not work. Try again, and if it keeps happening tell IT.',
+    );
   });
 
   it('announces the countdown only now and then', () => {
     const spoken = Array.from({ length: 60 }, (_, i) => idleAnnouncement(60 - i)).filter((s) => s !== null);
-    expect(spoken).toEqual(['Locking in 60 seconds.', 'Locking in 45 seconds.', 'Locking in 30 seconds.', 'Locking in 15 seconds.', 'Locking in 10 seconds.', 'Locking in 5 seconds.']);
+    expect(spoken).toEqual([
+      'Locking in 60 seconds.',
+      'Locking in 45 seconds.',
+      'Locking in 30 seconds.',
+      'Locking in 15 seconds.',
+      'Locking in 10 seconds.',
+      'Locking in 5 seconds.',
+    ]);
   });
 
   it('treats only active and warning as screens with clinical content', () => {
     expect(showsClinicalContent(null)).toBe(false);
     expect(showsClinicalContent({ kind: 'ended', reason: 'sign-out' })).toBe(false);
-    expect(showsClinicalContent({ kind: 'active', clinician: { name: 'A', roleName: null, orgName: null, orgCode: null }, sessionSecondsLeft: 1, sessionEndingSoon: false, signingInAgain: null, notice: null, draftStorage: 'protected' })).toBe(true);
+    expect(
+      showsClinicalContent({
+        kind: 'active',
+        clinician: { name: 'A', roleName: null, orgName: null, orgCode: null },
+        sessionSecondsLeft: 1,
+        sessionEndingSoon: false,
+        signingInAgain: null,
+        notice: null,
+        draftStorage: 'protected',
+      }),
+    ).toBe(true);
   });
 
   it('says on every lock that the work is kept, and when it locked, in 24-hour time', () => {

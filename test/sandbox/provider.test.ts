@@ -19,7 +19,9 @@ const bcl = createServer((req, res) => {
 
 beforeAll(async () => {
   await new Promise<void>((r) => bcl.listen(0, '127.0.0.1', () => r()));
-  sandbox = await startSandbox({ backchannelLogoutUri: `http://127.0.0.1:${(bcl.address() as AddressInfo).port}/backchannel-logout` });
+  sandbox = await startSandbox({
+    backchannelLogoutUri: `http://127.0.0.1:${(bcl.address() as AddressInfo).port}/backchannel-logout`,
+  });
 });
 afterAll(async () => {
   await sandbox.close();
@@ -49,7 +51,9 @@ function authUrl(extra: Record<string, string> = {}, of: Sandbox = sandbox): URL
 
 describe('CIS2 sandbox', () => {
   it('publishes CIS2-like metadata: realm path issuer, iss response parameter, S256, acr values, back-channel logout', async () => {
-    expect(sandbox.issuer).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:\\d+${SANDBOX_REALM_PATH.replace(/\//g, '\\/')}$`));
+    expect(sandbox.issuer).toMatch(
+      new RegExp(`^http://127\\.0\\.0\\.1:\\d+${SANDBOX_REALM_PATH.replace(/\//g, '\\/')}$`),
+    );
     const m = await metadata();
     expect(m['issuer']).toBe(sandbox.issuer);
     expect(m['authorization_response_iss_parameter_supported']).toBe(true);
@@ -62,7 +66,14 @@ describe('CIS2 sandbox', () => {
   it('lists its clinicians on the login page, including AAL3 with two roles, AAL2, and no role', async () => {
     const first = await fetch(authUrl(), { redirect: 'manual' });
     expect(first.status).toBe(303);
-    const page = await fetch(new URL(first.headers.get('location') ?? '', sandbox.issuer), { headers: { cookie: first.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ') } });
+    const page = await fetch(new URL(first.headers.get('location') ?? '', sandbox.issuer), {
+      headers: {
+        cookie: first.headers
+          .getSetCookie()
+          .map((c) => c.split(';')[0])
+          .join('; '),
+      },
+    });
     const html = await page.text();
     for (const c of sandbox.clinicians) expect(html).toContain(c.name);
     expect(sandbox.clinicians.some((c) => c.acr === 'AAL3_ANY' && c.roles.length === 2)).toBe(true);
@@ -76,7 +87,10 @@ describe('CIS2 sandbox', () => {
     noPkce.searchParams.delete('code_challenge_method');
     const refused = await sandbox.completeLogin(noPkce, 'dr-okafor').catch((e: unknown) => e);
     expect(refused instanceof URL ? refused.searchParams.get('error') : 'redirected nowhere').toBe('invalid_request');
-    const callback = await sandbox.completeLogin(authUrl({ redirect_uri: 'http://127.0.0.1:51234/callback' }), 'dr-okafor');
+    const callback = await sandbox.completeLogin(
+      authUrl({ redirect_uri: 'http://127.0.0.1:51234/callback' }),
+      'dr-okafor',
+    );
     expect(callback.origin).toBe('http://127.0.0.1:51234');
     expect(callback.searchParams.get('code')).toBeTruthy();
     expect(callback.searchParams.get('iss')).toBe(sandbox.issuer);
@@ -86,31 +100,47 @@ describe('CIS2 sandbox', () => {
     expect(await sandbox.backchannelLogout({ sub: '555000000001', sid: 'sid-1' })).toBe(200);
     const token = new URLSearchParams(received.at(-1)).get('logout_token') ?? '';
     const jwks = createRemoteJWKSet(new URL(String((await metadata())['jwks_uri'])));
-    const { payload, protectedHeader } = await jwtVerify(token, jwks, { issuer: sandbox.issuer, audience: sandbox.clientId });
+    const { payload, protectedHeader } = await jwtVerify(token, jwks, {
+      issuer: sandbox.issuer,
+      audience: sandbox.clientId,
+    });
     expect(protectedHeader.typ).toBe('logout+jwt');
-    expect(payload).toMatchObject({ sub: '555000000001', sid: 'sid-1', events: { 'http://schemas.openid.net/event/backchannel-logout': {} } });
+    expect(payload).toMatchObject({
+      sub: '555000000001',
+      sid: 'sid-1',
+      events: { 'http://schemas.openid.net/event/backchannel-logout': {} },
+    });
     expect(payload['nonce']).toBeUndefined();
   });
 
-  it('ends a named clinician\'s CIS2 session as CIS2 does: a logout token naming them, posted to the client', async () => {
+  it("ends a named clinician's CIS2 session as CIS2 does: a logout token naming them, posted to the client", async () => {
     expect(await sandbox.endSessionOf('dr-okafor')).toBe(200);
     const token = new URLSearchParams(received.at(-1)).get('logout_token') ?? '';
     const jwks = createRemoteJWKSet(new URL(String((await metadata())['jwks_uri'])));
     const { payload } = await jwtVerify(token, jwks, { issuer: sandbox.issuer, audience: sandbox.clientId });
-    expect(payload).toMatchObject({ sub: '555000000001', events: { 'http://schemas.openid.net/event/backchannel-logout': {} } });
+    expect(payload).toMatchObject({
+      sub: '555000000001',
+      events: { 'http://schemas.openid.net/event/backchannel-logout': {} },
+    });
     await expect(sandbox.endSessionOf('nobody')).rejects.toThrow(/no sandbox clinician/);
   });
 
   it('ends every session when its lifetime is over (12 hours, as CIS2) and posts the logout', async () => {
     const before = received.length;
-    const short = await startSandbox({ backchannelLogoutUri: `http://127.0.0.1:${(bcl.address() as AddressInfo).port}/backchannel-logout`, sessionLifetimeMs: 200 });
+    const short = await startSandbox({
+      backchannelLogoutUri: `http://127.0.0.1:${(bcl.address() as AddressInfo).port}/backchannel-logout`,
+      sessionLifetimeMs: 200,
+    });
     try {
       await short.completeLogin(authUrl({}, short), 'nurse-hughes');
       expect(received.length).toBe(before);
       await new Promise((r) => setTimeout(r, 600));
       const token = new URLSearchParams(received.at(-1)).get('logout_token') ?? '';
       expect(received.length).toBe(before + 1);
-      expect(JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString())).toMatchObject({ sub: '555000000002', iss: short.issuer });
+      expect(JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString())).toMatchObject({
+        sub: '555000000002',
+        iss: short.issuer,
+      });
     } finally {
       await short.close();
     }
@@ -127,6 +157,8 @@ describe('CIS2 sandbox', () => {
       child.once('exit', () => reject(new Error('sandbox exited early')));
     });
     child.kill('SIGTERM');
-    expect(line).toMatch(/^issuer: http:\/\/127\.0\.0\.1:\d+\/openam\/oauth2\/realms\/root\/realms\/NHSIdentity\/realms\/Healthcare$/);
+    expect(line).toMatch(
+      /^issuer: http:\/\/127\.0\.0\.1:\d+\/openam\/oauth2\/realms\/root\/realms\/NHSIdentity\/realms\/Healthcare$/,
+    );
   });
 });

@@ -52,7 +52,8 @@ async function leaksIn(folder: string, secrets: readonly string[]): Promise<{ te
 }
 
 /** A JWT, and its signature on its own: a log that kept only part of a token still leaked it. */
-const withParts = (token: string): string[] => (token.split('.').length >= 3 ? [token, token.split('.').at(-1) ?? token] : [token]);
+const withParts = (token: string): string[] =>
+  token.split('.').length >= 3 ? [token, token.split('.').at(-1) ?? token] : [token];
 
 describe('the audit log', () => {
   const secrets: string[] = [];
@@ -89,7 +90,9 @@ describe('the audit log', () => {
     // Sign in, and write a note.
     shell.backend.signIn();
     await until('the sign-in', () => shell.view().kind === 'active');
-    expect(await shell.backend.saveDraft({ id: 'd1', patient: PATIENT, text: DRAFT_TEXT, updatedAt: 1 })).toMatchObject({ ok: true });
+    expect(await shell.backend.saveDraft({ id: 'd1', patient: PATIENT, text: DRAFT_TEXT, updatedAt: 1 })).toMatchObject(
+      { ok: true },
+    );
 
     // The access token nears expiry: the token holder refreshes it (the keep-alive's path).
     oidcAhead = 290_000;
@@ -111,15 +114,18 @@ describe('the audit log', () => {
     await folderLogger.close();
 
     // What the run used, from where it travelled.
-    for (const url of browser.opened) for (const p of ['state', 'nonce', 'code_challenge']) secrets.push(String(url.searchParams.get(p)));
+    for (const url of browser.opened)
+      for (const p of ['state', 'nonce', 'code_challenge']) secrets.push(String(url.searchParams.get(p)));
     for (const url of callbacks) secrets.push(String(url.searchParams.get('code')));
     for (const { body } of fetch.requests) {
       const form = new URLSearchParams(body);
-      for (const p of ['code_verifier', 'refresh_token', 'client_assertion']) if (form.has(p)) secrets.push(String(form.get(p)));
+      for (const p of ['code_verifier', 'refresh_token', 'client_assertion'])
+        if (form.has(p)) secrets.push(String(form.get(p)));
     }
     refreshToken = String(fetch.tokenResponses[0]?.['refresh_token']);
     for (const response of fetch.tokenResponses) {
-      for (const p of ['access_token', 'refresh_token', 'id_token']) if (typeof response[p] === 'string') secrets.push(...withParts(response[p]));
+      for (const p of ['access_token', 'refresh_token', 'id_token'])
+        if (typeof response[p] === 'string') secrets.push(...withParts(response[p]));
     }
     secrets.push(DRAFT_TEXT, PATIENT);
     // Two sign-ins (state, nonce, challenge, code, verifier each) and three token responses at least.
@@ -137,7 +143,19 @@ describe('the audit log', () => {
       .filter((l) => l.trim() !== '')
       .map((l) => JSON.parse(l) as Record<string, unknown>);
     const audit = entries.filter((e) => e['audit'] === true).map((e) => e['event']);
-    const expected = ['signin.succeeded', 'drafts.restored', 'token.refreshed', 'idle.warning-shown', 'session.locked', 'reauth.succeeded', 'session.unlocked', 'drafts.restored', 'signout', 'session.ended', 'drafts.sealed'];
+    const expected = [
+      'signin.succeeded',
+      'drafts.restored',
+      'token.refreshed',
+      'idle.warning-shown',
+      'session.locked',
+      'reauth.succeeded',
+      'session.unlocked',
+      'drafts.restored',
+      'signout',
+      'session.ended',
+      'drafts.sealed',
+    ];
     expect(audit.filter((e) => expected.includes(String(e)))).toEqual(expected);
     expect(entries.find((e) => e['event'] === 'drafts.restored' && e['count'] === 1)).toBeDefined();
     const subject = entries.find((e) => e['event'] === 'signin.succeeded')?.['subject'];
@@ -165,11 +183,19 @@ describe('the audit log', () => {
     let refuseNext: 'authorization_code' | 'refresh_token' | null = 'authorization_code';
     const echoed: string[] = [];
     const fetch = (async (url: string, options: Parameters<CountingFetch>[1]) => {
-      const form = new URLSearchParams(typeof options.body === 'string' ? options.body : options.body instanceof URLSearchParams ? options.body.toString() : '');
+      const form = new URLSearchParams(
+        typeof options.body === 'string'
+          ? options.body
+          : options.body instanceof URLSearchParams
+            ? options.body.toString()
+            : '',
+      );
       const grant = form.get('grant_type');
       if (url.endsWith('/token') && grant !== null && grant === refuseNext) {
         refuseNext = null;
-        const sent = [form.get('code'), form.get('code_verifier'), form.get('refresh_token')].filter((v): v is string => v !== null);
+        const sent = [form.get('code'), form.get('code_verifier'), form.get('refresh_token')].filter(
+          (v): v is string => v !== null,
+        );
         echoed.push(...sent);
         const body = { error: 'invalid_grant', error_description: `The grant ${sent.join(' / ')} is not valid.` };
         return new Response(JSON.stringify(body), { status: 400, headers: { 'content-type': 'application/json' } });
@@ -205,7 +231,8 @@ describe('the audit log', () => {
     await failing.close();
     await folderLogger.close();
 
-    for (const url of browser.opened) for (const p of ['state', 'nonce', 'code_challenge']) echoed.push(String(url.searchParams.get(p)));
+    for (const url of browser.opened)
+      for (const p of ['state', 'nonce', 'code_challenge']) echoed.push(String(url.searchParams.get(p)));
     expect(echoed.length).toBeGreaterThanOrEqual(3 + 2 * 3);
     for (const secret of echoed) expect(secret.length, 'a captured secret').toBeGreaterThanOrEqual(16);
     const { text, found } = await leaksIn(folder, echoed);
@@ -215,8 +242,16 @@ describe('the audit log', () => {
       .split('\n')
       .filter((l) => l.trim() !== '')
       .map((l) => JSON.parse(l) as Record<string, unknown>);
-    expect(entries.find((e) => e['event'] === 'signin.failed')).toMatchObject({ outcome: 'failure', category: 'login', code: expect.stringMatching(/^SIGNIN_/) });
-    expect(entries.find((e) => e['event'] === 'token.refresh-failed')).toMatchObject({ outcome: 'failure', category: 'refresh', oauthError: 'invalid_grant' });
+    expect(entries.find((e) => e['event'] === 'signin.failed')).toMatchObject({
+      outcome: 'failure',
+      category: 'login',
+      code: expect.stringMatching(/^SIGNIN_/),
+    });
+    expect(entries.find((e) => e['event'] === 'token.refresh-failed')).toMatchObject({
+      outcome: 'failure',
+      category: 'refresh',
+      oauthError: 'invalid_grant',
+    });
     expect(entries.find((e) => e['event'] === 'session.locked')).toMatchObject({ reason: 'refresh-failed' });
   });
 });

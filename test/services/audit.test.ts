@@ -46,7 +46,9 @@ describe('the audit catalogue', () => {
     for (const event of Object.values(auditEvents)) expect(doc, event).toContain(`| \`${event}\` |`);
     for (const [code, category] of Object.entries(auditCategoryOf)) {
       const row = doc.split('\n').find((line) => line.startsWith(`| \`${category}\` |`)) ?? '';
-      expect(row.includes(`\`${code}\``) || (category === 'logout' && code.startsWith('LOGOUT_TOKEN_')), code).toBe(true);
+      expect(row.includes(`\`${code}\``) || (category === 'logout' && code.startsWith('LOGOUT_TOKEN_')), code).toBe(
+        true,
+      );
     }
   });
 
@@ -55,7 +57,13 @@ describe('the audit catalogue', () => {
     expect(auditCategoryOf.SIGNIN_AUTH_TIME_STALE).toBe('login');
     expect(auditCategoryOf.SIGNIN_CANCELLED).toBe('login');
     expect(auditCategoryOf.TOKEN_REFRESH_FAILED).toBe('refresh');
-    for (const code of ['SIGNIN_NETWORK', 'SIGNIN_DISCOVERY_FAILED', 'TOKEN_REVOCATION_FAILED', 'KEYRING_UNAVAILABLE', 'STORAGE_FAILED'] as const) {
+    for (const code of [
+      'SIGNIN_NETWORK',
+      'SIGNIN_DISCOVERY_FAILED',
+      'TOKEN_REVOCATION_FAILED',
+      'KEYRING_UNAVAILABLE',
+      'STORAGE_FAILED',
+    ] as const) {
       expect(auditCategoryOf[code]).toBe('downstream');
     }
     expect(auditCategoryOf.LOGOUT_TOKEN_SIGNATURE_INVALID).toBe('logout');
@@ -64,12 +72,40 @@ describe('the audit catalogue', () => {
 
   it('writes a failure with its code, category and what failed underneath, never the detail', () => {
     const { entries, audit } = capture();
-    const refused = Object.assign(new Error('invalid_grant'), { code: 'OAUTH_RESPONSE_BODY_ERROR', error: 'invalid_grant', cause: { refresh_token: 'rt-should-never-appear-0123456789' } });
-    audit.refreshFailed(new ShellError('TOKEN_REFRESH_FAILED', 'Your sign-in could not be renewed with CIS2; sign in again to carry on.', { cause: refused }), 'subject-1');
-    const offline = new TypeError('fetch failed', { cause: Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }) });
+    const refused = Object.assign(new Error('invalid_grant'), {
+      code: 'OAUTH_RESPONSE_BODY_ERROR',
+      error: 'invalid_grant',
+      cause: { refresh_token: 'rt-should-never-appear-0123456789' },
+    });
+    audit.refreshFailed(
+      new ShellError(
+        'TOKEN_REFRESH_FAILED',
+        'Your sign-in could not be renewed with CIS2; sign in again to carry on.',
+        { cause: refused },
+      ),
+      'subject-1',
+    );
+    const offline = new TypeError('fetch failed', {
+      cause: Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }),
+    });
     audit.signInFailed(toShellError(offline), { reauth: false });
-    expect(entries[0]).toMatchObject({ event: 'token.refresh-failed', outcome: 'failure', code: 'TOKEN_REFRESH_FAILED', category: 'refresh', cause: 'OAUTH_RESPONSE_BODY_ERROR', oauthError: 'invalid_grant', subject: 'subject-1', level: 40 });
-    expect(entries[1]).toMatchObject({ event: 'signin.failed', code: 'SIGNIN_NETWORK', category: 'downstream', cause: 'ECONNREFUSED', audit: true });
+    expect(entries[0]).toMatchObject({
+      event: 'token.refresh-failed',
+      outcome: 'failure',
+      code: 'TOKEN_REFRESH_FAILED',
+      category: 'refresh',
+      cause: 'OAUTH_RESPONSE_BODY_ERROR',
+      oauthError: 'invalid_grant',
+      subject: 'subject-1',
+      level: 40,
+    });
+    expect(entries[1]).toMatchObject({
+      event: 'signin.failed',
+      code: 'SIGNIN_NETWORK',
+      category: 'downstream',
+      cause: 'ECONNREFUSED',
+      audit: true,
+    });
     expect(JSON.stringify(entries)).not.toContain('rt-should-never-appear');
   });
 
@@ -77,7 +113,14 @@ describe('the audit catalogue', () => {
     const { entries, audit } = capture();
     const source = '/etc/clinical-workstation-shell/policy.json';
     const policy = resolveMachinePolicy(
-      [{ source, status: 'read', problems: [], values: { IdleLimitAAL3Seconds: 3600, Kiosk: 'Password123-typed-into-kiosk', Kisok: true } }],
+      [
+        {
+          source,
+          status: 'read',
+          problems: [],
+          values: { IdleLimitAAL3Seconds: 3600, Kiosk: 'Password123-typed-into-kiosk', Kisok: true },
+        },
+      ],
       { platform: 'linux', env: {}, packaged: true },
     );
     audit.policyLoaded({ sources: [source], clamps: policy.clamps, problems: policy.problems });
@@ -87,7 +130,10 @@ describe('the audit catalogue', () => {
       clampCount: 1,
       problemCount: 2,
       clamps: [{ field: 'IdleLimitAAL3Seconds', requested: 3600, applied: 900 }],
-      problems: [{ setting: 'Kiosk', source }, { setting: 'Kisok', source }],
+      problems: [
+        { setting: 'Kiosk', source },
+        { setting: 'Kisok', source },
+      ],
     });
     expect(JSON.stringify(entries)).not.toContain('Password123');
   });
@@ -111,7 +157,11 @@ describe('what the shell service records', () => {
     time = new ManualTime({ wall: Date.UTC(2026, 10, 24, 7, 0), mono: 0 });
     fake = new FakeSignIn();
     log = capture();
-    const vault = await createDraftVault({ dataDir: dir, secretStore: createMemorySecretStore(), now: () => time.now().wall });
+    const vault = await createDraftVault({
+      dataDir: dir,
+      secretStore: createMemorySecretStore(),
+      now: () => time.now().wall,
+    });
     shell = createSessionService({ time, policy: resolvePolicy({}).policy, signIn: fake, vault, logger: log.logger });
   });
   afterEach(async () => {
@@ -139,12 +189,21 @@ describe('what the shell service records', () => {
   it('records a refused unlock against the locked clinician, and a refresh failure with whose session it was', async () => {
     await signIn('doctor');
     fake.failRefresh();
-    expect(find('token.refresh-failed')).toMatchObject({ code: 'TOKEN_REFRESH_FAILED', category: 'refresh', subject: 'doctor' });
+    expect(find('token.refresh-failed')).toMatchObject({
+      code: 'TOKEN_REFRESH_FAILED',
+      category: 'refresh',
+      subject: 'doctor',
+    });
     expect(find('session.locked')).toMatchObject({ reason: 'refresh-failed', subject: 'doctor' });
     shell.backend.unlock();
     fake.fail('SIGNIN_ACCESS_DENIED', 'CIS2 did not allow this sign-in.');
     await settle();
-    expect(find('reauth.failed')).toMatchObject({ code: 'SIGNIN_ACCESS_DENIED', category: 'login', subject: 'doctor', msg: 'CIS2 did not allow this sign-in.' });
+    expect(find('reauth.failed')).toMatchObject({
+      code: 'SIGNIN_ACCESS_DENIED',
+      category: 'login',
+      subject: 'doctor',
+      msg: 'CIS2 did not allow this sign-in.',
+    });
     expect(find('session.unlocked')).toBeUndefined();
   });
 
@@ -161,7 +220,10 @@ describe('what the shell service records', () => {
     expect(find('session.locked')).toMatchObject({ reason: 'os-lock', subject: 'doctor' });
     expect(find('session.ended')).toMatchObject({ reason: 'different-user', subject: 'doctor' });
     expect(find('drafts.sealed')).toMatchObject({ subject: 'doctor', count: 1 });
-    expect(log.entries.filter((e) => e['event'] === 'signin.succeeded').map((e) => e['subject'])).toEqual(['doctor', 'nurse']);
+    expect(log.entries.filter((e) => e['event'] === 'signin.succeeded').map((e) => e['subject'])).toEqual([
+      'doctor',
+      'nurse',
+    ]);
     expect(find('session.unlocked')).toBeUndefined();
     expect(JSON.stringify(log.entries)).not.toContain('not for the log');
   });

@@ -34,7 +34,9 @@ import { SANDBOX_REALM_PATH, startSandbox } from '../../sandbox/provider';
 import type { Sandbox } from '../../sandbox/provider';
 import { ScriptedBrowser, sandboxSettings } from './oidc/fixtures';
 
-const listen = async <T extends Server | TcpServer>(server: T): Promise<{ server: T; origin: string; port: number }> => {
+const listen = async <T extends Server | TcpServer>(
+  server: T,
+): Promise<{ server: T; origin: string; port: number }> => {
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => resolve());
@@ -44,7 +46,12 @@ const listen = async <T extends Server | TcpServer>(server: T): Promise<{ server
 };
 
 /** Drops every direct connection: the address is reachable only through the proxy. */
-async function startFirewall(): Promise<{ origin: string; port: number; attempts: () => number; close(): Promise<void> }> {
+async function startFirewall(): Promise<{
+  origin: string;
+  port: number;
+  attempts: () => number;
+  close(): Promise<void>;
+}> {
   let attempts = 0;
   const { server, origin, port } = await listen(
     createTcpServer((socket) => {
@@ -52,7 +59,12 @@ async function startFirewall(): Promise<{ origin: string; port: number; attempts
       socket.destroy();
     }),
   );
-  return { origin, port, attempts: () => attempts, close: () => new Promise((resolve) => server.close(() => resolve())) };
+  return {
+    origin,
+    port,
+    attempts: () => attempts,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
 }
 
 interface ProxiedRequest {
@@ -62,7 +74,9 @@ interface ProxiedRequest {
 }
 
 /** An HTTP forward proxy that forwards the hosts it is told about, and records what it carries. */
-async function startProxy(routes: Map<string, string>): Promise<{ origin: string; carried: ProxiedRequest[]; close(): Promise<void> }> {
+async function startProxy(
+  routes: Map<string, string>,
+): Promise<{ origin: string; carried: ProxiedRequest[]; close(): Promise<void> }> {
   const carried: ProxiedRequest[] = [];
   const { server, origin } = await listen(
     createServer((req, res) => {
@@ -81,10 +95,19 @@ async function startProxy(routes: Map<string, string>): Promise<{ origin: string
       carried.push({ method: req.method ?? 'GET', target });
       const to = new URL(upstream);
       // The Host header is the client's, as a forward proxy leaves it.
-      const forward = httpRequest({ host: to.hostname, port: to.port, method: req.method, path: `${url.pathname}${url.search}`, headers: req.headers }, (answer) => {
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(res);
-      });
+      const forward = httpRequest(
+        {
+          host: to.hostname,
+          port: to.port,
+          method: req.method,
+          path: `${url.pathname}${url.search}`,
+          headers: req.headers,
+        },
+        (answer) => {
+          res.writeHead(answer.statusCode ?? 502, answer.headers);
+          answer.pipe(res);
+        },
+      );
       forward.on('error', () => res.writeHead(502).end('upstream failed'));
       req.pipe(forward);
     }),
@@ -109,21 +132,41 @@ function fetchViaProxy(proxyOrigin: string): CustomFetch {
     let body: Buffer | null = null;
     if (options.body !== undefined && options.body !== null) {
       body = Buffer.from(await new Response(options.body as BodyInit).arrayBuffer());
-      headers['content-type'] ??= typeof options.body === 'string' || options.body instanceof URLSearchParams ? 'application/x-www-form-urlencoded;charset=UTF-8' : 'application/octet-stream';
+      headers['content-type'] ??=
+        typeof options.body === 'string' || options.body instanceof URLSearchParams
+          ? 'application/x-www-form-urlencoded;charset=UTF-8'
+          : 'application/octet-stream';
       headers['content-length'] = String(body.length);
     }
     return new Promise<Response>((resolve, reject) => {
-      const req = httpRequest({ host: proxy.hostname, port: proxy.port, method: options.method, path: target.href, headers, ...(options.signal ? { signal: options.signal } : {}) }, (res) => {
-        const responseHeaders = new Headers();
-        for (const [name, value] of Object.entries(res.headers as IncomingHttpHeaders)) {
-          for (const v of Array.isArray(value) ? value : value === undefined ? [] : [value]) responseHeaders.append(name, v);
-        }
-        const status = res.statusCode ?? 502;
-        const nullBody = [204, 205, 304].includes(status) || options.method === 'HEAD';
-        if (nullBody) res.resume();
-        // Never followed: a 3xx comes back to the caller as it is (redirect: 'manual').
-        resolve(new Response(nullBody ? null : (Readable.toWeb(res) as ReadableStream), { status, statusText: res.statusMessage ?? '', headers: responseHeaders }));
-      });
+      const req = httpRequest(
+        {
+          host: proxy.hostname,
+          port: proxy.port,
+          method: options.method,
+          path: target.href,
+          headers,
+          ...(options.signal ? { signal: options.signal } : {}),
+        },
+        (res) => {
+          const responseHeaders = new Headers();
+          for (const [name, value] of Object.entries(res.headers as IncomingHttpHeaders)) {
+            for (const v of Array.isArray(value) ? value : value === undefined ? [] : [value])
+              responseHeaders.append(name, v);
+          }
+          const status = res.statusCode ?? 502;
+          const nullBody = [204, 205, 304].includes(status) || options.method === 'HEAD';
+          if (nullBody) res.resume();
+          // Never followed: a 3xx comes back to the caller as it is (redirect: 'manual').
+          resolve(
+            new Response(nullBody ? null : (Readable.toWeb(res) as ReadableStream), {
+              status,
+              statusText: res.statusMessage ?? '',
+              headers: responseHeaders,
+            }),
+          );
+        },
+      );
       req.on('error', (cause) => reject(new TypeError('fetch failed', { cause })));
       req.end(body ?? undefined);
     });
@@ -170,7 +213,8 @@ async function until(what: string, check: () => boolean): Promise<void> {
 }
 
 /** The issuer-relative paths the proxy carried from `from` on, e.g. '/token'. */
-const carriedPaths = (from = 0): string[] => proxy.carried.slice(from).map((r) => new URL(r.target).pathname.slice(SANDBOX_REALM_PATH.length));
+const carriedPaths = (from = 0): string[] =>
+  proxy.carried.slice(from).map((r) => new URL(r.target).pathname.slice(SANDBOX_REALM_PATH.length));
 
 describe('sign-in through the hospital’s HTTP proxy', () => {
   it('names its issuer where only the proxy can reach it', () => {
@@ -186,13 +230,18 @@ describe('sign-in through the hospital’s HTTP proxy', () => {
       await until('the sign-in', () => app.session.view().kind === 'active');
       expect(proxy.carried.every((r) => r.target.startsWith(`${firewall.origin}${SANDBOX_REALM_PATH}/`))).toBe(true);
       expect(proxy.carried[0]).toEqual({ method: 'GET', target: `${sandbox.issuer}/.well-known/openid-configuration` });
-      expect(carriedPaths()).toEqual(expect.arrayContaining(['/.well-known/openid-configuration', '/token', '/me', '/jwks']));
+      expect(carriedPaths()).toEqual(
+        expect.arrayContaining(['/.well-known/openid-configuration', '/token', '/me', '/jwks']),
+      );
       expect(proxy.carried.find((r) => r.target.endsWith('/token'))?.method).toBe('POST');
 
       // A CIS2 logout token: its signature is checked with keys fetched through the proxy too.
       const signedIn = proxy.carried.length;
       const sub = sandbox.clinicians.find((c) => c.id === 'dr-okafor')?.sub;
-      expect(await app.receiveLogoutToken(await sandbox.logoutToken({ sub }))).toMatchObject({ ok: true, subject: sub });
+      expect(await app.receiveLogoutToken(await sandbox.logoutToken({ sub }))).toMatchObject({
+        ok: true,
+        subject: sub,
+      });
       expect(carriedPaths(signedIn)).toEqual(['/jwks']);
     } finally {
       await app.close();
@@ -211,7 +260,10 @@ describe('sign-in through the hospital’s HTTP proxy', () => {
       app.signIn.signOut();
       // Both revocations (the refresh token, then the access token): the second would otherwise
       // land during the next test and be counted there.
-      await until('both revocations', () => carriedPaths(signedIn).filter((p) => p === '/token/revocation').length === 2);
+      await until(
+        'both revocations',
+        () => carriedPaths(signedIn).filter((p) => p === '/token/revocation').length === 2,
+      );
     } finally {
       await app.close();
     }

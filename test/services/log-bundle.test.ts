@@ -23,7 +23,12 @@ afterAll(async () => {
 describe('the log folder in the main bundle', () => {
   it('gives pino-roll every date-fns function it takes from the package index', async () => {
     const utils = await readFile(join(repoRoot, 'node_modules', 'pino-roll', 'lib', 'utils.js'), 'utf8');
-    const imports = [...utils.matchAll(/const\s*\{([^}]*)\}\s*=\s*require\(\s*['"]date-fns['"]\s*\)/g)].flatMap((m) => (m[1] ?? '').split(',').map((n) => n.trim()).filter(Boolean));
+    const imports = [...utils.matchAll(/const\s*\{([^}]*)\}\s*=\s*require\(\s*['"]date-fns['"]\s*\)/g)].flatMap((m) =>
+      (m[1] ?? '')
+        .split(',')
+        .map((n) => n.trim())
+        .filter(Boolean),
+    );
     expect(imports.length).toBeGreaterThan(0);
     for (const name of imports) expect(dateFnsFunctions).toContain(name);
     // No other way in: date-fns reached only through that one destructuring require.
@@ -40,7 +45,9 @@ describe('the log folder in the main bundle', () => {
       target: 'node22',
       metafile: true,
       plugins: [dateFnsSubset],
-      banner: { js: "import { createRequire as __shellCreateRequire } from 'node:module'; const require = __shellCreateRequire(import.meta.url);" },
+      banner: {
+        js: "import { createRequire as __shellCreateRequire } from 'node:module'; const require = __shellCreateRequire(import.meta.url);",
+      },
       logLevel: 'silent',
     });
     const dateFns = Object.keys(result.metafile.inputs).filter((i) => i.includes('node_modules/date-fns/'));
@@ -48,7 +55,9 @@ describe('the log folder in the main bundle', () => {
     expect(dateFns.length).toBeLessThan(120); // the whole package is about 300 modules
     expect(dateFns.some((i) => /date-fns\/index\.c?js$/.test(i))).toBe(false);
 
-    const bundled = (await import(pathToFileURL(outfile).href)) as { createFolderLogger(o: LogFolderOptions): Promise<FolderLogger> };
+    const bundled = (await import(pathToFileURL(outfile).href)) as {
+      createFolderLogger(o: LogFolderOptions): Promise<FolderLogger>;
+    };
     logs = await mkdtemp(join(tmpdir(), 'cws-log-bundle-'));
     const { logger, folder, close } = await bundled.createFolderLogger({ folder: logs });
     logger.info({ event: 'bundle.check' }, 'Written through the bundled logger.');

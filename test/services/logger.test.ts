@@ -39,14 +39,25 @@ describe('logger redaction', () => {
     const authUrl = browser.opened[0] ?? new URL('http://x');
     const codeRequest = fetch.requests.find((r) => r.body.includes('grant_type=authorization_code'))?.body ?? '';
     const params = new URLSearchParams(codeRequest);
-    secrets.push(String(params.get('code')), String(params.get('code_verifier')), String(authUrl.searchParams.get('nonce')), String(authUrl.searchParams.get('state')));
+    secrets.push(
+      String(params.get('code')),
+      String(params.get('code_verifier')),
+      String(authUrl.searchParams.get('nonce')),
+      String(authUrl.searchParams.get('state')),
+    );
     expect(secrets.every((s) => s.length >= 20 && s !== 'null')).toBe(true);
 
     const { lines, logger } = capture();
     logger.info({ tokens }, 'token response');
-    logger.info({ body: codeRequest, nested: { deeper: [{ headers: { authorization: `Bearer ${secrets[0]}` } }] } }, 'request');
+    logger.info(
+      { body: codeRequest, nested: { deeper: [{ headers: { authorization: `Bearer ${secrets[0]}` } }] } },
+      'request',
+    );
     logger.info({ accessToken: secrets[0], rt: secrets[1] }, `id token was ${secrets[2]}`);
-    logger.info({ url: authUrl.href, callback: `http://127.0.0.1:1234/callback?code=${secrets[3]}&state=${secrets[6]}` });
+    logger.info({
+      url: authUrl.href,
+      callback: `http://127.0.0.1:1234/callback?code=${secrets[3]}&state=${secrets[6]}`,
+    });
     logger.warn({ err: new ShellError('SIGNIN_TOKEN_REJECTED', 'Refused.', { cause: tokens }) }, 'failed');
     logger.error(new Error(`exchange failed for ${secrets[2]}`));
     const out = lines.join('\n');
@@ -61,7 +72,8 @@ describe('logger redaction', () => {
     const { service } = serviceFor(sandbox, 'dr-okafor', { fetch });
     expect((await service.signIn()).kind).toBe('signed-in');
     const tokens = fetch.tokenResponses.at(-1) ?? {};
-    const codeRequest = fetch.requests.filter((r) => r.body.includes('grant_type=authorization_code')).at(-1)?.body ?? '';
+    const codeRequest =
+      fetch.requests.filter((r) => r.body.includes('grant_type=authorization_code')).at(-1)?.body ?? '';
     const params = new URLSearchParams(codeRequest);
     const code = String(params.get('code'));
     const held = ['access_token', 'refresh_token'].map((k) => String(tokens[k]));
@@ -93,7 +105,11 @@ describe('logger redaction', () => {
 
   it('redacts an authorization code under an unrelated key from the moment the loopback receives it', async () => {
     const { openLoopbackCallback } = await import('../../main/services/loopback/loopback-callback');
-    const a = await openLoopbackCallback({ path: '/callback', expectedState: 'state-for-code-test', timeoutMs: 10_000 });
+    const a = await openLoopbackCallback({
+      path: '/callback',
+      expectedState: 'state-for-code-test',
+      timeoutMs: 10_000,
+    });
     const code = 'bare-authorization-code-0123456789abcdef';
     await fetch(`${a.redirectUri}?state=state-for-code-test&code=${code}`, { redirect: 'manual' });
     expect((await a.result).kind).toBe('callback');
@@ -118,7 +134,8 @@ describe('the log folder', () => {
   });
   afterEach(() => rm(root, { recursive: true, force: true }));
 
-  const logFiles = async (folder: string): Promise<string[]> => (await readdir(folder)).filter((f) => /^audit\.\d{4}-\d{2}-\d{2}\.\d+\.log$/.test(f)).sort();
+  const logFiles = async (folder: string): Promise<string[]> =>
+    (await readdir(folder)).filter((f) => /^audit\.\d{4}-\d{2}-\d{2}\.\d+\.log$/.test(f)).sort();
   const until = async (check: () => Promise<boolean>): Promise<void> => {
     for (let i = 0; i < 100 && !(await check()); i += 1) await new Promise((r) => setTimeout(r, 20));
   };
@@ -132,18 +149,30 @@ describe('the log folder', () => {
     const [file] = await logFiles(folder);
     const lines = (await readFile(join(folder, file ?? ''), 'utf8')).trim().split('\n');
     expect(lines.map((l) => JSON.parse(l) as Record<string, unknown>)).toEqual([
-      expect.objectContaining({ event: 'session.locked', reason: 'idle', subject: 'subject-1', audit: true, level: 30 }),
+      expect.objectContaining({
+        event: 'session.locked',
+        reason: 'idle',
+        subject: 'subject-1',
+        audit: true,
+        level: 30,
+      }),
     ]);
   });
 
   it('names the workstation and OS account on every line, so a shared log folder stays attributable', async () => {
     const folder = join(root, 'ward-7');
-    const { logger, close } = await createFolderLogger({ folder, workstation: { host: 'WARD7-PC03', account: 'ward7-kiosk' } });
+    const { logger, close } = await createFolderLogger({
+      folder,
+      workstation: { host: 'WARD7-PC03', account: 'ward7-kiosk' },
+    });
     createAudit(logger).locked('idle', 'subject-1');
     createAudit(logger).unlocked('subject-1');
     await close();
     const [file] = await logFiles(folder);
-    const lines = (await readFile(join(folder, file ?? ''), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = (await readFile(join(folder, file ?? ''), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines).toHaveLength(2);
     for (const line of lines) expect(line).toMatchObject({ host: 'WARD7-PC03', account: 'ward7-kiosk' });
   });
@@ -159,7 +188,10 @@ describe('the log folder', () => {
       audit.draftsSealed(`subject-${i}`, i);
       await new Promise((r) => setImmediate(r));
     }
-    await until(async () => (await logFiles(folder)).length === 4 && !(await logFiles(folder)).some((f) => f.startsWith('audit.2020')));
+    await until(
+      async () =>
+        (await logFiles(folder)).length === 4 && !(await logFiles(folder)).some((f) => f.startsWith('audit.2020')),
+    );
     await close();
     const files = await logFiles(folder);
     expect(files).toHaveLength(4);
@@ -181,14 +213,20 @@ describe('the log folder', () => {
     logger.info({ event: 'still.logging' }, 'The shell carries on.');
     expect(folder).toBeNull();
     const entries = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
-    expect(entries[0]).toMatchObject({ event: 'log.folder-unavailable', code: 'LOG_FOLDER_UNAVAILABLE', category: 'downstream', cause: 'ENOTDIR' });
+    expect(entries[0]).toMatchObject({
+      event: 'log.folder-unavailable',
+      code: 'LOG_FOLDER_UNAVAILABLE',
+      category: 'downstream',
+      cause: 'ENOTDIR',
+    });
     expect(entries[1]).toMatchObject({ event: 'still.logging' });
   });
 
   it('with neither folder and no standard error (a GUI program on Windows), drops lines instead of writing to fd 2', async () => {
     // Windows gives a GUI program no standard error: fd 2 is not open, fstat fails and a write to
     // it fails with EBADF, which sonic-boom re-emits as an 'error' pino does not handle.
-    const ebadf = (): NodeJS.ErrnoException => Object.assign(new Error('EBADF: bad file descriptor'), { code: 'EBADF', errno: -9 });
+    const ebadf = (): NodeJS.ErrnoException =>
+      Object.assign(new Error('EBADF: bad file descriptor'), { code: 'EBADF', errno: -9 });
     const realFstat = fs.fstatSync;
     const realWrite = fs.write;
     const realWriteSync = fs.writeSync;
@@ -214,7 +252,10 @@ describe('the log folder', () => {
     try {
       const notAFolder = join(root, 'file');
       await writeFile(notAFolder, 'x');
-      const { logger, folder } = await createFolderLogger({ folder: join(notAFolder, 'logs'), fallbackFolder: join(notAFolder, 'own') });
+      const { logger, folder } = await createFolderLogger({
+        folder: join(notAFolder, 'logs'),
+        fallbackFolder: join(notAFolder, 'own'),
+      });
       expect(folder).toBeNull();
       logger.info({ event: 'still.logging' }, 'The shell carries on.');
       await new Promise((resolve) => setTimeout(resolve, 20));
@@ -228,14 +269,17 @@ describe('the log folder', () => {
     }
   });
 
-  it('does not write into a per-account folder another account made (or a link), and says so in the app\'s own folder', async () => {
+  it("does not write into a per-account folder another account made (or a link), and says so in the app's own folder", async () => {
     const base = join(root, 'it-logs');
     const own = join(root, 'own-logs-2');
     const theirs = perUserLogFolder(base, 'ward-user');
     await mkdir(theirs, { recursive: true });
     const getuid = process.getuid?.bind(process);
     // As root, really give it away; otherwise pretend this process is someone else.
-    const spy = getuid?.() === 0 ? (await fs.promises.chown(theirs, 4242, 4242), null) : vi.spyOn(process, 'getuid').mockReturnValue((getuid?.() ?? 0) + 1);
+    const spy =
+      getuid?.() === 0
+        ? (await fs.promises.chown(theirs, 4242, 4242), null)
+        : vi.spyOn(process, 'getuid').mockReturnValue((getuid?.() ?? 0) + 1);
     try {
       const { logger, folder, close } = await createFolderLogger({ folder: theirs, fallbackFolder: own });
       logger.info({ event: 'still.logging' }, 'The shell carries on.');
@@ -244,8 +288,16 @@ describe('the log folder', () => {
       expect(await readdir(theirs)).toEqual([]);
       if (spy === null) {
         const file = (await readdir(own)).find((f) => f.endsWith('.log'));
-        const entries = (await readFile(join(own, file ?? ''), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
-        expect(entries[0]).toMatchObject({ event: 'log.folder-unavailable', code: 'LOG_FOLDER_UNAVAILABLE', cause: 'LOG_FOLDER_NOT_OURS', folder: theirs });
+        const entries = (await readFile(join(own, file ?? ''), 'utf8'))
+          .trim()
+          .split('\n')
+          .map((l) => JSON.parse(l) as Record<string, unknown>);
+        expect(entries[0]).toMatchObject({
+          event: 'log.folder-unavailable',
+          code: 'LOG_FOLDER_UNAVAILABLE',
+          cause: 'LOG_FOLDER_NOT_OURS',
+          folder: theirs,
+        });
       }
     } finally {
       spy?.mockRestore();
@@ -266,17 +318,27 @@ describe('the log folder', () => {
     expect(await readdir(elsewhere)).toEqual([]);
   });
 
-  it('falls back to the app\'s own folder when IT\'s cannot be opened, and says so there', async () => {
+  it("falls back to the app's own folder when IT's cannot be opened, and says so there", async () => {
     const notAFolder = join(root, 'file');
     await writeFile(notAFolder, 'x');
     const own = join(root, 'own-logs');
-    const { logger, folder, close } = await createFolderLogger({ folder: join(notAFolder, 'logs'), fallbackFolder: own });
+    const { logger, folder, close } = await createFolderLogger({
+      folder: join(notAFolder, 'logs'),
+      fallbackFolder: own,
+    });
     logger.info({ event: 'still.logging' }, 'The shell carries on.');
     await close();
     expect(folder).toBe(own);
     const [file] = await logFiles(own);
-    const entries = (await readFile(join(own, file ?? ''), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
-    expect(entries[0]).toMatchObject({ event: 'log.folder-unavailable', code: 'LOG_FOLDER_UNAVAILABLE', cause: 'ENOTDIR' });
+    const entries = (await readFile(join(own, file ?? ''), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(entries[0]).toMatchObject({
+      event: 'log.folder-unavailable',
+      code: 'LOG_FOLDER_UNAVAILABLE',
+      cause: 'ENOTDIR',
+    });
     expect(entries[1]).toMatchObject({ event: 'still.logging' });
   });
 
@@ -290,7 +352,10 @@ describe('the log folder', () => {
     await close();
     const files = await logFiles(folder);
     expect(files).toHaveLength(3);
-    expect(files.filter((f) => f.startsWith('audit.2020'))).toEqual(['audit.2020-01-08.1.log', 'audit.2020-01-09.1.log']);
+    expect(files.filter((f) => f.startsWith('audit.2020'))).toEqual([
+      'audit.2020-01-08.1.log',
+      'audit.2020-01-09.1.log',
+    ]);
     expect(await readFile(join(folder, 'not-a-log.txt'), 'utf8')).toBe('kept');
   });
 
@@ -303,7 +368,7 @@ describe('the log folder', () => {
     expect((await stat(join(folder, file ?? ''))).mode & 0o777).toBe(0o600);
   });
 
-  it('gives each OS account its own subfolder of IT\'s folder, with a name safe on every platform', () => {
+  it("gives each OS account its own subfolder of IT's folder, with a name safe on every platform", () => {
     expect(perUserLogFolder('/var/log/cws', 'nurse.hughes')).toBe(join('/var/log/cws', 'nurse.hughes'));
     expect(perUserLogFolder('/var/log/cws', 'TRUST\\j smith')).toBe(join('/var/log/cws', 'TRUST_j_smith'));
     expect(perUserLogFolder('/var/log/cws', '..')).toBe(join('/var/log/cws', '_'));

@@ -36,19 +36,29 @@ function bundled(metafile: Metafile | undefined, code: string | undefined): Bund
 }
 
 async function bundleEntry(entry: string): Promise<Bundled> {
-  const result = await build({ ...asMainBuild, entryPoints: [join(repoRoot, entry)], outfile: join(repoRoot, 'dist/test-main-bundle/out.mjs') });
+  const result = await build({
+    ...asMainBuild,
+    entryPoints: [join(repoRoot, entry)],
+    outfile: join(repoRoot, 'dist/test-main-bundle/out.mjs'),
+  });
   return bundled(result.metafile, result.outputFiles?.[0]?.text);
 }
 
 async function bundleSource(source: string): Promise<Bundled> {
-  const result = await build({ ...asMainBuild, stdin: { contents: source, resolveDir: repoRoot, loader: 'ts' }, outfile: join(repoRoot, 'dist/test-main-bundle/stdin.mjs') });
+  const result = await build({
+    ...asMainBuild,
+    stdin: { contents: source, resolveDir: repoRoot, loader: 'ts' },
+    outfile: join(repoRoot, 'dist/test-main-bundle/stdin.mjs'),
+  });
   return bundled(result.metafile, result.outputFiles?.[0]?.text);
 }
 
-const foreignZodLocales = (b: Bundled): string[] => b.inputs.filter((i) => i.includes('zod/v4/locales/') && !i.endsWith('/en.js'));
+const foreignZodLocales = (b: Bundled): string[] =>
+  b.inputs.filter((i) => i.includes('zod/v4/locales/') && !i.endsWith('/en.js'));
 const importsHttpAtStart = (b: Bundled): boolean => /^import\s[^;]*\sfrom\s*"node:http";/m.test(b.code);
 /** A static import of the keyring binding (or any of its platform packages), which runs as the bundle loads. */
-const importsKeyringAtStart = (b: Bundled): boolean => /^import\s[^;]*\sfrom\s*"@napi-rs\/keyring[^"]*";|^import\s*"@napi-rs\/keyring[^"]*";/m.test(b.code);
+const importsKeyringAtStart = (b: Bundled): boolean =>
+  /^import\s[^;]*\sfrom\s*"@napi-rs\/keyring[^"]*";|^import\s*"@napi-rs\/keyring[^"]*";/m.test(b.code);
 
 describe('the main-process bundle', () => {
   it('leaves out the zod locales it never uses, keeping English messages', async () => {
@@ -70,7 +80,9 @@ describe('the main-process bundle', () => {
   });
 
   it('would notice a static node:http import', async () => {
-    const eager = await bundleSource("import { createServer } from 'node:http';\nexport const make = () => createServer();\n");
+    const eager = await bundleSource(
+      "import { createServer } from 'node:http';\nexport const make = () => createServer();\n",
+    );
     expect(importsHttpAtStart(eager)).toBe(true);
   });
 
@@ -81,8 +93,15 @@ describe('the main-process bundle', () => {
   });
 
   it('would notice the plist parser bundled in: it brings xmldom with it', async () => {
-    const result = await build({ ...asMainBuild, external: [], stdin: { contents: "export const load = () => import('plist');\n", resolveDir: repoRoot, loader: 'ts' }, outfile: join(repoRoot, 'dist/test-main-bundle/plist.mjs') });
-    expect(bundled(result.metafile, result.outputFiles?.[0]?.text).inputs.some((i) => i.includes('node_modules/@xmldom/'))).toBe(true);
+    const result = await build({
+      ...asMainBuild,
+      external: [],
+      stdin: { contents: "export const load = () => import('plist');\n", resolveDir: repoRoot, loader: 'ts' },
+      outfile: join(repoRoot, 'dist/test-main-bundle/plist.mjs'),
+    });
+    expect(
+      bundled(result.metafile, result.outputFiles?.[0]?.text).inputs.some((i) => i.includes('node_modules/@xmldom/')),
+    ).toBe(true);
   });
 
   it('loads the native keyring binding at its first use, not when the main process starts', async () => {
@@ -93,9 +112,13 @@ describe('the main-process bundle', () => {
   });
 
   it('would notice a static import of the keyring binding', async () => {
-    const eager = await bundleSource("import { AsyncEntry } from '@napi-rs/keyring';\nexport const make = () => new AsyncEntry('s', 'a');\n");
+    const eager = await bundleSource(
+      "import { AsyncEntry } from '@napi-rs/keyring';\nexport const make = () => new AsyncEntry('s', 'a');\n",
+    );
     expect(importsKeyringAtStart(eager)).toBe(true);
-    const typeOnly = await bundleSource("import type { AsyncEntry } from '@napi-rs/keyring';\nexport const make = (e: AsyncEntry) => e;\n");
+    const typeOnly = await bundleSource(
+      "import type { AsyncEntry } from '@napi-rs/keyring';\nexport const make = (e: AsyncEntry) => e;\n",
+    );
     expect(importsKeyringAtStart(typeOnly)).toBe(false);
   });
 });
@@ -126,6 +149,7 @@ describe('development overrides exist only in the development bundle (issue 13, 
 
   it('the development bundle (npm start) has them, so the test above can fail', async () => {
     const development = await buildMain(true);
-    for (const name of ['CWS_POLICY_FILE', 'CWS_SANDBOX_ISSUER', 'CWS_SANDBOX_RELAY']) expect(development, name).toContain(name);
+    for (const name of ['CWS_POLICY_FILE', 'CWS_SANDBOX_ISSUER', 'CWS_SANDBOX_RELAY'])
+      expect(development, name).toContain(name);
   });
 });

@@ -33,9 +33,15 @@ describe('role standing and role change (core/rbac.ts)', () => {
   });
 
   it('names the change by role ids only, and none when the role is the same', () => {
-    expect(roleChange(identity('nurse-adeyemi'), identity('nurse-adeyemi', managerRole))).toEqual({ from: nurseRole, to: managerRole });
+    expect(roleChange(identity('nurse-adeyemi'), identity('nurse-adeyemi', managerRole))).toEqual({
+      from: nurseRole,
+      to: managerRole,
+    });
     expect(roleChange(identity('nurse-adeyemi'), identity('nurse-adeyemi'))).toBeNull();
-    expect(roleChange(identity('nurse-adeyemi', null), identity('nurse-adeyemi'))).toEqual({ from: null, to: nurseRole });
+    expect(roleChange(identity('nurse-adeyemi', null), identity('nurse-adeyemi'))).toEqual({
+      from: null,
+      to: nurseRole,
+    });
   });
 
   it('the view carries the standing and whether Change role is offered, and still no ids', () => {
@@ -47,7 +53,11 @@ describe('role standing and role change (core/rbac.ts)', () => {
       roleStanding: 'chosen',
       canChangeRole: true,
     });
-    expect(clinicianView(identity('no-role-patel'))).toMatchObject({ roleName: null, roleStanding: 'no-roles', canChangeRole: false });
+    expect(clinicianView(identity('no-role-patel'))).toMatchObject({
+      roleName: null,
+      roleStanding: 'no-roles',
+      canChangeRole: false,
+    });
     expect(JSON.stringify(clinicianView(identity('nurse-adeyemi')))).not.toMatch(/5550000001|555000000005/);
   });
 });
@@ -66,7 +76,12 @@ describe("the sandbox's role choice (as CIS2 asks a clinician with several roles
     expect(selectRole(nurse, managerRole)).toBe(managerRole);
     expect(selectRole(nurse, null)).toBe(nurseRole);
     expect(selectRole(nurse, '555000000101')).toBeUndefined();
-    expect(selectRole(SANDBOX_CLINICIANS.find((c) => c.id === 'no-role-patel')!, null)).toBeNull();
+    expect(
+      selectRole(
+        SANDBOX_CLINICIANS.find((c) => c.id === 'no-role-patel')!,
+        null,
+      ),
+    ).toBeNull();
   });
 });
 
@@ -79,14 +94,18 @@ describe('Change role through the services and the sandbox', () => {
 
   const backend = () => harness.services.session.backend;
   const view = () => harness.services.session.view();
-  const complete = (clinician: string, role?: string) => harness.control('POST', '/control/sign-in/complete', { clinician, ...(role === undefined ? {} : { role }) });
-  const audit = async (event: string) => ((await harness.control('GET', `/control/audit?event=${event}`)) as { lines: Record<string, unknown>[] }).lines;
+  const complete = (clinician: string, role?: string) =>
+    harness.control('POST', '/control/sign-in/complete', { clinician, ...(role === undefined ? {} : { role }) });
+  const audit = async (event: string) =>
+    ((await harness.control('GET', `/control/audit?event=${event}`)) as { lines: Record<string, unknown>[] }).lines;
   /** What CIS2's userinfo says about the access token the shell holds now. */
   const heldRole = async (): Promise<unknown> => {
     const token = await harness.services.signIn.tokens.getAccessToken();
     if (!token.ok) return null;
     const meta = await harness.services.signIn.providerMetadata();
-    const response = await fetch(String((meta as { userinfo_endpoint?: string }).userinfo_endpoint), { headers: { authorization: `Bearer ${token.token}` } });
+    const response = await fetch(String((meta as { userinfo_endpoint?: string }).userinfo_endpoint), {
+      headers: { authorization: `Bearer ${token.token}` },
+    });
     return ((await response.json()) as Record<string, unknown>)['selected_roleid'];
   };
   const roleName = () => {
@@ -109,12 +128,21 @@ describe('Change role through the services and the sandbox', () => {
     expect((await backend().saveDraft({ ...draft, text: 'Obs stable overnight. Rota next.' })).ok).toBe(true);
     await complete('nurse-adeyemi', managerRole);
 
-    expect(view()).toMatchObject({ kind: 'active', signingInAgain: null, clinician: { name: 'Grace Adeyemi', roleName: 'Ward Manager Access Role', canChangeRole: true } });
-    expect(await backend().loadDrafts()).toEqual({ ok: true, value: { drafts: [{ ...draft, text: 'Obs stable overnight. Rota next.' }] } });
+    expect(view()).toMatchObject({
+      kind: 'active',
+      signingInAgain: null,
+      clinician: { name: 'Grace Adeyemi', roleName: 'Ward Manager Access Role', canChangeRole: true },
+    });
+    expect(await backend().loadDrafts()).toEqual({
+      ok: true,
+      value: { drafts: [{ ...draft, text: 'Obs stable overnight. Rota next.' }] },
+    });
     // The previous role's tokens are gone from the holder: what it holds now is the new role's.
     expect(harness.services.signIn.tokens.currentIdToken()).not.toBe(idTokenBefore);
     expect(await heldRole()).toBe(managerRole);
-    expect(await audit('role.changed')).toEqual([expect.objectContaining({ subject: nurse.sub, fromRoleId: nurseRole, toRoleId: managerRole, outcome: 'success' })]);
+    expect(await audit('role.changed')).toEqual([
+      expect.objectContaining({ subject: nurse.sub, fromRoleId: nurseRole, toRoleId: managerRole, outcome: 'success' }),
+    ]);
     expect(await audit('session.locked')).toEqual([]);
   });
 
@@ -123,7 +151,11 @@ describe('Change role through the services and the sandbox', () => {
     await complete('nurse-adeyemi');
     await backend().changeRole();
     await harness.control('POST', '/control/sign-in/deny');
-    expect(view()).toMatchObject({ kind: 'active', signingInAgain: null, clinician: { roleName: 'Nurse Access Role' } });
+    expect(view()).toMatchObject({
+      kind: 'active',
+      signingInAgain: null,
+      clinician: { roleName: 'Nurse Access Role' },
+    });
     const v = view();
     expect('notice' in v && v.notice?.message).toMatch(/role was not changed/);
     expect(await heldRole()).toBe(nurseRole);

@@ -23,7 +23,10 @@ export type DraftStorage = 'protected' | 'memory-only';
 export type SubjectHash = string;
 
 /** Problems the vault reports: a stable code, a file name (a hash, never a subject), no content. */
-export type DraftProblemCode = Extract<ShellErrorCode, 'DRAFTS_FILE_TORN' | 'DRAFTS_FILE_TAMPERED' | 'KEYRING_UNAVAILABLE' | 'STORAGE_FAILED'>;
+export type DraftProblemCode = Extract<
+  ShellErrorCode,
+  'DRAFTS_FILE_TORN' | 'DRAFTS_FILE_TAMPERED' | 'KEYRING_UNAVAILABLE' | 'STORAGE_FAILED'
+>;
 
 export interface DraftProblem {
   code: DraftProblemCode;

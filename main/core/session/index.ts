@@ -2,9 +2,27 @@
 export { initialSessionState, transition } from './transition';
 export { clinicianRequests, decideRequest, draftCustodian, lastKeystrokesGraceMs } from './requests';
 export type { ClinicianRequest, RecentEnd, RequestDecision } from './requests';
-export { endReasons, isOsSignal, isSessionEventType, lockReasons, osSignalEvents, osSignals, sessionEvents, sessionEventTypes, workingReauthPurposes } from './vocabulary';
+export {
+  endReasons,
+  isOsSignal,
+  isSessionEventType,
+  lockReasons,
+  osSignalEvents,
+  osSignals,
+  sessionEvents,
+  sessionEventTypes,
+  workingReauthPurposes,
+} from './vocabulary';
 export type { OsSignal, WorkingReauthPurpose } from './vocabulary';
-export { absoluteDeadline, absoluteWarningStart, endDeadline, idleDeadline, nextDeadline, sessionEndingSoon, warningStart } from './deadlines';
+export {
+  absoluteDeadline,
+  absoluteWarningStart,
+  endDeadline,
+  idleDeadline,
+  nextDeadline,
+  sessionEndingSoon,
+  warningStart,
+} from './deadlines';
 export { attemptOf } from './working-reauth';
 export type {
   AttemptPurpose,

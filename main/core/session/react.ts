@@ -33,7 +33,11 @@ export function react(state: SessionState, event: SessionEvent, policy: SessionP
  * says what it does with it. Events that make no sense in a state are ignored there with no
  * effects: they are races with the outside world.
  */
-function reactSignedOut(state: Extract<SessionState, { status: 'signed-out' | 'ended' }>, event: SessionEvent, effects: Effects): SessionState {
+function reactSignedOut(
+  state: Extract<SessionState, { status: 'signed-out' | 'ended' }>,
+  event: SessionEvent,
+  effects: Effects,
+): SessionState {
   switch (event.type) {
     case 'signInStarted':
     case 'switchClinicianRequested':
@@ -76,15 +80,26 @@ function reactSignedOut(state: Extract<SessionState, { status: 'signed-out' | 'e
   }
 }
 
-function reactSigningIn(state: Extract<SessionState, { status: 'signing-in' }>, event: SessionEvent, policy: SessionPolicy, effects: Effects): SessionState {
+function reactSigningIn(
+  state: Extract<SessionState, { status: 'signing-in' }>,
+  event: SessionEvent,
+  policy: SessionPolicy,
+  effects: Effects,
+): SessionState {
   switch (event.type) {
     case 'signInStarted':
       // Asked again while the browser is open: open it again (the new attempt replaces the old).
       return startSignIn(effects);
     case 'signInSucceeded': {
       const session = newSession(event);
-      if (isReached(absoluteDeadline(session, policy), event.at)) return refuse(session, { status: 'signed-out' }, effects);
-      effects.push({ type: 'sessionStarted', subject: session.subject, sessionId: session.sessionId, aal: session.aal });
+      if (isReached(absoluteDeadline(session, policy), event.at))
+        return refuse(session, { status: 'signed-out' }, effects);
+      effects.push({
+        type: 'sessionStarted',
+        subject: session.subject,
+        sessionId: session.sessionId,
+        aal: session.aal,
+      });
       effects.push({ type: 'restoreDraftsOf', subject: session.subject });
       return { status: 'active', session };
     }
@@ -131,7 +146,12 @@ function reactSigningIn(state: Extract<SessionState, { status: 'signing-in' }>, 
   }
 }
 
-function reactWorking(state: Extract<SessionState, { status: 'active' | 'warning' }>, event: SessionEvent, policy: SessionPolicy, effects: Effects): SessionState {
+function reactWorking(
+  state: Extract<SessionState, { status: 'active' | 'warning' }>,
+  event: SessionEvent,
+  policy: SessionPolicy,
+  effects: Effects,
+): SessionState {
   const { session } = state;
   switch (event.type) {
     case 'activity':
@@ -208,7 +228,12 @@ function reactWorking(state: Extract<SessionState, { status: 'active' | 'warning
   }
 }
 
-function reactLocked(state: Extract<SessionState, { status: 'locked' | 'reauthenticating' }>, event: SessionEvent, policy: SessionPolicy, effects: Effects): SessionState {
+function reactLocked(
+  state: Extract<SessionState, { status: 'locked' | 'reauthenticating' }>,
+  event: SessionEvent,
+  policy: SessionPolicy,
+  effects: Effects,
+): SessionState {
   const { session } = state;
   switch (event.type) {
     case 'reauthStarted':
@@ -219,7 +244,8 @@ function reactLocked(state: Extract<SessionState, { status: 'locked' | 'reauthen
       if (state.status !== 'reauthenticating') return state;
       const fresh = newSession(event);
       // An authentication already past the absolute limit proves nothing about now; the lock stays.
-      if (isReached(absoluteDeadline(fresh, policy), event.at)) return refuse(fresh, { ...state, status: 'locked' }, effects);
+      if (isReached(absoluteDeadline(fresh, policy), event.at))
+        return refuse(fresh, { ...state, status: 'locked' }, effects);
       if (fresh.subject === session.subject) {
         effects.push({ type: 'sessionResumed', subject: fresh.subject, sessionId: fresh.sessionId, aal: fresh.aal });
         effects.push({ type: 'restoreDraftsOf', subject: fresh.subject });
@@ -295,6 +321,8 @@ function relock(state: Extract<SessionState, { status: 'locked' | 'reauthenticat
 
 /** Compile-time exhaustiveness; at run time validate.ts has already refused unknown events. */
 function unhandled(event: never): never {
-  throw new ShellError('INTERNAL', `The session engine has no rule for the event ${JSON.stringify(String((event as { type?: unknown }).type)).slice(0, 60)}. This is a fault in the shell; please report it to IT.`);
+  throw new ShellError(
+    'INTERNAL',
+    `The session engine has no rule for the event ${JSON.stringify(String((event as { type?: unknown }).type)).slice(0, 60)}. This is a fault in the shell; please report it to IT.`,
+  );
 }
-

@@ -11,7 +11,15 @@ import type { ShellErrorCode } from '../errors';
 import type { EventTypeOf } from './vocabulary';
 import type { SessionState, SessionStatus } from './types';
 
-const anyState = ['signed-out', 'signing-in', 'active', 'warning', 'locked', 'reauthenticating', 'ended'] as const satisfies readonly SessionStatus[];
+const anyState = [
+  'signed-out',
+  'signing-in',
+  'active',
+  'warning',
+  'locked',
+  'reauthenticating',
+  'ended',
+] as const satisfies readonly SessionStatus[];
 const working = ['active', 'warning'] as const satisfies readonly SessionStatus[];
 const withSession = ['active', 'warning', 'locked', 'reauthenticating'] as const satisfies readonly SessionStatus[];
 
@@ -76,7 +84,12 @@ export const lastKeystrokesGraceMs = 5_000;
  * session exists, the one whose session ended within the grace period (writing into their own
  * sealed custody shows nothing to anyone). Never a subject the renderer names.
  */
-export function draftCustodian(state: SessionState, use: 'read' | 'write', recentEnd: RecentEnd | null = null, now?: Instant): string | null {
+export function draftCustodian(
+  state: SessionState,
+  use: 'read' | 'write',
+  recentEnd: RecentEnd | null = null,
+  now?: Instant,
+): string | null {
   const decision = decideRequest(state, use === 'read' ? 'loadDrafts' : 'saveDraft');
   if (decision.ok) return decision.owner;
   if (use !== 'write' || recentEnd === null || now === undefined || 'session' in state) return null;

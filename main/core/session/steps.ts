@@ -11,7 +11,11 @@ import type { Effect, EndReason, LockReason, Session, SessionEvent, SessionState
 export class Effects {
   readonly list: Effect[] = [];
   push(effect: Effect): void {
-    if (effect.type === 'clearTokens' && this.list.some((e) => e.type === 'clearTokens' && e.subject === effect.subject)) return;
+    if (
+      effect.type === 'clearTokens' &&
+      this.list.some((e) => e.type === 'clearTokens' && e.subject === effect.subject)
+    )
+      return;
     this.list.push(effect);
   }
   first(effect: Effect): void {
@@ -25,7 +29,9 @@ export function startSignIn(effects: Effects): SessionState {
   return { status: 'signing-in' };
 }
 
-export function newSession(event: Extract<SessionEvent, { type: 'signInSucceeded' | 'reauthSucceeded' | 'workingReauthSucceeded' }>): Session {
+export function newSession(
+  event: Extract<SessionEvent, { type: 'signInSucceeded' | 'reauthSucceeded' | 'workingReauthSucceeded' }>,
+): Session {
   // An auth_time ahead of our wall clock (skew) is counted as now, never later.
   const age = Math.max(0, event.authAgeMs ?? event.at.wall - event.authTime);
   return {
@@ -47,7 +53,13 @@ export function refuse(rejected: Session, unchanged: SessionState, effects: Effe
   return unchanged;
 }
 
-export function onOsEvent(state: StateWithSession, action: OsEventAction, reason: LockReason & EndReason, at: Instant, effects: Effects): SessionState {
+export function onOsEvent(
+  state: StateWithSession,
+  action: OsEventAction,
+  reason: LockReason & EndReason,
+  at: Instant,
+  effects: Effects,
+): SessionState {
   return action === 'end-session' ? end(state, reason, effects) : lock(state, reason, at, effects);
 }
 
@@ -75,5 +87,8 @@ export function end(state: StateWithSession, reason: EndReason, effects: Effects
 export function namesSession(event: Extract<SessionEvent, { type: 'backchannelLogout' }>, session: Session): boolean {
   if (event.subject === undefined && event.sessionId === undefined) return false;
   if (event.issuedAt !== undefined && event.issuedAt < session.authTime) return false;
-  return (event.subject === undefined || event.subject === session.subject) && (event.sessionId === undefined || event.sessionId === session.sessionId);
+  return (
+    (event.subject === undefined || event.subject === session.subject) &&
+    (event.sessionId === undefined || event.sessionId === session.sessionId)
+  );
 }

@@ -54,7 +54,12 @@ const attemptOutcomes: Readonly<Record<'sign-in' | 'unlock' | 'working', Readonl
  * an end), for any reason but the attempt's own outcome cancels it first, so a late result can
  * never apply to whatever came next.
  */
-function abandonAttemptLeftBehind(before: SessionState, after: SessionState, event: SessionEvent, effects: Effects): void {
+function abandonAttemptLeftBehind(
+  before: SessionState,
+  after: SessionState,
+  event: SessionEvent,
+  effects: Effects,
+): void {
   const purpose = attemptOf(before);
   if (purpose === null || attemptOf(after) === purpose) return;
   if (attemptOutcomes[purpose === 'sign-in' || purpose === 'unlock' ? purpose : 'working'].has(event.type)) return;
@@ -75,7 +80,10 @@ function settle(state: SessionState, at: Instant, policy: SessionPolicy, effects
       current = lock(current, 'idle', earliest(idle, at), effects);
     }
   }
-  if ((current.status === 'locked' || current.status === 'reauthenticating') && isReached(endDeadline(current, policy), at)) {
+  if (
+    (current.status === 'locked' || current.status === 'reauthenticating') &&
+    isReached(endDeadline(current, policy), at)
+  ) {
     current = end(current, 'absolute-limit', effects);
   }
   return current;
@@ -85,8 +93,15 @@ function settle(state: SessionState, at: Instant, policy: SessionPolicy, effects
  * A policy that changed during the warning moves the lock: say the new time (the view counts
  * down from the new deadline; the effect tells the audit log and anything announcing it).
  */
-function reannounceWarning(before: SessionState, after: SessionState, at: Instant, policy: SessionPolicy, effects: Effects): void {
-  if (before.status !== 'warning' || after.status !== 'warning' || effects.list.some((e) => e.type === 'showWarning')) return;
+function reannounceWarning(
+  before: SessionState,
+  after: SessionState,
+  at: Instant,
+  policy: SessionPolicy,
+  effects: Effects,
+): void {
+  if (before.status !== 'warning' || after.status !== 'warning' || effects.list.some((e) => e.type === 'showWarning'))
+    return;
   const deadline = idleDeadline(after.session, policy);
   effects.push({ type: 'showWarning', deadline, secondsLeft: Math.ceil(msUntil(deadline, at) / 1000) });
 }
@@ -103,4 +118,3 @@ function syncWarning(state: SessionState, at: Instant, policy: SessionPolicy, ef
   }
   return state;
 }
-

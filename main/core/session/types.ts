@@ -39,7 +39,12 @@ export type SessionState =
   | { readonly status: 'active'; readonly session: Session; readonly reauth?: WorkingReauth }
   | { readonly status: 'warning'; readonly session: Session; readonly reauth?: WorkingReauth }
   | { readonly status: 'locked'; readonly session: Session; readonly reason: LockReason; readonly lockedAt: Instant }
-  | { readonly status: 'reauthenticating'; readonly session: Session; readonly reason: LockReason; readonly lockedAt: Instant }
+  | {
+      readonly status: 'reauthenticating';
+      readonly session: Session;
+      readonly reason: LockReason;
+      readonly lockedAt: Instant;
+    }
   | { readonly status: 'ended'; readonly reason: EndReason };
 
 export type SessionStatus = SessionState['status'];
@@ -70,18 +75,34 @@ export type Effect =
   /** Open the system browser for re-authentication (prompt=login) expecting this subject. */
   | { readonly type: 'startReauthentication'; readonly subject: string; readonly aal: Aal }
   /** Open the system browser (prompt=login) for the working clinician; the session stays usable meanwhile. */
-  | { readonly type: 'startWorkingReauth'; readonly purpose: WorkingReauthPurpose; readonly subject: string; readonly aal: Aal }
+  | {
+      readonly type: 'startWorkingReauth';
+      readonly purpose: WorkingReauthPurpose;
+      readonly subject: string;
+      readonly aal: Aal;
+    }
   /**
    * The working clinician authenticated again: the 12-hour clock restarts from this
    * authentication; the workspace and drafts stay as they are.
    */
-  | { readonly type: 'sessionRenewed'; readonly purpose: WorkingReauthPurpose; readonly subject: string; readonly sessionId: string; readonly aal: Aal }
+  | {
+      readonly type: 'sessionRenewed';
+      readonly purpose: WorkingReauthPurpose;
+      readonly subject: string;
+      readonly sessionId: string;
+      readonly aal: Aal;
+    }
   /**
    * A working re-authentication was not accepted, and nothing changed: someone else authenticated
    * (`different-user`), or the authentication was already past the limit (`past-limit`).
    * `subject` is the working clinician's.
    */
-  | { readonly type: 'workingReauthRefused'; readonly purpose: WorkingReauthPurpose; readonly subject: string; readonly why: 'different-user' | 'past-limit' }
+  | {
+      readonly type: 'workingReauthRefused';
+      readonly purpose: WorkingReauthPurpose;
+      readonly subject: string;
+      readonly why: 'different-user' | 'past-limit';
+    }
   | { readonly type: 'endSession'; readonly reason: EndReason; readonly subject: string }
   | { readonly type: 'sealDraftsOf'; readonly subject: string }
   | { readonly type: 'restoreDraftsOf'; readonly subject: string };

@@ -119,7 +119,9 @@ export type SessionEvent = {
 }[SessionEventType];
 
 /** The event types that carry a payload of this kind. */
-export type EventTypeOf<K extends PayloadKind> = { [T in SessionEventType]: (typeof sessionEvents)[T] extends K ? T : never }[SessionEventType];
+export type EventTypeOf<K extends PayloadKind> = {
+  [T in SessionEventType]: (typeof sessionEvents)[T] extends K ? T : never;
+}[SessionEventType];
 
 export function isSessionEventType(value: unknown): value is SessionEventType {
   return typeof value === 'string' && Object.hasOwn(sessionEvents, value);

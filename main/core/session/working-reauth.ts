@@ -53,7 +53,12 @@ export function acceptWorkingReauth(
   const { purpose } = state.reauth;
   const { subject } = state.session;
   const fresh = newSession(event);
-  const why = fresh.subject !== subject ? 'different-user' : isReached(absoluteDeadline(fresh, policy), event.at) ? 'past-limit' : null;
+  const why =
+    fresh.subject !== subject
+      ? 'different-user'
+      : isReached(absoluteDeadline(fresh, policy), event.at)
+        ? 'past-limit'
+        : null;
   if (why !== null) {
     effects.push({ type: 'workingReauthRefused', purpose, subject, why });
     // Whatever that authentication brought is dropped; the working clinician's own stay theirs.

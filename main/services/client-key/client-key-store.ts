@@ -57,19 +57,32 @@ export interface ClientKeyStore extends ClientKeySource {
 const unavailable = (cause: unknown): ShellError =>
   cause instanceof ShellError
     ? cause
-    : new ShellError('KEYRING_UNAVAILABLE', "The workstation's credential store could not be used for the CIS2 client key; ask IT to check it is running and unlocked.", { cause });
+    : new ShellError(
+        'KEYRING_UNAVAILABLE',
+        "The workstation's credential store could not be used for the CIS2 client key; ask IT to check it is running and unlocked.",
+        { cause },
+      );
 
 function parsePrivateJwk(keyText: string): JWK {
   const text = keyText.trim();
   try {
-    const key = text.startsWith('{') ? createPrivateKey({ key: JSON.parse(text) as JWK & { kty: string }, format: 'jwk' }) : createPrivateKey(text);
+    const key = text.startsWith('{')
+      ? createPrivateKey({ key: JSON.parse(text) as JWK & { kty: string }, format: 'jwk' })
+      : createPrivateKey(text);
     const jwk = key.export({ format: 'jwk' }) as JWK;
     if (jwk.kty === 'RSA') return { ...jwk, alg: 'RS256' };
     if (jwk.kty === 'EC' && jwk.crv === 'P-256') return { ...jwk, alg: 'ES256' };
   } catch (cause) {
-    throw new ShellError('CONFIG_INVALID', 'The client key file is not a private key the shell can read; provide a PEM (PKCS#8) or JWK private key.', { cause });
+    throw new ShellError(
+      'CONFIG_INVALID',
+      'The client key file is not a private key the shell can read; provide a PEM (PKCS#8) or JWK private key.',
+      { cause },
+    );
   }
-  throw new ShellError('CONFIG_INVALID', 'The client key must be an RSA or P-256 EC private key; provide one of those.');
+  throw new ShellError(
+    'CONFIG_INVALID',
+    'The client key must be an RSA or P-256 EC private key; provide one of those.',
+  );
 }
 
 export function createClientKeyStore(backend: SecretBackend = osKeyring): ClientKeyStore {
@@ -84,7 +97,9 @@ export function createClientKeyStore(backend: SecretBackend = osKeyring): Client
         throw unavailable(cause);
       }
       const { kty, n, e, crv, x, y } = jwk;
-      const publicJwk = Object.fromEntries(Object.entries({ kty, n, e, crv, x, y, kid, alg, use: 'sig' }).filter(([, v]) => v !== undefined)) as JWK;
+      const publicJwk = Object.fromEntries(
+        Object.entries({ kty, n, e, crv, x, y, kid, alg, use: 'sig' }).filter(([, v]) => v !== undefined),
+      ) as JWK;
       return { service, account, kid, alg, publicJwk };
     },
     async loadClientKey(service, account) {
@@ -95,7 +110,10 @@ export function createClientKeyStore(backend: SecretBackend = osKeyring): Client
         throw unavailable(cause);
       }
       if (stored === null) {
-        throw new ShellError('SIGNIN_CLIENT_KEY_MISSING', 'This workstation has no CIS2 client key yet; ask IT to provision it (the shell\'s --provision-client-key command, docs/policy.md).');
+        throw new ShellError(
+          'SIGNIN_CLIENT_KEY_MISSING',
+          "This workstation has no CIS2 client key yet; ask IT to provision it (the shell's --provision-client-key command, docs/policy.md).",
+        );
       }
       try {
         const jwk = JSON.parse(stored) as JWK;
@@ -103,7 +121,11 @@ export function createClientKeyStore(backend: SecretBackend = osKeyring): Client
         if (!(key instanceof CryptoKey) || key.type !== 'private') throw new Error('not a private CryptoKey');
         return { key, ...(jwk.kid ? { kid: jwk.kid } : {}) };
       } catch (cause) {
-        throw new ShellError('SIGNIN_CLIENT_KEY_MISSING', "The CIS2 client key in this workstation's credential store is damaged; ask IT to provision it again.", { cause });
+        throw new ShellError(
+          'SIGNIN_CLIENT_KEY_MISSING',
+          "The CIS2 client key in this workstation's credential store is damaged; ask IT to provision it again.",
+          { cause },
+        );
       }
     },
     async remove(service, account) {

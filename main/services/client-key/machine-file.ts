@@ -32,13 +32,17 @@ export const ICACLS_EXE = 'C:\\Windows\\System32\\icacls.exe';
 
 export function machineClientKeyFolder(platform: NodeJS.Platform): string {
   if (platform === 'win32') return win32.join('C:\\ProgramData', 'Clinical Workstation Shell', 'client-key');
-  if (platform === 'darwin') return posix.join('/Library/Application Support', 'Clinical Workstation Shell', 'client-key');
+  if (platform === 'darwin')
+    return posix.join('/Library/Application Support', 'Clinical Workstation Shell', 'client-key');
   return posix.join('/etc', 'clinical-workstation-shell', 'client-key');
 }
 
 /** One file per (service, account); the name says nothing of the key. */
 export function clientKeyFileName(service: string, account: string): string {
-  return `client-key-${createHash('sha256').update(JSON.stringify([service, account]), 'utf8').digest('hex').slice(0, 16)}.json`;
+  return `client-key-${createHash('sha256')
+    .update(JSON.stringify([service, account]), 'utf8')
+    .digest('hex')
+    .slice(0, 16)}.json`;
 }
 
 /** The icacls runs that give the folder its ACL, in order (SIDs: SYSTEM, Administrators, Users). */
@@ -48,7 +52,15 @@ export function windowsFolderAclSteps(folder: string): string[][] {
     [folder, '/reset', '/T', '/C', '/Q'],
     [folder, '/setowner', '*S-1-5-32-544', '/T', '/C', '/Q'],
     // Only what is granted here, inherited by the files: administrators write, users read.
-    [folder, '/inheritance:r', '/grant:r', '*S-1-5-18:(OI)(CI)F', '*S-1-5-32-544:(OI)(CI)F', '*S-1-5-32-545:(OI)(CI)RX', '/Q'],
+    [
+      folder,
+      '/inheritance:r',
+      '/grant:r',
+      '*S-1-5-18:(OI)(CI)F',
+      '*S-1-5-32-544:(OI)(CI)F',
+      '*S-1-5-32-545:(OI)(CI)RX',
+      '/Q',
+    ],
   ];
 }
 
@@ -63,12 +75,20 @@ export interface MachineFileOptions {
 }
 
 const notProtected = (): ShellError =>
-  new ShellError('SIGNIN_CLIENT_KEY_MISSING', "The CIS2 client key on this workstation is not protected (users other than administrators could change it), so it was not used; ask IT to provision it again as an administrator.");
+  new ShellError(
+    'SIGNIN_CLIENT_KEY_MISSING',
+    'The CIS2 client key on this workstation is not protected (users other than administrators could change it), so it was not used; ask IT to provision it again as an administrator.',
+  );
 const notWritable = (folder: string, cause: unknown): ShellError =>
-  new ShellError('STORAGE_FAILED', `The client key could not be stored in ${folder}; run this as an administrator (an elevated prompt on Windows, sudo on Linux and macOS).`, { cause });
+  new ShellError(
+    'STORAGE_FAILED',
+    `The client key could not be stored in ${folder}; run this as an administrator (an elevated prompt on Windows, sudo on Linux and macOS).`,
+    { cause },
+  );
 
 async function runIcacls(folder: string): Promise<void> {
-  for (const args of windowsFolderAclSteps(folder)) await promisify(execFile)(ICACLS_EXE, args, { windowsHide: true, timeout: 30_000 });
+  for (const args of windowsFolderAclSteps(folder))
+    await promisify(execFile)(ICACLS_EXE, args, { windowsHide: true, timeout: 30_000 });
 }
 
 export function machineFileBackend(options: MachineFileOptions): SecretBackend & { readonly folder: string } {

@@ -11,12 +11,23 @@
  */
 import { readFile } from 'node:fs/promises';
 import { isShellError } from '../../core/errors';
-import { createClientKeyStore, DEFAULT_CLIENT_KEY_ACCOUNT, DEFAULT_CLIENT_KEY_SERVICE, osKeyring } from './client-key-store';
+import {
+  createClientKeyStore,
+  DEFAULT_CLIENT_KEY_ACCOUNT,
+  DEFAULT_CLIENT_KEY_SERVICE,
+  osKeyring,
+} from './client-key-store';
 import type { SecretBackend } from './client-key-store';
 import { machineFileBackend, machineThenAccountBackend } from './machine-file';
 
 export type ClientKeyCommand =
-  | { readonly verb: 'provision'; readonly file: string; readonly service: string; readonly account: string; readonly perUser: boolean }
+  | {
+      readonly verb: 'provision';
+      readonly file: string;
+      readonly service: string;
+      readonly account: string;
+      readonly perUser: boolean;
+    }
   | { readonly verb: 'remove'; readonly service: string; readonly account: string; readonly perUser: boolean }
   | { readonly verb: 'usage'; readonly problem: string };
 
@@ -46,13 +57,15 @@ export function clientKeyCommandIn(args: readonly string[]): ClientKeyCommand | 
   const provision = option(args, PROVISION_SWITCH);
   const remove = option(args, REMOVE_SWITCH);
   if (!provision.found && !remove.found) return null;
-  if (provision.found && remove.found) return { verb: 'usage', problem: 'Give either --provision-client-key or --remove-client-key, not both.' };
+  if (provision.found && remove.found)
+    return { verb: 'usage', problem: 'Give either --provision-client-key or --remove-client-key, not both.' };
   const service = option(args, 'service').value ?? DEFAULT_CLIENT_KEY_SERVICE;
   const account = option(args, 'account').value ?? DEFAULT_CLIENT_KEY_ACCOUNT;
   // This account's OS credential store instead of the machine-wide file (it roams on Windows).
   const perUser = args.some((arg) => arg.toLowerCase() === '--per-user');
   if (remove.found) return { verb: 'remove', service, account, perUser };
-  if (provision.value === undefined || provision.value === '') return { verb: 'usage', problem: 'Give the path of the key file after --provision-client-key.' };
+  if (provision.value === undefined || provision.value === '')
+    return { verb: 'usage', problem: 'Give the path of the key file after --provision-client-key.' };
   return { verb: 'provision', file: provision.value, service, account, perUser };
 }
 
@@ -74,14 +87,20 @@ export async function runClientKeyCommand(command: ClientKeyCommand, io: ClientK
   try {
     if (command.verb === 'remove') {
       const removed = await store.remove(command.service, command.account);
-      io.out(removed ? `Removed the CIS2 client key (service "${command.service}", account "${command.account}") from ${io.where}.` : `There was no CIS2 client key for service "${command.service}", account "${command.account}" in ${io.where}; nothing was removed.`);
+      io.out(
+        removed
+          ? `Removed the CIS2 client key (service "${command.service}", account "${command.account}") from ${io.where}.`
+          : `There was no CIS2 client key for service "${command.service}", account "${command.account}" in ${io.where}; nothing was removed.`,
+      );
       return 0;
     }
     let keyText: string;
     try {
       keyText = await io.readKeyFile(command.file);
     } catch {
-      io.err(`The key file ${command.file} could not be read; check the path and that this account can read it, then try again.`);
+      io.err(
+        `The key file ${command.file} could not be read; check the path and that this account can read it, then try again.`,
+      );
       return 1;
     }
     const stored = await store.provision(keyText, command.service, command.account);
@@ -95,7 +114,11 @@ export async function runClientKeyCommand(command: ClientKeyCommand, io: ClientK
     );
     return 0;
   } catch (error) {
-    io.err(isShellError(error) ? error.message : 'The client key could not be provisioned; nothing was stored. Check the key file and try again.');
+    io.err(
+      isShellError(error)
+        ? error.message
+        : 'The client key could not be provisioned; nothing was stored. Check the key file and try again.',
+    );
     return 1;
   }
 }
@@ -109,10 +132,18 @@ export function clientKeyBackendFor(platform: NodeJS.Platform): SecretBackend {
 }
 
 /** Runs `command` on this machine's real stores and files (the verb and the npm script). */
-export function runClientKeyCommandHere(command: ClientKeyCommand, platform: NodeJS.Platform, streams: Pick<ClientKeyCommandIo, 'out' | 'err'> = consoleStreams): Promise<number> {
+export function runClientKeyCommandHere(
+  command: ClientKeyCommand,
+  platform: NodeJS.Platform,
+  streams: Pick<ClientKeyCommandIo, 'out' | 'err'> = consoleStreams,
+): Promise<number> {
   const perUser = command.verb !== 'usage' && command.perUser;
   const machine = machineFileBackend({ platform });
-  const backend = perUser ? osKeyring : command.verb === 'remove' ? machineThenAccountBackend(machine, osKeyring) : machine;
+  const backend = perUser
+    ? osKeyring
+    : command.verb === 'remove'
+      ? machineThenAccountBackend(machine, osKeyring)
+      : machine;
   const where = perUser
     ? `this account's OS credential store${platform === 'win32' ? ' (Credential Manager, which roams with the profile)' : ''}`
     : machine.folder;

@@ -33,7 +33,11 @@ export interface KeyRecord {
 }
 
 // g 0 and t null: a key kept from before generations (its seal has no generation in its header).
-const EntryOnStore = z.strictObject({ k: z.string(), g: z.int().min(0), t: z.number().refine(Number.isFinite).nullable() });
+const EntryOnStore = z.strictObject({
+  k: z.string(),
+  g: z.int().min(0),
+  t: z.number().refine(Number.isFinite).nullable(),
+});
 const RecordOnStore = z.strictObject({ v: z.literal(2), cur: EntryOnStore, prev: EntryOnStore.optional() });
 
 function decodeKey(encoded: string): Uint8Array | null {
@@ -66,6 +70,14 @@ export function parseKeyRecord(stored: string): KeyRecord | null {
 }
 
 export function serialiseKeyRecord(record: KeyRecord): string {
-  const entry = (e: KeyEntry): z.infer<typeof EntryOnStore> => ({ k: Buffer.from(e.key).toString('base64url'), g: e.gen, t: e.sealedAt });
-  return JSON.stringify(record.prev === null ? { v: 2, cur: entry(record.cur) } : { v: 2, cur: entry(record.cur), prev: entry(record.prev) });
+  const entry = (e: KeyEntry): z.infer<typeof EntryOnStore> => ({
+    k: Buffer.from(e.key).toString('base64url'),
+    g: e.gen,
+    t: e.sealedAt,
+  });
+  return JSON.stringify(
+    record.prev === null
+      ? { v: 2, cur: entry(record.cur) }
+      : { v: 2, cur: entry(record.cur), prev: entry(record.prev) },
+  );
 }

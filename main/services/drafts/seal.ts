@@ -21,12 +21,21 @@ const Payload = z.strictObject({ v: z.literal(payloadVersion), drafts: z.array(D
 const encoder = new TextEncoder();
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
-export async function sealDrafts(drafts: readonly Draft[], key: Uint8Array, kid: SubjectHash, gen: number, sealedAt: number): Promise<string> {
+export async function sealDrafts(
+  drafts: readonly Draft[],
+  key: Uint8Array,
+  kid: SubjectHash,
+  gen: number,
+  sealedAt: number,
+): Promise<string> {
   const payload = encoder.encode(JSON.stringify({ v: payloadVersion, drafts }));
-  return new CompactEncrypt(payload).setProtectedHeader({ alg: 'dir', enc: 'A256GCM', kid, gen, sealedAt }).encrypt(key);
+  return new CompactEncrypt(payload)
+    .setProtectedHeader({ alg: 'dir', enc: 'A256GCM', kid, gen, sealedAt })
+    .encrypt(key);
 }
 
-export type SealHeader = { ok: true; kid: string; sealedAt: number } | { ok: false; code: 'DRAFTS_FILE_TORN' | 'DRAFTS_FILE_TAMPERED' };
+export type SealHeader =
+  { ok: true; kid: string; sealedAt: number } | { ok: false; code: 'DRAFTS_FILE_TORN' | 'DRAFTS_FILE_TAMPERED' };
 
 /**
  * What can be read without the key: only enough to tell a torn file from a whole one and to
@@ -41,7 +50,13 @@ export function readSealHeader(jwe: string): SealHeader {
     return { ok: false, code: 'DRAFTS_FILE_TORN' };
   }
   const { alg, enc, kid, sealedAt } = header;
-  if (alg !== 'dir' || enc !== 'A256GCM' || typeof kid !== 'string' || typeof sealedAt !== 'number' || !Number.isFinite(sealedAt)) {
+  if (
+    alg !== 'dir' ||
+    enc !== 'A256GCM' ||
+    typeof kid !== 'string' ||
+    typeof sealedAt !== 'number' ||
+    !Number.isFinite(sealedAt)
+  ) {
     return { ok: false, code: 'DRAFTS_FILE_TAMPERED' };
   }
   return { ok: true, kid, sealedAt };
@@ -68,13 +83,23 @@ export async function openSeal(jwe: string, key: Uint8Array, kid: SubjectHash): 
     authenticated = opened.protectedHeader as Record<string, unknown>;
   } catch (error) {
     // A failed tag check means the bytes were changed; anything else means they are incomplete.
-    return { ok: false, code: error instanceof errors.JWEDecryptionFailed ? 'DRAFTS_FILE_TAMPERED' : 'DRAFTS_FILE_TORN' };
+    return {
+      ok: false,
+      code: error instanceof errors.JWEDecryptionFailed ? 'DRAFTS_FILE_TAMPERED' : 'DRAFTS_FILE_TORN',
+    };
   }
   try {
     const parsed = Payload.safeParse(JSON.parse(decoder.decode(plaintext)));
     if (!parsed.success) return { ok: false, code: 'DRAFTS_FILE_TAMPERED' };
     const { kid: sealedFor, gen = 0, sealedAt } = authenticated;
-    if (sealedFor !== kid || typeof sealedAt !== 'number' || !Number.isFinite(sealedAt) || typeof gen !== 'number' || !Number.isSafeInteger(gen) || gen < 0) {
+    if (
+      sealedFor !== kid ||
+      typeof sealedAt !== 'number' ||
+      !Number.isFinite(sealedAt) ||
+      typeof gen !== 'number' ||
+      !Number.isSafeInteger(gen) ||
+      gen < 0
+    ) {
       return { ok: false, code: 'DRAFTS_FILE_TAMPERED' };
     }
     return { ok: true, drafts: parsed.data.drafts, gen, sealedAt };

@@ -94,7 +94,8 @@ export function sealedFolder(deps: SealedFolderDeps) {
       if (opened.gen !== entry.gen || (entry.sealedAt !== null && opened.sealedAt !== entry.sealedAt)) break;
       // A write was cut off between storing its new key and its rename (this is the old file,
       // under `prev`), or after the rename (under `cur`): keep only the key of the file on disk.
-      if (record.prev !== null) await viaStore(() => store.set(service, hash, serialiseKeyRecord({ cur: entry, prev: null })));
+      if (record.prev !== null)
+        await viaStore(() => store.set(service, hash, serialiseKeyRecord({ cur: entry, prev: null })));
       if (isSealExpired(opened.sealedAt, now(), retentionMs)) return { kind: 'expired' };
       return { kind: 'open', drafts: opened.drafts };
     }
@@ -141,7 +142,9 @@ export function sealedFolder(deps: SealedFolderDeps) {
       await writeAtomically(dir, sealFileName(hash), hash, jwe);
     } catch (error) {
       // No rename happened: the file on disk is still the old one, and so is its key.
-      await viaStore(() => (stored === null ? store.delete(service, hash).then(() => undefined) : store.set(service, hash, stored)));
+      await viaStore(() =>
+        stored === null ? store.delete(service, hash).then(() => undefined) : store.set(service, hash, stored),
+      );
       throw error;
     }
     await viaStore(() => store.set(service, hash, serialiseKeyRecord({ cur: fresh, prev: null })));

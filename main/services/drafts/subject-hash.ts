@@ -19,5 +19,6 @@ export async function loadSubjectHasher(store: SecretStore, service: string): Pr
     await store.set(service, namingKeyAccount, encoded);
   }
   const key = Buffer.from(encoded, 'base64url');
-  return (subject) => createHmac('sha256', key).update('cws-drafts-subject\0').update(subject, 'utf8').digest('base64url');
+  return (subject) =>
+    createHmac('sha256', key).update('cws-drafts-subject\0').update(subject, 'utf8').digest('base64url');
 }

@@ -6,7 +6,10 @@ import type { Draft, limits } from '../../../preload/contract';
  * The contract's draft limits, restated here because services take only types from the
  * contract. `satisfies` pins each number to the contract's own literal, so the two cannot drift.
  */
-const draftLimits = { draftIdChars: 64, patientChars: 200, textChars: 100_000 } as const satisfies Pick<typeof limits, 'draftIdChars' | 'patientChars' | 'textChars'>;
+const draftLimits = { draftIdChars: 64, patientChars: 200, textChars: 100_000 } as const satisfies Pick<
+  typeof limits,
+  'draftIdChars' | 'patientChars' | 'textChars'
+>;
 
 /**
  * The contract's Draft, checked again here: the vault owns the invariant, not just the IPC.
@@ -14,7 +17,11 @@ const draftLimits = { draftIdChars: 64, patientChars: 200, textChars: 100_000 } 
  * together); `satisfies` keeps the parsed type the contract's Draft.
  */
 export const DraftInput = z.strictObject({
-  id: z.string().min(1).max(draftLimits.draftIdChars).regex(/^[A-Za-z0-9][A-Za-z0-9-]*$/),
+  id: z
+    .string()
+    .min(1)
+    .max(draftLimits.draftIdChars)
+    .regex(/^[A-Za-z0-9][A-Za-z0-9-]*$/),
   patient: z.string().max(draftLimits.patientChars),
   text: z.string().max(draftLimits.textChars),
   /** Milliseconds since the epoch, by the renderer's clock; informational only. */

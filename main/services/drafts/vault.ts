@@ -114,7 +114,8 @@ export async function createDraftVault(options: DraftVaultOptions): Promise<Draf
     }
   }
 
-  if (clamped) logger?.info({ retentionMs }, 'The draft retention asked for was longer than 12 hours, so 12 hours is used.');
+  if (clamped)
+    logger?.info({ retentionMs }, 'The draft retention asked for was longer than 12 hours, so 12 hours is used.');
   // Protected only if both the folder and the credential store work; otherwise memory-only.
   if (await attempt(() => prepareFolder(dataDir))) {
     try {
@@ -141,7 +142,14 @@ export async function createDraftVault(options: DraftVaultOptions): Promise<Draf
       existing.sealedAt = null;
       return existing;
     }
-    const h: Held = { drafts: new Map(), hash: null, sealedAt: null, generation: 0, written: 0, writes: Promise.resolve() };
+    const h: Held = {
+      drafts: new Map(),
+      hash: null,
+      sealedAt: null,
+      generation: 0,
+      written: 0,
+      writes: Promise.resolve(),
+    };
     if (storage === 'protected' && hasher) {
       const hash = hasher(subject);
       h.hash = hash;
@@ -192,7 +200,11 @@ export async function createDraftVault(options: DraftVaultOptions): Promise<Draf
       checkSubject(subject);
       const parsed = DraftInput.safeParse(draft);
       if (!parsed.success) {
-        return { ok: false, code: 'IPC_INVALID', message: 'The draft was not in the expected form, so it was not saved; please report this to IT.' };
+        return {
+          ok: false,
+          code: 'IPC_INVALID',
+          message: 'The draft was not in the expected form, so it was not saved; please report this to IT.',
+        };
       }
       const d = copyOf(parsed.data);
       let full = false;

@@ -29,7 +29,19 @@ export const BACKCHANNEL_LOGOUT_EVENT = 'http://schemas.openid.net/event/backcha
  * (NHS England's CIS2 guidance (section 9)). `none` and HS* are refused outright: an HS* token could be minted by anyone
  * who knows or guesses the shared secret, and `none` is no signature at all (BCL §2.6 step 2).
  */
-export const LOGOUT_TOKEN_ALGORITHMS: readonly string[] = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA', 'Ed25519'];
+export const LOGOUT_TOKEN_ALGORITHMS: readonly string[] = [
+  'RS256',
+  'RS384',
+  'RS512',
+  'PS256',
+  'PS384',
+  'PS512',
+  'ES256',
+  'ES384',
+  'ES512',
+  'EdDSA',
+  'Ed25519',
+];
 
 export interface LogoutTokenValidatorOptions {
   /** The issuer exactly as the OpenID Provider Configuration Document states it. */
@@ -60,7 +72,8 @@ export interface LogoutTokenValidatorOptions {
 }
 
 /** `issuedAt`: the token's `iat` in epoch ms, by the provider's clock (the clock of `auth_time`). */
-export type LogoutTokenResult = { ok: true; subject?: string; sessionId?: string; issuedAt: number } | { ok: false; error: ShellError };
+export type LogoutTokenResult =
+  { ok: true; subject?: string; sessionId?: string; issuedAt: number } | { ok: false; error: ShellError };
 export type LogoutTokenValidator = (token: string) => Promise<LogoutTokenResult>;
 
 type LogoutCode = Extract<ShellErrorCode, `LOGOUT_TOKEN_${string}`>;
@@ -103,7 +116,11 @@ function refuse(code: LogoutCode, cause?: unknown): never {
 /** Far larger than any real logout token; bounds the work an unauthenticated POST can cause. */
 const MAX_TOKEN_LENGTH = 16 * 1024;
 
-const JOSE_SIGNATURE_CODES = new Set(['ERR_JWS_SIGNATURE_VERIFICATION_FAILED', 'ERR_JWKS_NO_MATCHING_KEY', 'ERR_JWKS_MULTIPLE_MATCHING_KEYS']);
+const JOSE_SIGNATURE_CODES = new Set([
+  'ERR_JWS_SIGNATURE_VERIFICATION_FAILED',
+  'ERR_JWKS_NO_MATCHING_KEY',
+  'ERR_JWKS_MULTIPLE_MATCHING_KEYS',
+]);
 const JOSE_MALFORMED_CODES = new Set(['ERR_JWS_INVALID', 'ERR_JOSE_NOT_SUPPORTED']);
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -113,14 +130,22 @@ function isObject(value: unknown): value is Record<string, unknown> {
 function positiveNumber(value: number | undefined, fallback: number, what: string): number {
   const n = value ?? fallback;
   if (!Number.isFinite(n) || n < 0) {
-    throw new ShellError('CONFIG_INVALID', `The back-channel logout setting "${what}" must be a number of zero or more; ask IT to correct it.`);
+    throw new ShellError(
+      'CONFIG_INVALID',
+      `The back-channel logout setting "${what}" must be a number of zero or more; ask IT to correct it.`,
+    );
   }
   return n;
 }
 
 /** Step 1: a compact JWS with an allowed asymmetric alg whose signature the issuer's keys verify. */
-async function verifiedPayload(token: string, jwks: JWTVerifyGetKey, algorithms: readonly string[]): Promise<Record<string, unknown>> {
-  if (typeof token !== 'string' || token.length > MAX_TOKEN_LENGTH || token.split('.').length !== 3) refuse('LOGOUT_TOKEN_MALFORMED');
+async function verifiedPayload(
+  token: string,
+  jwks: JWTVerifyGetKey,
+  algorithms: readonly string[],
+): Promise<Record<string, unknown>> {
+  if (typeof token !== 'string' || token.length > MAX_TOKEN_LENGTH || token.split('.').length !== 3)
+    refuse('LOGOUT_TOKEN_MALFORMED');
   let alg: unknown;
   try {
     alg = decodeProtectedHeader(token).alg;
@@ -178,18 +203,34 @@ export function createLogoutTokenValidator(options: LogoutTokenValidatorOptions)
   const maxAge = positiveNumber(options.maxAgeSeconds, 120, 'maxAgeSeconds');
   const skew = positiveNumber(options.clockSkewSeconds, 30, 'clockSkewSeconds');
   const memorySize = Math.floor(positiveNumber(options.seen, 1000, 'seen'));
-  if (memorySize < 1) throw new ShellError('CONFIG_INVALID', 'The back-channel logout replay memory must hold at least one token; ask IT to correct it.');
-  const algorithms = LOGOUT_TOKEN_ALGORITHMS.filter((alg) => options.algorithms === undefined || options.algorithms.includes(alg));
+  if (memorySize < 1)
+    throw new ShellError(
+      'CONFIG_INVALID',
+      'The back-channel logout replay memory must hold at least one token; ask IT to correct it.',
+    );
+  const algorithms = LOGOUT_TOKEN_ALGORITHMS.filter(
+    (alg) => options.algorithms === undefined || options.algorithms.includes(alg),
+  );
   if (algorithms.length === 0) {
-    throw new ShellError('CONFIG_INVALID', 'CIS2 advertises no signing algorithm the shell accepts for logout tokens, so back-channel logout cannot be checked; tell IT.');
+    throw new ShellError(
+      'CONFIG_INVALID',
+      'CIS2 advertises no signing algorithm the shell accepts for logout tokens, so back-channel logout cannot be checked; tell IT.',
+    );
   }
   const replays = replayMemory(memorySize);
 
-  function checkClaims(claims: Record<string, unknown>): { subject?: string; sessionId?: string; issuedAt: number; jti: string; expiresAt: number } {
+  function checkClaims(claims: Record<string, unknown>): {
+    subject?: string;
+    sessionId?: string;
+    issuedAt: number;
+    jti: string;
+    expiresAt: number;
+  } {
     // Step 2: iss exactly; aud contains our client id (a string or an array, RFC 7519 §4.1.3).
     if (claims['iss'] !== options.issuer) refuse('LOGOUT_TOKEN_ISSUER_MISMATCH');
     const aud = claims['aud'];
-    if (!(aud === options.clientId || (Array.isArray(aud) && aud.includes(options.clientId)))) refuse('LOGOUT_TOKEN_AUDIENCE_MISMATCH');
+    if (!(aud === options.clientId || (Array.isArray(aud) && aud.includes(options.clientId))))
+      refuse('LOGOUT_TOKEN_AUDIENCE_MISMATCH');
 
     // Step 3: iat fresh; exp (BCL 1.0 final recommends it; CIS2 sends it) not passed when present.
     const nowSeconds = now() / 1000;
@@ -226,7 +267,13 @@ export function createLogoutTokenValidator(options: LogoutTokenValidatorOptions)
     // Past this instant the iat (or exp) check refuses the token anyway.
     const passesUntil = Math.min(iat + maxAge + skew, exp === undefined ? Number.POSITIVE_INFINITY : exp + skew);
 
-    return { ...(subject === undefined ? {} : { subject }), ...(sessionId === undefined ? {} : { sessionId }), issuedAt: iat * 1000, jti, expiresAt: Math.ceil(passesUntil * 1000) };
+    return {
+      ...(subject === undefined ? {} : { subject }),
+      ...(sessionId === undefined ? {} : { sessionId }),
+      issuedAt: iat * 1000,
+      jti,
+      expiresAt: Math.ceil(passesUntil * 1000),
+    };
   }
 
   return async (token) => {
@@ -237,7 +284,14 @@ export function createLogoutTokenValidator(options: LogoutTokenValidatorOptions)
       return { ok: true, ...result };
     } catch (thrown) {
       if (thrown instanceof Refusal) {
-        return { ok: false, error: new ShellError(thrown.code, MESSAGES[thrown.code], thrown.cause === undefined ? undefined : { cause: thrown.cause }) };
+        return {
+          ok: false,
+          error: new ShellError(
+            thrown.code,
+            MESSAGES[thrown.code],
+            thrown.cause === undefined ? undefined : { cause: thrown.cause },
+          ),
+        };
       }
       throw thrown;
     }
@@ -265,20 +319,34 @@ export function createLogoutTokenValidatorFor(
   } = {},
 ): LogoutTokenValidator {
   if (serverMetadata.issuer !== settings.issuer) {
-    throw new ShellError('CONFIG_INVALID', "CIS2's configuration document names a different issuer from the one this workstation is set up for, so back-channel logout cannot be checked; ask IT to check the CIS2 setting.");
+    throw new ShellError(
+      'CONFIG_INVALID',
+      "CIS2's configuration document names a different issuer from the one this workstation is set up for, so back-channel logout cannot be checked; ask IT to check the CIS2 setting.",
+    );
   }
   if (serverMetadata.jwks_uri === undefined || serverMetadata.jwks_uri === '') {
-    throw new ShellError('LOGOUT_TOKEN_KEYS_UNAVAILABLE', "CIS2's configuration document does not say where its signing keys are, so back-channel logout cannot be checked; tell IT.");
+    throw new ShellError(
+      'LOGOUT_TOKEN_KEYS_UNAVAILABLE',
+      "CIS2's configuration document does not say where its signing keys are, so back-channel logout cannot be checked; tell IT.",
+    );
   }
   let jwksUri: URL;
   try {
     jwksUri = new URL(serverMetadata.jwks_uri);
   } catch (cause) {
-    throw new ShellError('LOGOUT_TOKEN_KEYS_UNAVAILABLE', "CIS2's signing key address is not a valid URL, so back-channel logout cannot be checked; tell IT.", { cause });
+    throw new ShellError(
+      'LOGOUT_TOKEN_KEYS_UNAVAILABLE',
+      "CIS2's signing key address is not a valid URL, so back-channel logout cannot be checked; tell IT.",
+      { cause },
+    );
   }
-  const loopbackHttp = jwksUri.protocol === 'http:' && jwksUri.hostname === '127.0.0.1' && settings.allowInsecureLoopbackIssuer;
+  const loopbackHttp =
+    jwksUri.protocol === 'http:' && jwksUri.hostname === '127.0.0.1' && settings.allowInsecureLoopbackIssuer;
   if (jwksUri.protocol !== 'https:' && !loopbackHttp) {
-    throw new ShellError('LOGOUT_TOKEN_KEYS_UNAVAILABLE', "CIS2's signing key address does not use https, so back-channel logout cannot be checked; tell IT.");
+    throw new ShellError(
+      'LOGOUT_TOKEN_KEYS_UNAVAILABLE',
+      "CIS2's signing key address does not use https, so back-channel logout cannot be checked; tell IT.",
+    );
   }
   const { fetch, ...validatorOptions } = options;
   return createLogoutTokenValidator({
@@ -286,11 +354,20 @@ export function createLogoutTokenValidatorFor(
     issuer: serverMetadata.issuer,
     clientId: settings.clientId,
     jwks: createRemoteJWKSet(jwksUri, fetch === undefined ? {} : { [customFetch]: jwksFetch(fetch) }),
-    ...(serverMetadata.id_token_signing_alg_values_supported === undefined ? {} : { algorithms: serverMetadata.id_token_signing_alg_values_supported }),
+    ...(serverMetadata.id_token_signing_alg_values_supported === undefined
+      ? {}
+      : { algorithms: serverMetadata.id_token_signing_alg_values_supported }),
   });
 }
 
 /** jose's JWKS request through the issuer fetch port (jose passes a Headers object, the port takes a record). */
 function jwksFetch(fetch: IssuerFetch): FetchImplementation {
-  return (url, init) => fetch(url, { method: init.method, headers: Object.fromEntries(init.headers.entries()), body: undefined, redirect: init.redirect, signal: init.signal });
+  return (url, init) =>
+    fetch(url, {
+      method: init.method,
+      headers: Object.fromEntries(init.headers.entries()),
+      body: undefined,
+      redirect: init.redirect,
+      signal: init.signal,
+    });
 }

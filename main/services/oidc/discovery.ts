@@ -34,13 +34,20 @@ export interface DiscoveryCache {
 export const REACHABILITY_TIMEOUT_MS = 10_000;
 
 const unreachable = (cause: unknown): ShellError =>
-  new ShellError('SIGNIN_DISCOVERY_FAILED', 'The shell could not reach NHS Care Identity to start sign-in. Check the network connection and try again. If it keeps happening, tell IT.', { cause });
+  new ShellError(
+    'SIGNIN_DISCOVERY_FAILED',
+    'The shell could not reach NHS Care Identity to start sign-in. Check the network connection and try again. If it keeps happening, tell IT.',
+    { cause },
+  );
 
 async function clientAuthFor(deps: DiscoveryDeps): Promise<client.ClientAuth> {
   const auth = deps.settings.clientAuth;
   if (auth.method === 'none') return client.None();
   if (deps.keySource === undefined) {
-    throw new ShellError('SIGNIN_CLIENT_KEY_MISSING', 'This workstation is set up to sign in with a client key but none is available; ask IT to provision it.');
+    throw new ShellError(
+      'SIGNIN_CLIENT_KEY_MISSING',
+      'This workstation is set up to sign in with a client key but none is available; ask IT to provision it.',
+    );
   }
   return client.PrivateKeyJwt(await deps.keySource.loadClientKey(auth.keyringService, auth.keyringAccount));
 }
@@ -55,7 +62,13 @@ export function createDiscoveryCache(deps: DiscoveryDeps): DiscoveryCache {
     if (deps.settings.allowInsecureLoopbackIssuer) options.execute = [client.allowInsecureRequests];
     if (deps.fetch !== undefined) options[client.customFetch] = deps.fetch;
     try {
-      const config = await client.discovery(new URL(deps.settings.issuer), deps.settings.clientId, undefined, clientAuth, options);
+      const config = await client.discovery(
+        new URL(deps.settings.issuer),
+        deps.settings.clientId,
+        undefined,
+        clientAuth,
+        options,
+      );
       // Verify the ID token's signature even though it came straight from the token endpoint over
       // TLS (openid-client skips that by default, OIDC Core §3.1.3.7): a tampered token must fail.
       client.enableNonRepudiationChecks(config);
@@ -85,7 +98,13 @@ export function createDiscoveryCache(deps: DiscoveryDeps): DiscoveryCache {
     if (endpoint === undefined) return; // the sign-in refuses it itself, with its own words
     const send: client.CustomFetch = deps.fetch ?? ((url, options) => fetch(url, options as RequestInit));
     try {
-      await send(endpoint, { method: 'HEAD', headers: {}, body: undefined, redirect: 'manual', signal: AbortSignal.timeout(REACHABILITY_TIMEOUT_MS) });
+      await send(endpoint, {
+        method: 'HEAD',
+        headers: {},
+        body: undefined,
+        redirect: 'manual',
+        signal: AbortSignal.timeout(REACHABILITY_TIMEOUT_MS),
+      });
     } catch (cause) {
       throw unreachable(cause);
     }

@@ -52,24 +52,38 @@ export const DEFAULT_OIDC_SETTINGS: Omit<OidcSettings, 'issuer' | 'clientId'> = 
 };
 
 /** Fill defaults, clamp the auth_time skew, and refuse settings that would weaken sign-in. */
-export function resolveOidcSettings(input: Partial<OidcSettings> & Pick<OidcSettings, 'issuer' | 'clientId'>): OidcSettings {
+export function resolveOidcSettings(
+  input: Partial<OidcSettings> & Pick<OidcSettings, 'issuer' | 'clientId'>,
+): OidcSettings {
   const s: OidcSettings = { ...DEFAULT_OIDC_SETTINGS, ...input };
   let issuer: URL;
   try {
     issuer = new URL(s.issuer);
   } catch (cause) {
-    throw new ShellError('CONFIG_INVALID', 'The sign-in issuer address is not a valid URL; ask IT to correct the CIS2 setting.', { cause });
+    throw new ShellError(
+      'CONFIG_INVALID',
+      'The sign-in issuer address is not a valid URL; ask IT to correct the CIS2 setting.',
+      { cause },
+    );
   }
   const loopbackHttp = issuer.protocol === 'http:' && issuer.hostname === '127.0.0.1';
   if (issuer.protocol !== 'https:' && !(loopbackHttp && s.allowInsecureLoopbackIssuer)) {
     throw new ShellError('CONFIG_INVALID', 'The sign-in issuer must use https; ask IT to correct the CIS2 setting.');
   }
   if (!s.scopes.includes('openid')) {
-    throw new ShellError('CONFIG_INVALID', 'The sign-in scopes must include openid; ask IT to correct the CIS2 setting.');
+    throw new ShellError(
+      'CONFIG_INVALID',
+      'The sign-in scopes must include openid; ask IT to correct the CIS2 setting.',
+    );
   }
   if (!s.redirectPath.startsWith('/')) {
-    throw new ShellError('CONFIG_INVALID', 'The sign-in redirect path must start with "/"; ask IT to correct the CIS2 setting.');
+    throw new ShellError(
+      'CONFIG_INVALID',
+      'The sign-in redirect path must start with "/"; ask IT to correct the CIS2 setting.',
+    );
   }
-  const skew = Number.isFinite(s.authTimeSkewSeconds) ? s.authTimeSkewSeconds : DEFAULT_OIDC_SETTINGS.authTimeSkewSeconds;
+  const skew = Number.isFinite(s.authTimeSkewSeconds)
+    ? s.authTimeSkewSeconds
+    : DEFAULT_OIDC_SETTINGS.authTimeSkewSeconds;
   return { ...s, authTimeSkewSeconds: Math.min(Math.max(skew, 0), MAX_AUTH_TIME_SKEW_SECONDS) };
 }

@@ -50,12 +50,25 @@ export function createSignInService(deps: SignInServiceDeps): SignInService {
   }
 
   // Refresh failures are recorded by the shell service, which knows whose session it was.
-  const tokens = createTokenHolder({ now, refreshMarginMs: settings.refreshMarginMs, refresh, onRefreshed: (subject) => audit.tokenRefreshed(subject) });
+  const tokens = createTokenHolder({
+    now,
+    refreshMarginMs: settings.refreshMarginMs,
+    refresh,
+    onRefreshed: (subject) => audit.tokenRefreshed(subject),
+  });
 
   async function attempt(options: SignInOptions, id: number): Promise<SignInOutcome> {
     const config = await discovery.reachable();
-    const secrets = { codeVerifier: client.randomPKCECodeVerifier(), state: client.randomState(), nonce: client.randomNonce() };
-    const loopback = await openLoopbackCallback({ path: settings.redirectPath, expectedState: secrets.state, timeoutMs: settings.callbackTimeoutMs });
+    const secrets = {
+      codeVerifier: client.randomPKCECodeVerifier(),
+      state: client.randomState(),
+      nonce: client.randomNonce(),
+    };
+    const loopback = await openLoopbackCallback({
+      path: settings.redirectPath,
+      expectedState: secrets.state,
+      timeoutMs: settings.callbackTimeoutMs,
+    });
     if (id !== currentAttempt) {
       // Cancelled or replaced while discovery or the listener was starting: never open the browser.
       loopback.cancel();
@@ -82,19 +95,32 @@ export function createSignInService(deps: SignInServiceDeps): SignInService {
       const endpoint = config.serverMetadata().authorization_endpoint;
       // Only the discovered authorization endpoint may ever reach the system browser.
       if (endpoint === undefined || `${authUrl.origin}${authUrl.pathname}` !== endpoint.replace(/\?.*$/, '')) {
-        throw new ShellError('SIGNIN_BROWSER_FAILED', 'The sign-in address did not match NHS Care Identity, so it was not opened. Tell IT: the sign-in settings may be wrong.');
+        throw new ShellError(
+          'SIGNIN_BROWSER_FAILED',
+          'The sign-in address did not match NHS Care Identity, so it was not opened. Tell IT: the sign-in settings may be wrong.',
+        );
       }
       try {
         await deps.browser.open(authUrl, new URL(endpoint));
       } catch (cause) {
-        throw new ShellError('SIGNIN_BROWSER_FAILED', 'The shell could not open the web browser for sign-in. Try again; if it keeps happening, tell IT.', { cause });
+        throw new ShellError(
+          'SIGNIN_BROWSER_FAILED',
+          'The shell could not open the web browser for sign-in. Try again; if it keeps happening, tell IT.',
+          { cause },
+        );
       }
       audit.signInStarted({ reauth: options.reauthenticateSubject !== undefined });
 
       const result = await loopback.result;
       if (result.kind === 'cancelled') return { kind: 'cancelled' };
       if (result.kind === 'timeout') {
-        return { kind: 'failed', error: new ShellError('SIGNIN_TIMEOUT', 'Sign-in took too long in the browser and was stopped. Select Sign in to try again.') };
+        return {
+          kind: 'failed',
+          error: new ShellError(
+            'SIGNIN_TIMEOUT',
+            'Sign-in took too long in the browser and was stopped. Select Sign in to try again.',
+          ),
+        };
       }
       if (result.kind === 'provider-error') return { kind: 'failed', error: providerErrorToShellError(result.error) };
       code = result.url.searchParams.get('code');
@@ -109,16 +135,25 @@ export function createSignInService(deps: SignInServiceDeps): SignInService {
         idTokenExpected: true,
       });
       const idClaims = response.claims();
-      if (idClaims === undefined) throw new ShellError('SIGNIN_TOKEN_REJECTED', 'NHS Care Identity did not confirm who you are, so you have not been signed in. Try again. If it keeps happening, tell IT.');
+      if (idClaims === undefined)
+        throw new ShellError(
+          'SIGNIN_TOKEN_REJECTED',
+          'NHS Care Identity did not confirm who you are, so you have not been signed in. Try again. If it keeps happening, tell IT.',
+        );
       const authTime = checkAuthTime(idClaims.auth_time, { nowMs: now(), skewSeconds: settings.authTimeSkewSeconds });
-      const userinfo = await client.fetchUserInfo(config, response.access_token, idClaims.sub).catch((cause: unknown) => {
-        throw (cause as { code?: unknown }).code === 'OAUTH_JSON_ATTRIBUTE_COMPARISON_FAILED' ? userinfoMismatch(cause) : cause;
-      });
+      const userinfo = await client
+        .fetchUserInfo(config, response.access_token, idClaims.sub)
+        .catch((cause: unknown) => {
+          throw (cause as { code?: unknown }).code === 'OAUTH_JSON_ATTRIBUTE_COMPARISON_FAILED'
+            ? userinfoMismatch(cause)
+            : cause;
+        });
       const session = buildSession({ ...idClaims }, { ...userinfo }, authTime);
       // Signed out or cancelled while the exchange was in flight: keep nothing.
       if (id !== currentAttempt) return { kind: 'cancelled' };
 
-      const differentUser = options.reauthenticateSubject !== undefined && options.reauthenticateSubject !== session.subject;
+      const differentUser =
+        options.reauthenticateSubject !== undefined && options.reauthenticateSubject !== session.subject;
       // Signing in again while working: another person's tokens never replace the working
       // clinician's (they are dropped here, unused; the session service refuses the outcome).
       if (differentUser && options.sameSubjectOnly === true) return { kind: 'different-user', session };
@@ -131,7 +166,10 @@ export function createSignInService(deps: SignInServiceDeps): SignInService {
         subject: idClaims.sub,
       });
       // The audit line (signin.succeeded / reauth.succeeded) follows once the session engine accepts it.
-      logger.debug({ event: 'signin.tokens-accepted', aal: session.aal, differentUser }, 'CIS2 sign-in response accepted.');
+      logger.debug(
+        { event: 'signin.tokens-accepted', aal: session.aal, differentUser },
+        'CIS2 sign-in response accepted.',
+      );
       return differentUser ? { kind: 'different-user', session } : { kind: 'signed-in', session };
     } finally {
       if (code !== null) forgetSecret(code);
@@ -154,7 +192,8 @@ export function createSignInService(deps: SignInServiceDeps): SignInService {
         return await attempt(options, id);
       } catch (cause) {
         const error = toShellError(cause);
-        if (error.code !== 'SIGNIN_AUTH_TIME_STALE' && error.code !== 'SIGNIN_USERINFO_MISMATCH') discovery.invalidate();
+        if (error.code !== 'SIGNIN_AUTH_TIME_STALE' && error.code !== 'SIGNIN_USERINFO_MISMATCH')
+          discovery.invalidate();
         // The shell service records the audit line for the attempt it is still waiting for.
         logger.debug({ err: error, event: 'signin.attempt-failed' }, 'A sign-in attempt failed.');
         return { kind: 'failed', error };

@@ -9,7 +9,13 @@
  * value past the cap is clamped by main/core/policy and reported, not refused.
  */
 import * as z from 'zod';
-import { DEFAULT_ABSOLUTE_WARNING_LEAD_MS, DEFAULT_WARNING_LEAD_MS, MAX_ABSOLUTE_WARNING_LEAD_MS, RULE_CAPS, RULE_MAXIMA } from '../../core/policy';
+import {
+  DEFAULT_ABSOLUTE_WARNING_LEAD_MS,
+  DEFAULT_WARNING_LEAD_MS,
+  MAX_ABSOLUTE_WARNING_LEAD_MS,
+  RULE_CAPS,
+  RULE_MAXIMA,
+} from '../../core/policy';
 import { DEFAULT_CLIENT_KEY_ACCOUNT, DEFAULT_CLIENT_KEY_SERVICE } from '../client-key/client-key-store';
 import { DEFAULT_OIDC_SETTINGS } from '../oidc';
 import { smartcardSettings } from '../presence/smartcard-settings';
@@ -40,9 +46,14 @@ const absoluteMax = RULE_MAXIMA.absoluteLimitMs / 1000;
 /** The environments a ward PC may use. "sandbox" is for development and never suggested. */
 export const ISSUER_CHOICES = ['int', 'dep', 'live'] as const;
 /** RFC 6749 scope-token characters: printable ASCII except space, " and \. */
-const scopeToken = z.string().regex(/^[\x21\x23-\x5b\x5d-\x7e]{1,100}$/, 'each scope must be one word of printable characters');
+const scopeToken = z
+  .string()
+  .regex(/^[\x21\x23-\x5b\x5d-\x7e]{1,100}$/, 'each scope must be one word of printable characters');
 /** An absolute folder: C:\..., \\server\share\... or /... (the platform check is in machine-policy). */
-const absoluteFolder = z.string().max(260).regex(/^([A-Za-z]:\\|\\\\[^\\]+\\[^\\]+|\/)/, 'must be an absolute folder path');
+const absoluteFolder = z
+  .string()
+  .max(260)
+  .regex(/^([A-Za-z]:\\|\\\\[^\\]+\\[^\\]+|\/)/, 'must be an absolute folder path');
 
 const osEvent = (when: string, example: 'lock' | 'end-session'): SettingSpec & { schema: typeof osAction } => ({
   group: 'Session',
@@ -64,7 +75,8 @@ export const CATALOGUE = {
     admx: { element: 'text', maxLength: 500, suggestions: ISSUER_CHOICES },
     default: 'none (a packaged shell will not start without one)',
     range: 'int, dep, live, or an https address',
-    description: 'The CIS2 environment clinicians sign in to: int, dep, live, or the https issuer address of another OpenID Provider.',
+    description:
+      'The CIS2 environment clinicians sign in to: int, dep, live, or the https issuer address of another OpenID Provider.',
     rule: 'CIS2 sign-in over https (RFC 9700); sandbox is development only and ignored by an installed shell.',
     example: 'live',
   },
@@ -82,11 +94,15 @@ export const CATALOGUE = {
   RelayUrl: {
     group: 'SignIn',
     registry: 'REG_SZ',
-    schema: z.string().max(500).refine(isRelayAddress, 'must be an https:// (or wss://) address; plain http only on 127.0.0.1'),
+    schema: z
+      .string()
+      .max(500)
+      .refine(isRelayAddress, 'must be an https:// (or wss://) address; plain http only on 127.0.0.1'),
     admx: { element: 'text', maxLength: 500 },
     default: 'none (CIS2 logouts reach the workstation only at its idle lock)',
     range: 'an https address (wss also accepted)',
-    description: "The trust's back-channel logout relay (docs/relay.md): while a clinician is signed in the shell listens there for CIS2 ending their session, and locks out at once.",
+    description:
+      "The trust's back-channel logout relay (docs/relay.md): while a clinician is signed in the shell listens there for CIS2 ending their session, and locks out at once.",
     rule: 'OpenID Connect Back-Channel Logout 1.0; CIS2 back-channel logout guidance.',
     example: 'https://cis2-logout-relay.trust.nhs.uk',
   },
@@ -97,7 +113,8 @@ export const CATALOGUE = {
     admx: { element: 'enum', items: ['none', 'private_key_jwt'] },
     default: 'none',
     range: 'none, private_key_jwt',
-    description: 'How the shell authenticates to the token endpoint: none (public client with PKCE) or private_key_jwt (provision the key first).',
+    description:
+      'How the shell authenticates to the token endpoint: none (public client with PKCE) or private_key_jwt (provision the key first).',
     rule: 'RFC 8252 native public client with PKCE; private_key_jwt as your CIS2 registration says.',
     example: 'none',
   },
@@ -108,7 +125,8 @@ export const CATALOGUE = {
     admx: { element: 'text', maxLength: 200 },
     default: DEFAULT_CLIENT_KEY_SERVICE,
     range: '1 to 200 characters',
-    description: 'Names the private_key_jwt key: the machine-wide file provision-client-key writes is named from the service and account, and an older per-account copy in the OS credential store is found under this service name.',
+    description:
+      'Names the private_key_jwt key: the machine-wide file provision-client-key writes is named from the service and account, and an older per-account copy in the OS credential store is found under this service name.',
     rule: 'RFC 8252 section 8.5: an installed app cannot keep a client secret; the key is machine-wide, administrators write it, users read it (docs/policy.md).',
     example: DEFAULT_CLIENT_KEY_SERVICE,
   },
@@ -119,7 +137,8 @@ export const CATALOGUE = {
     admx: { element: 'text', maxLength: 200 },
     default: DEFAULT_CLIENT_KEY_ACCOUNT,
     range: '1 to 200 characters',
-    description: 'Names the private_key_jwt key: the machine-wide file provision-client-key writes is named from the service and account, and an older per-account copy in the OS credential store is found under this account name.',
+    description:
+      'Names the private_key_jwt key: the machine-wide file provision-client-key writes is named from the service and account, and an older per-account copy in the OS credential store is found under this account name.',
     rule: 'RFC 8252 section 8.5: an installed app cannot keep a client secret; the key is machine-wide, administrators write it, users read it (docs/policy.md).',
     example: DEFAULT_CLIENT_KEY_ACCOUNT,
   },
@@ -137,7 +156,11 @@ export const CATALOGUE = {
   Scopes: {
     group: 'SignIn',
     registry: 'REG_MULTI_SZ',
-    schema: z.array(scopeToken).min(1).max(20).refine((s) => s.includes('openid'), 'the scopes must include openid'),
+    schema: z
+      .array(scopeToken)
+      .min(1)
+      .max(20)
+      .refine((s) => s.includes('openid'), 'the scopes must include openid'),
     admx: { element: 'list' },
     default: DEFAULT_OIDC_SETTINGS.scopes.join(' '),
     range: '1 to 20 scopes, including openid',
@@ -185,7 +208,8 @@ export const CATALOGUE = {
     admx: { element: 'decimal', min: 1, max: aal3Max },
     default: minutes(RULE_MAXIMA.idleLimitMs.AAL3),
     range: `1 to ${aal3Max} (more is clamped to ${aal3Max})`,
-    description: 'Seconds of inactivity after which an AAL3 (smartcard) session locks; unknown assurance counts as AAL3.',
+    description:
+      'Seconds of inactivity after which an AAL3 (smartcard) session locks; unknown assurance counts as AAL3.',
     rule: 'CIS2 idle table: AAL3 at most 15 min.',
     example: 600,
   },
@@ -196,7 +220,8 @@ export const CATALOGUE = {
     admx: { element: 'decimal', min: 1, max: absoluteMax },
     default: `${absoluteMax} (12 h)`,
     range: `1 to ${absoluteMax} (more is clamped to ${absoluteMax})`,
-    description: 'Seconds from the last full sign-in after which the clinician must sign in again, whatever the activity.',
+    description:
+      'Seconds from the last full sign-in after which the clinician must sign in again, whatever the activity.',
     rule: 'NIST SP 800-63B and CIS2: re-authenticate within 12 h.',
     example: absoluteMax,
   },
@@ -212,10 +237,14 @@ export const CATALOGUE = {
     example: 90,
   },
   AbsoluteLimitWarningSeconds: {
-    group: 'Session', registry: 'REG_DWORD', schema: wholeSeconds(0), admx: { element: 'decimal', min: 0, max: MAX_ABSOLUTE_WARNING_LEAD_MS / 1000 },
+    group: 'Session',
+    registry: 'REG_DWORD',
+    schema: wholeSeconds(0),
+    admx: { element: 'decimal', min: 0, max: MAX_ABSOLUTE_WARNING_LEAD_MS / 1000 },
     default: minutes(DEFAULT_ABSOLUTE_WARNING_LEAD_MS),
     range: `0 (no notice) to ${MAX_ABSOLUTE_WARNING_LEAD_MS / 1000} (more is clamped), below AbsoluteLimitSeconds (otherwise moved to half of it)`,
-    description: 'Seconds before the 12-hour sign-in limit that the clinician is told it is coming and offered to sign in again early; 0 for none.',
+    description:
+      'Seconds before the 12-hour sign-in limit that the clinician is told it is coming and offered to sign in again early; 0 for none.',
     rule: 'Clinical workflow: say before the sign-in limit, so nobody is stopped mid-sentence; signing in again early restarts the 12 hours.',
     example: 600,
   },
@@ -255,7 +284,8 @@ export const CATALOGUE = {
     admx: { element: 'text', maxLength: 260 },
     default: "the app's own log folder",
     range: 'an absolute folder path',
-    description: 'Folder for the audit log; each Windows account writes its own subfolder, so let accounts create folders there but not change each other\'s.',
+    description:
+      "Folder for the audit log; each Windows account writes its own subfolder, so let accounts create folders there but not change each other's.",
     rule: 'Audit log kept where IT collects it; it never holds tokens, codes or note text.',
     example: 'C:\\ProgramData\\Clinical Workstation Shell\\logs',
   },
@@ -280,7 +310,9 @@ export type PolicySettings = { -readonly [K in SettingName]?: z.infer<(typeof CA
 
 /** The whole catalogue as one schema (used to check the generated examples). */
 export const MachinePolicySchema = z.strictObject(
-  Object.fromEntries(SETTING_NAMES.map((name) => [name, CATALOGUE[name].schema.optional()])) as { [K in SettingName]: z.ZodOptional<(typeof CATALOGUE)[K]['schema']> },
+  Object.fromEntries(SETTING_NAMES.map((name) => [name, CATALOGUE[name].schema.optional()])) as {
+    [K in SettingName]: z.ZodOptional<(typeof CATALOGUE)[K]['schema']>;
+  },
 );
 
 export function isSettingName(name: string): name is SettingName {

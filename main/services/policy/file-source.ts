@@ -30,23 +30,42 @@ export async function readPlistSource(path: string, readFile: ReadFile = readFil
   });
 }
 
-async function readSource(path: string, readFile: ReadFile, format: string, parseBytes: (bytes: Buffer) => unknown): Promise<SourceRead> {
+async function readSource(
+  path: string,
+  readFile: ReadFile,
+  format: string,
+  parseBytes: (bytes: Buffer) => unknown,
+): Promise<SourceRead> {
   let bytes: Buffer;
   try {
     bytes = await readFile(path);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { source: path, status: 'absent', values: {}, problems: [] };
-    return unreadable(path, 'The policy file could not be read, so none of its settings apply; check that the account running the shell may read it.');
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT')
+      return { source: path, status: 'absent', values: {}, problems: [] };
+    return unreadable(
+      path,
+      'The policy file could not be read, so none of its settings apply; check that the account running the shell may read it.',
+    );
   }
-  if (bytes.length > MAX_BYTES) return unreadable(path, 'The policy file is larger than 1 MB, so it is not read and none of its settings apply; replace it with the settings file from the templates.');
+  if (bytes.length > MAX_BYTES)
+    return unreadable(
+      path,
+      'The policy file is larger than 1 MB, so it is not read and none of its settings apply; replace it with the settings file from the templates.',
+    );
   let root: unknown;
   try {
     root = parseBytes(bytes);
   } catch {
-    return unreadable(path, `The policy file is not a valid ${format}, so none of its settings apply; correct it (the templates have an example).`);
+    return unreadable(
+      path,
+      `The policy file is not a valid ${format}, so none of its settings apply; correct it (the templates have an example).`,
+    );
   }
   if (!isPlainObject(root)) {
-    return unreadable(path, `The policy file must hold one ${format === 'JSON' ? 'object' : 'dictionary'} of settings, so none of it applies; correct it (the templates have an example).`);
+    return unreadable(
+      path,
+      `The policy file must hold one ${format === 'JSON' ? 'object' : 'dictionary'} of settings, so none of it applies; correct it (the templates have an example).`,
+    );
   }
   return { source: path, status: 'read', values: root, problems: [] };
 }

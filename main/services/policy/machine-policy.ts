@@ -71,7 +71,9 @@ export async function readMachinePolicy(options: ReadPolicyOptions): Promise<Mac
  * empty (the rules' defaults are safe); mid-shift the same failure (reg.exe timing out, a file
  * half-written) would silently replace IT's stricter limits with those defaults, so it keeps them.
  */
-export async function rereadMachinePolicy(options: ReadPolicyOptions): Promise<{ policy: MachinePolicy; session: SessionPolicy | null }> {
+export async function rereadMachinePolicy(
+  options: ReadPolicyOptions,
+): Promise<{ policy: MachinePolicy; session: SessionPolicy | null }> {
   const policy = await readMachinePolicy(options);
   const complete = policy.sources.every((s) => s.status !== 'unreadable');
   // A bad value for a session setting reads as its default, which may be looser than the
@@ -82,7 +84,7 @@ export async function rereadMachinePolicy(options: ReadPolicyOptions): Promise<{
 
 /** The development relay `npm start` runs (loopback only); ignored by an installed shell. */
 function sandboxRelay(env: Readonly<Record<string, string | undefined>>): string | undefined {
-  const url = (typeof __CWS_DEV__ === 'undefined' || __CWS_DEV__) ? env['CWS_SANDBOX_RELAY'] : undefined;
+  const url = typeof __CWS_DEV__ === 'undefined' || __CWS_DEV__ ? env['CWS_SANDBOX_RELAY'] : undefined;
   return url !== undefined && /^http:\/\/127\.0\.0\.1:\d+$/.test(url) ? url : undefined;
 }
 
@@ -94,8 +96,16 @@ function isSessionSetting(name: string): boolean {
 async function readSources(options: ReadPolicyOptions): Promise<SourceRead[]> {
   const readFile = options.readFile ?? readFileBytes;
   // Development and tests only: an installed shell reads nothing an ordinary user can point at.
-  const override = (typeof __CWS_DEV__ === 'undefined' || __CWS_DEV__) && !options.packaged ? options.env['CWS_POLICY_FILE'] : undefined;
-  if (override) return [override.endsWith('.plist') ? await readPlistSource(override, readFile) : await readJsonSource(override, readFile)];
+  const override =
+    (typeof __CWS_DEV__ === 'undefined' || __CWS_DEV__) && !options.packaged
+      ? options.env['CWS_POLICY_FILE']
+      : undefined;
+  if (override)
+    return [
+      override.endsWith('.plist')
+        ? await readPlistSource(override, readFile)
+        : await readJsonSource(override, readFile),
+    ];
   if (options.platform === 'win32') {
     const exec = options.exec ?? runFile;
     return Promise.all([readRegistrySource('HKLM', exec), readRegistrySource('HKCU', exec)]);
@@ -109,7 +119,10 @@ async function readSources(options: ReadPolicyOptions): Promise<SourceRead[]> {
  * names it decides. A bad value there means the default, not a lower source's value: HKCU never
  * supplies a setting the machine policy meant to set.
  */
-export function resolveMachinePolicy(reads: readonly SourceRead[], context: Pick<ReadPolicyOptions, 'platform' | 'env' | 'packaged'>): MachinePolicy {
+export function resolveMachinePolicy(
+  reads: readonly SourceRead[],
+  context: Pick<ReadPolicyOptions, 'platform' | 'env' | 'packaged'>,
+): MachinePolicy {
   const problems: PolicyProblem[] = reads.flatMap((read) => read.problems);
   const settings: PolicySettings = {};
   const applied: Partial<Record<SettingName, string>> = {};
@@ -134,7 +147,10 @@ export function resolveMachinePolicy(reads: readonly SourceRead[], context: Pick
     onUserSwitch: settings.OnUserSwitch,
   });
   const retention = capAtRule('DraftRetentionHours', settings.DraftRetentionHours ?? 12);
-  const skew = capAtRule('AuthTimeSkewSeconds', settings.AuthTimeSkewSeconds ?? DEFAULT_OIDC_SETTINGS.authTimeSkewSeconds);
+  const skew = capAtRule(
+    'AuthTimeSkewSeconds',
+    settings.AuthTimeSkewSeconds ?? DEFAULT_OIDC_SETTINGS.authTimeSkewSeconds,
+  );
   for (const c of [retention.clamp, skew.clamp]) if (c) clamps.push(c);
 
   return {
@@ -149,23 +165,37 @@ export function resolveMachinePolicy(reads: readonly SourceRead[], context: Pick
     logLevel: settings.LogLevel ?? 'info',
     logFolder: settings.LogFolder,
     // `npm start` runs the sandbox's relay beside it; an installed shell uses only IT's setting.
-    relayUrl: settings.RelayUrl ?? ((typeof __CWS_DEV__ === 'undefined' || __CWS_DEV__) && !context.packaged ? sandboxRelay(context.env) : undefined),
-    smartcard: { lockOnCardRemoval: settings.LockOnCardRemoval ?? true, requireSmartcard: settings.RequireSmartcard ?? false },
+    relayUrl:
+      settings.RelayUrl ??
+      ((typeof __CWS_DEV__ === 'undefined' || __CWS_DEV__) && !context.packaged
+        ? sandboxRelay(context.env)
+        : undefined),
+    smartcard: {
+      lockOnCardRemoval: settings.LockOnCardRemoval ?? true,
+      requireSmartcard: settings.RequireSmartcard ?? false,
+    },
     organisationName: settings.OrganisationName ?? null,
   };
 }
 
 /** The valid settings of one source, and every setting it names; everything else becomes a problem naming it. */
-function checkSource(read: SourceRead, platform: string, problems: PolicyProblem[]): { valid: [SettingName, unknown][]; named: SettingName[] } {
+function checkSource(
+  read: SourceRead,
+  platform: string,
+  problems: PolicyProblem[],
+): { valid: [SettingName, unknown][]; named: SettingName[] } {
   const valid: [SettingName, unknown][] = [];
   const named: SettingName[] = [];
   const byLowerCase = new Map(SETTING_NAMES.map((n) => [n.toLowerCase(), n]));
   for (const [written, raw] of Object.entries(read.values)) {
     const near = byLowerCase.get(written.toLowerCase());
     const name = isSettingName(written) ? written : read.caseInsensitive ? near : undefined;
-    const report = (reason: string): void => void problems.push({ setting: shortName(written), source: read.source, reason });
+    const report = (reason: string): void =>
+      void problems.push({ setting: shortName(written), source: read.source, reason });
     if (!name) {
-      const hint = near ? ` Names are case-sensitive here: did you mean ${near}?` : ' Check the spelling against docs/policy.md.';
+      const hint = near
+        ? ` Names are case-sensitive here: did you mean ${near}?`
+        : ' Check the spelling against docs/policy.md.';
       report(`This is not a setting this version of the shell knows, so it is ignored.${hint}`);
       continue;
     }
@@ -178,7 +208,9 @@ function checkSource(read: SourceRead, platform: string, problems: PolicyProblem
     if (!parsed.success || !folderOk) {
       const expected = read.caseInsensitive ? `${spec.range}, as a ${spec.registry}` : spec.range;
       // The value itself is never repeated: the log keeps names only (a secret typed into the wrong field stays out).
-      report(`Its value (${kindOf(raw)}) is not accepted (expected ${expected}), so it is ignored and the default applies; correct or remove it.`);
+      report(
+        `Its value (${kindOf(raw)}) is not accepted (expected ${expected}), so it is ignored and the default applies; correct or remove it.`,
+      );
       continue;
     }
     valid.push([name, parsed.data]);
@@ -197,26 +229,49 @@ function signInSettings(
   context: Pick<ReadPolicyOptions, 'env' | 'packaged'>,
   problems: PolicyProblem[],
 ): OidcSettings | null {
-  const sandboxIssuer = (typeof __CWS_DEV__ === 'undefined' || __CWS_DEV__) ? context.env['CWS_SANDBOX_ISSUER'] : undefined;
+  const sandboxIssuer =
+    typeof __CWS_DEV__ === 'undefined' || __CWS_DEV__ ? context.env['CWS_SANDBOX_ISSUER'] : undefined;
   // `npm start` runs the local CIS2 sandbox; with no Issuer set, a development build uses it.
   const issuer = s.Issuer ?? (!context.packaged && sandboxIssuer ? 'sandbox' : undefined);
   if (issuer === undefined) return null;
-  const source = applied.Issuer ?? ((typeof __CWS_DEV__ === 'undefined' || __CWS_DEV__) ? 'CWS_SANDBOX_ISSUER' : 'Issuer');
+  const source =
+    applied.Issuer ?? (typeof __CWS_DEV__ === 'undefined' || __CWS_DEV__ ? 'CWS_SANDBOX_ISSUER' : 'Issuer');
   const fail = (setting: string, reason: string): null => (problems.push({ setting, source, reason }), null);
   try {
     if (issuer === 'sandbox') {
-      if (!(typeof __CWS_DEV__ === 'undefined' || __CWS_DEV__) || context.packaged) return fail('Issuer', 'The sandbox issuer is for development only and an installed shell ignores it; set int, dep, live or your https issuer address.');
-      if (!sandboxIssuer) return fail('Issuer', 'The sandbox issuer needs the local sandbox that npm start runs; start the shell with npm start or set another issuer.');
+      if (!(typeof __CWS_DEV__ === 'undefined' || __CWS_DEV__) || context.packaged)
+        return fail(
+          'Issuer',
+          'The sandbox issuer is for development only and an installed shell ignores it; set int, dep, live or your https issuer address.',
+        );
+      if (!sandboxIssuer)
+        return fail(
+          'Issuer',
+          'The sandbox issuer needs the local sandbox that npm start runs; start the shell with npm start or set another issuer.',
+        );
       const clientId = context.env['CWS_SANDBOX_CLIENT_ID'] ?? s.ClientId ?? 'clinical-workstation-shell';
-      return resolveOidcSettings({ issuer: sandboxIssuer, clientId, authTimeSkewSeconds, allowInsecureLoopbackIssuer: true });
+      return resolveOidcSettings({
+        issuer: sandboxIssuer,
+        clientId,
+        authTimeSkewSeconds,
+        allowInsecureLoopbackIssuer: true,
+      });
     }
-    if (!s.ClientId) return fail('ClientId', 'Issuer is set but ClientId is not, so nobody can sign in; add the client id of your CIS2 registration.');
+    if (!s.ClientId)
+      return fail(
+        'ClientId',
+        'Issuer is set but ClientId is not, so nobody can sign in; add the client id of your CIS2 registration.',
+      );
     const privateKey = s.ClientAuthMethod === 'private_key_jwt';
     return resolveOidcSettings({
       issuer: issuer === 'int' || issuer === 'dep' || issuer === 'live' ? CIS2_ISSUERS[issuer] : issuer,
       clientId: s.ClientId,
       clientAuth: privateKey
-        ? { method: 'private_key_jwt', keyringService: s.ClientKeyService ?? CATALOGUE.ClientKeyService.default, keyringAccount: s.ClientKeyAccount ?? CATALOGUE.ClientKeyAccount.default }
+        ? {
+            method: 'private_key_jwt',
+            keyringService: s.ClientKeyService ?? CATALOGUE.ClientKeyService.default,
+            keyringAccount: s.ClientKeyAccount ?? CATALOGUE.ClientKeyAccount.default,
+          }
         : { method: 'none' },
       ...(s.AcrValues ? { acrValues: s.AcrValues } : {}),
       ...(s.Scopes ? { scopes: s.Scopes } : {}),

@@ -51,7 +51,8 @@ export function parseRegQuery(stdout: string): RegistryKey[] {
 }
 
 function convert(type: string, raw: string): string | number | string[] {
-  if ((type === 'REG_DWORD' || type === 'REG_QWORD') && /^0x[0-9a-f]+$/i.test(raw)) return Number.parseInt(raw.slice(2), 16);
+  if ((type === 'REG_DWORD' || type === 'REG_QWORD') && /^0x[0-9a-f]+$/i.test(raw))
+    return Number.parseInt(raw.slice(2), 16);
   if (type === 'REG_MULTI_SZ') return raw === '' ? [] : raw.split('\\0');
   return raw;
 }
@@ -66,10 +67,15 @@ export const REG_EXE = 'C:\\Windows\\System32\\reg.exe';
 
 export const runFile: ExecFile = (file, args) =>
   new Promise((resolve, reject) => {
-    execFile(file, [...args], { windowsHide: true, timeout: 10_000, maxBuffer: 1 << 20, encoding: 'utf8' }, (error, stdout, stderr) => {
-      if (error && typeof error.code !== 'number') reject(error);
-      else resolve({ code: error ? Number(error.code) : 0, stdout, stderr });
-    });
+    execFile(
+      file,
+      [...args],
+      { windowsHide: true, timeout: 10_000, maxBuffer: 1 << 20, encoding: 'utf8' },
+      (error, stdout, stderr) => {
+        if (error && typeof error.code !== 'number') reject(error);
+        else resolve({ code: error ? Number(error.code) : 0, stdout, stderr });
+      },
+    );
   });
 
 /** Reads one hive's policy key and its list subkeys into a raw layer. */
@@ -79,12 +85,19 @@ export async function readRegistrySource(hive: Hive, exec: ExecFile): Promise<So
   try {
     result = await exec(REG_EXE, ['query', source, '/s', '/reg:64']);
   } catch {
-    return unreadable(source, 'The registry could not be read (reg.exe did not run), so no settings from this key apply; check that reg.exe is present and not blocked.');
+    return unreadable(
+      source,
+      'The registry could not be read (reg.exe did not run), so no settings from this key apply; check that reg.exe is present and not blocked.',
+    );
   }
   // reg.exe exits 1 for a missing key: that is "no policy here", not a fault.
-  if (result.code === 1 && /unable to find/i.test(result.stderr)) return { source, status: 'absent', values: {}, problems: [] };
+  if (result.code === 1 && /unable to find/i.test(result.stderr))
+    return { source, status: 'absent', values: {}, problems: [] };
   if (result.code !== 0) {
-    return unreadable(source, `The registry could not be read (reg.exe exited with ${result.code}), so no settings from this key apply; check the key's permissions.`);
+    return unreadable(
+      source,
+      `The registry could not be read (reg.exe exited with ${result.code}), so no settings from this key apply; check the key's permissions.`,
+    );
   }
   return toLayer(source, parseRegQuery(result.stdout));
 }
@@ -92,7 +105,10 @@ export async function readRegistrySource(hive: Hive, exec: ExecFile): Promise<So
 function toLayer(source: string, keys: RegistryKey[]): SourceRead {
   const values: Record<string, unknown> = {};
   const problems: PolicyProblem[] = [];
-  const main = source.replace(/^HKLM\\/, 'HKEY_LOCAL_MACHINE\\').replace(/^HKCU\\/, 'HKEY_CURRENT_USER\\').toLowerCase();
+  const main = source
+    .replace(/^HKLM\\/, 'HKEY_LOCAL_MACHINE\\')
+    .replace(/^HKCU\\/, 'HKEY_CURRENT_USER\\')
+    .toLowerCase();
   for (const key of keys) {
     const path = key.path.toLowerCase();
     if (path === main) {
@@ -107,18 +123,33 @@ function toLayer(source: string, keys: RegistryKey[]): SourceRead {
       // An empty list subkey is what Group Policy leaves when the list is switched off: not set.
       if (items && items.length > 0) values[list] = items;
     } else {
-      problems.push({ setting: shortName(sub), source, reason: 'This subkey is not a setting this version of the shell knows, so it is ignored; remove it or check the name.' });
+      problems.push({
+        setting: shortName(sub),
+        source,
+        reason:
+          'This subkey is not a setting this version of the shell knows, so it is ignored; remove it or check the name.',
+      });
     }
   }
   return { source, status: 'read', values, problems, caseInsensitive: true };
 }
 
 /** A `list` subkey: string values named 1, 2, 3…, taken in number order. */
-function listFrom(entries: RegistryValue[], setting: string, where: string, problems: PolicyProblem[]): string[] | null {
+function listFrom(
+  entries: RegistryValue[],
+  setting: string,
+  where: string,
+  problems: PolicyProblem[],
+): string[] | null {
   const items = entries.filter((v) => v.name !== '(Default)');
   const bad = items.find((v) => !/^\d+$/.test(v.name) || typeof v.data !== 'string');
   if (bad) {
-    problems.push({ setting, source: where, reason: 'A list entry is not a numbered text value as Group Policy writes it, so the whole list is ignored; set the list again with the policy template.' });
+    problems.push({
+      setting,
+      source: where,
+      reason:
+        'A list entry is not a numbered text value as Group Policy writes it, so the whole list is ignored; set the list again with the policy template.',
+    });
     return null;
   }
   return items.sort((a, b) => Number(a.name) - Number(b.name)).map((v) => String(v.data));

@@ -49,7 +49,12 @@ export interface DbusSourceOptions {
 export function startDbusSource(options: DbusSourceOptions): PresenceSource {
   const backoff = options.backoff ?? defaultBackoff;
   const listeners = new Set<(status: PresenceStatus) => void>();
-  let status: PresenceStatus = { source: options.name, state: 'unavailable', sees: options.sees, reason: options.address === null ? 'no-bus-address' : 'connecting' };
+  let status: PresenceStatus = {
+    source: options.name,
+    state: 'unavailable',
+    sees: options.sees,
+    reason: options.address === null ? 'no-bus-address' : 'connecting',
+  };
   let link: DbusLink | null = null;
   let timer: ReturnType<typeof setTimeout> | null = null;
   let failures = 0;
@@ -57,7 +62,12 @@ export function startDbusSource(options: DbusSourceOptions): PresenceSource {
 
   const setStatus = (state: Extract<PresenceState, 'live' | 'unavailable'>, reason?: string): void => {
     if (disposed) return;
-    const next: PresenceStatus = { source: options.name, state, sees: options.sees, ...(reason === undefined ? {} : { reason }) };
+    const next: PresenceStatus = {
+      source: options.name,
+      state,
+      sees: options.sees,
+      ...(reason === undefined ? {} : { reason }),
+    };
     if (next.state === status.state && next.reason === status.reason) return;
     status = next;
     for (const listener of [...listeners]) listener(status);

@@ -42,7 +42,11 @@ export interface DbusLink {
 
 export type OpenDbus = (address: string) => Promise<DbusLink>;
 
-const busDaemon = { destination: 'org.freedesktop.DBus', path: '/org/freedesktop/DBus', interface: 'org.freedesktop.DBus' } as const;
+const busDaemon = {
+  destination: 'org.freedesktop.DBus',
+  path: '/org/freedesktop/DBus',
+  interface: 'org.freedesktop.DBus',
+} as const;
 const connectTimeoutMs = 5_000;
 
 /** The system bus's address as the D-Bus specification finds it. */
@@ -63,7 +67,9 @@ export function sessionBusAddress(env: Readonly<Record<string, string | undefine
 
 /** A D-Bus variant's value (dbus-next unmarshals `v` as { signature, value }). */
 export function variantValue(value: unknown): unknown {
-  return value !== null && typeof value === 'object' && 'signature' in value && 'value' in value ? (value as { value: unknown }).value : value;
+  return value !== null && typeof value === 'object' && 'signature' in value && 'value' in value
+    ? (value as { value: unknown }).value
+    : value;
 }
 
 /** A match rule value, quoted as the D-Bus specification asks (values here are fixed names and object paths). */
@@ -104,7 +110,13 @@ export const openDbus: OpenDbus = (address) =>
     stream?.on('close', markClosed);
     bus.on('message', (msg: dbus.Message) => {
       if (msg.type !== dbus.MessageType.SIGNAL) return;
-      const signal: DbusSignal = { sender: msg.sender, path: msg.path, interface: msg.interface, member: msg.member, body: msg.body };
+      const signal: DbusSignal = {
+        sender: msg.sender,
+        path: msg.path,
+        interface: msg.interface,
+        member: msg.member,
+        body: msg.body,
+      };
       for (const listener of [...signalListeners]) listener(signal);
     });
     const call = async (c: DbusCall): Promise<readonly unknown[]> => {

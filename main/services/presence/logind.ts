@@ -86,7 +86,14 @@ async function watchLogind(link: DbusLink, control: WatchControl, options: Login
     control.raise(isActive ? 'user-switch-back' : 'user-switch-away');
   };
   const read = async (name: 'LockedHint' | 'Active'): Promise<boolean | null> => {
-    const [value] = await link.call({ destination: login1, path: session, interface: propertiesInterface, member: 'Get', signature: 'ss', body: [sessionInterface, name] });
+    const [value] = await link.call({
+      destination: login1,
+      path: session,
+      interface: propertiesInterface,
+      member: 'Get',
+      signature: 'ss',
+      body: [sessionInterface, name],
+    });
     const unwrapped = variantValue(value);
     return typeof unwrapped === 'boolean' ? unwrapped : null;
   };
@@ -105,24 +112,59 @@ async function watchLogind(link: DbusLink, control: WatchControl, options: Login
     if (signal.path !== session) return;
     if (signal.interface === sessionInterface && signal.member === 'Lock') return control.raise('lock-screen');
     if (signal.interface === sessionInterface && signal.member === 'Unlock') return control.raise('unlock-screen');
-    if (signal.interface === propertiesInterface && signal.member === 'PropertiesChanged' && signal.body[0] === sessionInterface) {
+    if (
+      signal.interface === propertiesInterface &&
+      signal.member === 'PropertiesChanged' &&
+      signal.body[0] === sessionInterface
+    ) {
       const changed = (signal.body[1] ?? {}) as Record<string, unknown>;
       const invalidated = Array.isArray(signal.body[2]) ? (signal.body[2] as unknown[]) : [];
-      for (const [name, apply] of [['LockedHint', lockedHint], ['Active', active]] as const) {
+      for (const [name, apply] of [
+        ['LockedHint', lockedHint],
+        ['Active', active],
+      ] as const) {
         const value = variantValue(changed[name]);
         if (typeof value === 'boolean') apply(value);
         // A property logind invalidates without a value: read it.
-        else if (invalidated.includes(name)) void read(name).then((v) => v !== null && apply(v), () => undefined);
+        else if (invalidated.includes(name))
+          void read(name).then(
+            (v) => v !== null && apply(v),
+            () => undefined,
+          );
       }
     }
   };
   link.onSignal(onSignal);
   // Explicit match rules: the bus routes these broadcasts to us whatever logind's introspection says.
   await Promise.all([
-    link.addMatch(matchRule({ type: 'signal', sender: login1, path: session, interface: propertiesInterface, member: 'PropertiesChanged' })),
+    link.addMatch(
+      matchRule({
+        type: 'signal',
+        sender: login1,
+        path: session,
+        interface: propertiesInterface,
+        member: 'PropertiesChanged',
+      }),
+    ),
     link.addMatch(matchRule({ type: 'signal', sender: login1, path: session, interface: sessionInterface })),
-    link.addMatch(matchRule({ type: 'signal', sender: login1, path: managerPath, interface: managerInterface, member: 'PrepareForSleep' })),
-    link.addMatch(matchRule({ type: 'signal', sender: 'org.freedesktop.DBus', interface: 'org.freedesktop.DBus', member: 'NameOwnerChanged', arg0: login1 })),
+    link.addMatch(
+      matchRule({
+        type: 'signal',
+        sender: login1,
+        path: managerPath,
+        interface: managerInterface,
+        member: 'PrepareForSleep',
+      }),
+    ),
+    link.addMatch(
+      matchRule({
+        type: 'signal',
+        sender: 'org.freedesktop.DBus',
+        interface: 'org.freedesktop.DBus',
+        member: 'NameOwnerChanged',
+        arg0: login1,
+      }),
+    ),
   ]);
   // Read after subscribing, so a change between the two is not lost.
   const [locked, isActive] = await Promise.all([read('LockedHint'), read('Active')]);

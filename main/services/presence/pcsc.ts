@@ -32,7 +32,11 @@ export interface PcscBinding {
   establish(): Promise<{ code: number; context: PcscContext | null }>;
   listReaders(context: PcscContext): Promise<{ code: number; readers: string[] }>;
   /** Waits until a reader's state differs from `currentState`, or `timeoutMs` passes. */
-  getStatusChange(context: PcscContext, timeoutMs: number, states: readonly { reader: string; currentState: number }[]): Promise<{ code: number; readings: ReaderReading[] }>;
+  getStatusChange(
+    context: PcscContext,
+    timeoutMs: number,
+    states: readonly { reader: string; currentState: number }[],
+  ): Promise<{ code: number; readings: ReaderReading[] }>;
   /** Ends a getStatusChange in progress on this context (it returns SCARD_E_CANCELLED). */
   cancel(context: PcscContext): number;
   release(context: PcscContext): Promise<number>;
@@ -55,13 +59,43 @@ export interface Layout {
 export function pcscLayoutFor(platform: string): Layout | null {
   switch (platform) {
     case 'win32':
-      return { library: 'winscard.dll', convention: '__stdcall', wide: true, dword: 'uint32_t', long: 'int32_t', context: 'uintptr_t', atr: 36, packed: false, scope: 0 };
+      return {
+        library: 'winscard.dll',
+        convention: '__stdcall',
+        wide: true,
+        dword: 'uint32_t',
+        long: 'int32_t',
+        context: 'uintptr_t',
+        atr: 36,
+        packed: false,
+        scope: 0,
+      };
     case 'darwin':
-      return { library: '/System/Library/Frameworks/PCSC.framework/PCSC', convention: '', wide: false, dword: 'uint32_t', long: 'int32_t', context: 'int32_t', atr: 33, packed: true, scope: 2 };
+      return {
+        library: '/System/Library/Frameworks/PCSC.framework/PCSC',
+        convention: '',
+        wide: false,
+        dword: 'uint32_t',
+        long: 'int32_t',
+        context: 'int32_t',
+        atr: 33,
+        packed: true,
+        scope: 2,
+      };
     case 'linux':
     case 'freebsd':
     case 'openbsd':
-      return { library: 'libpcsclite.so.1', convention: '', wide: false, dword: 'unsigned long', long: 'long', context: 'long', atr: 33, packed: false, scope: 2 };
+      return {
+        library: 'libpcsclite.so.1',
+        convention: '',
+        wide: false,
+        dword: 'unsigned long',
+        long: 'long',
+        context: 'long',
+        atr: 33,
+        packed: false,
+        scope: 2,
+      };
     default:
       return null;
   }
@@ -89,14 +123,26 @@ export function loadPcsc(platform: string = process.platform, koffi: Koffi = loa
   const fn = (name: string, result: string, args: (string | IKoffiCType)[]): KoffiFunction =>
     layout.convention === '' ? lib.func(name, result, args) : lib.func(layout.convention, name, result, args);
   const establish = fn('SCardEstablishContext', long, [dword, 'void *', 'void *', koffi.out(koffi.pointer(context))]);
-  const list = fn(`SCardListReaders${suffix}`, long, [context, str, koffi.out(koffi.pointer(layout.wide ? 'uint16_t' : 'uint8_t')), koffi.inout(koffi.pointer(dword))]);
-  const statusChange = fn(`SCardGetStatusChange${suffix}`, long, [context, dword, koffi.inout(koffi.pointer(readerState)), dword]);
+  const list = fn(`SCardListReaders${suffix}`, long, [
+    context,
+    str,
+    koffi.out(koffi.pointer(layout.wide ? 'uint16_t' : 'uint8_t')),
+    koffi.inout(koffi.pointer(dword)),
+  ]);
+  const statusChange = fn(`SCardGetStatusChange${suffix}`, long, [
+    context,
+    dword,
+    koffi.inout(koffi.pointer(readerState)),
+    dword,
+  ]);
   const cancel = fn('SCardCancel', long, [context]);
   const release = fn('SCardReleaseContext', long, [context]);
 
   const call = (f: KoffiFunction, ...args: unknown[]): Promise<number> =>
     new Promise((resolve, reject) => {
-      f.async(...args, (error: unknown, code: unknown) => (error ? reject(error instanceof Error ? error : new Error('PC/SC call failed')) : resolve(Number(code) >>> 0)));
+      f.async(...args, (error: unknown, code: unknown) =>
+        error ? reject(error instanceof Error ? error : new Error('PC/SC call failed')) : resolve(Number(code) >>> 0),
+      );
     });
 
   return {
@@ -119,9 +165,22 @@ export function loadPcsc(platform: string = process.platform, koffi: Koffi = loa
       return { code, readers: splitMultiString(buffer, Math.min(units, Number(length[0]))) };
     },
     async getStatusChange(ctx, timeoutMs, states) {
-      const structs = states.map((s) => ({ szReader: s.reader, pvUserData: null, dwCurrentState: s.currentState, dwEventState: 0, cbAtr: 0, rgbAtr: new Array<number>(layout.atr).fill(0) }));
+      const structs = states.map((s) => ({
+        szReader: s.reader,
+        pvUserData: null,
+        dwCurrentState: s.currentState,
+        dwEventState: 0,
+        cbAtr: 0,
+        rgbAtr: new Array<number>(layout.atr).fill(0),
+      }));
       const code = await call(statusChange, ctx, Math.max(0, Math.floor(timeoutMs)), structs, structs.length);
-      return { code, readings: structs.map((s, i) => ({ reader: states[i]?.reader ?? '', eventState: Number(s.dwEventState) >>> 0 })) };
+      return {
+        code,
+        readings: structs.map((s, i) => ({
+          reader: states[i]?.reader ?? '',
+          eventState: Number(s.dwEventState) >>> 0,
+        })),
+      };
     },
     cancel: (ctx) => Number(cancel(ctx)) >>> 0,
     release: (ctx) => call(release, ctx),

@@ -30,7 +30,8 @@ export function createPresenceRegistry(onError?: (code: string) => void): Presen
   const statuses = (): PresenceStatus[] => sources.map(({ source }) => source.status());
   return {
     add(source) {
-      if (sources.some((entry) => entry.source.name === source.name)) throw new Error(`presence source ${source.name} added twice`);
+      if (sources.some((entry) => entry.source.name === source.name))
+        throw new Error(`presence source ${source.name} added twice`);
       sources.push({ source, stop: source.onStatusChange(tell) });
     },
     statuses,

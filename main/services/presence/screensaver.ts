@@ -31,7 +31,10 @@ export interface ScreenSaverSourceOptions {
   readonly onError?: (code: string) => void;
 }
 
-export function startScreenSaverSource(options: ScreenSaverSourceOptions, events: Pick<OsEvents, 'signal'>): PresenceSource {
+export function startScreenSaverSource(
+  options: ScreenSaverSourceOptions,
+  events: Pick<OsEvents, 'signal'>,
+): PresenceSource {
   return startDbusSource({
     name: 'screensaver',
     sees: ['lock-screen', 'unlock-screen'],
@@ -46,10 +49,16 @@ export function startScreenSaverSource(options: ScreenSaverSourceOptions, events
 
 async function watchScreenSavers(link: DbusLink, control: WatchControl): Promise<void> {
   const owners = new Map<string, string>();
-  const reportOwners = (): void => control.report(owners.size > 0 ? 'live' : 'unavailable', owners.size > 0 ? undefined : 'no-screensaver-service');
+  const reportOwners = (): void =>
+    control.report(owners.size > 0 ? 'live' : 'unavailable', owners.size > 0 ? undefined : 'no-screensaver-service');
   const readActive = async (saver: (typeof screenSavers)[number]): Promise<void> => {
     try {
-      const [active] = await link.call({ destination: saver.name, path: saver.path, interface: saver.name, member: 'GetActive' });
+      const [active] = await link.call({
+        destination: saver.name,
+        path: saver.path,
+        interface: saver.name,
+        member: 'GetActive',
+      });
       if (active === true) control.raise('lock-screen');
     } catch {
       // A screen saver without GetActive still sends ActiveChanged.
@@ -77,7 +86,15 @@ async function watchScreenSavers(link: DbusLink, control: WatchControl): Promise
   await Promise.all(
     screenSavers.flatMap((saver) => [
       link.addMatch(matchRule({ type: 'signal', sender: saver.name, interface: saver.name, member: 'ActiveChanged' })),
-      link.addMatch(matchRule({ type: 'signal', sender: 'org.freedesktop.DBus', interface: 'org.freedesktop.DBus', member: 'NameOwnerChanged', arg0: saver.name })),
+      link.addMatch(
+        matchRule({
+          type: 'signal',
+          sender: 'org.freedesktop.DBus',
+          interface: 'org.freedesktop.DBus',
+          member: 'NameOwnerChanged',
+          arg0: saver.name,
+        }),
+      ),
     ]),
   );
   for (const saver of screenSavers) {

@@ -24,7 +24,11 @@ export function withCardPrompt(view: SessionView, present: boolean | null): Sess
   return { ...view, smartcard: present ? 'in' : 'out' };
 }
 
-export function gateOnSmartcard(backend: ShellBackend, card: Pick<SmartcardSource, 'cardPresent' | 'onCardChange'>, options: SmartcardGateOptions): ShellBackend {
+export function gateOnSmartcard(
+  backend: ShellBackend,
+  card: Pick<SmartcardSource, 'cardPresent' | 'onCardChange'>,
+  options: SmartcardGateOptions,
+): ShellBackend {
   const refused = { ok: false as const, code: 'card-required' as const };
   const cardIn = (): boolean => card.cardPresent() === true;
   return {

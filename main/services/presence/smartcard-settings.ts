@@ -26,7 +26,8 @@ export const smartcardSettings = {
     admx: { element: 'boolean' },
     default: 'off (0)',
     range: 'on (1), off (0)',
-    description: 'A sign-in or unlock cannot start unless a smartcard is in a reader of this workstation; the clinician is asked to insert it.',
+    description:
+      'A sign-in or unlock cannot start unless a smartcard is in a reader of this workstation; the clinician is asked to insert it.',
     rule: 'Trust policy for AAL3 (smartcard) wards: the card is the clinician’s presence at the workstation.',
     example: false,
   },

@@ -13,7 +13,17 @@
  * reader come and go within one wait.
  */
 import type { PresenceSource, PresenceStatus } from '../../core/presence';
-import { anyCard, pnpNotification, retryDelayMs, scard, scardCodeName, scardOutcome, scardState, signalFor, viewOf } from '../../core/smartcard';
+import {
+  anyCard,
+  pnpNotification,
+  retryDelayMs,
+  scard,
+  scardCodeName,
+  scardOutcome,
+  scardState,
+  signalFor,
+  viewOf,
+} from '../../core/smartcard';
 import type { ReaderReading, SmartcardView } from '../../core/smartcard';
 import type { OsEvents } from '../../core/os-signals';
 import type { PcscBinding, PcscContext } from './pcsc';
@@ -23,7 +33,11 @@ import { loadPcsc } from './pcsc';
 export type SmartcardEvent =
   | { readonly type: 'status'; readonly status: PresenceStatus }
   | { readonly type: 'card'; readonly present: boolean | null }
-  | { readonly type: 'signal'; readonly signal: 'smartcard-removed' | 'smartcard-unavailable'; readonly raised: boolean }
+  | {
+      readonly type: 'signal';
+      readonly signal: 'smartcard-removed' | 'smartcard-unavailable';
+      readonly raised: boolean;
+    }
   | { readonly type: 'pcsc-error'; readonly call: string; readonly code: string };
 
 export interface SmartcardSourceDeps {
@@ -100,7 +114,9 @@ export function createSmartcardSource(deps: SmartcardSourceDeps): SmartcardSourc
       emit({ type: 'signal', signal, raised: deps.lockOnRemoval });
       if (deps.lockOnRemoval) deps.events.signal(signal);
     }
-    const live: PresenceStatus = deps.lockOnRemoval ? { source: 'smartcard', state: 'live', sees } : { source: 'smartcard', state: 'off-by-policy', sees, reason: 'LockOnCardRemoval' };
+    const live: PresenceStatus = deps.lockOnRemoval
+      ? { source: 'smartcard', state: 'live', sees }
+      : { source: 'smartcard', state: 'off-by-policy', sees, reason: 'LockOnCardRemoval' };
     if (next.kind === 'readers') setStatus(live);
     else setStatus({ source: 'smartcard', state: 'unavailable', sees, reason: next.kind });
     // Only a reader can say whether a card is in: with none (most PCs without smartcards) or no
@@ -131,7 +147,10 @@ export function createSmartcardSource(deps: SmartcardSourceDeps): SmartcardSourc
       const readers = listing === 'ok' ? listed.readers.filter((r) => r !== pnpNotification) : [];
       for (const name of [...known.keys()]) if (name !== pnpNotification && !readers.includes(name)) known.delete(name);
       if (readers.length === 0) see({ kind: 'no-reader' });
-      const states = [...readers, pnpNotification].map((reader) => ({ reader, currentState: known.get(reader) ?? scardState.UNAWARE }));
+      const states = [...readers, pnpNotification].map((reader) => ({
+        reader,
+        currentState: known.get(reader) ?? scardState.UNAWARE,
+      }));
       // Wait for a change; the first wait after a listing returns at once for any reader new to us.
       for (;;) {
         if (stop.signal.aborted) return true;
@@ -144,13 +163,17 @@ export function createSmartcardSource(deps: SmartcardSourceDeps): SmartcardSourc
           if (stop.signal.aborted) return true;
           continue;
         }
-        if (outcome === 'service-gone' || outcome === 'fault') return (failed('SCardGetStatusChange', changed.code), false);
+        if (outcome === 'service-gone' || outcome === 'fault')
+          return (failed('SCardGetStatusChange', changed.code), false);
         if (outcome !== 'ok') break;
         const listChanged = takeReadings(changed.readings, states, known);
         // A reader that says its state is unknown or unavailable is one the shell cannot see:
         // left out, so a card that was in it counts as lost from sight, not as taken out.
-        const seen = readers.filter((reader) => ((known.get(reader) ?? 0) & (scardState.UNKNOWN | scardState.UNAVAILABLE)) === 0);
-        if (readers.length > 0) see(viewOf(seen.map((reader): ReaderReading => ({ reader, eventState: known.get(reader) ?? 0 }))));
+        const seen = readers.filter(
+          (reader) => ((known.get(reader) ?? 0) & (scardState.UNKNOWN | scardState.UNAVAILABLE)) === 0,
+        );
+        if (readers.length > 0)
+          see(viewOf(seen.map((reader): ReaderReading => ({ reader, eventState: known.get(reader) ?? 0 }))));
         if (listChanged) break;
       }
     }
@@ -158,7 +181,11 @@ export function createSmartcardSource(deps: SmartcardSourceDeps): SmartcardSourc
   }
 
   /** Records each reading as the next wait's current state; true when the reader list changed. */
-  function takeReadings(readings: readonly ReaderReading[], states: { reader: string; currentState: number }[], known: Map<string, number>): boolean {
+  function takeReadings(
+    readings: readonly ReaderReading[],
+    states: { reader: string; currentState: number }[],
+    known: Map<string, number>,
+  ): boolean {
     let listChanged = false;
     readings.forEach((reading, i) => {
       const state = reading.eventState & ~scardState.CHANGED;
@@ -166,9 +193,11 @@ export function createSmartcardSource(deps: SmartcardSourceDeps): SmartcardSourc
       if (entry !== undefined) entry.currentState = state;
       const before = known.get(reading.reader);
       known.set(reading.reader, state);
-      if (reading.reader === pnpNotification) listChanged ||= before !== undefined && (reading.eventState & scardState.CHANGED) !== 0;
+      if (reading.reader === pnpNotification)
+        listChanged ||= before !== undefined && (reading.eventState & scardState.CHANGED) !== 0;
       // A reader that says it is gone (unplugged between listings): list again.
-      else listChanged ||= (reading.eventState & (scardState.UNKNOWN | scardState.UNAVAILABLE | scardState.IGNORE)) !== 0;
+      else
+        listChanged ||= (reading.eventState & (scardState.UNKNOWN | scardState.UNAVAILABLE | scardState.IGNORE)) !== 0;
     });
     return listChanged;
   }

@@ -34,7 +34,12 @@ export interface PresenceOptions {
   /** Sign-ins are seen here: a state with a new clinician's session. */
   readonly session: { onStateChange(listener: (state: SessionState, previous: SessionState) => void): () => void };
   /** Tests and the benchmark: private buses instead of the machine's. */
-  readonly dbus?: { readonly systemBus?: string; readonly sessionBus?: string; readonly open?: OpenDbus; readonly backoff?: Backoff };
+  readonly dbus?: {
+    readonly systemBus?: string;
+    readonly sessionBus?: string;
+    readonly open?: OpenDbus;
+    readonly backoff?: Backoff;
+  };
   readonly onError?: (code: string) => void;
 }
 
@@ -60,9 +65,26 @@ export function startPresence(options: PresenceOptions): Presence {
   const given = new Set(options.sources.map((s) => s.name));
   const started: PresenceSource[] = [];
   if (options.platform === 'linux') {
-    const common = { env: options.env, ...(options.dbus?.open ? { open: options.dbus.open } : {}), ...(options.dbus?.backoff ? { backoff: options.dbus.backoff } : {}), ...(options.onError ? { onError: options.onError } : {}) };
-    if (!given.has('logind')) started.push(startLogindSource({ ...common, pid: options.pid, ...(options.dbus?.systemBus ? { address: options.dbus.systemBus } : {}) }, options.events));
-    if (!given.has('screensaver')) started.push(startScreenSaverSource({ ...common, ...(options.dbus?.sessionBus ? { address: options.dbus.sessionBus } : {}) }, options.events));
+    const common = {
+      env: options.env,
+      ...(options.dbus?.open ? { open: options.dbus.open } : {}),
+      ...(options.dbus?.backoff ? { backoff: options.dbus.backoff } : {}),
+      ...(options.onError ? { onError: options.onError } : {}),
+    };
+    if (!given.has('logind'))
+      started.push(
+        startLogindSource(
+          { ...common, pid: options.pid, ...(options.dbus?.systemBus ? { address: options.dbus.systemBus } : {}) },
+          options.events,
+        ),
+      );
+    if (!given.has('screensaver'))
+      started.push(
+        startScreenSaverSource(
+          { ...common, ...(options.dbus?.sessionBus ? { address: options.dbus.sessionBus } : {}) },
+          options.events,
+        ),
+      );
   }
   for (const source of [...options.sources, ...started]) registry.add(source);
   const present = new Set([...given, ...started.map((s) => s.name)]);
@@ -77,12 +99,14 @@ export function startPresence(options: PresenceOptions): Presence {
     lastState.set(status.source, status.state);
     options.audit.presenceSourceChanged(status);
     const lostLockWatcher = linuxLockWatchers.includes(status.source) && before === 'live' && status.state !== 'live';
-    if (lostLockWatcher && !registry.statuses().some((s) => linuxLockWatchers.includes(s.source) && s.state === 'live')) options.events.signal('lock-watch-lost');
+    if (lostLockWatcher && !registry.statuses().some((s) => linuxLockWatchers.includes(s.source) && s.state === 'live'))
+      options.events.signal('lock-watch-lost');
   });
   const subjectOf = (state: SessionState): string | null => ('session' in state ? state.session.subject : null);
   const stopSignIns = options.session.onStateChange((now, previous) => {
     const subject = subjectOf(now);
-    if (subject !== null && subject !== subjectOf(previous)) options.audit.presenceSources(subject, registry.statuses());
+    if (subject !== null && subject !== subjectOf(previous))
+      options.audit.presenceSources(subject, registry.statuses());
   });
 
   return {

@@ -71,7 +71,8 @@ export function workstationUrl(base: string): string {
 
 export function createRelayClient(deps: RelayClientDeps): RelayClient {
   const address = workstationUrl(deps.url);
-  const open: OpenRelaySocket = deps.openSocket ?? ((url, protocol) => new WebSocket(url, protocol) as unknown as RelaySocket);
+  const open: OpenRelaySocket =
+    deps.openSocket ?? ((url, protocol) => new WebSocket(url, protocol) as unknown as RelaySocket);
   const random = deps.random ?? Math.random;
   const emit = (event: RelayEvent): void => deps.onEvent?.(event);
   let socket: RelaySocket | null = null;
@@ -114,7 +115,10 @@ export function createRelayClient(deps: RelayClientDeps): RelayClient {
       sync();
       send({ type: 'catch-up', id: nextId() });
       catchUp?.();
-      catchUp = deps.time.every(CATCH_UP_MS, () => connected && registered !== null && send({ type: 'catch-up', id: nextId() }));
+      catchUp = deps.time.every(
+        CATCH_UP_MS,
+        () => connected && registered !== null && send({ type: 'catch-up', id: nextId() }),
+      );
     };
     s.onmessage = (event) => {
       if (socket !== s) return;

@@ -33,9 +33,17 @@ export const CATCH_UP_MS = 5 * 60_000;
 /** The largest message either side accepts, in bytes (an ID token with CIS2's RBAC claims fits). */
 export const MAX_MESSAGE_BYTES = 64 * 1024;
 
-const Jwt = z.string().min(16).max(MAX_MESSAGE_BYTES).regex(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/);
+const Jwt = z
+  .string()
+  .min(16)
+  .max(MAX_MESSAGE_BYTES)
+  .regex(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/);
 /** A client-chosen correlation id for request/answer pairs. */
-const RequestId = z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/);
+const RequestId = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9_-]+$/);
 
 /** Workstation → relay. */
 export const WorkstationMessageSchema = z.discriminatedUnion('type', [
@@ -51,7 +59,13 @@ export const WorkstationMessageSchema = z.discriminatedUnion('type', [
 export type WorkstationMessage = z.infer<typeof WorkstationMessageSchema>;
 
 /** Why the relay refused a registration (no detail from the token itself). */
-export const RegistrationRefusalSchema = z.enum(['token-invalid', 'token-too-old', 'wrong-client', 'wrong-issuer', 'keys-unavailable']);
+export const RegistrationRefusalSchema = z.enum([
+  'token-invalid',
+  'token-too-old',
+  'wrong-client',
+  'wrong-issuer',
+  'keys-unavailable',
+]);
 export type RegistrationRefusal = z.infer<typeof RegistrationRefusalSchema>;
 
 /** Relay → workstation. */

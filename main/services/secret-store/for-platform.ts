@@ -34,9 +34,20 @@ export interface SecretStoreForPlatformOptions {
   readonly keyring?: () => SecretStore;
 }
 
-export function secretStoreForPlatform(options: SecretStoreForPlatformOptions): { kind: SecretStoreKind; store: SecretStore } {
+export function secretStoreForPlatform(options: SecretStoreForPlatformOptions): {
+  kind: SecretStoreKind;
+  store: SecretStore;
+} {
   const keyring = options.keyring ?? (() => createKeyringSecretStore());
   const kind = secretStoreKindFor(options.platform);
   if (kind === 'keyring') return { kind, store: keyring() };
-  return { kind, store: createLocalSealedSecretStore({ dir: options.dir, safeStorage: options.safeStorage, platform: options.platform, legacy: keyring() }) };
+  return {
+    kind,
+    store: createLocalSealedSecretStore({
+      dir: options.dir,
+      safeStorage: options.safeStorage,
+      platform: options.platform,
+      legacy: keyring(),
+    }),
+  };
 }

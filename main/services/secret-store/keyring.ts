@@ -65,11 +65,13 @@ export function createKeyringSecretStore(options: KeyringSecretStoreOptions = {}
     }
   }
 
-  const entry = async (service: string, account: string): Promise<AsyncEntry> => new (await load()).AsyncEntry(service, account, entryOptions);
+  const entry = async (service: string, account: string): Promise<AsyncEntry> =>
+    new (await load()).AsyncEntry(service, account, entryOptions);
 
   const store: SecretStore = {
     get: (service, account) => call(async (signal) => (await entry(service, account)).getPassword(signal)),
-    set: (service, account, value) => call(async (signal) => (await entry(service, account)).setPassword(value, signal)),
+    set: (service, account, value) =>
+      call(async (signal) => (await entry(service, account)).setPassword(value, signal)),
     delete: (service, account) => call(async (signal) => (await entry(service, account)).deleteCredential(signal)),
     accounts: (service) =>
       call(async (signal) => {

@@ -67,12 +67,17 @@ export function createLocalSealedSecretStore(options: LocalSealedSecretStoreOpti
     const run = queue.then(step, step);
     queue = run.catch(() => undefined);
     return run.catch((cause: unknown) => {
-      throw cause instanceof ShellError ? cause : new ShellError('KEYRING_UNAVAILABLE', storeUnavailableMessage, { cause });
+      throw cause instanceof ShellError
+        ? cause
+        : new ShellError('KEYRING_UNAVAILABLE', storeUnavailableMessage, { cause });
     });
   }
 
   async function loadKeys(): Promise<EntryKeys> {
-    if (platform === 'linux' && unprotectedLinuxBackends.includes(safeStorage.getSelectedStorageBackend?.() ?? 'unknown')) {
+    if (
+      platform === 'linux' &&
+      unprotectedLinuxBackends.includes(safeStorage.getSelectedStorageBackend?.() ?? 'unknown')
+    ) {
       throw new Error('safeStorage has no OS password store on this Linux desktop (basic_text or not ready).');
     }
     if (!(await safeStorage.isAsyncEncryptionAvailable())) throw new Error('safeStorage encryption is not available.');
@@ -81,13 +86,15 @@ export function createLocalSealedSecretStore(options: LocalSealedSecretStoreOpti
     const stored = await readIfPresent(dir, KEK_FILE);
     if (stored === null) {
       // Secrets without their KEK can never be opened again; starting a new KEK would hide that.
-      if ((await entryFiles(dir)).length > 0) throw new Error('The key-encryption key is missing but sealed secrets remain.');
+      if ((await entryFiles(dir)).length > 0)
+        throw new Error('The key-encryption key is missing but sealed secrets remain.');
       const kek = randomBytes(32);
       await writeKek(kek);
       return deriveEntryKeys(kek);
     }
     const parsed = JSON.parse(stored) as { v?: unknown; protected?: unknown };
-    if (parsed.v !== 1 || typeof parsed.protected !== 'string' || parsed.protected === '') throw new Error('The key-encryption key file has an unknown format.');
+    if (parsed.v !== 1 || typeof parsed.protected !== 'string' || parsed.protected === '')
+      throw new Error('The key-encryption key file has an unknown format.');
     const { result, shouldReEncrypt } = await safeStorage.decryptStringAsync(Buffer.from(parsed.protected, 'base64'));
     const kek = Buffer.from(result, 'base64url');
     if (kek.length !== 32) throw new Error('The key-encryption key did not decrypt to a key.');
@@ -117,7 +124,8 @@ export function createLocalSealedSecretStore(options: LocalSealedSecretStoreOpti
     const text = await readIfPresent(dir, name);
     if (text === null) return null;
     const entry = openEntry(k, name, text);
-    if (entry.service !== service || entry.account !== account) throw new Error('A stored secret is not the one its name says.');
+    if (entry.service !== service || entry.account !== account)
+      throw new Error('A stored secret is not the one its name says.');
     return entry.value;
   }
 

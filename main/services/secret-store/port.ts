@@ -17,7 +17,10 @@ export const storeUnavailableMessage =
   "The workstation's credential store could not be used, so drafts are kept in memory only and will be lost if the shell closes; ask IT to check the credential store (Secret Service or Credential Manager).";
 
 /** The probe every store runs: write a random value under `probeService`, read it back, delete it. */
-export async function roundTrips(store: Pick<SecretStore, 'get' | 'set' | 'delete'>, probeService: string): Promise<boolean> {
+export async function roundTrips(
+  store: Pick<SecretStore, 'get' | 'set' | 'delete'>,
+  probeService: string,
+): Promise<boolean> {
   const account = `probe-${randomBytes(9).toString('base64url')}`;
   const value = randomBytes(16).toString('base64url');
   try {

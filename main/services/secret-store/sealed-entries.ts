@@ -29,7 +29,9 @@ export function deriveEntryKeys(kek: Buffer): EntryKeys {
 }
 
 export function entryName(keys: EntryKeys, service: string, account: string): string {
-  const mac = createHmac('sha256', keys.names).update(JSON.stringify([service, account]), 'utf8').digest('base64url');
+  const mac = createHmac('sha256', keys.names)
+    .update(JSON.stringify([service, account]), 'utf8')
+    .digest('base64url');
   return `${mac}.secret`;
 }
 
@@ -44,14 +46,23 @@ const aad = (name: string): Buffer => Buffer.from(`cws-secret-store/v1\0${name}`
 export function sealEntry(keys: EntryKeys, name: string, entry: Entry): string {
   const iv = randomBytes(12);
   const cipher = createCipheriv('aes-256-gcm', keys.values, iv).setAAD(aad(name));
-  const ct = Buffer.concat([cipher.update(JSON.stringify({ s: entry.service, a: entry.account, v: entry.value }), 'utf8'), cipher.final()]);
-  return JSON.stringify({ v: 1, iv: iv.toString('base64'), ct: ct.toString('base64'), tag: cipher.getAuthTag().toString('base64') });
+  const ct = Buffer.concat([
+    cipher.update(JSON.stringify({ s: entry.service, a: entry.account, v: entry.value }), 'utf8'),
+    cipher.final(),
+  ]);
+  return JSON.stringify({
+    v: 1,
+    iv: iv.toString('base64'),
+    ct: ct.toString('base64'),
+    tag: cipher.getAuthTag().toString('base64'),
+  });
 }
 
 /** The entry, or an Error (never one holding the value) when the file does not open. */
 export function openEntry(keys: EntryKeys, name: string, text: string): Entry {
   const outer = JSON.parse(text) as { v?: unknown; iv?: unknown; ct?: unknown; tag?: unknown };
-  if (outer.v !== 1 || typeof outer.iv !== 'string' || typeof outer.ct !== 'string' || typeof outer.tag !== 'string') throw new Error('A stored secret has an unknown format.');
+  if (outer.v !== 1 || typeof outer.iv !== 'string' || typeof outer.ct !== 'string' || typeof outer.tag !== 'string')
+    throw new Error('A stored secret has an unknown format.');
   const decipher = createDecipheriv('aes-256-gcm', keys.values, Buffer.from(outer.iv, 'base64')).setAAD(aad(name));
   decipher.setAuthTag(Buffer.from(outer.tag, 'base64'));
   let plain: string;
@@ -61,7 +72,8 @@ export function openEntry(keys: EntryKeys, name: string, text: string): Entry {
     throw new Error('A stored secret did not open under this workstation key.');
   }
   const inner = JSON.parse(plain) as { s?: unknown; a?: unknown; v?: unknown };
-  if (typeof inner.s !== 'string' || typeof inner.a !== 'string' || typeof inner.v !== 'string') throw new Error('A stored secret has an unknown format.');
+  if (typeof inner.s !== 'string' || typeof inner.a !== 'string' || typeof inner.v !== 'string')
+    throw new Error('A stored secret has an unknown format.');
   return { service: inner.s, account: inner.a, value: inner.v };
 }
 

@@ -8,9 +8,14 @@ import type { SessionContext } from './context';
 import { wipeTokens } from './context';
 import type { SignInAttempts } from './sign-in-attempts';
 
-type Handlers = { readonly [T in Effect['type']]: (effect: Extract<Effect, { type: T }>, owner: string | null) => void };
+type Handlers = {
+  readonly [T in Effect['type']]: (effect: Extract<Effect, { type: T }>, owner: string | null) => void;
+};
 
-export function effectHandlers(ctx: SessionContext, attempts: SignInAttempts): (effect: Effect, owner: string | null) => void {
+export function effectHandlers(
+  ctx: SessionContext,
+  attempts: SignInAttempts,
+): (effect: Effect, owner: string | null) => void {
   const { audit, vault } = ctx;
 
   const started = (subject: string): void => {
@@ -82,12 +87,18 @@ export function effectHandlers(ctx: SessionContext, attempts: SignInAttempts): (
       if (ctx.identity?.subject === effect.subject) ctx.identity = null;
     },
     sealDraftsOf({ subject }) {
-      ctx.track(vault.seal(subject).then((count) => audit.draftsSealed(subject, count)), 'seal drafts');
+      ctx.track(
+        vault.seal(subject).then((count) => audit.draftsSealed(subject, count)),
+        'seal drafts',
+      );
     },
     restoreDraftsOf({ subject }) {
       const restored = vault.restore(subject);
       ctx.restoring = restored.catch(() => undefined);
-      ctx.track(restored.then((drafts) => audit.draftsRestored(subject, drafts.length)), 'restore drafts');
+      ctx.track(
+        restored.then((drafts) => audit.draftsRestored(subject, drafts.length)),
+        'restore drafts',
+      );
     },
   };
 

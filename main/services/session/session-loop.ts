@@ -87,7 +87,8 @@ export function createSessionLoop(deps: SessionLoopDeps): SessionLoop {
   let held = 0;
 
   const owner = (): string | null => ('session' in state ? state.session.subject : null);
-  const working = (): string | null => (state.status === 'active' || state.status === 'warning' ? state.session.subject : null);
+  const working = (): string | null =>
+    state.status === 'active' || state.status === 'warning' ? state.session.subject : null;
   const view = (): SessionView => deps.view(state, policy, time.now());
 
   function apply(body: EventBody, at: Instant = time.now()): void {
@@ -97,7 +98,10 @@ export function createSessionLoop(deps: SessionLoopDeps): SessionLoop {
     } catch (error) {
       if (body.type === 'faultDetected') throw error;
       // No detail: the event may carry a subject, and the fault's message says what was wrong.
-      logger.error({ event: 'session.fault', cause: body.type, err: error }, 'The session could not apply an event, so it was locked.');
+      logger.error(
+        { event: 'session.fault', cause: body.type, err: error },
+        'The session could not apply an event, so it was locked.',
+      );
       return apply({ type: 'faultDetected' }, time.now());
     }
     const before = state.status;
@@ -106,7 +110,11 @@ export function createSessionLoop(deps: SessionLoopDeps): SessionLoop {
     const previous = state;
     state = result.state;
     for (const effect of result.effects) deps.carryOut(effect, subject);
-    if (before !== state.status) logger.debug({ event: 'session.state', from: before, to: state.status, cause: body.type }, 'Session state changed.');
+    if (before !== state.status)
+      logger.debug(
+        { event: 'session.state', from: before, to: state.status, cause: body.type },
+        'Session state changed.',
+      );
     rearm();
     publish();
     if (changed(previous, state)) for (const listener of changeListeners) listener(state, previous);
@@ -155,7 +163,10 @@ export function createSessionLoop(deps: SessionLoopDeps): SessionLoop {
     apply,
     adoptPolicy(next, scope) {
       if (!isResolvedPolicy(next)) {
-        logger.error({ event: 'policy.refused' }, 'A re-read machine policy was not one the session could run with; the limits in force stay, and the session locked.');
+        logger.error(
+          { event: 'policy.refused' },
+          'A re-read machine policy was not one the session could run with; the limits in force stay, and the session locked.',
+        );
         return apply({ type: 'faultDetected' });
       }
       policy = scope === 'new-session' ? next : stricterPolicy(policy, next);

@@ -36,7 +36,15 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
     logger,
     carryOut: (effect, owner) => carryOut(effect, owner),
     view: (state, policy, now) =>
-      sessionView({ state, policy, now, identity: ctx.identity?.identity ?? null, notice: ctx.notice, draftStorage: vault.storage, organisation: deps.organisation ?? null }),
+      sessionView({
+        state,
+        policy,
+        now,
+        identity: ctx.identity?.identity ?? null,
+        notice: ctx.notice,
+        draftStorage: vault.storage,
+        organisation: deps.organisation ?? null,
+      }),
     onBeat(beat) {
       if (beat % keepAliveTicks === 0 && loop.working()) void signIn.tokens.getAccessToken();
     },
@@ -60,7 +68,11 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
       void guarded.finally(() => inflight.delete(guarded));
     },
   };
-  const attempts: SignInAttempts = signInAttempts(ctx, { time, signInClock: deps.signInClock ?? (() => time.now().wall), ...(deps.rereadPolicy ? { rereadPolicy: deps.rereadPolicy } : {}) });
+  const attempts: SignInAttempts = signInAttempts(ctx, {
+    time,
+    signInClock: deps.signInClock ?? (() => time.now().wall),
+    ...(deps.rereadPolicy ? { rereadPolicy: deps.rereadPolicy } : {}),
+  });
   const carryOut = effectHandlers(ctx, attempts);
 
   const stopRefreshWatch = signIn.tokens.onRefreshFailed((error) => {
@@ -88,7 +100,10 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
     },
     capabilitiesChanged(next) {
       capabilities = next;
-      logger.info({ event: 'os.capabilities', osIdle: next.osIdle, lockSignal: next.lockSignal }, 'OS signal capabilities changed.');
+      logger.info(
+        { event: 'os.capabilities', osIdle: next.osIdle, lockSignal: next.lockSignal },
+        'OS signal capabilities changed.',
+      );
     },
   };
 

@@ -19,7 +19,10 @@ const outcomeEvents = {
   'sign-in': { succeeded: 'signInSucceeded', failed: 'signInFailed', cancelled: 'signInCancelled' },
   unlock: { succeeded: 'reauthSucceeded', failed: 'reauthFailed', cancelled: 'reauthCancelled' },
   working: { succeeded: 'workingReauthSucceeded', failed: 'workingReauthFailed', cancelled: 'workingReauthCancelled' },
-} as const satisfies Record<string, { succeeded: EventTypeOf<'authenticated'>; failed: EventTypeOf<'none'>; cancelled: EventTypeOf<'none'> }>;
+} as const satisfies Record<
+  string,
+  { succeeded: EventTypeOf<'authenticated'>; failed: EventTypeOf<'none'>; cancelled: EventTypeOf<'none'> }
+>;
 
 /** Attempts made while the clinician keeps working (renew, …): their session stays on screen throughout. */
 function whileWorking(purpose: Purpose): purpose is WorkingReauthPurpose {
@@ -54,7 +57,8 @@ export interface AttemptDeps {
 }
 
 /** The clinician stopped the sign-in (the shell's Cancel, or the attempt was closed unfinished). */
-const cancelled = (): ShellError => new ShellError('SIGNIN_CANCELLED', 'Sign-in was cancelled before it finished. Select Sign in to try again.');
+const cancelled = (): ShellError =>
+  new ShellError('SIGNIN_CANCELLED', 'Sign-in was cancelled before it finished. Select Sign in to try again.');
 
 /** What the clinician is told about a failed attempt: its code and its whole sentence. */
 export function noticeFor(error: ShellError): Notice {
@@ -83,15 +87,23 @@ export function signInAttempts(ctx: SessionContext, deps: AttemptDeps): SignInAt
     // Not tracked by settled(): a sign-in waits on a person in the browser, for minutes.
     // While working, another person's sign-in never replaces the working clinician's tokens.
     void signIn
-      .signIn(subject === undefined ? {} : { reauthenticateSubject: subject, ...(whileWorking(purpose) ? { sameSubjectOnly: true } : {}) })
+      .signIn(
+        subject === undefined
+          ? {}
+          : { reauthenticateSubject: subject, ...(whileWorking(purpose) ? { sameSubjectOnly: true } : {}) },
+      )
       .then((outcome) => {
         if (id !== attempt) return;
         const before = loop.owner();
         // Only an authentication the engine accepted brings IT's re-read policy: a new session
         // takes it as read; an unlock by the same clinician only what it tightens.
         const adopt = (next: SessionPolicy | null): void => {
-          if (next === null || id !== attempt || !('session' in outcome) || loop.working() !== outcome.session.subject) return;
-          loop.adoptPolicy(next, purpose !== 'sign-in' && before === outcome.session.subject ? 'same-session' : 'new-session');
+          if (next === null || id !== attempt || !('session' in outcome) || loop.working() !== outcome.session.subject)
+            return;
+          loop.adoptPolicy(
+            next,
+            purpose !== 'sign-in' && before === outcome.session.subject ? 'same-session' : 'new-session',
+          );
         };
         // The read has nearly always arrived by now: the session and its policy show together.
         loop.batch(() => {
@@ -106,7 +118,10 @@ export function signInAttempts(ctx: SessionContext, deps: AttemptDeps): SignInAt
   /** The attempt ended without a session; recorded before the engine moves on. */
   function failed(purpose: Purpose, error: ShellError, subject: string | null = loop.owner()): void {
     const reauth = purpose !== 'sign-in';
-    audit.signInFailed(error, reauth && subject !== null ? { reauth, subject, ...(whileWorking(purpose) ? { purpose } : {}) } : { reauth });
+    audit.signInFailed(
+      error,
+      reauth && subject !== null ? { reauth, subject, ...(whileWorking(purpose) ? { purpose } : {}) } : { reauth },
+    );
   }
 
   function settle(purpose: Purpose, outcome: SignInOutcome): void {
@@ -131,7 +146,17 @@ export function signInAttempts(ctx: SessionContext, deps: AttemptDeps): SignInAt
     const stranger = whileWorking(purpose) && outcome.kind === 'different-user';
     ctx.arriving = { subject: s.subject, identity: s.identity };
     if (!stranger) ctx.tokenOwner = s.subject;
-    loop.apply({ type: events.succeeded, subject: s.subject, sessionId: s.sessionId ?? '', authTime: s.authTime, authAgeMs: age, aal: s.aal }, at);
+    loop.apply(
+      {
+        type: events.succeeded,
+        subject: s.subject,
+        sessionId: s.sessionId ?? '',
+        authTime: s.authTime,
+        authAgeMs: age,
+        aal: s.aal,
+      },
+      at,
+    );
     ctx.arriving = null;
     // The engine refused it (too old, or the clinician moved on meanwhile): drop its tokens.
     if (!stranger && loop.working() !== s.subject) wipeTokens(ctx);

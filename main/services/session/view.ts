@@ -52,8 +52,14 @@ const seconds = (ms: number): number => Math.max(0, Math.ceil(ms / 1000));
  * While working: whether the 12-hour notice is up, whether the clinician is signing in again in
  * the browser (and what for), and why the last attempt did not change anything.
  */
-function renewal({ state, policy, now, notice }: ViewInputs): Pick<Extract<SessionView, { kind: 'active' }>, 'sessionEndingSoon' | 'signingInAgain' | 'notice'> {
-  const signingInAgain = state.status === 'active' || state.status === 'warning' ? (state.reauth?.purpose ?? null) : null;
+function renewal({
+  state,
+  policy,
+  now,
+  notice,
+}: ViewInputs): Pick<Extract<SessionView, { kind: 'active' }>, 'sessionEndingSoon' | 'signingInAgain' | 'notice'> {
+  const signingInAgain =
+    state.status === 'active' || state.status === 'warning' ? (state.reauth?.purpose ?? null) : null;
   return { sessionEndingSoon: sessionEndingSoon(state, policy, now), signingInAgain, notice };
 }
 

@@ -73,9 +73,7 @@ export interface TokenHolderDeps {
 }
 
 type State =
-  | { readonly kind: 'empty' }
-  | { readonly kind: 'held'; readonly tokens: HeldTokens }
-  | { readonly kind: 'failed' };
+  { readonly kind: 'empty' } | { readonly kind: 'held'; readonly tokens: HeldTokens } | { readonly kind: 'failed' };
 
 export function createTokenHolder(deps: TokenHolderDeps): TokenCustody {
   let state: State = { kind: 'empty' };
@@ -88,7 +86,9 @@ export function createTokenHolder(deps: TokenHolderDeps): TokenCustody {
   let registered = new Set<string>();
   const custody = (): void => {
     const held = new Set<string>();
-    if (state.kind === 'held') for (const s of [state.tokens.accessToken, state.tokens.refreshToken, state.tokens.idToken]) if (s !== null) held.add(s);
+    if (state.kind === 'held')
+      for (const s of [state.tokens.accessToken, state.tokens.refreshToken, state.tokens.idToken])
+        if (s !== null) held.add(s);
     if (attempt !== null) for (const s of [attempt.codeVerifier, attempt.state, attempt.nonce]) held.add(s);
     for (const s of held) if (!registered.has(s)) registerSecret(s);
     for (const s of registered) if (!held.has(s)) forgetSecret(s);
@@ -121,8 +121,14 @@ export function createTokenHolder(deps: TokenHolderDeps): TokenCustody {
       return fail(cause, 'Your sign-in could not be renewed with CIS2; sign in again to carry on. Your work is kept.');
     }
     if (gen !== generation) return { ok: false, reason: 'signed-out' };
-    if ((next.issuer !== null && next.issuer !== held.issuer) || (next.subject !== null && next.subject !== held.subject)) {
-      return fail(undefined, 'CIS2 renewed the sign-in for a different identity, so it was refused; sign in again to carry on.');
+    if (
+      (next.issuer !== null && next.issuer !== held.issuer) ||
+      (next.subject !== null && next.subject !== held.subject)
+    ) {
+      return fail(
+        undefined,
+        'CIS2 renewed the sign-in for a different identity, so it was refused; sign in again to carry on.',
+      );
     }
     state = {
       kind: 'held',

@@ -9,7 +9,10 @@ describe('parseBenchArgs', () => {
   it('runs only the named ones, in the runner order, whichever way they are written', () => {
     expect(parseBenchArgs(['--only', 'shell'])).toEqual({ kind: 'run', only: ['shell'] });
     expect(parseBenchArgs(['--only=shell,engine'])).toEqual({ kind: 'run', only: ['engine', 'shell'] });
-    expect(parseBenchArgs(['--only', 'drafts', '--only', 'signin'])).toEqual({ kind: 'run', only: ['signin', 'drafts'] });
+    expect(parseBenchArgs(['--only', 'drafts', '--only', 'signin'])).toEqual({
+      kind: 'run',
+      only: ['signin', 'drafts'],
+    });
   });
 
   it('names an unknown benchmark and lists the real ones', () => {
@@ -20,7 +23,10 @@ describe('parseBenchArgs', () => {
 
   it('refuses --only without a name, and options it does not know', () => {
     expect(parseBenchArgs(['--only']).kind).toBe('error');
-    expect(parseBenchArgs(['--only='])).toMatchObject({ kind: 'error', message: expect.stringMatching(/needs a benchmark name/) });
+    expect(parseBenchArgs(['--only='])).toMatchObject({
+      kind: 'error',
+      message: expect.stringMatching(/needs a benchmark name/),
+    });
     expect(parseBenchArgs(['--fast'])).toMatchObject({ kind: 'error', message: expect.stringMatching(/"--fast"/) });
   });
 

@@ -31,7 +31,9 @@ describe('runSuites', () => {
     const result = await runSuites(
       [
         suite('drafts', async () => {
-          throw new MissingBench('bench/drafts.bench.ts does not exist in this checkout, so that benchmark was skipped.');
+          throw new MissingBench(
+            'bench/drafts.bench.ts does not exist in this checkout, so that benchmark was skipped.',
+          );
         }),
       ],
       (t) => (out += t),

@@ -27,14 +27,17 @@ describe('summarise', () => {
 
   it('keeps min ≤ median ≤ p95 ≤ p99 ≤ max, each a value that was measured (except an even median)', () => {
     fc.assert(
-      fc.property(fc.array(fc.double({ min: 0, max: 1e6, noNaN: true }), { minLength: 1, maxLength: 300 }), (samples) => {
-        const s = summarise(samples);
-        expect(s.min).toBeLessThanOrEqual(s.median);
-        expect(s.median).toBeLessThanOrEqual(s.p95);
-        expect(s.p95).toBeLessThanOrEqual(s.p99);
-        expect(s.p99).toBeLessThanOrEqual(s.max);
-        for (const v of [s.min, s.p95, s.p99, s.max]) expect(samples).toContain(v);
-      }),
+      fc.property(
+        fc.array(fc.double({ min: 0, max: 1e6, noNaN: true }), { minLength: 1, maxLength: 300 }),
+        (samples) => {
+          const s = summarise(samples);
+          expect(s.min).toBeLessThanOrEqual(s.median);
+          expect(s.median).toBeLessThanOrEqual(s.p95);
+          expect(s.p95).toBeLessThanOrEqual(s.p99);
+          expect(s.p99).toBeLessThanOrEqual(s.max);
+          for (const v of [s.min, s.p95, s.p99, s.max]) expect(samples).toContain(v);
+        },
+      ),
     );
   });
 });

@@ -1,6 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { classifyDraftFile, isSubjectHash, quarantineFileName, sealFileName, tempFileName } from '../../../main/core/drafts';
+import {
+  classifyDraftFile,
+  isSubjectHash,
+  quarantineFileName,
+  sealFileName,
+  tempFileName,
+} from '../../../main/core/drafts';
 
 /** CI raises this (FC_NUM_RUNS) to run the safety properties over many more cases. */
 const numRuns = Number(process.env.FC_NUM_RUNS ?? 1000);
@@ -11,15 +17,24 @@ describe('draft file names', () => {
   it('round-trips every kind of name through classifyDraftFile', () => {
     expect(classifyDraftFile(sealFileName(hash))).toEqual({ kind: 'seal', subjectHash: hash });
     expect(classifyDraftFile(tempFileName(hash, 'n0nce_-'))).toEqual({ kind: 'temp', subjectHash: hash });
-    expect(classifyDraftFile(quarantineFileName(sealFileName(hash), 1234.9))).toEqual({ kind: 'quarantined', subjectHash: hash, quarantinedAt: 1234 });
+    expect(classifyDraftFile(quarantineFileName(sealFileName(hash), 1234.9))).toEqual({
+      kind: 'quarantined',
+      subjectHash: hash,
+      quarantinedAt: 1234,
+    });
   });
 
-  it.each(['', 'notes.txt', `${hash}.drafts.json`, `${hash}x.drafts.jwe`, `${hash}.drafts.jwe.bak`, `${hash.slice(1)}.drafts.jwe`, `../${hash}.drafts.jwe`])(
-    'treats %j as not ours',
-    (name) => {
-      expect(classifyDraftFile(name)).toEqual({ kind: 'other' });
-    },
-  );
+  it.each([
+    '',
+    'notes.txt',
+    `${hash}.drafts.json`,
+    `${hash}x.drafts.jwe`,
+    `${hash}.drafts.jwe.bak`,
+    `${hash.slice(1)}.drafts.jwe`,
+    `../${hash}.drafts.jwe`,
+  ])('treats %j as not ours', (name) => {
+    expect(classifyDraftFile(name)).toEqual({ kind: 'other' });
+  });
 
   it('refuses to name a file after anything but a subject hash (a raw CIS2 subject, say)', () => {
     expect(() => sealFileName('555012345678')).toThrow(RangeError);

@@ -22,7 +22,10 @@ describe('clock rule', () => {
     expect(msUntil(d, t)).toBe(1000);
     expect(msUntil(d, { wall: t.wall + 600, mono: t.mono + 100 })).toBe(400);
     expect(msUntil(d, { wall: t.wall + 5000, mono: t.mono })).toBe(0);
-    expect(earliest(shift(t, 5), { wall: t.wall + 9, mono: t.mono + 1 })).toEqual({ wall: t.wall + 5, mono: t.mono + 1 });
+    expect(earliest(shift(t, 5), { wall: t.wall + 9, mono: t.mono + 1 })).toEqual({
+      wall: t.wall + 5,
+      mono: t.mono + 1,
+    });
   });
 
   it('accepts only finite readings', () => {

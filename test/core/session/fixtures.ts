@@ -38,7 +38,13 @@ export class Driver {
     return this.send({ type: 'signInSucceeded', at, subject, sessionId, authTime, aal });
   }
 
-  reauth(subject: string, at: Instant, aal: Aal = 'AAL3', sessionId = `sid-${subject}-2`, authTime = at.wall): Effect[] {
+  reauth(
+    subject: string,
+    at: Instant,
+    aal: Aal = 'AAL3',
+    sessionId = `sid-${subject}-2`,
+    authTime = at.wall,
+  ): Effect[] {
     this.send({ type: 'reauthStarted', at });
     return this.send({ type: 'reauthSucceeded', at, subject, sessionId, authTime, aal });
   }

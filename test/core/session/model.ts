@@ -5,8 +5,21 @@ import type { Aal } from '../../../main/core/assurance-level';
 import type { Instant } from '../../../main/core/clock';
 import { resolvePolicy } from '../../../main/core/policy';
 import type { OsEventAction, PolicyInput, SessionPolicy } from '../../../main/core/policy';
-import { initialSessionState, nextDeadline, sessionEvents, sessionEventTypes, transition } from '../../../main/core/session';
-import type { Effect, EventTypeOf, PayloadKind, SessionEvent, SessionEventType, SessionState } from '../../../main/core/session';
+import {
+  initialSessionState,
+  nextDeadline,
+  sessionEvents,
+  sessionEventTypes,
+  transition,
+} from '../../../main/core/session';
+import type {
+  Effect,
+  EventTypeOf,
+  PayloadKind,
+  SessionEvent,
+  SessionEventType,
+  SessionState,
+} from '../../../main/core/session';
 import { HOUR, MINUTE, SECOND, T0 } from './fixtures';
 
 export const NUM_RUNS = Number(process.env.FC_NUM_RUNS ?? 2000);
@@ -31,17 +44,40 @@ const SUBJECTS = ['alice', 'bob', 'carol'] as const;
 const SIDS = ['sid-1', 'sid-2'] as const;
 
 const moveArb: fc.Arbitrary<Move> = fc.oneof(
-  { weight: 8, arbitrary: fc.record({ kind: fc.constant('advance' as const), ms: fc.integer({ min: 0, max: 5 * SECOND }) }) },
-  { weight: 4, arbitrary: fc.record({ kind: fc.constant('advance' as const), ms: fc.integer({ min: 0, max: 40 * MINUTE }) }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('advance' as const), ms: fc.integer({ min: 0, max: 13 * HOUR }) }) },
+  {
+    weight: 8,
+    arbitrary: fc.record({ kind: fc.constant('advance' as const), ms: fc.integer({ min: 0, max: 5 * SECOND }) }),
+  },
+  {
+    weight: 4,
+    arbitrary: fc.record({ kind: fc.constant('advance' as const), ms: fc.integer({ min: 0, max: 40 * MINUTE }) }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({ kind: fc.constant('advance' as const), ms: fc.integer({ min: 0, max: 13 * HOUR }) }),
+  },
   {
     weight: 2,
     arbitrary: fc.integer({ min: 0, max: 30 * HOUR }).chain((wallMs) =>
-      fc.record({ kind: fc.constant('sleep' as const), wallMs: fc.constant(wallMs), monoMs: fc.oneof(fc.constant(0), fc.constant(wallMs), fc.integer({ min: 0, max: wallMs })) }),
+      fc.record({
+        kind: fc.constant('sleep' as const),
+        wallMs: fc.constant(wallMs),
+        monoMs: fc.oneof(fc.constant(0), fc.constant(wallMs), fc.integer({ min: 0, max: wallMs })),
+      }),
     ),
   },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('wallJump' as const), jumpMs: fc.integer({ min: -3 * HOUR, max: 3 * HOUR }), monoMs: fc.integer({ min: 0, max: 2 * SECOND }) }) },
-  { weight: 4, arbitrary: fc.record({ kind: fc.constant('toDeadline' as const), offsetMs: fc.integer({ min: -2, max: 2 }) }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant('wallJump' as const),
+      jumpMs: fc.integer({ min: -3 * HOUR, max: 3 * HOUR }),
+      monoMs: fc.integer({ min: 0, max: 2 * SECOND }),
+    }),
+  },
+  {
+    weight: 4,
+    arbitrary: fc.record({ kind: fc.constant('toDeadline' as const), offsetMs: fc.integer({ min: -2, max: 2 }) }),
+  },
 );
 
 const aalArb: fc.Arbitrary<Aal> = fc.constantFrom('AAL2', 'AAL3');
@@ -54,29 +90,51 @@ const authAgeArb = fc.oneof(
 const authArb = fc.record({ subject: fc.constantFrom(...SUBJECTS), sessionId: fc.constantFrom(...SIDS), aal: aalArb });
 
 /** Payloads by kind, so every event in the engine's table is generated, including new ones. */
-const payloadArbs: { [K in PayloadKind]: fc.Arbitrary<Omit<Extract<SessionEvent, { type: EventTypeOf<K> }>, 'at' | 'type'>> } = {
+const payloadArbs: {
+  [K in PayloadKind]: fc.Arbitrary<Omit<Extract<SessionEvent, { type: EventTypeOf<K> }>, 'at' | 'type'>>;
+} = {
   none: fc.constant({}),
   // authTime is filled in when the step is stamped (from `authAgeMs`).
   authenticated: authArb.map((a) => ({ ...a, authTime: Number.NaN })),
   idleSeconds: fc.integer({ min: 0, max: 45 * 60 }).map((seconds) => ({ seconds })),
-  logoutClaims: fc.record({ subject: fc.constantFrom(...SUBJECTS), sessionId: fc.constantFrom(...SIDS) }, { requiredKeys: [] }),
+  logoutClaims: fc.record(
+    { subject: fc.constantFrom(...SUBJECTS), sessionId: fc.constantFrom(...SIDS) },
+    { requiredKeys: [] },
+  ),
 };
 
 /** How often each event comes, relative to the others (1 unless said here). */
-const weights: Partial<Record<SessionEventType, number>> = { activity: 12, tick: 5, osIdleSample: 4, signInStarted: 2, reauthStarted: 2 };
+const weights: Partial<Record<SessionEventType, number>> = {
+  activity: 12,
+  tick: 5,
+  osIdleSample: 4,
+  signInStarted: 2,
+  reauthStarted: 2,
+};
 
 const eventArb: fc.Arbitrary<EventSpec> = fc.oneof(
   ...sessionEventTypes.map((type) => ({
     weight: weights[type] ?? 1,
-    arbitrary: (payloadArbs[sessionEvents[type]] as fc.Arbitrary<object>).map((payload) => ({ type, ...payload }) as EventSpec),
+    arbitrary: (payloadArbs[sessionEvents[type]] as fc.Arbitrary<object>).map(
+      (payload) => ({ type, ...payload }) as EventSpec,
+    ),
   })),
 );
 
 /** A clinician completing a sign-in, or an unlock at the lock screen (maybe as someone else). */
-const signInArb = authArb.map((a): EventSpec[] => [{ type: 'signInStarted' }, { type: 'signInSucceeded', ...a, authTime: Number.NaN }]);
-const unlockArb = authArb.map((a): EventSpec[] => [{ type: 'reauthStarted' }, { type: 'reauthSucceeded', ...a, authTime: Number.NaN }]);
+const signInArb = authArb.map((a): EventSpec[] => [
+  { type: 'signInStarted' },
+  { type: 'signInSucceeded', ...a, authTime: Number.NaN },
+]);
+const unlockArb = authArb.map((a): EventSpec[] => [
+  { type: 'reauthStarted' },
+  { type: 'reauthSucceeded', ...a, authTime: Number.NaN },
+]);
 /** "Sign in again now" while working, completed (maybe by someone else). */
-const renewArb = authArb.map((a): EventSpec[] => [{ type: 'renewalRequested' }, { type: 'workingReauthSucceeded', ...a, authTime: Number.NaN }]);
+const renewArb = authArb.map((a): EventSpec[] => [
+  { type: 'renewalRequested' },
+  { type: 'workingReauthSucceeded', ...a, authTime: Number.NaN },
+]);
 const pairArb: fc.Arbitrary<EventSpec[]> = fc.oneof(signInArb, unlockArb, renewArb);
 
 const eventsArb: fc.Arbitrary<EventSpec[]> = fc.oneof(
@@ -99,37 +157,54 @@ export const stepsArb: fc.Arbitrary<RunStep[]> = fc
  * repetition), then usually an outcome a few minutes later, possibly someone else's
  * authentication (its session id tagged `sid-<subject>-<tag>`).
  */
-export function workingReauthArb(asks: readonly ('renewalRequested' | 'roleChangeRequested')[], tag: string): fc.Arbitrary<RunStep[]> {
+export function workingReauthArb(
+  asks: readonly ('renewalRequested' | 'roleChangeRequested')[],
+  tag: string,
+): fc.Arbitrary<RunStep[]> {
   const subjects = ['alice', 'bob', 'carol'] as const;
   return fc
     .record({
       ask: fc.constantFrom(...asks),
       wait: fc.integer({ min: 0, max: 3 * MINUTE }),
-      outcome: fc.constantFrom('workingReauthSucceeded', 'workingReauthSucceeded', 'workingReauthFailed', 'workingReauthCancelled', 'cancelRequested', 'none'),
+      outcome: fc.constantFrom(
+        'workingReauthSucceeded',
+        'workingReauthSucceeded',
+        'workingReauthFailed',
+        'workingReauthCancelled',
+        'cancelRequested',
+        'none',
+      ),
       subject: fc.constantFrom(...subjects),
       aal: fc.constantFrom('AAL2' as const, 'AAL3' as const),
-      authAgeMs: fc.oneof({ weight: 6, arbitrary: fc.integer({ min: 0, max: 15 * SECOND }) }, { weight: 1, arbitrary: fc.integer({ min: 0, max: 14 * HOUR }) }),
+      authAgeMs: fc.oneof(
+        { weight: 6, arbitrary: fc.integer({ min: 0, max: 15 * SECOND }) },
+        { weight: 1, arbitrary: fc.integer({ min: 0, max: 14 * HOUR }) },
+      ),
     })
     .map(({ ask, wait, outcome, subject, aal, authAgeMs }) => {
       const asked: RunStep = { move: { kind: 'advance', ms: 0 }, events: [{ type: ask }], authAgeMs: 0 };
       if (outcome === 'none') return [asked];
       const result: EventSpec =
-        outcome === 'workingReauthSucceeded' ? { type: outcome, subject, sessionId: `sid-${subject}-${tag}`, aal, authTime: Number.NaN } : { type: outcome };
+        outcome === 'workingReauthSucceeded'
+          ? { type: outcome, subject, sessionId: `sid-${subject}-${tag}`, aal, authTime: Number.NaN }
+          : { type: outcome };
       return [asked, { move: { kind: 'advance', ms: wait }, events: [result], authAgeMs }];
     });
 }
 
 /** The model's days with `inserts` spliced in at random places; an insert's outcome may land later still, after other events. */
 export function splicedDaysArb(inserts: fc.Arbitrary<RunStep[]>): fc.Arbitrary<RunStep[]> {
-  return fc.tuple(stepsArb, fc.array(fc.tuple(fc.nat(), inserts), { minLength: 1, maxLength: 8 })).map(([steps, extra]) => {
-    const out = [...steps];
-    for (const [at, [asked, outcome]] of extra) {
-      const i = 1 + (at % out.length);
-      if (asked !== undefined) out.splice(i, 0, asked);
-      if (outcome !== undefined) out.splice(Math.min(out.length, i + 1 + (at % 3)), 0, outcome);
-    }
-    return out;
-  });
+  return fc
+    .tuple(stepsArb, fc.array(fc.tuple(fc.nat(), inserts), { minLength: 1, maxLength: 8 }))
+    .map(([steps, extra]) => {
+      const out = [...steps];
+      for (const [at, [asked, outcome]] of extra) {
+        const i = 1 + (at % out.length);
+        if (asked !== undefined) out.splice(i, 0, asked);
+        if (outcome !== undefined) out.splice(Math.min(out.length, i + 1 + (at % 3)), 0, outcome);
+      }
+      return out;
+    });
 }
 
 const actionArb: fc.Arbitrary<OsEventAction> = fc.constantFrom('lock', 'end-session');
@@ -138,7 +213,10 @@ const actionArb: fc.Arbitrary<OsEventAction> = fc.constantFrom('lock', 'end-sess
 export const policyArb: fc.Arbitrary<SessionPolicy> = fc
   .record(
     {
-      idleLimitSeconds: fc.record({ AAL2: fc.integer({ min: 60, max: 40 * 60 }), AAL3: fc.integer({ min: 60, max: 20 * 60 }) }, { requiredKeys: [] }),
+      idleLimitSeconds: fc.record(
+        { AAL2: fc.integer({ min: 60, max: 40 * 60 }), AAL3: fc.integer({ min: 60, max: 20 * 60 }) },
+        { requiredKeys: [] },
+      ),
       absoluteLimitSeconds: fc.integer({ min: 30 * 60, max: 14 * 3600 }),
       warningLeadSeconds: fc.integer({ min: 0, max: 120 }),
       onOsLock: actionArb,
@@ -151,7 +229,8 @@ export const policyArb: fc.Arbitrary<SessionPolicy> = fc
 
 /** Stamps a step's event with its time. */
 export function stamp(step: RunStep, e: EventSpec, at: Instant): SessionEvent {
-  if (e.type === 'signInSucceeded' || e.type === 'reauthSucceeded' || e.type === 'workingReauthSucceeded') return { ...e, at, authTime: at.wall - step.authAgeMs };
+  if (e.type === 'signInSucceeded' || e.type === 'reauthSucceeded' || e.type === 'workingReauthSucceeded')
+    return { ...e, at, authTime: at.wall - step.authAgeMs };
   return { ...e, at } as SessionEvent;
 }
 
@@ -173,7 +252,14 @@ export function moveClock(now: Instant, move: Move, state: SessionState, policy:
 }
 
 /** One step as it happened: what went in, what came out, and the oracle before it. */
-export type Observed = { move: Move; before: SessionState; event: SessionEvent; after: SessionState; effects: Effect[]; oracle: Oracle };
+export type Observed = {
+  move: Move;
+  before: SessionState;
+  event: SessionEvent;
+  after: SessionState;
+  effects: Effect[];
+  oracle: Oracle;
+};
 
 /**
  * What the rules say about the current clinician, computed from the event log:
@@ -197,9 +283,20 @@ export function absoluteOver(o: NonNullable<Oracle>, now: Instant, policy: Sessi
 export function nextOracle(o: Oracle, event: SessionEvent, effects: Effect[], after: SessionState): Oracle {
   if (!('session' in after)) return null;
   // A session renewed while working counts from its new authentication, like one resumed.
-  const started = effects.find((e) => e.type === 'sessionStarted' || e.type === 'sessionResumed' || e.type === 'sessionRenewed');
-  if (started && (event.type === 'signInSucceeded' || event.type === 'reauthSucceeded' || event.type === 'workingReauthSucceeded')) {
-    return { subject: event.subject, aal: event.aal, startedAt: event.at, authAgeMs: event.at.wall - event.authTime, evidence: event.at };
+  const started = effects.find(
+    (e) => e.type === 'sessionStarted' || e.type === 'sessionResumed' || e.type === 'sessionRenewed',
+  );
+  if (
+    started &&
+    (event.type === 'signInSucceeded' || event.type === 'reauthSucceeded' || event.type === 'workingReauthSucceeded')
+  ) {
+    return {
+      subject: event.subject,
+      aal: event.aal,
+      startedAt: event.at,
+      authAgeMs: event.at.wall - event.authTime,
+      evidence: event.at,
+    };
   }
   if (o === null) return null;
   if (event.type === 'activity') return { ...o, evidence: event.at };
@@ -211,7 +308,11 @@ export function nextOracle(o: Oracle, event: SessionEvent, effects: Effect[], af
 }
 
 /** Runs one random day through the engine and hands every step to `check`. */
-export function runDay(policy: SessionPolicy, steps: RunStep[], check: (step: Observed, policy: SessionPolicy) => void): void {
+export function runDay(
+  policy: SessionPolicy,
+  steps: RunStep[],
+  check: (step: Observed, policy: SessionPolicy) => void,
+): void {
   let now = T0;
   let state = initialSessionState();
   let oracle: Oracle = null;

@@ -3,17 +3,37 @@
 // this table and nothing else (test/services/session/session-service.test.ts drives it there).
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { clinicianRequests, decideRequest, draftCustodian, lastKeystrokesGraceMs, sessionEventTypes } from '../../../main/core/session';
+import {
+  clinicianRequests,
+  decideRequest,
+  draftCustodian,
+  lastKeystrokesGraceMs,
+  sessionEventTypes,
+} from '../../../main/core/session';
 import type { ClinicianRequest, Session, SessionState } from '../../../main/core/session';
 import { T0, after } from './fixtures';
 
 const numRuns = Number(process.env.FC_NUM_RUNS ?? 1000);
 
-const sessionOf = (subject: string): Session => ({ subject, sessionId: `sid-${subject}`, aal: 'AAL3', authTime: T0.wall, authAt: T0, lastActivity: T0 });
+const sessionOf = (subject: string): Session => ({
+  subject,
+  sessionId: `sid-${subject}`,
+  aal: 'AAL3',
+  authTime: T0.wall,
+  authAt: T0,
+  lastActivity: T0,
+});
 
 const stateArb: fc.Arbitrary<SessionState> = fc.oneof(
-  fc.constantFrom<SessionState>({ status: 'signed-out' }, { status: 'signing-in' }, { status: 'ended', reason: 'sign-out' }),
-  fc.record({ status: fc.constantFrom('active' as const, 'warning' as const), session: fc.string({ minLength: 1 }).map(sessionOf) }),
+  fc.constantFrom<SessionState>(
+    { status: 'signed-out' },
+    { status: 'signing-in' },
+    { status: 'ended', reason: 'sign-out' },
+  ),
+  fc.record({
+    status: fc.constantFrom('active' as const, 'warning' as const),
+    session: fc.string({ minLength: 1 }).map(sessionOf),
+  }),
   fc.record({
     status: fc.constantFrom('locked' as const, 'reauthenticating' as const),
     session: fc.string({ minLength: 1 }).map(sessionOf),
@@ -64,20 +84,26 @@ describe('clinician requests', () => {
   });
 
   it('names only events the engine knows', () => {
-    for (const rule of Object.values(clinicianRequests)) if (rule.event !== null) expect(sessionEventTypes).toContain(rule.event);
+    for (const rule of Object.values(clinicianRequests))
+      if (rule.event !== null) expect(sessionEventTypes).toContain(rule.event);
   });
 
   it('property: an ended session takes its last keystrokes for a few seconds, only while nobody else has a session, and never shows anything', () => {
     fc.assert(
-      fc.property(stateArb, fc.string({ minLength: 1 }), fc.integer({ min: -60_000, max: 60_000 }), (state, ended, sinceMs) => {
-        const recentEnd = { subject: ended, endedAt: T0 };
-        const now = after(sinceMs);
-        const write = draftCustodian(state, 'write', recentEnd, now);
-        const read = draftCustodian(state, 'read', recentEnd, now);
-        expect(read).toBe(draftCustodian(state, 'read'));
-        if ('session' in state) expect(write).toBe(state.session.subject);
-        else expect(write).toBe(sinceMs >= 0 && sinceMs <= lastKeystrokesGraceMs ? ended : null);
-      }),
+      fc.property(
+        stateArb,
+        fc.string({ minLength: 1 }),
+        fc.integer({ min: -60_000, max: 60_000 }),
+        (state, ended, sinceMs) => {
+          const recentEnd = { subject: ended, endedAt: T0 };
+          const now = after(sinceMs);
+          const write = draftCustodian(state, 'write', recentEnd, now);
+          const read = draftCustodian(state, 'read', recentEnd, now);
+          expect(read).toBe(draftCustodian(state, 'read'));
+          if ('session' in state) expect(write).toBe(state.session.subject);
+          else expect(write).toBe(sinceMs >= 0 && sinceMs <= lastKeystrokesGraceMs ? ended : null);
+        },
+      ),
       { numRuns },
     );
   });

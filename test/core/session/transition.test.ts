@@ -15,14 +15,21 @@ function stateAfter(setup: (d: Driver) => void): SessionState {
 }
 
 const signedIn = stateAfter((d) => d.signIn('alice', T0));
-const locked = stateAfter((d) => { d.signIn('alice', T0); d.send({ type: 'lockRequested', at: T0 }); });
+const locked = stateAfter((d) => {
+  d.signIn('alice', T0);
+  d.send({ type: 'lockRequested', at: T0 });
+});
 const at = after(MINUTE);
 const auth = { subject: 'bob', sessionId: 'sid-b', authTime: at.wall, aal: 'AAL3' as const, at };
 
 const ignored: Array<[string, SessionState, SessionEvent]> = [
   ['a sign-in result while a session is working', signedIn, { type: 'signInSucceeded', ...auth }],
   ['a re-authentication result that nobody asked for', signedIn, { type: 'reauthSucceeded', ...auth }],
-  ['a re-authentication result at a lock screen where nobody pressed unlock', locked, { type: 'reauthSucceeded', ...auth }],
+  [
+    'a re-authentication result at a lock screen where nobody pressed unlock',
+    locked,
+    { type: 'reauthSucceeded', ...auth },
+  ],
   ['activity at the lock screen', locked, { type: 'activity', at }],
   ['an OS unlock at the lock screen', locked, { type: 'osUnlocked', at }],
   ['a resume while locked', locked, { type: 'resume', at }],
@@ -103,7 +110,14 @@ describe('transition', () => {
     d.signIn('alice', T0);
     d.send({ type: 'osLocked', at: after(MINUTE) });
     d.send({ type: 'reauthStarted', at: after(2 * MINUTE) });
-    const effects = d.send({ type: 'reauthSucceeded', subject: 'alice', sessionId: 's', aal: 'AAL3', authTime: T0.wall - 12 * HOUR, at: after(3 * MINUTE) });
+    const effects = d.send({
+      type: 'reauthSucceeded',
+      subject: 'alice',
+      sessionId: 's',
+      aal: 'AAL3',
+      authTime: T0.wall - 12 * HOUR,
+      at: after(3 * MINUTE),
+    });
     expect(effects).toEqual([{ type: 'clearTokens', subject: 'alice' }]);
     expect(d.state).toMatchObject({ status: 'locked', reason: 'os-lock' });
   });
@@ -127,7 +141,11 @@ describe('transition', () => {
   it('starts a new sign-in from ended, and a shutdown ends a working session', () => {
     const d = new Driver();
     d.signIn('alice', T0);
-    expect(d.send({ type: 'shutdown', at })).toContainEqual({ type: 'endSession', reason: 'shutdown', subject: 'alice' });
+    expect(d.send({ type: 'shutdown', at })).toContainEqual({
+      type: 'endSession',
+      reason: 'shutdown',
+      subject: 'alice',
+    });
     expect(d.send({ type: 'signInStarted', at })).toEqual([{ type: 'startSignIn' }]);
     expect(d.status).toBe('signing-in');
     d.send({ type: 'signInCancelled', at });

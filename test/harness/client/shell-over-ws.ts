@@ -28,9 +28,7 @@ const viewListeners = new Set<(view: SessionView) => void>();
 
 socket.addEventListener('message', (event) => {
   const message = JSON.parse(String(event.data)) as
-    | { type: 'result'; id: number; result: Result<unknown> }
-    | { type: 'view'; view: SessionView }
-    | { type: 'ready' };
+    { type: 'result'; id: number; result: Result<unknown> } | { type: 'view'; view: SessionView } | { type: 'ready' };
   if (message.type === 'result') {
     waiting.get(message.id)?.(message.result);
     waiting.delete(message.id);
@@ -58,7 +56,11 @@ async function invoke(channel: InvokeChannel, payload: unknown): Promise<Result<
 
 // One function per method, each bound to its own channel (as the preload builds them); the
 // transport checks every answer against the contract, so the cast only restores its type.
-const invokers = bindMethods((channel) => (payload: unknown = null) => invoke(channel, payload)) as ShellInvokeApi;
+const invokers = bindMethods(
+  (channel) =>
+    (payload: unknown = null) =>
+      invoke(channel, payload),
+) as ShellInvokeApi;
 
 const shell: ShellApi = {
   ...invokers,
@@ -67,7 +69,11 @@ const shell: ShellApi = {
     viewListeners.add(wrapped);
     return () => viewListeners.delete(wrapped);
   },
-  reportActivity: () => void ready.then(() => socket.send(JSON.stringify({ type: 'activity' })), () => undefined),
+  reportActivity: () =>
+    void ready.then(
+      () => socket.send(JSON.stringify({ type: 'activity' })),
+      () => undefined,
+    ),
 };
 
 Object.defineProperty(window, 'shell', { value: Object.freeze(shell), writable: false, configurable: false });

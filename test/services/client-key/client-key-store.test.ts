@@ -11,11 +11,17 @@ import { requireKeyring, secretServiceAvailable } from './secret-service';
 
 const available = await secretServiceAvailable();
 const keyringIt = available ? it : requireKeyring ? it : it.skip;
-const suffix = available ? '' : requireKeyring ? ' (CI: no Secret Service — this must fail)' : ' (skipped: no Secret Service on D-Bus; run under dbus-run-session)';
+const suffix = available
+  ? ''
+  : requireKeyring
+    ? ' (CI: no Secret Service — this must fail)'
+    : ' (skipped: no Secret Service on D-Bus; run under dbus-run-session)';
 const service = `uk.nhs.clinical-workstation-shell.test-${process.pid}`;
 
 function rsaPem(): string {
-  return generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
+  return generateKeyPairSync('rsa', { modulusLength: 2048 })
+    .privateKey.export({ format: 'pem', type: 'pkcs8' })
+    .toString();
 }
 
 describe('client key store with the real OS credential store', () => {
@@ -30,7 +36,9 @@ describe('client key store with the real OS credential store', () => {
     expect(loaded.key.type).toBe('private');
     expect(loaded.kid).toBe(where.kid);
     expect(await store.remove(service, 'provision-load')).toBe(true);
-    await expect(store.loadClientKey(service, 'provision-load')).rejects.toMatchObject({ code: 'SIGNIN_CLIENT_KEY_MISSING' });
+    await expect(store.loadClientKey(service, 'provision-load')).rejects.toMatchObject({
+      code: 'SIGNIN_CLIENT_KEY_MISSING',
+    });
   });
 
   keyringIt(`the admin command stores the file's key and says where, never what${suffix}`, async () => {
@@ -40,7 +48,21 @@ describe('client key store with the real OS credential store', () => {
     const pem = rsaPem();
     await writeFile(file, pem, { mode: 0o600 });
     try {
-      const { stdout, stderr } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'main/cli/provision-client-key.ts', file, '--service', service, '--account', 'cli', '--per-user'], { env: process.env });
+      const { stdout, stderr } = await promisify(execFile)(
+        process.execPath,
+        [
+          '--import',
+          'tsx',
+          'main/cli/provision-client-key.ts',
+          file,
+          '--service',
+          service,
+          '--account',
+          'cli',
+          '--per-user',
+        ],
+        { env: process.env },
+      );
       expect(stdout).toContain(`in this account's OS credential store, service "${service}", account "cli"`);
       expect(stdout).toContain('"kty":"RSA"');
       expect(stdout).not.toMatch(/"(d|p|q|dp|dq|qi)":/);
@@ -73,7 +95,10 @@ describe('client key store failure paths (fake credential store)', () => {
 
   it('reports an unavailable credential store as KEYRING_UNAVAILABLE with an actionable message', async () => {
     const store = createClientKeyStore(broken);
-    await expect(store.provision(rsaPem(), 's', 'a')).rejects.toMatchObject({ code: 'KEYRING_UNAVAILABLE', message: expect.stringMatching(/ask IT/) });
+    await expect(store.provision(rsaPem(), 's', 'a')).rejects.toMatchObject({
+      code: 'KEYRING_UNAVAILABLE',
+      message: expect.stringMatching(/ask IT/),
+    });
     await expect(store.loadClientKey('s', 'a')).rejects.toMatchObject({ code: 'KEYRING_UNAVAILABLE' });
   });
 
@@ -81,7 +106,9 @@ describe('client key store failure paths (fake credential store)', () => {
     const backend = memory();
     const store = createClientKeyStore(backend);
     await expect(store.provision('not a key', 's', 'a')).rejects.toMatchObject({ code: 'CONFIG_INVALID' });
-    const pub = generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey.export({ format: 'pem', type: 'spki' }).toString();
+    const pub = generateKeyPairSync('rsa', { modulusLength: 2048 })
+      .publicKey.export({ format: 'pem', type: 'spki' })
+      .toString();
     await expect(store.provision(pub, 's', 'a')).rejects.toMatchObject({ code: 'CONFIG_INVALID' });
     await backend.set('s', 'a', '{"kty":"RSA"}');
     await expect(store.loadClientKey('s', 'a')).rejects.toMatchObject({ code: 'SIGNIN_CLIENT_KEY_MISSING' });

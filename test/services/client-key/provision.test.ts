@@ -7,7 +7,12 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createClientKeyStore } from '../../../main/services/client-key/client-key-store';
 import type { SecretBackend } from '../../../main/services/client-key/client-key-store';
-import { machineClientKeyFolder, machineFileBackend, machineThenAccountBackend, windowsFolderAclSteps } from '../../../main/services/client-key/machine-file';
+import {
+  machineClientKeyFolder,
+  machineFileBackend,
+  machineThenAccountBackend,
+  windowsFolderAclSteps,
+} from '../../../main/services/client-key/machine-file';
 import { clientKeyCommandIn, runClientKeyCommand } from '../../../main/services/client-key/provision';
 import type { ClientKeyCommand } from '../../../main/services/client-key/provision';
 
@@ -24,8 +29,13 @@ afterEach(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-const pem = (): string => generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
-const privateLines = (text: string): string[] => text.split('\n').slice(1, -2).filter((l) => l.length > 0);
+const pem = (): string =>
+  generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
+const privateLines = (text: string): string[] =>
+  text
+    .split('\n')
+    .slice(1, -2)
+    .filter((l) => l.length > 0);
 
 function memoryBackend(): SecretBackend & { values: Map<string, string> } {
   const values = new Map<string, string>();
@@ -61,15 +71,23 @@ describe('the command line: --provision-client-key and --remove-client-key', () 
   });
 
   it('reads both spellings, Windows-style case, and the options', () => {
-    expect(clientKeyCommandIn(['--provision-client-key', 'C:\\keys\\k.pem'])).toMatchObject({ verb: 'provision', file: 'C:\\keys\\k.pem', perUser: false });
-    expect(clientKeyCommandIn(['--Provision-Client-Key=C:\\a=b.pem', '--account', 'client-1', '--service=svc'])).toMatchObject({ verb: 'provision', file: 'C:\\a=b.pem', account: 'client-1', service: 'svc' });
+    expect(clientKeyCommandIn(['--provision-client-key', 'C:\\keys\\k.pem'])).toMatchObject({
+      verb: 'provision',
+      file: 'C:\\keys\\k.pem',
+      perUser: false,
+    });
+    expect(
+      clientKeyCommandIn(['--Provision-Client-Key=C:\\a=b.pem', '--account', 'client-1', '--service=svc']),
+    ).toMatchObject({ verb: 'provision', file: 'C:\\a=b.pem', account: 'client-1', service: 'svc' });
     expect(clientKeyCommandIn(['--remove-client-key', '--per-user'])).toMatchObject({ verb: 'remove', perUser: true });
   });
 
   it('is a usage error (exit 2) without a file, or with both verbs', async () => {
     const missing = clientKeyCommandIn(['--provision-client-key']);
     expect(missing).toMatchObject({ verb: 'usage' });
-    expect(clientKeyCommandIn(['--provision-client-key', 'k.pem', '--remove-client-key'])).toMatchObject({ verb: 'usage' });
+    expect(clientKeyCommandIn(['--provision-client-key', 'k.pem', '--remove-client-key'])).toMatchObject({
+      verb: 'usage',
+    });
     expect((await run(missing as ClientKeyCommand, memoryBackend())).code).toBe(2);
   });
 });
@@ -78,7 +96,11 @@ describe('provisioning into the machine-wide folder', () => {
   it('stores the key, says where and what to register, and never prints the private key', async () => {
     const key = pem();
     const machine = machineFileBackend({ platform: process.platform, folder, owner: me });
-    const result = await run({ verb: 'provision', file: 'k.pem', service: 'svc', account: 'client-1', perUser: false }, machine, { 'k.pem': key });
+    const result = await run(
+      { verb: 'provision', file: 'k.pem', service: 'svc', account: 'client-1', perUser: false },
+      machine,
+      { 'k.pem': key },
+    );
     expect(result.code).toBe(0);
     expect(result.out).toContain(folder);
     expect(result.out).toContain('"kty":"RSA"');
@@ -91,13 +113,20 @@ describe('provisioning into the machine-wide folder', () => {
       expect((await stat(join(folder, files[0] as string))).mode & 0o777).toBe(0o644);
       expect((await stat(folder)).mode & 0o022).toBe(0);
     }
-    const loaded = await createClientKeyStore(machineThenAccountBackend(machine, memoryBackend())).loadClientKey('svc', 'client-1');
+    const loaded = await createClientKeyStore(machineThenAccountBackend(machine, memoryBackend())).loadClientKey(
+      'svc',
+      'client-1',
+    );
     expect(loaded.key.type).toBe('private');
   });
 
   it('a key file that is not a key: exit 1, and nothing of its content in the message (a JSON parser would quote it)', async () => {
     const secretish = '{"kty":"RSA","d":"TOP-SECRET-MATERIAL-123", broken';
-    const result = await run({ verb: 'provision', file: 'k.json', service: 'svc', account: 'a', perUser: false }, machineFileBackend({ platform: process.platform, folder, owner: me }), { 'k.json': secretish });
+    const result = await run(
+      { verb: 'provision', file: 'k.json', service: 'svc', account: 'a', perUser: false },
+      machineFileBackend({ platform: process.platform, folder, owner: me }),
+      { 'k.json': secretish },
+    );
     expect(result.code).toBe(1);
     expect(result.err).toMatch(/not a private key/);
     expect(result.out + result.err).not.toContain('TOP-SECRET');
@@ -106,10 +135,20 @@ describe('provisioning into the machine-wide folder', () => {
 
   it('an unreadable key file, or a folder it may not write (not an administrator): exit 1 with what to do', async () => {
     const backend = machineFileBackend({ platform: process.platform, folder, owner: me });
-    expect(await run({ verb: 'provision', file: 'missing.pem', service: 's', account: 'a', perUser: false }, backend)).toMatchObject({ code: 1, err: expect.stringContaining('could not be read') });
+    expect(
+      await run({ verb: 'provision', file: 'missing.pem', service: 's', account: 'a', perUser: false }, backend),
+    ).toMatchObject({ code: 1, err: expect.stringContaining('could not be read') });
     await writeFile(join(root, 'not-a-folder'), 'x');
-    const blocked = machineFileBackend({ platform: process.platform, folder: join(root, 'not-a-folder', 'client-key'), owner: me });
-    const result = await run({ verb: 'provision', file: 'k.pem', service: 's', account: 'a', perUser: false }, blocked, { 'k.pem': pem() });
+    const blocked = machineFileBackend({
+      platform: process.platform,
+      folder: join(root, 'not-a-folder', 'client-key'),
+      owner: me,
+    });
+    const result = await run(
+      { verb: 'provision', file: 'k.pem', service: 's', account: 'a', perUser: false },
+      blocked,
+      { 'k.pem': pem() },
+    );
     expect(result).toMatchObject({ code: 1, err: expect.stringContaining('run this as an administrator') });
   });
 
@@ -120,7 +159,13 @@ describe('provisioning into the machine-wide folder', () => {
       folder,
       protectFolder: async (f) => void seen.push(await readdir(f)),
     });
-    expect((await run({ verb: 'provision', file: 'k.pem', service: 's', account: 'a', perUser: false }, backend, { 'k.pem': pem() })).code).toBe(0);
+    expect(
+      (
+        await run({ verb: 'provision', file: 'k.pem', service: 's', account: 'a', perUser: false }, backend, {
+          'k.pem': pem(),
+        })
+      ).code,
+    ).toBe(0);
     expect(seen).toEqual([[]]);
   });
 
@@ -128,12 +173,16 @@ describe('provisioning into the machine-wide folder', () => {
     const account = memoryBackend();
     const machine = machineFileBackend({ platform: process.platform, folder, owner: me });
     const both = machineThenAccountBackend(machine, account);
-    await run({ verb: 'provision', file: 'k.pem', service: 's', account: 'a', perUser: false }, machine, { 'k.pem': pem() });
+    await run({ verb: 'provision', file: 'k.pem', service: 's', account: 'a', perUser: false }, machine, {
+      'k.pem': pem(),
+    });
     await account.set('s', 'a', 'older');
     expect((await run({ verb: 'remove', service: 's', account: 'a', perUser: false }, both)).out).toContain('Removed');
     expect(await readdir(folder)).toEqual([]);
     expect(account.values.size).toBe(0);
-    expect((await run({ verb: 'remove', service: 's', account: 'a', perUser: false }, both)).out).toContain('nothing was removed');
+    expect((await run({ verb: 'remove', service: 's', account: 'a', perUser: false }, both)).out).toContain(
+      'nothing was removed',
+    );
   });
 });
 
@@ -144,25 +193,41 @@ describe('loading at sign-in', () => {
     const store = createClientKeyStore(machineThenAccountBackend(machine, account));
     await createClientKeyStore(account).provision(pem(), 's', 'a');
     const older = await store.loadClientKey('s', 'a');
-    await run({ verb: 'provision', file: 'k.pem', service: 's', account: 'a', perUser: false }, machine, { 'k.pem': pem() });
+    await run({ verb: 'provision', file: 'k.pem', service: 's', account: 'a', perUser: false }, machine, {
+      'k.pem': pem(),
+    });
     expect((await store.loadClientKey('s', 'a')).kid).not.toBe(older.kid);
   });
 
   it.skipIf(!posix)('refuses a key file others could change, or a link, instead of using it', async () => {
     const machine = machineFileBackend({ platform: process.platform, folder, owner: me });
-    await run({ verb: 'provision', file: 'k.pem', service: 's', account: 'a', perUser: false }, machine, { 'k.pem': pem() });
+    await run({ verb: 'provision', file: 'k.pem', service: 's', account: 'a', perUser: false }, machine, {
+      'k.pem': pem(),
+    });
     const [name] = await readdir(folder);
     const file = join(folder, name as string);
     const store = createClientKeyStore(machine);
     await chmod(file, 0o666);
-    await expect(store.loadClientKey('s', 'a')).rejects.toMatchObject({ code: 'SIGNIN_CLIENT_KEY_MISSING', message: expect.stringContaining('not protected') });
+    await expect(store.loadClientKey('s', 'a')).rejects.toMatchObject({
+      code: 'SIGNIN_CLIENT_KEY_MISSING',
+      message: expect.stringContaining('not protected'),
+    });
     await chmod(file, 0o644);
     expect((await store.loadClientKey('s', 'a')).key.type).toBe('private');
-    await expect(createClientKeyStore(machineFileBackend({ platform: process.platform, folder, owner: me + 1 })).loadClientKey('s', 'a')).rejects.toMatchObject({ message: expect.stringContaining('not protected') });
+    await expect(
+      createClientKeyStore(machineFileBackend({ platform: process.platform, folder, owner: me + 1 })).loadClientKey(
+        's',
+        'a',
+      ),
+    ).rejects.toMatchObject({ message: expect.stringContaining('not protected') });
     const linked = join(root, 'linked');
     await mkdir(linked);
     await symlink(folder, join(linked, 'client-key'));
-    await expect(createClientKeyStore(machineFileBackend({ platform: process.platform, folder: join(linked, 'client-key'), owner: me })).loadClientKey('s', 'a')).rejects.toMatchObject({ message: expect.stringContaining('not protected') });
+    await expect(
+      createClientKeyStore(
+        machineFileBackend({ platform: process.platform, folder: join(linked, 'client-key'), owner: me }),
+      ).loadClientKey('s', 'a'),
+    ).rejects.toMatchObject({ message: expect.stringContaining('not protected') });
   });
 });
 
@@ -185,7 +250,14 @@ describe('where, and with what permissions', () => {
     expect(steps[0]).toContain('/reset');
     expect(steps[1]).toEqual(expect.arrayContaining(['/setowner', '*S-1-5-32-544']));
     const last = steps[2] ?? [];
-    expect(last).toEqual(expect.arrayContaining(['/inheritance:r', '*S-1-5-18:(OI)(CI)F', '*S-1-5-32-544:(OI)(CI)F', '*S-1-5-32-545:(OI)(CI)RX']));
+    expect(last).toEqual(
+      expect.arrayContaining([
+        '/inheritance:r',
+        '*S-1-5-18:(OI)(CI)F',
+        '*S-1-5-32-544:(OI)(CI)F',
+        '*S-1-5-32-545:(OI)(CI)RX',
+      ]),
+    );
     expect(last.join(' ')).not.toMatch(/S-1-1-0|S-1-5-11|545:\([^)]*\)\([^)]*\)(F|M|W)/);
   });
 });

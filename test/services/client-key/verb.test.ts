@@ -8,9 +8,24 @@ import { FakeApp, FakeProtocol, resetFakeElectron } from '../../adapters/fake-el
 
 const electron = vi.hoisted(() => ({ current: {} as Record<string, unknown> }));
 vi.mock('electron', () => {
-  const names = ['app', 'BrowserWindow', 'clipboard', 'dialog', 'ipcMain', 'Menu', 'net', 'powerMonitor', 'protocol', 'safeStorage', 'session', 'shell', 'WebContentsView'];
+  const names = [
+    'app',
+    'BrowserWindow',
+    'clipboard',
+    'dialog',
+    'ipcMain',
+    'Menu',
+    'net',
+    'powerMonitor',
+    'protocol',
+    'safeStorage',
+    'session',
+    'shell',
+    'WebContentsView',
+  ];
   const module: Record<string, unknown> = {};
-  for (const name of names) Object.defineProperty(module, name, { enumerable: true, get: () => electron.current[name] });
+  for (const name of names)
+    Object.defineProperty(module, name, { enumerable: true, get: () => electron.current[name] });
   Object.defineProperty(module, 'default', { enumerable: true, value: module });
   return module;
 });
@@ -22,8 +37,13 @@ vi.mock('../../../main/services/client-key/provision', async (importOriginal) =>
     return Promise.resolve(ran.code);
   },
 }));
-vi.mock('../../../main/adapters/data-folder', () => ({ useLocalDataFolder: () => ({ folder: '/fake/userData', source: 'default' }) }));
-vi.mock('../../../main/services/runtime/memory', () => ({ keepYoungGenerationSmall: () => undefined, YOUNG_GENERATION_FLAG: '' }));
+vi.mock('../../../main/adapters/data-folder', () => ({
+  useLocalDataFolder: () => ({ folder: '/fake/userData', source: 'default' }),
+}));
+vi.mock('../../../main/services/runtime/memory', () => ({
+  keepYoungGenerationSmall: () => undefined,
+  YOUNG_GENERATION_FLAG: '',
+}));
 
 const realArgv = process.argv;
 beforeEach(() => {
@@ -56,10 +76,12 @@ async function boot(argv: string[]) {
 }
 
 describe('the installed executable: --provision-client-key and --remove-client-key', () => {
-  it('provisions and exits with the command\'s code: no window, no single-instance lock, no services', async () => {
+  it("provisions and exits with the command's code: no window, no single-instance lock, no services", async () => {
     ran.code = 0;
     const shell = await boot(['--provision-client-key', 'C:\\secure\\client.pem', '--account', 'client-1']);
-    expect(ran.commands).toEqual([expect.objectContaining({ verb: 'provision', file: 'C:\\secure\\client.pem', account: 'client-1' })]);
+    expect(ran.commands).toEqual([
+      expect.objectContaining({ verb: 'provision', file: 'C:\\secure\\client.pem', account: 'client-1' }),
+    ]);
     expect(shell.app.exitCode).toBe(0);
     expect(shell.lock).not.toHaveBeenCalled();
     expect(shell.createAppServices).not.toHaveBeenCalled();

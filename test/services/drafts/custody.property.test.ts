@@ -33,7 +33,13 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   fc.record({ op: fc.constant('load' as const), who }),
   fc.record({ op: fc.constant('restart' as const) }),
   fc.record({ op: fc.constant('sweep' as const) }),
-  { arbitrary: fc.record({ op: fc.constant('advance' as const), ms: fc.constantFrom(1, hour, 6 * hour, 12 * hour - 1, 12 * hour) }), weight: 2 },
+  {
+    arbitrary: fc.record({
+      op: fc.constant('advance' as const),
+      ms: fc.constantFrom(1, hour, 6 * hour, 12 * hour - 1, 12 * hour),
+    }),
+    weight: 2,
+  },
 );
 
 const retentionMs = 12 * hour;
@@ -94,7 +100,8 @@ describe('draft custody over any sequence of operations', () => {
         let current: Subject | null = null;
         let n = 0;
         const check = (owner: Subject, got: Draft[], expected: Draft[]): void => {
-          for (const d of got) expect(d.text.startsWith(`${owner}:`), `draft of another clinician released to ${owner}`).toBe(true);
+          for (const d of got)
+            expect(d.text.startsWith(`${owner}:`), `draft of another clinician released to ${owner}`).toBe(true);
           expect(got).toEqual(expected);
         };
         try {
@@ -103,7 +110,12 @@ describe('draft custody over any sequence of operations', () => {
             switch (step.op) {
               case 'save': {
                 n += 1;
-                const d = sensitive.track({ id: step.id, patient: `Patient ${n} of ${step.who}`, text: `${step.who}: note ${n} 🙂\n`, updatedAt: n });
+                const d = sensitive.track({
+                  id: step.id,
+                  patient: `Patient ${n} of ${step.who}`,
+                  text: `${step.who}: note ${n} 🙂\n`,
+                  updatedAt: n,
+                });
                 expect(await vault.save(step.who, d)).toMatchObject({ ok: true });
                 model.edit(step.who, t, (m) => m.set(d.id, d));
                 break;

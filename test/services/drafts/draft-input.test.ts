@@ -21,22 +21,42 @@ const valid = { id: 'd1', patient: 'Bed 4', text: 'Obs stable.', updatedAt: 0 };
 
 /** A valid draft with one thing changed: a field's value, a missing field, or an extra one. */
 const draftLike: fc.Arbitrary<unknown> = fc.oneof(
-  fc.oneof(lengthAround(limits.draftIdChars), fc.constantFrom('A0-z', 'a-', 'a_b', '_a', '-a', 'a b', 'aé', 'a.b'), fc.array(idChar, { minLength: 1, maxLength: 8 }).map((cs) => cs.join('')), fc.string()).map((id) => ({ ...valid, id })),
+  fc
+    .oneof(
+      lengthAround(limits.draftIdChars),
+      fc.constantFrom('A0-z', 'a-', 'a_b', '_a', '-a', 'a b', 'aé', 'a.b'),
+      fc.array(idChar, { minLength: 1, maxLength: 8 }).map((cs) => cs.join('')),
+      fc.string(),
+    )
+    .map((id) => ({ ...valid, id })),
   fc.oneof(lengthAround(limits.patientChars), fc.string(), fc.integer()).map((patient) => ({ ...valid, patient })),
   fc.oneof(lengthAround(limits.textChars), fc.string(), fc.constant(null)).map((text) => ({ ...valid, text })),
   fc
-    .oneof(fc.integer(), fc.double(), fc.constantFrom(-1, 0, Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER + 2), fc.string())
+    .oneof(
+      fc.integer(),
+      fc.double(),
+      fc.constantFrom(-1, 0, Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER + 2),
+      fc.string(),
+    )
     .map((updatedAt) => ({ ...valid, updatedAt })),
-  fc.constantFrom('id', 'patient', 'text', 'updatedAt').map((key) => Object.fromEntries(Object.entries(valid).filter(([k]) => k !== key))),
+  fc
+    .constantFrom('id', 'patient', 'text', 'updatedAt')
+    .map((key) => Object.fromEntries(Object.entries(valid).filter(([k]) => k !== key))),
   fc.string().map((key) => ({ ...valid, [key]: 'x' })),
 );
 
 describe('the vault’s draft check', () => {
   it('accepts and refuses exactly what the contract’s DraftSchema does', () => {
-    fc.assert(fc.property(draftLike, (value) => agree(value)), { numRuns: 500 });
+    fc.assert(
+      fc.property(draftLike, (value) => agree(value)),
+      { numRuns: 500 },
+    );
   });
 
-  it.each([null, undefined, 'draft', 42, [], { id: 'd1', patient: '', text: '', updatedAt: 0 }])('agrees on %j', (value) => {
-    agree(value);
-  });
+  it.each([null, undefined, 'draft', 42, [], { id: 'd1', patient: '', text: '', updatedAt: 0 }])(
+    'agrees on %j',
+    (value) => {
+      agree(value);
+    },
+  );
 });

@@ -56,7 +56,8 @@ export class Sensitive {
     const walk = (path: string): void => {
       for (const name of readdirSync(path)) {
         const full = join(path, name);
-        for (const v of this.values) expect(name.includes(v), `file name ${name} contains a sensitive value`).toBe(false);
+        for (const v of this.values)
+          expect(name.includes(v), `file name ${name} contains a sensitive value`).toBe(false);
         if (statSync(full).isDirectory()) {
           walk(full);
           continue;
@@ -65,7 +66,10 @@ export class Sensitive {
         const bytes = readFileSync(full);
         for (const v of this.values) {
           expect(bytes.includes(Buffer.from(v, 'utf8')), `${name} contains a sensitive value in plaintext`).toBe(false);
-          expect(bytes.includes(Buffer.from(v, 'utf8').toString('base64url')), `${name} contains a sensitive value in base64url`).toBe(false);
+          expect(
+            bytes.includes(Buffer.from(v, 'utf8').toString('base64url')),
+            `${name} contains a sensitive value in base64url`,
+          ).toBe(false);
         }
       }
     };

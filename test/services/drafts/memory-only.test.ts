@@ -84,7 +84,10 @@ describe('draft vault when the disk refuses writes', () => {
     const { vault, problems } = await open();
     expect(vault.storage).toBe('memory-only');
     expect(problems.map((p) => p.code)).toEqual(['STORAGE_FAILED']);
-    expect(await vault.save(alice, sensitive.track(draft('d1', 'No Folder Patient', 'memory only')))).toMatchObject({ ok: true, storage: 'memory-only' });
+    expect(await vault.save(alice, sensitive.track(draft('d1', 'No Folder Patient', 'memory only')))).toMatchObject({
+      ok: true,
+      storage: 'memory-only',
+    });
     expect(store.size()).toBe(0);
     rmSync(dataDir);
   });
@@ -95,7 +98,11 @@ describe('draft vault when the disk refuses writes', () => {
     rmSync(dataDir, { recursive: true });
     writeFileSync(dataDir, '');
     const result = await vault.save(alice, sensitive.track(draft('d1', 'Read Only Disk', 'kept in memory')));
-    expect(result).toMatchObject({ ok: false, code: 'STORAGE_FAILED', message: expect.stringMatching(/held in memory only/) });
+    expect(result).toMatchObject({
+      ok: false,
+      code: 'STORAGE_FAILED',
+      message: expect.stringMatching(/held in memory only/),
+    });
     // Reading the old seal and writing the new one both failed; both are reported the same way.
     expect(problems.length).toBeGreaterThan(0);
     expect(new Set(problems.map((p) => p.code))).toEqual(new Set(['STORAGE_FAILED']));

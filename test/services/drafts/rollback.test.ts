@@ -145,7 +145,10 @@ describe('draft vault: a fresh key per write loses nothing in a crash', () => {
     const saved = readFileSync(join(dataDir, name), 'utf8');
     crashing.crashAtSet(1);
     await first.vault.save(alice, newer());
-    const midWrite = JSON.parse((await memory.get(service, hash)) ?? '{}') as { cur: { g: number }; prev?: { g: number } };
+    const midWrite = JSON.parse((await memory.get(service, hash)) ?? '{}') as {
+      cur: { g: number };
+      prev?: { g: number };
+    };
     expect(midWrite.prev?.g).toBe(1);
     expect(midWrite.cur.g).toBe(2);
     // After the rename: the new note opens under `cur`.

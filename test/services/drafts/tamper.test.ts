@@ -13,7 +13,10 @@ async function sealedFiles(...subjects: string[]): Promise<Map<string, string>> 
   const files = new Map<string, string>();
   for (const subject of subjects) {
     const before = new Set(filesIn(dataDir));
-    await vault.save(subject, sensitive.track(draft(`d-${subject}`, `Patient of ${subject}`, `Secret note of ${subject}`)));
+    await vault.save(
+      subject,
+      sensitive.track(draft(`d-${subject}`, `Patient of ${subject}`, `Secret note of ${subject}`)),
+    );
     await vault.seal(subject);
     const added = filesIn(dataDir).find((f) => !before.has(f));
     if (!added) throw new Error('no seal file appeared');

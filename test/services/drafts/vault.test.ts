@@ -35,7 +35,10 @@ describe('draft vault: custody for one clinician', () => {
     await vault.save(alice, sensitive.track(draft('d2', 'Mr Second', 'second note')));
     await vault.save(alice, sensitive.track(draft('d1', 'Mrs First', 'first version, edited', 5)));
     await vault.seal(alice);
-    expect(await vault.restore(alice)).toEqual([draft('d1', 'Mrs First', 'first version, edited', 5), draft('d2', 'Mr Second', 'second note')]);
+    expect(await vault.restore(alice)).toEqual([
+      draft('d1', 'Mrs First', 'first version, edited', 5),
+      draft('d2', 'Mr Second', 'second note'),
+    ]);
   });
 
   it('lock keeps drafts in memory: load returns them without any seal', async () => {
@@ -89,7 +92,10 @@ describe('draft vault: custody for one clinician', () => {
     // The file is one JWE compact serialisation and nothing else.
     const content = readFileSync(join(dataDir, files[0] ?? ''), 'utf8');
     expect(content.split('.')).toHaveLength(5);
-    const header = JSON.parse(Buffer.from(content.split('.')[0] ?? '', 'base64url').toString()) as Record<string, unknown>;
+    const header = JSON.parse(Buffer.from(content.split('.')[0] ?? '', 'base64url').toString()) as Record<
+      string,
+      unknown
+    >;
     expect(Object.keys(header).sort()).toEqual(['alg', 'enc', 'gen', 'kid', 'sealedAt']);
     expect(header).toMatchObject({ alg: 'dir', enc: 'A256GCM', kid: files[0]?.slice(0, 43), sealedAt: clock.t });
   });
@@ -116,7 +122,11 @@ describe('draft vault: the contract’s limit of 100 drafts per list', () => {
   it('refuses a 101st new draft (it could never be shown) but still accepts edits', async () => {
     const { vault } = await open();
     for (let i = 0; i < maxDraftsPerClinician; i += 1) await vault.save(alice, draft(`n-${i}`, 'Many', 'many notes'));
-    expect(await vault.save(alice, draft('one-more', 'Many', 'too many'))).toMatchObject({ ok: false, code: 'DRAFTS_LIMIT_REACHED', message: expect.stringMatching(/^You already have 100 unfinished notes/) });
+    expect(await vault.save(alice, draft('one-more', 'Many', 'too many'))).toMatchObject({
+      ok: false,
+      code: 'DRAFTS_LIMIT_REACHED',
+      message: expect.stringMatching(/^You already have 100 unfinished notes/),
+    });
     expect(await vault.save(alice, draft('n-0', 'Many', 'edited'))).toMatchObject({ ok: true });
     expect(await vault.load(alice)).toHaveLength(maxDraftsPerClinician);
     expect(await vault.load(bob)).toEqual([]);
@@ -126,7 +136,9 @@ describe('draft vault: the contract’s limit of 100 drafts per list', () => {
 describe('draft vault: saves that race', () => {
   it('fifty autosaves fired at once all reach the seal, and a restart finds every one', async () => {
     const first = await open();
-    const drafts = Array.from({ length: 50 }, (_, i) => sensitive.track(draft(`race-${i}`, `Race Patient ${i}`, `race note ${i} ✓`, i)));
+    const drafts = Array.from({ length: 50 }, (_, i) =>
+      sensitive.track(draft(`race-${i}`, `Race Patient ${i}`, `race note ${i} ✓`, i)),
+    );
     const results = await Promise.all(drafts.map((d) => first.vault.save(alice, d)));
     expect(results.every((r) => r.ok)).toBe(true);
     const second = await open();

@@ -12,7 +12,8 @@ async function portIsFree(port: number): Promise<boolean> {
   });
 }
 
-const open = (timeoutMs = 30_000) => openLoopbackCallback({ path: '/callback', expectedState: 'expected-state', timeoutMs });
+const open = (timeoutMs = 30_000) =>
+  openLoopbackCallback({ path: '/callback', expectedState: 'expected-state', timeoutMs });
 
 describe('loopback callback server', () => {
   it('listens on 127.0.0.1 only, on a random port, with /callback', async () => {
@@ -21,7 +22,9 @@ describe('loopback callback server', () => {
     expect(a.port).toBeGreaterThan(0);
     // Not reachable on another local address (not bound to all interfaces).
     await expect(fetch(`http://[::1]:${a.port}/callback`)).rejects.toThrow();
-    const external = Object.values(networkInterfaces()).flat().filter((i) => i && i.family === 'IPv4' && !i.internal);
+    const external = Object.values(networkInterfaces())
+      .flat()
+      .filter((i) => i && i.family === 'IPv4' && !i.internal);
     for (const i of external) await expect(fetch(`http://${i?.address}:${a.port}/callback`)).rejects.toThrow();
     a.cancel();
     await a.closed;
@@ -30,8 +33,12 @@ describe('loopback callback server', () => {
   it('404s unknown paths and wrong state without ending the attempt, then captures the real callback and 303s to /done', async () => {
     const a = await open();
     expect((await fetch(`http://127.0.0.1:${a.port}/elsewhere?state=expected-state&code=c`)).status).toBe(404);
-    expect((await fetch(`http://127.0.0.1:${a.port}/callback?state=wrong&code=c`, { redirect: 'manual' })).status).toBe(404);
-    const hit = await fetch(`http://127.0.0.1:${a.port}/callback?state=expected-state&code=the-code&iss=x`, { redirect: 'manual' });
+    expect((await fetch(`http://127.0.0.1:${a.port}/callback?state=wrong&code=c`, { redirect: 'manual' })).status).toBe(
+      404,
+    );
+    const hit = await fetch(`http://127.0.0.1:${a.port}/callback?state=expected-state&code=the-code&iss=x`, {
+      redirect: 'manual',
+    });
     expect(hit.status).toBe(303);
     expect(hit.headers.get('location')).toBe('/done');
     const result = await a.result;
@@ -75,7 +82,9 @@ async function rawGet(port: number, path: string, hostHeaders: readonly string[]
   const { connect } = await import('node:net');
   return new Promise((resolve, reject) => {
     const socket = connect(port, '127.0.0.1', () => {
-      socket.write(`GET ${path} HTTP/1.1\r\n${hostHeaders.map((h) => `Host: ${h}\r\n`).join('')}Connection: close\r\n\r\n`);
+      socket.write(
+        `GET ${path} HTTP/1.1\r\n${hostHeaders.map((h) => `Host: ${h}\r\n`).join('')}Connection: close\r\n\r\n`,
+      );
     });
     let data = '';
     socket.on('data', (chunk: Buffer) => (data += chunk.toString('latin1')));
@@ -88,7 +97,14 @@ describe('loopback callback server: the Host header (DNS rebinding)', () => {
   it('answers 400 to any Host but 127.0.0.1:<port>, and the sign-in does not complete', async () => {
     const a = await open();
     const path = '/callback?state=expected-state&code=rebound-code';
-    for (const host of [`attacker.example:${a.port}`, 'attacker.example', `localhost:${a.port}`, '127.0.0.1', `127.0.0.1:${a.port + 1}`, `[::1]:${a.port}`]) {
+    for (const host of [
+      `attacker.example:${a.port}`,
+      'attacker.example',
+      `localhost:${a.port}`,
+      '127.0.0.1',
+      `127.0.0.1:${a.port + 1}`,
+      `[::1]:${a.port}`,
+    ]) {
       expect(await rawGet(a.port, path, [host]), host).toBe(400);
     }
     expect(await rawGet(a.port, path, [`127.0.0.1:${a.port}`, `attacker.example:${a.port}`])).toBe(400);

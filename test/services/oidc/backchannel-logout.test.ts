@@ -6,8 +6,18 @@
 import { SignJWT, UnsecuredJWT, createLocalJWKSet, exportJWK, generateKeyPair } from 'jose';
 import type { JWTPayload, JWTVerifyGetKey } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BACKCHANNEL_LOGOUT_EVENT, createLogoutTokenValidator, createLogoutTokenValidatorFor, resolveOidcSettings } from '../../../main/services/oidc';
-import type { LogoutTokenResult, LogoutTokenServerMetadata, LogoutTokenValidator, OidcSettings } from '../../../main/services/oidc';
+import {
+  BACKCHANNEL_LOGOUT_EVENT,
+  createLogoutTokenValidator,
+  createLogoutTokenValidatorFor,
+  resolveOidcSettings,
+} from '../../../main/services/oidc';
+import type {
+  LogoutTokenResult,
+  LogoutTokenServerMetadata,
+  LogoutTokenValidator,
+  OidcSettings,
+} from '../../../main/services/oidc';
 import { startSandbox } from '../../../sandbox/provider';
 import type { Sandbox } from '../../../sandbox/provider';
 import { Driver, T0, after, SECOND } from '../../core/session/fixtures';
@@ -31,7 +41,11 @@ describe('logout tokens from the sandbox CIS2 provider', () => {
 
   beforeAll(async () => {
     sandbox = await startSandbox();
-    settings = resolveOidcSettings({ issuer: sandbox.issuer, clientId: sandbox.clientId, allowInsecureLoopbackIssuer: true });
+    settings = resolveOidcSettings({
+      issuer: sandbox.issuer,
+      clientId: sandbox.clientId,
+      allowInsecureLoopbackIssuer: true,
+    });
     const response = await fetch(`${sandbox.issuer}/.well-known/openid-configuration`);
     metadata = (await response.json()) as LogoutTokenServerMetadata;
     validate = createLogoutTokenValidatorFor(settings, metadata);
@@ -40,22 +54,37 @@ describe('logout tokens from the sandbox CIS2 provider', () => {
 
   it('accepts a token the provider signed, verified with the keys at its discovered jwks_uri, and returns sub and sid', async () => {
     expect(metadata.jwks_uri).toMatch(/^http:\/\/127\.0\.0\.1:\d+\//);
-    expect(await validate(await sandbox.logoutToken({ sub: SUB, sid: SID }))).toEqual({ ok: true, subject: SUB, sessionId: SID, issuedAt: expect.any(Number) });
+    expect(await validate(await sandbox.logoutToken({ sub: SUB, sid: SID }))).toEqual({
+      ok: true,
+      subject: SUB,
+      sessionId: SID,
+      issuedAt: expect.any(Number),
+    });
   });
 
   it('accepts a token naming only the session (the sandbox sends an empty sub) and returns no subject', async () => {
-    expect(await validate(await sandbox.logoutToken({ sid: SID }))).toEqual({ ok: true, sessionId: SID, issuedAt: expect.any(Number) });
+    expect(await validate(await sandbox.logoutToken({ sid: SID }))).toEqual({
+      ok: true,
+      sessionId: SID,
+      issuedAt: expect.any(Number),
+    });
   });
 
   it('refuses a token the provider signed for another client (CIS2: aud must contain our client id)', async () => {
-    expect(errorCode(await validate(await sandbox.logoutToken({ sub: SUB, clientId: 'another-app' })))).toBe('LOGOUT_TOKEN_AUDIENCE_MISMATCH');
+    expect(errorCode(await validate(await sandbox.logoutToken({ sub: SUB, clientId: 'another-app' })))).toBe(
+      'LOGOUT_TOKEN_AUDIENCE_MISMATCH',
+    );
   });
 
   it('refuses a token signed by a key that is not among the provider’s published keys', async () => {
     const { privateKey } = await generateKeyPair('RS256');
     const forged = await new SignJWT({ events: { [BACKCHANNEL_LOGOUT_EVENT]: {} }, sid: SID })
       .setProtectedHeader({ alg: 'RS256', kid: 'not-published' })
-      .setIssuer(sandbox.issuer).setAudience(sandbox.clientId).setIssuedAt().setJti('forged-1').setSubject(SUB)
+      .setIssuer(sandbox.issuer)
+      .setAudience(sandbox.clientId)
+      .setIssuedAt()
+      .setJti('forged-1')
+      .setSubject(SUB)
       .sign(privateKey);
     expect(errorCode(await validate(forged))).toBe('LOGOUT_TOKEN_SIGNATURE_INVALID');
   });
@@ -75,11 +104,16 @@ describe('logout tokens from the sandbox CIS2 provider', () => {
 
   it('reports the keys as unavailable, not the token as bad, when the jwks_uri cannot be reached', async () => {
     const offline = createLogoutTokenValidatorFor(settings, { ...metadata, jwks_uri: 'http://127.0.0.1:9/jwks' });
-    expect(errorCode(await offline(await sandbox.logoutToken({ sub: SUB, sid: SID })))).toBe('LOGOUT_TOKEN_KEYS_UNAVAILABLE');
+    expect(errorCode(await offline(await sandbox.logoutToken({ sub: SUB, sid: SID })))).toBe(
+      'LOGOUT_TOKEN_KEYS_UNAVAILABLE',
+    );
   });
 
   it('accepts only the algorithms the provider advertises for ID tokens (the same keypair signs both)', async () => {
-    const esOnly = createLogoutTokenValidatorFor(settings, { ...metadata, id_token_signing_alg_values_supported: ['ES256'] });
+    const esOnly = createLogoutTokenValidatorFor(settings, {
+      ...metadata,
+      id_token_signing_alg_values_supported: ['ES256'],
+    });
     expect(errorCode(await esOnly(await sandbox.logoutToken({ sub: SUB, sid: SID })))).toBe('LOGOUT_TOKEN_ALG_REFUSED');
   });
 });
@@ -88,8 +122,16 @@ describe('createLogoutTokenValidatorFor refuses metadata it cannot check tokens 
   const settings = resolveOidcSettings({ issuer: ISSUER, clientId: CLIENT_ID });
   it.each([
     ['no jwks_uri', { issuer: ISSUER }, 'LOGOUT_TOKEN_KEYS_UNAVAILABLE'],
-    ['a jwks_uri over plain http', { issuer: ISSUER, jwks_uri: 'http://cis2.test/jwks' }, 'LOGOUT_TOKEN_KEYS_UNAVAILABLE'],
-    ['a loopback http jwks_uri when the issuer is not the sandbox', { issuer: ISSUER, jwks_uri: 'http://127.0.0.1:8080/jwks' }, 'LOGOUT_TOKEN_KEYS_UNAVAILABLE'],
+    [
+      'a jwks_uri over plain http',
+      { issuer: ISSUER, jwks_uri: 'http://cis2.test/jwks' },
+      'LOGOUT_TOKEN_KEYS_UNAVAILABLE',
+    ],
+    [
+      'a loopback http jwks_uri when the issuer is not the sandbox',
+      { issuer: ISSUER, jwks_uri: 'http://127.0.0.1:8080/jwks' },
+      'LOGOUT_TOKEN_KEYS_UNAVAILABLE',
+    ],
     ['a jwks_uri that is not a URL', { issuer: ISSUER, jwks_uri: 'not a url' }, 'LOGOUT_TOKEN_KEYS_UNAVAILABLE'],
     ['another issuer', { issuer: 'https://elsewhere.test', jwks_uri: 'https://elsewhere.test/jwks' }, 'CONFIG_INVALID'],
   ] as const)('%s', (_name, serverMetadata, code) => {
@@ -105,7 +147,9 @@ describe('logout token checks, one broken rule at a time', () => {
   beforeAll(async () => {
     const pair = await generateKeyPair('RS256');
     providerKey = pair.privateKey;
-    jwks = createLocalJWKSet({ keys: [{ ...(await exportJWK(pair.publicKey)), kid: 'provider-1', alg: 'RS256', use: 'sig' }] });
+    jwks = createLocalJWKSet({
+      keys: [{ ...(await exportJWK(pair.publicKey)), kid: 'provider-1', alg: 'RS256', use: 'sig' }],
+    });
   });
 
   function validator(extra: { seen?: number } = {}): LogoutTokenValidator {
@@ -116,7 +160,13 @@ describe('logout token checks, one broken rule at a time', () => {
   function claims(changes: Record<string, unknown> = {}): JWTPayload {
     serial += 1;
     const base: Record<string, unknown> = {
-      iss: ISSUER, aud: CLIENT_ID, iat: NOW_S - 5, exp: NOW_S + 295, jti: `jti-${serial}`, sub: SUB, sid: SID,
+      iss: ISSUER,
+      aud: CLIENT_ID,
+      iat: NOW_S - 5,
+      exp: NOW_S + 295,
+      jti: `jti-${serial}`,
+      sub: SUB,
+      sid: SID,
       events: { [BACKCHANNEL_LOGOUT_EVENT]: {} },
     };
     for (const [name, value] of Object.entries(changes)) {
@@ -131,7 +181,12 @@ describe('logout token checks, one broken rule at a time', () => {
   }
 
   it('accepts the documented example shape, with sub and sid', async () => {
-    expect(await validator()(await signed(claims()))).toEqual({ ok: true, subject: SUB, sessionId: SID, issuedAt: (NOW_S - 5) * 1000 });
+    expect(await validator()(await signed(claims()))).toEqual({
+      ok: true,
+      subject: SUB,
+      sessionId: SID,
+      issuedAt: (NOW_S - 5) * 1000,
+    });
   });
 
   it.each([
@@ -156,8 +211,16 @@ describe('logout token checks, one broken rule at a time', () => {
     ['exp that is not a number', { exp: 'soon' }, 'LOGOUT_TOKEN_MALFORMED'],
     ['no events', { events: undefined }, 'LOGOUT_TOKEN_EVENTS_MISSING'],
     ['events that is not an object', { events: [BACKCHANNEL_LOGOUT_EVENT] }, 'LOGOUT_TOKEN_EVENTS_MISSING'],
-    ['events without the back-channel logout member', { events: { 'http://schemas.openid.net/event/other': {} } }, 'LOGOUT_TOKEN_NOT_LOGOUT_EVENT'],
-    ['the logout member that is not an object', { events: { [BACKCHANNEL_LOGOUT_EVENT]: true } }, 'LOGOUT_TOKEN_NOT_LOGOUT_EVENT'],
+    [
+      'events without the back-channel logout member',
+      { events: { 'http://schemas.openid.net/event/other': {} } },
+      'LOGOUT_TOKEN_NOT_LOGOUT_EVENT',
+    ],
+    [
+      'the logout member that is not an object',
+      { events: { [BACKCHANNEL_LOGOUT_EVENT]: true } },
+      'LOGOUT_TOKEN_NOT_LOGOUT_EVENT',
+    ],
     ['a nonce (an ID token replayed as a logout token)', { nonce: 'n-0S6_WzA2Mj' }, 'LOGOUT_TOKEN_NONCE_PRESENT'],
     ['neither sub nor sid', { sub: undefined, sid: undefined }, 'LOGOUT_TOKEN_SUBJECT_MISSING'],
     ['an empty sub and no sid', { sub: '', sid: undefined }, 'LOGOUT_TOKEN_SUBJECT_MISSING'],
@@ -175,8 +238,12 @@ describe('logout token checks, one broken rule at a time', () => {
 
   it('refuses a token signed by a key not in the JWKS, even when it reuses a published kid', async () => {
     const { privateKey: foreign } = await generateKeyPair('RS256');
-    expect(errorCode(await validator()(await signed(claims(), foreign, 'provider-1')))).toBe('LOGOUT_TOKEN_SIGNATURE_INVALID');
-    expect(errorCode(await validator()(await signed(claims(), foreign, 'unknown-kid')))).toBe('LOGOUT_TOKEN_SIGNATURE_INVALID');
+    expect(errorCode(await validator()(await signed(claims(), foreign, 'provider-1')))).toBe(
+      'LOGOUT_TOKEN_SIGNATURE_INVALID',
+    );
+    expect(errorCode(await validator()(await signed(claims(), foreign, 'unknown-kid')))).toBe(
+      'LOGOUT_TOKEN_SIGNATURE_INVALID',
+    );
   });
 
   it('refuses an unsigned token (alg none)', async () => {
@@ -184,7 +251,9 @@ describe('logout token checks, one broken rule at a time', () => {
   });
 
   it('refuses an HS256 token signed with a guessable shared secret', async () => {
-    const token = await new SignJWT(claims()).setProtectedHeader({ alg: 'HS256' }).sign(new TextEncoder().encode('secret'));
+    const token = await new SignJWT(claims())
+      .setProtectedHeader({ alg: 'HS256' })
+      .sign(new TextEncoder().encode('secret'));
     expect(errorCode(await validator()(token))).toBe('LOGOUT_TOKEN_ALG_REFUSED');
   });
 
@@ -199,7 +268,9 @@ describe('logout token checks, one broken rule at a time', () => {
   it('refuses a replayed jti, and checks the signature and claims before remembering one', async () => {
     const validate = validator();
     const token = await signed(claims());
-    expect(errorCode(await validate(await signed(claims({ jti: 'shared', iss: 'https://evil.test' }))))).toBe('LOGOUT_TOKEN_ISSUER_MISMATCH');
+    expect(errorCode(await validate(await signed(claims({ jti: 'shared', iss: 'https://evil.test' }))))).toBe(
+      'LOGOUT_TOKEN_ISSUER_MISMATCH',
+    );
     expect(errorCode(await validate(await signed(claims({ jti: 'shared' }))))).toBe('accepted');
     expect(errorCode(await validate(token))).toBe('accepted');
     expect(errorCode(await validate(token))).toBe('LOGOUT_TOKEN_REPLAYED');
@@ -225,8 +296,12 @@ describe('logout token checks, one broken rule at a time', () => {
     const { privateKey: foreign } = await generateKeyPair('RS256');
     expect(errorCode(await validator()(await signed(manyFaults, foreign)))).toBe('LOGOUT_TOKEN_SIGNATURE_INVALID');
     expect(errorCode(await validator()(await signed(manyFaults)))).toBe('LOGOUT_TOKEN_ISSUER_MISMATCH');
-    expect(errorCode(await validator()(await signed({ ...manyFaults, iss: ISSUER })))).toBe('LOGOUT_TOKEN_ISSUED_IN_FUTURE');
-    expect(errorCode(await validator()(await signed({ ...manyFaults, iss: ISSUER, iat: NOW_S })))).toBe('LOGOUT_TOKEN_EVENTS_MISSING');
+    expect(errorCode(await validator()(await signed({ ...manyFaults, iss: ISSUER })))).toBe(
+      'LOGOUT_TOKEN_ISSUED_IN_FUTURE',
+    );
+    expect(errorCode(await validator()(await signed({ ...manyFaults, iss: ISSUER, iat: NOW_S })))).toBe(
+      'LOGOUT_TOKEN_EVENTS_MISSING',
+    );
   });
 
   it('reports unreachable keys as such, keeping the cause for diagnosis', async () => {
@@ -238,9 +313,15 @@ describe('logout token checks, one broken rule at a time', () => {
   });
 
   it('refuses settings that would disable a check', () => {
-    expect(() => createLogoutTokenValidator({ issuer: ISSUER, clientId: CLIENT_ID, jwks, seen: 0 })).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID' }));
-    expect(() => createLogoutTokenValidator({ issuer: ISSUER, clientId: CLIENT_ID, jwks, algorithms: ['HS256', 'none'] })).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID' }));
-    expect(() => createLogoutTokenValidator({ issuer: ISSUER, clientId: CLIENT_ID, jwks, maxAgeSeconds: Number.NaN })).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID' }));
+    expect(() => createLogoutTokenValidator({ issuer: ISSUER, clientId: CLIENT_ID, jwks, seen: 0 })).toThrow(
+      expect.objectContaining({ code: 'CONFIG_INVALID' }),
+    );
+    expect(() =>
+      createLogoutTokenValidator({ issuer: ISSUER, clientId: CLIENT_ID, jwks, algorithms: ['HS256', 'none'] }),
+    ).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID' }));
+    expect(() =>
+      createLogoutTokenValidator({ issuer: ISSUER, clientId: CLIENT_ID, jwks, maxAgeSeconds: Number.NaN }),
+    ).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID' }));
   });
 });
 
@@ -251,11 +332,23 @@ describe('a pluggable replay store (seenJti), as relay replicas share one', () =
   beforeAll(async () => {
     const pair = await generateKeyPair('RS256');
     providerKey = pair.privateKey;
-    jwks = createLocalJWKSet({ keys: [{ ...(await exportJWK(pair.publicKey)), kid: 'provider-1', alg: 'RS256', use: 'sig' }] });
+    jwks = createLocalJWKSet({
+      keys: [{ ...(await exportJWK(pair.publicKey)), kid: 'provider-1', alg: 'RS256', use: 'sig' }],
+    });
   });
 
   function token(changes: Record<string, unknown> = {}): Promise<string> {
-    const claims: Record<string, unknown> = { iss: ISSUER, aud: CLIENT_ID, iat: NOW_S - 5, exp: NOW_S + 295, jti: 'jti-shared', sub: SUB, sid: SID, events: { [BACKCHANNEL_LOGOUT_EVENT]: {} }, ...changes };
+    const claims: Record<string, unknown> = {
+      iss: ISSUER,
+      aud: CLIENT_ID,
+      iat: NOW_S - 5,
+      exp: NOW_S + 295,
+      jti: 'jti-shared',
+      sub: SUB,
+      sid: SID,
+      events: { [BACKCHANNEL_LOGOUT_EVENT]: {} },
+      ...changes,
+    };
     return new SignJWT(claims as JWTPayload).setProtectedHeader({ alg: 'RS256', kid: 'provider-1' }).sign(providerKey);
   }
 
@@ -276,8 +369,20 @@ describe('a pluggable replay store (seenJti), as relay replicas share one', () =
 
   it('refuses on one validator a jti first accepted by another that shares the store', async () => {
     const store = sharedStore();
-    const a = createLogoutTokenValidator({ issuer: ISSUER, clientId: CLIENT_ID, jwks, now: () => NOW, seenJti: store.seenJti });
-    const b = createLogoutTokenValidator({ issuer: ISSUER, clientId: CLIENT_ID, jwks, now: () => NOW, seenJti: store.seenJti });
+    const a = createLogoutTokenValidator({
+      issuer: ISSUER,
+      clientId: CLIENT_ID,
+      jwks,
+      now: () => NOW,
+      seenJti: store.seenJti,
+    });
+    const b = createLogoutTokenValidator({
+      issuer: ISSUER,
+      clientId: CLIENT_ID,
+      jwks,
+      now: () => NOW,
+      seenJti: store.seenJti,
+    });
     const t = await token();
     expect(await a(t)).toEqual({ ok: true, subject: SUB, sessionId: SID, issuedAt: (NOW_S - 5) * 1000 });
     expect(errorCode(await b(t))).toBe('LOGOUT_TOKEN_REPLAYED');
@@ -286,7 +391,13 @@ describe('a pluggable replay store (seenJti), as relay replicas share one', () =
 
   it('is asked only once every other check has passed, with the instant after which the token would fail its time checks', async () => {
     const store = sharedStore();
-    const validate = createLogoutTokenValidator({ issuer: ISSUER, clientId: CLIENT_ID, jwks, now: () => NOW, seenJti: store.seenJti });
+    const validate = createLogoutTokenValidator({
+      issuer: ISSUER,
+      clientId: CLIENT_ID,
+      jwks,
+      now: () => NOW,
+      seenJti: store.seenJti,
+    });
     expect(errorCode(await validate(await token({ nonce: 'n' })))).toBe('LOGOUT_TOKEN_NONCE_PRESENT');
     expect(errorCode(await validate(await token({ aud: 'another-app' })))).toBe('LOGOUT_TOKEN_AUDIENCE_MISMATCH');
     expect(store.calls).toEqual([]);
@@ -298,7 +409,13 @@ describe('a pluggable replay store (seenJti), as relay replicas share one', () =
   });
 
   it('passes a store failure on to the caller instead of calling the token bad', async () => {
-    const validate = createLogoutTokenValidator({ issuer: ISSUER, clientId: CLIENT_ID, jwks, now: () => NOW, seenJti: () => Promise.reject(new Error('store unavailable')) });
+    const validate = createLogoutTokenValidator({
+      issuer: ISSUER,
+      clientId: CLIENT_ID,
+      jwks,
+      now: () => NOW,
+      seenJti: () => Promise.reject(new Error('store unavailable')),
+    });
     await expect(validate(await token())).rejects.toThrow('store unavailable');
   });
 

@@ -9,7 +9,8 @@ beforeAll(async () => {
 });
 afterAll(() => sandbox.close());
 
-const discoveries = (f: ReturnType<typeof countingFetch>): number => f.requests.filter((r) => r.url.endsWith('/.well-known/openid-configuration')).length;
+const discoveries = (f: ReturnType<typeof countingFetch>): number =>
+  f.requests.filter((r) => r.url.endsWith('/.well-known/openid-configuration')).length;
 
 describe('discovery cache', () => {
   it('reuses metadata within its lifetime, fetches again after it, and after a failed sign-in', async () => {
@@ -65,11 +66,17 @@ describe('sign-out', () => {
     const refreshToken = String(fetch.tokenResponses[0]?.['refresh_token']);
     service.signOut();
     expect(service.tokens.hasSession()).toBe(false);
-    await expect.poll(() => fetch.requests.filter((r) => r.url.endsWith('/token/revocation')).length).toBeGreaterThanOrEqual(1);
+    await expect
+      .poll(() => fetch.requests.filter((r) => r.url.endsWith('/token/revocation')).length)
+      .toBeGreaterThanOrEqual(1);
     const reuse = await globalThis.fetch(`${sandbox.issuer}/token`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken, client_id: sandbox.clientId }),
+      body: new URLSearchParams({
+        grant_type: 'refresh_token',
+        refresh_token: refreshToken,
+        client_id: sandbox.clientId,
+      }),
     });
     expect(reuse.status).toBe(400);
   });

@@ -36,11 +36,17 @@ export interface CountingFetch {
 /** Wraps fetch so tests can count requests to the issuer (e.g. refresh grants) and cut the network. */
 export function countingFetch(): CountingFetch {
   const f = (async (url: string, options: CustomFetchOptions) => {
-    const body = typeof options.body === 'string' ? options.body : options.body instanceof URLSearchParams ? options.body.toString() : '';
+    const body =
+      typeof options.body === 'string'
+        ? options.body
+        : options.body instanceof URLSearchParams
+          ? options.body.toString()
+          : '';
     f.requests.push({ url, body });
     if (f.offline) throw new TypeError('fetch failed');
     const response = await fetch(url, options as unknown as RequestInit);
-    if (url.endsWith('/token') && response.ok) f.tokenResponses.push((await response.clone().json()) as Record<string, unknown>);
+    if (url.endsWith('/token') && response.ok)
+      f.tokenResponses.push((await response.clone().json()) as Record<string, unknown>);
     return response;
   }) as CountingFetch;
   f.requests = [];
@@ -49,10 +55,16 @@ export function countingFetch(): CountingFetch {
   return f;
 }
 
-export const refreshRequests = (f: CountingFetch): number => f.requests.filter((r) => r.body.includes('grant_type=refresh_token')).length;
+export const refreshRequests = (f: CountingFetch): number =>
+  f.requests.filter((r) => r.body.includes('grant_type=refresh_token')).length;
 
 export function sandboxSettings(sandbox: Sandbox, overrides: Partial<OidcSettings> = {}): OidcSettings {
-  return resolveOidcSettings({ issuer: sandbox.issuer, clientId: sandbox.clientId, allowInsecureLoopbackIssuer: true, ...overrides });
+  return resolveOidcSettings({
+    issuer: sandbox.issuer,
+    clientId: sandbox.clientId,
+    allowInsecureLoopbackIssuer: true,
+    ...overrides,
+  });
 }
 
 export function serviceFor(

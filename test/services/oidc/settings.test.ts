@@ -21,14 +21,26 @@ describe('resolveOidcSettings', () => {
   });
 
   it('refuses http issuers unless it is the loopback sandbox and that is explicitly allowed', () => {
-    expect(() => resolveOidcSettings({ ...base, issuer: 'http://cis2.example/openam' })).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID' }));
-    expect(() => resolveOidcSettings({ ...base, issuer: 'http://127.0.0.1:9/x' })).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID' }));
-    expect(() => resolveOidcSettings({ ...base, issuer: 'http://cis2.example/x', allowInsecureLoopbackIssuer: true })).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID' }));
-    expect(resolveOidcSettings({ ...base, issuer: 'http://127.0.0.1:9/x', allowInsecureLoopbackIssuer: true }).issuer).toBe('http://127.0.0.1:9/x');
+    expect(() => resolveOidcSettings({ ...base, issuer: 'http://cis2.example/openam' })).toThrow(
+      expect.objectContaining({ code: 'CONFIG_INVALID' }),
+    );
+    expect(() => resolveOidcSettings({ ...base, issuer: 'http://127.0.0.1:9/x' })).toThrow(
+      expect.objectContaining({ code: 'CONFIG_INVALID' }),
+    );
+    expect(() =>
+      resolveOidcSettings({ ...base, issuer: 'http://cis2.example/x', allowInsecureLoopbackIssuer: true }),
+    ).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID' }));
+    expect(
+      resolveOidcSettings({ ...base, issuer: 'http://127.0.0.1:9/x', allowInsecureLoopbackIssuer: true }).issuer,
+    ).toBe('http://127.0.0.1:9/x');
   });
 
   it('refuses scopes without openid and a malformed issuer', () => {
-    expect(() => resolveOidcSettings({ ...base, scopes: ['profile'] })).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID' }));
-    expect(() => resolveOidcSettings({ ...base, issuer: 'not a url' })).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID' }));
+    expect(() => resolveOidcSettings({ ...base, scopes: ['profile'] })).toThrow(
+      expect.objectContaining({ code: 'CONFIG_INVALID' }),
+    );
+    expect(() => resolveOidcSettings({ ...base, issuer: 'not a url' })).toThrow(
+      expect.objectContaining({ code: 'CONFIG_INVALID' }),
+    );
   });
 });

@@ -23,7 +23,12 @@ describe('sign-in against the CIS2 sandbox', () => {
     expect(session.identity.name).toBe('Dr Amira Okafor');
     expect(session.identity.uid).toBe('555000000001');
     expect(session.identity.roles).toHaveLength(2);
-    expect(session.identity.selectedRole).toEqual({ roleId: '555000000101', roleName: expect.stringContaining('Medical Practitioner'), orgCode: 'RX1', orgName: 'Riverside Hospitals NHS Trust' });
+    expect(session.identity.selectedRole).toEqual({
+      roleId: '555000000101',
+      roleName: expect.stringContaining('Medical Practitioner'),
+      orgCode: 'RX1',
+      orgName: 'Riverside Hospitals NHS Trust',
+    });
     expect(session.authTime).toBeGreaterThanOrEqual(Math.floor(before / 1000) * 1000);
     expect(session.authTime).toBeLessThanOrEqual(Date.now());
     expect(session.sessionId).toEqual(expect.any(String));

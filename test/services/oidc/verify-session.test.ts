@@ -11,25 +11,46 @@ describe('checkAuthTime (CIS2: within 15 s of now after prompt=login)', () => {
   });
 
   it('refuses stale, future and missing auth_time', () => {
-    expect(() => checkAuthTime(now / 1000 - 16, { nowMs: now, skewSeconds: 15 })).toThrow(expect.objectContaining({ code: 'SIGNIN_AUTH_TIME_STALE' }));
-    expect(() => checkAuthTime(now / 1000 + 16, { nowMs: now, skewSeconds: 15 })).toThrow(expect.objectContaining({ code: 'SIGNIN_AUTH_TIME_STALE', message: expect.stringContaining('future') }));
-    expect(() => checkAuthTime(undefined, { nowMs: now, skewSeconds: 15 })).toThrow(expect.objectContaining({ code: 'SIGNIN_AUTH_TIME_MISSING' }));
-    expect(() => checkAuthTime('1800000000', { nowMs: now, skewSeconds: 15 })).toThrow(expect.objectContaining({ code: 'SIGNIN_AUTH_TIME_MISSING' }));
+    expect(() => checkAuthTime(now / 1000 - 16, { nowMs: now, skewSeconds: 15 })).toThrow(
+      expect.objectContaining({ code: 'SIGNIN_AUTH_TIME_STALE' }),
+    );
+    expect(() => checkAuthTime(now / 1000 + 16, { nowMs: now, skewSeconds: 15 })).toThrow(
+      expect.objectContaining({ code: 'SIGNIN_AUTH_TIME_STALE', message: expect.stringContaining('future') }),
+    );
+    expect(() => checkAuthTime(undefined, { nowMs: now, skewSeconds: 15 })).toThrow(
+      expect.objectContaining({ code: 'SIGNIN_AUTH_TIME_MISSING' }),
+    );
+    expect(() => checkAuthTime('1800000000', { nowMs: now, skewSeconds: 15 })).toThrow(
+      expect.objectContaining({ code: 'SIGNIN_AUTH_TIME_MISSING' }),
+    );
   });
 });
 
 describe('buildSession', () => {
   it('refuses a userinfo response for another subject', () => {
-    expect(() => buildSession({ sub: 'a' }, { sub: 'b' }, now)).toThrow(expect.objectContaining({ code: 'SIGNIN_USERINFO_MISMATCH' }));
+    expect(() => buildSession({ sub: 'a' }, { sub: 'b' }, now)).toThrow(
+      expect.objectContaining({ code: 'SIGNIN_USERINFO_MISMATCH' }),
+    );
   });
 
   it('takes roles from userinfo, sid and acr from the ID token', () => {
     const s = buildSession(
       { sub: 'a', sid: 'sid-1', acr: 'AAL2_ANY', name: 'From ID token' },
-      { sub: 'a', name: 'From userinfo', nhsid_nrbac_roles: [{ person_roleid: 'r', org_code: 'O', role_name: 'Nurse' }], selected_roleid: 'r' },
+      {
+        sub: 'a',
+        name: 'From userinfo',
+        nhsid_nrbac_roles: [{ person_roleid: 'r', org_code: 'O', role_name: 'Nurse' }],
+        selected_roleid: 'r',
+      },
       now,
     );
-    expect(s).toMatchObject({ subject: 'a', sessionId: 'sid-1', aal: 'AAL2', authTime: now, identity: { name: 'From ID token', selectedRole: { roleId: 'r', orgCode: 'O' } } });
+    expect(s).toMatchObject({
+      subject: 'a',
+      sessionId: 'sid-1',
+      aal: 'AAL2',
+      authTime: now,
+      identity: { name: 'From ID token', selectedRole: { roleId: 'r', orgCode: 'O' } },
+    });
   });
 });
 
@@ -51,7 +72,9 @@ describe('error mapping', () => {
 
   it('maps network failures and provider error bodies', () => {
     expect(toShellError(new TypeError('fetch failed')).code).toBe('SIGNIN_NETWORK');
-    expect(toShellError(Object.assign(new Error('x'), { name: 'ResponseBodyError', error: 'invalid_grant' })).code).toBe('SIGNIN_PROVIDER_ERROR');
+    expect(
+      toShellError(Object.assign(new Error('x'), { name: 'ResponseBodyError', error: 'invalid_grant' })).code,
+    ).toBe('SIGNIN_PROVIDER_ERROR');
     expect(toShellError(new Error('unexpected JWT claim value')).code).toBe('SIGNIN_TOKEN_REJECTED');
   });
 });

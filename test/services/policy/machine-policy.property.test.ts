@@ -25,13 +25,28 @@ const value = fc.oneof(
   fc.double(),
   fc.boolean(),
   fc.string({ maxLength: 60 }),
-  fc.constantFrom('lock', 'end-session', 'int', 'live', 'sandbox', 'https://idp.example/', 'http://127.0.0.1:1/', 'info', 'debug', '/var/log/cws', 'C:\\logs', ''),
+  fc.constantFrom(
+    'lock',
+    'end-session',
+    'int',
+    'live',
+    'sandbox',
+    'https://idp.example/',
+    'http://127.0.0.1:1/',
+    'info',
+    'debug',
+    '/var/log/cws',
+    'C:\\logs',
+    '',
+  ),
   fc.array(fc.constantFrom('openid', 'profile', '', 'a b'), { maxLength: 4 }),
   fc.constant(null),
   fc.dictionary(fc.string({ maxLength: 5 }), fc.integer(), { maxKeys: 2 }),
 );
 const layer = (source: string): fc.Arbitrary<SourceRead> =>
-  fc.record({ values: fc.dictionary(name, value, { maxKeys: 12 }), caseInsensitive: fc.boolean() }).map((l) => ({ source, status: 'read' as const, problems: [], ...l }));
+  fc
+    .record({ values: fc.dictionary(name, value, { maxKeys: 12 }), caseInsensitive: fc.boolean() })
+    .map((l) => ({ source, status: 'read' as const, problems: [], ...l }));
 const layers = fc.oneof(fc.tuple(layer('HKLM')), fc.tuple(layer('HKLM'), layer('HKCU')));
 const context = fc.record({
   platform: fc.constantFrom('win32', 'linux', 'darwin'),
@@ -40,7 +55,10 @@ const context = fc.record({
 });
 
 /** The JavaScript type each registry type reads as: a value of another type can never be valid. */
-const jsTypeFor = (n: SettingName): string => (CATALOGUE[n].admx.element === 'boolean' ? 'boolean-or-dword' : { REG_DWORD: 'number', REG_SZ: 'string', REG_MULTI_SZ: 'array' }[CATALOGUE[n].registry]);
+const jsTypeFor = (n: SettingName): string =>
+  CATALOGUE[n].admx.element === 'boolean'
+    ? 'boolean-or-dword'
+    : { REG_DWORD: 'number', REG_SZ: 'string', REG_MULTI_SZ: 'array' }[CATALOGUE[n].registry];
 const hasJsType = (n: SettingName, v: unknown): boolean => {
   const t = jsTypeFor(n);
   if (t === 'boolean-or-dword') return typeof v === 'boolean' || v === 0 || v === 1;
@@ -69,23 +87,28 @@ describe('resolveMachinePolicy (property)', () => {
           expect(policy.oidc.authTimeSkewSeconds).toBeLessThanOrEqual(RULE_CAPS.AuthTimeSkewSeconds);
           expect(policy.oidc.scopes).toContain('openid');
           // An installed shell never signs in to the sandbox or over plain http.
-          if (ctx.packaged) expect(policy.oidc.issuer.startsWith('https://') && !policy.oidc.allowInsecureLoopbackIssuer).toBe(true);
+          if (ctx.packaged)
+            expect(policy.oidc.issuer.startsWith('https://') && !policy.oidc.allowInsecureLoopbackIssuer).toBe(true);
         }
 
         const namedAbove = new Set<SettingName>();
         for (const read of reads) {
           const namedHere: SettingName[] = [];
           for (const [written, raw] of Object.entries(read.values)) {
-            const reported = policy.problems.some((p) => p.source === read.source && p.setting === written.slice(0, 60) + (written.length > 60 ? '…' : ''));
+            const reported = policy.problems.some(
+              (p) => p.source === read.source && p.setting === written.slice(0, 60) + (written.length > 60 ? '…' : ''),
+            );
             const setting = canonical(written, read.caseInsensitive);
             if (!setting) {
               expect(reported, `unknown name ${JSON.stringify(written)} not reported`).toBe(true);
               continue;
             }
-            if (!hasJsType(setting, raw)) expect(reported, `${setting} holding a ${typeof raw} not reported`).toBe(true);
+            if (!hasJsType(setting, raw))
+              expect(reported, `${setting} holding a ${typeof raw} not reported`).toBe(true);
             const appliedHere = policy.applied[setting] === read.source;
             // Machine over user: a setting a higher source names is never taken from a lower one.
-            if (namedAbove.has(setting)) expect(appliedHere, `${setting} from ${read.source} overrode a higher source`).toBe(false);
+            if (namedAbove.has(setting))
+              expect(appliedHere, `${setting} from ${read.source} overrode a higher source`).toBe(false);
             else expect(appliedHere || reported, `${setting} from ${read.source} silently dropped`).toBe(true);
             namedHere.push(setting);
           }

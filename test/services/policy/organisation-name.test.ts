@@ -7,7 +7,12 @@ import { resolveMachinePolicy } from '../../../main/services/policy/machine-poli
 import type { SourceRead } from '../../../main/services/policy/source';
 import { SessionViewSchema } from '../../../preload/contract';
 
-const layer = (values: Record<string, unknown>): SourceRead => ({ source: 'HKLM', status: 'read', values, problems: [] });
+const layer = (values: Record<string, unknown>): SourceRead => ({
+  source: 'HKLM',
+  status: 'read',
+  values,
+  problems: [],
+});
 const installed = { platform: 'win32', env: {}, packaged: true };
 const read = (value: unknown) => resolveMachinePolicy([layer({ OrganisationName: value })], installed);
 
@@ -39,7 +44,8 @@ describe('OrganisationName', () => {
     const policy = read(value);
     expect(policy.organisationName).toBeNull();
     expect(policy.problems.map((p) => [p.setting, p.source])).toEqual([['OrganisationName', 'HKLM']]);
-    if (typeof value === 'string' && value.trim() !== '') expect(policy.problems[0]?.reason).not.toContain(value.trim().slice(0, 9));
+    if (typeof value === 'string' && value.trim() !== '')
+      expect(policy.problems[0]?.reason).not.toContain(value.trim().slice(0, 9));
   });
 
   it('whatever IT types, what reaches the policy is accepted by the view the renderer gets', () => {

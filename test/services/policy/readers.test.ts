@@ -14,9 +14,15 @@ const fixture = (name: string): string => join(import.meta.dirname, 'fixtures', 
 const text = (name: string): Promise<string> => readFile(fixture(name), 'utf8');
 
 /** Answers reg.exe queries from fixture files, as Windows would for each hive. */
-async function fakeReg(byHive: { HKLM?: string; HKCU?: string }): Promise<{ exec: ExecFile; calls: { file: string; args: readonly string[] }[] }> {
+async function fakeReg(byHive: {
+  HKLM?: string;
+  HKCU?: string;
+}): Promise<{ exec: ExecFile; calls: { file: string; args: readonly string[] }[] }> {
   const missing = await text('reg-query-missing-key.stderr.txt');
-  const outputs = { HKLM: byHive.HKLM ? await text(byHive.HKLM) : null, HKCU: byHive.HKCU ? await text(byHive.HKCU) : null };
+  const outputs = {
+    HKLM: byHive.HKLM ? await text(byHive.HKLM) : null,
+    HKCU: byHive.HKCU ? await text(byHive.HKCU) : null,
+  };
   const calls: { file: string; args: readonly string[] }[] = [];
   const exec: ExecFile = async (file, args) => {
     calls.push({ file, args });
@@ -31,7 +37,13 @@ describe('reg query parsing', () => {
     const [key] = parseRegQuery(await text('reg-query-dns-parameters-capture.txt'));
     expect(key?.path).toBe('HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Services\\DNS\\Parameters');
     const byName = Object.fromEntries((key?.values ?? []).map((v) => [v.name, v.data]));
-    expect(byName).toMatchObject({ GlobalQueryBlockList: ['wpad', 'isatap'], Forwarders: ['1.1.1.1', '8.8.8.8'], EnableGlobalQueryBlockList: 1, IsSlave: 0, PreviousLocalHostname: 'WINLPE-DC01.INLANEFREIGHT.LOCAL' });
+    expect(byName).toMatchObject({
+      GlobalQueryBlockList: ['wpad', 'isatap'],
+      Forwarders: ['1.1.1.1', '8.8.8.8'],
+      EnableGlobalQueryBlockList: 1,
+      IsSlave: 0,
+      PreviousLocalHostname: 'WINLPE-DC01.INLANEFREIGHT.LOCAL',
+    });
     expect(key?.values).toHaveLength(9);
   });
 
@@ -49,10 +61,21 @@ describe('Windows registry source', () => {
   it('runs reg.exe by its fixed System32 path with /s and /reg:64, for each hive, whatever SystemRoot a user sets', async () => {
     const { exec, calls } = await fakeReg({ HKLM: 'reg-query-hklm-ward.txt' });
     // A standard user can set SystemRoot in HKCU\\Environment; a reg.exe of theirs must never run.
-    await readMachinePolicy({ platform: 'win32', env: { SystemRoot: 'D:\\Elsewhere', windir: 'D:\\Elsewhere' }, packaged: true, exec });
+    await readMachinePolicy({
+      platform: 'win32',
+      env: { SystemRoot: 'D:\\Elsewhere', windir: 'D:\\Elsewhere' },
+      packaged: true,
+      exec,
+    });
     expect(calls).toEqual([
-      { file: 'C:\\Windows\\System32\\reg.exe', args: ['query', 'HKLM\\SOFTWARE\\Policies\\NHS\\Clinical Workstation Shell', '/s', '/reg:64'] },
-      { file: 'C:\\Windows\\System32\\reg.exe', args: ['query', 'HKCU\\SOFTWARE\\Policies\\NHS\\Clinical Workstation Shell', '/s', '/reg:64'] },
+      {
+        file: 'C:\\Windows\\System32\\reg.exe',
+        args: ['query', 'HKLM\\SOFTWARE\\Policies\\NHS\\Clinical Workstation Shell', '/s', '/reg:64'],
+      },
+      {
+        file: 'C:\\Windows\\System32\\reg.exe',
+        args: ['query', 'HKCU\\SOFTWARE\\Policies\\NHS\\Clinical Workstation Shell', '/s', '/reg:64'],
+      },
     ]);
   });
 
@@ -60,7 +83,12 @@ describe('Windows registry source', () => {
     const { exec } = await fakeReg({ HKLM: 'reg-query-hklm-ward.txt' });
     const read = await readRegistrySource('HKLM', exec);
     expect(read.status).toBe('read');
-    expect(read.values).toMatchObject({ Issuer: 'live', Kiosk: 1, IdleLimitAAL2Seconds: 7200, Scopes: ['openid', 'profile', 'nationalrbacaccess', 'selectedrole'] });
+    expect(read.values).toMatchObject({
+      Issuer: 'live',
+      Kiosk: 1,
+      IdleLimitAAL2Seconds: 7200,
+      Scopes: ['openid', 'profile', 'nationalrbacaccess', 'selectedrole'],
+    });
     expect(read.problems).toEqual([]);
   });
 
@@ -82,7 +110,10 @@ describe('Windows registry source', () => {
     for (const exec of [denied, broken]) {
       const read = await readRegistrySource('HKLM', exec);
       expect(read.status).toBe('unreadable');
-      expect(read.problems[0]).toMatchObject({ setting: '*', source: 'HKLM\\SOFTWARE\\Policies\\NHS\\Clinical Workstation Shell' });
+      expect(read.problems[0]).toMatchObject({
+        setting: '*',
+        source: 'HKLM\\SOFTWARE\\Policies\\NHS\\Clinical Workstation Shell',
+      });
     }
   });
 });
@@ -91,11 +122,18 @@ describe('macOS managed preferences', () => {
   it.each(['managed-preferences-binary.plist', 'managed-preferences-xml.plist'])('reads %s', async (name) => {
     const read = await readPlistSource(fixture(name));
     expect(read.status).toBe('read');
-    expect(read.values).toMatchObject({ Kiosk: true, IdleLimitAAL3Seconds: 300, Scopes: ['openid', 'profile', 'nationalrbacaccess'], OnSleep: 'end-session' });
+    expect(read.values).toMatchObject({
+      Kiosk: true,
+      IdleLimitAAL3Seconds: 300,
+      Scopes: ['openid', 'profile', 'nationalrbacaccess'],
+      OnSleep: 'end-session',
+    });
   });
 
   it('the binary fixture really is a binary plist', async () => {
-    expect((await readFile(fixture('managed-preferences-binary.plist'))).subarray(0, 8).toString('latin1')).toBe('bplist00');
+    expect((await readFile(fixture('managed-preferences-binary.plist'))).subarray(0, 8).toString('latin1')).toBe(
+      'bplist00',
+    );
   });
 });
 
@@ -109,7 +147,11 @@ describe('policy files', () => {
   it('reads a flat JSON object', async () => {
     const path = join(dir, 'policy.json');
     await writeFile(path, JSON.stringify({ Issuer: 'int', Kiosk: true }));
-    expect(await readJsonSource(path)).toMatchObject({ status: 'read', values: { Issuer: 'int', Kiosk: true }, problems: [] });
+    expect(await readJsonSource(path)).toMatchObject({
+      status: 'read',
+      values: { Issuer: 'int', Kiosk: true },
+      problems: [],
+    });
   });
 
   it('a missing file is no policy', async () => {

@@ -11,13 +11,24 @@ import type { SettingName } from '../../../main/services/policy/catalogue';
 import { readPlistSource } from '../../../main/services/policy/file-source';
 import { resolveMachinePolicy } from '../../../main/services/policy/machine-policy';
 import { readRegistrySource } from '../../../main/services/policy/registry-source';
-import { renderSettingsTable, renderTemplates, TEMPLATES_DIR, withSettingsTable } from '../../../main/services/policy/templates';
+import {
+  renderSettingsTable,
+  renderTemplates,
+  TEMPLATES_DIR,
+  withSettingsTable,
+} from '../../../main/services/policy/templates';
 
 const root = join(import.meta.dirname, '..', '..', '..');
 const generated = renderTemplates();
 const admx = generated['windows/ClinicalWorkstationShell.admx'] ?? '';
 const adml = generated['windows/en-US/ClinicalWorkstationShell.adml'] ?? '';
-const LISTS = ['policies.policy', 'enum.item', 'categories.category', 'stringTable.string', 'presentationTable.presentation'];
+const LISTS = [
+  'policies.policy',
+  'enum.item',
+  'categories.category',
+  'stringTable.string',
+  'presentationTable.presentation',
+];
 const parser = new XMLParser({
   ignoreAttributes: false,
   attributeNamePrefix: '',
@@ -25,8 +36,13 @@ const parser = new XMLParser({
 });
 
 type Attrs = Record<string, string>;
-type AdmxPolicy = Attrs & { elements?: Record<string, (Attrs & { item?: { value: { string: string } }[] }) | undefined>; enabledValue?: { decimal: Attrs } };
-const policies = (): AdmxPolicy[] => (parser.parse(admx) as { policyDefinitions: { policies: { policy: AdmxPolicy[] } } }).policyDefinitions.policies.policy;
+type AdmxPolicy = Attrs & {
+  elements?: Record<string, (Attrs & { item?: { value: { string: string } }[] }) | undefined>;
+  enabledValue?: { decimal: Attrs };
+};
+const policies = (): AdmxPolicy[] =>
+  (parser.parse(admx) as { policyDefinitions: { policies: { policy: AdmxPolicy[] } } }).policyDefinitions.policies
+    .policy;
 
 describe('generated policy templates', () => {
   it.each(Object.keys(generated))('the committed %s is what npm run policy:templates writes', async (path) => {
@@ -46,13 +62,26 @@ describe('generated policy templates', () => {
   });
 
   it('the ADMX has one policy per catalogue setting, under the shell policy key', () => {
-    expect(policies().map((p) => p.name).sort()).toEqual([...SETTING_NAMES].sort());
+    expect(
+      policies()
+        .map((p) => p.name)
+        .sort(),
+    ).toEqual([...SETTING_NAMES].sort());
     for (const p of policies()) expect(p.key).toBe('Software\\Policies\\NHS\\Clinical Workstation Shell');
     expect(admx).toContain('namespace="NHS.Policies.ClinicalWorkstationShell"');
   });
 
   it('every string and presentation the ADMX refers to is in the ADML, and every presentation control names an element', () => {
-    const resources = (parser.parse(adml) as { policyDefinitionResources: { resources: { stringTable: { string: Attrs[] }; presentationTable: { presentation: Record<string, unknown>[] } } } }).policyDefinitionResources.resources;
+    const resources = (
+      parser.parse(adml) as {
+        policyDefinitionResources: {
+          resources: {
+            stringTable: { string: Attrs[] };
+            presentationTable: { presentation: Record<string, unknown>[] };
+          };
+        };
+      }
+    ).policyDefinitionResources.resources;
     const strings = new Set(resources.stringTable.string.map((s) => s.id));
     const presentations = new Map(resources.presentationTable.presentation.map((p) => [String(p['id']), p]));
     const stringRefs = [...admx.matchAll(/\$\(string\.([^)]+)\)/g)].map((m) => m[1]);
@@ -62,8 +91,12 @@ describe('generated policy templates', () => {
     expect(presentationRefs.filter((id) => !presentations.has(String(id)))).toEqual([]);
     for (const p of policies()) {
       const ids = Object.values(p.elements ?? {}).map((e) => e?.id);
-      const presentation = p.presentation ? presentations.get(p.presentation.replace(/^\$\(presentation\.|\)$/g, '')) : undefined;
-      const refIds = Object.values(presentation ?? {}).flatMap((control) => (typeof control === 'object' && control !== null && 'refId' in control ? [String(control.refId)] : []));
+      const presentation = p.presentation
+        ? presentations.get(p.presentation.replace(/^\$\(presentation\.|\)$/g, ''))
+        : undefined;
+      const refIds = Object.values(presentation ?? {}).flatMap((control) =>
+        typeof control === 'object' && control !== null && 'refId' in control ? [String(control.refId)] : [],
+      );
       expect(refIds.sort()).toEqual(ids.sort());
     }
   });
@@ -106,14 +139,20 @@ describe('generated policy templates', () => {
         }
       }
     }
-    const stdout = ['', ...[...keys].flatMap(([key, lines]) => [`HKEY_LOCAL_MACHINE\\${key}`, ...lines, ''])].join('\r\n') + '\r\n';
+    const stdout =
+      ['', ...[...keys].flatMap(([key, lines]) => [`HKEY_LOCAL_MACHINE\\${key}`, ...lines, ''])].join('\r\n') + '\r\n';
     const read = await readRegistrySource('HKLM', async () => ({ code: 0, stdout, stderr: '' }));
     const policy = resolveMachinePolicy([read], { platform: 'win32', env: {}, packaged: true });
     expect(policy.problems).toEqual([]);
     expect(Object.keys(policy.applied).sort()).toEqual([...SETTING_NAMES].sort());
     expect(MachinePolicySchema.parse(expected)).toEqual(expected);
     // Group Policy writes an on/off setting as a REG_DWORD 1 or 0.
-    const dwords = Object.fromEntries(SETTING_NAMES.filter((n) => CATALOGUE[n].admx.element === 'boolean').map((n) => [n, expected[n] === true ? 1 : 0]));
+    const dwords = Object.fromEntries(
+      SETTING_NAMES.filter((n) => CATALOGUE[n].admx.element === 'boolean').map((n) => [
+        n,
+        expected[n] === true ? 1 : 0,
+      ]),
+    );
     expect(read.values).toEqual({ ...expected, ...dwords });
   });
 
@@ -121,7 +160,11 @@ describe('generated policy templates', () => {
     const json = JSON.parse(generated['linux/policy.json'] ?? '') as Record<string, unknown>;
     expect(Object.keys(json).sort()).toEqual([...SETTING_NAMES].sort());
     expect(MachinePolicySchema.safeParse(json).success).toBe(true);
-    const linux = resolveMachinePolicy([{ source: 'json', status: 'read', values: json, problems: [] }], { platform: 'linux', env: {}, packaged: true });
+    const linux = resolveMachinePolicy([{ source: 'json', status: 'read', values: json, problems: [] }], {
+      platform: 'linux',
+      env: {},
+      packaged: true,
+    });
     expect(linux.problems).toEqual([]);
     const mac = await readPlistSource(join(root, TEMPLATES_DIR, 'macos', 'uk.nhs.clinical-workstation-shell.plist'));
     expect(resolveMachinePolicy([mac], { platform: 'darwin', env: {}, packaged: true }).problems).toEqual([]);

@@ -17,7 +17,9 @@ import type { DbusCall, DbusLink } from '../../../main/services/presence/dbus';
 const python = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
 
 /** In CI (which installs both) a missing one fails the tests rather than skipping them. */
-export const dbusAvailable = process.env['CI'] !== undefined || (existsSync('/usr/bin/dbus-daemon') && spawnSyncOk(python, ['-c', 'import dbusmock']));
+export const dbusAvailable =
+  process.env['CI'] !== undefined ||
+  (existsSync('/usr/bin/dbus-daemon') && spawnSyncOk(python, ['-c', 'import dbusmock']));
 
 function spawnSyncOk(command: string, args: string[]): boolean {
   try {
@@ -50,7 +52,11 @@ export async function startPrivateBus(): Promise<PrivateBus> {
   let daemon: ChildProcess | null = null;
   const start = async (): Promise<void> => {
     rmSync(socket, { force: true });
-    const child = spawn('dbus-daemon', ['--session', '--nofork', '--nopidfile', `--address=${address}`, '--print-address=1'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    const child = spawn(
+      'dbus-daemon',
+      ['--session', '--nofork', '--nopidfile', `--address=${address}`, '--print-address=1'],
+      { stdio: ['ignore', 'pipe', 'ignore'] },
+    );
     daemon = child;
     await new Promise<void>((resolve, reject) => {
       child.once('error', reject);

@@ -25,12 +25,21 @@ describe.skipIf(!dbusAvailable)('logind presence source (python-dbusmock, privat
 
   async function startLogind(): Promise<DbusMock> {
     const mock = await startMock(bus, 'org.freedesktop.login1', ['--template', 'logind']);
-    await mock.call({ path: '/org/freedesktop/login1', interface: mockIface, member: 'AddSession', signature: 'ssusb', body: ['c7', 'seat0', 1000, 'ward', true] });
+    await mock.call({
+      path: '/org/freedesktop/login1',
+      interface: mockIface,
+      member: 'AddSession',
+      signature: 'ssusb',
+      body: ['c7', 'seat0', 1000, 'ward', true],
+    });
     return mock;
   }
 
   function start(env: Record<string, string> = { XDG_SESSION_ID: 'c7' }): PresenceSource {
-    source = startLogindSource({ env, pid: process.pid, address: bus.address, backoff: { firstMs: 50, maxMs: 200 } }, { signal: (name) => signals.push(name) });
+    source = startLogindSource(
+      { env, pid: process.pid, address: bus.address, backoff: { firstMs: 50, maxMs: 200 } },
+      { signal: (name) => signals.push(name) },
+    );
     source.onStatusChange((status) => statuses.push(status));
     return source;
   }
@@ -63,7 +72,16 @@ describe.skipIf(!dbusAvailable)('logind presence source (python-dbusmock, privat
     const s = start();
     await eventually(() => live(s), 'live');
     expect(s.status()).toMatchObject({ source: 'logind', state: 'live' });
-    expect(s.status().sees).toEqual(expect.arrayContaining(['lock-screen', 'unlock-screen', 'user-switch-away', 'user-switch-back', 'suspend', 'resume']));
+    expect(s.status().sees).toEqual(
+      expect.arrayContaining([
+        'lock-screen',
+        'unlock-screen',
+        'user-switch-away',
+        'user-switch-back',
+        'suspend',
+        'resume',
+      ]),
+    );
     expect(signals).toEqual([]);
   });
 
@@ -73,7 +91,13 @@ describe.skipIf(!dbusAvailable)('logind presence source (python-dbusmock, privat
       interface: mockIface,
       member: 'AddMethod',
       signature: 'sssss',
-      body: ['org.freedesktop.login1.Manager', 'GetSessionByPID', 'u', 'o', `ret = "${sessionPath}" if args[0] == ${process.pid} else "/nope"`],
+      body: [
+        'org.freedesktop.login1.Manager',
+        'GetSessionByPID',
+        'u',
+        'o',
+        `ret = "${sessionPath}" if args[0] == ${process.pid} else "/nope"`,
+      ],
     });
     const s = start({});
     await eventually(() => live(s), 'live');
@@ -90,9 +114,21 @@ describe.skipIf(!dbusAvailable)('logind presence source (python-dbusmock, privat
   it('LockedHint true → lock-screen, false → unlock-screen (SetLockedHint, as a screen locker does)', async () => {
     const s = start();
     await eventually(() => live(s), 'live');
-    await logind.call({ path: sessionPath, interface: sessionIface, member: 'SetLockedHint', signature: 'b', body: [true] });
+    await logind.call({
+      path: sessionPath,
+      interface: sessionIface,
+      member: 'SetLockedHint',
+      signature: 'b',
+      body: [true],
+    });
     await eventually(() => signals.length === 1, 'lock');
-    await logind.call({ path: sessionPath, interface: sessionIface, member: 'SetLockedHint', signature: 'b', body: [false] });
+    await logind.call({
+      path: sessionPath,
+      interface: sessionIface,
+      member: 'SetLockedHint',
+      signature: 'b',
+      body: [false],
+    });
     await eventually(() => signals.length === 2, 'unlock');
     expect(signals).toEqual(['lock-screen', 'unlock-screen']);
   });
@@ -121,18 +157,36 @@ describe.skipIf(!dbusAvailable)('logind presence source (python-dbusmock, privat
     const s = start();
     await eventually(() => live(s), 'live');
     for (const going of [true, false]) {
-      await logind.call({ path: '/org/freedesktop/login1', interface: mockIface, member: 'EmitSignal', signature: 'sssav', body: ['org.freedesktop.login1.Manager', 'PrepareForSleep', 'b', [new Variant('b', going)]] });
+      await logind.call({
+        path: '/org/freedesktop/login1',
+        interface: mockIface,
+        member: 'EmitSignal',
+        signature: 'sssav',
+        body: ['org.freedesktop.login1.Manager', 'PrepareForSleep', 'b', [new Variant('b', going)]],
+      });
     }
     await eventually(() => signals.length === 2, 'suspend and resume');
     expect(signals).toEqual(['suspend', 'resume']);
   });
 
   it("ignores another session's signals and properties", async () => {
-    await logind.call({ path: '/org/freedesktop/login1', interface: mockIface, member: 'AddSession', signature: 'ssusb', body: ['c8', 'seat0', 1001, 'other', false] });
+    await logind.call({
+      path: '/org/freedesktop/login1',
+      interface: mockIface,
+      member: 'AddSession',
+      signature: 'ssusb',
+      body: ['c8', 'seat0', 1001, 'other', false],
+    });
     const s = start();
     await eventually(() => live(s), 'live');
     await logind.call({ path: '/org/freedesktop/login1/session/c8', interface: sessionIface, member: 'Lock' });
-    await logind.call({ path: '/org/freedesktop/login1/session/c8', interface: sessionIface, member: 'SetLockedHint', signature: 'b', body: [true] });
+    await logind.call({
+      path: '/org/freedesktop/login1/session/c8',
+      interface: sessionIface,
+      member: 'SetLockedHint',
+      signature: 'b',
+      body: [true],
+    });
     // Then one of ours, to know the others had their chance to arrive first.
     await logind.call({ path: sessionPath, interface: sessionIface, member: 'Unlock' });
     await eventually(() => signals.length === 1, 'our unlock');
@@ -160,7 +214,11 @@ describe.skipIf(!dbusAvailable)('logind presence source (python-dbusmock, privat
     await eventually(() => live(s), 'live again', 10_000);
     await eventually(() => signals.includes('lock-screen'), 'the missed lock');
     // Consecutive reasons while unavailable (bus-lost, then bus-unreachable while it is down) collapse here.
-    expect(statuses.map((st) => st.state).filter((state, i, all) => state !== all[i - 1])).toEqual(['live', 'unavailable', 'live']);
+    expect(statuses.map((st) => st.state).filter((state, i, all) => state !== all[i - 1])).toEqual([
+      'live',
+      'unavailable',
+      'live',
+    ]);
   });
 
   it('logind restarting on a live bus: the source follows the new owner', async () => {
@@ -176,7 +234,10 @@ describe.skipIf(!dbusAvailable)('logind presence source (python-dbusmock, privat
   });
 
   it('no bus at the address → unavailable (bus-unreachable), never throws', async () => {
-    source = startLogindSource({ env: {}, pid: process.pid, address: 'unix:path=/nonexistent/cws-bus', backoff: { firstMs: 50, maxMs: 100 } }, { signal: (name) => signals.push(name) });
+    source = startLogindSource(
+      { env: {}, pid: process.pid, address: 'unix:path=/nonexistent/cws-bus', backoff: { firstMs: 50, maxMs: 100 } },
+      { signal: (name) => signals.push(name) },
+    );
     const s = source;
     await eventually(() => s.status().reason === 'bus-unreachable', 'bus-unreachable');
     expect(s.status().state).toBe('unavailable');

@@ -19,7 +19,10 @@ describe.skipIf(!dbusAvailable)('screen-saver presence source (python-dbusmock, 
   let signals: OsSignal[];
 
   const start = (): PresenceSource => {
-    source = startScreenSaverSource({ env: {}, address: bus.address, backoff: { firstMs: 50, maxMs: 200 } }, { signal: (name) => signals.push(name) });
+    source = startScreenSaverSource(
+      { env: {}, address: bus.address, backoff: { firstMs: 50, maxMs: 200 } },
+      { signal: (name) => signals.push(name) },
+    );
     return source;
   };
   const gnome = async (): Promise<DbusMock> => {
@@ -28,12 +31,22 @@ describe.skipIf(!dbusAvailable)('screen-saver presence source (python-dbusmock, 
     return mock;
   };
   const freedesktop = async (): Promise<DbusMock> => {
-    const mock = await startMock(bus, 'org.freedesktop.ScreenSaver', ['org.freedesktop.ScreenSaver', '/org/freedesktop/ScreenSaver', 'org.freedesktop.ScreenSaver']);
+    const mock = await startMock(bus, 'org.freedesktop.ScreenSaver', [
+      'org.freedesktop.ScreenSaver',
+      '/org/freedesktop/ScreenSaver',
+      'org.freedesktop.ScreenSaver',
+    ]);
     mocks.push(mock);
     return mock;
   };
   const emitActive = (mock: DbusMock, active: boolean) =>
-    mock.call({ path: '/org/freedesktop/ScreenSaver', interface: 'org.freedesktop.DBus.Mock', member: 'EmitSignal', signature: 'sssav', body: ['org.freedesktop.ScreenSaver', 'ActiveChanged', 'b', [new Variant('b', active)]] });
+    mock.call({
+      path: '/org/freedesktop/ScreenSaver',
+      interface: 'org.freedesktop.DBus.Mock',
+      member: 'EmitSignal',
+      signature: 'sssav',
+      body: ['org.freedesktop.ScreenSaver', 'ActiveChanged', 'b', [new Variant('b', active)]],
+    });
 
   beforeEach(async () => {
     signals = [];
@@ -51,9 +64,21 @@ describe.skipIf(!dbusAvailable)('screen-saver presence source (python-dbusmock, 
     const mock = await gnome();
     const s = start();
     await eventually(() => s.status().state === 'live', 'live');
-    await mock.call({ path: '/org/gnome/ScreenSaver', interface: 'org.gnome.ScreenSaver', member: 'SetActive', signature: 'b', body: [true] });
+    await mock.call({
+      path: '/org/gnome/ScreenSaver',
+      interface: 'org.gnome.ScreenSaver',
+      member: 'SetActive',
+      signature: 'b',
+      body: [true],
+    });
     await eventually(() => signals.length === 1, 'lock');
-    await mock.call({ path: '/org/gnome/ScreenSaver', interface: 'org.gnome.ScreenSaver', member: 'SetActive', signature: 'b', body: [false] });
+    await mock.call({
+      path: '/org/gnome/ScreenSaver',
+      interface: 'org.gnome.ScreenSaver',
+      member: 'SetActive',
+      signature: 'b',
+      body: [false],
+    });
     await eventually(() => signals.length === 2, 'unlock');
     expect(signals).toEqual(['lock-screen', 'unlock-screen']);
   });
@@ -75,8 +100,16 @@ describe.skipIf(!dbusAvailable)('screen-saver presence source (python-dbusmock, 
     const impostor = dbus.sessionBus({ busAddress: bus.address });
     await new Promise<void>((resolve) => impostor.on('connect', () => resolve()));
     try {
-      impostor.send(dbus.Message.newSignal('/org/freedesktop/ScreenSaver', 'org.freedesktop.ScreenSaver', 'ActiveChanged', 'b', [true]));
-      impostor.send(dbus.Message.newSignal('/org/freedesktop/ScreenSaver', 'org.freedesktop.ScreenSaver', 'ActiveChanged', 'b', [false]));
+      impostor.send(
+        dbus.Message.newSignal('/org/freedesktop/ScreenSaver', 'org.freedesktop.ScreenSaver', 'ActiveChanged', 'b', [
+          true,
+        ]),
+      );
+      impostor.send(
+        dbus.Message.newSignal('/org/freedesktop/ScreenSaver', 'org.freedesktop.ScreenSaver', 'ActiveChanged', 'b', [
+          false,
+        ]),
+      );
       // Then the real one, so the impostor's had their chance to arrive first.
       await emitActive(real, true);
       await eventually(() => signals.length >= 1, 'the real lock');
@@ -93,7 +126,13 @@ describe.skipIf(!dbusAvailable)('screen-saver presence source (python-dbusmock, 
     const mock = await startMock(bus, 'org.gnome.ScreenSaver', ['--template', 'gnome_screensaver']);
     mocks.push(mock);
     await eventually(() => s.status().state === 'live', 'live');
-    await mock.call({ path: '/org/gnome/ScreenSaver', interface: 'org.gnome.ScreenSaver', member: 'SetActive', signature: 'b', body: [true] });
+    await mock.call({
+      path: '/org/gnome/ScreenSaver',
+      interface: 'org.gnome.ScreenSaver',
+      member: 'SetActive',
+      signature: 'b',
+      body: [true],
+    });
     await eventually(() => signals.includes('lock-screen'), 'lock');
   });
 
@@ -108,7 +147,13 @@ describe.skipIf(!dbusAvailable)('screen-saver presence source (python-dbusmock, 
     await bus.start();
     const mock = await gnome();
     await eventually(() => s.status().state === 'live', 'live again', 10_000);
-    await mock.call({ path: '/org/gnome/ScreenSaver', interface: 'org.gnome.ScreenSaver', member: 'SetActive', signature: 'b', body: [true] });
+    await mock.call({
+      path: '/org/gnome/ScreenSaver',
+      interface: 'org.gnome.ScreenSaver',
+      member: 'SetActive',
+      signature: 'b',
+      body: [true],
+    });
     await eventually(() => signals.includes('lock-screen'), 'lock after reconnecting');
   });
 

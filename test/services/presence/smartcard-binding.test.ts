@@ -27,8 +27,17 @@ describe('PC/SC binding layouts', () => {
   });
 
   it('uses each platform library, the UTF-16 functions on Windows, and knows no PC/SC elsewhere', () => {
-    expect(layout('win32')).toMatchObject({ library: 'winscard.dll', wide: true, context: 'uintptr_t', convention: '__stdcall' });
-    expect(layout('darwin')).toMatchObject({ library: '/System/Library/Frameworks/PCSC.framework/PCSC', packed: true, context: 'int32_t' });
+    expect(layout('win32')).toMatchObject({
+      library: 'winscard.dll',
+      wide: true,
+      context: 'uintptr_t',
+      convention: '__stdcall',
+    });
+    expect(layout('darwin')).toMatchObject({
+      library: '/System/Library/Frameworks/PCSC.framework/PCSC',
+      packed: true,
+      context: 'int32_t',
+    });
     expect(layout('linux')).toMatchObject({ library: 'libpcsclite.so.1', dword: 'unsigned long', context: 'long' });
     expect(pcscLayoutFor('aix')).toBeNull();
   });

@@ -52,7 +52,11 @@ describe('smartcard gate', () => {
   });
 
   it('with a card in, or without RequireSmartcard, passes sign-in and unlock to the session', async () => {
-    for (const [present, require] of [[true, true], [false, false], [null, false]] as const) {
+    for (const [present, require] of [
+      [true, true],
+      [false, false],
+      [null, false],
+    ] as const) {
       const { backend, gated } = setup(present, require);
       expect(await gated.unlock()).toEqual({ ok: true, value: null });
       expect(backend.unlock).toHaveBeenCalledTimes(1);
@@ -66,7 +70,10 @@ describe('smartcard gate', () => {
     gated.subscribe((v) => seen.push(v));
     emit(locked);
     setCard(true);
-    expect(seen).toEqual([{ ...locked, smartcard: 'out' }, { ...locked, smartcard: 'in' }]);
+    expect(seen).toEqual([
+      { ...locked, smartcard: 'out' },
+      { ...locked, smartcard: 'in' },
+    ]);
     expect(backend.unlock).not.toHaveBeenCalled();
     // Readers out of sight: no prompt at all rather than a wrong one.
     setCard(null);

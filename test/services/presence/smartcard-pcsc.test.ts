@@ -61,8 +61,18 @@ run(`smartcard source on real PC/SC (pcscd + vpcd + vicc)${missing ? ` — ${mis
 
   async function startShell(): Promise<SmartcardSource> {
     fake = new FakeSignIn();
-    const vault = await createDraftVault({ dataDir: dir, secretStore: createMemorySecretStore(), now: () => Date.now() });
-    shell = createSessionService({ time: systemTime(), policy: resolvePolicy({}).policy, signIn: fake, vault, logger: createLogger({ level: 'silent' }) });
+    const vault = await createDraftVault({
+      dataDir: dir,
+      secretStore: createMemorySecretStore(),
+      now: () => Date.now(),
+    });
+    shell = createSessionService({
+      time: systemTime(),
+      policy: resolvePolicy({}).policy,
+      signIn: fake,
+      vault,
+      logger: createLogger({ level: 'silent' }),
+    });
     source = createSmartcardSource({ events: shell.os, lockOnRemoval: true, waitMs: 2_000 });
     await source.ready();
     return source;
@@ -70,9 +80,18 @@ run(`smartcard source on real PC/SC (pcscd + vpcd + vicc)${missing ? ` — ${mis
   async function signIn(): Promise<void> {
     await shell.backend.signIn();
     fake.complete(clinician('nurse', Date.now()));
-    await until(() => shell.state().status === 'active', 2_000, () => shell.state().status);
+    await until(
+      () => shell.state().status === 'active',
+      2_000,
+      () => shell.state().status,
+    );
   }
-  const watching = (s: SmartcardSource, present: boolean) => until(() => s.cardPresent() === present, 10_000, () => `card ${String(s.cardPresent())}; ${card.log()}`);
+  const watching = (s: SmartcardSource, present: boolean) =>
+    until(
+      () => s.cardPresent() === present,
+      10_000,
+      () => `card ${String(s.cardPresent())}; ${card.log()}`,
+    );
 
   it('sees the virtual card go in and come out, and the session locks with reason smartcard-removed', async () => {
     const s = await startShell();
@@ -85,7 +104,11 @@ run(`smartcard source on real PC/SC (pcscd + vpcd + vicc)${missing ? ` — ${mis
     await signIn();
     const removedAt = Date.now();
     await card.removeCard();
-    await until(() => shell.state().status === 'locked', 5_000, () => card.log());
+    await until(
+      () => shell.state().status === 'locked',
+      5_000,
+      () => card.log(),
+    );
     expect(shell.state()).toMatchObject({ status: 'locked', reason: 'smartcard-removed' });
     expect(shell.view()).toMatchObject({ kind: 'locked', reason: 'smartcard-removed' });
     expect(Date.now() - removedAt).toBeLessThan(2_000);
@@ -101,15 +124,27 @@ run(`smartcard source on real PC/SC (pcscd + vpcd + vicc)${missing ? ` — ${mis
     await watching(s, true);
     await signIn();
     await card.stopService();
-    await until(() => shell.state().status === 'locked', 5_000, () => card.log());
+    await until(
+      () => shell.state().status === 'locked',
+      5_000,
+      () => card.log(),
+    );
     expect(shell.state()).toMatchObject({ status: 'locked', reason: 'smartcard-unavailable' });
-    await until(() => s.status().state === 'unavailable', 5_000, () => JSON.stringify(s.status()));
+    await until(
+      () => s.status().state === 'unavailable',
+      5_000,
+      () => JSON.stringify(s.status()),
+    );
     expect(s.status()).toMatchObject({ state: 'unavailable', reason: 'service-gone' });
     expect(s.cardPresent()).toBeNull();
     // vicc lost its reader with pcscd; a fresh card goes in once pcscd is back.
     await card.removeCard();
     await card.startService();
-    await until(() => s.status().state === 'live', 20_000, () => `${JSON.stringify(s.status())}; ${card.log()}`);
+    await until(
+      () => s.status().state === 'live',
+      20_000,
+      () => `${JSON.stringify(s.status())}; ${card.log()}`,
+    );
     await card.insertCard();
     await watching(s, true);
     expect(shell.state().status).toBe('locked');
@@ -121,10 +156,18 @@ run(`smartcard source on real PC/SC (pcscd + vpcd + vicc)${missing ? ` — ${mis
     await watching(s, false);
     await signIn();
     await card.stopService();
-    await until(() => s.status().state === 'unavailable', 5_000, () => JSON.stringify(s.status()));
+    await until(
+      () => s.status().state === 'unavailable',
+      5_000,
+      () => JSON.stringify(s.status()),
+    );
     expect(shell.state().status).toBe('active');
     await card.startService();
-    await until(() => s.status().state === 'live', 20_000, () => JSON.stringify(s.status()));
+    await until(
+      () => s.status().state === 'live',
+      20_000,
+      () => JSON.stringify(s.status()),
+    );
     expect(shell.state().status).toBe('active');
   }, 60_000);
 });

@@ -4,7 +4,13 @@ import { describe, expect, it } from 'vitest';
 import { resolveMachinePolicy } from '../../../main/services/policy/machine-policy';
 import type { SourceRead } from '../../../main/services/policy/source';
 
-const layer = (source: string, values: Record<string, unknown>, caseInsensitive = false): SourceRead => ({ source, status: 'read', problems: [], values, caseInsensitive });
+const layer = (source: string, values: Record<string, unknown>, caseInsensitive = false): SourceRead => ({
+  source,
+  status: 'read',
+  problems: [],
+  values,
+  caseInsensitive,
+});
 const ctx = { platform: 'win32', env: {}, packaged: true };
 
 describe('smartcard machine policy', () => {
@@ -13,8 +19,13 @@ describe('smartcard machine policy', () => {
   });
 
   it('takes Group Policy DWORDs and JSON booleans', () => {
-    expect(resolveMachinePolicy([layer('HKLM', { LockOnCardRemoval: 0, RequireSmartcard: 1 }, true)], ctx).smartcard).toEqual({ lockOnCardRemoval: false, requireSmartcard: true });
-    expect(resolveMachinePolicy([layer('/etc/policy.json', { RequireSmartcard: true })], { ...ctx, platform: 'linux' }).smartcard).toEqual({ lockOnCardRemoval: true, requireSmartcard: true });
+    expect(
+      resolveMachinePolicy([layer('HKLM', { LockOnCardRemoval: 0, RequireSmartcard: 1 }, true)], ctx).smartcard,
+    ).toEqual({ lockOnCardRemoval: false, requireSmartcard: true });
+    expect(
+      resolveMachinePolicy([layer('/etc/policy.json', { RequireSmartcard: true })], { ...ctx, platform: 'linux' })
+        .smartcard,
+    ).toEqual({ lockOnCardRemoval: true, requireSmartcard: true });
   });
 
   it('reports a bad value by name and keeps the default (locking stays on)', () => {

@@ -35,20 +35,26 @@ class FakePcsc implements PcscBinding {
     return { code: scard.S_SUCCESS, context: ctx };
   }
   async listReaders(ctx: PcscContext): Promise<{ code: number; readers: string[] }> {
-    if (!this.contexts.has(Number(ctx))) return { code: this.running ? scard.E_INVALID_HANDLE : this.stoppedCode, readers: [] };
+    if (!this.contexts.has(Number(ctx)))
+      return { code: this.running ? scard.E_INVALID_HANDLE : this.stoppedCode, readers: [] };
     if (this.readers.size === 0) return { code: scard.E_NO_READERS_AVAILABLE, readers: [] };
     return { code: scard.S_SUCCESS, readers: [...this.readers.keys()] };
   }
   private stateOf(name: string): number {
-    if (name === pnpNotification) return this.pnp ? (this.readerListCounter << 16) : 0;
+    if (name === pnpNotification) return this.pnp ? this.readerListCounter << 16 : 0;
     const r = this.readers.get(name);
     if (r === undefined) return scardState.UNKNOWN;
     return (r.counter << 16) | (r.card ? scardState.PRESENT : scardState.EMPTY);
   }
-  async getStatusChange(ctx: PcscContext, timeoutMs: number, states: readonly { reader: string; currentState: number }[]) {
+  async getStatusChange(
+    ctx: PcscContext,
+    timeoutMs: number,
+    states: readonly { reader: string; currentState: number }[],
+  ) {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      if (!this.contexts.has(Number(ctx))) return { code: this.running ? scard.E_INVALID_HANDLE : this.stoppedCode, readings: [] };
+      if (!this.contexts.has(Number(ctx)))
+        return { code: this.running ? scard.E_INVALID_HANDLE : this.stoppedCode, readings: [] };
       if (this.cancelled.delete(Number(ctx))) return { code: scard.E_CANCELLED, readings: [] };
       const readings = states.map((s) => {
         const now = this.stateOf(s.reader);
@@ -174,7 +180,11 @@ describe('smartcard source (fake PC/SC: Windows and macOS behaviour)', () => {
     expect(signals).toEqual(['smartcard-unavailable']);
     expect(source.status()).toMatchObject({ state: 'unavailable', reason: 'service-gone' });
     expect(source.cardPresent()).toBeNull();
-    expect(events).toContainEqual({ type: 'pcsc-error', call: 'SCardGetStatusChange', code: 'SCARD_E_SERVICE_STOPPED' });
+    expect(events).toContainEqual({
+      type: 'pcsc-error',
+      call: 'SCardGetStatusChange',
+      code: 'SCARD_E_SERVICE_STOPPED',
+    });
     fake.start();
     await until(() => source.status().state === 'live');
     expect(source.cardPresent()).toBe(true);

@@ -23,13 +23,19 @@ function harness() {
   const changes: PresenceStatus[] = [];
   const listeners = new Set<(now: SessionState, previous: SessionState) => void>();
   const at = { wall: 0, mono: 0 };
-  const working = (subject: string): SessionState => ({ status: 'active', session: { subject, sessionId: 'sid', aal: 'AAL3', authTime: 0, authAt: at, lastActivity: at } });
+  const working = (subject: string): SessionState => ({
+    status: 'active',
+    session: { subject, sessionId: 'sid', aal: 'AAL3', authTime: 0, authAt: at, lastActivity: at },
+  });
   return {
     signals,
     signIns,
     changes,
     events: { signal: (name: OsSignal) => signals.push(name) },
-    audit: { presenceSources: (subject: string, statuses: readonly PresenceStatus[]) => signIns.push({ subject, statuses }), presenceSourceChanged: (status: PresenceStatus) => changes.push(status) },
+    audit: {
+      presenceSources: (subject: string, statuses: readonly PresenceStatus[]) => signIns.push({ subject, statuses }),
+      presenceSourceChanged: (status: PresenceStatus) => changes.push(status),
+    },
     session: {
       onStateChange(listener: (now: SessionState, previous: SessionState) => void) {
         listeners.add(listener);
@@ -54,7 +60,19 @@ afterEach(async () => {
 describe('presence sources composed for the platform', () => {
   it('Windows: the given sources, logind and the screen saver not on this platform; audited at each sign-in only', async () => {
     const h = harness();
-    presence = startPresence({ platform: 'win32', env: {}, pid: 1, events: h.events, audit: h.audit, session: h.session, sources: [fixedSource('power-monitor', ['lock-screen']), fixedSource('idle-poll', []), fixedSource('wts', ['lock-screen'])] });
+    presence = startPresence({
+      platform: 'win32',
+      env: {},
+      pid: 1,
+      events: h.events,
+      audit: h.audit,
+      session: h.session,
+      sources: [
+        fixedSource('power-monitor', ['lock-screen']),
+        fixedSource('idle-poll', []),
+        fixedSource('wts', ['lock-screen']),
+      ],
+    });
     const signedOut: SessionState = { status: 'signed-out' };
     h.move(signedOut, { status: 'signing-in' });
     expect(h.signIns).toEqual([]);
@@ -78,7 +96,15 @@ describe('presence sources composed for the platform', () => {
 
   it('macOS: no WTS, logind or screen saver', () => {
     const h = harness();
-    presence = startPresence({ platform: 'darwin', env: {}, pid: 1, events: h.events, audit: h.audit, session: h.session, sources: [] });
+    presence = startPresence({
+      platform: 'darwin',
+      env: {},
+      pid: 1,
+      events: h.events,
+      audit: h.audit,
+      session: h.session,
+      sources: [],
+    });
     expect(presence.registry.summary().notLive.map((s) => s.source)).toEqual(['logind', 'screensaver', 'wts']);
   });
 
@@ -92,10 +118,17 @@ describe('presence sources composed for the platform', () => {
       audit: h.audit,
       session: h.session,
       sources: [],
-      dbus: { systemBus: 'unix:path=/nonexistent/system', sessionBus: 'unix:path=/nonexistent/session', backoff: { firstMs: 50, maxMs: 100 } },
+      dbus: {
+        systemBus: 'unix:path=/nonexistent/system',
+        sessionBus: 'unix:path=/nonexistent/session',
+        backoff: { firstMs: 50, maxMs: 100 },
+      },
     });
     const registry = presence.registry;
-    await eventually(() => registry.statuses().filter((s) => s.reason === 'bus-unreachable').length === 2, 'both unreachable');
+    await eventually(
+      () => registry.statuses().filter((s) => s.reason === 'bus-unreachable').length === 2,
+      'both unreachable',
+    );
     expect(registry.summary().notLive).toEqual(
       expect.arrayContaining([
         { source: 'logind', state: 'unavailable', reason: 'bus-unreachable' },
@@ -115,7 +148,13 @@ describe.skipIf(!dbusAvailable)('Linux presence over private buses (python-dbusm
     cleanup.push(() => session.dispose());
     const logind = await startMock(system, 'org.freedesktop.login1', ['--template', 'logind']);
     cleanup.push(() => logind.stop());
-    await logind.call({ path: '/org/freedesktop/login1', interface: 'org.freedesktop.DBus.Mock', member: 'AddSession', signature: 'ssusb', body: ['c1', 'seat0', 1000, 'ward', true] });
+    await logind.call({
+      path: '/org/freedesktop/login1',
+      interface: 'org.freedesktop.DBus.Mock',
+      member: 'AddSession',
+      signature: 'ssusb',
+      body: ['c1', 'seat0', 1000, 'ward', true],
+    });
     const saver = await startMock(session, 'org.gnome.ScreenSaver', ['--template', 'gnome_screensaver']);
     cleanup.push(() => saver.stop());
     return { system, session, logind, saver };
@@ -131,16 +170,28 @@ describe.skipIf(!dbusAvailable)('Linux presence over private buses (python-dbusm
       events: h.events,
       audit: h.audit,
       session: h.session,
-      sources: [fixedSource('power-monitor', ['suspend', 'resume']), fixedSource('idle-poll', ['lock-screen', 'unlock-screen'])],
+      sources: [
+        fixedSource('power-monitor', ['suspend', 'resume']),
+        fixedSource('idle-poll', ['lock-screen', 'unlock-screen']),
+      ],
       dbus: { systemBus: system.address, sessionBus: session.address, backoff: { firstMs: 50, maxMs: 200 } },
     });
     const registry = presence.registry;
     await eventually(() => registry.summary().live.length === 4, 'four live');
     h.move({ status: 'signing-in' }, h.working('nurse'));
-    expect(h.signIns[0]?.statuses.filter((s) => s.state === 'live').map((s) => s.source)).toEqual(['power-monitor', 'idle-poll', 'logind', 'screensaver']);
+    expect(h.signIns[0]?.statuses.filter((s) => s.state === 'live').map((s) => s.source)).toEqual([
+      'power-monitor',
+      'idle-poll',
+      'logind',
+      'screensaver',
+    ]);
 
     // A lock through logind reaches the session's port.
-    await logind.call({ path: '/org/freedesktop/login1/session/c1', interface: 'org.freedesktop.login1.Session', member: 'Lock' });
+    await logind.call({
+      path: '/org/freedesktop/login1/session/c1',
+      interface: 'org.freedesktop.login1.Session',
+      member: 'Lock',
+    });
     await eventually(() => h.signals.length === 1, 'lock');
     h.signals.length = 0;
 
@@ -154,6 +205,8 @@ describe.skipIf(!dbusAvailable)('Linux presence over private buses (python-dbusm
     await eventually(() => h.signals.includes('lock-watch-lost'), 'fail-closed lock');
     // Its own reason, not an OS lock: the audit and the lock screen say the shell lost sight of the screen lock.
     expect(h.signals).not.toContain('lock-screen');
-    expect(h.changes.filter((c) => c.state === 'unavailable').map((c) => c.source)).toEqual(expect.arrayContaining(['logind', 'screensaver']));
+    expect(h.changes.filter((c) => c.state === 'unavailable').map((c) => c.source)).toEqual(
+      expect.arrayContaining(['logind', 'screensaver']),
+    );
   });
 });

@@ -6,7 +6,12 @@
 import { describe, expect, it } from 'vitest';
 import { createRelayClient, workstationUrl } from '../../../main/services/relay-client/client';
 import type { RelayEvent, RelaySocket } from '../../../main/services/relay-client/client';
-import { CATCH_UP_MS, HEARTBEAT_MS, WORKSTATION_PROTOCOL, parseWorkstationMessage } from '../../../main/services/relay-client/protocol';
+import {
+  CATCH_UP_MS,
+  HEARTBEAT_MS,
+  WORKSTATION_PROTOCOL,
+  parseWorkstationMessage,
+} from '../../../main/services/relay-client/protocol';
 import type { RelayMessage, WorkstationMessage } from '../../../main/services/relay-client/protocol';
 import { ManualTime } from '../../../main/services/time';
 
@@ -96,9 +101,12 @@ describe('the relay address', () => {
     expect(workstationUrl(base)).toBe(expected);
   });
 
-  it.each(['http://relay.trust.example', 'ws://10.1.2.3:80', 'ftp://relay.trust.example'])('refuses %s: plain http is for loopback only', (base) => {
-    expect(() => workstationUrl(base)).toThrow(/https/);
-  });
+  it.each(['http://relay.trust.example', 'ws://10.1.2.3:80', 'ftp://relay.trust.example'])(
+    'refuses %s: plain http is for loopback only',
+    (base) => {
+      expect(() => workstationUrl(base)).toThrow(/https/);
+    },
+  );
 });
 
 describe('relay client', () => {
@@ -217,7 +225,11 @@ describe('relay client', () => {
       last().say({ type: 'ping' });
     }
     expect(sockets).toHaveLength(1);
-    expect(last().types().filter((t) => t === 'catch-up')).toHaveLength(4);
+    expect(
+      last()
+        .types()
+        .filter((t) => t === 'catch-up'),
+    ).toHaveLength(4);
   });
 
   it.each([

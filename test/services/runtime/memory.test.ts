@@ -27,7 +27,9 @@ process.stdout.write(JSON.stringify({ before, after: newSpace() }));
 `;
 
 async function newSpaceAfterBurst(mode: 'small' | 'default'): Promise<{ before: number; after: number }> {
-  const { stdout } = await run(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', burst, mode], { timeout: 30_000 });
+  const { stdout } = await run(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', burst, mode], {
+    timeout: 30_000,
+  });
   return JSON.parse(stdout) as { before: number; after: number };
 }
 

@@ -37,7 +37,11 @@ function fakeBinding(answer: (what: string) => Promise<void>): { module: Keyring
     }
   }
   const findCredentialsAsync = (service: string) =>
-    track('find', () => [...values.keys()].filter((key) => key.startsWith(`${service}/`)).map((key) => ({ account: key.slice(service.length + 1), password: '' })));
+    track('find', () =>
+      [...values.keys()]
+        .filter((key) => key.startsWith(`${service}/`))
+        .map((key) => ({ account: key.slice(service.length + 1), password: '' })),
+    );
   return { module: { AsyncEntry, findCredentialsAsync } as unknown as KeyringModule, peak: () => peak };
 }
 
@@ -82,7 +86,11 @@ describe('keyring SecretStore: one call at a time', () => {
       if (what === 'delete') throw new Error('the Secret Service went away');
     });
     const store = createKeyringSecretStore({ load: async () => fake.module });
-    const results = await Promise.allSettled([store.delete('svc', 'x'), store.set('svc', 'y', '1'), store.get('svc', 'y')]);
+    const results = await Promise.allSettled([
+      store.delete('svc', 'x'),
+      store.set('svc', 'y', '1'),
+      store.get('svc', 'y'),
+    ]);
     expect(results.map((r) => r.status)).toEqual(['rejected', 'fulfilled', 'fulfilled']);
     expect((results[2] as PromiseFulfilledResult<string | null>).value).toBe('1');
   });

@@ -19,7 +19,8 @@ const why = skip ? ' (skipped: no Secret Service on this machine)' : '';
 
 afterAll(async () => {
   if (!reachable) return;
-  for (const s of [service, other, probeService]) for (const account of await store.accounts(s)) await store.delete(s, account);
+  for (const s of [service, other, probeService])
+    for (const account of await store.accounts(s)) await store.delete(s, account);
 });
 
 describe('keyring SecretStore against the real Secret Service', () => {
@@ -65,11 +66,18 @@ describe.runIf(process.platform === 'linux')('keyring SecretStore with no Secret
       }
       console.log(JSON.stringify(out));`;
     const env = { ...process.env, DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent/cws-bus' };
-    const stdout = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { env, encoding: 'utf8' });
+    const stdout = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      env,
+      encoding: 'utf8',
+    });
     const out = JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as Record<string, unknown>;
     expect(out.probe).toBe(false);
     for (const name of ['get', 'set', 'delete', 'accounts']) {
-      expect(out[name]).toMatchObject({ name: 'ShellError', code: 'KEYRING_UNAVAILABLE', message: expect.stringMatching(/memory only/) });
+      expect(out[name]).toMatchObject({
+        name: 'ShellError',
+        code: 'KEYRING_UNAVAILABLE',
+        message: expect.stringMatching(/memory only/),
+      });
     }
     expect(stdout).not.toContain('VALUE-MUST-NOT-LEAK');
   });

@@ -9,7 +9,12 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ShellError } from '../../../main/core/errors';
 import { createDraftVault } from '../../../main/services/drafts';
-import { createLocalSealedSecretStore, createMemorySecretStore, secretStoreForPlatform, secretStoreKindFor } from '../../../main/services/secret-store';
+import {
+  createLocalSealedSecretStore,
+  createMemorySecretStore,
+  secretStoreForPlatform,
+  secretStoreKindFor,
+} from '../../../main/services/secret-store';
 import type { SafeStoragePort, SecretStore } from '../../../main/services/secret-store';
 import { FakeApp, FakeSafeStorage } from '../../adapters/fake-electron';
 
@@ -25,7 +30,10 @@ afterEach(async () => {
   await rm(join(dir, '..'), { recursive: true, force: true });
 });
 
-function open(safeStorage: SafeStoragePort = new FakeSafeStorage('win32', { key: profileKey }), extra: { legacy?: SecretStore; platform?: NodeJS.Platform; timeoutMs?: number } = {}) {
+function open(
+  safeStorage: SafeStoragePort = new FakeSafeStorage('win32', { key: profileKey }),
+  extra: { legacy?: SecretStore; platform?: NodeJS.Platform; timeoutMs?: number } = {},
+) {
   return createLocalSealedSecretStore({ dir, safeStorage, platform: extra.platform ?? 'win32', ...extra });
 }
 
@@ -64,7 +72,7 @@ describe('local sealed store: values', () => {
     if (process.platform !== 'win32') expect((await stat(dir)).mode & 0o777).toBe(0o700);
   });
 
-  it('refuses a secret file moved to another secret\'s name (the name is authenticated)', async () => {
+  it("refuses a secret file moved to another secret's name (the name is authenticated)", async () => {
     const store = open();
     await store.set('svc', 'one', 'first');
     const before = new Set(await readdir(dir));
@@ -99,7 +107,9 @@ describe('local sealed store: fails closed, as the keyring does', () => {
     const basic = new FakeSafeStorage('linux', { linuxBackend: 'basic_text' });
     expect(await basic.isAsyncEncryptionAvailable()).toBe(true);
     expect(await open(basic, { platform: 'linux' }).probe()).toBe(false);
-    expect(await open(new FakeSafeStorage('linux', { linuxBackend: 'gnome_libsecret' }), { platform: 'linux' }).probe()).toBe(true);
+    expect(
+      await open(new FakeSafeStorage('linux', { linuxBackend: 'gnome_libsecret' }), { platform: 'linux' }).probe(),
+    ).toBe(true);
   });
 
   it("another profile's safeStorage (another account, or Local State replaced) opens nothing and never replaces the key", async () => {
@@ -124,7 +134,11 @@ describe('local sealed store: fails closed, as the keyring does', () => {
     const refusing = new FakeSafeStorage('win32');
     refusing.failing = true;
     expect(await open(refusing).probe()).toBe(false);
-    const silent: SafeStoragePort = { isAsyncEncryptionAvailable: () => new Promise(() => undefined), encryptStringAsync: () => new Promise(() => undefined), decryptStringAsync: () => new Promise(() => undefined) };
+    const silent: SafeStoragePort = {
+      isAsyncEncryptionAvailable: () => new Promise(() => undefined),
+      encryptStringAsync: () => new Promise(() => undefined),
+      decryptStringAsync: () => new Promise(() => undefined),
+    };
     expect(await open(silent, { timeoutMs: 50 }).probe()).toBe(false);
   });
 
@@ -181,7 +195,12 @@ describe('local sealed store: moving out of the old (roaming) keyring', () => {
     await before.save('subject-1', note);
     await before.seal('subject-1');
     await before.flush();
-    const after = await createDraftVault({ dataDir: drafts, secretStore: open(undefined, { legacy: keyring }), now, service: 'drafts' });
+    const after = await createDraftVault({
+      dataDir: drafts,
+      secretStore: open(undefined, { legacy: keyring }),
+      now,
+      service: 'drafts',
+    });
     expect(after.storage).toBe('protected');
     expect(await after.restore('subject-1')).toEqual([note]);
     expect(await keyring.accounts('drafts')).toEqual([]);
@@ -192,7 +211,12 @@ describe('which store keeps the draft keys, per platform', () => {
   it('Windows: the local sealed store, never the roaming keyring (which only gives up what it had)', async () => {
     expect(secretStoreKindFor('win32')).toBe('local-sealed');
     const keyring = createMemorySecretStore();
-    const { kind, store } = secretStoreForPlatform({ platform: 'win32', dir, safeStorage: new FakeSafeStorage('win32'), keyring: () => keyring });
+    const { kind, store } = secretStoreForPlatform({
+      platform: 'win32',
+      dir,
+      safeStorage: new FakeSafeStorage('win32'),
+      keyring: () => keyring,
+    });
     expect(kind).toBe('local-sealed');
     await store.set('clinical-workstation-shell/drafts', 'subject-naming-key', 'local only');
     expect(keyring.size()).toBe(0);
@@ -203,7 +227,10 @@ describe('which store keeps the draft keys, per platform', () => {
     const keyring = createMemorySecretStore();
     for (const platform of ['darwin', 'linux'] as const) {
       expect(secretStoreKindFor(platform)).toBe('keyring');
-      expect(secretStoreForPlatform({ platform, dir, safeStorage: new FakeSafeStorage(platform), keyring: () => keyring }).store).toBe(keyring);
+      expect(
+        secretStoreForPlatform({ platform, dir, safeStorage: new FakeSafeStorage(platform), keyring: () => keyring })
+          .store,
+      ).toBe(keyring);
     }
   });
 });

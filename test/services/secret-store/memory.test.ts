@@ -27,8 +27,15 @@ describe('memory SecretStore', () => {
   it('plays an unavailable store: probe false, every call rejects with KEYRING_UNAVAILABLE', async () => {
     const store = createMemorySecretStore({ available: false });
     expect(await store.probe()).toBe(false);
-    for (const call of [() => store.get('s', 'a'), () => store.set('s', 'a', 'v'), () => store.delete('s', 'a'), () => store.accounts('s')]) {
-      await expect(call()).rejects.toSatisfy((e: unknown) => e instanceof ShellError && e.code === 'KEYRING_UNAVAILABLE');
+    for (const call of [
+      () => store.get('s', 'a'),
+      () => store.set('s', 'a', 'v'),
+      () => store.delete('s', 'a'),
+      () => store.accounts('s'),
+    ]) {
+      await expect(call()).rejects.toSatisfy(
+        (e: unknown) => e instanceof ShellError && e.code === 'KEYRING_UNAVAILABLE',
+      );
     }
     store.setAvailable(true);
     expect(await store.probe()).toBe(true);

@@ -20,7 +20,10 @@ import { draft, filesIn } from '../drafts/fixtures';
 import { ScriptedBrowser } from '../oidc/fixtures';
 
 /** What @napi-rs/keyring's own loader throws when no platform package is installed. */
-const noBinding = (): Error => new Error('Cannot find native binding. npm has a bug related to optional dependencies (https://github.com/npm/cli/issues/4828).');
+const noBinding = (): Error =>
+  new Error(
+    'Cannot find native binding. npm has a bug related to optional dependencies (https://github.com/npm/cli/issues/4828).',
+  );
 
 function failingLoader(how: 'rejects' | 'throws'): KeyringLoader & { calls: number } {
   const loader = (() => {
@@ -39,17 +42,29 @@ beforeEach(async () => {
 afterEach(() => rm(dir, { recursive: true, force: true }));
 
 describe('the credential store when its native binding cannot be loaded', () => {
-  it.each(['rejects', 'throws'] as const)('probes false (the loader %s), and every call is KEYRING_UNAVAILABLE, loading once', async (how) => {
-    const load = failingLoader(how);
-    const store = createKeyringSecretStore({ load, probeService: 'cws-test/no-binding' });
-    expect(load.calls).toBe(0);
-    expect(await store.probe()).toBe(false);
-    for (const call of [() => store.get('s', 'a'), () => store.set('s', 'a', 'VALUE'), () => store.delete('s', 'a'), () => store.accounts('s')]) {
-      await expect(call()).rejects.toMatchObject({ name: 'ShellError', code: 'KEYRING_UNAVAILABLE', message: expect.stringMatching(/memory only/) });
-    }
-    // The failed load is remembered, not tried again at every call.
-    expect(load.calls).toBe(1);
-  });
+  it.each(['rejects', 'throws'] as const)(
+    'probes false (the loader %s), and every call is KEYRING_UNAVAILABLE, loading once',
+    async (how) => {
+      const load = failingLoader(how);
+      const store = createKeyringSecretStore({ load, probeService: 'cws-test/no-binding' });
+      expect(load.calls).toBe(0);
+      expect(await store.probe()).toBe(false);
+      for (const call of [
+        () => store.get('s', 'a'),
+        () => store.set('s', 'a', 'VALUE'),
+        () => store.delete('s', 'a'),
+        () => store.accounts('s'),
+      ]) {
+        await expect(call()).rejects.toMatchObject({
+          name: 'ShellError',
+          code: 'KEYRING_UNAVAILABLE',
+          message: expect.stringMatching(/memory only/),
+        });
+      }
+      // The failed load is remembered, not tried again at every call.
+      expect(load.calls).toBe(1);
+    },
+  );
 
   it('leaves the draft vault memory-only, with the notice, and nothing on disk', async () => {
     const problems: DraftProblem[] = [];
@@ -61,7 +76,10 @@ describe('the credential store when its native binding cannot be loaded', () => 
     });
     expect(vault.storage).toBe('memory-only');
     expect(problems.map((p) => p.code)).toEqual(['KEYRING_UNAVAILABLE']);
-    expect(await vault.save('999000000001', draft('d1', 'Memory Patient', 'kept in memory'))).toMatchObject({ ok: true, storage: 'memory-only' });
+    expect(await vault.save('999000000001', draft('d1', 'Memory Patient', 'kept in memory'))).toMatchObject({
+      ok: true,
+      storage: 'memory-only',
+    });
     await vault.seal('999000000001');
     expect(await vault.restore('999000000001')).toEqual([draft('d1', 'Memory Patient', 'kept in memory')]);
     expect(filesIn(join(dir, 'drafts'))).toEqual([]);
@@ -69,10 +87,17 @@ describe('the credential store when its native binding cannot be loaded', () => 
 
   it('fails a private_key_jwt sign-in with the client-key sentence, before any request to CIS2', async () => {
     const keys = createClientKeyStore(keyringBackend(failingLoader('rejects')));
-    await expect(keys.loadClientKey('svc', 'acct')).rejects.toMatchObject({ code: 'KEYRING_UNAVAILABLE', message: expect.stringMatching(/CIS2 client key/) });
+    await expect(keys.loadClientKey('svc', 'acct')).rejects.toMatchObject({
+      code: 'KEYRING_UNAVAILABLE',
+      message: expect.stringMatching(/CIS2 client key/),
+    });
     const requests: string[] = [];
     const service = createSignInService({
-      settings: resolveOidcSettings({ issuer: 'https://cis2.invalid/realm', clientId: 'cws', clientAuth: { method: 'private_key_jwt', keyringService: 'svc', keyringAccount: 'acct' } }),
+      settings: resolveOidcSettings({
+        issuer: 'https://cis2.invalid/realm',
+        clientId: 'cws',
+        clientAuth: { method: 'private_key_jwt', keyringService: 'svc', keyringAccount: 'acct' },
+      }),
       browser: new ScriptedBrowser(),
       logger: pino({ level: 'silent' }),
       keySource: keys,
@@ -82,7 +107,10 @@ describe('the credential store when its native binding cannot be loaded', () => 
       },
     });
     const outcome = await service.signIn();
-    expect(outcome).toMatchObject({ kind: 'failed', error: { code: 'KEYRING_UNAVAILABLE', message: expect.stringMatching(/CIS2 client key/) } });
+    expect(outcome).toMatchObject({
+      kind: 'failed',
+      error: { code: 'KEYRING_UNAVAILABLE', message: expect.stringMatching(/CIS2 client key/) },
+    });
     expect(requests).toEqual([]);
   });
 });
@@ -106,10 +134,16 @@ describe('the services with the platform package really missing', () => {
       const { createDraftVault } = await import('./main/services/drafts/index.ts');
       const store = createKeyringSecretStore();
       out.probe = await store.probe();
-      const vault = await createDraftVault({ dataDir: ${JSON.stringify(join(dir, "drafts"))}, secretStore: store, now: Date.now });
+      const vault = await createDraftVault({ dataDir: ${JSON.stringify(join(dir, 'drafts'))}, secretStore: store, now: Date.now });
       out.storage = vault.storage;
       console.log(JSON.stringify(out));`;
-    const stdout = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8' });
-    expect(JSON.parse(stdout.trim().split('\n').pop() ?? '{}')).toEqual({ binding: 'Cannot find native binding', probe: false, storage: 'memory-only' });
+    const stdout = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      encoding: 'utf8',
+    });
+    expect(JSON.parse(stdout.trim().split('\n').pop() ?? '{}')).toEqual({
+      binding: 'Cannot find native binding',
+      probe: false,
+      storage: 'memory-only',
+    });
   });
 });

@@ -16,7 +16,8 @@ export class FakeSignIn implements SignInService {
   private refreshListeners = new Set<(error: ShellError) => void>();
 
   readonly tokens: TokenHolder = {
-    getAccessToken: async (): Promise<AccessTokenResult> => (this.held ? { ok: true, token: 'fake-access' } : { ok: false, reason: 'signed-out' }),
+    getAccessToken: async (): Promise<AccessTokenResult> =>
+      this.held ? { ok: true, token: 'fake-access' } : { ok: false, reason: 'signed-out' },
     hasSession: () => this.held,
     currentIdToken: () => (this.held ? this.idToken : null),
     wipe: () => {
@@ -43,7 +44,11 @@ export class FakeSignIn implements SignInService {
   }
 
   /** The latest attempt completes as `session` (tokens now held for it). */
-  complete(session: SignInSession, kind: 'signed-in' | 'different-user' = 'signed-in', index = this.attempts.length - 1): void {
+  complete(
+    session: SignInSession,
+    kind: 'signed-in' | 'different-user' = 'signed-in',
+    index = this.attempts.length - 1,
+  ): void {
     const attempt = this.attempts[index];
     if (!attempt) throw new Error('no sign-in attempt to complete');
     this.held = true;
@@ -53,7 +58,8 @@ export class FakeSignIn implements SignInService {
     this.attempts.at(-1)?.settle({ kind: 'failed', error: new ShellError(code, message) });
   }
   failRefresh(): void {
-    for (const listener of this.refreshListeners) listener(new ShellError('TOKEN_REFRESH_FAILED', 'Your sign-in has expired.'));
+    for (const listener of this.refreshListeners)
+      listener(new ShellError('TOKEN_REFRESH_FAILED', 'Your sign-in has expired.'));
   }
 }
 

@@ -57,7 +57,10 @@ type Action =
 
 const policyInputArb: fc.Arbitrary<PolicyInput> = fc.record(
   {
-    idleLimitSeconds: fc.record({ AAL2: fc.integer({ min: 60, max: 40 * 60 }), AAL3: fc.integer({ min: 60, max: 20 * 60 }) }, { requiredKeys: [] }),
+    idleLimitSeconds: fc.record(
+      { AAL2: fc.integer({ min: 60, max: 40 * 60 }), AAL3: fc.integer({ min: 60, max: 20 * 60 }) },
+      { requiredKeys: [] },
+    ),
     absoluteLimitSeconds: fc.integer({ min: 3600, max: 14 * 3600 }),
     warningLeadSeconds: fc.integer({ min: 0, max: 120 }),
     onOsLock: fc.constantFrom('lock' as const, 'end-session' as const),
@@ -72,10 +75,19 @@ function actionArb(backwardJumps: boolean): fc.Arbitrary<Action> {
     { weight: 5, arbitrary: fc.integer({ min: 0, max: 20 * MINUTE }).map((ms): Action => ({ kind: 'advance', ms })) },
     { weight: 1, arbitrary: fc.integer({ min: 0, max: 13 * HOUR }).map((ms): Action => ({ kind: 'advance', ms })) },
     // Without backward wall jumps in the trace, a sleep may go unreported with mono stopped.
-    { weight: 2, arbitrary: fc.record({ kind: fc.constant('sleep' as const), ms: fc.integer({ min: 0, max: 3 * HOUR }), signalled: backwardJumps ? fc.constant(true) : fc.boolean() }) },
+    {
+      weight: 2,
+      arbitrary: fc.record({
+        kind: fc.constant('sleep' as const),
+        ms: fc.integer({ min: 0, max: 3 * HOUR }),
+        signalled: backwardJumps ? fc.constant(true) : fc.boolean(),
+      }),
+    },
     {
       weight: 1,
-      arbitrary: fc.integer({ min: backwardJumps ? -3 * HOUR : 0, max: 3 * HOUR }).map((ms): Action => ({ kind: 'jumpWall', ms })),
+      arbitrary: fc
+        .integer({ min: backwardJumps ? -3 * HOUR : 0, max: 3 * HOUR })
+        .map((ms): Action => ({ kind: 'jumpWall', ms })),
     },
     { weight: 3, arbitrary: fc.constantFrom(...osSignals).map((signal): Action => ({ kind: 'os', signal })) },
     {
@@ -87,7 +99,19 @@ function actionArb(backwardJumps: boolean): fc.Arbitrary<Action> {
     { weight: 5, arbitrary: fc.constant<Action>({ kind: 'activity' }) },
     {
       weight: 6,
-      arbitrary: fc.constantFrom<Click>('signIn', 'signIn', 'unlock', 'unlock', 'signInAsSomeoneElse', 'signOut', 'lock', 'cancelSignIn', 'stillHere').map((click): Action => ({ kind: 'click', click })),
+      arbitrary: fc
+        .constantFrom<Click>(
+          'signIn',
+          'signIn',
+          'unlock',
+          'unlock',
+          'signInAsSomeoneElse',
+          'signOut',
+          'lock',
+          'cancelSignIn',
+          'stillHere',
+        )
+        .map((click): Action => ({ kind: 'click', click })),
     },
     {
       weight: 5,
@@ -96,13 +120,21 @@ function actionArb(backwardJumps: boolean): fc.Arbitrary<Action> {
         subject: fc.constantFrom(...SUBJECTS),
         aal: fc.constantFrom<Aal>('AAL2', 'AAL3'),
         // Fresh (as CIS2 must send), or older than any session may last (the engine's backstop).
-        authAgeMs: fc.oneof({ weight: 9, arbitrary: fc.integer({ min: 0, max: 20 * SECOND }) }, { weight: 1, arbitrary: fc.integer({ min: 15 * HOUR, max: 20 * HOUR }) }),
+        authAgeMs: fc.oneof(
+          { weight: 9, arbitrary: fc.integer({ min: 0, max: 20 * SECOND }) },
+          { weight: 1, arbitrary: fc.integer({ min: 15 * HOUR, max: 20 * HOUR }) },
+        ),
         latest: fc.oneof({ weight: 4, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }),
         pick: fc.nat(),
       }),
     },
     { weight: 1, arbitrary: fc.constant<Action>({ kind: 'fail' }) },
-    { weight: 1, arbitrary: fc.oneof({ weight: 5, arbitrary: policyInputArb }, { weight: 1, arbitrary: fc.constant('refused' as const) }).map((input): Action => ({ kind: 'policy', input })) },
+    {
+      weight: 1,
+      arbitrary: fc
+        .oneof({ weight: 5, arbitrary: policyInputArb }, { weight: 1, arbitrary: fc.constant('refused' as const) })
+        .map((input): Action => ({ kind: 'policy', input })),
+    },
     { weight: 1, arbitrary: fc.constantFrom(...SUBJECTS).map((subject): Action => ({ kind: 'logout', subject })) },
   );
 }
@@ -141,7 +173,8 @@ class Oracle {
     // learns of the lost time at its next heartbeat.
     if (t - this.silentWake <= SECOND) return null;
     if (t - a.authTrue >= this.inForce.absoluteLimitMs) return 'the absolute limit has passed in true time';
-    if (t - Math.max(a.at, this.evidence) >= this.inForce.idleLimitMs[a.aal]) return 'the idle limit has passed in true time';
+    if (t - Math.max(a.at, this.evidence) >= this.inForce.idleLimitMs[a.aal])
+      return 'the idle limit has passed in true time';
     return null;
   }
 }
@@ -205,14 +238,16 @@ async function runTrace(vault: DraftVault, initial: PolicyInput, actions: readon
           time.jumpWall(action.ms);
           break;
         case 'os':
-          if (action.signal === 'lock-screen' || action.signal === 'suspend' || action.signal === 'user-switch-away') oracle.lastLockCause = ++order;
+          if (action.signal === 'lock-screen' || action.signal === 'suspend' || action.signal === 'user-switch-away')
+            oracle.lastLockCause = ++order;
           service.os.signal(action.signal);
           break;
         case 'idle': {
           const wasWorking = working();
           const s = action.seconds;
           if (wasWorking && !(Number.isFinite(s) && s >= 0)) oracle.lastLockCause = ++order;
-          if (wasWorking && Number.isFinite(s) && s >= 0) oracle.evidence = Math.max(oracle.evidence, trueNow - s * SECOND);
+          if (wasWorking && Number.isFinite(s) && s >= 0)
+            oracle.evidence = Math.max(oracle.evidence, trueNow - s * SECOND);
           service.os.idleSample(s);
           break;
         }
@@ -244,16 +279,30 @@ async function runTrace(vault: DraftVault, initial: PolicyInput, actions: readon
           attempt.completed = true;
           // What the rules accept: the newest attempt only, begun after the last lock cause, with
           // an authentication younger than the absolute limit in force.
-          const accepted = i === attempts.length - 1 && oracle.lastLockCause < attempt.start && action.authAgeMs < oracle.inForce.absoluteLimitMs;
+          const accepted =
+            i === attempts.length - 1 &&
+            oracle.lastLockCause < attempt.start &&
+            action.authAgeMs < oracle.inForce.absoluteLimitMs;
           if (accepted) {
             const sameSession = attempt.unlockOf === action.subject && oracle.auth?.subject === action.subject;
-            if (isResolvedPolicy(attempt.policy)) oracle.inForce = sameSession ? stricterPolicy(oracle.inForce, attempt.policy) : attempt.policy;
+            if (isResolvedPolicy(attempt.policy))
+              oracle.inForce = sameSession ? stricterPolicy(oracle.inForce, attempt.policy) : attempt.policy;
             // A policy the engine must refuse is not adopted, and the session locks.
             else oracle.lastLockCause = ++order;
-            oracle.auth = { subject: action.subject, aal: action.aal, attemptStart: attempt.start, at: trueNow, authTrue: trueNow - action.authAgeMs };
+            oracle.auth = {
+              subject: action.subject,
+              aal: action.aal,
+              attemptStart: attempt.start,
+              at: trueNow,
+              authTrue: trueNow - action.authAgeMs,
+            };
             oracle.evidence = trueNow;
           }
-          fake.complete(clinician(action.subject, time.now().wall - action.authAgeMs, { aal: action.aal }), 'signed-in', i);
+          fake.complete(
+            clinician(action.subject, time.now().wall - action.authAgeMs, { aal: action.aal }),
+            'signed-in',
+            i,
+          );
           break;
         }
         case 'fail': {
@@ -268,7 +317,8 @@ async function runTrace(vault: DraftVault, initial: PolicyInput, actions: readon
         case 'logout':
           // It ends the session it names, if one exists; a sign-in begun after that session ended
           // is a new CIS2 session, which the token does not name.
-          if (oracle.auth?.subject === action.subject && ['active', 'warning', 'locked'].includes(service.view().kind)) oracle.lastLockCause = ++order;
+          if (oracle.auth?.subject === action.subject && ['active', 'warning', 'locked'].includes(service.view().kind))
+            oracle.lastLockCause = ++order;
           service.backchannelLogout({ subject: action.subject });
           break;
       }
@@ -290,17 +340,25 @@ async function runTrace(vault: DraftVault, initial: PolicyInput, actions: readon
 }
 
 describe('the session service never shows the workspace when true time says it must be locked (property)', () => {
-  it(`holds over ${numRuns} random traces`, async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'cws-oracle-'));
-    try {
-      // Memory-only drafts (no credential store): the traces are about what shows, not disk.
-      const vault = await createDraftVault({ dataDir: dir, secretStore: createMemorySecretStore({ available: false }), now: () => Date.now() });
-      await fc.assert(
-        fc.asyncProperty(traceArb, async ({ initial, actions }) => runTrace(vault, initial, actions)),
-        { numRuns },
-      );
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
-  }, Math.max(60_000, numRuns * 20));
+  it(
+    `holds over ${numRuns} random traces`,
+    async () => {
+      const dir = await mkdtemp(join(tmpdir(), 'cws-oracle-'));
+      try {
+        // Memory-only drafts (no credential store): the traces are about what shows, not disk.
+        const vault = await createDraftVault({
+          dataDir: dir,
+          secretStore: createMemorySecretStore({ available: false }),
+          now: () => Date.now(),
+        });
+        await fc.assert(
+          fc.asyncProperty(traceArb, async ({ initial, actions }) => runTrace(vault, initial, actions)),
+          { numRuns },
+        );
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    },
+    Math.max(60_000, numRuns * 20),
+  );
 });

@@ -37,7 +37,11 @@ async function complete(subject: string): Promise<void> {
 }
 
 async function build(policy: SessionPolicy): Promise<void> {
-  const vault = await createDraftVault({ dataDir: dir, secretStore: createMemorySecretStore(), now: () => time.now().wall });
+  const vault = await createDraftVault({
+    dataDir: dir,
+    secretStore: createMemorySecretStore(),
+    now: () => time.now().wall,
+  });
   shell = createSessionService({
     time,
     policy,
@@ -52,7 +56,8 @@ async function build(policy: SessionPolicy): Promise<void> {
 }
 
 /** IT's stricter limits: AAL3 idle 5 minutes. */
-const strict = (): SessionPolicy => resolvePolicy({ idleLimitSeconds: { AAL3: 5 * 60 }, warningLeadSeconds: 30 }).policy;
+const strict = (): SessionPolicy =>
+  resolvePolicy({ idleLimitSeconds: { AAL3: 5 * 60 }, warningLeadSeconds: 30 }).policy;
 
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'cws-policy-reread-'));

@@ -30,7 +30,14 @@ let shell: SessionService;
 
 async function build(extra: Partial<SessionServiceDeps> = {}): Promise<void> {
   vault = await createDraftVault({ dataDir: dir, secretStore: createMemorySecretStore(), now: () => time.now().wall });
-  shell = createSessionService({ time, policy: resolvePolicy({}).policy, signIn: fake, vault, logger: createLogger({ level: 'silent' }), ...extra });
+  shell = createSessionService({
+    time,
+    policy: resolvePolicy({}).policy,
+    signIn: fake,
+    vault,
+    logger: createLogger({ level: 'silent' }),
+    ...extra,
+  });
 }
 
 async function signIn(subject: string, overrides = {}): Promise<void> {
@@ -175,7 +182,7 @@ describe('shell service', () => {
     expect(await vault.load('doctor')).toEqual([draft('doctor only')]);
   });
 
-  it('refuses each request in the states core says, with the contract\'s codes', async () => {
+  it("refuses each request in the states core says, with the contract's codes", async () => {
     expect(await shell.backend.unlock()).toEqual({ ok: false, code: 'wrong-state' });
     expect(await shell.backend.lock()).toEqual({ ok: false, code: 'not-active' });
     expect(await shell.backend.stillHere()).toEqual({ ok: false, code: 'not-active' });
@@ -203,7 +210,10 @@ describe('shell service', () => {
     await flush();
     expect(shell.view()).toEqual({
       kind: 'signed-out',
-      notice: { code: 'signin-access-denied', message: 'You cancelled sign-in in the browser. Select Sign in to try again.' },
+      notice: {
+        code: 'signin-access-denied',
+        message: 'You cancelled sign-in in the browser. Select Sign in to try again.',
+      },
       workstation: { organisation: null },
     });
   });
@@ -292,14 +302,17 @@ describe('shell service', () => {
     expect(shell.view().kind).toBe('locked');
   });
 
-  it.each([Number.NaN, -1, Number.POSITIVE_INFINITY])('an OS idle sample of %s locks the session rather than freezing it', async (seconds) => {
-    await signIn('doctor');
-    shell.os.idleSample(seconds);
-    expect(shell.state()).toMatchObject({ status: 'locked', reason: 'fault' });
-    // And the session goes on: the clinician unlocks and works.
-    await shell.backend.unlock();
-    fake.complete(clinician('doctor', time.now().wall));
-    await flush();
-    expect(shell.state().status).toBe('active');
-  });
+  it.each([Number.NaN, -1, Number.POSITIVE_INFINITY])(
+    'an OS idle sample of %s locks the session rather than freezing it',
+    async (seconds) => {
+      await signIn('doctor');
+      shell.os.idleSample(seconds);
+      expect(shell.state()).toMatchObject({ status: 'locked', reason: 'fault' });
+      // And the session goes on: the clinician unlocks and works.
+      await shell.backend.unlock();
+      fake.complete(clinician('doctor', time.now().wall));
+      await flush();
+      expect(shell.state().status).toBe('active');
+    },
+  );
 });

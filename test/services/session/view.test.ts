@@ -16,13 +16,27 @@ describe('clinician display identity', () => {
 
   it('says no role when none was selected, and carries no subject or uid', () => {
     const view = clinicianView({ name: 'Ben Hughes', uid: '555000000003', selectedRole: null, roles: [] });
-    expect(view).toEqual({ name: 'Ben Hughes', roleName: null, orgName: null, orgCode: null, roleStanding: 'no-roles', canChangeRole: false });
+    expect(view).toEqual({
+      name: 'Ben Hughes',
+      roleName: null,
+      orgName: null,
+      orgCode: null,
+      roleStanding: 'no-roles',
+      canChangeRole: false,
+    });
   });
 });
 
 describe('the workstation on every view (OrganisationName)', () => {
   const at = { wall: 1_800_000_000_000, mono: 1_000 };
-  const session = { subject: 'doctor', sessionId: 'sid', aal: 'AAL3' as const, authTime: at.wall, authAt: at, lastActivity: at };
+  const session = {
+    subject: 'doctor',
+    sessionId: 'sid',
+    aal: 'AAL3' as const,
+    authTime: at.wall,
+    authAt: at,
+    lastActivity: at,
+  };
   const states: SessionState[] = [
     { status: 'signed-out' },
     { status: 'signing-in' },
@@ -32,17 +46,33 @@ describe('the workstation on every view (OrganisationName)', () => {
     { status: 'reauthenticating', session, reason: 'idle', lockedAt: at },
     { status: 'ended', reason: 'sign-out' },
   ];
-  const identity: ClinicianIdentity = { name: 'Amara Okafor', uid: '555000000001', roles: [], selectedRole: { roleId: 'r1', roleName: 'Doctor', orgCode: 'RX1', orgName: 'Riverside Hospitals NHS Trust' } };
+  const identity: ClinicianIdentity = {
+    name: 'Amara Okafor',
+    uid: '555000000001',
+    roles: [],
+    selectedRole: { roleId: 'r1', roleName: 'Doctor', orgCode: 'RX1', orgName: 'Riverside Hospitals NHS Trust' },
+  };
   const view = (state: SessionState, organisation?: string | null) =>
-    sessionView({ state, policy: defaultPolicy, now: at, identity, notice: null, draftStorage: 'protected', ...(organisation === undefined ? {} : { organisation }) });
+    sessionView({
+      state,
+      policy: defaultPolicy,
+      now: at,
+      identity,
+      notice: null,
+      draftStorage: 'protected',
+      ...(organisation === undefined ? {} : { organisation }),
+    });
 
-  it.each(states.map((s) => [s.status, s] as const))('%s carries the policy organisation, and the contract accepts it', (_status, state) => {
-    const shown = view(state, 'Northgate Community Health NHS Trust');
-    expect(shown.workstation).toEqual({ organisation: 'Northgate Community Health NHS Trust' });
-    expect(SessionViewSchema.parse(shown)).toEqual(shown);
-    // None set: every view still says so, rather than leave the renderer to guess.
-    expect(view(state).workstation).toEqual({ organisation: null });
-  });
+  it.each(states.map((s) => [s.status, s] as const))(
+    '%s carries the policy organisation, and the contract accepts it',
+    (_status, state) => {
+      const shown = view(state, 'Northgate Community Health NHS Trust');
+      expect(shown.workstation).toEqual({ organisation: 'Northgate Community Health NHS Trust' });
+      expect(SessionViewSchema.parse(shown)).toEqual(shown);
+      // None set: every view still says so, rather than leave the renderer to guess.
+      expect(view(state).workstation).toEqual({ organisation: null });
+    },
+  );
 
   it('the clinician keeps their own role organisation beside it', () => {
     expect(view(states[2]!, 'Northgate Community Health NHS Trust')).toMatchObject({

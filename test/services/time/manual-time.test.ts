@@ -10,7 +10,10 @@ describe('ManualTime', () => {
     time.advance(200);
     expect(seen).toEqual([['a', 100]]);
     time.advance(200);
-    expect(seen).toEqual([['a', 100], ['b', 300]]);
+    expect(seen).toEqual([
+      ['a', 100],
+      ['b', 300],
+    ]);
     expect(time.now()).toEqual({ wall: 10_400, mono: 400 });
   });
 

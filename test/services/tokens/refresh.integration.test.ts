@@ -53,7 +53,11 @@ describe('token refresh against the sandbox', () => {
     const thief = await globalThis.fetch(`${sandbox.issuer}/token`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: String(stolen), client_id: sandbox.clientId }),
+      body: new URLSearchParams({
+        grant_type: 'refresh_token',
+        refresh_token: String(stolen),
+        client_id: sandbox.clientId,
+      }),
     });
     expect(thief.status).toBe(200);
     advance(290_000);

@@ -35,7 +35,16 @@ function setup() {
     holder,
     calls,
     setNow: (t: number) => (now = t),
-    answer: (r: Partial<RefreshedTokens>) => next.resolve({ accessToken: 'at-2', refreshToken: 'rt-2', idToken: null, expiresAt: 2_000_000, issuer: null, subject: null, ...r }),
+    answer: (r: Partial<RefreshedTokens>) =>
+      next.resolve({
+        accessToken: 'at-2',
+        refreshToken: 'rt-2',
+        idToken: null,
+        expiresAt: 2_000_000,
+        issuer: null,
+        subject: null,
+        ...r,
+      }),
     failWith: (e: unknown) => next.reject(e),
     reset: () => (next = deferred<RefreshedTokens>()),
   };

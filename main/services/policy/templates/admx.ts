@@ -16,7 +16,8 @@ export const ADMX_FILE = 'ClinicalWorkstationShell';
 export const ADMX_KEY = POLICY_KEY.replace(/^SOFTWARE/, 'Software');
 const ROOT_CATEGORY = 'ClinicalWorkstationShell';
 const SUPPORTED = 'SUPPORTED_CWS_0_1';
-const XMLNS = 'xmlns:xsd="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" revision="1.0" schemaVersion="1.0" xmlns="http://schemas.microsoft.com/GroupPolicy/2006/07/PolicyDefinitions"';
+const XMLNS =
+  'xmlns:xsd="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" revision="1.0" schemaVersion="1.0" xmlns="http://schemas.microsoft.com/GroupPolicy/2006/07/PolicyDefinitions"';
 
 const GROUP_TITLES: Record<SettingGroup, string> = {
   SignIn: 'Sign-in (CIS2)',
@@ -52,12 +53,16 @@ function policyXml(name: SettingName): string {
   if (admx.element === 'decimal') {
     element = `<decimal id="${name}" valueName="${name}" minValue="${admx.min}" maxValue="${admx.max}" required="true" />`;
   } else if (admx.element === 'enum') {
-    const items = admx.items.map((item) => `          <item displayName="$(string.${itemId(name, item)})"><value><string>${xmlEscape(item)}</string></value></item>`);
+    const items = admx.items.map(
+      (item) =>
+        `          <item displayName="$(string.${itemId(name, item)})"><value><string>${xmlEscape(item)}</string></value></item>`,
+    );
     element = `<enum id="${name}" valueName="${name}" required="true">\n${items.join('\n')}\n        </enum>`;
   } else if (admx.element === 'text') {
     element = `<text id="${name}" valueName="${name}" maxLength="${admx.maxLength}" required="true" />`;
   } else {
-    if (!isList(name)) throw new Error(`${name} is a list in the catalogue but the Windows reader does not read it as one.`);
+    if (!isList(name))
+      throw new Error(`${name} is a list in the catalogue but the Windows reader does not read it as one.`);
     element = `<list id="${name}" key="${xmlEscape(`${ADMX_KEY}\\${name}`)}" valuePrefix="" />`;
   }
   return `${head(` presentation="$(presentation.${name})"`)}      <elements>\n        ${element}\n      </elements>\n    </policy>`;
@@ -65,7 +70,8 @@ function policyXml(name: SettingName): string {
 
 export function renderAdmx(): string {
   const categories = groups().map(
-    (g) => `    <category name="${g}" displayName="$(string.Category_${g})">\n      <parentCategory ref="${ROOT_CATEGORY}" />\n    </category>`,
+    (g) =>
+      `    <category name="${g}" displayName="$(string.Category_${g})">\n      <parentCategory ref="${ROOT_CATEGORY}" />\n    </category>`,
   );
   return [
     '<?xml version="1.0" encoding="utf-8"?>',
@@ -126,7 +132,10 @@ export function renderAdml(): string {
   ];
   for (const name of SETTING_NAMES) {
     const spec: SettingSpec = CATALOGUE[name];
-    strings.push([name, displayNameOf(name)], [`${name}_Explain`, `Registry value, JSON and plist key: ${name}.\n\n${explain(spec)}`]);
+    strings.push(
+      [name, displayNameOf(name)],
+      [`${name}_Explain`, `Registry value, JSON and plist key: ${name}.\n\n${explain(spec)}`],
+    );
     if (spec.admx.element === 'enum') for (const item of spec.admx.items) strings.push([itemId(name, item), item]);
   }
   return [

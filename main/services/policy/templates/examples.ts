@@ -14,7 +14,12 @@ export function exampleSettings(platform: 'linux' | 'darwin'): Record<string, un
   const example: Record<string, unknown> = {};
   for (const name of SETTING_NAMES) {
     const spec: SettingSpec = CATALOGUE[name];
-    example[name] = name === 'LogFolder' ? (platform === 'linux' ? '/var/log/clinical-workstation-shell' : '/Library/Logs/Clinical Workstation Shell') : spec.example;
+    example[name] =
+      name === 'LogFolder'
+        ? platform === 'linux'
+          ? '/var/log/clinical-workstation-shell'
+          : '/Library/Logs/Clinical Workstation Shell'
+        : spec.example;
   }
   return example;
 }
@@ -36,7 +41,12 @@ export function renderSettingsTable(): string {
     const spec: SettingSpec = CATALOGUE[name];
     return `| \`${name}\` | ${spec.registry} | ${cell(spec.default)} | ${cell(spec.range)} | ${cell(spec.description)} | ${cell(spec.rule)} |`;
   });
-  return [`<!-- ${GENERATED} -->`, '| setting | registry type | default | accepted | what it does | rule |', '| --- | --- | --- | --- | --- | --- |', ...rows].join('\n');
+  return [
+    `<!-- ${GENERATED} -->`,
+    '| setting | registry type | default | accepted | what it does | rule |',
+    '| --- | --- | --- | --- | --- | --- |',
+    ...rows,
+  ].join('\n');
 }
 
 export const DOC_TABLE_START = '<!-- settings-table:start -->';
@@ -46,6 +56,9 @@ export const DOC_TABLE_END = '<!-- settings-table:end -->';
 export function withSettingsTable(doc: string): string {
   const start = doc.indexOf(DOC_TABLE_START);
   const end = doc.indexOf(DOC_TABLE_END);
-  if (start < 0 || end < start) throw new Error(`docs/policy.md needs the markers ${DOC_TABLE_START} and ${DOC_TABLE_END} around the settings table.`);
+  if (start < 0 || end < start)
+    throw new Error(
+      `docs/policy.md needs the markers ${DOC_TABLE_START} and ${DOC_TABLE_END} around the settings table.`,
+    );
   return `${doc.slice(0, start + DOC_TABLE_START.length)}\n${renderSettingsTable()}\n${doc.slice(end)}`;
 }
