@@ -5,19 +5,14 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import layers from './eslint/layers.js';
 
-/** What main/services uses beyond Node: the OIDC client, tokens, schemas, logging, the OS keyring, macOS policy files, D-Bus (Linux presence). */
-const serviceLibraries = [
-  'openid-client',
-  'jose',
-  'zod',
-  'pino',
-  'pino-roll',
-  '@napi-rs/keyring',
-  'plist',
-  'bplist-parser',
-  '@particle/dbus-next',
-  'koffi',
-];
+/** What main/services uses beyond Node: the OIDC client, tokens, schemas, logging, macOS policy files. */
+const serviceLibraries = ['openid-client', 'jose', 'zod', 'pino', 'pino-roll', 'plist', 'bplist-parser'];
+
+/**
+ * The libraries that call the OS: native FFI (koffi: PC/SC, the Win32 WTS calls), D-Bus (logind,
+ * the screen saver) and the OS credential store. Only main/platform/ may import them.
+ */
+const platformLibraries = ['koffi', '@particle/dbus-next', '@napi-rs/keyring'];
 
 /**
  * The layers, innermost first. A file belongs to the first layer whose `files` match it and
@@ -28,12 +23,21 @@ const serviceLibraries = [
 const layerList = [
   // core is pure: time and I/O are parameters, so it imports nothing but itself, types included.
   { name: 'main/core', files: ['main/core/**'], allow: {} },
-  // services do the I/O, through Node and their libraries. They meet the renderer only through
-  // the contract's types, and know nothing of Electron or the adapters that host them.
+  // platform is every call into the OS through a native module, a system bus or a system program:
+  // PC/SC, D-Bus, the Win32 WTS calls, the credential store, reg.exe and icacls.exe. Each file is
+  // a small port (an interface) and its real implementation; nothing here knows a service.
+  {
+    name: 'main/platform',
+    files: ['main/platform/**'],
+    allow: { paths: ['main/core/**'], node: true, packages: platformLibraries },
+  },
+  // services do the I/O, through Node and their libraries, and reach the OS through platform's
+  // ports. They meet the renderer only through the contract's types, and know nothing of
+  // Electron or the adapters that host them.
   {
     name: 'main/services',
     files: ['main/services/**'],
-    allow: { paths: ['main/core/**'], node: true, packages: serviceLibraries },
+    allow: { paths: ['main/core/**', 'main/platform/**'], node: true, packages: serviceLibraries },
     // sonic-boom: the stream type pino-roll's declaration (main/services/pino-roll.d.ts) returns.
     allowTypes: { paths: ['preload/contract'], packages: ['sonic-boom'] },
   },
@@ -41,11 +45,11 @@ const layerList = [
   {
     name: 'main/adapters',
     files: ['main/adapters/**'],
-    // koffi: the Win32 session-notification calls (adapters/wts-session.ts), loaded on Windows only.
+    // platform: the Win32 session-notification calls behind adapters/wts-session.ts.
     allow: {
-      paths: ['main/core/**', 'preload/contract', 'preload/channels'],
+      paths: ['main/core/**', 'main/platform/**', 'preload/contract', 'preload/channels'],
       node: true,
-      packages: ['electron', 'koffi'],
+      packages: ['electron'],
     },
     allowTypes: { paths: ['main/services/**'] },
   },
@@ -188,6 +192,22 @@ export default tseslint.config(
       '@typescript-eslint/no-restricted-imports': [
         'error',
         { paths: [noElectron], patterns: [{ group: ['electron/*'], message: noElectron.message }] },
+      ],
+    },
+  },
+  // Running a program is calling the OS: in main it happens in main/platform/ only (programs.ts).
+  {
+    files: ['main/**/*.ts'],
+    ignores: ['main/platform/**'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: ['child_process', 'node:child_process'].map((name) => ({
+            name,
+            message: 'Only main/platform/ runs programs (main/platform/programs.ts); take its port instead.',
+          })),
+        },
       ],
     },
   },

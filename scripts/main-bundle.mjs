@@ -20,7 +20,7 @@ export const mainExternals = [
 /**
  * @particle/dbus-next can read a session bus address from an X11 window property through the
  * optional 'x11' package, which it requires only on that path; the shell always gives it an
- * address (main/services/presence/dbus.ts), so the bundle gets null there, which the library
+ * address (main/platform/dbus.ts), so the bundle gets null there, which the library
  * reports as "installed without x11 support" instead of the build failing to resolve it.
  */
 const noX11 = {

@@ -7,14 +7,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import type { OsSignal } from '../../main/core/os-signals';
-import {
-  createWtsSessionSource,
-  NOTIFY_FOR_THIS_SESSION,
-  readPointerSized,
-  WM_WTSSESSION_CHANGE,
-  wtsEvents,
-} from '../../main/adapters/wts-session';
-import type { HookableWindow, WtsApi } from '../../main/adapters/wts-session';
+import { createWtsSessionSource, readPointerSized } from '../../main/adapters/wts-session';
+import type { HookableWindow } from '../../main/adapters/wts-session';
+import { NOTIFY_FOR_THIS_SESSION, WM_WTSSESSION_CHANGE, wtsEvents } from '../../main/platform/wts';
+import type { WtsApi } from '../../main/platform/wts';
 import { defaultPolicy } from '../../main/core/policy';
 import { transition } from '../../main/core/session';
 import { FakeApp, FakeBrowserWindow, resetFakeElectron } from './fake-electron';

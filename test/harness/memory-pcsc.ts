@@ -26,7 +26,7 @@
  */
 import { pnpNotification, scard, scardState } from '../../main/core/smartcard';
 import type { ReaderReading } from '../../main/core/smartcard';
-import type { PcscBinding, PcscContext } from '../../main/services/presence/pcsc';
+import type { PcscBinding, PcscContext } from '../../main/platform/pcsc';
 
 /** The card and the smartcard service, simulated here or real (virtual-card.ts). */
 export interface CardControl {

@@ -381,6 +381,74 @@ const violations: Array<[string, string, string, string]> = [
     "import { startRelay } from '../../relay/relay';\nexport const x = startRelay;\n",
     layers,
   ],
+  // The OS is called from main/platform/ only: native FFI, D-Bus, the credential store, programs.
+  ...(['koffi', '@particle/dbus-next', '@napi-rs/keyring'] as const).flatMap(
+    (pkg): Array<[string, string, string, string]> => [
+      [
+        `main/services may not import ${pkg}`,
+        'main/services/presence/bad.ts',
+        `import x from '${pkg}';\nexport const y = x;\n`,
+        layers,
+      ],
+      [
+        `main/services may not import ${pkg}'s types either`,
+        'main/services/bad.ts',
+        `import type * as X from '${pkg}';\nexport type Y = typeof X;\n`,
+        layers,
+      ],
+      [
+        `main/adapters may not import ${pkg}`,
+        'main/adapters/bad.ts',
+        `import x from '${pkg}';\nexport const y = x;\n`,
+        layers,
+      ],
+      [
+        `main/index.ts may not import ${pkg}`,
+        'main/index.ts',
+        `import x from '${pkg}';\nexport const y = x;\n`,
+        layers,
+      ],
+      [`main/cli may not import ${pkg}`, 'main/cli/bad.ts', `import x from '${pkg}';\nexport const y = x;\n`, layers],
+      [`main/core may not import ${pkg}`, 'main/core/bad.ts', `import x from '${pkg}';\nexport const y = x;\n`, layers],
+      [`relay may not import ${pkg}`, 'relay/bad.ts', `import x from '${pkg}';\nexport const y = x;\n`, layers],
+    ],
+  ),
+  [
+    'main/services may not run a program (child_process is main/platform’s)',
+    'main/services/policy/bad.ts',
+    "import { execFile } from 'node:child_process';\nexport const x = execFile;\n",
+    electron,
+  ],
+  [
+    'main/adapters may not run a program either',
+    'main/adapters/bad.ts',
+    "import { spawn } from 'child_process';\nexport const x = spawn;\n",
+    electron,
+  ],
+  [
+    'main/platform may not import a service',
+    'main/platform/bad.ts',
+    "import { createAudit } from '../services/audit';\nexport const x = createAudit;\n",
+    layers,
+  ],
+  [
+    'main/platform may not import electron',
+    'main/platform/bad.ts',
+    "import { app } from 'electron';\nexport const x = app;\n",
+    layers,
+  ],
+  [
+    'main/platform may not import an adapter',
+    'main/platform/bad.ts',
+    "import { x } from '../adapters/windows';\nexport const y = x;\n",
+    layers,
+  ],
+  [
+    'main/core may not import the platform layer',
+    'main/core/bad.ts',
+    "import { loadPcsc } from '../platform/pcsc';\nexport const x = loadPcsc;\n",
+    layers,
+  ],
 ];
 
 /** [what, file, code] */
@@ -408,7 +476,22 @@ const allowed: Array<[string, string, string]> = [
   [
     'main/services may use their libraries',
     'main/services/ok.ts',
-    "import * as z from 'zod';\nimport { decodeJwt } from 'jose';\nimport pino from 'pino';\nimport { Entry } from '@napi-rs/keyring';\nimport * as client from 'openid-client';\nexport const x = [z, decodeJwt, pino, Entry, client];\n",
+    "import * as z from 'zod';\nimport { decodeJwt } from 'jose';\nimport pino from 'pino';\nimport * as client from 'openid-client';\nexport const x = [z, decodeJwt, pino, client];\n",
+  ],
+  [
+    'main/platform may import the OS libraries, Node and core',
+    'main/platform/ok.ts',
+    "import koffi from 'koffi';\nimport dbus from '@particle/dbus-next';\nimport { Entry } from '@napi-rs/keyring';\nimport { execFile } from 'node:child_process';\nimport { scard } from '../core/smartcard';\nexport const x = [koffi, dbus, Entry, execFile, scard];\n",
+  ],
+  [
+    'main/services may import the platform layer’s ports',
+    'main/services/presence/ok.ts',
+    "import { loadPcsc } from '../../platform/pcsc';\nimport type { OpenDbus } from '../../platform/dbus';\nexport const x = loadPcsc;\nexport type D = OpenDbus;\n",
+  ],
+  [
+    'main/adapters may import the platform layer',
+    'main/adapters/ok.ts',
+    "import { loadWtsApi } from '../platform/wts';\nexport const x = loadWtsApi;\n",
   ],
   [
     'main/services may import core and other services',

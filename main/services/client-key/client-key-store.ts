@@ -3,8 +3,8 @@ import { calculateJwkThumbprint, importJWK } from 'jose';
 import type { JWK } from 'jose';
 import { ShellError } from '../../core/errors';
 import type { ClientKeySource } from '../oidc/discovery';
-import { loadKeyring, once } from '../secret-store/load-keyring';
-import type { KeyringLoader } from '../secret-store/load-keyring';
+import { loadKeyring, once } from '../../platform/keyring';
+import type { KeyringLoader } from '../../platform/keyring';
 
 /**
  * The shell's private_key_jwt client key, held in the OS credential store (Windows Credential

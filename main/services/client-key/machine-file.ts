@@ -5,7 +5,7 @@
  * item 6.
  *
  * - Windows: `C:\ProgramData\Clinical Workstation Shell\client-key\`, a fixed path like reg.exe's
- *   (registry-source.ts): `%ProgramData%` is the user's to redefine. ProgramData lets every user
+ *   (main/platform/programs.ts): `%ProgramData%` is the user's to redefine. ProgramData lets every user
  *   create folders that they then own, so provisioning resets the folder's ACL whatever it was:
  *   owner Administrators, inheritance removed, SYSTEM and Administrators full control, Users read
  *   (icacls, by well-known SID so a localised Windows works). Node cannot read an ACL, so the
@@ -21,14 +21,11 @@
  * native call Electron does not offer, and which BitLocker gives. See docs/policy.md.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { execFile } from 'node:child_process';
 import { lstat, mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
 import { join, posix, win32 } from 'node:path';
-import { promisify } from 'node:util';
 import { ShellError } from '../../core/errors';
+import { ICACLS_EXE, runProgram } from '../../platform/programs';
 import type { SecretBackend } from './client-key-store';
-
-export const ICACLS_EXE = 'C:\\Windows\\System32\\icacls.exe';
 
 export function machineClientKeyFolder(platform: NodeJS.Platform): string {
   if (platform === 'win32') return win32.join('C:\\ProgramData', 'Clinical Workstation Shell', 'client-key');
@@ -87,8 +84,10 @@ const notWritable = (folder: string, cause: unknown): ShellError =>
   );
 
 async function runIcacls(folder: string): Promise<void> {
-  for (const args of windowsFolderAclSteps(folder))
-    await promisify(execFile)(ICACLS_EXE, args, { windowsHide: true, timeout: 30_000 });
+  for (const args of windowsFolderAclSteps(folder)) {
+    const { code } = await runProgram(ICACLS_EXE, args, 30_000);
+    if (code !== 0) throw new Error(`icacls exited with ${code}`);
+  }
 }
 
 export function machineFileBackend(options: MachineFileOptions): SecretBackend & { readonly folder: string } {

@@ -16,8 +16,9 @@ import { CATALOGUE, isSettingName, SETTING_NAMES } from './catalogue';
 import type { PolicySettings, SettingName } from './catalogue';
 import { LINUX_POLICY_FILE, MACOS_POLICY_FILE, readFileBytes, readJsonSource, readPlistSource } from './file-source';
 import type { ReadFile } from './file-source';
-import { readRegistrySource, runFile } from './registry-source';
-import type { ExecFile } from './registry-source';
+import { runFile } from '../../platform/programs';
+import type { ExecFile } from '../../platform/programs';
+import { readRegistrySource } from './registry-source';
 import { kindOf, shortName } from './source';
 import type { PolicyProblem, SourceRead, SourceStatus } from './source';
 

@@ -1,6 +1,6 @@
 /**
  * Windows policy: `HKLM\SOFTWARE\Policies\NHS\Clinical Workstation Shell`, then the same key in
- * HKCU, read with `reg.exe query <key> /s /reg:64` (no native module). Only administrators can
+ * HKCU, read with `reg.exe query <key> /s /reg:64` (no native module; run by main/platform/programs.ts). Only administrators can
  * write under SOFTWARE\Policies in either hive.
  *
  * reg.exe prints a blank line, then per key a header line with the full key path and one line
@@ -9,7 +9,8 @@
  * no data after the type. /s adds each subkey as its own block, which is how the Group Policy
  * `list` element stores Scopes: values 1, 2, 3… under the Scopes subkey (see templates/admx.ts).
  */
-import { execFile } from 'node:child_process';
+import { REG_EXE } from '../../platform/programs';
+import type { ExecFile, ExecResult } from '../../platform/programs';
 import { shortName, unreadable } from './source';
 import type { PolicyProblem, SourceRead } from './source';
 
@@ -18,9 +19,6 @@ export const POLICY_KEY = 'SOFTWARE\\Policies\\NHS\\Clinical Workstation Shell';
 export const LIST_SUBKEYS = ['Scopes'] as const;
 
 export type Hive = 'HKLM' | 'HKCU';
-export type ExecResult = { readonly code: number; readonly stdout: string; readonly stderr: string };
-/** Runs a program by full path with arguments, never through a shell. */
-export type ExecFile = (file: string, args: readonly string[]) => Promise<ExecResult>;
 
 export interface RegistryValue {
   readonly name: string;
@@ -56,27 +54,6 @@ function convert(type: string, raw: string): string | number | string[] {
   if (type === 'REG_MULTI_SZ') return raw === '' ? [] : raw.split('\\0');
   return raw;
 }
-
-/**
- * The full path of reg.exe, fixed. Not looked up on PATH, and not built from %SystemRoot%
- * either: a standard user can set their own SystemRoot in HKCU\\Environment, and a reg.exe of
- * theirs could then hand the shell any Issuer it liked (a look-alike sign-in page) or turn kiosk
- * off. Ward PCs have Windows in C:\\Windows; a fleet that does not must say so (docs/policy.md).
- */
-export const REG_EXE = 'C:\\Windows\\System32\\reg.exe';
-
-export const runFile: ExecFile = (file, args) =>
-  new Promise((resolve, reject) => {
-    execFile(
-      file,
-      [...args],
-      { windowsHide: true, timeout: 10_000, maxBuffer: 1 << 20, encoding: 'utf8' },
-      (error, stdout, stderr) => {
-        if (error && typeof error.code !== 'number') reject(error);
-        else resolve({ code: error ? Number(error.code) : 0, stdout, stderr });
-      },
-    );
-  });
 
 /** Reads one hive's policy key and its list subkeys into a raw layer. */
 export async function readRegistrySource(hive: Hive, exec: ExecFile): Promise<SourceRead> {

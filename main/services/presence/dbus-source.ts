@@ -8,7 +8,7 @@
  */
 import type { PresenceSource, PresenceSourceName, PresenceState, PresenceStatus } from '../../core/presence';
 import type { OsSignal } from '../../core/os-signals';
-import type { DbusLink, OpenDbus } from './dbus';
+import type { DbusLink, OpenDbus } from '../../platform/dbus';
 
 /** Thrown by a watch that cannot be set up; its code is the status's reason (a fixed word, never a value from the bus). */
 export class PresenceUnavailable extends Error {

@@ -14,8 +14,8 @@
  */
 import type { PresenceSource } from '../../core/presence';
 import type { OsEvents } from '../../core/os-signals';
-import { matchRule, openDbus, systemBusAddress, variantValue } from './dbus';
-import type { DbusLink, DbusSignal, OpenDbus } from './dbus';
+import { matchRule, openDbus, systemBusAddress, variantValue } from '../../platform/dbus';
+import type { DbusLink, DbusSignal, OpenDbus } from '../../platform/dbus';
 import { PresenceUnavailable, startDbusSource } from './dbus-source';
 import type { Backoff, WatchControl } from './dbus-source';
 

@@ -11,8 +11,8 @@
  */
 import type { PresenceSource } from '../../core/presence';
 import type { OsEvents } from '../../core/os-signals';
-import { matchRule, openDbus, sessionBusAddress } from './dbus';
-import type { DbusLink, DbusSignal, OpenDbus } from './dbus';
+import { matchRule, openDbus, sessionBusAddress } from '../../platform/dbus';
+import type { DbusLink, DbusSignal, OpenDbus } from '../../platform/dbus';
 import { startDbusSource } from './dbus-source';
 import type { Backoff, WatchControl } from './dbus-source';
 

@@ -26,8 +26,8 @@ import {
 } from '../../core/smartcard';
 import type { ReaderReading, SmartcardView } from '../../core/smartcard';
 import type { OsEvents } from '../../core/os-signals';
-import type { PcscBinding, PcscContext } from './pcsc';
-import { loadPcsc } from './pcsc';
+import type { PcscBinding, PcscContext } from '../../platform/pcsc';
+import { loadPcsc } from '../../platform/pcsc';
 
 /** What the audit log hears from the source: codes and states only, never a reader's name. */
 export type SmartcardEvent =

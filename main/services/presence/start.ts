@@ -16,7 +16,7 @@ import { presenceSourceNames } from '../../core/presence';
 import type { PresenceSource, PresenceSourceName, PresenceState, PresenceStatus } from '../../core/presence';
 import type { SessionState } from '../../core/session';
 import type { Audit } from '../audit';
-import type { OpenDbus } from './dbus';
+import type { OpenDbus } from '../../platform/dbus';
 import type { Backoff } from './dbus-source';
 import { startLogindSource } from './logind';
 import { createPresenceRegistry } from './registry';

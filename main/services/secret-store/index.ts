@@ -12,7 +12,7 @@ export type { SecretStore } from './port';
 export { storeUnavailableMessage } from './port';
 export { createKeyringSecretStore } from './keyring';
 export type { KeyringSecretStoreOptions } from './keyring';
-export type { KeyringLoader, KeyringModule } from './load-keyring';
+export type { KeyringLoader, KeyringModule } from '../../platform/keyring';
 export { createLocalSealedSecretStore } from './local-sealed';
 export type { LocalSealedSecretStoreOptions } from './local-sealed';
 export type { SafeStoragePort } from './safe-storage-port';

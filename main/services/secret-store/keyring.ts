@@ -4,13 +4,12 @@
  * session, so the shell would call drafts "protected" and then lose them at the next reboot.
  * Calls are bounded by a timeout because a locked collection can wait on a prompt for ever, and
  * run one at a time.
- * The binding is loaded at the first call (load-keyring.ts), so a build without its native
+ * The binding is loaded at the first call (main/platform/keyring.ts), so a build without its native
  * package starts, probes false, and keeps drafts in memory instead of failing to start.
  */
-import type { AsyncEntry, EntryOptions } from '@napi-rs/keyring';
 import { ShellError } from '../../core/errors';
-import { loadKeyring, once } from './load-keyring';
-import type { KeyringLoader } from './load-keyring';
+import { loadKeyring, once } from '../../platform/keyring';
+import type { AsyncEntry, EntryOptions, KeyringLoader } from '../../platform/keyring';
 import { roundTrips, storeUnavailableMessage } from './port';
 import type { SecretStore } from './port';
 

@@ -15,7 +15,7 @@ import {
   rereadMachinePolicy,
   resolveMachinePolicy,
 } from '../../../main/services/policy/machine-policy';
-import type { ExecFile } from '../../../main/services/policy/registry-source';
+import type { ExecFile } from '../../../main/platform/programs';
 import type { SourceRead } from '../../../main/services/policy/source';
 
 const fixture = (name: string): string => join(import.meta.dirname, 'fixtures', name);

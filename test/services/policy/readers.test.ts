@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readJsonSource, readPlistSource } from '../../../main/services/policy/file-source';
 import { readMachinePolicy } from '../../../main/services/policy/machine-policy';
 import { parseRegQuery, readRegistrySource } from '../../../main/services/policy/registry-source';
-import type { ExecFile } from '../../../main/services/policy/registry-source';
+import type { ExecFile } from '../../../main/platform/programs';
 
 const fixture = (name: string): string => join(import.meta.dirname, 'fixtures', name);
 const text = (name: string): Promise<string> => readFile(fixture(name), 'utf8');

@@ -10,8 +10,8 @@ import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { openDbus } from '../../../main/services/presence/dbus';
-import type { DbusCall, DbusLink } from '../../../main/services/presence/dbus';
+import { openDbus } from '../../../main/platform/dbus';
+import type { DbusCall, DbusLink } from '../../../main/platform/dbus';
 
 /** Debian's python3-dbusmock is for the system Python, whatever `python3` is first on PATH. */
 const python = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';

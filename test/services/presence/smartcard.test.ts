@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import type { OsSignal } from '../../../main/core/os-signals';
 import { pnpNotification, scard, scardState } from '../../../main/core/smartcard';
-import type { PcscBinding, PcscContext } from '../../../main/services/presence/pcsc';
+import type { PcscBinding, PcscContext } from '../../../main/platform/pcsc';
 import { createSmartcardSource } from '../../../main/services/presence/smartcard';
 import type { SmartcardEvent } from '../../../main/services/presence/smartcard';
 

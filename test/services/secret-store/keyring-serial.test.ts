@@ -4,7 +4,7 @@
  * calls are in flight, and one that never answers.
  */
 import { describe, expect, it } from 'vitest';
-import type { KeyringModule } from '../../../main/services/secret-store/load-keyring';
+import type { KeyringModule } from '../../../main/platform/keyring';
 import { createKeyringSecretStore } from '../../../main/services/secret-store';
 
 function fakeBinding(answer: (what: string) => Promise<void>): { module: KeyringModule; peak: () => number } {

@@ -1,5 +1,5 @@
 /**
- * Loading @napi-rs/keyring, the OS credential store binding, on first use instead of at start.
+ * Platform: the OS credential store. Loading @napi-rs/keyring, the OS credential store binding, on first use instead of at start.
  *
  * It is a native module: its JavaScript picks a per-platform package (on Windows x64
  * `@napi-rs/keyring-win32-x64-msvc`) and throws if that package is absent, e.g. from an MSI built
@@ -13,6 +13,8 @@
 // Types only: erased from the bundle, so nothing loads the binding until loadKeyring is called.
 import type * as Keyring from '@napi-rs/keyring';
 export type KeyringModule = typeof Keyring;
+/** The binding's entry and its options, for the stores built on it (services/secret-store/keyring.ts). */
+export type { AsyncEntry, EntryOptions } from '@napi-rs/keyring';
 
 /** Loads the binding; the stores take one as an option so tests can play a missing package. */
 export type KeyringLoader = () => Promise<KeyringModule>;

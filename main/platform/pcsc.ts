@@ -21,8 +21,8 @@
 import type * as KoffiModule from 'koffi';
 import type { IKoffiCType, KoffiFunction } from 'koffi';
 import { createRequire } from 'node:module';
-import { scard } from '../../core/smartcard';
-import type { ReaderReading } from '../../core/smartcard';
+import { scard } from '../core/smartcard';
+import type { ReaderReading } from '../core/smartcard';
 
 /** An established context, as the library handed it out (a number or, for 64-bit handles, a bigint). */
 export type PcscContext = number | bigint;

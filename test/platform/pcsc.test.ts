@@ -5,8 +5,8 @@
 //   macOS (PCSC.framework pcsclite.h, #pragma pack(1)): 2 pointers + 3 uint32_t + 33-byte ATR: 61 bytes.
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
-import { pcscLayoutFor, readerStateType, splitMultiString } from '../../../main/services/presence/pcsc';
-import type { Koffi, Layout } from '../../../main/services/presence/pcsc';
+import { pcscLayoutFor, readerStateType, splitMultiString } from '../../main/platform/pcsc';
+import type { Koffi, Layout } from '../../main/platform/pcsc';
 
 const koffi = createRequire(import.meta.url)('koffi') as Koffi;
 const layout = (platform: string): Layout => {
