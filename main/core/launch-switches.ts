@@ -43,8 +43,6 @@ export const refusedSwitches = [
   'user-data-dir',
 ] as const;
 
-export type RefusedSwitch = (typeof refusedSwitches)[number];
-
 /** Any switch whose name starts with one of these is refused too (Node adds inspect options now and then). */
 const refusedPrefixes = ['inspect', 'remote-debugging'] as const;
 
