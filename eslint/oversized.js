@@ -8,7 +8,6 @@ export const oversized = {
     'main/index.ts',
     'main/services/audit.ts',
     'main/services/oidc/backchannel-logout.ts',
-    'main/services/policy/catalogue.ts',
     'relay/workstations.ts',
     'sandbox/provider.ts',
   ],
