@@ -4,20 +4,16 @@
 export const oversized = {
   /** Files of more than 300 lines. */
   files: [
-    'main/adapters/windows.ts',
     'main/core/session/react.ts',
     'main/index.ts',
     'main/services/audit.ts',
     'main/services/oidc/backchannel-logout.ts',
-    'main/services/policy/catalogue.ts',
     'relay/workstations.ts',
     'sandbox/provider.ts',
   ],
   /** Files with a function of more than 80 lines. */
   functionsIn: [
-    'main/adapters/lock-guard.ts',
     'main/adapters/power-monitor.ts',
-    'main/adapters/windows.ts',
     'main/adapters/wts-session.ts',
     'main/core/session/react.ts',
     'main/index.ts',

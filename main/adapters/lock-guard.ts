@@ -20,13 +20,16 @@
  *    shell copied (clipboard-guard.ts).
  *
  * The surface comes off only when the page's current document has finished loading and either
- * the state is working, or the document was born outside a working state.
+ * the state is working, or the document was born outside a working state. How each page is
+ * covered, handed over, restarted or replaced is lock-guard-pages.ts.
  */
 import { randomUUID } from 'node:crypto';
 import type { BrowserWindow } from 'electron';
 import type { SessionState } from '../core/session';
 import type { ShellBackend } from '../../preload/contract';
 import type { ClipboardGuard } from './clipboard-guard';
+import { cancelHandOver, clinicianOf, decide, isWorking, openPage, syncPages } from './lock-guard-pages';
+import type { Pages } from './lock-guard-pages';
 import type { ShellWindow } from './windows';
 
 /** What the guard needs of the session service (SessionService satisfies it). */
@@ -35,15 +38,7 @@ export interface SessionStatePort {
   onStateChange(listener: (state: SessionState, previous: SessionState) => void): () => void;
 }
 
-/** Clinical content may show only in these states. */
-export function isWorking(state: SessionState): boolean {
-  return state.status === 'active' || state.status === 'warning';
-}
-
-/** The clinician whose session exists (working or locked), or null. */
-export function clinicianOf(state: SessionState): string | null {
-  return 'session' in state ? state.session.subject : null;
-}
+export { clinicianOf, isWorking };
 
 /** Pure: when the clipboard is swept, and whether what was copied is then forgotten. */
 export function clipboardSweepFor(state: SessionState, previous: SessionState): { sweep: boolean; forget: boolean } {
@@ -86,128 +81,25 @@ export interface LockGuard {
   dispose(): void;
 }
 
-interface Page {
-  readonly shell: ShellWindow;
-  /** The clinician whose session (working or locked) this page's partition has served. */
-  owner: string | null;
-  /** The page's current document has been in a working state (it may hold clinical content). */
-  tainted: boolean;
-  /** The hand-over in progress: when it ends the page is restarted or replaced. */
-  handOver: ReturnType<typeof setTimeout> | null;
-  stopClipboard: (() => void) | null;
-}
-
+/** The guard: its pages (lock-guard-pages.ts) kept in line with every change of the session's state. */
 export function createLockGuard(deps: LockGuardDeps): LockGuard {
-  const handOverMs = deps.handOverMs ?? defaultHandOverMs;
-  const newPartition = deps.newPartition ?? newPartitionName;
-  const state = (): SessionState => deps.session.state();
-  let current: Page | null = null;
-  const retiring = new Set<Page>();
-  let disposed = false;
-
-  const cancelHandOver = (page: Page): void => {
-    if (page.handOver !== null) clearTimeout(page.handOver);
-    page.handOver = null;
+  const pages: Pages = {
+    deps: {
+      state: () => deps.session.state(),
+      openWindow: deps.openWindow,
+      newPartition: deps.newPartition ?? newPartitionName,
+      handOverMs: deps.handOverMs ?? defaultHandOverMs,
+      clipboard: deps.clipboard,
+      onError: deps.onError,
+    },
+    current: null,
+    retiring: new Set(),
+    disposed: false,
   };
-  /** This page's partition has served a clinician who is no longer the session's. */
-  const outlived = (page: Page, now: SessionState): boolean => page.owner !== null && clinicianOf(now) !== page.owner;
+  const sync = (): void => syncPages(pages);
 
-  /**
-   * Cover or uncover one page. A tainted page outside a working state is covered at once and,
-   * after the hand-over, restarted (same clinician) or replaced (the clinician has gone).
-   * A page whose partition has served another clinician is replaced: at once if someone else
-   * is now working (the old page must not be sent their view) or if it never showed clinical
-   * content; after the hand-over at an end, since the covered page may still hand main its
-   * last keystrokes (core takes them for a few seconds after an end).
-   */
-  function decide(page: Page): void {
-    // Stopped (the app is quitting): leave every window as it is, open none.
-    if (disposed) return;
-    if (page !== current) {
-      page.shell.setCovered(true);
-      return;
-    }
-    const now = state();
-    if (outlived(page, now) && (clinicianOf(now) !== null || !page.tainted)) {
-      replace(page);
-      return;
-    }
-    const working = isWorking(now);
-    const showable = page.shell.pageReady() && (working || !page.tainted) && !outlived(page, now);
-    page.shell.setCovered(!showable);
-    if (working || !page.tainted) return cancelHandOver(page);
-    if (page.handOver !== null) return;
-    page.handOver = setTimeout(() => {
-      page.handOver = null;
-      // Re-checked: the clinician may be back (an unlock), or the page already replaced.
-      const later = state();
-      if (disposed || page !== current) return;
-      if (outlived(page, later)) replace(page);
-      else if (page.tainted && !isWorking(later)) page.shell.restartPage();
-    }, handOverMs);
-  }
-
-  function destroy(page: Page): void {
-    retiring.delete(page);
-    cancelHandOver(page);
-    page.stopClipboard?.();
-    page.shell.destroy().catch(() => deps.onError?.('partition-clear-failed'));
-  }
-
-  function open(): Page {
-    const shell = deps.openWindow(newPartition());
-    const born = state();
-    const page: Page = {
-      shell,
-      owner: clinicianOf(born),
-      tainted: isWorking(born),
-      handOver: null,
-      stopClipboard: deps.clipboard?.watch(shell.window.webContents) ?? null,
-    };
-    shell.onPageStart(() => {
-      // A new document: it has shown nothing yet, and is tainted only if born working.
-      cancelHandOver(page);
-      const now = state();
-      page.tainted = isWorking(now);
-      page.owner ??= clinicianOf(now);
-      decide(page);
-    });
-    shell.onPageReady(() => decide(page));
-    shell.window.on('show', () => {
-      // The new page is on screen: the windows it replaced can go.
-      if (page === current) for (const old of [...retiring]) destroy(old);
-    });
-    shell.window.on('closed', () => {
-      if (current === page) current = null;
-      retiring.delete(page);
-      cancelHandOver(page);
-    });
-    return page;
-  }
-
-  /** A new window on a new partition; the old one stays covered until the new one shows. */
-  function replace(old: Page): void {
-    cancelHandOver(old);
-    retiring.add(old);
-    old.shell.setCovered(true);
-    const page = open();
-    current = page;
-    decide(page);
-  }
-
-  function sync(): void {
-    if (disposed || current === null) return;
-    const now = state();
-    const page = current;
-    if (!outlived(page, now)) {
-      page.owner ??= clinicianOf(now);
-      if (isWorking(now)) page.tainted = true;
-    }
-    decide(page);
-  }
-
-  current = open();
-  decide(current);
+  pages.current = openPage(pages);
+  decide(pages, pages.current);
   const stop = deps.session.onStateChange((now, previous) => {
     sync();
     const { sweep, forget } = clipboardSweepFor(now, previous);
@@ -216,15 +108,15 @@ export function createLockGuard(deps: LockGuardDeps): LockGuard {
 
   return {
     window() {
-      const win = current?.shell.window ?? null;
+      const win = pages.current?.shell.window ?? null;
       return win !== null && !win.isDestroyed() ? win : null;
     },
-    current: () => current?.shell ?? null,
+    current: () => pages.current?.shell ?? null,
     sync,
     dispose() {
-      disposed = true;
+      pages.disposed = true;
       stop();
-      for (const page of [current, ...retiring]) if (page) cancelHandOver(page);
+      for (const page of [pages.current, ...pages.retiring]) if (page) cancelHandOver(page);
     },
   };
 }

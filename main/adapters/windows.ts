@@ -5,7 +5,8 @@
  * and main's lock surface over its page (lock-surface.ts). A crashed or hung renderer is
  * covered at once and reloaded only after the composition root has locked the session, so the
  * reload can never show clinical content; the window never uncovers a page whose current
- * document has not finished loading since it last started, crashed or hung.
+ * document has not finished loading since it last started, crashed or hung (the page's
+ * lifecycle under the surface is shell-page.ts).
  */
 import type {
   BrowserWindow,
@@ -19,9 +20,12 @@ import type {
 import { createLockSurface } from './lock-surface';
 import type { LockSurfaceDeps } from './lock-surface';
 import { lockDownContents, lockDownSession, secureWebPreferences } from './lockdown';
-import { crashDecision, loadErrorCode } from './renderer-recovery';
+import { loadErrorCode } from './renderer-recovery';
+import { watchRendererHealth, watchShellPage } from './shell-page';
+import type { ShellPageOptions } from './shell-page';
 
-export interface ShellWindowOptions {
+/** Also from the page's options: beforeRendererReload (lock first) and onError (shell-page.ts). */
+export interface ShellWindowOptions extends ShellPageOptions {
   kiosk: boolean;
   production: boolean;
   preloadPath: string;
@@ -37,11 +41,6 @@ export interface ShellWindowOptions {
    * (Electron's protocol docs, "Using protocol with a custom partition or session").
    */
   serve?: (session: Session) => () => void;
-  /**
-   * Runs before a crashed or hung renderer is killed or reloaded: lock the session (main
-   * guarantees the view). If it fails, the page is not reloaded.
-   */
-  beforeRendererReload: () => void | Promise<void>;
   /**
    * Windows only: the OS session is about to end (shutdown, restart, sign-out, or Restart
    * Manager closing the shell for an MSI upgrade). `event.preventDefault()` asks Windows to wait.
@@ -62,8 +61,6 @@ export interface ShellWindowOptions {
   onCloseRefused?: () => void;
   /** Which application menu a production or kiosk window keeps (macOS keeps a minimal one). */
   platform?: NodeJS.Platform;
-  /** Reports a failure by code only. */
-  onError?: (code: string) => void;
 }
 
 export interface WindowDeps extends LockSurfaceDeps {
@@ -144,6 +141,22 @@ export function shellWindowOptions(
   };
 }
 
+/** The OS ending its session (Windows only), and a kiosk window's refused close. */
+function watchWindowClosing(win: BrowserWindow, options: ShellWindowOptions): void {
+  const { onOsQueryEndSession, onOsSessionEnd, onCloseRefused } = options;
+  if (onOsQueryEndSession !== undefined) win.on('query-session-end', (event) => onOsQueryEndSession(event));
+  if (onOsSessionEnd !== undefined) win.on('session-end', (event) => onOsSessionEnd(event));
+  // Kiosk mode does not block Alt+F4, which closes the window and so quits the shell: refuse
+  // the close and lock instead. A real quit exits without asking windows (app.exit).
+  if (options.kiosk) {
+    win.on('close', (event) => {
+      if (options.quitting?.()) return;
+      event.preventDefault();
+      onCloseRefused?.();
+    });
+  }
+}
+
 export function createShellWindow(deps: WindowDeps, options: ShellWindowOptions): ShellWindow {
   if (options.production || options.kiosk) {
     const platform = options.platform ?? process.platform;
@@ -159,148 +172,30 @@ export function createShellWindow(deps: WindowDeps, options: ShellWindowOptions)
   if (options.production || options.kiosk) contents.on('devtools-opened', () => contents.closeDevTools());
 
   const surface = createLockSurface(deps, win, options.onError);
-  let covered = true;
-  let ready = false;
-  let failed = false;
-  let crashes: number[] = [];
-  const startListeners: Array<() => void> = [];
-  const readyListeners: Array<() => void> = [];
-
-  const cover = (): void => {
-    covered = true;
-    if (!win.isDestroyed()) surface.show();
-  };
-  const setCovered = (next: boolean): void => {
-    if (next) return cover();
-    if (!ready || !covered) return;
-    if (win.isDestroyed()) return;
-    covered = false;
-    surface.hide();
-    // Only a focused window: focusing the page must not pull the window in front of the
-    // system browser during a sign-in.
-    if (win.isFocused()) contents.focus();
-  };
-  // A covered page gets no keystrokes (and so cannot type into a note behind the surface).
-  // Registered first, so later listeners (the clipboard guard) see it prevented.
-  contents.on('before-input-event', (event) => {
-    if (covered) event.preventDefault();
-  });
-
-  /** A new document begins; until it has loaded, the surface stays over it. */
-  const pageStarts = (): void => {
-    ready = false;
-    if (failed) {
-      failed = false;
-      surface.showWaiting();
-    }
-    cover();
-    for (const listener of startListeners) listener();
-  };
-  /** The page can no longer be trusted to show what main last said (crashed or hung). */
-  const pageLost = (): void => {
-    ready = false;
-    cover();
-  };
-
-  contents.on('did-finish-load', () => {
-    ready = true;
-    for (const listener of readyListeners) listener();
-  });
-  /**
-   * The shell's page could not be loaded: the surface says so (tell IT) instead of leaving a
-   * blank window or "please wait" forever, and the window is shown even if it never painted.
-   */
-  const loadFailed = (): void => {
-    if (failed || win.isDestroyed()) return;
-    failed = true;
-    ready = false;
-    options.onError?.('renderer-load-failed');
-    covered = true;
-    surface.showFailure();
-    if (!win.isVisible() && !win.isMinimized()) win.show();
-  };
-  contents.on('did-fail-load', (_event, errorCode, _description, _url, isMainFrame) => {
-    // -3 (ERR_ABORTED): a load replaced by a newer one (a restart while loading), not a failure.
-    if (isMainFrame && errorCode !== -3) loadFailed();
-  });
-
-  contents.on('render-process-gone', () => {
-    pageLost();
-    const decision = crashDecision(crashes, Date.now());
-    crashes = decision.crashes;
-    if (!decision.reload) {
-      options.onError?.('renderer-crash-loop');
-      return;
-    }
-    Promise.resolve()
-      .then(() => options.beforeRendererReload())
-      .then(
-        () => {
-          if (win.isDestroyed()) return;
-          pageStarts();
-          contents.reload();
-        },
-        // Locking failed: do not reload into an unknown state; the page stays covered.
-        () => options.onError?.('renderer-reload-lock-failed'),
-      );
-  });
-
-  // Chromium's hang monitor: the page has not answered input for its hang timeout. Cover it
-  // now, lock the session, then kill it; the process-gone path above reloads it (locked).
-  // BrowserWindow re-emits this as its own 'unresponsive' 50 ms later; this one is earlier.
-  contents.on('unresponsive', () => {
-    pageLost();
-    options.onError?.('renderer-unresponsive');
-    const kill = (): void => {
-      if (!contents.isDestroyed()) contents.forcefullyCrashRenderer();
-    };
-    Promise.resolve()
-      .then(() => options.beforeRendererReload())
-      .then(kill, () => {
-        // A hung page stays covered either way; killing it cannot show anything, and the
-        // process-gone path will not reload it unless the session locks.
-        options.onError?.('renderer-unresponsive-lock-failed');
-        kill();
-      });
-  });
-
-  const { onOsQueryEndSession, onOsSessionEnd, onCloseRefused } = options;
-  if (onOsQueryEndSession !== undefined) win.on('query-session-end', (event) => onOsQueryEndSession(event));
-  if (onOsSessionEnd !== undefined) win.on('session-end', (event) => onOsSessionEnd(event));
-  // Kiosk mode does not block Alt+F4, which closes the window and so quits the shell: refuse
-  // the close and lock instead. A real quit exits without asking windows (app.exit).
-  if (options.kiosk) {
-    win.on('close', (event) => {
-      if (options.quitting?.()) return;
-      event.preventDefault();
-      onCloseRefused?.();
-    });
-  }
+  const page = watchShellPage(win, surface, options.onError);
+  watchRendererHealth(win, page, options);
+  watchWindowClosing(win, options);
   win.on('closed', () => surface.dispose());
   win.once('ready-to-show', () => win.show());
 
   const stopServing = options.serve?.(session);
-  pageStarts();
+  page.starts();
   contents.loadURL(options.startUrl).catch((error: unknown) => {
     // -3: replaced by a newer load (a restart while loading); anything else did not load.
-    if (loadErrorCode(error) !== -3) loadFailed();
+    if (loadErrorCode(error) !== -3) page.loadFailed();
   });
 
   return {
     window: win,
     partition: options.partition,
-    setCovered,
-    isCovered: () => covered,
-    pageReady: () => ready,
-    restartPage() {
-      if (win.isDestroyed()) return;
-      pageStarts();
-      contents.reload();
-    },
-    onPageStart: (listener) => void startListeners.push(listener),
-    onPageReady: (listener) => void readyListeners.push(listener),
+    setCovered: page.setCovered,
+    isCovered: page.isCovered,
+    pageReady: page.pageReady,
+    restartPage: page.restart,
+    onPageStart: page.onPageStart,
+    onPageReady: page.onPageReady,
     async destroy() {
-      cover();
+      page.setCovered(true);
       if (!win.isDestroyed()) win.destroy();
       surface.dispose();
       stopServing?.();

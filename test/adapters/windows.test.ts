@@ -469,3 +469,31 @@ describe('restartPage', () => {
     expect(contents.reloads).toBe(2);
   });
 });
+
+describe('page listeners', () => {
+  it('each page start and finished load reaches every listener, in the order they were added', () => {
+    const { shell, contents } = open();
+    const heard: string[] = [];
+    shell.onPageStart(() => heard.push('start 1'));
+    shell.onPageStart(() => heard.push('start 2'));
+    shell.onPageReady(() => heard.push('ready 1'));
+    shell.onPageReady(() => heard.push('ready 2'));
+    contents.finishLoad();
+    shell.restartPage();
+    expect(heard).toEqual(['ready 1', 'ready 2', 'start 1', 'start 2']);
+  });
+
+  it('a listener that throws reaches the caller and stops the listeners after it (as before the shared emitter)', () => {
+    const { shell, contents } = open();
+    const heard: string[] = [];
+    shell.onPageStart(() => {
+      throw new Error('listener failed');
+    });
+    shell.onPageStart(() => heard.push('after'));
+    expect(() => shell.restartPage()).toThrow('listener failed');
+    expect(heard).toEqual([]);
+    // The page was covered before the listeners ran, and the reload did not happen.
+    expect(shell.isCovered()).toBe(true);
+    expect(contents.reloads).toBe(0);
+  });
+});

@@ -4,10 +4,16 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { SETTING_NAMES } from '../../main/services/policy/catalogue';
+import * as z from 'zod';
+import { CATALOGUE, SETTING_NAMES } from '../../main/services/policy/catalogue';
+import type { SettingSpec } from '../../main/services/policy/setting-spec';
 import { renderAdml } from '../../main/services/policy/templates/admx';
-import { DISPLAY_NAMES } from '../../main/services/policy/templates/display-names';
 import { repoRoot } from './builder-config';
+
+/** Each setting's readable name, from its own entry in the catalogue (SettingSpec.displayName). */
+const DISPLAY_NAMES: Readonly<Record<string, string | undefined>> = Object.fromEntries(
+  SETTING_NAMES.map((name) => [name, CATALOGUE[name].displayName]),
+);
 
 /** A name a person reads: words with spaces, not an identifier. */
 const isHuman = (text: string): boolean =>
@@ -29,6 +35,22 @@ describe('policy display names', () => {
     expect(missing).toEqual([]);
     for (const name of SETTING_NAMES)
       expect(isHuman(DISPLAY_NAMES[name]!), `${name}: ${DISPLAY_NAMES[name]}`).toBe(true);
+  });
+
+  it('a setting without a display name does not compile (npm run typecheck fails on an unused expectation)', () => {
+    // @ts-expect-error displayName is a required field of every setting
+    const unnamed: SettingSpec = {
+      group: 'Logging',
+      registry: 'REG_SZ',
+      schema: z.string(),
+      admx: { element: 'text', maxLength: 10 },
+      default: 'none',
+      range: 'any',
+      description: 'A setting someone forgot to name.',
+      rule: 'None.',
+      example: 'x',
+    };
+    expect(unnamed.displayName).toBeUndefined();
   });
 
   it('the ADML shows each policy by its readable name, and names its value in the explanation and beside the box', () => {

@@ -1,9 +1,12 @@
 /**
- * Settings about the ward PC itself that the clinician sees, in the catalogue (catalogue.ts
- * spreads them in, so the readers, the templates and docs/policy.md have them like any other).
- * Apart to keep the catalogue small enough to read.
+ * Settings about the ward PC itself (Workstation group): the organisation the clinician sees in
+ * the header, kiosk mode, and how long a sealed draft waits for its owner. In the catalogue
+ * (catalogue.ts spreads them in, so the readers, the templates and docs/policy.md have them like
+ * any other).
  */
 import * as z from 'zod';
+import { RULE_CAPS } from '../../core/policy';
+import { DWORD_MAX } from './setting-spec';
 import type { SettingSpec } from './setting-spec';
 
 /** The longest organisation name the header shows (the contract's WorkstationSchema has the same bound). */
@@ -22,6 +25,7 @@ const organisationName = z
 
 export const workstationSettings = {
   OrganisationName: {
+    displayName: 'Organisation shown in the NHS header',
     group: 'Workstation',
     registry: 'REG_SZ',
     schema: organisationName,
@@ -32,5 +36,29 @@ export const workstationSettings = {
       "The organisation this workstation belongs to, shown in the NHS header on every screen, signed out included. While a clinician is signed in the header shows their role's organisation instead, since that is who they act for. Read when the shell starts.",
     rule: 'NHS digital service manual, header component: the organisation name beside the NHS logo.',
     example: 'Riverside Hospitals NHS Trust',
+  },
+  Kiosk: {
+    displayName: 'Kiosk mode (full screen, no way out)',
+    group: 'Workstation',
+    registry: 'REG_DWORD',
+    schema: z.boolean(),
+    admx: { element: 'boolean' },
+    default: 'off (0)',
+    range: 'on (1), off (0)',
+    description: 'Full-screen kiosk window: no menu, no developer tools, no way to navigate away.',
+    rule: 'Shared ward workstation hardening.',
+    example: true,
+  },
+  DraftRetentionHours: {
+    displayName: 'Keep unfinished notes for (hours)',
+    group: 'Workstation',
+    registry: 'REG_DWORD',
+    schema: z.int().min(1).max(DWORD_MAX),
+    admx: { element: 'decimal', min: 1, max: RULE_CAPS.DraftRetentionHours },
+    default: String(RULE_CAPS.DraftRetentionHours),
+    range: `1 to ${RULE_CAPS.DraftRetentionHours} (more is clamped to ${RULE_CAPS.DraftRetentionHours})`,
+    description: 'Hours a sealed draft waits for its owner before it is crypto-shredded.',
+    rule: 'Draft custody: a sealed draft never outlives the 12 h session limit.',
+    example: 8,
   },
 } as const satisfies Record<string, SettingSpec>;

@@ -4,10 +4,11 @@
  * Kept beside the smartcard source they steer.
  */
 import * as z from 'zod';
-import type { SettingSpec } from '../policy/catalogue';
+import type { SettingSpec } from '../policy/setting-spec';
 
 export const smartcardSettings = {
   LockOnCardRemoval: {
+    displayName: 'Lock when the smartcard is removed',
     group: 'Session',
     registry: 'REG_DWORD',
     schema: z.boolean(),
@@ -20,6 +21,7 @@ export const smartcardSettings = {
     example: true,
   },
   RequireSmartcard: {
+    displayName: 'Require a smartcard to sign in',
     group: 'SignIn',
     registry: 'REG_DWORD',
     schema: z.boolean(),

@@ -8,7 +8,6 @@
 import { CATALOGUE, SETTING_NAMES } from '../catalogue';
 import type { SettingGroup, SettingName, SettingSpec } from '../catalogue';
 import { LIST_SUBKEYS, POLICY_KEY } from '../registry-source';
-import { displayNameOf } from './display-names';
 
 export const ADMX_NAMESPACE = 'NHS.Policies.ClinicalWorkstationShell';
 export const ADMX_FILE = 'ClinicalWorkstationShell';
@@ -106,7 +105,7 @@ function presentationXml(name: SettingName): string | null {
   const spec: SettingSpec = CATALOGUE[name];
   const admx = spec.admx;
   // The readable name, then the value name IT will find in the registry, JSON or plist.
-  const label = xmlEscape(`${displayNameOf(name)} (${name})`);
+  const label = xmlEscape(`${spec.displayName} (${name})`);
   let body: string;
   if (admx.element === 'boolean') return null;
   if (admx.element === 'decimal') {
@@ -133,7 +132,7 @@ export function renderAdml(): string {
   for (const name of SETTING_NAMES) {
     const spec: SettingSpec = CATALOGUE[name];
     strings.push(
-      [name, displayNameOf(name)],
+      [name, spec.displayName],
       [`${name}_Explain`, `Registry value, JSON and plist key: ${name}.\n\n${explain(spec)}`],
     );
     if (spec.admx.element === 'enum') for (const item of spec.admx.items) strings.push([itemId(name, item), item]);
