@@ -5,7 +5,6 @@ export const oversized = {
   /** Files of more than 300 lines. */
   files: [
     'main/adapters/windows.ts',
-    'main/core/session/react.ts',
     'main/index.ts',
     'main/services/audit.ts',
     'main/services/oidc/backchannel-logout.ts',
@@ -19,7 +18,6 @@ export const oversized = {
     'main/adapters/power-monitor.ts',
     'main/adapters/windows.ts',
     'main/adapters/wts-session.ts',
-    'main/core/session/react.ts',
     'main/index.ts',
     'main/services/audit.ts',
     'main/services/compose.ts',
@@ -35,7 +33,6 @@ export const oversized = {
     'main/services/secret-store/local-sealed.ts',
     'main/services/session/effects.ts',
     'main/services/session/session-loop.ts',
-    'main/services/session/session-service.ts',
     'main/services/session/sign-in-attempts.ts',
     'main/services/tokens/token-holder.ts',
     'relay/ingress.ts',
