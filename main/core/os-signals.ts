@@ -5,7 +5,7 @@
  */
 import type { OsSignal } from './session/vocabulary';
 
-export { isOsSignal, osSignalEvents, osSignals } from './session/vocabulary';
+export { isOsSignal, osSignalEvent, osSignalEvents, osSignals } from './session/vocabulary';
 export type { OsSignal } from './session/vocabulary';
 
 /** How far the shell can trust each OS signal on this machine. */

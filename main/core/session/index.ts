@@ -4,16 +4,22 @@ export { clinicianRequests, decideRequest, draftCustodian, lastKeystrokesGraceMs
 export type { ClinicianRequest, RecentEnd, RequestDecision } from './requests';
 export {
   endReasons,
+  isAbsence,
+  isLockingEventType,
   isOsSignal,
   isSessionEventType,
+  lockingEvents,
+  lockReasonOf,
   lockReasons,
+  osSignalEvent,
   osSignalEvents,
   osSignals,
+  presenceLossReasons,
   sessionEvents,
   sessionEventTypes,
   workingReauthPurposes,
 } from './vocabulary';
-export type { OsSignal, WorkingReauthPurpose } from './vocabulary';
+export type { OsSignal, SessionEventBody, WorkingReauthPurpose } from './vocabulary';
 export {
   absoluteDeadline,
   absoluteWarningStart,

@@ -1,11 +1,14 @@
 /**
  * The engine's building blocks: the effects collector and the steps every state shares
- * (start a sign-in, lock, end, accept or refuse an authentication). Pure.
+ * (start a sign-in, lock, end, accept or refuse an authentication, leave at the clinician's or
+ * CIS2's word). Pure.
  */
 import { shift } from '../clock';
 import type { Instant } from '../clock';
+import { ShellError } from '../errors';
 import type { OsEventAction } from '../policy';
 import type { Effect, EndReason, LockReason, Session, SessionEvent, SessionState, StateWithSession } from './types';
+import type { LockingEventType } from './vocabulary';
 
 /** Collects effects; one clearTokens per subject per transition is enough. */
 export class Effects {
@@ -90,5 +93,41 @@ export function namesSession(event: Extract<SessionEvent, { type: 'backchannelLo
   return (
     (event.subject === undefined || event.subject === session.subject) &&
     (event.sessionId === undefined || event.sessionId === session.sessionId)
+  );
+}
+
+/** The events by which the clinician, the machine or CIS2 ends a session, working or locked. */
+export type EndRequest = Extract<
+  SessionEvent,
+  { type: 'signOut' | 'switchClinicianRequested' | 'shutdown' | 'backchannelLogout' }
+>;
+
+/** The events that lock a working session (vocabulary.ts, lockingEvents) or end a session. */
+export type LockOrEnd = Extract<SessionEvent, { type: LockingEventType | EndRequest['type'] }>;
+
+/**
+ * The same in every state with a session: sign out ends it; "sign in as someone else" ends it
+ * and opens the browser for the next clinician; a shutdown ends it; a logout token ends it only
+ * when it names this session.
+ */
+export function endOnRequest(state: StateWithSession, event: EndRequest, effects: Effects): SessionState {
+  switch (event.type) {
+    case 'signOut':
+      return end(state, 'sign-out', effects);
+    case 'switchClinicianRequested':
+      end(state, 'sign-out', effects);
+      return startSignIn(effects);
+    case 'shutdown':
+      return end(state, 'shutdown', effects);
+    case 'backchannelLogout':
+      return namesSession(event, state.session) ? end(state, 'backchannel-logout', effects) : state;
+  }
+}
+
+/** Compile-time exhaustiveness; at run time validate.ts has already refused unknown events. */
+export function unhandled(event: never): never {
+  throw new ShellError(
+    'INTERNAL',
+    `The session engine has no rule for the event ${JSON.stringify(String((event as { type?: unknown }).type)).slice(0, 60)}. This is a fault in the shell; please report it to IT.`,
   );
 }

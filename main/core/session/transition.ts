@@ -4,8 +4,8 @@
  * Each event is handled in three steps, so that nothing the event says can postpone a
  * deadline that had already come when it happened:
  *   1. settle: apply every lock or end that fell due at or before the event's time;
- *   2. react: apply the event to the settled state (events that make no sense in that
- *      state are ignored with no effects: they are races with the outside world);
+ *   2. respond: apply the event to the settled state (per-state.ts; events that make no sense
+ *      in that state are ignored with no effects: they are races with the outside world);
  *   3. settle again (a new session may already be past its limits), then show or hide
  *      the idle warning to match the time.
  */
@@ -14,7 +14,7 @@ import type { Instant } from '../clock';
 import { assertResolvedPolicy } from '../policy';
 import type { SessionPolicy } from '../policy';
 import { absoluteDeadline, endDeadline, idleDeadline, warningStart } from './deadlines';
-import { react } from './react';
+import { respond } from './per-state';
 import { Effects, end, lock } from './steps';
 import type { SessionEvent, SessionState, Transition } from './types';
 import { assertValidEvent, assertValidState } from './validate';
@@ -30,7 +30,7 @@ export function transition(state: SessionState, event: SessionEvent, policy: Ses
   assertResolvedPolicy(policy);
   const effects = new Effects();
   let next = settle(state, event.at, policy, effects);
-  next = react(next, event, policy, effects);
+  next = respond(next, event, policy, effects);
   next = settle(next, event.at, policy, effects);
   next = syncWarning(next, event.at, policy, effects);
   if (event.type === 'policyChanged') reannounceWarning(state, next, event.at, policy, effects);

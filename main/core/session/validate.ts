@@ -1,11 +1,11 @@
 /**
  * Checks on what the service feeds the engine. A malformed event is a bug in the caller,
  * and a NaN time would silently make every deadline unreachable, so it throws instead.
- * Event types and their payloads come from the one table in events.ts.
+ * Event types and their payloads come from the one table in vocabulary.ts (`sessionEvents`).
  */
 import { isValidInstant } from '../clock';
 import { ShellError } from '../errors';
-import { isSessionEventType, sessionEvents } from './vocabulary';
+import { isPresenceLossReason, isSessionEventType, sessionEvents } from './vocabulary';
 import type { EventPayloads, PayloadKind, SessionEvent } from './vocabulary';
 import type { SessionState, SessionStatus } from './types';
 
@@ -62,6 +62,12 @@ const payloadChecks: { [K in PayloadKind]: (event: SessionEvent & EventPayloads[
     check(
       event.issuedAt === undefined || Number.isFinite(event.issuedAt),
       'The back-channel logout event has an issue time that is not a number of milliseconds.',
+    );
+  },
+  presenceLoss(event) {
+    check(
+      isPresenceLossReason(event.reason),
+      `The "${event.type}" event has a reason ${JSON.stringify(String(event.reason)).slice(0, 60)} that is not one of the presence losses the engine knows.`,
     );
   },
 };

@@ -1,13 +1,46 @@
 /**
  * The session's vocabulary, each list defined once: the events the engine accepts (and the
- * payload each carries), the OS signals and the event each becomes, and why a session locks
- * or ends. Everything else derives from these: the `SessionEvent` union, the engine's input
- * checks, the IPC contract's enums, the harness's control endpoints, the tests' generators.
- * Where a rule must be written by hand the compiler asks for it: the engine's switches
- * (react.ts) list every event, and the renderer's words are exhaustive records of the reasons.
+ * payload each carries), the presence sources' locking signals, the OS signals and the event
+ * each becomes, what locks a working session, and why a session locks or ends. Everything else
+ * derives from these: the `SessionEvent` union, the engine's input checks, the IPC contract's
+ * enums, the harness's control endpoints, the tests' generators and lock causes. Where a rule
+ * must be written by hand the compiler asks for it: the engine's per-state rules (per-state.ts)
+ * list every event, and the renderer's words are exhaustive records of the reasons.
  */
 import type { Aal } from '../assurance-level';
 import type { Instant } from '../clock';
+
+/**
+ * The presence sources' locking signals: a source says the clinician is gone, or that it can no
+ * longer see them and fails closed. Each name is at once the OS signal the source raises
+ * (`events.signal(name)` on the OsEvents port, and the harness's control endpoint) and the lock
+ * reason a working session gets. Every one becomes the same engine event, `presenceLost
+ * { reason }`, handled alike in every state: a working session locks for the reason, a sign-in
+ * in progress is abandoned, an unlock open in the browser is abandoned. So a new locking
+ * presence signal is one entry here (and its words on the lock screen).
+ */
+export const presenceLosses = {
+  /** PC/SC: the clinician's smartcard left its reader (LockOnCardRemoval): they took it and walked away. */
+  'smartcard-removed': true,
+  /**
+   * PC/SC: the reader holding the session's smartcard went away, or the smartcard service
+   * (pcscd, the Smart Card service) stopped: the shell can no longer see the card, so it fails
+   * closed as if the card had been taken.
+   */
+  'smartcard-unavailable': true,
+  /**
+   * Linux: the last live watcher of the OS screen lock (logind, the screen saver) was lost (its
+   * bus went away): the shell can no longer see a screen lock, so it fails closed.
+   */
+  'lock-watch-lost': true,
+} as const satisfies Record<string, true>;
+
+export type PresenceLossReason = keyof typeof presenceLosses;
+export const presenceLossReasons = Object.keys(presenceLosses) as readonly PresenceLossReason[];
+
+export function isPresenceLossReason(value: unknown): value is PresenceLossReason {
+  return typeof value === 'string' && Object.hasOwn(presenceLosses, value);
+}
 
 /** What an event may carry besides its type and time, by kind. */
 export interface EventPayloads {
@@ -33,6 +66,8 @@ export interface EventPayloads {
    * when it was issued (`iat`, epoch ms by the provider's clock: the clock of `auth_time`).
    */
   logoutClaims: { readonly subject?: string; readonly sessionId?: string; readonly issuedAt?: number };
+  /** Which presence signal lost the clinician: one of `presenceLosses`, also the lock's reason. */
+  presenceLoss: { readonly reason: PresenceLossReason };
 }
 export type PayloadKind = keyof EventPayloads;
 
@@ -58,18 +93,11 @@ export const sessionEvents = {
   resume: 'none',
   userSwitchedAway: 'none',
   userSwitchedBack: 'none',
-  /** The smartcard left its reader (PC/SC): the clinician took it and walked away. */
-  smartcardRemoved: 'none',
   /**
-   * The reader holding the session's smartcard went away, or the smartcard service stopped: the
-   * shell can no longer see the card, so it fails closed as if the card had been taken.
+   * A presence source says the clinician is gone, or can no longer see them and fails closed
+   * (`reason`: one of `presenceLosses`, the OS signal it came as).
    */
-  smartcardUnavailable: 'none',
-  /**
-   * Linux: the last live watcher of the OS screen lock (logind, the screen saver) was lost (its
-   * bus went away): the shell can no longer see a screen lock, so it fails closed.
-   */
-  lockWatchLost: 'none',
+  presenceLost: 'presenceLoss',
   shutdown: 'none',
   signOut: 'none',
   /** The clinician pressed "Lock" (e.g. stepping away from the bedside). */
@@ -128,10 +156,10 @@ export function isSessionEventType(value: unknown): value is SessionEventType {
 }
 
 /**
- * The OS signals about the person at the workstation, by the name the adapters, the harness
- * and the docs use, and the session event each becomes.
+ * The OS signals about the person at the workstation that are not presence losses, by the name
+ * the adapters, the harness and the docs use, and the event (with no payload) each becomes.
  */
-export const osSignalEvents = {
+const screenAndPowerSignals = {
   'lock-screen': 'osLocked',
   'unlock-screen': 'osUnlocked',
   suspend: 'suspend',
@@ -139,19 +167,79 @@ export const osSignalEvents = {
   resume: 'resume',
   'user-switch-away': 'userSwitchedAway',
   'user-switch-back': 'userSwitchedBack',
-  /** PC/SC (main/services/presence/smartcard.ts): the card left the reader. */
-  'smartcard-removed': 'smartcardRemoved',
-  /** PC/SC: the card's reader was unplugged, or pcscd / the Smart Card service stopped. */
-  'smartcard-unavailable': 'smartcardUnavailable',
-  /** Linux (main/services/presence/start.ts): logind and the screen saver both lost. */
-  'lock-watch-lost': 'lockWatchLost',
 } as const satisfies Record<string, EventTypeOf<'none'>>;
+type ScreenAndPowerSignal = keyof typeof screenAndPowerSignals;
 
-export type OsSignal = keyof typeof osSignalEvents;
-export const osSignals = Object.keys(osSignalEvents) as readonly OsSignal[];
+/** Every OS signal: the screen, power and user-switch signals, then the presence losses. */
+export type OsSignal = ScreenAndPowerSignal | PresenceLossReason;
+export const osSignals: readonly OsSignal[] = [
+  ...(Object.keys(screenAndPowerSignals) as ScreenAndPowerSignal[]),
+  ...presenceLossReasons,
+];
 
 export function isOsSignal(value: unknown): value is OsSignal {
-  return typeof value === 'string' && Object.hasOwn(osSignalEvents, value);
+  return isPresenceLossReason(value) || (typeof value === 'string' && Object.hasOwn(screenAndPowerSignals, value));
+}
+
+/** An event without its time, as the service builds it from what the outside world says. */
+export type SessionEventBody = {
+  [T in SessionEventType]: { readonly type: T } & EventPayloads[(typeof sessionEvents)[T]];
+}[SessionEventType];
+
+/** What an OS signal becomes: a presence loss is `presenceLost` carrying the signal's name as its reason. */
+export type OsSignalEvent = Extract<
+  SessionEventBody,
+  { type: (typeof screenAndPowerSignals)[ScreenAndPowerSignal] | 'presenceLost' }
+>;
+
+/** The event an OS signal becomes (without its time; the service stamps it). */
+export function osSignalEvent(name: OsSignal): OsSignalEvent {
+  return isPresenceLossReason(name) ? { type: 'presenceLost', reason: name } : { type: screenAndPowerSignals[name] };
+}
+
+/** The type of the event each OS signal becomes, by signal (the event itself: osSignalEvent). */
+export const osSignalEvents = Object.fromEntries(osSignals.map((name) => [name, osSignalEvent(name).type])) as {
+  readonly [S in OsSignal]: OsSignalEvent['type'];
+};
+
+/**
+ * What locks a working session, by event, and the reason its lock gives (`carried`: the
+ * event's own, as `presenceLost` carries it). Where IT policy says so, os-lock, sleep and
+ * user-switch end the session instead. `absence`: the event says nobody is known to be at the
+ * workstation any more, so it also abandons a sign-in or an unlock open in the browser (a lock
+ * cause always wins: an authentication begun before it never shows the workspace). The engine's
+ * per-state rules say the same by hand; the rules and property tests derive their lock causes
+ * from this table and check the engine against it.
+ */
+export const lockingEvents = {
+  osLocked: { reason: 'os-lock', absence: true },
+  suspend: { reason: 'sleep', absence: true },
+  userSwitchedAway: { reason: 'user-switch', absence: true },
+  presenceLost: { reason: 'carried', absence: true },
+  lockRequested: { reason: 'manual', absence: false },
+  faultDetected: { reason: 'fault', absence: false },
+  refreshFailed: { reason: 'refresh-failed', absence: false },
+} as const satisfies {
+  readonly [T in SessionEventType]?: {
+    readonly reason: T extends 'presenceLost' ? 'carried' : LockReason;
+    readonly absence: boolean;
+  };
+};
+export type LockingEventType = keyof typeof lockingEvents;
+
+export function isLockingEventType(type: unknown): type is LockingEventType {
+  return typeof type === 'string' && Object.hasOwn(lockingEvents, type);
+}
+
+/** The reason a working session locks for on this event (where policy locks rather than ends), or null. */
+export function lockReasonOf(event: SessionEventBody): LockReason | null {
+  if (event.type === 'presenceLost') return event.reason;
+  return isLockingEventType(event.type) ? (lockingEvents[event.type].reason as LockReason) : null;
+}
+
+/** Whether the event says nobody is known to be at the workstation any more (see lockingEvents). */
+export function isAbsence(event: { readonly type: SessionEventType }): boolean {
+  return isLockingEventType(event.type) && lockingEvents[event.type].absence;
 }
 
 /**
@@ -180,12 +268,8 @@ export const lockReasons = [
   'manual',
   /** Something the shell could not apply safely; it locked rather than carry on unlocked. */
   'fault',
-  /** The clinician's smartcard left the reader (LockOnCardRemoval). */
-  'smartcard-removed',
-  /** The shell lost sight of the smartcard (reader unplugged, smartcard service stopped): it locked rather than guess. */
-  'smartcard-unavailable',
-  /** The shell lost every way to see the OS screen lock (Linux: logind and the screen saver); it locked rather than guess. */
-  'lock-watch-lost',
+  /** A presence source lost the clinician: each of `presenceLosses`, by its signal's name. */
+  ...presenceLossReasons,
 ] as const;
 export type LockReason = (typeof lockReasons)[number];
 

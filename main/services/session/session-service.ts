@@ -8,13 +8,15 @@
  * Everything the outside world says (OS signals, sign-in outcomes, renderer requests,
  * logout tokens) becomes an engine event, so the engine alone decides what is shown.
  */
-import { osSignalEvents } from '../../core/os-signals';
+import { osSignalEvent } from '../../core/os-signals';
 import type { OsCapabilities, OsEvents } from '../../core/os-signals';
 import { createAudit } from '../audit';
+import type { Audit } from '../audit';
 import type { SessionContext } from './context';
 import { effectHandlers } from './effects';
 import { sessionBackend } from './backend';
 import { createSessionLoop } from './session-loop';
+import type { SessionLoop } from './session-loop';
 import { signInAttempts } from './sign-in-attempts';
 import type { SignInAttempts } from './sign-in-attempts';
 import type { SessionService, SessionServiceDeps } from './types';
@@ -27,7 +29,6 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
   const { time, signIn, vault, logger } = deps;
   const audit = createAudit(logger);
   const keepAliveTicks = Math.max(1, Math.round((deps.keepAliveMs ?? 60_000) / 1000));
-  let capabilities: OsCapabilities = deps.capabilities ?? { osIdle: 'reliable', lockSignal: true };
   const inflight = new Set<Promise<unknown>>();
 
   const loop = createSessionLoop({
@@ -50,24 +51,7 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
     },
   });
 
-  const ctx: SessionContext = {
-    loop,
-    signIn,
-    vault,
-    audit,
-    time,
-    identity: null,
-    recentEnd: null,
-    arriving: null,
-    tokenOwner: null,
-    notice: null,
-    restoring: Promise.resolve(),
-    track(task, what) {
-      const guarded = task.catch((error: unknown) => audit.stepFailed(what, error));
-      inflight.add(guarded);
-      void guarded.finally(() => inflight.delete(guarded));
-    },
-  };
+  const ctx = sessionContext(loop, deps, audit, inflight);
   const attempts: SignInAttempts = signInAttempts(ctx, {
     time,
     signInClock: deps.signInClock ?? (() => time.now().wall),
@@ -85,31 +69,9 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
     while (inflight.size > 0) await Promise.all([...inflight]);
   }
 
-  const os: OsEvents = {
-    // Resume settles what fell due while asleep inside the transition, before the view is
-    // re-sent, so the workspace is never shown after a long sleep.
-    signal: (name) => loop.apply({ type: osSignalEvents[name] }),
-    async shutdown() {
-      loop.apply({ type: 'shutdown' });
-      await settled();
-      await vault.flush();
-    },
-    idleSample(seconds) {
-      // Where the OS idle clock cannot be trusted, in-app activity alone counts (fails closed).
-      if (capabilities.osIdle === 'reliable' && loop.working()) loop.apply({ type: 'osIdleSample', seconds });
-    },
-    capabilitiesChanged(next) {
-      capabilities = next;
-      logger.info(
-        { event: 'os.capabilities', osIdle: next.osIdle, lockSignal: next.lockSignal },
-        'OS signal capabilities changed.',
-      );
-    },
-  };
-
   return {
     backend: sessionBackend(ctx),
-    os,
+    os: osPort(deps, loop, settled),
     state: () => loop.state(),
     onStateChange: (listener) => loop.onChange(listener),
     view: () => loop.view(),
@@ -122,6 +84,59 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
       loop.dispose();
       stopRefreshWatch();
       stopProblemWatch();
+    },
+  };
+}
+
+/** What the parts share (context.ts): the loop, the ports, and the facts about people the engine does not hold. */
+function sessionContext(
+  loop: SessionLoop,
+  deps: SessionServiceDeps,
+  audit: Audit,
+  inflight: Set<Promise<unknown>>,
+): SessionContext {
+  return {
+    loop,
+    signIn: deps.signIn,
+    vault: deps.vault,
+    audit,
+    time: deps.time,
+    identity: null,
+    recentEnd: null,
+    arriving: null,
+    tokenOwner: null,
+    notice: null,
+    restoring: Promise.resolve(),
+    track(task, what) {
+      const guarded = task.catch((error: unknown) => audit.stepFailed(what, error));
+      inflight.add(guarded);
+      void guarded.finally(() => inflight.delete(guarded));
+    },
+  };
+}
+
+/** The OsEvents port: each OS signal becomes its engine event (vocabulary.ts, osSignalEvent). */
+function osPort(deps: SessionServiceDeps, loop: SessionLoop, settled: () => Promise<void>): OsEvents {
+  let capabilities: OsCapabilities = deps.capabilities ?? { osIdle: 'reliable', lockSignal: true };
+  return {
+    // Resume settles what fell due while asleep inside the transition, before the view is
+    // re-sent, so the workspace is never shown after a long sleep.
+    signal: (name) => loop.apply(osSignalEvent(name)),
+    async shutdown() {
+      loop.apply({ type: 'shutdown' });
+      await settled();
+      await deps.vault.flush();
+    },
+    idleSample(seconds) {
+      // Where the OS idle clock cannot be trusted, in-app activity alone counts (fails closed).
+      if (capabilities.osIdle === 'reliable' && loop.working()) loop.apply({ type: 'osIdleSample', seconds });
+    },
+    capabilitiesChanged(next) {
+      capabilities = next;
+      deps.logger.info(
+        { event: 'os.capabilities', osIdle: next.osIdle, lockSignal: next.lockSignal },
+        'OS signal capabilities changed.',
+      );
     },
   };
 }

@@ -1,7 +1,7 @@
 /**
  * The sign-in and unlock attempts: each opens the system browser through the sign-in service
  * and feeds its outcome back to the engine as one event. Only the latest attempt counts; the
- * engine decides when one starts, is retried or is abandoned (core/session/react.ts).
+ * engine decides when one starts, is retried or is abandoned (core/session/per-state.ts).
  */
 import { ShellError } from '../../core/errors';
 import type { SessionPolicy } from '../../core/policy';

@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { SessionPolicy } from '../../../main/core/policy';
-import { endReasons, lockReasons } from '../../../main/core/session';
+import { endReasons, isAbsence, lockReasons } from '../../../main/core/session';
 import type { Effect } from '../../../main/core/session';
 
 /** Every effect the engine can ask for; the record makes a new one fail to compile here until it is listed. */
@@ -357,21 +357,14 @@ describe('session engine safety (property)', () => {
             if (effects.some((e) => e.type === 'sessionStarted' || e.type === 'sessionResumed')) {
               must(
                 lockCause < attemptStarted,
-                'an authentication from an attempt begun before the last OS lock, sleep or user switch unlocked',
+                'an authentication from an attempt begun before the last OS lock, sleep, user switch or presence loss unlocked',
                 obs,
               );
             }
             if (effects.some((e) => e.type === 'startSignIn' || e.type === 'startReauthentication'))
               attemptStarted = step;
-            if (
-              event.type === 'osLocked' ||
-              event.type === 'suspend' ||
-              event.type === 'userSwitchedAway' ||
-              event.type === 'smartcardRemoved' ||
-              event.type === 'smartcardUnavailable' ||
-              event.type === 'lockWatchLost'
-            )
-              lockCause = step;
+            // The lock causes that say nobody is there, from the vocabulary (lockingEvents).
+            if (isAbsence(event)) lockCause = step;
           });
         }),
         { numRuns: NUM_RUNS },
@@ -381,40 +374,35 @@ describe('session engine safety (property)', () => {
   );
 
   it(
-    'a smartcard removed from a working session locks it, and nothing but a new authentication shows the workspace again',
+    'a presence loss (a smartcard removed, a reader or the screen-lock watch lost) locks a working session with its reason, and nothing but a new authentication shows the workspace again',
     () => {
       fc.assert(
         fc.property(policyArb, stepsArb, (policy, steps) => {
-          let cardGone = false;
+          let gone = false;
           runDay(policy, steps, (obs) => {
             const { before, event, after, effects } = obs;
-            if (effects.some((e) => e.type === 'sessionStarted' || e.type === 'sessionResumed')) cardGone = false;
-            if (
-              (event.type === 'smartcardRemoved' ||
-                event.type === 'smartcardUnavailable' ||
-                event.type === 'lockWatchLost') &&
-              working(before)
-            ) {
+            if (effects.some((e) => e.type === 'sessionStarted' || e.type === 'sessionResumed')) gone = false;
+            if (event.type === 'presenceLost' && working(before)) {
               // Locked for the card, or for a limit that had already come (settling names it first), or ended by one.
               must(
                 after.status === 'locked' || after.status === 'ended',
-                'a smartcard leaving did not lock a working session',
+                'a presence loss did not lock a working session',
                 obs,
               );
               const lock = find(effects, 'lock')[0];
-              if (lock !== undefined && event.type === 'smartcardRemoved') {
+              if (lock !== undefined) {
                 must(
-                  ['smartcard-removed', 'idle', 'absolute-limit'].includes(lock.reason),
-                  `a removed card locked for "${lock.reason}"`,
+                  [event.reason, 'idle', 'absolute-limit'].includes(lock.reason),
+                  `a presence loss "${event.reason}" locked for "${lock.reason}"`,
                   obs,
                 );
               }
-              cardGone = true;
+              gone = true;
             }
-            if (cardGone)
+            if (gone)
               must(
                 !working(after),
-                'the workspace showed again after the card left, without a new authentication',
+                'the workspace showed again after a presence loss, without a new authentication',
                 obs,
               );
           });

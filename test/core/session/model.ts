@@ -8,6 +8,7 @@ import type { OsEventAction, PolicyInput, SessionPolicy } from '../../../main/co
 import {
   initialSessionState,
   nextDeadline,
+  presenceLossReasons,
   sessionEvents,
   sessionEventTypes,
   transition,
@@ -101,6 +102,7 @@ const payloadArbs: {
     { subject: fc.constantFrom(...SUBJECTS), sessionId: fc.constantFrom(...SIDS) },
     { requiredKeys: [] },
   ),
+  presenceLoss: fc.constantFrom(...presenceLossReasons).map((reason) => ({ reason })),
 };
 
 /** How often each event comes, relative to the others (1 unless said here). */
@@ -110,6 +112,8 @@ const weights: Partial<Record<SessionEventType, number>> = {
   osIdleSample: 4,
   signInStarted: 2,
   reauthStarted: 2,
+  // As often as every presence signal had its own event: each reason as often as any event.
+  presenceLost: presenceLossReasons.length,
 };
 
 const eventArb: fc.Arbitrary<EventSpec> = fc.oneof(

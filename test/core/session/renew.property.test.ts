@@ -6,8 +6,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { resolvePolicy } from '../../../main/core/policy';
 import type { SessionPolicy } from '../../../main/core/policy';
-import { absoluteDeadline, sessionEndingSoon } from '../../../main/core/session';
-import type { Effect, SessionState } from '../../../main/core/session';
+import { absoluteDeadline, isLockingEventType, sessionEndingSoon } from '../../../main/core/session';
+import type { Effect, SessionEvent, SessionState } from '../../../main/core/session';
 import { HOUR, MINUTE, T0 } from './fixtures';
 import {
   NUM_RUNS,
@@ -52,18 +52,8 @@ function day(check: Check | (() => Check)): void {
   );
 }
 
-/** The events after which nobody is known to be at the workstation any more. */
-const lockCauses = new Set([
-  'osLocked',
-  'suspend',
-  'userSwitchedAway',
-  'smartcardRemoved',
-  'smartcardUnavailable',
-  'lockWatchLost',
-  'lockRequested',
-  'faultDetected',
-  'refreshFailed',
-]);
+/** The events that lock a working session (from the vocabulary: a new locking presence signal is among them). */
+const isLockCause = (event: SessionEvent): boolean => isLockingEventType(event.type);
 
 describe('signing in again while working (property)', () => {
   it('draws days that renew, refuse someone else, fail, cancel, and abandon a renewal to a lock', () => {
@@ -206,8 +196,7 @@ describe('signing in again while working (property)', () => {
               must(first.byClinician === (event.type === 'cancelRequested'), 'misreported who cancelled', obs);
             }
           }
-          if (renewing(before) && lockCauses.has(event.type))
-            must(!renewing(after), 'a lock cause left the renewal open', obs);
+          if (renewing(before) && isLockCause(event)) must(!renewing(after), 'a lock cause left the renewal open', obs);
           if (!working(after)) leftWorking = step;
           if (has(effects, 'startWorkingReauth')) renewAsked = step;
         };

@@ -211,7 +211,7 @@ const rules: Rule[] = [
     run: () => {
       const d = new Driver();
       d.signIn('alice', T0, 'AAL3');
-      expect(d.send({ type: 'smartcardRemoved', at: after(MINUTE) })).toEqual([
+      expect(d.send({ type: 'presenceLost', reason: 'smartcard-removed', at: after(MINUTE) })).toEqual([
         { type: 'lock', reason: 'smartcard-removed' },
       ]);
       // There is no "card inserted" event: the lock screen only prompts.
@@ -225,11 +225,11 @@ const rules: Rule[] = [
     run: () => {
       const d = new Driver();
       d.signIn('alice', T0, 'AAL3');
-      expect(d.send({ type: 'lockWatchLost', at: after(MINUTE) })).toEqual([
+      expect(d.send({ type: 'presenceLost', reason: 'lock-watch-lost', at: after(MINUTE) })).toEqual([
         { type: 'lock', reason: 'lock-watch-lost' },
       ]);
       d.send({ type: 'reauthStarted', at: after(2 * MINUTE) });
-      d.send({ type: 'lockWatchLost', at: after(3 * MINUTE) });
+      d.send({ type: 'presenceLost', reason: 'lock-watch-lost', at: after(3 * MINUTE) });
       expect(d.status).toBe('locked');
     },
   },
@@ -239,11 +239,11 @@ const rules: Rule[] = [
     run: () => {
       const d = new Driver();
       d.signIn('alice', T0, 'AAL3');
-      expect(d.send({ type: 'smartcardUnavailable', at: after(MINUTE) })).toEqual([
+      expect(d.send({ type: 'presenceLost', reason: 'smartcard-unavailable', at: after(MINUTE) })).toEqual([
         { type: 'lock', reason: 'smartcard-unavailable' },
       ]);
       d.send({ type: 'reauthStarted', at: after(2 * MINUTE) });
-      d.send({ type: 'smartcardRemoved', at: after(3 * MINUTE) });
+      d.send({ type: 'presenceLost', reason: 'smartcard-removed', at: after(3 * MINUTE) });
       expect(d.status).toBe('locked');
     },
   },

@@ -39,6 +39,12 @@ const ignored: Array<[string, SessionState, SessionEvent]> = [
   ['a sign-out while signed out', initialSessionState(), { type: 'signOut', at }],
   ['an OS lock while signed out', initialSessionState(), { type: 'osLocked', at }],
   ['a lock request while locked', locked, { type: 'lockRequested', at }],
+  [
+    'a presence loss while signed out',
+    initialSessionState(),
+    { type: 'presenceLost', reason: 'smartcard-removed', at },
+  ],
+  ['a presence loss at the lock screen', locked, { type: 'presenceLost', reason: 'lock-watch-lost', at }],
 ];
 
 describe('transition', () => {
@@ -53,6 +59,15 @@ describe('transition', () => {
     ['an empty subject', { type: 'signInSucceeded', ...auth, subject: '' }],
     ['an unknown assurance level', { type: 'signInSucceeded', ...auth, aal: 'AAL1' } as unknown as SessionEvent],
     ['an unknown event type', { type: 'teleport', at } as unknown as SessionEvent],
+    [
+      'a presence loss with a reason outside the table',
+      { type: 'presenceLost', reason: 'badge-out-of-range', at } as unknown as SessionEvent,
+    ],
+    ['a presence loss with no reason', { type: 'presenceLost', at } as unknown as SessionEvent],
+    [
+      'a presence loss whose reason is an inherited name',
+      { type: 'presenceLost', reason: 'toString', at } as unknown as SessionEvent,
+    ],
   ];
   it.each(malformed)('throws INTERNAL on %s rather than guessing', (_name, event) => {
     const state: SessionState = { status: 'signing-in' };

@@ -22,7 +22,8 @@ import { describe, it } from 'vitest';
 import type { Aal } from '../../../main/core/assurance-level';
 import { isResolvedPolicy, resolvePolicy, stricterPolicy } from '../../../main/core/policy';
 import type { PolicyInput, SessionPolicy } from '../../../main/core/policy';
-import { osSignals } from '../../../main/core/os-signals';
+import { osSignalEvent, osSignals } from '../../../main/core/os-signals';
+import { isAbsence } from '../../../main/core/session';
 import type { OsSignal } from '../../../main/core/os-signals';
 import { createDraftVault } from '../../../main/services/drafts';
 import type { DraftVault } from '../../../main/services/drafts';
@@ -238,8 +239,8 @@ async function runTrace(vault: DraftVault, initial: PolicyInput, actions: readon
           time.jumpWall(action.ms);
           break;
         case 'os':
-          if (action.signal === 'lock-screen' || action.signal === 'suspend' || action.signal === 'user-switch-away')
-            oracle.lastLockCause = ++order;
+          // The signals that say nobody is there (the vocabulary's lockingEvents), presence losses included.
+          if (isAbsence(osSignalEvent(action.signal))) oracle.lastLockCause = ++order;
           service.os.signal(action.signal);
           break;
         case 'idle': {
