@@ -54,10 +54,11 @@ const layerList = [
     },
     allowTypes: { paths: ['main/services/**'] },
   },
-  // The composition root wires every main layer together; it alone in main starts Electron.
+  // The composition root wires every main layer together; it alone in main starts Electron. Its
+  // entry point is main/index.ts, its parts are in main/composition/.
   {
-    name: 'main/index.ts (the composition root)',
-    files: ['main/index.ts'],
+    name: 'the composition root (main/index.ts, main/composition/)',
+    files: ['main/index.ts', 'main/composition/**'],
     allow: { paths: ['main/**', 'preload/contract'], node: true, packages: ['electron', ...serviceLibraries] },
   },
   // Command-line tools: the services without Electron.

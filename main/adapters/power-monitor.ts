@@ -5,7 +5,8 @@
 import type { PowerMonitor } from 'electron';
 import { idleClockCanStick, idleEvidence, nextZeroRun, osCapabilitiesFor, stuckIdleSamples } from '../core/os-signals';
 import type { OsCapabilities, OsEvents, OsPlatform, OsSignal } from '../core/os-signals';
-import type { PresenceSource, PresenceSourceName, PresenceStatus } from '../core/presence';
+import { createPresenceStatus, presenceStatus } from '../core/presence';
+import type { PresenceSource, PresenceStatus } from '../core/presence';
 
 /**
  * Electron's powerMonitor events (named as in Electron's docs) and the OS signal each is.
@@ -46,23 +47,21 @@ function powerMonitorSees(platform: OsPlatform): OsSignal[] {
   return ['suspend', 'resume'];
 }
 
-/** A source whose status is computed from the watcher's state; `changed()` tells listeners. */
-function viewSource(name: PresenceSourceName, read: () => PresenceStatus): PresenceSource & { changed(): void } {
-  const listeners = new Set<(status: PresenceStatus) => void>();
+/**
+ * A source watched by this adapter: its status kept in core's status cell; once disposed it says
+ * `stopped` (the shell no longer listens to powerMonitor or polls).
+ */
+function adapterSource(initial: PresenceStatus): PresenceSource & { update(next: PresenceStatus): void } {
+  const cell = createPresenceStatus(initial);
   let stopped = false;
   return {
-    name,
-    status: () => (stopped ? { ...read(), state: 'unavailable', reason: 'stopped' } : read()),
-    onStatusChange(listener) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
-    changed() {
-      for (const listener of [...listeners]) listener(read());
-    },
+    name: initial.source,
+    status: () => (stopped ? { ...cell.get(), state: 'unavailable', reason: 'stopped' } : cell.get()),
+    onStatusChange: cell.onChange,
+    update: (next) => void cell.set(next),
     dispose() {
       stopped = true;
-      listeners.clear();
+      cell.clear();
     },
   };
 }
@@ -71,13 +70,9 @@ interface PreventableEvent {
   preventDefault(): void;
 }
 
-export function watchOsSignals(deps: PowerMonitorDeps, events: OsEvents): OsSignalsHandle {
-  const { powerMonitor: pm } = deps;
-  let capabilities = osCapabilitiesFor(deps.platform, deps.env);
-  let zeroRun = 0;
-  let osReportsLocked = false;
+/** powerMonitor's events as OS signals, and its shutdown as the session's; returns the removal of every listener. */
+function listenToPowerMonitor(deps: PowerMonitorDeps, events: OsEvents): () => void {
   let shuttingDown = false;
-
   const onShutdown = (event?: PreventableEvent): void => {
     if (shuttingDown) return;
     shuttingDown = true;
@@ -100,11 +95,35 @@ export function watchOsSignals(deps: PowerMonitorDeps, events: OsEvents): OsSign
     ]),
     ['shutdown', onShutdown],
   ];
-  const emitter = pm as unknown as {
+  const emitter = deps.powerMonitor as unknown as {
     on(e: string, l: (...a: never[]) => void): unknown;
     removeListener(e: string, l: (...a: never[]) => void): unknown;
   };
   for (const [name, listener] of listeners) emitter.on(name, listener);
+  return () => {
+    for (const [name, listener] of listeners) emitter.removeListener(name, listener);
+  };
+}
+
+/**
+ * The once-a-second idle poll: OS idle time to the session, a 'locked' idle state as a lock where
+ * the OS has no lock event, and a clock stuck at 0 found out. Its presence source stays live where
+ * the idle clock cannot be trusted (it still sees a 'locked' state on Linux); the reason says its
+ * idle time is not counted, so in-app activity is the authority.
+ */
+function pollIdle(deps: PowerMonitorDeps, events: OsEvents) {
+  const pm = deps.powerMonitor;
+  let capabilities = osCapabilitiesFor(deps.platform, deps.env);
+  let zeroRun = 0;
+  let osReportsLocked = false;
+  const idleStatus = (): PresenceStatus =>
+    presenceStatus(
+      'idle-poll',
+      'live',
+      capabilities.lockSignal ? [] : ['lock-screen', 'unlock-screen'],
+      capabilities.osIdle === 'unreliable' ? 'os-idle-unreliable' : undefined,
+    );
+  const source = adapterSource(idleStatus());
 
   const sample = (): void => {
     let seconds: number;
@@ -127,7 +146,7 @@ export function watchOsSignals(deps: PowerMonitorDeps, events: OsEvents): OsSign
     if (idleClockCanStick(deps.platform) && zeroRun >= stuckIdleSamples) {
       capabilities = { ...capabilities, osIdle: 'unreliable' };
       events.capabilitiesChanged?.(capabilities);
-      idleSource.changed();
+      source.update(idleStatus());
       return;
     }
     // Where the clock can stick (Linux), a zero is not forwarded: it may be a stuck clock, not
@@ -137,27 +156,19 @@ export function watchOsSignals(deps: PowerMonitorDeps, events: OsEvents): OsSign
     if (evidence !== null) events.idleSample(evidence);
   };
   const timer = setInterval(sample, deps.sampleEveryMs ?? 1000);
+  return { capabilities: () => capabilities, source, stop: () => clearInterval(timer) };
+}
 
-  const powerSource = viewSource('power-monitor', () => ({
-    source: 'power-monitor',
-    state: 'live',
-    sees: powerMonitorSees(deps.platform),
-  }));
-  // The poll stays live where the idle clock cannot be trusted (it still sees a 'locked' state on
-  // Linux); the reason says its idle time is not counted, so in-app activity is the authority.
-  const idleSource = viewSource('idle-poll', () => ({
-    source: 'idle-poll',
-    state: 'live',
-    sees: capabilities.lockSignal ? [] : ['lock-screen', 'unlock-screen'],
-    ...(capabilities.osIdle === 'unreliable' ? { reason: 'os-idle-unreliable' } : {}),
-  }));
-
+export function watchOsSignals(deps: PowerMonitorDeps, events: OsEvents): OsSignalsHandle {
+  const stopListening = listenToPowerMonitor(deps, events);
+  const idle = pollIdle(deps, events);
+  const powerSource = adapterSource(presenceStatus('power-monitor', 'live', powerMonitorSees(deps.platform)));
   return {
-    capabilities: () => capabilities,
-    presence: [powerSource, idleSource],
+    capabilities: idle.capabilities,
+    presence: [powerSource, idle.source],
     dispose: () => {
-      clearInterval(timer);
-      for (const [name, listener] of listeners) emitter.removeListener(name, listener);
+      idle.stop();
+      stopListening();
     },
   };
 }

@@ -18,7 +18,8 @@
  */
 import type { BrowserWindow } from 'electron';
 import type { OsEvents, OsSignal } from '../core/os-signals';
-import type { PresenceSource, PresenceStatus } from '../core/presence';
+import { createPresenceStatus, presenceStatus } from '../core/presence';
+import type { PresenceReason, PresenceSource, PresenceStatusCell } from '../core/presence';
 import { WM_WTSSESSION_CHANGE, wtsEvents } from '../platform/wts';
 import type { WtsApi } from '../platform/wts';
 
@@ -58,37 +59,23 @@ export interface WtsSessionDeps {
   readonly onError?: (code: string) => void;
 }
 
-export function createWtsSessionSource(deps: WtsSessionDeps, events: Pick<OsEvents, 'signal'>): WtsSessionSource {
-  const sees: OsSignal[] = ['lock-screen', 'unlock-screen'];
-  const listeners = new Set<(status: PresenceStatus) => void>();
-  const watched = new Map<HookableWindow, Buffer>();
-  let ourSession: number | null = null;
-  let status: PresenceStatus = {
-    source: 'wts',
-    state: 'unavailable',
-    sees,
-    reason: deps.api === null ? 'wtsapi-unavailable' : 'no-window-yet',
-  };
-  const setStatus = (next: PresenceStatus): void => {
-    if (next.state === status.state && next.reason === status.reason) return;
-    status = next;
-    for (const listener of [...listeners]) listener(status);
-  };
-  if (deps.api !== null) {
-    try {
-      ourSession = deps.api.sessionIdOf(deps.pid);
-    } catch {
-      deps.onError?.('wts-session-id-failed');
-      status = { ...status, reason: 'session-id-unknown' };
-    }
+const sees: OsSignal[] = ['lock-screen', 'unlock-screen'];
+const unavailable = (reason: PresenceReason) => presenceStatus('wts', 'unavailable', sees, reason);
+
+/** Our session's id, or null (with the status saying why) where it cannot be read. */
+function ourSessionId(deps: WtsSessionDeps): { session: number | null; reason: PresenceReason } {
+  if (deps.api === null) return { session: null, reason: 'wtsapi-unavailable' };
+  try {
+    return { session: deps.api.sessionIdOf(deps.pid), reason: 'no-window-yet' };
+  } catch {
+    deps.onError?.('wts-session-id-failed');
+    return { session: null, reason: 'session-id-unknown' };
   }
+}
 
-  const onMessage = (wParam: Buffer, lParam: Buffer): void => {
-    const signal = signalFor[readPointerSized(wParam)];
-    if (signal === undefined || readPointerSized(lParam) !== ourSession) return;
-    events.signal(signal);
-  };
-
+/** Each registered window and its handle; the source is live while there is at least one. */
+function windowRegistry(deps: WtsSessionDeps, status: PresenceStatusCell, onMessage: (w: Buffer, l: Buffer) => void) {
+  const watched = new Map<HookableWindow, Buffer>();
   const release = (win: HookableWindow): void => {
     const hwnd = watched.get(win);
     if (hwnd === undefined) return;
@@ -98,52 +85,65 @@ export function createWtsSessionSource(deps: WtsSessionDeps, events: Pick<OsEven
     } catch {
       deps.onError?.('wts-unregister-failed');
     }
-    if (watched.size === 0 && status.state === 'live')
-      setStatus({ source: 'wts', state: 'unavailable', sees, reason: 'no-window' });
+    if (watched.size === 0 && status.get().state === 'live') status.set(unavailable('no-window'));
   };
-
-  return {
-    name: 'wts',
-    status: () => status,
-    onStatusChange(listener) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
-    watchWindow(win) {
-      const api = deps.api;
-      if (api === null || ourSession === null || watched.has(win) || win.isDestroyed()) return;
-      try {
-        const hwnd = win.getNativeWindowHandle();
-        // Hooked before registering, so the first notification has somewhere to go.
-        win.hookWindowMessage(WM_WTSSESSION_CHANGE, onMessage);
-        if (!api.register(hwnd)) {
-          win.unhookWindowMessage(WM_WTSSESSION_CHANGE);
-          setStatus({ source: 'wts', state: 'unavailable', sees, reason: 'register-refused' });
-          return;
-        }
-        watched.set(win, hwnd);
-        setStatus({ source: 'wts', state: 'live', sees });
-      } catch {
-        deps.onError?.('wts-register-failed');
-        setStatus({ source: 'wts', state: 'unavailable', sees, reason: 'register-failed' });
+  const register = (api: WtsApi, win: HookableWindow): void => {
+    try {
+      const hwnd = win.getNativeWindowHandle();
+      // Hooked before registering, so the first notification has somewhere to go.
+      win.hookWindowMessage(WM_WTSSESSION_CHANGE, onMessage);
+      if (!api.register(hwnd)) {
+        win.unhookWindowMessage(WM_WTSSESSION_CHANGE);
+        status.set(unavailable('register-refused'));
         return;
       }
-      // 'closed': the handle is gone; Windows drops a destroyed window's registration itself, and
-      // the unregister (with the handle read while the window lived) is best effort.
-      win.once('closed', () => release(win));
+      watched.set(win, hwnd);
+      status.set(presenceStatus('wts', 'live', sees));
+    } catch {
+      deps.onError?.('wts-register-failed');
+      status.set(unavailable('register-failed'));
+      return;
+    }
+    // 'closed': the handle is gone; Windows drops a destroyed window's registration itself, and
+    // the unregister (with the handle read while the window lived) is best effort.
+    win.once('closed', () => release(win));
+  };
+  const releaseAll = (): void => {
+    for (const win of [...watched.keys()]) {
+      if (!win.isDestroyed()) {
+        try {
+          win.unhookWindowMessage(WM_WTSSESSION_CHANGE);
+        } catch {
+          // destroyed meanwhile
+        }
+      }
+      release(win);
+    }
+  };
+  return { has: (win: HookableWindow) => watched.has(win), register, releaseAll };
+}
+
+export function createWtsSessionSource(deps: WtsSessionDeps, events: Pick<OsEvents, 'signal'>): WtsSessionSource {
+  const { session: ourSession, reason } = ourSessionId(deps);
+  const status = createPresenceStatus(unavailable(reason));
+  const onMessage = (wParam: Buffer, lParam: Buffer): void => {
+    const signal = signalFor[readPointerSized(wParam)];
+    if (signal === undefined || readPointerSized(lParam) !== ourSession) return;
+    events.signal(signal);
+  };
+  const windows = windowRegistry(deps, status, onMessage);
+  return {
+    name: 'wts',
+    status: status.get,
+    onStatusChange: status.onChange,
+    watchWindow(win) {
+      const api = deps.api;
+      if (api === null || ourSession === null || windows.has(win) || win.isDestroyed()) return;
+      windows.register(api, win);
     },
     dispose() {
-      for (const win of [...watched.keys()]) {
-        if (!win.isDestroyed()) {
-          try {
-            win.unhookWindowMessage(WM_WTSSESSION_CHANGE);
-          } catch {
-            // destroyed meanwhile
-          }
-        }
-        release(win);
-      }
-      listeners.clear();
+      windows.releaseAll();
+      status.clear();
     },
   };
 }

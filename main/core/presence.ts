@@ -4,8 +4,10 @@
  * A port, pure: each source is an adapter or service that turns what its platform says into
  * OS signals (core/session/vocabulary.ts, osSignalEvents) and reports what it can and cannot see,
  * so the shell can audit which sources were live when a clinician signed in and docs/security.md
- * can say, per platform, what is watched.
+ * can say, per platform, what is watched. main/services/presence/start.ts registers and starts
+ * each one.
  */
+import { createEmitter } from './emitter';
 import type { OsSignal } from './session/vocabulary';
 
 /** Every source the shell knows, by the name the audit log and docs/security.md use. */
@@ -26,6 +28,59 @@ export const presenceSourceNames = [
 export type PresenceSourceName = (typeof presenceSourceNames)[number];
 
 /**
+ * Why a source is not live (or, for the idle poll, live with a limit): fixed codes, never a device
+ * name, a path, a user name or a value read from the OS. The audit log records them
+ * (presence.sources, presence.source-changed) and docs/security.md explains each.
+ */
+export const presenceReasons = [
+  /** The source has not had its first look yet (the smartcard watcher before PC/SC answers). */
+  'starting',
+  /** A D-Bus source connecting to its bus for the first time. */
+  'connecting',
+  /** The platform names no address for the bus (no session bus in the environment). */
+  'no-bus-address',
+  /** The bus could not be reached (no socket there, or the connection was refused). */
+  'bus-unreachable',
+  /** The bus went away under the source (dbus-daemon stopped or restarted); it connects again by itself. */
+  'bus-lost',
+  /** Setting up a D-Bus watch failed in a way the source does not name (logged as `<source>-watch-failed`). */
+  'watch-failed',
+  /** logind: nothing owns org.freedesktop.login1 on the system bus. */
+  'logind-absent',
+  /** logind: the shell runs in no logind session (neither by its process id nor by XDG_SESSION_ID). */
+  'no-logind-session',
+  /** logind: org.freedesktop.login1 changed owner (logind restarted); the watch is set up again. */
+  'logind-restarted',
+  /** The screen saver: neither org.freedesktop.ScreenSaver nor org.gnome.ScreenSaver has an owner. */
+  'no-screensaver-service',
+  /** The smartcard: the smartcard service (pcscd, SCardSvr) is not running, stopped, or restarted. */
+  'service-gone',
+  /** The smartcard: the service runs but no reader is attached. */
+  'no-reader',
+  /** The smartcard: the PC/SC library could not be loaded. */
+  'no-library',
+  /** The smartcard: machine policy LockOnCardRemoval is off (the card is watched, never locks). */
+  'LockOnCardRemoval',
+  /** WTS: wtsapi32 could not be loaded. */
+  'wtsapi-unavailable',
+  /** WTS: this process's session id could not be read. */
+  'session-id-unknown',
+  /** WTS: no shell window has been registered for session notifications yet. */
+  'no-window-yet',
+  /** WTS: the last registered shell window closed. */
+  'no-window',
+  /** WTS: Windows refused WTSRegisterSessionNotification. */
+  'register-refused',
+  /** WTS: registering a window threw. */
+  'register-failed',
+  /** The idle poll, live: the OS idle clock cannot be trusted (Wayland, or stuck at 0), so it is not counted. */
+  'os-idle-unreliable',
+  /** powerMonitor and the idle poll after the shell stopped watching them (at quit). */
+  'stopped',
+] as const;
+export type PresenceReason = (typeof presenceReasons)[number];
+
+/**
  * - live: watching now.
  * - unavailable: should be watching but cannot (service stopped, bus absent, reader unplugged);
  *   a source that was the session's presence signal fails closed when it goes unavailable.
@@ -39,11 +94,11 @@ export interface PresenceStatus {
   readonly state: PresenceState;
   /** The OS signals this source can raise while live. */
   readonly sees: readonly OsSignal[];
-  /** A short, fixed reason code when not live (never a device name, path or user name). */
-  readonly reason?: string;
+  /** Why it is not live (a fixed code from presenceReasons). */
+  readonly reason?: PresenceReason;
 }
 
-/** One source, started by the composition root; it calls OsEvents.signal with what it sees. */
+/** One source, started by main/services/presence/start.ts; it calls OsEvents.signal with what it sees. */
 export interface PresenceSource {
   readonly name: PresenceSourceName;
   status(): PresenceStatus;
@@ -52,10 +107,70 @@ export interface PresenceSource {
   dispose(): void | Promise<void>;
 }
 
+/** A status, with `reason` only when there is one. */
+export function presenceStatus(
+  source: PresenceSourceName,
+  state: PresenceState,
+  sees: readonly OsSignal[],
+  reason?: PresenceReason,
+): PresenceStatus {
+  return { source, state, sees, ...(reason === undefined ? {} : { reason }) };
+}
+
+/** Whether two statuses say the same (state, reason and what is seen). */
+export function sameStatus(a: PresenceStatus, b: PresenceStatus): boolean {
+  return (
+    a.source === b.source &&
+    a.state === b.state &&
+    a.reason === b.reason &&
+    a.sees.length === b.sees.length &&
+    a.sees.every((signal, i) => b.sees[i] === signal)
+  );
+}
+
+/**
+ * A source's status and the listeners told of it: the one place each source's "set the status,
+ * tell the listeners if it changed" is written (on core/emitter.ts: a listener that throws never
+ * stops the others or reaches the source).
+ */
+export interface PresenceStatusCell {
+  get(): PresenceStatus;
+  /** Takes `next` and tells the listeners, only when it says something new (sameStatus). Returns whether it did. */
+  set(next: PresenceStatus): boolean;
+  /** Returns an unsubscribe. */
+  onChange(listener: (status: PresenceStatus) => void): () => void;
+  /** Forgets every listener (at dispose): the status is still kept, and told to no one. */
+  clear(): void;
+}
+
+export function createPresenceStatus(
+  initial: PresenceStatus,
+  onListenerError?: (error: unknown) => void,
+): PresenceStatusCell {
+  const listeners = createEmitter<[PresenceStatus]>(onListenerError);
+  let status = initial;
+  return {
+    get: () => status,
+    set(next) {
+      if (sameStatus(next, status)) return false;
+      status = next;
+      listeners.emit(status);
+      return true;
+    },
+    onChange: (listener) => listeners.on(listener),
+    clear: () => listeners.clear(),
+  };
+}
+
+/** A source whose status never changes (e.g. one that is not on this platform). */
+export function fixedPresenceSource(status: PresenceStatus): PresenceSource {
+  return { name: status.source, status: () => status, onStatusChange: () => () => undefined, dispose: () => undefined };
+}
+
 /** What the audit line at sign-in records: each source and its state, in catalogue order. */
 export function presenceSummary(statuses: readonly PresenceStatus[]): {
   live: PresenceSourceName[];
-  notLive: { source: PresenceSourceName; state: PresenceState; reason?: string }[];
+  notLive: { source: PresenceSourceName; state: PresenceState; reason?: PresenceReason }[];
 } {
   const ordered = [...statuses].sort(
     (a, b) => presenceSourceNames.indexOf(a.source) - presenceSourceNames.indexOf(b.source),

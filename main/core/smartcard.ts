@@ -7,6 +7,8 @@
  * The codes and flags are PC/SC's own (PC/SC Workgroup specification part 5; Microsoft's
  * winscard.h / winerror.h; pcsc-lite's pcsclite.h): the same numbers on Windows, macOS and Linux.
  */
+import { backoffDelay } from './backoff';
+import type { Backoff } from './backoff';
 import type { OsSignal } from './session/vocabulary';
 
 /** Return codes the watcher acts on (SCARD_S_SUCCESS and the SCARD_E_* errors), as unsigned 32-bit numbers. */
@@ -145,9 +147,11 @@ export function signalFor(
 
 /**
  * How long to wait before trying the smartcard service again after the `attempt`-th failure in a
- * row (1, 2, 4, 8 s, then every 10 s): quick enough that a restarted pcscd or SCardSvr is watched
- * again within seconds, slow enough not to spin while it is gone for good.
+ * row, counted from 0 (1, 2, 4, 8 s, then every 10 s): quick enough that a restarted pcscd or
+ * SCardSvr is watched again within seconds, slow enough not to spin while it is gone for good.
  */
+export const smartcardRetry: Backoff = { firstMs: 1_000, maxMs: 10_000 };
+
 export function retryDelayMs(attempt: number): number {
-  return Math.min(10_000, 1_000 * 2 ** Math.max(0, Math.min(attempt, 10)));
+  return backoffDelay(smartcardRetry, Math.max(0, attempt) + 1);
 }

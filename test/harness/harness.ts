@@ -16,8 +16,11 @@ import { resolvePolicy } from '../../main/core/policy';
 import type { PolicyInput } from '../../main/core/policy';
 import { createAppServices } from '../../main/services/compose';
 import type { AppServices } from '../../main/services/compose';
+import { createAudit } from '../../main/services/audit';
 import { createLogger } from '../../main/services/logger';
 import { resolveOidcSettings } from '../../main/services/oidc';
+import { startPresence } from '../../main/services/presence/start';
+import type { Presence } from '../../main/services/presence/start';
 import { createKeyringSecretStore, createMemorySecretStore } from '../../main/services/secret-store';
 import type { SecretStore } from '../../main/services/secret-store';
 import { ManualTime, systemTime } from '../../main/services/time';
@@ -29,7 +32,7 @@ import { freePort } from '../../sandbox/ports';
 import { startSandbox } from '../../sandbox/provider';
 import type { Sandbox } from '../../sandbox/provider';
 import { handleControl } from './control';
-import { startHarnessSmartcard } from './smartcard';
+import { harnessSmartcard, prepareHarnessSmartcard } from './smartcard';
 import type { HarnessSmartcard, HarnessSmartcardOptions } from './smartcard';
 import { harnessScriptPath, serveRenderer } from './static-files';
 import { attachShellSocket } from './ws-transport';
@@ -66,10 +69,21 @@ export interface Harness {
   readonly secretStoreKind: 'keyring' | 'memory' | 'unavailable';
   /** The smartcard source and its card, when the harness was started with `smartcard`. */
   readonly smartcard: HarnessSmartcard | null;
+  /** Every presence source, started by startPresence as main/index.ts starts them (audited at each sign-in). */
+  readonly presence: Presence;
   /** POST/GET a control endpoint (see docs/harness.md) with the secret. */
   control(method: 'GET' | 'POST', path: string, body?: unknown): Promise<unknown>;
   close(): Promise<void>;
 }
+
+/**
+ * The harness is no ward PC's OS: its OS signals come from the control API (/control/os/*), never
+ * from this machine's buses or session. So startPresence runs here as on a platform of its own:
+ * the sources registered for every platform (the smartcard, with the smartcard option) run as on a
+ * ward PC, and those registered for one platform (logind and the screen saver, WTS) are listed as
+ * not on this platform rather than watching the machine the tests run on.
+ */
+const harnessPlatform = 'harness';
 
 /** pino's numeric levels, for the console filter. */
 const pinoLevels: Record<string, number> = {
@@ -198,8 +212,20 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     signInClock: Date.now,
   });
 
-  // The card leaving the reader locks at once; RequireSmartcard gates sign-in (main/index.ts does the same).
-  const smartcard = options.smartcard ? await startHarnessSmartcard(options.smartcard, services.session.os) : null;
+  // Every presence source, as main/index.ts starts them, audited at each sign-in (presence.sources).
+  // The card leaving the reader locks at once; RequireSmartcard gates sign-in.
+  const rig = options.smartcard ? prepareHarnessSmartcard(options.smartcard) : null;
+  const presence = startPresence({
+    platform: harnessPlatform,
+    env: {},
+    pid: process.pid,
+    events: services.session.os,
+    ...(rig ? { smartcard: rig.watch } : {}),
+    audit: createAudit(logger),
+    session: services.session,
+    onError: (code) => logger.error({ event: 'adapter.error', code }, 'A presence source reported a failure.'),
+  });
+  const smartcard = rig && presence.smartcard ? await harnessSmartcard(rig, presence.smartcard) : null;
   const backend = smartcard ? smartcard.gate(services.session.backend) : services.session.backend;
 
   let origin = '';
@@ -249,12 +275,13 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     relay,
     secretStoreKind: kind,
     smartcard,
+    presence,
     control,
     async close() {
       await detachSocket();
       server.closeAllConnections();
       await new Promise<void>((ok) => server.close(() => ok()));
-      await smartcard?.close();
+      await presence.dispose();
       await services.close();
       await relay.close();
       await sandbox.close();

@@ -1,18 +1,17 @@
 /**
- * The smartcard in the harness, composed as main/index.ts composes it on a ward PC: the real
- * smartcard source (main/services/presence/smartcard.ts) raising its signals into the session
- * service's OS port, and gateOnSmartcard around the session backend (RequireSmartcard, and the
- * lock screen's card prompt). Only PC/SC underneath is chosen here:
+ * The smartcard in the harness, composed as main/index.ts composes it on a ward PC: startPresence
+ * (main/services/presence/start.ts) builds the real smartcard source from the settings made here,
+ * raising its signals into the session service's OS port, and gateOnSmartcard sits around the
+ * session backend (RequireSmartcard, and the lock screen's card prompt). Only PC/SC underneath is
+ * chosen here:
  * - 'simulated': the in-memory PC/SC service of memory-pcsc.ts;
  * - a real PC/SC stack (virtual-card.ts: pcscd, the vpcd reader and the vicc card): the source
  *   loads libpcsclite through koffi, as the shell does.
  * Either way `/control/smartcard/<action>` moves the card and the service (docs/harness.md).
  */
 import type { ShellBackend } from '../../preload/contract';
-import type { OsEvents } from '../../main/core/os-signals';
 import type { PresenceStatus } from '../../main/core/presence';
-import { createSmartcardSource } from '../../main/services/presence/smartcard';
-import type { SmartcardSource } from '../../main/services/presence/smartcard';
+import type { SmartcardSettings, SmartcardSource } from '../../main/services/presence/smartcard';
 import { gateOnSmartcard } from '../../main/services/presence/smartcard-gate';
 import { createMemoryPcsc } from './memory-pcsc';
 import type { CardControl, MemoryPcsc } from './memory-pcsc';
@@ -28,13 +27,19 @@ export interface HarnessSmartcardOptions {
   readonly lockOnCardRemoval?: boolean;
 }
 
-export interface HarnessSmartcard {
-  readonly source: SmartcardSource;
+/** The reader chosen, before the source watches it: what startPresence is given to build the smartcard source. */
+export interface HarnessSmartcardRig {
   readonly kind: 'simulated' | 'pcsc';
   /** The card and the service: the simulated ones, or the real stack's. */
   readonly card: CardControl;
   /** The machine policy's smartcard settings as IT has them now. */
   readonly settings: { requireSmartcard: boolean; lockOnCardRemoval: boolean };
+  /** For startPresence: LockOnCardRemoval as it is now, and the simulated PC/SC when there is one. */
+  readonly watch: SmartcardSettings;
+}
+
+export interface HarnessSmartcard extends Omit<HarnessSmartcardRig, 'watch'> {
+  readonly source: SmartcardSource;
   /** The backend the renderer talks to: the session's, gated on the card. */
   gate(backend: ShellBackend): ShellBackend;
   state(): {
@@ -43,39 +48,43 @@ export interface HarnessSmartcard {
     requireSmartcard: boolean;
     lockOnCardRemoval: boolean;
   };
-  close(): Promise<void>;
 }
 
 export const smartcardActions = ['insert', 'remove', 'service-stop', 'service-start'] as const;
 export type SmartcardAction = (typeof smartcardActions)[number];
 
-export async function startHarnessSmartcard(
-  options: HarnessSmartcardOptions,
-  events: Pick<OsEvents, 'signal'>,
-): Promise<HarnessSmartcard> {
+export function prepareHarnessSmartcard(options: HarnessSmartcardOptions): HarnessSmartcardRig {
   const memory: MemoryPcsc | null =
     options.pcsc === undefined || options.pcsc === 'simulated'
       ? createMemoryPcsc({ cardIn: options.cardIn ?? false })
       : null;
-  const card: CardControl = memory ?? (options.pcsc as CardControl);
   const settings = {
     requireSmartcard: options.requireSmartcard ?? false,
     lockOnCardRemoval: options.lockOnCardRemoval ?? true,
   };
-  const source = createSmartcardSource({
-    events,
-    // Read at each change of the readers, so a policy change in the harness applies at once.
-    get lockOnRemoval() {
-      return settings.lockOnCardRemoval;
+  return {
+    kind: memory ? 'simulated' : 'pcsc',
+    card: memory ?? (options.pcsc as CardControl),
+    settings,
+    watch: {
+      // Read at each change of the readers, so a policy change in the harness applies at once.
+      get lockOnRemoval() {
+        return settings.lockOnCardRemoval;
+      },
+      ...(memory ? { load: () => memory.binding } : {}),
+      // The same wait as the shell's default, so a reader the PnP pseudo-reader misses is seen as late as on a ward PC.
+      waitMs: 5_000,
     },
-    ...(memory ? { load: () => memory.binding } : {}),
-    // The same wait as the shell's default, so a reader the PnP pseudo-reader misses is seen as late as on a ward PC.
-    waitMs: 5_000,
-  });
+  };
+}
+
+/** The source startPresence built for the rig, once it has its first picture of the readers. */
+export async function harnessSmartcard(rig: HarnessSmartcardRig, source: SmartcardSource): Promise<HarnessSmartcard> {
   await source.ready();
+  const { kind, card, settings } = rig;
   return {
     source,
-    kind: memory ? 'simulated' : 'pcsc',
+    kind,
     card,
     settings,
     gate: (backend) =>
@@ -85,9 +94,6 @@ export async function startHarnessSmartcard(
         },
       }),
     state: () => ({ status: source.status(), cardPresent: source.cardPresent(), ...settings }),
-    close: async () => {
-      await source.dispose();
-    },
   };
 }
 

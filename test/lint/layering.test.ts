@@ -98,6 +98,18 @@ const violations: Array<[string, string, string, string]> = [
     layers,
   ],
   [
+    'main/composition (the composition root’s parts) may not import the sandbox',
+    'main/composition/bad.ts',
+    "import { startSandbox } from '../../sandbox/provider';\nexport const s = startSandbox;\n",
+    layers,
+  ],
+  [
+    'main/composition may not import tests',
+    'main/composition/bad.ts',
+    "import { startHarness } from '../../test/harness/harness';\nexport const s = startHarness;\n",
+    layers,
+  ],
+  [
     'main/cli may not import tests',
     'main/cli/bad.ts',
     "import { x } from '../../test/harness/cli';\nexport const y = x;\n",
@@ -408,6 +420,12 @@ const violations: Array<[string, string, string, string]> = [
         `import x from '${pkg}';\nexport const y = x;\n`,
         layers,
       ],
+      [
+        `main/composition may not import ${pkg}`,
+        'main/composition/bad.ts',
+        `import x from '${pkg}';\nexport const y = x;\n`,
+        layers,
+      ],
       [`main/cli may not import ${pkg}`, 'main/cli/bad.ts', `import x from '${pkg}';\nexport const y = x;\n`, layers],
       [`main/core may not import ${pkg}`, 'main/core/bad.ts', `import x from '${pkg}';\nexport const y = x;\n`, layers],
       [`relay may not import ${pkg}`, 'relay/bad.ts', `import x from '${pkg}';\nexport const y = x;\n`, layers],
@@ -532,6 +550,11 @@ const allowed: Array<[string, string, string]> = [
     'main/index.ts may wire every main layer with electron',
     'main/index.ts',
     "import { app } from 'electron';\nimport { join } from 'node:path';\nimport { registerIpc } from './adapters/ipc-server';\nimport { createAudit } from './services/audit';\nimport { isShellError } from './core/errors';\nexport const x = [app, join, registerIpc, createAudit, isShellError];\n",
+  ],
+  [
+    'main/composition (the composition root’s parts) may wire electron, the adapters and the services',
+    'main/composition/ok.ts',
+    "import { app } from 'electron';\nimport { join } from 'node:path';\nimport { registerIpc } from '../adapters/ipc-server';\nimport { startPresence } from '../services/presence/start';\nimport { createAudit } from '../services/audit';\nexport const x = [app, join, registerIpc, startPresence, createAudit];\n",
   ],
   [
     'main/cli may use services and Node',

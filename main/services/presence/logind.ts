@@ -16,8 +16,9 @@ import type { PresenceSource } from '../../core/presence';
 import type { OsEvents } from '../../core/os-signals';
 import { matchRule, openDbus, systemBusAddress, variantValue } from '../../platform/dbus';
 import type { DbusLink, DbusSignal, OpenDbus } from '../../platform/dbus';
+import type { Backoff } from '../../core/backoff';
 import { PresenceUnavailable, startDbusSource } from './dbus-source';
-import type { Backoff, WatchControl } from './dbus-source';
+import type { WatchControl } from './dbus-source';
 
 const login1 = 'org.freedesktop.login1';
 const managerPath = '/org/freedesktop/login1';
@@ -70,35 +71,59 @@ async function findSession(link: DbusLink, options: LogindSourceOptions): Promis
   throw new PresenceUnavailable('no-logind-session');
 }
 
-async function watchLogind(link: DbusLink, control: WatchControl, options: LogindSourceOptions): Promise<void> {
-  const owner = await link.nameOwner(login1);
-  if (owner === null) throw new PresenceUnavailable('logind-absent');
-  const session = await findSession(link, options);
+/** What the session said last, raised only when it changes: LockedHint as lock/unlock, Active as a user switch. */
+function sessionState(link: DbusLink, session: string, control: WatchControl) {
   const last: { locked?: boolean; active?: boolean } = {};
-  const lockedHint = (locked: boolean): void => {
-    if (last.locked === locked) return;
-    last.locked = locked;
-    control.raise(locked ? 'lock-screen' : 'unlock-screen');
+  return {
+    last,
+    lockedHint(locked: boolean): void {
+      if (last.locked === locked) return;
+      last.locked = locked;
+      control.raise(locked ? 'lock-screen' : 'unlock-screen');
+    },
+    active(isActive: boolean): void {
+      if (last.active === isActive) return;
+      last.active = isActive;
+      control.raise(isActive ? 'user-switch-back' : 'user-switch-away');
+    },
+    async read(name: 'LockedHint' | 'Active'): Promise<boolean | null> {
+      const [value] = await link.call({
+        destination: login1,
+        path: session,
+        interface: propertiesInterface,
+        member: 'Get',
+        signature: 'ss',
+        body: [sessionInterface, name],
+      });
+      const unwrapped = variantValue(value);
+      return typeof unwrapped === 'boolean' ? unwrapped : null;
+    },
   };
-  const active = (isActive: boolean): void => {
-    if (last.active === isActive) return;
-    last.active = isActive;
-    control.raise(isActive ? 'user-switch-back' : 'user-switch-away');
-  };
-  const read = async (name: 'LockedHint' | 'Active'): Promise<boolean | null> => {
-    const [value] = await link.call({
-      destination: login1,
-      path: session,
-      interface: propertiesInterface,
-      member: 'Get',
-      signature: 'ss',
-      body: [sessionInterface, name],
-    });
-    const unwrapped = variantValue(value);
-    return typeof unwrapped === 'boolean' ? unwrapped : null;
-  };
+}
+type SessionStateTracker = ReturnType<typeof sessionState>;
 
-  const onSignal = (signal: DbusSignal): void => {
+/** The session's PropertiesChanged: each property with a value applied, each one invalidated read again. */
+function propertiesChanged(signal: DbusSignal, tracker: SessionStateTracker): void {
+  const changed = (signal.body[1] ?? {}) as Record<string, unknown>;
+  const invalidated = Array.isArray(signal.body[2]) ? (signal.body[2] as unknown[]) : [];
+  for (const [name, apply] of [
+    ['LockedHint', tracker.lockedHint],
+    ['Active', tracker.active],
+  ] as const) {
+    const value = variantValue(changed[name]);
+    if (typeof value === 'boolean') apply(value);
+    // A property logind invalidates without a value: read it.
+    else if (invalidated.includes(name))
+      void tracker.read(name).then(
+        (v) => v !== null && apply(v),
+        () => undefined,
+      );
+  }
+}
+
+/** Routes each signal on the link: logind's owner changing, sleep, and our session's lock, unlock and properties. */
+function logindSignals(owner: string, session: string, control: WatchControl, tracker: SessionStateTracker) {
+  return (signal: DbusSignal): void => {
     if (signal.interface === 'org.freedesktop.DBus' && signal.member === 'NameOwnerChanged') {
       // logind restarted (or left): set everything up again against whoever owns the name now.
       if (signal.sender === 'org.freedesktop.DBus' && signal.body[0] === login1) control.restart('logind-restarted');
@@ -116,62 +141,52 @@ async function watchLogind(link: DbusLink, control: WatchControl, options: Login
       signal.interface === propertiesInterface &&
       signal.member === 'PropertiesChanged' &&
       signal.body[0] === sessionInterface
-    ) {
-      const changed = (signal.body[1] ?? {}) as Record<string, unknown>;
-      const invalidated = Array.isArray(signal.body[2]) ? (signal.body[2] as unknown[]) : [];
-      for (const [name, apply] of [
-        ['LockedHint', lockedHint],
-        ['Active', active],
-      ] as const) {
-        const value = variantValue(changed[name]);
-        if (typeof value === 'boolean') apply(value);
-        // A property logind invalidates without a value: read it.
-        else if (invalidated.includes(name))
-          void read(name).then(
-            (v) => v !== null && apply(v),
-            () => undefined,
-          );
-      }
-    }
+    )
+      propertiesChanged(signal, tracker);
   };
-  link.onSignal(onSignal);
-  // Explicit match rules: the bus routes these broadcasts to us whatever logind's introspection says.
-  await Promise.all([
-    link.addMatch(
-      matchRule({
-        type: 'signal',
-        sender: login1,
-        path: session,
-        interface: propertiesInterface,
-        member: 'PropertiesChanged',
-      }),
-    ),
-    link.addMatch(matchRule({ type: 'signal', sender: login1, path: session, interface: sessionInterface })),
-    link.addMatch(
-      matchRule({
-        type: 'signal',
-        sender: login1,
-        path: managerPath,
-        interface: managerInterface,
-        member: 'PrepareForSleep',
-      }),
-    ),
-    link.addMatch(
-      matchRule({
-        type: 'signal',
-        sender: 'org.freedesktop.DBus',
-        interface: 'org.freedesktop.DBus',
-        member: 'NameOwnerChanged',
-        arg0: login1,
-      }),
-    ),
-  ]);
+}
+
+/** Explicit match rules: the bus routes these broadcasts to us whatever logind's introspection says. */
+function logindMatchRules(session: string): string[] {
+  return [
+    matchRule({
+      type: 'signal',
+      sender: login1,
+      path: session,
+      interface: propertiesInterface,
+      member: 'PropertiesChanged',
+    }),
+    matchRule({ type: 'signal', sender: login1, path: session, interface: sessionInterface }),
+    matchRule({
+      type: 'signal',
+      sender: login1,
+      path: managerPath,
+      interface: managerInterface,
+      member: 'PrepareForSleep',
+    }),
+    matchRule({
+      type: 'signal',
+      sender: 'org.freedesktop.DBus',
+      interface: 'org.freedesktop.DBus',
+      member: 'NameOwnerChanged',
+      arg0: login1,
+    }),
+  ];
+}
+
+async function watchLogind(link: DbusLink, control: WatchControl, options: LogindSourceOptions): Promise<void> {
+  const owner = await link.nameOwner(login1);
+  if (owner === null) throw new PresenceUnavailable('logind-absent');
+  const session = await findSession(link, options);
+  const tracker = sessionState(link, session, control);
+  link.onSignal(logindSignals(owner, session, control, tracker));
+  await Promise.all(logindMatchRules(session).map((rule) => link.addMatch(rule)));
   // Read after subscribing, so a change between the two is not lost.
-  const [locked, isActive] = await Promise.all([read('LockedHint'), read('Active')]);
+  const [locked, isActive] = await Promise.all([tracker.read('LockedHint'), tracker.read('Active')]);
   control.report('live');
   // Only what means someone left is raised on connecting; an unlocked, active session is the normal state.
-  if (locked === true) lockedHint(true);
-  else if (locked === false) last.locked = false;
-  if (isActive === false) active(false);
-  else if (isActive === true) last.active = true;
+  if (locked === true) tracker.lockedHint(true);
+  else if (locked === false) tracker.last.locked = false;
+  if (isActive === false) tracker.active(false);
+  else if (isActive === true) tracker.last.active = true;
 }

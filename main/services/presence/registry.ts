@@ -3,6 +3,7 @@
  * source it starts, the audit log records which were live at each sign-in (presence.sources), and
  * each change of a source's state (presence.source-changed). Closing disposes them all.
  */
+import { createEmitter } from '../../core/emitter';
 import { presenceSummary } from '../../core/presence';
 import type { PresenceSource, PresenceStatus } from '../../core/presence';
 
@@ -17,16 +18,8 @@ export interface PresenceRegistry {
 
 export function createPresenceRegistry(onError?: (code: string) => void): PresenceRegistry {
   const sources: { source: PresenceSource; stop: () => void }[] = [];
-  const listeners = new Set<(status: PresenceStatus) => void>();
-  const tell = (status: PresenceStatus): void => {
-    for (const listener of [...listeners]) {
-      try {
-        listener(status);
-      } catch {
-        onError?.('presence-listener-failed');
-      }
-    }
-  };
+  const listeners = createEmitter<[PresenceStatus]>(() => onError?.('presence-listener-failed'));
+  const tell = (status: PresenceStatus): void => listeners.emit(status);
   const statuses = (): PresenceStatus[] => sources.map(({ source }) => source.status());
   return {
     add(source) {
@@ -36,10 +29,7 @@ export function createPresenceRegistry(onError?: (code: string) => void): Presen
     },
     statuses,
     summary: () => presenceSummary(statuses()),
-    onChange(listener) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
+    onChange: (listener) => listeners.on(listener),
     async dispose() {
       const all = sources.splice(0);
       listeners.clear();

@@ -13,8 +13,9 @@ import type { PresenceSource } from '../../core/presence';
 import type { OsEvents } from '../../core/os-signals';
 import { matchRule, openDbus, sessionBusAddress } from '../../platform/dbus';
 import type { DbusLink, DbusSignal, OpenDbus } from '../../platform/dbus';
+import type { Backoff } from '../../core/backoff';
 import { startDbusSource } from './dbus-source';
-import type { Backoff, WatchControl } from './dbus-source';
+import type { WatchControl } from './dbus-source';
 
 /** Each screen saver service: its name (and interface) and the object GetActive is called on. */
 export const screenSavers = [

@@ -6,28 +6,18 @@
  * live again when the service is back. A card arriving raises nothing: the lock screen only
  * says the card is in (cardPresent), and the clinician still unlocks with NHS Care Identity.
  *
- * One loop, never two: establish a context, list the readers, then wait in SCardGetStatusChange
- * (on a worker thread, pcsc.ts) for any reader's state to change, or for the reader list to
- * change through the "\\?PnP?\Notification" pseudo-reader. Each wait is bounded (waitMs), and
- * the readers are listed again after it, so a platform without the pseudo-reader still sees a
- * reader come and go within one wait.
+ * One loop, never two: establish a context, watch it (smartcard-watch.ts) until the service goes
+ * away, release it, wait, and establish again.
  */
+import { createEmitter } from '../../core/emitter';
+import { createPresenceStatus, presenceStatus } from '../../core/presence';
 import type { PresenceSource, PresenceStatus } from '../../core/presence';
-import {
-  anyCard,
-  pnpNotification,
-  retryDelayMs,
-  scard,
-  scardCodeName,
-  scardOutcome,
-  scardState,
-  signalFor,
-  viewOf,
-} from '../../core/smartcard';
-import type { ReaderReading, SmartcardView } from '../../core/smartcard';
+import { anyCard, retryDelayMs, scardCodeName, signalFor } from '../../core/smartcard';
+import type { SmartcardView } from '../../core/smartcard';
 import type { OsEvents } from '../../core/os-signals';
 import type { PcscBinding, PcscContext } from '../../platform/pcsc';
 import { loadPcsc } from '../../platform/pcsc';
+import { watchReaders } from './smartcard-watch';
 
 /** What the audit log hears from the source: codes and states only, never a reader's name. */
 export type SmartcardEvent =
@@ -40,9 +30,8 @@ export type SmartcardEvent =
     }
   | { readonly type: 'pcsc-error'; readonly call: string; readonly code: string };
 
-export interface SmartcardSourceDeps {
-  /** The session service's OS port. */
-  readonly events: Pick<OsEvents, 'signal'>;
+/** How the smartcard is watched on this workstation: the machine policy's setting and, for tests, PC/SC itself. */
+export interface SmartcardSettings {
   /** LockOnCardRemoval: off, the card is still watched (for the lock screen and RequireSmartcard) but never locks. */
   readonly lockOnRemoval: boolean;
   /** Loads PC/SC; throws where the library is missing. Default: koffi and the platform's library. */
@@ -52,6 +41,11 @@ export interface SmartcardSourceDeps {
   /** Waits before trying the service again; resolves early when `signal` aborts (dispose). */
   readonly sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
   readonly onEvent?: (event: SmartcardEvent) => void;
+}
+
+export interface SmartcardSourceDeps extends SmartcardSettings {
+  /** The session service's OS port. */
+  readonly events: Pick<OsEvents, 'signal'>;
 }
 
 export interface SmartcardSource extends PresenceSource {
@@ -77,19 +71,17 @@ function defaultSleep(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
-export function createSmartcardSource(deps: SmartcardSourceDeps): SmartcardSource {
-  const waitMs = deps.waitMs ?? 5_000;
-  const sleep = deps.sleep ?? defaultSleep;
-  const stop = new AbortController();
-  const statusListeners = new Set<(status: PresenceStatus) => void>();
-  const cardListeners = new Set<(present: boolean | null) => void>();
-  let status: PresenceStatus = { source: 'smartcard', state: 'unavailable', sees, reason: 'starting' };
+/**
+ * What the source knows and tells: its status, whether a card is in, and each new picture of the
+ * readers turned into the signal it means (smartcard.ts's loop feeds it).
+ */
+function smartcardSight(deps: SmartcardSourceDeps) {
+  const status = createPresenceStatus(presenceStatus('smartcard', 'unavailable', sees, 'starting'));
+  const cards = createEmitter<[boolean | null]>();
   let view: SmartcardView = { kind: 'service-gone' };
   let present: boolean | null = null;
-  let context: PcscContext | null = null;
-  let binding: PcscBinding | null = null;
   let markReady: () => void = () => undefined;
-  const readyOnce = new Promise<void>((resolve) => (markReady = resolve));
+  const ready = new Promise<void>((resolve) => (markReady = resolve));
 
   const emit = (event: SmartcardEvent): void => {
     try {
@@ -98,13 +90,9 @@ export function createSmartcardSource(deps: SmartcardSourceDeps): SmartcardSourc
       // The audit log failing must not stop the watch.
     }
   };
-
-  function setStatus(next: PresenceStatus): void {
-    if (next.state === status.state && next.reason === status.reason) return;
-    status = next;
-    emit({ type: 'status', status });
-    for (const listener of [...statusListeners]) listener(status);
-  }
+  const setStatus = (next: PresenceStatus): void => {
+    if (status.set(next)) emit({ type: 'status', status: next });
+  };
 
   /** The new picture of the readers: the signal it means (if any) first, then status and card. */
   function see(next: SmartcardView): void {
@@ -114,92 +102,52 @@ export function createSmartcardSource(deps: SmartcardSourceDeps): SmartcardSourc
       emit({ type: 'signal', signal, raised: deps.lockOnRemoval });
       if (deps.lockOnRemoval) deps.events.signal(signal);
     }
-    const live: PresenceStatus = deps.lockOnRemoval
-      ? { source: 'smartcard', state: 'live', sees }
-      : { source: 'smartcard', state: 'off-by-policy', sees, reason: 'LockOnCardRemoval' };
-    if (next.kind === 'readers') setStatus(live);
-    else setStatus({ source: 'smartcard', state: 'unavailable', sees, reason: next.kind });
+    const live = deps.lockOnRemoval
+      ? presenceStatus('smartcard', 'live', sees)
+      : presenceStatus('smartcard', 'off-by-policy', sees, 'LockOnCardRemoval');
+    setStatus(next.kind === 'readers' ? live : presenceStatus('smartcard', 'unavailable', sees, next.kind));
     // Only a reader can say whether a card is in: with none (most PCs without smartcards) or no
     // service, the lock screen says nothing about a card rather than asking for one.
     const card = next.kind === 'readers' ? anyCard(next) : null;
     if (card !== present) {
       present = card;
       emit({ type: 'card', present });
-      for (const listener of [...cardListeners]) listener(present);
+      cards.emit(present);
     }
     markReady();
   }
 
-  function failed(call: string, code: number): void {
-    emit({ type: 'pcsc-error', call, code: scardCodeName(code) });
-  }
+  return { status, cards, ready, emit, setStatus, see, present: () => present };
+}
 
-  /** Watches one context until the service goes away (returns false) or the source is disposed (true). */
-  async function watch(pcsc: PcscBinding, ctx: PcscContext): Promise<boolean> {
-    // The last state seen per reader (the high word counts events, so it must go back as it came).
-    const known = new Map<string, number>();
-    while (!stop.signal.aborted) {
-      const listed = await pcsc.listReaders(ctx);
-      // A reader arrived between asking for the size and reading the list: list again.
-      if (listed.code === scard.E_INSUFFICIENT_BUFFER) continue;
-      const listing = scardOutcome(listed.code);
-      if (listing === 'service-gone' || listing === 'fault') return (failed('SCardListReaders', listed.code), false);
-      const readers = listing === 'ok' ? listed.readers.filter((r) => r !== pnpNotification) : [];
-      for (const name of [...known.keys()]) if (name !== pnpNotification && !readers.includes(name)) known.delete(name);
-      if (readers.length === 0) see({ kind: 'no-reader' });
-      const states = [...readers, pnpNotification].map((reader) => ({
-        reader,
-        currentState: known.get(reader) ?? scardState.UNAWARE,
-      }));
-      // Wait for a change; the first wait after a listing returns at once for any reader new to us.
-      for (;;) {
-        if (stop.signal.aborted) return true;
-        const waiting = pcsc.getStatusChange(ctx, waitMs, states);
-        // Disposed while the call was being queued: end it rather than wait out waitMs.
-        if (stop.signal.aborted) pcsc.cancel(ctx);
-        const changed = await waiting;
-        const outcome = scardOutcome(changed.code);
-        if (outcome === 'cancelled') {
-          if (stop.signal.aborted) return true;
-          continue;
-        }
-        if (outcome === 'service-gone' || outcome === 'fault')
-          return (failed('SCardGetStatusChange', changed.code), false);
-        if (outcome !== 'ok') break;
-        const listChanged = takeReadings(changed.readings, states, known);
-        // A reader that says its state is unknown or unavailable is one the shell cannot see:
-        // left out, so a card that was in it counts as lost from sight, not as taken out.
-        const seen = readers.filter(
-          (reader) => ((known.get(reader) ?? 0) & (scardState.UNKNOWN | scardState.UNAVAILABLE)) === 0,
-        );
-        if (readers.length > 0)
-          see(viewOf(seen.map((reader): ReaderReading => ({ reader, eventState: known.get(reader) ?? 0 }))));
-        if (listChanged) break;
-      }
+export function createSmartcardSource(deps: SmartcardSourceDeps): SmartcardSource {
+  const waitMs = deps.waitMs ?? 5_000;
+  const sleep = deps.sleep ?? defaultSleep;
+  const stop = new AbortController();
+  const sight = smartcardSight(deps);
+  let context: PcscContext | null = null;
+  let binding: PcscBinding | null = null;
+
+  const failed = (call: string, code: number): void =>
+    sight.emit({ type: 'pcsc-error', call, code: scardCodeName(code) });
+
+  /**
+   * One context: established, then watched until the service goes or the source is disposed.
+   * 'no-context': the service would not give one; 'service-gone': it went while watched.
+   */
+  async function watchOnce(pcsc: PcscBinding): Promise<'no-context' | 'service-gone' | 'disposed'> {
+    const established = await pcsc.establish();
+    if (established.context === null) {
+      failed('SCardEstablishContext', established.code);
+      sight.see({ kind: 'service-gone' });
+      return 'no-context';
     }
-    return true;
-  }
-
-  /** Records each reading as the next wait's current state; true when the reader list changed. */
-  function takeReadings(
-    readings: readonly ReaderReading[],
-    states: { reader: string; currentState: number }[],
-    known: Map<string, number>,
-  ): boolean {
-    let listChanged = false;
-    readings.forEach((reading, i) => {
-      const state = reading.eventState & ~scardState.CHANGED;
-      const entry = states[i];
-      if (entry !== undefined) entry.currentState = state;
-      const before = known.get(reading.reader);
-      known.set(reading.reader, state);
-      if (reading.reader === pnpNotification)
-        listChanged ||= before !== undefined && (reading.eventState & scardState.CHANGED) !== 0;
-      // A reader that says it is gone (unplugged between listings): list again.
-      else
-        listChanged ||= (reading.eventState & (scardState.UNKNOWN | scardState.UNAVAILABLE | scardState.IGNORE)) !== 0;
-    });
-    return listChanged;
+    context = established.context;
+    const watch = { pcsc, context, stop: stop.signal, waitMs, see: sight.see, failed };
+    const disposed = await watchReaders(watch).finally(() => void releaseContext());
+    if (disposed) return 'disposed';
+    sight.see({ kind: 'service-gone' });
+    return 'service-gone';
   }
 
   async function run(): Promise<void> {
@@ -207,22 +155,15 @@ export function createSmartcardSource(deps: SmartcardSourceDeps): SmartcardSourc
     while (!stop.signal.aborted) {
       try {
         binding ??= (deps.load ?? (() => loadPcsc()))();
-        const established = await binding.establish();
-        if (established.context === null) {
-          failed('SCardEstablishContext', established.code);
-          see({ kind: 'service-gone' });
-        } else {
-          context = established.context;
-          const disposed = await watch(binding, context).finally(() => void releaseContext());
-          if (disposed) return;
-          see({ kind: 'service-gone' });
-          failures = 0;
-        }
+        const ended = await watchOnce(binding);
+        if (ended === 'disposed') return;
+        // It was watching: a service that comes back at once is watched again at once.
+        if (ended === 'service-gone') failures = 0;
       } catch {
         // No PC/SC library, or the call itself failed: the shell cannot see the card (fail closed).
-        emit({ type: 'pcsc-error', call: binding === null ? 'load' : 'call', code: 'exception' });
-        see({ kind: 'service-gone' });
-        if (binding === null) setStatus({ source: 'smartcard', state: 'unavailable', sees, reason: 'no-library' });
+        sight.emit({ type: 'pcsc-error', call: binding === null ? 'load' : 'call', code: 'exception' });
+        sight.see({ kind: 'service-gone' });
+        if (binding === null) sight.setStatus(presenceStatus('smartcard', 'unavailable', sees, 'no-library'));
       }
       await sleep(retryDelayMs(failures), stop.signal);
       failures += 1;
@@ -239,21 +180,15 @@ export function createSmartcardSource(deps: SmartcardSourceDeps): SmartcardSourc
 
   return {
     name: 'smartcard',
-    status: () => status,
-    onStatusChange(listener) {
-      statusListeners.add(listener);
-      return () => statusListeners.delete(listener);
-    },
-    cardPresent: () => present,
-    onCardChange(listener) {
-      cardListeners.add(listener);
-      return () => cardListeners.delete(listener);
-    },
-    ready: () => readyOnce,
+    status: sight.status.get,
+    onStatusChange: sight.status.onChange,
+    cardPresent: sight.present,
+    onCardChange: (listener) => sight.cards.on(listener),
+    ready: () => sight.ready,
     async dispose() {
       stop.abort();
-      statusListeners.clear();
-      cardListeners.clear();
+      sight.status.clear();
+      sight.cards.clear();
       if (context !== null && binding !== null) binding.cancel(context);
       await running;
     },

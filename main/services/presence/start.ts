@@ -1,35 +1,47 @@
 /**
- * Every presence source that applies to this workstation, in one registry: the composition root
- * (main/index.ts) hands in the sources built from Electron (powerMonitor and the idle poll, the
- * Windows session notifications) and the smartcard watcher, and this starts the Linux D-Bus ones
- * (logind on the system bus, the screen saver on the session bus). Sources that cannot apply here
- * are listed as not-on-this-platform, so the audit says what is not watched as well as what is.
+ * Every presence source, started in one place from one table (`presenceRegistrations`): each
+ * source by its name (core/presence.ts, presenceSourceNames), the platforms it runs on, and how it
+ * is built. The sources that need only Node are built here: the smartcard watcher, and on Linux
+ * logind (system bus) and the screen saver (session bus). The ones built from Electron
+ * (powerMonitor and the idle poll, the Windows session notifications) are built by the adapters
+ * and handed in ready by the composition root (main/index.ts); services never import adapters.
+ * Both main/index.ts and the browser harness (test/harness/harness.ts) call startPresence, so the
+ * harness audits its sources at sign-in as a ward PC does. A source that cannot run here is
+ * listed as not-on-this-platform, so the audit says what is not watched as well as what is.
  *
  * The audit log records which sources are live at each sign-in (presence.sources) and each change
  * of a source's state (presence.source-changed). One rule fails closed here: on Linux, logind and
  * the screen saver are the only event-driven view of an OS lock; when the last of them that was
  * live goes away (its bus dropped), the shell can no longer see the screen lock, so it locks the
- * session as if the OS had (each source, once back, re-reads the state it watches).
+ * session with its own reason, 'lock-watch-lost' (each source, once back, re-reads the state it
+ * watches).
  */
+import type { Backoff } from '../../core/backoff';
 import type { OsEvents, OsPlatform } from '../../core/os-signals';
-import { presenceSourceNames } from '../../core/presence';
-import type { PresenceSource, PresenceSourceName, PresenceState, PresenceStatus } from '../../core/presence';
+import { fixedPresenceSource, presenceSourceNames } from '../../core/presence';
+import type { PresenceSource, PresenceSourceName, PresenceState } from '../../core/presence';
 import type { SessionState } from '../../core/session';
 import type { Audit } from '../audit';
 import type { OpenDbus } from '../../platform/dbus';
-import type { Backoff } from './dbus-source';
 import { startLogindSource } from './logind';
 import { createPresenceRegistry } from './registry';
 import type { PresenceRegistry } from './registry';
 import { startScreenSaverSource } from './screensaver';
+import { createSmartcardSource } from './smartcard';
+import type { SmartcardSettings, SmartcardSource, SmartcardSourceDeps } from './smartcard';
 
 export interface PresenceOptions {
   readonly platform: OsPlatform;
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly pid: number;
   readonly events: Pick<OsEvents, 'signal'>;
-  /** Sources the caller built: powerMonitor and the idle poll, WTS (Windows), the smartcard watcher. */
-  readonly sources: readonly PresenceSource[];
+  /** Sources built from Electron by the adapters and handed in ready: powerMonitor and the idle poll, WTS (Windows). */
+  readonly sources?: readonly PresenceSource[];
+  /**
+   * How the smartcard is watched: machine policy LockOnCardRemoval (tests and the harness: PC/SC
+   * itself). Absent: no reader is watched and PC/SC is never loaded.
+   */
+  readonly smartcard?: SmartcardSettings;
   readonly audit: Pick<Audit, 'presenceSources' | 'presenceSourceChanged'>;
   /** Sign-ins are seen here: a state with a new clinician's session. */
   readonly session: { onStateChange(listener: (state: SessionState, previous: SessionState) => void): () => void };
@@ -45,61 +57,112 @@ export interface PresenceOptions {
 
 export interface Presence {
   readonly registry: PresenceRegistry;
+  /** The smartcard watcher, for RequireSmartcard and the lock screen's card prompt; null when no reader is watched. */
+  readonly smartcard: SmartcardSource | null;
   dispose(): Promise<void>;
 }
 
-/** The sources only one platform has, and which. */
-const onlyOn: Partial<Record<PresenceSourceName, OsPlatform>> = { logind: 'linux', screensaver: 'linux', wts: 'win32' };
+/** What a source's factory is given: where it runs and the OS port it raises signals on. */
+export type SourceContext = Pick<
+  PresenceOptions,
+  'platform' | 'env' | 'pid' | 'events' | 'smartcard' | 'dbus' | 'onError'
+>;
 
-/** The Linux sources whose loss means the OS lock is no longer seen. */
-const linuxLockWatchers: readonly PresenceSourceName[] = ['logind', 'screensaver'];
-
-/** A source that cannot run here, listed so the audit says so. */
-function notHere(name: PresenceSourceName): PresenceSource {
-  const status: PresenceStatus = { source: name, state: 'not-on-this-platform', sees: [] };
-  return { name, status: () => status, onStatusChange: () => () => undefined, dispose: () => undefined };
+export interface PresenceRegistration {
+  /** The platforms it runs on; elsewhere it is listed as not-on-this-platform. Absent: every platform. */
+  readonly platforms?: readonly OsPlatform[];
+  /** One of the sources that see the OS lock where Electron cannot: losing the last live one locks (lock-watch-lost). */
+  readonly watchesOsLock?: true;
+  /**
+   * Builds and starts the source (null: not watched on this workstation), or 'given': the
+   * composition root builds it from Electron and hands it in (PresenceOptions.sources).
+   */
+  readonly start: ((context: SourceContext) => PresenceSource | null) | 'given';
 }
 
-export function startPresence(options: PresenceOptions): Presence {
-  const registry = createPresenceRegistry(options.onError);
-  const given = new Set(options.sources.map((s) => s.name));
-  const started: PresenceSource[] = [];
-  if (options.platform === 'linux') {
-    const common = {
-      env: options.env,
-      ...(options.dbus?.open ? { open: options.dbus.open } : {}),
-      ...(options.dbus?.backoff ? { backoff: options.dbus.backoff } : {}),
-      ...(options.onError ? { onError: options.onError } : {}),
-    };
-    if (!given.has('logind'))
-      started.push(
-        startLogindSource(
-          { ...common, pid: options.pid, ...(options.dbus?.systemBus ? { address: options.dbus.systemBus } : {}) },
-          options.events,
-        ),
-      );
-    if (!given.has('screensaver'))
-      started.push(
-        startScreenSaverSource(
-          { ...common, ...(options.dbus?.sessionBus ? { address: options.dbus.sessionBus } : {}) },
-          options.events,
-        ),
-      );
-  }
-  for (const source of [...options.sources, ...started]) registry.add(source);
-  const present = new Set([...given, ...started.map((s) => s.name)]);
-  for (const name of presenceSourceNames) {
-    const platform = onlyOn[name];
-    if (platform !== undefined && platform !== options.platform && !present.has(name)) registry.add(notHere(name));
-  }
+/** What the D-Bus sources share: the environment, and for tests their buses' opener and backoff. */
+function dbusCommon(context: SourceContext) {
+  return {
+    env: context.env,
+    ...(context.dbus?.open ? { open: context.dbus.open } : {}),
+    ...(context.dbus?.backoff ? { backoff: context.dbus.backoff } : {}),
+    ...(context.onError ? { onError: context.onError } : {}),
+  };
+}
 
+/** The smartcard's settings with the OS port; LockOnCardRemoval is read at each use (the harness changes it). */
+function smartcardDeps(settings: SmartcardSettings, events: SourceContext['events']): SmartcardSourceDeps {
+  const { lockOnRemoval: _readAtEachUse, ...rest } = settings;
+  return {
+    ...rest,
+    events,
+    get lockOnRemoval() {
+      return settings.lockOnRemoval;
+    },
+  };
+}
+
+/** Every presence source the shell knows, in catalogue order: the compiler asks for a new name's entry. */
+export const presenceRegistrations: { readonly [N in PresenceSourceName]: PresenceRegistration } = {
+  'power-monitor': { start: 'given' },
+  'idle-poll': { start: 'given' },
+  smartcard: {
+    start: (c) => (c.smartcard ? createSmartcardSource(smartcardDeps(c.smartcard, c.events)) : null),
+  },
+  logind: {
+    platforms: ['linux'],
+    watchesOsLock: true,
+    start: (c) =>
+      startLogindSource(
+        { ...dbusCommon(c), pid: c.pid, ...(c.dbus?.systemBus ? { address: c.dbus.systemBus } : {}) },
+        c.events,
+      ),
+  },
+  screensaver: {
+    platforms: ['linux'],
+    watchesOsLock: true,
+    start: (c) =>
+      startScreenSaverSource(
+        { ...dbusCommon(c), ...(c.dbus?.sessionBus ? { address: c.dbus.sessionBus } : {}) },
+        c.events,
+      ),
+  },
+  wts: { platforms: ['win32'], start: 'given' },
+};
+
+/** Each source for this workstation, by the table: handed in, built here, or listed as not on this platform. */
+function sourcesFor(options: PresenceOptions): Map<PresenceSourceName, PresenceSource> {
+  const given = new Map((options.sources ?? []).map((source) => [source.name, source]));
+  const sources = new Map<PresenceSourceName, PresenceSource>();
+  for (const name of presenceSourceNames) {
+    const registration: PresenceRegistration = presenceRegistrations[name];
+    const handedIn = given.get(name);
+    const runsHere = registration.platforms?.includes(options.platform) ?? true;
+    const source =
+      handedIn ??
+      (!runsHere
+        ? fixedPresenceSource({ source: name, state: 'not-on-this-platform', sees: [] })
+        : registration.start === 'given'
+          ? null
+          : registration.start(options));
+    if (source !== null) sources.set(name, source);
+  }
+  return sources;
+}
+
+/**
+ * The audit at each sign-in and each change, and the fail-closed rule: when the last live source
+ * that watches the OS lock goes, the session locks. Returns the unsubscribe.
+ */
+function auditAndFailClosed(registry: PresenceRegistry, options: PresenceOptions): () => void {
+  const lockWatchers = presenceSourceNames.filter((name) => presenceRegistrations[name].watchesOsLock === true);
   const lastState = new Map<PresenceSourceName, PresenceState>(registry.statuses().map((s) => [s.source, s.state]));
   const stopChanges = registry.onChange((status) => {
     const before = lastState.get(status.source);
     lastState.set(status.source, status.state);
     options.audit.presenceSourceChanged(status);
-    const lostLockWatcher = linuxLockWatchers.includes(status.source) && before === 'live' && status.state !== 'live';
-    if (lostLockWatcher && !registry.statuses().some((s) => linuxLockWatchers.includes(s.source) && s.state === 'live'))
+    const lostLockWatcher = lockWatchers.includes(status.source) && before === 'live' && status.state !== 'live';
+    if (lostLockWatcher && !registry.statuses().some((s) => lockWatchers.includes(s.source) && s.state === 'live'))
       options.events.signal('lock-watch-lost');
   });
   const subjectOf = (state: SessionState): string | null => ('session' in state ? state.session.subject : null);
@@ -108,12 +171,24 @@ export function startPresence(options: PresenceOptions): Presence {
     if (subject !== null && subject !== subjectOf(previous))
       options.audit.presenceSources(subject, registry.statuses());
   });
+  return () => {
+    stopSignIns();
+    stopChanges();
+  };
+}
 
+export function startPresence(options: PresenceOptions): Presence {
+  const registry = createPresenceRegistry(options.onError);
+  const sources = sourcesFor(options);
+  for (const source of sources.values()) registry.add(source);
+  const stop = auditAndFailClosed(registry, options);
+  // The table builds the smartcard entry with createSmartcardSource (or takes the one handed in).
+  const smartcard = (sources.get('smartcard') as SmartcardSource | undefined) ?? null;
   return {
     registry,
+    smartcard,
     async dispose() {
-      stopSignIns();
-      stopChanges();
+      stop();
       await registry.dispose();
     },
   };

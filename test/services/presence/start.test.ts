@@ -5,10 +5,12 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { OsSignal } from '../../../main/core/os-signals';
+import { presenceSourceNames } from '../../../main/core/presence';
 import type { PresenceSource, PresenceStatus } from '../../../main/core/presence';
 import type { SessionState } from '../../../main/core/session';
-import { startPresence } from '../../../main/services/presence/start';
+import { presenceRegistrations, startPresence } from '../../../main/services/presence/start';
 import type { Presence } from '../../../main/services/presence/start';
+import { createMemoryPcsc } from '../../harness/memory-pcsc';
 import { dbusAvailable, eventually, startMock, startPrivateBus } from './dbus-fixture';
 import type { DbusMock, PrivateBus } from './dbus-fixture';
 
@@ -137,6 +139,68 @@ describe('presence sources composed for the platform', () => {
       ]),
     );
     expect(h.signals).toEqual([]);
+  });
+});
+
+describe('the registration table', () => {
+  it('registers every source the catalogue names, in its order; logind and the screen saver watch the OS lock', () => {
+    expect(Object.keys(presenceRegistrations)).toEqual([...presenceSourceNames]);
+    expect(presenceSourceNames.filter((name) => presenceRegistrations[name].watchesOsLock)).toEqual([
+      'logind',
+      'screensaver',
+    ]);
+    // Electron's sources are handed in; the rest are built by startPresence.
+    expect(presenceSourceNames.filter((name) => presenceRegistrations[name].start === 'given')).toEqual([
+      'power-monitor',
+      'idle-poll',
+      'wts',
+    ]);
+  });
+
+  it('builds the smartcard source from its settings, hands it back for the gate, and disposes of it', async () => {
+    const h = harness();
+    const pcsc = createMemoryPcsc({ cardIn: true });
+    presence = startPresence({
+      platform: 'darwin',
+      env: {},
+      pid: 1,
+      events: h.events,
+      audit: h.audit,
+      session: h.session,
+      sources: [],
+      smartcard: { lockOnRemoval: true, load: () => pcsc.binding, waitMs: 50 },
+    });
+    const card = presence.smartcard;
+    expect(card).not.toBeNull();
+    await card?.ready();
+    expect(card?.cardPresent()).toBe(true);
+    expect(presence.registry.summary().live).toEqual(['smartcard']);
+    await pcsc.removeCard();
+    await eventually(() => h.signals.includes('smartcard-removed'), 'card removed');
+    await presence.dispose();
+    presence = null;
+    // Disposed with the rest: the card going back in is no longer seen.
+    await pcsc.insertCard();
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect(card?.cardPresent()).toBe(false);
+  });
+
+  it('a source handed in takes the place of the one the table would build (here logind: no bus is opened)', async () => {
+    const h = harness();
+    presence = startPresence({
+      platform: 'linux',
+      env: {},
+      pid: 1,
+      events: h.events,
+      audit: h.audit,
+      session: h.session,
+      sources: [fixedSource('logind', ['lock-screen']), fixedSource('screensaver', ['lock-screen'])],
+      dbus: { open: () => Promise.reject(new Error('no bus may be opened')) },
+    });
+    expect(presence.registry.summary()).toEqual({
+      live: ['logind', 'screensaver'],
+      notLive: [{ source: 'wts', state: 'not-on-this-platform' }],
+    });
   });
 });
 

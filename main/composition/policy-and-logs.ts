@@ -1,0 +1,78 @@
+/**
+ * The machine policy and the log, first after 'ready': everything else is configured by the one
+ * and reports to the other.
+ */
+import { app } from 'electron';
+import { hostname, userInfo } from 'node:os';
+import { join } from 'node:path';
+import { createAudit } from '../services/audit';
+import type { Audit } from '../services/audit';
+import { createFolderLogger, perUserLogFolder } from '../services/log-folder';
+import type { Logger } from '../services/logger';
+import type { OidcSettings } from '../services/oidc';
+import { readMachinePolicy, rereadMachinePolicy } from '../services/policy/machine-policy';
+import type { MachinePolicy } from '../services/policy/machine-policy';
+
+export interface PolicyAndLogs {
+  readonly policy: MachinePolicy;
+  readonly logger: Logger;
+  readonly audit: Audit;
+  /** Reads the machine policy's session limits again (at each sign-in and unlock), reporting what it read. */
+  rereadPolicy(): Promise<MachinePolicy['session'] | null>;
+}
+
+export function oidcSettingsFor(policy: MachinePolicy): OidcSettings {
+  if (policy.oidc) return policy.oidc;
+  throw new Error(
+    'No CIS2 environment is configured. IT sets Issuer and ClientId in the machine policy; see docs/policy.md.',
+  );
+}
+
+/** The OS account running the shell; userInfo() can throw where the account has no profile entry. */
+function accountName(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return process.env['USERNAME'] ?? process.env['USER'] ?? 'user';
+  }
+}
+
+export async function readPolicyAndLogs(developmentBuild: boolean): Promise<PolicyAndLogs> {
+  // The sandbox (CWS_SANDBOX_ISSUER, CWS_SANDBOX_RELAY) and CWS_POLICY_FILE count only in a
+  // development build: decided when the bundle is built (`__CWS_DEV__`, main/build-flags.d.ts),
+  // never from app.isPackaged, which only compares the executable's file name (a copied install
+  // with the exe renamed electron.exe would count as unpackaged).
+  const policyOptions = { platform: process.platform, env: process.env, packaged: !developmentBuild };
+  const policy = await readMachinePolicy(policyOptions);
+  // IT's folder gets a subfolder per Windows account (one account cannot rotate another's files);
+  // the app's own folder is the fallback when IT's cannot be written.
+  const ownLogs = join(app.getPath('userData'), 'logs');
+  const { logger } = await createFolderLogger({
+    folder: policy.logFolder === undefined ? ownLogs : perUserLogFolder(policy.logFolder, accountName()),
+    fallbackFolder: ownLogs,
+    level: policy.logLevel,
+    // Every line names this PC and OS account: a ward's PCs may share IT's log folder.
+    workstation: { host: hostname(), account: accountName() },
+  });
+  const audit = createAudit(logger);
+  // Where settings came from, each clamp, and each ignored setting by name (never its value).
+  const reportPolicy = (read: MachinePolicy): void =>
+    audit.policyLoaded({
+      sources: read.sources.filter((s) => s.status === 'read').map((s) => s.source),
+      clamps: read.clamps,
+      problems: read.problems,
+    });
+  reportPolicy(policy);
+  return {
+    policy,
+    logger,
+    audit,
+    // Session limits follow IT's changes at the next sign-in or unlock; the rest (issuer, kiosk,
+    // log folder, retention) at the next start.
+    async rereadPolicy() {
+      const { policy: read, session } = await rereadMachinePolicy(policyOptions);
+      reportPolicy(read);
+      return session;
+    },
+  };
+}
