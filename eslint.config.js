@@ -98,12 +98,18 @@ const layerList = [
   // `npm run sandbox` runs the stand-in CIS2 and the trust's relay together, as on a ward.
   { name: 'sandbox/cli.ts', files: ['sandbox/cli.ts'], allow: { paths: ['sandbox/**', 'relay/**'], node: true } },
   // The back-channel logout relay runs on the trust's servers, not in the app. From main it shares
-  // exactly two modules: the logout-token validator and the workstation channel's protocol.
+  // exactly four modules: the logout-token validator, the issuer's keys (discovery and key set),
+  // the workstation channel's protocol and the https-or-loopback rule.
   {
     name: 'relay',
     files: ['relay/**'],
     allow: {
-      paths: ['main/services/oidc/backchannel-logout', 'main/services/relay-client/protocol'],
+      paths: [
+        'main/services/oidc/backchannel-logout',
+        'main/services/oidc/issuer-keys',
+        'main/services/relay-client/protocol',
+        'main/core/http-scheme',
+      ],
       node: true,
       packages: ['jose', 'zod', 'pino', 'ws', 'ioredis'],
     },
@@ -116,6 +122,18 @@ const noElectron = {
   name: 'electron',
   message: "Only main/adapters/, main/index.ts and preload/index.ts may import 'electron'.",
 };
+
+/**
+ * One https-or-loopback rule: main/core/http-scheme.ts is the only place in main/ and relay/ that
+ * compares a scheme with 'http:', 'https:', 'ws:' or 'wss:' (a comparison or a switch case), so a
+ * second definition of the rule fails here instead of drifting from the first.
+ */
+const oneSchemeRule = ['BinaryExpression > Literal', 'SwitchCase > Literal.test'].map((node) => ({
+  selector: `${node}[value=/^(https?|wss?):$/]`,
+  message:
+    'Scheme checks live in main/core/http-scheme.ts (isHttpsOrLoopback, transportOf): the https-or-loopback rule has one definition.',
+}));
+const schemeRuleHome = 'main/core/http-scheme.ts';
 
 /** core is pure: no clock, no timers, no I/O, no host objects. Each is a parameter instead. */
 const coreGlobals = [
@@ -142,6 +160,11 @@ const coreGlobals = [
   ['global', 'core is pure: no host globals.'],
   ['self', 'core is pure: no host globals.'],
 ];
+
+const noComputedGlobals = {
+  selector: "MemberExpression[computed=true][object.type='Identifier'][object.name='globalThis']",
+  message: 'core is pure: no reaching host globals by a computed name.',
+};
 
 export default tseslint.config(
   {
@@ -270,13 +293,15 @@ export default tseslint.config(
         ...coreGlobals.map(([property, message]) => ({ object: 'globalThis', property, message })),
         { object: 'Math', property: 'random', message: 'core is pure: randomness is a parameter.' },
       ],
-      'no-restricted-syntax': [
-        'error',
-        {
-          selector: "MemberExpression[computed=true][object.type='Identifier'][object.name='globalThis']",
-          message: 'core is pure: no reaching host globals by a computed name.',
-        },
-      ],
+      'no-restricted-syntax': ['error', noComputedGlobals, ...oneSchemeRule],
     },
   },
+  // The one https-or-loopback rule is defined once: everywhere else in main/ and relay/ a scheme
+  // comparison is refused (core's block above adds the same selectors to its own).
+  {
+    files: ['main/**/*.ts', 'relay/**/*.ts'],
+    ignores: ['main/core/**'],
+    rules: { 'no-restricted-syntax': ['error', ...oneSchemeRule] },
+  },
+  { files: [schemeRuleHome], rules: { 'no-restricted-syntax': ['error', noComputedGlobals] } },
 );

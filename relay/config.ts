@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import * as z from 'zod';
+import { isHttpsOrLoopback, isWebScheme } from '../main/core/http-scheme';
 import { HEARTBEAT_MS } from '../main/services/relay-client/protocol';
 import { parseCidr } from './net';
 
@@ -32,14 +33,9 @@ const booleanish = z
   .union([z.boolean(), z.enum(['true', 'false', '1', '0', 'yes', 'no'])])
   .transform((v) => v === true || v === 'true' || v === '1' || v === 'yes');
 
-const httpUrl = z.string().refine((value) => {
-  try {
-    const url = new URL(value);
-    return url.protocol === 'https:' || url.protocol === 'http:';
-  } catch {
-    return false;
-  }
-}, 'must be an http(s) URL');
+const httpUrl = z
+  .string()
+  .refine((value) => URL.canParse(value) && isWebScheme(new URL(value)), 'must be an http(s) URL');
 
 export const RelayConfigSchema = z
   .strictObject({
@@ -47,7 +43,7 @@ export const RelayConfigSchema = z
     issuer: httpUrl,
     /** The CIS2 client id of the shell (the audience of logout and ID tokens). */
     clientId: z.string().min(1).max(256),
-    /** Only for the local sandbox: an http:// issuer on 127.0.0.1. Never for CIS2. */
+    /** Only for the local sandbox: an http:// issuer on a loopback address (main/core/http-scheme.ts). Never for CIS2. */
     allowInsecureLoopbackIssuer: booleanish.default(false),
     host: z
       .string()
@@ -97,15 +93,12 @@ export const RelayConfigSchema = z
     if (c.headersTimeoutMs > c.requestTimeoutMs)
       ctx.addIssue({ code: 'custom', path: ['headersTimeoutMs'], message: 'must not be longer than requestTimeoutMs' });
     const issuer = URL.canParse(c.issuer) ? new URL(c.issuer) : null;
-    if (
-      issuer !== null &&
-      issuer.protocol !== 'https:' &&
-      !(c.allowInsecureLoopbackIssuer && issuer.hostname === '127.0.0.1')
-    ) {
+    if (issuer !== null && !isHttpsOrLoopback(issuer, { loopbackHttp: c.allowInsecureLoopbackIssuer })) {
       ctx.addIssue({
         code: 'custom',
         path: ['issuer'],
-        message: 'must use https (http is allowed only on 127.0.0.1 with allowInsecureLoopbackIssuer, for the sandbox)',
+        message:
+          'must use https (http is allowed only on a loopback address, 127.0.0.1 or [::1], with allowInsecureLoopbackIssuer, for the sandbox)',
       });
     }
   });

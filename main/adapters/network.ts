@@ -21,6 +21,7 @@
  *   the path and query from https addresses before a PAC script sees them.
  */
 import type { FromPartitionOptions, Session } from 'electron';
+import { isHttpsOrLoopback } from '../core/http-scheme';
 import type { IssuerFetch } from '../services/oidc';
 
 /** The in-memory partition (no `persist:` prefix) that only requests to the issuer use. */
@@ -47,8 +48,6 @@ export function issuerFetch(sessions: SessionModule): IssuerFetch {
   let send: IssuerFetch | null = null;
   return async (url, options) => (send ??= electronFetch(issuerSession(sessions)))(url, options);
 }
-
-const loopbackHosts = new Set(['127.0.0.1', '[::1]', 'localhost']);
 
 /** An abort or timeout is the caller's own signal: passed on as it is (jose and openid-client look at its name). */
 function isAbort(error: unknown): boolean {
@@ -77,7 +76,7 @@ function networkFailure(error: unknown): TypeError {
 export function electronFetch(session: NetworkSession): IssuerFetch {
   return async (url, options) => {
     const target = new URL(url);
-    if (target.protocol !== 'https:' && !(target.protocol === 'http:' && loopbackHosts.has(target.hostname))) {
+    if (!isHttpsOrLoopback(target)) {
       throw new TypeError(
         `fetch refused: requests to the identity provider must use https (${target.protocol}//${target.host}).`,
       );

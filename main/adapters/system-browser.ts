@@ -7,16 +7,14 @@
  */
 import type { Shell } from 'electron';
 import { ShellError } from '../core/errors';
+import { isHttpsOrLoopback } from '../core/http-scheme';
 
 export interface SystemBrowser {
   open(url: URL, authorizationEndpoint: URL): Promise<void>;
 }
 
-const loopbackHosts = new Set(['127.0.0.1', '[::1]', 'localhost']);
-
 function isWebAddress(url: URL): boolean {
-  const secure = url.protocol === 'https:' || (url.protocol === 'http:' && loopbackHosts.has(url.hostname));
-  return secure && url.username === '' && url.password === '';
+  return isHttpsOrLoopback(url) && url.username === '' && url.password === '';
 }
 
 /** Pure: `url` is a request to exactly this authorization endpoint (same origin and path; any query). */

@@ -7,13 +7,14 @@ import type { CustomFetch } from 'openid-client';
 import type { OsCapabilities } from '../core/os-signals';
 import type { SessionPolicy } from '../core/policy';
 import { createAudit } from './audit';
+import type { Audit } from './audit';
 import { createClientKeyStore } from './client-key/client-key-store';
 import { clientKeyBackendFor } from './client-key/provision';
 import { createDraftVault } from './drafts';
 import type { DraftVault } from './drafts';
 import type { Logger } from './logger';
-import { createLogoutTokenValidatorFor, createSignInService, toShellError } from './oidc';
-import type { LogoutTokenResult, LogoutTokenValidator, OidcSettings, SignInService, SystemBrowser } from './oidc';
+import { createLogoutReceiver, createSignInService } from './oidc';
+import type { LogoutReceiver, LogoutTokenResult, OidcSettings, SignInService, SystemBrowser } from './oidc';
 import { createRelayClient } from './relay-client/client';
 import type { OpenRelaySocket } from './relay-client/client';
 import type { SecretStore } from './secret-store';
@@ -107,9 +108,40 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     ...(options.rereadPolicy ? { rereadPolicy: options.rereadPolicy } : {}),
     organisation: options.organisation ?? null,
   });
-  // Shred what outlived its retention: from earlier runs at once, then every few minutes.
-  // One sweep at a time: a sweep still listing keys when the next falls due (a slow credential
-  // store, or a clock that jumped past several) is not joined by another.
+  const stopSweeping = sweepExpiredDrafts(vault, audit, options.time);
+  const receiveLogoutToken = createLogoutReceiver({
+    settings: options.oidc,
+    providerMetadata: () => signIn.providerMetadata(),
+    now: wall,
+    sessionLimitMs: options.policy.absoluteLimitMs,
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+    audit,
+    endSession: (logout) => session.backchannelLogout(logout),
+  });
+  const stopRelay = followRelay(options, { session, signIn, audit, receiveLogoutToken });
+
+  return {
+    session,
+    signIn,
+    vault,
+    receiveLogoutToken,
+    async close() {
+      stopRelay();
+      stopSweeping();
+      signIn.cancel();
+      await session.settled();
+      await vault.flush();
+      session.dispose();
+    },
+  };
+}
+
+/**
+ * Shreds what outlived its retention: from earlier runs at once, then every few minutes. One
+ * sweep at a time: a sweep still listing keys when the next falls due (a slow credential store,
+ * or a clock that jumped past several) is not joined by another. Returns the stop.
+ */
+function sweepExpiredDrafts(vault: DraftVault, audit: Audit, time: TimeSource): () => void {
   let sweeping: Promise<void> | null = null;
   const sweep = (): void => {
     sweeping ??= vault
@@ -119,68 +151,31 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
       .finally(() => (sweeping = null));
   };
   sweep();
-  const stopSweeping = options.time.every(5 * 60_000, sweep);
-  // Two validators: one for logouts as CIS2 sends them (iat within minutes), one for the relay's
-  // catch-up, whose tokens waited on its revocation list while this workstation was offline (iat
-  // within the 12-hour session limit). Each remembers the jti values it has accepted.
-  const validators = new Map<'live' | 'catch-up', Promise<LogoutTokenValidator>>();
-  async function receiveLogoutToken(token: string, receive: { catchUp?: boolean } = {}): Promise<LogoutTokenResult> {
-    const kind = receive.catchUp === true ? 'catch-up' : 'live';
-    let validator = validators.get(kind);
-    if (validator === undefined) {
-      const maxAge = kind === 'catch-up' ? { maxAgeSeconds: options.policy.absoluteLimitMs / 1000 + 60 } : {};
-      validator = signIn.providerMetadata().then((metadata) =>
-        createLogoutTokenValidatorFor(options.oidc, metadata, {
-          now: wall,
-          ...maxAge,
-          ...(options.fetch ? { fetch: options.fetch } : {}),
-        }),
-      );
-      validators.set(kind, validator);
-    }
-    // A failed discovery is tried again with the next token.
-    const validate = await validator.catch((error: unknown) => {
-      validators.delete(kind);
-      // The token could not be checked (CIS2 unreachable): refused, and counted as downstream.
-      audit.logoutRefused(toShellError(error));
-      throw error;
-    });
-    const result = await validate(token);
-    if (result.ok) {
-      audit.logoutAccepted({ subject: result.subject, sessionId: result.sessionId });
-      // iat as the provider stamped it: the engine compares it with the session's auth_time, on the same clock.
-      session.backchannelLogout({ subject: result.subject, sessionId: result.sessionId, issuedAt: result.issuedAt });
-    } else audit.logoutRefused(result.error);
-    return result;
-  }
+  return time.every(5 * 60_000, sweep);
+}
 
-  const relay =
-    options.relay === undefined
-      ? null
-      : createRelayClient({
-          url: options.relay.url,
-          time: options.relay.time ?? options.time,
-          ...(options.relay.openSocket ? { openSocket: options.relay.openSocket } : {}),
-          // Registered while the session exists (working or locked): a logout must reach a locked session too.
-          currentIdToken: () => ('session' in session.state() ? signIn.tokens.currentIdToken() : null),
-          deliver: async (token, catchUp) => void (await receiveLogoutToken(token, { catchUp }).catch(() => undefined)),
-          onEvent: (event) => audit.relay(event),
-        });
-  const stopFollowing = relay === null ? () => undefined : session.onStateChange(() => relay.sessionChanged());
-
-  return {
-    session,
-    signIn,
-    vault,
-    receiveLogoutToken,
-    async close() {
-      stopFollowing();
-      relay?.close();
-      stopSweeping();
-      signIn.cancel();
-      await session.settled();
-      await vault.flush();
-      session.dispose();
-    },
+/**
+ * The connection to the trust's logout relay, when one is set: registered while the session
+ * exists (working or locked: a logout must reach a locked session too), following every change of
+ * session, and handing each token it hears to the receiver. Returns the stop (unfollow, close).
+ */
+function followRelay(
+  options: AppServicesOptions,
+  services: { session: SessionService; signIn: SignInService; audit: Audit; receiveLogoutToken: LogoutReceiver },
+): () => void {
+  if (options.relay === undefined) return () => undefined;
+  const { session, signIn, audit, receiveLogoutToken } = services;
+  const relay = createRelayClient({
+    url: options.relay.url,
+    time: options.relay.time ?? options.time,
+    ...(options.relay.openSocket ? { openSocket: options.relay.openSocket } : {}),
+    currentIdToken: () => ('session' in session.state() ? signIn.tokens.currentIdToken() : null),
+    deliver: async (token, catchUp) => void (await receiveLogoutToken(token, { catchUp }).catch(() => undefined)),
+    onEvent: (event) => audit.relay(event),
+  });
+  const stopFollowing = session.onStateChange(() => relay.sessionChanged());
+  return () => {
+    stopFollowing();
+    relay.close();
   };
 }

@@ -21,6 +21,7 @@ const layers = 'layers/allowed-imports';
 const globals = 'no-restricted-globals';
 const properties = 'no-restricted-properties';
 const electron = '@typescript-eslint/no-restricted-imports';
+const syntax = 'no-restricted-syntax';
 
 /** [what, file, code, the rule that must report it] */
 const violations: Array<[string, string, string, string]> = [
@@ -388,6 +389,61 @@ const violations: Array<[string, string, string, string]> = [
     layers,
   ],
   [
+    'relay may not import the shell’s logout receiver (only the validator and the keys)',
+    'relay/bad.ts',
+    "import { createLogoutReceiver } from '../main/services/oidc/logout-receiver';\nexport const x = createLogoutReceiver;\n",
+    layers,
+  ],
+  [
+    'relay may not import core beyond the https-or-loopback rule',
+    'relay/bad.ts',
+    "import { backoffDelay } from '../main/core/backoff';\nexport const x = backoffDelay;\n",
+    layers,
+  ],
+  // One https-or-loopback rule (main/core/http-scheme.ts): a second definition is refused.
+  [
+    'main/services may not compare a scheme with http: (a second https-or-loopback rule)',
+    'main/services/oidc/bad.ts',
+    "export const plain = (url: URL): boolean => url.protocol === 'http:' && url.hostname === '127.0.0.1';\n",
+    syntax,
+  ],
+  [
+    'main/adapters may not compare a scheme with https:',
+    'main/adapters/bad.ts',
+    "export const secure = (url: URL): boolean => url.protocol !== 'https:';\n",
+    syntax,
+  ],
+  [
+    'main/adapters may not compare with the literal on the left either',
+    'main/adapters/bad.ts',
+    "export const secure = (url: URL): boolean => 'https:' === url.protocol;\n",
+    syntax,
+  ],
+  [
+    'relay may not compare a scheme with https:',
+    'relay/bad.ts',
+    "export const secure = (url: URL): boolean => url.protocol === 'https:' || url.protocol === 'wss:';\n",
+    syntax,
+  ],
+  [
+    'relay may not switch on a scheme',
+    'relay/bad.ts',
+    "export function secure(url: URL): boolean {\n  switch (url.protocol) {\n    case 'ws:':\n      return false;\n    default:\n      return true;\n  }\n}\n",
+    syntax,
+  ],
+  [
+    'another main/core module may not define the rule again',
+    'main/core/bad.ts',
+    "export const plain = (protocol: string): boolean => protocol === 'http:';\n",
+    syntax,
+  ],
+  [
+    'main/core/http-scheme.ts stays pure: no host globals by a computed name',
+    'main/core/http-scheme.ts',
+    "export const d = globalThis['Da' + 'te'];\n",
+    syntax,
+  ],
+  [
     'main/services may not import the relay',
     'main/services/bad.ts',
     "import { startRelay } from '../../relay/relay';\nexport const x = startRelay;\n",
@@ -592,9 +648,24 @@ const allowed: Array<[string, string, string]> = [
     "import { createServer } from 'node:http';\nimport { SignJWT } from 'jose';\nimport Provider from 'oidc-provider';\nimport { clinicianById } from './clinicians';\nexport const x = [createServer, SignJWT, Provider, clinicianById];\n",
   ],
   [
-    'relay may use Node, its libraries, the shared logout-token validator and the workstation protocol',
+    'relay may use Node, its libraries, the shared logout-token validator, issuer keys, workstation protocol and https rule',
     'relay/ok.ts',
-    "import { createServer } from 'node:http';\nimport { WebSocketServer } from 'ws';\nimport { Redis } from 'ioredis';\nimport { pino } from 'pino';\nimport * as z from 'zod';\nimport { compactVerify } from 'jose';\nimport { createLogoutTokenValidator } from '../main/services/oidc/backchannel-logout';\nimport { parseWorkstationMessage } from '../main/services/relay-client/protocol';\nimport { startRelay } from './relay';\nexport const x = [createServer, WebSocketServer, Redis, pino, z, compactVerify, createLogoutTokenValidator, parseWorkstationMessage, startRelay];\n",
+    "import { createServer } from 'node:http';\nimport { WebSocketServer } from 'ws';\nimport { Redis } from 'ioredis';\nimport { pino } from 'pino';\nimport * as z from 'zod';\nimport { compactVerify } from 'jose';\nimport { createLogoutTokenValidator } from '../main/services/oidc/backchannel-logout';\nimport { discoverIssuerKeys } from '../main/services/oidc/issuer-keys';\nimport { parseWorkstationMessage } from '../main/services/relay-client/protocol';\nimport { isHttpsOrLoopback } from '../main/core/http-scheme';\nimport { startRelay } from './relay';\nexport const x = [createServer, WebSocketServer, Redis, pino, z, compactVerify, createLogoutTokenValidator, discoverIssuerKeys, parseWorkstationMessage, isHttpsOrLoopback, startRelay];\n",
+  ],
+  [
+    'main/core/http-scheme.ts is where the https-or-loopback rule compares schemes',
+    'main/core/http-scheme.ts',
+    "export const isTls = (protocol: string): boolean => protocol === 'https:' || protocol === 'wss:';\n",
+  ],
+  [
+    'main/services may call the one rule, and name a scheme outside a comparison',
+    'main/services/oidc/ok.ts',
+    "import { isHttpsOrLoopback, transportOf } from '../../core/http-scheme';\nexport const ok = (url: URL): boolean => isHttpsOrLoopback(url);\nexport const ws = (url: URL): void => {\n  url.protocol = transportOf(url) === 'tls' ? 'wss:' : 'ws:';\n};\n",
+  ],
+  [
+    'sandbox and tests may still compare schemes (outside main/ and relay/)',
+    'sandbox/ok.ts',
+    "export const plain = (url: URL): boolean => url.protocol === 'http:';\n",
   ],
   [
     'tests may import anything but electron',

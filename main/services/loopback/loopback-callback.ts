@@ -39,6 +39,61 @@ export interface LoopbackOptions {
 const HOST = '127.0.0.1';
 const DONE_PATH = '/done';
 
+/** What one request to the endpoint gets, decided from the request alone (see `route`). */
+type Route =
+  | { readonly kind: 'bad-request' }
+  | { readonly kind: 'not-found' }
+  | { readonly kind: 'done-page'; readonly page: DonePage }
+  | {
+      readonly kind: 'callback';
+      readonly result: CallbackResult;
+      readonly page: DonePage;
+      readonly code: string | null;
+    };
+
+/** Where the attempt stands when a request arrives. */
+interface AttemptState {
+  readonly port: number;
+  readonly finished: boolean;
+  /** The page to show at /done once the callback has arrived; null before. */
+  readonly donePage: DonePage | null;
+}
+
+/** Decides what a request gets. Touches nothing: the server applies the answer. */
+function route(req: IncomingMessage, options: LoopbackOptions, state: AttemptState): Route {
+  // Exactly one Host header, exactly our address and port (req.headers keeps only the first of
+  // duplicate Host headers; headersDistinct keeps them all).
+  const hosts = req.headersDistinct.host ?? [];
+  if (hosts.length !== 1 || hosts[0] !== `${HOST}:${state.port}`) return { kind: 'bad-request' };
+  const url = new URL(req.url ?? '/', `http://${HOST}:${state.port}`);
+  if (req.method !== 'GET') return { kind: 'not-found' };
+  if (url.pathname === DONE_PATH && state.donePage !== null) return { kind: 'done-page', page: state.donePage };
+  if (state.finished || url.pathname !== options.path || url.searchParams.get('state') !== options.expectedState)
+    return { kind: 'not-found' };
+  const error = url.searchParams.get('error');
+  const page: DonePage = error === null && url.searchParams.has('code') ? 'signed-in' : 'failed';
+  const result: CallbackResult =
+    error === null
+      ? { kind: 'callback', url }
+      : { kind: 'provider-error', error, description: url.searchParams.get('error_description') };
+  return { kind: 'callback', result, page, code: url.searchParams.get('code') };
+}
+
+function answer(res: ServerResponse, status: 400 | 404): void {
+  res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' });
+  res.end(status === 400 ? 'Bad request.' : 'Not found.');
+}
+
+function serveDonePage(res: ServerResponse, page: DonePage): void {
+  res.writeHead(200, {
+    'content-type': 'text/html; charset=utf-8',
+    'cache-control': 'no-store',
+    'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'",
+    'referrer-policy': 'no-referrer',
+  });
+  res.end(donePageHtml(page));
+}
+
 export async function openLoopbackCallback(options: LoopbackOptions): Promise<LoopbackAttempt> {
   let settle: (r: CallbackResult) => void = () => undefined;
   const result = new Promise<CallbackResult>((resolve) => (settle = resolve));
@@ -80,52 +135,23 @@ export async function openLoopbackCallback(options: LoopbackOptions): Promise<Lo
     }
   };
 
-  function notFound(res: ServerResponse): void {
-    res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' });
-    res.end('Not found.');
-  }
-
-  function badRequest(res: ServerResponse): void {
-    res.writeHead(400, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' });
-    res.end('Bad request.');
-  }
-
   function handle(req: IncomingMessage, res: ServerResponse): void {
-    // Exactly one Host header, exactly our address and port (req.headers keeps only the first of
-    // duplicate Host headers; headersDistinct keeps them all).
-    const hosts = req.headersDistinct.host ?? [];
-    if (hosts.length !== 1 || hosts[0] !== `${HOST}:${port}`) return badRequest(res);
-    const url = new URL(req.url ?? '/', `http://${HOST}:${port}`);
-    if (req.method !== 'GET') return notFound(res);
-    if (url.pathname === DONE_PATH && donePage !== null) {
-      res.writeHead(200, {
-        'content-type': 'text/html; charset=utf-8',
-        'cache-control': 'no-store',
-        'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'",
-        'referrer-policy': 'no-referrer',
-      });
-      res.end(donePageHtml(donePage));
+    const action = route(req, options, { port, finished, donePage });
+    if (action.kind === 'bad-request') return answer(res, 400);
+    if (action.kind === 'not-found') return answer(res, 404);
+    if (action.kind === 'done-page') {
+      serveDonePage(res, action.page);
       clearTimeout(graceTimer);
       void close();
       return;
     }
-    if (finished || url.pathname !== options.path || url.searchParams.get('state') !== options.expectedState) {
-      return notFound(res);
-    }
-    const error = url.searchParams.get('error');
     // The authorization code is a secret from the moment it arrives: the log redacts it wherever
     // it appears, under any key, until the sign-in lets it go (forgetSecret after the exchange).
-    const code = url.searchParams.get('code');
-    if (code !== null) registerSecret(code);
-    const page: DonePage = error === null && url.searchParams.has('code') ? 'signed-in' : 'failed';
+    if (action.code !== null) registerSecret(action.code);
     // 303 to a clean URL so the code never stays in the browser's address bar or history.
     res.writeHead(303, { location: `${DONE_PATH}`, 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' });
     res.end();
-    if (error !== null) {
-      finish({ kind: 'provider-error', error, description: url.searchParams.get('error_description') }, page);
-    } else {
-      finish({ kind: 'callback', url }, page);
-    }
+    finish(action.result, action.page);
   }
 
   await new Promise<void>((resolve, reject) => {

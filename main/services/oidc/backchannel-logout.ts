@@ -1,28 +1,29 @@
 /**
- * Checks a CIS2 back-channel logout token before the session engine acts on it.
+ * The logout-token validator: checks a CIS2 back-channel logout token before the session engine
+ * acts on it, shared by the shell (main/services/oidc/logout-receiver.ts) and the trust's relay
+ * (relay/ingress.ts), so the two cannot drift apart.
  *
- * The checks, in order, are OIDC Back-Channel Logout 1.0 §2.6 as CIS2 restates them in its
- * session management guide (NHS England's CIS2 guidance, section 9, "Back Channel Logout" > "Logout Token"): "Relying
- * Parties MUST validate the Logout Token ... as per section 2.6", with the signature checked
- * against CIS2's published keys, `iss` matching the configuration document exactly, `aud`
- * containing our client id, an `events` claim naming the back-channel logout event, no `nonce`,
- * and `iat`/`exp` checked "in the same way they are validated in ID Tokens".
+ * OpenID Connect Back-Channel Logout 1.0 §2.6 in order: a compact JWS with an asymmetric `alg`
+ * whose signature verifies with the issuer's keys (here, through the key lookup it is given:
+ * issuer-keys.ts in production, any jose key getter in tests), then the claims
+ * (logout-token-claims.ts: `iss`, `aud`, `iat`/`exp`, `events`, no `nonce`, `sub`/`sid`, `jti`),
+ * then the replay check on `jti`. The `typ` header is not required: CIS2's documentation does not
+ * say it sends `logout+jwt`, and the `events` and `nonce` checks already stop an ID token passing
+ * as a logout token (docs/cis2.md).
  *
  * A token that passes yields `{ subject, sessionId }`, the shape `SessionService.backchannelLogout`
  * and the engine's `backchannelLogout` event take; the engine ends the session only when every
  * claim the token carries names it (CIS2 "Actions": sub and sid, or sub alone).
  *
- * Nothing here logs, and no refusal message carries any part of the token.
+ * Nothing here fetches or logs, and no refusal message carries any part of the token.
  */
-import { compactVerify, createRemoteJWKSet, customFetch, decodeProtectedHeader } from 'jose';
-import type { FetchImplementation, JWTVerifyGetKey } from 'jose';
+import { compactVerify, decodeProtectedHeader } from 'jose';
+import type { JWTVerifyGetKey } from 'jose';
 import { ShellError } from '../../core/errors';
-import type { ShellErrorCode } from '../../core/errors';
-import type { OidcSettings } from './settings';
-import type { IssuerFetch } from './types';
+import { Refusal, checkLogoutClaims, isObject, refuse } from './logout-token-claims';
+import type { LogoutCode } from './logout-token-claims';
 
-/** The `events` member that declares a JWT to be a logout token (BCL §2.4). */
-export const BACKCHANNEL_LOGOUT_EVENT = 'http://schemas.openid.net/event/backchannel-logout';
+export { BACKCHANNEL_LOGOUT_EVENT } from './logout-token-claims';
 
 /**
  * Asymmetric JWS algorithms only: CIS2 signs logout tokens "by the same keypair" as ID tokens
@@ -47,7 +48,7 @@ export interface LogoutTokenValidatorOptions {
   /** The issuer exactly as the OpenID Provider Configuration Document states it. */
   readonly issuer: string;
   readonly clientId: string;
-  /** Key lookup for signature checks; in production jose's createRemoteJWKSet on the jwks_uri. */
+  /** Key lookup for signature checks; in production the issuer's key set (issuer-keys.ts). */
   readonly jwks: JWTVerifyGetKey;
   /** Epoch milliseconds. */
   readonly now?: () => number;
@@ -76,8 +77,6 @@ export type LogoutTokenResult =
   { ok: true; subject?: string; sessionId?: string; issuedAt: number } | { ok: false; error: ShellError };
 export type LogoutTokenValidator = (token: string) => Promise<LogoutTokenResult>;
 
-type LogoutCode = Extract<ShellErrorCode, `LOGOUT_TOKEN_${string}`>;
-
 const IGNORED = 'A back-channel logout notice from CIS2 was ignored because';
 const TELL_IT = 'No one was signed out by it; if this keeps happening, tell IT.';
 
@@ -101,18 +100,6 @@ const MESSAGES: Record<LogoutCode, string> = {
   LOGOUT_TOKEN_REPLAYED: `${IGNORED} it was already received once and is being replayed. ${TELL_IT}`,
 };
 
-/** A refusal: stops the checks with the first rule the token breaks. */
-class Refusal {
-  constructor(
-    readonly code: LogoutCode,
-    readonly cause?: unknown,
-  ) {}
-}
-
-function refuse(code: LogoutCode, cause?: unknown): never {
-  throw new Refusal(code, cause);
-}
-
 /** Far larger than any real logout token; bounds the work an unauthenticated POST can cause. */
 const MAX_TOKEN_LENGTH = 16 * 1024;
 
@@ -123,10 +110,6 @@ const JOSE_SIGNATURE_CODES = new Set([
 ]);
 const JOSE_MALFORMED_CODES = new Set(['ERR_JWS_INVALID', 'ERR_JOSE_NOT_SUPPORTED']);
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 function positiveNumber(value: number | undefined, fallback: number, what: string): number {
   const n = value ?? fallback;
   if (!Number.isFinite(n) || n < 0) {
@@ -136,6 +119,33 @@ function positiveNumber(value: number | undefined, fallback: number, what: strin
     );
   }
   return n;
+}
+
+/** The options, checked once when the validator is made; a bad one is a configuration error. */
+function settingsOf(options: LogoutTokenValidatorOptions): {
+  maxAge: number;
+  skew: number;
+  memorySize: number;
+  algorithms: readonly string[];
+} {
+  const maxAge = positiveNumber(options.maxAgeSeconds, 120, 'maxAgeSeconds');
+  const skew = positiveNumber(options.clockSkewSeconds, 30, 'clockSkewSeconds');
+  const memorySize = Math.floor(positiveNumber(options.seen, 1000, 'seen'));
+  if (memorySize < 1)
+    throw new ShellError(
+      'CONFIG_INVALID',
+      'The back-channel logout replay memory must hold at least one token; ask IT to correct it.',
+    );
+  const algorithms = LOGOUT_TOKEN_ALGORITHMS.filter(
+    (alg) => options.algorithms === undefined || options.algorithms.includes(alg),
+  );
+  if (algorithms.length === 0) {
+    throw new ShellError(
+      'CONFIG_INVALID',
+      'CIS2 advertises no signing algorithm the shell accepts for logout tokens, so back-channel logout cannot be checked; tell IT.',
+    );
+  }
+  return { maxAge, skew, memorySize, algorithms };
 }
 
 /** Step 1: a compact JWS with an allowed asymmetric alg whose signature the issuer's keys verify. */
@@ -174,14 +184,6 @@ async function verifiedPayload(
   return claims;
 }
 
-/** A claim that must be a non-empty string when present; an empty string counts as absent. */
-function optionalString(claims: Record<string, unknown>, name: string): string | undefined {
-  const value = claims[name];
-  if (value === undefined || value === '') return undefined;
-  if (typeof value !== 'string') refuse('LOGOUT_TOKEN_MALFORMED');
-  return value;
-}
-
 /** A bounded, insertion-ordered memory of accepted `jti` values (oldest forgotten first). */
 function replayMemory(size: number): { has(jti: string): boolean; remember(jti: string): void } {
   const seen = new Set<string>();
@@ -198,176 +200,38 @@ function replayMemory(size: number): { has(jti: string): boolean; remember(jti: 
   };
 }
 
+function refusal(thrown: Refusal): LogoutTokenResult {
+  return {
+    ok: false,
+    error: new ShellError(
+      thrown.code,
+      MESSAGES[thrown.code],
+      thrown.cause === undefined ? undefined : { cause: thrown.cause },
+    ),
+  };
+}
+
 export function createLogoutTokenValidator(options: LogoutTokenValidatorOptions): LogoutTokenValidator {
   const now = options.now ?? Date.now;
-  const maxAge = positiveNumber(options.maxAgeSeconds, 120, 'maxAgeSeconds');
-  const skew = positiveNumber(options.clockSkewSeconds, 30, 'clockSkewSeconds');
-  const memorySize = Math.floor(positiveNumber(options.seen, 1000, 'seen'));
-  if (memorySize < 1)
-    throw new ShellError(
-      'CONFIG_INVALID',
-      'The back-channel logout replay memory must hold at least one token; ask IT to correct it.',
-    );
-  const algorithms = LOGOUT_TOKEN_ALGORITHMS.filter(
-    (alg) => options.algorithms === undefined || options.algorithms.includes(alg),
-  );
-  if (algorithms.length === 0) {
-    throw new ShellError(
-      'CONFIG_INVALID',
-      'CIS2 advertises no signing algorithm the shell accepts for logout tokens, so back-channel logout cannot be checked; tell IT.',
-    );
-  }
+  const { maxAge, skew, memorySize, algorithms } = settingsOf(options);
   const replays = replayMemory(memorySize);
-
-  function checkClaims(claims: Record<string, unknown>): {
-    subject?: string;
-    sessionId?: string;
-    issuedAt: number;
-    jti: string;
-    expiresAt: number;
-  } {
-    // Step 2: iss exactly; aud contains our client id (a string or an array, RFC 7519 §4.1.3).
-    if (claims['iss'] !== options.issuer) refuse('LOGOUT_TOKEN_ISSUER_MISMATCH');
-    const aud = claims['aud'];
-    if (!(aud === options.clientId || (Array.isArray(aud) && aud.includes(options.clientId))))
-      refuse('LOGOUT_TOKEN_AUDIENCE_MISMATCH');
-
-    // Step 3: iat fresh; exp (BCL 1.0 final recommends it; CIS2 sends it) not passed when present.
-    const nowSeconds = now() / 1000;
-    const iat = claims['iat'];
-    if (typeof iat !== 'number' || !Number.isFinite(iat)) refuse('LOGOUT_TOKEN_IAT_MISSING');
-    if (iat > nowSeconds + skew) refuse('LOGOUT_TOKEN_ISSUED_IN_FUTURE');
-    if (iat < nowSeconds - maxAge - skew) refuse('LOGOUT_TOKEN_TOO_OLD');
-    const exp = claims['exp'];
-    if (exp !== undefined && (typeof exp !== 'number' || !Number.isFinite(exp))) refuse('LOGOUT_TOKEN_MALFORMED');
-    if (exp !== undefined && exp <= nowSeconds - skew) refuse('LOGOUT_TOKEN_EXPIRED');
-
-    // Step 4: events declares the back-channel logout event, whose value is a JSON object.
-    const events = claims['events'];
-    if (!isObject(events)) refuse('LOGOUT_TOKEN_EVENTS_MISSING');
-    if (!isObject(events[BACKCHANNEL_LOGOUT_EVENT])) refuse('LOGOUT_TOKEN_NOT_LOGOUT_EVENT');
-
-    // Step 5: a nonce means an ID token dressed up as a logout token (BCL §2.4, CIS2).
-    if (Object.hasOwn(claims, 'nonce')) refuse('LOGOUT_TOKEN_NONCE_PRESENT');
-
-    // Step 6: it must name a user, a session, or both.
-    const subject = optionalString(claims, 'sub');
-    const sessionId = optionalString(claims, 'sid');
-    if (subject === undefined && sessionId === undefined) refuse('LOGOUT_TOKEN_SUBJECT_MISSING');
-
-    // Step 7: jti present and not seen before. In memory it is checked and recorded in the same
-    // synchronous step, so two copies verified concurrently cannot both pass; a shared store
-    // (`seenJti`, called once every other check has passed) does the same atomically on its side.
-    const jti = optionalString(claims, 'jti');
-    if (jti === undefined) refuse('LOGOUT_TOKEN_JTI_MISSING');
-    if (options.seenJti === undefined) {
-      if (replays.has(jti)) refuse('LOGOUT_TOKEN_REPLAYED');
-      replays.remember(jti);
-    }
-    // Past this instant the iat (or exp) check refuses the token anyway.
-    const passesUntil = Math.min(iat + maxAge + skew, exp === undefined ? Number.POSITIVE_INFINITY : exp + skew);
-
-    return {
-      ...(subject === undefined ? {} : { subject }),
-      ...(sessionId === undefined ? {} : { sessionId }),
-      issuedAt: iat * 1000,
-      jti,
-      expiresAt: Math.ceil(passesUntil * 1000),
-    };
-  }
+  const rules = { issuer: options.issuer, clientId: options.clientId, maxAgeSeconds: maxAge, clockSkewSeconds: skew };
 
   return async (token) => {
     try {
       const claims = await verifiedPayload(token, options.jwks, algorithms);
-      const { jti, expiresAt, ...result } = checkClaims(claims);
-      if (options.seenJti !== undefined && !(await options.seenJti(jti, expiresAt))) refuse('LOGOUT_TOKEN_REPLAYED');
+      const { jti, expiresAt, ...result } = checkLogoutClaims(claims, { ...rules, nowSeconds: now() / 1000 });
+      // Step 7: jti not seen before. In memory it is checked and recorded in the same synchronous
+      // step as the claims, so two copies verified concurrently cannot both pass; a shared store
+      // (`seenJti`, called once every other check has passed) does the same atomically on its side.
+      if (options.seenJti === undefined) {
+        if (replays.has(jti)) refuse('LOGOUT_TOKEN_REPLAYED');
+        replays.remember(jti);
+      } else if (!(await options.seenJti(jti, expiresAt))) refuse('LOGOUT_TOKEN_REPLAYED');
       return { ok: true, ...result };
     } catch (thrown) {
-      if (thrown instanceof Refusal) {
-        return {
-          ok: false,
-          error: new ShellError(
-            thrown.code,
-            MESSAGES[thrown.code],
-            thrown.cause === undefined ? undefined : { cause: thrown.cause },
-          ),
-        };
-      }
+      if (thrown instanceof Refusal) return refusal(thrown);
       throw thrown;
     }
   };
-}
-
-/** What the validator needs from discovery; openid-client's `serverMetadata()` satisfies it. */
-export interface LogoutTokenServerMetadata {
-  readonly issuer: string;
-  readonly jwks_uri?: string;
-  readonly id_token_signing_alg_values_supported?: readonly string[];
-}
-
-/**
- * The production validator: CIS2's keys from the discovered `jwks_uri` (jose caches them and
- * refetches on an unknown `kid`, which covers key rotation), restricted to the algorithms CIS2
- * advertises for ID tokens, since logout tokens are signed by the same keypair (NHS England's CIS2 guidance (section 9)).
- */
-export function createLogoutTokenValidatorFor(
-  settings: OidcSettings,
-  serverMetadata: LogoutTokenServerMetadata,
-  options: Pick<LogoutTokenValidatorOptions, 'now' | 'maxAgeSeconds' | 'clockSkewSeconds' | 'seen' | 'seenJti'> & {
-    /** The issuer fetch port, so CIS2's keys come over the same network path as sign-in (a proxy). */
-    readonly fetch?: IssuerFetch;
-  } = {},
-): LogoutTokenValidator {
-  if (serverMetadata.issuer !== settings.issuer) {
-    throw new ShellError(
-      'CONFIG_INVALID',
-      "CIS2's configuration document names a different issuer from the one this workstation is set up for, so back-channel logout cannot be checked; ask IT to check the CIS2 setting.",
-    );
-  }
-  if (serverMetadata.jwks_uri === undefined || serverMetadata.jwks_uri === '') {
-    throw new ShellError(
-      'LOGOUT_TOKEN_KEYS_UNAVAILABLE',
-      "CIS2's configuration document does not say where its signing keys are, so back-channel logout cannot be checked; tell IT.",
-    );
-  }
-  let jwksUri: URL;
-  try {
-    jwksUri = new URL(serverMetadata.jwks_uri);
-  } catch (cause) {
-    throw new ShellError(
-      'LOGOUT_TOKEN_KEYS_UNAVAILABLE',
-      "CIS2's signing key address is not a valid URL, so back-channel logout cannot be checked; tell IT.",
-      { cause },
-    );
-  }
-  const loopbackHttp =
-    jwksUri.protocol === 'http:' && jwksUri.hostname === '127.0.0.1' && settings.allowInsecureLoopbackIssuer;
-  if (jwksUri.protocol !== 'https:' && !loopbackHttp) {
-    throw new ShellError(
-      'LOGOUT_TOKEN_KEYS_UNAVAILABLE',
-      "CIS2's signing key address does not use https, so back-channel logout cannot be checked; tell IT.",
-    );
-  }
-  const { fetch, ...validatorOptions } = options;
-  return createLogoutTokenValidator({
-    ...validatorOptions,
-    issuer: serverMetadata.issuer,
-    clientId: settings.clientId,
-    jwks: createRemoteJWKSet(jwksUri, fetch === undefined ? {} : { [customFetch]: jwksFetch(fetch) }),
-    ...(serverMetadata.id_token_signing_alg_values_supported === undefined
-      ? {}
-      : { algorithms: serverMetadata.id_token_signing_alg_values_supported }),
-  });
-}
-
-/** jose's JWKS request through the issuer fetch port (jose passes a Headers object, the port takes a record). */
-function jwksFetch(fetch: IssuerFetch): FetchImplementation {
-  return (url, init) =>
-    fetch(url, {
-      method: init.method,
-      headers: Object.fromEntries(init.headers.entries()),
-      body: undefined,
-      redirect: init.redirect,
-      signal: init.signal,
-    });
 }

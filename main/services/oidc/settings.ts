@@ -1,4 +1,5 @@
 import { ShellError } from '../../core/errors';
+import { isHttpsOrLoopback } from '../../core/http-scheme';
 
 /** How the shell authenticates itself to the token endpoint. */
 export type ClientAuthSettings =
@@ -22,7 +23,7 @@ export interface OidcSettings {
   readonly discoveryTtlMs: number;
   /** Refresh the access token when it has less than this left. */
   readonly refreshMarginMs: number;
-  /** Only for the local sandbox: allow an http:// issuer on 127.0.0.1. Never for CIS2. */
+  /** Only for the local sandbox: allow an http:// issuer on a loopback address (main/core/http-scheme.ts). Never for CIS2. */
   readonly allowInsecureLoopbackIssuer: boolean;
 }
 
@@ -66,8 +67,7 @@ export function resolveOidcSettings(
       { cause },
     );
   }
-  const loopbackHttp = issuer.protocol === 'http:' && issuer.hostname === '127.0.0.1';
-  if (issuer.protocol !== 'https:' && !(loopbackHttp && s.allowInsecureLoopbackIssuer)) {
+  if (!isHttpsOrLoopback(issuer, { loopbackHttp: s.allowInsecureLoopbackIssuer })) {
     throw new ShellError('CONFIG_INVALID', 'The sign-in issuer must use https; ask IT to correct the CIS2 setting.');
   }
   if (!s.scopes.includes('openid')) {

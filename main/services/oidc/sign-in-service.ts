@@ -1,18 +1,19 @@
 import * as client from 'openid-client';
-import { ShellError } from '../../core/errors';
 import { createAudit } from '../audit';
+import type { Audit } from '../audit';
 import { forgetSecret } from '../logger';
 import type { Logger } from '../logger';
 import { openLoopbackCallback } from '../loopback/loopback-callback';
 import type { LoopbackAttempt } from '../loopback/loopback-callback';
 import { createTokenHolder } from '../tokens/token-holder';
-import type { RefreshedTokens } from '../tokens/token-holder';
+import type { HeldTokens, RefreshedTokens, TokenCustody } from '../tokens/token-holder';
+import { attemptSecrets, exchangeCode, openSignInPage, outcomeWithoutCallback } from './authorization-code';
+import type { Exchanged } from './authorization-code';
 import { createDiscoveryCache } from './discovery';
-import type { ClientKeySource } from './discovery';
-import { providerErrorToShellError, toShellError } from './error-mapping';
+import type { ClientKeySource, DiscoveryCache } from './discovery';
+import { toShellError } from './error-mapping';
 import type { OidcSettings } from './settings';
 import type { SignInOptions, SignInOutcome, SignInService, SystemBrowser } from './types';
-import { buildSession, checkAuthTime, userinfoMismatch } from './verify-session';
 
 export interface SignInServiceDeps {
   readonly settings: OidcSettings;
@@ -26,157 +27,120 @@ export interface SignInServiceDeps {
   readonly fetch?: client.CustomFetch;
 }
 
+/** The tokens of a token endpoint response, as the token holder keeps them. */
+function heldTokens(response: Exchanged['response'], now: number): Omit<RefreshedTokens, 'issuer' | 'subject'> {
+  return {
+    accessToken: response.access_token,
+    refreshToken: response.refresh_token ?? null,
+    idToken: response.id_token ?? null,
+    expiresAt: now + (response.expiresIn() ?? 300) * 1000,
+  };
+}
+
+/** A refresh token grant, for the token holder. */
+async function refreshTokens(discovery: DiscoveryCache, now: () => number, refreshToken: string) {
+  const response = await client.refreshTokenGrant(await discovery.get(), refreshToken);
+  const claims = response.claims();
+  return { ...heldTokens(response, now()), issuer: claims?.iss ?? null, subject: claims?.sub ?? null };
+}
+
+/** Revokes the refresh token, then the access token, at CIS2 when it offers revocation. */
+async function revoke(
+  discovery: DiscoveryCache,
+  held: Pick<HeldTokens, 'refreshToken' | 'accessToken'>,
+): Promise<void> {
+  const config = await discovery.get();
+  if (config.serverMetadata().revocation_endpoint === undefined) return;
+  if (held.refreshToken !== null) await client.tokenRevocation(config, held.refreshToken);
+  await client.tokenRevocation(config, held.accessToken);
+}
+
+/** One sign-in service's state, shared by its attempts. */
+interface Attempts {
+  readonly deps: SignInServiceDeps;
+  readonly now: () => number;
+  readonly audit: Audit;
+  readonly discovery: DiscoveryCache;
+  readonly tokens: TokenCustody;
+  /** Bumped by every signIn() and cancel(): an attempt that finds it changed has been replaced. */
+  current: number;
+  /** The loopback endpoint of the attempt waiting for the browser. */
+  pending: LoopbackAttempt | null;
+}
+
+/** One sign-in: the system browser, the loopback callback, the code exchange. Throws on failure. */
+async function attempt(at: Attempts, options: SignInOptions, id: number): Promise<SignInOutcome> {
+  const { settings } = at.deps;
+  const config = await at.discovery.reachable();
+  const secrets = attemptSecrets();
+  const loopback = await openLoopbackCallback({
+    path: settings.redirectPath,
+    expectedState: secrets.state,
+    timeoutMs: settings.callbackTimeoutMs,
+  });
+  if (id !== at.current) {
+    // Cancelled or replaced while discovery or the listener was starting: never open the browser.
+    loopback.cancel();
+    return { kind: 'cancelled' };
+  }
+  at.pending = loopback;
+  at.tokens.beginAttempt(secrets);
+  // Registered with the log's redaction list by the loopback on arrival; let go after the exchange.
+  let code: string | null = null;
+  try {
+    await openSignInPage(config, settings, at.deps.browser, loopback.redirectUri, secrets);
+    at.audit.signInStarted({ reauth: options.reauthenticateSubject !== undefined });
+    const result = await loopback.result;
+    if (result.kind !== 'callback') return outcomeWithoutCallback(result);
+    code = result.url.searchParams.get('code');
+    const started = at.tokens.attempt();
+    if (started === null || started.state !== secrets.state) return { kind: 'cancelled' };
+    const exchanged = await exchangeCode(config, result.url, started, { settings, now: at.now });
+    // Signed out or cancelled while the exchange was in flight: keep nothing.
+    if (id !== at.current) return { kind: 'cancelled' };
+    return accept(at, options, exchanged);
+  } finally {
+    if (code !== null) forgetSecret(code);
+    at.tokens.endAttempt(secrets.state);
+    loopback.cancel();
+    if (at.pending === loopback) at.pending = null;
+  }
+}
+
+/** Keeps the tokens of a proven sign-in, unless they belong to someone who must not replace the working clinician. */
+function accept(at: Attempts, options: SignInOptions, { response, idClaims, session }: Exchanged): SignInOutcome {
+  const differentUser =
+    options.reauthenticateSubject !== undefined && options.reauthenticateSubject !== session.subject;
+  // Signing in again while working: another person's tokens never replace the working
+  // clinician's (they are dropped here, unused; the session service refuses the outcome).
+  if (differentUser && options.sameSubjectOnly === true) return { kind: 'different-user', session };
+  at.tokens.store({ ...heldTokens(response, at.now()), issuer: idClaims.iss, subject: idClaims.sub });
+  // The audit line (signin.succeeded / reauth.succeeded) follows once the session engine accepts it.
+  at.deps.logger.debug(
+    { event: 'signin.tokens-accepted', aal: session.aal, differentUser },
+    'CIS2 sign-in response accepted.',
+  );
+  return differentUser ? { kind: 'different-user', session } : { kind: 'signed-in', session };
+}
+
 export function createSignInService(deps: SignInServiceDeps): SignInService {
   const { settings, logger } = deps;
   const audit = createAudit(logger);
   const now = deps.now ?? Date.now;
   const discovery = createDiscoveryCache({ settings, now, keySource: deps.keySource, fetch: deps.fetch });
-  let pending: LoopbackAttempt | null = null;
-  // Bumped by every signIn() and cancel(): an attempt that finds it changed has been replaced.
-  let currentAttempt = 0;
-
-  async function refresh(refreshToken: string): Promise<RefreshedTokens> {
-    const config = await discovery.get();
-    const response = await client.refreshTokenGrant(config, refreshToken);
-    const claims = response.claims();
-    return {
-      accessToken: response.access_token,
-      refreshToken: response.refresh_token ?? null,
-      idToken: response.id_token ?? null,
-      expiresAt: now() + (response.expiresIn() ?? 300) * 1000,
-      issuer: claims?.iss ?? null,
-      subject: claims?.sub ?? null,
-    };
-  }
-
   // Refresh failures are recorded by the shell service, which knows whose session it was.
   const tokens = createTokenHolder({
     now,
     refreshMarginMs: settings.refreshMarginMs,
-    refresh,
+    refresh: (refreshToken): Promise<RefreshedTokens> => refreshTokens(discovery, now, refreshToken),
     onRefreshed: (subject) => audit.tokenRefreshed(subject),
   });
+  const at: Attempts = { deps, now, audit, discovery, tokens, current: 0, pending: null };
 
-  async function attempt(options: SignInOptions, id: number): Promise<SignInOutcome> {
-    const config = await discovery.reachable();
-    const secrets = {
-      codeVerifier: client.randomPKCECodeVerifier(),
-      state: client.randomState(),
-      nonce: client.randomNonce(),
-    };
-    const loopback = await openLoopbackCallback({
-      path: settings.redirectPath,
-      expectedState: secrets.state,
-      timeoutMs: settings.callbackTimeoutMs,
-    });
-    if (id !== currentAttempt) {
-      // Cancelled or replaced while discovery or the listener was starting: never open the browser.
-      loopback.cancel();
-      return { kind: 'cancelled' };
-    }
-    pending = loopback;
-    tokens.beginAttempt(secrets);
-    // Registered with the log's redaction list by the loopback on arrival; let go after the exchange.
-    let code: string | null = null;
-    try {
-      const parameters: Record<string, string> = {
-        redirect_uri: loopback.redirectUri,
-        scope: settings.scopes.join(' '),
-        code_challenge: await client.calculatePKCECodeChallenge(secrets.codeVerifier),
-        code_challenge_method: 'S256',
-        state: secrets.state,
-        nonce: secrets.nonce,
-        // CIS2: prompt=login for every new session and every re-authentication.
-        prompt: 'login',
-        acr_values: settings.acrValues,
-      };
-      if (settings.maxAge !== null) parameters['max_age'] = String(settings.maxAge);
-      const authUrl = client.buildAuthorizationUrl(config, parameters);
-      const endpoint = config.serverMetadata().authorization_endpoint;
-      // Only the discovered authorization endpoint may ever reach the system browser.
-      if (endpoint === undefined || `${authUrl.origin}${authUrl.pathname}` !== endpoint.replace(/\?.*$/, '')) {
-        throw new ShellError(
-          'SIGNIN_BROWSER_FAILED',
-          'The sign-in address did not match NHS Care Identity, so it was not opened. Tell IT: the sign-in settings may be wrong.',
-        );
-      }
-      try {
-        await deps.browser.open(authUrl, new URL(endpoint));
-      } catch (cause) {
-        throw new ShellError(
-          'SIGNIN_BROWSER_FAILED',
-          'The shell could not open the web browser for sign-in. Try again; if it keeps happening, tell IT.',
-          { cause },
-        );
-      }
-      audit.signInStarted({ reauth: options.reauthenticateSubject !== undefined });
-
-      const result = await loopback.result;
-      if (result.kind === 'cancelled') return { kind: 'cancelled' };
-      if (result.kind === 'timeout') {
-        return {
-          kind: 'failed',
-          error: new ShellError(
-            'SIGNIN_TIMEOUT',
-            'Sign-in took too long in the browser and was stopped. Select Sign in to try again.',
-          ),
-        };
-      }
-      if (result.kind === 'provider-error') return { kind: 'failed', error: providerErrorToShellError(result.error) };
-      code = result.url.searchParams.get('code');
-
-      const started = tokens.attempt();
-      if (started === null || started.state !== secrets.state) return { kind: 'cancelled' };
-      const response = await client.authorizationCodeGrant(config, result.url, {
-        pkceCodeVerifier: started.codeVerifier,
-        expectedState: started.state,
-        expectedNonce: started.nonce,
-        maxAge: settings.maxAge ?? undefined,
-        idTokenExpected: true,
-      });
-      const idClaims = response.claims();
-      if (idClaims === undefined)
-        throw new ShellError(
-          'SIGNIN_TOKEN_REJECTED',
-          'NHS Care Identity did not confirm who you are, so you have not been signed in. Try again. If it keeps happening, tell IT.',
-        );
-      const authTime = checkAuthTime(idClaims.auth_time, { nowMs: now(), skewSeconds: settings.authTimeSkewSeconds });
-      const userinfo = await client
-        .fetchUserInfo(config, response.access_token, idClaims.sub)
-        .catch((cause: unknown) => {
-          throw (cause as { code?: unknown }).code === 'OAUTH_JSON_ATTRIBUTE_COMPARISON_FAILED'
-            ? userinfoMismatch(cause)
-            : cause;
-        });
-      const session = buildSession({ ...idClaims }, { ...userinfo }, authTime);
-      // Signed out or cancelled while the exchange was in flight: keep nothing.
-      if (id !== currentAttempt) return { kind: 'cancelled' };
-
-      const differentUser =
-        options.reauthenticateSubject !== undefined && options.reauthenticateSubject !== session.subject;
-      // Signing in again while working: another person's tokens never replace the working
-      // clinician's (they are dropped here, unused; the session service refuses the outcome).
-      if (differentUser && options.sameSubjectOnly === true) return { kind: 'different-user', session };
-      tokens.store({
-        accessToken: response.access_token,
-        refreshToken: response.refresh_token ?? null,
-        idToken: response.id_token ?? null,
-        expiresAt: now() + (response.expiresIn() ?? 300) * 1000,
-        issuer: idClaims.iss,
-        subject: idClaims.sub,
-      });
-      // The audit line (signin.succeeded / reauth.succeeded) follows once the session engine accepts it.
-      logger.debug(
-        { event: 'signin.tokens-accepted', aal: session.aal, differentUser },
-        'CIS2 sign-in response accepted.',
-      );
-      return differentUser ? { kind: 'different-user', session } : { kind: 'signed-in', session };
-    } finally {
-      if (code !== null) forgetSecret(code);
-      tokens.endAttempt(secrets.state);
-      loopback.cancel();
-      if (pending === loopback) pending = null;
-    }
+  /** Ends a waiting attempt: its signIn() resolves to 'cancelled'. */
+  function stopWaiting(): void {
+    at.current += 1;
+    at.pending?.cancel();
   }
 
   return {
@@ -186,10 +150,10 @@ export function createSignInService(deps: SignInServiceDeps): SignInService {
     },
     async signIn(options = {}) {
       // A new sign-in replaces one still waiting for the browser: close its port first.
-      const id = ++currentAttempt;
-      pending?.cancel();
+      const id = ++at.current;
+      at.pending?.cancel();
       try {
-        return await attempt(options, id);
+        return await attempt(at, options, id);
       } catch (cause) {
         const error = toShellError(cause);
         if (error.code !== 'SIGNIN_AUTH_TIME_STALE' && error.code !== 'SIGNIN_USERINFO_MISMATCH')
@@ -199,22 +163,13 @@ export function createSignInService(deps: SignInServiceDeps): SignInService {
         return { kind: 'failed', error };
       }
     },
-    cancel() {
-      currentAttempt += 1;
-      pending?.cancel();
-    },
+    cancel: stopWaiting,
     signOut() {
       const held = tokens.peekForRevocation();
       tokens.wipe();
-      currentAttempt += 1;
-      pending?.cancel();
+      stopWaiting();
       if (held === null) return;
-      void (async () => {
-        const config = await discovery.get();
-        if (config.serverMetadata().revocation_endpoint === undefined) return;
-        if (held.refreshToken !== null) await client.tokenRevocation(config, held.refreshToken);
-        await client.tokenRevocation(config, held.accessToken);
-      })().catch((cause: unknown) => audit.revocationFailed(cause));
+      void revoke(discovery, held).catch((cause: unknown) => audit.revocationFailed(cause));
     },
   };
 }

@@ -3,7 +3,6 @@ import type { Aal } from '../../core/assurance-level';
 import type { ShellError } from '../../core/errors';
 import type { ClinicianIdentity } from '../../core/rbac';
 import type { TokenHolder } from '../tokens/token-holder';
-import type { LogoutTokenServerMetadata } from './backchannel-logout';
 
 /** What the session engine consumes from a completed sign-in. No secrets in here. */
 export interface SignInSession {
@@ -31,6 +30,16 @@ export type SignInOutcome =
  * It must never follow a redirect: every caller asks for `redirect: 'manual'`.
  */
 export type IssuerFetch = CustomFetch;
+
+/**
+ * What checking logout tokens needs from the provider's discovered metadata (OpenID Connect
+ * Discovery 1.0 §3); openid-client's `serverMetadata()` satisfies it.
+ */
+export interface LogoutTokenServerMetadata {
+  readonly issuer: string;
+  readonly jwks_uri?: string;
+  readonly id_token_signing_alg_values_supported?: readonly string[];
+}
 
 /**
  * Port: opens the sign-in page in the system browser (Electron: shell.openExternal). The

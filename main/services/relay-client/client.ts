@@ -5,10 +5,15 @@
  * end. Every logout token it hears is handed to `deliver`, which validates it locally before
  * the session acts (a relay can suppress a logout, never forge one). Nothing here decides.
  *
- * Reconnects with jittered exponential backoff to the relay's address (any replica behind it);
+ * Reconnects with jittered exponential backoff (core/backoff.ts) to the relay's address (any replica behind it);
  * on every (re)connect and every CATCH_UP_MS asks whether the session was revoked meanwhile; a
  * relay silent for three heartbeats is taken as gone.
  */
+import { backoffDelay } from '../../core/backoff';
+import type { Backoff } from '../../core/backoff';
+import { createEmitter } from '../../core/emitter';
+import type { Emitter } from '../../core/emitter';
+import { transportOf } from '../../core/http-scheme';
 import type { TimeSource, Cancel } from '../time';
 import { CATCH_UP_MS, HEARTBEAT_MS, WORKSTATION_PATH, WORKSTATION_PROTOCOL, parseRelayMessage } from './protocol';
 import type { RegistrationRefusal, WorkstationMessage } from './protocol';
@@ -53,114 +58,174 @@ export interface RelayClient {
   close(): void;
 }
 
-const MIN_BACKOFF_MS = 1_000;
-const MAX_BACKOFF_MS = 60_000;
+/**
+ * Full jitter within the upper half: a replica's restart must not bring all its workstations back
+ * at once, and a retry never comes at once. After the n-th failure the ceiling is
+ * min(60 s, 1 s · 2^(n−1)), the wait between half the ceiling and the ceiling.
+ */
+const BACKOFF: Backoff = { firstMs: 1_000, maxMs: 60_000, jitter: 0.5 };
 
-/** The channel's address: `<base>/workstations` with ws(s) for http(s). Throws on anything else. */
+/**
+ * The channel's address: `<base>/workstations` with wss for https (or wss), ws for http (or ws)
+ * on a loopback address only (main/core/http-scheme.ts). Throws on anything else.
+ */
 export function workstationUrl(base: string): string {
   const url = new URL(base);
-  const loopback = url.hostname === '127.0.0.1' || url.hostname === '[::1]' || url.hostname === 'localhost';
-  if (url.protocol === 'https:' || url.protocol === 'wss:') url.protocol = 'wss:';
-  else if ((url.protocol === 'http:' || url.protocol === 'ws:') && loopback) url.protocol = 'ws:';
-  else throw new RangeError('The relay address must be https:// (or wss://); plain http is for loopback only.');
+  const transport = transportOf(url);
+  if (transport === null)
+    throw new RangeError('The relay address must be https:// (or wss://); plain http is for loopback only.');
+  url.protocol = transport === 'tls' ? 'wss:' : 'ws:';
   url.pathname = url.pathname.replace(/\/+$/, '') + WORKSTATION_PATH;
   url.search = '';
   url.hash = '';
   return url.toString();
 }
 
-export function createRelayClient(deps: RelayClientDeps): RelayClient {
-  const address = workstationUrl(deps.url);
-  const open: OpenRelaySocket =
-    deps.openSocket ?? ((url, protocol) => new WebSocket(url, protocol) as unknown as RelaySocket);
-  const random = deps.random ?? Math.random;
-  const emit = (event: RelayEvent): void => deps.onEvent?.(event);
-  let socket: RelaySocket | null = null;
-  let connected = false;
+/** One relay channel: at most one socket, its registration, and the timers that keep it alive. */
+class RelayChannel implements RelayClient {
+  private readonly address: string;
+  private readonly open: OpenRelaySocket;
+  private readonly random: () => number;
+  private readonly events: Emitter<[RelayEvent]> = createEmitter<[RelayEvent]>();
+  private socket: RelaySocket | null = null;
+  private connected = false;
   /** The ID token last sent in a register on this connection. */
-  let registered: string | null = null;
-  let failures = 0;
-  let retry: Cancel | null = null;
-  let silence: Cancel | null = null;
-  let catchUp: Cancel | null = null;
-  let requests = 0;
-  let closed = false;
+  private registered: string | null = null;
+  private failures = 0;
+  private retry: Cancel | null = null;
+  private silence: Cancel | null = null;
+  private catchUp: Cancel | null = null;
+  private requests = 0;
+  private closed = false;
+  private readonly deps: RelayClientDeps;
 
-  const nextId = (): string => `r${++requests}`;
-  const send = (message: WorkstationMessage): void => socket?.send(JSON.stringify(message));
-  const wanted = (): string | null => (closed ? null : deps.currentIdToken());
-
-  function listen(): void {
-    silence?.();
-    // Three heartbeats without a word: the relay (or the network to it) is gone.
-    silence = deps.time.after(3 * HEARTBEAT_MS, () => drop());
+  constructor(deps: RelayClientDeps) {
+    this.deps = deps;
+    this.address = workstationUrl(deps.url);
+    this.open = deps.openSocket ?? ((url, protocol) => new WebSocket(url, protocol) as unknown as RelaySocket);
+    this.random = deps.random ?? Math.random;
+    if (deps.onEvent !== undefined) this.events.on(deps.onEvent);
   }
 
-  function connect(): void {
-    retry = null;
-    if (socket !== null || wanted() === null) return;
+  sessionChanged(): void {
+    if (this.closed) return;
+    if (this.wanted() === null) {
+      // The session ended: say so, then close; nothing more to listen for.
+      this.sync();
+      this.retry?.();
+      this.retry = null;
+      if (this.socket !== null) this.drop();
+      return;
+    }
+    if (this.socket === null) {
+      if (this.retry === null) this.connect();
+      return;
+    }
+    // A new session (or a new ID token after an unlock): ask at once whether it is revoked. A
+    // change that kept the token (the idle warning coming and going) asks nothing.
+    if (this.sync()) this.send({ type: 'catch-up', id: this.nextId() });
+  }
+
+  close(): void {
+    this.closed = true;
+    this.retry?.();
+    this.retry = null;
+    this.drop();
+  }
+
+  private nextId(): string {
+    return `r${++this.requests}`;
+  }
+
+  private send(message: WorkstationMessage): void {
+    this.socket?.send(JSON.stringify(message));
+  }
+
+  private wanted(): string | null {
+    return this.closed ? null : this.deps.currentIdToken();
+  }
+
+  private emit(event: RelayEvent): void {
+    this.events.emit(event);
+  }
+
+  private listen(): void {
+    this.silence?.();
+    // Three heartbeats without a word: the relay (or the network to it) is gone.
+    this.silence = this.deps.time.after(3 * HEARTBEAT_MS, () => this.drop());
+  }
+
+  private connect(): void {
+    this.retry = null;
+    if (this.socket !== null || this.wanted() === null) return;
     let s: RelaySocket;
     try {
-      s = open(address, WORKSTATION_PROTOCOL);
+      s = this.open(this.address, WORKSTATION_PROTOCOL);
     } catch {
-      return scheduleRetry();
+      return this.scheduleRetry();
     }
-    socket = s;
+    this.socket = s;
     s.onopen = () => {
-      if (socket !== s) return;
-      connected = true;
-      failures = 0;
-      emit({ kind: 'connected' });
-      listen();
-      sync();
-      send({ type: 'catch-up', id: nextId() });
-      catchUp?.();
-      catchUp = deps.time.every(
-        CATCH_UP_MS,
-        () => connected && registered !== null && send({ type: 'catch-up', id: nextId() }),
-      );
+      if (this.socket === s) this.opened();
     };
     s.onmessage = (event) => {
-      if (socket !== s) return;
-      listen();
-      const message = typeof event.data === 'string' ? parseRelayMessage(event.data) : null;
-      if (message === null) {
-        emit({ kind: 'protocol-error' });
-        return drop();
-      }
-      switch (message.type) {
-        case 'ping':
-          return send({ type: 'pong' });
-        case 'registered':
-          return emit({ kind: 'registered' });
-        case 'refused':
-          return emit({ kind: 'refused', reason: message.reason });
-        case 'logout':
-          emit({ kind: 'logout-heard', catchUp: message.catchUp });
-          return void deps.deliver(message.logoutToken, message.catchUp).catch(() => undefined);
-        case 'unregistered':
-        case 'caught-up':
-          return;
-      }
+      if (this.socket === s) this.heard(event.data);
     };
     s.onclose = () => {
-      if (socket === s) drop();
+      if (this.socket === s) this.drop();
     };
     s.onerror = () => {
-      if (socket === s) drop();
+      if (this.socket === s) this.drop();
     };
+  }
+
+  private opened(): void {
+    this.connected = true;
+    this.failures = 0;
+    this.emit({ kind: 'connected' });
+    this.listen();
+    this.sync();
+    this.send({ type: 'catch-up', id: this.nextId() });
+    this.catchUp?.();
+    this.catchUp = this.deps.time.every(
+      CATCH_UP_MS,
+      () => this.connected && this.registered !== null && this.send({ type: 'catch-up', id: this.nextId() }),
+    );
+  }
+
+  private heard(data: unknown): void {
+    this.listen();
+    const message = typeof data === 'string' ? parseRelayMessage(data) : null;
+    if (message === null) {
+      this.emit({ kind: 'protocol-error' });
+      return this.drop();
+    }
+    switch (message.type) {
+      case 'ping':
+        return this.send({ type: 'pong' });
+      case 'registered':
+        return this.emit({ kind: 'registered' });
+      case 'refused':
+        return this.emit({ kind: 'refused', reason: message.reason });
+      case 'logout':
+        this.emit({ kind: 'logout-heard', catchUp: message.catchUp });
+        return void this.deps.deliver(message.logoutToken, message.catchUp).catch(() => undefined);
+      case 'unregistered':
+      case 'caught-up':
+        return;
+    }
   }
 
   /** Forget this connection and try again later if a session still wants one. */
-  function drop(): void {
-    const s = socket;
-    socket = null;
-    connected = false;
-    registered = null;
-    silence?.();
-    silence = null;
-    catchUp?.();
-    catchUp = null;
+  private drop(): void {
+    const s = this.socket;
+    this.socket = null;
+    this.connected = false;
+    this.registered = null;
+    this.silence?.();
+    this.silence = null;
+    this.catchUp?.();
+    this.catchUp = null;
     if (s !== null) {
       s.onopen = s.onmessage = s.onclose = s.onerror = null;
       try {
@@ -169,57 +234,40 @@ export function createRelayClient(deps: RelayClientDeps): RelayClient {
         // Already closed.
       }
     }
-    if (wanted() !== null) scheduleRetry();
+    if (this.wanted() !== null) this.scheduleRetry();
   }
 
-  function scheduleRetry(): void {
-    if (retry !== null || closed) return;
-    failures += 1;
-    // Full jitter: a replica's restart must not bring all its workstations back at once.
-    const ceiling = Math.min(MAX_BACKOFF_MS, MIN_BACKOFF_MS * 2 ** Math.min(failures - 1, 16));
-    const wait = Math.round(ceiling / 2 + (random() * ceiling) / 2);
-    emit({ kind: 'disconnected', retryInMs: wait });
-    retry = deps.time.after(wait, connect);
+  private scheduleRetry(): void {
+    if (this.retry !== null || this.closed) return;
+    this.failures += 1;
+    const wait = backoffDelay(BACKOFF, this.failures, this.random());
+    this.emit({ kind: 'disconnected', retryInMs: wait });
+    this.retry = this.deps.time.after(wait, () => this.connect());
   }
 
   /** Registers what the workstation holds now, or says it holds nothing; true when it registered anew. */
-  function sync(): boolean {
-    const token = wanted();
-    if (!connected || token === registered) return false;
+  private sync(): boolean {
+    const token = this.wanted();
+    if (!this.connected || token === this.registered) return false;
     if (token === null) {
-      send({ type: 'unregister', id: nextId() });
-      registered = null;
+      this.send({ type: 'unregister', id: this.nextId() });
+      this.registered = null;
       return false;
     }
-    send({ type: 'register', id: nextId(), idToken: token });
-    registered = token;
+    this.send({ type: 'register', id: this.nextId(), idToken: token });
+    this.registered = token;
     return true;
   }
+}
 
+/**
+ * The relay client. Its events go through one listener set (core/emitter.ts): a listener that
+ * throws is kept from the channel, so a failing audit line cannot stop a reconnect.
+ */
+export function createRelayClient(deps: RelayClientDeps): RelayClient {
+  const channel = new RelayChannel(deps);
   return {
-    sessionChanged() {
-      if (closed) return;
-      if (wanted() === null) {
-        // The session ended: say so, then close; nothing more to listen for.
-        sync();
-        retry?.();
-        retry = null;
-        if (socket !== null) drop();
-        return;
-      }
-      if (socket === null) {
-        if (retry === null) connect();
-        return;
-      }
-      // A new session (or a new ID token after an unlock): ask at once whether it is revoked. A
-      // change that kept the token (the idle warning coming and going) asks nothing.
-      if (sync()) send({ type: 'catch-up', id: nextId() });
-    },
-    close() {
-      closed = true;
-      retry?.();
-      retry = null;
-      drop();
-    },
+    sessionChanged: () => channel.sessionChanged(),
+    close: () => channel.close(),
   };
 }

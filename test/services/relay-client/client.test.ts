@@ -97,16 +97,22 @@ describe('the relay address', () => {
     ['https://relay.trust.example/nhs/', 'wss://relay.trust.example/nhs/workstations'],
     ['wss://relay.trust.example', 'wss://relay.trust.example/workstations'],
     ['http://127.0.0.1:4100', 'ws://127.0.0.1:4100/workstations'],
+    ['HTTP://127.0.0.1:4100', 'ws://127.0.0.1:4100/workstations'],
+    ['ws://[::1]:4100', 'ws://[::1]:4100/workstations'],
   ])('%s → %s', (base, expected) => {
     expect(workstationUrl(base)).toBe(expected);
   });
 
-  it.each(['http://relay.trust.example', 'ws://10.1.2.3:80', 'ftp://relay.trust.example'])(
-    'refuses %s: plain http is for loopback only',
-    (base) => {
-      expect(() => workstationUrl(base)).toThrow(/https/);
-    },
-  );
+  it.each([
+    'http://relay.trust.example',
+    'ws://10.1.2.3:80',
+    'ftp://relay.trust.example',
+    // A name is looked up and may resolve elsewhere (main/core/http-scheme.ts, RFC 8252 §8.3).
+    'http://localhost:4100',
+    'http://127.0.0.1@relay.trust.example',
+  ])('refuses %s: plain http is for loopback only', (base) => {
+    expect(() => workstationUrl(base)).toThrow(/https/);
+  });
 });
 
 describe('relay client', () => {
@@ -246,6 +252,32 @@ describe('relay client', () => {
     expect(delivered).toEqual([]);
     time.advance(1000);
     expect(sockets).toHaveLength(2);
+  });
+
+  it('keeps reconnecting when the listener of its events throws (one listener set, core/emitter.ts)', () => {
+    const time = new ManualTime();
+    const sockets: FakeSocket[] = [];
+    const client = createRelayClient({
+      url: 'https://relay.trust.example',
+      time,
+      openSocket: (url, protocol) => {
+        const s = new FakeSocket(url, protocol);
+        sockets.push(s);
+        return s;
+      },
+      currentIdToken: () => TOKEN_A,
+      deliver: async () => undefined,
+      onEvent: () => {
+        throw new Error('the audit log is full');
+      },
+      random: () => 0.5,
+    });
+    client.sessionChanged();
+    expect(() => sockets[0]?.drop()).not.toThrow();
+    time.advance(750);
+    expect(sockets).toHaveLength(2);
+    sockets[1]?.open();
+    expect(sockets[1]?.types()).toEqual(['register', 'catch-up']);
   });
 
   it('reports a refused registration and keeps the connection for the next session', () => {

@@ -1,0 +1,127 @@
+// The shell's logout receiver (main/services/oidc/logout-receiver.ts): a token is checked with
+// CIS2's published keys, audited, and handed to the session engine; a live token must be fresh,
+// a catch-up token from the relay may be as old as the session limit; a discovery failure is
+// refused, audited and tried again with the next token. The keys are served over loopback http,
+// as the sandbox serves them, so the real key fetch runs.
+import { createServer } from 'node:http';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { SignJWT, exportJWK, generateKeyPair } from 'jose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ShellError } from '../../../main/core/errors';
+import { BACKCHANNEL_LOGOUT_EVENT, createLogoutReceiver, resolveOidcSettings } from '../../../main/services/oidc';
+import type { LogoutReceiverDeps, LogoutTokenResult, OidcSettings } from '../../../main/services/oidc';
+
+const CLIENT_ID = 'clinical-workstation-shell';
+const NOW = Date.UTC(2026, 10, 24, 8, 0, 0);
+const NOW_S = NOW / 1000;
+const HOUR_S = 3600;
+const SESSION_LIMIT_MS = 12 * HOUR_S * 1000;
+
+let server: Server;
+let settings: OidcSettings;
+let providerKey: CryptoKey;
+let serial = 0;
+
+beforeAll(async () => {
+  const pair = await generateKeyPair('RS256');
+  providerKey = pair.privateKey;
+  const jwks = { keys: [{ ...(await exportJWK(pair.publicKey)), kid: 'k1', alg: 'RS256', use: 'sig' }] };
+  server = createServer((_req, res) => {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify(jwks));
+  });
+  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', () => ok()));
+  const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}/issuer`;
+  settings = resolveOidcSettings({ issuer, clientId: CLIENT_ID, allowInsecureLoopbackIssuer: true });
+});
+afterAll(() => new Promise<void>((done) => server.close(() => done())));
+
+function token(ageSeconds: number, sub = '555000000001', sid = 'sid-1'): Promise<string> {
+  serial += 1;
+  return new SignJWT({ events: { [BACKCHANNEL_LOGOUT_EVENT]: {} }, sid })
+    .setProtectedHeader({ alg: 'RS256', kid: 'k1' })
+    .setIssuer(settings.issuer)
+    .setAudience(CLIENT_ID)
+    .setSubject(sub)
+    .setIssuedAt(NOW_S - ageSeconds)
+    .setJti(`jti-${serial}`)
+    .sign(providerKey);
+}
+
+function receiver(overrides: Partial<LogoutReceiverDeps> = {}) {
+  const ended: unknown[] = [];
+  const accepted: unknown[] = [];
+  const refused: ShellError[] = [];
+  let discoveries = 0;
+  const receive = createLogoutReceiver({
+    settings,
+    providerMetadata: async () => {
+      discoveries += 1;
+      return { issuer: settings.issuer, jwks_uri: `${new URL(settings.issuer).origin}/jwks` };
+    },
+    now: () => NOW,
+    sessionLimitMs: SESSION_LIMIT_MS,
+    audit: { logoutAccepted: (e) => accepted.push(e), logoutRefused: (e) => refused.push(e) },
+    endSession: (logout) => ended.push(logout),
+    ...overrides,
+  });
+  return { receive, ended, accepted, refused, discoveries: () => discoveries };
+}
+
+const code = (result: LogoutTokenResult): string => (result.ok ? 'accepted' : result.error.code);
+
+describe('the logout receiver', () => {
+  it('checks a fresh token, audits it and ends the session it names, with iat as the provider stamped it', async () => {
+    const { receive, ended, accepted, refused } = receiver();
+    expect(code(await receive(await token(5)))).toBe('accepted');
+    expect(accepted).toEqual([{ subject: '555000000001', sessionId: 'sid-1' }]);
+    expect(ended).toEqual([{ subject: '555000000001', sessionId: 'sid-1', issuedAt: (NOW_S - 5) * 1000 }]);
+    expect(refused).toEqual([]);
+  });
+
+  it('refuses a live token an hour old, and audits the refusal without ending anything', async () => {
+    const { receive, ended, refused } = receiver();
+    expect(code(await receive(await token(HOUR_S)))).toBe('LOGOUT_TOKEN_TOO_OLD');
+    expect(refused.map((e) => e.code)).toEqual(['LOGOUT_TOKEN_TOO_OLD']);
+    expect(ended).toEqual([]);
+  });
+
+  it('accepts a catch-up token as old as the session limit plus a minute, and no older', async () => {
+    const { receive, ended } = receiver();
+    // The window is the session limit + 60 s, plus the validator's 30 s clock skew.
+    expect(code(await receive(await token(12 * HOUR_S + 60 + 30, 'a'), { catchUp: true }))).toBe('accepted');
+    expect(code(await receive(await token(12 * HOUR_S + 60 + 31, 'b'), { catchUp: true }))).toBe(
+      'LOGOUT_TOKEN_TOO_OLD',
+    );
+    expect(ended).toHaveLength(1);
+  });
+
+  it('keeps one validator for live tokens and one for catch-up, each with its own replay memory', async () => {
+    const { receive, discoveries } = receiver();
+    const once = await token(5);
+    expect(code(await receive(once))).toBe('accepted');
+    expect(code(await receive(once))).toBe('LOGOUT_TOKEN_REPLAYED');
+    expect(code(await receive(once, { catchUp: true }))).toBe('accepted');
+    expect(code(await receive(once, { catchUp: true }))).toBe('LOGOUT_TOKEN_REPLAYED');
+    expect(code(await receive(await token(5)))).toBe('accepted');
+    expect(discoveries()).toBe(2);
+  });
+
+  it('refuses and audits a token it cannot check while CIS2 is unreachable, then discovers again', async () => {
+    let calls = 0;
+    const unreachable = new ShellError('SIGNIN_DISCOVERY_FAILED', 'The shell could not reach NHS Care Identity.');
+    const { receive, refused, ended } = receiver({
+      providerMetadata: async () => {
+        calls += 1;
+        if (calls === 1) throw unreachable;
+        return { issuer: settings.issuer, jwks_uri: `${new URL(settings.issuer).origin}/jwks` };
+      },
+    });
+    await expect(receive(await token(5))).rejects.toBe(unreachable);
+    expect(refused.map((e) => e.code)).toEqual(['SIGNIN_DISCOVERY_FAILED']);
+    expect(code(await receive(await token(5)))).toBe('accepted');
+    expect(calls).toBe(2);
+    expect(ended).toHaveLength(1);
+  });
+});
