@@ -102,7 +102,12 @@ const layerList = [
     name: 'relay',
     files: ['relay/**'],
     allow: {
-      paths: ['main/services/oidc/backchannel-logout', 'main/services/relay-client/protocol'],
+      paths: [
+        'main/services/oidc/backchannel-logout',
+        'main/services/relay-client/protocol',
+        'main/core/backoff',
+        'main/core/emitter',
+      ],
       node: true,
       packages: ['jose', 'zod', 'pino', 'ws', 'ioredis'],
     },

@@ -10,7 +10,6 @@ export const oversized = {
     'main/services/audit.ts',
     'main/services/oidc/backchannel-logout.ts',
     'main/services/policy/catalogue.ts',
-    'relay/workstations.ts',
     'sandbox/provider.ts',
   ],
   /** Files with a function of more than 80 lines. */
@@ -38,10 +37,6 @@ export const oversized = {
     'main/services/session/session-service.ts',
     'main/services/session/sign-in-attempts.ts',
     'main/services/tokens/token-holder.ts',
-    'relay/ingress.ts',
-    'relay/redis-store.ts',
-    'relay/relay.ts',
-    'relay/workstations.ts',
     'renderer/screens/SessionEndingSoon.tsx',
     'renderer/store.ts',
     'sandbox/provider.ts',
