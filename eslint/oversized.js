@@ -10,7 +10,6 @@ export const oversized = {
     'main/services/audit.ts',
     'main/services/oidc/backchannel-logout.ts',
     'main/services/policy/catalogue.ts',
-    'sandbox/provider.ts',
   ],
   /** Files with a function of more than 80 lines. */
   functionsIn: [
@@ -39,6 +38,5 @@ export const oversized = {
     'main/services/tokens/token-holder.ts',
     'renderer/screens/SessionEndingSoon.tsx',
     'renderer/store.ts',
-    'sandbox/provider.ts',
   ],
 };
