@@ -109,6 +109,8 @@ const layerList = [
         'main/services/oidc/issuer-keys',
         'main/services/relay-client/protocol',
         'main/core/http-scheme',
+        'main/core/backoff',
+        'main/core/emitter',
       ],
       node: true,
       packages: ['jose', 'zod', 'pino', 'ws', 'ioredis'],

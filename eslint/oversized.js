@@ -5,8 +5,6 @@ export const oversized = {
   /** Files of more than 300 lines. */
   files: [
     'main/services/audit.ts',
-    'relay/workstations.ts',
-    'sandbox/provider.ts',
   ],
   /** Files with a function of more than 80 lines. */
   functionsIn: [
@@ -18,12 +16,7 @@ export const oversized = {
     'main/services/session/session-loop.ts',
     'main/services/session/sign-in-attempts.ts',
     'main/services/tokens/token-holder.ts',
-    'relay/ingress.ts',
-    'relay/redis-store.ts',
-    'relay/relay.ts',
-    'relay/workstations.ts',
     'renderer/screens/SessionEndingSoon.tsx',
     'renderer/store.ts',
-    'sandbox/provider.ts',
   ],
 };

@@ -1,5 +1,5 @@
 /**
- * The store shared by relay replicas, in Redis (ioredis, which reconnects by itself):
+ * The store shared by relay replicas, in Redis (the connections: redis-link.ts):
  * - replay set: `<prefix>jti:<jti>` written with SET NX and an expiry, so of two replicas that
  *   receive the same token at once exactly one accepts it;
  * - revocation list: a sorted set per `sid` (`<prefix>rev:sid:<sid>`), or per `sub` for a token
@@ -8,15 +8,13 @@
  * - fan-out: PUBLISH on `<prefix>logout`, which every replica SUBSCRIBEs to.
  * The list and the publication are written in one MULTI, so a logout that reaches other replicas
  * is also in the list for catch-up.
- *
- * Commands are not queued while Redis is away (enableOfflineQueue: false): they fail at once, and
- * the relay answers 503 rather than holding CIS2's request open.
  */
-import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import { createEmitter } from '../main/core/emitter';
+import { connectRedis } from './redis-link';
 import { appliesToSession } from './revocations';
 import type { Revocation } from './revocations';
-import { parseRevocation } from './store';
+import { listenerFailed, parseRevocation } from './store';
 import type { RelayStore } from './store';
 
 export interface RedisStoreOptions {
@@ -30,7 +28,9 @@ export interface RedisStoreOptions {
 /** Extra time a jti is kept beyond the token's own window, for replica clocks that disagree. */
 const JTI_MARGIN_MS = 60_000;
 
-const retryStrategy = (attempt: number): number => Math.min(100 * 2 ** Math.min(attempt, 5), 2_000);
+function entries(texts: readonly string[]): Revocation[] {
+  return texts.map(parseRevocation).filter((r): r is Revocation => r !== null);
+}
 
 export function createRedisStore(options: RedisStoreOptions): RelayStore {
   const now = options.now ?? Date.now;
@@ -38,81 +38,22 @@ export function createRedisStore(options: RedisStoreOptions): RelayStore {
   const channel = `${p}logout`;
   const keyFor = (r: Pick<Revocation, 'sid' | 'sub'>): string =>
     r.sid !== undefined ? `${p}rev:sid:${r.sid}` : `${p}rev:sub:${r.sub ?? ''}`;
-  const common = { connectTimeout: 2_000, retryStrategy, lazyConnect: false, connectionName: 'cws-relay' } as const;
-  const cmd = new Redis(options.url, {
-    ...common,
-    enableOfflineQueue: false,
-    maxRetriesPerRequest: 1,
-    commandTimeout: 2_000,
-  });
-  const sub = new Redis(options.url, {
-    ...common,
-    enableOfflineQueue: true,
-    maxRetriesPerRequest: null,
-    autoResubscribe: false,
-  });
-
-  const revocationHandlers: ((r: Revocation) => void)[] = [];
-  const availabilityHandlers: ((up: boolean) => void)[] = [];
-  let subscribed = false;
-  let up = false;
-  let closing = false;
-  let lastErrorLog = 0;
-
-  function update(): void {
-    const nowUp = !closing && cmd.status === 'ready' && subscribed;
-    if (nowUp === up) return;
-    up = nowUp;
-    for (const h of availabilityHandlers) h(up);
-  }
-
-  for (const [name, client] of [
-    ['commands', cmd],
-    ['subscriber', sub],
-  ] as const) {
-    client.on('error', (err: Error & { code?: string }) => {
-      // ioredis reports every failed reconnect; once every 10 s is enough for the log.
-      if (now() - lastErrorLog < 10_000) return;
-      lastErrorLog = now();
-      options.logger.warn(
-        { event: 'redis error', connection: name, code: err.code ?? 'unknown' },
-        'redis connection error',
-      );
-    });
-    client.on('ready', update);
-    client.on('close', () => {
-      if (client === sub) subscribed = false;
-      update();
-    });
-    client.on('end', update);
-  }
-
-  sub.on('ready', () => {
-    sub.subscribe(channel).then(
-      () => {
-        subscribed = true;
-        update();
-      },
-      () => sub.disconnect(true),
-    );
-  });
-  sub.on('message', (from: string, text: string) => {
-    if (from !== channel) return;
+  const onListenerError = listenerFailed(options.logger);
+  const revocations = createEmitter<[Revocation]>(onListenerError);
+  const onMessage = (text: string): void => {
     const revocation = parseRevocation(text);
     if (revocation === null) {
       options.logger.warn({ event: 'redis message refused' }, 'a message on the logout channel was not a revocation');
       return;
     }
-    for (const h of revocationHandlers) h(revocation);
-  });
-
-  function entries(texts: readonly string[]): Revocation[] {
-    return texts.map(parseRevocation).filter((r): r is Revocation => r !== null);
-  }
+    revocations.emit(revocation);
+  };
+  const link = connectRedis({ url: options.url, channel, logger: options.logger, now, onMessage, onListenerError });
+  const cmd = link.commands;
 
   return {
     kind: 'redis',
-    available: () => up,
+    available: link.available,
     async firstSeen(jti, expiresAt) {
       const ttl = Math.max(1_000, Math.ceil(expiresAt - now()) + JTI_MARGIN_MS);
       return (await cmd.set(`${p}jti:${jti}`, '1', 'PX', ttl, 'NX')) === 'OK';
@@ -147,17 +88,11 @@ export function createRedisStore(options: RedisStoreOptions): RelayStore {
       return found.filter((r) => appliesToSession(r, registration)).sort((a, b) => a.acceptedAt - b.acceptedAt);
     },
     onRevocation(handler) {
-      revocationHandlers.push(handler);
+      revocations.on(handler);
     },
     onAvailability(handler) {
-      availabilityHandlers.push(handler);
+      link.availability.on(handler);
     },
-    async close() {
-      closing = true;
-      update();
-      await Promise.allSettled([cmd.quit(), sub.quit()]);
-      cmd.disconnect();
-      sub.disconnect();
-    },
+    close: link.close,
   };
 }

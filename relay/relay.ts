@@ -1,28 +1,30 @@
 /**
- * One relay replica: an HTTP server with the logout ingress (ingress.ts), the workstation channel
- * (workstations.ts) and `/healthz`, over a store that is in memory (one relay) or in Redis (several
- * replicas). docs/relay.md describes it for the trust's IT.
+ * One relay replica: an HTTP server (relay-server.ts) with the logout ingress (ingress.ts), the
+ * workstation channel (workstations.ts) and `/healthz`, over a store that is in memory (one relay)
+ * or in Redis (several replicas). docs/relay.md describes it for the trust's IT.
  */
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { WORKSTATION_PATH } from '../main/services/relay-client/protocol';
 import type { RelayConfig } from './config';
-import { INGRESS_PATH, answer, createIngress } from './ingress';
-import type { IngressCounts } from './ingress';
+import type { ReplicaDeps } from './deps';
+import { createIngress } from './ingress';
+import type { Ingress, IngressCounts } from './ingress';
 import { issuerKeys } from './keys';
 import type { IssuerKeys } from './keys';
 import { createRelayLogger, logHasher } from './log';
 import type { Logger } from './log';
-import { addressSet, clientAddress } from './net';
+import { addressSet } from './net';
+import { pendingPublish } from './pending';
+import type { PendingPublish } from './pending';
 import { createRedisStore } from './redis-store';
+import { listenRelay } from './relay-server';
 import { RevocationList } from './revocations';
 import type { Revocation } from './revocations';
 import { createMemoryStore } from './store';
 import type { RelayStore } from './store';
 import { createWorkstationHub } from './workstations';
-import type { HubCounts } from './workstations';
+import type { HubCounts, WorkstationHub } from './workstations';
 
-export interface RelayDeps {
+/** What a test (or the benchmark) may put in place of what startRelay would make itself. */
+export interface RelayOverrides {
   readonly logger?: Logger;
   /** Epoch milliseconds; tests move it. */
   readonly now?: () => number;
@@ -56,41 +58,89 @@ export interface Relay {
   kill(): Promise<void>;
 }
 
-/** Logouts accepted while the store was away, published when it is back (bounded). */
-const MAX_PENDING = 10_000;
+/** The issuer's keys (discovered unless overridden), and whether they have been loaded yet. */
+function keysFor(
+  config: RelayConfig,
+  overrides: RelayOverrides,
+): { load: () => Promise<IssuerKeys>; loaded(): boolean } {
+  const keys =
+    overrides.keys ??
+    issuerKeys({
+      issuer: config.issuer,
+      allowInsecureLoopbackIssuer: config.allowInsecureLoopbackIssuer,
+      ...(overrides.fetch === undefined ? {} : { fetch: overrides.fetch }),
+    });
+  let loaded = false;
+  return {
+    load: () =>
+      keys().then((k) => {
+        loaded = true;
+        return k;
+      }),
+    loaded: () => loaded,
+  };
+}
 
-export async function startRelay(config: RelayConfig, deps: RelayDeps = {}): Promise<Relay> {
-  const now = deps.now ?? Date.now;
+interface ReplicaParts {
+  readonly deps: ReplicaDeps;
+  readonly keysLoaded: () => boolean;
+  readonly retentionMs: number;
+}
+
+/** The replica's parts: its log, its keyed hash for log lines, the issuer's keys and the store. */
+function replicaParts(config: RelayConfig, overrides: RelayOverrides): ReplicaParts {
+  const now = overrides.now ?? Date.now;
   const logger =
-    deps.logger ??
+    overrides.logger ??
     createRelayLogger({
       level: config.logLevel,
       ...(config.replicaName === undefined ? {} : { replica: config.replicaName }),
     });
   const hash = logHasher(config.logHashKey);
   const retentionMs = config.revocationHours * 3600_000;
-  const keys =
-    deps.keys ??
-    issuerKeys({
-      issuer: config.issuer,
-      allowInsecureLoopbackIssuer: config.allowInsecureLoopbackIssuer,
-      ...(deps.fetch === undefined ? {} : { fetch: deps.fetch }),
-    });
-  let keysLoaded = false;
-  const loadKeys = (): Promise<IssuerKeys> =>
-    keys().then((k) => {
-      keysLoaded = true;
-      return k;
-    });
+  const keys = keysFor(config, overrides);
   const store: RelayStore =
     config.redisUrl === undefined
-      ? createMemoryStore({ retentionMs, now })
+      ? createMemoryStore({ retentionMs, now, logger })
       : createRedisStore({ url: config.redisUrl, prefix: config.redisPrefix, retentionMs, logger, now });
+  const deps: ReplicaDeps = { config, logger, hash, keys: keys.load, store, now };
+  return { deps, keysLoaded: keys.loaded, retentionMs };
+}
+
+interface HealthSources {
+  readonly deps: ReplicaDeps;
+  readonly keysLoaded: () => boolean;
+  readonly mirror: RevocationList;
+  readonly pending: PendingPublish;
+  readonly hub: WorkstationHub;
+  readonly ingress: Ingress;
+  readonly delivered: () => number;
+}
+
+function healthOf(sources: HealthSources): RelayHealth {
+  const { config, store } = sources.deps;
+  const { accepted, refused, unavailable } = sources.ingress.counts();
+  return {
+    status: 'ok',
+    replica: config.replicaName,
+    store: store.kind,
+    ...(store.kind === 'redis' ? { redis: store.available() ? 'connected' : 'unavailable' } : {}),
+    ingress: store.available() ? 'accepting' : 'unavailable',
+    keys: sources.keysLoaded() ? 'loaded' : 'not-loaded',
+    revocationsKept: sources.mirror.size,
+    pendingPublish: sources.pending.size,
+    counts: { ...sources.hub.counts(), accepted, refused, unavailable, delivered: sources.delivered() },
+  };
+}
+
+export async function startRelay(config: RelayConfig, overrides: RelayOverrides = {}): Promise<Relay> {
+  const { deps, keysLoaded, retentionMs } = replicaParts(config, overrides);
+  const { logger, store, now } = deps;
   const mirror = new RevocationList(retentionMs, now);
   const allowSources = addressSet(config.allowSources);
   const trustedProxies = addressSet(config.trustedProxies);
-  const hub = createWorkstationHub({ config, logger, hash, keys: loadKeys, store, mirror, now });
-  const pending: Revocation[] = [];
+  const hub = createWorkstationHub({ ...deps, mirror });
+  const pending = pendingPublish(store, now);
   let delivered = 0;
 
   function deliverHere(revocation: Revocation): number {
@@ -106,116 +156,33 @@ export async function startRelay(config: RelayConfig, deps: RelayDeps = {}): Pro
   });
 
   const ingress = createIngress({
-    config,
-    logger,
-    hash,
-    keys: loadKeys,
-    store,
+    ...deps,
     allowSources,
-    now,
     acceptLocally(revocation) {
-      if (pending.length < MAX_PENDING) pending.push(revocation);
+      pending.add(revocation);
       return deliverHere(revocation);
     },
   });
 
-  async function flushPending(): Promise<void> {
-    while (pending.length > 0 && store.available()) {
-      const revocation = pending[0] as Revocation;
-      try {
-        // Unless CIS2 retried it meanwhile and another replica took it.
-        if (await store.firstSeen(revocation.jti, now() + 300_000)) await store.publish(revocation);
-        pending.shift();
-      } catch {
-        return;
-      }
-    }
-  }
-
   store.onAvailability((up) => {
     if (up) {
       logger.info({ event: 'redis connected' }, 'replica connected to Redis');
-      void flushPending().then(() => hub.catchUpAll());
+      void pending.flush().then(() => hub.catchUpAll());
     } else {
       logger.warn({ event: 'redis lost' }, 'replica lost Redis');
     }
   });
 
-  function health(): RelayHealth {
-    const { accepted, refused, unavailable } = ingress.counts();
-    return {
-      status: 'ok',
-      replica: config.replicaName,
-      store: store.kind,
-      ...(store.kind === 'redis' ? { redis: store.available() ? 'connected' : 'unavailable' } : {}),
-      ingress: store.available() ? 'accepting' : 'unavailable',
-      keys: keysLoaded ? 'loaded' : 'not-loaded',
-      revocationsKept: mirror.size,
-      pendingPublish: pending.length,
-      counts: { ...hub.counts(), accepted, refused, unavailable, delivered },
-    };
-  }
-
-  const server = createServer({
-    headersTimeout: config.headersTimeoutMs,
-    requestTimeout: config.requestTimeoutMs,
-    // How often Node checks those two timeouts (its default, 30 s, would let a slow client stay far longer).
-    connectionsCheckingInterval: Math.max(50, Math.min(1_000, Math.floor(config.headersTimeoutMs / 4))),
-    keepAliveTimeout: 5_000,
-    maxHeaderSize: 16 * 1024,
-  });
-  server.maxHeadersCount = 100;
-
-  const sourceOf = (req: {
-    socket: { remoteAddress?: string | undefined };
-    headers: Record<string, string | string[] | undefined>;
-  }): string => clientAddress(req.socket.remoteAddress, req.headers['x-forwarded-for'], trustedProxies);
-
-  server.on('request', (req, res) => {
-    const path = (req.url ?? '/').split('?')[0];
-    if (path === INGRESS_PATH) {
-      ingress.handle(req, res, sourceOf(req));
-      return;
-    }
-    req.resume();
-    if (path === '/healthz' && (req.method === 'GET' || req.method === 'HEAD')) {
-      const body = JSON.stringify(health());
-      res.writeHead(200, {
-        'content-type': 'application/json',
-        'cache-control': 'no-store',
-        'content-length': Buffer.byteLength(body),
-      });
-      res.end(req.method === 'HEAD' ? undefined : body);
-      return;
-    }
-    answer(res, 404, { error: 'not_found' });
-  });
-
-  server.on('upgrade', (req, socket, head) => {
-    socket.on('error', () => socket.destroy());
-    if ((req.url ?? '/').split('?')[0] !== WORKSTATION_PATH) {
-      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
-      socket.destroy();
-      return;
-    }
-    hub.upgrade(req, socket, head, sourceOf(req));
-  });
-
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(config.port, config.host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const port = (server.address() as AddressInfo).port;
-  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
-  const url = `http://${host}:${port}`;
+  const sources: HealthSources = { deps, keysLoaded, mirror, pending, hub, ingress, delivered: () => delivered };
+  const health = (): RelayHealth => healthOf(sources);
+  const { server, port, url } = await listenRelay(config, trustedProxies, { ingress, hub, health });
   logger.info({ event: 'relay started', store: store.kind, port }, 'relay started');
   // Fetch the issuer's keys now, so the first logout does not wait for them (retried on demand).
-  loadKeys().catch(() =>
-    logger.warn({ event: 'keys unavailable' }, "the issuer's keys could not be fetched yet; retried on demand"),
-  );
+  deps
+    .keys()
+    .catch(() =>
+      logger.warn({ event: 'keys unavailable' }, "the issuer's keys could not be fetched yet; retried on demand"),
+    );
 
   let stopped = false;
   async function stop(abrupt: boolean): Promise<void> {

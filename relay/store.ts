@@ -4,6 +4,8 @@
  * share them through Redis (redis-store.ts). Both answer the same interface.
  */
 import * as z from 'zod';
+import { createEmitter } from '../main/core/emitter';
+import type { Logger } from './log';
 import { RevocationList } from './revocations';
 import type { Registration, Revocation } from './revocations';
 
@@ -56,11 +58,23 @@ export function parseRevocation(text: string): Revocation | null {
   }
 }
 
-export function createMemoryStore(options: { retentionMs: number; now?: () => number }): RelayStore {
+/**
+ * Where a store's listener that throws is reported: the log, never the store's own caller (a
+ * Redis event or the delivery of a publication, which a thrown error would take down).
+ */
+export function listenerFailed(logger: Logger | undefined): (error: unknown) => void {
+  return (error) =>
+    logger?.error(
+      { event: 'store listener failed', err: error instanceof Error ? error.name : 'unknown' },
+      'a listener of the revocation store failed',
+    );
+}
+
+export function createMemoryStore(options: { retentionMs: number; now?: () => number; logger?: Logger }): RelayStore {
   const now = options.now ?? Date.now;
   const jtis = new Map<string, number>();
   const list = new RevocationList(options.retentionMs, now);
-  const handlers: ((r: Revocation) => void)[] = [];
+  const revocations = createEmitter<[Revocation]>(listenerFailed(options.logger));
   let lastSweep = now();
 
   function sweepJtis(): void {
@@ -86,15 +100,13 @@ export function createMemoryStore(options: { retentionMs: number; now?: () => nu
     async publish(revocation) {
       list.add(revocation);
       // Delivered after the answer is on its way, as a replica hears its own publication.
-      queueMicrotask(() => {
-        for (const h of handlers) h(revocation);
-      });
+      queueMicrotask(() => revocations.emit(revocation));
     },
     async revocationsFor(registration) {
       return list.for(registration);
     },
     onRevocation(handler) {
-      handlers.push(handler);
+      revocations.on(handler);
     },
     onAvailability() {},
     async close() {},

@@ -1,5 +1,6 @@
 import { SignJWT, decodeJwt, decodeProtectedHeader, generateKeyPair } from 'jose';
 import type { CryptoKey } from 'jose';
+import type Provider from 'oidc-provider';
 
 /**
  * Ways the sandbox can misbehave, so negative tests exercise the real client against a real
@@ -86,4 +87,27 @@ export async function tamperIdToken(idToken: string, kind: Misbehaviour, signing
   return new SignJWT(claims)
     .setProtectedHeader({ alg: header.alg ?? 'RS256', kid: signing.kid, typ: header.typ })
     .sign(key);
+}
+
+/**
+ * The switch: while `current()` names a misbehaviour, the provider's responses of that kind are
+ * altered on their way out (the ID token at sign-in, or at refresh for 'refresh-different-sub';
+ * the userinfo `sub` for 'userinfo-sub-mismatch').
+ */
+export function misbehaveWhenAsked(provider: Provider, current: () => Misbehaviour | null, signing: SigningKey): void {
+  provider.use(async (ctx, next) => {
+    await next();
+    const misbehaviour = current();
+    if (misbehaviour === null || ctx.oidc === undefined) return;
+    const body = ctx.body as Record<string, unknown> | undefined;
+    if (ctx.oidc.route === 'token' && typeof body?.['id_token'] === 'string') {
+      const refreshing = ctx.oidc.params?.['grant_type'] === 'refresh_token';
+      if (refreshing === (misbehaviour === 'refresh-different-sub')) {
+        ctx.body = { ...body, id_token: await tamperIdToken(body['id_token'], misbehaviour, signing) };
+      }
+    }
+    if (ctx.oidc.route === 'userinfo' && misbehaviour === 'userinfo-sub-mismatch' && body) {
+      ctx.body = { ...body, sub: '555000009999' };
+    }
+  });
 }

@@ -1,24 +1,31 @@
-import { createServer } from 'node:http';
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+/**
+ * The CIS2 sandbox: a stand-in identity provider on loopback for development and tests. This file
+ * starts it and is what its users import; the parts are the provider's configuration
+ * (oidc-config.ts), the sign-in pages (interaction.ts), the misbehaviour switch (misbehaviour.ts),
+ * the test clinicians (clinicians.ts) and the back-channel logout posting (backchannel.ts).
+ */
 import { randomBytes } from 'node:crypto';
-import { SignJWT, exportJWK, generateKeyPair } from 'jose';
+import { createServer } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { exportJWK, generateKeyPair } from 'jose';
 import type { JWK } from 'jose';
-import Provider from 'oidc-provider';
-import { SANDBOX_CLINICIANS, clinicianById, clinicianBySub, clinicianClaims, selectRole } from './clinicians';
+import type Provider from 'oidc-provider';
+import { createBackchannel } from './backchannel';
+import { SANDBOX_CLINICIANS, clinicianById } from './clinicians';
 import type { SandboxClinician } from './clinicians';
 import { completeLogin, followToCallback } from './drive';
-import { loginPageHtml } from './login-page';
-import { tamperIdToken } from './misbehaviour';
+import { INTERACTION_PREFIX, createInteraction } from './interaction';
+import type { Interaction } from './interaction';
+import { misbehaveWhenAsked } from './misbehaviour';
 import type { Misbehaviour, SigningKey } from './misbehaviour';
+import { createOidcProvider } from './oidc-config';
+import { SANDBOX_CLIENT_ID, SANDBOX_REALM_PATH } from './realm';
 
 export type { SandboxClinician } from './clinicians';
 export type { Misbehaviour } from './misbehaviour';
 export { completeLogin, followToCallback } from './drive';
-
-export const SANDBOX_REALM_PATH = '/openam/oauth2/realms/root/realms/NHSIdentity/realms/Healthcare';
-export const SANDBOX_CLIENT_ID = 'clinical-workstation-shell';
-export const SANDBOX_CONFIDENTIAL_CLIENT_ID = 'clinical-workstation-shell-confidential';
+export { SANDBOX_CLIENT_ID, SANDBOX_CONFIDENTIAL_CLIENT_ID, SANDBOX_REALM_PATH } from './realm';
 
 export interface SandboxOptions {
   /** 0 (default) lets the OS choose. */
@@ -72,193 +79,21 @@ export interface Sandbox {
   close(): Promise<void>;
 }
 
-export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
-  const server = createServer();
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
-  });
-  const port = (server.address() as AddressInfo).port;
-  const address = `http://127.0.0.1:${port}`;
-  const issuer = `${options.issuerOrigin ?? address}${SANDBOX_REALM_PATH}`;
-  // The clinician's browser reaches the sandbox where it listens, whatever origin the issuer names.
-  const direct = { issuer: `${address}${SANDBOX_REALM_PATH}` };
-  const inBrowser = (url: URL): URL =>
-    url.origin === new URL(issuer).origin ? new URL(`${url.pathname}${url.search}`, address) : url;
-
+/** A fresh RS256 signing key for this sandbox: for jose, and as the JWK the provider publishes. */
+async function signingKey(): Promise<{ signing: SigningKey; jwk: JWK }> {
   const { privateKey } = await generateKeyPair('RS256', { extractable: true });
   const kid = `sandbox-${randomBytes(6).toString('hex')}`;
-  const signing: SigningKey = { key: privateKey, kid };
-  const privateJwk = { ...(await exportJWK(privateKey)), kid, alg: 'RS256', use: 'sig' };
-  let misbehaviour: Misbehaviour | null = null;
-  /** The role chosen at each sign-in, by its grant (CIS2's `selected_roleid` for that session). */
-  const selectedRoles = new Map<string, string | null>();
+  const jwk = { ...(await exportJWK(privateKey)), kid, alg: 'RS256', use: 'sig' };
+  return { signing: { key: privateKey, kid }, jwk };
+}
 
-  const nativeClient = {
-    application_type: 'native',
-    redirect_uris: ['http://127.0.0.1/callback'],
-    grant_types: ['authorization_code', 'refresh_token'],
-    response_types: ['code'],
-    id_token_signed_response_alg: 'RS256',
-    // CIS2 puts `sid` in the ID token; oidc-provider does so only for clients registered for
-    // back-channel logout, so register one (a discard address when the caller has none).
-    backchannel_logout_uri: options.backchannelLogoutUri ?? 'http://127.0.0.1:9/backchannel-logout',
-    backchannel_logout_session_required: true,
-  };
-  const clients: Record<string, unknown>[] = [
-    { ...nativeClient, client_id: SANDBOX_CLIENT_ID, token_endpoint_auth_method: 'none' },
-  ];
-  if (options.confidentialClientJwks) {
-    clients.push({
-      ...nativeClient,
-      client_id: SANDBOX_CONFIDENTIAL_CLIENT_ID,
-      token_endpoint_auth_method: 'private_key_jwt',
-      jwks: options.confidentialClientJwks,
-    });
-  }
-
-  const provider = new Provider(issuer, {
-    clients,
-    jwks: { keys: [privateJwk] },
-    cookies: { keys: [randomBytes(32).toString('hex')] },
-    // The token (code, access or refresh token) names its grant, and each sign-in has its own
-    // grant: so the ID token, userinfo and refreshes all carry the role chosen at that sign-in.
-    findAccount: async (_ctx: unknown, sub: string, token?: { grantId?: string }) => {
-      const clinician = clinicianBySub(sub);
-      if (!clinician) return undefined;
-      const chosen = token?.grantId === undefined ? undefined : selectedRoles.get(token.grantId);
-      return {
-        accountId: sub,
-        claims: async () => clinicianClaims(clinician, chosen === undefined ? clinician.selectedRoleId : chosen),
-      };
-    },
-    claims: {
-      openid: ['sub'],
-      profile: ['name', 'given_name', 'family_name'],
-      nationalrbacaccess: ['nhsid_nrbac_roles', 'nhsid_useruid', 'nhsid_user_orgs'],
-      selectedrole: ['selected_roleid'],
-      acr: null,
-      amr: null,
-      auth_time: null,
-      sid: null,
-      iss: null,
-    },
-    scopes: ['openid', 'offline_access', 'profile', 'nationalrbacaccess', 'selectedrole'],
-    acrValues: ['AAL3_ANY', 'AAL2_OR_AAL3_ANY', 'AAL2_ANY'],
-    pkce: { required: () => true },
-    features: {
-      devInteractions: { enabled: false },
-      backchannelLogout: { enabled: true },
-      revocation: { enabled: true },
-      userinfo: { enabled: true },
-    },
-    // CIS2 issues refresh tokens to its clients without offline_access; rotate them on every use.
-    issueRefreshToken: async (_ctx: unknown, client: { grantTypeAllowed(t: string): boolean }) =>
-      client.grantTypeAllowed('refresh_token'),
-    rotateRefreshToken: () => true,
-    ttl: {
-      AccessToken: options.accessTokenTtlSeconds ?? 300,
-      AuthorizationCode: 60,
-      IdToken: 300,
-      RefreshToken: 12 * 3600,
-      Session: 12 * 3600,
-      Interaction: 600,
-      Grant: 12 * 3600,
-    },
-    interactions: {
-      url: (_ctx: unknown, interaction: { uid: string }) => `${SANDBOX_REALM_PATH}/interaction/${interaction.uid}`,
-    },
-    renderError: async (ctx: { type: string; body: string }, out: Record<string, string>) => {
-      ctx.type = 'html';
-      ctx.body = `<!doctype html><title>CIS2 sandbox error</title><h1>Sign-in error</h1><p>${Object.values(out).join(' ').replace(/[<>&]/g, '')}</p>`;
-    },
-  });
-
-  provider.use(async (ctx, next) => {
-    await next();
-    if (misbehaviour === null || ctx.oidc === undefined) return;
-    const body = ctx.body as Record<string, unknown> | undefined;
-    if (ctx.oidc.route === 'token' && typeof body?.['id_token'] === 'string') {
-      const refreshing = ctx.oidc.params?.['grant_type'] === 'refresh_token';
-      if (refreshing === (misbehaviour === 'refresh-different-sub')) {
-        ctx.body = { ...body, id_token: await tamperIdToken(body['id_token'], misbehaviour, signing) };
-      }
-    }
-    if (ctx.oidc.route === 'userinfo' && misbehaviour === 'userinfo-sub-mismatch' && body) {
-      ctx.body = { ...body, sub: '555000009999' };
-    }
-  });
-
+/** The sign-in pages at their prefix, the provider under the CIS2-like realm path, 404 elsewhere. */
+function serve(server: Server, provider: Provider, interaction: Interaction): void {
   const providerCallback = provider.callback();
-  const interactionPrefix = `${SANDBOX_REALM_PATH}/interaction/`;
-
-  async function interaction(req: IncomingMessage, res: ServerResponse, rest: string): Promise<void> {
-    const [uid, action] = rest.split('/');
-    const details = await provider.interactionDetails(req, res);
-    if (details.uid !== uid) throw new Error('Interaction mismatch.');
-    if (req.method === 'GET' && action === undefined) {
-      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
-      res.end(
-        loginPageHtml(`${interactionPrefix}${uid}/login`, `${interactionPrefix}${uid}/abort`, SANDBOX_CLINICIANS),
-      );
-      return;
-    }
-    if (req.method === 'POST' && action === 'abort') {
-      await provider.interactionFinished(
-        req,
-        res,
-        { error: 'access_denied', error_description: 'The clinician cancelled sign-in.' },
-        { mergeWithLastSubmission: false },
-      );
-      return;
-    }
-    if (req.method === 'POST' && action === 'login') {
-      const chunks: Buffer[] = [];
-      for await (const chunk of req) chunks.push(chunk as Buffer);
-      const form = new URLSearchParams(Buffer.concat(chunks).toString());
-      const clinician = clinicianById(form.get('clinician') ?? '');
-      if (!clinician) {
-        res.writeHead(400, { 'content-type': 'text/plain' }).end('Unknown sandbox clinician.');
-        return;
-      }
-      const role = selectRole(clinician, form.get('role'));
-      if (role === undefined) {
-        res.writeHead(400, { 'content-type': 'text/plain' }).end("That role is not one of this clinician's roles.");
-        return;
-      }
-      const clientId = String(details.params['client_id']);
-      // The sandbox trusts its own clients: record consent for every requested scope at once.
-      const grant = new provider.Grant({ accountId: clinician.sub, clientId });
-      grant.addOIDCScope(String(details.params['scope'] ?? 'openid'));
-      const grantId = await grant.save();
-      selectedRoles.set(grantId, role);
-      await provider.interactionFinished(
-        req,
-        res,
-        {
-          login: { accountId: clinician.sub, acr: clinician.acr, amr: [...clinician.amr], remember: false },
-          consent: { grantId },
-        },
-        { mergeWithLastSubmission: false },
-      );
-      // CIS2 ends every session after 12 hours and tells the client.
-      if (options.backchannelLogoutUri !== undefined) {
-        const end = setTimeout(
-          () => void postLogout({ sub: clinician.sub }).catch(() => undefined),
-          options.sessionLifetimeMs ?? 12 * 3600_000,
-        );
-        end.unref();
-        sessionEnds.add(end);
-      }
-      return;
-    }
-    res.writeHead(404).end();
-  }
-
   server.on('request', (req: IncomingMessage & { originalUrl?: string }, res: ServerResponse) => {
     const url = req.url ?? '/';
-    if (url.startsWith(interactionPrefix)) {
-      interaction(req, res, url.slice(interactionPrefix.length).split('?')[0] ?? '').catch((err: unknown) => {
+    if (url.startsWith(INTERACTION_PREFIX)) {
+      interaction(req, res, url.slice(INTERACTION_PREFIX.length).split('?')[0] ?? '').catch((err: unknown) => {
         if (!res.headersSent) res.writeHead(400, { 'content-type': 'text/plain' });
         res.end(`Sandbox interaction failed: ${err instanceof Error ? err.message : 'unknown error'}`);
       });
@@ -273,34 +108,46 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     req.url = url.slice(SANDBOX_REALM_PATH.length) || '/';
     providerCallback(req, res);
   });
+}
 
-  const sessionEnds = new Set<ReturnType<typeof setTimeout>>();
-  async function postLogout(claims: { sub?: string; sid?: string }): Promise<number> {
-    if (!options.backchannelLogoutUri) throw new Error('The sandbox was started without a backchannelLogoutUri.');
-    const response = await fetch(options.backchannelLogoutUri, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ logout_token: await logoutToken(claims) }),
-    });
-    await response.arrayBuffer();
-    return response.status;
-  }
+export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+  const server = createServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const address = `http://127.0.0.1:${port}`;
+  const issuer = `${options.issuerOrigin ?? address}${SANDBOX_REALM_PATH}`;
+  // The clinician's browser reaches the sandbox where it listens, whatever origin the issuer names.
+  const direct = { issuer: `${address}${SANDBOX_REALM_PATH}` };
+  const inBrowser = (url: URL): URL =>
+    url.origin === new URL(issuer).origin ? new URL(`${url.pathname}${url.search}`, address) : url;
 
-  const logoutToken: Sandbox['logoutToken'] = async (claims) => {
-    const now = Math.floor(Date.now() / 1000);
-    return new SignJWT({
-      events: { 'http://schemas.openid.net/event/backchannel-logout': {} },
-      ...(claims.sid ? { sid: claims.sid } : {}),
-    })
-      .setProtectedHeader({ alg: 'RS256', kid, typ: 'logout+jwt' })
-      .setIssuer(issuer)
-      .setAudience(claims.clientId ?? SANDBOX_CLIENT_ID)
-      .setIssuedAt(now)
-      .setExpirationTime(now + 120)
-      .setJti(randomBytes(16).toString('hex'))
-      .setSubject(claims.sub ?? '')
-      .sign(privateKey);
-  };
+  const { signing, jwk } = await signingKey();
+  let misbehaviour: Misbehaviour | null = null;
+  /** The role chosen at each sign-in, by its grant (CIS2's `selected_roleid` for that session). */
+  const selectedRoles = new Map<string, string | null>();
+  const provider = createOidcProvider({
+    issuer,
+    signingJwk: jwk,
+    selectedRoles,
+    accessTokenTtlSeconds: options.accessTokenTtlSeconds,
+    confidentialClientJwks: options.confidentialClientJwks,
+    backchannelLogoutUri: options.backchannelLogoutUri,
+  });
+  misbehaveWhenAsked(provider, () => misbehaviour, signing);
+  const backchannel = createBackchannel({
+    issuer,
+    signing,
+    backchannelLogoutUri: options.backchannelLogoutUri,
+    sessionLifetimeMs: options.sessionLifetimeMs,
+  });
+  serve(
+    server,
+    provider,
+    createInteraction({ provider, selectedRoles, signedIn: (c) => backchannel.sessionBegan(c.sub) }),
+  );
 
   return {
     issuer,
@@ -318,16 +165,16 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     misbehave(kind) {
       misbehaviour = kind;
     },
-    logoutToken,
-    backchannelLogout: postLogout,
+    logoutToken: backchannel.logoutToken,
+    backchannelLogout: backchannel.post,
     async endSessionOf(clinicianId) {
       const clinician = clinicianById(clinicianId);
       if (!clinician) throw new Error(`There is no sandbox clinician "${clinicianId}".`);
-      return postLogout({ sub: clinician.sub });
+      return backchannel.post({ sub: clinician.sub });
     },
     close: () =>
       new Promise<void>((resolve) => {
-        for (const end of sessionEnds) clearTimeout(end);
+        backchannel.close();
         server.close(() => resolve());
         server.closeAllConnections();
       }),

@@ -1,0 +1,66 @@
+/**
+ * What the ingress checks before it reads a logout POST's body: the source allow-list (403), the
+ * per-source rate (429), the method (405), the content type (415) and the declared body size (413).
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ReplicaDeps } from './deps';
+import { answer } from './http';
+import type { AddressSet } from './net';
+import { rateLimiter } from './rate-limit';
+
+/** Answers a request that fails a check and returns true; false lets the request through. */
+export type IngressGate = (req: IncomingMessage, res: ServerResponse, source: string) => boolean;
+
+export function createIngressGate(
+  options: Pick<ReplicaDeps, 'config' | 'logger' | 'now'> & { readonly allowSources: AddressSet },
+): IngressGate {
+  const { config, logger, allowSources } = options;
+  const limiter = rateLimiter(config.ingressPerMinute, options.now);
+  return (req, res, source) => {
+    if (allowSources.size > 0 && !allowSources.has(source)) {
+      logger.warn(
+        { event: 'logout refused', code: 'SOURCE_NOT_ALLOWED' },
+        'logout POST from outside the allowed source ranges',
+      );
+      answer(res, 403, { error: 'access_denied' }, { connection: 'close' });
+      req.resume();
+      return true;
+    }
+    if (!limiter.take(source)) {
+      answer(
+        res,
+        429,
+        { error: 'slow_down' },
+        { 'retry-after': String(Math.max(1, limiter.retryAfterSeconds(source))), connection: 'close' },
+      );
+      req.resume();
+      return true;
+    }
+    if (req.method !== 'POST') {
+      answer(res, 405, { error: 'invalid_request', error_description: 'POST only' }, { allow: 'POST' });
+      req.resume();
+      return true;
+    }
+    const type = String(req.headers['content-type'] ?? '')
+      .split(';')[0]
+      ?.trim()
+      .toLowerCase();
+    if (type !== 'application/x-www-form-urlencoded') {
+      answer(
+        res,
+        415,
+        { error: 'invalid_request', error_description: 'application/x-www-form-urlencoded only' },
+        { connection: 'close' },
+      );
+      req.resume();
+      return true;
+    }
+    const declared = Number(req.headers['content-length'] ?? '0');
+    if (declared > config.maxBodyBytes) {
+      answer(res, 413, { error: 'invalid_request', error_description: 'body too large' }, { connection: 'close' });
+      req.destroy();
+      return true;
+    }
+    return false;
+  };
+}

@@ -1,0 +1,128 @@
+/**
+ * The relay's two connections to Redis (ioredis, which reconnects by itself): one for commands
+ * and one subscribed to the logout channel. The store is available while the first is ready and
+ * the second subscribed; it is told each time that changes.
+ *
+ * Commands are not queued while Redis is away (enableOfflineQueue: false): they fail at once, and
+ * the relay answers 503 rather than holding CIS2's request open.
+ */
+import { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { backoffDelay } from '../main/core/backoff';
+import type { Backoff } from '../main/core/backoff';
+import { createEmitter } from '../main/core/emitter';
+import type { Emitter } from '../main/core/emitter';
+
+/** Between reconnect attempts: 100 ms doubling to 2 s, no jitter (main/core/backoff.ts). */
+export const REDIS_BACKOFF: Backoff = { firstMs: 100, maxMs: 2_000 };
+
+/**
+ * ioredis's retryStrategy: the wait before reconnect attempt `attempt` (1 the first), one step
+ * further along the schedule than the failure count, as it always was: 200 ms, 400 ms, 800 ms,
+ * 1.6 s, then 2 s.
+ */
+export function redisRetryDelay(attempt: number): number {
+  return backoffDelay(REDIS_BACKOFF, attempt + 1);
+}
+
+export interface RedisLinkOptions {
+  readonly url: string;
+  /** The pub/sub channel the logouts travel on. */
+  readonly channel: string;
+  readonly logger: Logger;
+  readonly now: () => number;
+  /** Every message on the channel, as published. */
+  readonly onMessage: (text: string) => void;
+  /** Told when an availability listener throws (it never reaches ioredis). */
+  readonly onListenerError: (error: unknown) => void;
+}
+
+export interface RedisLink {
+  /** For commands; they fail at once while Redis is away. */
+  readonly commands: Redis;
+  available(): boolean;
+  /** Told when both connections become ready (true) or either is lost (false). */
+  readonly availability: Emitter<[boolean]>;
+  close(): Promise<void>;
+}
+
+export function connectRedis(options: RedisLinkOptions): RedisLink {
+  const { channel, now } = options;
+  const common = {
+    connectTimeout: 2_000,
+    retryStrategy: redisRetryDelay,
+    lazyConnect: false,
+    connectionName: 'cws-relay',
+  } as const;
+  const cmd = new Redis(options.url, {
+    ...common,
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    commandTimeout: 2_000,
+  });
+  const sub = new Redis(options.url, {
+    ...common,
+    enableOfflineQueue: true,
+    maxRetriesPerRequest: null,
+    autoResubscribe: false,
+  });
+  const availability = createEmitter<[boolean]>(options.onListenerError);
+  let subscribed = false;
+  let up = false;
+  let closing = false;
+  let lastErrorLog = 0;
+
+  function update(): void {
+    const nowUp = !closing && cmd.status === 'ready' && subscribed;
+    if (nowUp === up) return;
+    up = nowUp;
+    availability.emit(up);
+  }
+
+  for (const [name, client] of [
+    ['commands', cmd],
+    ['subscriber', sub],
+  ] as const) {
+    client.on('error', (err: Error & { code?: string }) => {
+      // ioredis reports every failed reconnect; once every 10 s is enough for the log.
+      if (now() - lastErrorLog < 10_000) return;
+      lastErrorLog = now();
+      options.logger.warn(
+        { event: 'redis error', connection: name, code: err.code ?? 'unknown' },
+        'redis connection error',
+      );
+    });
+    client.on('ready', update);
+    client.on('close', () => {
+      if (client === sub) subscribed = false;
+      update();
+    });
+    client.on('end', update);
+  }
+
+  sub.on('ready', () => {
+    sub.subscribe(channel).then(
+      () => {
+        subscribed = true;
+        update();
+      },
+      () => sub.disconnect(true),
+    );
+  });
+  sub.on('message', (from: string, text: string) => {
+    if (from === channel) options.onMessage(text);
+  });
+
+  return {
+    commands: cmd,
+    available: () => up,
+    availability,
+    async close() {
+      closing = true;
+      update();
+      await Promise.allSettled([cmd.quit(), sub.quit()]);
+      cmd.disconnect();
+      sub.disconnect();
+    },
+  };
+}

@@ -1,0 +1,182 @@
+/**
+ * The messages on one workstation connection (main/services/relay-client/protocol.ts). Each text
+ * frame is parsed with the protocol's schemas, and anything else closes the connection; the
+ * messages are then handled one after another: register (with a valid ID token), unregister and
+ * catch-up. The logouts that name the connection's registration are sent on it, each once.
+ */
+import type { RawData } from 'ws';
+import { parseWorkstationMessage } from '../main/services/relay-client/protocol';
+import type { RelayMessage, RegistrationRefusal, WorkstationMessage } from '../main/services/relay-client/protocol';
+import type { ReplicaDeps } from './deps';
+import { checkIdToken } from './id-token';
+import type { IssuerKeys } from './keys';
+import type { RateLimiter } from './rate-limit';
+import { appliesToSession } from './revocations';
+import type { Registration, Revocation, RevocationList } from './revocations';
+import type { Connection, WorkstationRegistry } from './workstation-registry';
+
+/** WebSocket close codes (RFC 6455 §7.4.1). */
+export const CLOSE = {
+  protocolError: 1002,
+  unsupportedData: 1003,
+  policy: 1008,
+  tooBig: 1009,
+  goingAway: 1001,
+  tryAgainLater: 1013,
+} as const;
+
+/** A connection whose unsent data passes this is not reading: it is dropped. */
+const MAX_BUFFERED_BYTES = 1024 * 1024;
+/** Messages waiting for the one before them (a registration being checked) on one connection. */
+const MAX_QUEUED_MESSAGES = 16;
+
+/** What the hub counts of its messages (health and the benchmark read them). */
+export interface MessageCounts {
+  registrationsAccepted: number;
+  registrationsRefused: number;
+  logoutsSent: number;
+  dropped: number;
+}
+
+/** What the messages are handled with: the replica's parts, the hub's registry, counts and registration rate. */
+export interface MessageContext extends ReplicaDeps {
+  /** This replica's own copy of the revocation list, for catch-up while the store is away. */
+  readonly mirror: RevocationList;
+  readonly registry: WorkstationRegistry;
+  readonly counts: MessageCounts;
+  /** Registrations per source (a register message beyond it closes the connection: try again later). */
+  readonly registrations: RateLimiter;
+}
+
+/** Sends a message on an open connection; one that is not reading what it was sent is dropped. */
+export function send(ctx: MessageContext, conn: Connection, message: RelayMessage): void {
+  if (conn.ws.readyState !== conn.ws.OPEN) return;
+  if (conn.ws.bufferedAmount > MAX_BUFFERED_BYTES) {
+    ctx.counts.dropped += 1;
+    conn.ws.terminate();
+    return;
+  }
+  conn.ws.send(JSON.stringify(message));
+}
+
+/** Sends a logout on a connection if it applies to its registration and was not sent on it yet. */
+export function sendLogout(ctx: MessageContext, conn: Connection, revocation: Revocation, catchUp: boolean): boolean {
+  if (conn.registration === null || conn.sent.has(revocation.jti) || !appliesToSession(revocation, conn.registration))
+    return false;
+  conn.sent.add(revocation.jti);
+  ctx.counts.logoutsSent += 1;
+  send(ctx, conn, { type: 'logout', logoutToken: revocation.logoutToken, catchUp });
+  return true;
+}
+
+async function revocationsFor(ctx: MessageContext, registration: Registration): Promise<Revocation[]> {
+  if (ctx.store.available()) {
+    try {
+      return await ctx.store.revocationsFor(registration);
+    } catch {
+      // Fall through to what this replica has.
+    }
+  }
+  return ctx.mirror.for(registration);
+}
+
+async function register(ctx: MessageContext, conn: Connection, id: string, idToken: string): Promise<void> {
+  const { config, logger, hash, now } = ctx;
+  const refuse = (reason: RegistrationRefusal): void => {
+    ctx.registry.setRegistration(conn, null);
+    ctx.counts.registrationsRefused += 1;
+    logger.info({ event: 'registration refused', reason }, 'registration refused');
+    send(ctx, conn, { type: 'refused', id, reason });
+  };
+  let keys: IssuerKeys;
+  try {
+    keys = await ctx.keys();
+  } catch {
+    refuse('keys-unavailable');
+    return;
+  }
+  const result = await checkIdToken(idToken, keys, { issuer: config.issuer, clientId: config.clientId, now });
+  if (!result.ok) {
+    refuse(result.reason);
+    return;
+  }
+  ctx.registry.setRegistration(conn, {
+    sub: result.sub,
+    ...(result.sid === undefined ? {} : { sid: result.sid }),
+    sessionStart: result.sessionStart,
+  });
+  ctx.counts.registrationsAccepted += 1;
+  logger.info(
+    { event: 'registration accepted', sub: hash(result.sub), sid: hash(result.sid) },
+    'registration accepted',
+  );
+  send(ctx, conn, { type: 'registered', id });
+}
+
+/** Sends a connection every kept logout for its registration; answers `caught-up` when it asked (id). */
+export async function catchUp(ctx: MessageContext, conn: Connection, id: string | null): Promise<void> {
+  const registration = conn.registration;
+  if (registration !== null) {
+    for (const revocation of await revocationsFor(ctx, registration)) {
+      // The registration may have changed while the store answered.
+      if (conn.registration === registration) sendLogout(ctx, conn, revocation, true);
+    }
+  }
+  if (id !== null) send(ctx, conn, { type: 'caught-up', id });
+}
+
+async function handle(ctx: MessageContext, conn: Connection, message: WorkstationMessage): Promise<void> {
+  switch (message.type) {
+    case 'register':
+      if (!ctx.registrations.take(conn.source)) {
+        ctx.counts.registrationsRefused += 1;
+        ctx.logger.warn({ event: 'registration refused', reason: 'rate-limited' }, 'registration refused');
+        conn.ws.close(CLOSE.tryAgainLater, 'too many registrations');
+        return;
+      }
+      await register(ctx, conn, message.id, message.idToken);
+      return;
+    case 'unregister':
+      ctx.registry.setRegistration(conn, null);
+      send(ctx, conn, { type: 'unregistered', id: message.id });
+      return;
+    case 'catch-up':
+      await catchUp(ctx, conn, message.id);
+      return;
+    case 'pong':
+      return;
+  }
+}
+
+/** One frame from a workstation: parsed, then queued behind the messages still being handled. */
+export function receive(ctx: MessageContext, conn: Connection, data: RawData, isBinary: boolean): void {
+  if (isBinary) {
+    conn.ws.close(CLOSE.unsupportedData, 'text frames only');
+    return;
+  }
+  const message = parseWorkstationMessage(
+    Buffer.isBuffer(data) ? data.toString('utf8') : Buffer.concat(data as Buffer[]).toString('utf8'),
+  );
+  if (message === null) {
+    conn.ws.close(CLOSE.protocolError, 'not a workstation message');
+    return;
+  }
+  conn.alive = true;
+  if (message.type === 'pong') return;
+  if (conn.queued >= MAX_QUEUED_MESSAGES) {
+    conn.ws.close(CLOSE.policy, 'too many messages at once');
+    return;
+  }
+  conn.queued += 1;
+  conn.queue = conn.queue
+    .then(() => handle(ctx, conn, message))
+    .catch((err: unknown) =>
+      ctx.logger.error(
+        { event: 'workstation message failed', err: err instanceof Error ? err.name : 'unknown' },
+        'a workstation message could not be handled',
+      ),
+    )
+    .finally(() => {
+      conn.queued -= 1;
+    });
+}
