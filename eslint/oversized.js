@@ -35,7 +35,6 @@ export const oversized = {
     'main/services/session/session-loop.ts',
     'main/services/session/session-service.ts',
     'main/services/session/sign-in-attempts.ts',
-    'main/services/tokens/token-holder.ts',
     'relay/ingress.ts',
     'relay/redis-store.ts',
     'relay/relay.ts',
