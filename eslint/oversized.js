@@ -30,7 +30,6 @@ export const oversized = {
     'main/services/presence/logind.ts',
     'main/services/presence/smartcard.ts',
     'main/services/relay-client/client.ts',
-    'main/services/secret-store/local-sealed.ts',
     'main/services/session/effects.ts',
     'main/services/session/session-loop.ts',
     'main/services/session/session-service.ts',
