@@ -21,8 +21,6 @@ export const oversized = {
     'main/core/session/react.ts',
     'main/index.ts',
     'main/services/compose.ts',
-    'main/services/drafts/sealed-folder.ts',
-    'main/services/drafts/vault.ts',
     'main/services/loopback/loopback-callback.ts',
     'main/services/oidc/backchannel-logout.ts',
     'main/services/oidc/sign-in-service.ts',
