@@ -28,7 +28,6 @@ export const oversized = {
     'main/services/presence/logind.ts',
     'main/services/presence/smartcard.ts',
     'main/services/relay-client/client.ts',
-    'main/services/session/session-loop.ts',
     'main/services/session/session-service.ts',
     'main/services/session/sign-in-attempts.ts',
     'relay/ingress.ts',
