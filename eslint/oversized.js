@@ -4,18 +4,10 @@
 export const oversized = {
   /** Files of more than 300 lines. */
   files: [
-    'main/services/audit.ts',
   ],
   /** Files with a function of more than 80 lines. */
   functionsIn: [
-    'main/services/audit.ts',
-    'main/services/drafts/sealed-folder.ts',
-    'main/services/drafts/vault.ts',
-    'main/services/secret-store/local-sealed.ts',
-    'main/services/session/effects.ts',
-    'main/services/session/session-loop.ts',
     'main/services/session/sign-in-attempts.ts',
-    'main/services/tokens/token-holder.ts',
     'renderer/screens/SessionEndingSoon.tsx',
     'renderer/store.ts',
   ],

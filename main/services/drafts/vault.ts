@@ -8,7 +8,10 @@
  *   session it has authenticated (core/session `draftCustodian`), never one from the renderer.
  * - If the credential store fails, the vault switches to memory-only for the rest of the run,
  *   says so through `storage` and `onProblem`, and never writes anything to disk again.
+ *
+ * The drafts held and their sealed writes are vault-custody.ts's; the folder is sealed-folder.ts's.
  */
+import { createEmitter } from '../../core/emitter';
 import { isSealExpired, resolveRetention } from '../../core/drafts';
 import type { Draft, DraftProblem, DraftStorage, SubjectHash } from '../../core/drafts';
 import { invariant } from '../../core/errors';
@@ -16,11 +19,11 @@ import type { SecretStore } from '../secret-store';
 import { prepareFolder } from './files';
 import { problem } from './problems';
 import type { DraftVaultLogger } from './problems';
-import { StoreFailure, sealedFolder } from './sealed-folder';
-import type { SealedFolder } from './sealed-folder';
+import { sealedFolder } from './sealed-folder';
 import { loadSubjectHasher } from './subject-hash';
-import type { SubjectHasher } from './subject-hash';
 import { DraftInput, exclusiveBySubject } from './vault-support';
+import { attempt, copyOf, persist, storageOf, takeCustody } from './vault-custody';
+import type { Custody, Held } from './vault-custody';
 
 export const draftsKeyringService = 'clinical-workstation-shell/drafts';
 
@@ -64,236 +67,171 @@ export interface DraftVault {
   onProblem(listener: (problem: DraftProblem) => void): () => void;
 }
 
-interface Held {
-  drafts: Map<string, Draft>;
-  hash: SubjectHash | null;
-  /** Set when sealed but kept in memory (memory-only, or the disk write failed). */
-  sealedAt: number | null;
-  generation: number;
-  written: number;
-  writes: Promise<void>;
-}
-
-const copyOf = (d: Draft): Draft => ({ id: d.id, patient: d.patient, text: d.text, updatedAt: d.updatedAt });
+/**
+ * Problems go to each listener as they always have: a listener that throws stops the report
+ * and reaches the step that found the problem (core/emitter would otherwise swallow it).
+ */
+const rethrow = (error: unknown): never => {
+  throw error;
+};
 
 export async function createDraftVault(options: DraftVaultOptions): Promise<DraftVault> {
   const { dataDir, secretStore, now, logger } = options;
   const { retentionMs, clamped } = resolveRetention(options.retentionMs);
   const service = options.service ?? draftsKeyringService;
-  const listeners = new Set<(p: DraftProblem) => void>();
-  if (options.onProblem) listeners.add(options.onProblem);
-  const held = new Map<string, Held>();
-  const exclusive = exclusiveBySubject();
-  let storage: DraftStorage = 'memory-only';
-  let hasher: SubjectHasher | null = null;
-  // Read through this after an await: another task may have fallen back to memory meanwhile.
-  const currentStorage = (): DraftStorage => storage;
-
+  const problems = createEmitter<[DraftProblem]>(rethrow);
+  if (options.onProblem) problems.on(options.onProblem);
   // Not logged here: the owner of the vault records problems through onProblem (compose.ts
   // writes them to the audit log), so each is written once.
-  function report(p: DraftProblem): void {
-    for (const listener of listeners) listener(p);
-  }
-  const folder: SealedFolder = sealedFolder({ dir: dataDir, store: secretStore, service, now, retentionMs, report });
-
-  function fallBackToMemory(): void {
-    if (storage === 'memory-only') return;
-    storage = 'memory-only';
-    report(problem('KEYRING_UNAVAILABLE'));
-  }
-
-  /** Runs a disk/keyring step; false if it failed (already reported). */
-  async function attempt(step: () => Promise<void>): Promise<boolean> {
-    try {
-      await step();
-      return true;
-    } catch (error) {
-      if (error instanceof StoreFailure) fallBackToMemory();
-      else report(problem('STORAGE_FAILED'));
-      return false;
-    }
-  }
+  const report = (p: DraftProblem): void => problems.emit(p);
+  const c: Custody = {
+    storage: 'memory-only',
+    hasher: null,
+    held: new Map(),
+    folder: sealedFolder({ dir: dataDir, store: secretStore, service, now, retentionMs, report }),
+    now,
+    retentionMs,
+    report,
+    exclusive: exclusiveBySubject(),
+  };
 
   if (clamped)
     logger?.info({ retentionMs }, 'The draft retention asked for was longer than 12 hours, so 12 hours is used.');
-  // Protected only if both the folder and the credential store work; otherwise memory-only.
-  if (await attempt(() => prepareFolder(dataDir))) {
-    try {
-      if (await secretStore.probe()) {
-        hasher = await loadSubjectHasher(secretStore, service);
-        storage = 'protected';
-      }
-    } catch {
-      hasher = null;
-    }
-    if (storage === 'protected') await attempt(() => folder.removeLeftovers());
-    else report(problem('KEYRING_UNAVAILABLE'));
-  }
+  await open(c, dataDir, secretStore, service);
 
-  function checkSubject(subject: string): void {
-    invariant(typeof subject === 'string' && subject.length > 0, 'draft custody was asked about an empty subject');
-  }
-
-  /** Under the subject's lock: the subject's held drafts, brought back from their seal if needed. */
-  async function takeCustody(subject: string): Promise<Held> {
-    const existing = held.get(subject);
-    if (existing) {
-      if (existing.sealedAt !== null && isSealExpired(existing.sealedAt, now(), retentionMs)) existing.drafts.clear();
-      existing.sealedAt = null;
-      return existing;
-    }
-    const h: Held = {
-      drafts: new Map(),
-      hash: null,
-      sealedAt: null,
-      generation: 0,
-      written: 0,
-      writes: Promise.resolve(),
-    };
-    if (storage === 'protected' && hasher) {
-      const hash = hasher(subject);
-      h.hash = hash;
-      await attempt(async () => {
-        for (const d of (await folder.read(hash)) ?? []) h.drafts.set(d.id, copyOf(d));
-      });
-    }
-    held.set(subject, h);
-    return h;
-  }
-
-  /** Queues a sealed write of everything held so far; writes coalesce while one is running. */
-  function persist(subject: string, h: Held): Promise<boolean> {
-    const target = h.generation;
-    const run = h.writes.then(async () => {
-      if (h.written >= target) return true;
-      if (storage !== 'protected' || h.hash === null || held.get(subject) !== h) return false;
-      const generation = h.generation;
-      const hash = h.hash;
-      const ok = await attempt(() => folder.write(hash, [...h.drafts.values()]));
-      if (ok) h.written = generation;
-      return ok;
-    });
-    h.writes = run.then(() => undefined);
-    return run;
-  }
-
-  async function change(subject: string, edit: (h: Held) => void): Promise<SaveResult> {
-    const h = await exclusive(subject, async () => {
-      const h = await takeCustody(subject);
-      edit(h);
-      h.generation += 1;
-      return h;
-    });
-    if (storage === 'memory-only') return { ok: true, savedAt: now(), storage };
-    const written = await persist(subject, h);
-    if (written || currentStorage() === 'memory-only') return { ok: true, savedAt: now(), storage: currentStorage() };
-    return { ok: false, code: 'STORAGE_FAILED', message: problem('STORAGE_FAILED').message };
-  }
-
-  const vault: DraftVault = {
+  return {
     get storage() {
-      return storage;
+      return c.storage;
     },
     retentionMs,
-
-    async save(subject, draft) {
-      checkSubject(subject);
-      const parsed = DraftInput.safeParse(draft);
-      if (!parsed.success) {
-        return {
-          ok: false,
-          code: 'IPC_INVALID',
-          message: 'The draft was not in the expected form, so it was not saved; please report this to IT.',
-        };
-      }
-      const d = copyOf(parsed.data);
-      let full = false;
-      const result = await change(subject, (h) => {
-        full = !h.drafts.has(d.id) && h.drafts.size >= maxDraftsPerClinician;
-        if (!full) h.drafts.set(d.id, d);
-      });
-      if (!full) return result;
-      return {
-        ok: false,
-        code: 'DRAFTS_LIMIT_REACHED',
-        message: `You already have ${maxDraftsPerClinician} unfinished notes, so this one was not saved; finish or discard one, then save again.`,
-      };
-    },
-
+    save: (subject, draft) => save(c, subject, draft),
     async discard(subject, draftId) {
       checkSubject(subject);
-      return change(subject, (h) => h.drafts.delete(draftId));
+      return change(c, subject, (h) => h.drafts.delete(draftId));
     },
-
-    async load(subject) {
-      checkSubject(subject);
-      return exclusive(subject, async () => {
-        const h = held.get(subject);
-        if (h) {
-          if (h.sealedAt !== null && isSealExpired(h.sealedAt, now(), retentionMs)) return [];
-          return [...h.drafts.values()].map(copyOf);
-        }
-        if (storage !== 'protected' || !hasher) return [];
-        const hash = hasher(subject);
-        let found: Draft[] = [];
-        await attempt(async () => {
-          found = (await folder.read(hash)) ?? [];
-        });
-        return found.map(copyOf);
-      });
-    },
-
-    async seal(subject) {
-      checkSubject(subject);
-      return exclusive(subject, async () => {
-        const h = held.get(subject);
-        if (!h || h.sealedAt !== null) return 0;
-        if (storage === 'protected') {
-          // Re-stamp even if nothing changed: retention runs from the moment of sealing.
-          h.generation += 1;
-          let ok = true;
-          while (ok && h.written < h.generation && currentStorage() === 'protected') ok = await persist(subject, h);
-          if (ok && currentStorage() === 'protected') {
-            held.delete(subject);
-            return h.drafts.size;
-          }
-        }
-        h.sealedAt = now();
-        return h.drafts.size;
-      });
-    },
-
+    load: (subject) => load(c, subject),
+    seal: (subject) => seal(c, subject),
     async restore(subject) {
       checkSubject(subject);
-      return exclusive(subject, async () => [...(await takeCustody(subject)).drafts.values()].map(copyOf));
+      return c.exclusive(subject, async () => [...(await takeCustody(c, subject)).drafts.values()].map(copyOf));
     },
-
-    async sweepExpired() {
-      let shredded = 0;
-      const t = now();
-      for (const [subject, h] of held) {
-        if (h.sealedAt !== null && isSealExpired(h.sealedAt, t, retentionMs)) {
-          held.delete(subject);
-          shredded += 1;
-        }
-      }
-      if (storage !== 'protected') return shredded;
-      const live = new Set<SubjectHash>();
-      for (const h of held.values()) if (h.hash !== null) live.add(h.hash);
-      await attempt(async () => {
-        shredded += await folder.sweep(live);
-      });
-      return shredded;
-    },
-
+    sweepExpired: () => sweepExpired(c),
     async flush() {
-      await Promise.all([...held.values()].map((h) => h.writes));
+      await Promise.all([...c.held.values()].map((h) => h.writes));
     },
-
-    onProblem(listener) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
+    onProblem: (listener) => problems.on(listener),
   };
-  return vault;
+}
+
+/** Protected only if both the folder and the credential store work; otherwise memory-only. */
+async function open(c: Custody, dataDir: string, secretStore: SecretStore, service: string): Promise<void> {
+  if (!(await attempt(c, () => prepareFolder(dataDir)))) return;
+  try {
+    if (await secretStore.probe()) {
+      c.hasher = await loadSubjectHasher(secretStore, service);
+      c.storage = 'protected';
+    }
+  } catch {
+    c.hasher = null;
+  }
+  if (storageOf(c) === 'protected') await attempt(c, () => c.folder.removeLeftovers());
+  else c.report(problem('KEYRING_UNAVAILABLE'));
+}
+
+function checkSubject(subject: string): void {
+  invariant(typeof subject === 'string' && subject.length > 0, 'draft custody was asked about an empty subject');
+}
+
+async function change(c: Custody, subject: string, edit: (h: Held) => void): Promise<SaveResult> {
+  const h = await c.exclusive(subject, async () => {
+    const h = await takeCustody(c, subject);
+    edit(h);
+    h.generation += 1;
+    return h;
+  });
+  if (c.storage === 'memory-only') return { ok: true, savedAt: c.now(), storage: c.storage };
+  const written = await persist(c, subject, h);
+  if (written || storageOf(c) === 'memory-only') return { ok: true, savedAt: c.now(), storage: storageOf(c) };
+  return { ok: false, code: 'STORAGE_FAILED', message: problem('STORAGE_FAILED').message };
+}
+
+async function save(c: Custody, subject: string, draft: Draft): Promise<SaveResult> {
+  checkSubject(subject);
+  const parsed = DraftInput.safeParse(draft);
+  if (!parsed.success) {
+    return {
+      ok: false,
+      code: 'IPC_INVALID',
+      message: 'The draft was not in the expected form, so it was not saved; please report this to IT.',
+    };
+  }
+  const d = copyOf(parsed.data);
+  let full = false;
+  const result = await change(c, subject, (h) => {
+    full = !h.drafts.has(d.id) && h.drafts.size >= maxDraftsPerClinician;
+    if (!full) h.drafts.set(d.id, d);
+  });
+  if (!full) return result;
+  return {
+    ok: false,
+    code: 'DRAFTS_LIMIT_REACHED',
+    message: `You already have ${maxDraftsPerClinician} unfinished notes, so this one was not saved; finish or discard one, then save again.`,
+  };
+}
+
+async function load(c: Custody, subject: string): Promise<Draft[]> {
+  checkSubject(subject);
+  return c.exclusive(subject, async () => {
+    const h = c.held.get(subject);
+    if (h) {
+      if (h.sealedAt !== null && isSealExpired(h.sealedAt, c.now(), c.retentionMs)) return [];
+      return [...h.drafts.values()].map(copyOf);
+    }
+    const hasher = c.hasher;
+    if (c.storage !== 'protected' || !hasher) return [];
+    const hash = hasher(subject);
+    let found: Draft[] = [];
+    await attempt(c, async () => {
+      found = (await c.folder.read(hash)) ?? [];
+    });
+    return found.map(copyOf);
+  });
+}
+
+async function seal(c: Custody, subject: string): Promise<number> {
+  checkSubject(subject);
+  return c.exclusive(subject, async () => {
+    const h = c.held.get(subject);
+    if (!h || h.sealedAt !== null) return 0;
+    if (c.storage === 'protected') {
+      // Re-stamp even if nothing changed: retention runs from the moment of sealing.
+      h.generation += 1;
+      let ok = true;
+      while (ok && h.written < h.generation && storageOf(c) === 'protected') ok = await persist(c, subject, h);
+      if (ok && storageOf(c) === 'protected') {
+        c.held.delete(subject);
+        return h.drafts.size;
+      }
+    }
+    h.sealedAt = c.now();
+    return h.drafts.size;
+  });
+}
+
+async function sweepExpired(c: Custody): Promise<number> {
+  let shredded = 0;
+  const t = c.now();
+  for (const [subject, h] of c.held) {
+    if (h.sealedAt !== null && isSealExpired(h.sealedAt, t, c.retentionMs)) {
+      c.held.delete(subject);
+      shredded += 1;
+    }
+  }
+  if (c.storage !== 'protected') return shredded;
+  const live = new Set<SubjectHash>();
+  for (const h of c.held.values()) if (h.hash !== null) live.add(h.hash);
+  await attempt(c, async () => {
+    shredded += await c.folder.sweep(live);
+  });
+  return shredded;
 }

@@ -17,23 +17,20 @@
  * Migration: given the old store (`legacy`, the OS keyring), the first use of a service moves
  * each of its secrets here (unless one is already here: what is here is newer) and deletes it
  * from the keyring, then records the service as moved, so sealed drafts stay openable.
+ *
+ * The KEK is loaded by kek.ts; the secrets' files are sealed-entries.ts's.
  */
-import { randomBytes } from 'node:crypto';
 import { ShellError } from '../../core/errors';
+import { kekKeys } from './kek';
 import { roundTrips, storeUnavailableMessage } from './port';
 import type { SecretStore } from './port';
-import { unprotectedLinuxBackends } from './safe-storage-port';
 import type { SafeStoragePort } from './safe-storage-port';
 import {
-  deriveEntryKeys,
   entryFiles,
   entryName,
-  KEK_FILE,
   openEntry,
-  prepareFolder,
   readIfPresent,
   removeIfPresent,
-  removeTemps,
   sealEntry,
   writeAtomically,
 } from './sealed-entries';
@@ -54,16 +51,10 @@ export interface LocalSealedSecretStoreOptions {
 /** The service under which the store records which services it has moved from the keyring. */
 const MIGRATED = 'clinical-workstation-shell/secret-store-migrated';
 
-export function createLocalSealedSecretStore(options: LocalSealedSecretStoreOptions): SecretStore {
-  const { dir, safeStorage, platform, legacy } = options;
-  const probeService = options.probeService ?? 'clinical-workstation-shell/probe';
-  const timeoutMs = options.timeoutMs ?? 5_000;
-  let keys: Promise<EntryKeys> | null = null;
-  const migrated = new Map<string, Promise<void>>();
-  // One operation at a time: the KEK's creation, a migration and writes never interleave.
+/** One operation at a time: the KEK's creation, a migration and writes never interleave. */
+function serialised(): <T>(step: () => Promise<T>) => Promise<T> {
   let queue: Promise<unknown> = Promise.resolve();
-
-  function serial<T>(step: () => Promise<T>): Promise<T> {
+  return <T>(step: () => Promise<T>): Promise<T> => {
     const run = queue.then(step, step);
     queue = run.catch(() => undefined);
     return run.catch((cause: unknown) => {
@@ -71,53 +62,11 @@ export function createLocalSealedSecretStore(options: LocalSealedSecretStoreOpti
         ? cause
         : new ShellError('KEYRING_UNAVAILABLE', storeUnavailableMessage, { cause });
     });
-  }
+  };
+}
 
-  async function loadKeys(): Promise<EntryKeys> {
-    if (
-      platform === 'linux' &&
-      unprotectedLinuxBackends.includes(safeStorage.getSelectedStorageBackend?.() ?? 'unknown')
-    ) {
-      throw new Error('safeStorage has no OS password store on this Linux desktop (basic_text or not ready).');
-    }
-    if (!(await safeStorage.isAsyncEncryptionAvailable())) throw new Error('safeStorage encryption is not available.');
-    await prepareFolder(dir);
-    await removeTemps(dir);
-    const stored = await readIfPresent(dir, KEK_FILE);
-    if (stored === null) {
-      // Secrets without their KEK can never be opened again; starting a new KEK would hide that.
-      if ((await entryFiles(dir)).length > 0)
-        throw new Error('The key-encryption key is missing but sealed secrets remain.');
-      const kek = randomBytes(32);
-      await writeKek(kek);
-      return deriveEntryKeys(kek);
-    }
-    const parsed = JSON.parse(stored) as { v?: unknown; protected?: unknown };
-    if (parsed.v !== 1 || typeof parsed.protected !== 'string' || parsed.protected === '')
-      throw new Error('The key-encryption key file has an unknown format.');
-    const { result, shouldReEncrypt } = await safeStorage.decryptStringAsync(Buffer.from(parsed.protected, 'base64'));
-    const kek = Buffer.from(result, 'base64url');
-    if (kek.length !== 32) throw new Error('The key-encryption key did not decrypt to a key.');
-    // The OS rotated its key: store the KEK again under the new one.
-    if (shouldReEncrypt) await writeKek(kek);
-    return deriveEntryKeys(kek);
-  }
-
-  async function writeKek(kek: Buffer): Promise<void> {
-    const blob = await safeStorage.encryptStringAsync(kek.toString('base64url'));
-    if (blob.length === 0) throw new Error('safeStorage returned an empty ciphertext.');
-    await writeAtomically(dir, KEK_FILE, JSON.stringify({ v: 1, protected: blob.toString('base64') }));
-  }
-
-  /** The KEK's derived keys; a failed load is tried again next time (e.g. after 'ready'). */
-  function entryKeys(): Promise<EntryKeys> {
-    keys ??= withTimeout(loadKeys(), timeoutMs).catch((error: unknown) => {
-      keys = null;
-      throw error;
-    });
-    return keys;
-  }
-
+/** The secrets in `dir`, each sealed under the KEK's keys; not serialised (the store does that). */
+function sealedEntries(dir: string, entryKeys: () => Promise<EntryKeys>) {
   async function read(service: string, account: string): Promise<string | null> {
     const k = await entryKeys();
     const name = entryName(k, service, account);
@@ -139,8 +88,32 @@ export function createLocalSealedSecretStore(options: LocalSealedSecretStoreOpti
     return removeIfPresent(dir, entryName(await entryKeys(), service, account));
   }
 
-  /** Moves `service`'s secrets out of the keyring, once; a failure is tried again at the next call. */
-  async function migrate(service: string): Promise<void> {
+  async function accounts(service: string): Promise<string[]> {
+    const k = await entryKeys();
+    const found: string[] = [];
+    for (const name of await entryFiles(dir)) {
+      const text = await readIfPresent(dir, name);
+      if (text === null) continue;
+      const entry = openEntry(k, name, text);
+      if (entry.service === service) found.push(entry.account);
+    }
+    return found;
+  }
+
+  return { read, write, remove, accounts };
+}
+
+type SealedEntries = ReturnType<typeof sealedEntries>;
+
+/** Moves a service's secrets out of the keyring, once; a failure is tried again at the next call. */
+function migration(
+  legacy: SecretStore | undefined,
+  probeService: string,
+  entries: SealedEntries,
+): (service: string) => Promise<void> {
+  const { read, write } = entries;
+  const migrated = new Map<string, Promise<void>>();
+  return async (service) => {
     if (legacy === undefined || service === probeService || service === MIGRATED) return;
     let done = migrated.get(service);
     if (done === undefined) {
@@ -158,46 +131,29 @@ export function createLocalSealedSecretStore(options: LocalSealedSecretStoreOpti
       done.catch(() => migrated.delete(service));
     }
     await done;
-  }
+  };
+}
+
+export function createLocalSealedSecretStore(options: LocalSealedSecretStoreOptions): SecretStore {
+  const { dir, safeStorage, platform, legacy } = options;
+  const probeService = options.probeService ?? 'clinical-workstation-shell/probe';
+  const entryKeys = kekKeys({ dir, safeStorage, platform, timeoutMs: options.timeoutMs ?? 5_000 });
+  const entries = sealedEntries(dir, entryKeys);
+  const migrate = migration(legacy, probeService, entries);
+  const serial = serialised();
+  /** Every operation: after the service's secrets have moved here, one at a time. */
+  const afterMigrating = <T>(service: string, step: () => Promise<T>): Promise<T> =>
+    serial(async () => {
+      await migrate(service);
+      return step();
+    });
 
   const store: SecretStore = {
-    get: (service, account) =>
-      serial(async () => {
-        await migrate(service);
-        return read(service, account);
-      }),
-    set: (service, account, value) =>
-      serial(async () => {
-        await migrate(service);
-        await write(service, account, value);
-      }),
-    delete: (service, account) =>
-      serial(async () => {
-        await migrate(service);
-        return remove(service, account);
-      }),
-    accounts: (service) =>
-      serial(async () => {
-        await migrate(service);
-        const k = await entryKeys();
-        const found: string[] = [];
-        for (const name of await entryFiles(dir)) {
-          const text = await readIfPresent(dir, name);
-          if (text === null) continue;
-          const entry = openEntry(k, name, text);
-          if (entry.service === service) found.push(entry.account);
-        }
-        return found;
-      }),
+    get: (service, account) => afterMigrating(service, () => entries.read(service, account)),
+    set: (service, account, value) => afterMigrating(service, () => entries.write(service, account, value)),
+    delete: (service, account) => afterMigrating(service, () => entries.remove(service, account)),
+    accounts: (service) => afterMigrating(service, () => entries.accounts(service)),
     probe: () => roundTrips(store, probeService),
   };
   return store;
-}
-
-function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`safeStorage did not answer within ${ms} ms.`)), ms);
-  });
-  return Promise.race([work, late]).finally(() => clearTimeout(timer));
 }

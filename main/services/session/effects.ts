@@ -16,34 +16,39 @@ export function effectHandlers(
   ctx: SessionContext,
   attempts: SignInAttempts,
 ): (effect: Effect, owner: string | null) => void {
-  const { audit, vault } = ctx;
+  const handlers: Handlers = { ...attemptHandlers(ctx, attempts), ...sessionHandlers(ctx), ...draftHandlers(ctx) };
+  return (effect, owner) => (handlers[effect.type] as (e: Effect, o: string | null) => void)(effect, owner);
+}
 
-  const started = (subject: string): void => {
-    if (ctx.arriving?.subject === subject) ctx.identity = ctx.arriving;
-    ctx.notice = null;
-  };
+const started = (ctx: SessionContext, subject: string): void => {
+  if (ctx.arriving?.subject === subject) ctx.identity = ctx.arriving;
+  ctx.notice = null;
+};
 
-  /**
-   * The same clinician authenticated again (an unlock, or signing in again while working): the
-   * role CIS2 says they selected this time is the one in force from now on (the identity shown,
-   * and the tokens the sign-in service now holds, which replaced the previous role's). A change
-   * of role is recorded with both role ids.
-   */
-  const sameClinicianAgain = (subject: string): void => {
-    const before = ctx.identity?.subject === subject ? ctx.identity.identity : null;
-    started(subject);
-    const after = ctx.identity?.subject === subject ? ctx.identity.identity : null;
-    const change = before === null || after === null ? null : roleChange(before, after);
-    if (change !== null) audit.roleChanged({ subject, fromRoleId: change.from, toRoleId: change.to });
-  };
+/**
+ * The same clinician authenticated again (an unlock, or signing in again while working): the
+ * role CIS2 says they selected this time is the one in force from now on (the identity shown,
+ * and the tokens the sign-in service now holds, which replaced the previous role's). A change
+ * of role is recorded with both role ids.
+ */
+const sameClinicianAgain = (ctx: SessionContext, subject: string): void => {
+  const before = ctx.identity?.subject === subject ? ctx.identity.identity : null;
+  started(ctx, subject);
+  const after = ctx.identity?.subject === subject ? ctx.identity.identity : null;
+  const change = before === null || after === null ? null : roleChange(before, after);
+  if (change !== null) ctx.audit.roleChanged({ subject, fromRoleId: change.from, toRoleId: change.to });
+};
 
-  const handlers: Handlers = {
+/** The browser sign-ins: started, renewed or refused while working, and cancelled. */
+function attemptHandlers(ctx: SessionContext, attempts: SignInAttempts) {
+  const { audit } = ctx;
+  return {
     startSignIn: () => attempts.start('sign-in'),
     startReauthentication: (effect) => attempts.start('unlock', effect.subject),
     startWorkingReauth: (effect) => attempts.start(effect.purpose, effect.subject),
     sessionRenewed(effect) {
       // The identity CIS2 just gave (a role chosen at this sign-in) is the one shown from now on.
-      sameClinicianAgain(effect.subject);
+      sameClinicianAgain(ctx, effect.subject);
       audit.sessionRenewed({ subject: effect.subject, aal: effect.aal, purpose: effect.purpose });
     },
     workingReauthRefused(effect) {
@@ -57,12 +62,19 @@ export function effectHandlers(
       };
     },
     cancelAttempt: (effect, owner) => attempts.cancel(effect.purpose, effect.byClinician, owner),
+  } satisfies Partial<Handlers>;
+}
+
+/** The session's life: started, resumed, warned, locked, its tokens cleared, ended. */
+function sessionHandlers(ctx: SessionContext) {
+  const { audit } = ctx;
+  return {
     sessionStarted(effect) {
-      started(effect.subject);
+      started(ctx, effect.subject);
       audit.signInSucceeded({ subject: effect.subject, aal: effect.aal });
     },
     sessionResumed(effect) {
-      sameClinicianAgain(effect.subject);
+      sameClinicianAgain(ctx, effect.subject);
       audit.reauthSucceeded({ subject: effect.subject, aal: effect.aal });
       audit.unlocked(effect.subject);
     },
@@ -86,6 +98,13 @@ export function effectHandlers(
       audit.ended(effect.reason, effect.subject);
       if (ctx.identity?.subject === effect.subject) ctx.identity = null;
     },
+  } satisfies Partial<Handlers>;
+}
+
+/** The clinician's drafts: sealed when their session goes, restored when it comes back. */
+function draftHandlers(ctx: SessionContext) {
+  const { audit, vault } = ctx;
+  return {
     sealDraftsOf({ subject }) {
       ctx.track(
         vault.seal(subject).then((count) => audit.draftsSealed(subject, count)),
@@ -100,7 +119,5 @@ export function effectHandlers(
         'restore drafts',
       );
     },
-  };
-
-  return (effect, owner) => (handlers[effect.type] as (e: Effect, o: string | null) => void)(effect, owner);
+  } satisfies Partial<Handlers>;
 }

@@ -4,6 +4,7 @@
  * heartbeat while a session exists, and publishes the view whenever it changes.
  */
 import { msUntil } from '../../core/clock';
+import { createEmitter } from '../../core/emitter';
 import type { Instant } from '../../core/clock';
 import { isResolvedPolicy, stricterPolicy } from '../../core/policy';
 import type { SessionPolicy } from '../../core/policy';
@@ -74,22 +75,94 @@ function changed(previous: SessionState, state: SessionState): boolean {
   return was.subject !== now.subject || was.authTime !== now.authTime || was.sessionId !== now.sessionId;
 }
 
+/**
+ * A listener that throws reaches the caller of apply() (and stops the listeners after it), as it
+ * did before the loop used core/emitter, whose default would swallow it.
+ */
+const rethrow = (error: unknown): never => {
+  throw error;
+};
+
+/** The view, sent to its subscribers only when it changed, and held back while a batch runs. */
+function viewPublisher(view: () => SessionView) {
+  const views = createEmitter<[SessionView]>(rethrow);
+  let lastSent = '';
+  let held = 0;
+
+  function publish(): void {
+    if (held > 0) return;
+    const next = view();
+    const text = JSON.stringify(next);
+    if (text === lastSent) return;
+    lastSent = text;
+    views.emit(next);
+  }
+
+  return {
+    publish,
+    batch(steps: () => void): void {
+      held += 1;
+      try {
+        steps();
+      } finally {
+        held -= 1;
+        publish();
+      }
+    },
+    // Wrapped: the same function subscribed twice is two subscriptions.
+    subscribe: (listener: (view: SessionView) => void): (() => void) => views.on((v) => listener(v)),
+    clear: () => views.clear(),
+  };
+}
+
+/**
+ * The one deadline timer and, while a session exists, the heartbeat: once a second, drive the
+ * engine, not just the view. A tick applies the clock rule, so a deadline that passed while the
+ * machine slept (with the monotonic clock and the deadline timer stopped, and no suspend or
+ * resume reported) locks within a second of waking, whatever the OS said.
+ */
+function loopTimers(time: TimeSource, tick: () => void, onBeat: (beat: number) => void) {
+  let deadline: Cancel | null = null;
+  let heartbeat: Cancel | null = null;
+  let beats = 0;
+
+  function beat(): void {
+    tick();
+    beats += 1;
+    onBeat(beats);
+  }
+
+  return {
+    rearm(due: Instant | null, exists: boolean): void {
+      deadline?.();
+      deadline = null;
+      if (due) deadline = time.after(msUntil(due, time.now()), tick);
+      if (exists && !heartbeat) {
+        beats = 0;
+        heartbeat = time.every(1000, beat);
+      } else if (!exists && heartbeat) {
+        heartbeat();
+        heartbeat = null;
+      }
+    },
+    dispose(): void {
+      deadline?.();
+      heartbeat?.();
+    },
+  };
+}
+
 export function createSessionLoop(deps: SessionLoopDeps): SessionLoop {
   const { time, logger } = deps;
   let policy = deps.policy;
   let state: SessionState = initialSessionState();
-  let deadline: Cancel | null = null;
-  let heartbeat: Cancel | null = null;
-  let beats = 0;
-  const listeners = new Set<(view: SessionView) => void>();
-  const changeListeners = new Set<(state: SessionState, previous: SessionState) => void>();
-  let lastSent = '';
-  let held = 0;
-
+  const changes = createEmitter<[state: SessionState, previous: SessionState]>(rethrow);
   const owner = (): string | null => ('session' in state ? state.session.subject : null);
   const working = (): string | null =>
     state.status === 'active' || state.status === 'warning' ? state.session.subject : null;
   const view = (): SessionView => deps.view(state, policy, time.now());
+  const views = viewPublisher(view);
+  const timers = loopTimers(time, () => apply({ type: 'tick' }), deps.onBeat);
 
   function apply(body: EventBody, at: Instant = time.now()): void {
     let result: ReturnType<typeof transition>;
@@ -115,45 +188,9 @@ export function createSessionLoop(deps: SessionLoopDeps): SessionLoop {
         { event: 'session.state', from: before, to: state.status, cause: body.type },
         'Session state changed.',
       );
-    rearm();
-    publish();
-    if (changed(previous, state)) for (const listener of changeListeners) listener(state, previous);
-  }
-
-  function rearm(): void {
-    deadline?.();
-    deadline = null;
-    const due = nextDeadline(state, policy);
-    if (due) deadline = time.after(msUntil(due, time.now()), () => apply({ type: 'tick' }));
-    const exists = owner() !== null;
-    if (exists && !heartbeat) {
-      beats = 0;
-      heartbeat = time.every(1000, beat);
-    } else if (!exists && heartbeat) {
-      heartbeat();
-      heartbeat = null;
-    }
-  }
-
-  /**
-   * Once a second while a session exists: drive the engine, not just the view. A tick applies
-   * the clock rule, so a deadline that passed while the machine slept (with the monotonic clock
-   * and the deadline timer stopped, and no suspend or resume reported) locks within a second
-   * of waking, whatever the OS said.
-   */
-  function beat(): void {
-    apply({ type: 'tick' });
-    beats += 1;
-    deps.onBeat(beats);
-  }
-
-  function publish(): void {
-    if (held > 0) return;
-    const next = view();
-    const text = JSON.stringify(next);
-    if (text === lastSent) return;
-    lastSent = text;
-    for (const listener of listeners) listener(next);
+    timers.rearm(nextDeadline(state, policy), owner() !== null);
+    views.publish();
+    if (changed(previous, state)) changes.emit(state, previous);
   }
 
   return {
@@ -173,30 +210,14 @@ export function createSessionLoop(deps: SessionLoopDeps): SessionLoop {
       apply({ type: 'policyChanged' });
     },
     view,
-    publish,
-    batch(steps) {
-      held += 1;
-      try {
-        steps();
-      } finally {
-        held -= 1;
-        publish();
-      }
-    },
-    subscribe(listener) {
-      const wrapped = (v: SessionView): void => listener(v);
-      listeners.add(wrapped);
-      return () => listeners.delete(wrapped);
-    },
-    onChange(listener) {
-      changeListeners.add(listener);
-      return () => changeListeners.delete(listener);
-    },
+    publish: views.publish,
+    batch: views.batch,
+    subscribe: views.subscribe,
+    onChange: (listener) => changes.on(listener),
     dispose() {
-      deadline?.();
-      heartbeat?.();
-      listeners.clear();
-      changeListeners.clear();
+      timers.dispose();
+      views.clear();
+      changes.clear();
     },
   };
 }

@@ -1,3 +1,5 @@
+import { createEmitter } from '../../core/emitter';
+import type { Emitter } from '../../core/emitter';
 import { ShellError } from '../../core/errors';
 import { forgetSecret, registerSecret } from '../logger';
 
@@ -75,125 +77,154 @@ export interface TokenHolderDeps {
 type State =
   { readonly kind: 'empty' } | { readonly kind: 'held'; readonly tokens: HeldTokens } | { readonly kind: 'failed' };
 
-export function createTokenHolder(deps: TokenHolderDeps): TokenCustody {
-  let state: State = { kind: 'empty' };
-  let attempt: AttemptSecrets | null = null;
-  // Bumped on every store/wipe so a refresh that finishes after sign-out is thrown away.
-  let generation = 0;
-  let inFlight: Promise<AccessTokenResult> | null = null;
-  const listeners = new Set<(error: ShellError) => void>();
-  // The secrets registered with the logger: exactly those held in `state` and `attempt`.
+const cannotRenew = 'Your sign-in has expired and cannot be renewed; sign in again to carry on.';
+const renewalFailed = 'Your sign-in could not be renewed with CIS2; sign in again to carry on. Your work is kept.';
+const otherIdentity =
+  'CIS2 renewed the sign-in for a different identity, so it was refused; sign in again to carry on.';
+
+/** Every secret the holder has in `state` and `attempt`. */
+function secretsIn(state: State, attempt: AttemptSecrets | null): Set<string> {
+  const held = new Set<string>();
+  if (state.kind === 'held')
+    for (const s of [state.tokens.accessToken, state.tokens.refreshToken, state.tokens.idToken])
+      if (s !== null) held.add(s);
+  if (attempt !== null) for (const s of [attempt.codeVerifier, attempt.state, attempt.nonce]) held.add(s);
+  return held;
+}
+
+/**
+ * Keeps the logger's redaction list equal to what the holder has: each call registers the
+ * secrets newly held and forgets those let go since the last call.
+ */
+function logRedactionFollower(): (held: Set<string>) => void {
   let registered = new Set<string>();
-  const custody = (): void => {
-    const held = new Set<string>();
-    if (state.kind === 'held')
-      for (const s of [state.tokens.accessToken, state.tokens.refreshToken, state.tokens.idToken])
-        if (s !== null) held.add(s);
-    if (attempt !== null) for (const s of [attempt.codeVerifier, attempt.state, attempt.nonce]) held.add(s);
+  return (held) => {
     for (const s of held) if (!registered.has(s)) registerSecret(s);
     for (const s of registered) if (!held.has(s)) forgetSecret(s);
     registered = held;
   };
+}
 
+/** The tokens after a refresh, or null when CIS2 renewed them for another identity (refused). */
+function renewedTokens(held: HeldTokens, next: RefreshedTokens): HeldTokens | null {
+  if ((next.issuer !== null && next.issuer !== held.issuer) || (next.subject !== null && next.subject !== held.subject))
+    return null;
+  return {
+    ...held,
+    accessToken: next.accessToken,
+    // Rotation: the new refresh token replaces the old one at once; keep the old only if none came back.
+    refreshToken: next.refreshToken ?? held.refreshToken,
+    idToken: next.idToken ?? held.idToken,
+    expiresAt: next.expiresAt,
+  };
+}
+
+/** What the holder has: the refresh and the holder's own methods both change it. */
+interface Holding {
+  state: State;
+  attempt: AttemptSecrets | null;
+  /** Bumped on every store/wipe so a refresh that finishes after sign-out is thrown away. */
+  generation: number;
+  inFlight: Promise<AccessTokenResult> | null;
+  /** Called after every change of `state` or `attempt`: the logger's redaction list follows it. */
+  readonly custody: () => void;
+}
+
+/**
+ * The access token, refreshed when it is inside the margin: one refresh at a time, shared by
+ * every caller; each failure is reported once to `failures`' listeners.
+ */
+function refresher(
+  h: Holding,
+  deps: TokenHolderDeps,
+  failures: Emitter<[ShellError]>,
+): () => Promise<AccessTokenResult> {
   const fail = (cause: unknown, message: string): AccessTokenResult => {
-    state = { kind: 'failed' };
-    custody();
-    const error = new ShellError('TOKEN_REFRESH_FAILED', message, { cause });
-    for (const l of [...listeners]) {
-      try {
-        l(error);
-      } catch {
-        // A listener's failure must not turn a reported refresh failure into a thrown one.
-      }
-    }
+    h.state = { kind: 'failed' };
+    h.custody();
+    failures.emit(new ShellError('TOKEN_REFRESH_FAILED', message, { cause }));
     return { ok: false, reason: 'refresh-failed' };
   };
 
   async function refreshOnce(held: HeldTokens, gen: number): Promise<AccessTokenResult> {
-    if (held.refreshToken === null) {
-      return fail(undefined, 'Your sign-in has expired and cannot be renewed; sign in again to carry on.');
-    }
+    if (held.refreshToken === null) return fail(undefined, cannotRenew);
     let next: RefreshedTokens;
     try {
       next = await deps.refresh(held.refreshToken);
     } catch (cause) {
-      if (gen !== generation) return { ok: false, reason: 'signed-out' };
-      return fail(cause, 'Your sign-in could not be renewed with CIS2; sign in again to carry on. Your work is kept.');
+      if (gen !== h.generation) return { ok: false, reason: 'signed-out' };
+      return fail(cause, renewalFailed);
     }
-    if (gen !== generation) return { ok: false, reason: 'signed-out' };
-    if (
-      (next.issuer !== null && next.issuer !== held.issuer) ||
-      (next.subject !== null && next.subject !== held.subject)
-    ) {
-      return fail(
-        undefined,
-        'CIS2 renewed the sign-in for a different identity, so it was refused; sign in again to carry on.',
-      );
-    }
-    state = {
-      kind: 'held',
-      tokens: {
-        ...held,
-        accessToken: next.accessToken,
-        // Rotation: the new refresh token replaces the old one at once; keep the old only if none came back.
-        refreshToken: next.refreshToken ?? held.refreshToken,
-        idToken: next.idToken ?? held.idToken,
-        expiresAt: next.expiresAt,
-      },
-    };
-    custody();
+    if (gen !== h.generation) return { ok: false, reason: 'signed-out' };
+    const tokens = renewedTokens(held, next);
+    if (tokens === null) return fail(undefined, otherIdentity);
+    h.state = { kind: 'held', tokens };
+    h.custody();
     deps.onRefreshed?.(held.subject);
     return { ok: true, token: next.accessToken };
   }
 
+  return async () => {
+    if (h.state.kind === 'empty') return { ok: false, reason: 'signed-out' };
+    if (h.state.kind === 'failed') return { ok: false, reason: 'refresh-failed' };
+    const held = h.state.tokens;
+    if (held.expiresAt - deps.now() > deps.refreshMarginMs) return { ok: true, token: held.accessToken };
+    // Single flight: every caller during a refresh shares the same request.
+    if (h.inFlight === null) {
+      const gen = h.generation;
+      const flight: Promise<AccessTokenResult> = refreshOnce(held, gen).finally(() => {
+        if (h.inFlight === flight) h.inFlight = null;
+      });
+      h.inFlight = flight;
+    }
+    return h.inFlight;
+  };
+}
+
+export function createTokenHolder(deps: TokenHolderDeps): TokenCustody {
+  // The secrets registered with the logger: exactly those held in `state` and `attempt`.
+  const follow = logRedactionFollower();
+  const h: Holding = {
+    state: { kind: 'empty' },
+    attempt: null,
+    generation: 0,
+    inFlight: null,
+    custody: () => follow(secretsIn(h.state, h.attempt)),
+  };
+  // No onListenerError: a listener's failure must not turn a reported refresh failure into a thrown one.
+  const failures = createEmitter<[ShellError]>();
+
   return {
-    async getAccessToken() {
-      if (state.kind === 'empty') return { ok: false, reason: 'signed-out' };
-      if (state.kind === 'failed') return { ok: false, reason: 'refresh-failed' };
-      const held = state.tokens;
-      if (held.expiresAt - deps.now() > deps.refreshMarginMs) return { ok: true, token: held.accessToken };
-      // Single flight: every caller during a refresh shares the same request.
-      if (inFlight === null) {
-        const gen = generation;
-        const flight: Promise<AccessTokenResult> = refreshOnce(held, gen).finally(() => {
-          if (inFlight === flight) inFlight = null;
-        });
-        inFlight = flight;
-      }
-      return inFlight;
-    },
-    hasSession: () => state.kind === 'held',
-    currentIdToken: () => (state.kind === 'held' ? state.tokens.idToken : null),
+    getAccessToken: refresher(h, deps, failures),
+    hasSession: () => h.state.kind === 'held',
+    currentIdToken: () => (h.state.kind === 'held' ? h.state.tokens.idToken : null),
     wipe() {
-      generation += 1;
-      state = { kind: 'empty' };
-      attempt = null;
-      inFlight = null;
-      custody();
+      h.generation += 1;
+      h.state = { kind: 'empty' };
+      h.attempt = null;
+      h.inFlight = null;
+      h.custody();
     },
-    onRefreshFailed(listener) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
+    onRefreshFailed: (listener) => failures.on(listener),
     store(tokens) {
-      generation += 1;
-      inFlight = null;
-      state = { kind: 'held', tokens };
-      custody();
+      h.generation += 1;
+      h.inFlight = null;
+      h.state = { kind: 'held', tokens };
+      h.custody();
     },
     peekForRevocation() {
-      if (state.kind !== 'held') return null;
-      const { refreshToken, accessToken, idToken } = state.tokens;
+      if (h.state.kind !== 'held') return null;
+      const { refreshToken, accessToken, idToken } = h.state.tokens;
       return { refreshToken, accessToken, idToken };
     },
     beginAttempt(secrets) {
-      attempt = secrets;
-      custody();
+      h.attempt = secrets;
+      h.custody();
     },
-    attempt: () => attempt,
+    attempt: () => h.attempt,
     endAttempt(state) {
-      if (attempt?.state === state) attempt = null;
-      custody();
+      if (h.attempt?.state === state) h.attempt = null;
+      h.custody();
     },
   };
 }
