@@ -73,7 +73,7 @@ export function SessionEndingSoon() {
             <div className="shell-ending-soon__text">
               <h2 className="nhsuk-heading-s shell-ending-soon__title" id="session-ending-title">
                 {renewedFor !== null && !endingSoon && !renewing
-                  ? 'Signed in again'
+                  ? sessionEndingText.renewedTitle
                   : sessionEndingText.title(secondsLeft)}
               </h2>
               {/* Only the routine explanation may give way on a short window (styles.css); what is happening now never does. */}
