@@ -42,8 +42,6 @@ export const oversized = {
     'relay/redis-store.ts',
     'relay/relay.ts',
     'relay/workstations.ts',
-    'renderer/screens/SessionEndingSoon.tsx',
-    'renderer/store.ts',
     'sandbox/provider.ts',
   ],
 };
