@@ -3,12 +3,7 @@
 // fails when an entry here is no longer over its limit, so a split file leaves the list with it.
 export const oversized = {
   /** Files of more than 300 lines. */
-  files: [
-  ],
+  files: [],
   /** Files with a function of more than 80 lines. */
-  functionsIn: [
-    'main/services/session/sign-in-attempts.ts',
-    'renderer/screens/SessionEndingSoon.tsx',
-    'renderer/store.ts',
-  ],
+  functionsIn: ['main/services/session/sign-in-attempts.ts'],
 };

@@ -204,7 +204,8 @@ function callBackend(backend: ShellBackend, method: InvokeMethod, payload: unkno
 export const unsafeViewFallback: SessionView = {
   kind: 'signed-out',
   notice: {
-    code: 'view-unavailable',
+    // The view failed its IPC schema: the code says so; the sentence is the clinician's.
+    code: 'IPC_INVALID',
     message: 'The shell could not show your session safely. Sign in again, and if this keeps happening tell IT.',
   },
 };

@@ -6,6 +6,8 @@
  * re-exports them: importers name the contract, never this file.
  */
 import * as z from 'zod';
+import type { ShellErrorCode } from '../main/core/errors';
+import type { Effect } from '../main/core/session';
 import { endReasons, lockReasons, workingReauthPurposes } from '../main/core/session/vocabulary';
 
 export const limits = {
@@ -14,7 +16,6 @@ export const limits = {
   textChars: 100_000,
   nameChars: 200,
   noticeMessageChars: 500,
-  codeChars: 64,
   organisationChars: 100,
 } as const;
 
@@ -26,15 +27,75 @@ export type LockReason = z.infer<typeof LockReasonSchema>;
 export const EndReasonSchema = z.enum(endReasons);
 export type EndReason = z.infer<typeof EndReasonSchema>;
 
-const CodeSchema = z
-  .string()
-  .min(1)
-  .max(limits.codeChars)
-  .regex(/^[a-z0-9][a-z0-9-]*$/);
+/**
+ * Every ShellErrorCode (main/core/errors.ts) once, as a value the schema can check: the Record
+ * makes the compiler refuse a code left out here, or one errors.ts does not have.
+ */
+const everyShellErrorCode: Record<ShellErrorCode, true> = {
+  SIGNIN_CANCELLED: true,
+  SIGNIN_TIMEOUT: true,
+  SIGNIN_ACCESS_DENIED: true,
+  SIGNIN_LOGIN_REQUIRED: true,
+  SIGNIN_PROVIDER_ERROR: true,
+  SIGNIN_DISCOVERY_FAILED: true,
+  SIGNIN_BROWSER_FAILED: true,
+  SIGNIN_TOKEN_REJECTED: true,
+  SIGNIN_AUTH_TIME_STALE: true,
+  SIGNIN_AUTH_TIME_MISSING: true,
+  SIGNIN_USERINFO_MISMATCH: true,
+  SIGNIN_NETWORK: true,
+  SIGNIN_CLIENT_KEY_MISSING: true,
+  TOKEN_REFRESH_FAILED: true,
+  TOKEN_SIGNED_OUT: true,
+  TOKEN_REVOCATION_FAILED: true,
+  CONFIG_INVALID: true,
+  KEYRING_UNAVAILABLE: true,
+  STORAGE_FAILED: true,
+  LOG_FOLDER_UNAVAILABLE: true,
+  DRAFTS_FILE_TORN: true,
+  DRAFTS_FILE_TAMPERED: true,
+  DRAFTS_LIMIT_REACHED: true,
+  LOGOUT_TOKEN_MALFORMED: true,
+  LOGOUT_TOKEN_ALG_REFUSED: true,
+  LOGOUT_TOKEN_SIGNATURE_INVALID: true,
+  LOGOUT_TOKEN_KEYS_UNAVAILABLE: true,
+  LOGOUT_TOKEN_ISSUER_MISMATCH: true,
+  LOGOUT_TOKEN_AUDIENCE_MISMATCH: true,
+  LOGOUT_TOKEN_IAT_MISSING: true,
+  LOGOUT_TOKEN_ISSUED_IN_FUTURE: true,
+  LOGOUT_TOKEN_TOO_OLD: true,
+  LOGOUT_TOKEN_EXPIRED: true,
+  LOGOUT_TOKEN_EVENTS_MISSING: true,
+  LOGOUT_TOKEN_NOT_LOGOUT_EVENT: true,
+  LOGOUT_TOKEN_NONCE_PRESENT: true,
+  LOGOUT_TOKEN_SUBJECT_MISSING: true,
+  LOGOUT_TOKEN_JTI_MISSING: true,
+  LOGOUT_TOKEN_REPLAYED: true,
+  IPC_INVALID: true,
+  SESSION_NOT_ACTIVE: true,
+  SESSION_WRONG_STATE: true,
+  INTERNAL: true,
+};
+
+/** Why the engine refused a working re-authentication (its `workingReauthRefused` effect), each once. */
+type WorkingReauthRefusal = Extract<Effect, { type: 'workingReauthRefused' }>['why'];
+const everyWorkingReauthRefusal: Record<WorkingReauthRefusal, true> = { 'different-user': true, 'past-limit': true };
+
+/**
+ * What a notice is about, never a made-up string: the ShellErrorCode of a failed sign-in (as
+ * it is), or why the engine refused a sign-in made while working. renderer/words.ts has an
+ * exhaustive table over this list.
+ */
+export const noticeCodes = [...Object.keys(everyShellErrorCode), ...Object.keys(everyWorkingReauthRefusal)] as [
+  NoticeCode,
+  ...NoticeCode[],
+];
+export type NoticeCode = ShellErrorCode | WorkingReauthRefusal;
+export const NoticeCodeSchema = z.enum(noticeCodes);
 
 /** Something to tell the clinician: `message` is a whole sentence in clinician words. */
 export const NoticeSchema = z.strictObject({
-  code: CodeSchema,
+  code: NoticeCodeSchema,
   message: z.string().min(1).max(limits.noticeMessageChars),
 });
 export type Notice = z.infer<typeof NoticeSchema>;

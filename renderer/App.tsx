@@ -6,6 +6,8 @@ import { LockedScreen } from './screens/Locked';
 import { SignInScreen } from './screens/SignIn';
 import { SigningInScreen } from './screens/SigningIn';
 import { Workspace } from './screens/Workspace';
+import { connectingLabels, skipLinkText } from './labels';
+import { screenText } from './words';
 
 const activityEvents = ['keydown', 'pointerdown', 'input', 'wheel'] as const;
 
@@ -27,10 +29,10 @@ function Screen() {
   if (view === null) {
     return (
       <main className="nhsuk-main-wrapper" id="main" data-testid="screen-connecting">
-        <ScreenHeading>{connection === 'failed' ? 'The shell is not responding' : 'Starting…'}</ScreenHeading>
-        {connection === 'failed' ? (
-          <p className="nhsuk-body">Close and reopen the app. If this keeps happening, tell IT.</p>
-        ) : null}
+        <ScreenHeading>
+          {connection === 'failed' ? connectingLabels.notResponding : connectingLabels.starting}
+        </ScreenHeading>
+        {connection === 'failed' ? <p className="nhsuk-body">{screenText.notResponding}</p> : null}
       </main>
     );
   }
@@ -70,7 +72,7 @@ export function App() {
   return (
     <>
       <a className="nhsuk-skip-link" href="#main">
-        Skip to main content
+        {skipLinkText}
       </a>
       <NhsHeader organisation={organisation} />
       <div className="nhsuk-width-container shell-page">

@@ -1,6 +1,7 @@
 import type { ReactNode } from 'react';
 import type { Notice } from '../preload/contract';
 import { useFocusOnMount, useShell } from './context';
+import { nhsLogoName } from './labels';
 import { actionRefusalText, noticeWords, serviceName } from './words';
 
 /** The NHS logo as the NHS.UK frontend's header draws it (nhsuk-frontend, components/header/template.njk). */
@@ -28,9 +29,9 @@ export function NhsHeader({ organisation }: { organisation: string | null }) {
               width="100"
               focusable="false"
               role="img"
-              aria-label="NHS"
+              aria-label={nhsLogoName}
             >
-              <title>NHS</title>
+              <title>{nhsLogoName}</title>
               <path fill="currentcolor" d={nhsLogoPath} />
             </svg>
             {organisation === null ? null : (

@@ -1,10 +1,12 @@
 /**
- * Everything the shell says to a clinician, in one place, in plain and calm words.
- * Pure functions and tables: unit-tested in Node without a DOM. Every table is a Record over
- * the contract's own list (lock and end reasons, refusal codes), so a new entry there does
- * not compile until it has its words here (test/renderer/words-exhaustive.test.ts).
+ * Every sentence the shell says to a clinician, in plain and calm words (the screens' headings,
+ * labels and button names are in labels.ts; the screens hold no text of their own, as
+ * test/renderer/words-only.test.ts checks). Pure functions and tables: unit-tested in Node without
+ * a DOM. Every table is a Record over the contract's own list (lock and end reasons, refusal and
+ * notice codes), so a new entry there does not compile until it has its words here
+ * (test/renderer/words-exhaustive.test.ts).
  */
-import type { EndReason, LockReason, RefusalCode, SessionView } from '../preload/contract';
+import type { EndReason, LockReason, Notice, NoticeCode, RefusalCode, SessionView } from '../preload/contract';
 
 /** 42 → "0:42", 605 → "10:05". For the idle countdown. */
 export function formatCountdown(seconds: number): string {
@@ -147,6 +149,7 @@ export const sessionEndingText = {
   button: 'Sign in again now',
   signingIn: 'Sign in again in your web browser. You can carry on working here meanwhile; your note stays as it is.',
   cancel: 'Stop signing in again',
+  renewedTitle: 'Signed in again',
   renewed: (secondsLeft: number): string =>
     `You have signed in again. You can carry on for ${formatSessionLeft(secondsLeft)}.`,
 } as const;
@@ -191,24 +194,90 @@ export function showsClinicalContent(
 /** The service's name in the NHS header on every screen. */
 export const serviceName = 'Ward workstation';
 
+/** The fixed sentences of the screens whose names are in labels.ts. */
+export const screenText = {
+  /** Main never answered the first view (renderer/App.tsx). */
+  notResponding: 'Close and reopen the app. If this keeps happening, tell IT.',
+  signIn:
+    'Use your NHS smartcard or security key with NHS Care Identity. The sign-in page opens in your web browser; come back to this window when you have signed in.',
+  draftLoadFailed: 'Your note could not be loaded. Sign out and in again, and tell IT if it keeps happening.',
+} as const;
+
+/** Under the clinician's name in the workspace banner: "Sign-in needed again in 11 hours 42 minutes". */
+export function sessionLeftText(seconds: number): string {
+  return `Sign-in needed again in ${formatSessionLeft(seconds)}`;
+}
+
 /** While the sign-in (or unlock) waits on the system browser. It may still be opening. */
 export const continueInBrowserText =
   'The NHS Care Identity sign-in page opens in your web browser. Sign in there, then come back to this window.';
 export const browserTroubleText =
   'If the page does not open, or it says the site cannot be reached, select Try again. If it keeps happening, tell IT.';
 
+/** How a notice is shown: a heading, and its own sentence or null for main's (the notice's message). */
+type NoticeShown = { readonly title: string; readonly text: string | null };
+const inMainWords: NoticeShown = { title: 'There is a problem', text: null };
+/** NHS Care Identity could not be reached: the screen says so in its own heading and says what to do. */
+const unreachable: NoticeShown = {
+  title: 'Cannot reach the sign-in service',
+  text: 'This workstation could not reach NHS Care Identity. Check the network is connected, then try again. If it keeps happening, tell IT.',
+};
+
 /**
- * Notices (their codes come from main's sign-in errors) that mean NHS Care Identity could not be
- * reached: the screen says so in its own heading and says what to do, rather than a general "There is a problem".
+ * How each notice is shown, by its code: the ShellErrorCode of a failed sign-in (IPC_INVALID: a
+ * view that failed its schema), or why the engine refused a sign-in made while working.
  */
-const unreachableCodes: ReadonlySet<string> = new Set(['signin-discovery-failed', 'signin-network']);
-export const unreachableTitle = 'Cannot reach the sign-in service';
-export const unreachableText =
-  'This workstation could not reach NHS Care Identity. Check the network is connected, then try again. If it keeps happening, tell IT.';
+export const noticeShown: Record<NoticeCode, NoticeShown> = {
+  SIGNIN_CANCELLED: inMainWords,
+  SIGNIN_TIMEOUT: inMainWords,
+  SIGNIN_ACCESS_DENIED: inMainWords,
+  SIGNIN_LOGIN_REQUIRED: inMainWords,
+  SIGNIN_PROVIDER_ERROR: inMainWords,
+  SIGNIN_DISCOVERY_FAILED: unreachable,
+  SIGNIN_BROWSER_FAILED: inMainWords,
+  SIGNIN_TOKEN_REJECTED: inMainWords,
+  SIGNIN_AUTH_TIME_STALE: inMainWords,
+  SIGNIN_AUTH_TIME_MISSING: inMainWords,
+  SIGNIN_USERINFO_MISMATCH: inMainWords,
+  SIGNIN_NETWORK: unreachable,
+  SIGNIN_CLIENT_KEY_MISSING: inMainWords,
+  TOKEN_REFRESH_FAILED: inMainWords,
+  TOKEN_SIGNED_OUT: inMainWords,
+  TOKEN_REVOCATION_FAILED: inMainWords,
+  CONFIG_INVALID: inMainWords,
+  KEYRING_UNAVAILABLE: inMainWords,
+  STORAGE_FAILED: inMainWords,
+  LOG_FOLDER_UNAVAILABLE: inMainWords,
+  DRAFTS_FILE_TORN: inMainWords,
+  DRAFTS_FILE_TAMPERED: inMainWords,
+  DRAFTS_LIMIT_REACHED: inMainWords,
+  LOGOUT_TOKEN_MALFORMED: inMainWords,
+  LOGOUT_TOKEN_ALG_REFUSED: inMainWords,
+  LOGOUT_TOKEN_SIGNATURE_INVALID: inMainWords,
+  LOGOUT_TOKEN_KEYS_UNAVAILABLE: inMainWords,
+  LOGOUT_TOKEN_ISSUER_MISMATCH: inMainWords,
+  LOGOUT_TOKEN_AUDIENCE_MISMATCH: inMainWords,
+  LOGOUT_TOKEN_IAT_MISSING: inMainWords,
+  LOGOUT_TOKEN_ISSUED_IN_FUTURE: inMainWords,
+  LOGOUT_TOKEN_TOO_OLD: inMainWords,
+  LOGOUT_TOKEN_EXPIRED: inMainWords,
+  LOGOUT_TOKEN_EVENTS_MISSING: inMainWords,
+  LOGOUT_TOKEN_NOT_LOGOUT_EVENT: inMainWords,
+  LOGOUT_TOKEN_NONCE_PRESENT: inMainWords,
+  LOGOUT_TOKEN_SUBJECT_MISSING: inMainWords,
+  LOGOUT_TOKEN_JTI_MISSING: inMainWords,
+  LOGOUT_TOKEN_REPLAYED: inMainWords,
+  IPC_INVALID: inMainWords,
+  SESSION_NOT_ACTIVE: inMainWords,
+  SESSION_WRONG_STATE: inMainWords,
+  INTERNAL: inMainWords,
+  // A sign-in while working that the engine refused (core/session): main's words say nothing changed.
+  'different-user': inMainWords,
+  'past-limit': inMainWords,
+};
 
 /** The heading and the sentence a notice is shown with. */
-export function noticeWords(notice: { code: string; message: string }): { title: string; text: string } {
-  return unreachableCodes.has(notice.code)
-    ? { title: unreachableTitle, text: unreachableText }
-    : { title: 'There is a problem', text: notice.message };
+export function noticeWords(notice: Notice): { title: string; text: string } {
+  const shown = noticeShown[notice.code];
+  return { title: shown.title, text: shown.text ?? notice.message };
 }

@@ -1,6 +1,7 @@
 import { useEffect, useRef } from 'react';
 import { useShell } from '../context';
-import { saveRefusalText } from '../words';
+import { draftLabels } from '../labels';
+import { saveRefusalText, screenText } from '../words';
 
 const patientLimit = 200;
 const textLimit = 100_000;
@@ -10,9 +11,9 @@ function SaveStatusLine() {
   const saveNow = useShell((s) => s.saveNow);
   const text =
     save.kind === 'saving'
-      ? 'Saving…'
+      ? draftLabels.saving
       : save.kind === 'saved'
-        ? 'Saved'
+        ? draftLabels.saved
         : save.kind === 'failed'
           ? saveRefusalText[save.code]
           : '';
@@ -34,7 +35,7 @@ function SaveStatusLine() {
           onClick={saveNow}
           data-testid="save-retry"
         >
-          Try saving again
+          {draftLabels.retry}
         </button>
       ) : null}
     </div>
@@ -63,9 +64,7 @@ export function DraftEditor() {
   if (draft === null) {
     return (
       <p className="nhsuk-body" role="status" data-testid="draft-loading">
-        {draftLoad === 'failed'
-          ? 'Your note could not be loaded. Sign out and in again, and tell IT if it keeps happening.'
-          : 'Loading your note…'}
+        {draftLoad === 'failed' ? screenText.draftLoadFailed : draftLabels.loading}
       </p>
     );
   }
@@ -73,7 +72,7 @@ export function DraftEditor() {
     <form className="shell-draft" data-testid="draft-editor" onSubmit={(e) => e.preventDefault()} autoComplete="off">
       <div className="nhsuk-form-group">
         <label className="nhsuk-label" htmlFor="draft-patient">
-          Patient (name or NHS number)
+          {draftLabels.patient}
         </label>
         <input
           className="nhsuk-input"
@@ -92,7 +91,7 @@ export function DraftEditor() {
       </div>
       <div className="nhsuk-form-group">
         <label className="nhsuk-label" htmlFor="draft-text">
-          Clinical note
+          {draftLabels.note}
         </label>
         <textarea
           className="nhsuk-textarea"

@@ -1,6 +1,7 @@
 import { useRef } from 'react';
 import { Button } from '../common';
 import { useShell } from '../context';
+import { idleWarningLabels } from '../labels';
 import { idleAnnouncement, idleWarningText } from '../words';
 
 /**
@@ -23,7 +24,7 @@ export function IdleWarning({ secondsLeft }: { secondsLeft: number }) {
     >
       <div className="shell-idle-warning__text">
         <h2 className="nhsuk-warning-callout__label" id="idle-warning-title">
-          <span role="alert">Are you still there?</span>
+          <span role="alert">{idleWarningLabels.title}</span>
         </h2>
         <p className="nhsuk-body" data-testid="idle-countdown" role="timer" aria-live="off">
           {idleWarningText(secondsLeft)}
@@ -33,7 +34,7 @@ export function IdleWarning({ secondsLeft }: { secondsLeft: number }) {
         </p>
       </div>
       <Button testId="still-here" onClick={() => act('stillHere')}>
-        I&apos;m still here
+        {idleWarningLabels.button}
       </Button>
     </section>
   );

@@ -1,6 +1,7 @@
 import type { SessionView } from '../../preload/contract';
 import { ActionError, Button, NoticeBox, ScreenHeading } from '../common';
 import { useShell } from '../context';
+import { lockedLabels, noRoleSelected } from '../labels';
 import { lockedAtText, lockNeedsFullSignIn, lockReasonText, smartcardPromptText, workKeptText } from '../words';
 import { ContinueInBrowser } from './SigningIn';
 
@@ -11,7 +12,7 @@ export function LockedScreen({ view }: { view: Extract<SessionView, { kind: 'loc
   const { clinician } = view;
   return (
     <main className="nhsuk-main-wrapper" id="main" data-testid="screen-locked">
-      <ScreenHeading stage={view.unlocking ? 'unlocking' : 'locked'}>This workstation is locked</ScreenHeading>
+      <ScreenHeading stage={view.unlocking ? 'unlocking' : 'locked'}>{lockedLabels.title}</ScreenHeading>
       {/* Announced when the lock screen appears: why, and that nothing was lost. */}
       <div role="status" aria-live="polite">
         <p className="nhsuk-body-l" data-testid="lock-reason" data-reason={view.reason}>
@@ -28,20 +29,20 @@ export function LockedScreen({ view }: { view: Extract<SessionView, { kind: 'loc
       </div>
       <dl className="nhsuk-summary-list" data-testid="locked-identity">
         <div className="nhsuk-summary-list__row">
-          <dt className="nhsuk-summary-list__key">Locked by</dt>
+          <dt className="nhsuk-summary-list__key">{lockedLabels.lockedBy}</dt>
           <dd className="nhsuk-summary-list__value" data-testid="locked-name">
             {clinician.name}
           </dd>
         </div>
         <div className="nhsuk-summary-list__row">
-          <dt className="nhsuk-summary-list__key">Locked at</dt>
+          <dt className="nhsuk-summary-list__key">{lockedLabels.lockedAt}</dt>
           <dd className="nhsuk-summary-list__value" data-testid="locked-at">
             {lockedAtText(view.lockedAt)}
           </dd>
         </div>
         <div className="nhsuk-summary-list__row">
-          <dt className="nhsuk-summary-list__key">Role</dt>
-          <dd className="nhsuk-summary-list__value">{clinician.roleName ?? 'No role selected'}</dd>
+          <dt className="nhsuk-summary-list__key">{lockedLabels.role}</dt>
+          <dd className="nhsuk-summary-list__value">{clinician.roleName ?? noRoleSelected}</dd>
         </div>
       </dl>
       <NoticeBox notice={view.notice} />
@@ -51,7 +52,7 @@ export function LockedScreen({ view }: { view: Extract<SessionView, { kind: 'loc
       ) : (
         <div className="shell-button-row">
           <Button testId="unlock" onClick={() => act('unlock')} disabled={busy === 'unlock'}>
-            {lockNeedsFullSignIn[view.reason] ? 'Sign in again' : 'Unlock'}
+            {lockNeedsFullSignIn[view.reason] ? lockedLabels.signInAgain : lockedLabels.unlock}
           </Button>
           <Button
             testId="sign-in-as-someone-else"
@@ -59,7 +60,7 @@ export function LockedScreen({ view }: { view: Extract<SessionView, { kind: 'loc
             onClick={() => act('signInAsSomeoneElse')}
             disabled={busy === 'signInAsSomeoneElse'}
           >
-            Sign in as someone else
+            {lockedLabels.someoneElse}
           </Button>
         </div>
       )}

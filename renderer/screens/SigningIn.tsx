@@ -1,6 +1,7 @@
 import type { Notice } from '../../preload/contract';
 import { ActionError, Button, NoticeBox, ScreenHeading } from '../common';
 import { useShell } from '../context';
+import { signingInLabels } from '../labels';
 import { browserTroubleText, continueInBrowserText } from '../words';
 
 /** Shared by sign-in and by unlock: the browser has the next step. */
@@ -19,7 +20,7 @@ export function ContinueInBrowser({ purpose }: { purpose: 'sign-in' | 'unlock' }
           onClick={() => act(purpose === 'unlock' ? 'unlock' : 'signIn')}
           disabled={busy === 'unlock' || busy === 'signIn'}
         >
-          Try again
+          {signingInLabels.tryAgain}
         </Button>
         <Button
           testId="cancel-sign-in"
@@ -27,7 +28,7 @@ export function ContinueInBrowser({ purpose }: { purpose: 'sign-in' | 'unlock' }
           onClick={() => act('cancelSignIn')}
           disabled={busy === 'cancelSignIn'}
         >
-          Cancel
+          {signingInLabels.cancel}
         </Button>
       </div>
     </div>
@@ -37,7 +38,7 @@ export function ContinueInBrowser({ purpose }: { purpose: 'sign-in' | 'unlock' }
 export function SigningInScreen({ purpose, notice }: { purpose: 'sign-in' | 'unlock'; notice: Notice | null }) {
   return (
     <main className="nhsuk-main-wrapper" id="main" data-testid="screen-signing-in">
-      <ScreenHeading>Continue in your browser</ScreenHeading>
+      <ScreenHeading>{signingInLabels.title}</ScreenHeading>
       <NoticeBox notice={notice} />
       <ActionError />
       <ContinueInBrowser purpose={purpose} />

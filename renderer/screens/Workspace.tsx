@@ -1,7 +1,8 @@
 import type { ClinicianView, DraftStorage } from '../../preload/contract';
 import { ActionError, Button } from '../common';
 import { useFocusOnMount, useShell } from '../context';
-import { formatSessionLeft, memoryOnlyNotice } from '../words';
+import { noRoleSelected, workspaceLabels } from '../labels';
+import { memoryOnlyNotice, sessionLeftText } from '../words';
 import { DraftEditor } from './DraftEditor';
 import { IdleWarning } from './IdleWarning';
 import { SessionEndingSoon } from './SessionEndingSoon';
@@ -18,27 +19,27 @@ function IdentityBanner({ clinician, sessionSecondsLeft }: { clinician: Clinicia
         : `${clinician.orgName} (${clinician.orgCode})`;
   // A section, not a header: the NHS header above is the page's one banner landmark.
   return (
-    <section className="shell-banner" aria-label="Who is signed in" data-testid="identity-banner">
+    <section className="shell-banner" aria-label={workspaceLabels.banner} data-testid="identity-banner">
       <div className="shell-banner__inner">
         <div>
           <p className="shell-banner__name" data-testid="clinician-name">
             {clinician.name}
           </p>
           <p className="shell-banner__detail" data-testid="clinician-role">
-            {clinician.roleName ?? 'No role selected'}
+            {clinician.roleName ?? noRoleSelected}
             {org === null ? null : <span data-testid="clinician-org"> · {org}</span>}
           </p>
           <p className="shell-banner__detail" data-testid="session-left">
-            Sign-in needed again in {formatSessionLeft(sessionSecondsLeft)}
+            {sessionLeftText(sessionSecondsLeft)}
           </p>
         </div>
         <div className="shell-banner__actions">
           <ChangeRoleButton clinician={clinician} />
           <Button testId="lock" reverse onClick={() => act('lock')} disabled={busy === 'lock'}>
-            Lock
+            {workspaceLabels.lock}
           </Button>
           <Button testId="sign-out" reverse onClick={() => act('signOut')} disabled={busy === 'signOut'}>
-            Sign out
+            {workspaceLabels.signOut}
           </Button>
         </div>
       </div>
@@ -63,13 +64,13 @@ export function Workspace({
       <IdentityBanner clinician={clinician} sessionSecondsLeft={sessionSecondsLeft} />
       <main className="nhsuk-width-container nhsuk-main-wrapper" id="main" data-testid="screen-workspace">
         <h1 className="nhsuk-heading-l shell-heading" tabIndex={-1} ref={heading}>
-          Clinical workspace
+          {workspaceLabels.title}
         </h1>
         <RoleGuidance clinician={clinician} />
         <RoleChangeStatus />
         {draftStorage === 'memory-only' ? (
           <div className="nhsuk-warning-callout" data-testid="memory-only-notice">
-            <h2 className="nhsuk-warning-callout__label">Important</h2>
+            <h2 className="nhsuk-warning-callout__label">{workspaceLabels.important}</h2>
             <p>{memoryOnlyNotice}</p>
           </div>
         ) : null}

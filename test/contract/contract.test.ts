@@ -4,14 +4,17 @@ import {
   DraftSchema,
   EndReasonSchema,
   LockReasonSchema,
+  NoticeSchema,
   SessionViewSchema,
   dispatch,
   invokeChannelNames,
   limits,
   methodChannels,
+  noticeCodes,
   refusalCodes,
   transportErrorCodes,
   parseRequest,
+  unsafeViewFallback,
   viewForRenderer,
 } from '../../preload/contract';
 import type { Draft, Result, SessionView, ShellBackend } from '../../preload/contract';
@@ -63,7 +66,7 @@ describe('schemas', () => {
   it('accepts every kind of session view', () => {
     const views: SessionView[] = [
       { kind: 'signed-out', notice: null },
-      { kind: 'signed-out', notice: { code: 'sign-in-failed', message: 'Sign-in did not finish. Try again.' } },
+      { kind: 'signed-out', notice: { code: 'SIGNIN_PROVIDER_ERROR', message: 'Sign-in did not finish. Try again.' } },
       { kind: 'signing-in', purpose: 'unlock', notice: null },
       activeView,
       {
@@ -109,6 +112,25 @@ describe('schemas', () => {
     // The engine never locks for a back-channel logout: it ends the session.
     expect(LockReasonSchema.safeParse('backchannel-logout').success).toBe(false);
     expect(EndReasonSchema.safeParse('backchannel-logout').success).toBe(true);
+  });
+
+  it("gives a notice the ShellError's own code, or the engine's refusal of a sign-in while working, and nothing else", () => {
+    const message = 'Sign-in did not finish. Try again.';
+    for (const code of [
+      'SIGNIN_NETWORK',
+      'SIGNIN_CANCELLED',
+      'IPC_INVALID',
+      'INTERNAL',
+      'different-user',
+      'past-limit',
+    ])
+      expect(NoticeSchema.safeParse({ code, message }).success, code).toBe(true);
+    // The kebab spelling notices had before, a made-up code, another vocabulary's code: all refused.
+    for (const code of ['signin-network', 'sign-in-failed', 'view-unavailable', 'not-active', 'SIGNIN_NOPE', ''])
+      expect(NoticeSchema.safeParse({ code, message }).success, code).toBe(false);
+    expect(new Set(noticeCodes).size).toBe(noticeCodes.length);
+    // The fallback for a view that failed its schema is itself a valid view, with a notice code of the list.
+    expect(SessionViewSchema.safeParse(unsafeViewFallback).success).toBe(true);
   });
 
   it('holds drafts to their size limits', () => {

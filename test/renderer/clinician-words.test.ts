@@ -1,14 +1,15 @@
 /**
- * Every sentence a clinician can see, from renderer/words.ts and from the literal text in the
- * renderer's .tsx files, reads as NHS words (issue 14 item 5): "NHS Care Identity", never
- * "CIS2"; durations in words ("12 hours", not "12 h"); "locked", not "locked out"; and a
- * sentence ends with a full stop. Headings, labels and button names are not sentences.
+ * Every sentence a clinician can see, from renderer/words.ts and labels.ts and from any literal
+ * text left in the renderer's .tsx files, reads as NHS words (issue 14 item 5): "NHS Care
+ * Identity", never "CIS2"; durations in words ("12 hours", not "12 h"); "locked", not "locked
+ * out"; and a sentence ends with a full stop. Headings, labels and button names are not sentences.
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
-import { EndReasonSchema, LockReasonSchema, refusalCodes } from '../../preload/contract';
+import { EndReasonSchema, LockReasonSchema, noticeCodes, refusalCodes } from '../../preload/contract';
+import * as labels from '../../renderer/labels';
 import * as words from '../../renderer/words';
 
 const rendererDir = join(import.meta.dirname, '../../renderer');
@@ -73,7 +74,52 @@ export function literalTextIn(file: string, source: string): Shown[] {
   return found;
 }
 
-/** Every string words.ts can produce: its constants, every table entry, and each function over sample inputs. */
+/**
+ * The functions of words.ts (at the top, or in a table as `table.key`), each with what it says over
+ * sample inputs. Headings and status lines built around a duration are fragments: checked for their
+ * words, not for a full stop. The test below fails for a function missing here.
+ */
+const sampleSeconds = [0, 5, 10, 15, 42, 59, 60, 61, 90, 3600, 3660, 43_200];
+const wordFunctions: Record<string, () => { text: string | null; fragment: boolean }[]> = {
+  idleWarningText: () => sampleSeconds.map((s) => ({ text: words.idleWarningText(s), fragment: false })),
+  idleAnnouncement: () => sampleSeconds.map((s) => ({ text: words.idleAnnouncement(s), fragment: false })),
+  // A duration, used inside a sentence.
+  formatSessionLeft: () => sampleSeconds.map((s) => ({ text: words.formatSessionLeft(s), fragment: true })),
+  formatCountdown: () => sampleSeconds.map((s) => ({ text: words.formatCountdown(s), fragment: true })),
+  lockedAtText: () => [{ text: words.lockedAtText(1_700_000_000_000), fragment: true }],
+  sessionLeftText: () => sampleSeconds.map((s) => ({ text: words.sessionLeftText(s), fragment: true })),
+  sessionEndingAnnouncement: () =>
+    sampleSeconds.map((s) => ({ text: words.sessionEndingAnnouncement(s), fragment: false })),
+  'sessionEndingText.title': () =>
+    sampleSeconds.map((s) => ({ text: words.sessionEndingText.title(s), fragment: true })),
+  'sessionEndingText.renewed': () =>
+    sampleSeconds.map((s) => ({ text: words.sessionEndingText.renewed(s), fragment: false })),
+  noticeWords: () =>
+    noticeCodes.flatMap((code) => {
+      const { title, text } = words.noticeWords({ code, message: 'A sentence from main.' });
+      return [
+        { text: title, fragment: false },
+        { text, fragment: false },
+      ];
+    }),
+};
+/** Functions of words.ts that say nothing: they decide. */
+const notWords = new Set(['showsClinicalContent']);
+
+/** Where each function of a module is, at the top or one table down ("sessionEndingText.title"). */
+function functionsIn(module: Record<string, unknown>): string[] {
+  return Object.entries(module).flatMap(([name, value]) =>
+    typeof value === 'function'
+      ? [name]
+      : value !== null && typeof value === 'object'
+        ? Object.entries(value)
+            .filter(([, v]) => typeof v === 'function')
+            .map(([key]) => `${name}.${key}`)
+        : [],
+  );
+}
+
+/** Every string words.ts and labels.ts can produce: their constants, every table entry, and each function over sample inputs. */
 function wordsTexts(): Shown[] {
   const out: Shown[] = [];
   const add = (where: string, value: unknown): void => {
@@ -82,19 +128,9 @@ function wordsTexts(): Shown[] {
       for (const [key, v] of Object.entries(value)) add(`${where}.${key}`, v);
   };
   for (const [name, value] of Object.entries(words)) if (typeof value !== 'function') add(`words.${name}`, value);
-  for (const seconds of [0, 5, 10, 15, 42, 59, 60, 61, 90, 3600, 3660, 43_200]) {
-    add('idleWarningText', words.idleWarningText(seconds));
-    add('idleAnnouncement', words.idleAnnouncement(seconds));
-    // A duration, used inside a sentence.
-    out.push({ where: 'formatSessionLeft', text: words.formatSessionLeft(seconds), fragment: true });
-  }
-  for (const code of ['signin-discovery-failed', 'signin-network', 'signin-timeout']) {
-    const { title, text } = words.noticeWords({ code, message: 'A sentence from main.' });
-    out.push(
-      { where: `noticeWords(${code}).title`, text: title, fragment: false },
-      { where: `noticeWords(${code}).text`, text, fragment: false },
-    );
-  }
+  for (const [name, value] of Object.entries(labels)) add(`labels.${name}`, value);
+  for (const [name, say] of Object.entries(wordFunctions))
+    for (const { text, fragment } of say()) if (text !== null) out.push({ where: name, text, fragment });
   return out;
 }
 
@@ -146,11 +182,21 @@ describe('clinician words', () => {
     ]);
   });
 
+  it('says something for every function of words.ts (a new one is added to the samples above), and labels.ts has none', () => {
+    expect(
+      functionsIn(words)
+        .filter((name) => !notWords.has(name))
+        .sort(),
+    ).toEqual(Object.keys(wordFunctions).sort());
+    expect(functionsIn(labels)).toEqual([]);
+  });
+
   it('has words for every lock and end reason and every refusal (the tables are checked below)', () => {
     const texts = wordsTexts().map((s) => s.text);
     for (const reason of LockReasonSchema.options) expect(texts).toContain(words.lockReasonText[reason]);
     for (const reason of EndReasonSchema.options) expect(texts).toContain(words.endReasonText[reason]);
     for (const code of refusalCodes) expect(texts).toContain(words.actionRefusalText[code]);
+    for (const code of noticeCodes) expect(texts).toContain(words.noticeShown[code].title);
   });
 
   it('nothing a clinician reads, in words.ts or in any screen, says CIS2, abbreviates a duration, says "locked out", or leaves a sentence open', () => {

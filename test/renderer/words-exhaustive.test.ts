@@ -1,8 +1,9 @@
 // The renderer's words are exhaustive records over the contract's lists, so a new lock reason
-// (added to the engine's list, which the contract derives from) or a new refusal code does not
-// compile until it has its words. This proves it with the compiler itself: renderer/words.ts is
-// type-checked against an in-memory copy of main/core/session/vocabulary.ts or preload/contract.ts
-// with one entry added, and everything else from disk.
+// (added to the engine's list, which the contract derives from), a new refusal code or a new
+// ShellErrorCode (a notice's code) does not compile until it has its words. This proves it with
+// the compiler itself: renderer/words.ts is type-checked against an in-memory copy of
+// main/core/session/vocabulary.ts, preload/contract.ts or main/core/errors.ts with one entry
+// added, and everything else from disk.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import ts from 'typescript';
@@ -13,6 +14,7 @@ const at = (file: string): string => path.resolve(root, file);
 const wordsFile = at('renderer/words.ts');
 const reasonsFile = at('main/core/session/vocabulary.ts');
 const contractFile = at('preload/contract.ts');
+const errorsFile = at('main/core/errors.ts');
 
 const config = ts.readConfigFile(at('tsconfig.json'), (file) => ts.sys.readFile(file));
 if (config.error) throw new Error(ts.flattenDiagnosticMessageText(config.error.messageText, '\n'));
@@ -84,6 +86,19 @@ describe('the renderer has words for every reason and refusal (checked by the co
     const messages = wordsDiagnostics(withEntry(contractFile, 'export const refusalCodes = [', 'printer-on-fire'));
     expect(
       messages.some((m) => m.includes('printer-on-fire')),
+      messages.join('\n'),
+    ).toBe(true);
+  });
+
+  it('does not compile with a ShellErrorCode (a notice code) that has no words', () => {
+    const declaration = 'export type ShellErrorCode =';
+    const text = readFileSync(errorsFile, 'utf8');
+    expect(text, 'main/core/errors.ts declares the ShellErrorCode union').toContain(declaration);
+    const messages = wordsDiagnostics(
+      new Map([[errorsFile, text.replace(declaration, `${declaration}\n  | 'PRINTER_ON_FIRE'`)]]),
+    );
+    expect(
+      messages.some((m) => m.includes('PRINTER_ON_FIRE')),
       messages.join('\n'),
     ).toBe(true);
   });

@@ -60,9 +60,12 @@ export interface AttemptDeps {
 const cancelled = (): ShellError =>
   new ShellError('SIGNIN_CANCELLED', 'Sign-in was cancelled before it finished. Select Sign in to try again.');
 
-/** What the clinician is told about a failed attempt: its code and its whole sentence. */
+/**
+ * What the clinician is told about a failed attempt: its ShellErrorCode as it is (renderer/words.ts
+ * has words for every code) and its whole sentence.
+ */
 export function noticeFor(error: ShellError): Notice {
-  return { code: error.code.toLowerCase().replace(/_/g, '-').slice(0, 64), message: error.message.slice(0, 500) };
+  return { code: error.code, message: error.message.slice(0, 500) };
 }
 
 export function signInAttempts(ctx: SessionContext, deps: AttemptDeps): SignInAttempts {

@@ -211,7 +211,7 @@ describe('shell service', () => {
     expect(shell.view()).toEqual({
       kind: 'signed-out',
       notice: {
-        code: 'signin-access-denied',
+        code: 'SIGNIN_ACCESS_DENIED',
         message: 'You cancelled sign-in in the browser. Select Sign in to try again.',
       },
       workstation: { organisation: null },
