@@ -68,6 +68,89 @@ export function noticeFor(error: ShellError): Notice {
   return { code: error.code, message: error.message.slice(0, 500) };
 }
 
+/** IT's policy, read again while the clinician is in the browser; `done` once the read has settled. */
+interface PolicyReread {
+  readonly done: boolean;
+  readonly policy: SessionPolicy | null;
+  readonly arrival: Promise<SessionPolicy | null> | undefined;
+}
+
+/**
+ * Starts reading the machine policy again. Never waited on: a slow or hung read must not hold an
+ * unlock (or the tokens it brought) in the air; it applies when it arrives.
+ */
+function rereadPolicy(ctx: SessionContext, deps: AttemptDeps): PolicyReread {
+  const read: { done: boolean; policy: SessionPolicy | null; arrival: PolicyReread['arrival'] } = {
+    done: false,
+    policy: null,
+    arrival: undefined,
+  };
+  const arrived = (policy: SessionPolicy | null): SessionPolicy | null => {
+    read.done = true;
+    read.policy = policy;
+    return policy;
+  };
+  read.arrival = deps.rereadPolicy?.().then(arrived, (error: unknown) => {
+    ctx.audit.stepFailed('read the machine policy again', error);
+    return arrived(null);
+  });
+  return read;
+}
+
+/** The attempt ended without a session; recorded before the engine moves on. */
+function recordFailure(
+  ctx: SessionContext,
+  purpose: Purpose,
+  error: ShellError,
+  subject: string | null = ctx.loop.owner(),
+): void {
+  const reauth = purpose !== 'sign-in';
+  ctx.audit.signInFailed(
+    error,
+    reauth && subject !== null ? { reauth, subject, ...(whileWorking(purpose) ? { purpose } : {}) } : { reauth },
+  );
+}
+
+/** Feeds an attempt's outcome to the engine as one event. */
+function settle(ctx: SessionContext, deps: AttemptDeps, purpose: Purpose, outcome: SignInOutcome): void {
+  const { loop } = ctx;
+  const events = outcomeEvents[whileWorking(purpose) ? 'working' : purpose];
+  if (outcome.kind === 'cancelled') {
+    recordFailure(ctx, purpose, cancelled());
+    return loop.apply({ type: events.cancelled });
+  }
+  if (outcome.kind === 'failed') {
+    recordFailure(ctx, purpose, outcome.error);
+    ctx.notice = whileWorking(purpose) ? workingNotice(outcome.error, purpose) : noticeFor(outcome.error);
+    return loop.apply({ type: events.failed });
+  }
+  const s = outcome.session;
+  const at = deps.time.now();
+  // The authentication's age by the clock that validated it: the engine places it on the
+  // session clock (so a harness whose session clock is virtual still counts real hours), and
+  // keeps auth_time itself to compare with logout tokens' iat, on the provider's clock.
+  const age = Math.max(0, deps.signInClock() - s.authTime);
+  // Someone else signing in while the clinician works: the sign-in service kept none of their
+  // tokens (sameSubjectOnly), so the working clinician's stay theirs; the engine refuses it.
+  const stranger = whileWorking(purpose) && outcome.kind === 'different-user';
+  ctx.arriving = { subject: s.subject, identity: s.identity };
+  if (!stranger) ctx.tokenOwner = s.subject;
+  loop.apply(
+    {
+      type: events.succeeded,
+      subject: s.subject,
+      sessionId: s.sessionId ?? '',
+      authTime: s.authTime,
+      authAgeMs: age,
+      aal: s.aal,
+    },
+    at,
+  );
+  ctx.arriving = null;
+  // The engine refused it (too old, or the clinician moved on meanwhile): drop its tokens.
+  if (!stranger && loop.working() !== s.subject) wipeTokens(ctx);
+}
+
 export function signInAttempts(ctx: SessionContext, deps: AttemptDeps): SignInAttempts {
   const { loop, signIn, audit } = ctx;
   let attempt = 0;
@@ -75,18 +158,7 @@ export function signInAttempts(ctx: SessionContext, deps: AttemptDeps): SignInAt
   function start(purpose: Purpose, subject?: string): void {
     const id = ++attempt;
     ctx.notice = null;
-    // Read while the clinician is in the browser. Never waited on: a slow or hung read must not
-    // hold an unlock (or the tokens it brought) in the air; it applies when it arrives.
-    const read: { done: boolean; policy: SessionPolicy | null } = { done: false, policy: null };
-    const arrived = (policy: SessionPolicy | null): SessionPolicy | null => {
-      read.done = true;
-      read.policy = policy;
-      return policy;
-    };
-    const reread = deps.rereadPolicy?.().then(arrived, (error: unknown) => {
-      audit.stepFailed('read the machine policy again', error);
-      return arrived(null);
-    });
+    const read = rereadPolicy(ctx, deps);
     // Not tracked by settled(): a sign-in waits on a person in the browser, for minutes.
     // While working, another person's sign-in never replaces the working clinician's tokens.
     void signIn
@@ -110,59 +182,12 @@ export function signInAttempts(ctx: SessionContext, deps: AttemptDeps): SignInAt
         };
         // The read has nearly always arrived by now: the session and its policy show together.
         loop.batch(() => {
-          settle(purpose, outcome);
+          settle(ctx, deps, purpose, outcome);
           if (read.done) adopt(read.policy);
         });
-        if (!read.done) void reread?.then(adopt);
+        if (!read.done) void read.arrival?.then(adopt);
       })
       .catch((error: unknown) => audit.stepFailed('sign in', error));
-  }
-
-  /** The attempt ended without a session; recorded before the engine moves on. */
-  function failed(purpose: Purpose, error: ShellError, subject: string | null = loop.owner()): void {
-    const reauth = purpose !== 'sign-in';
-    audit.signInFailed(
-      error,
-      reauth && subject !== null ? { reauth, subject, ...(whileWorking(purpose) ? { purpose } : {}) } : { reauth },
-    );
-  }
-
-  function settle(purpose: Purpose, outcome: SignInOutcome): void {
-    const events = outcomeEvents[whileWorking(purpose) ? 'working' : purpose];
-    if (outcome.kind === 'cancelled') {
-      failed(purpose, cancelled());
-      return loop.apply({ type: events.cancelled });
-    }
-    if (outcome.kind === 'failed') {
-      failed(purpose, outcome.error);
-      ctx.notice = whileWorking(purpose) ? workingNotice(outcome.error, purpose) : noticeFor(outcome.error);
-      return loop.apply({ type: events.failed });
-    }
-    const s = outcome.session;
-    const at = deps.time.now();
-    // The authentication's age by the clock that validated it: the engine places it on the
-    // session clock (so a harness whose session clock is virtual still counts real hours), and
-    // keeps auth_time itself to compare with logout tokens' iat, on the provider's clock.
-    const age = Math.max(0, deps.signInClock() - s.authTime);
-    // Someone else signing in while the clinician works: the sign-in service kept none of their
-    // tokens (sameSubjectOnly), so the working clinician's stay theirs; the engine refuses it.
-    const stranger = whileWorking(purpose) && outcome.kind === 'different-user';
-    ctx.arriving = { subject: s.subject, identity: s.identity };
-    if (!stranger) ctx.tokenOwner = s.subject;
-    loop.apply(
-      {
-        type: events.succeeded,
-        subject: s.subject,
-        sessionId: s.sessionId ?? '',
-        authTime: s.authTime,
-        authAgeMs: age,
-        aal: s.aal,
-      },
-      at,
-    );
-    ctx.arriving = null;
-    // The engine refused it (too old, or the clinician moved on meanwhile): drop its tokens.
-    if (!stranger && loop.working() !== s.subject) wipeTokens(ctx);
   }
 
   return {
@@ -173,7 +198,7 @@ export function signInAttempts(ctx: SessionContext, deps: AttemptDeps): SignInAt
       if (!byClinician) return;
       // Tokens a cancelled sign-in may have brought go with it; an unlock's clinician keeps theirs.
       if (purpose === 'sign-in') wipeTokens(ctx);
-      failed(purpose, cancelled(), subject);
+      recordFailure(ctx, purpose, cancelled(), subject);
     },
   };
 }
