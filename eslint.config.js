@@ -97,8 +97,9 @@ const layerList = [
   // `npm run sandbox` runs the stand-in CIS2 and the trust's relay together, as on a ward.
   { name: 'sandbox/cli.ts', files: ['sandbox/cli.ts'], allow: { paths: ['sandbox/**', 'relay/**'], node: true } },
   // The back-channel logout relay runs on the trust's servers, not in the app. From main it shares
-  // exactly four modules: the logout-token validator, the issuer's keys (discovery and key set),
-  // the workstation channel's protocol and the https-or-loopback rule.
+  // exactly six modules: the logout-token validator, the issuer's keys (discovery and key set),
+  // the workstation channel's protocol, the https-or-loopback rule, and the pure retry schedule
+  // and listener set from core.
   {
     name: 'relay',
     files: ['relay/**'],

@@ -199,7 +199,6 @@ export const SessionViewSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('ended'), reason: EndReasonSchema, ...WorkstationField }),
 ]);
 export type SessionView = z.infer<typeof SessionViewSchema>;
-export type SessionViewKind = SessionView['kind'];
 
 /** A clinical note in progress. The renderer makes the id (crypto.randomUUID()). */
 export const DraftSchema = z.strictObject({
@@ -218,4 +217,3 @@ export type Draft = z.infer<typeof DraftSchema>;
 export const DraftListSchema = z.strictObject({ drafts: z.array(DraftSchema).max(100) });
 export type DraftList = z.infer<typeof DraftListSchema>;
 export const SavedSchema = z.strictObject({ savedAt: z.int().min(0) });
-export type Saved = z.infer<typeof SavedSchema>;

@@ -20,18 +20,6 @@ export type Misbehaviour =
   | 'userinfo-sub-mismatch'
   | 'refresh-different-sub';
 
-export const ID_TOKEN_MISBEHAVIOURS: readonly Misbehaviour[] = [
-  'id-token-bad-signature',
-  'id-token-wrong-iss',
-  'id-token-wrong-aud',
-  'id-token-expired',
-  'id-token-missing-sub',
-  'id-token-wrong-nonce',
-  'id-token-alg-none',
-  'auth-time-stale',
-  'auth-time-future',
-];
-
 export interface SigningKey {
   readonly key: CryptoKey;
   readonly kid: string;
