@@ -25,6 +25,8 @@ import { watchPresence } from './composition/presence';
 import { running } from './composition/running';
 import { buildServices } from './composition/services';
 import { openShellWindows } from './composition/windows';
+import { faultWords } from './core/faults';
+import type { OnFault } from './core/faults';
 
 /** A development build (`npm start`): see main/build-flags.d.ts. false is inlined in the production bundle. */
 const developmentBuild = typeof __CWS_DEV__ === 'undefined' || __CWS_DEV__;
@@ -40,8 +42,8 @@ async function start(): Promise<void> {
   const policyAndLogs = await readPolicyAndLogs(developmentBuild);
   const { policy, logger, audit } = policyAndLogs;
   const production = !developmentBuild;
-  const onError = (code: string): void =>
-    logger.error({ event: 'adapter.error', code }, 'An Electron adapter reported a failure.');
+  // A fault on the machine, logged with its code and its words (core/faults.ts): never a secret.
+  const onError: OnFault = (code) => logger.error({ event: 'adapter.error', code }, faultWords[code]);
 
   const services = await buildServices(policyAndLogs);
   const { session } = services;

@@ -26,6 +26,7 @@
  * (lib/browser/api/power-monitor.ts setListeningForShutdown, shell/browser/lib/power_observer_linux.cc).
  */
 import type { App, WindowSessionEndEvent } from 'electron';
+import type { FaultCode, OnFault } from '../core/faults';
 
 export interface ShutdownSteps {
   /** Synchronous: cover the page and stop opening windows (the lock guard). */
@@ -48,7 +49,7 @@ export interface LifecycleDeps {
   app: Pick<App, 'on' | 'exit'>;
   steps: ShutdownSteps;
   /** Failures, by code only. */
-  onError: (code: string) => void;
+  onError: OnFault;
   /** Windows ending the session, with Electron's reasons ('shutdown', 'logoff', 'close-app', 'critical'). */
   onSessionEnding?: (stage: 'query' | 'end', reasons: readonly string[]) => void;
   /** How long the renderer has, after the ended view, to hand over its last keystrokes. */
@@ -82,14 +83,14 @@ export function createLifecycle(deps: LifecycleDeps): Lifecycle {
   const deadlineMs = deps.deadlineMs ?? shutdownDeadlineMs;
   let running: Promise<void> | null = null;
 
-  const attempt = (code: string, step: () => void): void => {
+  const attempt = (code: FaultCode, step: () => void): void => {
     try {
       step();
     } catch {
       deps.onError(code);
     }
   };
-  const started = (code: string, step: () => unknown): Promise<void> => {
+  const started = (code: FaultCode, step: () => unknown): Promise<void> => {
     try {
       return Promise.resolve(step()).then(
         () => undefined,

@@ -21,6 +21,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Clipboard, Event as ElectronEvent, Input, WebContents } from 'electron';
+import type { OnFault } from '../core/faults';
 
 export type ClipboardLike = Pick<Clipboard, 'readText' | 'clear'>;
 
@@ -30,7 +31,7 @@ export interface ClipboardGuardDeps {
   platform: NodeJS.Platform;
   /** When to look for the page's copy after the shortcut (the page writes asynchronously). */
   readAfterMs?: readonly number[];
-  onError?: (code: string) => void;
+  onError?: OnFault;
 }
 
 export interface ClipboardGuard {

@@ -8,6 +8,7 @@
 import type { SessionState } from '../core/session';
 import type { ClipboardGuard } from './clipboard-guard';
 import type { ShellWindow } from './windows';
+import type { OnFault } from '../core/faults';
 
 /** Clinical content may show only in these states. */
 export function isWorking(state: SessionState): boolean {
@@ -27,7 +28,7 @@ export interface PagesDeps {
   newPartition: () => string;
   handOverMs: number;
   clipboard?: Pick<ClipboardGuard, 'watch'> | undefined;
-  onError?: ((code: string) => void) | undefined;
+  onError?: OnFault | undefined;
 }
 
 export interface Page {

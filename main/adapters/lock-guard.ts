@@ -31,6 +31,7 @@ import type { ClipboardGuard } from './clipboard-guard';
 import { cancelHandOver, clinicianOf, decide, isWorking, openPage, syncPages } from './lock-guard-pages';
 import type { Pages } from './lock-guard-pages';
 import type { ShellWindow } from './windows';
+import type { OnFault } from '../core/faults';
 
 /** What the guard needs of the session service (SessionService satisfies it). */
 export interface SessionStatePort {
@@ -68,7 +69,7 @@ export interface LockGuardDeps {
   clipboard?: Pick<ClipboardGuard, 'watch' | 'sweep'>;
   newPartition?: () => string;
   handOverMs?: number;
-  onError?: (code: string) => void;
+  onError?: OnFault;
 }
 
 export interface LockGuard {

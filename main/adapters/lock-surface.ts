@@ -25,6 +25,7 @@
 import { createHash } from 'node:crypto';
 import type { BrowserWindow, WebContentsView, WebContentsViewConstructorOptions, WebPreferences } from 'electron';
 import { lockDownContents, lockDownSession, secureWebPreferences } from './lockdown';
+import type { OnFault } from '../core/faults';
 
 /** No `persist:` prefix: an in-memory session (Electron's `partition` rule), shared by every surface. */
 export const lockSurfacePartition = 'lock-surface';
@@ -99,7 +100,7 @@ export interface LockSurface {
 export function createLockSurface(
   deps: LockSurfaceDeps,
   win: Pick<BrowserWindow, 'contentView' | 'getContentSize' | 'on'>,
-  onError?: (code: string) => void,
+  onError?: OnFault,
 ): LockSurface {
   const view = new deps.WebContentsView({ webPreferences: lockSurfaceWebPreferences() });
   const contents = view.webContents;

@@ -7,6 +7,7 @@ import { idleClockCanStick, idleEvidence, nextZeroRun, osCapabilitiesFor, stuckI
 import type { OsCapabilities, OsEvents, OsPlatform, OsSignal } from '../core/os-signals';
 import { createPresenceStatus, presenceStatus } from '../core/presence';
 import type { PresenceSource, PresenceStatus } from '../core/presence';
+import type { OnFault } from '../core/faults';
 
 /**
  * Electron's powerMonitor events (named as in Electron's docs) and the OS signal each is.
@@ -28,7 +29,7 @@ export interface PowerMonitorDeps {
   /** Quits the app once shutdown work is done (app.quit). */
   quit: () => void;
   /** Reports failures without content; the composition root passes its logger. */
-  onError?: (code: string) => void;
+  onError?: OnFault;
   sampleEveryMs?: number;
 }
 

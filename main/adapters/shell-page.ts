@@ -10,6 +10,7 @@ import type { BrowserWindow } from 'electron';
 import { createEmitter } from '../core/emitter';
 import type { LockSurface } from './lock-surface';
 import { crashDecision } from './renderer-recovery';
+import type { OnFault } from '../core/faults';
 
 /** What the page needs of the window's options (ShellWindowOptions in windows.ts). */
 export interface ShellPageOptions {
@@ -19,7 +20,7 @@ export interface ShellPageOptions {
    */
   beforeRendererReload: () => void | Promise<void>;
   /** Reports a failure by code only. */
-  onError?: (code: string) => void;
+  onError?: OnFault;
 }
 
 /** The page in one window: the cover over it and its current document's lifecycle. */
@@ -51,7 +52,7 @@ const rethrow = (error: unknown): never => {
 };
 
 /** The cover and the document's lifecycle; the window's contents' events that drive them. */
-export function watchShellPage(win: BrowserWindow, surface: LockSurface, onError?: (code: string) => void): ShellPage {
+export function watchShellPage(win: BrowserWindow, surface: LockSurface, onError?: OnFault): ShellPage {
   const contents = win.webContents;
   let covered = true;
   let ready = false;

@@ -22,6 +22,7 @@ import { createPresenceStatus, presenceStatus } from '../core/presence';
 import type { PresenceReason, PresenceSource, PresenceStatusCell } from '../core/presence';
 import { WM_WTSSESSION_CHANGE, wtsEvents } from '../platform/wts';
 import type { WtsApi } from '../platform/wts';
+import type { OnFault } from '../core/faults';
 
 /**
  * What each event for our session means for the person at the workstation. A (re)connect or a
@@ -56,7 +57,7 @@ export interface WtsSessionDeps {
   /** The Win32 calls, or null where they could not be loaded (the source is then unavailable). */
   readonly api: WtsApi | null;
   readonly pid: number;
-  readonly onError?: (code: string) => void;
+  readonly onError?: OnFault;
 }
 
 const sees: OsSignal[] = ['lock-screen', 'unlock-screen'];

@@ -13,6 +13,7 @@ import type { AppServices } from '../services/compose';
 import type { Logger } from '../services/logger';
 import type { Presence } from '../services/presence/start';
 import type { ShellWindows } from './windows';
+import type { OnFault } from '../core/faults';
 
 export interface Ending {
   readonly services: AppServices;
@@ -21,7 +22,7 @@ export interface Ending {
   readonly os: OsSignalsHandle;
   readonly presence: Presence;
   readonly logger: Logger;
-  readonly onError: (code: string) => void;
+  readonly onError: OnFault;
 }
 
 export function howTheShellEnds({ services, windows, stopIpc, os, presence, logger, onError }: Ending): Lifecycle {

@@ -14,6 +14,7 @@ import { startPresence } from '../services/presence/start';
 import type { Presence } from '../services/presence/start';
 import type { SessionService } from '../services/session/session-service';
 import { running } from './running';
+import type { OnFault } from '../core/faults';
 
 export interface PresenceWiring {
   readonly session: SessionService;
@@ -21,7 +22,7 @@ export interface PresenceWiring {
   readonly audit: Audit;
   /** Windows' session notifications (built with the windows they watch); null elsewhere. */
   readonly wts: WtsSessionSource | null;
-  readonly onError: (code: string) => void;
+  readonly onError: OnFault;
 }
 
 export function watchPresence({ session, policy, audit, wts, onError }: PresenceWiring): {

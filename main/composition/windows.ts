@@ -18,6 +18,7 @@ import type { Logger } from '../services/logger';
 import type { MachinePolicy } from '../services/policy/machine-policy';
 import type { SessionService } from '../services/session/session-service';
 import { running } from './running';
+import type { OnFault } from '../core/faults';
 
 export interface ShellWindows {
   readonly guard: LockGuard;
@@ -32,7 +33,7 @@ export interface ShellWindowsOptions {
   readonly production: boolean;
   readonly session: SessionService;
   readonly logger: Logger;
-  readonly onError: (code: string) => void;
+  readonly onError: OnFault;
 }
 
 export function openShellWindows(options: ShellWindowsOptions): ShellWindows {

@@ -5,6 +5,27 @@
  *
  * Messages never contain tokens, codes, verifiers or keys: put the detail a developer needs in
  * `cause` (which the logger redacts) and keep the message about what to do next.
+ *
+ * The edges have three more vocabularies, each a typed union with an exhaustive table of words:
+ * the IPC refusal codes the renderer sees (preload/contract.ts, `refusalFor` in
+ * main/services/session/refusals.ts maps every ShellErrorCode to one), the presence reasons
+ * (core/presence.ts) and the faults adapters report (core/faults.ts).
+ *
+ * Internal Error subclasses, each caught inside its module and never reaching a clinician, the
+ * renderer or another layer as such:
+ * - `PresenceUnavailable` (services/presence/dbus-source.ts): a D-Bus watch that cannot be set up
+ *   now; its `reason` becomes the source's PresenceReason and the source retries.
+ * - `StoreFailure` (services/drafts/sealed-folder.ts): the credential store failed; the vault
+ *   falls back to keeping drafts in memory and reports it as a `drafts.storage-problem`.
+ * - `LogFolderNotOursError` (services/log-folder.ts): a log folder that is a link, not a folder,
+ *   or another account's; the log goes elsewhere and `log.folder-unavailable` says why.
+ * - In the relay (a separate program): `RelayConfigError` (relay/config.ts), printed to the
+ *   admin at start, and `BodyTooLarge` (relay/http.ts), answered with HTTP 413.
+ *
+ * A plain `Error` is thrown only for a programming fault (a store used outside its provider, a
+ * source registered twice, a catalogue entry the templates cannot express) or inside a module
+ * that catches it and reports a ShellError, a reason or a fault code in its place (the sealed
+ * secret store, the PC/SC and WTS loaders, the Redis transaction).
  */
 
 /** Stable codes. Add new ones here; never rename or reuse one (logs and tests depend on them). */

@@ -30,55 +30,39 @@ export type PresenceSourceName = (typeof presenceSourceNames)[number];
 /**
  * Why a source is not live (or, for the idle poll, live with a limit): fixed codes, never a device
  * name, a path, a user name or a value read from the OS. The audit log records them
- * (presence.sources, presence.source-changed) and docs/security.md explains each.
+ * (presence.sources, presence.source-changed); each has its words here, which docs/audit-log.md
+ * lists for IT admins (a test keeps the two the same).
  */
-export const presenceReasons = [
-  /** The source has not had its first look yet (the smartcard watcher before PC/SC answers). */
-  'starting',
-  /** A D-Bus source connecting to its bus for the first time. */
-  'connecting',
-  /** The platform names no address for the bus (no session bus in the environment). */
-  'no-bus-address',
-  /** The bus could not be reached (no socket there, or the connection was refused). */
-  'bus-unreachable',
-  /** The bus went away under the source (dbus-daemon stopped or restarted); it connects again by itself. */
-  'bus-lost',
-  /** Setting up a D-Bus watch failed in a way the source does not name (logged as `<source>-watch-failed`). */
-  'watch-failed',
-  /** logind: nothing owns org.freedesktop.login1 on the system bus. */
-  'logind-absent',
-  /** logind: the shell runs in no logind session (neither by its process id nor by XDG_SESSION_ID). */
-  'no-logind-session',
-  /** logind: org.freedesktop.login1 changed owner (logind restarted); the watch is set up again. */
-  'logind-restarted',
-  /** The screen saver: neither org.freedesktop.ScreenSaver nor org.gnome.ScreenSaver has an owner. */
-  'no-screensaver-service',
-  /** The smartcard: the smartcard service (pcscd, SCardSvr) is not running, stopped, or restarted. */
-  'service-gone',
-  /** The smartcard: the service runs but no reader is attached. */
-  'no-reader',
-  /** The smartcard: the PC/SC library could not be loaded. */
-  'no-library',
-  /** The smartcard: machine policy LockOnCardRemoval is off (the card is watched, never locks). */
-  'LockOnCardRemoval',
-  /** WTS: wtsapi32 could not be loaded. */
-  'wtsapi-unavailable',
-  /** WTS: this process's session id could not be read. */
-  'session-id-unknown',
-  /** WTS: no shell window has been registered for session notifications yet. */
-  'no-window-yet',
-  /** WTS: the last registered shell window closed. */
-  'no-window',
-  /** WTS: Windows refused WTSRegisterSessionNotification. */
-  'register-refused',
-  /** WTS: registering a window threw. */
-  'register-failed',
-  /** The idle poll, live: the OS idle clock cannot be trusted (Wayland, or stuck at 0), so it is not counted. */
-  'os-idle-unreliable',
-  /** powerMonitor and the idle poll after the shell stopped watching them (at quit). */
-  'stopped',
-] as const;
-export type PresenceReason = (typeof presenceReasons)[number];
+export const presenceReasonWords = {
+  starting: 'The source has not had its first look yet (the smartcard watcher before PC/SC answers).',
+  connecting: 'A D-Bus source connecting to its bus for the first time.',
+  'no-bus-address': 'The platform names no address for the bus (no session bus in the environment).',
+  'bus-unreachable': 'The bus could not be reached (no socket there, or the connection was refused).',
+  'bus-lost': 'The bus went away under the source (dbus-daemon stopped or restarted); it connects again by itself.',
+  'watch-failed':
+    'Setting up a D-Bus watch failed in a way the source does not name (logged as `<source>-watch-failed`).',
+  'logind-absent': 'logind: nothing owns org.freedesktop.login1 on the system bus.',
+  'no-logind-session': 'logind: the shell runs in no logind session (neither by its process id nor by XDG_SESSION_ID).',
+  'logind-restarted': 'logind: org.freedesktop.login1 changed owner (logind restarted); the watch is set up again.',
+  'no-screensaver-service':
+    'The screen saver: neither org.freedesktop.ScreenSaver nor org.gnome.ScreenSaver has an owner.',
+  'service-gone': 'The smartcard: the smartcard service (pcscd, SCardSvr) is not running, stopped, or restarted.',
+  'no-reader': 'The smartcard: the service runs but no reader is attached.',
+  'no-library': 'The smartcard: the PC/SC library could not be loaded.',
+  LockOnCardRemoval: 'The smartcard: machine policy LockOnCardRemoval is off (the card is watched, never locks).',
+  'wtsapi-unavailable': 'WTS: wtsapi32 could not be loaded.',
+  'session-id-unknown': "WTS: this process's session id could not be read.",
+  'no-window-yet': 'WTS: no shell window has been registered for session notifications yet.',
+  'no-window': 'WTS: the last registered shell window closed.',
+  'register-refused': 'WTS: Windows refused WTSRegisterSessionNotification.',
+  'register-failed': 'WTS: registering a window threw.',
+  'os-idle-unreliable':
+    'The idle poll, live: the OS idle clock cannot be trusted (Wayland, or stuck at 0), so it is not counted.',
+  stopped: 'powerMonitor and the idle poll after the shell stopped watching them (at quit).',
+} as const satisfies Record<string, string>;
+export type PresenceReason = keyof typeof presenceReasonWords;
+/** Every reason, in the table's order. */
+export const presenceReasons = Object.keys(presenceReasonWords) as readonly PresenceReason[];
 
 /**
  * - live: watching now.

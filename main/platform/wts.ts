@@ -6,6 +6,7 @@
  */
 import type Koffi from 'koffi';
 import { createRequire } from 'node:module';
+import type { OnFault } from '../core/faults';
 
 /** WM_WTSSESSION_CHANGE (WinUser.h). */
 export const WM_WTSSESSION_CHANGE = 0x02b1;
@@ -39,7 +40,7 @@ export interface WtsApi {
  * The real calls, through koffi, loaded only on Windows (and only when first needed, so no other
  * platform loads the native module at all). null when the library cannot be loaded.
  */
-export function loadWtsApi(onError?: (code: string) => void): WtsApi | null {
+export function loadWtsApi(onError?: OnFault): WtsApi | null {
   try {
     const koffi = createRequire(import.meta.url)('koffi') as typeof Koffi;
     const wtsapi32 = koffi.load('wtsapi32.dll');

@@ -12,6 +12,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
+import { faultWords } from '../../main/core/faults';
 import { resolvePolicy } from '../../main/core/policy';
 import type { PolicyInput } from '../../main/core/policy';
 import { createAppServices } from '../../main/services/compose';
@@ -223,7 +224,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     ...(rig ? { smartcard: rig.watch } : {}),
     audit: createAudit(logger),
     session: services.session,
-    onError: (code) => logger.error({ event: 'adapter.error', code }, 'A presence source reported a failure.'),
+    onError: (code) => logger.error({ event: 'adapter.error', code }, faultWords[code]),
   });
   const smartcard = rig && presence.smartcard ? await harnessSmartcard(rig, presence.smartcard) : null;
   const backend = smartcard ? smartcard.gate(services.session.backend) : services.session.backend;

@@ -12,6 +12,7 @@ import { createPresenceStatus, presenceStatus } from '../../core/presence';
 import type { PresenceReason, PresenceSource, PresenceSourceName, PresenceState } from '../../core/presence';
 import type { OsSignal } from '../../core/os-signals';
 import type { DbusLink, OpenDbus } from '../../platform/dbus';
+import type { OnFault } from '../../core/faults';
 
 /** Thrown by a watch that cannot be set up; its code is the status's reason (a fixed word, never a value from the bus). */
 export class PresenceUnavailable extends Error {
@@ -32,8 +33,11 @@ export interface WatchControl {
   restart(reason: PresenceReason): void;
 }
 
+/** The sources that watch a D-Bus service. */
+export type DbusSourceName = Extract<PresenceSourceName, 'logind' | 'screensaver'>;
+
 export interface DbusSourceOptions {
-  readonly name: PresenceSourceName;
+  readonly name: DbusSourceName;
   readonly sees: readonly OsSignal[];
   /** The bus's address; null when the platform has none to offer (the source stays unavailable). */
   readonly address: string | null;
@@ -42,7 +46,7 @@ export interface DbusSourceOptions {
   readonly watch: (link: DbusLink, control: WatchControl) => Promise<void>;
   readonly raise: (signal: OsSignal) => void;
   readonly backoff?: Backoff;
-  readonly onError?: (code: string) => void;
+  readonly onError?: OnFault;
 }
 
 /** One pending retry at a time, each after a longer wait than the last; a live report starts the count again. */

@@ -19,6 +19,7 @@ import type { DbusLink, DbusSignal, OpenDbus } from '../../platform/dbus';
 import type { Backoff } from '../../core/backoff';
 import { PresenceUnavailable, startDbusSource } from './dbus-source';
 import type { WatchControl } from './dbus-source';
+import type { OnFault } from '../../core/faults';
 
 const login1 = 'org.freedesktop.login1';
 const managerPath = '/org/freedesktop/login1';
@@ -34,7 +35,7 @@ export interface LogindSourceOptions {
   readonly address?: string;
   readonly open?: OpenDbus;
   readonly backoff?: Backoff;
-  readonly onError?: (code: string) => void;
+  readonly onError?: OnFault;
 }
 
 export function startLogindSource(options: LogindSourceOptions, events: Pick<OsEvents, 'signal'>): PresenceSource {

@@ -6,6 +6,7 @@
 import { createEmitter } from '../../core/emitter';
 import { presenceSummary } from '../../core/presence';
 import type { PresenceSource, PresenceStatus } from '../../core/presence';
+import type { OnFault } from '../../core/faults';
 
 export interface PresenceRegistry {
   add(source: PresenceSource): void;
@@ -16,7 +17,7 @@ export interface PresenceRegistry {
   dispose(): Promise<void>;
 }
 
-export function createPresenceRegistry(onError?: (code: string) => void): PresenceRegistry {
+export function createPresenceRegistry(onError?: OnFault): PresenceRegistry {
   const sources: { source: PresenceSource; stop: () => void }[] = [];
   const listeners = createEmitter<[PresenceStatus]>(() => onError?.('presence-listener-failed'));
   const tell = (status: PresenceStatus): void => listeners.emit(status);

@@ -16,6 +16,7 @@ import type { DbusLink, DbusSignal, OpenDbus } from '../../platform/dbus';
 import type { Backoff } from '../../core/backoff';
 import { startDbusSource } from './dbus-source';
 import type { WatchControl } from './dbus-source';
+import type { OnFault } from '../../core/faults';
 
 /** Each screen saver service: its name (and interface) and the object GetActive is called on. */
 export const screenSavers = [
@@ -29,7 +30,7 @@ export interface ScreenSaverSourceOptions {
   readonly address?: string;
   readonly open?: OpenDbus;
   readonly backoff?: Backoff;
-  readonly onError?: (code: string) => void;
+  readonly onError?: OnFault;
 }
 
 export function startScreenSaverSource(

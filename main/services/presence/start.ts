@@ -29,6 +29,7 @@ import type { PresenceRegistry } from './registry';
 import { startScreenSaverSource } from './screensaver';
 import { createSmartcardSource } from './smartcard';
 import type { SmartcardSettings, SmartcardSource, SmartcardSourceDeps } from './smartcard';
+import type { OnFault } from '../../core/faults';
 
 export interface PresenceOptions {
   readonly platform: OsPlatform;
@@ -52,7 +53,7 @@ export interface PresenceOptions {
     readonly open?: OpenDbus;
     readonly backoff?: Backoff;
   };
-  readonly onError?: (code: string) => void;
+  readonly onError?: OnFault;
 }
 
 export interface Presence {
