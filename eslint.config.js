@@ -122,7 +122,8 @@ const electronOnlyHere = ['main/adapters/**', 'main/index.ts', 'preload/index.ts
 
 const noElectron = {
   name: 'electron',
-  message: "Only main/adapters/, main/index.ts and preload/index.ts may import 'electron'.",
+  message:
+    "Only main/adapters/, the composition root (main/index.ts, main/composition/) and preload/index.ts may import 'electron'.",
 };
 
 /**

@@ -3,7 +3,7 @@
  * startRelay (relay.ts) makes them; RelayOverrides there are what a test may replace when it does.
  */
 import type { RelayConfig } from './config';
-import type { IssuerKeys } from './keys';
+import type { IssuerKeys } from '../main/services/oidc/issuer-keys';
 import type { Logger } from './log';
 import type { RelayStore } from './store';
 

@@ -16,7 +16,7 @@
 import { compactVerify, decodeProtectedHeader } from 'jose';
 import type { RegistrationRefusal } from '../main/services/relay-client/protocol';
 import { SESSION_HOURS } from './config';
-import type { IssuerKeys } from './keys';
+import type { IssuerKeys } from '../main/services/oidc/issuer-keys';
 
 export interface IdTokenCheckOptions {
   readonly issuer: string;

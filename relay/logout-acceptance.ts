@@ -14,7 +14,7 @@ import { createLogoutTokenValidator } from '../main/services/oidc/backchannel-lo
 import type { LogoutTokenValidator } from '../main/services/oidc/backchannel-logout';
 import type { ReplicaDeps } from './deps';
 import { answer } from './http';
-import type { IssuerKeys } from './keys';
+import type { IssuerKeys } from '../main/services/oidc/issuer-keys';
 import type { Revocation } from './revocations';
 
 export interface IngressCounts {

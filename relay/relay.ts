@@ -7,8 +7,8 @@ import type { RelayConfig } from './config';
 import type { ReplicaDeps } from './deps';
 import { createIngress } from './ingress';
 import type { Ingress, IngressCounts } from './ingress';
-import { issuerKeys } from './keys';
-import type { IssuerKeys } from './keys';
+import { discoverIssuerKeys } from '../main/services/oidc/issuer-keys';
+import type { IssuerKeys } from '../main/services/oidc/issuer-keys';
 import { createRelayLogger, logHasher } from './log';
 import type { Logger } from './log';
 import { addressSet } from './net';
@@ -65,7 +65,7 @@ function keysFor(
 ): { load: () => Promise<IssuerKeys>; loaded(): boolean } {
   const keys =
     overrides.keys ??
-    issuerKeys({
+    discoverIssuerKeys({
       issuer: config.issuer,
       allowInsecureLoopbackIssuer: config.allowInsecureLoopbackIssuer,
       ...(overrides.fetch === undefined ? {} : { fetch: overrides.fetch }),

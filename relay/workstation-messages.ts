@@ -9,7 +9,7 @@ import { parseWorkstationMessage } from '../main/services/relay-client/protocol'
 import type { RelayMessage, RegistrationRefusal, WorkstationMessage } from '../main/services/relay-client/protocol';
 import type { ReplicaDeps } from './deps';
 import { checkIdToken } from './id-token';
-import type { IssuerKeys } from './keys';
+import type { IssuerKeys } from '../main/services/oidc/issuer-keys';
 import type { RateLimiter } from './rate-limit';
 import { appliesToSession } from './revocations';
 import type { Registration, Revocation, RevocationList } from './revocations';

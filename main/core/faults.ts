@@ -55,8 +55,5 @@ export const faultWords = {
 
 export type FaultCode = keyof typeof faultWords;
 
-/** Every fault code, in the table's order. */
-export const faultCodes = Object.keys(faultWords) as readonly FaultCode[];
-
 /** How an adapter or source reports a fault (the composition root logs it). */
 export type OnFault = (code: FaultCode) => void;

@@ -4,8 +4,8 @@
  * is built. The sources that need only Node are built here: the smartcard watcher, and on Linux
  * logind (system bus) and the screen saver (session bus). The ones built from Electron
  * (powerMonitor and the idle poll, the Windows session notifications) are built by the adapters
- * and handed in ready by the composition root (main/index.ts); services never import adapters.
- * Both main/index.ts and the browser harness (test/harness/harness.ts) call startPresence, so the
+ * and handed in ready by the composition root (main/composition/presence.ts); services never
+ * import adapters. Both the composition root and the browser harness (test/harness/harness.ts) call startPresence, so the
  * harness audits its sources at sign-in as a ward PC does. A source that cannot run here is
  * listed as not-on-this-platform, so the audit says what is not watched as well as what is.
  *

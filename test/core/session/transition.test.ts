@@ -61,7 +61,7 @@ describe('transition', () => {
     ['an unknown event type', { type: 'teleport', at } as unknown as SessionEvent],
     [
       'a presence loss with a reason outside the table',
-      { type: 'presenceLost', reason: 'badge-out-of-range', at } as unknown as SessionEvent,
+      { type: 'presenceLost', reason: 'not-a-presence-loss', at } as unknown as SessionEvent,
     ],
     ['a presence loss with no reason', { type: 'presenceLost', at } as unknown as SessionEvent],
     [
