@@ -32,6 +32,12 @@ export interface RelayOverrides {
   readonly fetch?: typeof fetch;
   /** Replaces discovery (tests and the benchmark's stand-in issuer). */
   readonly keys?: () => Promise<IssuerKeys>;
+  /** Replaces the store the configuration names (tests: a memory store that can fail as Redis does). */
+  readonly store?: (parts: {
+    readonly retentionMs: number;
+    readonly now: () => number;
+    readonly logger: Logger;
+  }) => RelayStore;
 }
 
 export interface RelayHealth {
@@ -99,8 +105,9 @@ function replicaParts(config: RelayConfig, overrides: RelayOverrides): ReplicaPa
   const hash = logHasher(config.logHashKey);
   const retentionMs = config.revocationHours * 3600_000;
   const keys = keysFor(config, overrides);
-  const store: RelayStore =
-    config.redisUrl === undefined
+  const store: RelayStore = overrides.store
+    ? overrides.store({ retentionMs, now, logger })
+    : config.redisUrl === undefined
       ? createMemoryStore({ retentionMs, now, logger })
       : createRedisStore({ url: config.redisUrl, prefix: config.redisPrefix, retentionMs, logger, now });
   const deps: ReplicaDeps = { config, logger, hash, keys: keys.load, store, now };

@@ -18,7 +18,28 @@ export type Misbehaviour =
   | 'auth-time-stale'
   | 'auth-time-future'
   | 'userinfo-sub-mismatch'
-  | 'refresh-different-sub';
+  | 'refresh-different-sub'
+  | AuthTimeEdge;
+
+/**
+ * auth_time at the edges of the shell's tolerance (CIS2: within a few seconds of now after
+ * prompt=login; the shell allows 15 s by default and 60 s at most): this many seconds from the
+ * second the sandbox stamps the ID token, negative in the past. The sandbox reports that second
+ * (`Sandbox.lastStampedAt`) so a test can pin the shell's clock to it and the edge is exact.
+ */
+export const authTimeEdges = {
+  'auth-time-14s-ago': -14,
+  'auth-time-16s-ago': -16,
+  'auth-time-14s-ahead': 14,
+  'auth-time-16s-ahead': 16,
+  'auth-time-59s-ago': -59,
+  'auth-time-61s-ago': -61,
+} as const satisfies Record<string, number>;
+export type AuthTimeEdge = keyof typeof authTimeEdges;
+
+function isAuthTimeEdge(kind: Misbehaviour): kind is AuthTimeEdge {
+  return Object.hasOwn(authTimeEdges, kind);
+}
 
 export interface SigningKey {
   readonly key: CryptoKey;
@@ -32,11 +53,20 @@ function b64url(value: object): string {
 }
 
 /** Apply one misbehaviour to an ID token. Returns the token unchanged when the kind is not about it. */
-export async function tamperIdToken(idToken: string, kind: Misbehaviour, signing: SigningKey): Promise<string> {
+export async function tamperIdToken(
+  idToken: string,
+  kind: Misbehaviour,
+  signing: SigningKey,
+  stamped?: (seconds: number) => void,
+): Promise<string> {
   const claims: Record<string, unknown> = { ...decodeJwt(idToken) };
   const header = decodeProtectedHeader(idToken);
   const now = Math.floor(Date.now() / 1000);
   let key = signing.key;
+  if (isAuthTimeEdge(kind)) {
+    claims['auth_time'] = now + authTimeEdges[kind];
+    stamped?.(now);
+  }
   switch (kind) {
     case 'id-token-bad-signature':
       foreignKey ??= generateKeyPair('RS256').then((k) => k.privateKey);
@@ -82,7 +112,12 @@ export async function tamperIdToken(idToken: string, kind: Misbehaviour, signing
  * altered on their way out (the ID token at sign-in, or at refresh for 'refresh-different-sub';
  * the userinfo `sub` for 'userinfo-sub-mismatch').
  */
-export function misbehaveWhenAsked(provider: Provider, current: () => Misbehaviour | null, signing: SigningKey): void {
+export function misbehaveWhenAsked(
+  provider: Provider,
+  current: () => Misbehaviour | null,
+  signing: SigningKey,
+  stamped?: (seconds: number) => void,
+): void {
   provider.use(async (ctx, next) => {
     await next();
     const misbehaviour = current();
@@ -91,7 +126,7 @@ export function misbehaveWhenAsked(provider: Provider, current: () => Misbehavio
     if (ctx.oidc.route === 'token' && typeof body?.['id_token'] === 'string') {
       const refreshing = ctx.oidc.params?.['grant_type'] === 'refresh_token';
       if (refreshing === (misbehaviour === 'refresh-different-sub')) {
-        ctx.body = { ...body, id_token: await tamperIdToken(body['id_token'], misbehaviour, signing) };
+        ctx.body = { ...body, id_token: await tamperIdToken(body['id_token'], misbehaviour, signing, stamped) };
       }
     }
     if (ctx.oidc.route === 'userinfo' && misbehaviour === 'userinfo-sub-mismatch' && body) {

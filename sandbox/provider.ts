@@ -23,7 +23,7 @@ import { createOidcProvider } from './oidc-config';
 import { SANDBOX_CLIENT_ID, SANDBOX_REALM_PATH } from './realm';
 
 export type { SandboxClinician } from './clinicians';
-export type { Misbehaviour } from './misbehaviour';
+export type { AuthTimeEdge, Misbehaviour } from './misbehaviour';
 export { completeLogin, followToCallback } from './drive';
 export { SANDBOX_CLIENT_ID, SANDBOX_CONFIDENTIAL_CLIENT_ID, SANDBOX_REALM_PATH } from './realm';
 
@@ -66,6 +66,8 @@ export interface Sandbox {
   denyLogin(authorizationUrl: URL): Promise<void>;
   /** Misbehave on every later response of that kind until called with null. */
   misbehave(kind: Misbehaviour | null): void;
+  /** The second (epoch) the last auth_time edge was stamped at (`authTimeEdges`); null before one. */
+  lastStampedAt(): number | null;
   /** A signed OIDC back-channel logout token for the subject/session. */
   logoutToken(claims: { sub?: string; sid?: string; clientId?: string }): Promise<string>;
   /** POST a logout token to the configured backchannelLogoutUri; returns the HTTP status. */
@@ -136,7 +138,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     confidentialClientJwks: options.confidentialClientJwks,
     backchannelLogoutUri: options.backchannelLogoutUri,
   });
-  misbehaveWhenAsked(provider, () => misbehaviour, signing);
+  let stampedAt: number | null = null;
+  misbehaveWhenAsked(
+    provider,
+    () => misbehaviour,
+    signing,
+    (seconds) => (stampedAt = seconds),
+  );
   const backchannel = createBackchannel({
     issuer,
     signing,
@@ -165,6 +173,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     misbehave(kind) {
       misbehaviour = kind;
     },
+    lastStampedAt: () => stampedAt,
     logoutToken: backchannel.logoutToken,
     backchannelLogout: backchannel.post,
     async endSessionOf(clinicianId) {

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm test`: everything that runs on this machine, in order — typecheck, the formatter's check, lint (with the
-// layering test), the renderer build, unit + integration tests, browser tests.
+// layering test), the renderer build, unit + integration tests, the named mutants, browser tests.
 //
 // The credential-store tests need a real Secret Service. On Linux without a session bus we
 // start one (dbus-run-session + an unlocked gnome-keyring) around the whole run, so the one
@@ -52,6 +52,8 @@ const steps = [
     'npx',
     ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestJson}`],
   ],
+  // The safety rules an audit once broke with every test green, each broken again and caught (issue 20).
+  ['named mutants', 'node', ['scripts/named-mutants.mjs']],
   [
     'browser tests',
     'npx',

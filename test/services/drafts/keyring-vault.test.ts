@@ -7,13 +7,14 @@ import { copyFileSync, readFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { inCi } from '../../support/needs';
 import { createKeyringSecretStore } from '../../../main/services/secret-store';
 import { Clock, Sensitive, alice, bob, draft, filesIn, hour, openVault, secretServiceReady } from './fixtures';
 
 const service = `cws-test/drafts/${randomUUID()}`;
 const store = createKeyringSecretStore({ probeService: `${service}/probe` });
 const reachable = await secretServiceReady(store);
-const skip = !reachable && !process.env.CI;
+const skip = !reachable && !inCi;
 const why = skip ? ' (skipped: no Secret Service on this machine)' : '';
 
 let sensitive: Sensitive;

@@ -1,12 +1,18 @@
 import type { CustomFetchOptions } from 'openid-client';
 import { pino } from 'pino';
+import { isAuthorizationRequest } from '../../../main/adapters/system-browser';
+import { ShellError } from '../../../main/core/errors';
 import { createSignInService } from '../../../main/services/oidc';
 import type { SignInService, SystemBrowser } from '../../../main/services/oidc';
 import { resolveOidcSettings } from '../../../main/services/oidc/settings';
 import type { OidcSettings } from '../../../main/services/oidc/settings';
 import type { Sandbox } from '../../../sandbox/provider';
 
-/** A system browser that, instead of showing a page, lets the test decide what the clinician does. */
+/**
+ * A system browser that, instead of showing a page, lets the test decide what the clinician does.
+ * It refuses what the real adapter refuses (main/adapters/system-browser.ts, the same check and
+ * the same error), so a service that hands it another address fails here as on a ward PC.
+ */
 export class ScriptedBrowser implements SystemBrowser {
   readonly opened: URL[] = [];
   /** The authorization endpoint the service named with each page, which the real adapter enforces. */
@@ -14,6 +20,9 @@ export class ScriptedBrowser implements SystemBrowser {
   #waiters: ((url: URL) => void)[] = [];
   constructor(private readonly onOpen?: (url: URL) => Promise<void>) {}
   async open(url: URL, authorizationEndpoint: URL): Promise<void> {
+    if (!isAuthorizationRequest(url, authorizationEndpoint)) {
+      throw new ShellError('SIGNIN_BROWSER_FAILED', 'The sign-in page address is not the CIS2 sign-in page.');
+    }
     this.opened.push(url);
     this.endpoints.push(authorizationEndpoint);
     for (const w of this.#waiters.splice(0)) w(url);

@@ -1,7 +1,7 @@
 import { createServer } from 'node:http';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox } from '../../../sandbox/provider';
-import type { Misbehaviour, Sandbox } from '../../../sandbox/provider';
+import type { AuthTimeEdge, Misbehaviour, Sandbox } from '../../../sandbox/provider';
 import { countingFetch, serviceFor } from './fixtures';
 
 let sandbox: Sandbox;
@@ -133,5 +133,58 @@ describe('sign-in refuses a provider that misbehaves', () => {
     expect(opened && `${opened.origin}${opened.pathname}`).toBe(`${sandbox.issuer}/auth`);
     // The adapter's last check (main/adapters/system-browser.ts) is only as good as this argument.
     expect(browser.endpoints.map((e) => e.href)).toEqual([`${sandbox.issuer}/auth`]);
+  });
+
+  it('opens only the authorization endpoint exactly as published: one the URL parser would rewrite is refused, not opened rewritten', async () => {
+    // The discovery document names `…/x/../auth`; a browser would go to `…/auth`, which is not the
+    // address CIS2 published. The service refuses before the browser (whose own check compares
+    // with the parsed, rewritten endpoint and would let it through) is asked.
+    const base = countingFetch();
+    const rewriting = Object.assign(async (url: string, options: Parameters<typeof base>[1]) => {
+      const response = await base(url, options);
+      if (!url.endsWith('/.well-known/openid-configuration')) return response;
+      const metadata = (await response.json()) as Record<string, unknown>;
+      const published = `${sandbox.issuer}/x/../auth`;
+      return Response.json({ ...metadata, authorization_endpoint: published });
+    }, base);
+    const { service, browser } = serviceFor(sandbox, 'nurse-hughes', { fetch: rewriting });
+    const outcome = await service.signIn();
+    expect(outcome.kind === 'failed' && outcome.error.code).toBe('SIGNIN_BROWSER_FAILED');
+    expect(outcome.kind === 'failed' && outcome.error.message).toMatch(/did not match NHS Care Identity/);
+    expect(browser.opened).toEqual([]);
+  });
+});
+
+// CIS2's auth_time rule at the edges of the tolerance, end to end: the sandbox stamps auth_time
+// this far from the second it signs the ID token, and the shell's clock is pinned to that second
+// (the service's `now`), so the distance the shell checks is exactly the edge. openid-client's own
+// checks (iat, exp) keep the real clock.
+describe('auth_time at the edges of the configured tolerance', () => {
+  const pinnedToTheStamp = (): number => (sandbox.lastStampedAt() ?? Date.now() / 1000) * 1000;
+
+  const cases: [AuthTimeEdge, number | undefined, 'signed-in' | 'refused'][] = [
+    ['auth-time-14s-ago', undefined, 'signed-in'],
+    ['auth-time-16s-ago', undefined, 'refused'],
+    ['auth-time-14s-ahead', undefined, 'signed-in'],
+    ['auth-time-16s-ahead', undefined, 'refused'],
+    // IT may widen the tolerance, up to its cap of 60 s: 600 asked for is 60 applied.
+    ['auth-time-59s-ago', 600, 'signed-in'],
+    ['auth-time-61s-ago', 600, 'refused'],
+    ['auth-time-16s-ago', 30, 'signed-in'],
+  ];
+
+  it.each(cases)('%s with a tolerance of %s s (default 15) → %s', async (edge, skew, expected) => {
+    sandbox.misbehave(edge);
+    const { service } = serviceFor(sandbox, 'dr-okafor', {
+      now: pinnedToTheStamp,
+      ...(skew === undefined ? {} : { settings: { authTimeSkewSeconds: skew } }),
+    });
+    const outcome = await service.signIn();
+    if (expected === 'signed-in') {
+      expect(outcome.kind).toBe('signed-in');
+    } else {
+      expect(outcome.kind === 'failed' && outcome.error.code).toBe('SIGNIN_AUTH_TIME_STALE');
+      expect(service.tokens.hasSession()).toBe(false);
+    }
   });
 });

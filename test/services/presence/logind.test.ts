@@ -5,18 +5,18 @@
  * The bus going away makes the source unavailable; it comes back live on its own.
  */
 import { Variant } from '@particle/dbus-next';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, expect, it } from 'vitest';
 import type { OsSignal } from '../../../main/core/os-signals';
 import type { PresenceSource, PresenceStatus } from '../../../main/core/presence';
 import { startLogindSource } from '../../../main/services/presence/logind';
-import { dbusAvailable, eventually, startMock, startPrivateBus } from './dbus-fixture';
+import { dbusSuite, eventually, startMock, startPrivateBus } from './dbus-fixture';
 import type { DbusMock, PrivateBus } from './dbus-fixture';
 
 const sessionPath = '/org/freedesktop/login1/session/c7';
 const sessionIface = 'org.freedesktop.login1.Session';
 const mockIface = 'org.freedesktop.DBus.Mock';
 
-describe.skipIf(!dbusAvailable)('logind presence source (python-dbusmock, private bus)', () => {
+dbusSuite.describe(dbusSuite.title('logind presence source (python-dbusmock, private bus)'), () => {
   let bus: PrivateBus;
   let logind: DbusMock;
   let source: PresenceSource | null = null;

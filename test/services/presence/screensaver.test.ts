@@ -5,14 +5,14 @@
  * name cannot; no screen saver on the bus is unavailable until one appears.
  */
 import dbus, { Variant } from '@particle/dbus-next';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, expect, it } from 'vitest';
 import type { OsSignal } from '../../../main/core/os-signals';
 import type { PresenceSource } from '../../../main/core/presence';
 import { startScreenSaverSource } from '../../../main/services/presence/screensaver';
-import { dbusAvailable, eventually, startMock, startPrivateBus } from './dbus-fixture';
+import { dbusSuite, eventually, startMock, startPrivateBus } from './dbus-fixture';
 import type { DbusMock, PrivateBus } from './dbus-fixture';
 
-describe.skipIf(!dbusAvailable)('screen-saver presence source (python-dbusmock, private session bus)', () => {
+dbusSuite.describe(dbusSuite.title('screen-saver presence source (python-dbusmock, private session bus)'), () => {
   let bus: PrivateBus;
   let mocks: DbusMock[];
   let source: PresenceSource | null;

@@ -7,7 +7,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { resolvePolicy } from '../../../main/core/policy';
 import { createDraftVault } from '../../../main/services/drafts';
 import { createLogger } from '../../../main/services/logger';
@@ -22,10 +22,11 @@ import { FakeSignIn, clinician } from '../session/fake-sign-in';
 // reader's TCP port is reachable from nowhere else.
 import { startVirtualCard, virtualCardMissing } from '../../harness/virtual-card';
 import type { VirtualCard } from '../../harness/virtual-card';
+import { needs } from '../../support/needs';
 
 const missing = virtualCardMissing();
 // CI installs pcscd, vsmartcard and python3-pycryptodome (.ci/run): there, a missing piece fails.
-const run = missing === null || process.env['CI'] === 'true' ? describe : describe.skip;
+const pcsc = needs(missing);
 
 async function until(what: () => boolean, ms: number, why: () => string): Promise<void> {
   const end = Date.now() + ms;
@@ -35,7 +36,7 @@ async function until(what: () => boolean, ms: number, why: () => string): Promis
   }
 }
 
-run(`smartcard source on real PC/SC (pcscd + vpcd + vicc)${missing ? ` — ${missing}` : ''}`, () => {
+pcsc.describe(pcsc.title('smartcard source on real PC/SC (pcscd + vpcd + vicc)'), () => {
   let card: VirtualCard;
   let dir: string;
   let shell: SessionService;

@@ -11,7 +11,7 @@ import type { SessionState } from '../../../main/core/session';
 import { presenceRegistrations, startPresence } from '../../../main/services/presence/start';
 import type { Presence } from '../../../main/services/presence/start';
 import { createMemoryPcsc } from '../../harness/memory-pcsc';
-import { dbusAvailable, eventually, startMock, startPrivateBus } from './dbus-fixture';
+import { dbusSuite, eventually, startMock, startPrivateBus } from './dbus-fixture';
 import type { DbusMock, PrivateBus } from './dbus-fixture';
 
 function fixedSource(name: PresenceSource['name'], sees: OsSignal[]): PresenceSource {
@@ -204,7 +204,7 @@ describe('the registration table', () => {
   });
 });
 
-describe.skipIf(!dbusAvailable)('Linux presence over private buses (python-dbusmock)', () => {
+dbusSuite.describe(dbusSuite.title('Linux presence over private buses (python-dbusmock)'), () => {
   async function buses(): Promise<{ system: PrivateBus; session: PrivateBus; logind: DbusMock; saver: DbusMock }> {
     const system = await startPrivateBus();
     cleanup.push(() => system.dispose());

@@ -6,6 +6,7 @@
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
+import { inCi } from '../../support/needs';
 import { createKeyringSecretStore } from '../../../main/services/secret-store';
 import { secretServiceReady } from '../drafts/fixtures';
 
@@ -14,7 +15,7 @@ const other = `${service}/other`;
 const probeService = `${service}/probe`;
 const store = createKeyringSecretStore({ probeService });
 const reachable = await secretServiceReady(store);
-const skip = !reachable && !process.env.CI;
+const skip = !reachable && !inCi;
 const why = skip ? ' (skipped: no Secret Service on this machine)' : '';
 
 afterAll(async () => {
@@ -24,7 +25,7 @@ afterAll(async () => {
 });
 
 describe('keyring SecretStore against the real Secret Service', () => {
-  it.runIf(process.env.CI)('a Secret Service is reachable (required when CI is set)', () => {
+  it.runIf(inCi)('a Secret Service is reachable (required when CI is set)', () => {
     expect(reachable, 'CI must run these tests inside dbus-run-session with gnome-keyring unlocked').toBe(true);
   });
 

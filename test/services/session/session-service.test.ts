@@ -120,6 +120,32 @@ describe('shell service', () => {
     expect(await shell.backend.loadDrafts()).toEqual({ ok: true, value: { drafts: [draft('kept')] } });
   });
 
+  it('a load waiting on the restore is refused if the session locked meanwhile (the owner is checked again after it)', async () => {
+    await signIn('doctor');
+    await shell.backend.saveDraft(draft('behind the lock'));
+    shell.os.signal('lock-screen');
+    await flush();
+    // The unlock's restore is held, as a slow credential store would hold it.
+    let release = (): void => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const restore = vault.restore.bind(vault);
+    vault.restore = async (subject) => {
+      await held;
+      return restore(subject);
+    };
+    await shell.backend.unlock();
+    fake.complete(clinician('doctor', time.now().wall));
+    await new Promise((r) => setTimeout(r, 0));
+    expect(shell.view().kind).toBe('active');
+    const loading = shell.backend.loadDrafts();
+    // The screen locks again while the load waits for the restore to finish.
+    shell.os.signal('lock-screen');
+    expect(shell.view().kind).toBe('locked');
+    release();
+    expect(await loading).toEqual({ ok: false, code: 'not-active' });
+    await flush();
+  });
+
   it('a hand-over at the lock screen seals the first clinician drafts and keeps the newcomer tokens', async () => {
     await signIn('doctor');
     await shell.backend.saveDraft(draft('doctor only'));
