@@ -134,7 +134,8 @@ describe('CIS2 sandbox', () => {
     try {
       await short.completeLogin(authUrl({}, short), 'nurse-hughes');
       expect(received.length).toBe(before);
-      await new Promise((r) => setTimeout(r, 600));
+      // Awaited, not slept on: the 200 ms lifetime ends and the sandbox posts (at most 5 s here).
+      await expect.poll(() => received.length, { timeout: 5_000 }).toBe(before + 1);
       const token = new URLSearchParams(received.at(-1)).get('logout_token') ?? '';
       expect(received.length).toBe(before + 1);
       expect(JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString())).toMatchObject({

@@ -15,12 +15,16 @@ const discoveries = (f: ReturnType<typeof countingFetch>): number =>
 describe('discovery cache', () => {
   it('reuses metadata within its lifetime, fetches again after it, and after a failed sign-in', async () => {
     const fetch = countingFetch();
-    // A short lifetime stands in for CIS2's hour (moving the clock would also age auth_time).
-    const { service } = serviceFor(sandbox, 'dr-okafor', { fetch, settings: { discoveryTtlMs: 1000 } });
+    // A 5 s lifetime stands in for CIS2's hour, and the service's clock is moved past it rather
+    // than waited for (a short real wait is missed on a loaded machine); 5 s also ages auth_time
+    // by no more than its 15 s tolerance.
+    let ahead = 0;
+    const now = (): number => Date.now() + ahead;
+    const { service } = serviceFor(sandbox, 'dr-okafor', { fetch, now, settings: { discoveryTtlMs: 5_000 } });
     expect((await service.signIn()).kind).toBe('signed-in');
     expect((await service.signIn()).kind).toBe('signed-in');
     expect(discoveries(fetch)).toBe(1);
-    await new Promise((r) => setTimeout(r, 1100));
+    ahead = 5_100;
     expect((await service.signIn()).kind).toBe('signed-in');
     expect(discoveries(fetch)).toBe(2);
     sandbox.misbehave('id-token-bad-signature');
