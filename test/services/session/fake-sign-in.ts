@@ -1,13 +1,18 @@
 /**
  * A hand-written fake of our own SignInService port: sign-ins wait until the test settles
- * them, and every wipe of the token holder is counted.
+ * them, and every wipe of the token holder is counted. As the real service does
+ * (main/services/oidc/sign-in-service.ts: `stopWaiting`, and `signIn` cancelling the one before),
+ * cancel() settles the attempt still waiting as cancelled, and a new signIn() replaces the one
+ * before it the same way. An attempt once settled cannot be settled again: a test cannot stage an
+ * outcome the service never gives. The race the service can give (an outcome already decided
+ * when the cancel comes) is staged by settling first and cancelling before the outcome is heard.
  */
 import { ShellError } from '../../../main/core/errors';
 import type { SignInOptions, SignInOutcome, SignInService, SignInSession } from '../../../main/services/oidc';
 import type { AccessTokenResult, TokenHolder } from '../../../main/services/oidc';
 
 export class FakeSignIn implements SignInService {
-  readonly attempts: Array<{ options: SignInOptions; settle: (outcome: SignInOutcome) => void }> = [];
+  readonly attempts: Array<{ options: SignInOptions; settle: (outcome: SignInOutcome) => void; settled: boolean }> = [];
   cancels = 0;
   wipes = 0;
   held = false;
@@ -34,10 +39,26 @@ export class FakeSignIn implements SignInService {
     return { issuer: 'https://fake-cis2.invalid/' };
   }
   signIn(options: SignInOptions = {}): Promise<SignInOutcome> {
-    return new Promise((resolve) => this.attempts.push({ options, settle: resolve }));
+    this.cancelWaiting();
+    return new Promise((resolve) => {
+      const attempt = {
+        options,
+        settled: false,
+        settle: (outcome: SignInOutcome): void => {
+          if (attempt.settled) throw new Error('this sign-in attempt was already settled (cancelled or replaced)');
+          attempt.settled = true;
+          resolve(outcome);
+        },
+      };
+      this.attempts.push(attempt);
+    });
   }
   cancel(): void {
     this.cancels += 1;
+    this.cancelWaiting();
+  }
+  private cancelWaiting(): void {
+    for (const attempt of this.attempts) if (!attempt.settled) attempt.settle({ kind: 'cancelled' });
   }
   signOut(): void {
     this.tokens.wipe();
@@ -51,8 +72,8 @@ export class FakeSignIn implements SignInService {
   ): void {
     const attempt = this.attempts[index];
     if (!attempt) throw new Error('no sign-in attempt to complete');
-    this.held = true;
     attempt.settle({ kind, session });
+    this.held = true;
   }
   fail(code: 'SIGNIN_ACCESS_DENIED' | 'SIGNIN_TIMEOUT', message: string): void {
     this.attempts.at(-1)?.settle({ kind: 'failed', error: new ShellError(code, message) });

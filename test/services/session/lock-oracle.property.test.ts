@@ -278,6 +278,8 @@ async function runTrace(vault: DraftVault, initial: PolicyInput, actions: readon
           const attempt = attempts[i];
           if (attempt === undefined || attempt.completed) break;
           attempt.completed = true;
+          // The service settled it already (cancelled, or replaced by a newer attempt): no outcome comes.
+          if (fake.attempts[i]?.settled === true) break;
           // What the rules accept: the newest attempt only, begun after the last lock cause, with
           // an authentication younger than the absolute limit in force.
           const accepted =
@@ -309,7 +311,7 @@ async function runTrace(vault: DraftVault, initial: PolicyInput, actions: readon
         case 'fail': {
           const latest = attempts.at(-1);
           if (latest !== undefined) latest.completed = true;
-          fake.fail('SIGNIN_ACCESS_DENIED', 'Denied.');
+          if (fake.attempts.at(-1)?.settled === false) fake.fail('SIGNIN_ACCESS_DENIED', 'Denied.');
           break;
         }
         case 'policy':

@@ -164,10 +164,13 @@ describe('shell service', () => {
 
   it('ignores the late outcome of a sign-in the clinician cancelled, and drops its tokens', async () => {
     await shell.backend.signIn();
-    await shell.backend.cancelSignIn();
-    expect(shell.state().status).toBe('signed-out');
+    // The browser finished just as Cancel was pressed: the outcome is decided, not yet heard.
     fake.complete(clinician('doctor', time.now().wall), 'signed-in', 0);
+    const cancelled = shell.backend.cancelSignIn();
+    expect(shell.state().status).toBe('signed-out');
+    await cancelled;
     await flush();
+    expect(fake.held).toBe(false);
     expect(shell.state().status).toBe('signed-out');
     expect(shell.view().kind).toBe('signed-out');
   });
@@ -178,9 +181,10 @@ describe('shell service', () => {
   ])('abandons a sign-in in the browser when %s, and its late outcome signs nobody in', async (_when, act) => {
     await shell.backend.signIn();
     const cancels = fake.cancels;
+    // The browser finished just as the machine shut down or the clinician signed out.
+    fake.complete(clinician('doctor', time.now().wall), 'signed-in', 0);
     await act(shell);
     expect(fake.cancels).toBe(cancels + 1);
-    fake.complete(clinician('doctor', time.now().wall), 'signed-in', 0);
     await flush();
     expect(shell.state().status).toBe('signed-out');
     expect(shell.view().kind).toBe('signed-out');
@@ -193,12 +197,13 @@ describe('shell service', () => {
     await shell.backend.unlock();
     expect(fake.attempts.at(-1)?.options).toEqual({ reauthenticateSubject: 'doctor' });
     const unlockAttempt = fake.attempts.length - 1;
+    // The unlock finished in the browser just as "Sign in as someone else" was pressed: its
+    // outcome arrives after, and changes nothing.
+    fake.complete(clinician('doctor', time.now().wall), 'signed-in', unlockAttempt);
     await shell.backend.signInAsSomeoneElse();
     expect(shell.state().status).toBe('signing-in');
     expect(fake.attempts).toHaveLength(unlockAttempt + 2);
     expect(fake.attempts.at(-1)?.options).toEqual({});
-    // The abandoned unlock completing late changes nothing.
-    fake.complete(clinician('doctor', time.now().wall), 'signed-in', unlockAttempt);
     await flush();
     expect(shell.state().status).toBe('signing-in');
     fake.complete(clinician('nurse', time.now().wall));
@@ -220,9 +225,10 @@ describe('shell service', () => {
 
   it('"Try again" while waiting replaces the attempt; only the newest outcome counts', async () => {
     await shell.backend.signIn();
+    // The first attempt's outcome is decided just as "Try again" starts the second.
+    fake.complete(clinician('old', time.now().wall), 'signed-in', 0);
     await shell.backend.signIn();
     expect(fake.attempts).toHaveLength(2);
-    fake.complete(clinician('old', time.now().wall), 'signed-in', 0);
     await flush();
     expect(shell.state().status).toBe('signing-in');
     fake.complete(clinician('new', time.now().wall), 'signed-in', 1);
