@@ -179,6 +179,9 @@ export default tseslint.config(
       'playwright-report/**',
       'test/lint/fixtures/**',
       'test/hardening/fixtures/**',
+      // Stryker's working copy of the tree and its reports (npm run mutation).
+      '.stryker-tmp/**',
+      'reports/**',
     ],
   },
   js.configs.recommended,

@@ -23,10 +23,32 @@ describe('checkAuthTime (CIS2: within 15 s of now after prompt=login)', () => {
     expect(() => checkAuthTime('1800000000', { nowMs: now, skewSeconds: 15 })).toThrow(
       expect.objectContaining({ code: 'SIGNIN_AUTH_TIME_MISSING' }),
     );
+    for (const notATime of [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY])
+      expect(() => checkAuthTime(notATime, { nowMs: now, skewSeconds: 15 })).toThrow(
+        expect.objectContaining({ code: 'SIGNIN_AUTH_TIME_MISSING' }),
+      );
   });
 });
 
 describe('buildSession', () => {
+  it.each([
+    ['no sub', {}],
+    ['an empty sub', { sub: '' }],
+    ['a sub that is not a string', { sub: 555000000001 }],
+  ])('refuses an ID token with %s, whatever userinfo says', (_name, idClaims) => {
+    expect(() => buildSession(idClaims, { sub: '' }, now)).toThrow(
+      expect.objectContaining({ code: 'SIGNIN_TOKEN_REJECTED' }),
+    );
+    expect(() => buildSession(idClaims, { sub: 555000000001 }, now)).toThrow(
+      expect.objectContaining({ code: 'SIGNIN_TOKEN_REJECTED' }),
+    );
+  });
+
+  it('a session without a sid string has none, and a missing sid is never made up', () => {
+    expect(buildSession({ sub: 'a', sid: 42 }, { sub: 'a' }, now).sessionId).toBeNull();
+    expect(buildSession({ sub: 'a' }, { sub: 'a' }, now).sessionId).toBeNull();
+  });
+
   it('refuses a userinfo response for another subject', () => {
     expect(() => buildSession({ sub: 'a' }, { sub: 'b' }, now)).toThrow(
       expect.objectContaining({ code: 'SIGNIN_USERINFO_MISMATCH' }),
