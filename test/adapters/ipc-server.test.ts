@@ -122,6 +122,18 @@ describe('registerIpc', () => {
     expect(JSON.stringify(logger.warn.mock.calls)).not.toContain('SECRET-VALUE');
   });
 
+  it('logs a refusal that points at a fault, and not an ordinary one the session gave', async () => {
+    const { ipcMain, own, backend, logger } = setup();
+    backend.lock.mockReturnValueOnce({ ok: false, code: 'not-active' } as never);
+    expect(await ipcMain.invoke('session:lock', own)).toEqual({ ok: false, code: 'not-active' });
+    expect(logger.warn).not.toHaveBeenCalled();
+    backend.lock.mockImplementationOnce(() => {
+      throw new Error('the backend broke');
+    });
+    expect(await ipcMain.invoke('session:lock', own)).toEqual({ ok: false, code: 'internal-error' });
+    expect(logger.warn).toHaveBeenCalledWith({ channel: 'session:lock', code: 'internal-error' }, expect.any(String));
+  });
+
   it('forwards activity only from the window', () => {
     const { ipcMain, win, backend, own } = setup();
     ipcMain.emit('session:activity', own);

@@ -35,6 +35,13 @@ describe('resolveOidcSettings', () => {
     ).toBe('http://127.0.0.1:9/x');
   });
 
+  it('refuses a redirect path that does not start with "/" (the loopback redirect is built from it)', () => {
+    expect(() => resolveOidcSettings({ ...base, redirectPath: 'callback' })).toThrow(
+      expect.objectContaining({ code: 'CONFIG_INVALID', message: expect.stringContaining('redirect path') }),
+    );
+    expect(resolveOidcSettings({ ...base, redirectPath: '/signed-in' }).redirectPath).toBe('/signed-in');
+  });
+
   it('refuses scopes without openid and a malformed issuer', () => {
     expect(() => resolveOidcSettings({ ...base, scopes: ['profile'] })).toThrow(
       expect.objectContaining({ code: 'CONFIG_INVALID' }),
