@@ -20,7 +20,7 @@ export default {
   // the module first, and survive falsely.
   ignoreStatic: false,
   incremental: true,
-  incrementalFile: 'docs/mutation/all.incremental.json',
+  incrementalFile: 'reports/mutation/all.incremental.json',
   reporters: ['clear-text', 'progress', 'html', 'json'],
   htmlReporter: { fileName: 'reports/mutation/index.html' },
   jsonReporter: { fileName: process.env['STRYKER_JSON_REPORT'] ?? 'reports/mutation/mutation.json' },

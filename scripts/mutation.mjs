@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `npm run mutation [-- group ...]`: Stryker over the safety core, one group of files at a time
 // (stryker.config.mjs has the settings; the groups are here). Each group keeps its own incremental
-// file in docs/mutation/, so a rerun after a small change tests only the mutants it touches, and
+// file in reports/mutation/ (not committed: Stryker writes the machine's own paths into it), so a
+// rerun after a small change tests only the mutants it touches, and
 // its own JSON report in reports/mutation/<group>.json. Stryker's break threshold (90 %) applies to
 // each group: the run exits non-zero when a group scores below it. With no group named, every group
 // runs in turn (about two hours on a 2-core machine the first time; minutes when incremental).
@@ -65,7 +66,7 @@ function run(group) {
     '--mutate',
     groups[group].join(','),
     '--incrementalFile',
-    `docs/mutation/${group}.incremental.json`,
+    `reports/mutation/${group}.incremental.json`,
   ];
   const result = spawnSync('npx', args, {
     stdio: 'inherit',
