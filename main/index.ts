@@ -8,7 +8,7 @@
  * Development (`npm start`): scripts/start.mjs starts the CIS2 sandbox and passes its issuer
  * in CWS_SANDBOX_ISSUER. A packaged app ignores that variable and uses the machine policy.
  */
-import { app, dialog, ipcMain } from 'electron';
+import { app, dialog, ipcMain } from './adapters/electron-main';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { handleFatalError } from './adapters/app-lifecycle';

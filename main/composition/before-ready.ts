@@ -3,7 +3,7 @@
  * out IT's command-line verbs, then prepare the app (memory, the app:// scheme, hardening, the
  * local data folder, one shell per workstation session).
  */
-import { app, dialog, protocol } from 'electron';
+import { app, dialog, protocol } from '../adapters/electron-main';
 import { watchSecondInstance } from '../adapters/app-lifecycle';
 import { registerAppScheme } from '../adapters/app-protocol';
 import { useLocalDataFolder } from '../adapters/data-folder';

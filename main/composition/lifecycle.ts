@@ -5,7 +5,7 @@
  * keystrokes, then IPC and the services close, and the OS watchers go last (on Linux they hold
  * logind's shutdown delay lock).
  */
-import { app } from 'electron';
+import { app } from '../adapters/electron-main';
 import { createLifecycle } from '../adapters/app-lifecycle';
 import type { Lifecycle } from '../adapters/app-lifecycle';
 import type { OsSignalsHandle } from '../adapters/power-monitor';

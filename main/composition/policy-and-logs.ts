@@ -2,7 +2,7 @@
  * The machine policy and the log, first after 'ready': everything else is configured by the one
  * and reports to the other.
  */
-import { app } from 'electron';
+import { app } from '../adapters/electron-main';
 import { hostname, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { createAudit } from '../services/audit';

@@ -4,7 +4,7 @@
  * services/presence/start.ts, which builds the rest from its registration table (the smartcard,
  * logind, the screen saver) and audits them all at each sign-in.
  */
-import { app, powerMonitor } from 'electron';
+import { app, powerMonitor } from '../adapters/electron-main';
 import { watchOsSignals } from '../adapters/power-monitor';
 import type { OsSignalsHandle } from '../adapters/power-monitor';
 import type { WtsSessionSource } from '../adapters/wts-session';

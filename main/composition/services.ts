@@ -1,5 +1,5 @@
 /** The app's services (services/compose.ts) on a ward PC: Electron's ports and this PC's folders. */
-import { app, safeStorage, session as electronSessions, shell as electronShell } from 'electron';
+import { app, safeStorage, session as electronSessions, shell as electronShell } from '../adapters/electron-main';
 import { join } from 'node:path';
 import { issuerFetch } from '../adapters/network';
 import { safeStoragePort } from '../adapters/safe-storage';

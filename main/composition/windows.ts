@@ -3,7 +3,7 @@
  * new one for each clinician), serves app:// on its own session before loading, and on Windows is
  * registered for the session notifications (adapters/wts-session.ts).
  */
-import { BrowserWindow, clipboard, Menu, WebContentsView } from 'electron';
+import { BrowserWindow, clipboard, Menu, WebContentsView } from '../adapters/electron-main';
 import { join } from 'node:path';
 import { appStartUrl, serveRenderer } from '../adapters/app-protocol';
 import { createClipboardGuard } from '../adapters/clipboard-guard';

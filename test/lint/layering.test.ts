@@ -237,6 +237,24 @@ const violations: Array<[string, string, string, string]> = [
     layers,
   ],
   [
+    'main/index.ts may not import electron itself (its modules come through main/adapters/electron-main)',
+    'main/index.ts',
+    "import { app } from 'electron';\nexport const x = app;\n",
+    layers,
+  ],
+  [
+    'main/composition may not import electron itself (its modules come through main/adapters/electron-main)',
+    'main/composition/bad.ts',
+    "import { BrowserWindow } from 'electron';\nexport const x = BrowserWindow;\n",
+    layers,
+  ],
+  [
+    'main/composition may not import electron’s types either',
+    'main/composition/bad.ts',
+    "import type { App } from 'electron';\nexport type X = App;\n",
+    layers,
+  ],
+  [
     'main/cli may not import electron',
     'main/cli/bad.ts',
     "import { app } from 'electron';\nexport const x = app;\n",
@@ -603,14 +621,14 @@ const allowed: Array<[string, string, string]> = [
     "export type { AppServices } from '../services/compose';\n",
   ],
   [
-    'main/index.ts may wire every main layer with electron',
+    'main/index.ts may wire every main layer, with Electron from main/adapters/electron-main',
     'main/index.ts',
-    "import { app } from 'electron';\nimport { join } from 'node:path';\nimport { registerIpc } from './adapters/ipc-server';\nimport { createAudit } from './services/audit';\nimport { isShellError } from './core/errors';\nexport const x = [app, join, registerIpc, createAudit, isShellError];\n",
+    "import { app } from './adapters/electron-main';\nimport { join } from 'node:path';\nimport { registerIpc } from './adapters/ipc-server';\nimport { createAudit } from './services/audit';\nimport { isShellError } from './core/errors';\nexport const x = [app, join, registerIpc, createAudit, isShellError];\n",
   ],
   [
-    'main/composition (the composition root’s parts) may wire electron, the adapters and the services',
+    'main/composition (the composition root’s parts) may wire Electron (from main/adapters/electron-main), the adapters and the services',
     'main/composition/ok.ts',
-    "import { app } from 'electron';\nimport { join } from 'node:path';\nimport { registerIpc } from '../adapters/ipc-server';\nimport { startPresence } from '../services/presence/start';\nimport { createAudit } from '../services/audit';\nexport const x = [app, join, registerIpc, startPresence, createAudit];\n",
+    "import { app } from '../adapters/electron-main';\nimport { join } from 'node:path';\nimport { registerIpc } from '../adapters/ipc-server';\nimport { startPresence } from '../services/presence/start';\nimport { createAudit } from '../services/audit';\nexport const x = [app, join, registerIpc, startPresence, createAudit];\n",
   ],
   [
     'main/cli may use services and Node',
