@@ -18,9 +18,12 @@ declare module 'oidc-provider' {
   }
 
   export interface GrantInstance {
+    readonly jti: string;
+    readonly accountId?: string;
     addOIDCScope(scope: string): void;
     addOIDCClaims(claims: string[]): void;
     save(): Promise<string>;
+    destroy(): Promise<void>;
   }
 
   export default class Provider {
@@ -36,6 +39,12 @@ declare module 'oidc-provider' {
       result: Record<string, unknown>,
       options?: { mergeWithLastSubmission?: boolean },
     ): Promise<void>;
-    Grant: new (init: { accountId: string; clientId: string }) => GrantInstance;
+    /** The path of a route (e.g. 'token') on the provider's server, its mount path included. */
+    pathFor(name: string): string;
+    Grant: {
+      new (init: { accountId: string; clientId: string }): GrantInstance;
+      find(id: string, options?: { ignoreExpiration?: boolean }): Promise<GrantInstance | undefined>;
+    };
+    RefreshToken: { revokeByGrantId(grantId: string): Promise<void> };
   }
 }

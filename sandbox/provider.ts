@@ -2,7 +2,8 @@
  * The CIS2 sandbox: a stand-in identity provider on loopback for development and tests. This file
  * starts it and is what its users import; the parts are the provider's configuration
  * (oidc-config.ts), the sign-in pages (interaction.ts), the misbehaviour switch (misbehaviour.ts),
- * the test clinicians (clinicians.ts) and the back-channel logout posting (backchannel.ts).
+ * the test clinicians (clinicians.ts), the back-channel logout posting (backchannel.ts), the
+ * network outage switch (outage.ts) and the revocation of a clinician's grants (revocation.ts).
  */
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
@@ -20,10 +21,14 @@ import type { Interaction } from './interaction';
 import { misbehaveWhenAsked } from './misbehaviour';
 import type { Misbehaviour, SigningKey } from './misbehaviour';
 import { createOidcProvider } from './oidc-config';
+import { createOutageSwitch } from './outage';
+import type { Outage, OutageSwitch } from './outage';
 import { SANDBOX_CLIENT_ID, SANDBOX_REALM_PATH } from './realm';
+import { trackGrants } from './revocation';
 
 export type { SandboxClinician } from './clinicians';
 export type { AuthTimeEdge, Misbehaviour } from './misbehaviour';
+export type { Outage } from './outage';
 export { completeLogin, followToCallback } from './drive';
 export { SANDBOX_CLIENT_ID, SANDBOX_CONFIDENTIAL_CLIENT_ID, SANDBOX_REALM_PATH } from './realm';
 
@@ -78,6 +83,20 @@ export interface Sandbox {
    * Returns the HTTP status of the post.
    */
   endSessionOf(clinicianId: string): Promise<number>;
+  /**
+   * A network outage between the ward and CIS2, until called with null (outage.ts): `drop` resets
+   * each covered request's connection without a response, `unavailable` answers 503 with
+   * `Retry-After: 30`; `token-endpoint` covers only the token endpoint (refreshes), `everything`
+   * every request to the sandbox. Nothing the outage covers reaches the provider meanwhile.
+   */
+  outage(outage: Outage | null): void;
+  /**
+   * CIS2 ends a clinician's sessions for refresh (revocation.ts): every grant they hold, with its
+   * refresh tokens, is destroyed, so their next refresh_token grant is refused `invalid_grant` by
+   * the provider itself. No logout token is posted. Resolves to how many grants (sign-ins) were
+   * revoked; throws for an id that is no sandbox clinician.
+   */
+  revokeRefreshTokensOf(clinicianId: string): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -89,10 +108,14 @@ async function signingKey(): Promise<{ signing: SigningKey; jwk: JWK }> {
   return { signing: { key: privateKey, kid }, jwk };
 }
 
-/** The sign-in pages at their prefix, the provider under the CIS2-like realm path, 404 elsewhere. */
-function serve(server: Server, provider: Provider, interaction: Interaction): void {
+/**
+ * The sign-in pages at their prefix, the provider under the CIS2-like realm path, 404 elsewhere;
+ * but first the outage in force, if any, which no request it covers gets past.
+ */
+function serve(server: Server, provider: Provider, interaction: Interaction, outage: OutageSwitch): void {
   const providerCallback = provider.callback();
   server.on('request', (req: IncomingMessage & { originalUrl?: string }, res: ServerResponse) => {
+    if (outage.intercept(req, res)) return;
     const url = req.url ?? '/';
     if (url.startsWith(INTERACTION_PREFIX)) {
       interaction(req, res, url.slice(INTERACTION_PREFIX.length).split('?')[0] ?? '').catch((err: unknown) => {
@@ -110,6 +133,12 @@ function serve(server: Server, provider: Provider, interaction: Interaction): vo
     req.url = url.slice(SANDBOX_REALM_PATH.length) || '/';
     providerCallback(req, res);
   });
+}
+
+function sandboxClinician(clinicianId: string): SandboxClinician {
+  const clinician = clinicianById(clinicianId);
+  if (!clinician) throw new Error(`There is no sandbox clinician "${clinicianId}".`);
+  return clinician;
 }
 
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
@@ -151,10 +180,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     backchannelLogoutUri: options.backchannelLogoutUri,
     sessionLifetimeMs: options.sessionLifetimeMs,
   });
+  const outage = createOutageSwitch(provider.pathFor('token'));
+  const revokeGrantsOf = trackGrants(provider);
   serve(
     server,
     provider,
     createInteraction({ provider, selectedRoles, signedIn: (c) => backchannel.sessionBegan(c.sub) }),
+    outage,
   );
 
   return {
@@ -177,10 +209,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     logoutToken: backchannel.logoutToken,
     backchannelLogout: backchannel.post,
     async endSessionOf(clinicianId) {
-      const clinician = clinicianById(clinicianId);
-      if (!clinician) throw new Error(`There is no sandbox clinician "${clinicianId}".`);
-      return backchannel.post({ sub: clinician.sub });
+      return backchannel.post({ sub: sandboxClinician(clinicianId).sub });
     },
+    outage: (next) => outage.set(next),
+    revokeRefreshTokensOf: async (clinicianId) => revokeGrantsOf(sandboxClinician(clinicianId).sub),
     close: () =>
       new Promise<void>((resolve) => {
         backchannel.close();
