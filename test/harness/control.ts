@@ -1,7 +1,8 @@
 /**
  * The harness control API (loopback HTTP, Bearer per-run secret): move the manual clock,
- * raise OS events, complete a pending browser sign-in as a sandbox clinician, read the
- * session. Every endpoint is documented with an example in docs/harness.md.
+ * raise OS events, complete a pending browser sign-in as a sandbox clinician, make CIS2 end a
+ * session, revoke a clinician's refresh tokens or become unreachable, read the session. Every
+ * endpoint is documented with an example in docs/harness.md.
  */
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -12,7 +13,7 @@ import type { PolicyInput, SessionPolicy } from '../../main/core/policy';
 import { isShellError } from '../../main/core/errors';
 import type { ManualTime } from '../../main/services/time';
 import type { Relay } from '../../relay/relay';
-import type { Sandbox } from '../../sandbox/provider';
+import type { Outage, Sandbox } from '../../sandbox/provider';
 import type { PendingBrowser } from './harness';
 import { actOnSmartcard, smartcardActions } from './smartcard';
 import type { HarnessSmartcard, SmartcardAction } from './smartcard';
@@ -119,6 +120,27 @@ function smartcardPolicy(
     );
   }
   return { requireSmartcard, lockOnCardRemoval };
+}
+
+const outageModes = ['drop', 'unavailable'] as const;
+const outageScopes = ['token-endpoint', 'everything'] as const;
+
+/** The outage a /control/cis2/outage body asks for: `{ "mode": null }` ends one; scope defaults to the token endpoint. */
+function outageOf(body: Record<string, unknown>): Outage | null {
+  const { mode, scope, ...rest } = body;
+  const extra = Object.keys(rest);
+  if (extra.length > 0)
+    throw new ControlError(400, `unknown field ${JSON.stringify(extra[0])}; send "mode" and "scope"`);
+  if (mode === null) {
+    if (scope !== undefined)
+      throw new ControlError(400, '"scope" goes with a "mode"; { "mode": null } ends the outage');
+    return null;
+  }
+  if (!(outageModes as readonly unknown[]).includes(mode))
+    throw new ControlError(400, '"mode" must be "drop", "unavailable", or null to end the outage');
+  if (scope !== undefined && !(outageScopes as readonly unknown[]).includes(scope))
+    throw new ControlError(400, '"scope" must be "token-endpoint" (the default) or "everything"');
+  return { mode: mode as Outage['mode'], scope: (scope ?? 'token-endpoint') as Outage['scope'] };
 }
 
 async function route(ctx: ControlContext): Promise<unknown> {
@@ -249,6 +271,19 @@ async function route(ctx: ControlContext): Promise<unknown> {
     const reached = await ended;
     await shell.settled();
     return { ...snapshot(ctx), relayStatus: posted, ended: reached };
+  }
+  if (post && path === '/cis2/outage') {
+    // The ward loses CIS2 (dropped connections or 503s; the token endpoint or everything), until { "mode": null }.
+    const outage = outageOf(body);
+    sandbox.outage(outage);
+    return { ...snapshot(ctx), outage };
+  }
+  if (post && path === '/cis2/revoke-refresh') {
+    // CIS2 ends the clinician's sessions for refresh: their next refresh is refused invalid_grant. No logout token.
+    const clinician = sandbox.clinicians.find((c) => c.id === body.clinician);
+    if (!clinician)
+      throw new ControlError(400, `"clinician" must be one of: ${sandbox.clinicians.map((c) => c.id).join(', ')}`);
+    return { ...snapshot(ctx), revoked: await sandbox.revokeRefreshTokensOf(clinician.id) };
   }
   if (post && path === '/sign-in/page') {
     // The page the shell opened in the system browser, for a test to open in a real browser tab
