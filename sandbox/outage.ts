@@ -10,6 +10,7 @@
  * - `scope: 'token-endpoint'`: only the provider's token endpoint (where the refresh_token grant
  *   goes); `scope: 'everything'`: every request to the sandbox's server (discovery, JWKS, the
  *   authorization endpoint, the sign-in pages, token, userinfo, and paths that do not exist).
+ *   Requests the sandbox makes itself (its back-channel logout posts) are not covered.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
