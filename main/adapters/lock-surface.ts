@@ -25,6 +25,7 @@
 import { createHash } from 'node:crypto';
 import type { BrowserWindow, WebContentsView, WebContentsViewConstructorOptions, WebPreferences } from 'electron';
 import { lockDownContents, lockDownSession, secureWebPreferences } from './lockdown';
+import { loadErrorCode } from './renderer-recovery';
 import type { OnFault } from '../core/faults';
 
 /** No `persist:` prefix: an in-memory session (Electron's `partition` rule), shared by every surface. */
@@ -124,7 +125,7 @@ export function createLockSurface(
     page = url;
     contents.loadURL(url).catch((error: unknown) => {
       // -3 (ERR_ABORTED): replaced by the other page before it finished, not a failure.
-      if ((error as { errno?: unknown } | null)?.errno !== -3) onError?.('lock-surface-load-failed');
+      if (loadErrorCode(error) !== -3) onError?.('lock-surface-load-failed');
     });
   };
   win.contentView.addChildView(view);
@@ -134,6 +135,7 @@ export function createLockSurface(
   const show = (): void => {
     // Adding a view its parent already holds makes it the topmost (View.addChildView).
     win.contentView.addChildView(view);
+    // Stryker disable next-line CallExpression: equivalent: every change of the content size has already reached fill() through 'resize' or the content view's 'bounds-changed' (both heard above); kept so that show() never depends on an event
     fill();
     view.setVisible(true);
     shown = true;

@@ -214,11 +214,12 @@ describe('loads and frames', () => {
     expect(frame.detached).toBe(false);
   });
 
-  it('a destroyed web contents throws "Object has been destroyed" from mainFrame and send', () => {
+  it('a destroyed web contents throws "Object has been destroyed" from mainFrame, send and a second close', () => {
     const contents = new FakeWebContents();
     contents.close();
     expect(() => contents.mainFrame).toThrow('Object has been destroyed');
     expect(() => contents.send('x')).toThrow('Object has been destroyed');
+    expect(() => contents.close()).toThrow('Object has been destroyed');
   });
 });
 

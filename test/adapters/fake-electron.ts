@@ -666,8 +666,19 @@ export class FakeWebContents extends FakeEmitter {
   isDestroyed(): boolean {
     return this.destroyed;
   }
-  /** "the WebContents will be destroyed and no longer usable. The destroyed event will be emitted" (electron.d.ts, close). */
+  /**
+   * "the WebContents will be destroyed and no longer usable. The destroyed event will be emitted"
+   * (electron.d.ts, close). Closing one already destroyed throws "Object has been destroyed", as
+   * every method of a destroyed WebContents does (WebContents::FillObjectTemplate makes it
+   * gin_helper::Destroyable; shell/common/gin_helper/function_template.h throws for a destroyed
+   * holder). The window that owns it destroys it without that check (`destroyWithWindow`).
+   */
   close(): void {
+    this.alive();
+    this.destroyWithWindow();
+  }
+  /** ~BrowserWindow destroying its own web contents (no JS call, so no "destroyed" check). */
+  destroyWithWindow(): void {
     if (this.destroyed) return;
     this.destroyed = true;
     this.process = 'none';
@@ -865,7 +876,7 @@ export class FakeBrowserWindow extends FakeEmitter {
     if (this.destroyed) return;
     this.destroyed = true;
     if (FakeDesktop.foreground === this) FakeDesktop.foreground = FakeDesktop.browserOpen ? 'browser' : 'desktop';
-    this.webContents.close();
+    this.webContents.destroyWithWindow();
     this.emit('closed');
     FakeApp.current?.windowClosed();
   }
