@@ -153,17 +153,18 @@ export interface ShellBackend extends ShellBackendMethods {
   subscribe(listener: (view: SessionView) => void): () => void;
 }
 
-const channelMethods = new Map<InvokeChannel, InvokeMethod>(
-  Object.entries(methodChannels).map(([method, channel]) => [channel, method as InvokeMethod]),
-);
+const channelMethods = Object.fromEntries(
+  Object.entries(methodChannels).map(([method, channel]) => [channel, method]),
+) as Record<InvokeChannel, InvokeMethod>;
 
 export type ParsedRequest =
   { ok: true; method: InvokeMethod; channel: InvokeChannel; payload: unknown } | { ok: false; code: RefusalCode };
 
 /** Checks the channel name and payload shape. Never echoes the content in what it returns. */
 export function parseRequest(channel: unknown, payload: unknown): ParsedRequest {
-  const method = isInvokeChannel(channel) ? channelMethods.get(channel) : undefined;
-  if (!isInvokeChannel(channel) || method === undefined) return { ok: false, code: 'unknown-channel' };
+  if (!isInvokeChannel(channel)) return { ok: false, code: 'unknown-channel' };
+  // Every invoke channel has its method: channelMethods is methodChannels turned round.
+  const method = channelMethods[channel];
   const parsed = methodSchemas[method].request.safeParse(payload);
   if (!parsed.success) return { ok: false, code: 'bad-request' };
   return { ok: true, method, channel, payload: parsed.data };

@@ -1,9 +1,9 @@
-import { describe, expect, it } from 'vitest';
-import { isTrustedSender, originOf } from '../../main/adapters/ipc-server';
+import { describe, expect, it, vi } from 'vitest';
+import { isTrustedSender, originOf, registerIpc } from '../../main/adapters/ipc-server';
 import { invokeChannelNames } from '../../preload/contract';
 import type { Draft } from '../../preload/contract';
-import { FakeFrame, FakeWebContents } from './fake-electron';
-import { activeView, serveIpc } from './shell-fixtures';
+import { FakeBrowserWindow, FakeFrame, FakeIpcMain, FakeWebContents } from './fake-electron';
+import { activeView, serveIpc, spyBackend } from './shell-fixtures';
 
 const view = activeView;
 const draft: Draft = { id: 'd1', patient: 'Jane Doe', text: 'Note', updatedAt: 1 };
@@ -14,6 +14,17 @@ describe('origin and sender checks', () => {
     expect(originOf('app://shell/index.html')).toBe('app://shell');
     expect(originOf('app://evil/index.html')).toBe('app://evil');
     expect(originOf('not a url')).toBeNull();
+  });
+
+  it('gives no origin to a URL without a host (about:, data:, file:), so such a frame never matches ours', () => {
+    for (const url of ['about:blank', 'data:text/html,<p>x</p>', 'file:///C:/shell/index.html'])
+      expect(originOf(url), url).toBeNull();
+  });
+
+  it('answers false, and does not throw, for a frame whose render frame was disposed', () => {
+    const main = new FakeFrame('app://shell/index.html');
+    main.dispose();
+    expect(isTrustedSender(main, main, 'app://shell')).toBe(false);
   });
 
   it('trusts only the main frame itself on the expected origin', () => {
@@ -44,11 +55,12 @@ describe('registerIpc', () => {
     expect([...ipcMain.handlers.keys()].sort()).toEqual([...invokeChannelNames].sort());
   });
 
-  it('passes a good request from the window to the backend', async () => {
-    const { ipcMain, own, backend } = setup();
+  it('passes a good request from the window to the backend, and logs nothing', async () => {
+    const { ipcMain, own, backend, logger } = setup();
     expect(await ipcMain.invoke('drafts:save', own, draft)).toEqual({ ok: true, value: { savedAt: 2 } });
     expect(backend.saveDraft).toHaveBeenCalledWith(draft);
     expect(await ipcMain.invoke('session:get-view', own)).toEqual({ ok: true, value: view });
+    expect(logger.warn).not.toHaveBeenCalled();
   });
 
   it('refuses a sub-frame of the window', async () => {
@@ -107,6 +119,21 @@ describe('registerIpc', () => {
     expect(() => push(view)).not.toThrow();
   });
 
+  it('refuses, never throws, when the window cannot be looked up (getWindow throws)', async () => {
+    const ipcMain = new FakeIpcMain();
+    const win = new FakeBrowserWindow({});
+    const { backend } = spyBackend();
+    const getWindow = (): never => {
+      throw new Error('no window');
+    };
+    registerIpc({ ipcMain, getWindow, backend, logger: { warn: vi.fn() }, origin: 'app://shell' } as never);
+    const own = { sender: win.webContents, senderFrame: win.webContents.mainFrame };
+    expect(await ipcMain.invoke('session:unlock', own)).toEqual({ ok: false, code: 'wrong-sender' });
+    expect(() => ipcMain.emit('session:activity', own)).not.toThrow();
+    expect(backend.unlock).not.toHaveBeenCalled();
+    expect(backend.reportActivity).not.toHaveBeenCalled();
+  });
+
   it('refuses everything once the window is destroyed', async () => {
     const { ipcMain, win, own } = setup();
     win.destroyed = true;
@@ -141,6 +168,20 @@ describe('registerIpc', () => {
     expect(backend.reportActivity).toHaveBeenCalledTimes(1);
   });
 
+  it('logs ignored activity with its channel and the wrong-sender code', () => {
+    const { ipcMain, win, logger } = setup();
+    ipcMain.emit('session:activity', { sender: win.webContents, senderFrame: new FakeFrame('app://shell/') });
+    expect(logger.warn).toHaveBeenCalledWith({ channel: 'session:activity', code: 'wrong-sender' }, expect.any(String));
+  });
+
+  it('logs, as bad-response, a backend answer that breaks the contract, and refuses it', async () => {
+    const { ipcMain, own, backend, logger } = setup();
+    backend.getView.mockReturnValueOnce({ ok: true, value: { ...view, accessToken: 'eyJ-SECRET' } } as never);
+    expect(await ipcMain.invoke('session:get-view', own)).toEqual({ ok: false, code: 'bad-response' });
+    expect(logger.warn).toHaveBeenCalledWith({ channel: 'session:get-view', code: 'bad-response' }, expect.any(String));
+    expect(JSON.stringify(logger.warn.mock.calls)).not.toContain('eyJ-SECRET');
+  });
+
   it('pushes each view to the window, and a fail-closed view instead of one that breaks the contract', () => {
     const { win, push } = setup();
     push(view);
@@ -149,6 +190,13 @@ describe('registerIpc', () => {
     expect(win.webContents.sent[0]?.args).toEqual([view]);
     expect(win.webContents.sent[1]?.args[0]).toMatchObject({ kind: 'signed-out' });
     expect(JSON.stringify(win.webContents.sent)).not.toContain('eyJ-SECRET');
+  });
+
+  it('logs the fallback view as bad-response on the view channel, without the view', () => {
+    const { push, logger } = setup();
+    push({ ...view, accessToken: 'eyJ-SECRET' });
+    expect(logger.warn).toHaveBeenCalledWith({ channel: 'session:view', code: 'bad-response' }, expect.any(String));
+    expect(JSON.stringify(logger.warn.mock.calls)).not.toContain('eyJ-SECRET');
   });
 
   it('removes every handler, the activity listener and the subscription on dispose', () => {
