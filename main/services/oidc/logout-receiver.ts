@@ -35,6 +35,7 @@ export function createLogoutTokenValidatorFor(
   const keys = issuerKeysFor(serverMetadata, {
     issuer: settings.issuer,
     allowInsecureLoopbackIssuer: settings.allowInsecureLoopbackIssuer,
+    // Stryker disable next-line ConditionalExpression: issuerKeysFor treats a fetch given as undefined as none given (it tests options.fetch === undefined), so passing it explicitly changes nothing
     ...(fetch === undefined ? {} : { fetch }),
   });
   return createLogoutTokenValidator({
@@ -73,12 +74,13 @@ export interface LogoutReceiverDeps {
 export type LogoutReceiver = (token: string, options?: { catchUp?: boolean }) => Promise<LogoutTokenResult>;
 
 export function createLogoutReceiver(deps: LogoutReceiverDeps): LogoutReceiver {
-  const validators = new Map<'live' | 'catch-up', Promise<LogoutTokenValidator>>();
+  /** Keyed by catch-up: true for the relay's catch-up validator, false for the live one. */
+  const validators = new Map<boolean, Promise<LogoutTokenValidator>>();
 
-  function validatorFor(kind: 'live' | 'catch-up'): Promise<LogoutTokenValidator> {
-    let validator = validators.get(kind);
+  function validatorFor(catchUp: boolean): Promise<LogoutTokenValidator> {
+    let validator = validators.get(catchUp);
     if (validator === undefined) {
-      const maxAge = kind === 'catch-up' ? { maxAgeSeconds: deps.sessionLimitMs / 1000 + 60 } : {};
+      const maxAge = catchUp ? { maxAgeSeconds: deps.sessionLimitMs / 1000 + 60 } : {};
       validator = deps.providerMetadata().then((metadata) =>
         createLogoutTokenValidatorFor(deps.settings, metadata, {
           now: deps.now,
@@ -86,16 +88,16 @@ export function createLogoutReceiver(deps: LogoutReceiverDeps): LogoutReceiver {
           ...(deps.fetch ? { fetch: deps.fetch } : {}),
         }),
       );
-      validators.set(kind, validator);
+      validators.set(catchUp, validator);
     }
     return validator;
   }
 
   return async (token, receive = {}) => {
-    const kind = receive.catchUp === true ? 'catch-up' : 'live';
+    const catchUp = receive.catchUp === true;
     // A failed discovery is tried again with the next token.
-    const validate = await validatorFor(kind).catch((error: unknown) => {
-      validators.delete(kind);
+    const validate = await validatorFor(catchUp).catch((error: unknown) => {
+      validators.delete(catchUp);
       // The token could not be checked (CIS2 unreachable): refused, and counted as downstream.
       deps.audit.logoutRefused(toShellError(error));
       throw error;

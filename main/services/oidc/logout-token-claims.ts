@@ -58,6 +58,11 @@ export interface CheckedClaims {
   readonly expiresAt: number;
 }
 
+/** A JSON number that is finite (JSON.parse reads an exponent too large, such as 1e999, as Infinity). */
+function isFiniteNumber(value: unknown): value is number {
+  return Number.isFinite(value);
+}
+
 /** A claim that must be a non-empty string when present; an empty string counts as absent. */
 function optionalString(claims: Record<string, unknown>, name: string): string | undefined {
   const value = claims[name];
@@ -80,12 +85,14 @@ export function checkLogoutClaims(claims: Record<string, unknown>, rules: ClaimR
   // iat fresh; exp (BCL 1.0 final recommends it; CIS2 sends it) not passed when present.
   const { nowSeconds, maxAgeSeconds: maxAge, clockSkewSeconds: skew } = rules;
   const iat = claims['iat'];
-  if (typeof iat !== 'number' || !Number.isFinite(iat)) refuse('LOGOUT_TOKEN_IAT_MISSING');
+  if (!isFiniteNumber(iat)) refuse('LOGOUT_TOKEN_IAT_MISSING');
   if (iat > nowSeconds + skew) refuse('LOGOUT_TOKEN_ISSUED_IN_FUTURE');
   if (iat < nowSeconds - maxAge - skew) refuse('LOGOUT_TOKEN_TOO_OLD');
   const exp = claims['exp'];
-  if (exp !== undefined && (typeof exp !== 'number' || !Number.isFinite(exp))) refuse('LOGOUT_TOKEN_MALFORMED');
-  if (exp !== undefined && exp <= nowSeconds - skew) refuse('LOGOUT_TOKEN_EXPIRED');
+  if (exp !== undefined && !isFiniteNumber(exp)) refuse('LOGOUT_TOKEN_MALFORMED');
+  // Without exp, only the iat window bounds the token.
+  const expSeconds = exp ?? Number.POSITIVE_INFINITY;
+  if (expSeconds <= nowSeconds - skew) refuse('LOGOUT_TOKEN_EXPIRED');
 
   // events declares the back-channel logout event, whose value is a JSON object (BCL §2.4).
   const events = claims['events'];
@@ -104,7 +111,7 @@ export function checkLogoutClaims(claims: Record<string, unknown>, rules: ClaimR
   const jti = optionalString(claims, 'jti');
   if (jti === undefined) refuse('LOGOUT_TOKEN_JTI_MISSING');
   // Past this instant the iat (or exp) check refuses the token anyway.
-  const passesUntil = Math.min(iat + maxAge + skew, exp === undefined ? Number.POSITIVE_INFINITY : exp + skew);
+  const passesUntil = Math.min(iat + maxAge + skew, expSeconds + skew);
 
   return {
     ...(subject === undefined ? {} : { subject }),

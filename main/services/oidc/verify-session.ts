@@ -12,9 +12,14 @@ export interface AuthTimeCheck {
   readonly skewSeconds: number;
 }
 
+/** A finite number (Number.isFinite is false for anything that is not a number). */
+function isFiniteNumber(value: unknown): value is number {
+  return Number.isFinite(value);
+}
+
 /** CIS2 "Authentication time claim": after prompt=login / max_age=0, auth_time is within skew of now. */
 export function checkAuthTime(authTime: unknown, check: AuthTimeCheck): number {
-  if (typeof authTime !== 'number' || !Number.isFinite(authTime)) {
+  if (!isFiniteNumber(authTime)) {
     throw new ShellError(
       'SIGNIN_AUTH_TIME_MISSING',
       'NHS Care Identity did not say when you signed in, so the sign-in was refused. Try again. If it keeps happening, tell IT.',

@@ -125,3 +125,17 @@ describe('the logout receiver', () => {
     expect(ended).toHaveLength(1);
   });
 });
+
+describe('the logout receiver’s network path', () => {
+  it('fetches CIS2’s keys through the issuer fetch port it is given (the same path as sign-in)', async () => {
+    const requested: string[] = [];
+    const port: NonNullable<LogoutReceiverDeps['fetch']> = (url, options) => {
+      requested.push(String(url));
+      return fetch(url, options as RequestInit);
+    };
+    const { receive, ended } = receiver({ fetch: port });
+    expect(code(await receive(await token(5)))).toBe('accepted');
+    expect(requested).toEqual([`${new URL(settings.issuer).origin}/jwks`]);
+    expect(ended).toHaveLength(1);
+  });
+});

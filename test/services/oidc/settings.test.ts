@@ -50,4 +50,25 @@ describe('resolveOidcSettings', () => {
       expect.objectContaining({ code: 'CONFIG_INVALID' }),
     );
   });
+
+  it('names the setting IT must correct in each refusal, and keeps the URL parser’s error for a malformed issuer', () => {
+    const refusal = (input: Parameters<typeof resolveOidcSettings>[0]): unknown => {
+      try {
+        resolveOidcSettings(input);
+      } catch (error) {
+        return error;
+      }
+      return undefined;
+    };
+    expect(refusal({ ...base, issuer: 'not a url' })).toMatchObject({
+      message: expect.stringMatching(/^The sign-in issuer address is not a valid URL;.*\.$/),
+      cause: expect.any(TypeError),
+    });
+    expect(refusal({ ...base, issuer: 'http://cis2.example/openam' })).toMatchObject({
+      message: expect.stringMatching(/^The sign-in issuer must use https;.*\.$/),
+    });
+    expect(refusal({ ...base, scopes: ['profile'] })).toMatchObject({
+      message: expect.stringMatching(/^The sign-in scopes must include openid;.*\.$/),
+    });
+  });
 });

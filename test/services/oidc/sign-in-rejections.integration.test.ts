@@ -124,6 +124,52 @@ describe('sign-in refuses a provider that misbehaves', () => {
     const { service } = serviceFor(sandbox, null, { settings: { callbackTimeoutMs: 200 } });
     const outcome = await service.signIn();
     expect(outcome.kind === 'failed' && outcome.error.code).toBe('SIGNIN_TIMEOUT');
+    expect(outcome.kind === 'failed' && outcome.error.message).toMatch(/^Sign-in took too long.*\.$/);
+  });
+
+  it('reports a userinfo request lost on the network as a network failure, not as details of another person', async () => {
+    const base = countingFetch();
+    let userinfoEndpoint = '';
+    const losingUserinfo = Object.assign(async (url: string, options: Parameters<typeof base>[1]) => {
+      if (url === userinfoEndpoint) throw new TypeError('fetch failed');
+      const response = await base(url, options);
+      if (url.endsWith('/.well-known/openid-configuration'))
+        userinfoEndpoint = String(((await response.clone().json()) as Record<string, unknown>)['userinfo_endpoint']);
+      return response;
+    }, base);
+    const { service } = serviceFor(sandbox, 'dr-okafor', { fetch: losingUserinfo });
+    const outcome = await service.signIn();
+    expect(userinfoEndpoint).toMatch(/^http:\/\/127\.0\.0\.1:/);
+    expect(outcome.kind === 'failed' && outcome.error.code).toBe('SIGNIN_NETWORK');
+    expect(service.tokens.hasSession()).toBe(false);
+  });
+
+  it('keeps openid-client’s comparison failure as the cause when userinfo names another person', async () => {
+    sandbox.misbehave('userinfo-sub-mismatch');
+    const { service } = serviceFor(sandbox, 'dr-okafor');
+    const outcome = await service.signIn();
+    expect(outcome.kind === 'failed' && outcome.error).toMatchObject({
+      code: 'SIGNIN_USERINFO_MISMATCH',
+      cause: expect.objectContaining({ code: 'OAUTH_JSON_ATTRIBUTE_COMPARISON_FAILED' }),
+    });
+  });
+
+  it('opens an authorization endpoint published with a query string (RFC 6749 §3.1 allows one), keeping its query', async () => {
+    const base = countingFetch();
+    const withQuery = Object.assign(async (url: string, options: Parameters<typeof base>[1]) => {
+      const response = await base(url, options);
+      if (!url.endsWith('/.well-known/openid-configuration')) return response;
+      const metadata = (await response.json()) as Record<string, unknown>;
+      return Response.json({ ...metadata, authorization_endpoint: `${sandbox.issuer}/auth?realm=Healthcare` });
+    }, base);
+    const { service, browser } = serviceFor(sandbox, null, { fetch: withQuery });
+    const pending = service.signIn();
+    const opened = await browser.nextOpen();
+    service.cancel();
+    expect(await pending).toEqual({ kind: 'cancelled' });
+    expect(`${opened.origin}${opened.pathname}`).toBe(`${sandbox.issuer}/auth`);
+    expect(opened.searchParams.get('realm')).toBe('Healthcare');
+    expect(opened.searchParams.get('client_id')).toBe(sandbox.clientId);
   });
 
   it('never passes anything but the discovered authorization endpoint to the browser', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { providerErrorToShellError, toShellError } from '../../../main/services/oidc/error-mapping';
-import { buildSession, checkAuthTime } from '../../../main/services/oidc/verify-session';
+import { buildSession, checkAuthTime, userinfoMismatch } from '../../../main/services/oidc/verify-session';
 
 const now = 1_800_000_000_000;
 
@@ -30,7 +30,30 @@ describe('checkAuthTime (CIS2: within 15 s of now after prompt=login)', () => {
   });
 });
 
+describe('the sign-in refusals’ words, for the log', () => {
+  it('a missing auth_time and a token that names no one each carry a whole sentence', () => {
+    expect(() => checkAuthTime(undefined, { nowMs: now, skewSeconds: 15 })).toThrow(
+      expect.objectContaining({
+        message: expect.stringMatching(/^NHS Care Identity did not say when you signed in.*\.$/),
+      }),
+    );
+    expect(() => buildSession({}, { sub: 'a' }, now)).toThrow(
+      expect.objectContaining({ message: expect.stringMatching(/^The sign-in response .* did not identify you.*\.$/) }),
+    );
+  });
+
+  it('a userinfo mismatch keeps what openid-client reported as its cause', () => {
+    const reported = Object.assign(new Error('unexpected sub'), { code: 'OAUTH_JSON_ATTRIBUTE_COMPARISON_FAILED' });
+    expect(userinfoMismatch(reported)).toMatchObject({ code: 'SIGNIN_USERINFO_MISMATCH', cause: reported });
+  });
+});
+
 describe('buildSession', () => {
+  it('reads the assurance level from amr when acr leaves it open: a passkey alone is AAL2', () => {
+    expect(buildSession({ sub: 'a', acr: 'AAL2_OR_AAL3_ANY', amr: ['swk'] }, { sub: 'a' }, now).aal).toBe('AAL2');
+    expect(buildSession({ sub: 'a', acr: 'AAL2_OR_AAL3_ANY', amr: ['sc'] }, { sub: 'a' }, now).aal).toBe('AAL3');
+  });
+
   it.each([
     ['no sub', {}],
     ['an empty sub', { sub: '' }],
