@@ -52,7 +52,7 @@ export interface Pages {
 }
 
 export function cancelHandOver(page: Page): void {
-  if (page.handOver !== null) clearTimeout(page.handOver);
+  clearTimeout(page.handOver ?? undefined);
   page.handOver = null;
 }
 
@@ -88,14 +88,18 @@ export function decide(pages: Pages, page: Page): void {
     page.handOver = null;
     // Re-checked: the clinician may be back (an unlock), or the page already replaced.
     const later = pages.deps.state();
+    // Stryker disable next-line ConditionalExpression,LogicalOperator: equivalent: a page's hand-over is cancelled when it stops being current (replace, 'closed') and when the guard stops (dispose), so this timer never fires for such a page; re-checked as defence in depth
     if (pages.disposed || page !== pages.current) return;
     if (outlived(page, later)) replace(pages, page);
+    // Stryker disable next-line ConditionalExpression,LogicalOperator: equivalent: the hand-over is cancelled when the state turns working (decide) and when a new document starts (the only place the taint is cleared), so a timer that fires finds both true; re-checked as defence in depth
     else if (page.tainted && !isWorking(later)) page.shell.restartPage();
   }, pages.deps.handOverMs);
 }
 
 function destroy(pages: Pages, page: Page): void {
+  // Stryker disable next-line CallExpression: equivalent: shell.destroy() below destroys the window at once (or it already was), and its 'closed' listener (openPage) takes it out of retiring
   pages.retiring.delete(page);
+  // Stryker disable next-line CallExpression: equivalent: a retiring page has no hand-over (replace cancelled it, and decide starts none for a page that is not current)
   cancelHandOver(page);
   page.stopClipboard?.();
   page.shell.destroy().catch(() => pages.deps.onError?.('partition-clear-failed'));
@@ -115,6 +119,7 @@ export function openPage(pages: Pages): Page {
   };
   shell.onPageStart(() => {
     // A new document: it has shown nothing yet, and is tainted only if born working.
+    // Stryker disable next-line CallExpression: equivalent: decide, just below, cancels the hand-over or replaces the page (which cancels it), and a page that is not current has none
     cancelHandOver(page);
     const now = deps.state();
     page.tainted = isWorking(now);
@@ -141,6 +146,7 @@ function replace(pages: Pages, old: Page): void {
   old.shell.setCovered(true);
   const page = openPage(pages);
   pages.current = page;
+  // Stryker disable next-line CallExpression: equivalent: a new shell window is covered and its page not yet loaded, and the page is born with the owner and taint of the state now, so nothing is decided yet; kept so a new page gets the same rule as every other
   decide(pages, page);
 }
 
@@ -149,9 +155,9 @@ export function syncPages(pages: Pages): void {
   if (pages.disposed || pages.current === null) return;
   const now = pages.deps.state();
   const page = pages.current;
-  if (!outlived(page, now)) {
-    page.owner ??= clinicianOf(now);
-    if (isWorking(now)) page.tainted = true;
-  }
+  // A page that has served another clinician keeps its owner (set already), and decide replaces
+  // it below if someone is working now; as a retiring page it is only covered, its taint unread.
+  page.owner ??= clinicianOf(now);
+  if (isWorking(now)) page.tainted = true;
   decide(pages, page);
 }

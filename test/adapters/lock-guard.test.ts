@@ -3,24 +3,11 @@
 // keeps the real loop's order (state, view, change listeners).
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createClipboardGuard } from '../../main/adapters/clipboard-guard';
-import { registerIpc } from '../../main/adapters/ipc-server';
-import type { IpcServerDeps } from '../../main/adapters/ipc-server';
-import {
-  clipboardSweepFor,
-  createLockGuard,
-  defaultHandOverMs,
-  gateViews,
-  isWorking,
-} from '../../main/adapters/lock-guard';
-import { createShellWindow } from '../../main/adapters/windows';
-import type { ShellWindow } from '../../main/adapters/windows';
+import { clipboardSweepFor, defaultHandOverMs, isWorking } from '../../main/adapters/lock-guard';
 import type { SessionState } from '../../main/core/session';
-import { methodChannels, viewChannel } from '../../preload/contract';
-import { FakeBrowserWindow, FakeClipboard, FakeIpcMain, FakeSession, FakeWebContentsView } from './fake-electron';
-import type { FakeWebContents } from './fake-electron';
-import { fakeSessionService, nonWorking, states } from './session-fixtures';
-import { shellWindowOptions, windowDeps } from './shell-fixtures';
+import { FakeBrowserWindow, FakeClipboard, FakeSession, FakeWebContentsView } from './fake-electron';
+import { coverAtEachView, fake, startShell, viewsSent } from './lock-guard-fixtures';
+import { nonWorking, states } from './session-fixtures';
 
 beforeEach(() => {
   vi.useFakeTimers();
@@ -32,61 +19,6 @@ beforeEach(() => {
 afterEach(() => {
   vi.useRealTimers();
 });
-
-const fake = (shell: ShellWindow): FakeBrowserWindow => shell.window as unknown as FakeBrowserWindow;
-
-/** The composition root's wiring (main/index.ts) on the fake Electron. */
-function startShell(initial: SessionState = states.active('A'), options: { clipboard?: FakeClipboard } = {}) {
-  const session = fakeSessionService(initial);
-  const onError = vi.fn<(code: string) => void>();
-  const clipboard = options.clipboard
-    ? createClipboardGuard({ clipboard: options.clipboard, platform: 'win32' })
-    : undefined;
-  const guard = createLockGuard({
-    session,
-    onError,
-    ...(clipboard ? { clipboard } : {}),
-    openWindow: (partition) =>
-      createShellWindow(
-        windowDeps(),
-        shellWindowOptions({ partition, beforeRendererReload: () => session.lockBeforeReload(), onError }).options,
-      ),
-  });
-  const ipcMain = new FakeIpcMain();
-  const deps = {
-    ipcMain,
-    getWindow: () => guard.window(),
-    backend: gateViews(session.backend, () => guard.sync()),
-    logger: { warn: vi.fn() },
-    origin: 'app://shell',
-  };
-  registerIpc(deps as unknown as IpcServerDeps);
-  const win = (): FakeBrowserWindow => fake(guard.current()!);
-  /** The window shows itself at its first paint, and its page finishes loading. */
-  const load = (w: FakeBrowserWindow = win()): FakeBrowserWindow => {
-    w.emit('ready-to-show');
-    w.webContents.finishLoad();
-    return w;
-  };
-  /** A request from a page's own main frame, as ipcRenderer.invoke would send it. */
-  const ask = (contents: FakeWebContents, method: keyof typeof methodChannels, payload?: unknown) =>
-    ipcMain.invoke(methodChannels[method], { sender: contents, senderFrame: contents.mainFrame }, payload);
-  return { session, guard, ipcMain, onError, win, load, ask };
-}
-
-/** Records, for every view sent to this page, whether main's surface was over it at that moment. */
-function coverAtEachView(w: FakeBrowserWindow): boolean[] {
-  const seen: boolean[] = [];
-  const send = w.webContents.send.bind(w.webContents);
-  w.webContents.send = (channel: string, ...args: unknown[]) => {
-    if (channel === viewChannel) seen.push(w.onScreen() !== 'page');
-    send(channel, ...args);
-  };
-  return seen;
-}
-
-const viewsSent = (w: FakeBrowserWindow) =>
-  w.webContents.sent.filter((m) => m.channel === viewChannel).map((m) => (m.args[0] as { kind: string }).kind);
 
 describe('the lock surface goes up without the renderer', () => {
   it.each(nonWorking)(
@@ -486,5 +418,18 @@ describe('the clipboard at a lock, an end and a hand-over', () => {
       sweep: false,
       forget: false,
     });
+  });
+
+  it('sweeps and forgets at an end that follows no clinician (a sign-in given up), and not at a sign-in', () => {
+    expect(clipboardSweepFor(states.signedOut(), states.signingIn())).toEqual({ sweep: true, forget: true });
+    expect(clipboardSweepFor(states.ended(), states.signingIn())).toEqual({ sweep: true, forget: true });
+    expect(clipboardSweepFor(states.ended(), states.signedOut())).toEqual({ sweep: true, forget: true });
+    expect(clipboardSweepFor(states.signingIn(), states.signedOut())).toEqual({ sweep: false, forget: false });
+    expect(clipboardSweepFor(states.active('A'), states.signingIn())).toEqual({ sweep: false, forget: false });
+  });
+
+  it('does not sweep again when an end is followed by the same end', () => {
+    expect(clipboardSweepFor(states.signedOut(), states.signedOut())).toEqual({ sweep: false, forget: false });
+    expect(clipboardSweepFor(states.ended(), states.ended())).toEqual({ sweep: false, forget: false });
   });
 });
