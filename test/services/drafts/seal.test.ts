@@ -36,6 +36,11 @@ describe('readSealHeader', () => {
     expect(readSealHeader(jwe)).toEqual({ ok: false, code: 'DRAFTS_FILE_TORN' });
   });
 
+  it('the first three parts of a whole seal (a readable header, the rest cut off): torn', async () => {
+    const whole = await sealDrafts(drafts, key, kid, 1, 1000);
+    expect(readSealHeader(whole.split('.').slice(0, 3).join('.'))).toEqual({ ok: false, code: 'DRAFTS_FILE_TORN' });
+  });
+
   it.each([
     ['another algorithm', { alg: 'A256KW', enc: 'A256GCM', kid, sealedAt: 1 }],
     ['another encryption', { alg: 'dir', enc: 'A128GCM', kid, sealedAt: 1 }],
@@ -91,6 +96,21 @@ describe('openSeal', () => {
       ok: true,
       gen: 0,
     });
+  });
+
+  it('refuses a seal whose payload is not UTF-8 as tampered, instead of reading it with replacement characters', async () => {
+    const bytes = new TextEncoder().encode(JSON.stringify({ v: 1, drafts: [{ ...drafts[0], text: 'Obs @' }] }));
+    bytes[bytes.indexOf('@'.charCodeAt(0))] = 0xff;
+    const jwe = await new CompactEncrypt(bytes)
+      .setProtectedHeader({ alg: 'dir', enc: 'A256GCM', kid, gen: 1, sealedAt: 1000 })
+      .encrypt(key);
+    expect(await openSeal(jwe, key, kid)).toEqual({ ok: false, code: 'DRAFTS_FILE_TAMPERED' });
+  });
+
+  it('a seal whose initialisation vector was cut short is torn, not tampered with', async () => {
+    const parts = (await sealDrafts(drafts, key, kid, 1, 1000)).split('.');
+    const cut = [parts[0], parts[1], (parts[2] ?? '').slice(0, 8), parts[3], parts[4]].join('.');
+    expect(await openSeal(cut, key, kid)).toEqual({ ok: false, code: 'DRAFTS_FILE_TORN' });
   });
 
   it('a changed byte is tampering, a cut-off seal is torn', async () => {
