@@ -153,6 +153,14 @@ export const WorkstationSchema = z.strictObject({
 export type Workstation = z.infer<typeof WorkstationSchema>;
 const WorkstationField = { workstation: WorkstationSchema.optional() };
 
+/**
+ * `cis2Unreachable`: the session's last refresh got no answer from NHS Care Identity (the network
+ * down, or CIS2 unavailable); nothing about the session changed. While working, the workspace says
+ * so calmly and carries on; on the lock screen, it says unlocking needs NHS Care Identity. Main
+ * sends it on every view with a session; absent reads as false.
+ */
+const ReachField = { cis2Unreachable: z.boolean().optional() };
+
 export const SessionViewSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('signed-out'), notice: NoticeSchema.nullable(), ...WorkstationField }),
   z.strictObject({
@@ -167,6 +175,7 @@ export const SessionViewSchema = z.discriminatedUnion('kind', [
     sessionSecondsLeft: Seconds,
     ...SessionRenewalFields,
     draftStorage: DraftStorageSchema,
+    ...ReachField,
     ...WorkstationField,
   }),
   z.strictObject({
@@ -178,6 +187,7 @@ export const SessionViewSchema = z.discriminatedUnion('kind', [
     sessionSecondsLeft: Seconds,
     ...SessionRenewalFields,
     draftStorage: DraftStorageSchema,
+    ...ReachField,
     ...WorkstationField,
   }),
   z.strictObject({
@@ -194,6 +204,7 @@ export const SessionViewSchema = z.discriminatedUnion('kind', [
      * "Select Unlock" or "Insert your smartcard". A card never unlocks by itself.
      */
     smartcard: z.enum(['in', 'out']).optional(),
+    ...ReachField,
     ...WorkstationField,
   }),
   z.strictObject({ kind: z.literal('ended'), reason: EndReasonSchema, ...WorkstationField }),

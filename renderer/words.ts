@@ -33,7 +33,9 @@ export const lockReasonText: Record<LockReason, string> = {
   sleep: 'This workstation locked because the computer went to sleep.',
   'user-switch': 'This workstation locked because the computer switched user.',
   'absolute-limit': 'You have been signed in for 12 hours. Sign in again to continue.',
-  'refresh-failed': 'Your sign-in has expired. Sign in again to continue.',
+  'refresh-refused': 'NHS Care Identity has ended your sign-in. Sign in again to continue.',
+  'cis2-unreachable':
+    'This workstation locked because it could not reach NHS Care Identity for longer than your organisation allows. Unlocking needs NHS Care Identity: when the network is back, unlock to carry on.',
   manual: 'You locked this workstation.',
   fault:
     'This workstation locked to keep your work safe after an unexpected problem. Unlock to carry on; tell IT if it happens again.',
@@ -62,7 +64,8 @@ export const lockNeedsFullSignIn: Record<LockReason, boolean> = {
   sleep: false,
   'user-switch': false,
   'absolute-limit': true,
-  'refresh-failed': true,
+  'refresh-refused': true,
+  'cis2-unreachable': false,
   manual: false,
   fault: false,
   'smartcard-removed': false,

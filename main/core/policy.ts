@@ -29,6 +29,13 @@ export type SessionPolicy = {
   readonly onOsLock: OsEventAction;
   readonly onSleep: OsEventAction;
   readonly onUserSwitch: OsEventAction;
+  /**
+   * How long a working session goes on while CIS2 does not answer its refresh (the network down,
+   * CIS2 unavailable), counted from the first unanswered refresh: then it locks
+   * ('cis2-unreachable'). null (the default): no limit beyond the idle and 12-hour limits, since
+   * an unanswered refresh says nothing about the session; 0: lock at the first unanswered refresh.
+   */
+  readonly unansweredRefreshLimitMs: number | null;
 };
 
 /** What an IT policy file may say, in seconds. Missing fields take the default. */
@@ -40,6 +47,7 @@ export type PolicyInput = {
   readonly onOsLock?: OsEventAction;
   readonly onSleep?: OsEventAction;
   readonly onUserSwitch?: OsEventAction;
+  readonly unansweredRefreshLimitSeconds?: number;
 };
 
 /** Named as the admin names them in the machine policy (docs/policy.md), so a logged clamp reads as the setting to fix. */
@@ -50,7 +58,8 @@ export type PolicyClampField =
   | 'WarningLeadSeconds'
   | 'AbsoluteLimitWarningSeconds'
   | 'DraftRetentionHours'
-  | 'AuthTimeSkewSeconds';
+  | 'AuthTimeSkewSeconds'
+  | 'UnansweredRefreshLimitSeconds';
 
 /** One value IT asked for that the shell did not apply as asked (both in the setting's own unit). */
 export type PolicyClamp = {
@@ -99,6 +108,7 @@ export const defaultPolicy: SessionPolicy = Object.freeze({
   onOsLock: 'lock',
   onSleep: 'lock',
   onUserSwitch: 'lock',
+  unansweredRefreshLimitMs: null,
 });
 
 export function idleLimitFor(policy: SessionPolicy, aal: Aal): number {
@@ -146,6 +156,7 @@ export function resolvePolicy(input: PolicyInput): { policy: SessionPolicy; clam
     onOsLock: action('OnOsLock', input.onOsLock),
     onSleep: action('OnSleep', input.onSleep),
     onUserSwitch: action('OnUserSwitch', input.onUserSwitch),
+    unansweredRefreshLimitMs: unansweredRefreshLimit(input.unansweredRefreshLimitSeconds, absoluteLimitMs, clamps),
   });
   return { policy, clamps };
 }
@@ -160,7 +171,8 @@ export function assertResolvedPolicy(policy: SessionPolicy): void {
     inRange(policy.idleLimitMs.AAL3, 1, RULE_MAXIMA.idleLimitMs.AAL3) &&
     inRange(policy.absoluteLimitMs, 1, RULE_MAXIMA.absoluteLimitMs) &&
     inRange(policy.warningLeadMs, 0, Math.min(policy.idleLimitMs.AAL2, policy.idleLimitMs.AAL3) - 1) &&
-    inRange(policy.absoluteWarningLeadMs, 0, Math.min(MAX_ABSOLUTE_WARNING_LEAD_MS, policy.absoluteLimitMs - 1));
+    inRange(policy.absoluteWarningLeadMs, 0, Math.min(MAX_ABSOLUTE_WARNING_LEAD_MS, policy.absoluteLimitMs - 1)) &&
+    (policy.unansweredRefreshLimitMs === null || inRange(policy.unansweredRefreshLimitMs, 0, policy.absoluteLimitMs));
   invariant(
     ok,
     'a session policy with a limit above the rules or a warning not before the lock; build it with resolvePolicy()',
@@ -178,28 +190,20 @@ export function isResolvedPolicy(policy: SessionPolicy): boolean {
 }
 
 /**
- * The stricter of two policies, setting by setting: the shorter limit, 'end-session' over
- * 'lock'. Mid-session, IT's re-read policy applies through this: tightening at once,
- * loosening only from the next sign-in. The warning lead is the new one, kept below the
- * shorter idle limit.
+ * IT's UnansweredRefreshLimitSeconds: zero or more seconds; beyond the absolute limit it could
+ * never come first, so it is clamped to it and the clamp reported.
  */
-export function stricterPolicy(current: SessionPolicy, next: SessionPolicy): SessionPolicy {
-  const stricter = (a: OsEventAction, b: OsEventAction): OsEventAction =>
-    a === 'end-session' || b === 'end-session' ? 'end-session' : 'lock';
-  const AAL2 = Math.min(current.idleLimitMs.AAL2, next.idleLimitMs.AAL2);
-  const AAL3 = Math.min(current.idleLimitMs.AAL3, next.idleLimitMs.AAL3);
-  const shortestIdle = Math.min(AAL2, AAL3);
-  const absoluteLimitMs = Math.min(current.absoluteLimitMs, next.absoluteLimitMs);
-  return Object.freeze({
-    idleLimitMs: Object.freeze({ AAL2, AAL3 }),
-    absoluteLimitMs,
-    warningLeadMs: next.warningLeadMs < shortestIdle ? next.warningLeadMs : Math.floor(shortestIdle / 2),
-    absoluteWarningLeadMs:
-      next.absoluteWarningLeadMs < absoluteLimitMs ? next.absoluteWarningLeadMs : Math.floor(absoluteLimitMs / 2),
-    onOsLock: stricter(current.onOsLock, next.onOsLock),
-    onSleep: stricter(current.onSleep, next.onSleep),
-    onUserSwitch: stricter(current.onUserSwitch, next.onUserSwitch),
-  });
+function unansweredRefreshLimit(
+  requested: number | undefined,
+  absoluteLimitMs: number,
+  clamps: PolicyClamp[],
+): number | null {
+  if (requested === undefined) return null;
+  const field = 'UnansweredRefreshLimitSeconds';
+  const ms = positiveMs(field, requested, true);
+  if (ms <= absoluteLimitMs) return ms;
+  clamps.push({ field, requested, applied: absoluteLimitMs / 1000, reason: 'above-rule-maximum' });
+  return absoluteLimitMs;
 }
 
 /**

@@ -19,6 +19,7 @@ import type { PresenceStatus } from '../core/presence';
 import type { ShellError, ShellErrorCode } from '../core/errors';
 import type { EndReason, LockReason, WorkingReauthPurpose } from '../core/session';
 import type { RelayEvent } from './relay-client/client';
+import type { RefreshOutcome } from './tokens/token-holder';
 
 /** What failed, as monitoring groups it. */
 export type AuditCategory =
@@ -98,7 +99,10 @@ export const auditEvents = {
   renewalRefused: 'session.renewal-refused',
   roleChanged: 'role.changed',
   refreshed: 'token.refreshed',
-  refreshFailed: 'token.refresh-failed',
+  /** CIS2 refused a refresh (the session locks). The name predates the unanswered kind and is kept. */
+  refreshRefused: 'token.refresh-failed',
+  refreshUnanswered: 'token.refresh-unanswered',
+  refreshRecovered: 'token.refresh-recovered',
   revocationFailed: 'token.revocation-failed',
   logoutAccepted: 'backchannel-logout.accepted',
   logoutRefused: 'backchannel-logout.refused',
@@ -154,7 +158,12 @@ export interface Audit {
   signedOut(subject: string): void;
   ended(reason: EndReason, subject: string): void;
   tokenRefreshed(subject: string): void;
-  refreshFailed(error: ShellError, subject: string | null): void;
+  /**
+   * A refresh that did not simply succeed: refused (token.refresh-failed), unanswered with its
+   * cause class (token.refresh-unanswered), or answered again after an outage, with how long
+   * CIS2 could not be reached (token.refresh-recovered).
+   */
+  refreshOutcome(outcome: RefreshOutcome, subject: string | null): void;
   revocationFailed(cause: unknown): void;
   logoutAccepted(e: { subject?: string; sessionId?: string }): void;
   logoutRefused(error: ShellError): void;

@@ -10,6 +10,7 @@ import { auditEvents } from './audit-catalogue';
 import type { Audit, AuditEvent } from './audit-catalogue';
 import { failure, presenceFields } from './audit-fields';
 import type { Logger } from './logger';
+import type { RefreshOutcome } from './tokens/token-holder';
 
 export { auditCategoryOf, auditEvents } from './audit-catalogue';
 export type { Audit, AuditCategory, AuditEvent, PolicyLoadSummary } from './audit-catalogue';
@@ -73,7 +74,8 @@ function sessionLines({ log, ok, failed }: Writer) {
 }
 
 /** Tokens, their revocation, and back-channel logout (and the relay that carries it). */
-function tokenLines({ log, ok, failed }: Writer) {
+function tokenLines(w: Writer) {
+  const { log, ok, failed } = w;
   return {
     relay(event) {
       switch (event.kind) {
@@ -106,7 +108,7 @@ function tokenLines({ log, ok, failed }: Writer) {
       }
     },
     tokenRefreshed: (subject) => ok(auditEvents.refreshed, { subject }, 'The session renewed its tokens with CIS2.'),
-    refreshFailed: (error, subject) => failed(auditEvents.refreshFailed, error, subject === null ? {} : { subject }),
+    refreshOutcome: (outcome, subject) => refreshLine(w, outcome, subject === null ? {} : { subject }),
     revocationFailed: (cause) =>
       log.warn(
         { event: auditEvents.revocationFailed, ...failure('TOKEN_REVOCATION_FAILED', cause) },
@@ -208,4 +210,40 @@ function workstationLines({ log, ok }: Writer) {
       );
     },
   } satisfies Partial<Audit>;
+}
+
+/**
+ * A refresh that did not simply succeed. Only a refusal locks; an unanswered one says why with
+ * its cause class and code (a TLS failure as an error line: it may be interception, for IT to
+ * look into), and the recovery says how long CIS2 could not be reached.
+ */
+function refreshLine({ log, ok, failed }: Writer, outcome: RefreshOutcome, who: { subject?: string }): void {
+  switch (outcome.kind) {
+    case 'refused':
+      return failed(auditEvents.refreshRefused, outcome.error, { ...who, refusal: outcome.refusal });
+    case 'unanswered': {
+      const fields = {
+        event: auditEvents.refreshUnanswered,
+        outcome: 'failure',
+        ...who,
+        causeClass: outcome.cause,
+        ...(outcome.detail === null ? {} : { detail: outcome.detail }),
+        attempt: outcome.attempt,
+        unreachableForMs: outcome.unreachableForMs,
+        retryInMs: outcome.retryInMs,
+      };
+      if (outcome.cause === 'tls')
+        return log.error(
+          fields,
+          'CIS2 could not be reached because its certificate did not verify (interception or a misconfigured proxy?); nothing it sent was used. The session carries on and will try again.',
+        );
+      return log.warn(fields, 'CIS2 did not answer the session refresh; the session carries on and will try again.');
+    }
+    case 'recovered':
+      return ok(
+        auditEvents.refreshRecovered,
+        { ...who, unreachableForMs: outcome.unreachableForMs, attempts: outcome.attempts },
+        'CIS2 answered again and the session renewed its tokens.',
+      );
+  }
 }

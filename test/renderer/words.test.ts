@@ -45,7 +45,7 @@ describe('words', () => {
 
   it('asks for a full sign-in only when the sign-in itself ran out', () => {
     const full = LockReasonSchema.options.filter((reason) => lockNeedsFullSignIn[reason]);
-    expect(full.sort()).toEqual(['absolute-limit', 'refresh-failed']);
+    expect(full.sort()).toEqual(['absolute-limit', 'refresh-refused']);
   });
 
   it('has a whole sentence for every refusal, for a save and for a button press', () => {

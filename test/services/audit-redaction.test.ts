@@ -252,6 +252,6 @@ describe('the audit log', () => {
       category: 'refresh',
       oauthError: 'invalid_grant',
     });
-    expect(entries.find((e) => e['event'] === 'session.locked')).toMatchObject({ reason: 'refresh-failed' });
+    expect(entries.find((e) => e['event'] === 'session.locked')).toMatchObject({ reason: 'refresh-refused' });
   });
 });

@@ -77,12 +77,16 @@ describe('the audit catalogue', () => {
       error: 'invalid_grant',
       cause: { refresh_token: 'rt-should-never-appear-0123456789' },
     });
-    audit.refreshFailed(
-      new ShellError(
-        'TOKEN_REFRESH_FAILED',
-        'Your sign-in could not be renewed with CIS2; sign in again to carry on.',
-        { cause: refused },
-      ),
+    audit.refreshOutcome(
+      {
+        kind: 'refused',
+        refusal: 'invalid-grant',
+        error: new ShellError(
+          'TOKEN_REFRESH_FAILED',
+          'Your sign-in could not be renewed with CIS2; sign in again to carry on.',
+          { cause: refused },
+        ),
+      },
       'subject-1',
     );
     const offline = new TypeError('fetch failed', {
@@ -194,7 +198,7 @@ describe('what the shell service records', () => {
       category: 'refresh',
       subject: 'doctor',
     });
-    expect(find('session.locked')).toMatchObject({ reason: 'refresh-failed', subject: 'doctor' });
+    expect(find('session.locked')).toMatchObject({ reason: 'refresh-refused', subject: 'doctor' });
     shell.backend.unlock();
     fake.fail('SIGNIN_ACCESS_DENIED', 'CIS2 did not allow this sign-in.');
     await settle();

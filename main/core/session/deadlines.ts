@@ -24,6 +24,32 @@ export function absoluteDeadline(session: Session, policy: SessionPolicy): Insta
 }
 
 /**
+ * IT's limit on working through an outage: UnansweredRefreshLimitSeconds after the first
+ * unanswered refresh. null while CIS2 answers, and without the setting (the default): an
+ * unanswered refresh alone never locks.
+ */
+export function unansweredDeadline(session: Session, policy: SessionPolicy): Instant | null {
+  if (session.unansweredSince === undefined || policy.unansweredRefreshLimitMs === null) return null;
+  return shift(session.unansweredSince, policy.unansweredRefreshLimitMs);
+}
+
+/**
+ * What locks a working session when its time comes, each with its deadline; when several are
+ * due, the first in this list that came no later than the others names the lock (transition.ts).
+ */
+export function workingDeadlines(
+  session: Session,
+  policy: SessionPolicy,
+): ReadonlyArray<{ readonly reason: 'absolute-limit' | 'idle' | 'cis2-unreachable'; readonly deadline: Instant }> {
+  const unanswered = unansweredDeadline(session, policy);
+  return [
+    { reason: 'absolute-limit', deadline: absoluteDeadline(session, policy) },
+    { reason: 'idle', deadline: idleDeadline(session, policy) },
+    ...(unanswered === null ? [] : [{ reason: 'cis2-unreachable' as const, deadline: unanswered }]),
+  ];
+}
+
+/**
  * When the clinician is told the absolute limit is coming and offered to sign in again early.
  * Not a deadline of its own (nextDeadline): nothing in the state changes there; the heartbeat
  * (once a second while a session exists) re-sends the view, which shows it from then on.
@@ -57,12 +83,24 @@ export function endDeadline(state: Extract<StateWithSession, { lockedAt: Instant
  * pending. Arm a single timer for `msUntil(deadline, now)` (clock.ts), re-arm after every
  * transition, and also send `tick` on resume: timers do not run while the machine sleeps.
  */
+function earliestOf(first: Instant, ...others: ReadonlyArray<Instant | null>): Instant {
+  return others.reduce<Instant>((soonest, other) => (other === null ? soonest : earliest(soonest, other)), first);
+}
+
 export function nextDeadline(state: SessionState, policy: SessionPolicy): Instant | null {
   switch (state.status) {
     case 'active':
-      return earliest(warningStart(state.session, policy), absoluteDeadline(state.session, policy));
+      return earliestOf(
+        warningStart(state.session, policy),
+        absoluteDeadline(state.session, policy),
+        unansweredDeadline(state.session, policy),
+      );
     case 'warning':
-      return earliest(idleDeadline(state.session, policy), absoluteDeadline(state.session, policy));
+      return earliestOf(
+        idleDeadline(state.session, policy),
+        absoluteDeadline(state.session, policy),
+        unansweredDeadline(state.session, policy),
+      );
     case 'locked':
     case 'reauthenticating':
       return endDeadline(state, policy);

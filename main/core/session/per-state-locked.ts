@@ -42,6 +42,11 @@ export function respondLocked(
       // Activity and idle samples cannot unlock; an OS unlock or resume proves nothing
       // about which clinician is at the machine.
       return state;
+    case 'refreshUnanswered':
+    case 'refreshAnswered':
+      // No refresh runs while locked (the keep-alive is for working sessions); the unlock's own
+      // authentication needs CIS2, and its fresh session starts with CIS2 answering.
+      return state;
     case 'signInStarted':
     case 'signInSucceeded':
     case 'signInFailed':
@@ -75,7 +80,7 @@ function whatLeaves(state: Locked, event: LockOrEnd, policy: SessionPolicy, effe
     case 'faultDetected':
       return relock(state);
     case 'lockRequested':
-    case 'refreshFailed':
+    case 'refreshRefused':
       // Already locked.
       return state;
     case 'signOut':

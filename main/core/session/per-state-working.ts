@@ -51,6 +51,16 @@ export function respondWorking(
     case 'reauthCancelled':
       // Sign-in and re-authentication events cannot apply to a working session.
       return state;
+    case 'refreshUnanswered':
+      // No answer is not a "no": the session goes on. The outage counts from its first
+      // unanswered refresh, for IT's limit only (transition.ts settles it).
+      if (session.unansweredSince !== undefined) return state;
+      return { ...state, session: { ...session, unansweredSince: event.at } };
+    case 'refreshAnswered': {
+      if (session.unansweredSince === undefined) return state;
+      const { unansweredSince: _outageStart, ...reachable } = session;
+      return { ...state, session: reachable };
+    }
     case 'renewalRequested':
       return startWorkingReauth(state, 'renew', effects);
     case 'roleChangeRequested':
@@ -85,8 +95,9 @@ function whatLeaves(state: Working, event: LockOrEnd, policy: SessionPolicy, eff
       return lock(state, 'manual', event.at, effects);
     case 'faultDetected':
       return lock(state, 'fault', event.at, effects);
-    case 'refreshFailed':
-      return lock(state, 'refresh-failed', event.at, effects);
+    case 'refreshRefused':
+      // CIS2 said no: the session is over at CIS2, and the clinician must authenticate again.
+      return lock(state, 'refresh-refused', event.at, effects);
     case 'signOut':
     case 'switchClinicianRequested':
     case 'shutdown':

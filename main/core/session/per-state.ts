@@ -62,7 +62,9 @@ function respondSignedOut(
     case 'lockRequested':
     case 'roleChangeRequested':
     case 'backchannelLogout':
-    case 'refreshFailed':
+    case 'refreshRefused':
+    case 'refreshUnanswered':
+    case 'refreshAnswered':
     case 'reauthStarted':
     case 'reauthSucceeded':
     case 'reauthFailed':
@@ -128,7 +130,9 @@ function respondSigningIn(
     case 'lockRequested':
     case 'roleChangeRequested':
     case 'backchannelLogout':
-    case 'refreshFailed':
+    case 'refreshRefused':
+    case 'refreshUnanswered':
+    case 'refreshAnswered':
     case 'reauthStarted':
     case 'reauthSucceeded':
     case 'reauthFailed':

@@ -13,7 +13,7 @@ import { earliest, isReached, msUntil } from '../clock';
 import type { Instant } from '../clock';
 import { assertResolvedPolicy } from '../policy';
 import type { SessionPolicy } from '../policy';
-import { absoluteDeadline, endDeadline, idleDeadline, warningStart } from './deadlines';
+import { endDeadline, idleDeadline, warningStart, workingDeadlines } from './deadlines';
 import { respond } from './per-state';
 import { Effects, end, lock } from './steps';
 import type { SessionEvent, SessionState, Transition } from './types';
@@ -69,16 +69,10 @@ function abandonAttemptLeftBehind(
 function settle(state: SessionState, at: Instant, policy: SessionPolicy, effects: Effects): SessionState {
   let current = state;
   if (current.status === 'active' || current.status === 'warning') {
-    const idle = idleDeadline(current.session, policy);
-    const absolute = absoluteDeadline(current.session, policy);
-    const idleDue = isReached(idle, at);
-    const absoluteDue = isReached(absolute, at);
-    // When both are due, the one that came first names the lock.
-    if (absoluteDue && (!idleDue || isReached(absolute, idle))) {
-      current = lock(current, 'absolute-limit', earliest(absolute, at), effects);
-    } else if (idleDue) {
-      current = lock(current, 'idle', earliest(idle, at), effects);
-    }
+    const due = workingDeadlines(current.session, policy).filter((d) => isReached(d.deadline, at));
+    // When several are due, the one that came first names the lock.
+    const first = due.find((d) => due.every((other) => isReached(d.deadline, other.deadline))) ?? due[0];
+    if (first !== undefined) current = lock(current, first.reason, earliest(first.deadline, at), effects);
   }
   if (
     (current.status === 'locked' || current.status === 'reauthenticating') &&

@@ -24,6 +24,11 @@ export type Session = {
   readonly authAt: Instant;
   /** The latest evidence of someone at the workstation that the engine accepted. */
   readonly lastActivity: Instant;
+  /**
+   * Since when CIS2 has not answered the session's refresh (the first unanswered one of this
+   * outage); absent while it answers. Only IT's UnansweredRefreshLimitSeconds counts from it.
+   */
+  readonly unansweredSince?: Instant;
 };
 
 /**

@@ -109,7 +109,12 @@ export const sessionEvents = {
   roleChangeRequested: 'none',
   /** A validated logout token; acts only when it names the current session. */
   backchannelLogout: 'logoutClaims',
-  refreshFailed: 'none',
+  /** CIS2 refused a refresh (`invalid_grant`, another identity): it ended the session; it locks. */
+  refreshRefused: 'none',
+  /** A refresh got no answer (network, timeout, 5xx, 429, proxy, TLS): the session goes on. */
+  refreshUnanswered: 'none',
+  /** CIS2 answered a refresh with new tokens: it can be reached again. */
+  refreshAnswered: 'none',
   /** The clinician asked to unlock from the lock screen (a retry opens the browser again). */
   reauthStarted: 'none',
   reauthSucceeded: 'authenticated',
@@ -218,7 +223,7 @@ export const lockingEvents = {
   presenceLost: { reason: 'carried', absence: true },
   lockRequested: { reason: 'manual', absence: false },
   faultDetected: { reason: 'fault', absence: false },
-  refreshFailed: { reason: 'refresh-failed', absence: false },
+  refreshRefused: { reason: 'refresh-refused', absence: false },
 } as const satisfies {
   readonly [T in SessionEventType]?: {
     readonly reason: T extends 'presenceLost' ? 'carried' : LockReason;
@@ -262,8 +267,10 @@ export const lockReasons = [
   'user-switch',
   /** The 12-hour limit came while the clinician was working. */
   'absolute-limit',
-  /** CIS2 would not refresh the access token. */
-  'refresh-failed',
+  /** CIS2 refused to refresh the access token: it ended the session. */
+  'refresh-refused',
+  /** CIS2 did not answer the session's refresh for longer than IT's UnansweredRefreshLimitSeconds. */
+  'cis2-unreachable',
   /** The clinician pressed "Lock" (e.g. stepping away from the bedside). */
   'manual',
   /** Something the shell could not apply safely; it locked rather than carry on unlocked. */

@@ -146,6 +146,7 @@ export function resolveMachinePolicy(
     onOsLock: settings.OnOsLock,
     onSleep: settings.OnSleep,
     onUserSwitch: settings.OnUserSwitch,
+    unansweredRefreshLimitSeconds: settings.UnansweredRefreshLimitSeconds,
   });
   const retention = capAtRule('DraftRetentionHours', settings.DraftRetentionHours ?? 12);
   const skew = capAtRule(

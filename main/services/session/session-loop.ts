@@ -6,7 +6,8 @@
 import { msUntil } from '../../core/clock';
 import { createEmitter } from '../../core/emitter';
 import type { Instant } from '../../core/clock';
-import { isResolvedPolicy, stricterPolicy } from '../../core/policy';
+import { isResolvedPolicy } from '../../core/policy';
+import { stricterPolicy } from '../../core/stricter-policy';
 import type { SessionPolicy } from '../../core/policy';
 import { attemptOf, initialSessionState, nextDeadline, transition } from '../../core/session';
 import type { Effect, SessionEvent, SessionState } from '../../core/session';

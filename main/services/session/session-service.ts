@@ -10,6 +10,8 @@
  */
 import { osSignalEvent } from '../../core/os-signals';
 import type { OsCapabilities, OsEvents } from '../../core/os-signals';
+import type { SessionEventType } from '../../core/session';
+import type { RefreshOutcome } from '../tokens/token-holder';
 import { createAudit } from '../audit';
 import type { Audit } from '../audit';
 import type { SessionContext } from './context';
@@ -24,6 +26,13 @@ import { sessionView } from './view';
 
 export type { SessionService, SessionServiceDeps } from './types';
 export { noticeFor } from './sign-in-attempts';
+
+/** The engine event each refresh outcome becomes. */
+const refreshEvents = {
+  refused: 'refreshRefused',
+  unanswered: 'refreshUnanswered',
+  recovered: 'refreshAnswered',
+} as const satisfies Record<RefreshOutcome['kind'], SessionEventType>;
 
 export function createSessionService(deps: SessionServiceDeps): SessionService {
   const { time, signIn, vault, logger } = deps;
@@ -47,7 +56,9 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
         organisation: deps.organisation ?? null,
       }),
     onBeat(beat) {
-      if (beat % keepAliveTicks === 0 && loop.working()) void signIn.tokens.getAccessToken();
+      // The keep-alive refresh, and while CIS2 does not answer, each retry as its wait ends.
+      if (loop.working() && (beat % keepAliveTicks === 0 || signIn.tokens.retryDue()))
+        void signIn.tokens.getAccessToken();
     },
   });
 
@@ -59,9 +70,10 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
   });
   const carryOut = effectHandlers(ctx, attempts);
 
-  const stopRefreshWatch = signIn.tokens.onRefreshFailed((error) => {
-    audit.refreshFailed(error, ctx.tokenOwner);
-    if (loop.working()) loop.apply({ type: 'refreshFailed' });
+  // Only CIS2 saying no locks; an unanswered refresh is recorded and the session goes on.
+  const stopRefreshWatch = signIn.tokens.onRefreshOutcome((outcome) => {
+    audit.refreshOutcome(outcome, ctx.tokenOwner);
+    if (loop.working()) loop.apply({ type: refreshEvents[outcome.kind] });
   });
   const stopProblemWatch = vault.onProblem(() => loop.publish());
 

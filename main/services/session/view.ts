@@ -89,6 +89,7 @@ function viewOfState(input: ViewInputs): SessionView {
         sessionSecondsLeft: Math.round(seconds(msUntil(absoluteDeadline(state.session, policy), now)) / 60) * 60,
         ...renewal(input),
         draftStorage: input.draftStorage,
+        cis2Unreachable: state.session.unansweredSince !== undefined,
       };
     case 'warning':
       return {
@@ -98,6 +99,7 @@ function viewOfState(input: ViewInputs): SessionView {
         sessionSecondsLeft: seconds(msUntil(absoluteDeadline(state.session, policy), now)),
         ...renewal(input),
         draftStorage: input.draftStorage,
+        cis2Unreachable: state.session.unansweredSince !== undefined,
       };
     case 'locked':
     case 'reauthenticating':
@@ -108,6 +110,7 @@ function viewOfState(input: ViewInputs): SessionView {
         unlocking: state.status === 'reauthenticating',
         lockedAt: Math.max(0, Math.floor(state.lockedAt.wall)),
         notice,
+        cis2Unreachable: state.session.unansweredSince !== undefined,
       };
     case 'ended':
       return { kind: 'ended', reason: state.reason };

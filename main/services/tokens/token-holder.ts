@@ -1,7 +1,31 @@
+import { backoffDelay } from '../../core/backoff';
+import type { Backoff } from '../../core/backoff';
 import { createEmitter } from '../../core/emitter';
 import type { Emitter } from '../../core/emitter';
 import { ShellError } from '../../core/errors';
 import { forgetSecret, registerSecret } from '../logger';
+import { classifyRefreshFailure } from './refresh-failure';
+import type { UnansweredCause } from './refresh-failure';
+import type {
+  AccessTokenResult,
+  AttemptSecrets,
+  HeldTokens,
+  RefreshedTokens,
+  RefreshOutcome,
+  TokenCustody,
+  TokenHolderDeps,
+} from './types';
+
+export type {
+  AccessTokenResult,
+  AttemptSecrets,
+  HeldTokens,
+  RefreshedTokens,
+  RefreshOutcome,
+  TokenCustody,
+  TokenHolder,
+  TokenHolderDeps,
+} from './types';
 
 /**
  * The one place the session's secrets live: access, refresh and ID tokens, plus the PKCE verifier,
@@ -10,75 +34,22 @@ import { forgetSecret, registerSecret } from '../logger';
  * The logger's redaction list follows the holder exactly (`custody` below): a secret is registered
  * when the holder takes it and forgotten (only a keyed hash stays) when the holder lets it go, so
  * no earlier clinician's token outlives their session in this process through the log.
+ *
+ * A refresh CIS2 refuses ends what the holder holds (the session locks); one that goes unanswered
+ * (refresh-failure.ts) keeps every token as it was and tries again on a jittered backoff
+ * (`retry`: 15 s doubling to 5 min by default), at the first keep-alive after the wait.
  */
-export type AccessTokenResult =
-  | { readonly ok: true; readonly token: string }
-  | { readonly ok: false; readonly reason: 'refresh-failed' | 'signed-out' };
-
-export interface HeldTokens {
-  readonly accessToken: string;
-  readonly refreshToken: string | null;
-  readonly idToken: string | null;
-  /** Epoch ms at which the access token stops working. */
-  readonly expiresAt: number;
-  readonly issuer: string;
-  readonly subject: string;
-}
-
-/** What a refresh returns; `issuer`/`subject` are from the new ID token when there is one. */
-export interface RefreshedTokens {
-  readonly accessToken: string;
-  readonly refreshToken: string | null;
-  readonly idToken: string | null;
-  readonly expiresAt: number;
-  readonly issuer: string | null;
-  readonly subject: string | null;
-}
-
-export interface AttemptSecrets {
-  readonly codeVerifier: string;
-  readonly state: string;
-  readonly nonce: string;
-}
-
-export interface TokenHolder {
-  getAccessToken(): Promise<AccessTokenResult>;
-  hasSession(): boolean;
-  /**
-   * The held session's ID token, for the logout relay's registration only (main process; it
-   * goes nowhere else). null when nothing is held or CIS2 sent none.
-   */
-  currentIdToken(): string | null;
-  /** Forget every secret at once. Synchronous: no I/O, cannot fail. */
-  wipe(): void;
-  /** Called once per failed refresh; returns the unsubscribe function. */
-  onRefreshFailed(listener: (error: ShellError) => void): () => void;
-}
-
-/** The part only the sign-in service uses. */
-export interface TokenCustody extends TokenHolder {
-  store(tokens: HeldTokens): void;
-  /** Tokens for best-effort revocation after wipe; null when signed out. */
-  peekForRevocation(): { refreshToken: string | null; accessToken: string; idToken: string | null } | null;
-  beginAttempt(secrets: AttemptSecrets): void;
-  attempt(): AttemptSecrets | null;
-  /** Forget the attempt's secrets, unless a newer attempt has replaced them. */
-  endAttempt(state: string): void;
-}
-
-export interface TokenHolderDeps {
-  readonly now: () => number;
-  readonly refreshMarginMs: number;
-  readonly refresh: (refreshToken: string) => Promise<RefreshedTokens>;
-  /** Told (with the subject, never a token) after each refresh the holder accepted. */
-  readonly onRefreshed?: (subject: string) => void;
-}
+/**
+ * While CIS2 does not answer: 15 s, doubling to 5 minutes, each wait jittered by half so a
+ * ward's PCs that lost the network together do not all come back in the same second.
+ */
+export const unansweredRetry: Backoff = { firstMs: 15_000, maxMs: 5 * 60_000, jitter: 0.5 };
 
 type State =
   { readonly kind: 'empty' } | { readonly kind: 'held'; readonly tokens: HeldTokens } | { readonly kind: 'failed' };
 
 const cannotRenew = 'Your sign-in has expired and cannot be renewed; sign in again to carry on.';
-const renewalFailed = 'Your sign-in could not be renewed with CIS2; sign in again to carry on. Your work is kept.';
+const renewalRefused = 'NHS Care Identity refused to renew your sign-in; sign in again to carry on. Your work is kept.';
 const otherIdentity =
   'CIS2 renewed the sign-in for a different identity, so it was refused; sign in again to carry on.';
 
@@ -126,49 +97,81 @@ interface Holding {
   /** Bumped on every store/wipe so a refresh that finishes after sign-out is thrown away. */
   generation: number;
   inFlight: Promise<AccessTokenResult> | null;
+  /** CIS2 not answering: since when (epoch ms), unanswered tries in a row, and when to try again. */
+  outage: { readonly since: number; readonly failures: number; readonly retryAt: number } | null;
   /** Called after every change of `state` or `attempt`: the logger's redaction list follows it. */
   readonly custody: () => void;
 }
 
 /**
  * The access token, refreshed when it is inside the margin: one refresh at a time, shared by
- * every caller; each failure is reported once to `failures`' listeners.
+ * every caller; each outcome but a plain success is told once to `outcomes`' listeners.
  */
 function refresher(
   h: Holding,
   deps: TokenHolderDeps,
-  failures: Emitter<[ShellError]>,
+  outcomes: Emitter<[RefreshOutcome]>,
 ): () => Promise<AccessTokenResult> {
-  const fail = (cause: unknown, message: string): AccessTokenResult => {
+  const retry = deps.retry ?? unansweredRetry;
+  const random = deps.random ?? Math.random;
+  const signedOut: AccessTokenResult = { ok: false, reason: 'signed-out' };
+
+  const refuse = (error: ShellError, refusal: Extract<RefreshOutcome, { kind: 'refused' }>['refusal']) => {
     h.state = { kind: 'failed' };
+    h.outage = null;
     h.custody();
-    failures.emit(new ShellError('TOKEN_REFRESH_FAILED', message, { cause }));
-    return { ok: false, reason: 'refresh-failed' };
+    outcomes.emit({ kind: 'refused', error, refusal });
+    return { ok: false, reason: 'refresh-refused' } as const;
+  };
+
+  // Nothing held changes: the same tokens are tried again after the wait.
+  const unanswered = (cause: UnansweredCause, detail: string | null): AccessTokenResult => {
+    const now = deps.now();
+    const failures = (h.outage?.failures ?? 0) + 1;
+    const since = h.outage?.since ?? now;
+    const retryInMs = backoffDelay(retry, failures, random());
+    h.outage = { since, failures, retryAt: now + retryInMs };
+    outcomes.emit({
+      kind: 'unanswered',
+      cause,
+      detail,
+      attempt: failures,
+      unreachableForMs: Math.max(0, now - since),
+      retryInMs,
+    });
+    return { ok: false, reason: 'unreachable' };
   };
 
   async function refreshOnce(held: HeldTokens, gen: number): Promise<AccessTokenResult> {
-    if (held.refreshToken === null) return fail(undefined, cannotRenew);
+    if (held.refreshToken === null)
+      return refuse(new ShellError('TOKEN_REFRESH_FAILED', cannotRenew), 'no-refresh-token');
     let next: RefreshedTokens;
     try {
       next = await deps.refresh(held.refreshToken);
     } catch (cause) {
-      if (gen !== h.generation) return { ok: false, reason: 'signed-out' };
-      return fail(cause, renewalFailed);
+      if (gen !== h.generation) return signedOut;
+      const failure = classifyRefreshFailure(cause);
+      if (failure.kind === 'unanswered') return unanswered(failure.cause, failure.detail);
+      return refuse(new ShellError('TOKEN_REFRESH_FAILED', renewalRefused, { cause }), failure.refusal);
     }
-    if (gen !== h.generation) return { ok: false, reason: 'signed-out' };
+    if (gen !== h.generation) return signedOut;
     const tokens = renewedTokens(held, next);
-    if (tokens === null) return fail(undefined, otherIdentity);
+    if (tokens === null) return refuse(new ShellError('TOKEN_REFRESH_FAILED', otherIdentity), 'other-identity');
+    const outage = h.outage;
     h.state = { kind: 'held', tokens };
+    h.outage = null;
     h.custody();
+    if (outage !== null) outcomes.emit(recovered(outage, deps.now()));
     deps.onRefreshed?.(held.subject);
     return { ok: true, token: next.accessToken };
   }
 
   return async () => {
-    if (h.state.kind === 'empty') return { ok: false, reason: 'signed-out' };
-    if (h.state.kind === 'failed') return { ok: false, reason: 'refresh-failed' };
+    if (h.state.kind === 'empty') return signedOut;
+    if (h.state.kind === 'failed') return { ok: false, reason: 'refresh-refused' };
     const held = h.state.tokens;
     if (held.expiresAt - deps.now() > deps.refreshMarginMs) return { ok: true, token: held.accessToken };
+    if (h.inFlight === null && !retryIsDue(h, deps.now(), retry)) return { ok: false, reason: 'unreachable' };
     // Single flight: every caller during a refresh shares the same request.
     if (h.inFlight === null) {
       const gen = h.generation;
@@ -181,6 +184,21 @@ function refresher(
   };
 }
 
+/** CIS2 answered again: how long it could not be reached, and how many tries went unanswered. */
+function recovered(outage: NonNullable<Holding['outage']>, now: number): RefreshOutcome {
+  return { kind: 'recovered', unreachableForMs: Math.max(0, now - outage.since), attempts: outage.failures };
+}
+
+/**
+ * Whether a refresh may be tried now: always while CIS2 answers; after an unanswered one, once
+ * the wait is over. A wait longer than the retry's longest means the clock went back: try now.
+ */
+function retryIsDue(h: Holding, now: number, retry: Backoff): boolean {
+  if (h.outage === null) return true;
+  const waiting = h.outage.retryAt - now;
+  return waiting <= 0 || waiting > retry.maxMs;
+}
+
 export function createTokenHolder(deps: TokenHolderDeps): TokenCustody {
   // The secrets registered with the logger: exactly those held in `state` and `attempt`.
   const follow = logRedactionFollower();
@@ -189,13 +207,14 @@ export function createTokenHolder(deps: TokenHolderDeps): TokenCustody {
     attempt: null,
     generation: 0,
     inFlight: null,
+    outage: null,
     custody: () => follow(secretsIn(h.state, h.attempt)),
   };
   // No onListenerError: a listener's failure must not turn a reported refresh failure into a thrown one.
-  const failures = createEmitter<[ShellError]>();
+  const outcomes = createEmitter<[RefreshOutcome]>();
 
   return {
-    getAccessToken: refresher(h, deps, failures),
+    getAccessToken: refresher(h, deps, outcomes),
     hasSession: () => h.state.kind === 'held',
     currentIdToken: () => (h.state.kind === 'held' ? h.state.tokens.idToken : null),
     wipe() {
@@ -203,12 +222,16 @@ export function createTokenHolder(deps: TokenHolderDeps): TokenCustody {
       h.state = { kind: 'empty' };
       h.attempt = null;
       h.inFlight = null;
+      h.outage = null;
       h.custody();
     },
-    onRefreshFailed: (listener) => failures.on(listener),
+    onRefreshOutcome: (listener) => outcomes.on(listener),
+    retryDue: () =>
+      h.state.kind === 'held' && h.outage !== null && retryIsDue(h, deps.now(), deps.retry ?? unansweredRetry),
     store(tokens) {
       h.generation += 1;
       h.inFlight = null;
+      h.outage = null;
       h.state = { kind: 'held', tokens };
       h.custody();
     },

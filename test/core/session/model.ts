@@ -114,6 +114,8 @@ const weights: Partial<Record<SessionEventType, number>> = {
   reauthStarted: 2,
   // As often as every presence signal had its own event: each reason as often as any event.
   presenceLost: presenceLossReasons.length,
+  // Outages come in runs: enough unanswered refreshes for IT's limit to come due.
+  refreshUnanswered: 3,
 };
 
 const eventArb: fc.Arbitrary<EventSpec> = fc.oneof(
@@ -226,6 +228,7 @@ export const policyArb: fc.Arbitrary<SessionPolicy> = fc
       onOsLock: actionArb,
       onSleep: actionArb,
       onUserSwitch: actionArb,
+      unansweredRefreshLimitSeconds: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 3 * 3600 })),
     },
     { requiredKeys: [] },
   )

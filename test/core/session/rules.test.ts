@@ -328,8 +328,8 @@ const rules: Rule[] = [
     run: () => {
       const d = new Driver();
       d.signIn('alice', T0);
-      expect(d.send({ type: 'refreshFailed', at: after(MINUTE) })).toEqual([
-        { type: 'lock', reason: 'refresh-failed' },
+      expect(d.send({ type: 'refreshRefused', at: after(MINUTE) })).toEqual([
+        { type: 'lock', reason: 'refresh-refused' },
       ]);
     },
   },

@@ -10,6 +10,7 @@
 import { ShellError } from '../../../main/core/errors';
 import type { SignInOptions, SignInOutcome, SignInService, SignInSession } from '../../../main/services/oidc';
 import type { AccessTokenResult, TokenHolder } from '../../../main/services/oidc';
+import type { RefreshOutcome } from '../../../main/services/tokens/token-holder';
 
 export class FakeSignIn implements SignInService {
   readonly attempts: Array<{ options: SignInOptions; settle: (outcome: SignInOutcome) => void; settled: boolean }> = [];
@@ -18,21 +19,28 @@ export class FakeSignIn implements SignInService {
   held = false;
   /** The ID token the held session has (tests of the relay registration set it). */
   idToken: string | null = 'fake.id.token';
-  private refreshListeners = new Set<(error: ShellError) => void>();
+  private refreshListeners = new Set<(outcome: RefreshOutcome) => void>();
+  /** What retryDue() answers: a test sets it to stand for an unanswered refresh whose wait is over. */
+  retryIsDue = false;
+  /** getAccessToken calls, for tests of the keep-alive and its retries. */
+  tokenRequests = 0;
 
   readonly tokens: TokenHolder = {
-    getAccessToken: async (): Promise<AccessTokenResult> =>
-      this.held ? { ok: true, token: 'fake-access' } : { ok: false, reason: 'signed-out' },
+    getAccessToken: async (): Promise<AccessTokenResult> => {
+      this.tokenRequests += 1;
+      return this.held ? { ok: true, token: 'fake-access' } : { ok: false, reason: 'signed-out' };
+    },
     hasSession: () => this.held,
     currentIdToken: () => (this.held ? this.idToken : null),
     wipe: () => {
       this.wipes += 1;
       this.held = false;
     },
-    onRefreshFailed: (listener) => {
+    onRefreshOutcome: (listener) => {
       this.refreshListeners.add(listener);
       return () => this.refreshListeners.delete(listener);
     },
+    retryDue: () => this.retryIsDue,
   };
 
   async providerMetadata(): Promise<{ issuer: string }> {
@@ -78,9 +86,24 @@ export class FakeSignIn implements SignInService {
   fail(code: 'SIGNIN_ACCESS_DENIED' | 'SIGNIN_TIMEOUT', message: string): void {
     this.attempts.at(-1)?.settle({ kind: 'failed', error: new ShellError(code, message) });
   }
+  /** CIS2 refuses the refresh, as the real holder reports it (token-holder.ts). */
   failRefresh(): void {
-    for (const listener of this.refreshListeners)
-      listener(new ShellError('TOKEN_REFRESH_FAILED', 'Your sign-in has expired.'));
+    this.tell({
+      kind: 'refused',
+      refusal: 'invalid-grant',
+      error: new ShellError('TOKEN_REFRESH_FAILED', 'NHS Care Identity refused to renew your sign-in.'),
+    });
+  }
+  /** A refresh goes unanswered (attempt counts from 1), as the real holder reports it. */
+  refreshUnanswered(attempt = 1, cause: Extract<RefreshOutcome, { kind: 'unanswered' }>['cause'] = 'network'): void {
+    this.tell({ kind: 'unanswered', cause, detail: null, attempt, unreachableForMs: 0, retryInMs: 15_000 });
+  }
+  /** CIS2 answers again after an outage. */
+  refreshRecovered(unreachableForMs: number, attempts: number): void {
+    this.tell({ kind: 'recovered', unreachableForMs, attempts });
+  }
+  private tell(outcome: RefreshOutcome): void {
+    for (const listener of this.refreshListeners) listener(outcome);
   }
 }
 

@@ -258,11 +258,11 @@ describe('shell service', () => {
     expect(await shell.backend.lock()).toEqual({ ok: false, code: 'not-active' });
   });
 
-  it('a failed token refresh locks for re-authentication and keeps the draft', async () => {
+  it('a refresh CIS2 refuses locks for re-authentication and keeps the draft', async () => {
     await signIn('doctor');
     await shell.backend.saveDraft(draft('not lost'));
     fake.failRefresh();
-    expect(shell.state()).toMatchObject({ status: 'locked', reason: 'refresh-failed' });
+    expect(shell.state()).toMatchObject({ status: 'locked', reason: 'refresh-refused' });
     expect(await vault.load('doctor')).toEqual([draft('not lost')]);
   });
 

@@ -20,7 +20,7 @@ async function signedIn() {
   const first = await service.tokens.getAccessToken();
   if (!first.ok) throw new Error('expected an access token after sign-in');
   const failures: string[] = [];
-  service.tokens.onRefreshFailed((e) => failures.push(e.code));
+  service.tokens.onRefreshOutcome((o) => failures.push(o.kind === 'refused' ? o.error.code : o.kind));
   return { service, fetch, first: first.token, failures, advance: (ms: number) => (offset += ms) };
 }
 
@@ -46,7 +46,7 @@ describe('token refresh against the sandbox', () => {
     expect(refreshRequests(fetch)).toBe(2);
   });
 
-  it('reports refresh-failed when a stolen copy of the refresh token was used first (rotation reuse)', async () => {
+  it('reports refresh-refused when a stolen copy of the refresh token was used first (rotation reuse)', async () => {
     const { service, fetch, failures, advance } = await signedIn();
     const stolen = fetch.tokenResponses[0]?.['refresh_token'];
     expect(typeof stolen).toBe('string');
@@ -61,7 +61,7 @@ describe('token refresh against the sandbox', () => {
     });
     expect(thief.status).toBe(200);
     advance(290_000);
-    expect(await service.tokens.getAccessToken()).toEqual({ ok: false, reason: 'refresh-failed' });
+    expect(await service.tokens.getAccessToken()).toEqual({ ok: false, reason: 'refresh-refused' });
     expect(failures).toEqual(['TOKEN_REFRESH_FAILED']);
   });
 
@@ -69,16 +69,26 @@ describe('token refresh against the sandbox', () => {
     const { service, failures, advance } = await signedIn();
     sandbox.misbehave('refresh-different-sub');
     advance(290_000);
-    expect(await service.tokens.getAccessToken()).toEqual({ ok: false, reason: 'refresh-failed' });
+    expect(await service.tokens.getAccessToken()).toEqual({ ok: false, reason: 'refresh-refused' });
     expect(failures).toEqual(['TOKEN_REFRESH_FAILED']);
   });
 
-  it('reports refresh-failed, without throwing, when the network is down', async () => {
+  it('reports unreachable, keeps the tokens and refreshes after the wait, when the network is down', async () => {
     const { service, fetch, failures, advance } = await signedIn();
     fetch.offline = true;
     advance(290_000);
-    expect(await service.tokens.getAccessToken()).toEqual({ ok: false, reason: 'refresh-failed' });
-    expect(failures).toHaveLength(1);
+    expect(await service.tokens.getAccessToken()).toEqual({ ok: false, reason: 'unreachable' });
+    expect(failures).toEqual(['unanswered']);
+    expect(service.tokens.hasSession()).toBe(true);
+    fetch.offline = false;
+    // Within the wait, no request is made; after the longest first wait (15 s), one is.
+    const tried = refreshRequests(fetch);
+    expect(await service.tokens.getAccessToken()).toEqual({ ok: false, reason: 'unreachable' });
+    expect(refreshRequests(fetch)).toBe(tried);
+    advance(15_000);
+    expect(service.tokens.retryDue()).toBe(true);
+    expect((await service.tokens.getAccessToken()).ok).toBe(true);
+    expect(failures).toEqual(['unanswered', 'recovered']);
   });
 
   it('sign-out wipes at once, even offline', async () => {

@@ -82,27 +82,27 @@ describe('TokenHolder', () => {
     for (const change of [{ subject: 'someone-else' }, { issuer: 'https://impostor.example' }]) {
       const t = setup();
       const failures: string[] = [];
-      t.holder.onRefreshFailed((e) => failures.push(e.code));
+      t.holder.onRefreshOutcome((o) => failures.push(o.kind === 'refused' ? o.error.code : o.kind));
       t.holder.store(held());
       t.setNow(950_000);
       const r = t.holder.getAccessToken();
       t.answer(change);
-      expect(await r).toEqual({ ok: false, reason: 'refresh-failed' });
-      expect(await t.holder.getAccessToken()).toEqual({ ok: false, reason: 'refresh-failed' });
+      expect(await r).toEqual({ ok: false, reason: 'refresh-refused' });
+      expect(await t.holder.getAccessToken()).toEqual({ ok: false, reason: 'refresh-refused' });
       expect(failures).toEqual(['TOKEN_REFRESH_FAILED']);
     }
   });
 
-  it('turns a thrown refresh into refresh-failed, never an exception', async () => {
+  it('turns a refresh that failed its checks into refresh-refused, never an exception', async () => {
     const t = setup();
-    t.holder.onRefreshFailed(() => {
+    t.holder.onRefreshOutcome(() => {
       throw new Error('a listener that breaks');
     });
     t.holder.store(held());
     t.setNow(950_000);
     const r = t.holder.getAccessToken();
     t.failWith(new Error('invalid_grant'));
-    expect(await r).toEqual({ ok: false, reason: 'refresh-failed' });
+    expect(await r).toEqual({ ok: false, reason: 'refresh-refused' });
   });
 
   it('wipe is immediate and discards a refresh that lands afterwards', async () => {
