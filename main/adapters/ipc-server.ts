@@ -95,8 +95,7 @@ export function registerIpc(deps: IpcServerDeps): () => void {
       // Stryker disable next-line ConditionalExpression,LogicalOperator: equivalent: destroyed contents throw "Object has been destroyed" from mainFrame (refused by the catch); another WebContents' frame has another frame token (docs/mutation.md, "The two IPC checks that no Electron behaviour can tell apart")
       if (contents.isDestroyed() || event.sender !== contents) return false;
       return isTrustedSender(event.senderFrame, contents.mainFrame, deps.origin);
-      // Stryker disable next-line BlockStatement: equivalent: the callers refuse on !trusted(event), and undefined is refused as false is
-    } catch {
+    } /* Stryker disable next-line BlockStatement: equivalent: the callers refuse on !trusted(event), and undefined is refused as false is */ catch {
       return false;
     }
   };

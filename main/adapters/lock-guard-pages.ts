@@ -90,9 +90,9 @@ export function decide(pages: Pages, page: Page): void {
     const later = pages.deps.state();
     // Stryker disable next-line ConditionalExpression,LogicalOperator: equivalent: a page's hand-over is cancelled when it stops being current (replace, 'closed') and when the guard stops (dispose), so this timer never fires for such a page; re-checked as defence in depth
     if (pages.disposed || page !== pages.current) return;
-    if (outlived(page, later)) replace(pages, page);
+    if (outlived(page, later)) return replace(pages, page);
     // Stryker disable next-line ConditionalExpression,LogicalOperator: equivalent: the hand-over is cancelled when the state turns working (decide) and when a new document starts (the only place the taint is cleared), so a timer that fires finds both true; re-checked as defence in depth
-    else if (page.tainted && !isWorking(later)) page.shell.restartPage();
+    if (page.tainted && !isWorking(later)) page.shell.restartPage();
   }, pages.deps.handOverMs);
 }
 

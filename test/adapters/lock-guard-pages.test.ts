@@ -191,6 +191,15 @@ describe('the clipboard guard', () => {
     expect(clipboardGuard.sweep.mock.calls).toEqual([[{ forget: false }], [{ forget: true }], [{ forget: true }]]);
   });
 
+  it('is asked for nothing once the guard has stopped (the shutdown sweeps on its own)', () => {
+    const { guard: clipboardGuard } = clipboardGuardSpy();
+    const { session, guard } = startShell(states.active('A'), { clipboardGuard });
+    guard.dispose();
+    session.go(states.locked('A'));
+    session.go(states.ended());
+    expect(clipboardGuard.sweep).not.toHaveBeenCalled();
+  });
+
   it("stops watching a window's page once the guard has destroyed that window", async () => {
     const { guard: clipboardGuard, stops } = clipboardGuardSpy();
     const { session, win, load } = startShell(states.active('A'), { clipboardGuard });
