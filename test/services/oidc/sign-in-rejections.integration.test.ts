@@ -2,7 +2,9 @@ import { createServer } from 'node:http';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox } from '../../../sandbox/provider';
 import type { AuthTimeEdge, Misbehaviour, Sandbox } from '../../../sandbox/provider';
-import { countingFetch, serviceFor } from './fixtures';
+import { pino } from 'pino';
+import { createSignInService } from '../../../main/services/oidc';
+import { countingFetch, sandboxSettings, serviceFor } from './fixtures';
 
 let sandbox: Sandbox;
 
@@ -151,6 +153,21 @@ describe('sign-in refuses a provider that misbehaves', () => {
     expect(outcome.kind === 'failed' && outcome.error).toMatchObject({
       code: 'SIGNIN_USERINFO_MISMATCH',
       cause: expect.objectContaining({ code: 'OAUTH_JSON_ATTRIBUTE_COMPARISON_FAILED' }),
+    });
+  });
+
+  it('fails the sign-in as SIGNIN_BROWSER_FAILED, with a sentence and the browser’s own error as cause, when the browser cannot be opened', async () => {
+    const refused = new Error('no default browser');
+    const service = createSignInService({
+      settings: sandboxSettings(sandbox),
+      browser: { open: () => Promise.reject(refused) },
+      logger: pino({ level: 'silent' }),
+    });
+    const outcome = await service.signIn();
+    expect(outcome.kind === 'failed' && outcome.error).toMatchObject({
+      code: 'SIGNIN_BROWSER_FAILED',
+      message: expect.stringMatching(/^The shell could not open the web browser for sign-in\..*\.$/),
+      cause: refused,
     });
   });
 
