@@ -91,6 +91,8 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     browser: options.browser,
     logger: options.logger,
     now: wall,
+    // The keep-alive refresh keeps the session's time (the heartbeat's), as its retries do.
+    tokenClock: () => options.time.now().wall,
     ...(options.fetch ? { fetch: options.fetch } : {}),
     // private_key_jwt: the key IT provisioned, machine-wide (or, before issue 13, in this account's credential store).
     ...(options.oidc.clientAuth.method === 'private_key_jwt'

@@ -21,6 +21,12 @@ export interface SignInServiceDeps {
   readonly logger: Logger;
   /** Wall clock in epoch ms; Date.now when omitted. */
   readonly now?: () => number;
+  /**
+   * The clock the held tokens' expiry and the refresh schedule (its margin, its retries while CIS2
+   * does not answer) are kept by: the session's own clock in the app, so a harness that moves the
+   * session clock moves the keep-alive refresh with it. `now` when omitted.
+   */
+  readonly tokenClock?: () => number;
   /** Required when settings.clientAuth.method is 'private_key_jwt'. */
   readonly keySource?: ClientKeySource;
   /** HTTP for every request to the issuer (tests count requests with it). */
@@ -59,6 +65,8 @@ async function revoke(
 interface Attempts {
   readonly deps: SignInServiceDeps;
   readonly now: () => number;
+  /** The token holder's clock (SignInServiceDeps.tokenClock). */
+  readonly tokenClock: () => number;
   readonly audit: Audit;
   readonly discovery: DiscoveryCache;
   readonly tokens: TokenCustody;
@@ -114,7 +122,7 @@ function accept(at: Attempts, options: SignInOptions, { response, idClaims, sess
   // Signing in again while working: another person's tokens never replace the working
   // clinician's (they are dropped here, unused; the session service refuses the outcome).
   if (differentUser && options.sameSubjectOnly === true) return { kind: 'different-user', session };
-  at.tokens.store({ ...heldTokens(response, at.now()), issuer: idClaims.iss, subject: idClaims.sub });
+  at.tokens.store({ ...heldTokens(response, at.tokenClock()), issuer: idClaims.iss, subject: idClaims.sub });
   // The audit line (signin.succeeded / reauth.succeeded) follows once the session engine accepts it.
   at.deps.logger.debug(
     { event: 'signin.tokens-accepted', aal: session.aal, differentUser },
@@ -127,15 +135,16 @@ export function createSignInService(deps: SignInServiceDeps): SignInService {
   const { settings, logger } = deps;
   const audit = createAudit(logger);
   const now = deps.now ?? Date.now;
+  const tokenClock = deps.tokenClock ?? now;
   const discovery = createDiscoveryCache({ settings, now, keySource: deps.keySource, fetch: deps.fetch });
   // Refresh failures are recorded by the shell service, which knows whose session it was.
   const tokens = createTokenHolder({
-    now,
+    now: tokenClock,
     refreshMarginMs: settings.refreshMarginMs,
-    refresh: (refreshToken): Promise<RefreshedTokens> => refreshTokens(discovery, now, refreshToken),
+    refresh: (refreshToken): Promise<RefreshedTokens> => refreshTokens(discovery, tokenClock, refreshToken),
     onRefreshed: (subject) => audit.tokenRefreshed(subject),
   });
-  const at: Attempts = { deps, now, audit, discovery, tokens, current: 0, pending: null };
+  const at: Attempts = { deps, now, tokenClock, audit, discovery, tokens, current: 0, pending: null };
 
   /** Ends a waiting attempt: its signIn() resolves to 'cancelled'. */
   function stopWaiting(): void {

@@ -266,6 +266,34 @@ describe('shell service', () => {
     expect(await vault.load('doctor')).toEqual([draft('not lost')]);
   });
 
+  it('an unanswered refresh keeps the session working, says so in the view, and clears when CIS2 answers', async () => {
+    await signIn('doctor');
+    await shell.backend.saveDraft(draft('typed offline'));
+    fake.refreshUnanswered(1);
+    fake.refreshUnanswered(2, 'tls');
+    expect(shell.state()).toMatchObject({ status: 'active' });
+    expect(shell.view()).toMatchObject({ kind: 'active', cis2Unreachable: true });
+    expect((await shell.backend.saveDraft(draft('typed offline, still'))).ok).toBe(true);
+    fake.refreshRecovered(40_000, 2);
+    expect(shell.view()).toMatchObject({ kind: 'active', cis2Unreachable: false });
+    expect(await vault.load('doctor')).toEqual([draft('typed offline, still')]);
+  });
+
+  it('asks for the token once a minute, and at every beat while a retry after an unanswered refresh is due', async () => {
+    await signIn('doctor');
+    const before = fake.tokenRequests;
+    time.advance(30_000);
+    expect(fake.tokenRequests).toBe(before);
+    time.advance(30_000);
+    expect(fake.tokenRequests).toBe(before + 1);
+    fake.retryIsDue = true;
+    time.advance(3_000);
+    expect(fake.tokenRequests).toBe(before + 4);
+    fake.retryIsDue = false;
+    time.advance(3_000);
+    expect(fake.tokenRequests).toBe(before + 4);
+  });
+
   it('locks on an OS idle sample past the limit, but ignores OS idle where it cannot be trusted', async () => {
     await signIn('doctor');
     shell.os.idleSample(15 * 60);

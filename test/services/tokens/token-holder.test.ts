@@ -26,6 +26,8 @@ function setup() {
   const holder = createTokenHolder({
     now: () => now,
     refreshMarginMs: 60_000,
+    // The top of the retry's jitter: each wait is its ceiling (15 s, 30 s, …), so times are exact.
+    random: () => 1,
     refresh: (rt) => {
       calls.push(rt);
       return next.promise;
@@ -128,5 +130,123 @@ describe('TokenHolder', () => {
     expect(t.holder.attempt()?.state).toBe('s2');
     t.holder.endAttempt('s2');
     expect(t.holder.attempt()).toBeNull();
+  });
+
+  describe('while CIS2 does not answer', () => {
+    const offline = () => new TypeError('fetch failed');
+
+    it('keeps the tokens, reports unanswered once per try, waits before trying again, and reports the recovery', async () => {
+      const t = setup();
+      const outcomes: unknown[] = [];
+      t.holder.onRefreshOutcome((o) => outcomes.push(o));
+      t.holder.store(held());
+      t.setNow(950_000);
+      const first = t.holder.getAccessToken();
+      t.failWith(offline());
+      expect(await first).toEqual({ ok: false, reason: 'unreachable' });
+      expect(t.holder.hasSession()).toBe(true);
+      expect(t.holder.currentIdToken()).toBe('id-1');
+      expect(outcomes).toEqual([
+        { kind: 'unanswered', cause: 'network', detail: null, attempt: 1, unreachableForMs: 0, retryInMs: 15_000 },
+      ]);
+      // Within the wait: no request, no new report.
+      t.reset();
+      t.setNow(964_999);
+      expect(t.holder.retryDue()).toBe(false);
+      expect(await t.holder.getAccessToken()).toEqual({ ok: false, reason: 'unreachable' });
+      expect(t.calls).toEqual(['rt-1']);
+      // The wait over: one try with the same refresh token, and the next wait doubles.
+      t.setNow(965_000);
+      expect(t.holder.retryDue()).toBe(true);
+      const second = t.holder.getAccessToken();
+      t.failWith(offline());
+      expect(await second).toEqual({ ok: false, reason: 'unreachable' });
+      expect(t.calls).toEqual(['rt-1', 'rt-1']);
+      expect(outcomes[1]).toMatchObject({ attempt: 2, unreachableForMs: 15_000, retryInMs: 30_000 });
+      t.reset();
+      t.setNow(995_000);
+      const third = t.holder.getAccessToken();
+      t.answer({});
+      expect(await third).toEqual({ ok: true, token: 'at-2' });
+      expect(outcomes[2]).toEqual({ kind: 'recovered', unreachableForMs: 45_000, attempts: 2 });
+      expect(t.holder.retryDue()).toBe(false);
+    });
+
+    it('grows the wait to five minutes and no further, jittered within half of it', async () => {
+      const random = [0, 0.999];
+      for (const r of random) {
+        let now = 950_000;
+        const waits: number[] = [];
+        const holder = createTokenHolder({
+          now: () => now,
+          refreshMarginMs: 60_000,
+          refresh: () => Promise.reject(offline()),
+          random: () => r,
+        });
+        holder.onRefreshOutcome((o) => {
+          if (o.kind === 'unanswered') waits.push(o.retryInMs);
+        });
+        holder.store(held());
+        for (let i = 0; i < 8; i += 1) {
+          await holder.getAccessToken();
+          now += waits.at(-1) ?? 0;
+        }
+        const ceilings = [15_000, 30_000, 60_000, 120_000, 240_000, 300_000, 300_000, 300_000];
+        expect(waits).toEqual(ceilings.map((c) => (r === 0 ? c / 2 : Math.round(c * (0.5 + 0.5 * r)))));
+      }
+    });
+
+    it('a clock set back does not stall the retries: a wait longer than the longest is over', async () => {
+      const t = setup();
+      t.holder.store(held());
+      t.setNow(950_000);
+      const first = t.holder.getAccessToken();
+      t.failWith(offline());
+      await first;
+      t.setNow(950_000 - 3_600_000);
+      // The token is inside its margin by this clock too, and the wait now looks an hour long.
+      expect(t.holder.retryDue()).toBe(true);
+    });
+
+    it('a refusal after an outage ends it: refused, and no more retries', async () => {
+      const t = setup();
+      const kinds: string[] = [];
+      t.holder.onRefreshOutcome((o) => kinds.push(o.kind));
+      t.holder.store(held());
+      t.setNow(950_000);
+      const first = t.holder.getAccessToken();
+      t.failWith(offline());
+      await first;
+      t.reset();
+      t.setNow(1_000_000);
+      const second = t.holder.getAccessToken();
+      t.failWith(
+        Object.assign(new Error('invalid_grant'), {
+          code: 'OAUTH_RESPONSE_BODY_ERROR',
+          error: 'invalid_grant',
+          status: 400,
+        }),
+      );
+      expect(await second).toEqual({ ok: false, reason: 'refresh-refused' });
+      expect(kinds).toEqual(['unanswered', 'refused']);
+      expect(t.holder.retryDue()).toBe(false);
+      expect(t.holder.hasSession()).toBe(false);
+    });
+
+    it('a new sign-in (store) and a wipe both end the outage', async () => {
+      const t = setup();
+      t.holder.store(held());
+      t.setNow(950_000);
+      const first = t.holder.getAccessToken();
+      t.failWith(offline());
+      await first;
+      t.setNow(970_000);
+      expect(t.holder.retryDue()).toBe(true);
+      t.holder.store(held({ expiresAt: 2_000_000 }));
+      expect(t.holder.retryDue()).toBe(false);
+      expect(await t.holder.getAccessToken()).toEqual({ ok: true, token: 'at-1' });
+      t.holder.wipe();
+      expect(t.holder.retryDue()).toBe(false);
+    });
   });
 });
