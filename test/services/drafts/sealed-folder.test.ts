@@ -69,6 +69,7 @@ describe('writing and shredding', () => {
     mkdirSync(join(dir, name, 'in-the-way'), { recursive: true });
     await expect(folder.write(hash, notes)).rejects.toThrow();
     expect(await store.get(service, hash)).toBeNull();
+    expect(await store.accounts(service)).toEqual([]);
   });
 
   it('a later write whose rename fails puts the key record back exactly as it was', async () => {
@@ -137,6 +138,13 @@ describe('reading: only what authenticated decides', () => {
     writeFileSync(join(dir, name), 'eyJhbGciOiJkaXIi');
     expect(await folder.read(hash)).toBeNull();
     expect(codes()).toEqual(['DRAFTS_FILE_TORN']);
+    expect(files()).toEqual([quarantineFileName(name, T0)]);
+  });
+
+  it('another clinician’s seal under this clinician’s name is set aside as tampering even with no key here, never silently deleted', async () => {
+    writeFileSync(join(dir, name), await sealDrafts(notes, key(), 'O'.repeat(43) as SubjectHash, 1, T0));
+    expect(await folder.read(hash)).toBeNull();
+    expect(codes()).toEqual(['DRAFTS_FILE_TAMPERED']);
     expect(files()).toEqual([quarantineFileName(name, T0)]);
   });
 

@@ -3,6 +3,8 @@
 // an empty subject refused by every operation, flush waiting on a write in flight, a store that
 // says it is unavailable or fails while opening, and what memory-only custody does with seals and
 // sweeps.
+import { mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createDraftVault } from '../../../main/services/drafts';
 import type { SecretStore } from '../../../main/services/secret-store';
@@ -86,6 +88,53 @@ describe('the draft vault at its edges', () => {
     await expect(vault.load('')).rejects.toThrow(empty);
     await expect(vault.seal('')).rejects.toThrow(empty);
     await expect(vault.restore('')).rejects.toThrow(empty);
+  });
+
+  it('refuses a subject that is not a string as a state the shell should never reach, not with a TypeError', async () => {
+    const { vault } = await open();
+    await expect(vault.load(null as unknown as string)).rejects.toThrow(/should never reach/);
+  });
+
+  it('once memory-only, leaves the disk alone for the rest of the session even when the store answers again', async () => {
+    const { vault, problems } = await open();
+    await vault.save(alice, sensitive.track(draft('d1', 'Sealed Patient', 'sealed before the failure')));
+    await vault.seal(alice);
+    const onDisk = filesIn(dataDir);
+    store.setAvailable(false);
+    await vault.save(bob, sensitive.track(draft('d2', 'Other Patient', 'held in memory')));
+    expect(vault.storage).toBe('memory-only');
+    store.setAvailable(true);
+    expect(await vault.load(alice)).toEqual([]);
+    expect(await vault.restore(alice)).toEqual([]);
+    clock.advance(12 * hour);
+    await vault.sweepExpired();
+    expect(filesIn(dataDir)).toEqual(onDisk);
+    expect(problems.map((p) => p.code)).toEqual(['KEYRING_UNAVAILABLE']);
+  });
+
+  it('does not report as saved a save that was coalesced behind a write that failed', async () => {
+    const { vault } = await open();
+    await vault.save(alice, sensitive.track(draft('d1', 'Disk Patient', 'first')));
+    // The seal file becomes a folder: every rename onto it fails, as a full or broken disk would.
+    const [sealName] = filesIn(dataDir);
+    rmSync(join(dataDir, sealName ?? ''));
+    mkdirSync(join(dataDir, sealName ?? '', 'in-the-way'), { recursive: true });
+    let release = (): void => undefined;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let reached = (): void => undefined;
+    const writing = new Promise<void>((resolve) => (reached = resolve));
+    const set = store.set.bind(store);
+    store.set = async (...args) => {
+      reached();
+      await gate;
+      return set(...args);
+    };
+    const second = vault.save(alice, sensitive.track(draft('d1', 'Disk Patient', 'second')));
+    await writing;
+    const third = vault.save(alice, sensitive.track(draft('d1', 'Disk Patient', 'third')));
+    release();
+    expect(await second).toMatchObject({ ok: false, code: 'STORAGE_FAILED' });
+    expect(await third).toMatchObject({ ok: false, code: 'STORAGE_FAILED' });
   });
 
   it('refuses a draft that is not in the expected form with a sentence for IT', async () => {

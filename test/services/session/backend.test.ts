@@ -7,6 +7,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { resolvePolicy } from '../../../main/core/policy';
 import { createDraftVault } from '../../../main/services/drafts';
@@ -86,6 +87,12 @@ describe('the session backend', () => {
     await answer;
   });
 
+  it('wipes the tokens when sign-out is asked even with nobody signed in to sign out', async () => {
+    const wipesBefore = fake.wipes;
+    await shell.backend.signOut();
+    expect(fake.wipes).toBeGreaterThan(wipesBefore);
+  });
+
   it('answers a saved draft with the moment it was saved', async () => {
     await signIn('doctor');
     time.advance(1234);
@@ -106,6 +113,26 @@ describe('the session backend', () => {
     time.advance(12 * HOUR);
     await vault.sweepExpired();
     expect(await vault.load('doctor')).toEqual([]);
+  });
+
+  it('logs a failed seal of the last keystrokes as a failed step named for it, with nothing of the note in the line', async () => {
+    const lines: Record<string, unknown>[] = [];
+    shell.dispose();
+    shell = createSessionService({
+      time,
+      policy: resolvePolicy({}).policy,
+      signIn: fake,
+      vault,
+      logger: pino({ level: 'info' }, { write: (line: string) => void lines.push(JSON.parse(line)) }),
+    });
+    await signIn('doctor');
+    await shell.backend.signOut();
+    vault.seal = () => Promise.reject(new Error('disk gone'));
+    expect(await shell.backend.saveDraft(draft('Obs stable, BP 120/80'))).toMatchObject({ ok: true });
+    await settle();
+    const failed = lines.filter((l) => l['what'] === 'seal the last keystrokes');
+    expect(failed).toHaveLength(1);
+    expect(JSON.stringify(lines)).not.toContain('BP 120/80');
   });
 
   it('does not seal the drafts of a session still active when it saves: they stay in custody past retention', async () => {
