@@ -51,6 +51,7 @@ function Screen() {
           sessionSecondsLeft={view.sessionSecondsLeft}
           draftStorage={view.draftStorage}
           warningSecondsLeft={view.kind === 'warning' ? view.secondsLeft : null}
+          cis2Unreachable={view.cis2Unreachable ?? false}
         />
       );
     case 'locked':

@@ -37,6 +37,9 @@ export const workspaceLabels = {
   important: 'Important',
 } as const;
 
+/** The workspace's note while NHS Care Identity cannot be reached (its sentences are in words.ts). */
+export const cis2UnreachableLabels = { title: 'Cannot reach NHS Care Identity' } as const;
+
 export const idleWarningLabels = { title: 'Are you still there?', button: "I'm still here" } as const;
 
 /** The note: its fields, and how loading and saving it is going (a failed save is a sentence in words.ts). */

@@ -7,6 +7,9 @@
  * (test/renderer/words-exhaustive.test.ts).
  */
 import type { EndReason, LockReason, Notice, NoticeCode, RefusalCode, SessionView } from '../preload/contract';
+import { cannotReachSignIn } from './words-reach';
+// NHS Care Identity out of reach (renderer/words-reach.ts): here with every other sentence.
+export { cis2ReachAnnouncement, cis2UnreachableText, lockedUnreachableText } from './words-reach';
 
 /** 42 → "0:42", 605 → "10:05". For the idle countdown. */
 export function formatCountdown(seconds: number): string {
@@ -222,7 +225,7 @@ type NoticeShown = { readonly title: string; readonly text: string | null };
 const inMainWords: NoticeShown = { title: 'There is a problem', text: null };
 /** NHS Care Identity could not be reached: the screen says so in its own heading and says what to do. */
 const unreachable: NoticeShown = {
-  title: 'Cannot reach the sign-in service',
+  title: cannotReachSignIn,
   text: 'This workstation could not reach NHS Care Identity. Check the network is connected, then try again. If it keeps happening, tell IT.',
 };
 
@@ -278,6 +281,11 @@ export const noticeShown: Record<NoticeCode, NoticeShown> = {
   'different-user': inMainWords,
   'past-limit': inMainWords,
 };
+
+/** Whether a notice says NHS Care Identity could not be reached (the lock screen then says it once). */
+export function noticeSaysUnreachable(notice: Notice | null): boolean {
+  return notice !== null && noticeShown[notice.code] === unreachable;
+}
 
 /** The heading and the sentence a notice is shown with. */
 export function noticeWords(notice: Notice): { title: string; text: string } {

@@ -2,7 +2,15 @@ import type { SessionView } from '../../preload/contract';
 import { ActionError, Button, NoticeBox, ScreenHeading } from '../common';
 import { useShell } from '../context';
 import { lockedLabels, noRoleSelected } from '../labels';
-import { lockedAtText, lockNeedsFullSignIn, lockReasonText, smartcardPromptText, workKeptText } from '../words';
+import {
+  lockedAtText,
+  lockedUnreachableText,
+  lockNeedsFullSignIn,
+  lockReasonText,
+  noticeSaysUnreachable,
+  smartcardPromptText,
+  workKeptText,
+} from '../words';
 import { ContinueInBrowser } from './SigningIn';
 
 /** Who is signed in and why it locked. Never any clinical content: the workspace is unmounted. */
@@ -10,6 +18,8 @@ export function LockedScreen({ view }: { view: Extract<SessionView, { kind: 'loc
   const act = useShell((s) => s.act);
   const busy = useShell((s) => s.busy);
   const { clinician } = view;
+  // NHS Care Identity could not be reached as it locked; a failed unlock's own notice says it instead.
+  const unreachable = view.cis2Unreachable === true && !noticeSaysUnreachable(view.notice);
   return (
     <main className="nhsuk-main-wrapper" id="main" data-testid="screen-locked">
       <ScreenHeading stage={view.unlocking ? 'unlocking' : 'locked'}>{lockedLabels.title}</ScreenHeading>
@@ -21,6 +31,12 @@ export function LockedScreen({ view }: { view: Extract<SessionView, { kind: 'loc
         <p className="nhsuk-body" data-testid="work-kept">
           {workKeptText}
         </p>
+        {unreachable ? (
+          <div className="nhsuk-inset-text shell-locked-unreachable" data-testid="lock-cis2-unreachable">
+            <h2 className="nhsuk-heading-s">{lockedUnreachableText.title}</h2>
+            <p className="nhsuk-body">{lockedUnreachableText.text(view.reason)}</p>
+          </div>
+        ) : null}
         {view.smartcard === undefined || view.unlocking ? null : (
           <p className="nhsuk-body" data-testid="smartcard-prompt" data-card={view.smartcard}>
             {smartcardPromptText[view.smartcard]}

@@ -73,11 +73,14 @@ function useSessionEnding(): SessionEnding {
  * politely, when it appears, when signing in again worked, and when it did not. The idle warning
  * comes first on screen: while it shows, this one steps back (its announcements still go out).
  * A spacer the notice's height ends the page, so the end of a long note can scroll above it.
+ * `onShown` hears whether it is on screen.
  */
-export function SessionEndingSoon() {
+export function SessionEndingSoon({ onShown }: { onShown?: (shown: boolean) => void }) {
   const ending = useSessionEnding();
   const { working, idleWarningUp, endingSoon, renewing, ownNotice, renewedFor } = ending;
   const visible = working && !idleWarningUp && (endingSoon || renewing || ownNotice !== null || renewedFor !== null);
+  // The workspace's other note at the foot (Cis2Unreachable) steps back while this one shows.
+  useEffect(() => onShown?.(visible), [onShown, visible]);
   return (
     <>
       <p className="nhsuk-u-visually-hidden" aria-live="polite" data-testid="session-ending-announcement">

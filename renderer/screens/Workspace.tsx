@@ -1,8 +1,10 @@
+import { useState } from 'react';
 import type { ClinicianView, DraftStorage } from '../../preload/contract';
 import { ActionError, Button } from '../common';
 import { useFocusOnMount, useShell } from '../context';
 import { noRoleSelected, workspaceLabels } from '../labels';
 import { memoryOnlyNotice, sessionLeftText } from '../words';
+import { Cis2Unreachable } from './Cis2Unreachable';
 import { DraftEditor } from './DraftEditor';
 import { IdleWarning } from './IdleWarning';
 import { SessionEndingSoon } from './SessionEndingSoon';
@@ -52,13 +54,17 @@ export function Workspace({
   sessionSecondsLeft,
   draftStorage,
   warningSecondsLeft,
+  cis2Unreachable,
 }: {
   clinician: ClinicianView;
   sessionSecondsLeft: number;
   draftStorage: DraftStorage;
   warningSecondsLeft: number | null;
+  /** NHS Care Identity did not answer the last refresh: the session goes on, and a calm note says so. */
+  cis2Unreachable: boolean;
 }) {
   const heading = useFocusOnMount<HTMLHeadingElement>();
+  const [endingSoonShown, setEndingSoonShown] = useState(false);
   return (
     <>
       <IdentityBanner clinician={clinician} sessionSecondsLeft={sessionSecondsLeft} />
@@ -80,7 +86,13 @@ export function Workspace({
       {/* After the note in the page's order, so Tab from the note reaches "I'm still here". */}
       {warningSecondsLeft === null ? null : <IdleWarning secondsLeft={warningSecondsLeft} />}
       {/* The 12-hour notice: at the foot too, giving way on screen to the idle warning. */}
-      <SessionEndingSoon />
+      <SessionEndingSoon onShown={setEndingSoonShown} />
+      {/* NHS Care Identity not answering: the calmest of the three, giving way on screen to both. */}
+      <Cis2Unreachable
+        unreachable={cis2Unreachable}
+        draftStorage={draftStorage}
+        giveWay={warningSecondsLeft !== null || endingSoonShown}
+      />
     </>
   );
 }

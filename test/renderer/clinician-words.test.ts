@@ -94,6 +94,17 @@ const wordFunctions: Record<string, () => { text: string | null; fragment: boole
     sampleSeconds.map((s) => ({ text: words.sessionEndingText.title(s), fragment: true })),
   'sessionEndingText.renewed': () =>
     sampleSeconds.map((s) => ({ text: words.sessionEndingText.renewed(s), fragment: false })),
+  cis2ReachAnnouncement: () =>
+    [false, true].flatMap((was) =>
+      [false, true].flatMap((now) =>
+        (['protected', 'memory-only'] as const).map((storage) => ({
+          text: words.cis2ReachAnnouncement(was, now, storage),
+          fragment: false,
+        })),
+      ),
+    ),
+  'lockedUnreachableText.text': () =>
+    LockReasonSchema.options.map((reason) => ({ text: words.lockedUnreachableText.text(reason), fragment: false })),
   noticeWords: () =>
     noticeCodes.flatMap((code) => {
       const { title, text } = words.noticeWords({ code, message: 'A sentence from main.' });
@@ -104,7 +115,7 @@ const wordFunctions: Record<string, () => { text: string | null; fragment: boole
     }),
 };
 /** Functions of words.ts that say nothing: they decide. */
-const notWords = new Set(['showsClinicalContent']);
+const notWords = new Set(['showsClinicalContent', 'noticeSaysUnreachable']);
 
 /** Where each function of a module is, at the top or one table down ("sessionEndingText.title"). */
 function functionsIn(module: Record<string, unknown>): string[] {
