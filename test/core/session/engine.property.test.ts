@@ -385,7 +385,7 @@ describe('session engine safety (property)', () => {
             const { before, event, after, effects } = obs;
             if (effects.some((e) => e.type === 'sessionStarted' || e.type === 'sessionResumed')) gone = false;
             if (event.type === 'presenceLost' && working(before)) {
-              // Locked for the card, or for a limit that had already come (settling names it first), or ended by one.
+              // Locked for the card, or for a limit that had already come (settling names it first: idle, 12 hours, IT's outage limit), or ended by one.
               must(
                 after.status === 'locked' || after.status === 'ended',
                 'a presence loss did not lock a working session',
@@ -394,7 +394,7 @@ describe('session engine safety (property)', () => {
               const lock = find(effects, 'lock')[0];
               if (lock !== undefined) {
                 must(
-                  [event.reason, 'idle', 'absolute-limit'].includes(lock.reason),
+                  [event.reason, 'idle', 'absolute-limit', 'cis2-unreachable'].includes(lock.reason),
                   `a presence loss "${event.reason}" locked for "${lock.reason}"`,
                   obs,
                 );
