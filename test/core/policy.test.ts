@@ -2,7 +2,8 @@
 // loosen is clamped and reported in words an IT admin can act on.
 import { describe, expect, it } from 'vitest';
 import { ShellError } from '../../main/core/errors';
-import { capAtRule, defaultPolicy, resolvePolicy } from '../../main/core/policy';
+import { capAtRule, defaultPolicy, isResolvedPolicy, resolvePolicy } from '../../main/core/policy';
+import { stricterPolicy } from '../../main/core/stricter-policy';
 
 describe('resolvePolicy', () => {
   it('gives the rules themselves when IT says nothing', () => {
@@ -57,6 +58,43 @@ describe('resolvePolicy', () => {
   ])('refuses nonsense with CONFIG_INVALID and says what to fix (%o)', (input, message) => {
     expect(() => resolvePolicy(input)).toThrow(message);
     expect(() => resolvePolicy(input)).toThrow(ShellError);
+  });
+
+  it('IT’s limit on working through an outage: none by default, 0 allowed, clamped to the absolute limit, refused when not a number', () => {
+    expect(resolvePolicy({}).policy.unansweredRefreshLimitMs).toBeNull();
+    expect(resolvePolicy({ unansweredRefreshLimitSeconds: 0 }).policy.unansweredRefreshLimitMs).toBe(0);
+    expect(resolvePolicy({ unansweredRefreshLimitSeconds: 1800 })).toMatchObject({
+      policy: { unansweredRefreshLimitMs: 1_800_000 },
+      clamps: [],
+    });
+    const { policy, clamps } = resolvePolicy({ absoluteLimitSeconds: 3600, unansweredRefreshLimitSeconds: 7200 });
+    expect(policy.unansweredRefreshLimitMs).toBe(3_600_000);
+    expect(clamps).toEqual([
+      { field: 'UnansweredRefreshLimitSeconds', requested: 7200, applied: 3600, reason: 'above-rule-maximum' },
+    ]);
+    for (const bad of [-1, Number.NaN, '600'] as unknown[])
+      expect(() => resolvePolicy({ unansweredRefreshLimitSeconds: bad as number })).toThrow(
+        /"UnansweredRefreshLimitSeconds" must be zero or a positive number of seconds/,
+      );
+  });
+
+  it('a policy whose outage limit passes the absolute limit is not one the engine runs with', () => {
+    const { policy } = resolvePolicy({ absoluteLimitSeconds: 3600 });
+    expect(isResolvedPolicy({ ...policy, unansweredRefreshLimitMs: 3_600_000 })).toBe(true);
+    expect(isResolvedPolicy({ ...policy, unansweredRefreshLimitMs: 3_600_001 })).toBe(false);
+    expect(isResolvedPolicy({ ...policy, unansweredRefreshLimitMs: -1 })).toBe(false);
+  });
+
+  it('mid-session, the stricter of two outage limits applies: the shorter, and any limit over none', () => {
+    const none = resolvePolicy({}).policy;
+    const half = resolvePolicy({ unansweredRefreshLimitSeconds: 1800 }).policy;
+    const zero = resolvePolicy({ unansweredRefreshLimitSeconds: 0 }).policy;
+    expect(stricterPolicy(none, none).unansweredRefreshLimitMs).toBeNull();
+    expect(stricterPolicy(none, half).unansweredRefreshLimitMs).toBe(1_800_000);
+    expect(stricterPolicy(half, none).unansweredRefreshLimitMs).toBe(1_800_000);
+    expect(stricterPolicy(half, zero).unansweredRefreshLimitMs).toBe(0);
+    const shorter = resolvePolicy({ absoluteLimitSeconds: 600 }).policy;
+    expect(stricterPolicy(half, shorter).unansweredRefreshLimitMs).toBe(600_000);
   });
 
   it('caps draft retention at 12 h and the auth_time skew at 60 s, reporting each clamp', () => {
