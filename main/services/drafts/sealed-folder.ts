@@ -37,7 +37,7 @@ export function sealedFolder(deps: SealedFolderDeps) {
     read: (hash: SubjectHash) => read(deps, hash),
     write: (hash: SubjectHash, drafts: readonly Draft[]) => write(deps, hash, drafts),
     shred: (hash: SubjectHash) => shred(deps, hash),
-    sweep: (live: ReadonlySet<SubjectHash>) => sweep(deps, live),
+    sweep: (live: ReadonlySet<SubjectHash | null>) => sweep(deps, live),
     removeLeftovers: () => removeLeftovers(deps),
   };
 }
@@ -175,7 +175,7 @@ async function write(deps: SealedFolderDeps, hash: SubjectHash, drafts: readonly
  * gone, and quarantined files past retention. `live` are hashes held in memory right now.
  * Returns how many clinicians' drafts were shredded.
  */
-async function sweep(deps: SealedFolderDeps, live: ReadonlySet<SubjectHash>): Promise<number> {
+async function sweep(deps: SealedFolderDeps, live: ReadonlySet<SubjectHash | null>): Promise<number> {
   const { dir, store, service, now, retentionMs } = deps;
   const t = now();
   const keyed = new Set((await viaStore(() => store.accounts(service))).filter(isSubjectHash));

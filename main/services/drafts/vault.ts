@@ -13,7 +13,7 @@
  */
 import { createEmitter } from '../../core/emitter';
 import { isSealExpired, resolveRetention } from '../../core/drafts';
-import type { Draft, DraftProblem, DraftStorage, SubjectHash } from '../../core/drafts';
+import type { Draft, DraftProblem, DraftStorage } from '../../core/drafts';
 import { invariant } from '../../core/errors';
 import type { SecretStore } from '../secret-store';
 import { prepareFolder } from './files';
@@ -229,9 +229,8 @@ async function sweepExpired(c: Custody): Promise<number> {
     }
   }
   if (c.storage !== 'protected') return shredded;
-  const live = new Set<SubjectHash>();
-  // Stryker disable next-line ConditionalExpression: a null hash (drafts held while memory-only) names no file, so adding it to live changes nothing
-  for (const h of c.held.values()) if (h.hash !== null) live.add(h.hash);
+  // A null hash (drafts held before the store worked) names no file, so it matches none.
+  const live = new Set([...c.held.values()].map((h) => h.hash));
   await attempt(c, async () => {
     shredded += await c.folder.sweep(live);
   });
