@@ -17,7 +17,11 @@ export function buildServices({ policy, logger, rereadPolicy }: PolicyAndLogs): 
   return createAppServices({
     oidc: oidcSettingsFor(policy),
     policy: policy.session,
-    browser: createSystemBrowser(electronShell, { beforeOpen: () => running.signInFocus?.stepAside() }),
+    // SignInBrowser: the default browser, or a private window of a named one (docs/deploy.md).
+    browser: createSystemBrowser(electronShell, {
+      beforeOpen: () => running.signInFocus?.stepAside(),
+      signInBrowser: policy.signInBrowser,
+    }),
     time: systemTime(),
     logger,
     // Draft keys and the naming key on this PC only: on Windows sealed in the local data folder

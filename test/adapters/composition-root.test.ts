@@ -171,6 +171,7 @@ function policy(kiosk: boolean): MachinePolicy {
     relayUrl: undefined,
     smartcard: { lockOnCardRemoval: true, requireSmartcard: false },
     organisationName: null,
+    signInBrowser: 'default',
   } as MachinePolicy;
 }
 

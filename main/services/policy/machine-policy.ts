@@ -18,6 +18,7 @@ import { LINUX_POLICY_FILE, MACOS_POLICY_FILE, readFileBytes, readJsonSource, re
 import type { ReadFile } from './file-source';
 import { runFile } from '../../platform/programs';
 import type { ExecFile } from '../../platform/programs';
+import type { SignInBrowser } from '../../platform/browsers';
 import { readRegistrySource } from './registry-source';
 import { kindOf, shortName } from './source';
 import type { PolicyProblem, SourceRead, SourceStatus } from './source';
@@ -47,6 +48,8 @@ export interface MachinePolicy {
   readonly smartcard: { readonly lockOnCardRemoval: boolean; readonly requireSmartcard: boolean };
   /** OrganisationName: shown in the header on every screen; null: none set (or refused). */
   readonly organisationName: string | null;
+  /** SignInBrowser: where the CIS2 sign-in page opens (main/adapters/system-browser.ts); default 'default'. */
+  readonly signInBrowser: SignInBrowser;
 }
 
 export interface ReadPolicyOptions {
@@ -177,6 +180,7 @@ export function resolveMachinePolicy(
       requireSmartcard: settings.RequireSmartcard ?? false,
     },
     organisationName: settings.OrganisationName ?? null,
+    signInBrowser: settings.SignInBrowser ?? 'default',
   };
 }
 

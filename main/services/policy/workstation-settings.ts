@@ -1,11 +1,13 @@
 /**
  * Settings about the ward PC itself (Workstation group): the organisation the clinician sees in
- * the header, kiosk mode, and how long a sealed draft waits for its owner. In the catalogue
+ * the header, kiosk mode, how long a sealed draft waits for its owner, and which browser window
+ * the CIS2 sign-in page opens in. In the catalogue
  * (catalogue.ts spreads them in, so the readers, the templates and docs/policy.md have them like
  * any other).
  */
 import * as z from 'zod';
 import { RULE_CAPS } from '../../core/policy';
+import { privateBrowsers } from '../../platform/browsers';
 import { DWORD_MAX } from './setting-spec';
 import type { SettingSpec } from './setting-spec';
 
@@ -22,6 +24,9 @@ const organisationName = z
   .min(1)
   .max(ORGANISATION_NAME_MAX)
   .regex(/^[^\p{Cc}\p{Zl}\p{Zp}]+$/u, 'must be one line of text without control characters');
+
+/** SignInBrowser's values: the default browser, or a private window of a named one (main/platform/browsers.ts). */
+const signInBrowser = z.enum(['default', ...privateBrowsers]);
 
 export const workstationSettings = {
   OrganisationName: {
@@ -60,5 +65,18 @@ export const workstationSettings = {
     description: 'Hours a sealed draft waits for its owner before it is crypto-shredded.',
     rule: 'Draft custody: a sealed draft never outlives the 12 h session limit.',
     example: 8,
+  },
+  SignInBrowser: {
+    displayName: 'Browser window for the CIS2 sign-in page',
+    group: 'Workstation',
+    registry: 'REG_SZ',
+    schema: signInBrowser,
+    admx: { element: 'enum', items: signInBrowser.options },
+    default: 'default',
+    range: signInBrowser.options.join(', '),
+    description:
+      "Where the CIS2 sign-in page opens: default, the PC's default browser in its normal profile (the CIS2 session stays there after the shell's Sign out, up to 12 h); or a private window, whose CIS2 session ends when the last private window is closed: edge-inprivate (Microsoft Edge), chrome-incognito (Google Chrome), firefox-private (Firefox), chromium-incognito (Chromium, Linux and macOS only). A private browser is used only from its standard install folder; if it is not there, sign-in fails and says so (never the default browser instead). Read when the shell starts.",
+    rule: 'CIS2 has no single logout; on a shared OS account no CIS2 session cookie should outlive the sign-in (docs/deploy.md, "The CIS2 session in the browser").',
+    example: 'edge-inprivate',
   },
 } as const satisfies Record<string, SettingSpec>;
