@@ -112,29 +112,37 @@ describe('the draft vault at its edges', () => {
     expect(problems.map((p) => p.code)).toEqual(['KEYRING_UNAVAILABLE']);
   });
 
-  it('does not report as saved a save that was coalesced behind a write that failed', async () => {
+  it('does not report as saved a save that was coalesced into a write that failed', async () => {
     const { vault } = await open();
     await vault.save(alice, sensitive.track(draft('d1', 'Disk Patient', 'first')));
-    // The seal file becomes a folder: every rename onto it fails, as a full or broken disk would.
-    const [sealName] = filesIn(dataDir);
-    rmSync(join(dataDir, sealName ?? ''));
-    mkdirSync(join(dataDir, sealName ?? '', 'in-the-way'), { recursive: true });
+    // The next write is held after its rename, as it drops the old key.
+    let sets = 0;
     let release = (): void => undefined;
     const gate = new Promise<void>((resolve) => (release = resolve));
     let reached = (): void => undefined;
-    const writing = new Promise<void>((resolve) => (reached = resolve));
+    const renamed = new Promise<void>((resolve) => (reached = resolve));
     const set = store.set.bind(store);
     store.set = async (...args) => {
-      reached();
-      await gate;
+      sets += 1;
+      if (sets === 2) {
+        reached();
+        await gate;
+      }
       return set(...args);
     };
     const second = vault.save(alice, sensitive.track(draft('d1', 'Disk Patient', 'second')));
-    await writing;
+    await renamed;
+    // Two more saves wait behind it; the first of their writes will carry both.
     const third = vault.save(alice, sensitive.track(draft('d1', 'Disk Patient', 'third')));
+    const fourth = vault.save(alice, sensitive.track(draft('d1', 'Disk Patient', 'fourth')));
+    // Then the seal file becomes a folder: every rename onto it fails, as a broken disk would.
+    const [sealName = ''] = filesIn(dataDir);
+    rmSync(join(dataDir, sealName));
+    mkdirSync(join(dataDir, sealName, 'in-the-way'), { recursive: true });
     release();
-    expect(await second).toMatchObject({ ok: false, code: 'STORAGE_FAILED' });
+    expect(await second).toMatchObject({ ok: true });
     expect(await third).toMatchObject({ ok: false, code: 'STORAGE_FAILED' });
+    expect(await fourth).toMatchObject({ ok: false, code: 'STORAGE_FAILED' });
   });
 
   it('refuses a draft that is not in the expected form with a sentence for IT', async () => {
