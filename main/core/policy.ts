@@ -14,6 +14,14 @@ import { ShellError, invariant } from './errors';
 /** What happens to a session when the OS locks, the machine sleeps, or the OS user switches. */
 export type OsEventAction = 'lock' | 'end-session';
 
+/**
+ * Whose input keeps a session from its idle lock: the shell's own windows only (`shell`, the
+ * default: on a shared ward account, someone using the browser must not keep another clinician's
+ * note open), or anywhere on the OS account (`os-account`, for a PC only one clinician uses).
+ * Either way, the OS seeing nobody at the PC for a whole idle period locks.
+ */
+export type ActivityScope = 'shell' | 'os-account';
+
 export type SessionPolicy = {
   /** Inactivity after which the session locks, per assurance level of the sign-in. */
   readonly idleLimitMs: { readonly AAL2: number; readonly AAL3: number };
@@ -36,6 +44,7 @@ export type SessionPolicy = {
    * an unanswered refresh says nothing about the session; 0: lock at the first unanswered refresh.
    */
   readonly unansweredRefreshLimitMs: number | null;
+  readonly activityScope: ActivityScope;
 };
 
 /** What an IT policy file may say, in seconds. Missing fields take the default. */
@@ -48,6 +57,7 @@ export type PolicyInput = {
   readonly onSleep?: OsEventAction;
   readonly onUserSwitch?: OsEventAction;
   readonly unansweredRefreshLimitSeconds?: number;
+  readonly activityCountedFrom?: ActivityScope;
 };
 
 /** Named as the admin names them in the machine policy (docs/policy.md), so a logged clamp reads as the setting to fix. */
@@ -109,6 +119,7 @@ export const defaultPolicy: SessionPolicy = Object.freeze({
   onSleep: 'lock',
   onUserSwitch: 'lock',
   unansweredRefreshLimitMs: null,
+  activityScope: 'shell',
 });
 
 export function idleLimitFor(policy: SessionPolicy, aal: Aal): number {
@@ -157,6 +168,7 @@ export function resolvePolicy(input: PolicyInput): { policy: SessionPolicy; clam
     onSleep: action('OnSleep', input.onSleep),
     onUserSwitch: action('OnUserSwitch', input.onUserSwitch),
     unansweredRefreshLimitMs: unansweredRefreshLimit(input.unansweredRefreshLimitSeconds, absoluteLimitMs, clamps),
+    activityScope: activityScope(input.activityCountedFrom),
   });
   return { policy, clamps };
 }
@@ -258,6 +270,15 @@ function action(field: 'OnOsLock' | 'OnSleep' | 'OnUserSwitch', value: unknown):
   throw new ShellError(
     'CONFIG_INVALID',
     `The session policy setting "${field}" must be "lock" or "end-session"; it is ${describe(value)}. Correct it in the IT policy file, or remove it to use "lock".`,
+  );
+}
+
+function activityScope(value: unknown): ActivityScope {
+  if (value === undefined) return 'shell';
+  if (value === 'shell' || value === 'os-account') return value;
+  throw new ShellError(
+    'CONFIG_INVALID',
+    `The session policy setting "ActivityCountedFrom" must be "shell" or "os-account"; it is ${describe(value)}. Correct it in the IT policy file, or remove it to use "shell".`,
   );
 }
 

@@ -26,6 +26,8 @@ export function stricterPolicy(current: SessionPolicy, next: SessionPolicy): Ses
     onOsLock: stricter(current.onOsLock, next.onOsLock),
     onSleep: stricter(current.onSleep, next.onSleep),
     onUserSwitch: stricter(current.onUserSwitch, next.onUserSwitch),
+    // Only the shell's own input counts where either says so.
+    activityScope: current.activityScope === 'shell' || next.activityScope === 'shell' ? 'shell' : 'os-account',
     unansweredRefreshLimitMs: shorterLimit(
       current.unansweredRefreshLimitMs,
       next.unansweredRefreshLimitMs,

@@ -9,6 +9,7 @@ import { Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ShellError } from '../../main/core/errors';
 import { resolvePolicy } from '../../main/core/policy';
+import { endReasons, lockReasons } from '../../main/core/session';
 import { auditCategoryOf, auditEvents, createAudit } from '../../main/services/audit';
 import { createDraftVault } from '../../main/services/drafts';
 import { createLogger } from '../../main/services/logger';
@@ -50,6 +51,13 @@ describe('the audit catalogue', () => {
         true,
       );
     }
+  });
+
+  it('names every lock reason and end reason the engine has in the session.locked and session.ended rows', async () => {
+    const doc = await readFile(join(import.meta.dirname, '..', '..', 'docs', 'audit-log.md'), 'utf8');
+    const row = (event: string) => doc.split('\n').find((line) => line.startsWith(`| \`${event}\` |`)) ?? '';
+    for (const reason of lockReasons) expect(row('session.locked'), reason).toContain(`\`${reason}\``);
+    for (const reason of endReasons) expect(row('session.ended'), reason).toContain(`\`${reason}\``);
   });
 
   it('tells login, refresh and downstream failures apart by code', () => {

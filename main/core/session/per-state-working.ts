@@ -30,6 +30,8 @@ export function respondWorking(
       const idleMs = event.seconds * 1000;
       // The OS saw nobody at the machine for a whole idle period: trust it over the app.
       if (idleMs >= idleLimitFor(policy, session.aal)) return lock(state, 'idle', event.at, effects);
+      // Input elsewhere on the OS account counts only where IT says one clinician uses this PC.
+      if (policy.activityScope === 'shell') return state;
       const inputAt = shift(event.at, -idleMs);
       const later = inputAt.wall > session.lastActivity.wall && inputAt.mono > session.lastActivity.mono;
       return later ? { ...state, session: { ...session, lastActivity: inputAt } } : state;

@@ -150,6 +150,7 @@ export function resolveMachinePolicy(
     onSleep: settings.OnSleep,
     onUserSwitch: settings.OnUserSwitch,
     unansweredRefreshLimitSeconds: settings.UnansweredRefreshLimitSeconds,
+    activityCountedFrom: settings.ActivityCountedFrom,
   });
   const retention = capAtRule('DraftRetentionHours', settings.DraftRetentionHours ?? 12);
   const skew = capAtRule(

@@ -15,6 +15,7 @@ import { wholeSeconds } from './setting-spec';
 import type { SettingSpec } from './setting-spec';
 
 const osAction = z.enum(['lock', 'end-session']);
+const activityScope = z.enum(['shell', 'os-account']);
 const minutes = (ms: number) => `${ms / 1000} (${ms / 60_000} min)`;
 const aal2Max = RULE_MAXIMA.idleLimitMs.AAL2 / 1000;
 const aal3Max = RULE_MAXIMA.idleLimitMs.AAL3 / 1000;
@@ -113,6 +114,19 @@ export const sessionSettings = {
       'Seconds a working session goes on while NHS Care Identity does not answer its refresh (the network down, CIS2 unavailable), from the first unanswered refresh; then it locks, and unlocking needs NHS Care Identity. Not set: an unanswered refresh never locks; CIS2 refusing a refresh always does.',
     rule: 'Only CIS2 saying no ends a session; a trust may still limit how long one runs without CIS2 answering (docs/security.md).',
     example: 1800,
+  },
+  ActivityCountedFrom: {
+    displayName: 'Whose input keeps a session from its idle lock',
+    group: 'Session',
+    registry: 'REG_SZ',
+    schema: activityScope,
+    admx: { element: 'enum', items: activityScope.options },
+    default: 'shell',
+    range: 'shell, os-account',
+    description:
+      "Whose input counts as the clinician's activity: the shell's own window only (shell), or input anywhere on the OS account (os-account, for a PC only one clinician uses). Either way, the OS seeing nobody touch the PC for a whole idle period locks.",
+    rule: 'CIS2 session management counts inactivity within the application; on a shared ward account, input in another program must not keep a clinician’s note open.',
+    example: 'shell',
   },
   OnOsLock: osEvent('When Windows is locked', 'when the OS screen is locked (Win+L)', 'lock'),
   OnSleep: osEvent('When the workstation sleeps', 'when the workstation sleeps or hibernates', 'lock'),

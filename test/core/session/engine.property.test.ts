@@ -87,7 +87,7 @@ describe('session engine safety (property)', () => {
       day((obs, policy) => {
         const { event, effects, after, oracle } = obs;
         if (!working(after)) return;
-        const o = nextOracle(oracle, event, effects, after);
+        const o = nextOracle(oracle, event, effects, after, policy);
         must(o !== null, 'a working state with no session in the event log', obs);
         must(!idleOver(o, event.at, policy), 'working after the idle limit', obs);
         // The warning is up exactly in the last `warningLead` before the idle lock.
@@ -104,7 +104,7 @@ describe('session engine safety (property)', () => {
       day((obs, policy) => {
         const { event, effects, after, oracle } = obs;
         if (!working(after)) return;
-        const o = nextOracle(oracle, event, effects, after);
+        const o = nextOracle(oracle, event, effects, after, policy);
         must(o !== null, 'a working state with no session in the event log', obs);
         must(!absoluteOver(o, event.at, policy), 'working past the absolute limit (both clocks)', obs);
         const authTime = o.startedAt.wall - o.authAgeMs;

@@ -229,6 +229,7 @@ export const policyArb: fc.Arbitrary<SessionPolicy> = fc
       onSleep: actionArb,
       onUserSwitch: actionArb,
       unansweredRefreshLimitSeconds: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 3 * 3600 })),
+      activityCountedFrom: fc.constantFrom('shell' as const, 'os-account' as const),
     },
     { requiredKeys: [] },
   )
@@ -287,7 +288,13 @@ export function absoluteOver(o: NonNullable<Oracle>, now: Instant, policy: Sessi
   return elapsed(o.startedAt, now) + Math.max(0, o.authAgeMs) >= policy.absoluteLimitMs;
 }
 
-export function nextOracle(o: Oracle, event: SessionEvent, effects: Effect[], after: SessionState): Oracle {
+export function nextOracle(
+  o: Oracle,
+  event: SessionEvent,
+  effects: Effect[],
+  after: SessionState,
+  policy: SessionPolicy,
+): Oracle {
   if (!('session' in after)) return null;
   // A session renewed while working counts from its new authentication, like one resumed.
   const started = effects.find(
@@ -307,7 +314,8 @@ export function nextOracle(o: Oracle, event: SessionEvent, effects: Effect[], af
   }
   if (o === null) return null;
   if (event.type === 'activity') return { ...o, evidence: event.at };
-  if (event.type === 'osIdleSample') {
+  // Input elsewhere on the OS account is evidence only where IT counts the whole account.
+  if (event.type === 'osIdleSample' && policy.activityScope === 'os-account') {
     const input = { wall: event.at.wall - event.seconds * SECOND, mono: event.at.mono - event.seconds * SECOND };
     if (input.wall > o.evidence.wall && input.mono > o.evidence.mono) return { ...o, evidence: input };
   }
@@ -331,7 +339,7 @@ export function runDay(
       // Only the first event of a step follows the clock move.
       const move: Move = i === 0 ? step.move : { kind: 'advance', ms: 0 };
       check({ move, before: state, event, after: deepFreeze(result.state), effects: result.effects, oracle }, policy);
-      oracle = nextOracle(oracle, event, result.effects, result.state);
+      oracle = nextOracle(oracle, event, result.effects, result.state, policy);
       state = result.state;
     });
   }

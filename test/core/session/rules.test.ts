@@ -85,9 +85,22 @@ const rules: Rule[] = [
   },
   {
     source:
-      'CIS2/NIST: "The verifier MAY prompt the user to cause activity just before the inactivity timeout." — the OS seeing input elsewhere on the machine counts too',
+      'CIS2 session management (reference 003): inactivity is counted "within the application" — by default input elsewhere on the OS account (the browser, another program) does not keep the session',
     run: () => {
       const d = new Driver();
+      d.signIn('alice', T0, 'AAL3');
+      d.send({ type: 'tick', at: after(14 * MINUTE) });
+      expect(d.send({ type: 'osIdleSample', seconds: 5, at: after(14 * MINUTE + 10 * SECOND) })).toEqual([]);
+      expect(d.status).toBe('warning');
+      expect(nextDeadline(d.state, d.policy)).toEqual(after(15 * MINUTE));
+      expect(d.send({ type: 'tick', at: after(15 * MINUTE) })).toEqual([{ type: 'lock', reason: 'idle' }]);
+    },
+  },
+  {
+    source:
+      'ours (ActivityCountedFrom = os-account, a PC only one clinician uses): the OS seeing input elsewhere on the account counts too',
+    run: () => {
+      const d = new Driver(resolvePolicy({ activityCountedFrom: 'os-account' }).policy);
       d.signIn('alice', T0, 'AAL3');
       d.send({ type: 'tick', at: after(14 * MINUTE) });
       expect(d.send({ type: 'osIdleSample', seconds: 5, at: after(14 * MINUTE + 10 * SECOND) })).toEqual([
