@@ -100,6 +100,12 @@ export const refusalCodes = [
   // Machine policy.
   /** RequireSmartcard: a sign-in or unlock cannot start without a smartcard in a reader. */
   'card-required',
+  /**
+   * The session locked with a smartcard in the reader, and it has not left the reader since: while
+   * Identity Agent's session lives, CIS2 may authenticate again without the PIN, so the unlock
+   * waits for the card to be taken out and put back (Identity Agent then asks for the PIN).
+   */
+  'card-reinsert-required',
 ] as const;
 export type RefusalCode = (typeof refusalCodes)[number];
 export const RefusalCodeSchema = z.enum(refusalCodes);

@@ -45,6 +45,7 @@ const everyShellErrorCode: Record<ShellErrorCode, true> = {
   SIGNIN_USERINFO_MISMATCH: true,
   SIGNIN_NETWORK: true,
   SIGNIN_CLIENT_KEY_MISSING: true,
+  SIGNIN_ASSURANCE_TOO_LOW: true,
   TOKEN_REFRESH_FAILED: true,
   TOKEN_SIGNED_OUT: true,
   TOKEN_REVOCATION_FAILED: true,
@@ -203,7 +204,7 @@ export const SessionViewSchema = z.discriminatedUnion('kind', [
      * Where a smartcard reader is watched: whether a card is in it now, so the lock screen can say
      * "Select Unlock" or "Insert your smartcard". A card never unlocks by itself.
      */
-    smartcard: z.enum(['in', 'out']).optional(),
+    smartcard: z.enum(['in', 'out', 'reinsert']).optional(),
     ...ReachField,
     ...WorkstationField,
   }),

@@ -118,6 +118,8 @@ export const saveRefusalText: Record<RefusalCode, string> = {
   'drafts-limit-reached': 'Not saved — you already have 100 unfinished notes. Finish or discard one, then save again.',
   'storage-failed': 'Not saved — the note could not be saved to this workstation. Keep this window open and try again.',
   'card-required': 'Not saved — insert your smartcard and unlock, and your note will be saved.',
+  'card-reinsert-required':
+    'Not saved — remove your smartcard, put it back, enter your PIN and unlock, and your note will be saved.',
 };
 
 export const memoryOnlyNotice =
@@ -182,12 +184,15 @@ export const actionRefusalText: Record<RefusalCode, string> = {
   'storage-failed':
     'That did not work because this workstation could not save your notes. Keep this window open and try again.',
   'card-required': 'Insert your smartcard to sign in.',
+  'card-reinsert-required': 'Remove your smartcard, put it back, enter your PIN, then select Unlock.',
 };
 
 /** The lock screen, where a smartcard reader is watched: the card in only prompts; it never unlocks. */
 export const smartcardPromptText = {
   in: 'Your smartcard is in. Select Unlock.',
   out: 'Insert your smartcard.',
+  // Identity Agent asks for the PIN when the card goes back in; without that, CIS2 could unlock without the clinician.
+  reinsert: 'Remove your smartcard, put it back, and enter your PIN. Then select Unlock.',
 } as const;
 
 /** Screens that may hold clinical content: anything else drops drafts and unmounts the workspace. */
@@ -247,6 +252,7 @@ export const noticeShown: Record<NoticeCode, NoticeShown> = {
   SIGNIN_USERINFO_MISMATCH: inMainWords,
   SIGNIN_NETWORK: unreachable,
   SIGNIN_CLIENT_KEY_MISSING: inMainWords,
+  SIGNIN_ASSURANCE_TOO_LOW: inMainWords,
   TOKEN_REFRESH_FAILED: inMainWords,
   TOKEN_SIGNED_OUT: inMainWords,
   TOKEN_REVOCATION_FAILED: inMainWords,

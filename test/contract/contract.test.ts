@@ -154,6 +154,7 @@ describe('refusal codes', () => {
       [
         'bad-request',
         'bad-response',
+        'card-reinsert-required',
         'card-required',
         'disconnected',
         'draft-invalid',

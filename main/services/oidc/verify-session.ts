@@ -1,6 +1,10 @@
 import { aalFromClaims } from '../../core/aal-mapping';
+import type { AssuranceClaims } from '../../core/aal-mapping';
+import type { MinimumAssurance, ReachedAssurance } from '../../core/assurance-level';
+import { judgeAssurance } from '../../core/assurance-minimum';
 import { ShellError } from '../../core/errors';
 import { identityFromClaims } from '../../core/rbac';
+import type { OidcSettings } from './settings';
 import type { SignInSession } from './types';
 
 /**
@@ -16,6 +20,13 @@ export interface AuthTimeCheck {
 function isFiniteNumber(value: unknown): value is number {
   return Number.isFinite(value);
 }
+
+/**
+ * The cause of a refusal for an auth_time from before now: CIS2 let the clinician in on an earlier
+ * authentication (with Identity Agent, the card left in the reader), not a new one. The unlock
+ * says what to do about it (session/sign-in-attempts.ts).
+ */
+export const notAskedAgain = Object.freeze({ code: 'AUTH_TIME_BEFORE_NOW' });
 
 /** CIS2 "Authentication time claim": after prompt=login / max_age=0, auth_time is within skew of now. */
 export function checkAuthTime(authTime: unknown, check: AuthTimeCheck): number {
@@ -37,9 +48,36 @@ export function checkAuthTime(authTime: unknown, check: AuthTimeCheck): number {
     throw new ShellError(
       'SIGNIN_AUTH_TIME_STALE',
       'You were not asked to sign in again, so for your safety the sign-in was refused. Try again. If it keeps happening, tell IT.',
+      { cause: notAskedAgain },
     );
   }
   return authMs;
+}
+
+/** What the clinician must sign in with, in their words (CIS2 "high" and "very high confidence"). */
+const neededWords: Readonly<Record<MinimumAssurance, string>> = {
+  AAL3: 'a smartcard, security key or Windows Hello (very high confidence)',
+  AAL2: 'two factors (high confidence), such as a smartcard, security key, passkey or Microsoft Authenticator, not a password alone',
+};
+
+/**
+ * The sign-in's assurance against the machine policy's minimum and the acr_values asked for
+ * (core/assurance-minimum.ts): the level it reached, or a refusal that names what is needed. The
+ * audit's `cause` says what was reached as a fixed code (REACHED_AAL1 … REACHED_UNKNOWN), never
+ * the claims themselves.
+ */
+export function checkAssurance(
+  claims: AssuranceClaims,
+  settings: Pick<OidcSettings, 'acrValues' | 'minimumAssurance'>,
+): ReachedAssurance {
+  const judgement = judgeAssurance(claims, { requested: settings.acrValues, minimum: settings.minimumAssurance });
+  if (judgement.ok) return judgement.reached;
+  const unconfirmed = judgement.reached === 'unknown';
+  throw new ShellError(
+    'SIGNIN_ASSURANCE_TOO_LOW',
+    `${unconfirmed ? 'NHS Care Identity did not confirm how you signed in. ' : ''}This workstation needs a sign-in with ${neededWords[judgement.needed]}, so this sign-in was refused. Sign in again with one of those.${unconfirmed ? ' If it keeps happening, tell IT.' : ''}`,
+    { cause: { code: `REACHED_${judgement.reached.toUpperCase()}` } },
+  );
 }
 
 export function buildSession(

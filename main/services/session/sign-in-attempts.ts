@@ -8,6 +8,7 @@ import type { SessionPolicy } from '../../core/policy';
 import type { AttemptPurpose, EventTypeOf, WorkingReauthPurpose } from '../../core/session';
 import type { Notice } from '../../../preload/contract';
 import type { SignInOutcome } from '../oidc';
+import { notAskedAgain } from '../oidc/verify-session';
 import type { TimeSource } from '../time';
 import type { SessionContext } from './context';
 import { wipeTokens } from './context';
@@ -55,6 +56,13 @@ export interface AttemptDeps {
   readonly signInClock: () => number;
   readonly rereadPolicy?: () => Promise<SessionPolicy | null>;
 }
+
+/**
+ * An unlock CIS2 answered on an earlier authentication (Identity Agent's session, the card left in
+ * the reader): what the clinician does about it, in their words.
+ */
+const unlockNotAskedAgain =
+  'NHS Care Identity did not ask for your PIN, so this workstation is still locked. Remove your smartcard, put it back, enter your PIN, then select Unlock.';
 
 /** The clinician stopped the sign-in (the shell's Cancel, or the attempt was closed unfinished). */
 const cancelled = (): ShellError =>
@@ -121,7 +129,11 @@ function settle(ctx: SessionContext, deps: AttemptDeps, purpose: Purpose, outcom
   }
   if (outcome.kind === 'failed') {
     recordFailure(ctx, purpose, outcome.error);
-    ctx.notice = whileWorking(purpose) ? workingNotice(outcome.error, purpose) : noticeFor(outcome.error);
+    ctx.notice = whileWorking(purpose)
+      ? workingNotice(outcome.error, purpose)
+      : purpose === 'unlock' && outcome.error.cause === notAskedAgain
+        ? { code: outcome.error.code, message: unlockNotAskedAgain }
+        : noticeFor(outcome.error);
     return loop.apply({ type: events.failed });
   }
   const s = outcome.session;

@@ -89,4 +89,73 @@ describe('smartcard gate', () => {
     setCard(false);
     expect(seen).toEqual([active]);
   });
+
+  describe('Identity Agent: a session that locked with the card in unlocks only after the card went out and back', () => {
+    const working: SessionView = {
+      kind: 'active',
+      clinician:
+        locked.kind === 'locked' ? locked.clinician : { name: 'x', roleName: null, orgName: null, orgCode: null },
+      sessionSecondsLeft: 3600,
+      sessionEndingSoon: false,
+      signingInAgain: null,
+      notice: null,
+      draftStorage: 'protected',
+    };
+    const idleLock: SessionView = { ...locked, reason: 'idle' };
+
+    it('refuses Unlock and "Sign in as someone else" until the card has left the reader, whatever RequireSmartcard says', async () => {
+      for (const requireCard of [false, true]) {
+        const { backend, gated, setCard, emit } = setup(true, requireCard);
+        emit(working);
+        emit(idleLock);
+        expect(await gated.unlock()).toEqual({ ok: false, code: 'card-reinsert-required' });
+        expect(await gated.signInAsSomeoneElse()).toEqual({ ok: false, code: 'card-reinsert-required' });
+        expect(backend.unlock).not.toHaveBeenCalled();
+        expect(backend.signInAsSomeoneElse).not.toHaveBeenCalled();
+        // Sign-out never waits on a card.
+        expect(await gated.signOut()).toEqual({ ok: true, value: null });
+        setCard(false);
+        // Out, with RequireSmartcard: the card is needed back in; without it, the unlock may go.
+        expect(await gated.unlock()).toEqual(
+          requireCard ? { ok: false, code: 'card-required' } : { ok: true, value: null },
+        );
+        setCard(true);
+        expect(await gated.unlock()).toEqual({ ok: true, value: null });
+      }
+    });
+
+    it('the lock screen says to take the card out and put it back, then that it is in', async () => {
+      const { gated, setCard, emit } = setup(true, false);
+      const seen: SessionView[] = [];
+      gated.subscribe((v) => seen.push(v));
+      emit(working);
+      emit(idleLock);
+      expect(seen.at(-1)).toEqual({ ...idleLock, smartcard: 'reinsert' });
+      expect(await gated.getView()).toMatchObject({ ok: true, value: { smartcard: 'reinsert' } });
+      setCard(false);
+      expect(seen.at(-1)).toEqual({ ...idleLock, smartcard: 'out' });
+      setCard(true);
+      expect(seen.at(-1)).toEqual({ ...idleLock, smartcard: 'in' });
+    });
+
+    it('a lock with no card in the reader asks nothing more, and a new lock after the workspace owes a new removal', async () => {
+      const { gated, setCard, emit } = setup(false, false);
+      emit(working);
+      emit(idleLock);
+      expect(await gated.unlock()).toEqual({ ok: true, value: null });
+      setCard(true);
+      // Still the same lock: the card went in after it, which is what Identity Agent's PIN needs.
+      expect(await gated.unlock()).toEqual({ ok: true, value: null });
+      emit(working);
+      emit(idleLock);
+      expect(await gated.unlock()).toEqual({ ok: false, code: 'card-reinsert-required' });
+    });
+
+    it('watches the session itself: a lock owes the removal even when no renderer is subscribed', async () => {
+      const { gated, emit } = setup(true, false);
+      emit(working);
+      emit(idleLock);
+      expect(await gated.unlock()).toEqual({ ok: false, code: 'card-reinsert-required' });
+    });
+  });
 });
