@@ -110,7 +110,7 @@ test.describe('smartcard presence on a real PC/SC stack (pcscd + vpcd + vicc)', 
     await removeLockInsertUnlock(shell, testInfo, 'pcscd');
   });
 
-  test('pcscd stops with the card in: locked because the reader cannot be seen; it comes back and sees the card', async ({
+  test('pcscd stops with the card in: locked because the reader cannot be seen; it comes back, sees the card, and asks for it out and back before Unlock', async ({
     page,
   }, testInfo) => {
     test.setTimeout(90_000);
@@ -130,6 +130,15 @@ test.describe('smartcard presence on a real PC/SC stack (pcscd + vpcd + vicc)', 
     await capture(page, testInfo, 'presence-pcscd-service-stopped');
 
     await smartcard(harness, 'service-start');
+    // The card never left the reader as far as the shell saw: Identity Agent's session may live on,
+    // so CIS2 could unlock without the PIN. It asks for the card out and back first (issue 22).
+    await expect(page.getByTestId('smartcard-prompt')).toHaveAttribute('data-card', 'reinsert');
+    await expect(announced(page)).toContainText(smartcardPromptText.reinsert);
+    await page.getByTestId('unlock').click();
+    await expect(page.getByTestId('action-error')).toHaveAttribute('data-code', 'card-reinsert-required');
+    await capture(page, testInfo, 'presence-card-reinsert');
+    await smartcard(harness, 'remove');
+    await smartcard(harness, 'insert');
     await expect(page.getByTestId('smartcard-prompt')).toHaveAttribute('data-card', 'in');
     await expect(announced(page)).toContainText(smartcardPromptText.in);
     expect((await shell.session()).status).toBe('locked');

@@ -106,7 +106,9 @@ test('after a 2-hour sleep the shell is locked before any workspace is shown', a
   expect(await shell.dom()).not.toContain('Asleep note text');
 });
 
-test('12 hours of constant activity still ends in re-authentication', async ({ shell, page }) => {
+test('12 hours of constant activity still ends in re-authentication', async ({ shell, page, harness }) => {
+  // A PC one clinician uses (ActivityCountedFrom = os-account): input anywhere on the account counts.
+  await harness.control('POST', '/control/policy', { activityCountedFrom: 'os-account' });
   await shell.signInAs(nurse);
   let snap = await shell.session();
   for (let elapsed = 0; elapsed < 12 * HOUR && snap.status !== 'locked'; elapsed += 10 * MINUTE) {

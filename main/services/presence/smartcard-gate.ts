@@ -41,8 +41,9 @@ function reinsertWatch(backend: ShellBackend, card: Pick<SmartcardSource, 'cardP
   let owed = false;
   backend.subscribe((view) => {
     const nowLocked = view.kind === 'locked';
-    // A lock with the card in owes a removal; the workspace back (or a new sign-in) settles it.
-    if (nowLocked && !locked) owed = card.cardPresent() === true;
+    // A lock with the card in, or while the readers cannot be seen (the card may be in), owes a
+    // removal the shell sees; the workspace back (or a new sign-in) settles it.
+    if (nowLocked && !locked) owed = card.cardPresent() !== false;
     if (!nowLocked) owed = false;
     locked = nowLocked;
   });
