@@ -19,6 +19,10 @@ export type Misbehaviour =
   | 'auth-time-future'
   | 'userinfo-sub-mismatch'
   | 'refresh-different-sub'
+  /** The ID token says AAL2 (acr AAL2_ANY, a passkey) whatever was asked for and whoever signed in. */
+  | 'acr-below-request'
+  /** The ID token carries no acr: nothing says what assurance the sign-in reached. */
+  | 'acr-missing'
   | AuthTimeEdge;
 
 /**
@@ -98,6 +102,13 @@ export async function tamperIdToken(
       break;
     case 'refresh-different-sub':
       claims['sub'] = '555000009999';
+      break;
+    case 'acr-below-request':
+      claims['acr'] = 'AAL2_ANY';
+      claims['amr'] = ['swk'];
+      break;
+    case 'acr-missing':
+      delete claims['acr'];
       break;
     case 'userinfo-sub-mismatch':
       return idToken;

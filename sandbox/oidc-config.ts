@@ -65,7 +65,10 @@ export function createOidcProvider(options: OidcConfigOptions): Provider {
       };
     },
     claims: {
-      openid: ['sub'],
+      // amr with the openid scope: CIS2 names the authentication's method in every ID token
+      // (NHS England's CIS2 guidance, Session management), where oidc-provider by itself sends it
+      // only when the claims parameter asks for it.
+      openid: ['sub', 'amr'],
       profile: ['name', 'given_name', 'family_name'],
       nationalrbacaccess: ['nhsid_nrbac_roles', 'nhsid_useruid', 'nhsid_user_orgs'],
       selectedrole: ['selected_roleid'],

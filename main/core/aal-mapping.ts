@@ -1,9 +1,12 @@
-import type { Aal } from './assurance-level';
+import type { Aal, ReachedAssurance } from './assurance-level';
 
 /**
- * Which NIST assurance level a CIS2 sign-in reached, from the ID token's `acr` and `amr`. The
- * level sets the idle limit (AAL3: 15 minutes, AAL2: 30), so a mistake towards AAL2 doubles the
- * time an unattended workstation stays open: the mapping fails strict.
+ * What a CIS2 sign-in's `acr` and `amr` prove, in two answers kept apart (assurance-level.ts):
+ * - `reachedAssurance`: the level the sign-in **reached** (AAL1, AAL2, AAL3 or unknown), never
+ *   more than the claims prove: what the audit log records and the policy minimum is compared with.
+ * - `aalFromClaims`: the **idle-limit class** (AAL3: 15 minutes, AAL2: 30). A mistake towards AAL2
+ *   doubles the time an unattended workstation stays open, so it fails strict: AAL2 only when the
+ *   sign-in reached AAL2 exactly and the acr did not name AAL3; everything else gets AAL3.
  *
  * Sources:
  * - NHS England's CIS2 Authentication guidance, "Authenticator guidance for developers" / "ACR and
@@ -12,23 +15,26 @@ import type { Aal } from './assurance-level';
  *   smartcards, Windows Hello, security keys and the iPad app are AAL3; passkeys, NHS.net Connect
  *   and Microsoft Authenticator are AAL2.
  * - NHS England's CIS2 guidance, section 9 "Session management" (after NIST SP 800-63B): "an AAL3
- *   authentication is required" for national clinical systems; the mechanism is read from `amr`.
+ *   authentication is required" for national clinical systems; the mechanism is read from `amr`;
+ *   a session "SHALL NOT be considered at a higher AAL than the authentication event".
  * - NIST SP 800-63B, AAL2: proof of possession and control of two distinct authentication factors
  *   (something you know, have, are), through one multi-factor authenticator or a combination of
  *   two single-factor ones; so a password and a PIN together are still one factor (something you know).
  * - RFC 8176 for the generic `amr` names (sc, hwk, swk, pwd, otp, pin, fpt, face, mfa).
  * Values marked TBC in docs/cis2.md are our reading and must be confirmed against the live INT issuer.
  *
- * Rule: only a recognised CIS2 AAL2 outcome gives AAL2; anything unknown, missing or malformed
- * gives AAL3, the stricter (shorter) idle limit.
- * - `acr` must be a string in ACR_TO_AAL. AAL3_ANY → AAL3, AAL2_ANY → AAL2. A missing, non-string
- *   or unknown `acr` → AAL3, without looking at `amr` (an `amr` cannot vouch for an `acr` we do
- *   not understand).
- * - AAL2_OR_AAL3_ANY → `amr` decides. AAL2 only if `amr` is an array of strings, every one in
- *   AMR_METHODS, none of them AAL3, and together they describe a multi-factor authentication:
- *   one method that is multi-factor by itself, or two different single-factor kinds of which one
- *   is possession (a biometric counts only with a physical authenticator).
- *   Otherwise (a single factor, an AAL3 method, an unknown or non-string element, no `amr`) → AAL3.
+ * What the `amr` proves by itself (`amrProves`): only an array of strings, every one in
+ * AMR_METHODS, proves anything (else 'unknown'; an empty array too). An AAL3 method anywhere →
+ * AAL3; a method multi-factor by itself, or two different single-factor kinds of which one is
+ * possession (a biometric counts only with a physical authenticator) → AAL2; otherwise AAL1.
+ *
+ * Reached (`reachedAssurance`):
+ * - a missing, non-string or unknown `acr` → 'unknown', without looking at `amr` (an `amr` cannot
+ *   vouch for an `acr` we do not understand);
+ * - AAL2_OR_AAL3_ANY → what the `amr` proves (so 'unknown' when it proves nothing);
+ * - AAL3_ANY, AAL2_ANY (CIS2 naming the level) → that level, lowered to what the `amr` proves when
+ *   the `amr` is understood and proves less (claims that contradict each other are taken at the
+ *   lower); an `amr` we cannot read does not lower it, and an `amr` never raises it.
  */
 export const ACR_TO_AAL: Readonly<Record<string, Aal | 'ambiguous'>> = {
   AAL3_ANY: 'AAL3',
@@ -38,13 +44,13 @@ export const ACR_TO_AAL: Readonly<Record<string, Aal | 'ambiguous'>> = {
 
 /**
  * What one `amr` method proves by itself:
- * - 'aal3': an AAL3 authenticator (any of these in `amr` makes the session AAL3, the stricter limit);
+ * - 'aal3': an AAL3 authenticator (any of these in `amr` proves AAL3);
  * - 'multi-factor': an authenticator CIS2 lists as AAL2 that is multi-factor on its own;
  * - 'knowledge' | 'possession' | 'inherence': one factor; AAL2 only with a factor of another kind.
  */
 export type AmrMethodKind = 'aal3' | 'multi-factor' | 'knowledge' | 'possession' | 'inherence';
 
-/** amr → what the method proves. A method not listed here cannot prove AAL2. */
+/** amr → what the method proves. An `amr` with a method not listed here proves nothing ('unknown'). */
 export const AMR_METHODS: Readonly<Record<string, AmrMethodKind>> = {
   sc: 'aal3', // smartcard (RFC 8176), CIS2 smartcard with passcode
   hwk: 'aal3', // hardware-secured key (RFC 8176), e.g. FIDO2 security key
@@ -69,12 +75,32 @@ export interface AssuranceClaims {
   readonly amr?: unknown;
 }
 
+const rank: Readonly<Record<Exclude<ReachedAssurance, 'unknown'>, number>> = { AAL1: 1, AAL2: 2, AAL3: 3 };
+
+/** The level a sign-in reached, never more than its claims prove (see the rule above). */
+export function reachedAssurance(claims: AssuranceClaims): ReachedAssurance {
+  const stated = ownValue(ACR_TO_AAL, claims.acr);
+  if (stated === undefined) return 'unknown'; // missing, non-string or unknown acr
+  const proved = amrProves(claims.amr);
+  if (stated === 'ambiguous') return proved;
+  if (proved === 'unknown') return stated;
+  return rank[proved] < rank[stated] ? proved : stated;
+}
+
+/**
+ * The idle-limit class (AAL3 for anything not proven AAL2): AAL2 only when the sign-in reached
+ * AAL2 and its acr did not name AAL3. Never AAL2 for a sign-in that reached AAL1 or 'unknown'.
+ */
 export function aalFromClaims(claims: AssuranceClaims): Aal {
-  const fromAcr = ownValue(ACR_TO_AAL, claims.acr);
-  if (fromAcr === undefined) return 'AAL3'; // missing, non-string or unknown acr
-  if (fromAcr !== 'ambiguous') return fromAcr;
-  const kinds = amrKinds(claims.amr);
-  return kinds !== null && describesAal2(kinds) ? 'AAL2' : 'AAL3';
+  return reachedAssurance(claims) === 'AAL2' && ownValue(ACR_TO_AAL, claims.acr) !== 'AAL3' ? 'AAL2' : 'AAL3';
+}
+
+/** What the `amr` proves by itself: 'unknown' unless it is a non-empty array of known method names. */
+function amrProves(amr: unknown): ReachedAssurance {
+  const kinds = amrKinds(amr);
+  if (kinds === null || kinds.length === 0) return 'unknown';
+  if (kinds.includes('aal3')) return 'AAL3';
+  return describesAal2(kinds) ? 'AAL2' : 'AAL1';
 }
 
 /** The kind of every listed method, or null unless `amr` is an array of known method names only. */
@@ -91,12 +117,11 @@ function amrKinds(amr: unknown): AmrMethodKind[] | null {
 }
 
 /**
- * AAL2 (NIST SP 800-63B): no AAL3 method, and one multi-factor method or two distinct factor
- * kinds, one of them possession: 800-63B accepts a biometric only together with a physical
+ * AAL2 (NIST SP 800-63B), once no AAL3 method is present: one multi-factor method or two distinct
+ * factor kinds, one of them possession: 800-63B accepts a biometric only together with a physical
  * authenticator, so a password with a fingerprint alone is not AAL2.
  */
 function describesAal2(kinds: readonly AmrMethodKind[]): boolean {
-  if (kinds.includes('aal3')) return false;
   if (kinds.includes('multi-factor')) return true;
   return kinds.includes('possession') && new Set(kinds).size >= 2; // only single-factor kinds remain
 }

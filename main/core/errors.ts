@@ -44,6 +44,8 @@ export type ShellErrorCode =
   | 'SIGNIN_USERINFO_MISMATCH'
   | 'SIGNIN_NETWORK'
   | 'SIGNIN_CLIENT_KEY_MISSING'
+  /** The sign-in did not prove the assurance this workstation needs (MinimumAssurance, or less than the acr_values asked). */
+  | 'SIGNIN_ASSURANCE_TOO_LOW'
   // tokens
   | 'TOKEN_REFRESH_FAILED'
   | 'TOKEN_SIGNED_OUT'

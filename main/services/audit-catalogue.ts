@@ -13,7 +13,7 @@
  * used to sign in or to open sealed drafts: those keys are in the OS credential store), and an
  * audit trail that cannot say whose session locked is no audit trail.
  */
-import type { Aal } from '../core/assurance-level';
+import type { Aal, ReachedAssurance } from '../core/assurance-level';
 import type { DraftProblem } from '../core/drafts';
 import type { PresenceStatus } from '../core/presence';
 import type { ShellError, ShellErrorCode } from '../core/errors';
@@ -45,6 +45,7 @@ export const auditCategoryOf: Readonly<Record<ShellErrorCode, AuditCategory>> = 
   SIGNIN_AUTH_TIME_STALE: 'login',
   SIGNIN_AUTH_TIME_MISSING: 'login',
   SIGNIN_USERINFO_MISMATCH: 'login',
+  SIGNIN_ASSURANCE_TOO_LOW: 'login',
   SIGNIN_DISCOVERY_FAILED: 'downstream',
   SIGNIN_NETWORK: 'downstream',
   SIGNIN_BROWSER_FAILED: 'downstream',
@@ -135,12 +136,17 @@ export interface Audit {
   /** The workstation channel to the back-channel logout relay changed state (no token, no subject). */
   relay(event: RelayEvent): void;
   signInStarted(e: { reauth: boolean }): void;
-  signInSucceeded(e: { subject: string; aal: Aal }): void;
+  /**
+   * `aal` is the idle-limit class the session runs under (AAL3 for anything not proven AAL2), not
+   * what the sign-in reached; `assurance` is what it reached (core/aal-mapping.ts), given by the
+   * caller or else the one the sign-in service noted for this subject (audit.ts).
+   */
+  signInSucceeded(e: { subject: string; aal: Aal; assurance?: ReachedAssurance }): void;
   /** `subject` is the locked session's owner when this was an unlock attempt. */
   signInFailed(error: ShellError, e: { reauth: boolean; subject?: string; purpose?: WorkingReauthPurpose }): void;
-  reauthSucceeded(e: { subject: string; aal: Aal }): void;
+  reauthSucceeded(e: { subject: string; aal: Aal; assurance?: ReachedAssurance }): void;
   /** The working clinician signed in again; the 12-hour clock restarted. */
-  sessionRenewed(e: { subject: string; aal: Aal; purpose: WorkingReauthPurpose }): void;
+  sessionRenewed(e: { subject: string; aal: Aal; assurance?: ReachedAssurance; purpose: WorkingReauthPurpose }): void;
   /** Signing in again while working changed nothing: `why` someone else, or a stale sign-in. */
   workingReauthRefused(e: {
     subject: string;

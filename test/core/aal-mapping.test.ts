@@ -1,23 +1,24 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { ACR_TO_AAL, AMR_METHODS, aalFromClaims } from '../../main/core/aal-mapping';
+import { ACR_TO_AAL, AMR_METHODS, aalFromClaims, reachedAssurance } from '../../main/core/aal-mapping';
+import {
+  aal3Methods,
+  amrArb,
+  amrElement,
+  amrOracle,
+  claimsArb,
+  junkStrings,
+  knownMethods,
+  level,
+  multiFactorMethods,
+  nonStrings,
+  numRuns,
+  reachedOracle,
+  singleFactorKind,
+} from './assurance-claims';
 
-const numRuns = Number(process.env.FC_NUM_RUNS ?? 1000);
-
-// The rule restated independently of the module's tables (docs/cis2.md, "AAL mapping"), so a
-// wrong row in AMR_METHODS fails here instead of being copied into the oracle.
-const aal3Methods = ['sc', 'hwk', 'fido', 'SCARD', 'FIDO2', 'HELLO', 'IOS'];
-const multiFactorMethods = ['swk', 'PASSKEY', 'AUTHENTICATOR', 'mfa'];
-const singleFactorKind: Readonly<Record<string, string>> = {
-  pwd: 'knowledge',
-  pin: 'knowledge',
-  otp: 'possession',
-  fpt: 'inherence',
-  face: 'inherence',
-};
-const knownMethods = [...aal3Methods, ...multiFactorMethods, ...Object.keys(singleFactorKind)];
-
-function ruleSaysAal2(claims: { acr?: unknown; amr?: unknown }): boolean {
+/** The idle class's AAL2 before issue 22: every AAL2_ANY, and the ambiguous acr with an amr proving AAL2. */
+function ruleSaidAal2(claims: { acr?: unknown; amr?: unknown }): boolean {
   if (claims.acr === 'AAL2_ANY') return true;
   if (claims.acr !== 'AAL2_OR_AAL3_ANY') return false;
   const { amr } = claims;
@@ -35,56 +36,21 @@ function ruleSaysAal2(claims: { acr?: unknown; amr?: unknown }): boolean {
   return kinds.has('possession') && kinds.size >= 2;
 }
 
-// Strings that look like table keys but are not, and inherited property names a lookup could hit.
-const junkStrings = fc.oneof(
-  fc.string(),
-  fc.constantFrom(
-    '',
-    'aal2_any',
-    'AAL2_ANY ',
-    'AAL2',
-    'urn:x:unknown',
-    'PWD',
-    'Otp',
-    'toString',
-    'constructor',
-    '__proto__',
-    'hasOwnProperty',
-    'valueOf',
-  ),
-);
-const nonStrings = fc.oneof(
-  fc.constant(undefined),
-  fc.constant(null),
-  fc.integer(),
-  fc.boolean(),
-  fc.array(fc.constantFrom(...knownMethods), { maxLength: 2 }),
-  fc.constantFrom({}, { toString: () => 'AAL2_ANY' }, ['AAL2_ANY']),
-);
-const acrArb = fc.oneof(
-  { weight: 4, arbitrary: fc.constantFrom(...Object.keys(ACR_TO_AAL)) },
-  { weight: 3, arbitrary: fc.constant('AAL2_OR_AAL3_ANY') },
-  { weight: 1, arbitrary: junkStrings },
-  { weight: 1, arbitrary: nonStrings },
-);
-const amrElement = fc.oneof(
-  { weight: 8, arbitrary: fc.constantFrom(...knownMethods) },
-  { weight: 1, arbitrary: junkStrings },
-  { weight: 1, arbitrary: nonStrings },
-);
-const amrArb = fc.oneof(
-  { weight: 8, arbitrary: fc.array(amrElement, { maxLength: 4 }) },
-  { weight: 1, arbitrary: fc.constantFrom('pwd', 'swk', 'mfa', { 0: 'swk', length: 1 }) },
-  { weight: 1, arbitrary: nonStrings },
-);
-// Either claim may be absent altogether (the key missing, not only undefined).
-const claimsArb = fc.record({ acr: acrArb, amr: amrArb }, { requiredKeys: [] });
+/** Now: AAL2 only when the sign-in reached AAL2 and the acr did not name AAL3. */
+function ruleSaysAal2(claims: { acr?: unknown; amr?: unknown }): boolean {
+  return reachedOracle(claims) === 'AAL2' && claims.acr !== 'AAL3_ANY';
+}
 
 describe('aalFromClaims', () => {
   it.each([
     [{ acr: 'AAL3_ANY' }, 'AAL3'],
     [{ acr: 'AAL2_ANY' }, 'AAL2'],
-    [{ acr: 'AAL2_ANY', amr: ['sc'] }, 'AAL2'], // an acr that names one level wins
+    [{ acr: 'AAL2_ANY', amr: ['sc'] }, 'AAL2'], // an acr that names one level is not raised by amr
+    [{ acr: 'AAL2_ANY', amr: ['swk'] }, 'AAL2'],
+    [{ acr: 'AAL2_ANY', amr: ['xyz'] }, 'AAL2'], // an amr we cannot read does not lower it
+    [{ acr: 'AAL2_ANY', amr: ['pwd'] }, 'AAL3'], // issue 22: an amr proving one factor is not AAL2
+    [{ acr: 'AAL2_ANY', amr: ['pwd', 'fpt'] }, 'AAL3'],
+    [{ acr: 'AAL3_ANY', amr: ['swk'] }, 'AAL3'], // reached AAL2, but an acr naming AAL3 keeps the strict limit
     [{ acr: 'AAL3_ANY', amr: ['pwd', 'otp'] }, 'AAL3'],
     [{ acr: 'AAL2_OR_AAL3_ANY', amr: ['sc'] }, 'AAL3'],
     [{ acr: 'AAL2_OR_AAL3_ANY', amr: ['pwd', 'hwk'] }, 'AAL3'], // an AAL3 method anywhere
@@ -170,6 +136,85 @@ describe('aalFromClaims', () => {
           return aalFromClaims({ acr: 'AAL2_OR_AAL3_ANY', amr: withIntruder }) === 'AAL3';
         },
       ),
+      { numRuns },
+    );
+  });
+});
+
+describe('reachedAssurance: what the sign-in reached, never more than its claims prove', () => {
+  it.each([
+    // CIS2 naming AAL3, and an AAL3 method in amr (or none we can read)
+    [{ acr: 'AAL3_ANY', amr: ['sc'] }, 'AAL3'],
+    [{ acr: 'AAL3_ANY', amr: ['SCARD', 'pin'] }, 'AAL3'],
+    [{ acr: 'AAL3_ANY' }, 'AAL3'],
+    [{ acr: 'AAL3_ANY', amr: ['something-new'] }, 'AAL3'],
+    // claims that contradict each other are taken at the lower
+    [{ acr: 'AAL3_ANY', amr: ['swk'] }, 'AAL2'],
+    [{ acr: 'AAL3_ANY', amr: ['pwd'] }, 'AAL1'],
+    [{ acr: 'AAL2_ANY', amr: ['pwd', 'pin'] }, 'AAL1'],
+    // an amr never raises a level CIS2 named
+    [{ acr: 'AAL2_ANY', amr: ['sc'] }, 'AAL2'],
+    [{ acr: 'AAL2_ANY', amr: ['swk'] }, 'AAL2'],
+    [{ acr: 'AAL2_ANY' }, 'AAL2'],
+    // either level asked: the amr decides, and proves nothing when we cannot read it
+    [{ acr: 'AAL2_OR_AAL3_ANY', amr: ['hwk'] }, 'AAL3'],
+    [{ acr: 'AAL2_OR_AAL3_ANY', amr: ['pwd', 'hwk'] }, 'AAL3'],
+    [{ acr: 'AAL2_OR_AAL3_ANY', amr: ['PASSKEY'] }, 'AAL2'],
+    [{ acr: 'AAL2_OR_AAL3_ANY', amr: ['pwd', 'otp'] }, 'AAL2'],
+    [{ acr: 'AAL2_OR_AAL3_ANY', amr: ['pwd'] }, 'AAL1'], // a single factor is AAL1
+    [{ acr: 'AAL2_OR_AAL3_ANY', amr: ['otp'] }, 'AAL1'],
+    [{ acr: 'AAL2_OR_AAL3_ANY', amr: ['pwd', 'fpt'] }, 'AAL1'], // a biometric needs a physical authenticator
+    [{ acr: 'AAL2_OR_AAL3_ANY', amr: ['pwd', 'something-new'] }, 'unknown'],
+    [{ acr: 'AAL2_OR_AAL3_ANY', amr: ['sc', 0] }, 'unknown'],
+    [{ acr: 'AAL2_OR_AAL3_ANY', amr: [] }, 'unknown'],
+    [{ acr: 'AAL2_OR_AAL3_ANY', amr: 'sc' }, 'unknown'],
+    [{ acr: 'AAL2_OR_AAL3_ANY' }, 'unknown'],
+    // an acr we do not know, or none: unknown, whatever amr says
+    [{ amr: ['sc'] }, 'unknown'],
+    [{ acr: 'urn:x:unknown', amr: ['sc'] }, 'unknown'],
+    [{ acr: 'aal3_any', amr: ['sc'] }, 'unknown'],
+    [{ acr: 'toString', amr: ['sc'] }, 'unknown'],
+    [{ acr: null }, 'unknown'],
+    [{}, 'unknown'],
+  ] as const)('%j → %s', (claims, expected) => {
+    expect(reachedAssurance(claims)).toBe(expected);
+  });
+
+  it('equals the rule restated, over random claims', () => {
+    fc.assert(
+      fc.property(claimsArb, (claims) => reachedAssurance(claims) === reachedOracle(claims)),
+      { numRuns },
+    );
+  });
+
+  it('is never higher than what the acr states, nor than what an amr we understand proves', () => {
+    fc.assert(
+      fc.property(claimsArb, (claims) => {
+        const reached = reachedAssurance(claims);
+        if (reached === 'unknown') return true;
+        const stated =
+          claims.acr === 'AAL3_ANY' || claims.acr === 'AAL2_OR_AAL3_ANY' ? 3 : claims.acr === 'AAL2_ANY' ? 2 : 0;
+        const proved = amrOracle(claims.amr);
+        const amrBound = proved === 'unknown' ? (claims.acr === 'AAL2_OR_AAL3_ANY' ? 0 : 3) : level[proved];
+        return level[reached] <= stated && level[reached] <= amrBound;
+      }),
+      { numRuns },
+    );
+  });
+
+  it('the idle class is AAL2 only when the sign-in reached AAL2, and never looser than before issue 22', () => {
+    fc.assert(
+      fc.property(claimsArb, (claims) => {
+        if (aalFromClaims(claims) !== 'AAL2') return true;
+        return reachedAssurance(claims) === 'AAL2' && ruleSaidAal2(claims);
+      }),
+      { numRuns },
+    );
+  });
+
+  it('the idle class is AAL3 for every sign-in that reached AAL1, AAL3 or nothing we can read', () => {
+    fc.assert(
+      fc.property(claimsArb, (claims) => reachedAssurance(claims) === 'AAL2' || aalFromClaims(claims) === 'AAL3'),
       { numRuns },
     );
   });

@@ -12,7 +12,8 @@ import type { AttemptSecrets } from '../tokens/token-holder';
 import { providerErrorToShellError } from './error-mapping';
 import type { OidcSettings } from './settings';
 import type { SignInOutcome, SignInSession, SystemBrowser } from './types';
-import { buildSession, checkAuthTime, userinfoMismatch } from './verify-session';
+import type { ReachedAssurance } from '../../core/assurance-level';
+import { buildSession, checkAssurance, checkAuthTime, userinfoMismatch } from './verify-session';
 
 /** Fresh PKCE verifier, state and nonce for one attempt. */
 export function attemptSecrets(): AttemptSecrets {
@@ -90,16 +91,19 @@ function noIdToken(): never {
 }
 // Stryker restore all
 
-/** What the exchange proved: the token response, the ID token's claims and the session they make. */
+/** What the exchange proved: the token response, the ID token's claims, the session they make and the assurance reached. */
 export interface Exchanged {
   readonly response: client.TokenEndpointResponse & client.TokenEndpointResponseHelpers;
   readonly idClaims: client.IDToken;
   readonly session: SignInSession;
+  /** What the sign-in reached (the audit records it); `session.aal` is only the idle-limit class. */
+  readonly assurance: ReachedAssurance;
 }
 
 /**
  * Exchanges the code (openid-client checks state, nonce, max_age and the ID token's signature),
- * then checks auth_time and that userinfo names the same subject, and builds the session.
+ * then checks auth_time, the assurance reached (the policy minimum and the acr_values asked for)
+ * and that userinfo names the same subject, and builds the session.
  */
 export async function exchangeCode(
   config: client.Configuration,
@@ -118,10 +122,11 @@ export async function exchangeCode(
   });
   const idClaims = response.claims() ?? noIdToken();
   const authTime = checkAuthTime(idClaims.auth_time, { nowMs: check.now(), skewSeconds: settings.authTimeSkewSeconds });
+  const assurance = checkAssurance({ acr: idClaims.acr, amr: idClaims.amr }, settings);
   const userinfo = await client.fetchUserInfo(config, response.access_token, idClaims.sub).catch((cause: unknown) => {
     throw (cause as { code?: unknown }).code === 'OAUTH_JSON_ATTRIBUTE_COMPARISON_FAILED'
       ? userinfoMismatch(cause)
       : cause;
   });
-  return { response, idClaims, session: buildSession({ ...idClaims }, { ...userinfo }, authTime) };
+  return { response, idClaims, session: buildSession({ ...idClaims }, { ...userinfo }, authTime), assurance };
 }

@@ -1,3 +1,4 @@
+import type { MinimumAssurance } from '../../core/assurance-level';
 import { ShellError } from '../../core/errors';
 import { isHttpsOrLoopback } from '../../core/http-scheme';
 
@@ -13,6 +14,12 @@ export interface OidcSettings {
   readonly redirectPath: string;
   readonly scopes: readonly string[];
   readonly acrValues: string;
+  /**
+   * The least a sign-in must prove (machine policy MinimumAssurance, default AAL3; its acr_values
+   * follow it unless AcrValues is set). null: no minimum, only the check that CIS2 returned what
+   * acr_values asked for; for the development harness and benches, never from machine policy.
+   */
+  readonly minimumAssurance: MinimumAssurance | null;
   /** Sent as max_age when set. 0 forces re-authentication even without prompt=login. */
   readonly maxAge: number | null;
   readonly clientAuth: ClientAuthSettings;
@@ -43,6 +50,7 @@ export const DEFAULT_OIDC_SETTINGS: Omit<OidcSettings, 'issuer' | 'clientId'> = 
   redirectPath: '/callback',
   scopes: ['openid', 'profile', 'nationalrbacaccess', 'selectedrole'],
   acrValues: 'AAL2_OR_AAL3_ANY',
+  minimumAssurance: null,
   maxAge: null,
   clientAuth: { method: 'none' },
   authTimeSkewSeconds: 15,

@@ -1,5 +1,5 @@
 import * as client from 'openid-client';
-import { createAudit } from '../audit';
+import { createAudit, noteReachedAssurance } from '../audit';
 import type { Audit } from '../audit';
 import { forgetSecret } from '../logger';
 import type { Logger } from '../logger';
@@ -116,20 +116,30 @@ async function attempt(at: Attempts, options: SignInOptions, id: number): Promis
 }
 
 /** Keeps the tokens of a proven sign-in, unless they belong to someone who must not replace the working clinician. */
-function accept(at: Attempts, options: SignInOptions, { response, idClaims, session }: Exchanged): SignInOutcome {
+function accept(at: Attempts, options: SignInOptions, exchanged: Exchanged): SignInOutcome {
+  const { response, idClaims, session, assurance } = exchanged;
   const differentUser =
     options.reauthenticateSubject !== undefined && options.reauthenticateSubject !== session.subject;
   // Signing in again while working: another person's tokens never replace the working
   // clinician's (they are dropped here, unused; the session service refuses the outcome).
   if (differentUser && options.sameSubjectOnly === true) return { kind: 'different-user', session };
   at.tokens.store({ ...heldTokens(response, at.tokenClock()), issuer: idClaims.iss, subject: idClaims.sub });
-  // The audit line (signin.succeeded / reauth.succeeded) follows once the session engine accepts it.
+  // The audit line (signin.succeeded / reauth.succeeded / session.renewed) follows once the
+  // session engine accepts it, with the assurance this authentication reached.
+  noteReachedAssurance(at.deps.logger, session.subject, assurance);
   at.deps.logger.debug(
-    { event: 'signin.tokens-accepted', aal: session.aal, differentUser },
+    { event: 'signin.tokens-accepted', aal: session.aal, assurance, differentUser },
     'CIS2 sign-in response accepted.',
   );
   return differentUser ? { kind: 'different-user', session } : { kind: 'signed-in', session };
 }
+
+/** Refusals of what CIS2 answered for this person, after its keys and metadata verified it. */
+const answerRefused: ReadonlySet<string> = new Set([
+  'SIGNIN_AUTH_TIME_STALE',
+  'SIGNIN_USERINFO_MISMATCH',
+  'SIGNIN_ASSURANCE_TOO_LOW',
+]);
 
 export function createSignInService(deps: SignInServiceDeps): SignInService {
   const { settings, logger } = deps;
@@ -165,8 +175,8 @@ export function createSignInService(deps: SignInServiceDeps): SignInService {
         return await attempt(at, options, id);
       } catch (cause) {
         const error = toShellError(cause);
-        if (error.code !== 'SIGNIN_AUTH_TIME_STALE' && error.code !== 'SIGNIN_USERINFO_MISMATCH')
-          discovery.invalidate();
+        // A refusal of the answer itself says nothing about the provider's metadata or keys.
+        if (!answerRefused.has(error.code)) discovery.invalidate();
         // The shell service records the audit line for the attempt it is still waiting for.
         logger.debug({ err: error, event: 'signin.attempt-failed' }, 'A sign-in attempt failed.');
         return { kind: 'failed', error };

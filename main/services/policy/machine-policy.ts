@@ -7,6 +7,7 @@
  * ignored, so that setting keeps its safe default; a limit past the rules is clamped by
  * main/core/policy and reported. Cheap enough to call again at every unlock.
  */
+import { acrValuesFor } from '../../core/assurance-minimum';
 import { capAtRule, resolvePolicy } from '../../core/policy';
 import type { PolicyClamp, SessionPolicy } from '../../core/policy';
 import { isShellError } from '../../core/errors';
@@ -241,6 +242,9 @@ function signInSettings(
   // `npm start` runs the local CIS2 sandbox; with no Issuer set, a development build uses it.
   const issuer = s.Issuer ?? (!context.packaged && sandboxIssuer ? 'sandbox' : undefined);
   if (issuer === undefined) return null;
+  // MinimumAssurance (default AAL3), and the acr_values that follow it unless AcrValues is set.
+  const minimumAssurance = s.MinimumAssurance ?? CATALOGUE.MinimumAssurance.default;
+  const assurance = { minimumAssurance, acrValues: s.AcrValues ?? acrValuesFor[minimumAssurance] };
   const source =
     applied.Issuer ?? (typeof __CWS_DEV__ === 'undefined' || __CWS_DEV__ ? 'CWS_SANDBOX_ISSUER' : 'Issuer');
   const fail = (setting: string, reason: string): null => (problems.push({ setting, source, reason }), null);
@@ -260,6 +264,7 @@ function signInSettings(
       return resolveOidcSettings({
         issuer: sandboxIssuer,
         clientId,
+        ...assurance,
         authTimeSkewSeconds,
         allowInsecureLoopbackIssuer: true,
       });
@@ -280,7 +285,7 @@ function signInSettings(
             keyringAccount: s.ClientKeyAccount ?? CATALOGUE.ClientKeyAccount.default,
           }
         : { method: 'none' },
-      ...(s.AcrValues ? { acrValues: s.AcrValues } : {}),
+      ...assurance,
       ...(s.Scopes ? { scopes: s.Scopes } : {}),
       ...(s.MaxAgeSeconds !== undefined ? { maxAge: s.MaxAgeSeconds } : {}),
       authTimeSkewSeconds,

@@ -4,6 +4,7 @@
  * catalogue (catalogue.ts spreads them in) like every other group.
  */
 import * as z from 'zod';
+import { acrValuesFor } from '../../core/assurance-minimum';
 import { RULE_CAPS, RULE_MAXIMA } from '../../core/policy';
 import { DEFAULT_CLIENT_KEY_ACCOUNT, DEFAULT_CLIENT_KEY_SERVICE } from '../client-key/client-key-store';
 import { DEFAULT_OIDC_SETTINGS } from '../oidc';
@@ -110,17 +111,31 @@ export const signInSettings = {
     rule: 'RFC 8252 section 8.5: an installed app cannot keep a client secret; the key is machine-wide, administrators write it, users read it (docs/policy.md).',
     example: DEFAULT_CLIENT_KEY_ACCOUNT,
   },
+  MinimumAssurance: {
+    displayName: 'Minimum authentication assurance (AAL2 or AAL3)',
+    group: 'SignIn',
+    registry: 'REG_SZ',
+    schema: z.enum(['AAL2', 'AAL3']),
+    admx: { element: 'enum', items: ['AAL3', 'AAL2'] },
+    default: 'AAL3',
+    range: 'AAL3, AAL2',
+    description:
+      'The least a sign-in, unlock, renewal or role change must prove: AAL3 (smartcard, security key or Windows Hello) or AAL2 (also passkeys and Microsoft Authenticator). Anything less, or a sign-in whose assurance CIS2 does not make clear, is refused with a message saying what is needed.',
+    rule: "NHS England's CIS2 guidance, Session management: national clinical systems require an AAL3 authentication; a session is never considered at a higher AAL than its authentication (NIST SP 800-63B).",
+    example: 'AAL3',
+  },
   AcrValues: {
     displayName: 'Authentication assurance requested (acr_values)',
     group: 'SignIn',
     registry: 'REG_SZ',
     schema: text(200),
     admx: { element: 'text', maxLength: 200 },
-    default: DEFAULT_OIDC_SETTINGS.acrValues,
+    default: `${acrValuesFor.AAL3} (${acrValuesFor.AAL2} when MinimumAssurance is AAL2)`,
     range: '1 to 200 characters',
-    description: 'The acr_values sent to CIS2: the authentication assurance the sign-in must reach.',
-    rule: 'CIS2 authentication assurance levels (acr_values).',
-    example: DEFAULT_OIDC_SETTINGS.acrValues,
+    description:
+      'The acr_values sent to CIS2: the authenticators CIS2 offers. Leave it unset to follow MinimumAssurance; a value asking for less than the minimum lets clinicians choose an authenticator the shell then refuses.',
+    rule: 'CIS2 authentication assurance levels (acr_values); the acr CIS2 returns is checked against it.',
+    example: acrValuesFor.AAL3,
   },
   Scopes: {
     displayName: 'Scopes requested from CIS2',

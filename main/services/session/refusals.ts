@@ -27,6 +27,7 @@ export const refusalFor: Readonly<Record<ShellErrorCode, RefusalCode>> = {
   SIGNIN_USERINFO_MISMATCH: 'internal-error',
   SIGNIN_NETWORK: 'internal-error',
   SIGNIN_CLIENT_KEY_MISSING: 'internal-error',
+  SIGNIN_ASSURANCE_TOO_LOW: 'internal-error',
   // Token, configuration, logging and logout-token codes belong to the audit log only.
   TOKEN_REFRESH_FAILED: 'internal-error',
   TOKEN_SIGNED_OUT: 'internal-error',

@@ -254,6 +254,28 @@ describe('resolveMachinePolicy', () => {
     expect(policy.problems).toEqual([]);
   });
 
+  it('MinimumAssurance: AAL3 unless IT says AAL2, with acr_values following it unless AcrValues is set', () => {
+    const live = { Issuer: 'live', ClientId: 'c' };
+    const oidcOf = (values: Record<string, unknown>) => resolveMachinePolicy([layer('A', values)], installed).oidc;
+    // NHS England's CIS2 guidance, Session management: national clinical systems require AAL3.
+    expect(oidcOf(live)).toMatchObject({ minimumAssurance: 'AAL3', acrValues: 'AAL3_ANY' });
+    expect(oidcOf({ ...live, MinimumAssurance: 'AAL2' })).toMatchObject({
+      minimumAssurance: 'AAL2',
+      acrValues: 'AAL2_OR_AAL3_ANY',
+    });
+    expect(oidcOf({ ...live, AcrValues: 'AAL2_OR_AAL3_ANY' })).toMatchObject({
+      minimumAssurance: 'AAL3',
+      acrValues: 'AAL2_OR_AAL3_ANY',
+    });
+    // A value that is not a choice is reported by name and the safe default kept.
+    const bad = resolveMachinePolicy([layer('A', { ...live, MinimumAssurance: 'AAL1' })], installed);
+    expect(bad.oidc).toMatchObject({ minimumAssurance: 'AAL3' });
+    expect(bad.problems).toEqual([expect.objectContaining({ setting: 'MinimumAssurance', source: 'A' })]);
+    // The development sandbox is held to the same minimum.
+    const env = { CWS_SANDBOX_ISSUER: 'http://127.0.0.1:4100' };
+    expect(resolveMachinePolicy([], { ...dev, env }).oidc).toMatchObject({ minimumAssurance: 'AAL3' });
+  });
+
   it('sandbox: used by an unpackaged shell that npm start gave a sandbox, refused and reported when packaged', () => {
     const env = { CWS_SANDBOX_ISSUER: 'http://127.0.0.1:4100', CWS_SANDBOX_CLIENT_ID: 'sandbox-client' };
     expect(resolveMachinePolicy([], { ...dev, env }).oidc).toMatchObject({
