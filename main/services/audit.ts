@@ -4,7 +4,6 @@
  * the workstation), with only the fields audit-fields.ts allows. The catalogue's names are
  * exported from here too, where callers have always found them.
  */
-import type { ReachedAssurance } from '../core/assurance-level';
 import { isShellError } from '../core/errors';
 import type { ShellError } from '../core/errors';
 import { auditEvents } from './audit-catalogue';
@@ -16,34 +15,9 @@ import type { RefreshOutcome } from './tokens/token-holder';
 export { auditCategoryOf, auditEvents } from './audit-catalogue';
 export type { Audit, AuditCategory, AuditEvent, PolicyLoadSummary } from './audit-catalogue';
 
-/**
- * The assurance each accepted authentication reached, from the sign-in service (which proved it)
- * to the line that records it once the session engine accepts the authentication (signin.succeeded,
- * reauth.succeeded, session.renewed). Kept per logger: an app's sign-in service and session service
- * audit over the one logger compose.ts gives both. Each is taken once, by the subject's next line;
- * a line with none records 'unknown', never more. Until the engine carries the assurance on its
- * effects (then the caller passes `assurance` and this goes).
- */
-const reachedBy = new WeakMap<Logger, Map<string, ReachedAssurance>>();
-
-/** The sign-in service noting what an authentication it accepted reached (core/aal-mapping.ts). */
-export function noteReachedAssurance(logger: Logger, subject: string, reached: ReachedAssurance): void {
-  const noted = reachedBy.get(logger) ?? new Map<string, ReachedAssurance>();
-  reachedBy.set(logger, noted.set(subject, reached));
-}
-
-function takeReached(logger: Logger, subject: string, given: ReachedAssurance | undefined): ReachedAssurance {
-  const noted = reachedBy.get(logger);
-  const reached = noted?.get(subject);
-  noted?.delete(subject);
-  return given ?? reached ?? 'unknown';
-}
-
 /** What every group writes with: the audit child logger and its success and failure lines. */
 interface Writer {
   readonly log: Logger;
-  /** What each authentication reached, as the sign-in service noted it (noteReachedAssurance). */
-  readonly reached: (subject: string, given: ReachedAssurance | undefined) => ReachedAssurance;
   readonly ok: (event: AuditEvent, fields: Record<string, unknown>, message: string) => void;
   readonly failed: (event: AuditEvent, error: ShellError, fields?: Record<string, unknown>) => void;
 }
@@ -53,7 +27,6 @@ export function createAudit(logger: Logger): Audit {
   const log = logger.child({ audit: true });
   const w: Writer = {
     log,
-    reached: (subject, given) => takeReached(logger, subject, given),
     ok: (event, fields, message) => log.info({ event, outcome: 'success', ...fields }, message),
     failed: (event, error, fields = {}) =>
       // The message is the ShellError's own: whole sentences with no secrets in them, by contract.
@@ -63,15 +36,11 @@ export function createAudit(logger: Logger): Audit {
 }
 
 /** Sign-in, re-authentication and the session's life. */
-function sessionLines({ log, ok, failed, reached }: Writer) {
+function sessionLines({ log, ok, failed }: Writer) {
   return {
     signInStarted: ({ reauth }) => ok(auditEvents.signInStarted, { reauth }, 'The browser was opened for sign-in.'),
     signInSucceeded: ({ subject, aal, assurance }) =>
-      ok(
-        auditEvents.signInSucceeded,
-        { subject, aal, assurance: reached(subject, assurance) },
-        'A clinician signed in.',
-      ),
+      ok(auditEvents.signInSucceeded, { subject, aal, assurance: assurance ?? 'unknown' }, 'A clinician signed in.'),
     signInFailed: (error, { reauth, subject, purpose }) =>
       failed(reauth ? auditEvents.reauthFailed : auditEvents.signInFailed, error, {
         ...(subject === undefined ? {} : { subject }),
@@ -80,13 +49,13 @@ function sessionLines({ log, ok, failed, reached }: Writer) {
     reauthSucceeded: ({ subject, aal, assurance }) =>
       ok(
         auditEvents.reauthSucceeded,
-        { subject, aal, assurance: reached(subject, assurance) },
+        { subject, aal, assurance: assurance ?? 'unknown' },
         'The clinician authenticated again.',
       ),
     sessionRenewed: ({ subject, aal, assurance, purpose }) =>
       ok(
         auditEvents.sessionRenewed,
-        { subject, aal, assurance: reached(subject, assurance), purpose },
+        { subject, aal, assurance: assurance ?? 'unknown', purpose },
         'The clinician signed in again while working; the 12-hour limit now counts from this sign-in.',
       ),
     workingReauthRefused: ({ subject, purpose, why }) =>

@@ -95,7 +95,7 @@ function noIdToken(): never {
 export interface Exchanged {
   readonly response: client.TokenEndpointResponse & client.TokenEndpointResponseHelpers;
   readonly idClaims: client.IDToken;
-  readonly session: SignInSession;
+  readonly session: Omit<SignInSession, 'assurance'>;
   /** What the sign-in reached (the audit records it); `session.aal` is only the idle-limit class. */
   readonly assurance: ReachedAssurance;
 }

@@ -1,5 +1,5 @@
 import * as client from 'openid-client';
-import { createAudit, noteReachedAssurance } from '../audit';
+import { createAudit } from '../audit';
 import type { Audit } from '../audit';
 import { forgetSecret } from '../logger';
 import type { Logger } from '../logger';
@@ -117,16 +117,16 @@ async function attempt(at: Attempts, options: SignInOptions, id: number): Promis
 
 /** Keeps the tokens of a proven sign-in, unless they belong to someone who must not replace the working clinician. */
 function accept(at: Attempts, options: SignInOptions, exchanged: Exchanged): SignInOutcome {
-  const { response, idClaims, session, assurance } = exchanged;
+  const { response, idClaims, assurance } = exchanged;
+  // The session with the assurance this authentication reached: the audit line
+  // (signin.succeeded / reauth.succeeded / session.renewed) records it once the engine accepts it.
+  const session = { ...exchanged.session, assurance };
   const differentUser =
     options.reauthenticateSubject !== undefined && options.reauthenticateSubject !== session.subject;
   // Signing in again while working: another person's tokens never replace the working
   // clinician's (they are dropped here, unused; the session service refuses the outcome).
   if (differentUser && options.sameSubjectOnly === true) return { kind: 'different-user', session };
   at.tokens.store({ ...heldTokens(response, at.tokenClock()), issuer: idClaims.iss, subject: idClaims.sub });
-  // The audit line (signin.succeeded / reauth.succeeded / session.renewed) follows once the
-  // session engine accepts it, with the assurance this authentication reached.
-  noteReachedAssurance(at.deps.logger, session.subject, assurance);
   at.deps.logger.debug(
     { event: 'signin.tokens-accepted', aal: session.aal, assurance, differentUser },
     'CIS2 sign-in response accepted.',

@@ -1,5 +1,5 @@
 import type { CustomFetch } from 'openid-client';
-import type { Aal } from '../../core/assurance-level';
+import type { Aal, ReachedAssurance } from '../../core/assurance-level';
 import type { ShellError } from '../../core/errors';
 import type { ClinicianIdentity } from '../../core/rbac';
 import type { TokenHolder } from '../tokens/token-holder';
@@ -12,6 +12,8 @@ export interface SignInSession {
   /** auth_time in epoch ms. */
   readonly authTime: number;
   readonly aal: Aal;
+  /** The assurance this authentication reached (core/aal-mapping.ts), for the audit line: never more. */
+  readonly assurance: ReachedAssurance;
   readonly identity: ClinicianIdentity;
 }
 

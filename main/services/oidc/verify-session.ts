@@ -84,7 +84,7 @@ export function buildSession(
   idClaims: Record<string, unknown>,
   userinfo: Record<string, unknown>,
   authTimeMs: number,
-): SignInSession {
+): Omit<SignInSession, 'assurance'> {
   const sub = idClaims['sub'];
   if (typeof sub !== 'string' || sub.length === 0) {
     throw new ShellError(

@@ -4,6 +4,7 @@
  * the notice to show). Everything else is decided in core.
  */
 import type { ClinicianIdentity } from '../../core/rbac';
+import type { ReachedAssurance } from '../../core/assurance-level';
 import type { RecentEnd } from '../../core/session';
 import type { Notice } from '../../../preload/contract';
 import type { Audit } from '../audit';
@@ -12,7 +13,12 @@ import type { SignInService } from '../oidc';
 import type { TimeSource } from '../time';
 import type { SessionLoop } from './session-loop';
 
-export type Clinician = { readonly subject: string; readonly identity: ClinicianIdentity };
+export type Clinician = {
+  readonly subject: string;
+  readonly identity: ClinicianIdentity;
+  /** What their latest accepted authentication reached, for its audit line (never more). */
+  readonly assurance: ReachedAssurance;
+};
 
 export interface SessionContext {
   readonly loop: SessionLoop;

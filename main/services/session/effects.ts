@@ -7,6 +7,7 @@ import type { Effect } from '../../core/session';
 import type { SessionContext } from './context';
 import { wipeTokens } from './context';
 import type { SignInAttempts } from './sign-in-attempts';
+import type { ReachedAssurance } from '../../core/assurance-level';
 
 type Handlers = {
   readonly [T in Effect['type']]: (effect: Extract<Effect, { type: T }>, owner: string | null) => void;
@@ -39,6 +40,12 @@ const sameClinicianAgain = (ctx: SessionContext, subject: string): void => {
   if (change !== null) ctx.audit.roleChanged({ subject, fromRoleId: change.from, toRoleId: change.to });
 };
 
+/** What the authentication the engine just accepted reached, as the sign-in service proved it; never more. */
+function reachedBy(ctx: SessionContext, subject: string): ReachedAssurance {
+  const who = [ctx.arriving, ctx.identity].find((c) => c?.subject === subject);
+  return who?.assurance ?? 'unknown';
+}
+
 /** The browser sign-ins: started, renewed or refused while working, and cancelled. */
 function attemptHandlers(ctx: SessionContext, attempts: SignInAttempts) {
   const { audit } = ctx;
@@ -49,7 +56,12 @@ function attemptHandlers(ctx: SessionContext, attempts: SignInAttempts) {
     sessionRenewed(effect) {
       // The identity CIS2 just gave (a role chosen at this sign-in) is the one shown from now on.
       sameClinicianAgain(ctx, effect.subject);
-      audit.sessionRenewed({ subject: effect.subject, aal: effect.aal, purpose: effect.purpose });
+      audit.sessionRenewed({
+        subject: effect.subject,
+        aal: effect.aal,
+        assurance: reachedBy(ctx, effect.subject),
+        purpose: effect.purpose,
+      });
     },
     workingReauthRefused(effect) {
       audit.workingReauthRefused({ subject: effect.subject, purpose: effect.purpose, why: effect.why });
@@ -71,11 +83,11 @@ function sessionHandlers(ctx: SessionContext) {
   return {
     sessionStarted(effect) {
       started(ctx, effect.subject);
-      audit.signInSucceeded({ subject: effect.subject, aal: effect.aal });
+      audit.signInSucceeded({ subject: effect.subject, aal: effect.aal, assurance: reachedBy(ctx, effect.subject) });
     },
     sessionResumed(effect) {
       sameClinicianAgain(ctx, effect.subject);
-      audit.reauthSucceeded({ subject: effect.subject, aal: effect.aal });
+      audit.reauthSucceeded({ subject: effect.subject, aal: effect.aal, assurance: reachedBy(ctx, effect.subject) });
       audit.unlocked(effect.subject);
     },
     showWarning(effect, owner) {

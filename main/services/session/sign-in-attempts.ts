@@ -145,7 +145,7 @@ function settle(ctx: SessionContext, deps: AttemptDeps, purpose: Purpose, outcom
   // Someone else signing in while the clinician works: the sign-in service kept none of their
   // tokens (sameSubjectOnly), so the working clinician's stay theirs; the engine refuses it.
   const stranger = whileWorking(purpose) && outcome.kind === 'different-user';
-  ctx.arriving = { subject: s.subject, identity: s.identity };
+  ctx.arriving = { subject: s.subject, identity: s.identity, assurance: s.assurance };
   if (!stranger) ctx.tokenOwner = s.subject;
   loop.apply(
     {

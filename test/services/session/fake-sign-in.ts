@@ -113,6 +113,7 @@ export function clinician(subject: string, authTime: number, overrides: Partial<
     sessionId: `sid-${subject}`,
     authTime,
     aal: 'AAL3',
+    assurance: 'AAL3',
     identity: { name: `Clinician ${subject}`, uid: null, selectedRole: null, roles: [] },
     ...overrides,
   };
