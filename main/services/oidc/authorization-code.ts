@@ -6,7 +6,7 @@
  * attempt's bookkeeping (which attempt is current, the tokens, the port); nothing here keeps state.
  */
 import * as client from 'openid-client';
-import { ShellError } from '../../core/errors';
+import { ShellError, isShellError } from '../../core/errors';
 import type { CallbackResult } from '../loopback/loopback-callback';
 import type { AttemptSecrets } from '../tokens/token-holder';
 import { providerErrorToShellError } from './error-mapping';
@@ -58,6 +58,9 @@ export async function openSignInPage(
   try {
     await browser.open(authUrl, new URL(endpoint));
   } catch (cause) {
+    // The browser adapter's own refusal already says what to do (e.g. SignInBrowser's browser not
+    // installed, naming the setting for IT): passed on as it is.
+    if (isShellError(cause) && cause.code === 'SIGNIN_BROWSER_FAILED') throw cause;
     throw new ShellError(
       'SIGNIN_BROWSER_FAILED',
       'The shell could not open the web browser for sign-in. Try again; if it keeps happening, tell IT.',

@@ -3,6 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox } from '../../../sandbox/provider';
 import type { AuthTimeEdge, Misbehaviour, Sandbox } from '../../../sandbox/provider';
 import { pino } from 'pino';
+import { ShellError } from '../../../main/core/errors';
 import { createSignInService } from '../../../main/services/oidc';
 import { countingFetch, sandboxSettings, serviceFor } from './fixtures';
 
@@ -169,6 +170,20 @@ describe('sign-in refuses a provider that misbehaves', () => {
       message: expect.stringMatching(/^The shell could not open the web browser for sign-in\..*\.$/),
       cause: refused,
     });
+  });
+
+  it('passes on the browser adapter’s own SIGNIN_BROWSER_FAILED as it is, since its sentence already names what IT must fix', async () => {
+    const adapterSays = new ShellError(
+      'SIGNIN_BROWSER_FAILED',
+      'Microsoft Edge is not installed on this workstation, so the sign-in page was not opened. Tell IT: check the SignInBrowser setting.',
+    );
+    const service = createSignInService({
+      settings: sandboxSettings(sandbox),
+      browser: { open: () => Promise.reject(adapterSays) },
+      logger: pino({ level: 'silent' }),
+    });
+    const outcome = await service.signIn();
+    expect(outcome.kind === 'failed' && outcome.error).toBe(adapterSays);
   });
 
   it('opens an authorization endpoint published with a query string (RFC 6749 §3.1 allows one), keeping its query', async () => {
