@@ -65,7 +65,7 @@ export const namedMutants = [
   {
     rule: "the live logout validator's age: given the 12-hour catch-up window",
     file: 'main/services/oidc/logout-receiver.ts',
-    from: "kind === 'catch-up' ? { maxAgeSeconds: deps.sessionLimitMs / 1000 + 60 } : {}",
+    from: 'catchUp ? { maxAgeSeconds: deps.sessionLimitMs / 1000 + 60 } : {}',
     to: '{ maxAgeSeconds: deps.sessionLimitMs / 1000 + 60 }',
     tests: ['test/services/oidc/logout-receiver.test.ts'],
   },
