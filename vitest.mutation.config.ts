@@ -10,6 +10,8 @@ export default defineConfig({
       'test/services/oidc/**/*.test.ts',
       'test/services/drafts/**/*.test.ts',
       'test/services/session/**/*.test.ts',
+      // core/smartcard.ts's decisions are driven through the watcher over the in-memory PC/SC.
+      'test/services/presence/smartcard.test.ts',
       'test/adapters/**/*.test.ts',
       'test/contract/**/*.test.ts',
       'test/relay/**/*.test.ts',

@@ -97,6 +97,51 @@ describe('resolvePolicy', () => {
     expect(stricterPolicy(half, shorter).unansweredRefreshLimitMs).toBe(600_000);
   });
 
+  it('mid-session, the stricter policy takes every setting at its strictest: shorter limits, end over lock, the shell’s own input over the account’s', () => {
+    const loose = resolvePolicy({
+      idleLimitSeconds: { AAL2: 1500, AAL3: 600 },
+      absoluteLimitSeconds: 40_000,
+      warningLeadSeconds: 120,
+      absoluteWarningLeadSeconds: 1200,
+      onOsLock: 'end-session',
+      activityCountedFrom: 'os-account',
+    }).policy;
+    const tight = resolvePolicy({
+      idleLimitSeconds: { AAL2: 1200, AAL3: 900 },
+      absoluteLimitSeconds: 30_000,
+      warningLeadSeconds: 90,
+      absoluteWarningLeadSeconds: 600,
+      onSleep: 'end-session',
+      activityCountedFrom: 'os-account',
+    }).policy;
+    expect(stricterPolicy(loose, tight)).toEqual({
+      idleLimitMs: { AAL2: 1_200_000, AAL3: 600_000 },
+      absoluteLimitMs: 30_000_000,
+      // The new policy's leads, kept below the limits now in force.
+      warningLeadMs: 90_000,
+      absoluteWarningLeadMs: 600_000,
+      onOsLock: 'end-session',
+      onSleep: 'end-session',
+      onUserSwitch: 'lock',
+      unansweredRefreshLimitMs: null,
+      activityScope: 'os-account',
+    });
+    expect(isResolvedPolicy(stricterPolicy(loose, tight))).toBe(true);
+    for (const [a, b] of [
+      [loose, resolvePolicy({}).policy],
+      [resolvePolicy({}).policy, loose],
+    ] as const)
+      expect(stricterPolicy(a, b).activityScope).toBe('shell');
+    // A new lead not below the limits in force is moved to half the shorter one, as resolvePolicy does.
+    const shortIdle = resolvePolicy({ idleLimitSeconds: { AAL2: 300, AAL3: 200 }, absoluteLimitSeconds: 1000 }).policy;
+    const longLeads = resolvePolicy({ warningLeadSeconds: 600, absoluteWarningLeadSeconds: 3000 }).policy;
+    expect(stricterPolicy(shortIdle, longLeads)).toMatchObject({
+      warningLeadMs: 100_000,
+      absoluteWarningLeadMs: 500_000,
+    });
+    expect(isResolvedPolicy(stricterPolicy(shortIdle, longLeads))).toBe(true);
+  });
+
   it('caps draft retention at 12 h and the auth_time skew at 60 s, reporting each clamp', () => {
     expect(capAtRule('DraftRetentionHours', 8)).toEqual({ applied: 8, clamp: null });
     expect(capAtRule('DraftRetentionHours', 12)).toEqual({ applied: 12, clamp: null });
