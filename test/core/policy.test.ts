@@ -140,6 +140,13 @@ describe('resolvePolicy', () => {
       absoluteWarningLeadMs: 500_000,
     });
     expect(isResolvedPolicy(stricterPolicy(shortIdle, longLeads))).toBe(true);
+    // A lead exactly as long as the limit would warn at the moment the session starts: moved too.
+    const equalLeads = resolvePolicy({ warningLeadSeconds: 200, absoluteWarningLeadSeconds: 1000 }).policy;
+    expect(stricterPolicy(shortIdle, equalLeads)).toMatchObject({
+      warningLeadMs: 100_000,
+      absoluteWarningLeadMs: 500_000,
+    });
+    expect(isResolvedPolicy(stricterPolicy(shortIdle, equalLeads))).toBe(true);
   });
 
   it('caps draft retention at 12 h and the auth_time skew at 60 s, reporting each clamp', () => {

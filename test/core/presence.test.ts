@@ -63,6 +63,18 @@ describe("a source's status (createPresenceStatus)", () => {
     expect(sameStatus(live, presenceStatus('logind', 'live', ['unlock-screen', 'lock-screen']))).toBe(false);
     expect(presenceStatus('wts', 'live', [])).toEqual({ source: 'wts', state: 'live', sees: [] });
   });
+
+  it('tells statuses apart by source, by state alone, and by any one signal seen', () => {
+    expect(sameStatus(live, presenceStatus('screensaver', 'live', live.sees))).toBe(false);
+    expect(sameStatus(lost, presenceStatus('logind', 'off-by-policy', lost.sees, 'bus-lost'))).toBe(false);
+    expect(sameStatus(live, presenceStatus('logind', 'live', ['lock-screen', 'suspend']))).toBe(false);
+    expect(sameStatus(live, presenceStatus('logind', 'live', ['suspend', 'unlock-screen']))).toBe(false);
+  });
+
+  it('has no reason field at all when none is given (an audit line carries no "reason": undefined)', () => {
+    expect('reason' in presenceStatus('wts', 'live', [])).toBe(false);
+    expect(presenceStatus('wts', 'live', [], undefined)).toStrictEqual({ source: 'wts', state: 'live', sees: [] });
+  });
 });
 
 describe('presence vocabulary', () => {
@@ -86,5 +98,24 @@ describe('presence vocabulary', () => {
       live: ['power-monitor'],
       notLive: [{ source: 'logind', state: 'unavailable', reason: 'bus-lost' }],
     });
+  });
+
+  it('summarises every source in catalogue order whatever order they come in, leaving the list given as it was', () => {
+    const given = [
+      presenceStatus('wts', 'not-on-this-platform', []),
+      presenceStatus('smartcard', 'live', []),
+      lost,
+      presenceStatus('idle-poll', 'live', []),
+      presenceStatus('power-monitor', 'live', []),
+    ];
+    const before = given.map((s) => s.source);
+    expect(presenceSummary(given)).toStrictEqual({
+      live: ['power-monitor', 'idle-poll', 'smartcard'],
+      notLive: [
+        { source: 'logind', state: 'unavailable', reason: 'bus-lost' },
+        { source: 'wts', state: 'not-on-this-platform' },
+      ],
+    });
+    expect(given.map((s) => s.source)).toEqual(before);
   });
 });

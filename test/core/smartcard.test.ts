@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { retryDelayMs } from '../../main/core/smartcard';
+import {
+  anyCard,
+  cardIn,
+  pnpNotification,
+  retryDelayMs,
+  scardCodeName,
+  scardOutcome,
+  signalFor,
+  viewOf,
+} from '../../main/core/smartcard';
 
 describe('smartcard service retries (core/backoff.ts)', () => {
   it('waits 1, 2, 4, 8 s, then every 10 s; from the first attempt (0) on', () => {
@@ -12,5 +21,118 @@ describe('smartcard service retries (core/backoff.ts)', () => {
     const before = (attempt: number): number => Math.min(10_000, 1_000 * 2 ** Math.max(0, Math.min(attempt, 10)));
     for (let attempt = -3; attempt <= 40; attempt += 1)
       expect(retryDelayMs(attempt), String(attempt)).toBe(before(attempt));
+  });
+});
+
+// The numbers below are PC/SC's own, written out rather than read from core's table, so a wrong
+// entry in the table is caught (PC/SC Workgroup part 5; winerror.h; pcsc-lite's pcsclite.h).
+describe('what a PC/SC return code means (scardOutcome, scardCodeName)', () => {
+  const cases: readonly (readonly [number, string, string])[] = [
+    [0x0000_0000, 'ok', 'SCARD_S_SUCCESS'],
+    [0x8010_000a, 'timeout', 'SCARD_E_TIMEOUT'],
+    [0x8010_0002, 'cancelled', 'SCARD_E_CANCELLED'],
+    [0x8010_001d, 'service-gone', 'SCARD_E_NO_SERVICE'],
+    [0x8010_001e, 'service-gone', 'SCARD_E_SERVICE_STOPPED'],
+    [0x8010_0003, 'service-gone', 'SCARD_E_INVALID_HANDLE'],
+    [0x8010_0013, 'service-gone', 'SCARD_F_COMM_ERROR'],
+    [0x8010_002e, 'readers-changed', 'SCARD_E_NO_READERS_AVAILABLE'],
+    [0x8010_0009, 'readers-changed', 'SCARD_E_UNKNOWN_READER'],
+    [0x8010_0017, 'readers-changed', 'SCARD_E_READER_UNAVAILABLE'],
+    [0x8010_0001, 'fault', 'SCARD_F_INTERNAL_ERROR'],
+    [0x8010_0006, 'fault', 'SCARD_E_NO_MEMORY'],
+  ];
+
+  it.each(cases)('return code %d reads as %s and is logged as %s', (code, outcome, name) => {
+    expect(scardOutcome(code)).toBe(outcome);
+    expect(scardCodeName(code)).toBe(name);
+  });
+
+  it('reads a code the same when the native call hands it back as a signed 32-bit number', () => {
+    // koffi returns LONG as signed: SCARD_E_TIMEOUT arrives as -2146435062.
+    expect(scardOutcome(0x8010_000a | 0)).toBe('timeout');
+    expect(scardCodeName(0x8010_002e | 0)).toBe('SCARD_E_NO_READERS_AVAILABLE');
+  });
+
+  it('names a code it does not know by its eight hex digits, and treats it as a fault', () => {
+    expect(scardCodeName(0x8010_0069)).toBe('0x80100069');
+    expect(scardCodeName(5)).toBe('0x00000005');
+    expect(scardOutcome(0x8010_0069)).toBe('fault');
+  });
+});
+
+describe('what the readers say about the card (cardIn, viewOf, anyCard)', () => {
+  const PRESENT = 0x0020;
+  const EMPTY = 0x0010;
+  const MUTE = 0x0200;
+  const UNAVAILABLE = 0x0008;
+  const UNKNOWN = 0x0004;
+
+  it('counts a card as in when the reader says present, even mute, and not when unavailable or unknown', () => {
+    expect(cardIn(PRESENT)).toBe(true);
+    expect(cardIn(PRESENT | MUTE | 0x0001_0000)).toBe(true);
+    expect(cardIn(EMPTY)).toBe(false);
+    expect(cardIn(PRESENT | UNAVAILABLE)).toBe(false);
+    expect(cardIn(PRESENT | UNKNOWN)).toBe(false);
+    expect(cardIn(0)).toBe(false);
+  });
+
+  it('leaves out the plug-and-play pseudo-reader, by its exact PC/SC name', () => {
+    expect(pnpNotification).toBe(String.raw`\\?PnP?\Notification`);
+    expect(viewOf([{ reader: String.raw`\\?PnP?\Notification`, eventState: PRESENT }])).toEqual({ kind: 'no-reader' });
+    expect(viewOf([])).toEqual({ kind: 'no-reader' });
+    const view = viewOf([
+      { reader: String.raw`\\?PnP?\Notification`, eventState: 0 },
+      { reader: 'Reader A', eventState: PRESENT },
+      { reader: 'Reader B', eventState: EMPTY },
+    ]);
+    expect(view).toEqual({
+      kind: 'readers',
+      cards: new Map([
+        ['Reader A', true],
+        ['Reader B', false],
+      ]),
+    });
+  });
+
+  it('sees a card when any one reader holds one, and none when no reader does or none is there', () => {
+    const cards = (...held: boolean[]) => ({
+      kind: 'readers' as const,
+      cards: new Map(held.map((h, i) => [`R${i}`, h])),
+    });
+    expect(anyCard(cards(false, true))).toBe(true);
+    expect(anyCard(cards(true, false))).toBe(true);
+    expect(anyCard(cards(false, false))).toBe(false);
+    expect(anyCard(cards())).toBe(false);
+    expect(anyCard({ kind: 'no-reader' })).toBe(false);
+    expect(anyCard({ kind: 'service-gone' })).toBe(false);
+  });
+});
+
+describe('what a change of view means for the session (signalFor), fail-closed', () => {
+  const readers = (entries: Record<string, boolean>) => ({
+    kind: 'readers' as const,
+    cards: new Map(Object.entries(entries)),
+  });
+
+  it('is a removal when a reader that held a card holds none, whichever of several readers it was', () => {
+    expect(signalFor(readers({ A: true }), readers({ A: false }))).toBe('smartcard-removed');
+    expect(signalFor(readers({ A: false, B: true }), readers({ A: true, B: false }))).toBe('smartcard-removed');
+  });
+
+  it('is "unavailable" when a reader that held a card is gone, or the service or every reader is', () => {
+    expect(signalFor(readers({ A: true, B: false }), readers({ B: false }))).toBe('smartcard-unavailable');
+    expect(signalFor(readers({ A: true }), { kind: 'no-reader' })).toBe('smartcard-unavailable');
+    expect(signalFor(readers({ A: true }), { kind: 'service-gone' })).toBe('smartcard-unavailable');
+    // Gone outranks removed, whatever order the readers come in.
+    expect(signalFor(readers({ A: true, B: true }), readers({ A: false }))).toBe('smartcard-unavailable');
+  });
+
+  it('is nothing when a card arrives, stays, or an empty reader goes, or when there were no readers before', () => {
+    expect(signalFor(readers({ A: false }), readers({ A: true }))).toBeNull();
+    expect(signalFor(readers({ A: true }), readers({ A: true, B: false }))).toBeNull();
+    expect(signalFor(readers({ A: true, B: false }), readers({ A: true }))).toBeNull();
+    expect(signalFor(readers({ A: false }), { kind: 'service-gone' })).toBeNull();
+    expect(signalFor({ kind: 'no-reader' }, readers({ A: true }))).toBeNull();
+    expect(signalFor({ kind: 'service-gone' }, { kind: 'no-reader' })).toBeNull();
   });
 });

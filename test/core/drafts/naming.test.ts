@@ -32,6 +32,19 @@ describe('draft file names', () => {
     `${hash}.drafts.jwe.bak`,
     `${hash.slice(1)}.drafts.jwe`,
     `../${hash}.drafts.jwe`,
+    // Eleven characters where the suffix belongs, so the length alone would pass for a sealed file.
+    `${hash}.drafts.txt`,
+    `${hash}.sealed.jwe`,
+    // Where the hash belongs, 43 characters that are not a hash.
+    `${'!'.repeat(43)}.drafts.jwe`,
+    `${'.'.repeat(43)}.drafts.jwe.tmp-abc`,
+    // A temp or quarantine marker with something before or after it.
+    `${hash}.drafts.jwex.tmp-abc`,
+    `${hash}.drafts.jwe.tmp-abc.bak`,
+    `${hash}.drafts.jwe.tmp-`,
+    `${hash}.drafts.jwex.quarantined-123`,
+    `${hash}.drafts.jwe.quarantined-123x`,
+    `${hash}.drafts.jwe.quarantined-${'1'.repeat(17)}`,
   ])('treats %j as not ours', (name) => {
     expect(classifyDraftFile(name)).toEqual({ kind: 'other' });
   });
@@ -39,6 +52,15 @@ describe('draft file names', () => {
   it('refuses to name a file after anything but a subject hash (a raw CIS2 subject, say)', () => {
     expect(() => sealFileName('555012345678')).toThrow(RangeError);
     expect(() => sealFileName('../'.repeat(15))).toThrow(RangeError);
+    expect(() => sealFileName('../'.repeat(15))).toThrow('A draft file name needs a 43-character subject hash.');
+  });
+
+  it('takes a subject hash to be exactly 43 base64url characters, nothing before or after', () => {
+    expect(isSubjectHash(hash)).toBe(true);
+    expect(isSubjectHash(`.${hash}`)).toBe(false);
+    expect(isSubjectHash(`${hash}.`)).toBe(false);
+    expect(isSubjectHash(`${hash}a`)).toBe(false);
+    expect(isSubjectHash(hash.slice(1))).toBe(false);
   });
 
   it('property: only 43-character base64url strings are subject hashes', () => {
