@@ -12,6 +12,8 @@ export default defineConfig({
       'test/services/session/**/*.test.ts',
       // core/smartcard.ts's decisions are driven through the watcher over the in-memory PC/SC.
       'test/services/presence/smartcard.test.ts',
+      'test/services/presence/smartcard-gate.test.ts',
+      'test/services/tokens/**/*.test.ts',
       'test/adapters/**/*.test.ts',
       'test/contract/**/*.test.ts',
       'test/relay/**/*.test.ts',

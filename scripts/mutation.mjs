@@ -34,6 +34,13 @@ export const groups = {
     'main/adapters/lock-guard-pages.ts',
     'main/adapters/lock-surface.ts',
   ],
+  // Issues 21 and 22: what a failed refresh means (refused ends the session, unanswered never
+  // does) and the smartcard gate in front of sign-in and unlock.
+  gates: [
+    'main/services/tokens/refresh-failure.ts',
+    'main/services/tokens/token-holder.ts',
+    'main/services/presence/smartcard-gate.ts',
+  ],
   relay: [
     'relay/ingress.ts',
     'relay/ingress-gate.ts',

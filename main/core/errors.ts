@@ -112,3 +112,17 @@ export function invariant(condition: unknown, what: string): asserts condition {
     );
   }
 }
+
+/**
+ * An error and the causes under it, at most `depth` deep (openid-client wraps fetch's TypeError,
+ * which wraps undici's or Chromium's own error): where a fixed code can be looked for without
+ * reading any message.
+ */
+export function causeChain(error: unknown, depth = 4): readonly object[] {
+  const chain: object[] = [];
+  for (let current = error; chain.length < depth && current !== null && typeof current === 'object';) {
+    chain.push(current);
+    current = (current as { cause?: unknown }).cause;
+  }
+  return chain;
+}

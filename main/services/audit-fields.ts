@@ -3,7 +3,7 @@
  * fixed codes and names only, never a value from the exchange.
  */
 import type { PresenceStatus } from '../core/presence';
-import { isShellError } from '../core/errors';
+import { causeChain, isShellError } from '../core/errors';
 import type { ShellErrorCode } from '../core/errors';
 import { auditCategoryOf } from './audit-catalogue';
 
@@ -25,14 +25,12 @@ const UPPER_SNAKE = /^[A-Z][A-Z0-9_]{1,63}$/;
  */
 function underneath(cause: unknown): { cause?: string; oauthError?: string } {
   const out: { cause?: string; oauthError?: string } = {};
-  let current = cause;
-  for (let depth = 0; depth < 4 && current !== null && typeof current === 'object'; depth += 1) {
-    const { code, error } = current as { code?: unknown; error?: unknown };
-    if (out.cause === undefined && typeof code === 'string' && UPPER_SNAKE.test(code) && !isShellError(current))
+  for (const link of causeChain(cause)) {
+    const { code, error } = link as { code?: unknown; error?: unknown };
+    if (out.cause === undefined && typeof code === 'string' && UPPER_SNAKE.test(code) && !isShellError(link))
       out.cause = code;
     if (out.oauthError === undefined && typeof error === 'string' && /^[a-z_]{1,40}$/.test(error))
       out.oauthError = error;
-    current = (current as { cause?: unknown }).cause;
   }
   return out;
 }

@@ -23,6 +23,8 @@
  * `ERR_*` name as `code`) or Node's fetch (the `code` of the cause) threw: no value from the
  * exchange is kept, only fixed codes and the HTTP status.
  */
+import { causeChain } from '../../core/errors';
+
 export const unansweredCauses = [
   'network',
   'timeout',
@@ -48,11 +50,9 @@ const CODE = /^[A-Za-z][A-Za-z0-9_]{1,63}$/;
 
 /** A fixed code (Chromium's ERR_*, Node's E*, undici's UND_ERR_*) a few causes deep, never a message. */
 function codeIn(error: unknown): string | null {
-  let current = error;
-  for (let depth = 0; depth < 4 && current !== null && typeof current === 'object'; depth += 1) {
-    const { code } = current as { code?: unknown };
+  for (const link of causeChain(error)) {
+    const { code } = link as { code?: unknown };
     if (typeof code === 'string' && CODE.test(code) && !code.startsWith('OAUTH_')) return code;
-    current = (current as { cause?: unknown }).cause;
   }
   return null;
 }
