@@ -8,7 +8,7 @@ import { watchSecondInstance } from '../adapters/app-lifecycle';
 import { registerAppScheme } from '../adapters/app-protocol';
 import { useLocalDataFolder } from '../adapters/data-folder';
 import { hardenEveryWebContents } from '../adapters/lockdown';
-import { dangerousSwitches, refusedSwitches } from '../core/launch-switches';
+import { dangerousSwitches, environmentToRemove, refusedSwitches } from '../core/launch-switches';
 import { clientKeyCommandIn, runClientKeyCommandHere } from '../services/client-key/provision';
 import { keepYoungGenerationSmall } from '../services/runtime/memory';
 
@@ -44,6 +44,17 @@ export function beforeReady(): BeforeReady {
     ]),
   ];
   if (launchRefused.length > 0) refuseToStart(launchRefused);
+  // And SSLKEYLOGFILE, which Chromium's network service would honour like --ssl-key-log-file:
+  // removed (not refused: a developer's machine may set it for other programs), and said so.
+  const removed = environmentToRemove(process.env);
+  for (const name of removed) delete process.env[name];
+  if (removed.length > 0) {
+    try {
+      process.stderr.write(`${JSON.stringify({ event: 'shell.environment-removed', variables: removed })}\n`);
+    } catch {
+      // No standard error (a GUI program on Windows): the variable is gone all the same.
+    }
+  }
 
   // Then IT's verbs (--provision-client-key <file>, --remove-client-key): carried out and exited
   // here, with no window and without the single-instance lock (which would hand this command line

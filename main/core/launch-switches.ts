@@ -41,10 +41,37 @@ export const refusedSwitches = [
   'ignore-certificate-errors',
   'ignore-certificate-errors-spki-list',
   'user-data-dir',
+  // Switches that write what the network service sees to disk (issue 24): token exchange and
+  // refresh go through Chromium, so a net log with capture mode Everything holds tokens in the
+  // clear, a TLS key log lets anyone who captured the traffic read it, and Chromium's verbose
+  // log can carry URLs and headers. Chromium reads them in the browser process when it starts
+  // the network service (content/browser/network_service_instance_impl.cc; net/log/; the key
+  // log: net/ssl/ssl_key_logger.h).
+  'log-net-log',
+  'net-log-capture-mode',
+  'ssl-key-log-file',
+  'enable-logging',
+  'log-file',
+  'v',
+  'vmodule',
 ] as const;
 
+/**
+ * Environment variables removed before 'ready' (issue 24): Chromium writes every TLS session's
+ * keys to the file `SSLKEYLOGFILE` names when no `--ssl-key-log-file` is given
+ * (network_service_instance_impl.cc), so a same-account Run key or a user variable could make
+ * the shell leave the key to its CIS2 traffic on disk. Removing it from process.env (Node calls
+ * unsetenv) before the network service starts is enough: nothing else reads it.
+ */
+export const removedEnvironment = ['SSLKEYLOGFILE'] as const;
+
+/** The variables of `removedEnvironment` set in `env` (an empty value counts: Chromium would try it). */
+export function environmentToRemove(env: Readonly<Record<string, string | undefined>>): string[] {
+  return removedEnvironment.filter((name) => env[name] !== undefined);
+}
+
 /** Any switch whose name starts with one of these is refused too (Node adds inspect options now and then). */
-const refusedPrefixes = ['inspect', 'remote-debugging'] as const;
+const refusedPrefixes = ['inspect', 'remote-debugging', 'net-log'] as const;
 
 /** The switch name an argument carries, lowercased; null when it is not a switch. */
 export function switchName(arg: string, platform: string): string | null {

@@ -541,6 +541,8 @@ describe('issue 13: dangerous launch switches', () => {
     ['shell.exe', '--inspect-brk'],
     ['shell.exe', '--no-sandbox'],
     ['shell.exe', '--js-flags=--expose-gc'],
+    ['shell.exe', '--log-net-log=C:\\Users\\Public\\net.json'],
+    ['shell.exe', '--ssl-key-log-file=C:\\Users\\Public\\keys.txt'],
   ]) {
     it(`refuses to start with ${argv[1]}: error box, exit 1, no window`, async () => {
       const shell = await boot({ platform: 'win32', argv });
@@ -555,4 +557,15 @@ describe('issue 13: dangerous launch switches', () => {
       expect(shell.app.windows()).toEqual([]);
     });
   }
+
+  it('starts without SSLKEYLOGFILE in its environment, so the network service never writes TLS keys', async () => {
+    process.env['SSLKEYLOGFILE'] = 'C:\\Users\\Public\\keys.txt';
+    try {
+      const shell = await boot({ platform: 'win32' });
+      expect(process.env['SSLKEYLOGFILE']).toBeUndefined();
+      expect(shell.app.exitCode).toBeNull();
+    } finally {
+      delete process.env['SSLKEYLOGFILE'];
+    }
+  });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dangerousSwitches, refusedSwitches, switchName } from '../../main/core/launch-switches';
+import { dangerousSwitches, environmentToRemove, refusedSwitches, switchName } from '../../main/core/launch-switches';
 
 const exe = 'C:\\Program Files\\Clinical Workstation Shell\\Clinical Workstation Shell.exe';
 const on = (platform: string, ...args: string[]) => dangerousSwitches([exe, ...args], platform);
@@ -70,5 +70,32 @@ describe('dangerous launch switches (issue 13, item 5)', () => {
     for (const name of refusedSwitches) expect(on('linux', `--${name}`), name).toEqual([name]);
     expect(switchName('--', 'linux')).toBeNull();
     expect(switchName('-', 'linux')).toBeNull();
+  });
+});
+
+describe('switches and variables that would put tokens or TLS keys on disk (issue 24)', () => {
+  it('refuses the net log, the TLS key log and Chromium’s own logging, however they are spelt', () => {
+    expect(on('linux', '--log-net-log=/tmp/n.json', '--net-log-capture-mode=Everything')).toEqual([
+      'log-net-log',
+      'net-log-capture-mode',
+    ]);
+    expect(on('linux', '--net-log-max-size=100')).toEqual(['net-log-max-size']);
+    expect(on('win32', '/SSL-Key-Log-File=C:\\keys.txt')).toEqual(['ssl-key-log-file']);
+    expect(on('darwin', '--enable-logging=stderr', '--v=1', '--vmodule=*/net/*=2', '--log-file=x')).toEqual([
+      'enable-logging',
+      'v',
+      'vmodule',
+      'log-file',
+    ]);
+  });
+
+  it('still lets the proxy and language switches through', () => {
+    expect(on('linux', '--proxy-server=http://proxy:8080', '--lang=en-GB', '--log-level=0')).toEqual([]);
+  });
+
+  it('removes SSLKEYLOGFILE whenever it is set, even empty, and nothing else', () => {
+    expect(environmentToRemove({ SSLKEYLOGFILE: '/tmp/keys', PATH: '/usr/bin' })).toEqual(['SSLKEYLOGFILE']);
+    expect(environmentToRemove({ SSLKEYLOGFILE: '' })).toEqual(['SSLKEYLOGFILE']);
+    expect(environmentToRemove({ PATH: '/usr/bin', SSLKEYLOG: 'x' })).toEqual([]);
   });
 });
