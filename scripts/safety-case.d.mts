@@ -5,7 +5,10 @@ export interface Risk {
 }
 export interface Evidence {
   path: string;
+  /** A test title that must be in the file. */
   test?: string;
+  /** For a document: text (usually its heading) that must be in it. */
+  section?: string;
 }
 export interface Control {
   description: string;

@@ -45,7 +45,11 @@ export function readHazardLog(dir = root) {
 
 const cell = (text) => String(text).replace(/\|/g, '\\|').replace(/\n/g, ' ');
 const riskText = (r) => `${r.risk} (${r.severity} × ${r.likelihood})`;
-const evidenceText = (e) => (e.test ? `\`${e.path}\`: “${e.test}”` : `\`${e.path}\``);
+const evidenceText = (e) => {
+  if (e.test) return `\`${e.path}\`, test “${e.test}”`;
+  if (e.section) return `\`${e.path}\`, “${e.section.replace(/^#+ /, '')}”`;
+  return `\`${e.path}\``;
+};
 
 function matrixTable() {
   const head = `| likelihood \\ severity | ${SEVERITIES.join(' | ')} |`;
@@ -83,6 +87,7 @@ function hazardSection(h) {
 /** The whole report as Markdown, from the hazard log alone (no dates, so it is reproducible). */
 export function renderSafetyCase(log) {
   const highest = Math.max(...log.hazards.map((h) => h.residual.risk));
+  const atThree = log.hazards.filter((h) => h.residual.risk === 3).map((h) => h.id);
   return [
     '# Clinical safety case report (DCB0129) — DRAFT, NOT SIGNED',
     '',
@@ -121,8 +126,10 @@ export function renderSafetyCase(log) {
     '## Conclusion for review',
     '',
     'The manufacturer’s assessment, for the Clinical Safety Officer to confirm or change: with the controls',
-    'in place, every residual risk is at most 3. Hazards at residual risk 3 are acceptable only with the',
-    'Clinical Safety Officer’s documented agreement and the deploying organisation’s own DCB0160 assessment.',
+    `in place, the highest residual risk is ${highest} (${ACCEPTABILITY[highest]}).`,
+    atThree.length > 0
+      ? `Residual risk 3: ${atThree.join(', ')}. These are acceptable only with the Clinical Safety Officer’s documented agreement and the deploying organisation’s own DCB0160 assessment.`
+      : 'No hazard is at residual risk 3.',
     'No sign-off has been given.',
     '',
   ].join('\n');

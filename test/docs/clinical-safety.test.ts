@@ -1,5 +1,5 @@
 // The DCB0129 hazard log (docs/clinical-safety/hazard-log.json) is evidence only while what it
-// cites exists: every control's files and test titles, a control for every hazard, residual risk
+// cites exists: every control's files, test titles and document sections, a control for every hazard, residual risk
 // never above initial, risks as the matrix gives them, and the safety case report exactly what
 // `npm run safety-case` makes from the log now. Each check is also run on a log broken on purpose,
 // so a check that stopped biting would fail here too.
@@ -31,8 +31,10 @@ function evidenceProblems(hazards: HazardLog['hazards']): string[] {
           problems.push(`${h.id}: ${e.path} does not exist`);
           continue;
         }
-        if (e.test !== undefined && !readFileSync(file, 'utf8').includes(e.test))
-          problems.push(`${h.id}: ${e.path} has no test "${e.test}"`);
+        const text = readFileSync(file, 'utf8');
+        if (e.test !== undefined && !text.includes(e.test)) problems.push(`${h.id}: ${e.path} has no test "${e.test}"`);
+        if (e.section !== undefined && !text.includes(e.section))
+          problems.push(`${h.id}: ${e.path} has no section "${e.section}"`);
       }
   return problems;
 }
@@ -75,10 +77,12 @@ describe('the hazard log', () => {
     first!.controls[0]!.evidence = [
       { path: 'test/core/no-such.test.ts' },
       { path: 'test/e2e/session.spec.ts', test: 'a test nobody wrote' },
+      { path: 'docs/relay.md', section: '## A section nobody wrote' },
     ];
     expect(evidenceProblems([first!])).toEqual([
       `${first!.id}: test/core/no-such.test.ts does not exist`,
       `${first!.id}: test/e2e/session.spec.ts has no test "a test nobody wrote"`,
+      `${first!.id}: docs/relay.md has no section "## A section nobody wrote"`,
     ]);
   });
 
