@@ -14,11 +14,11 @@ import { dirname, join, resolve } from 'node:path';
 /** Each: the rule, the file, the exact text that keeps it and what the mutation puts there, the tests that must notice. */
 export const namedMutants = [
   {
-    rule: 'logout-token audience: any array accepted',
-    file: 'main/services/oidc/logout-token-claims.ts',
-    from: '(Array.isArray(aud) && aud.includes(rules.clientId))',
-    to: 'Array.isArray(aud)',
-    tests: ['test/services/oidc/backchannel-logout.test.ts'],
+    rule: 'the one audience rule (ID and logout tokens): the client no longer required among the audiences',
+    file: 'main/core/audience.ts',
+    from: ' || !audiences.includes(rule.clientId))',
+    to: ')',
+    tests: ['test/services/oidc/backchannel-logout.test.ts', 'test/core/audience.test.ts'],
   },
   {
     rule: 'auth_time tolerance wiring: the configured skew replaced by 300 s',
@@ -63,10 +63,10 @@ export const namedMutants = [
     tests: ['test/services/oidc/issuer-keys.test.ts'],
   },
   {
-    rule: "the live logout validator's age: given the 12-hour catch-up window",
+    rule: "the relayed logout validator's age: widened past the 12-hour session limit",
     file: 'main/services/oidc/logout-receiver.ts',
-    from: 'catchUp ? { maxAgeSeconds: deps.sessionLimitMs / 1000 + 60 } : {}',
-    to: '{ maxAgeSeconds: deps.sessionLimitMs / 1000 + 60 }',
+    from: 'maxAgeSeconds: deps.sessionLimitMs / 1000,',
+    to: 'maxAgeSeconds: deps.sessionLimitMs / 1000 + 3600,',
     tests: ['test/services/oidc/logout-receiver.test.ts'],
   },
   {
