@@ -70,6 +70,20 @@ export const namedMutants = [
     tests: ['test/services/oidc/logout-receiver.test.ts'],
   },
   {
+    rule: "the relayed logout validator's exp: enforced again, so a PC back after 10 minutes refuses the genuine logout",
+    file: 'main/services/oidc/logout-receiver.ts',
+    from: 'enforceExp: false,',
+    to: 'enforceExp: true,',
+    tests: ['test/services/oidc/logout-receiver.test.ts'],
+  },
+  {
+    rule: 'a logout the workstation refused is sent again at its next catch-up: the forgetting removed',
+    file: 'relay/workstation-messages.ts',
+    from: '  conn.sent.delete(jti);\n',
+    to: '\n',
+    tests: ['test/relay/workstations.test.ts'],
+  },
+  {
     rule: "the authorization endpoint's origin and path: the comparison removed",
     file: 'main/services/oidc/authorization-code.ts',
     from: "endpoint === undefined || `${authUrl.origin}${authUrl.pathname}` !== endpoint.replace(/\\?.*$/, '')",
