@@ -98,9 +98,9 @@ const layerList = [
   // `npm run sandbox` runs the stand-in CIS2 and the trust's relay together, as on a ward.
   { name: 'sandbox/cli.ts', files: ['sandbox/cli.ts'], allow: { paths: ['sandbox/**', 'relay/**'], node: true } },
   // The back-channel logout relay runs on the trust's servers, not in the app. From main it shares
-  // exactly six modules: the logout-token validator, the issuer's keys (discovery and key set),
-  // the workstation channel's protocol, the https-or-loopback rule, and the pure retry schedule
-  // and listener set from core.
+  // exactly seven modules: the logout-token validator, the issuer's keys (discovery and key set),
+  // the workstation channel's protocol, the https-or-loopback rule, the one audience rule for ID
+  // and logout tokens, and the pure retry schedule and listener set from core.
   {
     name: 'relay',
     files: ['relay/**'],
@@ -110,6 +110,7 @@ const layerList = [
         'main/services/oidc/issuer-keys',
         'main/services/relay-client/protocol',
         'main/core/http-scheme',
+        'main/core/audience',
         'main/core/backoff',
         'main/core/emitter',
       ],

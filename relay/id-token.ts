@@ -2,8 +2,9 @@
  * Checks the ID token a workstation registers with, before the relay sends it anyone's logouts.
  *
  * Checked: the signature by the issuer's published keys (asymmetric algorithms only), `iss`
- * exactly, `aud` containing the client id (and `azp` naming it when there are several audiences,
- * OpenID Connect Core 1.0 §3.1.3.7), `sub` present, and that the session is within the CIS2
+ * exactly, `aud` and `azp` by the one audience rule the shell applies too (main/core/audience.ts,
+ * OpenID Connect Core 1.0 §3.1.3.7: the client an audience, no untrusted other one, `azp` naming
+ * the client when there are several), `sub` present, and that the session is within the CIS2
  * 12-hour limit: `iat` (and `auth_time` when present) no older than 12 hours plus the clock skew,
  * and not in the future.
  *
@@ -14,6 +15,7 @@
  * Also not checked: `nonce` (the relay did not send the authorization request, the shell did).
  */
 import { compactVerify, decodeProtectedHeader } from 'jose';
+import { audienceRefusal } from '../main/core/audience';
 import type { RegistrationRefusal } from '../main/services/relay-client/protocol';
 import { SESSION_HOURS } from './config';
 import type { IssuerKeys } from '../main/services/oidc/issuer-keys';
@@ -23,6 +25,8 @@ export interface IdTokenCheckOptions {
   readonly clientId: string;
   readonly now?: () => number;
   readonly clockSkewSeconds?: number;
+  /** Other audiences trusted beside the client (main/core/audience.ts); none when absent. */
+  readonly trustedAudiences?: readonly string[];
 }
 
 export type IdTokenResult =
@@ -76,10 +80,7 @@ export async function checkIdToken(
   }
   if (!isObject(claims)) return { ok: false, reason: 'token-invalid' };
   if (claims['iss'] !== options.issuer) return { ok: false, reason: 'wrong-issuer' };
-  const aud = claims['aud'];
-  const audiences = Array.isArray(aud) ? aud : [aud];
-  if (!audiences.includes(options.clientId)) return { ok: false, reason: 'wrong-client' };
-  if (audiences.length > 1 && claims['azp'] !== options.clientId) return { ok: false, reason: 'wrong-client' };
+  if (audienceRefusal(claims, options) !== null) return { ok: false, reason: 'wrong-client' };
   if (Object.hasOwn(claims, 'events')) return { ok: false, reason: 'token-invalid' };
   const sub = claims['sub'];
   if (!nonEmpty(sub)) return { ok: false, reason: 'token-invalid' };

@@ -2,11 +2,20 @@
  * The messages on one workstation connection (main/services/relay-client/protocol.ts). Each text
  * frame is parsed with the protocol's schemas, and anything else closes the connection; the
  * messages are then handled one after another: register (with a valid ID token), unregister and
- * catch-up. The logouts that name the connection's registration are sent on it, each once.
+ * catch-up, and on protocol v2 the workstation's acknowledgements. The logouts that name the
+ * connection's registration are sent on it, each marked by how it comes (`live`, `late`,
+ * `catch-up`) and, on v2, with a `ref` the workstation acknowledges it by. A logout is sent once
+ * per connection unless the workstation refuses it (its clock, CIS2's keys unreachable from the
+ * PC): then the next catch-up sends it again, so one refused delivery never loses it.
  */
 import type { RawData } from 'ws';
-import { parseWorkstationMessage } from '../main/services/relay-client/protocol';
-import type { RelayMessage, RegistrationRefusal, WorkstationMessage } from '../main/services/relay-client/protocol';
+import { WORKSTATION_PROTOCOL_V2, parseWorkstationMessage } from '../main/services/relay-client/protocol';
+import type {
+  Delivery,
+  RelayMessage,
+  RegistrationRefusal,
+  WorkstationMessage,
+} from '../main/services/relay-client/protocol';
 import type { ReplicaDeps } from './deps';
 import { checkIdToken } from './id-token';
 import type { IssuerKeys } from '../main/services/oidc/issuer-keys';
@@ -29,12 +38,20 @@ export const CLOSE = {
 const MAX_BUFFERED_BYTES = 1024 * 1024;
 /** Messages waiting for the one before them (a registration being checked) on one connection. */
 const MAX_QUEUED_MESSAGES = 16;
+/** Logouts awaiting the workstation's acknowledgement on one connection; past it the oldest is forgotten. */
+const MAX_AWAITING_ACK = 256;
+
+/** v2 connections: each logout sent and not yet acknowledged, by the `ref` it was sent with (→ its jti). */
+const awaitingAck = new WeakMap<Connection, Map<string, string>>();
+let refs = 0;
 
 /** What the hub counts of its messages (health and the benchmark read them). */
 export interface MessageCounts {
   registrationsAccepted: number;
   registrationsRefused: number;
   logoutsSent: number;
+  /** Logouts a v2 workstation acknowledged as refused (sent again at its next catch-up). */
+  logoutsRefusedByWorkstations: number;
   dropped: number;
 }
 
@@ -59,14 +76,53 @@ export function send(ctx: MessageContext, conn: Connection, message: RelayMessag
   conn.ws.send(JSON.stringify(message));
 }
 
-/** Sends a logout on a connection if it applies to its registration and was not sent on it yet. */
-export function sendLogout(ctx: MessageContext, conn: Connection, revocation: Revocation, catchUp: boolean): boolean {
+/**
+ * Sends a logout on a connection if it applies to its registration and was not sent on it yet
+ * (or was refused by the workstation since). v1 connections hear `catchUp` alone: true for
+ * anything not live.
+ */
+export function sendLogout(ctx: MessageContext, conn: Connection, revocation: Revocation, delivery: Delivery): boolean {
   if (conn.registration === null || conn.sent.has(revocation.jti) || !appliesToSession(revocation, conn.registration))
     return false;
   conn.sent.add(revocation.jti);
   ctx.counts.logoutsSent += 1;
-  send(ctx, conn, { type: 'logout', logoutToken: revocation.logoutToken, catchUp });
+  const logout = { type: 'logout', logoutToken: revocation.logoutToken, catchUp: delivery !== 'live' } as const;
+  if (conn.ws.protocol !== WORKSTATION_PROTOCOL_V2) {
+    send(ctx, conn, logout);
+    return true;
+  }
+  const ref = `l${(refs += 1)}`;
+  let waiting = awaitingAck.get(conn);
+  if (waiting === undefined) awaitingAck.set(conn, (waiting = new Map()));
+  waiting.set(ref, revocation.jti);
+  for (const oldest of waiting.keys()) {
+    if (waiting.size <= MAX_AWAITING_ACK) break;
+    waiting.delete(oldest);
+  }
+  send(ctx, conn, { ...logout, delivery, ref });
   return true;
+}
+
+/**
+ * A v2 workstation checked a logout. Accepted (or refused as a replay: it had it already): done.
+ * Refused for any other reason: forgotten as sent, so the next catch-up sends it again.
+ */
+function acknowledged(
+  ctx: MessageContext,
+  conn: Connection,
+  ack: Extract<WorkstationMessage, { type: 'logout-ack' }>,
+): void {
+  const waiting = awaitingAck.get(conn);
+  const jti = waiting?.get(ack.ref);
+  if (waiting === undefined || jti === undefined) return;
+  waiting.delete(ack.ref);
+  if (ack.outcome === 'accepted' || ack.code === 'LOGOUT_TOKEN_REPLAYED') return;
+  conn.sent.delete(jti);
+  ctx.counts.logoutsRefusedByWorkstations += 1;
+  ctx.logger.warn(
+    { event: 'logout refused by workstation', code: ack.code ?? 'unknown' },
+    'a workstation refused a logout; it is sent again at its next catch-up',
+  );
 }
 
 async function revocationsFor(ctx: MessageContext, registration: Registration): Promise<Revocation[]> {
@@ -119,7 +175,7 @@ export async function catchUp(ctx: MessageContext, conn: Connection, id: string 
   if (registration !== null) {
     for (const revocation of await revocationsFor(ctx, registration)) {
       // The registration may have changed while the store answered.
-      if (conn.registration === registration) sendLogout(ctx, conn, revocation, true);
+      if (conn.registration === registration) sendLogout(ctx, conn, revocation, 'catch-up');
     }
   }
   if (id !== null) send(ctx, conn, { type: 'caught-up', id });
@@ -142,6 +198,9 @@ async function handle(ctx: MessageContext, conn: Connection, message: Workstatio
       return;
     case 'catch-up':
       await catchUp(ctx, conn, message.id);
+      return;
+    case 'logout-ack':
+      acknowledged(ctx, conn, message);
       return;
     case 'pong':
       return;

@@ -12,7 +12,12 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import type { WebSocket } from 'ws';
-import { MAX_MESSAGE_BYTES, WORKSTATION_PROTOCOL } from '../main/services/relay-client/protocol';
+import {
+  MAX_MESSAGE_BYTES,
+  WORKSTATION_PROTOCOL,
+  WORKSTATION_PROTOCOL_V2,
+} from '../main/services/relay-client/protocol';
+import type { Delivery } from '../main/services/relay-client/protocol';
 import type { ReplicaDeps } from './deps';
 import { rateLimiter } from './rate-limit';
 import type { Revocation, RevocationList } from './revocations';
@@ -34,7 +39,11 @@ export interface HubCounts extends MessageCounts {
 export interface WorkstationHub {
   /** Takes over an HTTP upgrade to WORKSTATION_PATH from `source`. */
   upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, source: string): void;
-  /** Sends a logout to every connection whose registration it names; returns how many. */
+  /**
+   * Sends a logout to every connection whose registration it names; returns how many. Marked
+   * `catch-up` when `catchUp`, else `late` when it was accepted or issued more than LATE_AFTER_MS
+   * ago (a replica publishing what it accepted while Redis was down), else `live`.
+   */
   deliver(revocation: Revocation, catchUp: boolean): number;
   /** Catches every registered connection up from the store (after the store came back). */
   catchUpAll(): Promise<void>;
@@ -49,6 +58,20 @@ const REFUSED: Record<Exclude<Admission, 'admitted'>, readonly [number, string]>
   'source-full': [429, 'Too Many Requests'],
 };
 
+/** A logout passed on later than this after it was accepted (or issued) is marked `late`. */
+const LATE_AFTER_MS = 30_000;
+
+function deliveryOf(revocation: Revocation, catchUp: boolean, now: number): Delivery {
+  if (catchUp) return 'catch-up';
+  const held = Math.max(now - revocation.acceptedAt, now - revocation.iat * 1000);
+  return held > LATE_AFTER_MS ? 'late' : 'live';
+}
+
+/** v2 when the workstation offers it (current shells), else v1 (upgrade checked it offers one). */
+function chooseProtocol(offered: Set<string>): string {
+  return offered.has(WORKSTATION_PROTOCOL_V2) ? WORKSTATION_PROTOCOL_V2 : WORKSTATION_PROTOCOL;
+}
+
 function reject(socket: Duplex, status: number, reason: string): void {
   socket.end(
     `HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nCache-Control: no-store\r\nContent-Length: 0\r\n\r\n`,
@@ -60,7 +83,7 @@ function offersProtocol(req: IncomingMessage): boolean {
   return String(req.headers['sec-websocket-protocol'] ?? '')
     .split(',')
     .map((p) => p.trim())
-    .includes(WORKSTATION_PROTOCOL);
+    .some((p) => p === WORKSTATION_PROTOCOL || p === WORKSTATION_PROTOCOL_V2);
 }
 
 /** A new connection: its messages to the message handling, its end to the registry. */
@@ -103,10 +126,16 @@ export function createWorkstationHub(options: WorkstationHubOptions): Workstatio
     maxPayload: MAX_MESSAGE_BYTES,
     perMessageDeflate: false,
     clientTracking: false,
-    handleProtocols: () => WORKSTATION_PROTOCOL,
+    handleProtocols: chooseProtocol,
   });
   const registry = createWorkstationRegistry(options.config);
-  const counts: MessageCounts = { registrationsAccepted: 0, registrationsRefused: 0, logoutsSent: 0, dropped: 0 };
+  const counts: MessageCounts = {
+    registrationsAccepted: 0,
+    registrationsRefused: 0,
+    logoutsSent: 0,
+    logoutsRefusedByWorkstations: 0,
+    dropped: 0,
+  };
   const registrations = rateLimiter(options.config.registrationsPerMinute, options.now);
   const ctx: MessageContext = { ...options, registry, counts, registrations };
   const heartbeat = startHeartbeat(ctx);
@@ -127,7 +156,8 @@ export function createWorkstationHub(options: WorkstationHubOptions): Workstatio
     },
     deliver(revocation, catchUpFlag) {
       let n = 0;
-      for (const conn of registry.named(revocation)) if (sendLogout(ctx, conn, revocation, catchUpFlag)) n += 1;
+      const delivery = deliveryOf(revocation, catchUpFlag, options.now());
+      for (const conn of registry.named(revocation)) if (sendLogout(ctx, conn, revocation, delivery)) n += 1;
       return n;
     },
     async catchUpAll() {

@@ -14,11 +14,11 @@ import { dirname, join, resolve } from 'node:path';
 /** Each: the rule, the file, the exact text that keeps it and what the mutation puts there, the tests that must notice. */
 export const namedMutants = [
   {
-    rule: 'logout-token audience: any array accepted',
-    file: 'main/services/oidc/logout-token-claims.ts',
-    from: '(Array.isArray(aud) && aud.includes(rules.clientId))',
-    to: 'Array.isArray(aud)',
-    tests: ['test/services/oidc/backchannel-logout.test.ts'],
+    rule: 'the one audience rule (ID and logout tokens): the client no longer required among the audiences',
+    file: 'main/core/audience.ts',
+    from: ' || !audiences.includes(rule.clientId))',
+    to: ')',
+    tests: ['test/services/oidc/backchannel-logout.test.ts', 'test/core/audience.test.ts'],
   },
   {
     rule: 'auth_time tolerance wiring: the configured skew replaced by 300 s',
@@ -63,11 +63,25 @@ export const namedMutants = [
     tests: ['test/services/oidc/issuer-keys.test.ts'],
   },
   {
-    rule: "the live logout validator's age: given the 12-hour catch-up window",
+    rule: "the relayed logout validator's age: widened past the 12-hour session limit",
     file: 'main/services/oidc/logout-receiver.ts',
-    from: 'catchUp ? { maxAgeSeconds: deps.sessionLimitMs / 1000 + 60 } : {}',
-    to: '{ maxAgeSeconds: deps.sessionLimitMs / 1000 + 60 }',
+    from: 'maxAgeSeconds: deps.sessionLimitMs / 1000,',
+    to: 'maxAgeSeconds: deps.sessionLimitMs / 1000 + 3600,',
     tests: ['test/services/oidc/logout-receiver.test.ts'],
+  },
+  {
+    rule: "the relayed logout validator's exp: enforced again, so a PC back after 10 minutes refuses the genuine logout",
+    file: 'main/services/oidc/logout-receiver.ts',
+    from: 'enforceExp: false,',
+    to: 'enforceExp: true,',
+    tests: ['test/services/oidc/logout-receiver.test.ts'],
+  },
+  {
+    rule: 'a logout the workstation refused is sent again at its next catch-up: the forgetting removed',
+    file: 'relay/workstation-messages.ts',
+    from: '  conn.sent.delete(jti);\n',
+    to: '\n',
+    tests: ['test/relay/workstations.test.ts'],
   },
   {
     rule: "the authorization endpoint's origin and path: the comparison removed",

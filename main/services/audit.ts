@@ -98,6 +98,11 @@ function tokenLines(w: Writer) {
             'The logout relay will tell this workstation when CIS2 ends the session.',
           );
         case 'refused':
+          if (event.retryInMs !== undefined)
+            return log.warn(
+              { event: auditEvents.relayRefused, outcome: 'failure', reason: event.reason, retryInMs: event.retryInMs },
+              'The logout relay could not follow this session yet; the workstation will ask it again.',
+            );
           return log.warn(
             { event: auditEvents.relayRefused, outcome: 'failure', reason: event.reason },
             'The logout relay refused to follow this session; CIS2 logouts will reach it only at the idle lock.',

@@ -14,7 +14,14 @@ import { createDraftVault } from './drafts';
 import type { DraftVault } from './drafts';
 import type { Logger } from './logger';
 import { createLogoutReceiver, createSignInService } from './oidc';
-import type { LogoutReceiver, LogoutTokenResult, OidcSettings, SignInService, SystemBrowser } from './oidc';
+import type {
+  LogoutDelivery,
+  LogoutReceiver,
+  LogoutTokenResult,
+  OidcSettings,
+  SignInService,
+  SystemBrowser,
+} from './oidc';
 import { createRelayClient } from './relay-client/client';
 import type { OpenRelaySocket } from './relay-client/client';
 import type { SecretStore } from './secret-store';
@@ -67,9 +74,10 @@ export interface AppServices {
   readonly vault: DraftVault;
   /**
    * A CIS2 back-channel logout token, from whatever relays it to this workstation: checked
-   * (OIDC BCL §2.6), then the session it names ends and its drafts are sealed.
+   * (OIDC BCL §2.6, whatever its `exp`: docs/security.md, "Late logouts"), then the session it
+   * names ends and its drafts are sealed.
    */
-  receiveLogoutToken(token: string, options?: { catchUp?: boolean }): Promise<LogoutTokenResult>;
+  receiveLogoutToken(token: string, options?: { delivery?: LogoutDelivery }): Promise<LogoutTokenResult>;
   /** Seals what must be sealed and stops every timer. */
   close(): Promise<void>;
 }
@@ -172,7 +180,12 @@ function followRelay(
     time: options.relay.time ?? options.time,
     ...(options.relay.openSocket ? { openSocket: options.relay.openSocket } : {}),
     currentIdToken: () => ('session' in session.state() ? signIn.tokens.currentIdToken() : null),
-    deliver: async (token, catchUp) => void (await receiveLogoutToken(token, { catchUp }).catch(() => undefined)),
+    // What the receiver made of it goes back to the relay, which sends a refused one again.
+    deliver: (token, delivery) =>
+      receiveLogoutToken(token, { delivery }).then(
+        (result) => (result.ok ? { outcome: 'accepted' } : { outcome: 'refused', code: result.error.code }),
+        () => ({ outcome: 'refused', code: 'LOGOUT_NOT_CHECKED' }),
+      ),
     onEvent: (event) => audit.relay(event),
   });
   const stopFollowing = session.onStateChange(() => relay.sessionChanged());

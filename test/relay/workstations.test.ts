@@ -3,7 +3,12 @@
 // (subprotocol, message size and shape, connection and registration limits, heartbeat).
 import { UnsecuredJWT, generateKeyPair } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MAX_MESSAGE_BYTES, WORKSTATION_PATH } from '../../main/services/relay-client/protocol';
+import {
+  MAX_MESSAGE_BYTES,
+  WORKSTATION_PATH,
+  WORKSTATION_PROTOCOL,
+  WORKSTATION_PROTOCOL_V2,
+} from '../../main/services/relay-client/protocol';
 import { startSandbox } from '../../sandbox/provider';
 import type { Sandbox } from '../../sandbox/provider';
 import { startTestIssuer } from './fixtures/issuer';
@@ -19,8 +24,8 @@ let relay: TestRelay;
 const relays: TestRelay[] = [];
 const open: TestWorkstation[] = [];
 
-async function connect(to: TestRelay = relay): Promise<TestWorkstation> {
-  const ws = await TestWorkstation.connect(to.url);
+async function connect(to: TestRelay = relay, protocol?: string): Promise<TestWorkstation> {
+  const ws = await TestWorkstation.connect(to.url, protocol === undefined ? {} : { protocol });
   open.push(ws);
   return ws;
 }
@@ -55,10 +60,7 @@ describe('registration', () => {
       { iat: now() - 2 * HOUR, auth_time: now() - 2 * HOUR, exp: now() - 2 * HOUR + 300 },
     ],
     ['an ID token issued 11 hours into the session', { iat: now() - 11 * HOUR, auth_time: now() - 11 * HOUR }],
-    [
-      'several audiences with azp naming the client',
-      { aud: ['clinical-workstation-shell', 'another-app'], azp: 'clinical-workstation-shell' },
-    ],
+    ['azp naming the client', { azp: 'clinical-workstation-shell' }],
     ['no sid (subscribed by sub alone)', { sid: undefined }],
   ])('accepts %s', async (_name, changes) => {
     const ws = await connect();
@@ -89,6 +91,12 @@ describe('registration', () => {
     ],
     ['iat in the future', () => issuer.idToken({ iat: now() + HOUR }), 'token-invalid'],
     ['another client’s ID token', () => issuer.idToken({ aud: 'another-app' }), 'wrong-client'],
+    [
+      'several audiences, the other not trusted, even with azp naming the client (OIDC Core §3.1.3.7)',
+      () => issuer.idToken({ aud: ['clinical-workstation-shell', 'another-app'], azp: 'clinical-workstation-shell' }),
+      'wrong-client',
+    ],
+    ['azp naming another client', () => issuer.idToken({ azp: 'another-app' }), 'wrong-client'],
     [
       'several audiences without azp',
       () => issuer.idToken({ aud: ['clinical-workstation-shell', 'another-app'] }),
@@ -158,6 +166,79 @@ describe('registration', () => {
   it('catch-up before any registration answers caught-up with nothing', async () => {
     const ws = await connect();
     expect(await ws.catchUp()).toEqual([]);
+  });
+});
+
+describe('delivery marks and acknowledgements (protocol v2)', () => {
+  const now = (): number => Math.floor(Date.now() / 1000);
+  let n = 0;
+  const names = (): { sub: string; sid: string } => ({ sub: `55500000040${(n += 1)}`, sid: `sid-ack-${n}` });
+
+  it('chooses v2 when the workstation offers it before v1, and v1 for a workstation that offers only v1', async () => {
+    const current = await TestWorkstation.connect(relay.url, {
+      protocol: [WORKSTATION_PROTOCOL_V2, WORKSTATION_PROTOCOL],
+    });
+    open.push(current);
+    expect(current.ws.protocol).toBe(WORKSTATION_PROTOCOL_V2);
+    const old = await connect(relay, WORKSTATION_PROTOCOL);
+    expect(old.ws.protocol).toBe(WORKSTATION_PROTOCOL);
+  });
+
+  it('marks a live logout live with a ref on v2, and sends a v1 workstation the v1 shape alone', async () => {
+    const who = names();
+    const v2 = await connect(relay, WORKSTATION_PROTOCOL_V2);
+    const v1 = await connect(relay, WORKSTATION_PROTOCOL);
+    await v2.register(await issuer.idToken(who));
+    await v1.register(await issuer.idToken(who));
+    const token = await issuer.logoutToken(who);
+    expect((await postLogout(relay.url, token)).status).toBe(200);
+    expect(await v2.logout(token)).toMatchObject({ catchUp: false, delivery: 'live', ref: expect.any(String) });
+    const old = await v1.logout(token);
+    expect(old.catchUp).toBe(false);
+    expect(old).not.toHaveProperty('delivery');
+    expect(v1.messages.find((m) => m.type === 'logout')).not.toHaveProperty('ref');
+  });
+
+  it('marks a logout passed on well after it was issued late, not live', async () => {
+    const who = names();
+    const ws = await connect(relay, WORKSTATION_PROTOCOL_V2);
+    await ws.register(await issuer.idToken(who));
+    // Issued a minute ago: still within what the ingress accepts (120 s + skew), but not immediate.
+    const token = await issuer.logoutToken({ ...who, iat: now() - 60, exp: now() + 60 });
+    expect((await postLogout(relay.url, token)).status).toBe(200);
+    expect(await ws.logout(token)).toMatchObject({ catchUp: true, delivery: 'late' });
+  });
+
+  it('sends a logout the workstation refused again at its next catch-up, and one it accepted never again', async () => {
+    const who = names();
+    const ws = await connect(relay, WORKSTATION_PROTOCOL_V2);
+    await ws.register(await issuer.idToken(who));
+    const token = await issuer.logoutToken(who);
+    await postLogout(relay.url, token);
+    const first = await ws.logout(token);
+    // Not yet acknowledged: a catch-up on the same connection does not send it twice.
+    expect(await ws.catchUp()).toEqual([]);
+    ws.ack(first.ref, 'refused', 'LOGOUT_TOKEN_KEYS_UNAVAILABLE');
+    const again = await ws.catchUp();
+    expect(again).toEqual([expect.objectContaining({ logoutToken: token, delivery: 'catch-up' })]);
+    expect(again[0]?.ref).not.toBe(first.ref);
+    ws.ack(again[0]?.ref, 'accepted');
+    expect(await ws.catchUp()).toEqual([]);
+    expect(relay.health().counts.logoutsRefusedByWorkstations).toBeGreaterThanOrEqual(1);
+    expect(relay.logs.some((l) => l.includes('logout refused by workstation'))).toBe(true);
+  });
+
+  it('takes a refusal as a replay for done (the workstation had it already), and ignores an unknown ref', async () => {
+    const who = names();
+    const ws = await connect(relay, WORKSTATION_PROTOCOL_V2);
+    await ws.register(await issuer.idToken(who));
+    const token = await issuer.logoutToken(who);
+    await postLogout(relay.url, token);
+    const first = await ws.logout(token);
+    ws.ack('l-unknown', 'refused', 'LOGOUT_TOKEN_KEYS_UNAVAILABLE');
+    ws.ack(first.ref, 'refused', 'LOGOUT_TOKEN_REPLAYED');
+    expect(await ws.catchUp()).toEqual([]);
+    expect(ws.ws.readyState).toBe(ws.ws.OPEN);
   });
 });
 

@@ -13,7 +13,7 @@ import { providerErrorToShellError } from './error-mapping';
 import type { OidcSettings } from './settings';
 import type { SignInOutcome, SignInSession, SystemBrowser } from './types';
 import type { ReachedAssurance } from '../../core/assurance-level';
-import { buildSession, checkAssurance, checkAuthTime, userinfoMismatch } from './verify-session';
+import { buildSession, checkAssurance, checkAuthTime, checkIdTokenAudience, userinfoMismatch } from './verify-session';
 
 /** Fresh PKCE verifier, state and nonce for one attempt. */
 export function attemptSecrets(): AttemptSecrets {
@@ -124,6 +124,7 @@ export async function exchangeCode(
     idTokenExpected: true,
   });
   const idClaims = response.claims() ?? noIdToken();
+  checkIdTokenAudience(idClaims, settings);
   const authTime = checkAuthTime(idClaims.auth_time, { nowMs: check.now(), skewSeconds: settings.authTimeSkewSeconds });
   const assurance = checkAssurance({ acr: idClaims.acr, amr: idClaims.amr }, settings);
   const userinfo = await client.fetchUserInfo(config, response.access_token, idClaims.sub).catch((cause: unknown) => {

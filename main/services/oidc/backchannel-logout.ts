@@ -56,7 +56,11 @@ export interface LogoutTokenValidatorOptions {
   readonly maxAgeSeconds?: number;
   /** Tolerance for clocks that disagree. Default 30 s. */
   readonly clockSkewSeconds?: number;
-  /** How many recent `jti` values are remembered to refuse replays. Default 1000. */
+  /**
+   * How many recent `jti` values are remembered at most to refuse replays. Default 1000. Each is
+   * kept until the token could no longer pass the time checks (for the workstation, the 12-hour
+   * session limit), unless this bound forces the oldest out first.
+   */
   readonly seen?: number;
   /**
    * Replaces the in-memory replay memory (then `seen` is unused), e.g. with a store shared by
@@ -70,6 +74,10 @@ export interface LogoutTokenValidatorOptions {
   readonly seenJti?: (jti: string, expiresAt: number) => Promise<boolean>;
   /** Narrows LOGOUT_TOKEN_ALGORITHMS (e.g. to what the provider advertises); never widens it. */
   readonly algorithms?: readonly string[];
+  /** Other audiences the configuration trusts beside the client (core/audience.ts); none when absent. */
+  readonly trustedAudiences?: readonly string[];
+  /** Whether a passed `exp` refuses the token (default true); see logout-token-claims.ts. */
+  readonly enforceExp?: boolean;
 }
 
 /** `issuedAt`: the token's `iat` in epoch ms, by the provider's clock (the clock of `auth_time`). */
@@ -187,18 +195,22 @@ async function verifiedPayload(
   return claims;
 }
 
-/** A bounded, insertion-ordered memory of accepted `jti` values (oldest forgotten first). */
-function replayMemory(size: number): { has(jti: string): boolean; remember(jti: string): void } {
-  const seen = new Set<string>();
+/**
+ * A bounded memory of accepted `jti` values, each kept until the token could no longer pass the
+ * time checks (so a token is never accepted twice within its window); past the bound the oldest
+ * is forgotten first.
+ */
+function replayMemory(size: number): {
+  has(jti: string): boolean;
+  remember(jti: string, until: number, now: number): void;
+} {
+  const seen = new Map<string, number>();
   return {
     has: (jti) => seen.has(jti),
-    remember(jti) {
-      seen.add(jti);
-      // A Set iterates in insertion order, so the first ones are the oldest.
-      for (const oldest of seen) {
-        if (seen.size <= size) break;
-        seen.delete(oldest);
-      }
+    remember(jti, until, now) {
+      seen.set(jti, until);
+      // A Map iterates in insertion order, so the first ones are the oldest.
+      for (const [earlier, expires] of seen) if (expires <= now || seen.size > size) seen.delete(earlier);
     },
   };
 }
@@ -215,18 +227,26 @@ export function createLogoutTokenValidator(options: LogoutTokenValidatorOptions)
   const now = options.now ?? Date.now;
   const { maxAge, skew, memorySize, algorithms } = settingsOf(options);
   const replays = replayMemory(memorySize);
-  const rules = { issuer: options.issuer, clientId: options.clientId, maxAgeSeconds: maxAge, clockSkewSeconds: skew };
+  const rules = {
+    issuer: options.issuer,
+    clientId: options.clientId,
+    maxAgeSeconds: maxAge,
+    clockSkewSeconds: skew,
+    ...(options.trustedAudiences === undefined ? {} : { trustedAudiences: options.trustedAudiences }),
+    ...(options.enforceExp === undefined ? {} : { enforceExp: options.enforceExp }),
+  };
 
   return async (token) => {
     try {
       const claims = await verifiedPayload(token, options.jwks, algorithms);
-      const { jti, expiresAt, ...result } = checkLogoutClaims(claims, { ...rules, nowSeconds: now() / 1000 });
+      const at = now();
+      const { jti, expiresAt, ...result } = checkLogoutClaims(claims, { ...rules, nowSeconds: at / 1000 });
       // Step 7: jti not seen before. In memory it is checked and recorded in the same synchronous
       // step as the claims, so two copies verified concurrently cannot both pass; a shared store
       // (`seenJti`, called once every other check has passed) does the same atomically on its side.
       if (options.seenJti === undefined) {
         if (replays.has(jti)) refuse('LOGOUT_TOKEN_REPLAYED');
-        replays.remember(jti);
+        replays.remember(jti, expiresAt, at);
       } else if (!(await options.seenJti(jti, expiresAt))) refuse('LOGOUT_TOKEN_REPLAYED');
       return { ok: true, ...result };
     } catch (thrown) {

@@ -23,6 +23,7 @@ export { issuerKeysFor, discoverIssuerKeys, type IssuerKeys } from './issuer-key
 export {
   createLogoutReceiver,
   createLogoutTokenValidatorFor,
+  type LogoutDelivery,
   type LogoutReceiver,
   type LogoutReceiverDeps,
 } from './logout-receiver';

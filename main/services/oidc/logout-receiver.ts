@@ -4,11 +4,15 @@
  * Logout 1.0 §2.6, backchannel-logout.ts, with CIS2's keys from issuer-keys.ts), audited, and,
  * when it passes, handed to the session engine, which ends the session it names.
  *
- * Two validators, each made at its first token and kept: one for logouts as CIS2 sends them (iat
- * within minutes), one for the relay's catch-up, whose tokens waited on its revocation list while
- * this workstation was offline (iat within the 12-hour session limit, plus a minute). Each
- * remembers the jti values it has accepted. A validator that could not be made (CIS2 unreachable
- * for discovery) is forgotten and made again with the next token.
+ * Every token here came through the relay (live, late, or from its catch-up list), so one
+ * validator serves them all, made at the first token and kept: signature, `iss`, `aud`, `events`
+ * and no `nonce` as BCL §2.6 says; `iat` no older than the session limit (12 hours), whatever
+ * the token's `exp`. A logout that waited on the relay while this workstation was offline is
+ * still the logout: refusing it because CIS2 stamped `exp = iat + 120` would leave the session
+ * open. What bounds a late or replayed token instead is the session engine's rule that a logout
+ * issued before the session's auth_time never ends it, and the jti memory, which spans the same
+ * 12 hours (docs/security.md, "Late logouts"). A validator that could not be made (CIS2
+ * unreachable for discovery) is forgotten and made again with the next token.
  */
 import type { Audit } from '../audit';
 import { createLogoutTokenValidator } from './backchannel-logout';
@@ -26,7 +30,10 @@ import type { IssuerFetch, LogoutTokenServerMetadata } from './types';
 export function createLogoutTokenValidatorFor(
   settings: OidcSettings,
   serverMetadata: LogoutTokenServerMetadata,
-  options: Pick<LogoutTokenValidatorOptions, 'now' | 'maxAgeSeconds' | 'clockSkewSeconds' | 'seen' | 'seenJti'> & {
+  options: Pick<
+    LogoutTokenValidatorOptions,
+    'now' | 'maxAgeSeconds' | 'clockSkewSeconds' | 'seen' | 'seenJti' | 'enforceExp'
+  > & {
     /** The issuer fetch port, so CIS2's keys come over the same network path as sign-in (a proxy). */
     readonly fetch?: IssuerFetch;
   } = {},
@@ -42,6 +49,7 @@ export function createLogoutTokenValidatorFor(
     ...validatorOptions,
     issuer: serverMetadata.issuer,
     clientId: settings.clientId,
+    trustedAudiences: settings.trustedAudiences,
     jwks: keys.jwks,
     algorithms: keys.algorithms,
   });
@@ -61,7 +69,7 @@ export interface LogoutReceiverDeps {
   readonly providerMetadata: () => Promise<LogoutTokenServerMetadata>;
   /** The wall clock for the token's time checks, in epoch ms. */
   readonly now: () => number;
-  /** The absolute session limit: a catch-up token may be this old (plus a minute). */
+  /** The absolute session limit: a relayed token may be this old, whatever its `exp`. */
   readonly sessionLimitMs: number;
   /** The issuer fetch port for CIS2's keys; Node's fetch when absent. */
   readonly fetch?: IssuerFetch;
@@ -70,34 +78,35 @@ export interface LogoutReceiverDeps {
   readonly endSession: (logout: AcceptedLogout) => void;
 }
 
+/** How a token reached the workstation (relay-client/protocol.ts); the checks are the same for each. */
+export type LogoutDelivery = 'live' | 'late' | 'catch-up';
+
 /** Checks a logout token, audits the outcome and ends the session it names. Rejects only when it cannot be checked. */
-export type LogoutReceiver = (token: string, options?: { catchUp?: boolean }) => Promise<LogoutTokenResult>;
+export type LogoutReceiver = (token: string, options?: { delivery?: LogoutDelivery }) => Promise<LogoutTokenResult>;
+
+/** How many logouts the jti memory holds at most: far more than one PC hears in 12 hours. */
+const REMEMBERED_LOGOUTS = 10_000;
 
 export function createLogoutReceiver(deps: LogoutReceiverDeps): LogoutReceiver {
-  /** Keyed by catch-up: true for the relay's catch-up validator, false for the live one. */
-  const validators = new Map<boolean, Promise<LogoutTokenValidator>>();
+  let validator: Promise<LogoutTokenValidator> | null = null;
 
-  function validatorFor(catchUp: boolean): Promise<LogoutTokenValidator> {
-    let validator = validators.get(catchUp);
-    if (validator === undefined) {
-      const maxAge = catchUp ? { maxAgeSeconds: deps.sessionLimitMs / 1000 + 60 } : {};
-      validator = deps.providerMetadata().then((metadata) =>
-        createLogoutTokenValidatorFor(deps.settings, metadata, {
-          now: deps.now,
-          ...maxAge,
-          ...(deps.fetch ? { fetch: deps.fetch } : {}),
-        }),
-      );
-      validators.set(catchUp, validator);
-    }
+  function validatorOnce(): Promise<LogoutTokenValidator> {
+    validator ??= deps.providerMetadata().then((metadata) =>
+      createLogoutTokenValidatorFor(deps.settings, metadata, {
+        now: deps.now,
+        maxAgeSeconds: deps.sessionLimitMs / 1000,
+        enforceExp: false,
+        seen: REMEMBERED_LOGOUTS,
+        ...(deps.fetch ? { fetch: deps.fetch } : {}),
+      }),
+    );
     return validator;
   }
 
-  return async (token, receive = {}) => {
-    const catchUp = receive.catchUp === true;
+  return async (token) => {
     // A failed discovery is tried again with the next token.
-    const validate = await validatorFor(catchUp).catch((error: unknown) => {
-      validators.delete(catchUp);
+    const validate = await validatorOnce().catch((error: unknown) => {
+      validator = null;
       // The token could not be checked (CIS2 unreachable): refused, and counted as downstream.
       deps.audit.logoutRefused(toShellError(error));
       throw error;

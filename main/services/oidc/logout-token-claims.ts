@@ -6,10 +6,13 @@
  * The rules are OpenID Connect Back-Channel Logout 1.0 §2.4 (what a logout token contains) and
  * §2.6 (how a relying party validates it), as CIS2 restates them in its session management guide
  * (NHS England's CIS2 guidance, section 9, "Back Channel Logout" > "Logout Token"): `iss`
- * matching the configuration document exactly, `aud` containing our client id, `iat`/`exp`
- * checked "in the same way they are validated in ID Tokens", an `events` claim naming the
+ * matching the configuration document exactly, `aud` checked "in the same way [it is] validated
+ * in ID Tokens" (core/audience.ts: the client an audience, no untrusted other one, `azp` naming
+ * the client when there are several), `iat` (and `exp`, unless the caller relies on the
+ * session's auth_time instead: docs/security.md, "Late logouts"), an `events` claim naming the
  * back-channel logout event, no `nonce`, `sub` and/or `sid`, and a `jti`.
  */
+import { audienceRefusal } from '../../core/audience';
 import type { ShellErrorCode } from '../../core/errors';
 
 /** The `events` member that declares a JWT to be a logout token (BCL §2.4). */
@@ -45,6 +48,14 @@ export interface ClaimRules {
   readonly maxAgeSeconds: number;
   /** Tolerance for clocks that disagree, in seconds. */
   readonly clockSkewSeconds: number;
+  /** Other audiences the configuration trusts beside the client (core/audience.ts); none when absent. */
+  readonly trustedAudiences?: readonly string[];
+  /**
+   * Whether a passed `exp` refuses the token (default true). The workstation sets false for what
+   * the relay delivers: a logout that waited for an offline PC is still the logout; `iat` within
+   * `maxAgeSeconds` and the session engine's `iat ≥ auth_time` bound it instead.
+   */
+  readonly enforceExp?: boolean;
 }
 
 /** The claims of a token that passed, and how long its `jti` is worth remembering. */
@@ -76,13 +87,11 @@ function optionalString(claims: Record<string, unknown>, name: string): string |
  * replay check on the returned `jti` is the caller's (it holds the memory, or a shared store).
  */
 export function checkLogoutClaims(claims: Record<string, unknown>, rules: ClaimRules): CheckedClaims {
-  // iss exactly; aud contains our client id (a string or an array, RFC 7519 §4.1.3).
+  // iss exactly; aud and azp by the one audience rule (core/audience.ts).
   if (claims['iss'] !== rules.issuer) refuse('LOGOUT_TOKEN_ISSUER_MISMATCH');
-  const aud = claims['aud'];
-  if (!(aud === rules.clientId || (Array.isArray(aud) && aud.includes(rules.clientId))))
-    refuse('LOGOUT_TOKEN_AUDIENCE_MISMATCH');
+  if (audienceRefusal(claims, rules) !== null) refuse('LOGOUT_TOKEN_AUDIENCE_MISMATCH');
 
-  // iat fresh; exp (BCL 1.0 final recommends it; CIS2 sends it) not passed when present.
+  // iat fresh; exp (BCL 1.0 final recommends it; CIS2 sends it) not passed when present and enforced.
   const { nowSeconds, maxAgeSeconds: maxAge, clockSkewSeconds: skew } = rules;
   const iat = claims['iat'];
   if (!isFiniteNumber(iat)) refuse('LOGOUT_TOKEN_IAT_MISSING');
@@ -90,8 +99,8 @@ export function checkLogoutClaims(claims: Record<string, unknown>, rules: ClaimR
   if (iat < nowSeconds - maxAge - skew) refuse('LOGOUT_TOKEN_TOO_OLD');
   const exp = claims['exp'];
   if (exp !== undefined && !isFiniteNumber(exp)) refuse('LOGOUT_TOKEN_MALFORMED');
-  // Without exp, only the iat window bounds the token.
-  const expSeconds = exp ?? Number.POSITIVE_INFINITY;
+  // Without exp (or when it is not enforced), only the iat window bounds the token.
+  const expSeconds = rules.enforceExp === false ? Number.POSITIVE_INFINITY : (exp ?? Number.POSITIVE_INFINITY);
   if (expSeconds <= nowSeconds - skew) refuse('LOGOUT_TOKEN_EXPIRED');
 
   // events declares the back-channel logout event, whose value is a JSON object (BCL §2.4).

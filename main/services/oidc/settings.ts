@@ -32,6 +32,12 @@ export interface OidcSettings {
   readonly refreshMarginMs: number;
   /** Only for the local sandbox: allow an http:// issuer on a loopback address (main/core/http-scheme.ts). Never for CIS2. */
   readonly allowInsecureLoopbackIssuer: boolean;
+  /**
+   * Audiences beside the client id that an ID token or a logout token may also name
+   * (core/audience.ts, OpenID Connect Core 1.0 §3.1.3.7). None by default: a token addressed to
+   * the shell and to anything else is refused.
+   */
+  readonly trustedAudiences: readonly string[];
 }
 
 export const MAX_AUTH_TIME_SKEW_SECONDS = 60;
@@ -58,6 +64,7 @@ export const DEFAULT_OIDC_SETTINGS: Omit<OidcSettings, 'issuer' | 'clientId'> = 
   discoveryTtlMs: 60 * 60_000,
   refreshMarginMs: 60_000,
   allowInsecureLoopbackIssuer: false,
+  trustedAudiences: [],
 };
 
 /** Fill defaults, clamp the auth_time skew, and refuse settings that would weaken sign-in. */

@@ -1,4 +1,5 @@
 import { aalFromClaims } from '../../core/aal-mapping';
+import { audienceRefusal } from '../../core/audience';
 import type { AssuranceClaims } from '../../core/aal-mapping';
 import type { MinimumAssurance, ReachedAssurance } from '../../core/assurance-level';
 import { judgeAssurance } from '../../core/assurance-minimum';
@@ -9,7 +10,8 @@ import type { SignInSession } from './types';
 
 /**
  * Our checks on top of openid-client's (which already verified signature, iss, aud, exp, nonce,
- * state, iss response parameter and PKCE): the CIS2 auth_time rule and building the session.
+ * state, iss response parameter and PKCE): the audience rule shared with logout tokens and the
+ * relay, the CIS2 auth_time rule and building the session.
  */
 export interface AuthTimeCheck {
   readonly nowMs: number;
@@ -52,6 +54,23 @@ export function checkAuthTime(authTime: unknown, check: AuthTimeCheck): number {
     );
   }
   return authMs;
+}
+
+/**
+ * The one audience rule (core/audience.ts, OpenID Connect Core 1.0 §3.1.3.7 items 3 to 5): the
+ * shell is an audience, any other is one IT configured as trusted, and `azp` names the shell when
+ * there are several. openid-client checks part of this; this makes the whole rule ours and the
+ * same as the logout tokens' and the relay's.
+ */
+export function checkIdTokenAudience(
+  claims: { readonly aud?: unknown; readonly azp?: unknown },
+  settings: Pick<OidcSettings, 'clientId' | 'trustedAudiences'>,
+): void {
+  if (audienceRefusal(claims, settings) === null) return;
+  throw new ShellError(
+    'SIGNIN_TOKEN_REJECTED',
+    'The sign-in response from NHS Care Identity was addressed to another application as well as this one, so you have not been signed in. Tell IT.',
+  );
 }
 
 /** What the clinician must sign in with, in their words (CIS2 "high" and "very high confidence"). */

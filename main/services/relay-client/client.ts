@@ -7,56 +7,30 @@
  *
  * Reconnects with jittered exponential backoff (core/backoff.ts) to the relay's address (any replica behind it);
  * on every (re)connect and every CATCH_UP_MS asks whether the session was revoked meanwhile; a
- * relay silent for three heartbeats is taken as gone.
+ * relay silent for three heartbeats is taken as gone. A registration refused for a reason that
+ * can pass (the relay could not fetch CIS2's keys, or does not know a key CIS2 has just rotated
+ * to) is sent again on the same backoff. The backoff starts again only once a registration is
+ * accepted: a relay that accepts the socket and then fails does not bring the workstation back
+ * every second. On protocol v2 each logout is acknowledged once checked (protocol.ts).
  */
 import { backoffDelay } from '../../core/backoff';
 import type { Backoff } from '../../core/backoff';
 import { createEmitter } from '../../core/emitter';
 import type { Emitter } from '../../core/emitter';
 import { transportOf } from '../../core/http-scheme';
-import type { TimeSource, Cancel } from '../time';
-import { CATCH_UP_MS, HEARTBEAT_MS, WORKSTATION_PATH, WORKSTATION_PROTOCOL, parseRelayMessage } from './protocol';
-import type { RegistrationRefusal, WorkstationMessage } from './protocol';
+import type { Cancel } from '../time';
+import {
+  CATCH_UP_MS,
+  HEARTBEAT_MS,
+  WORKSTATION_PATH,
+  WORKSTATION_PROTOCOL,
+  WORKSTATION_PROTOCOL_V2,
+  parseRelayMessage,
+} from './protocol';
+import type { RegistrationRefusal, RelayMessage, WorkstationMessage } from './protocol';
+import type { DeliveryOutcome, OpenRelaySocket, RelayClient, RelayClientDeps, RelayEvent, RelaySocket } from './socket';
 
-/** The part of a WHATWG WebSocket the client uses (Node 22's global WebSocket, or a test's). */
-export interface RelaySocket {
-  send(data: string): void;
-  close(code?: number, reason?: string): void;
-  onopen: ((event: unknown) => void) | null;
-  onmessage: ((event: { data: unknown }) => void) | null;
-  onclose: ((event: unknown) => void) | null;
-  onerror: ((event: unknown) => void) | null;
-}
-export type OpenRelaySocket = (url: string, protocol: string) => RelaySocket;
-
-/** What the audit log hears: states and failures, never a token or a subject. */
-export type RelayEvent =
-  | { kind: 'connected' }
-  | { kind: 'disconnected'; retryInMs: number }
-  | { kind: 'registered' }
-  | { kind: 'refused'; reason: RegistrationRefusal }
-  | { kind: 'protocol-error' }
-  | { kind: 'logout-heard'; catchUp: boolean };
-
-export interface RelayClientDeps {
-  /** The relay's base address (https/wss, or http/ws on loopback), from machine policy. */
-  readonly url: string;
-  readonly time: TimeSource;
-  readonly openSocket?: OpenRelaySocket;
-  /** The ID token of the session the workstation holds now, or null when none. */
-  readonly currentIdToken: () => string | null;
-  /** A logout token from the relay: validate it locally, then act. Never throws. */
-  readonly deliver: (logoutToken: string, catchUp: boolean) => Promise<void>;
-  readonly onEvent?: (event: RelayEvent) => void;
-  /** For the backoff's jitter; tests pass a fixed one. */
-  readonly random?: () => number;
-}
-
-export interface RelayClient {
-  /** The session changed (signed in, unlocked, handed over, ended): register what is held now. */
-  sessionChanged(): void;
-  close(): void;
-}
+export type { DeliveryOutcome, OpenRelaySocket, RelayClient, RelayClientDeps, RelayEvent, RelaySocket } from './socket';
 
 /**
  * Full jitter within the upper half: a replica's restart must not bring all its workstations back
@@ -64,6 +38,12 @@ export interface RelayClient {
  * min(60 s, 1 s · 2^(n−1)), the wait between half the ceiling and the ceiling.
  */
 const BACKOFF: Backoff = { firstMs: 1_000, maxMs: 60_000, jitter: 0.5 };
+
+/**
+ * Refusals that can pass without a new sign-in: the relay could not fetch CIS2's keys, or does not
+ * yet know the key CIS2 signed with (a rotation its cached key set has not caught up with).
+ */
+const PASSING_REFUSALS: ReadonlySet<RegistrationRefusal> = new Set(['keys-unavailable', 'token-invalid']);
 
 /**
  * The channel's address: `<base>/workstations` with wss for https (or wss), ws for http (or ws)
@@ -91,8 +71,10 @@ class RelayChannel implements RelayClient {
   private connected = false;
   /** The ID token last sent in a register on this connection. */
   private registered: string | null = null;
+  /** Failures since the last accepted registration: connections lost and registrations refused. */
   private failures = 0;
   private retry: Cancel | null = null;
+  private reregister: Cancel | null = null;
   private silence: Cancel | null = null;
   private catchUp: Cancel | null = null;
   private requests = 0;
@@ -102,7 +84,7 @@ class RelayChannel implements RelayClient {
   constructor(deps: RelayClientDeps) {
     this.deps = deps;
     this.address = workstationUrl(deps.url);
-    this.open = deps.openSocket ?? ((url, protocol) => new WebSocket(url, protocol) as unknown as RelaySocket);
+    this.open = deps.openSocket ?? ((url, protocols) => new WebSocket(url, [...protocols]) as unknown as RelaySocket);
     this.random = deps.random ?? Math.random;
     if (deps.onEvent !== undefined) this.events.on(deps.onEvent);
   }
@@ -160,7 +142,7 @@ class RelayChannel implements RelayClient {
     if (this.socket !== null || this.wanted() === null) return;
     let s: RelaySocket;
     try {
-      s = this.open(this.address, WORKSTATION_PROTOCOL);
+      s = this.open(this.address, [WORKSTATION_PROTOCOL_V2, WORKSTATION_PROTOCOL]);
     } catch {
       return this.scheduleRetry();
     }
@@ -181,7 +163,6 @@ class RelayChannel implements RelayClient {
 
   private opened(): void {
     this.connected = true;
-    this.failures = 0;
     this.emit({ kind: 'connected' });
     this.listen();
     this.sync();
@@ -204,22 +185,55 @@ class RelayChannel implements RelayClient {
       case 'ping':
         return this.send({ type: 'pong' });
       case 'registered':
+        this.failures = 0;
         return this.emit({ kind: 'registered' });
       case 'refused':
-        return this.emit({ kind: 'refused', reason: message.reason });
+        return this.refused(message.reason);
       case 'logout':
-        this.emit({ kind: 'logout-heard', catchUp: message.catchUp });
-        return void this.deps.deliver(message.logoutToken, message.catchUp).catch(() => undefined);
+        return this.logout(message);
       case 'unregistered':
       case 'caught-up':
         return;
     }
   }
 
+  /** A logout: handed on to be checked, then acknowledged to a v2 relay with what was made of it. */
+  private logout(message: Extract<RelayMessage, { type: 'logout' }>): void {
+    const delivery = message.delivery ?? (message.catchUp ? 'catch-up' : 'live');
+    this.emit({ kind: 'logout-heard', delivery });
+    const s = this.socket;
+    const { ref } = message;
+    void this.deps
+      .deliver(message.logoutToken, delivery)
+      .catch((): DeliveryOutcome => ({ outcome: 'refused', code: 'LOGOUT_NOT_CHECKED' }))
+      .then((made) => {
+        // Only on the connection that sent it: a new one is sent the logout again anyway.
+        if (ref === undefined || s === null || s !== this.socket || s.protocol !== WORKSTATION_PROTOCOL_V2) return;
+        this.send({ type: 'logout-ack', ref, ...made });
+      });
+  }
+
+  /** A refused registration: sent again on the backoff when the reason can pass. */
+  private refused(reason: RegistrationRefusal): void {
+    if (!PASSING_REFUSALS.has(reason)) return this.emit({ kind: 'refused', reason });
+    this.failures += 1;
+    const wait = backoffDelay(BACKOFF, this.failures, this.random());
+    this.emit({ kind: 'refused', reason, retryInMs: wait });
+    this.reregister?.();
+    this.reregister = this.deps.time.after(wait, () => {
+      this.reregister = null;
+      // Registered again from scratch, then asked at once what it missed meanwhile.
+      this.registered = null;
+      if (this.sync()) this.send({ type: 'catch-up', id: this.nextId() });
+    });
+  }
+
   /** Forget this connection and try again later if a session still wants one. */
   private drop(): void {
     const s = this.socket;
     this.socket = null;
+    this.reregister?.();
+    this.reregister = null;
     this.connected = false;
     this.registered = null;
     this.silence?.();

@@ -16,6 +16,13 @@
  *   was revoked; the relay answers from its revocation list (kept at least 12 hours) with the
  *   stored logout tokens, which the shell validates like any other (their `iat` may be up to 12
  *   hours old: `catchUp: true`).
+ * - Version 2 (`cws-relay.v2`, offered first by current shells; a relay that knows only v1 picks
+ *   v1 and both sides speak v1): every logout says how it came (`delivery`: `live` as CIS2 posted
+ *   it, `late` when the relay held it first, e.g. a replica that accepted it while Redis was
+ *   down, `catch-up` from the revocation list) and carries a `ref`; the shell answers each with
+ *   `logout-ack` once it has checked it, `accepted` or `refused` with the refusal code. The relay
+ *   sends a logout again at the next catch-up when the shell refused it, and on every new
+ *   connection until one accepts it, so one refused delivery never loses an accepted logout.
  *
  * Nothing here is secret but the ID token, which travels only to the relay over `wss://`
  * (plain `ws://` is accepted for loopback only, as for the issuer) and is never logged.
@@ -26,6 +33,8 @@ import * as z from 'zod';
 export const WORKSTATION_PATH = '/workstations';
 /** Subprotocol both sides name, so a version change is refused at the handshake. */
 export const WORKSTATION_PROTOCOL = 'cws-relay.v1';
+/** Version 2: logouts marked by delivery and acknowledged by the shell. Offered before v1. */
+export const WORKSTATION_PROTOCOL_V2 = 'cws-relay.v2';
 /** How often the relay pings a workstation; a workstation that hears nothing for 3 periods reconnects. */
 export const HEARTBEAT_MS = 20_000;
 /** How often a connected workstation asks again whether its session was revoked. */
@@ -55,6 +64,16 @@ export const WorkstationMessageSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('catch-up'), id: RequestId }),
   /** Answer to the relay's ping. */
   z.strictObject({ type: z.literal('pong') }),
+  /** v2: a logout (by its `ref`) was checked: accepted, or refused with the refusal code. */
+  z.strictObject({
+    type: z.literal('logout-ack'),
+    ref: RequestId,
+    outcome: z.enum(['accepted', 'refused']),
+    code: z
+      .string()
+      .regex(/^[A-Z_]{1,64}$/)
+      .optional(),
+  }),
 ]);
 export type WorkstationMessage = z.infer<typeof WorkstationMessageSchema>;
 
@@ -68,6 +87,14 @@ export const RegistrationRefusalSchema = z.enum([
 ]);
 export type RegistrationRefusal = z.infer<typeof RegistrationRefusalSchema>;
 
+/**
+ * How a logout reached the workstation: `live` as CIS2 posted it, `late` held by the relay first
+ * (accepted while its store was away, or published by another replica after a delay), `catch-up`
+ * from the revocation list. The shell checks each the same way (docs/security.md, "Late logouts").
+ */
+export const DeliverySchema = z.enum(['live', 'late', 'catch-up']);
+export type Delivery = z.infer<typeof DeliverySchema>;
+
 /** Relay → workstation. */
 export const RelayMessageSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('registered'), id: RequestId }),
@@ -76,8 +103,15 @@ export const RelayMessageSchema = z.discriminatedUnion('type', [
   /**
    * A logout token that names the registered session, as CIS2 sent it. `catchUp`: it comes from
    * the revocation list (sent before this connection listened), so its `iat` may be hours old.
+   * v2 adds `delivery` and the `ref` the shell acknowledges it by.
    */
-  z.strictObject({ type: z.literal('logout'), logoutToken: Jwt, catchUp: z.boolean() }),
+  z.strictObject({
+    type: z.literal('logout'),
+    logoutToken: Jwt,
+    catchUp: z.boolean(),
+    delivery: DeliverySchema.optional(),
+    ref: RequestId.optional(),
+  }),
   /** Answer to catch-up, after any `logout` messages it produced. */
   z.strictObject({ type: z.literal('caught-up'), id: RequestId }),
   z.strictObject({ type: z.literal('ping') }),

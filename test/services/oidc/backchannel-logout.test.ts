@@ -152,7 +152,9 @@ describe('logout token checks, one broken rule at a time', () => {
     });
   });
 
-  function validator(extra: { seen?: number } = {}): LogoutTokenValidator {
+  function validator(
+    extra: { seen?: number; enforceExp?: boolean; trustedAudiences?: string[]; maxAgeSeconds?: number } = {},
+  ): LogoutTokenValidator {
     return createLogoutTokenValidator({ issuer: ISSUER, clientId: CLIENT_ID, jwks, now: () => NOW, ...extra });
   }
 
@@ -189,8 +191,28 @@ describe('logout token checks, one broken rule at a time', () => {
     });
   });
 
+  it('accepts several audiences when every other one is trusted and azp names our client, and not without azp', async () => {
+    const trusting = validator({ trustedAudiences: ['another-app'] });
+    expect(errorCode(await trusting(await signed(claims({ aud: ['another-app', CLIENT_ID], azp: CLIENT_ID }))))).toBe(
+      'accepted',
+    );
+    expect(errorCode(await trusting(await signed(claims({ aud: ['another-app', CLIENT_ID] }))))).toBe(
+      'LOGOUT_TOKEN_AUDIENCE_MISMATCH',
+    );
+  });
+
+  it('without enforceExp (the workstation, for relayed tokens): a passed exp does not refuse, the iat window still does', async () => {
+    const relayed = validator({ enforceExp: false, maxAgeSeconds: 12 * 3600 });
+    expect(errorCode(await relayed(await signed(claims({ iat: NOW_S - 7200, exp: NOW_S - 7080 }))))).toBe('accepted');
+    expect(
+      errorCode(await relayed(await signed(claims({ iat: NOW_S - 12 * 3600 - 31, exp: NOW_S - 12 * 3600 + 89 })))),
+    ).toBe('LOGOUT_TOKEN_TOO_OLD');
+    expect(errorCode(await relayed(await signed(claims({ exp: 'soon' }))))).toBe('LOGOUT_TOKEN_MALFORMED');
+  });
+
   it.each([
-    ['an aud array that contains our client id', { aud: ['another-app', CLIENT_ID] }],
+    ['an aud array of our client id alone', { aud: [CLIENT_ID] }],
+    ['azp naming our client', { azp: CLIENT_ID }],
     ['no exp while iat is fresh', { exp: undefined }],
     ['iat in the future but within the 30 s clock skew', { iat: NOW_S + 25 }],
     ['iat exactly 30 s ahead (the skew, inclusive)', { iat: NOW_S + 30, exp: NOW_S + 400 }],
@@ -208,6 +230,12 @@ describe('logout token checks, one broken rule at a time', () => {
     ['wrong aud', { aud: 'another-app' }, 'LOGOUT_TOKEN_AUDIENCE_MISMATCH'],
     ['an aud array without our client id', { aud: ['another-app', 'a-third-app'] }, 'LOGOUT_TOKEN_AUDIENCE_MISMATCH'],
     ['an empty aud array', { aud: [] }, 'LOGOUT_TOKEN_AUDIENCE_MISMATCH'],
+    [
+      'our client id and an untrusted other audience, even with azp ours (OIDC Core §3.1.3.7)',
+      { aud: ['another-app', CLIENT_ID], azp: CLIENT_ID },
+      'LOGOUT_TOKEN_AUDIENCE_MISMATCH',
+    ],
+    ['azp naming another client', { azp: 'another-app' }, 'LOGOUT_TOKEN_AUDIENCE_MISMATCH'],
     ['our client id as a substring of aud', { aud: `${CLIENT_ID}-evil` }, 'LOGOUT_TOKEN_AUDIENCE_MISMATCH'],
     ['no iat', { iat: undefined }, 'LOGOUT_TOKEN_IAT_MISSING'],
     ['iat in the future beyond the skew', { iat: NOW_S + 31, exp: NOW_S + 400 }, 'LOGOUT_TOKEN_ISSUED_IN_FUTURE'],

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { providerErrorToShellError, toShellError } from '../../../main/services/oidc/error-mapping';
-import { buildSession, checkAuthTime, userinfoMismatch } from '../../../main/services/oidc/verify-session';
+import {
+  buildSession,
+  checkAuthTime,
+  checkIdTokenAudience,
+  userinfoMismatch,
+} from '../../../main/services/oidc/verify-session';
 
 const now = 1_800_000_000_000;
 
@@ -121,5 +126,23 @@ describe('error mapping', () => {
       toShellError(Object.assign(new Error('x'), { name: 'ResponseBodyError', error: 'invalid_grant' })).code,
     ).toBe('SIGNIN_PROVIDER_ERROR');
     expect(toShellError(new Error('unexpected JWT claim value')).code).toBe('SIGNIN_TOKEN_REJECTED');
+  });
+});
+
+describe('checkIdTokenAudience (the one audience rule, as for logout tokens and at the relay)', () => {
+  const settings = { clientId: 'shell', trustedAudiences: [] };
+  it('accepts the shell alone, with or without azp naming it', () => {
+    expect(() => checkIdTokenAudience({ aud: 'shell' }, settings)).not.toThrow();
+    expect(() => checkIdTokenAudience({ aud: ['shell'], azp: 'shell' }, settings)).not.toThrow();
+  });
+
+  it('refuses another audience beside the shell unless IT trusts it, and then only with azp naming the shell', () => {
+    const rejected = expect.objectContaining({ code: 'SIGNIN_TOKEN_REJECTED' });
+    expect(() => checkIdTokenAudience({ aud: ['shell', 'portal'], azp: 'shell' }, settings)).toThrow(rejected);
+    const trusting = { clientId: 'shell', trustedAudiences: ['portal'] };
+    expect(() => checkIdTokenAudience({ aud: ['shell', 'portal'] }, trusting)).toThrow(rejected);
+    expect(() => checkIdTokenAudience({ aud: ['shell', 'portal'], azp: 'portal' }, trusting)).toThrow(rejected);
+    expect(() => checkIdTokenAudience({ aud: ['shell', 'portal'], azp: 'shell' }, trusting)).not.toThrow();
+    expect(() => checkIdTokenAudience({ aud: 'shell', azp: 'portal' }, settings)).toThrow(rejected);
   });
 });

@@ -10,6 +10,7 @@ import {
   CATCH_UP_MS,
   HEARTBEAT_MS,
   WORKSTATION_PROTOCOL,
+  WORKSTATION_PROTOCOL_V2,
   parseWorkstationMessage,
 } from '../../../main/services/relay-client/protocol';
 import type { RelayMessage, WorkstationMessage } from '../../../main/services/relay-client/protocol';
@@ -26,10 +27,15 @@ class FakeSocket implements RelaySocket {
   onerror: ((event: unknown) => void) | null = null;
   readonly sent: WorkstationMessage[] = [];
   closed = false;
+  /** The subprotocol the relay chose: its newest the shell offered. */
+  readonly protocol: string;
   constructor(
     readonly url: string,
-    readonly protocol: string,
-  ) {}
+    readonly offered: readonly string[],
+    relayKnows: readonly string[] = [WORKSTATION_PROTOCOL_V2, WORKSTATION_PROTOCOL],
+  ) {
+    this.protocol = offered.find((p) => relayKnows.includes(p)) ?? '';
+  }
   send(data: string): void {
     if (this.closed) throw new Error('send on a closed socket');
     const message = parseWorkstationMessage(data);
@@ -55,22 +61,29 @@ class FakeSocket implements RelaySocket {
   }
 }
 
-function setup(initial: string | null = TOKEN_A) {
+function setup(
+  initial: string | null = TOKEN_A,
+  options: { relayKnows?: readonly string[]; refuse?: (token: string) => string | null } = {},
+) {
   const time = new ManualTime();
   const sockets: FakeSocket[] = [];
-  const delivered: Array<[string, boolean]> = [];
+  const delivered: Array<[string, string]> = [];
   const events: RelayEvent[] = [];
   let idToken = initial;
   const client = createRelayClient({
     url: 'https://relay.trust.example/nhs',
     time,
-    openSocket: (url, protocol) => {
-      const s = new FakeSocket(url, protocol);
+    openSocket: (url, protocols) => {
+      const s = new FakeSocket(url, protocols, options.relayKnows);
       sockets.push(s);
       return s;
     },
     currentIdToken: () => idToken,
-    deliver: async (token, catchUp) => void delivered.push([token, catchUp]),
+    deliver: async (token, delivery) => {
+      delivered.push([token, delivery]);
+      const code = options.refuse?.(token) ?? null;
+      return code === null ? { outcome: 'accepted' } : { outcome: 'refused', code };
+    },
     onEvent: (event) => events.push(event),
     random: () => 0.5,
   });
@@ -121,7 +134,7 @@ describe('relay client', () => {
     client.sessionChanged();
     expect(sockets).toHaveLength(1);
     expect(last().url).toBe('wss://relay.trust.example/nhs/workstations');
-    expect(last().protocol).toBe(WORKSTATION_PROTOCOL);
+    expect(last().offered).toEqual([WORKSTATION_PROTOCOL_V2, WORKSTATION_PROTOCOL]);
     last().open();
     expect(last().sent).toEqual([
       { type: 'register', id: expect.any(String), idToken: TOKEN_A },
@@ -147,9 +160,47 @@ describe('relay client', () => {
     last().say({ type: 'logout', logoutToken: LOGOUT, catchUp: true });
     await Promise.resolve();
     expect(delivered).toEqual([
-      [LOGOUT, false],
-      [LOGOUT, true],
+      [LOGOUT, 'live'],
+      [LOGOUT, 'catch-up'],
     ]);
+  });
+
+  it('on v2, checks each logout as marked (live, late, catch-up) and acknowledges it by its ref: accepted, or refused with the code', async () => {
+    const LATE = 'eyJhbGciOiJSUzI1NiJ9.eyJsYXRlIjp0cnVlfQ.c2lnbmF0dXJlLWw';
+    const { client, last, delivered, events } = setup(TOKEN_A, {
+      refuse: (token) => (token === LATE ? 'LOGOUT_TOKEN_KEYS_UNAVAILABLE' : null),
+    });
+    client.sessionChanged();
+    last().open();
+    last().say({ type: 'logout', logoutToken: LOGOUT, catchUp: false, delivery: 'live', ref: 'l1' });
+    last().say({ type: 'logout', logoutToken: LATE, catchUp: true, delivery: 'late', ref: 'l2' });
+    last().say({ type: 'logout', logoutToken: LOGOUT, catchUp: true, delivery: 'catch-up', ref: 'l3' });
+    await new Promise((r) => setTimeout(r, 0));
+    expect(delivered).toEqual([
+      [LOGOUT, 'live'],
+      [LATE, 'late'],
+      [LOGOUT, 'catch-up'],
+    ]);
+    expect(events.filter((e) => e.kind === 'logout-heard')).toEqual([
+      { kind: 'logout-heard', delivery: 'live' },
+      { kind: 'logout-heard', delivery: 'late' },
+      { kind: 'logout-heard', delivery: 'catch-up' },
+    ]);
+    expect(last().sent.filter((m) => m.type === 'logout-ack')).toEqual([
+      { type: 'logout-ack', ref: 'l1', outcome: 'accepted' },
+      { type: 'logout-ack', ref: 'l2', outcome: 'refused', code: 'LOGOUT_TOKEN_KEYS_UNAVAILABLE' },
+      { type: 'logout-ack', ref: 'l3', outcome: 'accepted' },
+    ]);
+  });
+
+  it('sends no acknowledgement to a relay that speaks only v1 (it would take it as a protocol error)', async () => {
+    const { client, last, delivered } = setup(TOKEN_A, { relayKnows: [WORKSTATION_PROTOCOL] });
+    client.sessionChanged();
+    last().open();
+    last().say({ type: 'logout', logoutToken: LOGOUT, catchUp: false });
+    await new Promise((r) => setTimeout(r, 0));
+    expect(delivered).toEqual([[LOGOUT, 'live']]);
+    expect(last().types()).toEqual(['register', 'catch-up']);
   });
 
   it('re-registers with the new ID token after an unlock or hand-over, and asks again', () => {
@@ -192,9 +243,23 @@ describe('relay client', () => {
     expect(waits()).toEqual([750, 1500]);
     last().open();
     expect(last().types()).toEqual(['register', 'catch-up']);
-    // Once connected, the next loss starts from the shortest wait again.
+    // Once registered, the next loss starts from the shortest wait again.
+    last().say({ type: 'registered', id: 'r1' });
     last().drop();
     expect(waits().at(-1)).toBe(750);
+  });
+
+  it('does not start its waits again for a relay that accepts the socket and then fails: only an accepted registration does', () => {
+    const { client, last, sockets, time, events } = setup();
+    client.sessionChanged();
+    const waits = (): number[] => events.flatMap((e) => (e.kind === 'disconnected' ? [e.retryInMs] : []));
+    for (let i = 0; i < 4; i += 1) {
+      last().open();
+      last().drop();
+      time.advance(60_000);
+    }
+    expect(waits()).toEqual([750, 1500, 3000, 6000]);
+    expect(sockets).toHaveLength(5);
   });
 
   it('caps the wait at a minute however long the relay stays down', () => {
@@ -260,13 +325,13 @@ describe('relay client', () => {
     const client = createRelayClient({
       url: 'https://relay.trust.example',
       time,
-      openSocket: (url, protocol) => {
-        const s = new FakeSocket(url, protocol);
+      openSocket: (url, protocols) => {
+        const s = new FakeSocket(url, protocols);
         sockets.push(s);
         return s;
       },
       currentIdToken: () => TOKEN_A,
-      deliver: async () => undefined,
+      deliver: async () => ({ outcome: 'accepted' }),
       onEvent: () => {
         throw new Error('the audit log is full');
       },
@@ -281,11 +346,64 @@ describe('relay client', () => {
   });
 
   it('reports a refused registration and keeps the connection for the next session', () => {
-    const { client, last, events } = setup();
+    const { client, last, events, time } = setup();
     client.sessionChanged();
     last().open();
     last().say({ type: 'refused', id: 'r1', reason: 'token-too-old' });
     expect(events.at(-1)).toEqual({ kind: 'refused', reason: 'token-too-old' });
     expect(last().closed).toBe(false);
+    // Not a refusal that passes: not sent again (within the relay's silence limit).
+    time.advance(3 * HEARTBEAT_MS - 1);
+    expect(
+      last()
+        .types()
+        .filter((t) => t === 'register'),
+    ).toHaveLength(1);
+  });
+
+  it.each(['keys-unavailable', 'token-invalid'] as const)(
+    'registers again with growing waits after a %s refusal, asks what it missed, and starts its waits again once accepted',
+    (reason) => {
+      const { client, last, events, time, sockets } = setup();
+      client.sessionChanged();
+      last().open();
+      const retries = (): number[] => events.flatMap((e) => (e.kind === 'refused' ? [e.retryInMs ?? -1] : []));
+      last().say({ type: 'refused', id: 'r1', reason });
+      expect(retries()).toEqual([750]);
+      time.advance(749);
+      expect(last().types()).toEqual(['register', 'catch-up']);
+      time.advance(1);
+      expect(last().types()).toEqual(['register', 'catch-up', 'register', 'catch-up']);
+      last().say({ type: 'refused', id: 'r3', reason });
+      expect(retries()).toEqual([750, 1500]);
+      time.advance(1500);
+      last().say({ type: 'registered', id: 'r5' });
+      expect(
+        last()
+          .types()
+          .filter((t) => t === 'register'),
+      ).toHaveLength(3);
+      expect(
+        last()
+          .sent.filter((m) => m.type === 'register')
+          .every((m) => 'idToken' in m && m.idToken === TOKEN_A),
+      ).toBe(true);
+      // Accepted: the next refusal (a rotation later in the shift) waits the shortest time again.
+      last().say({ type: 'refused', id: 'r7', reason });
+      expect(retries().at(-1)).toBe(750);
+      expect(sockets).toHaveLength(1);
+    },
+  );
+
+  it('stops re-registering when the connection is lost (the new one registers anyway)', () => {
+    const { client, last, time, sockets } = setup();
+    client.sessionChanged();
+    last().open();
+    last().say({ type: 'refused', id: 'r1', reason: 'keys-unavailable' });
+    const first = last();
+    first.drop();
+    time.advance(60_000);
+    expect(first.types()).toEqual(['register', 'catch-up']);
+    expect(sockets).toHaveLength(2);
   });
 });
