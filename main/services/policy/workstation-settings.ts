@@ -43,7 +43,7 @@ export const workstationSettings = {
     example: 'Riverside Hospitals NHS Trust',
   },
   Kiosk: {
-    displayName: 'Kiosk mode (full screen, no way out)',
+    displayName: 'Kiosk mode (full screen, no window controls; Alt+Tab still works)',
     group: 'Workstation',
     registry: 'REG_DWORD',
     schema: z.boolean(),
