@@ -114,7 +114,7 @@ const layerList = [
         'main/core/emitter',
       ],
       node: true,
-      packages: ['jose', 'zod', 'pino', 'ws', 'ioredis'],
+      packages: ['jose', 'zod', 'pino', 'ws', 'ioredis', 'prom-client'],
     },
   },
 ];

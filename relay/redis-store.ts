@@ -12,13 +12,14 @@
 import type { Logger } from 'pino';
 import { createEmitter } from '../main/core/emitter';
 import { connectRedis } from './redis-link';
+import type { RedisTarget } from './redis-link';
 import { appliesToSession } from './revocations';
 import type { Revocation } from './revocations';
 import { listenerFailed, parseRevocation } from './store';
 import type { RelayStore } from './store';
 
 export interface RedisStoreOptions {
-  readonly url: string;
+  readonly target: RedisTarget;
   readonly prefix: string;
   readonly retentionMs: number;
   readonly logger: Logger;
@@ -48,7 +49,14 @@ export function createRedisStore(options: RedisStoreOptions): RelayStore {
     }
     revocations.emit(revocation);
   };
-  const link = connectRedis({ url: options.url, channel, logger: options.logger, now, onMessage, onListenerError });
+  const link = connectRedis({
+    target: options.target,
+    channel,
+    logger: options.logger,
+    now,
+    onMessage,
+    onListenerError,
+  });
   const cmd = link.commands;
 
   return {
@@ -58,14 +66,13 @@ export function createRedisStore(options: RedisStoreOptions): RelayStore {
       const ttl = Math.max(1_000, Math.ceil(expiresAt - now()) + JTI_MARGIN_MS);
       return (await cmd.set(`${p}jti:${jti}`, '1', 'PX', ttl, 'NX')) === 'OK';
     },
-    async forget(jti) {
-      await cmd.del(`${p}jti:${jti}`);
-    },
-    async publish(revocation) {
+    async publish(revocation, jtiUntil) {
       const key = keyFor(revocation);
       const text = JSON.stringify(revocation);
-      const results = await cmd
-        .multi()
+      const multi = cmd.multi();
+      if (jtiUntil !== undefined)
+        multi.set(`${p}jti:${revocation.jti}`, '1', 'PX', Math.max(1_000, Math.ceil(jtiUntil - now()) + JTI_MARGIN_MS));
+      const results = await multi
         .zadd(key, revocation.acceptedAt, text)
         .zremrangebyscore(key, '-inf', `(${now() - options.retentionMs}`)
         .pexpire(key, options.retentionMs)

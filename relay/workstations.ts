@@ -14,7 +14,8 @@ import { WebSocketServer } from 'ws';
 import type { WebSocket } from 'ws';
 import { MAX_MESSAGE_BYTES, WORKSTATION_PROTOCOL } from '../main/services/relay-client/protocol';
 import type { ReplicaDeps } from './deps';
-import { rateLimiter } from './rate-limit';
+import { sourceHash } from './log';
+import { perObjectLimiter, rateLimiter } from './rate-limit';
 import type { Revocation, RevocationList } from './revocations';
 import { CLOSE, catchUp, receive, send, sendLogout } from './workstation-messages';
 import type { MessageContext, MessageCounts } from './workstation-messages';
@@ -46,8 +47,26 @@ export interface WorkstationHub {
 /** The HTTP answer to an upgrade the hub refuses, by why. */
 const REFUSED: Record<Exclude<Admission, 'admitted'>, readonly [number, string]> = {
   'replica-full': [503, 'Service Unavailable'],
+  'unregistered-full': [503, 'Service Unavailable'],
   'source-full': [429, 'Too Many Requests'],
 };
+
+/** Closes the connections that have not registered within the window (1008), checked a few times a window. */
+function startRegisterDeadline(ctx: MessageContext): ReturnType<typeof setInterval> {
+  const window = ctx.config.registerTimeoutMs;
+  const timer = setInterval(
+    () => {
+      for (const conn of ctx.registry.unregisteredSince(ctx.now() - window)) {
+        conn.ws.close(CLOSE.policy, 'not registered in time');
+        // Not waiting for the closing handshake of a client that may not answer it.
+        setTimeout(() => conn.ws.terminate(), 1_000).unref();
+      }
+    },
+    Math.max(25, Math.min(1_000, Math.floor(window / 4))),
+  );
+  timer.unref();
+  return timer;
+}
 
 function reject(socket: Duplex, status: number, reason: string): void {
   socket.end(
@@ -105,17 +124,33 @@ export function createWorkstationHub(options: WorkstationHubOptions): Workstatio
     clientTracking: false,
     handleProtocols: () => WORKSTATION_PROTOCOL,
   });
-  const registry = createWorkstationRegistry(options.config);
-  const counts: MessageCounts = { registrationsAccepted: 0, registrationsRefused: 0, logoutsSent: 0, dropped: 0 };
+  const registry = createWorkstationRegistry(options.config, options.now);
+  const counts: MessageCounts = {
+    registrationsAccepted: 0,
+    registrationsRefused: 0,
+    logoutsSent: 0,
+    dropped: 0,
+    catchUps: 0,
+    catchUpsLimited: 0,
+  };
   const registrations = rateLimiter(options.config.registrationsPerMinute, options.now);
-  const ctx: MessageContext = { ...options, registry, counts, registrations };
+  const catchUps = perObjectLimiter<Connection>(options.config.catchUpsPerMinute, options.now);
+  const ctx: MessageContext = { ...options, registry, counts, registrations, catchUps };
   const heartbeat = startHeartbeat(ctx);
+  const deadline = startRegisterDeadline(ctx);
 
   return {
     upgrade(req, socket, head, source) {
       if (!offersProtocol(req)) return reject(socket, 400, 'Bad Request');
       const admission = registry.admit(source);
-      if (admission !== 'admitted') return reject(socket, ...REFUSED[admission]);
+      if (admission !== 'admitted') {
+        if (admission === 'source-full')
+          options.logger.warn(
+            { event: 'connection refused', code: 'SOURCE_FULL', source: sourceHash(source) },
+            'workstation connection over the per-source cap',
+          );
+        return reject(socket, ...REFUSED[admission]);
+      }
       let attached = false;
       socket.once('close', () => {
         if (!attached) registry.release(source);
@@ -141,6 +176,7 @@ export function createWorkstationHub(options: WorkstationHubOptions): Workstatio
     },
     close(abrupt = false) {
       clearInterval(heartbeat);
+      clearInterval(deadline);
       for (const conn of registry.connections()) {
         if (abrupt) conn.ws.terminate();
         else conn.ws.close(CLOSE.goingAway, 'relay shutting down');

@@ -9,6 +9,7 @@ import { HEARTBEAT_MS } from '../../main/services/relay-client/protocol';
 import { RelayConfigError, loadRelayConfig, parseRelayConfig } from '../../relay/config';
 import { addressSet, clientAddress, parseCidr } from '../../relay/net';
 import { rateLimiter } from '../../relay/rate-limit';
+import { freePort } from './fixtures/redis';
 
 const ISSUER =
   'https://am.nhsint.auth-ptl.cis2.spineservices.nhs.uk:443/openam/oauth2/realms/root/realms/NHSIdentity/realms/Healthcare';
@@ -187,17 +188,24 @@ describe('npm run relay', () => {
   };
 
   it('starts one relay with its in-memory store and prints its URL', async () => {
+    const adminPort = await freePort();
     const relay = run({
       RELAY_ISSUER: 'http://127.0.0.1:9/issuer',
       RELAY_CLIENT_ID: 'clinical-workstation-shell',
       RELAY_ALLOW_INSECURE_LOOPBACK_ISSUER: 'true',
       RELAY_PORT: '0',
+      RELAY_ADMIN_PORT: String(adminPort),
       RELAY_LOG_LEVEL: 'silent',
     });
     const out = await relay.lines;
     const url = /relay: (http:\/\/\S+)/.exec(out)?.[1];
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-    expect(await (await fetch(`${url}/healthz`)).json()).toMatchObject({ status: 'ok', store: 'memory' });
+    // Health is on the admin listener only, not the public route.
+    expect((await fetch(`${url}/healthz`)).status).toBe(404);
+    expect(await (await fetch(`http://127.0.0.1:${adminPort}/healthz`)).json()).toMatchObject({
+      status: 'ok',
+      store: 'memory',
+    });
     expect(await relay.stop()).toBe(0);
   });
 
