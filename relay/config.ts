@@ -88,6 +88,8 @@ export const RelayConfigSchema = z
     redisPassword: z.string().min(1).max(512).optional(),
     /** With Sentinels: the Sentinels' own password, when they require one. */
     redisSentinelPassword: z.string().min(1).max(512).optional(),
+    /** Redis replicas that must confirm a logout (WAIT) before it counts as stored; 0: none (see docs/relay.md). */
+    redisWaitReplicas: z.coerce.number().int().min(0).max(10).default(0),
     /** Key prefix in Redis, so several environments can share one Redis. */
     redisPrefix: z
       .string()
@@ -175,6 +177,7 @@ export const RELAY_ENV: Record<keyof RelayConfigInput, string> = {
   redisMasterName: 'RELAY_REDIS_MASTER_NAME',
   redisPassword: 'RELAY_REDIS_PASSWORD',
   redisSentinelPassword: 'RELAY_REDIS_SENTINEL_PASSWORD',
+  redisWaitReplicas: 'RELAY_REDIS_WAIT_REPLICAS',
   redisPrefix: 'RELAY_REDIS_PREFIX',
   allowSources: 'RELAY_ALLOW_SOURCES',
   trustedProxies: 'RELAY_TRUSTED_PROXIES',

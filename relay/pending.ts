@@ -32,7 +32,7 @@ import {
 import { join } from 'node:path';
 import type { Logger } from './log';
 import type { Revocation } from './revocations';
-import { parseRevocation } from './store';
+import { PublishNotConfirmed, parseRevocation } from './store';
 import type { RelayStore } from './store';
 
 /** Logouts kept for publishing at most (past it one is still delivered here, and the replica is not ready). */
@@ -114,15 +114,19 @@ export function pendingPublish(options: PendingOptions): PendingPublish {
     }
   }
 
+  /**
+   * Offers each kept logout in order. One Redis carried out but its replicas did not confirm stays
+   * kept and the next is offered (its fan-out already happened); any other failure stops the round.
+   */
   async function flushOnce(): Promise<void> {
-    while (pending.length > 0) {
-      const revocation = pending[0] as Revocation;
+    for (const revocation of [...pending]) {
       try {
         await store.publish(revocation, now() + LATE_JTI_MS);
-      } catch {
+      } catch (err) {
+        if (err instanceof PublishNotConfirmed) continue;
         return;
       }
-      pending.shift();
+      pending.splice(pending.indexOf(revocation), 1);
       remove(revocation);
       logger.info({ event: 'pending logout published' }, 'a logout accepted while Redis was away is now in Redis');
     }

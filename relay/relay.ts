@@ -121,7 +121,14 @@ function replicaParts(config: RelayConfig, overrides: RelayOverrides): ReplicaPa
     ? overrides.store({ retentionMs, now, logger })
     : target === null
       ? createMemoryStore({ retentionMs, now, logger })
-      : createRedisStore({ target, prefix: config.redisPrefix, retentionMs, logger, now });
+      : createRedisStore({
+          target,
+          prefix: config.redisPrefix,
+          retentionMs,
+          waitReplicas: config.redisWaitReplicas,
+          logger,
+          now,
+        });
   const deps: ReplicaDeps = { config, logger, hash, keys: keys.load, store, now };
   return { deps, keysLoaded: keys.loaded, retentionMs };
 }

@@ -30,6 +30,14 @@ export interface RelayStore {
   close(): Promise<void>;
 }
 
+/**
+ * A publication Redis carried out (the list written, the logout fanned out) but fewer of its
+ * replicas confirmed than required: the replica keeps it and publishes it again later.
+ */
+export class PublishNotConfirmed extends Error {
+  override readonly name = 'PublishNotConfirmed';
+}
+
 /** What travels between replicas and sits in Redis; parsed again on the way in. */
 export const RevocationSchema = z.strictObject({
   jti: z.string().min(1).max(1024),
