@@ -4,7 +4,9 @@
  * the second subscribed; it is told each time that changes.
  *
  * Commands are not queued while Redis is away (enableOfflineQueue: false): they fail at once, and
- * the relay answers 503 rather than holding CIS2's request open.
+ * the relay keeps the logout pending (pending.ts) rather than holding CIS2's request open. Redis is
+ * one URL, or found through Sentinels (ioredis asks them for the current primary and follows a
+ * failover).
  */
 import { Redis } from 'ioredis';
 import type { RedisOptions } from 'ioredis';

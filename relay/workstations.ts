@@ -3,8 +3,9 @@
  * A connection hears only the logouts of the session it registered with a valid ID token; every
  * message is parsed with the protocol's schemas and anything else closes the connection.
  *
- * The hub takes the HTTP upgrades, keeps each connection alive with a heartbeat and hands logouts
- * to the connections they name. Who is connected and registered for what, with the connection
+ * The hub takes the HTTP upgrades, keeps each connection alive with a heartbeat, closes one that
+ * has not registered within the registration window, and hands logouts to the connections they
+ * name. Who is connected and registered for what, with the connection
  * caps, is the registry's (workstation-registry.ts); what a workstation says and what it is sent,
  * the messages' (workstation-messages.ts).
  */
