@@ -100,7 +100,7 @@ const layerList = [
   // The back-channel logout relay runs on the trust's servers, not in the app. From main it shares
   // exactly six modules: the logout-token validator, the issuer's keys (discovery and key set),
   // the workstation channel's protocol, the https-or-loopback rule, and the pure retry schedule
-  // and listener set from core.
+  // and listener set from core. Its packages: jose, zod, pino, ws, ioredis and prom-client (metrics).
   {
     name: 'relay',
     files: ['relay/**'],
