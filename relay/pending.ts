@@ -56,6 +56,8 @@ export interface PendingPublish {
   flush(): Promise<void>;
   /** Whether the last write to the state directory succeeded and there is room. */
   healthy(): boolean;
+  /** The logouts kept now, oldest first (after a restart: those found in the state directory). */
+  kept(): readonly Revocation[];
   readonly size: number;
 }
 
@@ -159,6 +161,7 @@ export function pendingPublish(options: PendingOptions): PendingPublish {
       return flushing;
     },
     healthy: () => !writeFailed && pending.length < MAX_PENDING,
+    kept: () => [...pending],
     get size() {
       return pending.length;
     },
