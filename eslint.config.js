@@ -100,7 +100,8 @@ const layerList = [
   // The back-channel logout relay runs on the trust's servers, not in the app. From main it shares
   // exactly seven modules: the logout-token validator, the issuer's keys (discovery and key set),
   // the workstation channel's protocol, the https-or-loopback rule, the one audience rule for ID
-  // and logout tokens, and the pure retry schedule and listener set from core.
+  // and logout tokens, and the pure retry schedule and listener set from core. Its packages: jose,
+  // zod, pino, ws, ioredis and prom-client (metrics).
   {
     name: 'relay',
     files: ['relay/**'],
@@ -115,7 +116,7 @@ const layerList = [
         'main/core/emitter',
       ],
       node: true,
-      packages: ['jose', 'zod', 'pino', 'ws', 'ioredis'],
+      packages: ['jose', 'zod', 'pino', 'ws', 'ioredis', 'prom-client'],
     },
   },
 ];

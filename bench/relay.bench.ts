@@ -159,6 +159,8 @@ interface Replica {
   readonly name: string;
   readonly port: number;
   readonly url: string;
+  /** Health and metrics (the admin listener). */
+  readonly adminUrl: string;
   child: ChildProcess;
 }
 
@@ -186,7 +188,12 @@ async function waitFor(what: string, timeoutMs: number, check: () => boolean | P
   throw new Error(`relay bench: ${what} did not happen within ${timeoutMs / 1000} s`);
 }
 
-function startReplica(name: string, port: number, issuer: TestIssuer, redis: RedisServer): Replica {
+function startReplica(
+  name: string,
+  [port, adminPort]: readonly [number, number],
+  issuer: TestIssuer,
+  redis: RedisServer,
+): Replica {
   const env = {
     ...process.env,
     RELAY_ISSUER: issuer.issuer,
@@ -194,11 +201,14 @@ function startReplica(name: string, port: number, issuer: TestIssuer, redis: Red
     RELAY_ALLOW_INSECURE_LOOPBACK_ISSUER: 'true',
     RELAY_HOST: '127.0.0.1',
     RELAY_PORT: String(port),
+    RELAY_ADMIN_PORT: String(adminPort),
     RELAY_REDIS_URL: redis.url,
     RELAY_REPLICA_NAME: name,
     RELAY_LOG_LEVEL: 'info',
     // Every simulated workstation comes from 127.0.0.1: lift the per-source limits.
     RELAY_MAX_CONNECTIONS_PER_SOURCE: '20000',
+    RELAY_MAX_UNREGISTERED: '20000',
+    RELAY_MAX_UNREGISTERED_PER_SOURCE: '20000',
     RELAY_REGISTRATIONS_PER_MINUTE: '1000000',
     RELAY_INGRESS_PER_MINUTE: '1000000',
   };
@@ -208,12 +218,12 @@ function startReplica(name: string, port: number, issuer: TestIssuer, redis: Red
     env,
     stdio: ['ignore', 'ignore', 'inherit'],
   });
-  return { name, port, url: `http://127.0.0.1:${port}`, child };
+  return { name, port, url: `http://127.0.0.1:${port}`, adminUrl: `http://127.0.0.1:${adminPort}`, child };
 }
 
 async function ready(replica: Replica): Promise<void> {
   await waitFor(`replica ${replica.name} ready`, 30_000, async () => {
-    const h = await health(replica.url);
+    const h = await health(replica.adminUrl);
     return h?.['redis'] === 'connected' && h['keys'] === 'loaded';
   });
 }
@@ -278,10 +288,13 @@ export async function runRelayBench(options: RelayBenchOptions = {}): Promise<Re
 
   try {
     [redis, issuer] = await Promise.all([startRedis(), startTestIssuer()]);
-    const ports = [await freePort(), await freePort()];
+    const ports: [number, number][] = [
+      [await freePort(), await freePort()],
+      [await freePort(), await freePort()],
+    ];
     const replicas = [
-      startReplica('a', ports[0] as number, issuer, redis),
-      startReplica('b', ports[1] as number, issuer, redis),
+      startReplica('a', ports[0] as [number, number], issuer, redis),
+      startReplica('b', ports[1] as [number, number], issuer, redis),
     ];
     children.push(...replicas.map((r) => r.child));
     await Promise.all(replicas.map(ready));
@@ -318,7 +331,7 @@ export async function runRelayBench(options: RelayBenchOptions = {}): Promise<Re
     const perReplica = await Promise.all(
       replicas.map(async (r) =>
         Number(
-          ((await health(r.url))?.['counts'] as Record<string, number> | undefined)?.['connections'] ?? Number.NaN,
+          ((await health(r.adminUrl))?.['counts'] as Record<string, number> | undefined)?.['connections'] ?? Number.NaN,
         ),
       ),
     );
@@ -361,7 +374,7 @@ export async function runRelayBench(options: RelayBenchOptions = {}): Promise<Re
     const killedAt = performance.now();
     progress(`relay bench: killing replica b (${onB.length} workstations) and starting it again`);
     await kill(replicas[1]!.child);
-    const b2 = startReplica('b', ports[1] as number, issuer, redis);
+    const b2 = startReplica('b', ports[1] as [number, number], issuer, redis);
     replicas[1] = b2;
     children.push(b2.child);
     const stormCount = Math.min(stormTargets.length, rate * 20);

@@ -33,6 +33,25 @@ const booleanish = z
   .union([z.boolean(), z.enum(['true', 'false', '1', '0', 'yes', 'no'])])
   .transform((v) => v === true || v === 'true' || v === '1' || v === 'yes');
 
+/** `host:port` pairs (IPv6 in brackets), comma-separated or a JSON array: the Redis Sentinels. */
+const hostPortList = z
+  .union([z.string(), z.array(z.string())])
+  .transform((value) => (Array.isArray(value) ? value : value.split(',')).map((s) => s.trim()).filter((s) => s !== ''))
+  .superRefine((list, ctx) => {
+    for (const entry of list) {
+      if (parseHostPort(entry) === null)
+        ctx.addIssue({ code: 'custom', message: `"${entry.slice(0, 60)}" is not host:port (e.g. 192.0.2.10:26379)` });
+    }
+  });
+
+/** `host:port` or `[v6]:port` → its parts; null when it is not one. */
+export function parseHostPort(entry: string): { host: string; port: number } | null {
+  const m = /^(?:\[([0-9A-Fa-f:.]+)\]|([A-Za-z0-9.-]+)):(\d{1,5})$/.exec(entry);
+  const port = Number(m?.[3]);
+  if (m === null || port < 1 || port > 65535) return null;
+  return { host: m[1] ?? m[2] ?? '', port };
+}
+
 const httpUrl = z
   .string()
   .refine((value) => URL.canParse(value) && isWebScheme(new URL(value)), 'must be an http(s) URL');
@@ -58,6 +77,19 @@ export const RelayConfigSchema = z
       .string()
       .refine((value) => /^rediss?:\/\//.test(value) && URL.canParse(value), 'must be a redis:// or rediss:// URL')
       .optional(),
+    /** Instead of redisUrl: the Redis Sentinels that name the current primary (with redisMasterName). */
+    redisSentinels: hostPortList.default([]),
+    /** The primary's name as the Sentinels know it (`sentinel monitor <name> …`). */
+    redisMasterName: z
+      .string()
+      .regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be 1–64 letters, digits or _ . -')
+      .optional(),
+    /** With Sentinels: the password of the Redis servers (with a URL it is in the URL). */
+    redisPassword: z.string().min(1).max(512).optional(),
+    /** With Sentinels: the Sentinels' own password, when they require one. */
+    redisSentinelPassword: z.string().min(1).max(512).optional(),
+    /** Redis replicas that must confirm a logout (WAIT) before it counts as stored; 0: none (see docs/relay.md). */
+    redisWaitReplicas: z.coerce.number().int().min(0).max(10).default(0),
     /** Key prefix in Redis, so several environments can share one Redis. */
     redisPrefix: z
       .string()
@@ -76,6 +108,14 @@ export const RelayConfigSchema = z
     maxConnectionsPerSource: positiveInt(1_000_000).default(2_000),
     /** Registrations per source address per minute (each costs a signature check). */
     registrationsPerMinute: positiveInt(1_000_000).default(3_000),
+    /** A connection that has not registered within this is closed (1008). */
+    registerTimeoutMs: z.coerce.number().int().min(100).max(600_000).default(10_000),
+    /** Connections not (yet) registered, per replica: they cannot take more of maxConnections than this. */
+    maxUnregistered: positiveInt(1_000_000).default(1_000),
+    /** Connections not (yet) registered, per source address. */
+    maxUnregisteredPerSource: positiveInt(1_000_000).default(200),
+    /** Catch-up requests per connection per minute; past it the connection is closed with 1013. */
+    catchUpsPerMinute: positiveInt(10_000).default(12),
     heartbeatMs: z.coerce.number().int().min(50).max(600_000).default(HEARTBEAT_MS),
     /** How long revocations are kept; at least the 12-hour session limit. */
     revocationHours: z.coerce
@@ -83,6 +123,19 @@ export const RelayConfigSchema = z
       .min(SESSION_HOURS)
       .max(7 * 24)
       .default(SESSION_HOURS),
+    /**
+     * Directory where logouts accepted while Redis was away are kept until Redis takes them (one
+     * 0600 file each); unset: in memory only, lost if the replica restarts before Redis is back.
+     */
+    stateDir: z.string().min(1).max(4096).optional(),
+    /** How often logouts waiting for Redis are offered to it again. */
+    pendingRetryMs: z.coerce.number().int().min(50).max(600_000).default(5_000),
+    /** The listener for health and metrics (never the public route): loopback by default. */
+    adminHost: z
+      .string()
+      .refine((h) => isIP(h) !== 0 || h === 'localhost', 'must be an IP address to listen on (e.g. 127.0.0.1)')
+      .default('127.0.0.1'),
+    adminPort: z.coerce.number().int().min(0).max(65535).default(8788),
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     /** Key for the hashes that stand for subjects and sessions in the log; random per process when unset. */
     logHashKey: z.string().min(16, 'must be at least 16 characters').optional(),
@@ -90,6 +143,12 @@ export const RelayConfigSchema = z
     replicaName: z.string().min(1).max(128).optional(),
   })
   .superRefine((c, ctx) => {
+    if (c.redisSentinels.length > 0 && c.redisUrl !== undefined)
+      ctx.addIssue({ code: 'custom', path: ['redisSentinels'], message: 'must not be set together with redisUrl' });
+    if (c.redisSentinels.length > 0 !== (c.redisMasterName !== undefined))
+      ctx.addIssue({ code: 'custom', path: ['redisMasterName'], message: 'must be set together with redisSentinels' });
+    if (c.adminPort !== 0 && c.adminPort === c.port && c.adminHost === c.host)
+      ctx.addIssue({ code: 'custom', path: ['adminPort'], message: 'must differ from port' });
     if (c.headersTimeoutMs > c.requestTimeoutMs)
       ctx.addIssue({ code: 'custom', path: ['headersTimeoutMs'], message: 'must not be longer than requestTimeoutMs' });
     const issuer = URL.canParse(c.issuer) ? new URL(c.issuer) : null;
@@ -114,6 +173,11 @@ export const RELAY_ENV: Record<keyof RelayConfigInput, string> = {
   host: 'RELAY_HOST',
   port: 'RELAY_PORT',
   redisUrl: 'RELAY_REDIS_URL',
+  redisSentinels: 'RELAY_REDIS_SENTINELS',
+  redisMasterName: 'RELAY_REDIS_MASTER_NAME',
+  redisPassword: 'RELAY_REDIS_PASSWORD',
+  redisSentinelPassword: 'RELAY_REDIS_SENTINEL_PASSWORD',
+  redisWaitReplicas: 'RELAY_REDIS_WAIT_REPLICAS',
   redisPrefix: 'RELAY_REDIS_PREFIX',
   allowSources: 'RELAY_ALLOW_SOURCES',
   trustedProxies: 'RELAY_TRUSTED_PROXIES',
@@ -124,8 +188,16 @@ export const RELAY_ENV: Record<keyof RelayConfigInput, string> = {
   maxConnections: 'RELAY_MAX_CONNECTIONS',
   maxConnectionsPerSource: 'RELAY_MAX_CONNECTIONS_PER_SOURCE',
   registrationsPerMinute: 'RELAY_REGISTRATIONS_PER_MINUTE',
+  registerTimeoutMs: 'RELAY_REGISTER_TIMEOUT_MS',
+  maxUnregistered: 'RELAY_MAX_UNREGISTERED',
+  maxUnregisteredPerSource: 'RELAY_MAX_UNREGISTERED_PER_SOURCE',
+  catchUpsPerMinute: 'RELAY_CATCH_UPS_PER_MINUTE',
   heartbeatMs: 'RELAY_HEARTBEAT_MS',
   revocationHours: 'RELAY_REVOCATION_HOURS',
+  stateDir: 'RELAY_STATE_DIR',
+  pendingRetryMs: 'RELAY_PENDING_RETRY_MS',
+  adminHost: 'RELAY_ADMIN_HOST',
+  adminPort: 'RELAY_ADMIN_PORT',
   logLevel: 'RELAY_LOG_LEVEL',
   logHashKey: 'RELAY_LOG_HASH_KEY',
   replicaName: 'RELAY_REPLICA_NAME',

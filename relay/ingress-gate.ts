@@ -6,18 +6,24 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ReplicaDeps } from './deps';
 import { answer } from './http';
 import type { AddressSet } from './net';
+import { sourceHash } from './log';
 import { rateLimiter } from './rate-limit';
 
 /** Answers a request that fails a check and returns true; false lets the request through. */
 export type IngressGate = (req: IncomingMessage, res: ServerResponse, source: string) => boolean;
 
 export function createIngressGate(
-  options: Pick<ReplicaDeps, 'config' | 'logger' | 'now'> & { readonly allowSources: AddressSet },
+  options: Pick<ReplicaDeps, 'config' | 'logger' | 'now'> & {
+    readonly allowSources: AddressSet;
+    /** Told the status and code of every refusal (metrics). */
+    readonly answered: (status: number, code: string) => void;
+  },
 ): IngressGate {
   const { config, logger, allowSources } = options;
   const limiter = rateLimiter(config.ingressPerMinute, options.now);
   return (req, res, source) => {
     if (allowSources.size > 0 && !allowSources.has(source)) {
+      options.answered(403, 'SOURCE_NOT_ALLOWED');
       logger.warn(
         { event: 'logout refused', code: 'SOURCE_NOT_ALLOWED' },
         'logout POST from outside the allowed source ranges',
@@ -27,6 +33,12 @@ export function createIngressGate(
       return true;
     }
     if (!limiter.take(source)) {
+      options.answered(429, 'rate-limited');
+      // CIS2 is not known to retry: every refused logout is a line, with the source as a keyed hash.
+      logger.warn(
+        { event: 'logout refused', code: 'RATE_LIMITED', source: sourceHash(source) },
+        'logout POST over the per-source rate',
+      );
       answer(
         res,
         429,
@@ -37,6 +49,7 @@ export function createIngressGate(
       return true;
     }
     if (req.method !== 'POST') {
+      options.answered(405, 'method');
       answer(res, 405, { error: 'invalid_request', error_description: 'POST only' }, { allow: 'POST' });
       req.resume();
       return true;
@@ -46,6 +59,7 @@ export function createIngressGate(
       ?.trim()
       .toLowerCase();
     if (type !== 'application/x-www-form-urlencoded') {
+      options.answered(415, 'content-type');
       answer(
         res,
         415,
@@ -57,6 +71,7 @@ export function createIngressGate(
     }
     const declared = Number(req.headers['content-length'] ?? '0');
     if (declared > config.maxBodyBytes) {
+      options.answered(413, 'body-too-large');
       answer(res, 413, { error: 'invalid_request', error_description: 'body too large' }, { connection: 'close' });
       req.destroy();
       return true;

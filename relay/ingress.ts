@@ -9,10 +9,9 @@
  * method (405), the content type (415) and the body size (413) (ingress-gate.ts). Slow clients are
  * cut off by the server's header and request timeouts (408, relay-server.ts).
  *
- * When the store is unreachable the answer is 503: the token cannot be checked for replay across
- * replicas nor put in the revocation list. A token that passes every other check is still passed
- * to this replica's own workstations at once, and published when the store comes back
- * (logout-acceptance.ts).
+ * When the store is unreachable a token that passes every other check is still answered 200: it is
+ * passed to this replica's own workstations at once and kept durably until the store takes it
+ * (logout-acceptance.ts, pending.ts). 503 only when the issuer's keys are unavailable.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { BodyTooLarge, answer, readBody } from './http';
@@ -36,7 +35,7 @@ export interface Ingress {
 
 export function createIngress(options: IngressOptions): Ingress {
   const { config, logger } = options;
-  const counts: IngressCounts = { accepted: 0, refused: 0, unavailable: 0 };
+  const counts: IngressCounts = { accepted: 0, acceptedPending: 0, refused: 0, unavailable: 0 };
   const refusedAtTheGate = createIngressGate(options);
   const accept = createLogoutAcceptance(options, counts);
 
@@ -45,6 +44,7 @@ export function createIngress(options: IngressOptions): Ingress {
     const token = tokens[0];
     if (tokens.length !== 1 || token === undefined || token === '') {
       counts.refused += 1;
+      options.answered(400, 'LOGOUT_TOKEN_MISSING');
       logger.info({ event: 'logout refused', code: 'LOGOUT_TOKEN_MISSING' }, 'logout refused');
       answer(res, 400, { error: 'invalid_request', error_description: 'exactly one logout_token is required' });
       return;
@@ -54,6 +54,7 @@ export function createIngress(options: IngressOptions): Ingress {
 
   function onFailure(req: IncomingMessage, res: ServerResponse, err: unknown): void {
     if (err instanceof BodyTooLarge) {
+      options.answered(413, 'body-too-large');
       answer(res, 413, { error: 'invalid_request', error_description: 'body too large' }, { connection: 'close' });
       res.on('finish', () => req.destroy());
       return;
@@ -62,6 +63,7 @@ export function createIngress(options: IngressOptions): Ingress {
       { event: 'logout failed', err: err instanceof Error ? err.name : 'unknown' },
       'a logout POST could not be handled',
     );
+    options.answered(500, 'server-error');
     answer(res, 500, { error: 'server_error' });
   }
 

@@ -28,3 +28,30 @@ export function logHasher(key?: string): (value: string | undefined) => string |
   return (value) =>
     value === undefined ? undefined : createHmac('sha256', secret).update(value).digest('base64url').slice(0, 16);
 }
+
+/**
+ * A keyed hash of a client's network address for the lines about refused sources (429): the key
+ * is random for each process and never written down, so lines of one run can be correlated while
+ * no address is stored.
+ */
+export const sourceHash: (source: string) => string = (
+  (hash) => (source: string) =>
+    hash(source) ?? ''
+)(logHasher());
+
+/** Why something failed, for the log: the error's name and message and its causes' names and codes (never a token). */
+export function causeOf(err: unknown): { err: string; message?: string; cause?: string } {
+  if (!(err instanceof Error)) return { err: 'unknown' };
+  const chain: string[] = [];
+  let cause: unknown = err.cause;
+  for (let depth = 0; cause !== undefined && cause !== null && depth < 4; depth += 1) {
+    const c = cause as { name?: unknown; code?: unknown; cause?: unknown };
+    chain.push([c.name, c.code].filter((v) => typeof v === 'string').join(' ') || 'unknown');
+    cause = c.cause;
+  }
+  return {
+    err: err.name,
+    message: err.message.slice(0, 300),
+    ...(chain.length > 0 ? { cause: chain.join(' <- ') } : {}),
+  };
+}

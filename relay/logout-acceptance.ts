@@ -4,9 +4,14 @@
  * store shared by every replica, records it in the revocation list and fans it out (200); refuses
  * an invalid one (400).
  *
- * When the store is unreachable the answer is 503: the token cannot be checked for replay across
- * replicas nor put in the revocation list. A token that passes every other check is still passed
- * to this replica's own workstations at once, and published when the store comes back.
+ * A valid logout is never refused for want of Redis. When the store is unreachable, or fails
+ * under the replay check or the publish, a token that passes every other check (its `jti` checked
+ * against this replica's own memory) is answered 200, delivered to this replica's own workstations
+ * at once and kept durably until Redis takes it (pending.ts). That is safe because a logout is
+ * idempotent: a genuine token replayed can only end the session CIS2 already ended, and the PC
+ * refuses one issued before its session's `auth_time`. 503 is left for what truly cannot be
+ * checked: the issuer's keys. No `jti` is recorded before a 503, so CIS2's retry is never refused
+ * as a replay.
  */
 import type { ServerResponse } from 'node:http';
 import { decodeJwt } from 'jose';
@@ -19,13 +24,17 @@ import type { Revocation } from './revocations';
 
 export interface IngressCounts {
   accepted: number;
+  /** Of those accepted, how many while the store was away (kept pending). */
+  acceptedPending: number;
   refused: number;
   unavailable: number;
 }
 
 export interface LogoutAcceptanceOptions extends ReplicaDeps {
-  /** Accepted while the store was away: deliver here now, publish later. Returns how many workstations had it. */
+  /** Accepted while the store was away: deliver here now, keep for publishing. Returns how many workstations had it. */
   readonly acceptLocally: (revocation: Revocation) => number;
+  /** Told the status and code of every answer (metrics). */
+  readonly answered: (status: number, code: string) => void;
 }
 
 /** Answers the POST that carried `token`. */
@@ -77,33 +86,41 @@ export function createLogoutAcceptance(options: LogoutAcceptanceOptions, counts:
   const { logger, hash, store, now } = options;
   const validatorsFor = validatorsOnce(options);
 
-  function unavailable(res: ServerResponse, why: string): void {
-    counts.unavailable += 1;
-    answer(res, 503, { error: 'temporarily_unavailable', error_description: why }, { 'retry-after': '5' });
-  }
   function keysUnavailable(res: ServerResponse): void {
+    counts.unavailable += 1;
+    options.answered(503, 'keys-unavailable');
     logger.warn({ event: 'logout not checked', reason: 'keys-unavailable' }, "the issuer's keys are unavailable");
-    unavailable(res, "The issuer's keys are unavailable; retry later.");
+    answer(
+      res,
+      503,
+      { error: 'temporarily_unavailable', error_description: "The issuer's keys are unavailable; retry later." },
+      { 'retry-after': '5' },
+    );
   }
   function refused(res: ServerResponse, code: string, storeAway: boolean): void {
+    if (code === 'LOGOUT_TOKEN_KEYS_UNAVAILABLE') return keysUnavailable(res);
     counts.refused += 1;
+    options.answered(400, code);
     logger.info({ event: 'logout refused', code, ...(storeAway ? { store: 'unavailable' } : {}) }, 'logout refused');
     answer(res, 400, { error: 'invalid_request', error_description: code });
   }
-  /** Passes a logout to this replica's workstations only, and answers 503: the store is away. */
-  function passOnLocally(res: ServerResponse, revocation: Revocation): void {
+  /** Passes a logout to this replica's workstations, keeps it until the store takes it, and answers 200. */
+  function acceptPending(res: ServerResponse, revocation: Revocation): void {
     const delivered = options.acceptLocally(revocation);
+    counts.accepted += 1;
+    counts.acceptedPending += 1;
+    options.answered(200, 'accepted-pending');
     logger.warn(
-      { event: 'logout accepted locally only', sub: hash(revocation.sub), sid: hash(revocation.sid), delivered },
-      'logout passed to this replica only; the store is unavailable',
+      { event: 'logout accepted pending', sub: hash(revocation.sub), sid: hash(revocation.sid), delivered },
+      'logout accepted and passed to this replica; kept until Redis takes it',
     );
-    unavailable(res, 'The revocation store is unavailable; retry later.');
+    answer(res, 200);
   }
-  /** The store is away: check everything but the cross-replica replay, pass it on here, answer 503. */
+  /** The store is away: check everything with this replica's own jti memory, pass it on here, keep it. */
   async function degraded(res: ServerResponse, token: string, keys: IssuerKeys): Promise<void> {
     const result = await validatorsFor(keys).local(token);
     if (!result.ok) return refused(res, result.error.code, true);
-    passOnLocally(res, revocationOf(token, result, now));
+    acceptPending(res, revocationOf(token, result, now));
   }
 
   return async (res, token) => {
@@ -121,19 +138,16 @@ export function createLogoutAcceptance(options: LogoutAcceptanceOptions, counts:
       // The replay store failed under the check: nothing was decided about the token.
       return degraded(res, token, keys);
     }
-    if (!result.ok) {
-      if (result.error.code === 'LOGOUT_TOKEN_KEYS_UNAVAILABLE') return keysUnavailable(res);
-      return refused(res, result.error.code, false);
-    }
+    if (!result.ok) return refused(res, result.error.code, false);
     const revocation = revocationOf(token, result, now);
     try {
       await store.publish(revocation);
     } catch {
-      // Not recorded: forget the jti so a retry is not refused as a replay, pass it on here.
-      await store.forget(revocation.jti).catch(() => undefined);
-      return passOnLocally(res, revocation);
+      // Its jti is recorded, the publication is not: kept and published again (with the jti) later.
+      return acceptPending(res, revocation);
     }
     counts.accepted += 1;
+    options.answered(200, 'accepted');
     logger.info({ event: 'logout accepted', sub: hash(revocation.sub), sid: hash(revocation.sid) }, 'logout accepted');
     answer(res, 200);
   };

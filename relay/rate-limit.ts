@@ -66,3 +66,22 @@ export function rateLimiter(perMinute: number, now: () => number = Date.now, max
     },
   };
 }
+
+/**
+ * The same bucket per object (a connection) rather than per key: forgotten with the object, so it
+ * needs no sweep. `perMinute` on average, bursts up to the same number.
+ */
+export function perObjectLimiter<T extends object>(perMinute: number, now: () => number): (owner: T) => boolean {
+  const buckets = new WeakMap<T, Bucket>();
+  const perMs = perMinute / 60_000;
+  return (owner) => {
+    const t = now();
+    const bucket = buckets.get(owner) ?? { tokens: perMinute, at: t };
+    bucket.tokens = Math.min(perMinute, bucket.tokens + (t - bucket.at) * perMs);
+    bucket.at = t;
+    buckets.set(owner, bucket);
+    if (bucket.tokens < 1) return false;
+    bucket.tokens -= 1;
+    return true;
+  };
+}

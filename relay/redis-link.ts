@@ -4,9 +4,12 @@
  * the second subscribed; it is told each time that changes.
  *
  * Commands are not queued while Redis is away (enableOfflineQueue: false): they fail at once, and
- * the relay answers 503 rather than holding CIS2's request open.
+ * the relay keeps the logout pending (pending.ts) rather than holding CIS2's request open. Redis is
+ * one URL, or found through Sentinels (ioredis asks them for the current primary and follows a
+ * failover).
  */
 import { Redis } from 'ioredis';
+import type { RedisOptions } from 'ioredis';
 import type { Logger } from 'pino';
 import { backoffDelay } from '../main/core/backoff';
 import type { Backoff } from '../main/core/backoff';
@@ -25,8 +28,37 @@ export function redisRetryDelay(attempt: number): number {
   return backoffDelay(REDIS_BACKOFF, attempt + 1);
 }
 
+/** Where Redis is: one URL, or the Sentinels that name the current primary (which ioredis follows). */
+export type RedisTarget =
+  | { readonly url: string }
+  | {
+      readonly sentinels: readonly { host: string; port: number }[];
+      readonly name: string;
+      readonly password?: string;
+      readonly sentinelPassword?: string;
+    };
+
+/** After a failover the old primary answers READONLY until it is told; reconnect (to the new one) instead. */
+function readonlyReconnect(err: Error): 2 | false {
+  return err.message.startsWith('READONLY') ? 2 : false;
+}
+
+function newRedis(target: RedisTarget, options: RedisOptions): Redis {
+  if ('url' in target) return new Redis(target.url, options);
+  return new Redis({
+    ...options,
+    sentinels: target.sentinels.map((s) => ({ host: s.host, port: s.port })),
+    name: target.name,
+    ...(target.password === undefined ? {} : { password: target.password }),
+    ...(target.sentinelPassword === undefined ? {} : { sentinelPassword: target.sentinelPassword }),
+    sentinelRetryStrategy: redisRetryDelay,
+    // Subscribes to the Sentinels' +switch-master, so a failover is followed at once.
+    failoverDetector: true,
+  });
+}
+
 export interface RedisLinkOptions {
-  readonly url: string;
+  readonly target: RedisTarget;
   /** The pub/sub channel the logouts travel on. */
   readonly channel: string;
   readonly logger: Logger;
@@ -46,26 +78,33 @@ export interface RedisLink {
   close(): Promise<void>;
 }
 
-export function connectRedis(options: RedisLinkOptions): RedisLink {
-  const { channel, now } = options;
+/** The command connection (no offline queue: commands fail at once while Redis is away) and the subscriber. */
+function clientsFor(target: RedisTarget): { cmd: Redis; sub: Redis } {
   const common = {
     connectTimeout: 2_000,
     retryStrategy: redisRetryDelay,
     lazyConnect: false,
     connectionName: 'cws-relay',
+    reconnectOnError: readonlyReconnect,
   } as const;
-  const cmd = new Redis(options.url, {
+  const cmd = newRedis(target, {
     ...common,
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
     commandTimeout: 2_000,
   });
-  const sub = new Redis(options.url, {
+  const sub = newRedis(target, {
     ...common,
     enableOfflineQueue: true,
     maxRetriesPerRequest: null,
     autoResubscribe: false,
   });
+  return { cmd, sub };
+}
+
+export function connectRedis(options: RedisLinkOptions): RedisLink {
+  const { channel, now } = options;
+  const { cmd, sub } = clientsFor(options.target);
   const availability = createEmitter<[boolean]>(options.onListenerError);
   let subscribed = false;
   let up = false;

@@ -12,21 +12,31 @@
 import type { Logger } from 'pino';
 import { createEmitter } from '../main/core/emitter';
 import { connectRedis } from './redis-link';
+import type { RedisTarget } from './redis-link';
 import { appliesToSession } from './revocations';
 import type { Revocation } from './revocations';
-import { listenerFailed, parseRevocation } from './store';
+import { PublishNotConfirmed, listenerFailed, parseRevocation } from './store';
 import type { RelayStore } from './store';
 
 export interface RedisStoreOptions {
-  readonly url: string;
+  readonly target: RedisTarget;
   readonly prefix: string;
   readonly retentionMs: number;
+  /**
+   * Replicas that must have a publication (WAIT) before it counts as taken: 0, none. With more,
+   * a publication Redis's replicas did not confirm is kept pending by the replica and published
+   * again, so a failover to an asynchronous replica cannot lose it.
+   */
+  readonly waitReplicas?: number;
   readonly logger: Logger;
   readonly now?: () => number;
 }
 
 /** Extra time a jti is kept beyond the token's own window, for replica clocks that disagree. */
 const JTI_MARGIN_MS = 60_000;
+
+/** How long a publication waits for its replicas' confirmation (waitReplicas). */
+const WAIT_MS = 500;
 
 function entries(texts: readonly string[]): Revocation[] {
   return texts.map(parseRevocation).filter((r): r is Revocation => r !== null);
@@ -48,7 +58,14 @@ export function createRedisStore(options: RedisStoreOptions): RelayStore {
     }
     revocations.emit(revocation);
   };
-  const link = connectRedis({ url: options.url, channel, logger: options.logger, now, onMessage, onListenerError });
+  const link = connectRedis({
+    target: options.target,
+    channel,
+    logger: options.logger,
+    now,
+    onMessage,
+    onListenerError,
+  });
   const cmd = link.commands;
 
   return {
@@ -58,14 +75,13 @@ export function createRedisStore(options: RedisStoreOptions): RelayStore {
       const ttl = Math.max(1_000, Math.ceil(expiresAt - now()) + JTI_MARGIN_MS);
       return (await cmd.set(`${p}jti:${jti}`, '1', 'PX', ttl, 'NX')) === 'OK';
     },
-    async forget(jti) {
-      await cmd.del(`${p}jti:${jti}`);
-    },
-    async publish(revocation) {
+    async publish(revocation, jtiUntil) {
       const key = keyFor(revocation);
       const text = JSON.stringify(revocation);
-      const results = await cmd
-        .multi()
+      const multi = cmd.multi();
+      if (jtiUntil !== undefined)
+        multi.set(`${p}jti:${revocation.jti}`, '1', 'PX', Math.max(1_000, Math.ceil(jtiUntil - now()) + JTI_MARGIN_MS));
+      const results = await multi
         .zadd(key, revocation.acceptedAt, text)
         .zremrangebyscore(key, '-inf', `(${now() - options.retentionMs}`)
         .pexpire(key, options.retentionMs)
@@ -73,6 +89,9 @@ export function createRedisStore(options: RedisStoreOptions): RelayStore {
         .exec();
       if (results === null) throw new Error('The Redis transaction was discarded.');
       for (const [err] of results) if (err) throw err;
+      const wanted = options.waitReplicas ?? 0;
+      if (wanted > 0 && (await cmd.wait(wanted, WAIT_MS)) < wanted)
+        throw new PublishNotConfirmed(`Fewer than ${wanted} Redis replicas confirmed the publication.`);
     },
     async revocationsFor(registration) {
       const since = now() - options.retentionMs;

@@ -1,7 +1,10 @@
 /**
- * A replica's HTTP server: the logout ingress at INGRESS_PATH, `/healthz`, and the workstation
- * channel's WebSocket upgrades at WORKSTATION_PATH; anything else is 404. Slow clients are cut off
- * by the header and request timeouts (408).
+ * A replica's public HTTP server: the logout ingress at INGRESS_PATH and the workstation channel's
+ * WebSocket upgrades at WORKSTATION_PATH; anything else is 404 (health and metrics are on the
+ * admin listener, admin-server.ts). Slow clients are cut off by the header and request timeouts
+ * (408). An upgrade that carries an Origin header is refused (403): browsers always send one, and
+ * the shell's WebSocket (Node's, or `ws`) sends none, so a web page on the trust network cannot
+ * open the channel (RFC 6455 §10.2).
  */
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server } from 'node:http';
@@ -18,8 +21,6 @@ import type { WorkstationHub } from './workstations';
 export interface RelayRoutes {
   readonly ingress: Ingress;
   readonly hub: WorkstationHub;
-  /** The body of `/healthz`. */
-  readonly health: () => unknown;
 }
 
 export interface ListeningServer {
@@ -49,16 +50,6 @@ function createRelayServer(config: RelayConfig, trustedProxies: AddressSet, rout
       return;
     }
     req.resume();
-    if (path === '/healthz' && (req.method === 'GET' || req.method === 'HEAD')) {
-      const body = JSON.stringify(routes.health());
-      res.writeHead(200, {
-        'content-type': 'application/json',
-        'cache-control': 'no-store',
-        'content-length': Buffer.byteLength(body),
-      });
-      res.end(req.method === 'HEAD' ? undefined : body);
-      return;
-    }
     answer(res, 404, { error: 'not_found' });
   });
 
@@ -66,6 +57,11 @@ function createRelayServer(config: RelayConfig, trustedProxies: AddressSet, rout
     socket.on('error', () => socket.destroy());
     if ((req.url ?? '/').split('?')[0] !== WORKSTATION_PATH) {
       socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      socket.destroy();
+      return;
+    }
+    if (req.headers.origin !== undefined) {
+      socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
       socket.destroy();
       return;
     }

@@ -1,27 +1,37 @@
 /**
- * One relay replica: an HTTP server (relay-server.ts) with the logout ingress (ingress.ts), the
- * workstation channel (workstations.ts) and `/healthz`, over a store that is in memory (one relay)
- * or in Redis (several replicas). docs/relay.md describes it for the trust's IT.
+ * One relay replica: a public HTTP server (relay-server.ts) with the logout ingress (ingress.ts)
+ * and the workstation channel (workstations.ts), an admin listener with health and metrics
+ * (admin-server.ts), over a store that is in memory (one relay) or in Redis (several replicas).
+ * docs/relay.md describes it for the trust's IT.
  */
+import type { Server } from 'node:http';
 import type { RelayConfig } from './config';
 import type { ReplicaDeps } from './deps';
 import { createIngress } from './ingress';
-import type { Ingress, IngressCounts } from './ingress';
+import { listenAdmin } from './admin-server';
 import { discoverIssuerKeys } from '../main/services/oidc/issuer-keys';
 import type { IssuerKeys } from '../main/services/oidc/issuer-keys';
-import { createRelayLogger, logHasher } from './log';
+import { causeOf, createRelayLogger, logHasher } from './log';
 import type { Logger } from './log';
 import { addressSet } from './net';
+import { createRelayMetrics } from './metrics';
+import type { RelayMetrics } from './metrics';
 import { pendingPublish } from './pending';
 import type { PendingPublish } from './pending';
 import { createRedisStore } from './redis-store';
+import type { RedisTarget } from './redis-link';
+import { healthOf, isReady } from './replica-health';
+import type { HealthSources, RelayHealth } from './replica-health';
 import { listenRelay } from './relay-server';
 import { RevocationList } from './revocations';
 import type { Revocation } from './revocations';
 import { createMemoryStore } from './store';
 import type { RelayStore } from './store';
 import { createWorkstationHub } from './workstations';
-import type { HubCounts, WorkstationHub } from './workstations';
+import type { WorkstationHub } from './workstations';
+import { parseHostPort } from './config';
+
+export type { RelayHealth } from './replica-health';
 
 /** What a test (or the benchmark) may put in place of what startRelay would make itself. */
 export interface RelayOverrides {
@@ -40,22 +50,11 @@ export interface RelayOverrides {
   }) => RelayStore;
 }
 
-export interface RelayHealth {
-  readonly status: 'ok';
-  readonly replica: string | undefined;
-  readonly store: 'memory' | 'redis';
-  /** Redis reachable (only with a Redis store). */
-  readonly redis?: 'connected' | 'unavailable';
-  readonly ingress: 'accepting' | 'unavailable';
-  readonly keys: 'loaded' | 'not-loaded';
-  readonly revocationsKept: number;
-  readonly pendingPublish: number;
-  readonly counts: HubCounts & IngressCounts & { delivered: number };
-}
-
 export interface Relay {
   readonly url: string;
   readonly port: number;
+  /** The admin listener: /livez, /readyz, /healthz, /metrics. */
+  readonly adminUrl: string;
   readonly store: RelayStore;
   health(): RelayHealth;
   /** Stops accepting, closes every connection politely (1001) and the store. */
@@ -93,6 +92,18 @@ interface ReplicaParts {
   readonly retentionMs: number;
 }
 
+/** One Redis URL, the Sentinels that name the primary, or neither (the in-memory store). */
+function redisTarget(config: RelayConfig): RedisTarget | null {
+  if (config.redisUrl !== undefined) return { url: config.redisUrl };
+  if (config.redisSentinels.length === 0 || config.redisMasterName === undefined) return null;
+  return {
+    sentinels: config.redisSentinels.map((entry) => parseHostPort(entry) ?? { host: entry, port: 26379 }),
+    name: config.redisMasterName,
+    ...(config.redisPassword === undefined ? {} : { password: config.redisPassword }),
+    ...(config.redisSentinelPassword === undefined ? {} : { sentinelPassword: config.redisSentinelPassword }),
+  };
+}
+
 /** The replica's parts: its log, its keyed hash for log lines, the issuer's keys and the store. */
 function replicaParts(config: RelayConfig, overrides: RelayOverrides): ReplicaParts {
   const now = overrides.now ?? Date.now;
@@ -105,55 +116,106 @@ function replicaParts(config: RelayConfig, overrides: RelayOverrides): ReplicaPa
   const hash = logHasher(config.logHashKey);
   const retentionMs = config.revocationHours * 3600_000;
   const keys = keysFor(config, overrides);
+  const target = redisTarget(config);
   const store: RelayStore = overrides.store
     ? overrides.store({ retentionMs, now, logger })
-    : config.redisUrl === undefined
+    : target === null
       ? createMemoryStore({ retentionMs, now, logger })
-      : createRedisStore({ url: config.redisUrl, prefix: config.redisPrefix, retentionMs, logger, now });
+      : createRedisStore({
+          target,
+          prefix: config.redisPrefix,
+          retentionMs,
+          waitReplicas: config.redisWaitReplicas,
+          logger,
+          now,
+        });
   const deps: ReplicaDeps = { config, logger, hash, keys: keys.load, store, now };
   return { deps, keysLoaded: keys.loaded, retentionMs };
 }
 
-interface HealthSources {
-  readonly deps: ReplicaDeps;
-  readonly keysLoaded: () => boolean;
-  readonly mirror: RevocationList;
-  readonly pending: PendingPublish;
-  readonly hub: WorkstationHub;
-  readonly ingress: Ingress;
-  readonly delivered: () => number;
+/** Stops listening and cuts every connection still open. */
+function closeServer(server: Server): Promise<void> {
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  server.closeAllConnections();
+  return closed;
 }
 
-function healthOf(sources: HealthSources): RelayHealth {
-  const { config, store } = sources.deps;
-  const { accepted, refused, unavailable } = sources.ingress.counts();
-  return {
-    status: 'ok',
-    replica: config.replicaName,
-    store: store.kind,
-    ...(store.kind === 'redis' ? { redis: store.available() ? 'connected' : 'unavailable' } : {}),
-    ingress: store.available() ? 'accepting' : 'unavailable',
-    keys: sources.keysLoaded() ? 'loaded' : 'not-loaded',
-    revocationsKept: sources.mirror.size,
-    pendingPublish: sources.pending.size,
-    counts: { ...sources.hub.counts(), accepted, refused, unavailable, delivered: sources.delivered() },
+function bindMetrics(metrics: RelayMetrics, sources: HealthSources, ready: () => boolean): void {
+  const { store } = sources;
+  metrics.bind({
+    hub: sources.hub,
+    redisUp: () => (store.kind === 'redis' ? store.available() : undefined),
+    keysLoaded: sources.keysLoaded,
+    ready,
+    pending: () => sources.pending.size,
+    revocationsKept: sources.revocationsKept,
+  });
+}
+
+/** Offers pending logouts to Redis when it comes back and on a timer; catches workstations up after a return. */
+function keepPublishing(
+  deps: ReplicaDeps,
+  pending: PendingPublish,
+  hub: WorkstationHub,
+): ReturnType<typeof setInterval> {
+  const { store, logger, config } = deps;
+  store.onAvailability((up) => {
+    if (up) {
+      logger.info({ event: 'redis connected' }, 'replica connected to Redis');
+      void pending.flush().then(() => hub.catchUpAll());
+    } else {
+      logger.warn({ event: 'redis lost' }, 'replica lost Redis');
+    }
+  });
+  // Also on a timer: a command that timed out while Redis stayed "up" leaves logouts pending too.
+  const retry = setInterval(() => {
+    if (pending.size > 0 && store.available()) void pending.flush();
+  }, config.pendingRetryMs);
+  retry.unref();
+  return retry;
+}
+
+/** Fetches the issuer's keys until they load (a replica that is not ready gets no traffic to fetch them on demand). */
+function loadKeysUntilLoaded(
+  deps: ReplicaDeps,
+  keysLoaded: () => boolean,
+  every: number,
+): ReturnType<typeof setInterval> {
+  const attempt = (): void => {
+    if (keysLoaded()) return;
+    deps
+      .keys()
+      .catch((err: unknown) =>
+        deps.logger.warn(
+          { event: 'keys unavailable', ...causeOf(err) },
+          "the issuer's keys could not be fetched; tried again shortly and on demand",
+        ),
+      );
   };
+  attempt();
+  const timer = setInterval(attempt, every);
+  timer.unref();
+  return timer;
 }
 
 export async function startRelay(config: RelayConfig, overrides: RelayOverrides = {}): Promise<Relay> {
   const { deps, keysLoaded, retentionMs } = replicaParts(config, overrides);
   const { logger, store, now } = deps;
+  const metrics = createRelayMetrics();
   const mirror = new RevocationList(retentionMs, now);
   const allowSources = addressSet(config.allowSources);
   const trustedProxies = addressSet(config.trustedProxies);
   const hub = createWorkstationHub({ ...deps, mirror });
-  const pending = pendingPublish(store, now);
+  const pending = pendingPublish({ store, now, logger, dir: config.stateDir });
+  // What a previous run kept is this replica's to answer catch-up with while Redis is still away.
+  for (const revocation of pending.kept()) mirror.add(revocation);
   let delivered = 0;
 
   function deliverHere(revocation: Revocation): number {
     mirror.add(revocation);
     const n = hub.deliver(revocation, false);
     delivered += n;
+    metrics.delivered(n, (now() - revocation.acceptedAt) / 1000);
     return n;
   }
 
@@ -165,42 +227,47 @@ export async function startRelay(config: RelayConfig, overrides: RelayOverrides 
   const ingress = createIngress({
     ...deps,
     allowSources,
+    answered: metrics.answered,
     acceptLocally(revocation) {
       pending.add(revocation);
       return deliverHere(revocation);
     },
   });
+  const retry = keepPublishing(deps, pending, hub);
 
-  store.onAvailability((up) => {
-    if (up) {
-      logger.info({ event: 'redis connected' }, 'replica connected to Redis');
-      void pending.flush().then(() => hub.catchUpAll());
-    } else {
-      logger.warn({ event: 'redis lost' }, 'replica lost Redis');
-    }
-  });
-
-  const sources: HealthSources = { deps, keysLoaded, mirror, pending, hub, ingress, delivered: () => delivered };
+  const sources: HealthSources = {
+    config,
+    store,
+    keysLoaded,
+    revocationsKept: () => mirror.size,
+    pending,
+    hub: () => hub.counts(),
+    ingress: () => ingress.counts(),
+    delivered: () => delivered,
+  };
+  const ready = (): boolean => isReady(sources);
+  bindMetrics(metrics, sources, ready);
   const health = (): RelayHealth => healthOf(sources);
-  const { server, port, url } = await listenRelay(config, trustedProxies, { ingress, hub, health });
-  logger.info({ event: 'relay started', store: store.kind, port }, 'relay started');
-  // Fetch the issuer's keys now, so the first logout does not wait for them (retried on demand).
-  deps
-    .keys()
-    .catch(() =>
-      logger.warn({ event: 'keys unavailable' }, "the issuer's keys could not be fetched yet; retried on demand"),
-    );
+  const { server, port, url } = await listenRelay(config, trustedProxies, { ingress, hub });
+  const admin = await listenAdmin(config, { ready, health, metrics }).catch(async (err: unknown) => {
+    await closeServer(server);
+    throw err;
+  });
+  logger.info({ event: 'relay started', store: store.kind, port, admin: admin.url }, 'relay started');
+  // Fetch the issuer's keys now, so the first logout does not wait for them, and again until they load.
+  const keysTimer = loadKeysUntilLoaded(deps, keysLoaded, 10_000);
 
   let stopped = false;
   async function stop(abrupt: boolean): Promise<void> {
     if (stopped) return;
     stopped = true;
+    clearInterval(retry);
+    clearInterval(keysTimer);
     hub.close(abrupt);
-    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    server.closeAllConnections();
-    await Promise.all([closed, store.close()]);
+    await Promise.all([closeServer(server), closeServer(admin.server), store.close()]);
     logger.info({ event: 'relay stopped', abrupt }, 'relay stopped');
   }
 
-  return { url, port, store, health, close: () => stop(false), kill: () => stop(true) };
+  const adminUrl = admin.url;
+  return { url, port, adminUrl, store, health, close: () => stop(false), kill: () => stop(true) };
 }

@@ -15,10 +15,12 @@ export interface RelayStore {
   available(): boolean;
   /** Records `jti` until `expiresAt` (epoch ms); true the first time it is seen by any replica. Rejects when unavailable. */
   firstSeen(jti: string, expiresAt: number): Promise<boolean>;
-  /** Undoes firstSeen after the logout could not be recorded, so the sender's retry is not refused as a replay. Best effort. */
-  forget(jti: string): Promise<void>;
-  /** Adds to the revocation list and fans out to every replica, this one included. Rejects when unavailable. */
-  publish(revocation: Revocation): Promise<void>;
+  /**
+   * Adds to the revocation list and fans out to every replica, this one included; with `jtiUntil`
+   * (epoch ms) also records the jti in the replay set, whether or not it is there already (a logout
+   * accepted while the store was away). Rejects when unavailable.
+   */
+  publish(revocation: Revocation, jtiUntil?: number): Promise<void>;
   /** The kept logouts that apply to a registration (catch-up). Rejects when unavailable. */
   revocationsFor(registration: Registration): Promise<Revocation[]>;
   /** Every logout published by any replica, once per replica (at most: pub/sub may miss one while disconnected). */
@@ -26,6 +28,14 @@ export interface RelayStore {
   /** Told when the store becomes reachable or unreachable. */
   onAvailability(handler: (available: boolean) => void): void;
   close(): Promise<void>;
+}
+
+/**
+ * A publication Redis carried out (the list written, the logout fanned out) but fewer of its
+ * replicas confirmed than required: the replica keeps it and publishes it again later.
+ */
+export class PublishNotConfirmed extends Error {
+  override readonly name = 'PublishNotConfirmed';
 }
 
 /** What travels between replicas and sits in Redis; parsed again on the way in. */
@@ -94,10 +104,8 @@ export function createMemoryStore(options: { retentionMs: number; now?: () => nu
       jtis.set(jti, expiresAt);
       return true;
     },
-    async forget(jti) {
-      jtis.delete(jti);
-    },
-    async publish(revocation) {
+    async publish(revocation, jtiUntil) {
+      if (jtiUntil !== undefined) jtis.set(revocation.jti, Math.max(jtiUntil, jtis.get(revocation.jti) ?? 0));
       list.add(revocation);
       // Delivered after the answer is on its way, as a replica hears its own publication.
       queueMicrotask(() => revocations.emit(revocation));

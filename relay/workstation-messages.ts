@@ -53,6 +53,9 @@ export interface MessageCounts {
   /** Logouts a v2 workstation acknowledged as refused (sent again at its next catch-up). */
   logoutsRefusedByWorkstations: number;
   dropped: number;
+  /** Catch-up requests answered, and refused over the per-connection rate (the connection closed). */
+  catchUps: number;
+  catchUpsLimited: number;
 }
 
 /** What the messages are handled with: the replica's parts, the hub's registry, counts and registration rate. */
@@ -63,6 +66,8 @@ export interface MessageContext extends ReplicaDeps {
   readonly counts: MessageCounts;
   /** Registrations per source (a register message beyond it closes the connection: try again later). */
   readonly registrations: RateLimiter;
+  /** Takes one catch-up from the connection's allowance; false when it is spent. */
+  readonly catchUps: (conn: Connection) => boolean;
 }
 
 /** Sends a message on an open connection; one that is not reading what it was sent is dropped. */
@@ -197,6 +202,12 @@ async function handle(ctx: MessageContext, conn: Connection, message: Workstatio
       send(ctx, conn, { type: 'unregistered', id: message.id });
       return;
     case 'catch-up':
+      if (!ctx.catchUps(conn)) {
+        ctx.counts.catchUpsLimited += 1;
+        conn.ws.close(CLOSE.tryAgainLater, 'too many catch-ups');
+        return;
+      }
+      ctx.counts.catchUps += 1;
       await catchUp(ctx, conn, message.id);
       return;
     case 'logout-ack':

@@ -3,8 +3,9 @@
  * A connection hears only the logouts of the session it registered with a valid ID token; every
  * message is parsed with the protocol's schemas and anything else closes the connection.
  *
- * The hub takes the HTTP upgrades, keeps each connection alive with a heartbeat and hands logouts
- * to the connections they name. Who is connected and registered for what, with the connection
+ * The hub takes the HTTP upgrades, keeps each connection alive with a heartbeat, closes one that
+ * has not registered within the registration window, and hands logouts to the connections they
+ * name. Who is connected and registered for what, with the connection
  * caps, is the registry's (workstation-registry.ts); what a workstation says and what it is sent,
  * the messages' (workstation-messages.ts).
  */
@@ -19,7 +20,8 @@ import {
 } from '../main/services/relay-client/protocol';
 import type { Delivery } from '../main/services/relay-client/protocol';
 import type { ReplicaDeps } from './deps';
-import { rateLimiter } from './rate-limit';
+import { sourceHash } from './log';
+import { perObjectLimiter, rateLimiter } from './rate-limit';
 import type { Revocation, RevocationList } from './revocations';
 import { CLOSE, catchUp, receive, send, sendLogout } from './workstation-messages';
 import type { MessageContext, MessageCounts } from './workstation-messages';
@@ -55,6 +57,7 @@ export interface WorkstationHub {
 /** The HTTP answer to an upgrade the hub refuses, by why. */
 const REFUSED: Record<Exclude<Admission, 'admitted'>, readonly [number, string]> = {
   'replica-full': [503, 'Service Unavailable'],
+  'unregistered-full': [503, 'Service Unavailable'],
   'source-full': [429, 'Too Many Requests'],
 };
 
@@ -70,6 +73,23 @@ function deliveryOf(revocation: Revocation, catchUp: boolean, now: number): Deli
 /** v2 when the workstation offers it (current shells), else v1 (upgrade checked it offers one). */
 function chooseProtocol(offered: Set<string>): string {
   return offered.has(WORKSTATION_PROTOCOL_V2) ? WORKSTATION_PROTOCOL_V2 : WORKSTATION_PROTOCOL;
+}
+
+/** Closes the connections that have not registered within the window (1008), checked a few times a window. */
+function startRegisterDeadline(ctx: MessageContext): ReturnType<typeof setInterval> {
+  const window = ctx.config.registerTimeoutMs;
+  const timer = setInterval(
+    () => {
+      for (const conn of ctx.registry.unregisteredSince(ctx.now() - window)) {
+        conn.ws.close(CLOSE.policy, 'not registered in time');
+        // Not waiting for the closing handshake of a client that may not answer it.
+        setTimeout(() => conn.ws.terminate(), 1_000).unref();
+      }
+    },
+    Math.max(25, Math.min(1_000, Math.floor(window / 4))),
+  );
+  timer.unref();
+  return timer;
 }
 
 function reject(socket: Duplex, status: number, reason: string): void {
@@ -128,23 +148,34 @@ export function createWorkstationHub(options: WorkstationHubOptions): Workstatio
     clientTracking: false,
     handleProtocols: chooseProtocol,
   });
-  const registry = createWorkstationRegistry(options.config);
+  const registry = createWorkstationRegistry(options.config, options.now);
   const counts: MessageCounts = {
     registrationsAccepted: 0,
     registrationsRefused: 0,
     logoutsSent: 0,
     logoutsRefusedByWorkstations: 0,
     dropped: 0,
+    catchUps: 0,
+    catchUpsLimited: 0,
   };
   const registrations = rateLimiter(options.config.registrationsPerMinute, options.now);
-  const ctx: MessageContext = { ...options, registry, counts, registrations };
+  const catchUps = perObjectLimiter<Connection>(options.config.catchUpsPerMinute, options.now);
+  const ctx: MessageContext = { ...options, registry, counts, registrations, catchUps };
   const heartbeat = startHeartbeat(ctx);
+  const deadline = startRegisterDeadline(ctx);
 
   return {
     upgrade(req, socket, head, source) {
       if (!offersProtocol(req)) return reject(socket, 400, 'Bad Request');
       const admission = registry.admit(source);
-      if (admission !== 'admitted') return reject(socket, ...REFUSED[admission]);
+      if (admission !== 'admitted') {
+        if (admission === 'source-full')
+          options.logger.warn(
+            { event: 'connection refused', code: 'SOURCE_FULL', source: sourceHash(source) },
+            'workstation connection over the per-source cap',
+          );
+        return reject(socket, ...REFUSED[admission]);
+      }
       let attached = false;
       socket.once('close', () => {
         if (!attached) registry.release(source);
@@ -171,6 +202,7 @@ export function createWorkstationHub(options: WorkstationHubOptions): Workstatio
     },
     close(abrupt = false) {
       clearInterval(heartbeat);
+      clearInterval(deadline);
       for (const conn of registry.connections()) {
         if (abrupt) conn.ws.terminate();
         else conn.ws.close(CLOSE.goingAway, 'relay shutting down');

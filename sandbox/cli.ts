@@ -25,6 +25,7 @@ const relay = await startRelay(
     allowInsecureLoopbackIssuer: true,
     host: '127.0.0.1',
     port: relayPort,
+    adminPort: 0,
     logLevel: 'warn',
   }),
 );

@@ -35,10 +35,10 @@ export const namedMutants = [
     tests: ['test/services/session/session-service.test.ts'],
   },
   {
-    rule: 'the relay forgets a jti whose publish failed: the line removed',
-    file: 'relay/logout-acceptance.ts',
-    from: 'await store.forget(revocation.jti).catch(() => undefined);',
-    to: '',
+    rule: 'the relay publishes a pending logout whose jti is already recorded: published only when the jti is new',
+    file: 'relay/pending.ts',
+    from: 'await store.publish(revocation, now() + LATE_JTI_MS);',
+    to: 'if (await store.firstSeen(revocation.jti, now() + LATE_JTI_MS)) await store.publish(revocation);',
     tests: ['test/relay/store-faults.test.ts'],
   },
   {

@@ -166,6 +166,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       allowInsecureLoopbackIssuer: true,
       host: '127.0.0.1',
       port: relayPort,
+      adminPort: 0,
       logLevel: options.logLevel ?? 'warn',
     }),
   );

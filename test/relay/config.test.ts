@@ -6,9 +6,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { HEARTBEAT_MS } from '../../main/services/relay-client/protocol';
-import { RelayConfigError, loadRelayConfig, parseRelayConfig } from '../../relay/config';
+import { RelayConfigError, loadRelayConfig, parseHostPort, parseRelayConfig } from '../../relay/config';
 import { addressSet, clientAddress, parseCidr } from '../../relay/net';
 import { rateLimiter } from '../../relay/rate-limit';
+import { freePort } from './fixtures/redis';
 
 const ISSUER =
   'https://am.nhsint.auth-ptl.cis2.spineservices.nhs.uk:443/openam/oauth2/realms/root/realms/NHSIdentity/realms/Healthcare';
@@ -103,6 +104,51 @@ describe('relay configuration', () => {
     expect(error(() => loadRelayConfig({ RELAY_CONFIG: join(dir, 'missing.json') }))).toMatch(/could not be read/);
   });
 
+  it('takes Redis Sentinels instead of a URL: both named together, never with a URL, each host:port', () => {
+    const config = loadRelayConfig({
+      ...base,
+      RELAY_REDIS_SENTINELS: '10.0.0.11:26379, [2001:db8::12]:26379,sentinel-3.trust.internal:26379',
+      RELAY_REDIS_MASTER_NAME: 'cws-relay',
+      RELAY_REDIS_PASSWORD: 'hunter2-secret',
+      RELAY_REDIS_WAIT_REPLICAS: '1',
+    });
+    expect(config).toMatchObject({
+      redisSentinels: ['10.0.0.11:26379', '[2001:db8::12]:26379', 'sentinel-3.trust.internal:26379'],
+      redisMasterName: 'cws-relay',
+      redisWaitReplicas: 1,
+    });
+    expect(parseHostPort('[2001:db8::12]:26379')).toEqual({ host: '2001:db8::12', port: 26379 });
+    expect(error(() => loadRelayConfig({ ...base, RELAY_REDIS_SENTINELS: '10.0.0.11:26379' }))).toMatch(
+      /RELAY_REDIS_MASTER_NAME .*must be set together with redisSentinels/,
+    );
+    expect(
+      error(() =>
+        loadRelayConfig({
+          ...base,
+          RELAY_REDIS_SENTINELS: '10.0.0.11:26379',
+          RELAY_REDIS_MASTER_NAME: 'cws-relay',
+          RELAY_REDIS_URL: 'redis://r:6379',
+        }),
+      ),
+    ).toMatch(/RELAY_REDIS_SENTINELS .*must not be set together with redisUrl/);
+    const bad = error(() =>
+      loadRelayConfig({ ...base, RELAY_REDIS_SENTINELS: '10.0.0.11', RELAY_REDIS_MASTER_NAME: 'cws-relay' }),
+    );
+    expect(bad).toMatch(/RELAY_REDIS_SENTINELS/);
+    expect(
+      error(() =>
+        loadRelayConfig({ ...base, RELAY_REDIS_PASSWORD: '' + 'x'.repeat(600), RELAY_REDIS_MASTER_NAME: 'n' }),
+      ),
+    ).not.toContain('xxxxxxxx');
+  });
+
+  it('puts health and metrics on their own loopback listener, never the public port', () => {
+    expect(loadRelayConfig(base)).toMatchObject({ adminHost: '127.0.0.1', adminPort: 8788 });
+    expect(error(() => loadRelayConfig({ ...base, RELAY_PORT: '9000', RELAY_ADMIN_PORT: '9000' }))).toMatch(
+      /RELAY_ADMIN_PORT .*must differ from port/,
+    );
+  });
+
   it('allows http only for the loopback sandbox, on request', () => {
     expect(
       parseRelayConfig({ issuer: 'http://127.0.0.1:4000/issuer', clientId: 'x', allowInsecureLoopbackIssuer: 'true' })
@@ -187,17 +233,24 @@ describe('npm run relay', () => {
   };
 
   it('starts one relay with its in-memory store and prints its URL', async () => {
+    const adminPort = await freePort();
     const relay = run({
       RELAY_ISSUER: 'http://127.0.0.1:9/issuer',
       RELAY_CLIENT_ID: 'clinical-workstation-shell',
       RELAY_ALLOW_INSECURE_LOOPBACK_ISSUER: 'true',
       RELAY_PORT: '0',
+      RELAY_ADMIN_PORT: String(adminPort),
       RELAY_LOG_LEVEL: 'silent',
     });
     const out = await relay.lines;
     const url = /relay: (http:\/\/\S+)/.exec(out)?.[1];
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-    expect(await (await fetch(`${url}/healthz`)).json()).toMatchObject({ status: 'ok', store: 'memory' });
+    // Health is on the admin listener only, not the public route.
+    expect((await fetch(`${url}/healthz`)).status).toBe(404);
+    expect(await (await fetch(`http://127.0.0.1:${adminPort}/healthz`)).json()).toMatchObject({
+      status: 'ok',
+      store: 'memory',
+    });
     expect(await relay.stop()).toBe(0);
   });
 

@@ -263,8 +263,9 @@ describe('the endpoint’s own defences', () => {
     ).toBe(403);
     expect((await postLogout(proxied.url, await token(), { 'x-forwarded-for': '2001:db8:beef::1' })).status).toBe(403);
     expect((await postLogout(proxied.url, await token(), { 'x-forwarded-for': 'garbage' })).status).toBe(403);
-    // Health checks are not CIS2's endpoint: not behind the allow-list.
-    expect((await fetch(`${proxied.url}/healthz`)).status).toBe(200);
+    // Health checks are not CIS2's endpoint: not behind the allow-list, and on the admin listener.
+    expect((await fetch(`${proxied.adminUrl}/healthz`)).status).toBe(200);
+    expect((await fetch(`${proxied.url}/healthz`)).status).toBe(404);
   });
 
   it('answers anything else with 404', async () => {

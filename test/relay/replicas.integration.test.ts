@@ -1,13 +1,16 @@
 // Two relay replicas sharing a real Redis (redis-server on a free loopback port, persistence
 // off), with the real sandbox provider: ID tokens from complete sandbox sign-ins, logout tokens
 // signed by the sandbox's key. Workstations are `ws` clients speaking the protocol.
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startSandbox } from '../../sandbox/provider';
 import type { Sandbox } from '../../sandbox/provider';
 import { freePort, redisServerAvailable, startRedis } from './fixtures/redis';
 import type { RedisServer } from './fixtures/redis';
-import { postLogout, startTestRelay, until } from './fixtures/relays';
+import { admin, postLogout, startTestRelay, until } from './fixtures/relays';
 import type { TestRelay } from './fixtures/relays';
 import { sandboxSignIn } from './fixtures/sandbox-sign-in';
 import type { SandboxSession } from './fixtures/sandbox-sign-in';
@@ -26,8 +29,13 @@ redis.describe(redis.title('relay replicas sharing Redis'), () => {
   const tokensSeen: string[] = [];
   const namesSeen: string[] = [];
 
+  /** The log lines of a replica that was restarted. */
+  const retiredLogs: string[] = [];
+  const stateDir = mkdtempSync(join(tmpdir(), 'cws-relay-state-'));
+
   async function replica(name: string, port = 0): Promise<TestRelay> {
     return startTestRelay({
+      ...(name === 'a' ? { stateDir } : {}),
       issuer: sandbox.issuer,
       clientId: sandbox.clientId,
       redisUrl: redis.url,
@@ -68,6 +76,7 @@ redis.describe(redis.title('relay replicas sharing Redis'), () => {
     for (const ws of open) ws.close();
     await Promise.allSettled([a?.close(), b?.close()]);
     await Promise.allSettled([sandbox?.close(), redis?.stop()]);
+    rmSync(stateDir, { recursive: true, force: true });
   });
 
   it('a logout POSTed to replica A reaches the workstation on replica B within 2 s, as CIS2 sent it', async () => {
@@ -198,7 +207,7 @@ redis.describe(redis.title('relay replicas sharing Redis'), () => {
     expect((await back.catchUp()).map((l) => l.logoutToken)).toEqual([token]);
   });
 
-  it('Redis restarted: ingress answers 503 meanwhile, the workstation channel stays up, and both replicas recover', async () => {
+  it('Redis down: a valid logout is answered 200, delivered here at once and kept on disk; the replica restarted still has it; Redis back: it reaches the workstation on the other replica and the list', async () => {
     const [held, heldElsewhere, later] = await Promise.all([
       sandboxSignIn(sandbox),
       sandboxSignIn(sandbox),
@@ -208,16 +217,22 @@ redis.describe(redis.title('relay replicas sharing Redis'), () => {
     const onB = await workstation(b, heldElsewhere);
     await redis.kill();
     await until(() => !a.store.available() && !b.store.available(), 5_000, 'both replicas noticed Redis is gone');
-    expect(a.health()).toMatchObject({ redis: 'unavailable', ingress: 'unavailable' });
+    expect(a.health()).toMatchObject({ redis: 'unavailable', ingress: 'pending', ready: true });
+    expect((await admin(a, '/readyz')).status).toBe(200);
 
-    // Ingress: 503, so the sender may retry; the token is still passed to A's own workstation.
+    // Ingress: 200 (CIS2 promises no retry); the token is passed to A's own workstation at once.
     const during = await logoutToken({ sub: held.sub, sid: held.sid });
-    const refused = await postLogout(a.url, during);
-    expect(refused.status).toBe(503);
-    expect(refused.headers.get('retry-after')).toBe('5');
-    expect(refused.headers.get('cache-control')).toBe('no-store');
+    const accepted = await postLogout(a.url, during);
+    expect(accepted.status).toBe(200);
+    expect(accepted.headers.get('cache-control')).toBe('no-store');
     await onA.logout(during);
-    // A bad token is still a 400, not a 503.
+    // A logout for the session held on B: 200, kept on A's disk (0600) until Redis takes it.
+    const forB = await logoutToken({ sub: heldElsewhere.sub, sid: heldElsewhere.sid });
+    expect((await postLogout(a.url, forB)).status).toBe(200);
+    const files = readdirSync(stateDir).filter((n) => n.endsWith('.json'));
+    expect(files).toHaveLength(2);
+    for (const name of files) expect(statSync(join(stateDir, name)).mode & 0o777).toBe(0o600);
+    // A bad token is still a 400.
     expect((await postLogout(a.url, `${during}x`)).status).toBe(400);
 
     // The channel: a new workstation connects, registers and catches up (from what B has).
@@ -225,22 +240,32 @@ redis.describe(redis.title('relay replicas sharing Redis'), () => {
     expect(await newcomer.catchUp()).toEqual([]);
     await quietFor(1_200);
     expect(onB.ws.readyState).toBe(onB.ws.OPEN);
+    expect(onB.logouts).toEqual([]);
+
+    // Replica A restarted (its workstation reconnects elsewhere): the two logouts are still pending.
+    const port = a.port;
+    await a.kill();
+    retiredLogs.push(...a.logs);
+    a = await replica('a', port);
+    expect(a.health().pendingPublish).toBe(2);
 
     await redis.restart();
     await until(() => a.store.available() && b.store.available(), 10_000, 'both replicas reconnected to Redis');
     expect(b.health()).toMatchObject({ redis: 'connected', ingress: 'accepting' });
-    // A published what it accepted during the outage.
-    await until(() => a.health().pendingPublish === 0, 5_000, 'the outage logout published');
+    await onB.logout(forB, 10_000);
+    await until(() => a.health().pendingPublish === 0, 10_000, 'the outage logouts published');
+    expect(readdirSync(stateDir).filter((n) => n.endsWith('.json'))).toEqual([]);
     const after = await logoutToken({ sub: heldElsewhere.sub, sid: heldElsewhere.sid });
     expect((await postLogout(a.url, after)).status).toBe(200);
     await onB.logout(after, 2_000);
-    // What A accepted locally during the outage is now in the (new) Redis list for catch-up elsewhere.
+    // What A accepted during the outage is now in the (new) Redis list for catch-up elsewhere.
     const elsewhere = await workstation(b, held);
     expect((await elsewhere.catchUp()).map((l) => l.logoutToken)).toEqual([during]);
   });
 
-  it('reports Redis, the connections and the counts on /healthz', async () => {
-    const response = await fetch(`${b.url}/healthz`);
+  it('reports Redis, the connections and the counts on /healthz, on the admin listener only', async () => {
+    expect((await fetch(`${b.url}/healthz`)).status).toBe(404);
+    const response = await fetch(`${b.adminUrl}/healthz`);
     expect(response.status).toBe(200);
     const health = (await response.json()) as Record<string, unknown>;
     expect(health).toMatchObject({
@@ -258,7 +283,7 @@ redis.describe(redis.title('relay replicas sharing Redis'), () => {
   });
 
   it('logged every event without a token, a subject or a session id in clear', () => {
-    const lines = [...a.logs, ...b.logs];
+    const lines = [...retiredLogs, ...a.logs, ...b.logs];
     const events = new Set(lines.map((l) => (JSON.parse(l) as { event?: string }).event));
     for (const event of [
       'logout accepted',
@@ -267,7 +292,8 @@ redis.describe(redis.title('relay replicas sharing Redis'), () => {
       'registration accepted',
       'redis connected',
       'redis lost',
-      'logout accepted locally only',
+      'logout accepted pending',
+      'pending logout published',
     ])
       expect(events).toContain(event);
     for (const secret of [...tokensSeen, ...namesSeen]) {
