@@ -62,6 +62,18 @@ export const RelayConfigSchema = z
     issuer: httpUrl,
     /** The CIS2 client id of the shell (the audience of logout and ID tokens). */
     clientId: z.string().min(1).max(256),
+    /**
+     * Audiences besides the client that a token may also name (OpenID Connect Core §3.1.3.7; the one
+     * audience rule, main/core/audience.ts): none by default, so a token for the client and anyone
+     * else is refused.
+     */
+    trustedAudiences: z
+      .union([z.string(), z.array(z.string())])
+      .transform((value) =>
+        (Array.isArray(value) ? value : value.split(',')).map((s) => s.trim()).filter((s) => s !== ''),
+      )
+      .pipe(z.array(z.string().min(1).max(256)).max(20))
+      .default([]),
     /** Only for the local sandbox: an http:// issuer on a loopback address (main/core/http-scheme.ts). Never for CIS2. */
     allowInsecureLoopbackIssuer: booleanish.default(false),
     host: z
@@ -169,6 +181,7 @@ export type RelayConfigInput = z.input<typeof RelayConfigSchema>;
 export const RELAY_ENV: Record<keyof RelayConfigInput, string> = {
   issuer: 'RELAY_ISSUER',
   clientId: 'RELAY_CLIENT_ID',
+  trustedAudiences: 'RELAY_TRUSTED_AUDIENCES',
   allowInsecureLoopbackIssuer: 'RELAY_ALLOW_INSECURE_LOOPBACK_ISSUER',
   host: 'RELAY_HOST',
   port: 'RELAY_PORT',

@@ -56,6 +56,7 @@ function validatorsOnce(options: ReplicaDeps): (keys: IssuerKeys) => Validators 
       const base = {
         issuer: config.issuer,
         clientId: config.clientId,
+        trustedAudiences: config.trustedAudiences,
         jwks: keys.jwks,
         algorithms: keys.algorithms,
         now,

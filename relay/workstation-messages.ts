@@ -156,7 +156,12 @@ async function register(ctx: MessageContext, conn: Connection, id: string, idTok
     refuse('keys-unavailable');
     return;
   }
-  const result = await checkIdToken(idToken, keys, { issuer: config.issuer, clientId: config.clientId, now });
+  const result = await checkIdToken(idToken, keys, {
+    issuer: config.issuer,
+    clientId: config.clientId,
+    trustedAudiences: config.trustedAudiences,
+    now,
+  });
   if (!result.ok) {
     refuse(result.reason);
     return;

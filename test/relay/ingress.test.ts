@@ -60,6 +60,45 @@ function raw(
   });
 }
 
+describe('the one audience rule at ingress (OpenID Connect Core §3.1.3.7)', () => {
+  const now = (): number => Math.floor(Date.now() / 1000);
+  const post = (url: string, token: string): Promise<Response> =>
+    fetch(`${url}/backchannel-logout`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ logout_token: token }),
+    });
+
+  it('refuses a token for the client and another audience unless RELAY_TRUSTED_AUDIENCES names it, and then needs azp', async () => {
+    const trusting = await startTestRelay({
+      issuer: issuer.issuer,
+      ingressPerMinute: 10_000,
+      trustedAudiences: 'https://audit.nhs.example',
+    });
+    relays.push(trusting);
+    const names = { sub: SUB, sid: 'sid-audiences', iat: now() };
+    const both = [issuer.clientId, 'https://audit.nhs.example'];
+    // The default relay trusts no other audience.
+    expect(
+      (await post(relay.url, await issuer.logoutToken({ ...names, aud: both, azp: issuer.clientId }))).status,
+    ).toBe(400);
+    // This one trusts it, with azp naming the client ...
+    expect(
+      (await post(trusting.url, await issuer.logoutToken({ ...names, aud: both, azp: issuer.clientId }))).status,
+    ).toBe(200);
+    // ... and not without azp, or with azp naming someone else.
+    expect((await post(trusting.url, await issuer.logoutToken({ ...names, aud: both }))).status).toBe(400);
+    expect(
+      (await post(trusting.url, await issuer.logoutToken({ ...names, aud: both, azp: 'another-app' }))).status,
+    ).toBe(400);
+    // A third audience is still refused.
+    expect(
+      (await post(trusting.url, await issuer.logoutToken({ ...names, aud: [...both, 'x'], azp: issuer.clientId })))
+        .status,
+    ).toBe(400);
+  });
+});
+
 describe('§2.6: a token that breaks any rule is refused with 400 and forwarded to no one', () => {
   const now = (): number => Math.floor(Date.now() / 1000);
   const names = { sub: SUB, sid: SID };
