@@ -18,6 +18,7 @@ import { createRedisStore } from './redis-store';
 import { listenRelay } from './relay-server';
 import { RevocationList } from './revocations';
 import type { Revocation } from './revocations';
+import { SHUTDOWN_GRACE_MS, trackSockets } from './shutdown';
 import { createMemoryStore } from './store';
 import type { RelayStore } from './store';
 import { createWorkstationHub } from './workstations';
@@ -58,7 +59,7 @@ export interface Relay {
   readonly port: number;
   readonly store: RelayStore;
   health(): RelayHealth;
-  /** Stops accepting, closes every connection politely (1001) and the store. */
+  /** Stops accepting, closes every workstation politely (1001), lets in-flight POSTs finish, then closes the store (shutdown.ts). */
   close(): Promise<void>;
   /** As a crashed process: every socket cut without a closing handshake. For tests. */
   kill(): Promise<void>;
@@ -183,6 +184,7 @@ export async function startRelay(config: RelayConfig, overrides: RelayOverrides 
   const sources: HealthSources = { deps, keysLoaded, mirror, pending, hub, ingress, delivered: () => delivered };
   const health = (): RelayHealth => healthOf(sources);
   const { server, port, url } = await listenRelay(config, trustedProxies, { ingress, hub, health });
+  const sockets = trackSockets(server);
   logger.info({ event: 'relay started', store: store.kind, port }, 'relay started');
   // Fetch the issuer's keys now, so the first logout does not wait for them (retried on demand).
   deps
@@ -195,10 +197,9 @@ export async function startRelay(config: RelayConfig, overrides: RelayOverrides 
   async function stop(abrupt: boolean): Promise<void> {
     if (stopped) return;
     stopped = true;
-    hub.close(abrupt);
-    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    server.closeAllConnections();
-    await Promise.all([closed, store.close()]);
+    // In-flight POSTs finish first (they may still need the store), then the store closes.
+    await sockets.stop({ abrupt, graceMs: SHUTDOWN_GRACE_MS, closeWorkstations: (cut) => hub.close(cut) });
+    await store.close();
     logger.info({ event: 'relay stopped', abrupt }, 'relay stopped');
   }
 
