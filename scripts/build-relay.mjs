@@ -28,8 +28,10 @@ rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
 
 const result = await build({
-  entryPoints: [path.join(root, 'relay/main.ts')],
-  outfile: path.join(out, 'main.mjs'),
+  // main.mjs: the relay; healthcheck.mjs: the container's HEALTHCHECK (asks the readiness endpoint).
+  entryPoints: { main: path.join(root, 'relay/main.ts'), healthcheck: path.join(root, 'relay/healthcheck.ts') },
+  outdir: out,
+  outExtension: { '.js': '.mjs' },
   bundle: true,
   format: 'esm',
   platform: 'node',
