@@ -9,7 +9,7 @@
  *   in order, as Chromium would: `DIRECT`, `PROXY` (an HTTP CONNECT tunnel, RFC 9110 §9.3.6) and
  *   `HTTPS` (the same over TLS to the proxy); SOCKS entries are skipped;
  * - the relay's certificate is checked against Node's bundled roots and the OS store
- *   (`tls.getCACertificates('system')`, Node 22.15: the Windows certificate store, including the
+ *   (`tls.getCACertificates('system')`, Node 22.15 and later; Electron 45 ships Node 24: the Windows certificate store, including the
  *   roots a trust deploys by group policy; the keychain on macOS; OpenSSL's store on Linux);
  * - the socket is `ws`'s WebSocket with https-proxy-agent as its agent; inside the tunnel the
  *   proxy sees the relay's host and port and nothing else.
