@@ -23,7 +23,7 @@ import type { TestIssuer } from '../test/relay/fixtures/issuer';
 import { freePort, startRedis } from '../test/relay/fixtures/redis';
 import type { RedisServer } from '../test/relay/fixtures/redis';
 import { summarise } from './lib/stats';
-import { Workstation, health, kill, postAtRate, rssOf, waitFor } from './relay.bench';
+import { Workstation, kill, postAtRate, rssOf, waitFor } from './relay.bench';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -81,9 +81,17 @@ export async function runCapacity(count: number, progress: (line: string) => voi
     watcher = new Redis(redis.url);
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
+    let lastHealth = 'not asked';
     const readyCheck = async () => {
-      const h = await health(url);
-      return h?.['redis'] === 'connected' && h['keys'] === 'loaded';
+      try {
+        const response = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(5_000) });
+        const h = (await response.json()) as Record<string, unknown>;
+        lastHealth = JSON.stringify({ redis: h['redis'], keys: h['keys'] });
+        return h['redis'] === 'connected' && h['keys'] === 'loaded';
+      } catch (error) {
+        lastHealth = `${(error as Error).name}: ${(error as Error).message} (${String((error as { cause?: { code?: string } }).cause?.code)})`;
+        return false;
+      }
     };
     let child = startBuilt(folder, port, issuer, redis, count);
     children.push(child);
@@ -149,6 +157,12 @@ export async function runCapacity(count: number, progress: (line: string) => voi
       .filter((t) => arrivals.has(t.token))
       .map((t) => arrivals.get(t.token)! - sentAt.get(t.token)!);
 
+    const rss = (b: number) => (b / 1e6).toFixed(1);
+    progress(
+      `relay capacity: RSS ${rss(rssBefore)} → ${rss(rssAfter)} MB; ${(count / registrationCpu).toFixed(0)} registrations per CPU second; ` +
+        `Redis ${(registrationRedis / count).toFixed(2)} commands per registration, ${logoutRedis.toFixed(2)} per logout; ` +
+        `POST → workstation p50 / p99 / max ${latencies.length ? ['median', 'p99', 'max'].map((k) => summarise(latencies)[k as 'p99'].toFixed(1)).join(' / ') : '-'} ms (${latencies.length} of ${delivery.length})`,
+    );
     // Restart: SIGTERM (the workstations hear 1001 and back off), then start again on the port.
     progress(`relay capacity: SIGTERM to the replica with ${count} workstations, then starting it again`);
     const stoppedAt = performance.now();
@@ -158,7 +172,10 @@ export async function runCapacity(count: number, progress: (line: string) => voi
     const stopMs = performance.now() - stoppedAt;
     child = startBuilt(folder, port, issuer, redis, count);
     children.push(child);
-    await waitFor('replica ready again', 30_000, readyCheck);
+    // Its health answers only between the registrations of the returning workstations: wait longer.
+    await waitFor('replica ready again', 120_000, readyCheck).catch((error: unknown) => {
+      throw new Error(`${(error as Error).message}; last health answer: ${lastHealth}`);
+    });
     const restart = await tokens(order.slice(steadyCount, steadyCount + Math.min(500, count - steadyCount)));
     const restartSentAt = new Map<string, number>();
     const restartPosts = postAtRate(restart, 50, (token, t0) => restartSentAt.set(token, t0));
