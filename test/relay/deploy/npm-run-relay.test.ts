@@ -1,7 +1,7 @@
 // `npm run relay` for development: npm → sh → node with tsx's loader, and the signal npm receives
 // (Ctrl-C in a terminal, SIGTERM from a supervisor) must stop the relay itself, not just npm,
 // which once left node serving the port. In memory (no Redis) and with an unreachable issuer:
-// only starting and stopping are under test.
+// only that the relay stops is under test.
 import { spawn } from 'node:child_process';
 import { createConnection } from 'node:net';
 import path from 'node:path';
@@ -59,8 +59,9 @@ it.each([['SIGTERM'], ['SIGINT']] as const)(
       { code: null, signal },
     ]).toContainEqual(await exited);
     // The relay itself (node, npm's grandchild) has stopped too: on SIGINT npm exits without waiting.
+    // (Whether node stopped through its own handler is not asserted: under npm it usually does,
+    // but not always; the built relay's clean stop is tested without npm, built-relay.integration.)
     await allGone;
-    expect(out).toContain(`relay: ${signal}, stopping`);
     expect(await accepts(port)).toBe(false);
   },
   30_000,
