@@ -45,11 +45,13 @@ const layerList = [
   {
     name: 'main/adapters',
     files: ['main/adapters/**'],
-    // platform: the Win32 session-notification calls behind adapters/wts-session.ts.
+    // platform: the Win32 session-notification calls behind adapters/wts-session.ts. ws and
+    // https-proxy-agent: the relay channel's WebSocket through the proxy Chromium names
+    // (adapters/relay-socket.ts).
     allow: {
       paths: ['main/core/**', 'main/platform/**', 'preload/contract', 'preload/channels'],
       node: true,
-      packages: ['electron'],
+      packages: ['electron', 'ws', 'https-proxy-agent'],
     },
     allowTypes: { paths: ['main/services/**'] },
   },

@@ -68,7 +68,7 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** A workstation as the shell behaves: register on every (re)connect, then ask for catch-up. */
-class Workstation {
+export class Workstation {
   ws: WebSocket | null = null;
   registered = false;
   registeredAt = 0;
@@ -164,13 +164,13 @@ interface Replica {
   child: ChildProcess;
 }
 
-function rssOf(pid: number | undefined): number {
+export function rssOf(pid: number | undefined): number {
   if (pid === undefined) return Number.NaN;
   const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return m ? Number(m[1]) * 1024 : Number.NaN;
 }
 
-async function health(url: string): Promise<Record<string, unknown> | null> {
+export async function health(url: string): Promise<Record<string, unknown> | null> {
   try {
     const response = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(2_000) });
     return (await response.json()) as Record<string, unknown>;
@@ -179,7 +179,7 @@ async function health(url: string): Promise<Record<string, unknown> | null> {
   }
 }
 
-async function waitFor(what: string, timeoutMs: number, check: () => boolean | Promise<boolean>): Promise<void> {
+export async function waitFor(what: string, timeoutMs: number, check: () => boolean | Promise<boolean>): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (await check()) return;
@@ -228,7 +228,7 @@ async function ready(replica: Replica): Promise<void> {
   });
 }
 
-function kill(child: ChildProcess): Promise<void> {
+export function kill(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
     child.once('exit', () => resolve());
@@ -237,7 +237,7 @@ function kill(child: ChildProcess): Promise<void> {
 }
 
 /** POSTs `tokens` at `rate` a second; resolves with each POST's duration once all are answered. */
-async function postAtRate(
+export async function postAtRate(
   tokens: readonly { token: string; url: string }[],
   rate: number,
   onSent: (token: string, t0: number) => void,

@@ -25,6 +25,7 @@ import type { HealthSources, RelayHealth } from './replica-health';
 import { listenRelay } from './relay-server';
 import { RevocationList } from './revocations';
 import type { Revocation } from './revocations';
+import { SHUTDOWN_GRACE_MS, trackSockets } from './shutdown';
 import { createMemoryStore } from './store';
 import type { RelayStore } from './store';
 import { createWorkstationHub } from './workstations';
@@ -57,7 +58,7 @@ export interface Relay {
   readonly adminUrl: string;
   readonly store: RelayStore;
   health(): RelayHealth;
-  /** Stops accepting, closes every connection politely (1001) and the store. */
+  /** Stops accepting, closes every workstation politely (1001), lets in-flight POSTs finish, then closes the store (shutdown.ts). */
   close(): Promise<void>;
   /** As a crashed process: every socket cut without a closing handshake. For tests. */
   kill(): Promise<void>;
@@ -249,6 +250,7 @@ export async function startRelay(config: RelayConfig, overrides: RelayOverrides 
   bindMetrics(metrics, sources, ready);
   const health = (): RelayHealth => healthOf(sources);
   const { server, port, url } = await listenRelay(config, trustedProxies, { ingress, hub });
+  const sockets = trackSockets(server);
   const admin = await listenAdmin(config, { ready, health, metrics }).catch(async (err: unknown) => {
     await closeServer(server);
     throw err;
@@ -263,8 +265,12 @@ export async function startRelay(config: RelayConfig, overrides: RelayOverrides 
     stopped = true;
     clearInterval(retry);
     clearInterval(keysTimer);
-    hub.close(abrupt);
-    await Promise.all([closeServer(server), closeServer(admin.server), store.close()]);
+    // In-flight POSTs finish first (they may still need the store), then the store closes.
+    await Promise.all([
+      sockets.stop({ abrupt, graceMs: SHUTDOWN_GRACE_MS, closeWorkstations: (cut) => hub.close(cut) }),
+      closeServer(admin.server),
+    ]);
+    await store.close();
     logger.info({ event: 'relay stopped', abrupt }, 'relay stopped');
   }
 

@@ -1,7 +1,8 @@
 /** The app's services (services/compose.ts) on a ward PC: Electron's ports and this PC's folders. */
 import { app, safeStorage, session as electronSessions, shell as electronShell } from '../adapters/electron-main';
 import { join } from 'node:path';
-import { issuerFetch } from '../adapters/network';
+import { issuerFetch, issuerSession } from '../adapters/network';
+import { relaySocketFor } from '../adapters/relay-socket';
 import { safeStoragePort } from '../adapters/safe-storage';
 import { createSystemBrowser } from '../adapters/system-browser';
 import { osCapabilitiesFor } from '../core/os-signals';
@@ -40,7 +41,11 @@ export function buildServices({ policy, logger, rereadPolicy }: PolicyAndLogs): 
     // authentication and the Windows certificate store, as the PC's browser has them.
     fetch: issuerFetch(electronSessions),
     // The trust's back-channel logout relay (RelayUrl): CIS2 ending a clinician's session reaches
-    // this PC in seconds. Node's WebSocket: the relay is on the trust's own network (docs/relay.md).
-    ...(policy.relayUrl === undefined ? {} : { relay: { url: policy.relayUrl } }),
+    // this PC in seconds. Its WebSocket takes the route Chromium resolves for the relay's address
+    // (system proxy, PAC, WPAD; asked of the issuer's session, which has the system settings) and
+    // trusts the OS certificate store (adapters/relay-socket.ts, docs/decisions.md).
+    ...(policy.relayUrl === undefined
+      ? {}
+      : { relay: { url: policy.relayUrl, openSocket: relaySocketFor(() => issuerSession(electronSessions)) } }),
   });
 }

@@ -321,7 +321,12 @@ describe('issue 11: the logout relay', () => {
   it("gives the services IT's relay address, and none when IT set none", async () => {
     const withRelay = await boot({ platform: 'win32', relayUrl: 'https://cis2-logout-relay.trust.nhs.uk' });
     withRelay.app.becomeReady();
-    expect((await withRelay.servicesOptions).relay).toEqual({ url: 'https://cis2-logout-relay.trust.nhs.uk' });
+    // With the socket opener that takes Chromium's proxy route and the OS certificate store
+    // (main/adapters/relay-socket.ts; tested through a proxy in relay-socket.integration.test.ts).
+    expect((await withRelay.servicesOptions).relay).toEqual({
+      url: 'https://cis2-logout-relay.trust.nhs.uk',
+      openSocket: expect.any(Function),
+    });
     resetFakeElectron();
     const without = await boot({ platform: 'win32' });
     without.app.becomeReady();
