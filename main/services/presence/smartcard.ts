@@ -19,6 +19,7 @@ import type { OsEvents } from '../../core/os-signals';
 import type { PcscBinding, PcscContext } from '../../platform/pcsc';
 import { loadPcsc } from '../../platform/pcsc';
 import { pause, watchReaders } from './smartcard-watch';
+import type { Logger } from '../logger';
 
 /** What the audit log hears from the source: codes and states only, never a reader's name. */
 export type SmartcardEvent =
@@ -30,6 +31,37 @@ export type SmartcardEvent =
       readonly raised: boolean;
     }
   | { readonly type: 'pcsc-error'; readonly call: string; readonly code: string };
+
+/**
+ * The log lines for what the source tells (the composition root passes this as `onEvent`): a
+ * PC/SC call that failed, by its name and return code (each failure once until the watch works
+ * again), and each removal seen. Status changes are audited by the presence registry
+ * (presence.source-changed). The return code goes in `scard`, not `code`: the logger keeps a
+ * `code` only when it looks like an error code of the shell's own.
+ */
+export function logSmartcardEvent(logger: Pick<Logger, 'warn' | 'info' | 'debug'>, event: SmartcardEvent): void {
+  switch (event.type) {
+    case 'pcsc-error':
+      return logger.warn(
+        { event: 'smartcard.pcsc-error', call: event.call, scard: event.code },
+        'A PC/SC call failed; the smartcard watcher tries again by itself, and a card that was in counts as gone.',
+      );
+    case 'signal':
+      return logger.info(
+        { event: 'smartcard.signal', signal: event.signal, raised: event.raised },
+        event.raised
+          ? 'The smartcard watcher saw the card leave or lost sight of it, and locked.'
+          : 'The smartcard watcher saw the card leave or lost sight of it; LockOnCardRemoval is off, so nothing locked.',
+      );
+    case 'card':
+      return logger.debug(
+        { event: 'smartcard.card', present: event.present },
+        'Whether a card is in a reader changed.',
+      );
+    case 'status':
+      return;
+  }
+}
 
 /** How the smartcard is watched on this workstation: the machine policy's setting and, for tests, PC/SC itself. */
 export interface SmartcardSettings {
