@@ -200,6 +200,28 @@ describe('the real smartcard source over it', () => {
     expect(signals[1]).toBe('smartcard-removed');
   });
 
+  it('cancelNow sends SCardCancel before it returns, and again until the wait has returned (for exits that cannot await dispose)', async () => {
+    const pcsc = createMemoryPcsc({ cardIn: true, queueMs: 400 });
+    source = createSmartcardSource({
+      events: { signal: () => undefined },
+      lockOnRemoval: true,
+      load: () => pcsc.binding,
+      waitMs: 60_000,
+      platform: 'linux',
+    });
+    const s = source;
+    await until(() => s.cardPresent() === true);
+    // The next wait is being queued now: the first cancel is lost, the repeats land.
+    await until(() => pcsc.calls.getStatusChange >= 2);
+    const before = pcsc.calls.cancel;
+    s.cancelNow();
+    expect(pcsc.calls.cancel).toBe(before + 1);
+    const started = Date.now();
+    await s.dispose();
+    expect(Date.now() - started).toBeLessThan(1_500);
+    expect(pcsc.calls.cancel).toBeGreaterThan(before + 1);
+  });
+
   // A cancel that reaches PC/SC before the wait is queued is lost (pcsc-lite's SCardCancel); the
   // watcher repeats it until the wait returns. Over random timings of the queueing, of dispose
   // (mid-listing, mid-wait, at once) and of the card, dispose ends the watch well within one wait.

@@ -157,7 +157,8 @@ async function waitForChanges(
     if (outcome === 'cancelled') continue;
     if (outcome === 'service-gone' || outcome === 'fault')
       return (watch.failed('SCardGetStatusChange', changed.code), false);
-    if (outcome === 'readers-changed' && withPnp && readers.length > 0) {
+    const nameRefused = withPnp && refusesAName(changed.code);
+    if (nameRefused && readers.length > 0) {
       // Refused: the pseudo-reader, or a reader gone since the listing. Try once without the former.
       watch.pnp.supported = false;
       states = statesFor(false);
@@ -165,7 +166,7 @@ async function waitForChanges(
       watch.pnp.supported = true;
       return null;
     }
-    if (outcome === 'readers-changed' && withPnp) watch.pnp.supported = false;
+    if (nameRefused) watch.pnp.supported = false;
     if (outcome !== 'ok') return null;
     const listChanged = takeReadings(changed.readings, states, known);
     // A library that ignores the name reports it as an unknown reader: stop naming it.
@@ -191,7 +192,12 @@ async function acceptedWithout(
   await paced();
   if (watch.stop.aborted) return true;
   const probe = await cancellableWait(watch, 0, states);
-  return scardOutcome(probe.code) !== 'readers-changed';
+  return !refusesAName(probe.code);
+}
+
+/** The codes a PC/SC gives for a reader name it does not know (or no longer has). */
+function refusesAName(code: number): boolean {
+  return code >>> 0 === scard.E_UNKNOWN_READER || code >>> 0 === scard.E_READER_UNAVAILABLE;
 }
 
 /** Records each reading as the next wait's current state; true when the reader list changed. */
