@@ -7,7 +7,9 @@
  * says the card is in (cardPresent), and the clinician still unlocks with NHS Care Identity.
  *
  * One loop, never two: establish a context, watch it (smartcard-watch.ts) until the service goes
- * away, release it, wait, and establish again.
+ * away, release it, wait, and establish again. On Windows 8 and later a PC without a reader has no
+ * Smart Card service running: that is reported as its own reason (no-reader-service-stopped) and
+ * looked at again every readerArrivalMs, not backed off like a fault.
  */
 import { createEmitter } from '../../core/emitter';
 import { createPresenceStatus, presenceStatus } from '../../core/presence';
@@ -69,7 +71,10 @@ export interface SmartcardSettings {
   readonly lockOnRemoval: boolean;
   /** Loads PC/SC; throws where the library is missing. Default: koffi and the platform's library. */
   readonly load?: () => PcscBinding;
-  /** How long one SCardGetStatusChange waits before the readers are listed again. */
+  /**
+   * How long one SCardGetStatusChange waits before the readers are listed again (default 5 s),
+   * where the PnP pseudo-reader reports readers arriving; without it, at most readerArrivalMs.
+   */
   readonly waitMs?: number;
   /** Waits before trying the service again; resolves early when `signal` aborts (dispose). */
   readonly sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
