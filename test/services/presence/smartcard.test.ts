@@ -163,6 +163,20 @@ describe('smartcard source (fake PC/SC: Windows and macOS behaviour)', () => {
     await source.dispose();
   });
 
+  it('raises smartcard-removed for a card taken out and put back before the watcher looked (the event counter moved)', async () => {
+    const fake = new FakePcsc();
+    fake.plug('Reader A', true);
+    const { source, signals } = harness(fake);
+    await source.ready();
+    // Both in the same turn: the next reading shows the card in, with the counter two further on.
+    fake.card('Reader A', false);
+    fake.card('Reader A', true);
+    await until(() => signals.length > 0);
+    expect(signals).toEqual(['smartcard-removed']);
+    expect(source.cardPresent()).toBe(true);
+    await source.dispose();
+  });
+
   it('raises nothing when a card is inserted: it only reports the card is in (the lock screen prompts)', async () => {
     const fake = new FakePcsc();
     fake.plug('Reader A', false);
