@@ -260,6 +260,26 @@ describe('smartcard source (fake PC/SC: Windows and macOS behaviour)', () => {
     await source.dispose();
   });
 
+  it("on macOS never names the PnP pseudo-reader (Apple's PC/SC never had it), and still sees a reader arrive", async () => {
+    const fake = new FakePcsc();
+    const named: string[] = [];
+    const real = fake.getStatusChange.bind(fake);
+    fake.getStatusChange = (ctx, timeoutMs, states) => {
+      named.push(...states.map((st) => st.reader));
+      return real(ctx, timeoutMs, states);
+    };
+    const { source } = harness(fake, { platform: 'darwin' });
+    await source.ready();
+    expect(source.status()).toMatchObject({ state: 'unavailable', reason: 'no-reader' });
+    fake.plug('Reader A', true);
+    await until(() => source.cardPresent() === true);
+    fake.card('Reader A', false);
+    await until(() => source.cardPresent() === false);
+    expect(named).not.toContain(pnpNotification);
+    expect(named).toContain('Reader A');
+    await source.dispose();
+  });
+
   it('with LockOnCardRemoval off, reports off-by-policy and raises nothing, but still knows whether a card is in', async () => {
     const fake = new FakePcsc();
     fake.plug('Reader A', true);
