@@ -59,7 +59,8 @@ async function start(): Promise<void> {
   });
 
   // Every source that sees the clinician leave, audited at each sign-in; the smartcard among them.
-  const { os, presence } = watchPresence({ session, policy, audit, wts: windows.wts, onError });
+  const { os, presence } = watchPresence({ session, policy, audit, wts: windows.wts, onError, logger });
+  running.cancelNativeWaits = () => presence.smartcard?.cancelNow();
   // RequireSmartcard gates sign-in. The IPC server trusts only the guard's current window, and
   // every view passes the guard first, so main's lock surface is up before the renderer hears of a lock.
   const card = presence.smartcard;
@@ -91,6 +92,12 @@ async function start(): Promise<void> {
 // signed out (secrets were in memory only); saved drafts wait sealed for their owner. Not in a
 // loop, and not while the shell is closing (app-lifecycle.ts).
 process.on('uncaughtException', (error) => {
+  // The relaunch exits at once; a wait still in PC/SC would hold the old process up to its bound.
+  try {
+    running.cancelNativeWaits();
+  } catch {
+    // Exiting all the same.
+  }
   handleFatalError(
     {
       app,

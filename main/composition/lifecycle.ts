@@ -39,6 +39,9 @@ export function howTheShellEnds({ services, windows, stopIpc, os, presence, logg
       stop: () => {
         guard.current()?.setCovered(true);
         guard.dispose();
+        // The session is ending: stop the smartcard wait now, so it has returned long before the
+        // exit (a deadline exit included), which would otherwise wait for it.
+        presence.smartcard?.cancelNow();
       },
       seal: () => services.session.os.shutdown(),
       // The clipboard is swept here, as at any end (the guard has stopped).

@@ -10,6 +10,8 @@ import type { OsSignalsHandle } from '../adapters/power-monitor';
 import type { WtsSessionSource } from '../adapters/wts-session';
 import type { Audit } from '../services/audit';
 import type { MachinePolicy } from '../services/policy/machine-policy';
+import type { Logger } from '../services/logger';
+import { logSmartcardEvent } from '../services/presence/smartcard';
 import { startPresence } from '../services/presence/start';
 import type { Presence } from '../services/presence/start';
 import type { SessionService } from '../services/session/session-service';
@@ -23,9 +25,11 @@ export interface PresenceWiring {
   /** Windows' session notifications (built with the windows they watch); null elsewhere. */
   readonly wts: WtsSessionSource | null;
   readonly onError: OnFault;
+  /** Where the smartcard watcher's PC/SC failures are logged. */
+  readonly logger: Logger;
 }
 
-export function watchPresence({ session, policy, audit, wts, onError }: PresenceWiring): {
+export function watchPresence({ session, policy, audit, wts, onError, logger }: PresenceWiring): {
   os: OsSignalsHandle;
   presence: Presence;
 } {
@@ -41,7 +45,10 @@ export function watchPresence({ session, policy, audit, wts, onError }: Presence
     events: session.os,
     sources: [...os.presence, ...(wts ? [wts] : [])],
     // The card leaving the reader locks at once (LockOnCardRemoval).
-    smartcard: { lockOnRemoval: policy.smartcard.lockOnCardRemoval },
+    smartcard: {
+      lockOnRemoval: policy.smartcard.lockOnCardRemoval,
+      onEvent: (event) => logSmartcardEvent(logger, event),
+    },
     audit,
     session,
     onError,

@@ -8,6 +8,11 @@ import type { SignInFocus } from '../adapters/window-focus';
 export interface Running {
   lifecycle: Lifecycle | null;
   signInFocus: SignInFocus | null;
+  /**
+   * Ends native waits now (the smartcard watcher's SCardGetStatusChange), for an exit that cannot
+   * wait for the shutdown: a koffi call still in PC/SC keeps the process from leaving.
+   */
+  cancelNativeWaits: () => void;
 }
 
-export const running: Running = { lifecycle: null, signInFocus: null };
+export const running: Running = { lifecycle: null, signInFocus: null, cancelNativeWaits: () => undefined };

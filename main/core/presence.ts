@@ -48,6 +48,8 @@ export const presenceReasonWords = {
     'The screen saver: neither org.freedesktop.ScreenSaver nor org.gnome.ScreenSaver has an owner.',
   'service-gone': 'The smartcard: the smartcard service (pcscd, SCardSvr) is not running, stopped, or restarted.',
   'no-reader': 'The smartcard: the service runs but no reader is attached.',
+  'no-reader-service-stopped':
+    'The smartcard, Windows: the Smart Card service is not running, which is what Windows 8 and later do when no reader is attached (it starts when one is plugged in; the shell looks again every second). With a reader attached, check that the Smart Card service (SCardSvr) is not disabled.',
   'no-library': 'The smartcard: the PC/SC library could not be loaded.',
   LockOnCardRemoval: 'The smartcard: machine policy LockOnCardRemoval is off (the card is watched, never locks).',
   'wtsapi-unavailable': 'WTS: wtsapi32 could not be loaded.',

@@ -42,10 +42,35 @@ export const scardState = {
 } as const;
 
 /**
- * The pseudo-reader that reports readers arriving and leaving (Windows, pcsc-lite; macOS may
- * not support it, so the watcher also lists the readers again at every wait's timeout).
+ * The pseudo-reader that reports readers arriving and leaving (Windows, pcsc-lite). Apple's PC/SC
+ * never had it, and a library may refuse the name (SCARD_E_UNKNOWN_READER): the watcher then
+ * waits without it, for at most `readerArrivalMs`, and lists the readers again after each wait.
  */
 export const pnpNotification = '\\\\?PnP?\\Notification';
+
+/**
+ * Where no pseudo-reader reports readers arriving (macOS, or a library that refuses the name), and
+ * while Windows' Smart Card service is stopped because no reader is attached (Windows 8 and
+ * later), the watcher looks again this often: a reader plugged in is seen within about a second,
+ * the time it takes to pick up a card and put it in, and the cost is one listing and one wait per
+ * second, local calls to the smartcard service. A card leaving a reader already watched is seen at
+ * once whatever this is: the wait ends on the change.
+ */
+export const readerArrivalMs = 1_000;
+
+/**
+ * The least time between two listings of the readers on one context, and between two waits,
+ * whatever PC/SC answered: no return code, and no pseudo-reader that says "changed" every time,
+ * can make the watcher call PC/SC in a tight loop (at most 4 listings and 20 waits a second).
+ * A wait compares the reader's state and event counter with what the watcher last saw, so a
+ * change in the gap is still seen; the gap only delays it by at most this long.
+ */
+export const listingGapMs = 250;
+export const waitGapMs = 50;
+
+/** How often the watcher repeats SCardCancel until the wait it cancels has returned, and how many times at most. */
+export const cancelRepeatMs = 50;
+export const cancelRepeats = 200;
 
 /** What a return code means for the watcher. */
 export type ScardOutcome =
@@ -96,6 +121,11 @@ export interface ReaderReading {
   readonly eventState: number;
 }
 
+/** The reader's event counter (insertions and removals, pcsc-lite and Windows; 0 on macOS), from a state's high 16 bits. */
+export function eventCount(eventState: number): number {
+  return (eventState >>> 16) & 0xffff;
+}
+
 /** Whether a reader's state says a card is in it (present, even if mute or unpowered). */
 export function cardIn(eventState: number): boolean {
   return (eventState & scardState.PRESENT) !== 0 && (eventState & (scardState.UNAVAILABLE | scardState.UNKNOWN)) === 0;
@@ -105,17 +135,27 @@ export function cardIn(eventState: number): boolean {
  * What the watcher can see now:
  * - service-gone: the smartcard service is not there (or the library is missing);
  * - no-reader: the service is there, no reader is;
- * - readers: each reader by name, and whether a card is in it.
+ * - readers: each reader by name, and whether a card is in it; and, where PC/SC counts them,
+ *   each reader's event counter (`events`), so a card taken out and put back between two
+ *   readings is still seen as taken out.
  */
 export type SmartcardView =
   | { readonly kind: 'service-gone' }
   | { readonly kind: 'no-reader' }
-  | { readonly kind: 'readers'; readonly cards: ReadonlyMap<string, boolean> };
+  | {
+      readonly kind: 'readers';
+      readonly cards: ReadonlyMap<string, boolean>;
+      readonly events?: ReadonlyMap<string, number>;
+    };
 
 export function viewOf(readings: readonly ReaderReading[]): SmartcardView {
   const real = readings.filter((r) => r.reader !== pnpNotification);
   if (real.length === 0) return { kind: 'no-reader' };
-  return { kind: 'readers', cards: new Map(real.map((r) => [r.reader, cardIn(r.eventState)])) };
+  return {
+    kind: 'readers',
+    cards: new Map(real.map((r) => [r.reader, cardIn(r.eventState)])),
+    events: new Map(real.map((r) => [r.reader, eventCount(r.eventState)])),
+  };
 }
 
 /** Is any card in any reader (what the lock screen's prompt and RequireSmartcard use). */
@@ -130,6 +170,12 @@ export function anyCard(view: SmartcardView): boolean {
  * arriving is never a signal: it only prompts the clinician to unlock. With several readers, any
  * card leaving counts: the shell cannot tell whose card is whose without connecting to it, and
  * Identity Agent owns the card.
+ *
+ * A card in at both readings with the reader's event counter moved between them was taken out and
+ * put back (a quick swap between two waits): a removal. The counter counts only insertions and
+ * removals (pcsc-lite's eventhandler.c; Windows, [MS-RDPESC] 2.2.7 "Reader State"), so in at both
+ * ends with the count moved means at least one removal. Where PC/SC keeps no counter (macOS: it
+ * stays 0) nothing moves and only presence is compared.
  */
 export function signalFor(
   previous: SmartcardView,
@@ -140,9 +186,19 @@ export function signalFor(
   for (const [reader, had] of previous.cards) {
     if (!had) continue;
     if (next.kind !== 'readers' || !next.cards.has(reader)) return 'smartcard-unavailable';
-    if (next.cards.get(reader) !== true) removed = true;
+    if (next.cards.get(reader) !== true || counterMoved(previous, next, reader)) removed = true;
   }
   return removed ? 'smartcard-removed' : null;
+}
+
+function counterMoved(
+  previous: Extract<SmartcardView, { kind: 'readers' }>,
+  next: Extract<SmartcardView, { kind: 'readers' }>,
+  reader: string,
+): boolean {
+  const before = previous.events?.get(reader);
+  const after = next.events?.get(reader);
+  return before !== undefined && after !== undefined && before !== after;
 }
 
 /**

@@ -1,3 +1,4 @@
+import * as fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   anyCard,
@@ -91,6 +92,17 @@ describe('what the readers say about the card (cardIn, viewOf, anyCard)', () => 
         ['Reader A', true],
         ['Reader B', false],
       ]),
+      events: new Map([
+        ['Reader A', 0],
+        ['Reader B', 0],
+      ]),
+    });
+    // The event counter is the high 16 bits of the state.
+    expect(viewOf([{ reader: 'Reader A', eventState: (7 << 16) | PRESENT }])).toMatchObject({
+      events: new Map([['Reader A', 7]]),
+    });
+    expect(viewOf([{ reader: 'Reader A', eventState: (0xffff << 16) | PRESENT }])).toMatchObject({
+      events: new Map([['Reader A', 0xffff]]),
     });
   });
 
@@ -134,5 +146,68 @@ describe('what a change of view means for the session (signalFor), fail-closed',
     expect(signalFor(readers({ A: false }), { kind: 'service-gone' })).toBeNull();
     expect(signalFor({ kind: 'no-reader' }, readers({ A: true }))).toBeNull();
     expect(signalFor({ kind: 'service-gone' }, { kind: 'no-reader' })).toBeNull();
+  });
+});
+
+describe("a quick card swap between two readings (the reader's event counter)", () => {
+  const PRESENT = 0x0020;
+  const EMPTY = 0x0010;
+  const reading = (reader: string, cardIsIn: boolean, count: number) => ({
+    reader,
+    eventState: ((count & 0xffff) << 16) | (cardIsIn ? PRESENT : EMPTY),
+  });
+
+  it('is a removal when the card is in at both readings but the counter moved; nothing when it did not', () => {
+    const before = viewOf([reading('A', true, 1)]);
+    expect(signalFor(before, viewOf([reading('A', true, 3)]))).toBe('smartcard-removed');
+    expect(signalFor(before, viewOf([reading('A', true, 1)]))).toBeNull();
+    // The counter wraps at 16 bits: 0xffff to 1 moved too.
+    expect(signalFor(viewOf([reading('A', true, 0xffff)]), viewOf([reading('A', true, 0x1_0001)]))).toBe(
+      'smartcard-removed',
+    );
+    // Where PC/SC keeps no counter (macOS: always 0), or a view carries none, only presence counts.
+    expect(signalFor(viewOf([reading('A', true, 0)]), viewOf([reading('A', true, 0)]))).toBeNull();
+    const noCounters = { kind: 'readers' as const, cards: new Map([['A', true]]) };
+    expect(signalFor(noCounters, viewOf([reading('A', true, 5)]))).toBeNull();
+    // A card that arrived (out before) is never a signal, however much the counter moved.
+    expect(signalFor(viewOf([reading('A', false, 2)]), viewOf([reading('A', true, 5)]))).toBeNull();
+  });
+
+  // Between two readings each reader sees any sequence of insertions and removals (each moves its
+  // counter by one, as pcsc-lite's eventhandler.c and Windows count them); the readings sample it.
+  it('property: whenever a card that was in was out at any moment before the next reading, a removal (or unavailable) is reported', () => {
+    const readerNames = ['A', 'B'] as const;
+    const steps = fc.array(fc.array(fc.constantFrom(...readerNames), { maxLength: 6 }), {
+      minLength: 1,
+      maxLength: 12,
+    });
+    fc.assert(
+      fc.property(fc.boolean(), fc.boolean(), fc.nat(0xffff), steps, (inA, inB, startCount, toggleRuns) => {
+        const world = new Map([
+          ['A', { in: inA, count: startCount }],
+          ['B', { in: inB, count: startCount }],
+        ]);
+        const sample = () => viewOf(readerNames.map((r) => reading(r, world.get(r)!.in, world.get(r)!.count)));
+        let previous = sample();
+        for (const toggles of toggleRuns) {
+          const wasIn = new Map(readerNames.map((r) => [r, world.get(r)!.in]));
+          const outMeanwhile = new Set<string>();
+          for (const r of toggles) {
+            const state = world.get(r)!;
+            state.in = !state.in;
+            state.count += 1;
+            if (!state.in) outMeanwhile.add(r);
+          }
+          const next = sample();
+          const signal = signalFor(previous, next);
+          const removedOne = readerNames.some((r) => wasIn.get(r) === true && outMeanwhile.has(r));
+          if (removedOne) expect(['smartcard-removed', 'smartcard-unavailable']).toContain(signal);
+          // And only then: a card that stayed put, or one that only arrived, is never a removal.
+          else expect(signal).toBeNull();
+          previous = next;
+        }
+      }),
+      { numRuns: 300 },
+    );
   });
 });

@@ -16,13 +16,23 @@
  *   (raised at every card arrival and removal) and SCARD_STATE_PRESENT or SCARD_STATE_EMPTY; it
  *   returns at once, with SCARD_STATE_CHANGED on the readers that differ, when any reader's state
  *   (presence bits or counter, where the caller gave one) differs from the caller's current
- *   state; a reader it does not know reads SCARD_STATE_UNKNOWN | SCARD_STATE_CHANGED. Otherwise it
- *   waits for a change, SCardCancel (SCARD_E_CANCELLED), the service stopping
- *   (SCARD_E_NO_SERVICE) or the timeout (SCARD_E_TIMEOUT; 0 means "do not wait", 0xFFFFFFFF
- *   INFINITE). The "\\?PnP?\Notification" pseudo-reader carries the reader count in its high word
- *   and is CHANGED when the count changes during the wait, as pcsc-lite compares against the count
- *   it had when the call began.
- * Every answer comes back asynchronously, as koffi's async calls do from their worker thread.
+ *   state. A reader name it does not know when the call begins refuses the whole call with
+ *   SCARD_E_UNKNOWN_READER (winscard_clnt.c, "The requested reader name is not recognized"); a
+ *   reader that goes during the wait reads SCARD_STATE_UNKNOWN | SCARD_STATE_UNAVAILABLE |
+ *   SCARD_STATE_CHANGED. An empty list answers SCARD_S_SUCCESS at once. Otherwise it waits for
+ *   a change, SCardCancel (SCARD_E_CANCELLED), the service stopping (SCARD_E_NO_SERVICE) or the
+ *   timeout (SCARD_E_TIMEOUT; 0 means "do not wait", 0xFFFFFFFF INFINITE). The
+ *   "\\?PnP?\Notification" pseudo-reader carries the reader count in its high word and is
+ *   CHANGED when the count changes during the wait, as pcsc-lite compares against the count it
+ *   had when the call began. With `pnp: 'refused'` the name is one it does not know, as in a
+ *   PC/SC without it (Apple's never had it): SCARD_E_UNKNOWN_READER.
+ * - SCardCancel reaches only a wait already queued: pcsc-lite's SCardCancel returns
+ *   SCARD_S_SUCCESS and does nothing unless the context is inside its wait (the context's
+ *   `cancellable` flag, set only around MessageReceiveTimeout, after the call has synchronised
+ *   the reader states with pcscd). Here a wait is queued `queueMs` after the call (default: the
+ *   next turn of the event loop); a cancel before that is lost, as it can be on a real PC.
+ * Every answer comes back asynchronously, as koffi's async calls do from their worker thread, and
+ * every call is counted (`calls`), so a test can see a watcher that calls in a loop.
  */
 import { pnpNotification, scard, scardState } from '../../main/core/smartcard';
 import type { ReaderReading } from '../../main/core/smartcard';
@@ -41,6 +51,8 @@ export interface CardControl {
 export interface MemoryPcsc extends CardControl {
   readonly binding: PcscBinding;
   readonly reader: string;
+  /** How many times each call was made. */
+  readonly calls: Readonly<Record<keyof PcscBinding, number>>;
   /** The reader unplugged (false) or plugged back in (true). */
   plugReader(plugged: boolean): Promise<void>;
 }
@@ -49,12 +61,22 @@ const INFINITE = 0xffff_ffff;
 
 interface Waiter {
   readonly context: number;
+  /** Inside its wait: a cancel reaches it. */
+  queued: boolean;
   finish(code: number): void;
   /** Re-checks the caller's states; true when it answered. */
   check(): boolean;
 }
 
-export function createMemoryPcsc(options: { cardIn?: boolean } = {}): MemoryPcsc {
+export interface MemoryPcscOptions {
+  readonly cardIn?: boolean;
+  /** 'refused': the PnP pseudo-reader is a name it does not know (macOS). Default 'supported'. */
+  readonly pnp?: 'supported' | 'refused';
+  /** How long after SCardGetStatusChange is called its wait is queued (a cancel before is lost). */
+  readonly queueMs?: number;
+}
+
+export function createMemoryPcsc(options: MemoryPcscOptions = {}): MemoryPcsc {
   const reader = 'Harness Virtual Reader 00 00';
   let running = true;
   let plugged = true;
@@ -66,6 +88,9 @@ export function createMemoryPcsc(options: { cardIn?: boolean } = {}): MemoryPcsc
   const live = new Set<number>();
   const dead = new Set<number>();
   const waiters = new Set<Waiter>();
+  const calls = { establish: 0, listReaders: 0, getStatusChange: 0, cancel: 0, release: 0 };
+  const knows = (name: string): boolean =>
+    readers().includes(name) || (name === pnpNotification && options.pnp !== 'refused');
 
   const later = <T>(value: T): Promise<T> => new Promise((resolve) => setImmediate(() => resolve(value)));
   const readers = (): string[] => (plugged ? [reader] : []);
@@ -82,12 +107,14 @@ export function createMemoryPcsc(options: { cardIn?: boolean } = {}): MemoryPcsc
 
   const binding: PcscBinding = {
     establish() {
+      calls.establish += 1;
       if (!running) return later({ code: scard.E_NO_SERVICE, context: null });
       const context = nextContext++;
       live.add(context);
       return later({ code: scard.S_SUCCESS, context });
     },
     listReaders(ctx) {
+      calls.listReaders += 1;
       const refused = refuse(ctx);
       if (refused !== null) return later({ code: refused, readers: [] });
       const names = readers();
@@ -98,23 +125,28 @@ export function createMemoryPcsc(options: { cardIn?: boolean } = {}): MemoryPcsc
       );
     },
     getStatusChange(ctx, timeoutMs, states) {
-      const refused = refuse(ctx);
-      if (refused !== null)
-        return later({ code: refused, readings: states.map((s) => ({ reader: s.reader, eventState: 0 })) });
+      calls.getStatusChange += 1;
+      const untouched = states.map((s) => ({ reader: s.reader, eventState: 0 }));
+      if (states.length === 0) return later({ code: scard.S_SUCCESS, readings: [] });
+      const refused = refuse(ctx) ?? (states.every((s) => knows(s.reader)) ? null : scard.E_UNKNOWN_READER);
+      if (refused !== null) return later({ code: refused, readings: untouched });
       const countAtStart = readers().length;
       const read = (): { any: boolean; readings: ReaderReading[] } => {
         let any = false;
         const readings = states.map(({ reader: name, currentState }): ReaderReading => {
           if (name === pnpNotification) {
             const count = readers().length;
-            const moved = count !== countAtStart;
+            // pcsc-lite also compares with the caller's count, where it gave one (a non-zero high word).
+            const told = currentState >>> 16;
+            const moved = count !== countAtStart || (told !== 0 && told !== count);
             any ||= moved;
             return { reader: name, eventState: (count << 16) | (moved ? scardState.CHANGED : 0) };
           }
           if (!readers().includes(name)) {
             const already = (currentState & scardState.UNKNOWN) !== 0;
             any ||= !already;
-            return { reader: name, eventState: scardState.UNKNOWN | (already ? 0 : scardState.CHANGED) };
+            const gone = scardState.UNKNOWN | scardState.UNAVAILABLE;
+            return { reader: name, eventState: gone | (already ? 0 : scardState.CHANGED) };
           }
           const now = stateOf();
           const presence = scardState.PRESENT | scardState.EMPTY;
@@ -135,6 +167,7 @@ export function createMemoryPcsc(options: { cardIn?: boolean } = {}): MemoryPcsc
         let timer: ReturnType<typeof setTimeout> | undefined;
         const waiter: Waiter = {
           context: Number(ctx),
+          queued: false,
           finish(code) {
             waiters.delete(waiter);
             clearTimeout(timer);
@@ -150,16 +183,21 @@ export function createMemoryPcsc(options: { cardIn?: boolean } = {}): MemoryPcsc
           },
         };
         waiters.add(waiter);
+        setTimeout(() => (waiter.queued = true), options.queueMs ?? 0);
         if (timeoutMs !== INFINITE) timer = setTimeout(() => waiter.finish(scard.E_TIMEOUT), timeoutMs);
       });
     },
     cancel(ctx) {
+      calls.cancel += 1;
       const refused = refuse(ctx);
       if (refused !== null) return refused;
-      for (const waiter of [...waiters]) if (waiter.context === Number(ctx)) waiter.finish(scard.E_CANCELLED);
+      // Not yet inside its wait: pcsc-lite answers success and cancels nothing.
+      for (const waiter of [...waiters])
+        if (waiter.context === Number(ctx) && waiter.queued) waiter.finish(scard.E_CANCELLED);
       return scard.S_SUCCESS;
     },
     release(ctx) {
+      calls.release += 1;
       const refused = refuse(ctx);
       if (refused !== null) return later(refused);
       for (const waiter of [...waiters]) if (waiter.context === Number(ctx)) waiter.finish(scard.E_CANCELLED);
@@ -171,6 +209,7 @@ export function createMemoryPcsc(options: { cardIn?: boolean } = {}): MemoryPcsc
   return {
     binding,
     reader,
+    calls,
     get cardIn() {
       return cardIn;
     },

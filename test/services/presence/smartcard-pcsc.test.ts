@@ -14,6 +14,9 @@ import { createLogger } from '../../../main/services/logger';
 import { createMemorySecretStore } from '../../../main/services/secret-store';
 import { createSessionService } from '../../../main/services/session/session-service';
 import type { SessionService } from '../../../main/services/session/session-service';
+import { pnpNotification, scard, scardState } from '../../../main/core/smartcard';
+import { loadPcsc } from '../../../main/platform/pcsc';
+import type { PcscBinding } from '../../../main/platform/pcsc';
 import { createSmartcardSource } from '../../../main/services/presence/smartcard';
 import type { SmartcardSource } from '../../../main/services/presence/smartcard';
 import { systemTime } from '../../../main/services/time';
@@ -27,6 +30,29 @@ import { needs } from '../../support/needs';
 const missing = virtualCardMissing();
 // CI installs pcscd, vsmartcard and python3-pycryptodome (.ci/run): there, a missing piece fails.
 const pcsc = needs(missing);
+
+/**
+ * Real libpcsclite and pcscd, except that a wait naming the PnP pseudo-reader is answered
+ * SCARD_E_UNKNOWN_READER without reaching pcscd: what a PC/SC without the name answers (pcsc-lite
+ * itself answers that for any name it does not know, checked below against the real one). pcsc-lite
+ * accepts the name, so the refusal cannot be had from pcscd itself. Counts the calls that reach it.
+ */
+function refusingPnp(real: PcscBinding) {
+  const calls = { listReaders: 0, getStatusChange: 0 };
+  const binding: PcscBinding = {
+    establish: () => real.establish(),
+    listReaders: (ctx) => (calls.listReaders++, real.listReaders(ctx)),
+    getStatusChange: async (ctx, timeoutMs, states) => {
+      calls.getStatusChange += 1;
+      if (states.some((s) => s.reader === pnpNotification))
+        return { code: scard.E_UNKNOWN_READER, readings: states.map((s) => ({ reader: s.reader, eventState: 0 })) };
+      return real.getStatusChange(ctx, timeoutMs, states);
+    },
+    cancel: (ctx) => real.cancel(ctx),
+    release: (ctx) => real.release(ctx),
+  };
+  return { binding, calls };
+}
 
 async function until(what: () => boolean, ms: number, why: () => string): Promise<void> {
   const end = Date.now() + ms;
@@ -60,7 +86,7 @@ pcsc.describe(pcsc.title('smartcard source on real PC/SC (pcscd + vpcd + vicc)')
     await card.removeCard();
   });
 
-  async function startShell(): Promise<SmartcardSource> {
+  async function startShell(extra: { load?: () => PcscBinding } = {}): Promise<SmartcardSource> {
     fake = new FakeSignIn();
     const vault = await createDraftVault({
       dataDir: dir,
@@ -74,7 +100,7 @@ pcsc.describe(pcsc.title('smartcard source on real PC/SC (pcscd + vpcd + vicc)')
       vault,
       logger: createLogger({ level: 'silent' }),
     });
-    source = createSmartcardSource({ events: shell.os, lockOnRemoval: true, waitMs: 2_000 });
+    source = createSmartcardSource({ events: shell.os, lockOnRemoval: true, waitMs: 2_000, ...extra });
     await source.ready();
     return source;
   }
@@ -170,5 +196,59 @@ pcsc.describe(pcsc.title('smartcard source on real PC/SC (pcscd + vpcd + vicc)')
       () => JSON.stringify(s.status()),
     );
     expect(shell.state().status).toBe('active');
+  }, 60_000);
+
+  it('answers SCARD_E_UNKNOWN_READER for a reader name it does not know, as the harness fake does', async () => {
+    const pcsc = loadPcsc();
+    const { context } = await pcsc.establish();
+    expect(context).not.toBeNull();
+    const ctx = context as number;
+    try {
+      const unknown = await pcsc.getStatusChange(ctx, 1_000, [
+        { reader: card.reader, currentState: scardState.UNAWARE },
+        { reader: 'No Such Reader 00 00', currentState: scardState.UNAWARE },
+      ]);
+      expect(unknown.code).toBe(scard.E_UNKNOWN_READER);
+      // And accepts the pseudo-reader: pcsc-lite has it.
+      const pnp = await pcsc.getStatusChange(ctx, 0, [{ reader: pnpNotification, currentState: scardState.UNAWARE }]);
+      expect([scard.S_SUCCESS, scard.E_TIMEOUT]).toContain(pnp.code);
+    } finally {
+      await pcsc.release(ctx);
+    }
+  });
+
+  it('with the PnP pseudo-reader refused, calls pcscd a bounded number of times a second and still locks on removal', async () => {
+    const refusing = refusingPnp(loadPcsc());
+    await startShell({ load: () => refusing.binding });
+    const s = source as SmartcardSource;
+    await card.insertCard();
+    await watching(s, true);
+    await signIn();
+    const before = { ...refusing.calls };
+    await new Promise((r) => setTimeout(r, 2_000));
+    // Before the fix, 13,217 listings and 13,216 waits in 2 s on this same stack.
+    expect(refusing.calls.listReaders - before.listReaders).toBeLessThanOrEqual(16);
+    expect(refusing.calls.getStatusChange - before.getStatusChange).toBeLessThanOrEqual(40);
+    expect(s.status()).toMatchObject({ state: 'live' });
+    await card.removeCard();
+    await until(
+      () => shell.state().status === 'locked',
+      5_000,
+      () => card.log(),
+    );
+    expect(shell.state()).toMatchObject({ status: 'locked', reason: 'smartcard-removed' });
+  }, 30_000);
+
+  it("dispose ends a wait in pcscd promptly whenever it comes (the lost cancel itself is too narrow to hit reliably here: the harness fake's property covers it)", async () => {
+    await card.insertCard();
+    // Random moments, from at once to well inside the wait; pcsc-lite loses a cancel sent before
+    // its wait is queued (winscard_clnt.c, SCardCancel: nothing unless `cancellable`).
+    for (const afterMs of [0, 0, 1, 2, 3, 5, 8, 13, 21, 34, 55, 89]) {
+      const s = createSmartcardSource({ events: { signal: () => undefined }, lockOnRemoval: true, waitMs: 60_000 });
+      await new Promise((r) => setTimeout(r, afterMs));
+      const started = Date.now();
+      await s.dispose();
+      expect(Date.now() - started, `dispose ${afterMs} ms after start`).toBeLessThan(2_000);
+    }
   }, 60_000);
 });

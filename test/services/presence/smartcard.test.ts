@@ -4,11 +4,13 @@
 // SCardListReaders with no reader (Windows 8 and later then stop the service altogether), a
 // reader list change seen only at a wait's timeout (no "\\?PnP?\Notification"), and the
 // reader's event counter in the high word of dwEventState.
+import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import type { OsSignal } from '../../../main/core/os-signals';
-import { pnpNotification, scard, scardState } from '../../../main/core/smartcard';
+import { pnpNotification, readerArrivalMs, scard, scardState } from '../../../main/core/smartcard';
+import { createLogger } from '../../../main/services/logger';
 import type { PcscBinding, PcscContext } from '../../../main/platform/pcsc';
-import { createSmartcardSource } from '../../../main/services/presence/smartcard';
+import { createSmartcardSource, logSmartcardEvent } from '../../../main/services/presence/smartcard';
 import type { SmartcardEvent } from '../../../main/services/presence/smartcard';
 
 type Reader = { card: boolean; counter: number };
@@ -118,19 +120,24 @@ class FakePcsc implements PcscBinding {
   }
 }
 
-function harness(fake: FakePcsc, options: { lockOnRemoval?: boolean; waitMs?: number } = {}) {
+function harness(fake: FakePcsc, options: { lockOnRemoval?: boolean; waitMs?: number; platform?: string } = {}) {
   const signals: OsSignal[] = [];
   const events: SmartcardEvent[] = [];
+  const sleeps: number[] = [];
   const source = createSmartcardSource({
+    ...(options.platform ? { platform: options.platform } : {}),
     events: { signal: (s) => void signals.push(s) },
     lockOnRemoval: options.lockOnRemoval ?? true,
     load: () => fake,
     waitMs: options.waitMs ?? 1_000,
     // Retries come at once in these tests; the real delays are core's retryDelayMs.
-    sleep: (_ms, signal) => new Promise((resolve) => (signal.aborted ? resolve() : setTimeout(resolve, 5))),
+    sleep: (ms, signal) => {
+      sleeps.push(ms);
+      return new Promise((resolve) => (signal.aborted ? resolve() : setTimeout(resolve, 5)));
+    },
     onEvent: (e) => void events.push(e),
   });
-  return { source, signals, events };
+  return { source, signals, events, sleeps };
 }
 
 async function until(what: () => boolean, ms = 3_000): Promise<void> {
@@ -153,6 +160,20 @@ describe('smartcard source (fake PC/SC: Windows and macOS behaviour)', () => {
     await until(() => signals.length > 0);
     expect(signals).toEqual(['smartcard-removed']);
     expect(source.cardPresent()).toBe(false);
+    await source.dispose();
+  });
+
+  it('raises smartcard-removed for a card taken out and put back before the watcher looked (the event counter moved)', async () => {
+    const fake = new FakePcsc();
+    fake.plug('Reader A', true);
+    const { source, signals } = harness(fake);
+    await source.ready();
+    // Both in the same turn: the next reading shows the card in, with the counter two further on.
+    fake.card('Reader A', false);
+    fake.card('Reader A', true);
+    await until(() => signals.length > 0);
+    expect(signals).toEqual(['smartcard-removed']);
+    expect(source.cardPresent()).toBe(true);
     await source.dispose();
   });
 
@@ -239,6 +260,26 @@ describe('smartcard source (fake PC/SC: Windows and macOS behaviour)', () => {
     await source.dispose();
   });
 
+  it("on macOS never names the PnP pseudo-reader (Apple's PC/SC never had it), and still sees a reader arrive", async () => {
+    const fake = new FakePcsc();
+    const named: string[] = [];
+    const real = fake.getStatusChange.bind(fake);
+    fake.getStatusChange = (ctx, timeoutMs, states) => {
+      named.push(...states.map((st) => st.reader));
+      return real(ctx, timeoutMs, states);
+    };
+    const { source } = harness(fake, { platform: 'darwin' });
+    await source.ready();
+    expect(source.status()).toMatchObject({ state: 'unavailable', reason: 'no-reader' });
+    fake.plug('Reader A', true);
+    await until(() => source.cardPresent() === true);
+    fake.card('Reader A', false);
+    await until(() => source.cardPresent() === false);
+    expect(named).not.toContain(pnpNotification);
+    expect(named).toContain('Reader A');
+    await source.dispose();
+  });
+
   it('with LockOnCardRemoval off, reports off-by-policy and raises nothing, but still knows whether a card is in', async () => {
     const fake = new FakePcsc();
     fake.plug('Reader A', true);
@@ -292,5 +333,85 @@ describe('smartcard source (fake PC/SC: Windows and macOS behaviour)', () => {
     expect(Date.now() - started).toBeLessThan(1_000);
     expect(fake.released).toHaveLength(1);
     expect(fake.contexts.size).toBe(0);
+  });
+
+  it('Windows 8+, no reader: a Smart Card service stopped for want of a reader is its own reason, looked at every second, logged once', async () => {
+    const fake = new FakePcsc();
+    fake.running = false;
+    const { source, events, sleeps } = harness(fake, { platform: 'win32' });
+    await source.ready();
+    expect(source.status()).toMatchObject({ state: 'unavailable', reason: 'no-reader-service-stopped' });
+    expect(source.cardPresent()).toBeNull();
+    await until(() => sleeps.length >= 3);
+    expect(sleeps.slice(0, 3)).toEqual([readerArrivalMs, readerArrivalMs, readerArrivalMs]);
+    // The same failure, again and again: told once.
+    expect(events.filter((e) => e.type === 'pcsc-error')).toEqual([
+      { type: 'pcsc-error', call: 'SCardEstablishContext', code: 'SCARD_E_NO_SERVICE' },
+    ]);
+    // A reader plugged in: Windows starts the service, and the watcher sees it.
+    fake.plug('Reader A', true);
+    fake.start();
+    await until(() => source.status().state === 'live');
+    expect(source.cardPresent()).toBe(true);
+    await source.dispose();
+  });
+
+  it('Windows 8+: the reader with the card unplugged and the service stopping with it still fails closed', async () => {
+    const fake = new FakePcsc();
+    fake.plug('Reader A', true);
+    const { source, signals } = harness(fake, { platform: 'win32' });
+    await source.ready();
+    fake.unplug('Reader A');
+    fake.stop();
+    await until(() => signals.length > 0);
+    expect(signals).toEqual(['smartcard-unavailable']);
+    await until(() => source.status().reason === 'no-reader-service-stopped');
+    await source.dispose();
+  });
+
+  it('elsewhere, a service that will not give a context is service-gone (pcscd is not started by a reader)', async () => {
+    const fake = new FakePcsc();
+    fake.running = false;
+    const { source } = harness(fake, { platform: 'linux' });
+    await source.ready();
+    expect(source.status()).toMatchObject({ state: 'unavailable', reason: 'service-gone' });
+    await source.dispose();
+  });
+
+  it('logs a failed PC/SC call with its name and return code, and a removal, never a reader name', async () => {
+    const lines: string[] = [];
+    const destination = new Writable({
+      write(chunk: Buffer, _enc, done) {
+        lines.push(chunk.toString());
+        done();
+      },
+    });
+    const logger = createLogger({ destination, level: 'debug' });
+    const fake = new FakePcsc();
+    fake.plug('OMNIKEY 3121 [SN 12345678] 00 00', true);
+    const source = createSmartcardSource({
+      events: { signal: () => undefined },
+      lockOnRemoval: true,
+      load: () => fake,
+      sleep: (_ms, signal) => new Promise((resolve) => (signal.aborted ? resolve() : setTimeout(resolve, 5))),
+      onEvent: (e) => logSmartcardEvent(logger, e),
+    });
+    await source.ready();
+    fake.stop();
+    await until(() => source.status().state === 'unavailable');
+    await source.dispose();
+    const parsed = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(parsed).toContainEqual(
+      expect.objectContaining({
+        event: 'smartcard.pcsc-error',
+        call: 'SCardGetStatusChange',
+        scard: 'SCARD_E_SERVICE_STOPPED',
+        level: 40,
+      }),
+    );
+    expect(parsed).toContainEqual(
+      expect.objectContaining({ event: 'smartcard.signal', signal: 'smartcard-unavailable', raised: true }),
+    );
+    expect(lines.join('')).not.toContain('12345678');
   });
 });
