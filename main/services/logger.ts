@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import type { DestinationStream, Logger as PinoLogger } from 'pino';
+import { faultWords } from '../core/faults';
 
 /**
  * The shell's logger: pino, with secrets removed before anything is written.
@@ -78,7 +79,12 @@ function safeError(err: Error): Record<string, unknown> {
   return { type: err.name, ...(typeof code === 'string' ? { code } : {}), message: scrubString(err.message) };
 }
 
-export function scrub(value: unknown, depth = 0): unknown {
+export /** An error code from a fixed vocabulary: UPPER_SNAKE (ShellError, openid-client, Node) or a fault code. */
+function isStableCode(value: unknown): value is string {
+  return typeof value === 'string' && (/^[A-Z][A-Z0-9_]*$/.test(value) || Object.hasOwn(faultWords, value));
+}
+
+function scrub(value: unknown, depth = 0): unknown {
   if (typeof value === 'string') return scrubString(value);
   if (value === null || typeof value !== 'object') return value;
   if (depth >= MAX_DEPTH) return '[Truncated]';
@@ -88,9 +94,10 @@ export function scrub(value: unknown, depth = 0): unknown {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) {
     out[k] = SECRET_KEY.test(k) && k !== 'code' ? REDACTED : scrub(v, depth + 1);
-    // `code` is also the stable error code field (ShellError, openid-client): keep it only when it
-    // looks like one (UPPER_SNAKE), never when it could be an authorization code.
-    if (k === 'code') out[k] = typeof v === 'string' && /^[A-Z][A-Z0-9_]*$/.test(v) ? v : REDACTED;
+    // `code` is also the stable error code field (ShellError, openid-client, an adapter's fault):
+    // keep it only when it is one (UPPER_SNAKE, or a fault code from core/faults.ts), never when it
+    // could be an authorization code.
+    if (k === 'code') out[k] = isStableCode(v) ? v : REDACTED;
   }
   return out;
 }

@@ -67,6 +67,16 @@ describe('logger redaction', () => {
     expect(out).toContain('[Redacted]');
   });
 
+  it("keeps an adapter fault's code (core/faults.ts) and still redacts any other lower-case code", () => {
+    const { lines, logger } = capture();
+    logger.error({ event: 'adapter.error', code: 'renderer-crash-loop' }, 'crashed again');
+    logger.info({ code: 'renderer-crash-loop-x' }, 'not a fault code');
+    logger.info({ code: 'abc-def' }, 'an authorization code could look like anything');
+    expect(JSON.parse(lines[0] ?? '{}')).toMatchObject({ code: 'renderer-crash-loop' });
+    expect(JSON.parse(lines[1] ?? '{}')).toMatchObject({ code: '[Redacted]' });
+    expect(JSON.parse(lines[2] ?? '{}')).toMatchObject({ code: '[Redacted]' });
+  });
+
   it('keeps no copy of a secret once the holder wipes it, and redacts the authorization code under any key', async () => {
     const fetch = countingFetch();
     const { service } = serviceFor(sandbox, 'dr-okafor', { fetch });
