@@ -79,12 +79,12 @@ function safeError(err: Error): Record<string, unknown> {
   return { type: err.name, ...(typeof code === 'string' ? { code } : {}), message: scrubString(err.message) };
 }
 
-export /** An error code from a fixed vocabulary: UPPER_SNAKE (ShellError, openid-client, Node) or a fault code. */
+/** An error code from a fixed vocabulary: UPPER_SNAKE (ShellError, openid-client, Node) or a fault code. */
 function isStableCode(value: unknown): value is string {
   return typeof value === 'string' && (/^[A-Z][A-Z0-9_]*$/.test(value) || Object.hasOwn(faultWords, value));
 }
 
-function scrub(value: unknown, depth = 0): unknown {
+export function scrub(value: unknown, depth = 0): unknown {
   if (typeof value === 'string') return scrubString(value);
   if (value === null || typeof value !== 'object') return value;
   if (depth >= MAX_DEPTH) return '[Truncated]';
