@@ -45,6 +45,7 @@ export const groups = {
     'relay/ingress.ts',
     'relay/ingress-gate.ts',
     'relay/logout-acceptance.ts',
+    'relay/pending.ts',
     'relay/id-token.ts',
     'relay/workstation-registry.ts',
     'relay/workstation-messages.ts',
