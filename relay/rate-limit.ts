@@ -16,6 +16,15 @@ interface Bucket {
   at: number;
 }
 
+/**
+ * A bucket's tokens at `t`. A clock set back (NTP stepping a replica's clock, a VM restored) adds
+ * nothing and takes nothing away: counted as no time passing, not as negative time, which would
+ * empty the bucket for as long as the clock was set back and refuse every PC behind that source.
+ */
+function refilled(bucket: Bucket, t: number, capacity: number, perMs: number): number {
+  return Math.min(capacity, bucket.tokens + Math.max(0, t - bucket.at) * perMs);
+}
+
 export function rateLimiter(perMinute: number, now: () => number = Date.now, maxKeys = 100_000): RateLimiter {
   const capacity = perMinute;
   const perMs = perMinute / 60_000;
@@ -23,7 +32,7 @@ export function rateLimiter(perMinute: number, now: () => number = Date.now, max
   let lastSweep = now();
 
   function refill(bucket: Bucket, t: number): void {
-    bucket.tokens = Math.min(capacity, bucket.tokens + (t - bucket.at) * perMs);
+    bucket.tokens = refilled(bucket, t, capacity, perMs);
     bucket.at = t;
   }
 
@@ -77,7 +86,7 @@ export function perObjectLimiter<T extends object>(perMinute: number, now: () =>
   return (owner) => {
     const t = now();
     const bucket = buckets.get(owner) ?? { tokens: perMinute, at: t };
-    bucket.tokens = Math.min(perMinute, bucket.tokens + (t - bucket.at) * perMs);
+    bucket.tokens = refilled(bucket, t, perMinute, perMs);
     bucket.at = t;
     buckets.set(owner, bucket);
     if (bucket.tokens < 1) return false;

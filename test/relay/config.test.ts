@@ -8,7 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { HEARTBEAT_MS } from '../../main/services/relay-client/protocol';
 import { RelayConfigError, loadRelayConfig, parseHostPort, parseRelayConfig } from '../../relay/config';
 import { addressSet, clientAddress, parseCidr } from '../../relay/net';
-import { rateLimiter } from '../../relay/rate-limit';
+import { perObjectLimiter, rateLimiter } from '../../relay/rate-limit';
 import { freePort } from './fixtures/redis';
 
 const ISSUER =
@@ -198,6 +198,24 @@ describe('source addresses', () => {
     t += 1_000;
     expect(limit.take('a')).toBe(true);
     expect(limit.take('a')).toBe(false);
+  });
+
+  it('counts a clock set back as no time passing: the bucket neither empties nor fills', () => {
+    let t = 10_000_000;
+    const limit = rateLimiter(60, () => t);
+    for (let i = 0; i < 30; i += 1) expect(limit.take('a')).toBe(true);
+    t -= 3_600_000; // an hour back
+    for (let i = 0; i < 30; i += 1) expect(limit.take('a'), String(i)).toBe(true);
+    expect(limit.take('a')).toBe(false);
+    t += 1_000; // a second on from the new time: one token back
+    expect(limit.take('a')).toBe(true);
+
+    const perConnection = perObjectLimiter<object>(12, () => t);
+    const conn = {};
+    for (let i = 0; i < 6; i += 1) expect(perConnection(conn)).toBe(true);
+    t -= 3_600_000;
+    for (let i = 0; i < 6; i += 1) expect(perConnection(conn), String(i)).toBe(true);
+    expect(perConnection(conn)).toBe(false);
   });
 });
 
