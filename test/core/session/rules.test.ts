@@ -287,6 +287,40 @@ const rules: Rule[] = [
   },
   {
     source:
+      'ours (docs/session-engine.md): where IT ends the session on OS lock, sleep or user switch, it does so from the lock screen too, and mid-unlock; otherwise the session stays locked',
+    run: () => {
+      const cases = [
+        [{ onOsLock: 'end-session' }, { type: 'osLocked' }, 'os-lock'],
+        [{ onSleep: 'end-session' }, { type: 'suspend' }, 'sleep'],
+        [{ onUserSwitch: 'end-session' }, { type: 'userSwitchedAway' }, 'user-switch'],
+      ] as const;
+      for (const [policy, event, reason] of cases) {
+        for (const midUnlock of [false, true]) {
+          const ends = new Driver(strict({ ...policy, idleLimitSeconds: { AAL3: 300 } }));
+          ends.signIn('alice', T0);
+          ends.send({ type: 'lockRequested', at: after(MINUTE) });
+          if (midUnlock) ends.send({ type: 'reauthStarted', at: after(2 * MINUTE) });
+          // Mid-unlock, the attempt in the browser is abandoned first.
+          expect(types(ends.send({ ...event, at: after(3 * MINUTE) })), reason).toEqual([
+            ...(midUnlock ? ['cancelAttempt'] : []),
+            'endSession',
+            'clearTokens',
+            'sealDraftsOf',
+          ]);
+          expect(ends.state).toEqual({ status: 'ended', reason });
+          // The default (lock) keeps the locked session, and abandons an unlock in progress.
+          const stays = new Driver(strict({ idleLimitSeconds: { AAL3: 300 } }));
+          stays.signIn('alice', T0);
+          stays.send({ type: 'lockRequested', at: after(MINUTE) });
+          if (midUnlock) stays.send({ type: 'reauthStarted', at: after(2 * MINUTE) });
+          stays.send({ ...event, at: after(3 * MINUTE) });
+          expect(stays.status, reason).toBe('locked');
+        }
+      }
+    },
+  },
+  {
+    source:
       'ours (docs/session-engine.md): "Sleep counts as inactivity: on resume, elapsed wall time decides" — sleep locks, and a resume without a suspend event still locks if the idle limit passed',
     run: () => {
       const d = new Driver();
