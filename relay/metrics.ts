@@ -4,6 +4,7 @@
  * theirs apart. Names start `cws_relay_`; docs/relay.md lists them.
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { noMessageCounts } from './workstation-messages';
 import type { HubCounts } from './workstations';
 
 /** What the gauges and the counters kept elsewhere are read from at each scrape. */
@@ -61,17 +62,7 @@ function gauge(registry: Registry, name: string, help: string, read: () => [Labe
   });
 }
 
-const NO_HUB: HubCounts = {
-  connections: 0,
-  registered: 0,
-  registrationsAccepted: 0,
-  registrationsRefused: 0,
-  logoutsSent: 0,
-  logoutsRefusedByWorkstations: 0,
-  dropped: 0,
-  catchUps: 0,
-  catchUpsLimited: 0,
-};
+const NO_HUB: HubCounts = { connections: 0, registered: 0, ...noMessageCounts() };
 
 /** The hub's own counts (workstations.ts), mirrored as counters and the connections gauge. */
 function mirrorHubCounts(registry: Registry, hub: () => HubCounts): void {

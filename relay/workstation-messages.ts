@@ -58,6 +58,19 @@ export interface MessageCounts {
   catchUpsLimited: number;
 }
 
+/** Every count at zero: a new hub's, or the metrics' before a hub exists. */
+export function noMessageCounts(): MessageCounts {
+  return {
+    registrationsAccepted: 0,
+    registrationsRefused: 0,
+    logoutsSent: 0,
+    logoutsRefusedByWorkstations: 0,
+    dropped: 0,
+    catchUps: 0,
+    catchUpsLimited: 0,
+  };
+}
+
 /** What the messages are handled with: the replica's parts, the hub's registry, counts and registration rate. */
 export interface MessageContext extends ReplicaDeps {
   /** This replica's own copy of the revocation list, for catch-up while the store is away. */

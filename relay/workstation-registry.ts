@@ -23,6 +23,11 @@ export interface Connection {
   queued: number;
 }
 
+/** A connection just upgraded: alive, not registered, nothing sent or queued. */
+export function newConnection(ws: WebSocket, source: string): Connection {
+  return { ws, source, alive: true, registration: null, sent: new Set(), queue: Promise.resolve(), queued: 0 };
+}
+
 /** Whether an upgrade may go ahead: admitted, or refused by the replica's cap or its source's. */
 export type Admission = 'admitted' | 'replica-full' | 'source-full' | 'unregistered-full';
 

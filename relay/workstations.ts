@@ -23,9 +23,9 @@ import type { ReplicaDeps } from './deps';
 import { sourceHash } from './log';
 import { perObjectLimiter, rateLimiter } from './rate-limit';
 import type { Revocation, RevocationList } from './revocations';
-import { CLOSE, catchUp, receive, send, sendLogout } from './workstation-messages';
+import { CLOSE, catchUp, noMessageCounts, receive, send, sendLogout } from './workstation-messages';
 import type { MessageContext, MessageCounts } from './workstation-messages';
-import { createWorkstationRegistry } from './workstation-registry';
+import { createWorkstationRegistry, newConnection } from './workstation-registry';
 import type { Admission, Connection } from './workstation-registry';
 
 export interface WorkstationHubOptions extends ReplicaDeps {
@@ -108,15 +108,7 @@ function offersProtocol(req: IncomingMessage): boolean {
 
 /** A new connection: its messages to the message handling, its end to the registry. */
 function attach(ctx: MessageContext, ws: WebSocket, source: string): void {
-  const conn: Connection = {
-    ws,
-    source,
-    alive: true,
-    registration: null,
-    sent: new Set(),
-    queue: Promise.resolve(),
-    queued: 0,
-  };
+  const conn = newConnection(ws, source);
   ctx.registry.add(conn);
   ws.on('message', (data, isBinary) => receive(ctx, conn, data, isBinary));
   ws.on('error', () => ws.terminate());
@@ -149,15 +141,7 @@ export function createWorkstationHub(options: WorkstationHubOptions): Workstatio
     handleProtocols: chooseProtocol,
   });
   const registry = createWorkstationRegistry(options.config, options.now);
-  const counts: MessageCounts = {
-    registrationsAccepted: 0,
-    registrationsRefused: 0,
-    logoutsSent: 0,
-    logoutsRefusedByWorkstations: 0,
-    dropped: 0,
-    catchUps: 0,
-    catchUpsLimited: 0,
-  };
+  const counts: MessageCounts = noMessageCounts();
   const registrations = rateLimiter(options.config.registrationsPerMinute, options.now);
   const catchUps = perObjectLimiter<Connection>(options.config.catchUpsPerMinute, options.now);
   const ctx: MessageContext = { ...options, registry, counts, registrations, catchUps };

@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import type { WebSocket } from 'ws';
 import { describe, expect, it } from 'vitest';
-import { createWorkstationRegistry } from '../../relay/workstation-registry';
+import { createWorkstationRegistry, newConnection } from '../../relay/workstation-registry';
 import type { Connection } from '../../relay/workstation-registry';
 
 const LIMITS = { maxConnections: 8, maxConnectionsPerSource: 5, maxUnregistered: 4, maxUnregisteredPerSource: 3 };
@@ -28,15 +28,7 @@ const step: fc.Arbitrary<Step> = fc.oneof(
 );
 
 function connection(source: string): Connection {
-  return {
-    ws: {} as WebSocket,
-    source,
-    alive: true,
-    registration: null,
-    sent: new Set(),
-    queue: Promise.resolve(),
-    queued: 0,
-  };
+  return newConnection({} as WebSocket, source);
 }
 
 describe('workstation registry caps', () => {
