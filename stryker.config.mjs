@@ -10,8 +10,8 @@ import { groups } from './scripts/mutation.mjs';
 export default {
   packageManager: 'npm',
   testRunner: 'vitest',
-  // The core group runs its own, narrower set of tests (vitest.mutation.core.config.ts).
-  vitest: { configFile: process.env['STRYKER_VITEST_CONFIG'] ?? 'vitest.mutation.config.ts' },
+  // The tests per group: vitest.mutation.config.ts, told the group by MUTATION_GROUP.
+  vitest: { configFile: 'vitest.mutation.config.ts' },
   plugins: ['@stryker-mutator/vitest-runner'],
   coverageAnalysis: 'perTest',
   // The safety core, by group (scripts/mutation.mjs runs one group at a time).
