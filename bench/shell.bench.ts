@@ -24,7 +24,11 @@ export const shellTargets = {
   lockP99Ms: 50,
   coldStartMedianMs: 1000,
   bundleGzipBytes: 150_000,
-  shiftRssBytes: 80_000_000,
+  // The services' own memory: what they add to the runtime they run in (Electron's main process
+  // has its own base, unlike a bare Node's), and a heap that stays flat over the shift. The
+  // absolute 80 MB RSS figure this replaced measured Node's own base as much as the services.
+  shiftAboveBareNodeBytes: 50_000_000,
+  shiftHeapGrowthBytes: 2_000_000,
 } as const;
 
 export interface ShellBenchOptions {
@@ -170,22 +174,37 @@ export function shellMeasures(r: ShellBenchResult): Measure[] {
   measures.push(
     atMost('shell', 'renderer bundle, gzip -9 (JS + CSS + HTML)', r.bundle.gzipBytes, shellTargets.bundleGzipBytes, kb),
   );
-  const shift = r.shift.withDrafts;
+  measures.push(...shiftMeasures(r.shift));
+  return measures;
+}
+
+/** The 12-hour shift's verdicts: the services' own RSS and a flat heap; the absolute RSS for reference. */
+export function shiftMeasures(r: ShiftMemoryResult): Measure[] {
+  const measures: Measure[] = [];
+  const shift = r.withDrafts;
   measures.push(
-    atMost('shell', 'services RSS after a 12-hour shift', shift.atEnd.rssBytes, shellTargets.shiftRssBytes, mb),
-  );
-  measures.push(info('shell', 'services heap used after a 12-hour shift', mb(shift.atEnd.heapUsedBytes)));
-  measures.push(
-    info('shell', 'services RSS, same shift without draft saves', mb(r.shift.withoutDrafts.atEnd.rssBytes)),
-  );
-  // What the services add to the runtime they run in (Electron's main process has its own base).
-  measures.push(
-    info(
+    atMost(
       'shell',
-      'services RSS above a bare Node process, after the shift',
-      mb(shift.atEnd.rssBytes - r.shift.bareNodeRssBytes),
+      'services RSS above a bare Node process, after a 12-hour shift',
+      shift.atEnd.rssBytes - r.bareNodeRssBytes,
+      shellTargets.shiftAboveBareNodeBytes,
+      mb,
     ),
   );
+  // Flat: heap used at the lock against the first hour's (after a full GC each), so sign-in's own
+  // allocations are not counted as growth.
+  const firstHour = shift.hourly[0] ?? shift.afterSignIn;
+  measures.push(
+    atMost(
+      'shell',
+      'services heap used, growth from hour 1 to the 12-hour lock',
+      shift.atEnd.heapUsedBytes - firstHour.heapUsedBytes,
+      shellTargets.shiftHeapGrowthBytes,
+      mb,
+    ),
+  );
+  measures.push(info('shell', 'services RSS after a 12-hour shift (absolute)', mb(shift.atEnd.rssBytes)));
+  measures.push(info('shell', 'services RSS, same shift without draft saves', mb(r.withoutDrafts.atEnd.rssBytes)));
   return measures;
 }
 
