@@ -287,6 +287,7 @@ function signInSettings(
         : { method: 'none' },
       ...assurance,
       ...(s.Scopes ? { scopes: s.Scopes } : {}),
+      ...(s.TrustedAudiences ? { trustedAudiences: s.TrustedAudiences } : {}),
       ...(s.MaxAgeSeconds !== undefined ? { maxAge: s.MaxAgeSeconds } : {}),
       authTimeSkewSeconds,
     });

@@ -16,7 +16,7 @@ import type { PolicyProblem, SourceRead } from './source';
 
 export const POLICY_KEY = 'SOFTWARE\\Policies\\NHS\\Clinical Workstation Shell';
 /** The subkey the ADMX `list` element writes Scopes into, one numbered value per scope. */
-export const LIST_SUBKEYS = ['Scopes'] as const;
+export const LIST_SUBKEYS = ['Scopes', 'TrustedAudiences'] as const;
 
 export type Hive = 'HKLM' | 'HKCU';
 

@@ -153,6 +153,19 @@ export const signInSettings = {
     rule: 'OpenID Connect Core: the openid scope is required.',
     example: DEFAULT_OIDC_SETTINGS.scopes,
   },
+  TrustedAudiences: {
+    displayName: 'Other audiences a CIS2 token may also name',
+    group: 'SignIn',
+    registry: 'REG_MULTI_SZ',
+    schema: z.array(text(500)).max(20),
+    admx: { element: 'list' },
+    default: 'none (a token addressed to the shell and to anything else is refused)',
+    range: 'up to 20 client ids or audience values',
+    description:
+      "Audiences beside this client's id that an ID token or a logout token may also name. Leave empty unless CIS2 addresses your tokens to another of your registrations; set the relay's RELAY_TRUSTED_AUDIENCES to the same list (docs/relay.md).",
+    rule: 'OpenID Connect Core 1.0 section 3.1.3.7: a token naming an audience the client does not trust is rejected; with several audiences, azp must be the client.',
+    example: ['your-other-cis2-client-id'],
+  },
   MaxAgeSeconds: {
     displayName: 'Maximum age of a CIS2 sign-in (max_age, seconds)',
     group: 'SignIn',

@@ -221,6 +221,23 @@ describe('resolveMachinePolicy', () => {
     );
   });
 
+  it('passes the audiences IT trusts to the sign-in settings; none by default', () => {
+    const none = resolveMachinePolicy([layer('HKLM', { Issuer: 'live', ClientId: 'c' })], installed);
+    expect(none.oidc?.trustedAudiences).toEqual([]);
+    const trusted = resolveMachinePolicy(
+      [layer('HKLM', { Issuer: 'live', ClientId: 'c', TrustedAudiences: ['other-client'] })],
+      installed,
+    );
+    expect(trusted.oidc?.trustedAudiences).toEqual(['other-client']);
+    expect(trusted.applied.TrustedAudiences).toBe('HKLM');
+    const bad = resolveMachinePolicy(
+      [layer('HKLM', { Issuer: 'live', ClientId: 'c', TrustedAudiences: [''] })],
+      installed,
+    );
+    expect(bad.oidc?.trustedAudiences).toEqual([]);
+    expect(bad.problems.map((p) => p.setting)).toEqual(['TrustedAudiences']);
+  });
+
   it('takes the logout relay address IT sets (https, or http on loopback only)', () => {
     expect(
       resolveMachinePolicy([layer('HKLM', { RelayUrl: 'https://cis2-logout-relay.trust.nhs.uk' })], installed).relayUrl,
