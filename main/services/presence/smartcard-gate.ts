@@ -38,17 +38,17 @@ export function withCardPrompt(view: SessionView, present: boolean | null, reins
  */
 function reinsertWatch(backend: ShellBackend, card: Pick<SmartcardSource, 'cardPresent' | 'onCardChange'>) {
   let locked = false;
+  // Meaningful only while locked: set afresh each time the session locks.
   let owed = false;
   backend.subscribe((view) => {
     const nowLocked = view.kind === 'locked';
     // A lock with the card in, or while the readers cannot be seen (the card may be in), owes a
     // removal the shell sees; the workspace back (or a new sign-in) settles it.
     if (nowLocked && !locked) owed = card.cardPresent() !== false;
-    if (!nowLocked) owed = false;
     locked = nowLocked;
   });
   card.onCardChange(() => {
-    if (locked && card.cardPresent() === false) owed = false;
+    if (card.cardPresent() === false) owed = false;
   });
   return { owed: () => locked && owed };
 }

@@ -226,8 +226,8 @@ export function createTokenHolder(deps: TokenHolderDeps): TokenCustody {
       h.custody();
     },
     onRefreshOutcome: (listener) => outcomes.on(listener),
-    retryDue: () =>
-      h.state.kind === 'held' && h.outage !== null && retryIsDue(h, deps.now(), deps.retry ?? unansweredRetry),
+    // An outage is recorded only while tokens are held: store, wipe and a refusal all clear it.
+    retryDue: () => h.outage !== null && retryIsDue(h, deps.now(), deps.retry ?? unansweredRetry),
     store(tokens) {
       h.generation += 1;
       h.inFlight = null;

@@ -58,9 +58,28 @@ describe('smartcard gate', () => {
       [null, false],
     ] as const) {
       const { backend, gated } = setup(present, require);
+      expect(await gated.signIn()).toEqual({ ok: true, value: null });
       expect(await gated.unlock()).toEqual({ ok: true, value: null });
+      expect(await gated.signInAsSomeoneElse()).toEqual({ ok: true, value: null });
+      expect(backend.signIn).toHaveBeenCalledTimes(1);
       expect(backend.unlock).toHaveBeenCalledTimes(1);
+      expect(backend.signInAsSomeoneElse).toHaveBeenCalledTimes(1);
     }
+  });
+
+  it('sends nothing for a card change before the first view, and nothing at all once unsubscribed', async () => {
+    const { gated, setCard, emit } = setup(false, false);
+    const seen: SessionView[] = [];
+    const stop = gated.subscribe((v) => seen.push(v));
+    expect(() => setCard(true)).not.toThrow();
+    expect(seen).toEqual([]);
+    emit(locked);
+    // Locked with the card in: Identity Agent's removal is owed (below).
+    expect(seen).toEqual([{ ...locked, smartcard: 'reinsert' }]);
+    stop();
+    emit(locked);
+    setCard(false);
+    expect(seen).toHaveLength(1);
   });
 
   it('adds the card prompt to the lock screen and sends it again when the card goes in, without unlocking', async () => {
@@ -147,6 +166,31 @@ describe('smartcard gate', () => {
       // Still the same lock: the card went in after it, which is what Identity Agent's PIN needs.
       expect(await gated.unlock()).toEqual({ ok: true, value: null });
       emit(working);
+      emit(idleLock);
+      expect(await gated.unlock()).toEqual({ ok: false, code: 'card-reinsert-required' });
+    });
+
+    it('the removal stays settled while the session re-sends its lock screen (an unlock starting, a notice)', async () => {
+      const { gated, setCard, emit } = setup(true, false);
+      emit(working);
+      emit(idleLock);
+      setCard(false);
+      setCard(true);
+      emit({ ...idleLock, unlocking: true });
+      emit({ ...idleLock, unlocking: false });
+      expect(await gated.unlock()).toEqual({ ok: true, value: null });
+    });
+
+    it('a card event with the card still in (a reader reporting again) does not settle the removal', async () => {
+      const { gated, setCard, emit } = setup(true, false);
+      emit(working);
+      emit(idleLock);
+      setCard(true);
+      expect(await gated.unlock()).toEqual({ ok: false, code: 'card-reinsert-required' });
+    });
+
+    it('a gate put around a session already locked with the card in owes the removal too', async () => {
+      const { gated, emit } = setup(true, false);
       emit(idleLock);
       expect(await gated.unlock()).toEqual({ ok: false, code: 'card-reinsert-required' });
     });

@@ -111,6 +111,75 @@ describe('classifyRefreshFailure', () => {
     expect(classifyRefreshFailure(discovery())).toMatchObject({ kind: 'unanswered', cause: 'network' });
   });
 
+  it("takes a code only when the whole of it is a code, and looks past openid-client's own to the network's", () => {
+    for (const code of ['connect ECONNREFUSED', 'ECONNREFUSED 10.0.0.1:443'])
+      expect(classifyRefreshFailure(chromium(code))).toEqual({ kind: 'unanswered', cause: 'network', detail: null });
+    const wrapped = new TypeError('fetch failed', {
+      cause: Object.assign(new Error('x'), { code: 'OAUTH_RESPONSE_IS_NOT_JSON', cause: node('ECONNRESET') }),
+    });
+    expect(classifyRefreshFailure(wrapped)).toEqual({ kind: 'unanswered', cause: 'network', detail: 'ECONNRESET' });
+  });
+
+  it('a 500 is the server, and the status is the detail of every unanswered HTTP answer', () => {
+    expect(classifyRefreshFailure(notConform(500))).toEqual({
+      kind: 'unanswered',
+      cause: 'server-error',
+      detail: 'HTTP 500',
+    });
+    expect(classifyRefreshFailure(notConform(499))).toEqual({
+      kind: 'unanswered',
+      cause: 'not-oauth',
+      detail: 'HTTP 499',
+    });
+    expect(classifyRefreshFailure(oauthBody(503, 'server_error'))).toEqual({
+      kind: 'unanswered',
+      cause: 'server-error',
+      detail: 'HTTP 503',
+    });
+    expect(classifyRefreshFailure(oauthBody(400, 'server_error'))).toEqual({
+      kind: 'unanswered',
+      cause: 'server-error',
+      detail: 'server_error',
+    });
+    const challenge = Object.assign(new Error('challenge'), { code: 'OAUTH_WWW_AUTHENTICATE_CHALLENGE', status: 429 });
+    expect(classifyRefreshFailure(challenge)).toEqual({
+      kind: 'unanswered',
+      cause: 'rate-limited',
+      detail: 'HTTP 429',
+    });
+  });
+
+  it('a non-conforming answer with no usable status is not-oauth with no detail', () => {
+    const withCause = (cause: unknown) =>
+      Object.assign(new Error('unexpected'), { code: 'OAUTH_RESPONSE_IS_NOT_CONFORM', cause });
+    for (const cause of [undefined, null, { status: '503' }, { status: 503.5 }])
+      expect(classifyRefreshFailure(withCause(cause))).toEqual({
+        kind: 'unanswered',
+        cause: 'not-oauth',
+        detail: null,
+      });
+  });
+
+  it('something thrown that is not an object is a failure to reach CIS2, and either abort is a timeout', () => {
+    for (const thrown of [null, undefined, 'fetch failed', 42])
+      expect(classifyRefreshFailure(thrown)).toEqual({ kind: 'unanswered', cause: 'network', detail: null });
+    for (const name of ['TimeoutError', 'AbortError'])
+      expect(classifyRefreshFailure(new DOMException('stopped', name))).toEqual({
+        kind: 'unanswered',
+        cause: 'timeout',
+        detail: null,
+      });
+  });
+
+  it("only the shell's own discovery failure is treated as discovery; any other error with its code is a refusal", () => {
+    const other = new ShellError('SIGNIN_TOKEN_REJECTED', 'refused', { cause: node('ECONNREFUSED') });
+    expect(classifyRefreshFailure(other)).toEqual({ kind: 'refused', refusal: 'failed-checks' });
+    const lookalike = Object.assign(new Error('x', { cause: node('ECONNREFUSED') }), {
+      code: 'SIGNIN_DISCOVERY_FAILED',
+    });
+    expect(classifyRefreshFailure(lookalike)).toEqual({ kind: 'refused', refusal: 'failed-checks' });
+  });
+
   it('what openid-client really throws for a 503 from the token endpoint is server-error', async () => {
     const server = new client.Configuration(
       { issuer: 'https://cis2.example', token_endpoint: 'https://cis2.example/token' },
