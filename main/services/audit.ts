@@ -174,6 +174,11 @@ function workstationLines({ log, ok }: Writer) {
         log.warn(fields, 'The machine policy was loaded; some settings were clamped or ignored.');
       else log.info(fields, 'The machine policy was loaded.');
     },
+    environmentRefused: (settings) =>
+      log.error(
+        { event: auditEvents.environmentRefused, ...failure('CONFIG_INVALID', undefined), settings: [...settings] },
+        'The shell did not start: a CIS2 Live issuer is configured beside development-only options.',
+      ),
     logFolderUnavailable: (folder, cause) =>
       log.warn(
         { event: auditEvents.logFolderUnavailable, ...failure('LOG_FOLDER_UNAVAILABLE', cause), folder },

@@ -4,6 +4,7 @@
  * the services a ward PC runs; only the ports (browser, clock, OS signals) differ.
  */
 import type { CustomFetch } from 'openid-client';
+import { environmentOf } from '../core/environment';
 import type { OsCapabilities } from '../core/os-signals';
 import type { SessionPolicy } from '../core/policy';
 import { createAudit } from './audit';
@@ -117,6 +118,8 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     ...(options.capabilities ? { capabilities: options.capabilities } : {}),
     ...(options.rereadPolicy ? { rereadPolicy: options.rereadPolicy } : {}),
     organisation: options.organisation ?? null,
+    // Every view names the issuer's environment: off Live, every screen shows the banner.
+    environment: environmentOf(new URL(options.oidc.issuer)),
   });
   const stopSweeping = sweepExpiredDrafts(vault, audit, options.time);
   const receiveLogoutToken = createLogoutReceiver({

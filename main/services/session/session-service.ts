@@ -54,6 +54,7 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
         notice: ctx.notice,
         draftStorage: vault.storage,
         organisation: deps.organisation ?? null,
+        ...(deps.environment === undefined ? {} : { environment: deps.environment }),
       }),
     onBeat(beat) {
       // The keep-alive refresh, and while CIS2 does not answer, each retry as its wait ends.

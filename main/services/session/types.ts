@@ -2,6 +2,7 @@
  * What the shell service needs and what it offers: the composition root (main/index.ts), the
  * harness and the tests build it from these, and see it only through them.
  */
+import type { Cis2Environment } from '../../core/environment';
 import type { OsCapabilities, OsEvents } from '../../core/os-signals';
 import type { SessionPolicy } from '../../core/policy';
 import type { SessionState } from '../../core/session';
@@ -34,6 +35,8 @@ export interface SessionServiceDeps {
   readonly rereadPolicy?: () => Promise<SessionPolicy | null>;
   /** Machine policy's OrganisationName, carried on every view for the header; absent: none. */
   readonly organisation?: string | null;
+  /** The CIS2 environment of the issuer, carried on every view for the banner; absent: not said. */
+  readonly environment?: Cis2Environment;
 }
 
 export interface SessionService {
