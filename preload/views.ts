@@ -155,6 +155,12 @@ export const WorkstationSchema = z.strictObject({
     .regex(/^[^\p{Cc}\p{Zl}\p{Zp}]+$/u)
     .nullable(),
   environment: z.enum(cis2Environments).optional(),
+  /**
+   * `relayRefused`: the logout relay (RelayUrl) refused this workstation's sign-in as another
+   * issuer's or client's, and the shell stopped using it (docs/decisions.md, 35); every screen
+   * says so until the shell restarts. Absent reads as false.
+   */
+  relayRefused: z.boolean().optional(),
 });
 export type Workstation = z.infer<typeof WorkstationSchema>;
 const WorkstationField = { workstation: WorkstationSchema.optional() };

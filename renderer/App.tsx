@@ -64,19 +64,22 @@ function Screen() {
 }
 
 /**
- * The CIS2 environment main last said (every view names it); a view that does not (the
- * fail-closed fallback) keeps the banner up rather than take it down.
+ * The CIS2 environment main last said (every view names it), and whether the logout relay was
+ * refused (until a restart); a view that does not say (the fail-closed fallback) keeps the banner
+ * up rather than take it down.
  */
-function useEnvironment(): Workstation['environment'] {
+function useEnvironment(): { environment: Workstation['environment']; relayRefused: boolean } {
   const told = useShell((s) => s.view?.workstation?.environment);
-  const last = useRef(told);
-  if (told !== undefined) last.current = told;
+  const refused = useShell((s) => s.view?.workstation?.relayRefused === true);
+  const last = useRef({ environment: told, relayRefused: refused });
+  if (told !== undefined) last.current = { ...last.current, environment: told };
+  if (refused) last.current = { ...last.current, relayRefused: true };
   return last.current;
 }
 
 export function App() {
   useActivityReporting();
-  const environment = useEnvironment();
+  const { environment, relayRefused } = useEnvironment();
   // The signed-in clinician's role organisation (CIS2's org claim: who they act for) while their
   // session lasts; otherwise, and for a role without one, the workstation's (machine policy).
   const organisation = useShell((s) =>
@@ -90,7 +93,7 @@ export function App() {
         {skipLinkText}
       </a>
       <NhsHeader organisation={organisation} />
-      <EnvironmentBanner environment={environment} />
+      <EnvironmentBanner environment={environment} relayRefused={relayRefused} />
       <div className="nhsuk-width-container shell-page">
         <Screen />
       </div>

@@ -27,3 +27,12 @@ export const environmentBannerText: Readonly<Record<NotLive, { readonly tag: str
     text: 'This workstation does not sign in to the live NHS Care Identity service. Do not use it for real patients.',
   },
 };
+
+/**
+ * When the logout relay refused this workstation as another environment's (docs/decisions.md, 35):
+ * on every screen, Live included, until the shell restarts. Calm, and one thing to do.
+ */
+export const relayRefusedText = {
+  tag: 'Tell IT',
+  text: 'This workstation is not told when NHS Care Identity signs you out elsewhere, because it is set up with the logout service of another environment. It still locks when it is not used. Tell IT.',
+} as const;

@@ -12,7 +12,7 @@ import { StoreContext } from '../../renderer/context';
 import { environmentBannerLabel } from '../../renderer/labels';
 import { EnvironmentBanner } from '../../renderer/screens/EnvironmentBanner';
 import { createShellStore } from '../../renderer/store';
-import { environmentBannerText } from '../../renderer/words';
+import { environmentBannerText, relayRefusedText } from '../../renderer/words';
 
 type Environment = (typeof cis2Environments)[number];
 const clinician = { name: 'Dr Asha Patel', roleName: 'Nurse', orgName: 'Ward 7', orgCode: 'RX1' };
@@ -68,7 +68,7 @@ describe('the test-environment banner', () => {
   });
 
   it('says it in words, not colour alone, in a named region with nothing that takes focus', () => {
-    const html = renderToStaticMarkup(<EnvironmentBanner environment="int" />);
+    const html = renderToStaticMarkup(<EnvironmentBanner environment="int" relayRefused={false} />);
     expect(html).toMatch(new RegExp(`^<section class="shell-phase-banner" aria-label="${environmentBannerLabel}"`));
     expect(html).toContain('<strong class="nhsuk-tag nhsuk-tag--yellow shell-phase-banner__tag">Test (INT)</strong>');
     expect(html).not.toMatch(/<(button|a|input|textarea|select)\b|tabindex|role="alert"|aria-live/i);
@@ -80,6 +80,18 @@ describe('the test-environment banner', () => {
   });
 
   it('says nothing while main has not said which environment it is', () => {
-    expect(renderToStaticMarkup(<EnvironmentBanner environment={undefined} />)).toBe('');
+    expect(renderToStaticMarkup(<EnvironmentBanner environment={undefined} relayRefused={false} />)).toBe('');
+  });
+
+  it('says on every screen, Live included, that the logout relay was refused, until the shell restarts', () => {
+    for (const environment of ['live', 'int'] as const)
+      for (const view of everyScreen(environment)) {
+        const html = renderApp({ ...view, workstation: { organisation: null, environment, relayRefused: true } });
+        expect(html).toContain('data-testid="relay-refused"');
+        expect(html).toContain(relayRefusedText.text);
+        expect(html.includes('data-testid="environment-line"')).toBe(environment !== 'live');
+      }
+    expect(relayRefusedText.text).toMatch(/Tell IT\.$/);
+    expect(renderApp(everyScreen('live')[0] as SessionView)).not.toContain('relay-refused');
   });
 });

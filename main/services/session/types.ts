@@ -37,6 +37,11 @@ export interface SessionServiceDeps {
   readonly organisation?: string | null;
   /** The CIS2 environment of the issuer, carried on every view for the banner; absent: not said. */
   readonly environment?: Cis2Environment;
+  /**
+   * Whether the logout relay refused this workstation as another environment's (compose.ts),
+   * and a way to hear when that changes; every view says so. Absent: no relay, never refused.
+   */
+  readonly relayRefused?: { now(): boolean; onChange(listener: () => void): () => void };
 }
 
 export interface SessionService {

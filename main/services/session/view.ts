@@ -23,6 +23,8 @@ export interface ViewInputs {
   readonly organisation?: string | null;
   /** The CIS2 environment of the configured issuer (core/environment.ts); absent: not said. */
   readonly environment?: Cis2Environment;
+  /** The logout relay refused this workstation as another environment's, and is no longer used. */
+  readonly relayRefused?: boolean;
 }
 
 const unknownClinician: ClinicianView = { name: 'Signed-in clinician', roleName: null, orgName: null, orgCode: null };
@@ -75,6 +77,7 @@ export function sessionView(input: ViewInputs): SessionView {
   const workstation: Workstation = {
     organisation: input.organisation ?? null,
     ...(input.environment === undefined ? {} : { environment: input.environment }),
+    ...(input.relayRefused === true ? { relayRefused: true } : {}),
   };
   return { ...viewOfState(input), workstation };
 }
