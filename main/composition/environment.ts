@@ -13,8 +13,15 @@ import type { Audit } from '../services/audit';
 import type { Logger } from '../services/logger';
 import type { MachinePolicy } from '../services/policy/machine-policy';
 
-/** The development variables a development build reads (main/build-flags.d.ts). */
-const DEVELOPMENT_VARIABLES = ['CWS_POLICY_FILE', 'CWS_SANDBOX_ISSUER', 'CWS_SANDBOX_RELAY', 'CWS_SANDBOX_CLIENT_ID'];
+/**
+ * The development variables set that a development build reads (main/build-flags.d.ts). Written
+ * behind the build constant, so the production bundle holds none of their names (it reads none).
+ */
+function developmentVariablesIn(env: Readonly<Record<string, string | undefined>>): string[] {
+  if (!(typeof __CWS_DEV__ === 'undefined' || __CWS_DEV__)) return [];
+  const names = ['CWS_POLICY_FILE', 'CWS_SANDBOX_ISSUER', 'CWS_SANDBOX_RELAY', 'CWS_SANDBOX_CLIENT_ID'];
+  return names.filter((name) => env[name] !== undefined);
+}
 
 /** The environment of the configured issuer; "other" when none is configured or it does not parse. */
 function environmentOfPolicy(policy: Pick<MachinePolicy, 'oidc'>): Cis2Environment {
@@ -52,7 +59,7 @@ export function refuseLiveBesideDevelopment(
     environment: environmentOfPolicy(policy),
     developmentBuild,
     // Only a development build reads them; a production bundle does not contain that code.
-    developmentVariables: developmentBuild ? DEVELOPMENT_VARIABLES.filter((name) => env[name] !== undefined) : [],
+    developmentVariables: developmentBuild ? developmentVariablesIn(env) : [],
     allowInsecureLoopbackIssuer: policy.oidc?.allowInsecureLoopbackIssuer ?? false,
     relayTransport: relayTransport(policy.relayUrl),
   });
