@@ -6,6 +6,7 @@
  * re-exports them: importers name the contract, never this file.
  */
 import * as z from 'zod';
+import { cis2Environments } from '../main/core/environment';
 import type { ShellErrorCode } from '../main/core/errors';
 import type { Effect } from '../main/core/session';
 import { endReasons, lockReasons, workingReauthPurposes } from '../main/core/session/vocabulary';
@@ -141,6 +142,9 @@ const SessionRenewalFields = {
  * `organisation`, machine policy's OrganisationName (null when IT set none). The header shows
  * it when no signed-in clinician's role names their own. Main sends it on every view; absent
  * (a view built before main knew of it) reads as none.
+ * `environment`: the CIS2 environment of the configured issuer (main/core/environment.ts). On
+ * anything but `live` every screen shows the test-environment banner. Main sends it on every
+ * view; absent (the fail-closed fallback view), the renderer keeps the last one it was told.
  */
 export const WorkstationSchema = z.strictObject({
   // One line of text, as machine policy checked it: no control characters reach the header.
@@ -150,6 +154,13 @@ export const WorkstationSchema = z.strictObject({
     .max(limits.organisationChars)
     .regex(/^[^\p{Cc}\p{Zl}\p{Zp}]+$/u)
     .nullable(),
+  environment: z.enum(cis2Environments).optional(),
+  /**
+   * `relayRefused`: the logout relay (RelayUrl) refused this workstation's sign-in as another
+   * issuer's or client's, and the shell stopped using it (docs/decisions.md, 35); every screen
+   * says so until the shell restarts. Absent reads as false.
+   */
+  relayRefused: z.boolean().optional(),
 });
 export type Workstation = z.infer<typeof WorkstationSchema>;
 const WorkstationField = { workstation: WorkstationSchema.optional() };

@@ -1,7 +1,9 @@
-import { useEffect } from 'react';
+import { useEffect, useRef } from 'react';
+import type { Workstation } from '../preload/contract';
 import { NhsHeader, ScreenHeading } from './common';
 import { useShell } from './context';
 import { EndedScreen } from './screens/Ended';
+import { EnvironmentBanner } from './screens/EnvironmentBanner';
 import { LockedScreen } from './screens/Locked';
 import { SignInScreen } from './screens/SignIn';
 import { SigningInScreen } from './screens/SigningIn';
@@ -61,8 +63,23 @@ function Screen() {
   }
 }
 
+/**
+ * The CIS2 environment main last said (every view names it), and whether the logout relay was
+ * refused (until a restart); a view that does not say (the fail-closed fallback) keeps the banner
+ * up rather than take it down.
+ */
+function useEnvironment(): { environment: Workstation['environment']; relayRefused: boolean } {
+  const told = useShell((s) => s.view?.workstation?.environment);
+  const refused = useShell((s) => s.view?.workstation?.relayRefused === true);
+  const last = useRef({ environment: told, relayRefused: refused });
+  if (told !== undefined) last.current = { ...last.current, environment: told };
+  if (refused) last.current = { ...last.current, relayRefused: true };
+  return last.current;
+}
+
 export function App() {
   useActivityReporting();
+  const { environment, relayRefused } = useEnvironment();
   // The signed-in clinician's role organisation (CIS2's org claim: who they act for) while their
   // session lasts; otherwise, and for a role without one, the workstation's (machine policy).
   const organisation = useShell((s) =>
@@ -76,6 +93,7 @@ export function App() {
         {skipLinkText}
       </a>
       <NhsHeader organisation={organisation} />
+      <EnvironmentBanner environment={environment} relayRefused={relayRefused} />
       <div className="nhsuk-width-container shell-page">
         <Screen />
       </div>

@@ -51,3 +51,6 @@ export const draftLabels = {
   saved: 'Saved',
   retry: 'Try saving again',
 } as const;
+
+/** The test-environment banner's name for a screen reader (its words are in words-environment.ts). */
+export const environmentBannerLabel = 'Sign-in service';

@@ -8,9 +8,9 @@
  */
 import type { EndReason, LockReason, Notice, NoticeCode, RefusalCode, SessionView } from '../preload/contract';
 import { cannotReachSignIn } from './words-reach';
-// NHS Care Identity out of reach (renderer/words-reach.ts): here with every other sentence.
+// NHS Care Identity out of reach (words-reach.ts), the test-environment banner (words-environment.ts).
 export { cis2ReachAnnouncement, cis2UnreachableText, lockedUnreachableText } from './words-reach';
-
+export { environmentBannerText, relayRefusedText } from './words-environment';
 /** 42 → "0:42", 605 → "10:05". For the idle countdown. */
 export function formatCountdown(seconds: number): string {
   const s = Math.max(0, Math.floor(seconds));

@@ -12,6 +12,7 @@ import type { Logger } from '../services/logger';
 import type { OidcSettings } from '../services/oidc';
 import { readMachinePolicy, rereadMachinePolicy } from '../services/policy/machine-policy';
 import type { MachinePolicy } from '../services/policy/machine-policy';
+import { refuseLiveBesideDevelopment, withEnvironment } from './environment';
 
 export interface PolicyAndLogs {
   readonly policy: MachinePolicy;
@@ -47,13 +48,16 @@ export async function readPolicyAndLogs(developmentBuild: boolean): Promise<Poli
   // IT's folder gets a subfolder per Windows account (one account cannot rotate another's files);
   // the app's own folder is the fallback when IT's cannot be written.
   const ownLogs = join(app.getPath('userData'), 'logs');
-  const { logger } = await createFolderLogger({
+  const folderLogger = await createFolderLogger({
     folder: policy.logFolder === undefined ? ownLogs : perUserLogFolder(policy.logFolder, accountName()),
     fallbackFolder: ownLogs,
     level: policy.logLevel,
     // Every line names this PC and OS account: a ward's PCs may share IT's log folder.
     workstation: { host: hostname(), account: accountName() },
   });
+  // Every line names the CIS2 environment too (live, int, dep, sandbox, other: core/environment.ts),
+  // so a line from a test workstation can never be read as Live's.
+  const logger = withEnvironment(folderLogger.logger, policy);
   const audit = createAudit(logger);
   // Where settings came from, each clamp, and each ignored setting by name (never its value).
   const reportPolicy = (read: MachinePolicy): void =>
@@ -63,6 +67,8 @@ export async function readPolicyAndLogs(developmentBuild: boolean): Promise<Poli
       problems: read.problems,
     });
   reportPolicy(policy);
+  // A Live issuer beside a development-only option: not started (main/index.ts shows why).
+  refuseLiveBesideDevelopment({ policy, developmentBuild, env: process.env }, audit);
   return {
     policy,
     logger,

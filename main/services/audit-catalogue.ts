@@ -108,6 +108,7 @@ export const auditEvents = {
   logoutAccepted: 'backchannel-logout.accepted',
   logoutRefused: 'backchannel-logout.refused',
   policyLoaded: 'policy.loaded',
+  environmentRefused: 'shell.environment-refused',
   draftsSealed: 'drafts.sealed',
   draftsRestored: 'drafts.restored',
   draftsShredded: 'drafts.shredded',
@@ -174,6 +175,11 @@ export interface Audit {
   logoutAccepted(e: { subject?: string; sessionId?: string }): void;
   logoutRefused(error: ShellError): void;
   policyLoaded(summary: PolicyLoadSummary): void;
+  /**
+   * The shell did not start: a CIS2 Live issuer beside development-only options, each named
+   * (core/environment.ts; never a value).
+   */
+  environmentRefused(settings: readonly string[]): void;
   draftsSealed(subject: string, count: number): void;
   draftsRestored(subject: string, count: number): void;
   /** Sealed files are named by a keyed hash of the subject, so a sweep knows how many, not whose. */

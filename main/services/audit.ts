@@ -98,6 +98,17 @@ function tokenLines(w: Writer) {
             'The logout relay will tell this workstation when CIS2 ends the session.',
           );
         case 'refused':
+          // Another environment's (or registration's) relay: IT must see it even at LogLevel error.
+          if (event.stopped === true)
+            return log.error(
+              {
+                event: auditEvents.relayRefused,
+                ...failure('CONFIG_INVALID', undefined),
+                reason: event.reason,
+                stopped: true,
+              },
+              'The logout relay (RelayUrl) serves another CIS2 issuer or client than this workstation (Issuer, ClientId), so the shell stopped using it until it restarts; CIS2 logouts reach this workstation only at its idle lock. Set RelayUrl to the relay for this environment.',
+            );
           if (event.retryInMs !== undefined)
             return log.warn(
               { event: auditEvents.relayRefused, outcome: 'failure', reason: event.reason, retryInMs: event.retryInMs },
@@ -174,6 +185,11 @@ function workstationLines({ log, ok }: Writer) {
         log.warn(fields, 'The machine policy was loaded; some settings were clamped or ignored.');
       else log.info(fields, 'The machine policy was loaded.');
     },
+    environmentRefused: (settings) =>
+      log.error(
+        { event: auditEvents.environmentRefused, ...failure('CONFIG_INVALID', undefined), settings: [...settings] },
+        'The shell did not start: a CIS2 Live issuer is configured beside development-only options.',
+      ),
     logFolderUnavailable: (folder, cause) =>
       log.warn(
         { event: auditEvents.logFolderUnavailable, ...failure('LOG_FOLDER_UNAVAILABLE', cause), folder },

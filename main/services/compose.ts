@@ -4,6 +4,8 @@
  * the services a ward PC runs; only the ports (browser, clock, OS signals) differ.
  */
 import type { CustomFetch } from 'openid-client';
+import { createEmitter } from '../core/emitter';
+import { environmentOf } from '../core/environment';
 import type { OsCapabilities } from '../core/os-signals';
 import type { SessionPolicy } from '../core/policy';
 import { createAudit } from './audit';
@@ -107,6 +109,8 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
       ? { keySource: createClientKeyStore(clientKeyBackendFor(process.platform)) }
       : {}),
   });
+  // Set once the relay refuses this workstation as another environment's; every view then says so.
+  const relayRefused = refusedRelay();
   const session = createSessionService({
     time: options.time,
     policy: options.policy,
@@ -117,6 +121,9 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     ...(options.capabilities ? { capabilities: options.capabilities } : {}),
     ...(options.rereadPolicy ? { rereadPolicy: options.rereadPolicy } : {}),
     organisation: options.organisation ?? null,
+    // Every view names the issuer's environment: off Live, every screen shows the banner.
+    environment: environmentOf(new URL(options.oidc.issuer)),
+    relayRefused: relayRefused.status,
   });
   const stopSweeping = sweepExpiredDrafts(vault, audit, options.time);
   const receiveLogoutToken = createLogoutReceiver({
@@ -128,7 +135,7 @@ export async function createAppServices(options: AppServicesOptions): Promise<Ap
     audit,
     endSession: (logout) => session.backchannelLogout(logout),
   });
-  const stopRelay = followRelay(options, { session, signIn, audit, receiveLogoutToken });
+  const stopRelay = followRelay(options, { session, signIn, audit, receiveLogoutToken, relayRefused });
 
   return {
     session,
@@ -171,10 +178,16 @@ function sweepExpiredDrafts(vault: DraftVault, audit: Audit, time: TimeSource): 
  */
 function followRelay(
   options: AppServicesOptions,
-  services: { session: SessionService; signIn: SignInService; audit: Audit; receiveLogoutToken: LogoutReceiver },
+  services: {
+    session: SessionService;
+    signIn: SignInService;
+    audit: Audit;
+    receiveLogoutToken: LogoutReceiver;
+    relayRefused: ReturnType<typeof refusedRelay>;
+  },
 ): () => void {
   if (options.relay === undefined) return () => undefined;
-  const { session, signIn, audit, receiveLogoutToken } = services;
+  const { session, signIn, audit, receiveLogoutToken, relayRefused } = services;
   const relay = createRelayClient({
     url: options.relay.url,
     time: options.relay.time ?? options.time,
@@ -186,11 +199,27 @@ function followRelay(
         (result) => (result.ok ? { outcome: 'accepted' } : { outcome: 'refused', code: result.error.code }),
         () => ({ outcome: 'refused', code: 'LOGOUT_NOT_CHECKED' }),
       ),
-    onEvent: (event) => audit.relay(event),
+    onEvent: (event) => {
+      audit.relay(event);
+      if (event.kind === 'refused' && event.stopped === true) relayRefused.set();
+    },
   });
   const stopFollowing = session.onStateChange(() => relay.sessionChanged());
   return () => {
     stopFollowing();
     relay.close();
+  };
+}
+
+/** Whether the relay refused this workstation as another environment's: set once, heard by the session's views. */
+function refusedRelay() {
+  const changes = createEmitter<[]>();
+  let refused = false;
+  return {
+    status: { now: () => refused, onChange: (listener: () => void) => changes.on(listener) },
+    set: () => {
+      refused = true;
+      changes.emit();
+    },
   };
 }

@@ -39,6 +39,8 @@ test('every screen has the NHS header, no focus ring on its heading, and passes 
   page,
   harness,
 }, testInfo) => {
+  // Seven screens, each through axe: on a loaded CI machine this takes most of the default minute.
+  test.setTimeout(120_000);
   await headingFocusedWithoutRing(page);
   await looksLikeNhs(page, testInfo, 'sign-in', null);
 

@@ -35,6 +35,26 @@ function capture() {
   return { entries, logger, audit: createAudit(logger), events: () => entries.map((e) => e['event']) };
 }
 
+describe('a relay for another environment', () => {
+  it('is an error line naming RelayUrl, Issuer and ClientId, with the refusal and that the shell stopped using it', () => {
+    const { entries, audit } = capture();
+    audit.relay({ kind: 'refused', reason: 'wrong-issuer', stopped: true });
+    expect(entries).toEqual([
+      expect.objectContaining({
+        level: 50,
+        audit: true,
+        event: auditEvents.relayRefused,
+        outcome: 'failure',
+        code: 'CONFIG_INVALID',
+        category: 'config',
+        reason: 'wrong-issuer',
+        stopped: true,
+      }),
+    ]);
+    expect(entries[0]?.['msg']).toMatch(/RelayUrl.*Issuer, ClientId.*until it restarts/);
+  });
+});
+
 describe('the audit catalogue', () => {
   it('names every event once, in a form monitoring rules can match', () => {
     const names = Object.values(auditEvents);

@@ -9,7 +9,8 @@
  * on every (re)connect and every CATCH_UP_MS asks whether the session was revoked meanwhile; a
  * relay silent for three heartbeats is taken as gone. A registration refused for a reason that
  * can pass (the relay could not fetch CIS2's keys, or does not know a key CIS2 has just rotated
- * to) is sent again on the same backoff. The backoff starts again only once a registration is
+ * to) is sent again on the same backoff; one refused because the relay serves another issuer or
+ * client ends the channel until the shell restarts. The backoff starts again only once a registration is
  * accepted: a relay that accepts the socket and then fails does not bring the workstation back
  * every second. On protocol v2 each logout is acknowledged once checked (protocol.ts).
  */
@@ -44,6 +45,14 @@ const BACKOFF: Backoff = { firstMs: 1_000, maxMs: 60_000, jitter: 0.5 };
  * yet know the key CIS2 signed with (a rotation its cached key set has not caught up with).
  */
 const PASSING_REFUSALS: ReadonlySet<RegistrationRefusal> = new Set(['keys-unavailable', 'token-invalid']);
+
+/**
+ * Refusals that say the relay serves another CIS2 issuer or client registration than this
+ * workstation's: another environment (a relay for INT beside a Live issuer, say) or another
+ * trust's. The shell stops using that relay until it restarts, so no later session's ID token is
+ * sent to it (docs/decisions.md, 35); only the first registration, which found it out, went.
+ */
+const WRONG_RELAY: ReadonlySet<RegistrationRefusal> = new Set(['wrong-issuer', 'wrong-client']);
 
 /**
  * The channel's address: `<base>/workstations` with wss for https (or wss), ws for http (or ws)
@@ -215,6 +224,10 @@ class RelayChannel implements RelayClient {
 
   /** A refused registration: sent again on the backoff when the reason can pass. */
   private refused(reason: RegistrationRefusal): void {
+    if (WRONG_RELAY.has(reason)) {
+      this.emit({ kind: 'refused', reason, stopped: true });
+      return this.close();
+    }
     if (!PASSING_REFUSALS.has(reason)) return this.emit({ kind: 'refused', reason });
     this.failures += 1;
     const wait = backoffDelay(BACKOFF, this.failures, this.random());

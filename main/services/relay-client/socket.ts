@@ -27,8 +27,11 @@ export type RelayEvent =
   | { kind: 'connected' }
   | { kind: 'disconnected'; retryInMs: number }
   | { kind: 'registered' }
-  /** `retryInMs`: the refusal may pass, and the registration is sent again after that wait. */
-  | { kind: 'refused'; reason: RegistrationRefusal; retryInMs?: number }
+  /**
+   * `retryInMs`: the refusal may pass, and the registration is sent again after that wait.
+   * `stopped`: the relay serves another issuer or client; the channel is closed until a restart.
+   */
+  | { kind: 'refused'; reason: RegistrationRefusal; retryInMs?: number; stopped?: true }
   | { kind: 'protocol-error' }
   | { kind: 'logout-heard'; delivery: Delivery };
 

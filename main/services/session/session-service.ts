@@ -54,6 +54,8 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
         notice: ctx.notice,
         draftStorage: vault.storage,
         organisation: deps.organisation ?? null,
+        ...(deps.environment === undefined ? {} : { environment: deps.environment }),
+        relayRefused: deps.relayRefused?.now() ?? false,
       }),
     onBeat(beat) {
       // The keep-alive refresh, and while CIS2 does not answer, each retry as its wait ends.
@@ -76,6 +78,7 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
     if (loop.working()) loop.apply({ type: refreshEvents[outcome.kind] });
   });
   const stopProblemWatch = vault.onProblem(() => loop.publish());
+  const stopRelayWatch = deps.relayRefused?.onChange(() => loop.publish()) ?? (() => undefined);
 
   async function settled(): Promise<void> {
     while (inflight.size > 0) await Promise.all([...inflight]);
@@ -96,6 +99,7 @@ export function createSessionService(deps: SessionServiceDeps): SessionService {
       loop.dispose();
       stopRefreshWatch();
       stopProblemWatch();
+      stopRelayWatch();
     },
   };
 }

@@ -2,6 +2,7 @@
  * What the shell service needs and what it offers: the composition root (main/index.ts), the
  * harness and the tests build it from these, and see it only through them.
  */
+import type { Cis2Environment } from '../../core/environment';
 import type { OsCapabilities, OsEvents } from '../../core/os-signals';
 import type { SessionPolicy } from '../../core/policy';
 import type { SessionState } from '../../core/session';
@@ -34,6 +35,13 @@ export interface SessionServiceDeps {
   readonly rereadPolicy?: () => Promise<SessionPolicy | null>;
   /** Machine policy's OrganisationName, carried on every view for the header; absent: none. */
   readonly organisation?: string | null;
+  /** The CIS2 environment of the issuer, carried on every view for the banner; absent: not said. */
+  readonly environment?: Cis2Environment;
+  /**
+   * Whether the logout relay refused this workstation as another environment's (compose.ts),
+   * and a way to hear when that changes; every view says so. Absent: no relay, never refused.
+   */
+  readonly relayRefused?: { now(): boolean; onChange(listener: () => void): () => void };
 }
 
 export interface SessionService {

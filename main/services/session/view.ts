@@ -4,6 +4,7 @@
  */
 import { msUntil } from '../../core/clock';
 import type { Instant } from '../../core/clock';
+import type { Cis2Environment } from '../../core/environment';
 import type { SessionPolicy } from '../../core/policy';
 import { canChangeRole, roleStanding } from '../../core/rbac';
 import type { ClinicianIdentity } from '../../core/rbac';
@@ -20,6 +21,10 @@ export interface ViewInputs {
   readonly draftStorage: DraftStorage;
   /** Machine policy's OrganisationName; null or absent: none. */
   readonly organisation?: string | null;
+  /** The CIS2 environment of the configured issuer (core/environment.ts); absent: not said. */
+  readonly environment?: Cis2Environment;
+  /** The logout relay refused this workstation as another environment's, and is no longer used. */
+  readonly relayRefused?: boolean;
 }
 
 const unknownClinician: ClinicianView = { name: 'Signed-in clinician', roleName: null, orgName: null, orgCode: null };
@@ -64,11 +69,16 @@ function renewal({
 }
 
 /**
- * Every view carries the workstation's organisation, so the header can name it on every screen;
- * the renderer shows a signed-in clinician's role organisation before it.
+ * Every view carries the workstation's organisation, so the header can name it on every screen
+ * (the renderer shows a signed-in clinician's role organisation before it), and its CIS2
+ * environment, so every screen off Live says so.
  */
 export function sessionView(input: ViewInputs): SessionView {
-  const workstation: Workstation = { organisation: input.organisation ?? null };
+  const workstation: Workstation = {
+    organisation: input.organisation ?? null,
+    ...(input.environment === undefined ? {} : { environment: input.environment }),
+    ...(input.relayRefused === true ? { relayRefused: true } : {}),
+  };
   return { ...viewOfState(input), workstation };
 }
 

@@ -361,6 +361,28 @@ describe('relay client', () => {
     ).toHaveLength(1);
   });
 
+  it.each(['wrong-issuer', 'wrong-client'] as const)(
+    'a relay that refuses for %s serves another environment or registration: the shell closes it and sends it no later token until it restarts',
+    (reason) => {
+      const { client, last, events, time, sockets, setToken } = setup();
+      client.sessionChanged();
+      last().open();
+      last().say({ type: 'refused', id: 'r1', reason });
+      expect(events.at(-1)).toEqual({ kind: 'refused', reason, stopped: true });
+      expect(last().closed).toBe(true);
+      // No reconnect however long, and none for the next clinician's session or an unlock.
+      time.advance(24 * 60 * 60_000);
+      setToken(TOKEN_B);
+      client.sessionChanged();
+      time.advance(60 * 60_000);
+      expect(sockets).toHaveLength(1);
+      expect(last().sent.filter((m) => m.type === 'register')).toEqual([
+        { type: 'register', id: 'r1', idToken: TOKEN_A },
+      ]);
+      expect(events.filter((e) => e.kind === 'disconnected')).toEqual([]);
+    },
+  );
+
   it.each(['keys-unavailable', 'token-invalid'] as const)(
     'registers again with growing waits after a %s refusal, asks what it missed, and starts its waits again once accepted',
     (reason) => {
