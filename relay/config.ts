@@ -9,6 +9,7 @@ import { isIP } from 'node:net';
 import * as z from 'zod';
 import { isHttpsOrLoopback, isWebScheme } from '../main/core/http-scheme';
 import { HEARTBEAT_MS } from '../main/services/relay-client/protocol';
+import { clientJwksSetting } from './client-jwks';
 import { parseCidr } from './net';
 
 /** The 12-hour CIS2 session limit: the revocation list is kept at least this long. */
@@ -74,6 +75,11 @@ export const RelayConfigSchema = z
       )
       .pipe(z.array(z.string().min(1).max(256)).max(20))
       .default([]),
+    /**
+     * Files of the client's public JWK Set (as --provision-client-key prints it), published at
+     * /jwks.json for CIS2's private_key_jwt (client-jwks.ts); none: nothing published there.
+     */
+    clientJwksFiles: clientJwksSetting.default({ files: [], keys: [] }),
     /** Only for the local sandbox: an http:// issuer on a loopback address (main/core/http-scheme.ts). Never for CIS2. */
     allowInsecureLoopbackIssuer: booleanish.default(false),
     host: z
@@ -182,6 +188,7 @@ export const RELAY_ENV: Record<keyof RelayConfigInput, string> = {
   issuer: 'RELAY_ISSUER',
   clientId: 'RELAY_CLIENT_ID',
   trustedAudiences: 'RELAY_TRUSTED_AUDIENCES',
+  clientJwksFiles: 'RELAY_CLIENT_JWKS_FILES',
   allowInsecureLoopbackIssuer: 'RELAY_ALLOW_INSECURE_LOOPBACK_ISSUER',
   host: 'RELAY_HOST',
   port: 'RELAY_PORT',

@@ -1,7 +1,8 @@
 /**
- * A replica's public HTTP server: the logout ingress at INGRESS_PATH and the workstation channel's
- * WebSocket upgrades at WORKSTATION_PATH; anything else is 404 (health and metrics are on the
- * admin listener, admin-server.ts). Slow clients are cut off by the header and request timeouts
+ * A replica's public HTTP server: the logout ingress at INGRESS_PATH, the client's public JWK Set
+ * at CLIENT_JWKS_PATH (client-jwks.ts) and the workstation channel's WebSocket upgrades at
+ * WORKSTATION_PATH; anything else is 404 (health and metrics are on the admin listener,
+ * admin-server.ts). Slow clients are cut off by the header and request timeouts
  * (408). An upgrade that carries an Origin header is refused (403): browsers always send one, and
  * the shell's WebSocket (Node's, or `ws`) sends none, so a web page on the trust network cannot
  * open the channel (RFC 6455 §10.2).
@@ -10,6 +11,7 @@ import { createServer } from 'node:http';
 import type { IncomingMessage, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WORKSTATION_PATH } from '../main/services/relay-client/protocol';
+import { CLIENT_JWKS_PATH, publishJwks, serveJwks } from './client-jwks';
 import type { RelayConfig } from './config';
 import { answer } from './http';
 import { INGRESS_PATH } from './ingress';
@@ -39,6 +41,8 @@ function createRelayServer(config: RelayConfig, trustedProxies: AddressSet, rout
     maxHeaderSize: 16 * 1024,
   });
   server.maxHeadersCount = 100;
+  // The client's JWK Set, from the settings; null when none is configured (then its path is 404 too).
+  const jwks = publishJwks(config.clientJwksFiles);
 
   const sourceOf = (req: IncomingMessage): string =>
     clientAddress(req.socket.remoteAddress, req.headers['x-forwarded-for'], trustedProxies);
@@ -47,6 +51,10 @@ function createRelayServer(config: RelayConfig, trustedProxies: AddressSet, rout
     const path = (req.url ?? '/').split('?')[0];
     if (path === INGRESS_PATH) {
       routes.ingress.handle(req, res, sourceOf(req));
+      return;
+    }
+    if (path === CLIENT_JWKS_PATH) {
+      serveJwks(req, res, jwks);
       return;
     }
     req.resume();

@@ -14,8 +14,12 @@ export interface OidcConfigOptions {
   /** The private signing key, as a JWK with its kid, alg and use. */
   readonly signingJwk: JWK;
   readonly accessTokenTtlSeconds?: number;
-  /** Public JWKS of the confidential (private_key_jwt) client; that client exists only when given. */
-  readonly confidentialClientJwks?: { keys: JWK[] };
+  /**
+   * The confidential (private_key_jwt) client's public keys: a JWKS, or the URL the provider fetches
+   * them from (its registered jwks_uri, as CIS2 is given the relay's JWKS endpoint URI; loopback
+   * only). That client exists only when given.
+   */
+  readonly confidentialClientJwks?: { keys: JWK[] } | string;
   /** Where the sandbox posts back-channel logout tokens for the shell's client. */
   readonly backchannelLogoutUri?: string;
   /** The role chosen at each sign-in, by its grant (CIS2's `selected_roleid` for that session). */
@@ -37,20 +41,34 @@ function clientsFor(options: OidcConfigOptions): Record<string, unknown>[] {
   const clients: Record<string, unknown>[] = [
     { ...nativeClient, client_id: SANDBOX_CLIENT_ID, token_endpoint_auth_method: 'none' },
   ];
-  if (options.confidentialClientJwks) {
+  const jwks = options.confidentialClientJwks;
+  const keys = typeof jwks === 'string' ? { jwks_uri: jwks } : jwks === undefined ? null : { jwks };
+  if (keys !== null) {
     clients.push({
       ...nativeClient,
       client_id: SANDBOX_CONFIDENTIAL_CLIENT_ID,
       token_endpoint_auth_method: 'private_key_jwt',
-      jwks: options.confidentialClientJwks,
+      ...keys,
     });
   }
   return clients;
 }
 
+/**
+ * oidc-provider refuses to fetch from special-use addresses (its SSRF guard, through the
+ * dispatcher it passes); the sandbox's jwks_uri is a relay on loopback, so for a loopback URL
+ * only the guard is left out. Any other URL keeps it.
+ */
+function loopbackFetch(url: string | URL, init?: RequestInit & { dispatcher?: unknown }): Promise<Response> {
+  const host = new URL(url).hostname;
+  const loopback = host === '127.0.0.1' || host === '[::1]' || host === 'localhost';
+  return globalThis.fetch(url, loopback ? { ...init, dispatcher: undefined } : init);
+}
+
 export function createOidcProvider(options: OidcConfigOptions): Provider {
   return new Provider(options.issuer, {
     clients: clientsFor(options),
+    fetch: loopbackFetch,
     jwks: { keys: [options.signingJwk] },
     cookies: { keys: [randomBytes(32).toString('hex')] },
     // The token (code, access or refresh token) names its grant, and each sign-in has its own

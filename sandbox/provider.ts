@@ -38,6 +38,8 @@ export interface SandboxOptions {
   readonly accessTokenTtlSeconds?: number;
   /** Public JWKS of the confidential (private_key_jwt) client; that client exists only when given. */
   readonly confidentialClientJwks?: { keys: JWK[] };
+  /** Instead: where the provider fetches that client's keys (its jwks_uri; loopback). */
+  readonly confidentialClientJwksUri?: string;
   /** Where the sandbox posts back-channel logout tokens for the shell's client. */
   readonly backchannelLogoutUri?: string;
   /**
@@ -164,7 +166,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     signingJwk: jwk,
     selectedRoles,
     accessTokenTtlSeconds: options.accessTokenTtlSeconds,
-    confidentialClientJwks: options.confidentialClientJwks,
+    confidentialClientJwks: options.confidentialClientJwksUri ?? options.confidentialClientJwks,
     backchannelLogoutUri: options.backchannelLogoutUri,
   });
   let stampedAt: number | null = null;

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { auditEvents } from '../../main/services/audit';
 import { SETTING_NAMES } from '../../main/services/policy/catalogue';
+import { CLIENT_JWKS_PATH } from '../../relay/client-jwks';
 import { RELAY_ENV } from '../../relay/config';
 import {
   auditEventNames,
@@ -112,11 +113,24 @@ describe('docs/onboarding.md follows NHS England’s path', () => {
       expect(open).toContain(item);
   });
 
-  it('says the relay’s JWKS endpoint is planned, and names the provisioning command’s output as what is registered', () => {
-    expect(guide).toMatch(/JWKS[^.]*\*\*planned\*\*|planned: the relay serving the JWKS/);
+  it('registers the relay’s JWKS endpoint, fed with exactly the line the provisioning command prints', () => {
+    expect(guide).not.toMatch(/JWKS[^.]*\*\*planned\*\*|planned: the relay serving the JWKS/);
+    expect(guide).toContain(`https://<relay's public name>${CLIENT_JWKS_PATH}`);
+    expect(guide).toContain('RELAY_CLIENT_JWKS_FILES');
     expect(guide).toContain('Public key to register with CIS2 for this client (JWKS):');
-    expect(readDoc('main/services/client-key/provision.ts')).toContain(
+    expect(readDoc('main/services/client-key/public-jwks.ts')).toContain(
       'Public key to register with CIS2 for this client (JWKS):',
     );
+    // The rotation, in the order that never leaves a PC signing with a key CIS2 cannot fetch.
+    const relayGuide = readDoc('docs/relay.md');
+    const steps = [
+      '**Add** the new file',
+      '**Wait for the caches**',
+      "**Switch the PCs' signing key**",
+      '**remove** the old file',
+    ];
+    const at = steps.map((step) => relayGuide.indexOf(step));
+    expect(at.every((i) => i > 0)).toBe(true);
+    expect([...at].sort((a, b) => a - b)).toEqual(at);
   });
 });

@@ -7,7 +7,8 @@
  * The key file is read once; the key is never printed, logged or put in an error: every message
  * is the ShellError's own sentence (never its cause: a JSON parser's message quotes the input) or
  * a fixed one. What is printed is where the key went, its kid and algorithm, and the public half
- * to register with CIS2. Exit codes: 0 done, 1 failed, 2 usage.
+ * as the relay's RELAY_CLIENT_JWKS_FILES takes it (public-jwks.ts). Exit codes: 0 done, 1
+ * failed, 2 usage.
  */
 import { readFile } from 'node:fs/promises';
 import { isShellError } from '../../core/errors';
@@ -19,6 +20,7 @@ import {
 } from './client-key-store';
 import type { SecretBackend } from './client-key-store';
 import { machineFileBackend, machineThenAccountBackend } from './machine-file';
+import { publicJwksLines } from './public-jwks';
 
 export type ClientKeyCommand =
   | {
@@ -107,7 +109,7 @@ export async function runClientKeyCommand(command: ClientKeyCommand, io: ClientK
     io.out(
       [
         `Stored the CIS2 client key (${stored.alg}, kid ${stored.kid}) in ${io.where}, service "${stored.service}", account "${stored.account}".`,
-        `Public key to register with CIS2 for this client (JWKS): ${JSON.stringify({ keys: [stored.publicJwk] })}`,
+        ...publicJwksLines(stored.publicJwk),
         `Machine policy: ClientAuthMethod private_key_jwt, ClientKeyService "${stored.service}", ClientKeyAccount "${stored.account}".`,
         `The file ${command.file} was not changed: delete it securely once you no longer need it.`,
       ].join('\n'),

@@ -3,11 +3,17 @@
 // unit run), against a real Redis and the stand-in issuer. It takes a registration and a logout,
 // then stops on SIGTERM as a service manager stops it: the workstation hears 1001, a POST that
 // was still arriving is answered, the process exits 0 well inside 10 s.
+import { spawnSync } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { needs } from '../../support/needs';
 import { buildRelayOutside, removeFolder, startBuiltRelay } from '../fixtures/built-relay';
 import type { BuiltRelay } from '../fixtures/built-relay';
+import { newClientKeyPem, provisionWithVerb } from '../fixtures/client-key-verb';
 import { startTestIssuer } from '../fixtures/issuer';
 import type { TestIssuer } from '../fixtures/issuer';
 import { redisServerAvailable, startRedis } from '../fixtures/redis';
@@ -47,10 +53,14 @@ redisNeeded.describe(redisNeeded.title('the built relay, outside the repository'
   let redis: RedisServer;
   let issuer: TestIssuer;
   let relay: BuiltRelay;
+  let keys: string;
+  let jwksFile: string;
 
   beforeAll(async () => {
     folder = buildRelayOutside();
     [redis, issuer] = await Promise.all([startRedis(), startTestIssuer()]);
+    keys = mkdtempSync(path.join(tmpdir(), 'cws-built-relay-jwks-'));
+    ({ jwksFile } = await provisionWithVerb(keys, 'client', newClientKeyPem('ec'), issuer.clientId));
     relay = await startBuiltRelay(folder, {
       RELAY_ISSUER: issuer.issuer,
       RELAY_CLIENT_ID: issuer.clientId,
@@ -58,6 +68,7 @@ redisNeeded.describe(redisNeeded.title('the built relay, outside the repository'
       RELAY_PORT: '0',
       RELAY_REDIS_URL: redis.url,
       RELAY_REPLICA_NAME: 'built',
+      RELAY_CLIENT_JWKS_FILES: jwksFile,
     });
   });
 
@@ -65,6 +76,39 @@ redisNeeded.describe(redisNeeded.title('the built relay, outside the repository'
     if (relay !== undefined && relay.child.exitCode === null) relay.child.kill('SIGKILL');
     await Promise.all([redis?.stop(), issuer?.close()]);
     if (folder !== undefined) removeFolder(folder);
+    if (keys !== undefined) rmSync(keys, { recursive: true, force: true });
+  });
+
+  it("serves the client's JWK Set from RELAY_CLIENT_JWKS_FILES at /jwks.json", async () => {
+    const response = await fetch(`${relay.url}/jwks.json`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('application/jwk-set+json');
+    expect(((await response.json()) as { keys: { kty: string }[] }).keys.map((k) => k.kty)).toEqual(['EC']);
+  });
+
+  it('does not start (exit 2) on a JWKS file holding a private key, naming the setting and not the key', () => {
+    const jwk = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'jwk' });
+    const file = path.join(keys, 'private.json');
+    writeFileSync(file, JSON.stringify({ keys: [{ ...jwk, kid: 'k', alg: 'ES256', use: 'sig' }] }));
+    const run = spawnSync(process.execPath, ['main.mjs'], {
+      cwd: folder,
+      env: {
+        PATH: process.env['PATH'] ?? '/usr/bin:/bin',
+        RELAY_ISSUER: issuer.issuer,
+        RELAY_CLIENT_ID: issuer.clientId,
+        RELAY_ALLOW_INSECURE_LOOPBACK_ISSUER: 'true',
+        RELAY_PORT: '0',
+        RELAY_ADMIN_PORT: '0',
+        RELAY_CLIENT_JWKS_FILES: file,
+      },
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain('relay: not started.');
+    expect(run.stderr).toContain('RELAY_CLIENT_JWKS_FILES');
+    expect(run.stderr).toContain('holds private key members (d)');
+    expect(run.stderr + run.stdout).not.toContain(String(jwk.d));
   });
 
   it('registers a workstation, delivers a logout, and stops on SIGTERM within 10 s', async () => {

@@ -4,10 +4,12 @@
 // trust network the configuration allows to /workstations), 127.0.0.3 anyone else; nginx itself
 // is 127.0.0.1, the replicas' RELAY_TRUSTED_PROXIES. Only the lines the file marks SITE are changed.
 import { request } from 'node:https';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { needs } from '../../support/needs';
+import { newClientKeyPem, provisionWithVerb } from '../fixtures/client-key-verb';
 import { startTestIssuer } from '../fixtures/issuer';
 import type { TestIssuer } from '../fixtures/issuer';
 import { makeTestCa, nginxFolder, nginxMissing, removeNginxFolder, startNginx } from '../fixtures/nginx';
@@ -46,6 +48,7 @@ function siteConfig(options: { port: number; replicas: readonly number[]; ca: Te
 interface Answer {
   readonly status: number;
   readonly body: string;
+  readonly headers: Record<string, string | string[] | undefined>;
 }
 
 /** An HTTPS request to nginx from `from`, trusting only the test CA. */
@@ -66,7 +69,7 @@ function send(
       (res) => {
         let body = '';
         res.setEncoding('utf8').on('data', (chunk: string) => (body += chunk));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body, headers: res.headers }));
       },
     );
     req.on('error', reject);
@@ -82,6 +85,8 @@ front.describe(front.title('the nginx TLS front (relay/deploy/nginx.conf) before
   let ca: TestCa;
   let nginx: TestNginx;
   let origin: string;
+  let keys: string;
+  let jwks: string;
   const open: TestWorkstation[] = [];
 
   const postLogout = async (token: string, from: string, headers: Record<string, string> = {}) =>
@@ -101,6 +106,10 @@ front.describe(front.title('the nginx TLS front (relay/deploy/nginx.conf) before
 
   beforeAll(async () => {
     [redis, issuer] = await Promise.all([startRedis(), startTestIssuer()]);
+    // The client's JWK Set as the provisioning verb prints it, published by both replicas.
+    keys = mkdtempSync(path.join(tmpdir(), 'cws-relay-nginx-jwks-'));
+    const client = await provisionWithVerb(keys, 'client', newClientKeyPem(), issuer.clientId);
+    jwks = readFileSync(client.jwksFile, 'utf8').trim();
     replicas = await Promise.all(
       ['a', 'b'].map((name) =>
         startTestRelay({
@@ -110,6 +119,7 @@ front.describe(front.title('the nginx TLS front (relay/deploy/nginx.conf) before
           replicaName: name,
           trustedProxies: ['127.0.0.1'],
           allowSources: [CIS2],
+          clientJwksFiles: [client.jwksFile],
         }),
       ),
     );
@@ -126,6 +136,7 @@ front.describe(front.title('the nginx TLS front (relay/deploy/nginx.conf) before
     await Promise.all(replicas.map((r) => r.close()));
     await Promise.all([redis?.stop(), issuer?.close()]);
     if (dir !== undefined) removeNginxFolder(dir);
+    if (keys !== undefined) rmSync(keys, { recursive: true, force: true });
   });
 
   it("carries ward PCs' wss:// channels to both replicas and CIS2's logouts to whichever holds the session", async () => {
@@ -161,6 +172,31 @@ front.describe(front.title('the nginx TLS front (relay/deploy/nginx.conf) before
     // Health lives on each replica's admin listener, which nginx has no route to.
     expect((await fetch(`${replicas[0]?.adminUrl}/healthz`)).status).toBe(200);
     await expect(workstation(STRANGER)).rejects.toMatchObject({ status: 403 });
+  });
+
+  it("publishes the client's JWK Set to anyone (CIS2 fetches it) with the replicas' type, caching and ETag, read-only", async () => {
+    const first = await send(`${origin}/jwks.json`, { from: STRANGER, ca: ca.caPem });
+    expect(first, nginx.errors()).toMatchObject({ status: 200 });
+    expect(JSON.parse(first.body)).toEqual(JSON.parse(jwks));
+    expect(first.headers).toMatchObject({
+      'content-type': 'application/jwk-set+json',
+      'cache-control': 'public, max-age=300',
+    });
+    const etag = String(first.headers['etag']);
+    expect(etag).toMatch(/^"[A-Za-z0-9_-]{43}"$/);
+    // Round robin sends these to both replicas: each answers the same set with the same ETag.
+    for (const _ of [1, 2]) {
+      expect(
+        await send(`${origin}/jwks.json`, { from: STRANGER, ca: ca.caPem, headers: { 'if-none-match': etag } }),
+      ).toMatchObject({ status: 304, body: '' });
+    }
+    expect(await send(`${origin}/jwks.json`, { from: CIS2, ca: ca.caPem, method: 'HEAD' })).toMatchObject({
+      status: 200,
+      body: '',
+    });
+    expect(
+      await send(`${origin}/jwks.json`, { from: STRANGER, ca: ca.caPem, method: 'POST', body: '{}' }),
+    ).toMatchObject({ status: 403 });
   });
 
   it('keeps workstation channels open for an hour of silence, logout POSTs for 20 s', () => {
