@@ -6,6 +6,7 @@ import { app } from '../adapters/electron-main';
 import { hostname, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { createAudit } from '../services/audit';
+import { openAuditSinks } from '../services/audit-sinks/sinks';
 import type { Audit } from '../services/audit';
 import { createFolderLogger, perUserLogFolder } from '../services/log-folder';
 import type { Logger } from '../services/logger';
@@ -47,7 +48,22 @@ export async function readPolicyAndLogs(developmentBuild: boolean): Promise<Poli
   // IT's folder gets a subfolder per Windows account (one account cannot rotate another's files);
   // the app's own folder is the fallback when IT's cannot be written.
   const ownLogs = join(app.getPath('userData'), 'logs');
+  // The Event Log, journald and the syslog collector, as IT asked (docs/audit-log.md, "Sinks").
+  // What they report comes back through the logger, which exists only once they are open.
+  const late: { audit?: Audit; logger?: Logger } = {};
+  const reported = new Map<string, string>();
+  const sinks = await openAuditSinks(policy.auditSinks, {
+    platform: process.platform,
+    onDropped: (sink, count) => late.audit?.auditLinesDropped(sink, count),
+    // A diagnostic, once per sink and cause: a collector down all shift is one line, not one a minute.
+    onProblem: (sink, cause) => {
+      if (reported.get(sink) === cause) return;
+      reported.set(sink, cause);
+      late.logger?.warn({ event: 'audit.sink-problem', sink, cause }, `The ${sink} audit sink failed (${cause}).`);
+    },
+  });
   const { logger } = await createFolderLogger({
+    sinks,
     folder: policy.logFolder === undefined ? ownLogs : perUserLogFolder(policy.logFolder, accountName()),
     fallbackFolder: ownLogs,
     level: policy.logLevel,
@@ -55,6 +71,7 @@ export async function readPolicyAndLogs(developmentBuild: boolean): Promise<Poli
     workstation: { host: hostname(), account: accountName() },
   });
   const audit = createAudit(logger);
+  Object.assign(late, { audit, logger });
   // Where settings came from, each clamp, and each ignored setting by name (never its value).
   const reportPolicy = (read: MachinePolicy): void =>
     audit.policyLoaded({
