@@ -111,12 +111,13 @@ export class SyslogTlsSink {
   private connected(): void {
     this.ready = true;
     this.retryMs = this.options.minRetryMs ?? 1_000;
+    // What waited goes first, so the report of the loss (a new line) does not push a survivor out.
+    this.flush();
     if (this.dropped > 0) {
       const count = this.dropped;
       this.dropped = 0;
       this.options.onDropped?.(count);
     }
-    this.flush();
   }
 
   private lost(socket: TLSSocket): void {
