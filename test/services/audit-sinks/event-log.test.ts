@@ -2,6 +2,7 @@
 // event-log-format.ts): its type from the level, a fixed ID per event inside EventCreate.exe's
 // message table (1 to 1000), and the text, the sentence then the whole line. And the sink over
 // the platform port: a line ReportEventW did not take is counted and reported with the next one.
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { auditEvents } from '../../../main/services/audit';
 import {
@@ -31,6 +32,11 @@ describe('the Event Log record', () => {
     expect([eventIds['signin.succeeded'], eventIds['session.locked'], eventIds['audit.lines-dropped']]).toEqual([
       102, 107, 506,
     ]);
+  });
+
+  it('is listed in docs/audit-log.md, ID by ID, for the SOC writing rules', () => {
+    const doc = readFileSync('docs/audit-log.md', 'utf8').replace(/\s+/g, ' ');
+    for (const [event, id] of Object.entries(eventIds)) expect(doc).toContain(`${id} \`${event}\``);
   });
 
   it('types the record by level and carries the sentence and the whole line', () => {
