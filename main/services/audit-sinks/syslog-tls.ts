@@ -86,17 +86,16 @@ export class SyslogTlsSink {
 
   private open(): void {
     if (this.closed) return;
-    const { host, port, ca } = this.options;
-    const socket = (this.options.connect ?? tlsConnect)({
-      host,
-      port,
-      ...(ca === undefined ? {} : { ca }),
-      // SNI only for a name (RFC 6066 forbids an address); the certificate is checked against `host` either way.
-      ...(isIP(host) === 0 ? { servername: host } : {}),
-      minVersion: 'TLSv1.2',
-    });
+    let socket: TLSSocket;
+    try {
+      socket = this.connectSocket();
+    } catch (error) {
+      // Options Node refuses outright (a CA it cannot parse): reported, and tried again later.
+      this.options.onProblem?.((error as NodeJS.ErrnoException).code ?? 'SYSLOG_CONNECT_FAILED');
+      this.scheduleRetry();
+      return;
+    }
     this.socket = socket;
-    socket.setKeepAlive(true, 60_000);
     socket.on('secureConnect', () => this.connected());
     socket.on('drain', () => {
       this.waitingForDrain = false;
@@ -106,6 +105,20 @@ export class SyslogTlsSink {
     socket.on('data', () => undefined);
     socket.on('error', (error: NodeJS.ErrnoException) => this.options.onProblem?.(error.code ?? error.name));
     socket.on('close', () => this.lost(socket));
+  }
+
+  private connectSocket(): TLSSocket {
+    const { host, port, ca } = this.options;
+    const socket = (this.options.connect ?? tlsConnect)({
+      host,
+      port,
+      ...(ca === undefined ? {} : { ca }),
+      // SNI only for a name (RFC 6066 forbids an address); the certificate is checked against `host` either way.
+      ...(isIP(host) === 0 ? { servername: host } : {}),
+      minVersion: 'TLSv1.2',
+    });
+    socket.setKeepAlive(true, 60_000);
+    return socket;
   }
 
   private connected(): void {
@@ -125,6 +138,10 @@ export class SyslogTlsSink {
     this.socket = null;
     this.ready = false;
     this.waitingForDrain = false;
+    this.scheduleRetry();
+  }
+
+  private scheduleRetry(): void {
     if (this.closed) return;
     const wait = this.retryMs;
     this.retryMs = Math.min(this.retryMs * 2, this.options.maxRetryMs ?? 60_000);
