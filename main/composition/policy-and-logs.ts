@@ -6,7 +6,7 @@ import { app } from '../adapters/electron-main';
 import { hostname, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { createAudit } from '../services/audit';
-import { openAuditSinks } from '../services/audit-sinks/sinks';
+import { openAuditSinks, sinkProblemReporter } from '../services/audit-sinks/sinks';
 import type { Audit } from '../services/audit';
 import { createFolderLogger, perUserLogFolder } from '../services/log-folder';
 import type { Logger } from '../services/logger';
@@ -50,17 +50,12 @@ export async function readPolicyAndLogs(developmentBuild: boolean): Promise<Poli
   const ownLogs = join(app.getPath('userData'), 'logs');
   // The Event Log, journald and the syslog collector, as IT asked (docs/audit-log.md, "Sinks").
   // What they report comes back through the logger, which exists only once they are open.
-  const late: { audit?: Audit; logger?: Logger } = {};
-  const reported = new Map<string, string>();
+  const late: { audit?: Audit } = {};
+  const problems = sinkProblemReporter();
   const sinks = await openAuditSinks(policy.auditSinks, {
     platform: process.platform,
     onDropped: (sink, count) => late.audit?.auditLinesDropped(sink, count),
-    // A diagnostic, once per sink and cause: a collector down all shift is one line, not one a minute.
-    onProblem: (sink, cause) => {
-      if (reported.get(sink) === cause) return;
-      reported.set(sink, cause);
-      late.logger?.warn({ event: 'audit.sink-problem', sink, cause }, `The ${sink} audit sink failed (${cause}).`);
-    },
+    onProblem: problems.report,
   });
   const { logger } = await createFolderLogger({
     sinks,
@@ -71,7 +66,8 @@ export async function readPolicyAndLogs(developmentBuild: boolean): Promise<Poli
     workstation: { host: hostname(), account: accountName() },
   });
   const audit = createAudit(logger);
-  Object.assign(late, { audit, logger });
+  late.audit = audit;
+  problems.attach(logger);
   // Where settings came from, each clamp, and each ignored setting by name (never its value).
   const reportPolicy = (read: MachinePolicy): void =>
     audit.policyLoaded({

@@ -121,3 +121,31 @@ export async function openAuditSinks(settings: AuditSinkSettings, options: OpenS
   }
   return sinks;
 }
+
+/**
+ * What the sinks report, as diagnostic lines (`audit.sink-problem`), once per sink and cause: a
+ * collector down all shift is one line, not one a minute. Problems found while the sinks open,
+ * before the logger exists, are kept and written when it is attached.
+ */
+export function sinkProblemReporter(): {
+  report: (sink: AuditSinkName, cause: string) => void;
+  attach: (logger: { warn: (fields: object, message: string) => void }) => void;
+} {
+  const last = new Map<AuditSinkName, string>();
+  const pending: [AuditSinkName, string][] = [];
+  let logger: { warn: (fields: object, message: string) => void } | null = null;
+  const write = (sink: AuditSinkName, cause: string): void =>
+    logger?.warn({ event: 'audit.sink-problem', sink, cause }, `The ${sink} audit sink failed (${cause}).`);
+  return {
+    report(sink, cause) {
+      if (last.get(sink) === cause) return;
+      last.set(sink, cause);
+      if (logger === null) pending.push([sink, cause]);
+      else write(sink, cause);
+    },
+    attach(to) {
+      logger = to;
+      for (const [sink, cause] of pending.splice(0)) write(sink, cause);
+    },
+  };
+}

@@ -15,7 +15,7 @@ import {
 } from '../../../main/services/audit-sinks/event-log-format';
 import { auditLineOf } from '../../../main/services/audit-sinks/line';
 import type { AuditLine } from '../../../main/services/audit-sinks/line';
-import { openAuditSinks } from '../../../main/services/audit-sinks/sinks';
+import { openAuditSinks, sinkProblemReporter } from '../../../main/services/audit-sinks/sinks';
 
 function line(fields: Record<string, unknown>): AuditLine {
   const parsed = auditLineOf(JSON.stringify({ level: 30, time: '2026-12-07T19:30:00.123Z', audit: true, ...fields }));
@@ -110,5 +110,22 @@ describe('the Event Log sink', () => {
     );
     expect(sinks).toEqual([]);
     expect(problems).toEqual(['eventlog:EVENT_LOG_UNAVAILABLE']);
+  });
+});
+
+describe('what the sinks report', () => {
+  it('is written once per sink and cause, including what was found before the logger existed', () => {
+    const lines: unknown[] = [];
+    const reporter = sinkProblemReporter();
+    reporter.report('eventlog', 'EVENT_LOG_UNAVAILABLE');
+    reporter.report('syslog', 'ECONNREFUSED');
+    reporter.attach({ warn: (fields) => void lines.push(fields) });
+    reporter.report('syslog', 'ECONNREFUSED');
+    reporter.report('syslog', 'CERT_HAS_EXPIRED');
+    expect(lines).toEqual([
+      { event: 'audit.sink-problem', sink: 'eventlog', cause: 'EVENT_LOG_UNAVAILABLE' },
+      { event: 'audit.sink-problem', sink: 'syslog', cause: 'ECONNREFUSED' },
+      { event: 'audit.sink-problem', sink: 'syslog', cause: 'CERT_HAS_EXPIRED' },
+    ]);
   });
 });
