@@ -17,9 +17,9 @@ export function createRelayLogger(options: {
   destination?: DestinationStream;
 }): Logger {
   const base = { service: 'cws-relay', replica: options.replica ?? `${hostname()}:${process.pid}` };
-  return options.destination === undefined
-    ? pino({ level: options.level, base })
-    : pino({ level: options.level, base }, options.destination);
+  // ISO 8601 UTC times, as the shell's audit lines have (docs/audit-log.md, the field mapping).
+  const settings = { level: options.level, base, timestamp: pino.stdTimeFunctions.isoTime };
+  return options.destination === undefined ? pino(settings) : pino(settings, options.destination);
 }
 
 /** A keyed hash standing for an identifier in the log. */

@@ -6,6 +6,7 @@ import { app } from '../adapters/electron-main';
 import { hostname, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { createAudit } from '../services/audit';
+import { openAuditSinks, sinkProblemReporter } from '../services/audit-sinks/sinks';
 import type { Audit } from '../services/audit';
 import { createFolderLogger, perUserLogFolder } from '../services/log-folder';
 import type { Logger } from '../services/logger';
@@ -48,7 +49,17 @@ export async function readPolicyAndLogs(developmentBuild: boolean): Promise<Poli
   // IT's folder gets a subfolder per Windows account (one account cannot rotate another's files);
   // the app's own folder is the fallback when IT's cannot be written.
   const ownLogs = join(app.getPath('userData'), 'logs');
+  // The Event Log, journald and the syslog collector, as IT asked (docs/audit-log.md, "Sinks").
+  // What they report comes back through the logger, which exists only once they are open.
+  const late: { audit?: Audit } = {};
+  const problems = sinkProblemReporter();
+  const sinks = await openAuditSinks(policy.auditSinks, {
+    platform: process.platform,
+    onDropped: (sink, count) => late.audit?.auditLinesDropped(sink, count),
+    onProblem: problems.report,
+  });
   const folderLogger = await createFolderLogger({
+    sinks,
     folder: policy.logFolder === undefined ? ownLogs : perUserLogFolder(policy.logFolder, accountName()),
     fallbackFolder: ownLogs,
     level: policy.logLevel,
@@ -59,6 +70,8 @@ export async function readPolicyAndLogs(developmentBuild: boolean): Promise<Poli
   // so a line from a test workstation can never be read as Live's.
   const logger = withEnvironment(folderLogger.logger, policy);
   const audit = createAudit(logger);
+  late.audit = audit;
+  problems.attach(logger);
   // Where settings came from, each clamp, and each ignored setting by name (never its value).
   const reportPolicy = (read: MachinePolicy): void =>
     audit.policyLoaded({

@@ -114,6 +114,7 @@ export const auditEvents = {
   draftsShredded: 'drafts.shredded',
   draftsStorageProblem: 'drafts.storage-problem',
   logFolderUnavailable: 'log.folder-unavailable',
+  auditLinesDropped: 'audit.lines-dropped',
   stepFailed: 'shell.step-failed',
   relayConnected: 'relay.connected',
   relayDisconnected: 'relay.disconnected',
@@ -186,6 +187,8 @@ export interface Audit {
   draftsShredded(clinicians: number): void;
   draftsStorageProblem(problem: DraftProblem): void;
   logFolderUnavailable(folder: string, cause: unknown): void;
+  /** A sink (the syslog collector) lost `count` audit lines while it could not be reached; said once it is back. */
+  auditLinesDropped(sink: 'syslog' | 'journald' | 'eventlog', count: number): void;
   /** A step the shell carries out failed in a way no other event covers. */
   stepFailed(what: string, error: unknown): void;
   /** At each sign-in: which presence sources (core/presence.ts) are watching, and why the others are not. */

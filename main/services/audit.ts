@@ -195,6 +195,11 @@ function workstationLines({ log, ok }: Writer) {
         { event: auditEvents.logFolderUnavailable, ...failure('LOG_FOLDER_UNAVAILABLE', cause), folder },
         `The log folder ${folder} could not be opened, so the log is written to standard error; ask IT to check the folder and its permissions.`,
       ),
+    auditLinesDropped: (sink, count) =>
+      log.warn(
+        { event: auditEvents.auditLinesDropped, outcome: 'failure', sink, count },
+        `${count} audit lines were dropped before they reached the ${sink} sink; the log files still hold them.`,
+      ),
     presenceSources: (subject, statuses) => {
       const live = statuses.filter((s) => s.state === 'live').map((s) => s.source);
       // A source that should be watching and is not is something IT must see even at warn.

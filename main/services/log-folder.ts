@@ -5,8 +5,10 @@
  */
 import { lstat, mkdir, readdir, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
+import { pino } from 'pino';
 import type { DestinationStream } from 'pino';
 import pinoRoll from 'pino-roll';
+import type { AuditSink } from './audit-sinks/sinks';
 import { createAudit } from './audit';
 import { createLogger, stdioDestination } from './logger';
 import type { Logger, LoggerOptions } from './logger';
@@ -27,6 +29,18 @@ export interface LogFolderOptions {
    * none: a GUI program on Windows).
    */
   readonly fallback?: DestinationStream;
+  /** Where audit lines also go (audit-sinks/sinks.ts): each gets every line, as written to the file. */
+  readonly sinks?: readonly AuditSink[];
+}
+
+/** The file (or fallback) stream plus the sinks: every line to each, the logger's level deciding which lines. */
+function withSinks(stream: DestinationStream, sinks: readonly AuditSink[] | undefined): DestinationStream {
+  if (sinks === undefined || sinks.length === 0) return stream;
+  return pino.multistream([stream, ...sinks].map((s) => ({ stream: s, level: 'trace' as const })));
+}
+
+async function closeSinks(sinks: readonly AuditSink[] | undefined): Promise<void> {
+  await Promise.allSettled((sinks ?? []).map((s) => s.close()));
 }
 
 export interface FolderLogger {
@@ -123,15 +137,15 @@ async function openFolder(folder: string, options: LogFolderOptions): Promise<Fo
   });
   const logger = createLogger({
     level: options.level,
-    destination: stream,
+    destination: withSinks(stream, options.sinks),
     ...(options.workstation === undefined ? {} : { workstation: options.workstation }),
   });
   const closed = new Promise<void>((resolve) => stream.once('close', () => resolve()));
   let ending = false;
-  const close = (): Promise<void> => {
+  const close = async (): Promise<void> => {
     if (!ending) stream.end();
     ending = true;
-    return closed;
+    await Promise.all([closed, closeSinks(options.sinks)]);
   };
   return { logger, folder, close };
 }
@@ -166,9 +180,9 @@ export async function createFolderLogger(options: LogFolderOptions): Promise<Fol
   }
   const logger = createLogger({
     level: options.level,
-    destination: options.fallback ?? stdioDestination(2),
+    destination: withSinks(options.fallback ?? stdioDestination(2), options.sinks),
     ...(options.workstation === undefined ? {} : { workstation: options.workstation }),
   });
   createAudit(logger).logFolderUnavailable(folder, cause);
-  return { logger, folder: null, close: async () => undefined };
+  return { logger, folder: null, close: () => closeSinks(options.sinks) };
 }

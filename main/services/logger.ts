@@ -154,6 +154,9 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   return pino(
     {
       level: options.level ?? 'info',
+      // ISO 8601 in UTC (`"time":"2026-12-07T19:30:00.123Z"`), not epoch milliseconds: what a SIEM
+      // and a person reading the file both parse without a conversion (docs/audit-log.md).
+      timestamp: pino.stdTimeFunctions.isoTime,
       base: {
         app: 'clinical-workstation-shell',
         ...(options.workstation === undefined

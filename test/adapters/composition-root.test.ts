@@ -168,6 +168,7 @@ function policy(kiosk: boolean): MachinePolicy {
     oidc: {} as NonNullable<MachinePolicy['oidc']>,
     logLevel: 'info',
     logFolder: undefined,
+    auditSinks: { eventLog: false, journald: false, syslog: null },
     relayUrl: undefined,
     smartcard: { lockOnCardRemoval: true, requireSmartcard: false },
     organisationName: null,

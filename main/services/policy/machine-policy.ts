@@ -21,6 +21,7 @@ import { runFile } from '../../platform/programs';
 import type { ExecFile } from '../../platform/programs';
 import type { SignInBrowser } from '../../platform/browsers';
 import { readRegistrySource } from './registry-source';
+import { auditSinkSettings } from './logging-settings';
 import { kindOf, shortName } from './source';
 import type { PolicyProblem, SourceRead, SourceStatus } from './source';
 
@@ -41,8 +42,9 @@ export interface MachinePolicy {
   /** null: no usable sign-in environment; a shell cannot sign anyone in (it says so at start). */
   readonly oidc: OidcSettings | null;
   readonly logLevel: LogLevel;
-  /** undefined: the audit log goes to the app's own folder. */
+  /** undefined: the audit log goes to the app's own folder. auditSinks: where it also goes. */
   readonly logFolder: string | undefined;
+  readonly auditSinks: ReturnType<typeof auditSinkSettings>;
   /** The back-channel logout relay's address; undefined: none (logouts reach the shell only at the idle lock). */
   readonly relayUrl: string | undefined;
   /** LockOnCardRemoval (default on) and RequireSmartcard (default off): main/services/presence/smartcard*.ts. */
@@ -171,6 +173,7 @@ export function resolveMachinePolicy(
     oidc: signInSettings(settings, applied, skew.applied, context, problems),
     logLevel: settings.LogLevel ?? 'info',
     logFolder: settings.LogFolder,
+    auditSinks: auditSinkSettings(settings),
     // `npm start` runs the sandbox's relay beside it; an installed shell uses only IT's setting.
     relayUrl:
       settings.RelayUrl ??
@@ -225,7 +228,6 @@ function checkSource(
   }
   return { valid, named };
 }
-
 function absoluteOn(platform: string, folder: string): boolean {
   return platform === 'win32' ? /^([A-Za-z]:\\|\\\\)/.test(folder) : folder.startsWith('/');
 }
