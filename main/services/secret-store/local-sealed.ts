@@ -22,6 +22,7 @@
  */
 import { ShellError } from '../../core/errors';
 import { kekKeys } from './kek';
+import type { StoreProblem } from './kek';
 import { roundTrips, storeUnavailableMessage } from './port';
 import type { SecretStore } from './port';
 import type { SafeStoragePort } from './safe-storage-port';
@@ -46,6 +47,18 @@ export interface LocalSealedSecretStoreOptions {
   readonly probeService?: string;
   /** Longest wait for the KEK (safeStorage may wait on a Keychain prompt); default 5 s. */
   readonly timeoutMs?: number;
+  /** Told, once per kind, of a KEK that opens none of the secrets, damaged secrets, a rollback. */
+  readonly report?: (problem: StoreProblem) => void;
+}
+
+/** Each kind of problem reported once per store, however often the operation is retried. */
+function once(report: ((problem: StoreProblem) => void) | undefined): (problem: StoreProblem) => void {
+  const seen = new Set<StoreProblem['kind']>();
+  return (problem) => {
+    if (seen.has(problem.kind)) return;
+    seen.add(problem.kind);
+    report?.(problem);
+  };
 }
 
 /** The service under which the store records which services it has moved from the keyring. */
@@ -137,7 +150,8 @@ function migration(
 export function createLocalSealedSecretStore(options: LocalSealedSecretStoreOptions): SecretStore {
   const { dir, safeStorage, platform, legacy } = options;
   const probeService = options.probeService ?? 'clinical-workstation-shell/probe';
-  const entryKeys = kekKeys({ dir, safeStorage, platform, timeoutMs: options.timeoutMs ?? 5_000 });
+  const report = once(options.report);
+  const entryKeys = kekKeys({ dir, safeStorage, platform, timeoutMs: options.timeoutMs ?? 5_000, report });
   const entries = sealedEntries(dir, entryKeys);
   const migrate = migration(legacy, probeService, entries);
   const serial = serialised();
