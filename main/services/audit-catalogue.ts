@@ -113,6 +113,7 @@ export const auditEvents = {
   draftsShredded: 'drafts.shredded',
   draftsStorageProblem: 'drafts.storage-problem',
   logFolderUnavailable: 'log.folder-unavailable',
+  secretStoreProblem: 'secrets.store-problem',
   stepFailed: 'shell.step-failed',
   relayConnected: 'relay.connected',
   relayDisconnected: 'relay.disconnected',
@@ -180,6 +181,12 @@ export interface Audit {
   draftsShredded(clinicians: number): void;
   draftsStorageProblem(problem: DraftProblem): void;
   logFolderUnavailable(folder: string, cause: unknown): void;
+  /**
+   * The local secret store (Windows) will not be used, or holds secrets that do not open:
+   * `key-mismatch` (its KEK opens none of them), `rolled-back` (its folder was put back from the
+   * past), `entries-damaged` (some do not open). `message` is a fixed sentence with counts only.
+   */
+  secretStoreProblem(kind: 'key-mismatch' | 'entries-damaged' | 'rolled-back', message: string): void;
   /** A step the shell carries out failed in a way no other event covers. */
   stepFailed(what: string, error: unknown): void;
   /** At each sign-in: which presence sources (core/presence.ts) are watching, and why the others are not. */
