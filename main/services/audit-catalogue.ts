@@ -48,6 +48,8 @@ export const auditCategoryOf: Readonly<Record<ShellErrorCode, AuditCategory>> = 
   SIGNIN_ASSURANCE_TOO_LOW: 'login',
   SIGNIN_DISCOVERY_FAILED: 'downstream',
   SIGNIN_NETWORK: 'downstream',
+  // The proxy wants a user name and password the shell never asks for (docs/deploy.md, "Proxy").
+  SIGNIN_PROXY_AUTH: 'downstream',
   SIGNIN_BROWSER_FAILED: 'downstream',
   SIGNIN_CLIENT_KEY_MISSING: 'downstream',
   TOKEN_REFRESH_FAILED: 'refresh',
