@@ -45,6 +45,7 @@ const everyShellErrorCode: Record<ShellErrorCode, true> = {
   SIGNIN_AUTH_TIME_MISSING: true,
   SIGNIN_USERINFO_MISMATCH: true,
   SIGNIN_NETWORK: true,
+  SIGNIN_PROXY_AUTH: true,
   SIGNIN_CLIENT_KEY_MISSING: true,
   SIGNIN_ASSURANCE_TOO_LOW: true,
   TOKEN_REFRESH_FAILED: true,

@@ -3,8 +3,7 @@
  * labels and button names are in labels.ts; the screens hold no text of their own, as
  * test/renderer/words-only.test.ts checks). Pure functions and tables: unit-tested in Node without
  * a DOM. Every table is a Record over the contract's own list (lock and end reasons, refusal and
- * notice codes), so a new entry there does not compile until it has its words here
- * (test/renderer/words-exhaustive.test.ts).
+ * notice codes), so a new entry there does not compile until it has its words here (words-exhaustive.test.ts).
  */
 import type { EndReason, LockReason, Notice, NoticeCode, RefusalCode, SessionView } from '../preload/contract';
 import { cannotReachSignIn } from './words-reach';
@@ -251,6 +250,7 @@ export const noticeShown: Record<NoticeCode, NoticeShown> = {
   SIGNIN_AUTH_TIME_MISSING: inMainWords,
   SIGNIN_USERINFO_MISMATCH: inMainWords,
   SIGNIN_NETWORK: unreachable,
+  SIGNIN_PROXY_AUTH: inMainWords,
   SIGNIN_CLIENT_KEY_MISSING: inMainWords,
   SIGNIN_ASSURANCE_TOO_LOW: inMainWords,
   TOKEN_REFRESH_FAILED: inMainWords,

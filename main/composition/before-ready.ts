@@ -8,7 +8,7 @@ import { watchSecondInstance } from '../adapters/app-lifecycle';
 import { registerAppScheme } from '../adapters/app-protocol';
 import { useLocalDataFolder } from '../adapters/data-folder';
 import { hardenEveryWebContents } from '../adapters/lockdown';
-import { dangerousSwitches, environmentToRemove, refusedSwitches } from '../core/launch-switches';
+import { dangerousSwitches, environmentRefused, environmentToRemove, refusedSwitches } from '../core/launch-switches';
 import { clientKeyCommandIn, runClientKeyCommandHere } from '../services/client-key/provision';
 import { keepYoungGenerationSmall } from '../services/runtime/memory';
 
@@ -32,6 +32,22 @@ function refuseToStart(found: readonly string[]): void {
   app.exit(1);
 }
 
+/** The same for a variable Electron has already acted on (core/launch-switches.ts, refusedEnvironment). */
+function refuseEnvironment(found: readonly string[]): void {
+  try {
+    process.stderr.write(`${JSON.stringify({ event: 'shell.refused-environment', variables: found })}\n`);
+  } catch {
+    // As above.
+  }
+  dialog.showErrorBox(
+    'Clinical Workstation Shell cannot start',
+    `The shell was started with the environment variable ${found.join(', ')} set, which makes it write a log of its network activity that can hold sign-in tokens, so it has not started. Tell IT: remove the variable from the user's or the machine's environment (System Properties, Environment Variables) or from the start-up entry.`,
+  );
+  app.exit(1);
+}
+
+const production = !(typeof __CWS_DEV__ === 'undefined' || __CWS_DEV__);
+
 export function beforeReady(): BeforeReady {
   // First of all, before 'ready': a shortcut or Run key edited to add a debugging port, --inspect,
   // --js-flags, --no-sandbox, --user-data-dir or --disable-web-security (core/launch-switches.ts)
@@ -44,9 +60,14 @@ export function beforeReady(): BeforeReady {
     ]),
   ];
   if (launchRefused.length > 0) refuseToStart(launchRefused);
+  // ELECTRON_ENABLE_LOGGING / ELECTRON_LOG_FILE: Electron has acted on them already, so a
+  // production build refuses to start (core/launch-switches.ts, refusedEnvironment).
+  const environmentRefusedNow = launchRefused.length > 0 ? [] : environmentRefused(process.env, production);
+  if (environmentRefusedNow.length > 0) refuseEnvironment(environmentRefusedNow);
   // And SSLKEYLOGFILE, which Chromium's network service would honour like --ssl-key-log-file:
   // removed (not refused: a developer's machine may set it for other programs), and said so.
-  const removed = environmentToRemove(process.env);
+  // In a production build PCSCLITE_CSOCK_NAME too (pcscd's socket, issue 24 item 11).
+  const removed = environmentToRemove(process.env, production);
   for (const name of removed) delete process.env[name];
   if (removed.length > 0) {
     try {
@@ -60,7 +81,8 @@ export function beforeReady(): BeforeReady {
   // here, with no window and without the single-instance lock (which would hand this command line
   // to a running shell). Their messages go to the console that started the executable; the key is
   // never printed (services/client-key/provision.ts).
-  const itCommand = launchRefused.length > 0 ? null : clientKeyCommandIn(process.argv.slice(1));
+  const refused = launchRefused.length > 0 || environmentRefusedNow.length > 0;
+  const itCommand = refused ? null : clientKeyCommandIn(process.argv.slice(1));
   if (itCommand !== null)
     void runClientKeyCommandHere(itCommand, process.platform).then(
       (code) => app.exit(code),
@@ -80,5 +102,5 @@ export function beforeReady(): BeforeReady {
   // before the slow start-up work: Electron emits 'second-instance' whether or not anyone listens.
   if (itCommand === null && !app.requestSingleInstanceLock()) app.exit(0);
   const secondInstance = watchSecondInstance(app);
-  return { notStarting: launchRefused.length > 0 || itCommand !== null, secondInstance };
+  return { notStarting: refused || itCommand !== null, secondInstance };
 }

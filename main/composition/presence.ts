@@ -13,6 +13,7 @@ import type { MachinePolicy } from '../services/policy/machine-policy';
 import type { Logger } from '../services/logger';
 import { logSmartcardEvent } from '../services/presence/smartcard';
 import { startPresence } from '../services/presence/start';
+import { presenceEnvironment } from '../services/presence/trusted-env';
 import type { Presence } from '../services/presence/start';
 import type { SessionService } from '../services/session/session-service';
 import { running } from './running';
@@ -38,9 +39,15 @@ export function watchPresence({ session, policy, audit, wts, onError, logger }: 
     { powerMonitor, platform: process.platform, env: process.env, quit: () => app.quit(), onError },
     { ...session.os, shutdown: () => running.lifecycle?.shutDown() },
   );
+  // A production build reads no bus address or session id from the environment (trusted-env.ts).
+  const trusted = presenceEnvironment(process.env, {
+    production: !(typeof __CWS_DEV__ === 'undefined' || __CWS_DEV__),
+    uid: process.getuid?.(),
+  });
   const presence = startPresence({
     platform: process.platform,
-    env: process.env,
+    env: trusted.env,
+    ...(trusted.logindOwnerUid === undefined ? {} : { logindOwnerUid: trusted.logindOwnerUid }),
     pid: process.pid,
     events: session.os,
     sources: [...os.presence, ...(wts ? [wts] : [])],

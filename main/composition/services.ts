@@ -6,6 +6,7 @@ import { relaySocketFor } from '../adapters/relay-socket';
 import { safeStoragePort } from '../adapters/safe-storage';
 import { createSystemBrowser } from '../adapters/system-browser';
 import { osCapabilitiesFor } from '../core/os-signals';
+import { createAudit } from '../services/audit';
 import { createAppServices } from '../services/compose';
 import type { AppServices } from '../services/compose';
 import { secretStoreForPlatform } from '../services/secret-store';
@@ -31,6 +32,8 @@ export function buildServices({ policy, logger, rereadPolicy }: PolicyAndLogs): 
       platform: process.platform,
       dir: join(app.getPath('userData'), 'secrets'),
       safeStorage: safeStoragePort(() => safeStorage, process.platform),
+      // Another KEK, a folder put back from a backup, damaged secrets: an audit line for IT.
+      report: (problem) => createAudit(logger).secretStoreProblem(problem.kind, problem.message),
     }).store,
     draftsDir: join(app.getPath('userData'), 'drafts'),
     draftRetentionMs: policy.draftRetentionMs,

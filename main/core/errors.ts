@@ -43,6 +43,8 @@ export type ShellErrorCode =
   | 'SIGNIN_AUTH_TIME_MISSING'
   | 'SIGNIN_USERINFO_MISMATCH'
   | 'SIGNIN_NETWORK'
+  /** The network's proxy asked for credentials the PC's own Windows sign-in cannot answer (HTTP 407). */
+  | 'SIGNIN_PROXY_AUTH'
   | 'SIGNIN_CLIENT_KEY_MISSING'
   /** The sign-in did not prove the assurance this workstation needs (MinimumAssurance, or less than the acr_values asked). */
   | 'SIGNIN_ASSURANCE_TOO_LOW'

@@ -65,9 +65,35 @@ export const refusedSwitches = [
  */
 export const removedEnvironment = ['SSLKEYLOGFILE'] as const;
 
-/** The variables of `removedEnvironment` set in `env` (an empty value counts: Chromium would try it). */
-export function environmentToRemove(env: Readonly<Record<string, string | undefined>>): string[] {
-  return removedEnvironment.filter((name) => env[name] !== undefined);
+/**
+ * Removed too in a production build (issue 24, item 11): libpcsclite finds pcscd's socket from
+ * PCSCLITE_CSOCK_NAME (pcsc-lite's winscard_msg.c, getSocketName), so a same-account variable could
+ * put a fake pcscd, with a card that never leaves, in front of the smartcard source. It is read
+ * at the first SCardEstablishContext, long after this runs. A development build keeps it (the
+ * tests' private pcscd).
+ */
+export const removedInProduction = ['PCSCLITE_CSOCK_NAME'] as const;
+
+/** The variables to remove that are set in `env` (an empty value counts: Chromium would try it). */
+export function environmentToRemove(env: Readonly<Record<string, string | undefined>>, production = false): string[] {
+  const names: readonly string[] = production ? [...removedEnvironment, ...removedInProduction] : removedEnvironment;
+  return names.filter((name) => env[name] !== undefined);
+}
+
+/**
+ * Variables a production build refuses to start with (issue 24; docs/decisions.md 33): Electron
+ * reads ELECTRON_ENABLE_LOGGING and ELECTRON_LOG_FILE in C++ before any JavaScript runs
+ * (shell/common/logging.cc, InitElectronLogging, called from shell/app/electron_main_delegate.cc)
+ * and turns on Chromium's log, to standard error or to the file named, as `--enable-logging` and
+ * `--log-file` (refused above) would. By the time the main script runs the log is configured and
+ * JavaScript cannot undo it, so removing the variable (as SSLKEYLOGFILE is) is not enough.
+ * A development build allows them (a developer's own debugging).
+ */
+export const refusedEnvironment = ['ELECTRON_ENABLE_LOGGING', 'ELECTRON_LOG_FILE'] as const;
+
+/** The refused variables set in `env` (any value: Electron asks only whether it is set), production builds only. */
+export function environmentRefused(env: Readonly<Record<string, string | undefined>>, production: boolean): string[] {
+  return production ? refusedEnvironment.filter((name) => env[name] !== undefined) : [];
 }
 
 /** Any switch whose name starts with one of these is refused too (Node adds inspect options now and then). */

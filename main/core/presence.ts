@@ -42,6 +42,8 @@ export const presenceReasonWords = {
   'watch-failed':
     'Setting up a D-Bus watch failed in a way the source does not name (logged as `<source>-watch-failed`).',
   'logind-absent': 'logind: nothing owns org.freedesktop.login1 on the system bus.',
+  'logind-not-system':
+    'logind, production build: org.freedesktop.login1 is owned by a connection that is not root (uid 0), so it is not logind and is not believed.',
   'no-logind-session': 'logind: the shell runs in no logind session (neither by its process id nor by XDG_SESSION_ID).',
   'logind-restarted': 'logind: org.freedesktop.login1 changed owner (logind restarted); the watch is set up again.',
   'no-screensaver-service':

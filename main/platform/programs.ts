@@ -12,6 +12,8 @@ import { execFile } from 'node:child_process';
 export const REG_EXE = 'C:\\Windows\\System32\\reg.exe';
 /** icacls.exe: services/client-key/machine-file.ts sets the client key folder's ACL with it. */
 export const ICACLS_EXE = 'C:\\Windows\\System32\\icacls.exe';
+/** Windows PowerShell 5.1, at its fixed path (every supported Windows has it). */
+export const POWERSHELL_EXE = 'C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe';
 
 export type ExecResult = { readonly code: number; readonly stdout: string; readonly stderr: string };
 /** Runs a program by full path with arguments, never through a shell. */

@@ -48,6 +48,8 @@ export const auditCategoryOf: Readonly<Record<ShellErrorCode, AuditCategory>> = 
   SIGNIN_ASSURANCE_TOO_LOW: 'login',
   SIGNIN_DISCOVERY_FAILED: 'downstream',
   SIGNIN_NETWORK: 'downstream',
+  // The proxy wants a user name and password the shell never asks for (docs/deploy.md, "Proxy").
+  SIGNIN_PROXY_AUTH: 'downstream',
   SIGNIN_BROWSER_FAILED: 'downstream',
   SIGNIN_CLIENT_KEY_MISSING: 'downstream',
   TOKEN_REFRESH_FAILED: 'refresh',
@@ -115,6 +117,7 @@ export const auditEvents = {
   draftsStorageProblem: 'drafts.storage-problem',
   logFolderUnavailable: 'log.folder-unavailable',
   auditLinesDropped: 'audit.lines-dropped',
+  secretStoreProblem: 'secrets.store-problem',
   stepFailed: 'shell.step-failed',
   relayConnected: 'relay.connected',
   relayDisconnected: 'relay.disconnected',
@@ -189,6 +192,12 @@ export interface Audit {
   logFolderUnavailable(folder: string, cause: unknown): void;
   /** A sink (the syslog collector) lost `count` audit lines while it could not be reached; said once it is back. */
   auditLinesDropped(sink: 'syslog' | 'journald' | 'eventlog', count: number): void;
+  /**
+   * The local secret store (Windows) will not be used, or holds secrets that do not open:
+   * `key-mismatch` (its KEK opens none of them), `rolled-back` (its folder was put back from the
+   * past), `entries-damaged` (some do not open). `message` is a fixed sentence with counts only.
+   */
+  secretStoreProblem(kind: 'key-mismatch' | 'entries-damaged' | 'rolled-back', message: string): void;
   /** A step the shell carries out failed in a way no other event covers. */
   stepFailed(what: string, error: unknown): void;
   /** At each sign-in: which presence sources (core/presence.ts) are watching, and why the others are not. */

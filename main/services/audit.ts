@@ -228,6 +228,11 @@ function workstationLines({ log, ok }: Writer) {
             { event: auditEvents.presenceSourceChanged, outcome: 'failure', ...presenceFields(status) },
             'A way of seeing the clinician leave stopped working.',
           ),
+    secretStoreProblem: (kind, message) =>
+      log.error(
+        { event: auditEvents.secretStoreProblem, ...failure('KEYRING_UNAVAILABLE', undefined), problem: kind },
+        message,
+      ),
     stepFailed: (what, error) => {
       const code = isShellError(error) ? error.code : 'INTERNAL';
       log.error(

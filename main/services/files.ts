@@ -5,7 +5,7 @@
  * (secret-store/sealed-entries.ts) both keep their files this way. Folders are created `0700`;
  * on Windows the modes are ignored and the folder's place in the user's profile keeps others out.
  */
-import { mkdir, open, readdir, readFile, rename, unlink } from 'node:fs/promises';
+import { link, mkdir, open, readdir, readFile, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 
 export async function prepareFolder(dir: string): Promise<void> {
@@ -41,6 +41,33 @@ export async function writeAtomically(dir: string, name: string, content: string
     throw error;
   }
   await syncFolder(dir);
+}
+
+/**
+ * Creates `name` in `dir` only if it does not exist yet: the content goes to the temp file `temp`
+ * first (so whoever sees `name` sees all of it), which is then hard-linked to `name`. link(2) and
+ * Windows' CreateHardLinkW both fail when the name exists, so of two writers only one creates
+ * it; the other gets false and must read what is there. The temp file is removed either way.
+ */
+export async function createExclusively(dir: string, name: string, content: string, temp: string): Promise<boolean> {
+  let created = true;
+  try {
+    const handle = await open(join(dir, temp), 'wx', 0o600);
+    try {
+      await handle.writeFile(content, 'utf8');
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await link(join(dir, temp), join(dir, name)).catch((error: unknown) => {
+      if ((error as { code?: unknown }).code !== 'EEXIST') throw error;
+      created = false;
+    });
+  } finally {
+    await removeIfPresent(dir, temp).catch(() => undefined);
+  }
+  await syncFolder(dir);
+  return created;
 }
 
 /** Makes a rename durable. Windows cannot open a folder for fsync; NTFS journals the rename. */

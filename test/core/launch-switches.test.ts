@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { dangerousSwitches, environmentToRemove, refusedSwitches, switchName } from '../../main/core/launch-switches';
+import {
+  dangerousSwitches,
+  environmentRefused,
+  environmentToRemove,
+  refusedSwitches,
+  switchName,
+} from '../../main/core/launch-switches';
 
 const exe = 'Clinical Workstation Shell.exe';
 const on = (platform: string, ...args: string[]) => dangerousSwitches([exe, ...args], platform);
@@ -97,5 +103,24 @@ describe('switches and variables that would put tokens or TLS keys on disk (issu
     expect(environmentToRemove({ SSLKEYLOGFILE: 'keys.txt', PATH: 'bin' })).toEqual(['SSLKEYLOGFILE']);
     expect(environmentToRemove({ SSLKEYLOGFILE: '' })).toEqual(['SSLKEYLOGFILE']);
     expect(environmentToRemove({ PATH: 'bin', SSLKEYLOG: 'x' })).toEqual([]);
+  });
+
+  it('production builds also remove PCSCLITE_CSOCK_NAME (pcscd socket); development builds keep it for the tests', () => {
+    const env = { PCSCLITE_CSOCK_NAME: '/tmp/fake-pcscd.comm', SSLKEYLOGFILE: 'k' };
+    expect(environmentToRemove(env, true)).toEqual(['SSLKEYLOGFILE', 'PCSCLITE_CSOCK_NAME']);
+    expect(environmentToRemove(env, false)).toEqual(['SSLKEYLOGFILE']);
+    expect(environmentToRemove(env)).toEqual(['SSLKEYLOGFILE']);
+  });
+
+  it('a production build refuses ELECTRON_ENABLE_LOGGING and ELECTRON_LOG_FILE whatever their value; development allows them', () => {
+    expect(environmentRefused({ ELECTRON_ENABLE_LOGGING: '1', PATH: 'bin' }, true)).toEqual([
+      'ELECTRON_ENABLE_LOGGING',
+    ]);
+    expect(environmentRefused({ ELECTRON_ENABLE_LOGGING: '', ELECTRON_LOG_FILE: 'x.log' }, true)).toEqual([
+      'ELECTRON_ENABLE_LOGGING',
+      'ELECTRON_LOG_FILE',
+    ]);
+    expect(environmentRefused({ ELECTRON_ENABLE_LOGGING: '1', ELECTRON_LOG_FILE: 'x.log' }, false)).toEqual([]);
+    expect(environmentRefused({ ELECTRON_LOGGING: '1', PATH: 'bin' }, true)).toEqual([]);
   });
 });

@@ -55,6 +55,7 @@ export const eventIds: Readonly<Record<AuditEvent, number>> = {
   'presence.source-changed': 505,
   'audit.lines-dropped': 506,
   'shell.environment-refused': 507,
+  'secrets.store-problem': 405,
 };
 
 /** An event this version does not know (a newer line format): still recorded, under this ID. */

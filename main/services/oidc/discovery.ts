@@ -1,3 +1,4 @@
+import { isProxyAuthFailure, proxyAuthError } from './error-mapping';
 import * as client from 'openid-client';
 import { ShellError } from '../../core/errors';
 import type { OidcSettings } from './settings';
@@ -34,11 +35,13 @@ export interface DiscoveryCache {
 export const REACHABILITY_TIMEOUT_MS = 10_000;
 
 const unreachable = (cause: unknown): ShellError =>
-  new ShellError(
-    'SIGNIN_DISCOVERY_FAILED',
-    'The shell could not reach NHS Care Identity to start sign-in. Check the network connection and try again. If it keeps happening, tell IT.',
-    { cause },
-  );
+  isProxyAuthFailure(cause)
+    ? proxyAuthError(cause)
+    : new ShellError(
+        'SIGNIN_DISCOVERY_FAILED',
+        'The shell could not reach NHS Care Identity to start sign-in. Check the network connection and try again. If it keeps happening, tell IT.',
+        { cause },
+      );
 
 async function clientAuthFor(deps: DiscoveryDeps): Promise<client.ClientAuth> {
   const auth = deps.settings.clientAuth;

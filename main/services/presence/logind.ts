@@ -33,6 +33,11 @@ export interface LogindSourceOptions {
   readonly pid: number;
   /** The system bus's address; from the environment (DBUS_SYSTEM_BUS_ADDRESS) when omitted. */
   readonly address?: string;
+  /**
+   * The uid that must own org.freedesktop.login1 (0 in a production build, trusted-env.ts): a
+   * name held by anyone else is not logind. Undefined: not checked (development, dbusmock).
+   */
+  readonly ownerUid?: number;
   readonly open?: OpenDbus;
   readonly backoff?: Backoff;
   readonly onError?: OnFault;
@@ -178,6 +183,17 @@ function logindMatchRules(session: string): string[] {
 async function watchLogind(link: DbusLink, control: WatchControl, options: LogindSourceOptions): Promise<void> {
   const owner = await link.nameOwner(login1);
   if (owner === null) throw new PresenceUnavailable('logind-absent');
+  if (options.ownerUid !== undefined) {
+    const [uid] = await link.call({
+      destination: 'org.freedesktop.DBus',
+      path: '/org/freedesktop/DBus',
+      interface: 'org.freedesktop.DBus',
+      member: 'GetConnectionUnixUser',
+      signature: 's',
+      body: [owner],
+    });
+    if (uid !== options.ownerUid) throw new PresenceUnavailable('logind-not-system');
+  }
   const session = await findSession(link, options);
   const tracker = sessionState(link, session, control);
   link.onSignal(logindSignals(owner, session, control, tracker));

@@ -33,7 +33,10 @@ import type { OnFault } from '../../core/faults';
 
 export interface PresenceOptions {
   readonly platform: OsPlatform;
+  /** What the D-Bus sources may read: in a production build, fixed paths only (trusted-env.ts). */
   readonly env: Readonly<Record<string, string | undefined>>;
+  /** The uid that must own logind's name (0 in a production build); absent: not checked. */
+  readonly logindOwnerUid?: number;
   readonly pid: number;
   readonly events: Pick<OsEvents, 'signal'>;
   /** Sources built from Electron by the adapters and handed in ready: powerMonitor and the idle poll, WTS (Windows). */
@@ -66,7 +69,7 @@ export interface Presence {
 /** What a source's factory is given: where it runs and the OS port it raises signals on. */
 export type SourceContext = Pick<
   PresenceOptions,
-  'platform' | 'env' | 'pid' | 'events' | 'smartcard' | 'dbus' | 'onError'
+  'platform' | 'env' | 'pid' | 'events' | 'smartcard' | 'dbus' | 'onError' | 'logindOwnerUid'
 >;
 
 export interface PresenceRegistration {
@@ -115,7 +118,12 @@ export const presenceRegistrations: { readonly [N in PresenceSourceName]: Presen
     watchesOsLock: true,
     start: (c) =>
       startLogindSource(
-        { ...dbusCommon(c), pid: c.pid, ...(c.dbus?.systemBus ? { address: c.dbus.systemBus } : {}) },
+        {
+          ...dbusCommon(c),
+          pid: c.pid,
+          ...(c.dbus?.systemBus ? { address: c.dbus.systemBus } : {}),
+          ...(c.logindOwnerUid === undefined ? {} : { ownerUid: c.logindOwnerUid }),
+        },
         c.events,
       ),
   },

@@ -4,7 +4,9 @@
  *
  * - Windows: the local sealed store (local-sealed.ts). The keyring binding writes Credential
  *   Manager entries with CRED_PERSIST_ENTERPRISE, which roam with the profile; no option exists.
- *   The old keyring entries are moved over and deleted at first use.
+ *   The old keyring entries are moved over and deleted at first use. The store's generation
+ *   (a count, no secret) is kept in the keyring, outside the local data folder, so a restored
+ *   `%LOCALAPPDATA%` is refused rather than reopening older drafts (generation.ts).
  * - macOS: the keyring. The binding writes the login keychain (`~/Library/Keychains`), which is
  *   not synced to iCloud (only data-protection keychain items marked synchronizable are) and does
  *   not roam; safeStorage would only add a second key in that same keychain, and on an unsigned
@@ -16,6 +18,7 @@
  */
 import { createKeyringSecretStore } from './keyring';
 import { createLocalSealedSecretStore } from './local-sealed';
+import type { StoreProblem } from './kek';
 import type { SecretStore } from './port';
 import type { SafeStoragePort } from './safe-storage-port';
 
@@ -32,6 +35,8 @@ export interface SecretStoreForPlatformOptions {
   readonly safeStorage: SafeStoragePort;
   /** The OS keyring store; the real one unless a test passes another. */
   readonly keyring?: () => SecretStore;
+  /** Told of a local store that will not be used (another KEK, a restored folder) or damaged secrets. */
+  readonly report?: (problem: StoreProblem) => void;
 }
 
 export function secretStoreForPlatform(options: SecretStoreForPlatformOptions): {
@@ -41,13 +46,16 @@ export function secretStoreForPlatform(options: SecretStoreForPlatformOptions): 
   const keyring = options.keyring ?? (() => createKeyringSecretStore());
   const kind = secretStoreKindFor(options.platform);
   if (kind === 'keyring') return { kind, store: keyring() };
+  const os = keyring();
   return {
     kind,
     store: createLocalSealedSecretStore({
       dir: options.dir,
       safeStorage: options.safeStorage,
       platform: options.platform,
-      legacy: keyring(),
+      legacy: os,
+      outside: os,
+      report: options.report,
     }),
   };
 }

@@ -15,6 +15,7 @@ export type { KeyringSecretStoreOptions } from './keyring';
 export type { KeyringLoader, KeyringModule } from '../../platform/keyring';
 export { createLocalSealedSecretStore } from './local-sealed';
 export type { LocalSealedSecretStoreOptions } from './local-sealed';
+export type { StoreProblem as SecretStoreProblem } from './kek';
 export type { SafeStoragePort } from './safe-storage-port';
 export { secretStoreForPlatform, secretStoreKindFor } from './for-platform';
 export type { SecretStoreKind } from './for-platform';

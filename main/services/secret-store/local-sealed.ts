@@ -21,7 +21,9 @@
  * The KEK is loaded by kek.ts; the secrets' files are sealed-entries.ts's.
  */
 import { ShellError } from '../../core/errors';
+import { GENERATION, generationLedger } from './generation';
 import { kekKeys } from './kek';
+import type { StoreProblem } from './kek';
 import { roundTrips, storeUnavailableMessage } from './port';
 import type { SecretStore } from './port';
 import type { SafeStoragePort } from './safe-storage-port';
@@ -46,6 +48,23 @@ export interface LocalSealedSecretStoreOptions {
   readonly probeService?: string;
   /** Longest wait for the KEK (safeStorage may wait on a Keychain prompt); default 5 s. */
   readonly timeoutMs?: number;
+  /**
+   * Where the store's generation is kept outside its folder (the OS credential store), so a
+   * folder put back from the past is refused (generation.ts). Without it, no such check.
+   */
+  readonly outside?: SecretStore;
+  /** Told, once per kind, of a KEK that opens none of the secrets, damaged secrets, a rollback. */
+  readonly report?: (problem: StoreProblem) => void;
+}
+
+/** Each kind of problem reported once per store, however often the operation is retried. */
+function once(report: ((problem: StoreProblem) => void) | undefined): (problem: StoreProblem) => void {
+  const seen = new Set<StoreProblem['kind']>();
+  return (problem) => {
+    if (seen.has(problem.kind)) return;
+    seen.add(problem.kind);
+    report?.(problem);
+  };
 }
 
 /** The service under which the store records which services it has moved from the keyring. */
@@ -67,6 +86,7 @@ function serialised(): <T>(step: () => Promise<T>) => Promise<T> {
 
 /** The secrets in `dir`, each sealed under the KEK's keys; not serialised (the store does that). */
 function sealedEntries(dir: string, entryKeys: () => Promise<EntryKeys>) {
+  let changed = false;
   async function read(service: string, account: string): Promise<string | null> {
     const k = await entryKeys();
     const name = entryName(k, service, account);
@@ -81,11 +101,21 @@ function sealedEntries(dir: string, entryKeys: () => Promise<EntryKeys>) {
   async function write(service: string, account: string, value: string): Promise<void> {
     const k = await entryKeys();
     const name = entryName(k, service, account);
+    changed = true;
     await writeAtomically(dir, name, sealEntry(k, name, { service, account, value }));
   }
 
   async function remove(service: string, account: string): Promise<boolean> {
-    return removeIfPresent(dir, entryName(await entryKeys(), service, account));
+    const removed = await removeIfPresent(dir, entryName(await entryKeys(), service, account));
+    changed ||= removed;
+    return removed;
+  }
+
+  /** Whether anything was written or removed since the last call. */
+  function takeChanged(): boolean {
+    const was = changed;
+    changed = false;
+    return was;
   }
 
   async function accounts(service: string): Promise<string[]> {
@@ -100,7 +130,7 @@ function sealedEntries(dir: string, entryKeys: () => Promise<EntryKeys>) {
     return found;
   }
 
-  return { read, write, remove, accounts };
+  return { read, write, remove, accounts, takeChanged };
 }
 
 type SealedEntries = ReturnType<typeof sealedEntries>;
@@ -137,15 +167,33 @@ function migration(
 export function createLocalSealedSecretStore(options: LocalSealedSecretStoreOptions): SecretStore {
   const { dir, safeStorage, platform, legacy } = options;
   const probeService = options.probeService ?? 'clinical-workstation-shell/probe';
-  const entryKeys = kekKeys({ dir, safeStorage, platform, timeoutMs: options.timeoutMs ?? 5_000 });
+  const report = once(options.report);
+  const entryKeys = kekKeys({ dir, safeStorage, platform, timeoutMs: options.timeoutMs ?? 5_000, report });
   const entries = sealedEntries(dir, entryKeys);
   const migrate = migration(legacy, probeService, entries);
+  const ledger =
+    options.outside === undefined
+      ? null
+      : generationLedger({
+          read: entries.read,
+          write: entries.write,
+          outside: options.outside,
+          account: async () => entryName(await entryKeys(), GENERATION, 'outside').replace(/\.secret$/, ''),
+          report,
+        });
   const serial = serialised();
-  /** Every operation: after the service's secrets have moved here, one at a time. */
+  /**
+   * Every operation, one at a time: on a folder not put back from the past, after the service's
+   * secrets have moved here; any change then counts up the generation.
+   */
   const afterMigrating = <T>(service: string, step: () => Promise<T>): Promise<T> =>
     serial(async () => {
+      await ledger?.check();
       await migrate(service);
-      return step();
+      const result = await step();
+      if (entries.takeChanged()) await ledger?.bump();
+      entries.takeChanged();
+      return result;
     });
 
   const store: SecretStore = {

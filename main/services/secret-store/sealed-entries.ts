@@ -9,7 +9,7 @@
  */
 import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
 import { readdir } from 'node:fs/promises';
-import { removeIfPresent, writeAtomically as writeThroughTemp } from '../files';
+import { createExclusively, removeIfPresent, writeAtomically as writeThroughTemp } from '../files';
 
 export { prepareFolder, readIfPresent, removeIfPresent } from '../files';
 
@@ -88,4 +88,9 @@ export async function removeTemps(dir: string): Promise<void> {
 
 export async function writeAtomically(dir: string, name: string, content: string): Promise<void> {
   await writeThroughTemp(dir, name, content, `${randomBytes(9).toString('base64url')}.tmp`);
+}
+
+/** Creates `name` only if absent (../files.ts); false when another writer got there first. */
+export async function createOnce(dir: string, name: string, content: string): Promise<boolean> {
+  return createExclusively(dir, name, content, `${randomBytes(9).toString('base64url')}.tmp`);
 }

@@ -26,6 +26,7 @@ export const refusalFor: Readonly<Record<ShellErrorCode, RefusalCode>> = {
   SIGNIN_AUTH_TIME_MISSING: 'internal-error',
   SIGNIN_USERINFO_MISMATCH: 'internal-error',
   SIGNIN_NETWORK: 'internal-error',
+  SIGNIN_PROXY_AUTH: 'internal-error',
   SIGNIN_CLIENT_KEY_MISSING: 'internal-error',
   SIGNIN_ASSURANCE_TOO_LOW: 'internal-error',
   // Token, configuration, logging and logout-token codes belong to the audit log only.

@@ -8,7 +8,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createClientKeyStore } from '../../../main/services/client-key/client-key-store';
 import type { SecretBackend } from '../../../main/services/client-key/client-key-store';
 import {
+  isAdministrativeOwner,
   machineClientKeyFolder,
+  powerShellLiteral,
   machineFileBackend,
   machineThenAccountBackend,
   windowsFolderAclSteps,
@@ -158,6 +160,7 @@ describe('provisioning into the machine-wide folder', () => {
       platform: 'win32',
       folder,
       protectFolder: async (f) => void seen.push(await readdir(f)),
+      ownerOf: async () => 'S-1-5-32-544',
     });
     expect(
       (
@@ -259,5 +262,83 @@ describe('where, and with what permissions', () => {
       ]),
     );
     expect(last.join(' ')).not.toMatch(/S-1-1-0|S-1-5-11|545:\([^)]*\)\([^)]*\)(F|M|W)/);
+  });
+});
+
+describe("the client-key folder's parent (issue 24, item 15)", () => {
+  const provision: ClientKeyCommand = { verb: 'provision', file: 'k.pem', service: 's', account: 'a', perUser: false };
+
+  it('Windows: a parent a standard user owns (pre-created under ProgramData) is refused before anything is written', async () => {
+    const asked: string[] = [];
+    let protectedFolders = 0;
+    const user = 'S-1-5-21-1004336348-1177238915-682003330-1001';
+    const backend = machineFileBackend({
+      platform: 'win32',
+      folder,
+      protectFolder: async () => void (protectedFolders += 1),
+      ownerOf: async (f) => {
+        asked.push(f);
+        return user;
+      },
+    });
+    const result = await run(provision, backend, { 'k.pem': pem() });
+    expect(result.code).toBe(1);
+    expect(result.err).toContain(`owned by ${user}, not by Administrators or SYSTEM`);
+    expect(result.err).toContain('takeown');
+    expect(asked).toEqual([root]);
+    expect(protectedFolders).toBe(0);
+    expect(await readdir(folder)).toEqual([]);
+  });
+
+  it('Windows: a parent owned by Administrators, SYSTEM or TrustedInstaller is taken', async () => {
+    for (const owner of ['S-1-5-32-544', 'S-1-5-18', 's-1-5-18']) {
+      const backend = machineFileBackend({
+        platform: 'win32',
+        folder,
+        protectFolder: async () => undefined,
+        ownerOf: async () => owner,
+      });
+      expect((await run(provision, backend, { 'k.pem': pem() })).code).toBe(0);
+    }
+  });
+
+  it('Windows: an owner that cannot be read fails closed (nothing written)', async () => {
+    const backend = machineFileBackend({
+      platform: 'win32',
+      folder,
+      protectFolder: async () => undefined,
+      ownerOf: () => Promise.reject(new Error('Get-Acl exited with 1')),
+    });
+    expect(await run(provision, backend, { 'k.pem': pem() })).toMatchObject({
+      code: 1,
+      err: expect.stringContaining('run this as an administrator'),
+    });
+    expect(await readdir(folder)).toEqual([]);
+  });
+
+  it('the owner rule: only SIDs that only administrators act as', () => {
+    expect(isAdministrativeOwner('S-1-5-32-544')).toBe(true);
+    expect(isAdministrativeOwner('S-1-5-18\r\n')).toBe(true);
+    expect(isAdministrativeOwner('S-1-5-32-545')).toBe(false);
+    expect(isAdministrativeOwner('S-1-3-0')).toBe(false);
+    expect(isAdministrativeOwner('S-1-5-21-1-2-3-500')).toBe(false);
+  });
+
+  it('the path reaches Get-Acl as a literal whatever quotes it holds', () => {
+    expect(powerShellLiteral('C:\\ProgramData\\Clinical Workstation Shell')).toBe(
+      "'C:\\ProgramData\\Clinical Workstation Shell'",
+    );
+    expect(powerShellLiteral("a'b\u2019c")).toBe("'a''b\u2019\u2019c'");
+  });
+
+  it.runIf(posix)('POSIX: a parent writable by group or others is refused', async () => {
+    await mkdir(folder, { recursive: true });
+    await chmod(root, 0o777);
+    const result = await run(provision, machineFileBackend({ platform: process.platform, folder, owner: me }), {
+      'k.pem': pem(),
+    });
+    expect(result.code).toBe(1);
+    expect(await readdir(folder)).toEqual([]);
+    await chmod(root, 0o700);
   });
 });

@@ -35,9 +35,15 @@ dbusSuite.describe(dbusSuite.title('logind presence source (python-dbusmock, pri
     return mock;
   }
 
-  function start(env: Record<string, string> = { XDG_SESSION_ID: 'c7' }): PresenceSource {
+  function start(env: Record<string, string> = { XDG_SESSION_ID: 'c7' }, ownerUid?: number): PresenceSource {
     source = startLogindSource(
-      { env, pid: process.pid, address: bus.address, backoff: { firstMs: 50, maxMs: 200 } },
+      {
+        env,
+        pid: process.pid,
+        address: bus.address,
+        backoff: { firstMs: 50, maxMs: 200 },
+        ...(ownerUid === undefined ? {} : { ownerUid }),
+      },
       { signal: (name) => signals.push(name) },
     );
     source.onStatusChange((status) => statuses.push(status));
@@ -103,6 +109,22 @@ dbusSuite.describe(dbusSuite.title('logind presence source (python-dbusmock, pri
     await eventually(() => live(s), 'live');
     await setSession({ LockedHint: true });
     await eventually(() => signals.includes('lock-screen'), 'lock-screen');
+  });
+
+  // Issue 24, item 11: a production build believes org.freedesktop.login1 only from uid 0
+  // (trusted-env.ts). The mock here runs as this test's own uid: required, it is believed;
+  // any other uid required, it is not (GetConnectionUnixUser on the real dbus-daemon).
+  const myUid = process.getuid?.() ?? 0;
+  it("believes logind's name only when its owner's uid is the one required (GetConnectionUnixUser)", async () => {
+    const believed = start(undefined, myUid);
+    await eventually(() => live(believed), 'live');
+    await source?.dispose();
+    const refused = start(undefined, myUid + 1);
+    await eventually(() => refused.status().reason === 'logind-not-system', 'logind-not-system');
+    expect(refused.status().state).toBe('unavailable');
+    await logind.call({ path: sessionPath, interface: sessionIface, member: 'Lock' });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(signals).toEqual([]);
   });
 
   it('is unavailable (no-logind-session) when our session cannot be found', async () => {

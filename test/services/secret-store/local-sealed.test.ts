@@ -219,7 +219,10 @@ describe('which store keeps the draft keys, per platform', () => {
     });
     expect(kind).toBe('local-sealed');
     await store.set('clinical-workstation-shell/drafts', 'subject-naming-key', 'local only');
-    expect(keyring.size()).toBe(0);
+    // The keyring holds the store's generation only (a count, issue 24 item 13), never a secret.
+    expect(keyring.size()).toBe(1);
+    expect(await keyring.accounts('clinical-workstation-shell/drafts')).toEqual([]);
+    expect((await keyring.accounts('clinical-workstation-shell/secret-store-generation')).length).toBe(1);
     expect(await store.get('clinical-workstation-shell/drafts', 'subject-naming-key')).toBe('local only');
   });
 
