@@ -5,12 +5,17 @@
  *
  * - A quit (the window closed, Cmd+Q, a powerMonitor 'shutdown' on Linux and macOS):
  *   'before-quit' is always prevented and the shutdown runs to the end, then `app.exit(0)`.
- * - Windows asks before it ends the session (shutdown, restart, sign-out, and Restart Manager
- *   closing the shell for an MSI upgrade): 'query-session-end' is prevented, which answers
- *   WM_QUERYENDSESSION with FALSE so Windows waits (Electron's
- *   shell/browser/native_window_views_win.cc: `*result = !prevent_default`; Electron does not
- *   call ShutdownBlockReasonCreate, so Windows lists the shell with its own generic text). The
- *   shutdown runs to the end and the shell exits; Windows then goes on.
+ * - Windows asks before it ends the session ('query-session-end', WM_QUERYENDSESSION, with
+ *   Electron's reasons from its lParam: none is 'shutdown', else any of 'close-app', 'critical',
+ *   'logoff'; shell/browser/native_window_views_win.cc EndSessionToStringVec). For the user's
+ *   own shutdown, restart or sign-out ('shutdown', 'logoff') the event is prevented, which
+ *   answers FALSE so Windows waits (`*result = !prevent_default`; Electron does not call
+ *   ShutdownBlockReasonCreate, so Windows lists the shell with its own generic text); the
+ *   shutdown runs to the end and the shell exits; Windows then goes on. Where Windows does not
+ *   honour a veto it is not asked for (`vetoHonoured`): Restart Manager closing the shell for an
+ *   MSI upgrade ('close-app') would fail its shutdown and leave the upgrade for a reboot, and a
+ *   critical end ignores it. There the synchronous part of the shutdown runs inside the
+ *   handler, the answer is TRUE, and the 'session-end' that follows ends the process.
  * - Windows ends the session without waiting ('session-end': a forced or critical end, or the
  *   user chose "Shut down anyway"): Electron notifies every window and then terminates the
  *   process at once unless it is already quitting (native_window_views_win.cc, PR #52604;
@@ -77,6 +82,18 @@ export interface Lifecycle {
 export const quitHandOverMs = 1_000;
 /** Exit anyway after this long. Windows and logind (5 s by default) may cut it shorter. */
 export const shutdownDeadlineMs = 15_000;
+
+/**
+ * Pure: whether Windows waits for a window that answers WM_QUERYENDSESSION with FALSE. Not for
+ * Restart Manager ('close-app': RmShutdown fails with ERROR_FAIL_SHUTDOWN and an MSI upgrade
+ * leaves its files for a reboot; Microsoft's Restart Manager "Guidelines for Applications"), nor
+ * for a critical end ('critical': the application is forced to shut down; Microsoft's
+ * WM_QUERYENDSESSION page). For the user's own shutdown, restart or sign-out it shows the shell
+ * as preventing it, with "Shut down anyway".
+ */
+export function vetoHonoured(reasons: readonly string[]): boolean {
+  return !reasons.includes('close-app') && !reasons.includes('critical');
+}
 
 export function createLifecycle(deps: LifecycleDeps): Lifecycle {
   const handOverMs = deps.handOverMs ?? quitHandOverMs;
@@ -147,8 +164,9 @@ export function createLifecycle(deps: LifecycleDeps): Lifecycle {
     quitting: () => running !== null,
     onQueryEndSession(event) {
       deps.onSessionEnding?.('query', event.reasons);
-      // Ask Windows to wait while the drafts are sealed; the shell exits when they are.
-      event.preventDefault();
+      // Ask Windows to wait while the drafts are sealed, where it honours that; the shell exits
+      // when they are. Elsewhere the synchronous part (the seal started) is all there is.
+      if (vetoHonoured(event.reasons)) event.preventDefault();
       void shutDown();
     },
     onEndSession(event) {

@@ -43,8 +43,9 @@ export interface ShellWindowOptions extends ShellPageOptions {
   serve?: (session: Session) => () => void;
   /**
    * Windows only: the OS session is about to end (shutdown, restart, sign-out, or Restart
-   * Manager closing the shell for an MSI upgrade). `event.preventDefault()` asks Windows to wait.
-   * powerMonitor has no 'shutdown' on Windows; wire this to the shutdown (app-lifecycle.ts).
+   * Manager closing the shell for an MSI upgrade). `event.preventDefault()` asks Windows to wait,
+   * which it honours only for the user's own shutdown or sign-out (app-lifecycle.ts
+   * `vetoHonoured`). powerMonitor has no 'shutdown' on Windows; wire this to the shutdown.
    */
   onOsQueryEndSession?: (event: WindowSessionEndEvent) => void;
   /**

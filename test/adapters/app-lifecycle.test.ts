@@ -9,6 +9,7 @@ import {
   maxCrashRelaunches,
   quitHandOverMs,
   shutdownDeadlineMs,
+  vetoHonoured,
   watchSecondInstance,
 } from '../../main/adapters/app-lifecycle';
 import type { LifecycleDeps, ShutdownSteps } from '../../main/adapters/app-lifecycle';
@@ -137,6 +138,29 @@ describe('createLifecycle', () => {
     await vi.advanceTimersByTimeAsync(shutdownDeadlineMs);
     expect(order).toEqual(['stop', 'seal started', 'clipboard swept']);
     expect(app.lostAfterEnd).toBeGreaterThan(0);
+  });
+
+  it("Windows: vetoes only where Windows honours it: not Restart Manager's 'close-app', not a critical end", () => {
+    expect(vetoHonoured(['shutdown'])).toBe(true);
+    expect(vetoHonoured(['logoff'])).toBe(true);
+    expect(vetoHonoured(['close-app'])).toBe(false);
+    expect(vetoHonoured(['close-app', 'logoff'])).toBe(false);
+    expect(vetoHonoured(['critical'])).toBe(false);
+    expect(vetoHonoured(['logoff', 'critical'])).toBe(false);
+  });
+
+  it("Windows: Restart Manager's 'close-app' starts the seal inside the query and lets the shell close", () => {
+    const app = new FakeApp('win32');
+    app.becomeReady();
+    const { life, order } = lifecycle(app);
+    const win = new FakeBrowserWindow({});
+    win.on('query-session-end', (event) => life.onQueryEndSession(event as never));
+    win.on('session-end', (event) => life.onEndSession(event as never));
+
+    const ending = app.windowsEndsSession(['close-app']);
+    expect(ending).toMatchObject({ waiting: false, cancelled: false });
+    expect(order).toEqual(['stop', 'seal started']);
+    expect(app.terminated).toBe(true);
   });
 
   it('lets the renderer hand over its last keystrokes: a save that lands during the hand-over is flushed by the close', async () => {

@@ -335,7 +335,7 @@ describe('issue 11: the logout relay', () => {
 });
 
 describe('issue 15: Windows ending the session', () => {
-  it.each([['shutdown'], ['logoff'], ['close-app']])(
+  it.each([['shutdown'], ['logoff']])(
     'asks Windows to wait (%s), seals and flushes, closes the services, and only then leaves',
     async (reason) => {
       const shell = await boot({ platform: 'win32', initial: states.active('A') });
@@ -355,6 +355,22 @@ describe('issue 15: Windows ending the session', () => {
       expect(shell.dialog.showErrorBox).not.toHaveBeenCalled();
     },
   );
+
+  it("Restart Manager closing the shell for an upgrade ('close-app'): no veto, the synchronous part in the query, and the session-end ends it", async () => {
+    const shell = await boot({ platform: 'win32', initial: states.active('A') });
+    const page = await shell.start();
+    const surface = page.contentView.children[0];
+
+    const ending = shell.app.windowsEndsSession(['close-app']);
+    // Not vetoed, so Restart Manager did not cancel (the MSI upgrade goes on without a reboot) ...
+    expect(ending).toMatchObject({ waiting: false, cancelled: false });
+    expect(shell.app.restartManagerCancelled).toBe(0);
+    // ... and the query's handler already ended the session, wiped the tokens and covered the page.
+    expect(shell.app.terminated).toBe(true);
+    expect(shell.session.state().status).toBe('ended');
+    expect(shell.tokensWiped()).toBe(true);
+    expect(page.onScreen()).toBe(surface);
+  });
 
   it('when Windows ends the session without waiting, does the synchronous part inside the handler and counts on nothing after it', async () => {
     const shell = await boot({ platform: 'win32', initial: states.active('A') });

@@ -273,15 +273,34 @@ export class FakeApp extends FakeEmitter {
 
   /**
    * What Windows does when the session ends (shutdown, restart, sign-out, or Restart Manager
-   * closing apps for an MSI upgrade with reasons ['close-app']): it asks, and if nobody asked it
-   * to wait it ends the session at once. When an app asked to wait, Windows shows it as
-   * preventing shutdown until it exits; `force()` is the user's "Shut down anyway".
+   * closing apps for an MSI upgrade with reasons ['close-app']): it asks every top-level window
+   * (WM_QUERYENDSESSION), then:
+   * - 'critical' (ENDSESSION_CRITICAL): the app "is forced to shut down" and a veto is ignored
+   *   (Microsoft's WM_QUERYENDSESSION page): the session ends at once.
+   * - 'close-app' (ENDSESSION_CLOSEAPP, Restart Manager): a veto makes RmShutdown fail with
+   *   ERROR_FAIL_SHUTDOWN (Microsoft's "Guidelines for Applications" for the Restart Manager):
+   *   the windows get WM_ENDSESSION(FALSE), which Electron ignores (native_window_views_win.cc,
+   *   `if (!w_param || session_ended) return false`), and the installer leaves the files in use
+   *   for a reboot (`cancelled`). The app keeps running and nobody waits for it.
+   * - otherwise (the user's own shutdown, restart or sign-out): if nobody asked it to wait, the
+   *   session ends at once; when an app asked to wait, Windows shows it as preventing shutdown
+   *   until it exits; `force()` is the user's "Shut down anyway".
    */
-  windowsEndsSession(reasons: string[] = ['shutdown']): { waiting: boolean; force: () => void } {
-    const waiting = this.queryEndSession(reasons);
-    if (!waiting) this.endSession(reasons);
-    return { waiting, force: () => this.endSession(reasons) };
+  windowsEndsSession(reasons: string[] = ['shutdown']): { waiting: boolean; cancelled: boolean; force: () => void } {
+    const force = (): void => this.endSession(reasons);
+    const vetoed = this.queryEndSession(reasons);
+    if (reasons.includes('critical') || !vetoed) {
+      this.endSession(reasons);
+      return { waiting: false, cancelled: false, force };
+    }
+    if (reasons.includes('close-app')) {
+      this.restartManagerCancelled += 1;
+      return { waiting: false, cancelled: true, force };
+    }
+    return { waiting: true, cancelled: false, force };
   }
+  /** Restart Manager shutdowns a veto cancelled (the upgrade then waits for a reboot). */
+  restartManagerCancelled = 0;
 
   /** The process ends with no cleanup (TerminateCurrentProcessImmediately, or the OS at shutdown). */
   terminate(): void {

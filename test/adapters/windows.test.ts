@@ -163,11 +163,11 @@ describe('createShellWindow', () => {
     const app = new FakeApp('win32');
     app.becomeReady();
     open({ onOsQueryEndSession, onOsSessionEnd });
-    expect(app.windowsEndsSession(['close-app']).waiting).toBe(true);
-    expect(onOsQueryEndSession).toHaveBeenCalledWith(expect.objectContaining({ reasons: ['close-app'] }));
+    expect(app.windowsEndsSession(['logoff']).waiting).toBe(true);
+    expect(onOsQueryEndSession).toHaveBeenCalledWith(expect.objectContaining({ reasons: ['logoff'] }));
     expect(onOsSessionEnd).not.toHaveBeenCalled();
-    app.endSession(['close-app']);
-    expect(onOsSessionEnd).toHaveBeenCalledWith(expect.objectContaining({ reasons: ['close-app'] }));
+    app.endSession(['logoff']);
+    expect(onOsSessionEnd).toHaveBeenCalledWith(expect.objectContaining({ reasons: ['logoff'] }));
     expect(app.terminated).toBe(true);
   });
 
