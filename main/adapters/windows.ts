@@ -60,6 +60,11 @@ export interface ShellWindowOptions extends ShellPageOptions {
    * refused; lock the session here.
    */
   onCloseRefused?: () => void;
+  /**
+   * Runs in destroy() while the window still exists, just before it is destroyed: what must be
+   * undone with a live handle (Windows' session notifications, wts-session.ts unwatchWindow).
+   */
+  beforeDestroy?: (win: BrowserWindow) => void;
   /** Which application menu a production or kiosk window keeps (macOS keeps a minimal one). */
   platform?: NodeJS.Platform;
 }
@@ -197,7 +202,10 @@ export function createShellWindow(deps: WindowDeps, options: ShellWindowOptions)
     onPageReady: page.onPageReady,
     async destroy() {
       page.setCovered(true);
-      if (!win.isDestroyed()) win.destroy();
+      if (!win.isDestroyed()) {
+        options.beforeDestroy?.(win);
+        win.destroy();
+      }
       surface.dispose();
       stopServing?.();
       await session.clearStorageData();

@@ -76,6 +76,8 @@ export function openShellWindows(options: ShellWindowsOptions): ShellWindows {
             );
             session.lockBeforeReload();
           },
+          // Windows: unregistered from session notifications while the handle is still valid.
+          beforeDestroy: (win) => wts?.unwatchWindow(win),
           onError,
         },
       );
