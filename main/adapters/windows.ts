@@ -21,7 +21,7 @@ import { createLockSurface } from './lock-surface';
 import type { LockSurfaceDeps } from './lock-surface';
 import { lockDownContents, lockDownSession, secureWebPreferences } from './lockdown';
 import { loadErrorCode } from './renderer-recovery';
-import { watchRendererHealth, watchShellPage } from './shell-page';
+import { watchRendererHealth, watchShellPage, watchSurfaceHealth } from './shell-page';
 import type { ShellPageOptions } from './shell-page';
 
 /** Also from the page's options: beforeRendererReload (lock first) and onError (shell-page.ts). */
@@ -180,6 +180,7 @@ export function createShellWindow(deps: WindowDeps, options: ShellWindowOptions)
   const surface = createLockSurface(deps, win, options.onError);
   const page = watchShellPage(win, surface, options.onError);
   watchRendererHealth(win, page, options);
+  watchSurfaceHealth(win, surface, page, options);
   watchWindowClosing(win, options);
   win.on('closed', () => surface.dispose());
   win.once('ready-to-show', () => win.show());

@@ -796,9 +796,39 @@ export class FakeBrowserWindow extends FakeEmitter {
   show(): void {
     if (this.destroyed) return;
     this.shown = true;
+    this.hidden = false;
     this.minimized = false;
     this.activate();
     this.emit('show');
+  }
+  /**
+   * "Hides the window" (electron.d.ts, hide): no longer visible, and it loses the foreground.
+   */
+  hide(): void {
+    if (this.destroyed) return;
+    this.shown = false;
+    this.hidden = true;
+    if (FakeDesktop.foreground === this) FakeDesktop.foreground = FakeDesktop.browserOpen ? 'browser' : 'desktop';
+    this.emit('hide');
+  }
+  /** "Shows the window but doesn't focus on it" (electron.d.ts, showInactive). */
+  showInactive(): void {
+    if (this.destroyed) return;
+    this.shown = true;
+    this.hidden = false;
+    this.minimized = false;
+    this.emit('show');
+  }
+  /** Hidden by hide() (a window never shown yet is not counted: it was never on screen). */
+  hidden = false;
+  /** 0 (transparent) to 1; setOpacity is "Windows, macOS": on Linux it does nothing (docs/api/base-window.md). */
+  opacity = 1;
+  setOpacity(opacity: number): void {
+    if ((FakeApp.current?.platform ?? 'win32') === 'linux') return;
+    this.opacity = Math.min(1, Math.max(0, opacity));
+  }
+  getOpacity(): number {
+    return this.opacity;
   }
   /** Windows: WS_VISIBLE and not minimised (NativeWindowViews::IsVisible). */
   isVisible(): boolean {
@@ -946,19 +976,21 @@ export class FakeBrowserWindow extends FakeEmitter {
     this.windowMessageHooks.get(message)?.(param(wParam), param(lParam));
   }
   /**
-   * What the window shows now: the topmost visible child view that fills the content area, or
-   * its own page. Conservative where Electron documents nothing: a view that covers only part
-   * of the window does not hide the page, and a WebContentsView that has never loaded anything
-   * is not counted as covering it (no page, nothing promised to paint).
+   * What the window shows now: nothing of it ('hidden': not visible, or fully transparent), the
+   * topmost visible child view that fills the content area, or its own page. Conservative where
+   * Electron documents nothing: a view that covers only part of the window does not hide the
+   * page, and a WebContentsView without a live renderer (never loaded, or its renderer died:
+   * Electron draws no sad tab, and what a view with no renderer shows is unspecified) is not
+   * counted as covering it.
    */
-  onScreen(): FakeView | 'page' {
+  onScreen(): FakeView | 'page' | 'hidden' {
+    if (this.hidden || this.opacity === 0) return 'hidden';
     const [width = 0, height = 0] = this.getContentSize();
     for (const view of [...this.contentView.children].reverse()) {
       const { x, y, width: w, height: h } = view.bounds;
       const fills = view.visible && x <= 0 && y <= 0 && x + w >= width && y + h >= height;
       const painted =
-        !(view instanceof FakeWebContentsView) ||
-        (view.webContents.loadedUrls.length > 0 && !view.webContents.destroyed);
+        !(view instanceof FakeWebContentsView) || (view.webContents.process === 'alive' && !view.webContents.destroyed);
       if (fills && painted) return view;
     }
     return 'page';
