@@ -49,7 +49,8 @@ async function start(): Promise<void> {
   const { session } = services;
   const windows = openShellWindows({ appRoot, policy, production, session, logger, onError });
   const { guard } = windows;
-  const front = { kiosk: policy.kiosk, platform: process.platform };
+  // macOS: coming back from the system browser needs app.focus({ steal: true }) (window-focus.ts).
+  const front = { kiosk: policy.kiosk, platform: process.platform, stealFocus: () => app.focus({ steal: true }) };
   // The sign-in opens in the system browser: in kiosk the shell steps aside first, and comes
   // back to the front when the attempt ends (window-focus.ts).
   running.signInFocus = createSignInFocus({ ...front, getWindow: () => guard.window(), session });

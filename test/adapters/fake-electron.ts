@@ -200,6 +200,21 @@ export class FakeApp extends FakeEmitter {
     if (this.exitCode === null) this.shutdown(code);
   }
 
+  /**
+   * app.focus: macOS `activateIgnoringOtherApps:steal` (shell/browser/browser_mac.mm
+   * Browser::Focus): with `steal` the app becomes active even though another is, and its key
+   * window (the first visible one) has the focus; without, only if nobody else is active.
+   * Windows: focuses the first window (its focus(), with Windows' foreground rules).
+   */
+  focusCalls: Array<{ steal: boolean } | undefined> = [];
+  focus(options?: { steal: boolean }): void {
+    this.focusCalls.push(options);
+    const first = this.windows().find((w) => w.isVisible());
+    if (first === undefined) return;
+    if (this.platform === 'darwin' && options?.steal === true) FakeDesktop.foreground = null;
+    first.focus();
+  }
+
   /** "Relaunches the app when the current instance exits" (docs/api/app.md, app.relaunch). */
   relaunch(options?: RelaunchOptions): void {
     this.relaunches.push(options);
@@ -375,6 +390,13 @@ export class FakeDesktop {
   }
   static openBrowser(): void {
     FakeDesktop.browserOpen = true;
+    // macOS: openExternal's `activate` defaults to true, bringing the browser forward
+    // (docs/api/shell.md; shell/common/platform_util_mac.mm).
+    if (FakeApp.current?.platform === 'darwin') {
+      FakeDesktop.browserAboveShell = true;
+      FakeDesktop.foreground = 'browser';
+      return;
+    }
     const covering = FakeBrowserWindow.created.some((w) => !w.destroyed && w.isVisible() && w.isFullScreen());
     if (covering) return; // behind the full-screen shell; the shell keeps the foreground
     FakeDesktop.browserAboveShell = true;
@@ -785,6 +807,7 @@ export class FakeBrowserWindow extends FakeEmitter {
     const platform = FakeApp.current?.platform ?? 'win32';
     this.fullScreenable = options.fullscreenable ?? !(options.fullscreen === false && platform === 'darwin');
     this.fullScreen = options.kiosk === true || options.fullscreen === true;
+    this.kiosk = options.kiosk === true;
     this.webContents = new FakeWebContents(FakeSession.fromPartition(options.webPreferences?.partition ?? ''));
     FakeBrowserWindow.created.push(this);
   }
@@ -844,7 +867,12 @@ export class FakeBrowserWindow extends FakeEmitter {
   get focused(): boolean {
     return this.isFocused();
   }
-  /** NativeWindowViews::Focus: "For hidden window focus() should do nothing", else Activate (see FakeDesktop). */
+  /**
+   * NativeWindowViews::Focus: "For hidden window focus() should do nothing", else Activate (see
+   * FakeDesktop). macOS (NativeWindowMac::Focus): `activateIgnoringOtherApps:NO` then
+   * makeKeyAndOrderFront, which does not take the focus from another active app (macOS 14's
+   * cooperative activation); refused the same way here. app.focus({ steal: true }) does.
+   */
   focus(): void {
     if (!this.isVisible()) return;
     this.activate();
@@ -858,18 +886,36 @@ export class FakeBrowserWindow extends FakeEmitter {
       this.flashes += 1;
     }
   }
-  /** NativeWindowViews::Minimize: a hidden window is shown minimised. The next window in z-order gets the foreground. */
+  /**
+   * NativeWindowViews::Minimize: a hidden window is shown minimised. The next window in z-order
+   * gets the foreground. macOS: NativeWindowMac::Minimize is `[window_ miniaturize:nil]`, which
+   * AppKit ignores for a window in full screen or on its way out of it (the exit is an
+   * asynchronous transition: see setFullScreen).
+   */
   minimize(): void {
     if (this.destroyed) return;
+    if (this.platform() === 'darwin' && (this.fullScreen || this.transition !== null)) {
+      this.minimizesIgnored += 1;
+      return;
+    }
     this.shown = true;
     this.minimized = true;
     if (FakeDesktop.foreground === this) FakeDesktop.foreground = FakeDesktop.browserOpen ? 'browser' : 'desktop';
     this.emit('minimize');
   }
-  /** Restoring a minimised window activates it (ShowWindow SW_RESTORE), and puts it above the browser. */
+  /**
+   * Windows: restoring a minimised window activates it (ShowWindow SW_RESTORE), and puts it above
+   * the browser. macOS: NativeWindowMac::Restore is `[window_ deminiaturize:nil]`, which does not
+   * make the app active: while another app (the browser) is active the window comes back behind
+   * it, without the focus.
+   */
   restore(): void {
     if (this.destroyed || !this.minimized) return;
     this.minimized = false;
+    if (this.platform() === 'darwin' && !FakeDesktop.shellMayActivate()) {
+      this.emit('restore');
+      return;
+    }
     FakeDesktop.foreground = this;
     FakeDesktop.browserAboveShell = false;
     this.emit('restore');
@@ -877,17 +923,73 @@ export class FakeBrowserWindow extends FakeEmitter {
   isMinimized(): boolean {
     return this.minimized;
   }
-  /** Windows: SetKiosk(kiosk) is SetFullScreen(kiosk) (native_window_views.cc); no always-on-top. */
+  private kiosk: boolean;
+  private fullScreenBeforeKiosk = false;
+  /** macOS: the full-screen transition under way (its target), or null. */
+  transition: boolean | null = null;
+  private readonly pendingTransitions: boolean[] = [];
+  /** macOS: minimize() calls AppKit ignored (full screen, or a transition under way). */
+  minimizesIgnored = 0;
+  private platform(): NodeJS.Platform {
+    return FakeApp.current?.platform ?? 'win32';
+  }
+  /**
+   * Windows: SetKiosk(kiosk) is SetFullScreen(kiosk) (native_window_views.cc); no always-on-top.
+   * macOS (native_window_mac.mm SetKiosk): entering notes whether the window was already full
+   * screen and goes full screen if not; leaving goes out of full screen only if kiosk put it
+   * there. A window made with `kiosk: true` was made full screen by it (the constructor's own
+   * SetFullScreen(true) is still in transition when SetKiosk reads IsFullscreen()).
+   */
   setKiosk(kiosk: boolean): void {
-    this.setFullScreen(kiosk);
+    if (this.platform() !== 'darwin') {
+      this.kiosk = kiosk;
+      this.setFullScreen(kiosk);
+      return;
+    }
+    if (kiosk && !this.kiosk) {
+      this.kiosk = true;
+      this.fullScreenBeforeKiosk = this.fullScreen;
+      if (!this.fullScreenBeforeKiosk) this.setFullScreen(true);
+    } else if (!kiosk && this.kiosk) {
+      this.kiosk = false;
+      if (!this.fullScreenBeforeKiosk) this.setFullScreen(false);
+    }
   }
   isKiosk(): boolean {
-    return this.fullScreen;
+    return this.kiosk;
   }
-  /** NativeWindowViews::SetFullScreen does nothing for a window that is not fullscreenable. */
+  /**
+   * NativeWindowViews::SetFullScreen does nothing for a window that is not fullscreenable, and
+   * on Windows takes effect at once, with 'enter-full-screen' / 'leave-full-screen' and a resize.
+   * macOS (NativeWindowMac::SetFullScreen): `toggleFullScreen` is asynchronous; a request during
+   * a transition is queued; IsFullscreen() (the full-screen style mask) changes only when the
+   * transition ends (`completeFullScreenTransition()`, test helper), and then the event comes
+   * (electron_ns_window_delegate.mm windowDidExitFullScreen → 'leave-full-screen').
+   */
   setFullScreen(fullScreen: boolean): void {
     if (!this.fullScreenable) return;
+    if (this.platform() !== 'darwin') return this.applyFullScreen(fullScreen);
+    if (this.transition !== null) {
+      if (this.pendingTransitions.at(-1) !== fullScreen) this.pendingTransitions.push(fullScreen);
+      return;
+    }
+    if (fullScreen === this.fullScreen) return;
+    this.transition = fullScreen;
+  }
+  /** macOS: the transition under way ends (test helper); a queued one then starts. */
+  completeFullScreenTransition(): void {
+    const target = this.transition;
+    if (target === null) return;
+    this.transition = null;
+    this.applyFullScreen(target);
+    const next = this.pendingTransitions.shift();
+    if (next !== undefined) this.setFullScreen(next);
+  }
+  private applyFullScreen(fullScreen: boolean): void {
+    if (fullScreen === this.fullScreen) return;
     this.fullScreen = fullScreen;
+    this.emit(fullScreen ? 'enter-full-screen' : 'leave-full-screen');
+    this.emit('resize');
   }
   isFullScreen(): boolean {
     return this.fullScreen;
@@ -895,7 +997,11 @@ export class FakeBrowserWindow extends FakeEmitter {
   isFullScreenable(): boolean {
     return this.fullScreenable;
   }
+  /** The screen's size: a full-screen (or kiosk) window's content fills it. */
+  static screenSize: readonly [number, number] = [1920, 1080];
+  /** The content area: the whole screen in full screen, else the size the window was made with. */
   getContentSize(): number[] {
+    if (this.fullScreen) return [...FakeBrowserWindow.screenSize];
     return [this.options.width ?? 800, this.options.height ?? 600];
   }
   /**
