@@ -141,8 +141,9 @@ export function createLockSurface(
   const load = (url: string): void => {
     page = url;
     contents.loadURL(url).catch((error: unknown) => {
-      // -3 (ERR_ABORTED): replaced by the other page before it finished, not a failure.
-      if (loadErrorCode(error) !== -3) onError?.('lock-surface-load-failed');
+      // -3 (ERR_ABORTED): replaced by the other page before it finished, not a failure; nor is
+      // a load cut short because the surface was closed with its window.
+      if (loadErrorCode(error) !== -3 && !contents.isDestroyed()) onError?.('lock-surface-load-failed');
     });
   };
   win.contentView.addChildView(view);

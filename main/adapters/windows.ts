@@ -20,6 +20,7 @@ import type {
 import { createLockSurface } from './lock-surface';
 import type { LockSurfaceDeps } from './lock-surface';
 import { lockDownContents, lockDownSession, secureWebPreferences } from './lockdown';
+import { wipeSession } from './partition-pool';
 import { loadErrorCode } from './renderer-recovery';
 import { watchRendererHealth, watchShellPage, watchSurfaceHealth } from './shell-page';
 import type { ShellPageOptions } from './shell-page';
@@ -60,6 +61,11 @@ export interface ShellWindowOptions extends ShellPageOptions {
    * refused; lock the session here.
    */
   onCloseRefused?: () => void;
+  /**
+   * After destroy() has destroyed the window and stopped serving: wipe the partition's session
+   * and hand the partition back (partition-pool.ts). Without it the session is only wiped.
+   */
+  retire?: (session: Session) => Promise<void>;
   /**
    * Runs in destroy() while the window still exists, just before it is destroyed: what must be
    * undone with a live handle (Windows' session notifications, wts-session.ts unwatchWindow).
@@ -109,8 +115,8 @@ export interface ShellWindow {
   onPageReady(listener: () => void): void;
   /**
    * Destroys the window without giving the page a say (no beforeunload), closes the lock
-   * surface, stops serving the renderer on the session and clears the session's storage and
-   * cache.
+   * surface, stops serving the renderer on the session, and wipes the session (storage, caches,
+   * authentication, connections) or hands it to `retire`.
    */
   destroy(): Promise<void>;
 }
@@ -209,8 +215,7 @@ export function createShellWindow(deps: WindowDeps, options: ShellWindowOptions)
       }
       surface.dispose();
       stopServing?.();
-      await session.clearStorageData();
-      await session.clearCache();
+      await (options.retire ?? wipeSession)(session);
     },
   };
 }

@@ -524,15 +524,45 @@ export class FakeSession extends FakeEmitter {
   setPermissionCheckHandler(handler: FakeSession['permissionCheckHandler']): void {
     this.permissionCheckHandler = handler;
   }
+  /**
+   * What pages have left in this session, by the call that clears it (test helper `leave`). An
+   * in-memory session keeps all of it for as long as it lives, and Electron never frees one:
+   * `ElectronBrowserContext::From` keeps each partition's context in a static map, destroyed
+   * only at shutdown (shell/browser/electron_browser_context.cc ContextMap, DestroyAllContexts);
+   * so does this fake (`sessions` is never pruned).
+   */
+  readonly residue = new Set<'storage' | 'cache' | 'auth' | 'host-resolver' | 'connections'>();
+  /** Test control: the next clears reject. */
+  failClears = false;
+  leave(...kinds: Array<'storage' | 'cache' | 'auth' | 'host-resolver' | 'connections'>): void {
+    for (const kind of kinds) this.residue.add(kind);
+  }
+  private clear(kind: 'storage' | 'cache' | 'auth' | 'host-resolver' | 'connections'): Promise<void> {
+    if (this.failClears) return Promise.reject(new Error(`clearing ${kind} failed`));
+    this.residue.delete(kind);
+    return Promise.resolve();
+  }
   /** Resolves when the storage data has been cleared (electron.d.ts, Session.clearStorageData). */
   clearStorageData(): Promise<void> {
     this.storageCleared += 1;
-    return Promise.resolve();
+    return this.clear('storage');
   }
   /** Resolves when the HTTP cache has been cleared (electron.d.ts, Session.clearCache). */
   clearCache(): Promise<void> {
     this.cacheCleared += 1;
-    return Promise.resolve();
+    return this.clear('cache');
+  }
+  /** "resolves when the session’s HTTP authentication cache has been cleared" (electron.d.ts). */
+  clearAuthCache(): Promise<void> {
+    return this.clear('auth');
+  }
+  /** "Clears the host resolver cache" (electron.d.ts). */
+  clearHostResolverCache(): Promise<void> {
+    return this.clear('host-resolver');
+  }
+  /** "Resolves when all connections are closed" (electron.d.ts). */
+  closeAllConnections(): Promise<void> {
+    return this.clear('connections');
   }
 }
 
