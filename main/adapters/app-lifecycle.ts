@@ -61,6 +61,32 @@ export interface LifecycleDeps {
   handOverMs?: number;
   /** The whole shutdown's limit: a credential store that never answers must not keep the shell up. */
   deadlineMs?: number;
+  /**
+   * Ends native calls in flight and resolves once they have returned (the smartcard watcher:
+   * SCardCancel, repeated until its wait returns). Awaited, at most `nativeSettleMs`, before
+   * every exit, the deadline's included: after app.exit no JavaScript runs to repeat a lost
+   * cancel, yet the process cannot end while the call is in flight.
+   */
+  settle?: () => Promise<unknown>;
+}
+
+/** The most an exit waits for native calls to return (the watcher's longest wait is 5 s). */
+export const nativeSettleMs = 6_000;
+
+/** Resolves when `settle` has, or after `nativeSettleMs`; never rejects. */
+function settled(settle: (() => Promise<unknown>) | undefined): Promise<void> {
+  if (settle === undefined) return Promise.resolve();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const bound = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, nativeSettleMs);
+  });
+  const done = Promise.resolve()
+    .then(settle)
+    .then(
+      () => undefined,
+      () => undefined,
+    );
+  return Promise.race([done, bound]).finally(() => clearTimeout(timer));
 }
 
 export interface Lifecycle {
@@ -128,15 +154,11 @@ export function createLifecycle(deps: LifecycleDeps): Lifecycle {
     const alongside = deps.steps.alongside
       ? started('shutdown-alongside-failed', () => deps.steps.alongside?.())
       : Promise.resolve();
-    let exited = false;
-    const exit = (): void => {
-      if (exited) return;
-      exited = true;
-      deps.app.exit(0);
-    };
+    let exited: Promise<void> | null = null;
+    const exit = (): Promise<void> => (exited ??= settled(deps.settle).then(() => deps.app.exit(0)));
     const deadline = setTimeout(() => {
       deps.onError('shutdown-deadline');
-      exit();
+      void exit();
     }, deadlineMs);
     running = (async () => {
       await Promise.all([sealing, alongside]);
@@ -147,7 +169,7 @@ export function createLifecycle(deps: LifecycleDeps): Lifecycle {
       .catch(() => deps.onError('shutdown-failed'))
       .finally(() => {
         clearTimeout(deadline);
-        exit();
+        return exit();
       });
     return running;
   }
@@ -233,6 +255,10 @@ export interface FatalErrorDeps {
   report: (message: string) => void;
   /** Tells the person at the workstation (a blocking error box) when the shell will not come back. */
   tellUser: (title: string, message: string) => void;
+  /** Synchronous, first: cover the page (main's lock surface) while native calls settle. */
+  cover?: () => void;
+  /** As LifecycleDeps.settle: awaited (at most `nativeSettleMs`) before the relaunch and the exit. */
+  settle?: () => Promise<unknown>;
 }
 
 /**
@@ -242,17 +268,23 @@ export interface FatalErrorDeps {
  * so. And not during the shutdown, which exits by itself (an error there must not relaunch a
  * shell the OS or the user is closing).
  */
-export function handleFatalError(deps: FatalErrorDeps, name: string): void {
+export function handleFatalError(deps: FatalErrorDeps, name: string): Promise<void> {
   if (deps.quitting()) {
     deps.report(`Clinical Workstation Shell hit an unexpected error while closing (${name}); it is closing anyway.`);
-    return;
+    return Promise.resolve();
+  }
+  try {
+    deps.cover?.();
+  } catch {
+    // Exiting all the same.
   }
   const decision = crashRelaunchDecision(deps.argv, deps.now());
   if (decision.relaunch) {
     deps.report(`Clinical Workstation Shell stopped after an unexpected error and will restart (${name}).`);
-    deps.app.relaunch({ args: decision.args });
-    deps.app.exit(1);
-    return;
+    return settled(deps.settle).then(() => {
+      deps.app.relaunch({ args: decision.args });
+      deps.app.exit(1);
+    });
   }
   deps.report(
     `Clinical Workstation Shell stopped after an unexpected error (${name}) and has restarted too often to try again.`,
@@ -261,5 +293,5 @@ export function handleFatalError(deps: FatalErrorDeps, name: string): void {
     'Clinical Workstation Shell has stopped',
     `The shell stopped after an unexpected error ${maxCrashRelaunches + 1} times within ${crashRelaunchWindowMs / 60_000} minutes, so it will not restart on its own. Saved notes are kept. Tell IT.`,
   );
-  deps.app.exit(1);
+  return settled(deps.settle).then(() => deps.app.exit(1));
 }

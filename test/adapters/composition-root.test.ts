@@ -11,7 +11,7 @@ import type { SessionState } from '../../main/core/session';
 import type { MachinePolicy } from '../../main/services/policy/machine-policy';
 import type * as LogFolderModule from '../../main/services/log-folder';
 import type * as DataFolderModule from '../../main/adapters/data-folder';
-import { crashRelaunchArg } from '../../main/adapters/app-lifecycle';
+import { crashRelaunchArg, nativeSettleMs } from '../../main/adapters/app-lifecycle';
 import {
   FakeApp,
   FakeBrowserWindow,
@@ -511,8 +511,11 @@ describe('issue 15: an unexpected error in main', () => {
   it('relaunches, carrying the relaunch time, but not a fourth time within ten minutes', async () => {
     const now = Date.now();
     const shell = await boot({ platform: 'win32', argv: ['shell.exe', '--flag'] });
-    await shell.start();
+    const page = await shell.start();
     fatal!(new Error('boom'));
+    // Covered at once; the relaunch waits for native calls to settle (none here but the watcher's stop).
+    expect(page.onScreen()).toBe(page.contentView.children[0]);
+    await vi.advanceTimersByTimeAsync(nativeSettleMs);
     expect(shell.app.relaunches).toEqual([{ args: ['--flag', `${crashRelaunchArg}${now}`] }]);
     expect(shell.app.exitCode).toBe(1);
 
@@ -523,6 +526,7 @@ describe('issue 15: an unexpected error in main', () => {
     });
     await looping.start();
     fatal!(new Error('boom'));
+    await vi.advanceTimersByTimeAsync(nativeSettleMs);
     expect(looping.app.relaunches).toEqual([]);
     expect(looping.dialog.showErrorBox).toHaveBeenCalledWith(
       'Clinical Workstation Shell has stopped',

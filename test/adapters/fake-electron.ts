@@ -146,7 +146,33 @@ export class FakeApp extends FakeEmitter {
   }
 
   running(): boolean {
-    return !this.terminated && this.exitCode === null;
+    return !this.terminated && this.exitCode === null && this.exitWaiting === null;
+  }
+
+  /**
+   * Native calls in flight (a koffi async call: PC/SC's SCardGetStatusChange). Electron's
+   * teardown after app.exit frees the Node environment, whose cleanup runs the event loop until
+   * its pending requests complete (a koffi async call is a libuv work request), with no more
+   * JavaScript timers: so the process ends only when the call returns, and nothing the app
+   * scheduled (a repeated SCardCancel) runs meanwhile (`exitWaiting`).
+   */
+  private nativeInFlight = 0;
+  /** app.exit was called with native calls in flight: its code, until the last one returns. */
+  exitWaiting: number | null = null;
+  /** A native call starts (test helper); call the result when it returns. */
+  nativeCallStarted(): () => void {
+    this.nativeInFlight += 1;
+    let done = false;
+    return () => {
+      if (done) return;
+      done = true;
+      this.nativeInFlight -= 1;
+      if (this.nativeInFlight === 0 && this.exitWaiting !== null) {
+        const code = this.exitWaiting;
+        this.exitWaiting = null;
+        this.shutdown(code);
+      }
+    };
   }
 
   /** Runs `effect` only while the process is alive; afterwards it is counted as lost. */
@@ -197,7 +223,9 @@ export class FakeApp extends FakeEmitter {
     this.exiting = true;
     // WindowList::DestroyAllWindows: no 'close' event, straight to 'closed'.
     for (const win of this.windows()) win.destroy();
-    if (this.exitCode === null) this.shutdown(code);
+    if (this.exitCode !== null) return;
+    if (this.nativeInFlight > 0) this.exitWaiting = code;
+    else this.shutdown(code);
   }
 
   /**
