@@ -49,7 +49,8 @@ async function start(): Promise<void> {
   const { session } = services;
   const windows = openShellWindows({ appRoot, policy, production, session, logger, onError });
   const { guard } = windows;
-  const front = { kiosk: policy.kiosk, platform: process.platform };
+  // macOS: coming back from the system browser needs app.focus({ steal: true }) (window-focus.ts).
+  const front = { kiosk: policy.kiosk, platform: process.platform, stealFocus: () => app.focus({ steal: true }) };
   // The sign-in opens in the system browser: in kiosk the shell steps aside first, and comes
   // back to the front when the attempt ends (window-focus.ts).
   running.signInFocus = createSignInFocus({ ...front, getWindow: () => guard.window(), session });
@@ -60,7 +61,8 @@ async function start(): Promise<void> {
 
   // Every source that sees the clinician leave, audited at each sign-in; the smartcard among them.
   const { os, presence } = watchPresence({ session, policy, audit, wts: windows.wts, onError, logger });
-  running.cancelNativeWaits = () => presence.smartcard?.cancelNow();
+  running.settleNativeWaits = () => presence.smartcard?.dispose() ?? Promise.resolve();
+  running.cover = () => guard.current()?.setCovered(true);
   // RequireSmartcard gates sign-in. The IPC server trusts only the guard's current window, and
   // every view passes the guard first, so main's lock surface is up before the renderer hears of a lock.
   const card = presence.smartcard;
@@ -92,13 +94,9 @@ async function start(): Promise<void> {
 // signed out (secrets were in memory only); saved drafts wait sealed for their owner. Not in a
 // loop, and not while the shell is closing (app-lifecycle.ts).
 process.on('uncaughtException', (error) => {
-  // The relaunch exits at once; a wait still in PC/SC would hold the old process up to its bound.
-  try {
-    running.cancelNativeWaits();
-  } catch {
-    // Exiting all the same.
-  }
-  handleFatalError(
+  // The page is covered at once; the relaunch and exit wait (briefly) for a wait still in PC/SC
+  // to be cancelled and return, since after app.exit nothing would repeat a lost cancel.
+  void handleFatalError(
     {
       app,
       argv: process.argv,
@@ -106,6 +104,8 @@ process.on('uncaughtException', (error) => {
       quitting: () => running.lifecycle?.quitting() ?? false,
       report: (message) => console.error(message),
       tellUser: (title, message) => dialog.showErrorBox(title, message),
+      cover: () => running.cover(),
+      settle: () => running.settleNativeWaits(),
     },
     isShellError(error) ? error.code : error.name,
   );

@@ -5,12 +5,17 @@
  *
  * - A quit (the window closed, Cmd+Q, a powerMonitor 'shutdown' on Linux and macOS):
  *   'before-quit' is always prevented and the shutdown runs to the end, then `app.exit(0)`.
- * - Windows asks before it ends the session (shutdown, restart, sign-out, and Restart Manager
- *   closing the shell for an MSI upgrade): 'query-session-end' is prevented, which answers
- *   WM_QUERYENDSESSION with FALSE so Windows waits (Electron's
- *   shell/browser/native_window_views_win.cc: `*result = !prevent_default`; Electron does not
- *   call ShutdownBlockReasonCreate, so Windows lists the shell with its own generic text). The
- *   shutdown runs to the end and the shell exits; Windows then goes on.
+ * - Windows asks before it ends the session ('query-session-end', WM_QUERYENDSESSION, with
+ *   Electron's reasons from its lParam: none is 'shutdown', else any of 'close-app', 'critical',
+ *   'logoff'; shell/browser/native_window_views_win.cc EndSessionToStringVec). For the user's
+ *   own shutdown, restart or sign-out ('shutdown', 'logoff') the event is prevented, which
+ *   answers FALSE so Windows waits (`*result = !prevent_default`; Electron does not call
+ *   ShutdownBlockReasonCreate, so Windows lists the shell with its own generic text); the
+ *   shutdown runs to the end and the shell exits; Windows then goes on. Where Windows does not
+ *   honour a veto it is not asked for (`vetoHonoured`): Restart Manager closing the shell for an
+ *   MSI upgrade ('close-app') would fail its shutdown and leave the upgrade for a reboot, and a
+ *   critical end ignores it. There the synchronous part of the shutdown runs inside the
+ *   handler, the answer is TRUE, and the 'session-end' that follows ends the process.
  * - Windows ends the session without waiting ('session-end': a forced or critical end, or the
  *   user chose "Shut down anyway"): Electron notifies every window and then terminates the
  *   process at once unless it is already quitting (native_window_views_win.cc, PR #52604;
@@ -56,6 +61,32 @@ export interface LifecycleDeps {
   handOverMs?: number;
   /** The whole shutdown's limit: a credential store that never answers must not keep the shell up. */
   deadlineMs?: number;
+  /**
+   * Ends native calls in flight and resolves once they have returned (the smartcard watcher:
+   * SCardCancel, repeated until its wait returns). Awaited, at most `nativeSettleMs`, before
+   * every exit, the deadline's included: after app.exit no JavaScript runs to repeat a lost
+   * cancel, yet the process cannot end while the call is in flight.
+   */
+  settle?: () => Promise<unknown>;
+}
+
+/** The most an exit waits for native calls to return (the watcher's longest wait is 5 s). */
+export const nativeSettleMs = 6_000;
+
+/** Resolves when `settle` has, or after `nativeSettleMs`; never rejects. */
+function settled(settle: (() => Promise<unknown>) | undefined): Promise<void> {
+  if (settle === undefined) return Promise.resolve();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const bound = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, nativeSettleMs);
+  });
+  const done = Promise.resolve()
+    .then(settle)
+    .then(
+      () => undefined,
+      () => undefined,
+    );
+  return Promise.race([done, bound]).finally(() => clearTimeout(timer));
 }
 
 export interface Lifecycle {
@@ -77,6 +108,18 @@ export interface Lifecycle {
 export const quitHandOverMs = 1_000;
 /** Exit anyway after this long. Windows and logind (5 s by default) may cut it shorter. */
 export const shutdownDeadlineMs = 15_000;
+
+/**
+ * Pure: whether Windows waits for a window that answers WM_QUERYENDSESSION with FALSE. Not for
+ * Restart Manager ('close-app': RmShutdown fails with ERROR_FAIL_SHUTDOWN and an MSI upgrade
+ * leaves its files for a reboot; Microsoft's Restart Manager "Guidelines for Applications"), nor
+ * for a critical end ('critical': the application is forced to shut down; Microsoft's
+ * WM_QUERYENDSESSION page). For the user's own shutdown, restart or sign-out it shows the shell
+ * as preventing it, with "Shut down anyway".
+ */
+export function vetoHonoured(reasons: readonly string[]): boolean {
+  return !reasons.includes('close-app') && !reasons.includes('critical');
+}
 
 export function createLifecycle(deps: LifecycleDeps): Lifecycle {
   const handOverMs = deps.handOverMs ?? quitHandOverMs;
@@ -111,15 +154,11 @@ export function createLifecycle(deps: LifecycleDeps): Lifecycle {
     const alongside = deps.steps.alongside
       ? started('shutdown-alongside-failed', () => deps.steps.alongside?.())
       : Promise.resolve();
-    let exited = false;
-    const exit = (): void => {
-      if (exited) return;
-      exited = true;
-      deps.app.exit(0);
-    };
+    let exited: Promise<void> | null = null;
+    const exit = (): Promise<void> => (exited ??= settled(deps.settle).then(() => deps.app.exit(0)));
     const deadline = setTimeout(() => {
       deps.onError('shutdown-deadline');
-      exit();
+      void exit();
     }, deadlineMs);
     running = (async () => {
       await Promise.all([sealing, alongside]);
@@ -130,7 +169,7 @@ export function createLifecycle(deps: LifecycleDeps): Lifecycle {
       .catch(() => deps.onError('shutdown-failed'))
       .finally(() => {
         clearTimeout(deadline);
-        exit();
+        return exit();
       });
     return running;
   }
@@ -147,8 +186,9 @@ export function createLifecycle(deps: LifecycleDeps): Lifecycle {
     quitting: () => running !== null,
     onQueryEndSession(event) {
       deps.onSessionEnding?.('query', event.reasons);
-      // Ask Windows to wait while the drafts are sealed; the shell exits when they are.
-      event.preventDefault();
+      // Ask Windows to wait while the drafts are sealed, where it honours that; the shell exits
+      // when they are. Elsewhere the synchronous part (the seal started) is all there is.
+      if (vetoHonoured(event.reasons)) event.preventDefault();
       void shutDown();
     },
     onEndSession(event) {
@@ -215,6 +255,10 @@ export interface FatalErrorDeps {
   report: (message: string) => void;
   /** Tells the person at the workstation (a blocking error box) when the shell will not come back. */
   tellUser: (title: string, message: string) => void;
+  /** Synchronous, first: cover the page (main's lock surface) while native calls settle. */
+  cover?: () => void;
+  /** As LifecycleDeps.settle: awaited (at most `nativeSettleMs`) before the relaunch and the exit. */
+  settle?: () => Promise<unknown>;
 }
 
 /**
@@ -224,17 +268,23 @@ export interface FatalErrorDeps {
  * so. And not during the shutdown, which exits by itself (an error there must not relaunch a
  * shell the OS or the user is closing).
  */
-export function handleFatalError(deps: FatalErrorDeps, name: string): void {
+export function handleFatalError(deps: FatalErrorDeps, name: string): Promise<void> {
   if (deps.quitting()) {
     deps.report(`Clinical Workstation Shell hit an unexpected error while closing (${name}); it is closing anyway.`);
-    return;
+    return Promise.resolve();
+  }
+  try {
+    deps.cover?.();
+  } catch {
+    // Exiting all the same.
   }
   const decision = crashRelaunchDecision(deps.argv, deps.now());
   if (decision.relaunch) {
     deps.report(`Clinical Workstation Shell stopped after an unexpected error and will restart (${name}).`);
-    deps.app.relaunch({ args: decision.args });
-    deps.app.exit(1);
-    return;
+    return settled(deps.settle).then(() => {
+      deps.app.relaunch({ args: decision.args });
+      deps.app.exit(1);
+    });
   }
   deps.report(
     `Clinical Workstation Shell stopped after an unexpected error (${name}) and has restarted too often to try again.`,
@@ -243,5 +293,5 @@ export function handleFatalError(deps: FatalErrorDeps, name: string): void {
     'Clinical Workstation Shell has stopped',
     `The shell stopped after an unexpected error ${maxCrashRelaunches + 1} times within ${crashRelaunchWindowMs / 60_000} minutes, so it will not restart on its own. Saved notes are kept. Tell IT.`,
   );
-  deps.app.exit(1);
+  return settled(deps.settle).then(() => deps.app.exit(1));
 }

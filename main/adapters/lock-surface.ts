@@ -23,9 +23,16 @@
  *   window is made, so it is ready long before the first lock.
  */
 import { createHash } from 'node:crypto';
-import type { BrowserWindow, WebContentsView, WebContentsViewConstructorOptions, WebPreferences } from 'electron';
+import type {
+  BrowserWindow,
+  WebContents,
+  WebContentsView,
+  WebContentsViewConstructorOptions,
+  WebPreferences,
+} from 'electron';
 import { lockDownContents, lockDownSession, secureWebPreferences } from './lockdown';
-import { loadErrorCode } from './renderer-recovery';
+import { createEmitter } from '../core/emitter';
+import { crashDecision, loadErrorCode } from './renderer-recovery';
 import type { OnFault } from '../core/faults';
 
 /** No `persist:` prefix: an in-memory session (Electron's `partition` rule), shared by every surface. */
@@ -88,6 +95,16 @@ export interface LockSurfaceDeps {
 export interface LockSurface {
   /** Over the page, topmost, filling the window. Synchronous. */
   show(): void;
+  /**
+   * The surface can paint: false from its renderer dying or hanging until its page has loaded
+   * again. While false it covers nothing (a view whose renderer is gone has nothing promised to
+   * paint), whatever show() said.
+   */
+  isPainting(): boolean;
+  /** Its renderer died or hung (the page under it must be hidden by other means). */
+  onLost(listener: () => void): void;
+  /** It has painted again after being lost. */
+  onPainted(listener: () => void): void;
   /** Over the page, saying the shell could not start (tell IT) instead of "please wait". */
   showFailure(): void;
   /** Back to "please wait" for the next time it goes up (a new document is loading). */
@@ -124,8 +141,9 @@ export function createLockSurface(
   const load = (url: string): void => {
     page = url;
     contents.loadURL(url).catch((error: unknown) => {
-      // -3 (ERR_ABORTED): replaced by the other page before it finished, not a failure.
-      if (loadErrorCode(error) !== -3) onError?.('lock-surface-load-failed');
+      // -3 (ERR_ABORTED): replaced by the other page before it finished, not a failure; nor is
+      // a load cut short because the surface was closed with its window.
+      if (loadErrorCode(error) !== -3 && !contents.isDestroyed()) onError?.('lock-surface-load-failed');
     });
   };
   win.contentView.addChildView(view);
@@ -141,8 +159,13 @@ export function createLockSurface(
     shown = true;
   };
 
+  const health = watchSurfaceRenderer(contents, () => load(page), onError);
+
   return {
     show,
+    isPainting: health.isPainting,
+    onLost: health.onLost,
+    onPainted: health.onPainted,
     showFailure() {
       if (page !== lockSurfaceFailedUrl && !contents.isDestroyed()) load(lockSurfaceFailedUrl);
       show();
@@ -158,5 +181,51 @@ export function createLockSurface(
     dispose() {
       if (!contents.isDestroyed()) contents.close();
     },
+  };
+}
+
+/**
+ * The surface's own renderer. A view whose renderer has died paints nothing that can be relied
+ * on to cover the page (Chromium draws no sad tab in Electron; what shows is unspecified), and a
+ * hung one may never paint a change. So on 'render-process-gone' or 'unresponsive' (WebContents
+ * events, lib/browser/api/web-contents.ts; shell/browser/api/electron_api_web_contents.cc
+ * RenderProcessGone / OnRendererUnresponsive) the surface counts as lost until its page has
+ * loaded again: a dead one is reloaded, a hung one killed first (its renderer has only the
+ * static page, so a crash dump of it holds nothing clinical). Reloads are capped as the page's
+ * are (renderer-recovery.ts); past the cap it stays lost.
+ */
+function watchSurfaceRenderer(contents: WebContents, reload: () => void, onError?: OnFault) {
+  let painting = true;
+  let crashes: number[] = [];
+  const lostListeners = createEmitter<[]>();
+  const paintedListeners = createEmitter<[]>();
+  const lose = (): void => {
+    const was = painting;
+    painting = false;
+    if (was) {
+      onError?.('lock-surface-gone');
+      lostListeners.emit();
+    }
+  };
+  contents.on('render-process-gone', () => {
+    lose();
+    const decision = crashDecision(crashes, Date.now());
+    crashes = decision.crashes;
+    if (!decision.reload) return onError?.('lock-surface-crash-loop');
+    if (!contents.isDestroyed()) reload();
+  });
+  contents.on('unresponsive', () => {
+    lose();
+    if (!contents.isDestroyed()) contents.forcefullyCrashRenderer();
+  });
+  contents.on('did-finish-load', () => {
+    if (painting) return;
+    painting = true;
+    paintedListeners.emit();
+  });
+  return {
+    isPainting: () => painting,
+    onLost: (listener: () => void) => void lostListeners.on(listener),
+    onPainted: (listener: () => void) => void paintedListeners.on(listener),
   };
 }

@@ -114,7 +114,8 @@ export function watchShellPage(win: BrowserWindow, surface: LockSurface, onError
 
   return {
     setCovered,
-    isCovered: () => covered,
+    // Covered only while the surface can paint: one whose renderer died covers nothing.
+    isCovered: () => covered && surface.isPainting(),
     pageReady: () => ready,
     starts,
     restart() {
@@ -175,5 +176,47 @@ export function watchRendererHealth(win: BrowserWindow, page: ShellPage, options
         options.onError?.('renderer-unresponsive-lock-failed');
         kill();
       });
+  });
+}
+
+/**
+ * The lock surface's own renderer died or hung (lock-surface.ts): the page under it could show.
+ * The page's own view is out of reach (BrowserWindow does not expose it), so the whole window is
+ * made transparent (setOpacity(0); Windows and macOS) or hidden (Linux, where setOpacity does
+ * nothing: docs/api/base-window.md), the page is covered (no keystrokes reach it) and the session
+ * locked; the window comes back once the surface has painted again. Until then the window does
+ * not count as covered (ShellPage.isCovered).
+ */
+export function watchSurfaceHealth(
+  win: BrowserWindow,
+  surface: Pick<LockSurface, 'onLost' | 'onPainted'>,
+  page: Pick<ShellPage, 'setCovered'>,
+  options: ShellPageOptions & { platform?: NodeJS.Platform },
+): void {
+  const linux = (options.platform ?? process.platform) === 'linux';
+  let hidden: 'no' | 'transparent' | 'hidden' | 'hidden-was-hidden' = 'no';
+  surface.onLost(() => {
+    if (win.isDestroyed()) return;
+    page.setCovered(true);
+    if (hidden === 'no') {
+      if (!linux) {
+        win.setOpacity(0);
+        hidden = 'transparent';
+      } else {
+        hidden = win.isVisible() ? 'hidden' : 'hidden-was-hidden';
+        win.hide();
+      }
+    }
+    Promise.resolve()
+      .then(() => options.beforeRendererReload())
+      .catch(() => options.onError?.('renderer-reload-lock-failed'));
+  });
+  surface.onPainted(() => {
+    const was = hidden;
+    hidden = 'no';
+    if (win.isDestroyed()) return;
+    if (was === 'transparent') win.setOpacity(1);
+    // Shown without taking the focus: a sign-in may be under way in the system browser.
+    if (was === 'hidden') win.showInactive();
   });
 }

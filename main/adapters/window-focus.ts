@@ -14,6 +14,16 @@
  * answers by flashing the taskbar button. Restoring a minimised window activates it, so the
  * shell minimises (if it is not already), restores, shows, goes back to full screen in kiosk,
  * and then focuses.
+ *
+ * macOS differs on both ends. Leaving kiosk there leaves full screen asynchronously
+ * (NativeWindowMac::SetKiosk → SetFullScreen → `toggleFullScreen`, shell/browser/
+ * native_window_mac.mm), and `minimize()` (`miniaturize:`) during that transition, or of a
+ * window still in full screen, is ignored by AppKit: so the shell waits for 'leave-full-screen'
+ * (at most `leaveFullScreenWaitMs`) before it minimises. Coming back, `focus()` is
+ * `activateIgnoringOtherApps:NO` and restoring (`deminiaturize:`) does not activate the app, so
+ * neither takes the focus from the browser on macOS 14 and later; the shell asks for it with
+ * `app.focus({ steal: true })` (shell/browser/browser_mac.mm Browser::Focus,
+ * `activateIgnoringOtherApps:YES`), once, at the end of a sign-in attempt it started.
  */
 import type { BrowserWindow } from 'electron';
 import { attemptOf } from '../core/session';
@@ -32,13 +42,22 @@ export type FocusableWindow = Pick<
   | 'show'
   | 'focus'
   | 'setKiosk'
+  | 'setFullScreen'
+  | 'isFullScreen'
   | 'once'
+  | 'on'
+  | 'removeListener'
 >;
 
 export interface FrontOptions {
   kiosk: boolean;
   platform: OsPlatform;
+  /** macOS: make the app active although another app is (app.focus({ steal: true })). */
+  stealFocus?: () => void;
 }
+
+/** macOS: how long stepping aside waits for the full-screen exit before minimising anyway. */
+export const leaveFullScreenWaitMs = 3_000;
 
 /** Brings the window to the front: restored, shown, full screen again in kiosk, focused. */
 export function bringToFront(win: FocusableWindow, options: FrontOptions): void {
@@ -48,7 +67,31 @@ export function bringToFront(win: FocusableWindow, options: FrontOptions): void 
   if (win.isMinimized()) win.restore();
   win.show();
   if (options.kiosk) win.setKiosk(true);
+  // macOS: neither the restore nor focus() takes the focus from another active app.
+  if (options.platform === 'darwin') options.stealFocus?.();
   win.focus();
+}
+
+/**
+ * Leaves kiosk (and full screen) and minimises. Where leaving full screen is asynchronous
+ * (macOS), the minimise waits for 'leave-full-screen' or `leaveFullScreenWaitMs`, and is skipped
+ * if `stillAside` says the shell has come back meanwhile.
+ */
+function leaveAndMinimize(win: FocusableWindow, stillAside: () => boolean): void {
+  win.setKiosk(false);
+  // A window that was full screen before kiosk stays so on macOS (NativeWindowMac::SetKiosk).
+  if (win.isFullScreen()) win.setFullScreen(false);
+  if (!win.isFullScreen()) return win.minimize();
+  let done = false;
+  const minimize = (): void => {
+    if (done) return;
+    done = true;
+    clearTimeout(timer);
+    win.removeListener('leave-full-screen', minimize);
+    if (!win.isDestroyed() && stillAside()) win.minimize();
+  };
+  const timer = setTimeout(minimize, leaveFullScreenWaitMs);
+  win.on('leave-full-screen', minimize);
 }
 
 /** A sign-in or unlock in the system browser is under way. */
@@ -97,8 +140,7 @@ export function createSignInFocus(deps: SignInFocusDeps): SignInFocus {
       const win = deps.getWindow();
       if (win === null || win.isDestroyed()) return;
       aside = true;
-      win.setKiosk(false);
-      win.minimize();
+      leaveAndMinimize(win, () => aside);
     },
     dispose: stop,
   };

@@ -20,8 +20,9 @@ import type {
 import { createLockSurface } from './lock-surface';
 import type { LockSurfaceDeps } from './lock-surface';
 import { lockDownContents, lockDownSession, secureWebPreferences } from './lockdown';
+import { wipeSession } from './partition-pool';
 import { loadErrorCode } from './renderer-recovery';
-import { watchRendererHealth, watchShellPage } from './shell-page';
+import { watchRendererHealth, watchShellPage, watchSurfaceHealth } from './shell-page';
 import type { ShellPageOptions } from './shell-page';
 
 /** Also from the page's options: beforeRendererReload (lock first) and onError (shell-page.ts). */
@@ -43,8 +44,9 @@ export interface ShellWindowOptions extends ShellPageOptions {
   serve?: (session: Session) => () => void;
   /**
    * Windows only: the OS session is about to end (shutdown, restart, sign-out, or Restart
-   * Manager closing the shell for an MSI upgrade). `event.preventDefault()` asks Windows to wait.
-   * powerMonitor has no 'shutdown' on Windows; wire this to the shutdown (app-lifecycle.ts).
+   * Manager closing the shell for an MSI upgrade). `event.preventDefault()` asks Windows to wait,
+   * which it honours only for the user's own shutdown or sign-out (app-lifecycle.ts
+   * `vetoHonoured`). powerMonitor has no 'shutdown' on Windows; wire this to the shutdown.
    */
   onOsQueryEndSession?: (event: WindowSessionEndEvent) => void;
   /**
@@ -59,6 +61,16 @@ export interface ShellWindowOptions extends ShellPageOptions {
    * refused; lock the session here.
    */
   onCloseRefused?: () => void;
+  /**
+   * After destroy() has destroyed the window and stopped serving: wipe the partition's session
+   * and hand the partition back (partition-pool.ts). Without it the session is only wiped.
+   */
+  retire?: (session: Session) => Promise<void>;
+  /**
+   * Runs in destroy() while the window still exists, just before it is destroyed: what must be
+   * undone with a live handle (Windows' session notifications, wts-session.ts unwatchWindow).
+   */
+  beforeDestroy?: (win: BrowserWindow) => void;
   /** Which application menu a production or kiosk window keeps (macOS keeps a minimal one). */
   platform?: NodeJS.Platform;
 }
@@ -103,8 +115,8 @@ export interface ShellWindow {
   onPageReady(listener: () => void): void;
   /**
    * Destroys the window without giving the page a say (no beforeunload), closes the lock
-   * surface, stops serving the renderer on the session and clears the session's storage and
-   * cache.
+   * surface, stops serving the renderer on the session, and wipes the session (storage, caches,
+   * authentication, connections) or hands it to `retire`.
    */
   destroy(): Promise<void>;
 }
@@ -174,6 +186,7 @@ export function createShellWindow(deps: WindowDeps, options: ShellWindowOptions)
   const surface = createLockSurface(deps, win, options.onError);
   const page = watchShellPage(win, surface, options.onError);
   watchRendererHealth(win, page, options);
+  watchSurfaceHealth(win, surface, page, options);
   watchWindowClosing(win, options);
   win.on('closed', () => surface.dispose());
   win.once('ready-to-show', () => win.show());
@@ -196,11 +209,13 @@ export function createShellWindow(deps: WindowDeps, options: ShellWindowOptions)
     onPageReady: page.onPageReady,
     async destroy() {
       page.setCovered(true);
-      if (!win.isDestroyed()) win.destroy();
+      if (!win.isDestroyed()) {
+        options.beforeDestroy?.(win);
+        win.destroy();
+      }
       surface.dispose();
       stopServing?.();
-      await session.clearStorageData();
-      await session.clearCache();
+      await (options.retire ?? wipeSession)(session);
     },
   };
 }

@@ -12,7 +12,13 @@
  * while locked changes nothing), so the second one is harmless.
  *
  * The shell's window is replaced for each clinician (lock-guard.ts), so every new window is
- * registered and each one unregistered when it closes. The Win32 calls are a port (WtsApi,
+ * registered, and each one unregistered before it is destroyed (`unwatchWindow`, from the
+ * window's own destroy; Microsoft: "When a window no longer requires these notifications, it
+ * must call WTSUnRegisterSessionNotification before being destroyed"), or at the latest when it
+ * has closed (best effort: the handle is gone by then). Early at logon the registration can fail
+ * (RPC_S_INVALID_BINDING until Remote Desktop Services' dependent services have started and
+ * Global\TermSrvReadyEvent is set; Microsoft's "WTSRegisterSessionNotification function"), so a
+ * refusal is tried again with backoff (`wtsRetryDelaysMs`) while the window lives. The Win32 calls are a port (WtsApi,
  * main/platform/wts.ts); on a ward PC they go through koffi (prebuilt N-API FFI, no compiler, nothing rebuilt per Electron
  * version; docs/decisions.md), and the tests use a fake with the real message numbers.
  */
@@ -42,9 +48,21 @@ export type HookableWindow = Pick<
 >;
 
 export interface WtsSessionSource extends PresenceSource {
-  /** Registers this window for session notifications until it closes. */
+  /** Registers this window for session notifications until it closes (retrying a refusal). */
   watchWindow(win: HookableWindow): void;
+  /** Unhooks and unregisters this window now, while its handle is still valid: call before destroying it. */
+  unwatchWindow(win: HookableWindow): void;
 }
+
+/**
+ * A refused (or throwing) registration is tried again after each of these delays in turn, then
+ * every last one, while the window lives: Remote Desktop Services is usually ready within
+ * seconds of logon. Any refusal is retried, not only RPC_S_INVALID_BINDING: the call has nothing
+ * else to fail on for a live window of our own, and each try is one cheap call.
+ */
+export const wtsRetryDelaysMs: readonly number[] = [500, 1_000, 2_000, 5_000, 10_000, 30_000];
+/** Tries after the first before giving up (about ten minutes at the last delay). */
+export const wtsMaxRetries = 25;
 
 /** A pointer-sized little-endian integer from one of Electron's WPARAM/LPARAM/HWND Buffers. */
 export function readPointerSized(buffer: Buffer): number {
@@ -77,7 +95,21 @@ function ourSessionId(deps: WtsSessionDeps): { session: number | null; reason: P
 /** Each registered window and its handle; the source is live while there is at least one. */
 function windowRegistry(deps: WtsSessionDeps, status: PresenceStatusCell, onMessage: (w: Buffer, l: Buffer) => void) {
   const watched = new Map<HookableWindow, Buffer>();
+  const retries = new Map<HookableWindow, ReturnType<typeof setTimeout>>();
+  const stopRetry = (win: HookableWindow): void => {
+    clearTimeout(retries.get(win));
+    retries.delete(win);
+  };
+  const unhook = (win: HookableWindow): void => {
+    if (win.isDestroyed()) return;
+    try {
+      win.unhookWindowMessage(WM_WTSSESSION_CHANGE);
+    } catch {
+      // destroyed meanwhile
+    }
+  };
   const release = (win: HookableWindow): void => {
+    stopRetry(win);
     const hwnd = watched.get(win);
     if (hwnd === undefined) return;
     watched.delete(win);
@@ -88,40 +120,49 @@ function windowRegistry(deps: WtsSessionDeps, status: PresenceStatusCell, onMess
     }
     if (watched.size === 0 && status.get().state === 'live') status.set(unavailable('no-window'));
   };
-  const register = (api: WtsApi, win: HookableWindow): void => {
+  /** One try; false when Windows refused or the call threw (the status says which). */
+  const tryRegister = (api: WtsApi, win: HookableWindow): boolean => {
     try {
       const hwnd = win.getNativeWindowHandle();
       // Hooked before registering, so the first notification has somewhere to go.
       win.hookWindowMessage(WM_WTSSESSION_CHANGE, onMessage);
       if (!api.register(hwnd)) {
         win.unhookWindowMessage(WM_WTSSESSION_CHANGE);
-        status.set(unavailable('register-refused'));
-        return;
+        if (watched.size === 0) status.set(unavailable('register-refused'));
+        return false;
       }
       watched.set(win, hwnd);
       status.set(presenceStatus('wts', 'live', sees));
+      return true;
     } catch {
       deps.onError?.('wts-register-failed');
-      status.set(unavailable('register-failed'));
-      return;
+      if (watched.size === 0) status.set(unavailable('register-failed'));
+      return false;
     }
-    // 'closed': the handle is gone; Windows drops a destroyed window's registration itself, and
-    // the unregister (with the handle read while the window lived) is best effort.
+  };
+  const attempt = (api: WtsApi, win: HookableWindow, retry: number): void => {
+    retries.delete(win);
+    if (win.isDestroyed() || tryRegister(api, win) || retry >= wtsMaxRetries) return;
+    const delay = wtsRetryDelaysMs[Math.min(retry, wtsRetryDelaysMs.length - 1)];
+    retries.set(
+      win,
+      setTimeout(() => attempt(api, win, retry + 1), delay),
+    );
+  };
+  const register = (api: WtsApi, win: HookableWindow): void => {
+    attempt(api, win, 0);
+    // 'closed': the handle is gone; this unregister (with the handle read while the window lived)
+    // is a last, best-effort one for a window destroyed without unwatchWindow.
     win.once('closed', () => release(win));
   };
-  const releaseAll = (): void => {
-    for (const win of [...watched.keys()]) {
-      if (!win.isDestroyed()) {
-        try {
-          win.unhookWindowMessage(WM_WTSSESSION_CHANGE);
-        } catch {
-          // destroyed meanwhile
-        }
-      }
-      release(win);
-    }
+  const unwatch = (win: HookableWindow): void => {
+    unhook(win);
+    release(win);
   };
-  return { has: (win: HookableWindow) => watched.has(win), register, releaseAll };
+  const releaseAll = (): void => {
+    for (const win of [...watched.keys(), ...retries.keys()]) unwatch(win);
+  };
+  return { has: (win: HookableWindow) => watched.has(win) || retries.has(win), register, unwatch, releaseAll };
 }
 
 export function createWtsSessionSource(deps: WtsSessionDeps, events: Pick<OsEvents, 'signal'>): WtsSessionSource {
@@ -142,6 +183,7 @@ export function createWtsSessionSource(deps: WtsSessionDeps, events: Pick<OsEven
       if (api === null || ourSession === null || windows.has(win) || win.isDestroyed()) return;
       windows.register(api, win);
     },
+    unwatchWindow: (win) => windows.unwatch(win),
     dispose() {
       windows.releaseAll();
       status.clear();

@@ -30,6 +30,8 @@ export function howTheShellEnds({ services, windows, stopIpc, os, presence, logg
   return createLifecycle({
     app,
     onError,
+    // Every exit, the deadline's included, waits (briefly) for the smartcard wait to return.
+    settle: () => presence.smartcard?.dispose() ?? Promise.resolve(),
     onSessionEnding: (stage, reasons) =>
       logger.info(
         { event: 'shell.os-session-ending', stage, reasons },

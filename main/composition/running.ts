@@ -9,10 +9,19 @@ export interface Running {
   lifecycle: Lifecycle | null;
   signInFocus: SignInFocus | null;
   /**
-   * Ends native waits now (the smartcard watcher's SCardGetStatusChange), for an exit that cannot
-   * wait for the shutdown: a koffi call still in PC/SC keeps the process from leaving.
+   * Ends native waits (the smartcard watcher's SCardGetStatusChange: SCardCancel, repeated until
+   * it returns) and resolves once they have returned, for an exit that cannot go through the
+   * shutdown (a crash relaunch): a koffi call still in PC/SC keeps the process from leaving,
+   * and after app.exit nothing repeats a lost cancel.
    */
-  cancelNativeWaits: () => void;
+  settleNativeWaits: () => Promise<unknown>;
+  /** Covers the current page with main's lock surface (a crash relaunch, before it waits). */
+  cover: () => void;
 }
 
-export const running: Running = { lifecycle: null, signInFocus: null, cancelNativeWaits: () => undefined };
+export const running: Running = {
+  lifecycle: null,
+  signInFocus: null,
+  settleNativeWaits: () => Promise.resolve(),
+  cover: () => undefined,
+};

@@ -1,6 +1,6 @@
 /**
- * The shell's window, behind the lock guard: each window lives on its own in-memory partition (a
- * new one for each clinician), serves app:// on its own session before loading, and on Windows is
+ * The shell's window, behind the lock guard: each window lives on its own in-memory partition (one
+ * of a small pool, wiped between clinicians: adapters/partition-pool.ts), serves app:// on its own session before loading, and on Windows is
  * registered for the session notifications (adapters/wts-session.ts).
  */
 import { BrowserWindow, clipboard, Menu, WebContentsView } from '../adapters/electron-main';
@@ -9,6 +9,7 @@ import { appStartUrl, serveRenderer } from '../adapters/app-protocol';
 import { createClipboardGuard } from '../adapters/clipboard-guard';
 import type { ClipboardGuard } from '../adapters/clipboard-guard';
 import { createLockGuard } from '../adapters/lock-guard';
+import { createPartitionPool } from '../adapters/partition-pool';
 import type { LockGuard } from '../adapters/lock-guard';
 import { createShellWindow } from '../adapters/windows';
 import { createWtsSessionSource } from '../adapters/wts-session';
@@ -46,10 +47,13 @@ export function openShellWindows(options: ShellWindowsOptions): ShellWindows {
     process.platform === 'win32'
       ? createWtsSessionSource({ api: loadWtsApi(onError), pid: process.pid, onError }, session.os)
       : null;
+  // A few partitions, wiped between clinicians: Electron never frees one (partition-pool.ts).
+  const partitions = createPartitionPool({ onError });
   const guard = createLockGuard({
     session,
     clipboard: clipboardGuard,
     onError,
+    newPartition: partitions.acquire,
     openWindow: (partition) => {
       const shell = createShellWindow(
         { BrowserWindow, WebContentsView, Menu },
@@ -76,6 +80,9 @@ export function openShellWindows(options: ShellWindowsOptions): ShellWindows {
             );
             session.lockBeforeReload();
           },
+          retire: (windowSession) => partitions.release(partition, windowSession),
+          // Windows: unregistered from session notifications while the handle is still valid.
+          beforeDestroy: (win) => wts?.unwatchWindow(win),
           onError,
         },
       );

@@ -37,8 +37,14 @@ export const faultWords = {
   'renderer-unresponsive-lock-failed':
     'Locking the session while the screens were not responding failed; the lock surface stays up.',
   'lock-surface-load-failed': 'The lock surface (the page that covers clinical content) failed to load.',
+  'lock-surface-gone':
+    "The lock surface's own renderer died or stopped responding; the session was locked, the window hidden and the surface reloaded.",
+  'lock-surface-crash-loop':
+    'The lock surface died again soon after a reload; the window stays hidden and no further reload is tried.',
   'partition-clear-failed':
-    "Clearing a retired page's storage partition failed; each new page has a partition of its own all the same.",
+    "Clearing a retired page's partition failed; that partition is never used again, and each new page still gets a clean one.",
+  'partition-pool-grew':
+    'The pool of page partitions grew past its expected size (wipes failing or slow); new pages still get clean partitions, but memory grows until the shell restarts.',
   'clipboard-sweep-failed': 'Clearing clinical text from the clipboard when the session locked or ended failed.',
   // Quitting (main/adapters/app-lifecycle.ts, main/adapters/power-monitor.ts)
   'shutdown-stop-failed': 'Covering the page and stopping new windows at quit threw; the shell quits all the same.',

@@ -7,8 +7,10 @@ import {
   createLifecycle,
   handleFatalError,
   maxCrashRelaunches,
+  nativeSettleMs,
   quitHandOverMs,
   shutdownDeadlineMs,
+  vetoHonoured,
   watchSecondInstance,
 } from '../../main/adapters/app-lifecycle';
 import type { LifecycleDeps, ShutdownSteps } from '../../main/adapters/app-lifecycle';
@@ -139,6 +141,29 @@ describe('createLifecycle', () => {
     expect(app.lostAfterEnd).toBeGreaterThan(0);
   });
 
+  it("Windows: vetoes only where Windows honours it: not Restart Manager's 'close-app', not a critical end", () => {
+    expect(vetoHonoured(['shutdown'])).toBe(true);
+    expect(vetoHonoured(['logoff'])).toBe(true);
+    expect(vetoHonoured(['close-app'])).toBe(false);
+    expect(vetoHonoured(['close-app', 'logoff'])).toBe(false);
+    expect(vetoHonoured(['critical'])).toBe(false);
+    expect(vetoHonoured(['logoff', 'critical'])).toBe(false);
+  });
+
+  it("Windows: Restart Manager's 'close-app' starts the seal inside the query and lets the shell close", () => {
+    const app = new FakeApp('win32');
+    app.becomeReady();
+    const { life, order } = lifecycle(app);
+    const win = new FakeBrowserWindow({});
+    win.on('query-session-end', (event) => life.onQueryEndSession(event as never));
+    win.on('session-end', (event) => life.onEndSession(event as never));
+
+    const ending = app.windowsEndsSession(['close-app']);
+    expect(ending).toMatchObject({ waiting: false, cancelled: false });
+    expect(order).toEqual(['stop', 'seal started']);
+    expect(app.terminated).toBe(true);
+  });
+
   it('lets the renderer hand over its last keystrokes: a save that lands during the hand-over is flushed by the close', async () => {
     const app = new FakeApp('win32');
     app.becomeReady();
@@ -219,17 +244,17 @@ describe('crash relaunches', () => {
     );
   });
 
-  it('handleFatalError: relaunch and exit; past the cap, tell the user and exit; while closing, neither', () => {
+  it('handleFatalError: relaunch and exit; past the cap, tell the user and exit; while closing, neither', async () => {
     const app = new FakeApp('win32');
     const tellUser = vi.fn();
     const report = vi.fn();
     const deps = { app: app as never, argv: ['shell.exe'], now: () => now, quitting: () => false, report, tellUser };
-    handleFatalError(deps, 'TypeError');
+    await handleFatalError(deps, 'TypeError');
     expect(app.relaunches).toEqual([{ args: [`${crashRelaunchArg}${now}`] }]);
     expect(app.exitCode).toBe(1);
 
     const looping = new FakeApp('win32');
-    handleFatalError(
+    await handleFatalError(
       { ...deps, app: looping as never, argv: ['shell.exe', `${crashRelaunchArg}${now - 3},${now - 2},${now - 1}`] },
       'TypeError',
     );
@@ -238,9 +263,136 @@ describe('crash relaunches', () => {
     expect(looping.exitCode).toBe(1);
 
     const closing = new FakeApp('win32');
-    handleFatalError({ ...deps, app: closing as never, quitting: () => true }, 'TypeError');
+    await handleFatalError({ ...deps, app: closing as never, quitting: () => true }, 'TypeError');
     expect(closing.relaunches).toEqual([]);
     expect(closing.exitCode).toBeNull();
     expect(report).toHaveBeenLastCalledWith(expect.stringContaining('while closing'));
+  });
+});
+
+/**
+ * A PC/SC wait in flight, as the smartcard watcher has one (a koffi async call): it returns at
+ * its own timeout or on a cancel that lands; the first cancel, sent as the call is being queued,
+ * is lost (pcsc-lite's `cancellable`, docs/decisions.md 29). `settle` is the watcher's stop:
+ * SCardCancel every 50 ms, from JavaScript, until the wait has returned.
+ */
+function nativeWait(app: FakeApp, waitMs: number) {
+  const returned = app.nativeCallStarted();
+  let done = false;
+  let cancels = 0;
+  const finish = (): void => {
+    if (done) return;
+    done = true;
+    returned();
+  };
+  setTimeout(finish, waitMs);
+  const cancel = (): void => {
+    cancels += 1;
+    if (cancels >= 2) finish();
+  };
+  const settle = (): Promise<void> =>
+    new Promise<void>((resolve) => {
+      const tick = (): void => {
+        if (done) return resolve();
+        // After app.exit no JavaScript runs: nothing repeats the cancel.
+        if (app.running()) cancel();
+        setTimeout(tick, 50);
+      };
+      tick();
+    });
+  return { cancel, settle };
+}
+
+describe('native calls at exit (issue 24)', () => {
+  it('the fake: app.exit with a native call in flight ends the process only when the call returns', async () => {
+    const app = new FakeApp('win32');
+    app.becomeReady();
+    const wait = nativeWait(app, 5_000);
+    app.exit(1);
+    expect(app.running()).toBe(false);
+    expect(app.exitCode).toBeNull();
+    // A cancel from JavaScript cannot come now; the wait runs its full length.
+    await vi.advanceTimersByTimeAsync(4_999);
+    expect(app.exitCode).toBeNull();
+    await vi.advanceTimersByTimeAsync(1);
+    expect(app.exitCode).toBe(1);
+    expect(wait).toBeDefined();
+  });
+
+  it('a crash relaunch covers the page, cancels until the wait returns, and only then relaunches and exits', async () => {
+    const app = new FakeApp('win32');
+    app.becomeReady();
+    const wait = nativeWait(app, 5_000);
+    const order: string[] = [];
+    const done = handleFatalError(
+      {
+        app: app as never,
+        argv: ['shell.exe'],
+        now: () => 1_000_000,
+        quitting: () => false,
+        report: () => undefined,
+        tellUser: () => undefined,
+        cover: () => order.push('covered'),
+        settle: wait.settle,
+      },
+      'TypeError',
+    );
+    expect(order).toEqual(['covered']);
+    await vi.advanceTimersByTimeAsync(100);
+    await done;
+    expect(app.relaunches).toHaveLength(1);
+    expect(app.exitCode).toBe(1);
+  });
+
+  it('without the settle (one cancel, then exit), a lost cancel keeps the old process up for the whole wait', async () => {
+    const app = new FakeApp('win32');
+    app.becomeReady();
+    const wait = nativeWait(app, 5_000);
+    wait.cancel(); // lost
+    await handleFatalError(
+      {
+        app: app as never,
+        argv: ['shell.exe'],
+        now: () => 1,
+        quitting: () => false,
+        report: vi.fn(),
+        tellUser: vi.fn(),
+      },
+      'TypeError',
+    );
+    expect(app.exitCode).toBeNull();
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(app.exitCode).toBe(1);
+  });
+
+  it('the deadline exit waits for the native calls to settle, at most nativeSettleMs', async () => {
+    const app = new FakeApp('linux');
+    app.becomeReady();
+    const wait = nativeWait(app, 5_000);
+    lifecycle(app, { seal: () => new Promise(() => undefined) }, { settle: wait.settle });
+    app.quit();
+    await vi.advanceTimersByTimeAsync(shutdownDeadlineMs);
+    // The wait began long before and returned at its own timeout: nothing is left to wait for.
+    expect(app.exitCode).toBe(0);
+
+    resetFakeElectron();
+    const stuck = new FakeApp('linux');
+    stuck.becomeReady();
+    lifecycle(stuck, { seal: () => new Promise(() => undefined) }, { settle: () => new Promise(() => undefined) });
+    stuck.quit();
+    await vi.advanceTimersByTimeAsync(shutdownDeadlineMs + nativeSettleMs - 1);
+    expect(stuck.exitCode).toBeNull();
+    await vi.advanceTimersByTimeAsync(1);
+    expect(stuck.exitCode).toBe(0);
+  });
+
+  it('a quit with a wait in flight exits once its repeated cancel lands, not after the whole wait', async () => {
+    const app = new FakeApp('linux');
+    app.becomeReady();
+    const wait = nativeWait(app, 5_000);
+    lifecycle(app, {}, { settle: wait.settle });
+    app.quit();
+    await vi.advanceTimersByTimeAsync(quitHandOverMs + 200);
+    expect(app.exitCode).toBe(0);
   });
 });

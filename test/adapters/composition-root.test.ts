@@ -11,7 +11,7 @@ import type { SessionState } from '../../main/core/session';
 import type { MachinePolicy } from '../../main/services/policy/machine-policy';
 import type * as LogFolderModule from '../../main/services/log-folder';
 import type * as DataFolderModule from '../../main/adapters/data-folder';
-import { crashRelaunchArg } from '../../main/adapters/app-lifecycle';
+import { crashRelaunchArg, nativeSettleMs } from '../../main/adapters/app-lifecycle';
 import {
   FakeApp,
   FakeBrowserWindow,
@@ -336,7 +336,7 @@ describe('issue 11: the logout relay', () => {
 });
 
 describe('issue 15: Windows ending the session', () => {
-  it.each([['shutdown'], ['logoff'], ['close-app']])(
+  it.each([['shutdown'], ['logoff']])(
     'asks Windows to wait (%s), seals and flushes, closes the services, and only then leaves',
     async (reason) => {
       const shell = await boot({ platform: 'win32', initial: states.active('A') });
@@ -356,6 +356,22 @@ describe('issue 15: Windows ending the session', () => {
       expect(shell.dialog.showErrorBox).not.toHaveBeenCalled();
     },
   );
+
+  it("Restart Manager closing the shell for an upgrade ('close-app'): no veto, the synchronous part in the query, and the session-end ends it", async () => {
+    const shell = await boot({ platform: 'win32', initial: states.active('A') });
+    const page = await shell.start();
+    const surface = page.contentView.children[0];
+
+    const ending = shell.app.windowsEndsSession(['close-app']);
+    // Not vetoed, so Restart Manager did not cancel (the MSI upgrade goes on without a reboot) ...
+    expect(ending).toMatchObject({ waiting: false, cancelled: false });
+    expect(shell.app.restartManagerCancelled).toBe(0);
+    // ... and the query's handler already ended the session, wiped the tokens and covered the page.
+    expect(shell.app.terminated).toBe(true);
+    expect(shell.session.state().status).toBe('ended');
+    expect(shell.tokensWiped()).toBe(true);
+    expect(page.onScreen()).toBe(surface);
+  });
 
   it('when Windows ends the session without waiting, does the synchronous part inside the handler and counts on nothing after it', async () => {
     const shell = await boot({ platform: 'win32', initial: states.active('A') });
@@ -496,8 +512,11 @@ describe('issue 15: an unexpected error in main', () => {
   it('relaunches, carrying the relaunch time, but not a fourth time within ten minutes', async () => {
     const now = Date.now();
     const shell = await boot({ platform: 'win32', argv: ['shell.exe', '--flag'] });
-    await shell.start();
+    const page = await shell.start();
     fatal!(new Error('boom'));
+    // Covered at once; the relaunch waits for native calls to settle (none here but the watcher's stop).
+    expect(page.onScreen()).toBe(page.contentView.children[0]);
+    await vi.advanceTimersByTimeAsync(nativeSettleMs);
     expect(shell.app.relaunches).toEqual([{ args: ['--flag', `${crashRelaunchArg}${now}`] }]);
     expect(shell.app.exitCode).toBe(1);
 
@@ -508,6 +527,7 @@ describe('issue 15: an unexpected error in main', () => {
     });
     await looping.start();
     fatal!(new Error('boom'));
+    await vi.advanceTimersByTimeAsync(nativeSettleMs);
     expect(looping.app.relaunches).toEqual([]);
     expect(looping.dialog.showErrorBox).toHaveBeenCalledWith(
       'Clinical Workstation Shell has stopped',

@@ -132,11 +132,42 @@ describe('Windows ending the session (native_window_views_win.cc)', () => {
     const win = new FakeBrowserWindow({});
     const wait = (event: { preventDefault(): void }) => event.preventDefault();
     win.on('query-session-end', wait);
-    expect(app.windowsEndsSession(['close-app']).waiting).toBe(true);
+    expect(app.windowsEndsSession(['logoff']).waiting).toBe(true);
     expect(app.terminated).toBe(false);
     win.removeListener('query-session-end', wait);
-    expect(app.windowsEndsSession(['close-app']).waiting).toBe(false);
+    expect(app.windowsEndsSession(['logoff']).waiting).toBe(false);
     expect(app.terminated).toBe(true);
+  });
+
+  it("Restart Manager ('close-app') cancels its shutdown on a veto: nobody waits, the app runs on, the upgrade waits for a reboot", () => {
+    const app = new FakeApp('win32');
+    app.becomeReady();
+    const win = new FakeBrowserWindow({});
+    const ended = vi.fn();
+    win.on('query-session-end', (event: { preventDefault(): void }) => event.preventDefault());
+    win.on('session-end', ended);
+    expect(app.windowsEndsSession(['close-app'])).toMatchObject({ waiting: false, cancelled: true });
+    expect(app.restartManagerCancelled).toBe(1);
+    // WM_ENDSESSION(FALSE) reaches no handler (native_window_views_win.cc returns early).
+    expect(ended).not.toHaveBeenCalled();
+    expect(app.running()).toBe(true);
+  });
+
+  it('Restart Manager without a veto, and a critical end whatever the answer, end the process at once', () => {
+    for (const [reasons, veto] of [
+      [['close-app'], false],
+      [['critical'], true],
+      [['logoff', 'critical'], true],
+    ] as const) {
+      resetFakeElectron();
+      const app = new FakeApp('win32');
+      app.becomeReady();
+      const win = new FakeBrowserWindow({});
+      if (veto) win.on('query-session-end', (event: { preventDefault(): void }) => event.preventDefault());
+      expect(app.windowsEndsSession([...reasons])).toMatchObject({ waiting: false, cancelled: false });
+      expect(app.terminated).toBe(true);
+      expect(app.restartManagerCancelled).toBe(0);
+    }
   });
 });
 

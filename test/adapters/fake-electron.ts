@@ -146,7 +146,33 @@ export class FakeApp extends FakeEmitter {
   }
 
   running(): boolean {
-    return !this.terminated && this.exitCode === null;
+    return !this.terminated && this.exitCode === null && this.exitWaiting === null;
+  }
+
+  /**
+   * Native calls in flight (a koffi async call: PC/SC's SCardGetStatusChange). Electron's
+   * teardown after app.exit frees the Node environment, whose cleanup runs the event loop until
+   * its pending requests complete (a koffi async call is a libuv work request), with no more
+   * JavaScript timers: so the process ends only when the call returns, and nothing the app
+   * scheduled (a repeated SCardCancel) runs meanwhile (`exitWaiting`).
+   */
+  private nativeInFlight = 0;
+  /** app.exit was called with native calls in flight: its code, until the last one returns. */
+  exitWaiting: number | null = null;
+  /** A native call starts (test helper); call the result when it returns. */
+  nativeCallStarted(): () => void {
+    this.nativeInFlight += 1;
+    let done = false;
+    return () => {
+      if (done) return;
+      done = true;
+      this.nativeInFlight -= 1;
+      if (this.nativeInFlight === 0 && this.exitWaiting !== null) {
+        const code = this.exitWaiting;
+        this.exitWaiting = null;
+        this.shutdown(code);
+      }
+    };
   }
 
   /** Runs `effect` only while the process is alive; afterwards it is counted as lost. */
@@ -197,7 +223,24 @@ export class FakeApp extends FakeEmitter {
     this.exiting = true;
     // WindowList::DestroyAllWindows: no 'close' event, straight to 'closed'.
     for (const win of this.windows()) win.destroy();
-    if (this.exitCode === null) this.shutdown(code);
+    if (this.exitCode !== null) return;
+    if (this.nativeInFlight > 0) this.exitWaiting = code;
+    else this.shutdown(code);
+  }
+
+  /**
+   * app.focus: macOS `activateIgnoringOtherApps:steal` (shell/browser/browser_mac.mm
+   * Browser::Focus): with `steal` the app becomes active even though another is, and its key
+   * window (the first visible one) has the focus; without, only if nobody else is active.
+   * Windows: focuses the first window (its focus(), with Windows' foreground rules).
+   */
+  focusCalls: Array<{ steal: boolean } | undefined> = [];
+  focus(options?: { steal: boolean }): void {
+    this.focusCalls.push(options);
+    const first = this.windows().find((w) => w.isVisible());
+    if (first === undefined) return;
+    if (this.platform === 'darwin' && options?.steal === true) FakeDesktop.foreground = null;
+    first.focus();
   }
 
   /** "Relaunches the app when the current instance exits" (docs/api/app.md, app.relaunch). */
@@ -273,15 +316,34 @@ export class FakeApp extends FakeEmitter {
 
   /**
    * What Windows does when the session ends (shutdown, restart, sign-out, or Restart Manager
-   * closing apps for an MSI upgrade with reasons ['close-app']): it asks, and if nobody asked it
-   * to wait it ends the session at once. When an app asked to wait, Windows shows it as
-   * preventing shutdown until it exits; `force()` is the user's "Shut down anyway".
+   * closing apps for an MSI upgrade with reasons ['close-app']): it asks every top-level window
+   * (WM_QUERYENDSESSION), then:
+   * - 'critical' (ENDSESSION_CRITICAL): the app "is forced to shut down" and a veto is ignored
+   *   (Microsoft's WM_QUERYENDSESSION page): the session ends at once.
+   * - 'close-app' (ENDSESSION_CLOSEAPP, Restart Manager): a veto makes RmShutdown fail with
+   *   ERROR_FAIL_SHUTDOWN (Microsoft's "Guidelines for Applications" for the Restart Manager):
+   *   the windows get WM_ENDSESSION(FALSE), which Electron ignores (native_window_views_win.cc,
+   *   `if (!w_param || session_ended) return false`), and the installer leaves the files in use
+   *   for a reboot (`cancelled`). The app keeps running and nobody waits for it.
+   * - otherwise (the user's own shutdown, restart or sign-out): if nobody asked it to wait, the
+   *   session ends at once; when an app asked to wait, Windows shows it as preventing shutdown
+   *   until it exits; `force()` is the user's "Shut down anyway".
    */
-  windowsEndsSession(reasons: string[] = ['shutdown']): { waiting: boolean; force: () => void } {
-    const waiting = this.queryEndSession(reasons);
-    if (!waiting) this.endSession(reasons);
-    return { waiting, force: () => this.endSession(reasons) };
+  windowsEndsSession(reasons: string[] = ['shutdown']): { waiting: boolean; cancelled: boolean; force: () => void } {
+    const force = (): void => this.endSession(reasons);
+    const vetoed = this.queryEndSession(reasons);
+    if (reasons.includes('critical') || !vetoed) {
+      this.endSession(reasons);
+      return { waiting: false, cancelled: false, force };
+    }
+    if (reasons.includes('close-app')) {
+      this.restartManagerCancelled += 1;
+      return { waiting: false, cancelled: true, force };
+    }
+    return { waiting: true, cancelled: false, force };
   }
+  /** Restart Manager shutdowns a veto cancelled (the upgrade then waits for a reboot). */
+  restartManagerCancelled = 0;
 
   /** The process ends with no cleanup (TerminateCurrentProcessImmediately, or the OS at shutdown). */
   terminate(): void {
@@ -356,6 +418,13 @@ export class FakeDesktop {
   }
   static openBrowser(): void {
     FakeDesktop.browserOpen = true;
+    // macOS: openExternal's `activate` defaults to true, bringing the browser forward
+    // (docs/api/shell.md; shell/common/platform_util_mac.mm).
+    if (FakeApp.current?.platform === 'darwin') {
+      FakeDesktop.browserAboveShell = true;
+      FakeDesktop.foreground = 'browser';
+      return;
+    }
     const covering = FakeBrowserWindow.created.some((w) => !w.destroyed && w.isVisible() && w.isFullScreen());
     if (covering) return; // behind the full-screen shell; the shell keeps the foreground
     FakeDesktop.browserAboveShell = true;
@@ -483,15 +552,45 @@ export class FakeSession extends FakeEmitter {
   setPermissionCheckHandler(handler: FakeSession['permissionCheckHandler']): void {
     this.permissionCheckHandler = handler;
   }
+  /**
+   * What pages have left in this session, by the call that clears it (test helper `leave`). An
+   * in-memory session keeps all of it for as long as it lives, and Electron never frees one:
+   * `ElectronBrowserContext::From` keeps each partition's context in a static map, destroyed
+   * only at shutdown (shell/browser/electron_browser_context.cc ContextMap, DestroyAllContexts);
+   * so does this fake (`sessions` is never pruned).
+   */
+  readonly residue = new Set<'storage' | 'cache' | 'auth' | 'host-resolver' | 'connections'>();
+  /** Test control: the next clears reject. */
+  failClears = false;
+  leave(...kinds: Array<'storage' | 'cache' | 'auth' | 'host-resolver' | 'connections'>): void {
+    for (const kind of kinds) this.residue.add(kind);
+  }
+  private clear(kind: 'storage' | 'cache' | 'auth' | 'host-resolver' | 'connections'): Promise<void> {
+    if (this.failClears) return Promise.reject(new Error(`clearing ${kind} failed`));
+    this.residue.delete(kind);
+    return Promise.resolve();
+  }
   /** Resolves when the storage data has been cleared (electron.d.ts, Session.clearStorageData). */
   clearStorageData(): Promise<void> {
     this.storageCleared += 1;
-    return Promise.resolve();
+    return this.clear('storage');
   }
   /** Resolves when the HTTP cache has been cleared (electron.d.ts, Session.clearCache). */
   clearCache(): Promise<void> {
     this.cacheCleared += 1;
-    return Promise.resolve();
+    return this.clear('cache');
+  }
+  /** "resolves when the session’s HTTP authentication cache has been cleared" (electron.d.ts). */
+  clearAuthCache(): Promise<void> {
+    return this.clear('auth');
+  }
+  /** "Clears the host resolver cache" (electron.d.ts). */
+  clearHostResolverCache(): Promise<void> {
+    return this.clear('host-resolver');
+  }
+  /** "Resolves when all connections are closed" (electron.d.ts). */
+  closeAllConnections(): Promise<void> {
+    return this.clear('connections');
   }
 }
 
@@ -766,6 +865,7 @@ export class FakeBrowserWindow extends FakeEmitter {
     const platform = FakeApp.current?.platform ?? 'win32';
     this.fullScreenable = options.fullscreenable ?? !(options.fullscreen === false && platform === 'darwin');
     this.fullScreen = options.kiosk === true || options.fullscreen === true;
+    this.kiosk = options.kiosk === true;
     this.webContents = new FakeWebContents(FakeSession.fromPartition(options.webPreferences?.partition ?? ''));
     FakeBrowserWindow.created.push(this);
   }
@@ -777,9 +877,39 @@ export class FakeBrowserWindow extends FakeEmitter {
   show(): void {
     if (this.destroyed) return;
     this.shown = true;
+    this.hidden = false;
     this.minimized = false;
     this.activate();
     this.emit('show');
+  }
+  /**
+   * "Hides the window" (electron.d.ts, hide): no longer visible, and it loses the foreground.
+   */
+  hide(): void {
+    if (this.destroyed) return;
+    this.shown = false;
+    this.hidden = true;
+    if (FakeDesktop.foreground === this) FakeDesktop.foreground = FakeDesktop.browserOpen ? 'browser' : 'desktop';
+    this.emit('hide');
+  }
+  /** "Shows the window but doesn't focus on it" (electron.d.ts, showInactive). */
+  showInactive(): void {
+    if (this.destroyed) return;
+    this.shown = true;
+    this.hidden = false;
+    this.minimized = false;
+    this.emit('show');
+  }
+  /** Hidden by hide() (a window never shown yet is not counted: it was never on screen). */
+  hidden = false;
+  /** 0 (transparent) to 1; setOpacity is "Windows, macOS": on Linux it does nothing (docs/api/base-window.md). */
+  opacity = 1;
+  setOpacity(opacity: number): void {
+    if ((FakeApp.current?.platform ?? 'win32') === 'linux') return;
+    this.opacity = Math.min(1, Math.max(0, opacity));
+  }
+  getOpacity(): number {
+    return this.opacity;
   }
   /** Windows: WS_VISIBLE and not minimised (NativeWindowViews::IsVisible). */
   isVisible(): boolean {
@@ -795,7 +925,12 @@ export class FakeBrowserWindow extends FakeEmitter {
   get focused(): boolean {
     return this.isFocused();
   }
-  /** NativeWindowViews::Focus: "For hidden window focus() should do nothing", else Activate (see FakeDesktop). */
+  /**
+   * NativeWindowViews::Focus: "For hidden window focus() should do nothing", else Activate (see
+   * FakeDesktop). macOS (NativeWindowMac::Focus): `activateIgnoringOtherApps:NO` then
+   * makeKeyAndOrderFront, which does not take the focus from another active app (macOS 14's
+   * cooperative activation); refused the same way here. app.focus({ steal: true }) does.
+   */
   focus(): void {
     if (!this.isVisible()) return;
     this.activate();
@@ -809,18 +944,36 @@ export class FakeBrowserWindow extends FakeEmitter {
       this.flashes += 1;
     }
   }
-  /** NativeWindowViews::Minimize: a hidden window is shown minimised. The next window in z-order gets the foreground. */
+  /**
+   * NativeWindowViews::Minimize: a hidden window is shown minimised. The next window in z-order
+   * gets the foreground. macOS: NativeWindowMac::Minimize is `[window_ miniaturize:nil]`, which
+   * AppKit ignores for a window in full screen or on its way out of it (the exit is an
+   * asynchronous transition: see setFullScreen).
+   */
   minimize(): void {
     if (this.destroyed) return;
+    if (this.platform() === 'darwin' && (this.fullScreen || this.transition !== null)) {
+      this.minimizesIgnored += 1;
+      return;
+    }
     this.shown = true;
     this.minimized = true;
     if (FakeDesktop.foreground === this) FakeDesktop.foreground = FakeDesktop.browserOpen ? 'browser' : 'desktop';
     this.emit('minimize');
   }
-  /** Restoring a minimised window activates it (ShowWindow SW_RESTORE), and puts it above the browser. */
+  /**
+   * Windows: restoring a minimised window activates it (ShowWindow SW_RESTORE), and puts it above
+   * the browser. macOS: NativeWindowMac::Restore is `[window_ deminiaturize:nil]`, which does not
+   * make the app active: while another app (the browser) is active the window comes back behind
+   * it, without the focus.
+   */
   restore(): void {
     if (this.destroyed || !this.minimized) return;
     this.minimized = false;
+    if (this.platform() === 'darwin' && !FakeDesktop.shellMayActivate()) {
+      this.emit('restore');
+      return;
+    }
     FakeDesktop.foreground = this;
     FakeDesktop.browserAboveShell = false;
     this.emit('restore');
@@ -828,17 +981,73 @@ export class FakeBrowserWindow extends FakeEmitter {
   isMinimized(): boolean {
     return this.minimized;
   }
-  /** Windows: SetKiosk(kiosk) is SetFullScreen(kiosk) (native_window_views.cc); no always-on-top. */
+  private kiosk: boolean;
+  private fullScreenBeforeKiosk = false;
+  /** macOS: the full-screen transition under way (its target), or null. */
+  transition: boolean | null = null;
+  private readonly pendingTransitions: boolean[] = [];
+  /** macOS: minimize() calls AppKit ignored (full screen, or a transition under way). */
+  minimizesIgnored = 0;
+  private platform(): NodeJS.Platform {
+    return FakeApp.current?.platform ?? 'win32';
+  }
+  /**
+   * Windows: SetKiosk(kiosk) is SetFullScreen(kiosk) (native_window_views.cc); no always-on-top.
+   * macOS (native_window_mac.mm SetKiosk): entering notes whether the window was already full
+   * screen and goes full screen if not; leaving goes out of full screen only if kiosk put it
+   * there. A window made with `kiosk: true` was made full screen by it (the constructor's own
+   * SetFullScreen(true) is still in transition when SetKiosk reads IsFullscreen()).
+   */
   setKiosk(kiosk: boolean): void {
-    this.setFullScreen(kiosk);
+    if (this.platform() !== 'darwin') {
+      this.kiosk = kiosk;
+      this.setFullScreen(kiosk);
+      return;
+    }
+    if (kiosk && !this.kiosk) {
+      this.kiosk = true;
+      this.fullScreenBeforeKiosk = this.fullScreen;
+      if (!this.fullScreenBeforeKiosk) this.setFullScreen(true);
+    } else if (!kiosk && this.kiosk) {
+      this.kiosk = false;
+      if (!this.fullScreenBeforeKiosk) this.setFullScreen(false);
+    }
   }
   isKiosk(): boolean {
-    return this.fullScreen;
+    return this.kiosk;
   }
-  /** NativeWindowViews::SetFullScreen does nothing for a window that is not fullscreenable. */
+  /**
+   * NativeWindowViews::SetFullScreen does nothing for a window that is not fullscreenable, and
+   * on Windows takes effect at once, with 'enter-full-screen' / 'leave-full-screen' and a resize.
+   * macOS (NativeWindowMac::SetFullScreen): `toggleFullScreen` is asynchronous; a request during
+   * a transition is queued; IsFullscreen() (the full-screen style mask) changes only when the
+   * transition ends (`completeFullScreenTransition()`, test helper), and then the event comes
+   * (electron_ns_window_delegate.mm windowDidExitFullScreen → 'leave-full-screen').
+   */
   setFullScreen(fullScreen: boolean): void {
     if (!this.fullScreenable) return;
+    if (this.platform() !== 'darwin') return this.applyFullScreen(fullScreen);
+    if (this.transition !== null) {
+      if (this.pendingTransitions.at(-1) !== fullScreen) this.pendingTransitions.push(fullScreen);
+      return;
+    }
+    if (fullScreen === this.fullScreen) return;
+    this.transition = fullScreen;
+  }
+  /** macOS: the transition under way ends (test helper); a queued one then starts. */
+  completeFullScreenTransition(): void {
+    const target = this.transition;
+    if (target === null) return;
+    this.transition = null;
+    this.applyFullScreen(target);
+    const next = this.pendingTransitions.shift();
+    if (next !== undefined) this.setFullScreen(next);
+  }
+  private applyFullScreen(fullScreen: boolean): void {
+    if (fullScreen === this.fullScreen) return;
     this.fullScreen = fullScreen;
+    this.emit(fullScreen ? 'enter-full-screen' : 'leave-full-screen');
+    this.emit('resize');
   }
   isFullScreen(): boolean {
     return this.fullScreen;
@@ -846,7 +1055,11 @@ export class FakeBrowserWindow extends FakeEmitter {
   isFullScreenable(): boolean {
     return this.fullScreenable;
   }
+  /** The screen's size: a full-screen (or kiosk) window's content fills it. */
+  static screenSize: readonly [number, number] = [1920, 1080];
+  /** The content area: the whole screen in full screen, else the size the window was made with. */
   getContentSize(): number[] {
+    if (this.fullScreen) return [...FakeBrowserWindow.screenSize];
     return [this.options.width ?? 800, this.options.height ?? 600];
   }
   /**
@@ -927,19 +1140,21 @@ export class FakeBrowserWindow extends FakeEmitter {
     this.windowMessageHooks.get(message)?.(param(wParam), param(lParam));
   }
   /**
-   * What the window shows now: the topmost visible child view that fills the content area, or
-   * its own page. Conservative where Electron documents nothing: a view that covers only part
-   * of the window does not hide the page, and a WebContentsView that has never loaded anything
-   * is not counted as covering it (no page, nothing promised to paint).
+   * What the window shows now: nothing of it ('hidden': not visible, or fully transparent), the
+   * topmost visible child view that fills the content area, or its own page. Conservative where
+   * Electron documents nothing: a view that covers only part of the window does not hide the
+   * page, and a WebContentsView without a live renderer (never loaded, or its renderer died:
+   * Electron draws no sad tab, and what a view with no renderer shows is unspecified) is not
+   * counted as covering it.
    */
-  onScreen(): FakeView | 'page' {
+  onScreen(): FakeView | 'page' | 'hidden' {
+    if (this.hidden || this.opacity === 0) return 'hidden';
     const [width = 0, height = 0] = this.getContentSize();
     for (const view of [...this.contentView.children].reverse()) {
       const { x, y, width: w, height: h } = view.bounds;
       const fills = view.visible && x <= 0 && y <= 0 && x + w >= width && y + h >= height;
       const painted =
-        !(view instanceof FakeWebContentsView) ||
-        (view.webContents.loadedUrls.length > 0 && !view.webContents.destroyed);
+        !(view instanceof FakeWebContentsView) || (view.webContents.process === 'alive' && !view.webContents.destroyed);
       if (fills && painted) return view;
     }
     return 'page';

@@ -9,6 +9,7 @@ import type { ClipboardGuard } from '../../main/adapters/clipboard-guard';
 import { registerIpc } from '../../main/adapters/ipc-server';
 import type { IpcServerDeps } from '../../main/adapters/ipc-server';
 import { createLockGuard, gateViews } from '../../main/adapters/lock-guard';
+import type { PartitionPool } from '../../main/adapters/partition-pool';
 import { createShellWindow } from '../../main/adapters/windows';
 import type { ShellWindow } from '../../main/adapters/windows';
 import type { SessionState } from '../../main/core/session';
@@ -29,6 +30,8 @@ export interface ShellOptions {
   wrapWindow?: (shell: ShellWindow) => ShellWindow;
   /** false: the guard gets no fault reporter. */
   reportFaults?: boolean;
+  /** Partitions from this pool, handed back at each window's destroy (as the composition root does). */
+  pool?: PartitionPool;
 }
 
 /** The composition root's wiring (main/index.ts) on the fake Electron. */
@@ -43,11 +46,17 @@ export function startShell(initial: SessionState = states.active('A'), options: 
     session,
     ...(options.reportFaults === false ? {} : { onError }),
     ...(clipboard ? { clipboard } : {}),
+    ...(options.pool ? { newPartition: options.pool.acquire } : {}),
     openWindow: (partition) =>
       wrap(
         createShellWindow(
           windowDeps(),
-          shellWindowOptions({ partition, beforeRendererReload: () => session.lockBeforeReload(), onError }).options,
+          shellWindowOptions({
+            partition,
+            beforeRendererReload: () => session.lockBeforeReload(),
+            onError,
+            ...(options.pool ? { retire: (s) => options.pool!.release(partition, s) } : {}),
+          }).options,
         ),
       ),
   });

@@ -257,3 +257,69 @@ describe('what the pages show', () => {
     expect(paragraphs[1]).toMatch(/^Tell IT/);
   });
 });
+
+describe('its own renderer dying or hanging (issue 24)', () => {
+  it('covers nothing once its renderer is gone, in the fake as in Electron, and is reloaded; it counts as painting only once its page loaded again', () => {
+    const onError = vi.fn();
+    const { win, surface, view, contents } = surfaceOver({ onError });
+    const lost = vi.fn();
+    const painted = vi.fn();
+    surface.onLost(lost);
+    surface.onPainted(painted);
+    expect(win.onScreen()).toBe(view);
+    expect(surface.isPainting()).toBe(true);
+
+    contents.crash();
+    expect(surface.isPainting()).toBe(false);
+    expect(lost).toHaveBeenCalledTimes(1);
+    expect(onError).toHaveBeenCalledWith('lock-surface-gone');
+    // Reloaded at once (its own page again).
+    expect(contents.loadedUrls).toEqual([lockSurfaceUrl, lockSurfaceUrl]);
+    expect(surface.isPainting()).toBe(false);
+    contents.finishLoad();
+    expect(surface.isPainting()).toBe(true);
+    expect(painted).toHaveBeenCalledTimes(1);
+  });
+
+  it('the fake: a surface whose renderer died does not cover the page, though it once loaded its page', () => {
+    const { win, contents } = surfaceOver();
+    contents.finishLoad();
+    contents.process = 'gone';
+    expect(win.onScreen()).toBe('page');
+  });
+
+  it('a hung surface is killed (nothing clinical in its renderer), then takes the crash path', async () => {
+    vi.useFakeTimers();
+    try {
+      const { surface, contents } = surfaceOver();
+      contents.hang();
+      expect(surface.isPainting()).toBe(false);
+      expect(contents.crashRequests).toBe(1);
+      await vi.advanceTimersByTimeAsync(0);
+      expect(contents.loadedUrls).toHaveLength(2);
+      contents.finishLoad();
+      expect(surface.isPainting()).toBe(true);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('after the failure page, a crash reloads the failure page, not "please wait"', () => {
+    const { surface, contents } = surfaceOver();
+    surface.showFailure();
+    contents.crash();
+    expect(contents.loadedUrls.at(-1)).toBe(lockSurfaceFailedUrl);
+  });
+
+  it('stops reloading a surface that keeps dying, and says so; it stays lost', () => {
+    const onError = vi.fn();
+    const { surface, contents } = surfaceOver({ onError });
+    for (let i = 0; i < 4; i += 1) {
+      contents.crash();
+      if (i < 3) contents.finishLoad();
+    }
+    expect(onError).toHaveBeenCalledWith('lock-surface-crash-loop');
+    expect(contents.loadedUrls).toHaveLength(4);
+    expect(surface.isPainting()).toBe(false);
+  });
+});

@@ -5,7 +5,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createLockGuard } from '../../main/adapters/lock-guard';
 import { createSystemBrowser } from '../../main/adapters/system-browser';
-import { bringToFront, createSignInFocus } from '../../main/adapters/window-focus';
+import { bringToFront, createSignInFocus, leaveFullScreenWaitMs } from '../../main/adapters/window-focus';
 import type { FocusableWindow } from '../../main/adapters/window-focus';
 import { createShellWindow } from '../../main/adapters/windows';
 import type { SessionState } from '../../main/core/session';
@@ -25,7 +25,12 @@ afterEach(() => {
 });
 
 /** The composition root's wiring of the sign-in (main/index.ts), on the fake. */
-function startShell(options: { kiosk: boolean; initial?: SessionState }) {
+function startShell(options: {
+  kiosk: boolean;
+  initial?: SessionState;
+  platform?: 'win32' | 'darwin';
+  stealFocus?: () => void;
+}) {
   const session = fakeSessionService(options.initial ?? states.signedOut());
   const guard = createLockGuard({
     session,
@@ -38,7 +43,8 @@ function startShell(options: { kiosk: boolean; initial?: SessionState }) {
   });
   const focus = createSignInFocus({
     kiosk: options.kiosk,
-    platform: 'win32',
+    platform: options.platform ?? 'win32',
+    ...(options.stealFocus ? { stealFocus: options.stealFocus } : {}),
     getWindow: () => guard.window(),
     session,
   });
@@ -170,5 +176,95 @@ describe('kiosk sign-in', () => {
     await browser.open(signInPage, endpoint);
     session.go(states.active('A'));
     expect(page.isFocused()).toBe(false);
+  });
+});
+
+describe('macOS kiosk sign-in (issue 24)', () => {
+  /** A darwin app, its kiosk shell stepped aside for a sign-in, the browser in front. */
+  async function macSignIn(options: { stealFocus?: boolean } = {}) {
+    resetFakeElectron();
+    const app = new FakeApp('darwin');
+    app.becomeReady();
+    const started = startShell({
+      kiosk: true,
+      platform: 'darwin',
+      ...(options.stealFocus === false ? {} : { stealFocus: () => app.focus({ steal: true }) }),
+    });
+    const page = started.win();
+    page.show();
+    started.session.go(states.signingIn());
+    await started.browser.open(signInPage, endpoint);
+    return { ...started, app, page };
+  }
+
+  it('the fake: leaving kiosk is an asynchronous full-screen exit; minimize() meanwhile is ignored, and the content size follows the screen', () => {
+    resetFakeElectron();
+    new FakeApp('darwin').becomeReady();
+    const win = new FakeBrowserWindow({ kiosk: true, fullscreen: true, width: 1280, height: 860 });
+    win.show();
+    expect(win.getContentSize()).toEqual([1920, 1080]);
+    win.setKiosk(false);
+    win.minimize();
+    expect(win.isMinimized()).toBe(false);
+    expect(win.minimizesIgnored).toBe(1);
+    expect(win.isFullScreen()).toBe(true);
+    const left = vi.fn();
+    win.on('leave-full-screen', left);
+    win.completeFullScreenTransition();
+    expect(left).toHaveBeenCalledTimes(1);
+    expect(win.getContentSize()).toEqual([1280, 860]);
+    win.minimize();
+    expect(win.isMinimized()).toBe(true);
+  });
+
+  it("waits for 'leave-full-screen' before it minimises, so the minimise is not lost", async () => {
+    const { page } = await macSignIn();
+    expect(page.isKiosk()).toBe(false);
+    expect(page.isMinimized()).toBe(false);
+    expect(page.minimizesIgnored).toBe(0);
+    page.completeFullScreenTransition();
+    expect(page.isMinimized()).toBe(true);
+    expect(FakeDesktop.foreground).toBe('browser');
+  });
+
+  it('minimises after leaveFullScreenWaitMs if the exit never reports, and not at all if the attempt ended first', async () => {
+    const slow = await macSignIn();
+    const minimize = vi.spyOn(slow.page, 'minimize');
+    await vi.advanceTimersByTimeAsync(leaveFullScreenWaitMs - 1);
+    expect(minimize).not.toHaveBeenCalled();
+    await vi.advanceTimersByTimeAsync(1);
+    expect(minimize).toHaveBeenCalledTimes(1);
+
+    const quick = await macSignIn();
+    quick.session.go(states.signedOut());
+    quick.page.completeFullScreenTransition();
+    await vi.advanceTimersByTimeAsync(leaveFullScreenWaitMs);
+    expect(quick.page.isMinimized()).toBe(false);
+  });
+
+  it('the lock surface still fills the window as the content size changes with full screen', async () => {
+    const { page } = await macSignIn();
+    page.completeFullScreenTransition();
+    const surface = page.contentView.children[0];
+    expect(surface?.bounds).toMatchObject({ width: 1280, height: 860 });
+  });
+
+  it('comes back with app.focus({ steal: true }): neither the restore nor focus() takes the focus from the browser', async () => {
+    const { session, page, app } = await macSignIn();
+    page.completeFullScreenTransition();
+    session.go(states.active('A'));
+    expect(app.focusCalls).toEqual([{ steal: true }]);
+    expect(page.isFocused()).toBe(true);
+    expect(page.isMinimized()).toBe(false);
+    expect(page.isKiosk()).toBe(true);
+  });
+
+  it('the fake: without the steal, the window comes back behind the browser, unfocused', async () => {
+    const { session, page } = await macSignIn({ stealFocus: false });
+    page.completeFullScreenTransition();
+    session.go(states.active('A'));
+    expect(page.isMinimized()).toBe(false);
+    expect(page.isFocused()).toBe(false);
+    expect(FakeDesktop.foreground).toBe('browser');
   });
 });

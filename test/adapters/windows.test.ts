@@ -163,11 +163,11 @@ describe('createShellWindow', () => {
     const app = new FakeApp('win32');
     app.becomeReady();
     open({ onOsQueryEndSession, onOsSessionEnd });
-    expect(app.windowsEndsSession(['close-app']).waiting).toBe(true);
-    expect(onOsQueryEndSession).toHaveBeenCalledWith(expect.objectContaining({ reasons: ['close-app'] }));
+    expect(app.windowsEndsSession(['logoff']).waiting).toBe(true);
+    expect(onOsQueryEndSession).toHaveBeenCalledWith(expect.objectContaining({ reasons: ['logoff'] }));
     expect(onOsSessionEnd).not.toHaveBeenCalled();
-    app.endSession(['close-app']);
-    expect(onOsSessionEnd).toHaveBeenCalledWith(expect.objectContaining({ reasons: ['close-app'] }));
+    app.endSession(['logoff']);
+    expect(onOsSessionEnd).toHaveBeenCalledWith(expect.objectContaining({ reasons: ['logoff'] }));
     expect(app.terminated).toBe(true);
   });
 
@@ -495,5 +495,64 @@ describe('page listeners', () => {
     // The page was covered before the listeners ran, and the reload did not happen.
     expect(shell.isCovered()).toBe(true);
     expect(contents.reloads).toBe(0);
+  });
+});
+
+describe("the lock surface's own renderer dying (issue 24)", () => {
+  it.each([['win32'], ['darwin']] as const)(
+    '%s: the page is hidden (the window made transparent), the session locked, and the window counts as uncovered until the surface paints again',
+    async (platform) => {
+      new FakeApp(platform).becomeReady();
+      const { shell, win, contents, surface, beforeRendererReload, onError } = open({ platform });
+      contents.finishLoad();
+      shell.setCovered(false);
+      expect(win.onScreen()).toBe('page');
+
+      surface.webContents.crash();
+      // The page's view is out of reach: nothing of the window shows.
+      expect(win.onScreen()).toBe('hidden');
+      expect(shell.isCovered()).toBe(false);
+      // The page gets no keystrokes, and the session is locked.
+      expect(contents.press({ key: 'a' })).toBe(false);
+      await Promise.resolve();
+      expect(beforeRendererReload).toHaveBeenCalledTimes(1);
+      expect(onError).toHaveBeenCalledWith('lock-surface-gone');
+
+      // The surface reloaded; the window comes back, covered, only when it has painted.
+      surface.webContents.finishLoad();
+      expect(win.getOpacity()).toBe(1);
+      expect(shell.isCovered()).toBe(true);
+      expect(win.onScreen()).toBe(surface);
+    },
+  );
+
+  it('linux (no setOpacity): the window is hidden, and shown again without taking the focus', () => {
+    new FakeApp('linux').becomeReady();
+    const { shell, win, contents, surface } = open({ platform: 'linux' });
+    win.show();
+    contents.finishLoad();
+    shell.setCovered(false);
+    surface.webContents.crash();
+    expect(win.onScreen()).toBe('hidden');
+    expect(win.isVisible()).toBe(false);
+    const focus = vi.fn();
+    win.on('focus', focus);
+    surface.webContents.finishLoad();
+    expect(win.isVisible()).toBe(true);
+    expect(focus).not.toHaveBeenCalled();
+    expect(win.onScreen()).toBe(surface);
+  });
+
+  it('a hung surface takes the same path', async () => {
+    vi.useFakeTimers();
+    new FakeApp('win32').becomeReady();
+    const { shell, win, surface, beforeRendererReload } = open({ platform: 'win32' });
+    surface.webContents.hang();
+    expect(win.onScreen()).toBe('hidden');
+    expect(shell.isCovered()).toBe(false);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(beforeRendererReload).toHaveBeenCalledTimes(1);
+    surface.webContents.finishLoad();
+    expect(shell.isCovered()).toBe(true);
   });
 });

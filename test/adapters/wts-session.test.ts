@@ -4,37 +4,72 @@
  * remote disconnect, a logoff or a lock of OUR session locks; another session's events do not;
  * each new window is registered and each closed one unregistered.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import fc from 'fast-check';
 import type { OsSignal } from '../../main/core/os-signals';
-import { createWtsSessionSource, readPointerSized } from '../../main/adapters/wts-session';
+import {
+  createWtsSessionSource,
+  readPointerSized,
+  wtsMaxRetries,
+  wtsRetryDelaysMs,
+} from '../../main/adapters/wts-session';
+import { createShellWindow } from '../../main/adapters/windows';
 import type { HookableWindow } from '../../main/adapters/wts-session';
 import { NOTIFY_FOR_THIS_SESSION, WM_WTSSESSION_CHANGE, wtsEvents } from '../../main/platform/wts';
 import type { WtsApi } from '../../main/platform/wts';
 import { defaultPolicy } from '../../main/core/policy';
 import { transition } from '../../main/core/session';
-import { FakeApp, FakeBrowserWindow, resetFakeElectron } from './fake-electron';
+import { FakeApp, FakeBrowserWindow, FakeMenu, FakeWebContentsView, resetFakeElectron } from './fake-electron';
+
+const fakeMenu = new FakeMenu();
 
 const ourSession = 3;
 const otherSession = 5;
 
+/**
+ * Windows' side, as Microsoft's "WTSRegisterSessionNotification function" page describes it:
+ * before Remote Desktop Services' dependent services have started (Global\TermSrvReadyEvent not
+ * yet set, early at logon) the call fails with RPC_S_INVALID_BINDING; and a window "must call
+ * WTSUnRegisterSessionNotification before being destroyed": the unregister of a destroyed
+ * window's handle fails and its registration is left behind (`leaked`).
+ */
 class FakeWtsApi implements WtsApi {
   registered = new Set<bigint>();
   calls: string[] = [];
   refuse = false;
+  /** Global\TermSrvReadyEvent is set. */
+  termSrvReady = true;
+  lastError = 0;
+  private readonly windows = new Map<bigint, FakeBrowserWindow>();
   sessionIdOf(pid: number): number {
     this.calls.push(`session-of ${pid}`);
     return ourSession;
   }
   register(hwnd: Buffer): boolean {
     this.calls.push(`register flags=${NOTIFY_FOR_THIS_SESSION}`);
+    if (!this.termSrvReady) {
+      this.lastError = 1702; // RPC_S_INVALID_BINDING
+      return false;
+    }
     if (this.refuse) return false;
-    this.registered.add(hwnd.readBigUInt64LE(0));
+    const handle = hwnd.readBigUInt64LE(0);
+    const win = FakeBrowserWindow.created.find((w) => !w.destroyed && w.getNativeWindowHandle().equals(hwnd));
+    if (win) this.windows.set(handle, win);
+    this.registered.add(handle);
     return true;
   }
   unregister(hwnd: Buffer): boolean {
     this.calls.push('unregister');
-    return this.registered.delete(hwnd.readBigUInt64LE(0));
+    const handle = hwnd.readBigUInt64LE(0);
+    if (this.windows.get(handle)?.destroyed) {
+      this.lastError = 1400; // ERROR_INVALID_WINDOW_HANDLE
+      return false;
+    }
+    return this.registered.delete(handle);
+  }
+  /** Registrations of windows already destroyed. */
+  leaked(): number {
+    return [...this.registered].filter((h) => this.windows.get(h)?.destroyed).length;
   }
 }
 
@@ -122,21 +157,117 @@ describe('WTS session changes (WM_WTSSESSION_CHANGE)', () => {
     expect(signals).toEqual([]);
   });
 
-  it('each new window (one per clinician) is registered; a closed one is unregistered', () => {
+  it('each new window (one per clinician) is registered, and unregistered before it is destroyed', () => {
     const source = start();
     const first = new FakeBrowserWindow({});
     source.watchWindow(asHookable(first));
     const second = new FakeBrowserWindow({});
     source.watchWindow(asHookable(second));
     expect(api.registered.size).toBe(2);
+    source.unwatchWindow(asHookable(first));
     first.destroy();
     expect(api.registered.size).toBe(1);
+    expect(api.leaked()).toBe(0);
     expect(source.status().state).toBe('live');
     second.deliverWindowMessage(WM_WTSSESSION_CHANGE, wtsEvents.WTS_REMOTE_DISCONNECT, ourSession);
     expect(signals).toEqual(['lock-screen']);
+    source.unwatchWindow(asHookable(second));
     second.destroy();
     expect(api.registered.size).toBe(0);
     expect(source.status()).toMatchObject({ state: 'unavailable', reason: 'no-window' });
+  });
+
+  it('a window destroyed without unwatchWindow is let go at its close, but Windows keeps its registration (why unwatch comes first)', () => {
+    const source = start();
+    const win = new FakeBrowserWindow({});
+    source.watchWindow(asHookable(win));
+    win.destroy();
+    expect(api.calls.at(-1)).toBe('unregister');
+    expect(api.leaked()).toBe(1);
+    expect(source.status()).toMatchObject({ state: 'unavailable', reason: 'no-window' });
+  });
+
+  it('the shell window unregisters in its destroy, before the window goes (windows.ts beforeDestroy)', async () => {
+    const source = start();
+    const shell = createShellWindow(
+      { BrowserWindow: FakeBrowserWindow, WebContentsView: FakeWebContentsView, Menu: fakeMenu } as never,
+      {
+        kiosk: false,
+        production: true,
+        preloadPath: '/app/preload.cjs',
+        startUrl: 'app://shell/index.html',
+        partition: 'shell-a',
+        beforeRendererReload: () => undefined,
+        beforeDestroy: (w) => source.unwatchWindow(w as unknown as HookableWindow),
+      },
+    );
+    source.watchWindow(asHookable(shell.window as unknown as FakeBrowserWindow));
+    expect(api.registered.size).toBe(1);
+    await shell.destroy();
+    expect(api.registered.size).toBe(0);
+    expect(api.leaked()).toBe(0);
+  });
+
+  it('early at logon (Remote Desktop Services not ready: RPC_S_INVALID_BINDING) it tries again with backoff until Windows accepts', async () => {
+    vi.useFakeTimers();
+    try {
+      api.termSrvReady = false;
+      const source = start();
+      const win = new FakeBrowserWindow({});
+      source.watchWindow(asHookable(win));
+      expect(source.status()).toMatchObject({ state: 'unavailable', reason: 'register-refused' });
+      expect(api.lastError).toBe(1702);
+      const registers = () => api.calls.filter((c) => c.startsWith('register')).length;
+      // The backoff: no try before each delay is up, one when it is.
+      let expected = 1;
+      for (const delay of wtsRetryDelaysMs.slice(0, 4)) {
+        await vi.advanceTimersByTimeAsync(delay - 1);
+        expect(registers()).toBe(expected);
+        await vi.advanceTimersByTimeAsync(1);
+        expected += 1;
+        expect(registers()).toBe(expected);
+      }
+      api.termSrvReady = true;
+      await vi.advanceTimersByTimeAsync(wtsRetryDelaysMs[4] ?? 0);
+      expect(source.status()).toMatchObject({ state: 'live' });
+      expect(win.isWindowMessageHooked(WM_WTSSESSION_CHANGE)).toBe(true);
+      win.deliverWindowMessage(WM_WTSSESSION_CHANGE, wtsEvents.WTS_SESSION_LOCK, ourSession);
+      expect(signals).toEqual(['lock-screen']);
+      // Accepted: no more tries.
+      const after = registers();
+      await vi.advanceTimersByTimeAsync(10 * 60_000);
+      expect(registers()).toBe(after);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('stops trying when the window goes or the source is disposed, and gives up after its bound', async () => {
+    vi.useFakeTimers();
+    try {
+      api.termSrvReady = false;
+      const registers = () => api.calls.filter((c) => c.startsWith('register')).length;
+      const source = start();
+      const gone = new FakeBrowserWindow({});
+      source.watchWindow(asHookable(gone));
+      gone.destroy();
+      await vi.advanceTimersByTimeAsync(60_000);
+      expect(registers()).toBe(1);
+
+      const kept = new FakeBrowserWindow({});
+      source.watchWindow(asHookable(kept));
+      source.dispose();
+      await vi.advanceTimersByTimeAsync(60_000);
+      expect(registers()).toBe(2);
+
+      const never = start();
+      never.watchWindow(asHookable(new FakeBrowserWindow({})));
+      await vi.advanceTimersByTimeAsync(24 * 60 * 60_000);
+      expect(registers()).toBe(2 + 1 + wtsMaxRetries);
+      expect(vi.getTimerCount()).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('a window watched twice registers once', () => {
