@@ -39,7 +39,13 @@ async function redisCommands(redis: Redis): Promise<number> {
   return Number(/total_commands_processed:(\d+)/.exec(info)?.[1] ?? Number.NaN);
 }
 
-function startBuilt(folder: string, port: number, issuer: TestIssuer, redis: RedisServer, n: number): ChildProcess {
+function startBuilt(
+  folder: string,
+  ports: { port: number; adminPort: number },
+  issuer: TestIssuer,
+  redis: RedisServer,
+  n: number,
+): ChildProcess {
   return spawn(process.execPath, ['main.mjs'], {
     cwd: folder,
     env: {
@@ -48,13 +54,17 @@ function startBuilt(folder: string, port: number, issuer: TestIssuer, redis: Red
       RELAY_CLIENT_ID: issuer.clientId,
       RELAY_ALLOW_INSECURE_LOOPBACK_ISSUER: 'true',
       RELAY_HOST: '127.0.0.1',
-      RELAY_PORT: String(port),
+      RELAY_PORT: String(ports.port),
+      RELAY_ADMIN_PORT: String(ports.adminPort),
       RELAY_REDIS_URL: redis.url,
       RELAY_REPLICA_NAME: 'capacity',
       RELAY_LOG_LEVEL: 'info',
       // Every simulated workstation comes from 127.0.0.1: lift the per-source limits.
       RELAY_MAX_CONNECTIONS: String(n + 1_000),
       RELAY_MAX_CONNECTIONS_PER_SOURCE: String(n + 1_000),
+      // …and let one source hold the replica's whole unregistered allowance, as PCs on many
+      // addresses would (the per-replica cap and the registration queue keep their defaults).
+      RELAY_MAX_UNREGISTERED_PER_SOURCE: '1000',
       RELAY_REGISTRATIONS_PER_MINUTE: '1000000',
       RELAY_INGRESS_PER_MINUTE: '1000000',
     },
@@ -79,12 +89,14 @@ export async function runCapacity(count: number, progress: (line: string) => voi
   try {
     [redis, issuer] = await Promise.all([startRedis(), startTestIssuer()]);
     watcher = new Redis(redis.url);
-    const port = await freePort();
-    const url = `http://127.0.0.1:${port}`;
+    const ports = { port: await freePort(), adminPort: await freePort() };
+    const url = `http://127.0.0.1:${ports.port}`;
+    // Health is on the admin listener, never the public route.
+    const adminUrl = `http://127.0.0.1:${ports.adminPort}`;
     let lastHealth = 'not asked';
     const readyCheck = async () => {
       try {
-        const response = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(5_000) });
+        const response = await fetch(`${adminUrl}/healthz`, { signal: AbortSignal.timeout(5_000) });
         const h = (await response.json()) as Record<string, unknown>;
         lastHealth = JSON.stringify({ redis: h['redis'], keys: h['keys'] });
         return h['redis'] === 'connected' && h['keys'] === 'loaded';
@@ -93,7 +105,7 @@ export async function runCapacity(count: number, progress: (line: string) => voi
         return false;
       }
     };
-    let child = startBuilt(folder, port, issuer, redis, count);
+    let child = startBuilt(folder, ports, issuer, redis, count);
     children.push(child);
     await waitFor('replica ready', 30_000, readyCheck);
     await sleep(1_000);
@@ -170,7 +182,7 @@ export async function runCapacity(count: number, progress: (line: string) => voi
     child.kill('SIGTERM');
     const exitCode = await exited;
     const stopMs = performance.now() - stoppedAt;
-    child = startBuilt(folder, port, issuer, redis, count);
+    child = startBuilt(folder, ports, issuer, redis, count);
     children.push(child);
     // Its health answers only between the registrations of the returning workstations: wait longer.
     await waitFor('replica ready again', 120_000, readyCheck).catch((error: unknown) => {

@@ -126,6 +126,10 @@ export const RelayConfigSchema = z
     maxConnectionsPerSource: positiveInt(1_000_000).default(2_000),
     /** Registrations per source address per minute (each costs a signature check). */
     registrationsPerMinute: positiveInt(1_000_000).default(3_000),
+    /** Registrations checked at once; the rest wait, so logout POSTs are served between them (registration-queue.ts). */
+    registrationsInFlight: positiveInt(1_000).default(8),
+    /** Registrations waiting to be checked, per replica; past it a workstation is told to try again later (1013). */
+    maxQueuedRegistrations: positiveInt(1_000_000).default(1_000),
     /** A connection that has not registered within this is closed (1008). */
     registerTimeoutMs: z.coerce.number().int().min(100).max(600_000).default(10_000),
     /** Connections not (yet) registered, per replica: they cannot take more of maxConnections than this. */
@@ -208,6 +212,8 @@ export const RELAY_ENV: Record<keyof RelayConfigInput, string> = {
   maxConnections: 'RELAY_MAX_CONNECTIONS',
   maxConnectionsPerSource: 'RELAY_MAX_CONNECTIONS_PER_SOURCE',
   registrationsPerMinute: 'RELAY_REGISTRATIONS_PER_MINUTE',
+  registrationsInFlight: 'RELAY_REGISTRATIONS_IN_FLIGHT',
+  maxQueuedRegistrations: 'RELAY_MAX_QUEUED_REGISTRATIONS',
   registerTimeoutMs: 'RELAY_REGISTER_TIMEOUT_MS',
   maxUnregistered: 'RELAY_MAX_UNREGISTERED',
   maxUnregisteredPerSource: 'RELAY_MAX_UNREGISTERED_PER_SOURCE',

@@ -78,6 +78,7 @@ function mirrorHubCounts(registry: Registry, hub: () => HubCounts): void {
   mirrored(registry, 'cws_relay_registrations_total', 'Workstation registrations by result', () => [
     [{ result: 'accepted' }, hub().registrationsAccepted],
     [{ result: 'refused' }, hub().registrationsRefused],
+    [{ result: 'deferred' }, hub().registrationsDeferred],
   ]);
   mirrored(
     registry,

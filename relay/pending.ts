@@ -38,6 +38,12 @@ import type { RelayStore } from './store';
 /** Logouts kept for publishing at most (past it one is still delivered here, and the replica is not ready). */
 const MAX_PENDING = 10_000;
 
+/** An unconfirmed publication is offered again after the retry period, doubling up to this many periods or 5 minutes… */
+const UNCONFIRMED_MAX_PERIODS = 60;
+const UNCONFIRMED_MAX_WAIT_MS = 300_000;
+/** …and let go after this long (unconfirmedPublications). */
+const UNCONFIRMED_GIVE_UP_MS = 3_600_000;
+
 /** How long a pending logout's jti is held in the replay set when it is published late. */
 const LATE_JTI_MS = 300_000;
 
@@ -47,6 +53,8 @@ export interface PendingOptions {
   readonly logger: Logger;
   /** Where the logouts are kept on disk; undefined: memory only. */
   readonly dir: string | undefined;
+  /** The retry timer's period (RELAY_PENDING_RETRY_MS): an unconfirmed publication's first wait. */
+  readonly retryMs?: number;
 }
 
 export interface PendingPublish {
@@ -99,37 +107,110 @@ function load(dir: string, logger: Logger): Revocation[] {
   return found.sort((a, b) => a.acceptedAt - b.acceptedAt);
 }
 
+/** Removes a published logout's file. */
+function unlink(dir: string, revocation: Revocation): void {
+  try {
+    rmSync(join(dir, fileName(revocation.jti)), { force: true });
+  } catch {
+    // Published already: a leftover file is published again (idempotent) after a restart.
+  }
+}
+
+/** Writes a kept logout to the state directory; false (logged) when it could not. */
+function save(dir: string, revocation: Revocation, logger: Logger): boolean {
+  try {
+    writeAtomically(dir, fileName(revocation.jti), JSON.stringify(revocation));
+    return true;
+  } catch (err) {
+    logger.error(
+      { event: 'pending logout not saved', code: (err as NodeJS.ErrnoException).code ?? 'unknown' },
+      'a logout waiting for Redis could not be written to the state directory; it is kept in memory',
+    );
+    return false;
+  }
+}
+
+/**
+ * Logouts Redis carried out (recorded and fanned out) but too few replicas confirmed
+ * (RELAY_REDIS_WAIT_REPLICAS): each is offered again on a doubling wait (from the retry period to
+ * 5 minutes, or 60 periods if shorter), and after
+ * UNCONFIRMED_GIVE_UP_MS let go. It is in the primary, and a replica that comes back copies it;
+ * what is not covered meanwhile is the primary failing before one does (docs/relay.md).
+ */
+function unconfirmedPublications(
+  now: () => number,
+  retryMs: number,
+): {
+  /** 'new': never carried out; 'due': carried out, unconfirmed, to be offered again; 'waiting': not yet. */
+  state(jti: string): 'new' | 'due' | 'waiting';
+  /** One more unconfirmed publication: null while it is still to be offered, else the attempts made (let it go). */
+  missed(jti: string): number | null;
+  forget(jti: string): void;
+} {
+  const seen = new Map<string, { since: number; attempts: number; nextAt: number }>();
+  return {
+    state(jti) {
+      const s = seen.get(jti);
+      return s === undefined ? 'new' : s.nextAt > now() ? 'waiting' : 'due';
+    },
+    missed(jti) {
+      const t = now();
+      const s = seen.get(jti) ?? { since: t, attempts: 0, nextAt: t };
+      s.attempts += 1;
+      const most = Math.min(UNCONFIRMED_MAX_WAIT_MS, UNCONFIRMED_MAX_PERIODS * retryMs);
+      s.nextAt = t + Math.min(most, retryMs * 2 ** Math.min(30, s.attempts - 1));
+      seen.set(jti, s);
+      return t - s.since < UNCONFIRMED_GIVE_UP_MS ? null : s.attempts;
+    },
+    forget: (jti) => void seen.delete(jti),
+  };
+}
+
 export function pendingPublish(options: PendingOptions): PendingPublish {
   const { store, now, logger, dir } = options;
   const pending: Revocation[] = dir === undefined ? [] : load(dir, logger);
+  const unconfirmed = unconfirmedPublications(now, options.retryMs ?? 5_000);
   let writeFailed = false;
   let flushing: Promise<void> | null = null;
   if (pending.length > 0)
     logger.warn({ event: 'pending logouts loaded', count: pending.length }, 'logouts waiting for Redis were found');
 
-  function remove(revocation: Revocation): void {
-    if (dir === undefined) return;
-    try {
-      rmSync(join(dir, fileName(revocation.jti)), { force: true });
-    } catch {
-      // Published already: a leftover file is published again (idempotent) after a restart.
-    }
+  function forget(revocation: Revocation): void {
+    pending.splice(pending.indexOf(revocation), 1);
+    unconfirmed.forget(revocation.jti);
+    if (dir !== undefined) unlink(dir, revocation);
+  }
+
+  function notConfirmed(revocation: Revocation): void {
+    const attempts = unconfirmed.missed(revocation.jti);
+    if (attempts === null) return;
+    forget(revocation);
+    logger.warn(
+      { event: 'pending logout unconfirmed', attempts },
+      'a logout recorded in Redis was never confirmed by its replicas; it is no longer offered again',
+    );
   }
 
   /**
-   * Offers each kept logout in order. One Redis carried out but its replicas did not confirm stays
-   * kept and the next is offered (its fan-out already happened); any other failure stops the round.
+   * Offers each kept logout in order. One carried out but not confirmed by the replicas stays kept
+   * (unconfirmedPublications); once one is not confirmed in a round, those already carried out are not offered
+   * again in it (the replicas are evidently missing), those never carried out still are (their
+   * fan-out has not happened). Any other failure stops the round.
    */
   async function flushOnce(): Promise<void> {
+    let replicasMissing = false;
     for (const revocation of [...pending]) {
+      const state = unconfirmed.state(revocation.jti);
+      if (state === 'waiting' || (state === 'due' && replicasMissing)) continue;
       try {
         await store.publish(revocation, now() + LATE_JTI_MS);
       } catch (err) {
-        if (err instanceof PublishNotConfirmed) continue;
-        return;
+        if (!(err instanceof PublishNotConfirmed)) return;
+        replicasMissing = true;
+        notConfirmed(revocation);
+        continue;
       }
-      pending.splice(pending.indexOf(revocation), 1);
-      remove(revocation);
+      forget(revocation);
       logger.info({ event: 'pending logout published' }, 'a logout accepted while Redis was away is now in Redis');
     }
   }
@@ -140,18 +221,8 @@ export function pendingPublish(options: PendingOptions): PendingPublish {
       if (pending.length >= MAX_PENDING) return false;
       pending.push(revocation);
       if (dir === undefined) return true;
-      try {
-        writeAtomically(dir, fileName(revocation.jti), JSON.stringify(revocation));
-        writeFailed = false;
-        return true;
-      } catch (err) {
-        writeFailed = true;
-        logger.error(
-          { event: 'pending logout not saved', code: (err as NodeJS.ErrnoException).code ?? 'unknown' },
-          'a logout waiting for Redis could not be written to the state directory; it is kept in memory',
-        );
-        return false;
-      }
+      writeFailed = !save(dir, revocation, logger);
+      return !writeFailed;
     },
     flush() {
       // One flush at a time: the timer and Redis's return may both ask.

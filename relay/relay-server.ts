@@ -20,6 +20,14 @@ import { clientAddress } from './net';
 import type { AddressSet } from './net';
 import type { WorkstationHub } from './workstations';
 
+/**
+ * Connections the kernel holds for the replica to accept. Node's default (511) overflows when a
+ * restarted replica's workstations all come back at once, and the kernel then drops a SYN —
+ * CIS2's logout POST's among them — to be retried seconds later. The kernel caps it at
+ * net.core.somaxconn (docs/relay.md, "Capacity").
+ */
+const LISTEN_BACKLOG = 4_096;
+
 export interface RelayRoutes {
   readonly ingress: Ingress;
   readonly hub: WorkstationHub;
@@ -90,7 +98,7 @@ export async function listenRelay(
   const server = createRelayServer(config, trustedProxies, routes);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(config.port, config.host, () => {
+    server.listen({ port: config.port, host: config.host, backlog: LISTEN_BACKLOG }, () => {
       server.off('error', reject);
       resolve();
     });

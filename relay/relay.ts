@@ -207,7 +207,7 @@ export async function startRelay(config: RelayConfig, overrides: RelayOverrides 
   const allowSources = addressSet(config.allowSources);
   const trustedProxies = addressSet(config.trustedProxies);
   const hub = createWorkstationHub({ ...deps, mirror });
-  const pending = pendingPublish({ store, now, logger, dir: config.stateDir });
+  const pending = pendingPublish({ store, now, logger, dir: config.stateDir, retryMs: config.pendingRetryMs });
   // What a previous run kept is this replica's to answer catch-up with while Redis is still away.
   for (const revocation of pending.kept()) mirror.add(revocation);
   let delivered = 0;

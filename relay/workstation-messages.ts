@@ -20,6 +20,7 @@ import type { ReplicaDeps } from './deps';
 import { checkIdToken } from './id-token';
 import type { IssuerKeys } from '../main/services/oidc/issuer-keys';
 import type { RateLimiter } from './rate-limit';
+import type { RegistrationQueue } from './registration-queue';
 import { appliesToSession } from './revocations';
 import type { Registration, Revocation, RevocationList } from './revocations';
 import type { Connection, WorkstationRegistry } from './workstation-registry';
@@ -49,6 +50,8 @@ let refs = 0;
 export interface MessageCounts {
   registrationsAccepted: number;
   registrationsRefused: number;
+  /** Registrations told to try again later (1013): the queue of registrations waiting to be checked was full. */
+  registrationsDeferred: number;
   logoutsSent: number;
   /** Logouts a v2 workstation acknowledged as refused (sent again at its next catch-up). */
   logoutsRefusedByWorkstations: number;
@@ -63,6 +66,7 @@ export function noMessageCounts(): MessageCounts {
   return {
     registrationsAccepted: 0,
     registrationsRefused: 0,
+    registrationsDeferred: 0,
     logoutsSent: 0,
     logoutsRefusedByWorkstations: 0,
     dropped: 0,
@@ -79,6 +83,8 @@ export interface MessageContext extends ReplicaDeps {
   readonly counts: MessageCounts;
   /** Registrations per source (a register message beyond it closes the connection: try again later). */
   readonly registrations: RateLimiter;
+  /** Where registrations wait to be checked, a few at a time (registration-queue.ts). */
+  readonly registrationQueue: RegistrationQueue;
   /** Takes one catch-up from the connection's allowance; false when it is spent. */
   readonly catchUps: (conn: Connection) => boolean;
 }
@@ -204,6 +210,21 @@ export async function catchUp(ctx: MessageContext, conn: Connection, id: string 
   if (id !== null) send(ctx, conn, { type: 'caught-up', id });
 }
 
+/**
+ * A registration waits its turn in the queue; one that finds it full is told to try again later
+ * (1013, counted, not logged one by one: a storm would flood the log). A connection that closed
+ * while it waited is not checked.
+ */
+async function queueRegistration(ctx: MessageContext, conn: Connection, id: string, idToken: string): Promise<void> {
+  const ran = await ctx.registrationQueue.run(() =>
+    conn.ws.readyState === conn.ws.OPEN ? register(ctx, conn, id, idToken) : Promise.resolve(),
+  );
+  if (ran) return;
+  ctx.counts.registrationsDeferred += 1;
+  ctx.logger.debug({ event: 'registration deferred' }, 'registration queue full; told to try again later');
+  conn.ws.close(CLOSE.tryAgainLater, 'relay busy, try again later');
+}
+
 async function handle(ctx: MessageContext, conn: Connection, message: WorkstationMessage): Promise<void> {
   switch (message.type) {
     case 'register':
@@ -213,7 +234,7 @@ async function handle(ctx: MessageContext, conn: Connection, message: Workstatio
         conn.ws.close(CLOSE.tryAgainLater, 'too many registrations');
         return;
       }
-      await register(ctx, conn, message.id, message.idToken);
+      await queueRegistration(ctx, conn, message.id, message.idToken);
       return;
     case 'unregister':
       ctx.registry.setRegistration(conn, null);

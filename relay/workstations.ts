@@ -22,6 +22,7 @@ import type { Delivery } from '../main/services/relay-client/protocol';
 import type { ReplicaDeps } from './deps';
 import { sourceHash } from './log';
 import { perObjectLimiter, rateLimiter } from './rate-limit';
+import { registrationQueue as createRegistrationQueue } from './registration-queue';
 import type { Revocation, RevocationList } from './revocations';
 import { CLOSE, catchUp, noMessageCounts, receive, send, sendLogout } from './workstation-messages';
 import type { MessageContext, MessageCounts } from './workstation-messages';
@@ -50,7 +51,10 @@ export interface WorkstationHub {
   /** Catches every registered connection up from the store (after the store came back). */
   catchUpAll(): Promise<void>;
   counts(): HubCounts;
-  /** Closes every connection: politely (1001), or abruptly as a crashed process would. */
+  /**
+   * Stops taking handshakes and registrations first (those waiting are refused), then closes every
+   * connection: politely (1001, in batches), or abruptly as a crashed process would.
+   */
   close(abrupt?: boolean): void;
 }
 
@@ -132,6 +136,27 @@ function startHeartbeat(ctx: MessageContext): ReturnType<typeof setInterval> {
   return heartbeat;
 }
 
+/** Closing frames sent per turn of the loop when the replica stops. */
+const CLOSE_BATCH = 500;
+
+/**
+ * Closes every connection: abruptly all at once (a crash), or politely (1001) a batch per turn, so
+ * the closing handshakes of the first come back while the rest are being sent, and a stop with
+ * thousands of workstations stays inside its limit (shutdown.ts cuts what is left after the grace).
+ */
+function closeAll(connections: readonly Connection[], abrupt: boolean): void {
+  if (abrupt) {
+    for (const conn of connections) conn.ws.terminate();
+    return;
+  }
+  const batch = (from: number): void => {
+    for (const conn of connections.slice(from, from + CLOSE_BATCH))
+      conn.ws.close(CLOSE.goingAway, 'relay shutting down');
+    if (from + CLOSE_BATCH < connections.length) setImmediate(() => batch(from + CLOSE_BATCH));
+  };
+  batch(0);
+}
+
 export function createWorkstationHub(options: WorkstationHubOptions): WorkstationHub {
   const wss = new WebSocketServer({
     noServer: true,
@@ -144,7 +169,15 @@ export function createWorkstationHub(options: WorkstationHubOptions): Workstatio
   const counts: MessageCounts = noMessageCounts();
   const registrations = rateLimiter(options.config.registrationsPerMinute, options.now);
   const catchUps = perObjectLimiter<Connection>(options.config.catchUpsPerMinute, options.now);
-  const ctx: MessageContext = { ...options, registry, counts, registrations, catchUps };
+  const registrationQueue = createRegistrationQueue({
+    inFlight: options.config.registrationsInFlight,
+    maxWaiting: options.config.maxQueuedRegistrations,
+  });
+  const handshakes = createRegistrationQueue({
+    inFlight: options.config.registrationsInFlight,
+    maxWaiting: options.config.maxQueuedRegistrations,
+  });
+  const ctx: MessageContext = { ...options, registry, counts, registrations, registrationQueue, catchUps };
   const heartbeat = startHeartbeat(ctx);
   const deadline = startRegisterDeadline(ctx);
 
@@ -164,9 +197,18 @@ export function createWorkstationHub(options: WorkstationHubOptions): Workstatio
       socket.once('close', () => {
         if (!attached) registry.release(source);
       });
-      wss.handleUpgrade(req, socket, head, (ws) => {
-        attached = true;
-        attach(ctx, ws, source);
+      // The handshake waits its turn too (registration-queue.ts): a storm of returning
+      // workstations is taken on a few per turn of the loop, with logout POSTs served between.
+      const handshake = (): Promise<void> => {
+        if (!socket.destroyed)
+          wss.handleUpgrade(req, socket, head, (ws) => {
+            attached = true;
+            attach(ctx, ws, source);
+          });
+        return Promise.resolve();
+      };
+      void handshakes.run(handshake).then((ran) => {
+        if (!ran) reject(socket, 503, 'Service Unavailable');
       });
     },
     deliver(revocation, catchUpFlag) {
@@ -185,12 +227,11 @@ export function createWorkstationHub(options: WorkstationHubOptions): Workstatio
       return { connections: registry.connections().size, registered: registry.registered(), ...counts };
     },
     close(abrupt = false) {
+      handshakes.close();
+      registrationQueue.close();
       clearInterval(heartbeat);
       clearInterval(deadline);
-      for (const conn of registry.connections()) {
-        if (abrupt) conn.ws.terminate();
-        else conn.ws.close(CLOSE.goingAway, 'relay shutting down');
-      }
+      closeAll([...registry.connections()], abrupt);
       wss.close();
     },
   };

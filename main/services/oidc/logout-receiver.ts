@@ -14,6 +14,7 @@
  * 12 hours (docs/security.md, "Late logouts"). A validator that could not be made (CIS2
  * unreachable for discovery) is forgotten and made again with the next token.
  */
+import { createHash } from 'node:crypto';
 import type { Audit } from '../audit';
 import { createLogoutTokenValidator } from './backchannel-logout';
 import type { LogoutTokenResult, LogoutTokenValidator, LogoutTokenValidatorOptions } from './backchannel-logout';
@@ -86,9 +87,33 @@ export type LogoutReceiver = (token: string, options?: { delivery?: LogoutDelive
 
 /** How many logouts the jti memory holds at most: far more than one PC hears in 12 hours. */
 const REMEMBERED_LOGOUTS = 10_000;
+/** How many refused tokens are remembered so that a repeat is not audited again. */
+const REMEMBERED_REFUSALS = 1_000;
+
+/**
+ * Whether this refusal of this token is new. The relay sends a refused logout again at every
+ * catch-up (every 5 minutes), so a PC whose clock is wrong would audit the same refusal, of the
+ * same token, every 5 minutes for 12 hours; it is audited once, and again only if the reason
+ * changes. Tokens are remembered by digest, the oldest forgotten first.
+ */
+function refusalMemory(): (token: string, code: string) => boolean {
+  const refused = new Map<string, string>();
+  return (token, code) => {
+    const key = createHash('sha256').update(token).digest('base64url');
+    if (refused.get(key) === code) return false;
+    refused.delete(key);
+    refused.set(key, code);
+    for (const oldest of refused.keys()) {
+      if (refused.size <= REMEMBERED_REFUSALS) break;
+      refused.delete(oldest);
+    }
+    return true;
+  };
+}
 
 export function createLogoutReceiver(deps: LogoutReceiverDeps): LogoutReceiver {
   let validator: Promise<LogoutTokenValidator> | null = null;
+  const newRefusal = refusalMemory();
 
   function validatorOnce(): Promise<LogoutTokenValidator> {
     validator ??= deps.providerMetadata().then((metadata) =>
@@ -115,7 +140,7 @@ export function createLogoutReceiver(deps: LogoutReceiverDeps): LogoutReceiver {
     if (result.ok) {
       deps.audit.logoutAccepted({ subject: result.subject, sessionId: result.sessionId });
       deps.endSession({ subject: result.subject, sessionId: result.sessionId, issuedAt: result.issuedAt });
-    } else deps.audit.logoutRefused(result.error);
+    } else if (newRefusal(token, result.error.code)) deps.audit.logoutRefused(result.error);
     return result;
   };
 }

@@ -114,6 +114,34 @@ describe('the logout receiver', () => {
     expect(ended).toHaveLength(1);
   });
 
+  it('audits a refusal once however often the relay sends the token again, and again when the reason changes', async () => {
+    // The PC's clock an hour behind: the token is issued in its future. The relay sends a
+    // refused logout again at every catch-up (5 minutes).
+    let now = NOW - HOUR_S * 1000;
+    const { receive, refused, accepted, ended } = receiver({ now: () => now });
+    const early = await token(5);
+    for (let i = 0; i < 4; i += 1) {
+      expect(code(await receive(early, { delivery: 'catch-up' }))).toBe('LOGOUT_TOKEN_ISSUED_IN_FUTURE');
+      now += 5 * 60_000;
+    }
+    const other = await token(5, '555000000002', 'sid-2');
+    expect(code(await receive(other, { delivery: 'catch-up' }))).toBe('LOGOUT_TOKEN_ISSUED_IN_FUTURE');
+    expect(refused.map((e) => e.code)).toEqual(['LOGOUT_TOKEN_ISSUED_IN_FUTURE', 'LOGOUT_TOKEN_ISSUED_IN_FUTURE']);
+    // The clock put right: the same token is accepted, and audited as such.
+    now = NOW;
+    expect(code(await receive(early, { delivery: 'catch-up' }))).toBe('accepted');
+    expect(accepted).toHaveLength(1);
+    expect(ended).toHaveLength(1);
+    // Its next repeat is a replay: a new reason, audited once.
+    expect(code(await receive(early, { delivery: 'catch-up' }))).toBe('LOGOUT_TOKEN_REPLAYED');
+    expect(code(await receive(early, { delivery: 'catch-up' }))).toBe('LOGOUT_TOKEN_REPLAYED');
+    expect(refused.map((e) => e.code)).toEqual([
+      'LOGOUT_TOKEN_ISSUED_IN_FUTURE',
+      'LOGOUT_TOKEN_ISSUED_IN_FUTURE',
+      'LOGOUT_TOKEN_REPLAYED',
+    ]);
+  });
+
   it('remembers a jti for the whole session limit: the same token 11 hours later is a replay', async () => {
     let now = NOW;
     const { receive, ended, discoveries } = receiver({ now: () => now });
