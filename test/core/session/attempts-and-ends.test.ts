@@ -7,7 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { ShellError } from '../../../main/core/errors';
 import { resolvePolicy } from '../../../main/core/policy';
 import { Effects, unhandled } from '../../../main/core/session/steps';
-import { Driver, HOUR, MINUTE, T0, after, types } from './fixtures';
+import { nextDeadline, sessionEndingSoon, transition } from '../../../main/core/session';
+import { Driver, HOUR, MINUTE, SECOND, T0, after, types } from './fixtures';
 
 function lockedAndUnlocking(d: Driver): void {
   d.signIn('alice', T0);
@@ -180,5 +181,39 @@ describe('input elsewhere on the OS account (IT: one clinician uses this PC)', (
     });
     jumped.send({ type: 'tick', at: { wall: T0.wall + fifteen, mono: T0.mono + 10 * MINUTE } });
     expect(jumped.status).toBe('locked');
+  });
+});
+
+describe('a policy change and the idle warning', () => {
+  it('shows the warning once when a tighter policy brings it on at once', () => {
+    const d = new Driver();
+    d.signIn('alice', T0);
+    const at = after(10 * MINUTE);
+    const tighter = resolvePolicy({ idleLimitSeconds: { AAL3: 10 * 60 + 30 } }).policy;
+    const { state, effects } = transition(d.state, { type: 'policyChanged', at }, tighter);
+    expect(state.status).toBe('warning');
+    expect(effects).toEqual([{ type: 'showWarning', deadline: after(10 * MINUTE + 30 * SECOND), secondsLeft: 30 }]);
+  });
+});
+
+describe('the next moment the service must wake', () => {
+  it('is the earliest of the warning, the 12 hours and an outage limit, whichever comes first', () => {
+    const outage = resolvePolicy({ unansweredRefreshLimitSeconds: 120 }).policy;
+    const d = new Driver(outage);
+    d.signIn('alice', T0);
+    d.send({ type: 'refreshUnanswered', at: after(MINUTE) });
+    expect(nextDeadline(d.state, outage)).toEqual(after(3 * MINUTE));
+    const short = resolvePolicy({ absoluteLimitSeconds: 10 * 60 }).policy;
+    const s = new Driver(short);
+    s.signIn('alice', T0);
+    expect(nextDeadline(s.state, short)).toEqual(after(10 * MINUTE));
+  });
+
+  it('never says the 12 hours are ending soon when IT turned the notice off (a lead of 0)', () => {
+    const silent = resolvePolicy({ absoluteWarningLeadSeconds: 0 }).policy;
+    const d = new Driver(silent);
+    d.signIn('alice', T0);
+    expect(sessionEndingSoon(d.state, silent, after(12 * HOUR))).toBe(false);
+    expect(sessionEndingSoon(d.state, resolvePolicy({}).policy, after(12 * HOUR))).toBe(true);
   });
 });

@@ -90,6 +90,16 @@ const refused: Array<[string, unknown, string]> = [
 ];
 
 describe('assertValidEvent, through transition', () => {
+  it.each([
+    ['no time', undefined],
+    ['a time that is null', null],
+    ['a time given as one number', 1_700_000_000_000],
+    ['readings given as text', { wall: '1700000000000', mono: '5000' }],
+  ])('refuses an event with %s as a fault to report, not a crash', (_name, time) => {
+    const error = refusal(signingIn, { type: 'tick', at: time });
+    expect(error.message).toMatch(/^The "tick" event has no valid time;/);
+  });
+
   it.each(refused)('refuses %s as a fault to report, saying what was wrong', (_name, event, message) => {
     const error = refusal(signingIn, event);
     expect(error.code).toBe('INTERNAL');
