@@ -210,6 +210,11 @@ describe('what IT is told about a policy value, at the edges of the rules', () =
 
   it.each([
     [{ idleLimitSeconds: { AAL2: Number.POSITIVE_INFINITY } }, /"IdleLimitAAL2Seconds" must be .*; it is Infinity\./],
+    [{ absoluteLimitSeconds: 0 }, /"AbsoluteLimitSeconds" must be a positive number of seconds; it is 0\./],
+    [
+      { idleLimitSeconds: { AAL3: 0.0004 } },
+      /"IdleLimitAAL3Seconds" must be a positive number of seconds; it is 0\.0004\./,
+    ],
     [{ onSleep: 'hibernate' as 'lock' }, /"OnSleep" must be "lock" or "end-session"; it is "hibernate"/],
     [{ onUserSwitch: true as unknown as 'lock' }, /"OnUserSwitch" must be .*; it is a value of type boolean\./],
     [{ onOsLock: null as unknown as 'lock' }, /"OnOsLock" must be .*; it is a value of type null\./],
