@@ -56,5 +56,6 @@ export function msUntil(deadline: Instant, now: Instant): number {
 export function isValidInstant(at: unknown): at is Instant {
   if (typeof at !== 'object' || at === null) return false;
   const { wall, mono } = at as { wall?: unknown; mono?: unknown };
-  return typeof wall === 'number' && Number.isFinite(wall) && typeof mono === 'number' && Number.isFinite(mono);
+  // Number.isFinite is true only for a finite number: it does not convert a string or null first.
+  return Number.isFinite(wall) && Number.isFinite(mono);
 }

@@ -142,15 +142,14 @@ export function resolvePolicy(input: PolicyInput): { policy: SessionPolicy; clam
 
   // The warning must come before the lock it warns about; a lead as long as the idle limit
   // would show the warning at the moment of activity. Halving the shorter limit keeps a warning.
-  const requestedLead = input.warningLeadSeconds;
-  let warningLeadMs =
-    requestedLead === undefined ? DEFAULT_WARNING_LEAD_MS : positiveMs('WarningLeadSeconds', requestedLead, true);
+  const requestedLead = input.warningLeadSeconds ?? DEFAULT_WARNING_LEAD_MS / 1000;
+  let warningLeadMs = positiveMs('WarningLeadSeconds', requestedLead, true);
   const shortestIdle = Math.min(AAL2, AAL3);
   if (warningLeadMs >= shortestIdle) {
     const applied = Math.floor(shortestIdle / 2);
     clamps.push({
       field: 'WarningLeadSeconds',
-      requested: requestedLead ?? DEFAULT_WARNING_LEAD_MS / 1000,
+      requested: requestedLead,
       applied: applied / 1000,
       reason: 'not-below-idle-limit',
     });
@@ -223,13 +222,14 @@ function unansweredRefreshLimit(
  * and before the limit it announces (a lead as long as the limit is set to half of it, as the
  * idle warning's is).
  */
-function absoluteWarningLead(requested: number | undefined, absoluteLimitMs: number, clamps: PolicyClamp[]): number {
+function absoluteWarningLead(asked: number | undefined, absoluteLimitMs: number, clamps: PolicyClamp[]): number {
   const field = 'AbsoluteLimitWarningSeconds';
-  let ms = requested === undefined ? DEFAULT_ABSOLUTE_WARNING_LEAD_MS : positiveMs(field, requested, true);
+  const requested = asked ?? DEFAULT_ABSOLUTE_WARNING_LEAD_MS / 1000;
+  let ms = positiveMs(field, requested, true);
   if (ms > MAX_ABSOLUTE_WARNING_LEAD_MS) {
     clamps.push({
       field,
-      requested: requested ?? ms / 1000,
+      requested,
       applied: MAX_ABSOLUTE_WARNING_LEAD_MS / 1000,
       reason: 'above-rule-maximum',
     });
@@ -239,7 +239,7 @@ function absoluteWarningLead(requested: number | undefined, absoluteLimitMs: num
     const applied = Math.floor(absoluteLimitMs / 2);
     clamps.push({
       field,
-      requested: requested ?? ms / 1000,
+      requested,
       applied: applied / 1000,
       reason: 'not-below-absolute-limit',
     });
@@ -253,7 +253,8 @@ function inRange(value: number, min: number, max: number): boolean {
 }
 
 function positiveMs(field: PolicyClampField, seconds: unknown, zeroAllowed: boolean): number {
-  const ms = typeof seconds === 'number' && Number.isFinite(seconds) ? Math.floor(seconds * 1000) : Number.NaN;
+  // Number.isFinite is true only for a finite number: it does not convert a string or null first.
+  const ms = Number.isFinite(seconds) ? Math.floor((seconds as number) * 1000) : Number.NaN;
   if (!(ms > 0 || (zeroAllowed && ms === 0))) {
     const wanted = zeroAllowed ? 'zero or a positive number of seconds' : 'a positive number of seconds';
     throw new ShellError(

@@ -34,10 +34,9 @@ function str(value: unknown): string | null {
   return typeof value === 'string' && value.length > 0 ? value : null;
 }
 
-function record(value: unknown): Record<string, unknown> | null {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-    ? (value as Record<string, unknown>)
-    : null;
+/** A field of a claim's object; undefined when the claim is not an object (an array or a JSON primitive has none of these fields). */
+function field(value: unknown, key: string): unknown {
+  return typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[key] : undefined;
 }
 
 function orgNames(claims: Record<string, unknown>): Map<string, string> {
@@ -45,30 +44,26 @@ function orgNames(claims: Record<string, unknown>): Map<string, string> {
   const orgs = claims['nhsid_user_orgs'];
   if (!Array.isArray(orgs)) return names;
   for (const entry of orgs) {
-    const o = record(entry);
-    const code = str(o?.['org_code']);
-    const name = str(o?.['org_name']);
+    const code = str(field(entry, 'org_code'));
+    const name = str(field(entry, 'org_name'));
     if (code !== null && name !== null) names.set(code, name);
   }
   return names;
 }
 
 function parseRole(entry: unknown, names: Map<string, string>): RbacRole | null {
-  const r = record(entry);
-  if (r === null) return null;
-  const roleId = str(r['person_roleid']);
-  const orgCode = str(r['org_code']);
-  const roleName = str(r['role_name']);
+  const roleId = str(field(entry, 'person_roleid'));
+  const orgCode = str(field(entry, 'org_code'));
+  const roleName = str(field(entry, 'role_name'));
   if (roleId === null || orgCode === null || roleName === null) return null;
-  const codes = Array.isArray(r['activity_codes'])
-    ? r['activity_codes'].filter((c): c is string => typeof c === 'string')
-    : [];
+  const rawCodes = field(entry, 'activity_codes');
+  const codes = Array.isArray(rawCodes) ? rawCodes.filter((c): c is string => typeof c === 'string') : [];
   return {
     roleId,
     roleName,
-    roleCode: str(r['role_code']),
+    roleCode: str(field(entry, 'role_code')),
     orgCode,
-    orgName: str(r['org_name']) ?? names.get(orgCode) ?? null,
+    orgName: str(field(entry, 'org_name')) ?? names.get(orgCode) ?? null,
     activityCodes: codes,
   };
 }
@@ -80,8 +75,9 @@ export function identityFromClaims(claims: Record<string, unknown>): ClinicianId
   const roles = Array.isArray(rawRoles)
     ? rawRoles.map((e) => parseRole(e, names)).filter((r): r is RbacRole => r !== null)
     : [];
+  // A role's id is never null, so no selected_roleid finds no role.
   const selectedId = str(claims['selected_roleid']);
-  const selected = selectedId === null ? undefined : roles.find((r) => r.roleId === selectedId);
+  const selected = roles.find((r) => r.roleId === selectedId);
   const given = str(claims['given_name']);
   const family = str(claims['family_name']);
   const name = str(claims['name']) ?? ([given, family].filter((p) => p !== null).join(' ') || 'Unknown clinician');

@@ -2,7 +2,14 @@
 // loosen is clamped and reported in words an IT admin can act on.
 import { describe, expect, it } from 'vitest';
 import { ShellError } from '../../main/core/errors';
-import { capAtRule, defaultPolicy, isResolvedPolicy, resolvePolicy } from '../../main/core/policy';
+import {
+  assertResolvedPolicy,
+  capAtRule,
+  defaultPolicy,
+  isResolvedPolicy,
+  resolvePolicy,
+  type SessionPolicy,
+} from '../../main/core/policy';
 import { stricterPolicy } from '../../main/core/stricter-policy';
 
 describe('resolvePolicy', () => {
@@ -157,5 +164,103 @@ describe('resolvePolicy', () => {
       clamp: { field: 'DraftRetentionHours', requested: 48, applied: 12, reason: 'above-rule-maximum' },
     });
     expect(capAtRule('AuthTimeSkewSeconds', 61).applied).toBe(60);
+  });
+});
+
+describe('what IT is told about a policy value, at the edges of the rules', () => {
+  it('applies a limit exactly at the rule’s maximum as asked, with no clamp to report', () => {
+    const { policy, clamps } = resolvePolicy({
+      idleLimitSeconds: { AAL2: 1800, AAL3: 900 },
+      absoluteLimitSeconds: 43_200,
+      absoluteWarningLeadSeconds: 3600,
+      unansweredRefreshLimitSeconds: 43_200,
+    });
+    expect(clamps).toEqual([]);
+    expect(policy).toMatchObject({ absoluteWarningLeadMs: 3_600_000, unansweredRefreshLimitMs: 43_200_000 });
+  });
+
+  it('moves the default warning before an idle limit shorter than it, reporting the default it moved', () => {
+    const { policy, clamps } = resolvePolicy({ idleLimitSeconds: { AAL3: 45 } });
+    expect(policy.warningLeadMs).toBe(22_500);
+    expect(clamps).toEqual([
+      { field: 'WarningLeadSeconds', requested: 60, applied: 22.5, reason: 'not-below-idle-limit' },
+    ]);
+  });
+
+  it('clamps the 12-hour notice to an hour, reporting the value as IT wrote it', () => {
+    const { policy, clamps } = resolvePolicy({ absoluteWarningLeadSeconds: 7200.0004 });
+    expect(policy.absoluteWarningLeadMs).toBe(3_600_000);
+    expect(clamps).toEqual([
+      { field: 'AbsoluteLimitWarningSeconds', requested: 7200.0004, applied: 3600, reason: 'above-rule-maximum' },
+    ]);
+  });
+
+  it('moves a notice as long as the absolute limit (asked for, or the default) to half of it', () => {
+    const asked = resolvePolicy({ absoluteLimitSeconds: 600, absoluteWarningLeadSeconds: 600 });
+    expect(asked.policy.absoluteWarningLeadMs).toBe(300_000);
+    expect(asked.clamps).toEqual([
+      { field: 'AbsoluteLimitWarningSeconds', requested: 600, applied: 300, reason: 'not-below-absolute-limit' },
+    ]);
+    const byDefault = resolvePolicy({ absoluteLimitSeconds: 600 });
+    expect(byDefault.policy.absoluteWarningLeadMs).toBe(300_000);
+    expect(byDefault.clamps).toEqual([
+      { field: 'AbsoluteLimitWarningSeconds', requested: 900, applied: 300, reason: 'not-below-absolute-limit' },
+    ]);
+  });
+
+  it.each([
+    [{ idleLimitSeconds: { AAL2: Number.POSITIVE_INFINITY } }, /"IdleLimitAAL2Seconds" must be .*; it is Infinity\./],
+    [{ absoluteLimitSeconds: 0 }, /"AbsoluteLimitSeconds" must be a positive number of seconds; it is 0\./],
+    [
+      { idleLimitSeconds: { AAL3: 0.0004 } },
+      /"IdleLimitAAL3Seconds" must be a positive number of seconds; it is 0\.0004\./,
+    ],
+    [{ onSleep: 'hibernate' as 'lock' }, /"OnSleep" must be "lock" or "end-session"; it is "hibernate"/],
+    [{ onUserSwitch: true as unknown as 'lock' }, /"OnUserSwitch" must be .*; it is a value of type boolean\./],
+    [{ onOsLock: null as unknown as 'lock' }, /"OnOsLock" must be .*; it is a value of type null\./],
+    [{ absoluteLimitSeconds: {} as number }, /"AbsoluteLimitSeconds" must be .*; it is a value of type object\./],
+    [
+      { activityCountedFrom: 'everyone' as 'shell' },
+      /^The session policy setting "ActivityCountedFrom" must be "shell" or "os-account"; it is "everyone"\. Correct it in the IT policy file, or remove it to use "shell"\.$/,
+    ],
+  ])('refuses %o, naming the setting and the value it was given', (input, message) => {
+    expect(() => resolvePolicy(input)).toThrow(message);
+    try {
+      resolvePolicy(input);
+    } catch (error) {
+      expect((error as ShellError).code).toBe('CONFIG_INVALID');
+    }
+  });
+
+  it('quotes at most 40 characters of a wrong text value', () => {
+    const long = `end-session${'x'.repeat(100)}`;
+    expect(() => resolvePolicy({ onOsLock: long as 'lock' })).toThrow(`it is "${long.slice(0, 40)}". Correct it`);
+  });
+});
+
+describe('assertResolvedPolicy: the engine runs with no policy that lengthens a limit', () => {
+  const minutes = (n: number) => n * 60_000;
+  const built = (change: Partial<SessionPolicy>): SessionPolicy => ({ ...defaultPolicy, ...change });
+
+  it('takes a warning up to a millisecond before the shorter idle limit, whichever level has it', () => {
+    const idleLimitMs = { AAL2: minutes(10), AAL3: minutes(12) };
+    expect(isResolvedPolicy(built({ idleLimitMs, warningLeadMs: minutes(10) - 1 }))).toBe(true);
+    expect(isResolvedPolicy(built({ idleLimitMs, warningLeadMs: minutes(10) }))).toBe(false);
+    expect(isResolvedPolicy(built({ idleLimitMs, warningLeadMs: minutes(11) }))).toBe(false);
+  });
+
+  it('takes a 12-hour notice before the absolute limit and at most an hour', () => {
+    const absoluteLimitMs = minutes(20);
+    expect(isResolvedPolicy(built({ absoluteLimitMs, absoluteWarningLeadMs: minutes(20) - 1 }))).toBe(true);
+    expect(isResolvedPolicy(built({ absoluteLimitMs, absoluteWarningLeadMs: minutes(20) }))).toBe(false);
+    expect(isResolvedPolicy(built({ absoluteLimitMs, absoluteWarningLeadMs: minutes(30) }))).toBe(false);
+    expect(isResolvedPolicy(built({ absoluteWarningLeadMs: minutes(60) }))).toBe(true);
+    expect(isResolvedPolicy(built({ absoluteWarningLeadMs: minutes(60) + 1 }))).toBe(false);
+  });
+
+  it('throws a report-to-IT error that names the way to build one', () => {
+    expect(() => assertResolvedPolicy(built({ absoluteLimitMs: minutes(13 * 60) }))).toThrow(
+      /a session policy with a limit above the rules or a warning not before the lock; build it with resolvePolicy\(\)/,
+    );
   });
 });

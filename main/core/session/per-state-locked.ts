@@ -39,14 +39,8 @@ export function respondLocked(
     case 'roleChangeRequested':
     case 'tick':
     case 'policyChanged':
-      // Activity and idle samples cannot unlock; an OS unlock or resume proves nothing
-      // about which clinician is at the machine.
-      return state;
     case 'refreshUnanswered':
     case 'refreshAnswered':
-      // No refresh runs while locked (the keep-alive is for working sessions); the unlock's own
-      // authentication needs CIS2, and its fresh session starts with CIS2 answering.
-      return state;
     case 'signInStarted':
     case 'signInSucceeded':
     case 'signInFailed':
@@ -55,6 +49,11 @@ export function respondLocked(
     case 'workingReauthSucceeded':
     case 'workingReauthFailed':
     case 'workingReauthCancelled':
+      // Activity and idle samples cannot unlock; an OS unlock or resume proves nothing about
+      // which clinician is at the machine. No refresh runs while locked (the keep-alive is for
+      // working sessions); the unlock's own authentication needs CIS2, and its fresh session
+      // starts with CIS2 answering. Sign-in, renewal and working re-authentication events
+      // belong to other states: races.
       return state;
     default:
       return whatLeaves(state, event, policy, effects);
@@ -118,7 +117,7 @@ function unlock(
   return { status: 'active', session: fresh };
 }
 
-/** Back to the lock screen: an unlock open in the browser is abandoned (transition.ts cancels it). */
+/** Back to the lock screen (or still there): an unlock open in the browser is abandoned (transition.ts cancels it). */
 function relock(state: Locked): SessionState {
-  return state.status === 'reauthenticating' ? { ...state, status: 'locked' } : state;
+  return { ...state, status: 'locked' };
 }

@@ -41,8 +41,6 @@ export function respondWorking(
     case 'userSwitchedBack':
     case 'tick':
     case 'policyChanged':
-      // Settling already did their work (and the warning is re-announced for a new policy).
-      return state;
     case 'signInStarted':
     case 'signInSucceeded':
     case 'signInFailed':
@@ -51,7 +49,9 @@ export function respondWorking(
     case 'reauthSucceeded':
     case 'reauthFailed':
     case 'reauthCancelled':
-      // Sign-in and re-authentication events cannot apply to a working session.
+      // Settling already did the work of the OS and clock events (and the warning is
+      // re-announced for a new policy); sign-in and re-authentication events cannot apply to a
+      // working session.
       return state;
     case 'refreshUnanswered':
       // No answer is not a "no": the session goes on. The outage counts from its first
@@ -59,7 +59,7 @@ export function respondWorking(
       if (session.unansweredSince !== undefined) return state;
       return { ...state, session: { ...session, unansweredSince: event.at } };
     case 'refreshAnswered': {
-      if (session.unansweredSince === undefined) return state;
+      // The outage, if one was counting, is over.
       const { unansweredSince: _outageStart, ...reachable } = session;
       return { ...state, session: reachable };
     }

@@ -111,7 +111,6 @@ function respondSigningIn(
     case 'signOut':
     case 'shutdown':
     case 'faultDetected':
-      return { status: 'signed-out' };
     case 'osLocked':
     case 'suspend':
     case 'userSwitchedAway':

@@ -92,7 +92,8 @@ export function draftCustodian(
 ): string | null {
   const decision = decideRequest(state, use === 'read' ? 'loadDrafts' : 'saveDraft');
   if (decision.ok) return decision.owner;
-  if (use !== 'write' || recentEnd === null || now === undefined || 'session' in state) return null;
+  // Writes are refused only where no session exists: the last keystrokes of one that just ended.
+  if (use !== 'write' || recentEnd === null || now === undefined) return null;
   const since = elapsedMs(recentEnd.endedAt, now);
   return since >= 0 && since <= lastKeystrokesGraceMs ? recentEnd.subject : null;
 }

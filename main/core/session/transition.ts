@@ -33,7 +33,7 @@ export function transition(state: SessionState, event: SessionEvent, policy: Ses
   next = respond(next, event, policy, effects);
   next = settle(next, event.at, policy, effects);
   next = syncWarning(next, event.at, policy, effects);
-  if (event.type === 'policyChanged') reannounceWarning(state, next, event.at, policy, effects);
+  if (event.type === 'policyChanged') reannounceWarning(next, event.at, policy, effects);
   abandonAttemptLeftBehind(state, next, event, effects);
   return { state: next, effects: effects.list };
 }
@@ -85,17 +85,11 @@ function settle(state: SessionState, at: Instant, policy: SessionPolicy, effects
 
 /**
  * A policy that changed during the warning moves the lock: say the new time (the view counts
- * down from the new deadline; the effect tells the audit log and anything announcing it).
+ * down from the new deadline; the effect tells the audit log and anything announcing it). A
+ * warning the new policy brought on has just been shown (syncWarning) and is not said twice.
  */
-function reannounceWarning(
-  before: SessionState,
-  after: SessionState,
-  at: Instant,
-  policy: SessionPolicy,
-  effects: Effects,
-): void {
-  if (before.status !== 'warning' || after.status !== 'warning' || effects.list.some((e) => e.type === 'showWarning'))
-    return;
+function reannounceWarning(after: SessionState, at: Instant, policy: SessionPolicy, effects: Effects): void {
+  if (after.status !== 'warning' || effects.list.some((e) => e.type === 'showWarning')) return;
   const deadline = idleDeadline(after.session, policy);
   effects.push({ type: 'showWarning', deadline, secondsLeft: Math.ceil(msUntil(deadline, at) / 1000) });
 }

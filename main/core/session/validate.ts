@@ -24,7 +24,7 @@ const payloadChecks: { [K in PayloadKind]: (event: SessionEvent & EventPayloads[
   none: () => undefined,
   authenticated(event) {
     check(
-      typeof event.subject === 'string' && event.subject.length > 0,
+      typeof event.subject === 'string' && event.subject !== '',
       `The "${event.type}" event has no subject; the ID token's sub claim must be passed on.`,
     );
     check(

@@ -38,7 +38,6 @@ export function startWorkingReauth(state: Working, purpose: WorkingReauthPurpose
 
 /** The same working state with no attempt open (a failure, a cancel, or the attempt's end). */
 export function withoutWorkingReauth(state: Working): Working {
-  if (state.reauth === undefined) return state;
   return { status: state.status, session: state.session };
 }
 

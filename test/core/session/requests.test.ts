@@ -108,3 +108,21 @@ describe('clinician requests', () => {
     );
   });
 });
+
+describe('whose drafts, at the edges', () => {
+  const working: SessionState = { status: 'active', session: sessionOf('alice') };
+  const ended: SessionState = { status: 'ended', reason: 'backchannel-logout' };
+  const recentEnd = { subject: 'alice', endedAt: T0 };
+
+  it('gives an accepted request that is not about drafts no owner', () => {
+    expect(decideRequest(working, 'lock')).toEqual({ ok: true, event: 'lockRequested', owner: null });
+    expect(decideRequest(working, 'saveDraft')).toEqual({ ok: true, event: null, owner: 'alice' });
+  });
+
+  it('takes the last keystrokes up to exactly the grace period after the end, and not without a time', () => {
+    expect(draftCustodian(ended, 'write', recentEnd, after(lastKeystrokesGraceMs))).toBe('alice');
+    expect(draftCustodian(ended, 'write', recentEnd, after(lastKeystrokesGraceMs + 1))).toBeNull();
+    expect(draftCustodian(ended, 'write', recentEnd)).toBeNull();
+    expect(draftCustodian(ended, 'read', recentEnd, after(1))).toBeNull();
+  });
+});

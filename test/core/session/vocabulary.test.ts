@@ -9,6 +9,7 @@ import {
   isAbsence,
   isLockingEventType,
   isOsSignal,
+  isSessionEventType,
   lockReasonOf,
   lockReasons,
   lockingEvents,
@@ -120,5 +121,20 @@ describe('lockingEvents (the lock causes the property tests use)', () => {
       expect(state.status, type).not.toBe('locked');
       expect(lockReasonOf({ type } as SessionEventBody)).toBeNull();
     }
+  });
+});
+
+describe('the guards on names from outside (a policy file, an adapter, the harness)', () => {
+  it('tell every OS signal as one, and only the four absences as absence', () => {
+    for (const name of osSignals) expect(isOsSignal(name), name).toBe(true);
+    const absences = sessionEventTypes.filter((type) => isAbsence({ type }));
+    expect(absences).toEqual(['osLocked', 'suspend', 'userSwitchedAway', 'presenceLost']);
+  });
+
+  it('refuse a list holding a known name (Object.hasOwn would read it as the name)', () => {
+    expect(isOsSignal(['lock-screen'])).toBe(false);
+    expect(isOsSignal([presenceLossReasons[0]])).toBe(false);
+    expect(isLockingEventType(['osLocked'])).toBe(false);
+    expect(isSessionEventType(['tick'])).toBe(false);
   });
 });
