@@ -28,13 +28,7 @@ export async function readIfPresent(dir: string, name: string): Promise<string |
 /** Writes `name` in `dir` through the temp file `temp` (same folder, so the rename is atomic). */
 export async function writeAtomically(dir: string, name: string, content: string, temp: string): Promise<void> {
   try {
-    const handle = await open(join(dir, temp), 'wx', 0o600);
-    try {
-      await handle.writeFile(content, 'utf8');
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
+    await writeNewPrivateFile(join(dir, temp), content);
     await rename(join(dir, temp), join(dir, name));
   } catch (error) {
     await removeIfPresent(dir, temp).catch(() => undefined);
@@ -52,13 +46,7 @@ export async function writeAtomically(dir: string, name: string, content: string
 export async function createExclusively(dir: string, name: string, content: string, temp: string): Promise<boolean> {
   let created = true;
   try {
-    const handle = await open(join(dir, temp), 'wx', 0o600);
-    try {
-      await handle.writeFile(content, 'utf8');
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
+    await writeNewPrivateFile(join(dir, temp), content);
     await link(join(dir, temp), join(dir, name)).catch((error: unknown) => {
       if ((error as { code?: unknown }).code !== 'EEXIST') throw error;
       created = false;
@@ -68,6 +56,17 @@ export async function createExclusively(dir: string, name: string, content: stri
   }
   await syncFolder(dir);
   return created;
+}
+
+/** Creates `path` (which must not exist) readable by its owner only, with `content` on disk. */
+async function writeNewPrivateFile(path: string, content: string): Promise<void> {
+  const handle = await open(path, 'wx', 0o600);
+  try {
+    await handle.writeFile(content, 'utf8');
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
 }
 
 /** Makes a rename durable. Windows cannot open a folder for fsync; NTFS journals the rename. */

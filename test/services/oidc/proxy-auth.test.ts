@@ -6,18 +6,23 @@ import { describe, expect, it } from 'vitest';
 import { electronFetch } from '../../../main/adapters/network';
 import { isProxyAuthFailure, toShellError } from '../../../main/services/oidc/error-mapping';
 
+/** What the network adapter throws when Chromium's fetch fails with `net::<chromium>`. */
+async function failureThroughChromium(chromium: string): Promise<unknown> {
+  const fetch = electronFetch({
+    fetch: () => Promise.reject(new Error(`net::${chromium}`)),
+  } as unknown as Parameters<typeof electronFetch>[0]);
+  return fetch('https://cis2.example/token', {
+    method: 'POST',
+    headers: {},
+    body: undefined,
+    redirect: 'manual',
+  }).catch((e: unknown) => e);
+}
+
 describe('a proxy asking for credentials (issue 24, item 8)', () => {
   it("Chromium's proxy-auth errors, through the network adapter, become SIGNIN_PROXY_AUTH saying 'proxy'", async () => {
     for (const chromium of ['ERR_PROXY_AUTH_REQUESTED', 'ERR_PROXY_AUTH_UNSUPPORTED']) {
-      const fetch = electronFetch({
-        fetch: () => Promise.reject(new Error(`net::${chromium}`)),
-      } as unknown as Parameters<typeof electronFetch>[0]);
-      const failure = await fetch('https://cis2.example/token', {
-        method: 'POST',
-        headers: {},
-        body: undefined,
-        redirect: 'manual',
-      }).catch((e: unknown) => e);
+      const failure = await failureThroughChromium(chromium);
       expect(isProxyAuthFailure(failure)).toBe(true);
       const shown = toShellError(failure);
       expect(shown.code).toBe('SIGNIN_PROXY_AUTH');
@@ -41,15 +46,7 @@ describe('a proxy asking for credentials (issue 24, item 8)', () => {
 
   it('other network failures stay "could not reach" (a refused tunnel, a timeout, DNS)', async () => {
     for (const chromium of ['ERR_TUNNEL_CONNECTION_FAILED', 'ERR_PROXY_CONNECTION_FAILED', 'ERR_NAME_NOT_RESOLVED']) {
-      const fetch = electronFetch({
-        fetch: () => Promise.reject(new Error(`net::${chromium}`)),
-      } as unknown as Parameters<typeof electronFetch>[0]);
-      const failure = await fetch('https://cis2.example/token', {
-        method: 'POST',
-        headers: {},
-        body: undefined,
-        redirect: 'manual',
-      }).catch((e: unknown) => e);
+      const failure = await failureThroughChromium(chromium);
       expect(isProxyAuthFailure(failure)).toBe(false);
       expect(toShellError(failure).code).toBe('SIGNIN_NETWORK');
     }
