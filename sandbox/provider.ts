@@ -21,6 +21,7 @@ import type { Interaction } from './interaction';
 import { misbehaveWhenAsked } from './misbehaviour';
 import type { Misbehaviour, SigningKey } from './misbehaviour';
 import { createOidcProvider } from './oidc-config';
+import type { OidcConfigOptions } from './oidc-config';
 import { createOutageSwitch } from './outage';
 import type { Outage, OutageSwitch } from './outage';
 import { SANDBOX_CLIENT_ID, SANDBOX_REALM_PATH } from './realm';
@@ -29,6 +30,7 @@ import { trackGrants } from './revocation';
 export type { SandboxClinician } from './clinicians';
 export type { AuthTimeEdge, Misbehaviour } from './misbehaviour';
 export type { Outage } from './outage';
+export type { ProviderSpan } from './oidc-config';
 export { completeLogin, followToCallback } from './drive';
 export { SANDBOX_CLIENT_ID, SANDBOX_CONFIDENTIAL_CLIENT_ID, SANDBOX_REALM_PATH } from './realm';
 
@@ -52,6 +54,7 @@ export interface SandboxOptions {
    * sandbox where it listens.
    */
   readonly issuerOrigin?: string;
+  readonly onProviderRequest?: OidcConfigOptions['onProviderRequest'];
 }
 
 export interface Sandbox {
@@ -159,14 +162,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   let misbehaviour: Misbehaviour | null = null;
   /** The role chosen at each sign-in, by its grant (CIS2's `selected_roleid` for that session). */
   const selectedRoles = new Map<string, string | null>();
-  const provider = createOidcProvider({
-    issuer,
-    signingJwk: jwk,
-    selectedRoles,
-    accessTokenTtlSeconds: options.accessTokenTtlSeconds,
-    confidentialClientJwks: options.confidentialClientJwks,
-    backchannelLogoutUri: options.backchannelLogoutUri,
-  });
+  // The provider's settings share their names with the sandbox's (accessTokenTtlSeconds…).
+  const provider = createOidcProvider({ ...options, issuer, signingJwk: jwk, selectedRoles });
   let stampedAt: number | null = null;
   misbehaveWhenAsked(
     provider,
