@@ -13,6 +13,7 @@
  * Usage: node --expose-gc ward-month-child.mjs <issuer> <client_id> <relay> <card reader> <hand-overs> <every>
  */
 import { mkdtemp, rm } from 'node:fs/promises';
+import { get } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createAppServices } from '../../main/services/compose';
@@ -25,9 +26,29 @@ import { createMemorySecretStore } from '../../main/services/secret-store';
 import { resolvePolicy } from '../../main/core/policy';
 import { ManualTime, systemTime } from '../../main/services/time';
 import { SANDBOX_CLINICIANS } from '../../sandbox/clinicians';
-import { completeLogin, followToCallback } from '../../sandbox/drive';
+import { completeLogin } from '../../sandbox/drive';
 import { WARD_MONTH_PREFIX } from './ward-month-types';
 import type { WardSample } from './ward-month-types';
+
+/**
+ * The system browser's visit to the shell's loopback callback, and the page it redirects to. Not
+ * Node's fetch (which sandbox/drive.ts uses): its global dispatcher keeps a connection pool for
+ * every origin it has met, and each sign-in's loopback port is a new origin, so this process would
+ * grow by a pool per hand-over that belongs to the browser, not to the shell.
+ */
+function visitCallback(url: URL, hops = 2): Promise<void> {
+  return new Promise((resolve, reject) => {
+    get(url, { agent: false }, (res) => {
+      res.resume();
+      res.on('end', () => {
+        const location = res.headers.location;
+        if (hops > 0 && location && res.statusCode && res.statusCode >= 300 && res.statusCode < 400)
+          visitCallback(new URL(location, url), hops - 1).then(resolve, reject);
+        else resolve();
+      });
+    }).on('error', reject);
+  });
+}
 
 function counts(names: readonly string[]): Record<string, number> {
   const out: Record<string, number> = {};
@@ -65,7 +86,7 @@ async function main(argv: readonly string[]): Promise<{ samples: WardSample[]; r
   const browser: SystemBrowser = {
     open: async (url) => {
       const who = next?.id ?? '';
-      login = completeLogin(url, who, { issuer }).then(followToCallback);
+      login = completeLogin(url, who, { issuer }).then((callback) => visitCallback(callback));
     },
   };
   const issuerRequests: Record<string, number> = {};
