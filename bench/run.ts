@@ -42,6 +42,28 @@ const dbusSuite: Suite = {
   },
 };
 
+// Issue 24: a hand-over at the lock screen, timed to the next clinician's workspace painted.
+const handoverSuite: Suite = {
+  name: 'handover',
+  file: 'handover.bench.ts',
+  async run() {
+    const { runHandoverBench, formatHandoverBench, handoverMeasures } = await import('./handover.bench');
+    const result = await runHandoverBench({ progress: (line) => process.stderr.write(`${line}\n`) });
+    return { report: formatHandoverBench(result), measures: handoverMeasures(result) };
+  },
+};
+
+// Issue 24: 1,000 hand-overs in one services process; what grows.
+const wardMonthSuite: Suite = {
+  name: 'ward-month',
+  file: 'ward-month.bench.ts',
+  async run() {
+    const { runWardMonthBench, formatWardMonth, wardMonthMeasures } = await import('./ward-month.bench');
+    const result = await runWardMonthBench();
+    return { report: formatWardMonth(result), measures: wardMonthMeasures(result) };
+  },
+};
+
 const args = parseBenchArgs(process.argv.slice(2));
 if (args.kind === 'help') {
   process.stdout.write(`${usage}\n`);
@@ -59,7 +81,9 @@ if (typeof (globalThis as { gc?: unknown }).gc !== 'function') {
   (globalThis as { gc?: unknown }).gc = runInNewContext('gc');
 }
 
-const suites = [...otherSuites, shellSuite, smartcardSuite, dbusSuite].filter((s) => args.only.includes(s.name));
+const suites = [...otherSuites, shellSuite, smartcardSuite, dbusSuite, handoverSuite, wardMonthSuite].filter((s) =>
+  args.only.includes(s.name),
+);
 const cpu = cpus();
 process.stdout.write(
   `Benchmarks: ${suites.map((s) => s.name).join(', ')}\nNode ${process.version}, ${cpu.length} cores (${cpu[0]?.model ?? 'unknown CPU'})\n`,

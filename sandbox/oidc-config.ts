@@ -24,6 +24,31 @@ export interface OidcConfigOptions {
   readonly backchannelLogoutUri?: string;
   /** The role chosen at each sign-in, by its grant (CIS2's `selected_roleid` for that session). */
   readonly selectedRoles: ReadonlyMap<string, string | null>;
+  /**
+   * Told of each request the provider handles (token, userinfo, JWKS…): its route and when it
+   * entered and left the provider's middleware (performance.now()), for a benchmark that leaves the
+   * provider's own time out of the shell's. Not called for the sign-in pages or 404s.
+   */
+  readonly onProviderRequest?: (span: ProviderSpan) => void;
+}
+
+export interface ProviderSpan {
+  readonly route: string;
+  readonly startMs: number;
+  readonly endMs: number;
+}
+
+/** Tells `timed` of each request, from the provider's first middleware in to out, so the span holds every other step. */
+function timeRequests(provider: Provider, timed: (span: ProviderSpan) => void): Provider {
+  provider.use(async (ctx, next) => {
+    const startMs = performance.now();
+    try {
+      await next();
+    } finally {
+      timed({ route: ctx.oidc?.route ?? ctx.path, startMs, endMs: performance.now() });
+    }
+  });
+  return provider;
 }
 
 function clientsFor(options: OidcConfigOptions): Record<string, unknown>[] {
@@ -66,7 +91,7 @@ function loopbackFetch(url: string | URL, init?: RequestInit & { dispatcher?: un
 }
 
 export function createOidcProvider(options: OidcConfigOptions): Provider {
-  return new Provider(options.issuer, {
+  const provider = new Provider(options.issuer, {
     clients: clientsFor(options),
     fetch: loopbackFetch,
     jwks: { keys: [options.signingJwk] },
@@ -126,4 +151,5 @@ export function createOidcProvider(options: OidcConfigOptions): Provider {
       ctx.body = `<!doctype html><title>CIS2 sandbox error</title><h1>Sign-in error</h1><p>${Object.values(out).join(' ').replace(/[<>&]/g, '')}</p>`;
     },
   });
+  return options.onProviderRequest ? timeRequests(provider, options.onProviderRequest) : provider;
 }

@@ -21,6 +21,7 @@ import type { Interaction } from './interaction';
 import { misbehaveWhenAsked } from './misbehaviour';
 import type { Misbehaviour, SigningKey } from './misbehaviour';
 import { createOidcProvider } from './oidc-config';
+import type { OidcConfigOptions } from './oidc-config';
 import { createOutageSwitch } from './outage';
 import type { Outage, OutageSwitch } from './outage';
 import { SANDBOX_CLIENT_ID, SANDBOX_REALM_PATH } from './realm';
@@ -29,6 +30,7 @@ import { trackGrants } from './revocation';
 export type { SandboxClinician } from './clinicians';
 export type { AuthTimeEdge, Misbehaviour } from './misbehaviour';
 export type { Outage } from './outage';
+export type { ProviderSpan } from './oidc-config';
 export { completeLogin, followToCallback } from './drive';
 export { SANDBOX_CLIENT_ID, SANDBOX_CONFIDENTIAL_CLIENT_ID, SANDBOX_REALM_PATH } from './realm';
 
@@ -54,6 +56,7 @@ export interface SandboxOptions {
    * sandbox where it listens.
    */
   readonly issuerOrigin?: string;
+  readonly onProviderRequest?: OidcConfigOptions['onProviderRequest'];
 }
 
 export interface Sandbox {
@@ -161,13 +164,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   let misbehaviour: Misbehaviour | null = null;
   /** The role chosen at each sign-in, by its grant (CIS2's `selected_roleid` for that session). */
   const selectedRoles = new Map<string, string | null>();
+  // Settings named as the sandbox's; the client's keys listed, or at a JWKS URI (the relay's).
   const provider = createOidcProvider({
+    ...options,
     issuer,
     signingJwk: jwk,
     selectedRoles,
-    accessTokenTtlSeconds: options.accessTokenTtlSeconds,
     confidentialClientJwks: options.confidentialClientJwksUri ?? options.confidentialClientJwks,
-    backchannelLogoutUri: options.backchannelLogoutUri,
   });
   let stampedAt: number | null = null;
   misbehaveWhenAsked(

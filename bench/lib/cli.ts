@@ -1,5 +1,16 @@
 /** `npm run bench` arguments: which benchmarks to run. Pure, so it is tested without running any. */
-export const benchNames = ['engine', 'signin', 'drafts', 'wake', 'relay', 'shell', 'smartcard', 'dbus'] as const;
+export const benchNames = [
+  'engine',
+  'signin',
+  'drafts',
+  'wake',
+  'relay',
+  'shell',
+  'smartcard',
+  'dbus',
+  'handover',
+  'ward-month',
+] as const;
 export type BenchName = (typeof benchNames)[number];
 
 export type BenchArgs =

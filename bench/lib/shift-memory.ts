@@ -31,13 +31,17 @@ function stderrOf(child: ChildProcess): () => string {
   return () => text.trim();
 }
 
-interface SandboxProcess {
+export interface SandboxProcess {
   readonly issuer: string;
   readonly clientId: string;
+  /** The logout relay beside it, and its card reader page (POST /pull/<clinician> ends their session). */
+  readonly relay: string;
+  readonly cardReader: string;
   stop(): Promise<void>;
 }
 
-async function startSandboxProcess(): Promise<SandboxProcess> {
+/** `npm run sandbox` in a process of its own (sandbox/cli.ts: the provider, the relay, the card reader). */
+export async function startSandboxProcess(): Promise<SandboxProcess> {
   const child = nodeWithTsx([join(repoRoot, 'sandbox/cli.ts')]);
   const stderr = stderrOf(child);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -46,13 +50,19 @@ async function startSandboxProcess(): Promise<SandboxProcess> {
     await exited;
   };
   try {
-    const found: { issuer?: string; clientId?: string } = {};
+    const found: Partial<Record<'issuer' | 'clientId' | 'relay' | 'cardReader', string>> = {};
+    const labels = {
+      'issuer: ': 'issuer',
+      'client_id: ': 'clientId',
+      'relay: ': 'relay',
+      'card reader: ': 'cardReader',
+    } as const;
     const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
     const ready = new Promise<void>((resolve, reject) => {
       lines.on('line', (line) => {
-        if (line.startsWith('issuer: ')) found.issuer = line.slice(8).trim();
-        if (line.startsWith('client_id: ')) found.clientId = line.slice(11).trim();
-        if (found.issuer && found.clientId) resolve();
+        for (const [label, key] of Object.entries(labels))
+          if (line.startsWith(label)) found[key] = line.slice(label.length).trim();
+        if (found.issuer && found.clientId && found.relay && found.cardReader) resolve();
       });
       child.once('exit', (code) =>
         reject(new Error(`The sandbox process exited (code ${code}) before it printed its issuer: ${stderr()}`)),
@@ -64,7 +74,8 @@ async function startSandboxProcess(): Promise<SandboxProcess> {
     await Promise.race([ready, timeout]);
     lines.close();
     child.stdout?.resume();
-    return { issuer: found.issuer as string, clientId: found.clientId as string, stop };
+    const { issuer, clientId, relay, cardReader } = found as Required<typeof found>;
+    return { issuer, clientId, relay, cardReader: cardReader.replace(/\/$/, ''), stop };
   } catch (error) {
     await stop();
     throw error;

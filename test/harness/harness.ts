@@ -31,7 +31,7 @@ import { startRelay } from '../../relay/relay';
 import type { Relay } from '../../relay/relay';
 import { freePort } from '../../sandbox/ports';
 import { startSandbox } from '../../sandbox/provider';
-import type { Sandbox } from '../../sandbox/provider';
+import type { Sandbox, SandboxOptions } from '../../sandbox/provider';
 import { handleControl } from './control';
 import { harnessSmartcard, prepareHarnessSmartcard } from './smartcard';
 import type { HarnessSmartcard, HarnessSmartcardOptions } from './smartcard';
@@ -55,6 +55,8 @@ export interface HarnessOptions {
    * Absent: no reader is watched, and PC/SC is never loaded.
    */
   readonly smartcard?: HarnessSmartcardOptions;
+  /** Each request the CIS2 sandbox's provider handled, with its span (benchmarks: bench/handover.bench.ts). */
+  readonly onProviderRequest?: SandboxOptions['onProviderRequest'];
 }
 
 export interface Harness {
@@ -158,7 +160,10 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   // shell listens there while a clinician is signed in. Its port is chosen first, so the sandbox
   // knows where to post.
   const relayPort = await freePort();
-  const sandbox = await startSandbox({ backchannelLogoutUri: `http://127.0.0.1:${relayPort}${INGRESS_PATH}` });
+  const sandbox = await startSandbox({
+    backchannelLogoutUri: `http://127.0.0.1:${relayPort}${INGRESS_PATH}`,
+    ...(options.onProviderRequest ? { onProviderRequest: options.onProviderRequest } : {}),
+  });
   const relay = await startRelay(
     parseRelayConfig({
       issuer: sandbox.issuer,
