@@ -26,7 +26,7 @@ export interface SmartcardGateOptions {
 }
 
 /** The locked view with the card's presence, where the readers can be seen. */
-export function withCardPrompt(view: SessionView, present: boolean | null, reinsert = false): SessionView {
+export function withCardPrompt(view: SessionView, present: boolean | null, reinsert: boolean): SessionView {
   if (view.kind !== 'locked' || present === null) return view;
   return { ...view, smartcard: reinsert ? 'reinsert' : present ? 'in' : 'out' };
 }
@@ -38,7 +38,7 @@ export function withCardPrompt(view: SessionView, present: boolean | null, reins
  */
 function reinsertWatch(backend: ShellBackend, card: Pick<SmartcardSource, 'cardPresent' | 'onCardChange'>) {
   let locked = false;
-  // Meaningful only while locked: set afresh each time the session locks.
+  // Stryker disable next-line BooleanLiteral: read only while locked, and set afresh each time the session locks
   let owed = false;
   backend.subscribe((view) => {
     const nowLocked = view.kind === 'locked';

@@ -82,7 +82,8 @@ function unanswered(cause: UnansweredCause, detail: string | null): RefreshFailu
 
 function statusOf(value: unknown): number | null {
   const status = (value as { status?: unknown } | null)?.status;
-  return typeof status === 'number' && Number.isInteger(status) ? status : null;
+  // Number.isInteger is false for anything that is not a number.
+  return Number.isInteger(status) ? (status as number) : null;
 }
 
 /** An HTTP answer that is not a conforming OAuth response: by its status, or `not-oauth`. */
