@@ -10,7 +10,6 @@ import { developmentOptionsBesideLive, environmentOf } from '../core/environment
 import type { Cis2Environment } from '../core/environment';
 import { transportOf } from '../core/http-scheme';
 import type { Audit } from '../services/audit';
-import type { Logger } from '../services/logger';
 import type { MachinePolicy } from '../services/policy/machine-policy';
 
 /**
@@ -23,18 +22,13 @@ function developmentVariablesIn(env: Readonly<Record<string, string | undefined>
   return names.filter((name) => env[name] !== undefined);
 }
 
-/** The environment of the configured issuer; "other" when none is configured or it does not parse. */
-function environmentOfPolicy(policy: Pick<MachinePolicy, 'oidc'>): Cis2Environment {
+/**
+ * The environment of the configured issuer, for every log line (the logger's `workstation`
+ * binding): "other" when none is configured or it does not parse.
+ */
+export function environmentOfPolicy(policy: Pick<MachinePolicy, 'oidc'>): Cis2Environment {
   if (policy.oidc === null || !URL.canParse(policy.oidc.issuer)) return 'other';
   return environmentOf(new URL(policy.oidc.issuer));
-}
-
-/**
- * The shell's logger with the environment bound: every line it and its children write (the audit
- * lines among them) names it, so a line from a test workstation is never read as Live's.
- */
-export function withEnvironment(logger: Logger, policy: Pick<MachinePolicy, 'oidc'>): Logger {
-  return logger.child({ environment: environmentOfPolicy(policy) });
 }
 
 function relayTransport(relayUrl: string | undefined): 'tls' | 'loopback' | null {

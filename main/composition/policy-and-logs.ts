@@ -13,7 +13,7 @@ import type { Logger } from '../services/logger';
 import type { OidcSettings } from '../services/oidc';
 import { readMachinePolicy, rereadMachinePolicy } from '../services/policy/machine-policy';
 import type { MachinePolicy } from '../services/policy/machine-policy';
-import { refuseLiveBesideDevelopment, withEnvironment } from './environment';
+import { environmentOfPolicy, refuseLiveBesideDevelopment } from './environment';
 
 export interface PolicyAndLogs {
   readonly policy: MachinePolicy;
@@ -58,17 +58,15 @@ export async function readPolicyAndLogs(developmentBuild: boolean): Promise<Poli
     onDropped: (sink, count) => late.audit?.auditLinesDropped(sink, count),
     onProblem: problems.report,
   });
-  const folderLogger = await createFolderLogger({
+  const { logger } = await createFolderLogger({
     sinks,
     folder: policy.logFolder === undefined ? ownLogs : perUserLogFolder(policy.logFolder, accountName()),
     fallbackFolder: ownLogs,
     level: policy.logLevel,
-    // Every line names this PC and OS account: a ward's PCs may share IT's log folder.
-    workstation: { host: hostname(), account: accountName() },
+    // Every line, the first included, names this PC and OS account (a ward's PCs may share IT's
+    // log folder) and the CIS2 environment (live, int, dep, sandbox, other: core/environment.ts).
+    workstation: { host: hostname(), account: accountName(), environment: environmentOfPolicy(policy) },
   });
-  // Every line names the CIS2 environment too (live, int, dep, sandbox, other: core/environment.ts),
-  // so a line from a test workstation can never be read as Live's.
-  const logger = withEnvironment(folderLogger.logger, policy);
   const audit = createAudit(logger);
   late.audit = audit;
   problems.attach(logger);

@@ -145,9 +145,11 @@ export interface LoggerOptions {
   readonly destination?: DestinationStream;
   /**
    * Which PC and OS account wrote each line, so a log folder shared by a ward's PCs stays
-   * attributable. The account is the Windows (or OS) account, often a shared kiosk account.
+   * attributable. The account is the Windows (or OS) account, often a shared kiosk account. The
+   * environment is the CIS2 environment it signs in to (core/environment.ts), on every line from
+   * the first, so a line from a test workstation is never read as Live's.
    */
-  readonly workstation?: { readonly host: string; readonly account: string };
+  readonly workstation?: { readonly host: string; readonly account: string; readonly environment?: string };
 }
 
 export function createLogger(options: LoggerOptions = {}): Logger {
@@ -161,7 +163,13 @@ export function createLogger(options: LoggerOptions = {}): Logger {
         app: 'clinical-workstation-shell',
         ...(options.workstation === undefined
           ? {}
-          : { host: options.workstation.host, account: options.workstation.account }),
+          : {
+              host: options.workstation.host,
+              account: options.workstation.account,
+              ...(options.workstation.environment === undefined
+                ? {}
+                : { environment: options.workstation.environment }),
+            }),
       },
       redact: {
         paths: ['*.access_token', '*.refresh_token', '*.id_token', 'req.headers.authorization', 'req.headers.cookie'],

@@ -2,14 +2,14 @@
 // development-only option (main/composition/environment.ts), over the real logger and audit.
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { refuseLiveBesideDevelopment, withEnvironment } from '../../main/composition/environment';
+import { environmentOfPolicy, refuseLiveBesideDevelopment } from '../../main/composition/environment';
 import { isShellError } from '../../main/core/errors';
 import { auditEvents, createAudit } from '../../main/services/audit';
 import { createLogger } from '../../main/services/logger';
 import { CIS2_ISSUERS, resolveOidcSettings } from '../../main/services/oidc';
 import { resolveMachinePolicy } from '../../main/services/policy/machine-policy';
 
-function capture() {
+function capture(environment?: string) {
   const lines: Record<string, unknown>[] = [];
   const destination = new Writable({
     write(chunk: Buffer, _encoding, done) {
@@ -17,7 +17,8 @@ function capture() {
       done();
     },
   });
-  return { lines, logger: createLogger({ destination, level: 'info' }) };
+  const workstation = { host: 'ward-pc-7', account: 'kiosk', ...(environment === undefined ? {} : { environment }) };
+  return { lines, logger: createLogger({ destination, level: 'info', workstation }) };
 }
 
 /** The machine policy as IT would set it on Linux: read from its JSON file's values. */
@@ -41,8 +42,7 @@ describe('the environment on every line', () => {
     ['dep', 'dep'],
     ['https://login.example.org/realms/ward', 'other'],
   ])('Issuer %s: every audit line and diagnostic names %s', (issuer, environment) => {
-    const { lines, logger } = capture();
-    const bound = withEnvironment(logger, policyOf({ Issuer: issuer, ClientId: 'cws' }));
+    const { lines, logger: bound } = capture(environmentOfPolicy(policyOf({ Issuer: issuer, ClientId: 'cws' })));
     const audit = createAudit(bound);
     audit.policyLoaded({ sources: ['here'], clamps: [], problems: [] });
     audit.signInStarted({ reauth: false });
@@ -53,8 +53,8 @@ describe('the environment on every line', () => {
   });
 
   it('names "other" when no issuer is configured (the shell then refuses to start for that)', () => {
-    const { lines, logger } = capture();
-    withEnvironment(logger, policyOf({})).info('no issuer');
+    const { lines, logger } = capture(environmentOfPolicy(policyOf({})));
+    logger.info('no issuer');
     expect(lines[0]?.['environment']).toBe('other');
   });
 });

@@ -291,7 +291,11 @@ describe('the log folder', () => {
         ? (await fs.promises.chown(theirs, 4242, 4242), null)
         : vi.spyOn(process, 'getuid').mockReturnValue((getuid?.() ?? 0) + 1);
     try {
-      const { logger, folder, close } = await createFolderLogger({ folder: theirs, fallbackFolder: own });
+      const { logger, folder, close } = await createFolderLogger({
+        folder: theirs,
+        fallbackFolder: own,
+        workstation: { host: 'ward-pc-7', account: 'kiosk', environment: 'int' },
+      });
       logger.info({ event: 'still.logging' }, 'The shell carries on.');
       await close();
       if (process.platform !== 'win32') expect(folder).toBe(spy === null ? own : null);
@@ -307,6 +311,8 @@ describe('the log folder', () => {
           code: 'LOG_FOLDER_UNAVAILABLE',
           cause: 'LOG_FOLDER_NOT_OURS',
           folder: theirs,
+          // Known before the first line: even this one says which CIS2 environment it is from.
+          environment: 'int',
         });
       }
     } finally {
