@@ -21,6 +21,7 @@ import { followToCallback } from '../../sandbox/provider';
 import type { Harness } from '../../test/harness/harness';
 import { timeWithin } from './provider-time';
 import { summarise } from './stats';
+import { withTimeout } from './timeout';
 import type { Summary } from './stats';
 
 /**
@@ -105,14 +106,6 @@ const probeSource = `(() => {
   new MutationObserver(check).observe(document.documentElement, { subtree: true, childList: true, characterData: true, attributes: true });
   window.__handoverProbe = { arm(w) { want = w; check(); requestAnimationFrame(frame); } };
 })()`;
-
-function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(message)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
 
 async function writeNote(page: Page, note: Expected): Promise<void> {
   await page.getByTestId('draft-patient').fill(note.patient);

@@ -17,6 +17,7 @@ import type { Browser, Page } from 'playwright-core';
 import type { LockReason } from '../../preload/contract';
 import type { Harness } from '../../test/harness/harness';
 import { summarise } from './stats';
+import { withTimeout } from './timeout';
 import type { Summary } from './stats';
 
 /** How the OS event is injected: straight into the services, or through the harness control endpoint over HTTP. */
@@ -94,14 +95,6 @@ const probeSource = `(() => {
   new MutationObserver(check).observe(document.documentElement, { subtree: true, childList: true, characterData: true, attributes: true });
   window.__lockProbe = { arm(m) { markers = m; check(); } };
 })()`;
-
-function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(message)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
 
 async function noteIsBack(page: Page): Promise<void> {
   await page
