@@ -697,6 +697,7 @@ export class FakeWebContents extends FakeEmitter {
   }
   /** A reload starts a new document; after a kill, in a new process (forcefullyCrashRenderer's docs). */
   reload(): void {
+    this.alive();
     this.abortPending();
     this.reloads += 1;
     this.process = 'alive';
@@ -725,6 +726,7 @@ export class FakeWebContents extends FakeEmitter {
    * (WebContents::PrimaryMainFrameRenderProcessGone).
    */
   forcefullyCrashRenderer(): void {
+    this.alive();
     this.crashRequests += 1;
     if (this.process !== 'alive') return;
     this.process = 'gone';

@@ -311,6 +311,37 @@ describe('its own renderer dying or hanging (issue 24)', () => {
     expect(contents.loadedUrls.at(-1)).toBe(lockSurfaceFailedUrl);
   });
 
+  it('its first page loading is not a recovery: nobody is told it painted again', () => {
+    const { surface, contents } = surfaceOver();
+    const painted = vi.fn();
+    surface.onPainted(painted);
+    contents.finishLoad();
+    expect(painted).not.toHaveBeenCalled();
+    expect(surface.isPainting()).toBe(true);
+  });
+
+  it('with no fault reporter, a surface that keeps dying stays lost and throws nothing', () => {
+    const { surface, contents } = surfaceOver();
+    expect(() => {
+      for (let i = 0; i < 4; i += 1) {
+        contents.crash();
+        if (i < 3) contents.finishLoad();
+      }
+    }).not.toThrow();
+    expect(contents.loadedUrls).toHaveLength(4);
+    expect(surface.isPainting()).toBe(false);
+  });
+
+  it('a crash or a hang reported as its window closes neither reloads nor kills: the contents are gone', () => {
+    const { surface, contents } = surfaceOver();
+    surface.dispose();
+    expect(contents.isDestroyed()).toBe(true);
+    expect(() => contents.crash()).not.toThrow();
+    expect(() => contents.hang()).not.toThrow();
+    expect(contents.loadedUrls).toHaveLength(1);
+    expect(contents.crashRequests).toBe(0);
+  });
+
   it('stops reloading a surface that keeps dying, and says so; it stays lost', () => {
     const onError = vi.fn();
     const { surface, contents } = surfaceOver({ onError });
