@@ -23,6 +23,7 @@ export function wardCounts(s: WardSample): Record<string, number> {
     'active handles (all kinds)': Object.values(s.activeResources).reduce((a, b) => a + b, 0),
     'process listeners': s.processListeners,
     'relay connections open': s.relaySocketsLive,
+    'relay socket objects retained': s.relaySocketsRetained,
   };
 }
 
@@ -71,7 +72,7 @@ export function formatWardMonth(r: WardMonthChildResult): string {
     mb(s.externalBytes),
     kinds.map((k) => `${k} ${s.activeResources[k] ?? 0}`).join(', '),
     String(s.processListeners),
-    `${s.relaySocketsLive} (${s.relaySocketsOpened})`,
+    `${s.relaySocketsLive} / ${s.relaySocketsClosing} / ${s.relaySocketsRetained} (${s.relaySocketsOpened})`,
     requestKinds.map((k) => `${k} ${s.issuerRequests[k] ?? 0}`).join(', '),
   ]);
   return [
@@ -86,7 +87,7 @@ export function formatWardMonth(r: WardMonthChildResult): string {
         'external',
         'active handles',
         'process listeners',
-        'relay open (opened)',
+        'relay open / closing / retained (opened)',
         'issuer requests so far',
       ],
       rows,

@@ -27,6 +27,8 @@ import { resolvePolicy } from '../../main/core/policy';
 import { ManualTime, systemTime } from '../../main/services/time';
 import { SANDBOX_CLINICIANS } from '../../sandbox/clinicians';
 import { completeLogin } from '../../sandbox/drive';
+import { socketCensus } from './socket-census';
+import type { SocketCensus } from './socket-census';
 import { WARD_MONTH_PREFIX } from './ward-month-types';
 import type { WardSample } from './ward-month-types';
 
@@ -95,13 +97,23 @@ async function main(argv: readonly string[]): Promise<{ samples: WardSample[]; r
     issuerRequests[kind] = (issuerRequests[kind] ?? 0) + 1;
     return fetch(input, init);
   };
-  const sockets = { opened: 0, live: 0 };
+  // Weakly held, so that this count keeps no socket alive: asked, after a full GC, how many are
+  // still objects and in what state (socket-census.ts says why not by their 'close' events).
+  const sockets = { opened: 0, made: new Set<WeakRef<WebSocket>>() };
   const openSocket = (url: string, protocols: readonly string[]): RelaySocket => {
     const socket = new WebSocket(url, [...protocols]);
     sockets.opened += 1;
-    sockets.live += 1;
-    socket.addEventListener('close', () => (sockets.live -= 1));
+    sockets.made.add(new WeakRef(socket));
     return socket as unknown as RelaySocket;
+  };
+  const relayCensus = (): SocketCensus => {
+    const states: number[] = [];
+    for (const ref of sockets.made) {
+      const socket = ref.deref();
+      if (socket === undefined) sockets.made.delete(ref);
+      else states.push(socket.readyState);
+    }
+    return socketCensus(states);
   };
   const dir = await mkdtemp(join(tmpdir(), 'cws-bench-ward-'));
   const { logger, close: closeLog } = await createFolderLogger({ folder: join(dir, 'logs'), level: 'info' });
@@ -142,6 +154,7 @@ async function main(argv: readonly string[]): Promise<{ samples: WardSample[]; r
         gc();
         gc();
         const m = process.memoryUsage();
+        const relay = relayCensus();
         samples.push({
           handover: turn,
           heapUsedBytes: m.heapUsed,
@@ -150,7 +163,9 @@ async function main(argv: readonly string[]): Promise<{ samples: WardSample[]; r
           externalBytes: m.external,
           activeResources: counts(process.getActiveResourcesInfo()),
           processListeners: process.eventNames().reduce((n, e) => n + process.listenerCount(e), 0),
-          relaySocketsLive: sockets.live,
+          relaySocketsLive: relay.live,
+          relaySocketsClosing: relay.closing,
+          relaySocketsRetained: relay.retained,
           relaySocketsOpened: sockets.opened,
           issuerRequests: { ...issuerRequests },
           logouts,

@@ -12,8 +12,12 @@ export interface WardSample {
   readonly activeResources: Readonly<Record<string, number>>;
   /** Listeners on the process emitter, every event summed. */
   readonly processListeners: number;
-  /** Relay connections open now, and opened since start. */
+  /** Relay sockets connecting or open now (by readyState), and opened since start. */
   readonly relaySocketsLive: number;
+  /** Relay sockets closed while connecting that Node's WebSocket leaves CLOSING (socket-census.ts). */
+  readonly relaySocketsClosing: number;
+  /** Relay socket objects not garbage-collected after the full GC, in any state. */
+  readonly relaySocketsRetained: number;
   readonly relaySocketsOpened: number;
   /** Requests to the issuer since start, by kind (discovery, jwks, token, userinfo, revocation…). */
   readonly issuerRequests: Readonly<Record<string, number>>;

@@ -17,6 +17,8 @@ function sample(handover: number, over: Partial<WardSample> = {}): WardSample {
     activeResources: { Timeout: 2, TCPSocketWrap: 1 },
     processListeners: 5,
     relaySocketsLive: 1,
+    relaySocketsClosing: 0,
+    relaySocketsRetained: 1,
     relaySocketsOpened: handover + 1,
     issuerRequests: { discovery: 1, jwks: 2, token: handover * 2 },
     logouts: handover / 10,
@@ -48,6 +50,7 @@ describe('wardMonthMeasures', () => {
         activeResources: { Timeout: 3, TCPSocketWrap: 1 },
         processListeners: 6,
         relaySocketsLive: 2,
+        relaySocketsRetained: 2,
         issuerRequests: { discovery: 1, jwks: 9, token: 2000 },
       }),
     );
@@ -56,8 +59,14 @@ describe('wardMonthMeasures', () => {
       'MISS active handles (all kinds): 3 → 4',
       'MISS process listeners: 5 → 6',
       'MISS relay connections open: 1 → 2',
+      'MISS relay socket objects retained: 1 → 2',
       'MISS jwks fetches (validator, discovery): 2 → 9',
     ]);
+  });
+
+  it('does not count sockets left CLOSING by a close before they opened, which hold no connection', () => {
+    const result = verdicts(sample(100), sample(1000, { relaySocketsClosing: 5 }));
+    expect(result.filter((v) => v.startsWith('MISS'))).toEqual([]);
   });
 
   it('refuses a month with fewer than two samples', () => {
