@@ -72,7 +72,11 @@ describe('a Live issuer beside development-only options', () => {
 
   it('starts an installed shell on Live with its relay over https, writing nothing', () => {
     const policy = policyOf({ Issuer: 'live', ClientId: 'cws', RelayUrl: 'https://relay.trust.nhs.uk' });
-    const { error, lines } = refusal({ policy, developmentBuild: false, env: { CWS_POLICY_FILE: '/tmp/p.json' } });
+    const { error, lines } = refusal({
+      policy,
+      developmentBuild: false,
+      env: { CWS_POLICY_FILE: '/etc/clinical-workstation-shell/dev-policy.json' },
+    });
     expect(error).toBeNull();
     expect(lines).toEqual([]);
   });
@@ -101,7 +105,11 @@ describe('a Live issuer beside development-only options', () => {
 
   it('refuses Live in a development build, naming the build and each development variable it reads', () => {
     const policy = policyOf({ Issuer: 'live', ClientId: 'cws' });
-    const env = { CWS_SANDBOX_RELAY: 'http://127.0.0.1:9', CWS_POLICY_FILE: '/tmp/p.json', PATH: '/usr/bin' };
+    const env = {
+      CWS_SANDBOX_RELAY: 'http://127.0.0.1:9',
+      CWS_POLICY_FILE: '/etc/clinical-workstation-shell/dev-policy.json',
+      PATH: '/usr/bin',
+    };
     const { error, lines } = refusal({ policy, developmentBuild: true, env });
     expect((error as Error).message).toContain('a development build (npm start), CWS_POLICY_FILE, CWS_SANDBOX_RELAY.');
     expect(lines[0]?.['settings']).toEqual(['a development build (npm start)', 'CWS_POLICY_FILE', 'CWS_SANDBOX_RELAY']);

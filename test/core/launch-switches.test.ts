@@ -106,7 +106,7 @@ describe('switches and variables that would put tokens or TLS keys on disk (issu
   });
 
   it('production builds also remove PCSCLITE_CSOCK_NAME (pcscd socket); development builds keep it for the tests', () => {
-    const env = { PCSCLITE_CSOCK_NAME: '/tmp/fake-pcscd.comm', SSLKEYLOGFILE: 'k' };
+    const env = { PCSCLITE_CSOCK_NAME: '/run/user/1000/fake-pcscd.comm', SSLKEYLOGFILE: 'k' };
     expect(environmentToRemove(env, true)).toEqual(['SSLKEYLOGFILE', 'PCSCLITE_CSOCK_NAME']);
     expect(environmentToRemove(env, false)).toEqual(['SSLKEYLOGFILE']);
     expect(environmentToRemove(env)).toEqual(['SSLKEYLOGFILE']);
