@@ -11,6 +11,8 @@ export type Misbehaviour =
   | 'id-token-bad-signature'
   | 'id-token-wrong-iss'
   | 'id-token-wrong-aud'
+  /** Addressed to the shell and to another application (with azp naming the shell), which openid-client accepts. */
+  | 'id-token-extra-aud'
   | 'id-token-expired'
   | 'id-token-missing-sub'
   | 'id-token-wrong-nonce'
@@ -81,6 +83,10 @@ export async function tamperIdToken(
       break;
     case 'id-token-wrong-aud':
       claims['aud'] = 'some-other-client';
+      break;
+    case 'id-token-extra-aud':
+      claims['azp'] = String(claims['aud']);
+      claims['aud'] = [claims['azp'], 'another-application'];
       break;
     case 'id-token-expired':
       claims['iat'] = now - 7200;

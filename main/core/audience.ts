@@ -17,7 +17,7 @@ export interface AudienceRule {
   /** The client id the token must be addressed to. */
   readonly clientId: string;
   /** Other audiences the configuration trusts beside the client; none when absent. */
-  readonly trustedAudiences?: readonly string[];
+  readonly trustedAudiences?: readonly string[] | undefined;
 }
 
 /** Why a token's audience is refused, for a caller that reports it. */

@@ -232,8 +232,8 @@ export function createLogoutTokenValidator(options: LogoutTokenValidatorOptions)
     clientId: options.clientId,
     maxAgeSeconds: maxAge,
     clockSkewSeconds: skew,
-    ...(options.trustedAudiences === undefined ? {} : { trustedAudiences: options.trustedAudiences }),
-    ...(options.enforceExp === undefined ? {} : { enforceExp: options.enforceExp }),
+    trustedAudiences: options.trustedAudiences,
+    enforceExp: options.enforceExp,
   };
 
   return async (token) => {

@@ -49,13 +49,13 @@ export interface ClaimRules {
   /** Tolerance for clocks that disagree, in seconds. */
   readonly clockSkewSeconds: number;
   /** Other audiences the configuration trusts beside the client (core/audience.ts); none when absent. */
-  readonly trustedAudiences?: readonly string[];
+  readonly trustedAudiences?: readonly string[] | undefined;
   /**
    * Whether a passed `exp` refuses the token (default true). The workstation sets false for what
    * the relay delivers: a logout that waited for an offline PC is still the logout; `iat` within
    * `maxAgeSeconds` and the session engine's `iat ≥ auth_time` bound it instead.
    */
-  readonly enforceExp?: boolean;
+  readonly enforceExp?: boolean | undefined;
 }
 
 /** The claims of a token that passed, and how long its `jti` is worth remembering. */

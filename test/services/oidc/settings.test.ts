@@ -11,6 +11,8 @@ describe('resolveOidcSettings', () => {
     expect(s.authTimeSkewSeconds).toBe(15);
     expect(s.callbackTimeoutMs).toBe(300_000);
     expect(s.clientAuth).toEqual({ method: 'none' });
+    // No audience beside the shell's own is trusted unless IT names one.
+    expect(s.trustedAudiences).toEqual([]);
     expect(s.redirectPath).toBe(DEFAULT_OIDC_SETTINGS.redirectPath);
   });
 

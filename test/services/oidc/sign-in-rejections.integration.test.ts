@@ -26,6 +26,7 @@ const cases: [Misbehaviour, string][] = [
   ['id-token-bad-signature', 'SIGNIN_TOKEN_REJECTED'],
   ['id-token-wrong-iss', 'SIGNIN_TOKEN_REJECTED'],
   ['id-token-wrong-aud', 'SIGNIN_TOKEN_REJECTED'],
+  ['id-token-extra-aud', 'SIGNIN_TOKEN_REJECTED'],
   ['id-token-expired', 'SIGNIN_TOKEN_REJECTED'],
   ['id-token-missing-sub', 'SIGNIN_TOKEN_REJECTED'],
   ['id-token-wrong-nonce', 'SIGNIN_TOKEN_REJECTED'],
@@ -184,6 +185,39 @@ describe('sign-in refuses a provider that misbehaves', () => {
     });
     const outcome = await service.signIn();
     expect(outcome.kind === 'failed' && outcome.error).toBe(adapterSays);
+  });
+
+  it('wraps any other ShellError the browser throws as SIGNIN_BROWSER_FAILED, keeping it as the cause: only the adapter’s own refusal is passed on as it is', async () => {
+    const other = new ShellError('SIGNIN_TIMEOUT', 'Something else went wrong.');
+    const service = createSignInService({
+      settings: sandboxSettings(sandbox),
+      browser: { open: () => Promise.reject(other) },
+      logger: pino({ level: 'silent' }),
+    });
+    const outcome = await service.signIn();
+    expect(outcome.kind === 'failed' && outcome.error.code).toBe('SIGNIN_BROWSER_FAILED');
+    expect(outcome.kind === 'failed' && outcome.error.cause).toBe(other);
+  });
+
+  it('passes on a plain error carrying the code SIGNIN_BROWSER_FAILED only wrapped: the code alone is not the adapter’s refusal', async () => {
+    const lookalike = Object.assign(new Error('not a ShellError'), { code: 'SIGNIN_BROWSER_FAILED' });
+    const service = createSignInService({
+      settings: sandboxSettings(sandbox),
+      browser: { open: () => Promise.reject(lookalike) },
+      logger: pino({ level: 'silent' }),
+    });
+    const outcome = await service.signIn();
+    expect(outcome.kind === 'failed' && outcome.error).toBeInstanceOf(ShellError);
+    expect(outcome.kind === 'failed' && outcome.error.message).toMatch(/could not open the web browser/);
+    expect(outcome.kind === 'failed' && outcome.error.cause).toBe(lookalike);
+  });
+
+  it('says an ID token addressed to another application as well is refused for that reason, and signs in once IT trusts that audience', async () => {
+    sandbox.misbehave('id-token-extra-aud');
+    const refused = await serviceFor(sandbox, 'dr-okafor').service.signIn();
+    expect(refused.kind === 'failed' && refused.error.message).toMatch(/addressed to another application as well/);
+    const trusting = serviceFor(sandbox, 'dr-okafor', { settings: { trustedAudiences: ['another-application'] } });
+    expect((await trusting.service.signIn()).kind).toBe('signed-in');
   });
 
   it('opens an authorization endpoint published with a query string (RFC 6749 §3.1 allows one), keeping its query', async () => {

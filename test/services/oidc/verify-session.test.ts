@@ -35,6 +35,23 @@ describe('checkAuthTime (CIS2: within 15 s of now after prompt=login)', () => {
   });
 });
 
+describe('why an auth_time from before now is refused (the unlock says what to do about it)', () => {
+  it('marks only the past auth_time as not asked again (AUTH_TIME_BEFORE_NOW), not the future one', () => {
+    const refusal = (authTime: number): unknown => {
+      try {
+        checkAuthTime(authTime, { nowMs: now, skewSeconds: 15 });
+      } catch (error) {
+        return error;
+      }
+      throw new Error('not refused');
+    };
+    const past = refusal(now / 1000 - 16) as { cause?: unknown };
+    expect(past.cause).toEqual({ code: 'AUTH_TIME_BEFORE_NOW' });
+    expect(Object.isFrozen(past.cause)).toBe(true);
+    expect((refusal(now / 1000 + 16) as { cause?: unknown }).cause).toBeUndefined();
+  });
+});
+
 describe('the sign-in refusals’ words, for the log', () => {
   it('a missing auth_time and a token that names no one each carry a whole sentence', () => {
     expect(() => checkAuthTime(undefined, { nowMs: now, skewSeconds: 15 })).toThrow(
