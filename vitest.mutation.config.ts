@@ -40,6 +40,7 @@ const byGroup: Record<string, string[]> = {
   relay: [
     'test/relay/config.test.ts',
     'test/relay/ingress.test.ts',
+    'test/relay/ingress-answers.test.ts',
     'test/relay/late-marks.test.ts',
     'test/relay/limits.test.ts',
     'test/relay/registry.property.test.ts',

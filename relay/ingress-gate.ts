@@ -9,7 +9,12 @@ import type { AddressSet } from './net';
 import { sourceHash } from './log';
 import { rateLimiter } from './rate-limit';
 
-/** Answers a request that fails a check and returns true; false lets the request through. */
+/**
+ * Answers a request that fails a check and returns true; false lets the request through. A body
+ * left unread is Node's to discard: once the answer is sent, its HTTP server dumps an unread request
+ * and, with `Connection: close`, destroys the socket (lib/_http_server.js resOnFinish, then
+ * net.Socket#destroySoon), so no refusal reads or destroys it itself.
+ */
 export type IngressGate = (req: IncomingMessage, res: ServerResponse, source: string) => boolean;
 
 export function createIngressGate(
@@ -29,7 +34,6 @@ export function createIngressGate(
         'logout POST from outside the allowed source ranges',
       );
       answer(res, 403, { error: 'access_denied' }, { connection: 'close' });
-      req.resume();
       return true;
     }
     if (!limiter.take(source)) {
@@ -45,19 +49,15 @@ export function createIngressGate(
         { error: 'slow_down' },
         { 'retry-after': String(Math.max(1, limiter.retryAfterSeconds(source))), connection: 'close' },
       );
-      req.resume();
       return true;
     }
     if (req.method !== 'POST') {
       options.answered(405, 'method');
       answer(res, 405, { error: 'invalid_request', error_description: 'POST only' }, { allow: 'POST' });
-      req.resume();
       return true;
     }
-    const type = String(req.headers['content-type'] ?? '')
-      .split(';')[0]
-      ?.trim()
-      .toLowerCase();
+    // No header at all reads as 'undefined': not a form either.
+    const type = String(req.headers['content-type']).split(';')[0]?.trim().toLowerCase();
     if (type !== 'application/x-www-form-urlencoded') {
       options.answered(415, 'content-type');
       answer(
@@ -66,14 +66,13 @@ export function createIngressGate(
         { error: 'invalid_request', error_description: 'application/x-www-form-urlencoded only' },
         { connection: 'close' },
       );
-      req.resume();
       return true;
     }
-    const declared = Number(req.headers['content-length'] ?? '0');
+    // Without a declared length (chunked), NaN: never over; readBody counts what comes.
+    const declared = Number(req.headers['content-length']);
     if (declared > config.maxBodyBytes) {
       options.answered(413, 'body-too-large');
       answer(res, 413, { error: 'invalid_request', error_description: 'body too large' }, { connection: 'close' });
-      req.destroy();
       return true;
     }
     return false;

@@ -52,11 +52,12 @@ export function createIngress(options: IngressOptions): Ingress {
     await accept(res, token);
   }
 
-  function onFailure(req: IncomingMessage, res: ServerResponse, err: unknown): void {
+  function onFailure(res: ServerResponse, err: unknown): void {
     if (err instanceof BodyTooLarge) {
       options.answered(413, 'body-too-large');
+      // The rest of the body is not read: `Connection: close` has Node destroy the socket once the
+      // answer is sent (ingress-gate.ts says where).
       answer(res, 413, { error: 'invalid_request', error_description: 'body too large' }, { connection: 'close' });
-      res.on('finish', () => req.destroy());
       return;
     }
     logger.error(
@@ -73,7 +74,7 @@ export function createIngress(options: IngressOptions): Ingress {
       if (refusedAtTheGate(req, res, source)) return;
       readBody(req, config.maxBodyBytes)
         .then((body) => onBody(res, body))
-        .catch((err: unknown) => onFailure(req, res, err));
+        .catch((err: unknown) => onFailure(res, err));
     },
   };
 }
