@@ -41,6 +41,7 @@ const byGroup: Record<string, string[]> = {
     'test/relay/config.test.ts',
     'test/relay/ingress.test.ts',
     'test/relay/ingress-answers.test.ts',
+    'test/relay/id-token.test.ts',
     'test/relay/late-marks.test.ts',
     'test/relay/limits.test.ts',
     'test/relay/registry.property.test.ts',
