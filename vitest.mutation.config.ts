@@ -39,6 +39,7 @@ const byGroup: Record<string, string[]> = {
   // same rules and take tens of seconds each.
   relay: [
     'test/relay/config.test.ts',
+    'test/relay/config-rules.test.ts',
     'test/relay/ingress.test.ts',
     'test/relay/ingress-answers.test.ts',
     'test/relay/id-token.test.ts',
