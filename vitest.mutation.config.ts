@@ -38,8 +38,6 @@ const byGroup: Record<string, string[]> = {
   // bundle, nginx, systemd) nor the Sentinel and two-replica runs, which test the wiring of the
   // same rules and take tens of seconds each.
   relay: [
-    'test/relay/config.test.ts',
-    'test/relay/config-rules.test.ts',
     'test/relay/ingress.test.ts',
     'test/relay/ingress-answers.test.ts',
     'test/relay/id-token.test.ts',
@@ -51,6 +49,8 @@ const byGroup: Record<string, string[]> = {
     'test/relay/stores.test.ts',
     'test/relay/workstations.test.ts',
   ],
+  // The relay's settings: the parser's own tests.
+  'relay-config': ['test/relay/config.test.ts', 'test/relay/config-rules.test.ts'],
 };
 
 export default defineConfig({
