@@ -86,8 +86,8 @@ export const namedMutants = [
   {
     rule: "the authorization endpoint's origin and path: the comparison removed",
     file: 'main/services/oidc/authorization-code.ts',
-    from: "endpoint === undefined || `${authUrl.origin}${authUrl.pathname}` !== endpoint.replace(/\\?.*$/, '')",
-    to: 'endpoint === undefined',
+    from: "`${authUrl.origin}${authUrl.pathname}` !== endpoint.split('?')[0]",
+    to: 'false',
     tests: ['test/services/oidc/sign-in-rejections.integration.test.ts'],
   },
 ];
