@@ -42,6 +42,7 @@ const byGroup: Record<string, string[]> = {
     'test/relay/ingress-answers.test.ts',
     'test/relay/id-token.test.ts',
     'test/relay/late-marks.test.ts',
+    'test/relay/pending.test.ts',
     'test/relay/pending-unconfirmed.test.ts',
     'test/relay/limits.test.ts',
     'test/relay/registry.property.test.ts',
