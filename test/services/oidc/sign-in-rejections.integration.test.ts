@@ -36,6 +36,15 @@ const cases: [Misbehaviour, string][] = [
   ['userinfo-sub-mismatch', 'SIGNIN_USERINFO_MISMATCH'],
 ];
 
+/** A sign-in service over the sandbox whose browser adapter fails with `error`. */
+function serviceWhoseBrowserThrows(error: unknown): ReturnType<typeof createSignInService> {
+  return createSignInService({
+    settings: sandboxSettings(sandbox),
+    browser: { open: () => Promise.reject(error) },
+    logger: pino({ level: 'silent' }),
+  });
+}
+
 describe('sign-in refuses a provider that misbehaves', () => {
   it.each(cases)('%s → %s, with a whole-sentence message and no session', async (kind, code) => {
     sandbox.misbehave(kind);
@@ -160,11 +169,7 @@ describe('sign-in refuses a provider that misbehaves', () => {
 
   it('fails the sign-in as SIGNIN_BROWSER_FAILED, with a sentence and the browser’s own error as cause, when the browser cannot be opened', async () => {
     const refused = new Error('no default browser');
-    const service = createSignInService({
-      settings: sandboxSettings(sandbox),
-      browser: { open: () => Promise.reject(refused) },
-      logger: pino({ level: 'silent' }),
-    });
+    const service = serviceWhoseBrowserThrows(refused);
     const outcome = await service.signIn();
     expect(outcome.kind === 'failed' && outcome.error).toMatchObject({
       code: 'SIGNIN_BROWSER_FAILED',
@@ -178,22 +183,14 @@ describe('sign-in refuses a provider that misbehaves', () => {
       'SIGNIN_BROWSER_FAILED',
       'Microsoft Edge is not installed on this workstation, so the sign-in page was not opened. Tell IT: check the SignInBrowser setting.',
     );
-    const service = createSignInService({
-      settings: sandboxSettings(sandbox),
-      browser: { open: () => Promise.reject(adapterSays) },
-      logger: pino({ level: 'silent' }),
-    });
+    const service = serviceWhoseBrowserThrows(adapterSays);
     const outcome = await service.signIn();
     expect(outcome.kind === 'failed' && outcome.error).toBe(adapterSays);
   });
 
   it('wraps any other ShellError the browser throws as SIGNIN_BROWSER_FAILED, keeping it as the cause: only the adapter’s own refusal is passed on as it is', async () => {
     const other = new ShellError('SIGNIN_TIMEOUT', 'Something else went wrong.');
-    const service = createSignInService({
-      settings: sandboxSettings(sandbox),
-      browser: { open: () => Promise.reject(other) },
-      logger: pino({ level: 'silent' }),
-    });
+    const service = serviceWhoseBrowserThrows(other);
     const outcome = await service.signIn();
     expect(outcome.kind === 'failed' && outcome.error.code).toBe('SIGNIN_BROWSER_FAILED');
     expect(outcome.kind === 'failed' && outcome.error.cause).toBe(other);
@@ -201,11 +198,7 @@ describe('sign-in refuses a provider that misbehaves', () => {
 
   it('passes on a plain error carrying the code SIGNIN_BROWSER_FAILED only wrapped: the code alone is not the adapter’s refusal', async () => {
     const lookalike = Object.assign(new Error('not a ShellError'), { code: 'SIGNIN_BROWSER_FAILED' });
-    const service = createSignInService({
-      settings: sandboxSettings(sandbox),
-      browser: { open: () => Promise.reject(lookalike) },
-      logger: pino({ level: 'silent' }),
-    });
+    const service = serviceWhoseBrowserThrows(lookalike);
     const outcome = await service.signIn();
     expect(outcome.kind === 'failed' && outcome.error).toBeInstanceOf(ShellError);
     expect(outcome.kind === 'failed' && outcome.error.message).toMatch(/could not open the web browser/);
