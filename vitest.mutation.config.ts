@@ -52,7 +52,11 @@ const byGroup: Record<string, string[]> = {
     'test/relay/workstation-registry.test.ts',
   ],
   // The relay's settings: the parser's own tests.
-  'relay-config': ['test/relay/config.test.ts', 'test/relay/config-rules.test.ts'],
+  'relay-config': [
+    'test/relay/config.test.ts',
+    'test/relay/config-rules.test.ts',
+    'test/relay/config-settings.test.ts',
+  ],
 };
 
 export default defineConfig({

@@ -56,10 +56,14 @@ export const groups = {
 };
 
 /** The mutation score as Stryker counts it: (killed + timed out) / (all but ignored, errors and no-coverage excluded nowhere). */
-export function scoreOf(report) {
+export function scoreOf(report, files) {
   let detected = 0;
   let undetected = 0;
-  for (const file of Object.values(report.files)) {
+  // A report may hold files of another group that the incremental file carried over: a group named
+  // file by file counts only its own.
+  const own = files?.every((f) => !f.includes('*') && !f.startsWith('!')) ? new Set(files) : null;
+  for (const [name, file] of Object.entries(report.files)) {
+    if (own !== null && !own.has(name)) continue;
     for (const mutant of file.mutants) {
       if (mutant.status === 'Killed' || mutant.status === 'Timeout') detected += 1;
       else if (mutant.status === 'Survived' || mutant.status === 'NoCoverage') undetected += 1;
@@ -95,7 +99,7 @@ function run(group, force) {
     },
   });
   const report = JSON.parse(readFileSync(`reports/mutation/${group}.json`, 'utf8'));
-  const { detected, undetected, score } = scoreOf(report);
+  const { detected, undetected, score } = scoreOf(report, groups[group]);
   console.log(`mutation ${group}: ${score.toFixed(2)} % (${detected} detected, ${undetected} not)`);
   return result.status ?? 1;
 }
