@@ -8,6 +8,7 @@
 // runs in turn (about two hours on a 2-core machine the first time; minutes when incremental).
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { writeSummary } from './mutation-summary.mjs';
 
 export const groups = {
   core: ['main/core/**/*.ts', '!main/core/**/types.ts', '!main/core/faults.ts'],
@@ -101,16 +102,23 @@ function run(group, force) {
   const report = JSON.parse(readFileSync(`reports/mutation/${group}.json`, 'utf8'));
   const { detected, undetected, score } = scoreOf(report, groups[group]);
   console.log(`mutation ${group}: ${score.toFixed(2)} % (${detected} detected, ${undetected} not)`);
+  // The committed summary: every undetected mutant, without the sources and paths of Stryker's own.
+  writeSummary(group, groups[group]);
   return result.status ?? 1;
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const force = process.argv.includes('--force');
-  const asked = process.argv.slice(2).filter((a) => a !== '--force');
+  const summaryOnly = process.argv.includes('--summary');
+  const asked = process.argv.slice(2).filter((a) => a !== '--force' && a !== '--summary');
   const unknown = asked.filter((g) => !(g in groups));
   if (unknown.length > 0) {
     console.error(`No such group: ${unknown.join(', ')}. Groups: ${Object.keys(groups).join(', ')}.`);
     process.exit(2);
+  }
+  if (summaryOnly) {
+    for (const group of asked) writeSummary(group, groups[group]);
+    process.exit(0);
   }
   let failed = false;
   for (const group of asked.length > 0 ? asked : Object.keys(groups)) if (run(group, force) !== 0) failed = true;
