@@ -49,6 +49,7 @@ const byGroup: Record<string, string[]> = {
     'test/relay/store-faults.test.ts',
     'test/relay/stores.test.ts',
     'test/relay/workstations.test.ts',
+    'test/relay/workstation-messages.test.ts',
   ],
   // The relay's settings: the parser's own tests.
   'relay-config': ['test/relay/config.test.ts', 'test/relay/config-rules.test.ts'],
