@@ -50,6 +50,7 @@ const byGroup: Record<string, string[]> = {
     'test/relay/stores.test.ts',
     'test/relay/workstations.test.ts',
     'test/relay/workstation-registry.test.ts',
+    'test/relay/workstation-messages.test.ts',
   ],
   // The relay's settings: the parser's own tests.
   'relay-config': [
