@@ -36,6 +36,40 @@ export interface RelaySocketOptions {
   readonly ca: () => readonly string[];
   /** How long one route may take to open, before the next is tried. */
   readonly openTimeoutMs?: number;
+  /**
+   * Told why a route failed (the log, routeFailureLog): which route (`DIRECT` or `PROXY host:port`)
+   * and why, in words IT can act on, e.g. a proxy asking for credentials (407).
+   */
+  readonly onRouteFailed?: (route: string, reason: string) => void;
+  /** Told when a route opened. */
+  readonly onOpened?: () => void;
+}
+
+/** Why a route failed: the proxy's or relay's HTTP answer to the upgrade, or the socket's error code. */
+export function routeFailureReason(failure: { readonly statusCode?: number; readonly code?: unknown }): string {
+  if (failure.statusCode === 407) return 'the proxy asked for credentials (407 Proxy Authentication Required)';
+  if (failure.statusCode !== undefined) return `answered ${failure.statusCode} to the upgrade`;
+  return typeof failure.code === 'string' ? failure.code : 'the connection failed';
+}
+
+/**
+ * A log of route failures that writes each route's reason once while it stays the same, and forgets
+ * them when a connection opens: a PC whose proxy asks for credentials logs it once, not at every
+ * retry, and again if it comes back after the relay was reached.
+ */
+export function routeFailureLog(warn: (fields: Record<string, string>, message: string) => void): {
+  failed(route: string, reason: string): void;
+  opened(): void;
+} {
+  const last = new Map<string, string>();
+  return {
+    failed(route, reason) {
+      if (last.get(route) === reason) return;
+      last.set(route, reason);
+      warn({ event: 'relay route failed', route, reason }, 'the relay could not be reached by this route');
+    },
+    opened: () => last.clear(),
+  };
 }
 
 /** One way to reach the relay: straight, or through the proxy at `proxy` (http: or https:). */
@@ -126,18 +160,22 @@ class ProxiedRelaySocket implements RelaySocket {
     });
     this.#ws = ws;
     return new Promise((resolve) => {
-      const failed = (): void => {
+      const failed = (why: { readonly statusCode?: number; readonly code?: unknown }): void => {
         ws.removeAllListeners();
         ws.on('error', () => undefined);
         ws.terminate();
+        const label = route.proxy === null ? 'DIRECT' : `PROXY ${new URL(route.proxy).host}`;
+        this.options.onRouteFailed?.(label, routeFailureReason(why));
         resolve(null);
       };
       ws.once('open', () => {
         ws.removeAllListeners();
+        this.options.onOpened?.();
         resolve(ws);
       });
-      ws.once('error', failed);
-      ws.once('unexpected-response', failed);
+      ws.once('error', (error: NodeJS.ErrnoException) => failed({ code: error.code }));
+      // https-proxy-agent hands a proxy's refusal of the CONNECT on as the upgrade's own answer.
+      ws.once('unexpected-response', (_req, res) => failed({ statusCode: res.statusCode ?? 0 }));
     });
   }
 
@@ -158,7 +196,16 @@ export function relaySocketOpener(options: RelaySocketOptions): OpenRelaySocket 
   return (url, protocols) => new ProxiedRelaySocket(url, protocols, options);
 }
 
-/** The opener for a ward PC: proxy answers from `session` (made when first needed), the OS store. */
-export function relaySocketFor(session: () => ProxySession): OpenRelaySocket {
-  return relaySocketOpener({ resolveProxy: (url) => session().resolveProxy(url), ca: systemAndBundledCa });
+/** The opener for a ward PC: proxy answers from `session` (made when first needed), the OS store, failures logged. */
+export function relaySocketFor(
+  session: () => ProxySession,
+  warn: (fields: Record<string, string>, message: string) => void,
+): OpenRelaySocket {
+  const failures = routeFailureLog(warn);
+  return relaySocketOpener({
+    resolveProxy: (url) => session().resolveProxy(url),
+    ca: systemAndBundledCa,
+    onRouteFailed: failures.failed,
+    onOpened: failures.opened,
+  });
 }

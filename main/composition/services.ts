@@ -49,6 +49,14 @@ export function buildServices({ policy, logger, rereadPolicy }: PolicyAndLogs): 
     // trusts the OS certificate store (adapters/relay-socket.ts, docs/decisions.md).
     ...(policy.relayUrl === undefined
       ? {}
-      : { relay: { url: policy.relayUrl, openSocket: relaySocketFor(() => issuerSession(electronSessions)) } }),
+      : {
+          relay: {
+            url: policy.relayUrl,
+            openSocket: relaySocketFor(
+              () => issuerSession(electronSessions),
+              (fields, message) => logger.warn(fields, message),
+            ),
+          },
+        }),
   });
 }

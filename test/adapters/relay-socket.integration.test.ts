@@ -170,12 +170,16 @@ tls.describe(tls.title("the relay channel through the hospital's proxy"), () => 
   });
 
   const negotiated: string[] = [];
+  /** Every route failure the adapter reported, in order. */
+  const routeFailures: [string, string][] = [];
   /** Opens one socket with the adapter; resolves with how it ended. */
   function openWith(answer: string, caFor: () => readonly string[]): Promise<'open' | 'failed'> {
-    const socket = relaySocketOpener({ resolveProxy: async () => answer, ca: caFor, openTimeoutMs: 5_000 })(
-      `wss://${relayAddress}/workstations`,
-      [WORKSTATION_PROTOCOL_V2, WORKSTATION_PROTOCOL],
-    );
+    const socket = relaySocketOpener({
+      resolveProxy: async () => answer,
+      ca: caFor,
+      openTimeoutMs: 5_000,
+      onRouteFailed: (route, reason) => void routeFailures.push([route, reason]),
+    })(`wss://${relayAddress}/workstations`, [WORKSTATION_PROTOCOL_V2, WORKSTATION_PROTOCOL]);
     return new Promise((resolve) => {
       socket.onopen = () => {
         // The relay's choice, as the client reads it to decide whether to acknowledge (v2).
@@ -195,6 +199,15 @@ tls.describe(tls.title("the relay channel through the hospital's proxy"), () => 
     expect(demandingProxy.connects()).toBe(refusedBefore + 1);
     expect(proxy.tunnels.length).toBe(before + 1);
     expect(negotiated.at(-1)).toBe(WORKSTATION_PROTOCOL_V2);
+  });
+
+  it('says why a route failed, naming the route: a proxy that asks for credentials, a connection reset', async () => {
+    routeFailures.length = 0;
+    expect(await openWith(`PROXY 127.0.0.1:${demandingProxy.port}; DIRECT`, () => [ca.caPem])).toBe('failed');
+    expect(routeFailures).toEqual([
+      [`PROXY 127.0.0.1:${demandingProxy.port}`, 'the proxy asked for credentials (407 Proxy Authentication Required)'],
+      ['DIRECT', 'ECONNRESET'],
+    ]);
   });
 
   it('fails when the only route is direct (the firewall) or the certificate is not from a trusted root', async () => {
