@@ -18,6 +18,7 @@ import { BodyTooLarge, answer, readBody } from './http';
 import { createIngressGate } from './ingress-gate';
 import { createLogoutAcceptance } from './logout-acceptance';
 import type { IngressCounts, LogoutAcceptanceOptions } from './logout-acceptance';
+import { causeOf } from './log';
 import type { AddressSet } from './net';
 
 export type { IngressCounts } from './logout-acceptance';
@@ -40,9 +41,8 @@ export function createIngress(options: IngressOptions): Ingress {
   const accept = createLogoutAcceptance(options, counts);
 
   async function onBody(res: ServerResponse, body: string): Promise<void> {
-    const tokens = new URLSearchParams(body).getAll('logout_token');
-    const token = tokens[0];
-    if (tokens.length !== 1 || token === undefined || token === '') {
+    const [token, ...others] = new URLSearchParams(body).getAll('logout_token');
+    if (token === undefined || token === '' || others.length > 0) {
       counts.refused += 1;
       options.answered(400, 'LOGOUT_TOKEN_MISSING');
       logger.info({ event: 'logout refused', code: 'LOGOUT_TOKEN_MISSING' }, 'logout refused');
@@ -60,10 +60,7 @@ export function createIngress(options: IngressOptions): Ingress {
       answer(res, 413, { error: 'invalid_request', error_description: 'body too large' }, { connection: 'close' });
       return;
     }
-    logger.error(
-      { event: 'logout failed', err: err instanceof Error ? err.name : 'unknown' },
-      'a logout POST could not be handled',
-    );
+    logger.error({ event: 'logout failed', ...causeOf(err) }, 'a logout POST could not be handled');
     options.answered(500, 'server-error');
     answer(res, 500, { error: 'server_error' });
   }

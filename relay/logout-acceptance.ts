@@ -74,10 +74,11 @@ function revocationOf(token: string, result: { subject?: string; sessionId?: str
   const claims = decodeJwt(token);
   return {
     jti: String(claims.jti),
-    ...(result.sessionId === undefined ? {} : { sid: result.sessionId }),
-    ...(result.subject === undefined ? {} : { sub: result.subject }),
+    // Absent ones stay undefined: JSON (Redis, the state directory) leaves them out.
+    sid: result.sessionId,
+    sub: result.subject,
     iat: Number(claims.iat),
-    ...(typeof claims.exp === 'number' ? { exp: claims.exp } : {}),
+    exp: claims.exp,
     logoutToken: token,
     acceptedAt: now(),
   };

@@ -9,10 +9,10 @@
 /** One accepted logout. Times are epoch milliseconds except `iat`/`exp` (seconds, as in the token). */
 export interface Revocation {
   readonly jti: string;
-  readonly sid?: string;
-  readonly sub?: string;
+  readonly sid?: string | undefined;
+  readonly sub?: string | undefined;
   readonly iat: number;
-  readonly exp?: number;
+  readonly exp?: number | undefined;
   /** The token exactly as CIS2 sent it; the shell validates it again itself. */
   readonly logoutToken: string;
   readonly acceptedAt: number;

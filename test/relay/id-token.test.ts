@@ -117,6 +117,7 @@ describe('refused as invalid', () => {
     ['a payload that is not UTF-8', () => signedBytes(notUtf8())],
     ['a payload that is a JSON array', () => signedBytes(new TextEncoder().encode('[1,2]'))],
     ['a payload that is JSON null', () => signedBytes(new TextEncoder().encode('null'))],
+    ['a payload that is a JSON string', () => signedBytes(new TextEncoder().encode('"iss"'))],
     ['logout claims (events)', () => signed({ events: {} })],
     ['no sub', () => signed({ sub: undefined })],
     ['an empty sub', () => signed({ sub: '' })],
@@ -191,6 +192,23 @@ describe('the keys could not be had: keys-unavailable, never a verdict on the to
     const token = `${header}.${Buffer.from(JSON.stringify(claims())).toString('base64url')}.c2ln`;
     const result = await checkIdToken(token, listed, { issuer: ISSUER, clientId: CLIENT, now: () => NOW * 1000 });
     expect(result).toEqual({ ok: false, reason: 'token-invalid' });
+  });
+
+  it('an algorithm the issuer does not list is refused even by a key that fits it', async () => {
+    const rsa384 = await generateKeyPair('RS384');
+    const rs384 = await signed({}, { alg: 'RS384' }, rsa384.privateKey);
+    const check384 = (algorithms: string[]) =>
+      checkIdToken(
+        rs384,
+        { jwks: async () => rsa384.publicKey, algorithms },
+        {
+          issuer: ISSUER,
+          clientId: CLIENT,
+          now: () => NOW * 1000,
+        },
+      );
+    expect(await check384(['RS256'])).toEqual({ ok: false, reason: 'token-invalid' });
+    expect(await check384(['RS256', 'RS384'])).toMatchObject({ ok: true });
   });
 
   it('two published keys that both match the token are the issuer’s fault: invalid, not unavailable', async () => {

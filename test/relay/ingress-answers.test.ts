@@ -4,6 +4,7 @@
 // is the only one: a refused request is never read on as a logout (each refusal below carries a
 // token that would be accepted if it were).
 import { connect } from 'node:net';
+import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestIssuer } from './fixtures/issuer';
 import type { TestIssuer } from './fixtures/issuer';
@@ -11,7 +12,7 @@ import { faultyMemoryStore } from './fixtures/faulty-store';
 import type { FaultyStore } from './fixtures/faulty-store';
 import { startTestRelay, until } from './fixtures/relays';
 import type { TestRelay } from './fixtures/relays';
-import { TestWorkstation } from './fixtures/workstation';
+import { TestWorkstation, quietFor } from './fixtures/workstation';
 
 const SUB = '555000000077';
 const SID = 'sid-ward-9-bay-2';
@@ -161,23 +162,31 @@ describe('what the gate answers before it reads a body', () => {
     expect(await counts(relay)).toMatchObject({ accepted: 1, refused: 0 });
   });
 
-  it('413 to a declared length over the limit at once, before any of the body comes', async () => {
+  it('413 to a declared length over the limit at once, before any of the body comes, and nothing read after', async () => {
     // The request timeout is long, so only the declared length can explain a prompt answer.
     const relay = await relayWith({ maxBodyBytes: 1024, requestTimeoutMs: 120_000, headersTimeoutMs: 60_000 });
-    const status = await new Promise<number | null>((resolve) => {
+    const text = await new Promise<string>((resolve) => {
       const socket = connect(relay.port, '127.0.0.1');
-      let text = '';
-      socket.on('data', (d) => (text += d.toString()));
+      let received = '';
+      socket.on('data', (d) => (received += d.toString()));
       socket.on('error', () => undefined);
-      socket.on('close', () => resolve(Number(/^HTTP\/1\.1 (\d{3})/.exec(text)?.[1] ?? 0) || null));
+      socket.on('close', () => resolve(received));
       socket.on('connect', () =>
         socket.write(
           `POST /backchannel-logout HTTP/1.1\r\nHost: relay\r\nContent-Type: ${FORM}\r\nContent-Length: 1025\r\n\r\n`,
         ),
       );
     });
-    expect(status).toBe(413);
+    expect(text).toMatch(/^HTTP\/1\.1 413 /);
+    expect(text.toLowerCase()).toContain('connection: close');
+    expect(JSON.parse(text.slice(text.indexOf('\r\n\r\n') + 4))).toEqual({
+      error: 'invalid_request',
+      error_description: 'body too large',
+    });
     expect(await answered(relay, 413, 'body-too-large')).toBe(1);
+    // Answered, the request is not read on (it would fail as cut off, a 500).
+    await quietFor(300);
+    expect(await answered(relay, 500, 'server-error')).toBe(0);
   });
 
   it('a body of exactly the limit is read, and its logout accepted', async () => {
@@ -221,7 +230,9 @@ describe('what the ingress answers to the body', () => {
       body: { error: 'invalid_request', error_description: 'exactly one logout_token is required' },
     });
     expect(await answered(relay, 400, 'LOGOUT_TOKEN_MISSING')).toBe(1);
-    expect(lines(relay, 'logout refused')).toEqual([expect.objectContaining({ code: 'LOGOUT_TOKEN_MISSING' })]);
+    expect(lines(relay, 'logout refused')).toEqual([
+      expect.objectContaining({ code: 'LOGOUT_TOKEN_MISSING', msg: 'logout refused' }),
+    ]);
     expect(await counts(relay)).toMatchObject({ refused: 1, accepted: 0 });
   });
 
@@ -250,6 +261,30 @@ describe('what the ingress answers to the body', () => {
       expect.objectContaining({ err: 'Error', msg: 'a logout POST could not be handled' }),
     ]);
     expect(await counts(relay)).toMatchObject({ accepted: 0, refused: 0 });
+  });
+});
+
+describe('a failure while handling a POST', () => {
+  it('is answered 500 server_error to the client still waiting, and counted', async () => {
+    // The log sink failing on the accepted line stands for any fault after the token was read.
+    const failingLog = pino(
+      {
+        hooks: {
+          logMethod(args, method) {
+            if ((args[0] as { event?: unknown } | undefined)?.event === 'logout accepted')
+              throw new Error('log sink failed');
+            return method.apply(this, args);
+          },
+        },
+      },
+      { write: () => undefined },
+    );
+    const relay = await relayWith({}, { logger: failingLog });
+    expect(await post(relay, form(await logoutToken()))).toMatchObject({
+      status: 500,
+      body: { error: 'server_error' },
+    });
+    expect(await answered(relay, 500, 'server-error')).toBe(1);
   });
 });
 
