@@ -348,6 +348,18 @@ describe('what acceptance answers', () => {
     expect(await counts(relay)).toMatchObject({ unavailable: 1, refused: 0 });
   });
 
+  it('a replay check that fails while the store says it is up (a command timed out): accepted pending, delivered here', async () => {
+    const relay = await relayWith({}, { store: (parts) => faultyMemoryStore(parts) });
+    const store = relay.store as FaultyStore;
+    const ws = await workstationOn(relay, { sub: SUB, sid: SID });
+    store.failReplayChecks(1);
+    const token = await logoutToken();
+    expect(await post(relay, form(token))).toMatchObject({ status: 200, body: null });
+    await until(() => ws.logouts.length === 1, 5_000, 'the logout delivered');
+    expect(await answered(relay, 200, 'accepted-pending')).toBe(1);
+    expect(await counts(relay)).toMatchObject({ accepted: 1, acceptedPending: 1 });
+  });
+
   describe('while the store is away', () => {
     let relay: TestRelay;
     let store: FaultyStore;
