@@ -61,7 +61,8 @@ export async function checkIdToken(
     // Not a JWT: compactVerify below refuses it as invalid.
   }
   // A logout token is not a sign-in (OIDC Back-Channel Logout 1.0 §4.1, cross-JWT confusion).
-  const media = typeof header.typ === 'string' ? header.typ.toLowerCase() : '';
+  // No typ at all reads as 'undefined': not a logout token.
+  const media = String(header.typ).toLowerCase();
   if (media === 'logout+jwt' || media === 'application/logout+jwt') return { ok: false, reason: 'token-invalid' };
   let payload: Uint8Array;
   try {

@@ -17,6 +17,7 @@ import type {
   WorkstationMessage,
 } from '../main/services/relay-client/protocol';
 import type { ReplicaDeps } from './deps';
+import { causeOf } from './log';
 import { checkIdToken } from './id-token';
 import type { IssuerKeys } from '../main/services/oidc/issuer-keys';
 import type { RateLimiter } from './rate-limit';
@@ -283,7 +284,7 @@ export function receive(ctx: MessageContext, conn: Connection, data: RawData, is
     .then(() => handle(ctx, conn, message))
     .catch((err: unknown) =>
       ctx.logger.error(
-        { event: 'workstation message failed', err: err instanceof Error ? err.name : 'unknown' },
+        { event: 'workstation message failed', ...causeOf(err) },
         'a workstation message could not be handled',
       ),
     )
