@@ -142,6 +142,31 @@ describe('the logout receiver', () => {
     ]);
   });
 
+  it('remembers the last 1,000 refused tokens, the oldest refusal forgotten first', async () => {
+    let now = NOW - HOUR_S * 1000;
+    const { receive, refused } = receiver({ now: () => now });
+    const audits = (): number => refused.length;
+    // Malformed strings are refused before any key is needed, each one distinct.
+    const junk = (i: number): string => `not.a-token.${i}`;
+    const a = await token(5);
+    expect(code(await receive(a))).toBe('LOGOUT_TOKEN_ISSUED_IN_FUTURE');
+    await receive('second.token.b');
+    // A new reason for the first token moves it to the newest end.
+    now = NOW + 13 * HOUR_S * 1000;
+    expect(code(await receive(a))).toBe('LOGOUT_TOKEN_TOO_OLD');
+    for (let i = 0; i < 998; i += 1) await receive(junk(i));
+    expect(audits()).toBe(1001);
+    // 1,000 remembered now, the second token the oldest: not audited again.
+    await receive('second.token.b');
+    expect(audits()).toBe(1001);
+    await receive(junk(998));
+    // 1,001: the oldest, the second token, was forgotten; the first, moved, is still known.
+    await receive(a);
+    expect(audits()).toBe(1002);
+    await receive('second.token.b');
+    expect(audits()).toBe(1003);
+  });
+
   it('remembers a jti for the whole session limit: the same token 11 hours later is a replay', async () => {
     let now = NOW;
     const { receive, ended, discoveries } = receiver({ now: () => now });
