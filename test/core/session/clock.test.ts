@@ -22,6 +22,8 @@ describe('clock rule', () => {
     expect(msUntil(d, t)).toBe(1000);
     expect(msUntil(d, { wall: t.wall + 600, mono: t.mono + 100 })).toBe(400);
     expect(msUntil(d, { wall: t.wall + 5000, mono: t.mono })).toBe(0);
+    // The wall clock set back an hour: the monotonic clock still counts the time that is left.
+    expect(msUntil(d, { wall: t.wall - 3_600_000, mono: t.mono + 300 })).toBe(700);
     expect(earliest(shift(t, 5), { wall: t.wall + 9, mono: t.mono + 1 })).toEqual({
       wall: t.wall + 5,
       mono: t.mono + 1,
