@@ -100,9 +100,10 @@ const layerList = [
   // `npm run sandbox` runs the stand-in CIS2 and the trust's relay together, as on a ward.
   { name: 'sandbox/cli.ts', files: ['sandbox/cli.ts'], allow: { paths: ['sandbox/**', 'relay/**'], node: true } },
   // The back-channel logout relay runs on the trust's servers, not in the app. From main it shares
-  // exactly seven modules: the logout-token validator, the issuer's keys (discovery and key set),
+  // exactly eight modules: the logout-token validator, the issuer's keys (discovery and key set),
   // the workstation channel's protocol, the https-or-loopback rule, the one audience rule for ID
-  // and logout tokens, and the pure retry schedule and listener set from core. Its packages: jose,
+  // and logout tokens, the finite-number guard of the claims' times, and the pure retry schedule
+  // and listener set from core. Its packages: jose,
   // zod, pino, ws, ioredis and prom-client (metrics).
   {
     name: 'relay',
@@ -114,6 +115,7 @@ const layerList = [
         'main/services/relay-client/protocol',
         'main/core/http-scheme',
         'main/core/audience',
+        'main/core/finite',
         'main/core/backoff',
         'main/core/emitter',
       ],

@@ -16,6 +16,7 @@
  */
 import { compactVerify, decodeProtectedHeader } from 'jose';
 import { audienceRefusal } from '../main/core/audience';
+import { isFiniteNumber } from '../main/core/finite';
 import type { RegistrationRefusal } from '../main/services/relay-client/protocol';
 import { SESSION_HOURS } from './config';
 import type { IssuerKeys } from '../main/services/oidc/issuer-keys';
@@ -44,8 +45,6 @@ const SIGNATURE_CODES = new Set([
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const nonEmpty = (v: unknown): v is string => typeof v === 'string' && v !== '';
-/** A JSON number that is finite (Number.isFinite takes no string for a number). */
-const finite = (v: unknown): v is number => Number.isFinite(v);
 
 export async function checkIdToken(
   token: string,
@@ -87,9 +86,9 @@ export async function checkIdToken(
   const sid = claims['sid'];
   if (sid !== undefined && !nonEmpty(sid)) return { ok: false, reason: 'token-invalid' };
   const iat = claims['iat'];
-  if (!finite(iat) || iat > now + skew) return { ok: false, reason: 'token-invalid' };
+  if (!isFiniteNumber(iat) || iat > now + skew) return { ok: false, reason: 'token-invalid' };
   const authTime = claims['auth_time'];
-  if (authTime !== undefined && (!finite(authTime) || authTime > now + skew))
+  if (authTime !== undefined && (!isFiniteNumber(authTime) || authTime > now + skew))
     return { ok: false, reason: 'token-invalid' };
   const oldest = now - SESSION_HOURS * 3600 - skew;
   const sessionStart = typeof authTime === 'number' ? Math.min(authTime, iat) : iat;

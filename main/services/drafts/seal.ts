@@ -7,6 +7,7 @@
 import { CompactEncrypt, compactDecrypt, decodeProtectedHeader, errors } from 'jose';
 import * as z from 'zod';
 import type { Draft, SubjectHash } from '../../core/drafts';
+import { isFiniteNumber } from '../../core/finite';
 
 const payloadVersion = 1;
 
@@ -17,11 +18,6 @@ const DraftOnDisk = z.strictObject({
   updatedAt: z.number(),
 });
 const Payload = z.strictObject({ v: z.literal(payloadVersion), drafts: z.array(DraftOnDisk) });
-
-/** A finite number (Number.isFinite is false for anything that is not a number). */
-function isFiniteNumber(value: unknown): value is number {
-  return Number.isFinite(value);
-}
 
 /** A generation: a whole number of zero or more. */
 function isGeneration(value: unknown): value is number {

@@ -14,6 +14,7 @@
  */
 import { audienceRefusal } from '../../core/audience';
 import type { ShellErrorCode } from '../../core/errors';
+import { isFiniteNumber } from '../../core/finite';
 
 /** The `events` member that declares a JWT to be a logout token (BCL §2.4). */
 export const BACKCHANNEL_LOGOUT_EVENT = 'http://schemas.openid.net/event/backchannel-logout';
@@ -67,11 +68,6 @@ export interface CheckedClaims {
   readonly jti: string;
   /** Epoch ms after which the token could no longer pass the time checks. */
   readonly expiresAt: number;
-}
-
-/** A JSON number that is finite (JSON.parse reads an exponent too large, such as 1e999, as Infinity). */
-function isFiniteNumber(value: unknown): value is number {
-  return Number.isFinite(value);
 }
 
 /** A claim that must be a non-empty string when present; an empty string counts as absent. */

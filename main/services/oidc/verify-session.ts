@@ -7,6 +7,7 @@ import { ShellError } from '../../core/errors';
 import { identityFromClaims } from '../../core/rbac';
 import type { OidcSettings } from './settings';
 import type { SignInSession } from './types';
+import { isFiniteNumber } from '../../core/finite';
 
 /**
  * Our checks on top of openid-client's (which already verified signature, iss, aud, exp, nonce,
@@ -16,11 +17,6 @@ import type { SignInSession } from './types';
 export interface AuthTimeCheck {
   readonly nowMs: number;
   readonly skewSeconds: number;
-}
-
-/** A finite number (Number.isFinite is false for anything that is not a number). */
-function isFiniteNumber(value: unknown): value is number {
-  return Number.isFinite(value);
 }
 
 /**
