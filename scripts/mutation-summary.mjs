@@ -33,7 +33,11 @@ function summarise(report, own, measuredOn) {
   return { measuredOn, stryker: report.framework?.version ?? null, files };
 }
 
-function ownFiles(patterns) {
+/**
+ * The files a group names one by one, so that a report can be read for those alone (an incremental
+ * file can carry another group's results); null for a group named by patterns, whose report is its own.
+ */
+export function ownFiles(patterns) {
   return patterns.every((f) => !f.includes('*') && !f.startsWith('!')) ? new Set(patterns) : null;
 }
 

@@ -8,7 +8,7 @@
 // runs in turn (about two hours on a 2-core machine the first time; minutes when incremental).
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { writeSummary } from './mutation-summary.mjs';
+import { ownFiles, writeSummary } from './mutation-summary.mjs';
 
 export const groups = {
   core: ['main/core/**/*.ts', '!main/core/**/types.ts', '!main/core/faults.ts'],
@@ -60,9 +60,7 @@ export const groups = {
 export function scoreOf(report, files) {
   let detected = 0;
   let undetected = 0;
-  // A report may hold files of another group that the incremental file carried over: a group named
-  // file by file counts only its own.
-  const own = files?.every((f) => !f.includes('*') && !f.startsWith('!')) ? new Set(files) : null;
+  const own = files === undefined ? null : ownFiles(files);
   for (const [name, file] of Object.entries(report.files)) {
     if (own !== null && !own.has(name)) continue;
     for (const mutant of file.mutants) {
